@@ -1,0 +1,107 @@
+// Pure helpers that read the bundled spec; kept apart from generate.mjs so tests can use them.
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+
+/** Follows a local `#/components/...` $ref. */
+export function deref(spec, node) {
+  let n = node;
+  const seen = new Set();
+  while (n && typeof n === 'object' && typeof n.$ref === 'string') {
+    if (seen.has(n.$ref)) throw new Error(`circular $ref ${n.$ref}`);
+    seen.add(n.$ref);
+    n = n.$ref
+      .slice(2)
+      .split('/')
+      .reduce((o, k) => o?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], spec);
+  }
+  return n;
+}
+
+/** Resolves refs and merges allOf, to describe a body's fields (for CLI flags and docs). */
+export function flatten(spec, node, depth = 0) {
+  const s = deref(spec, node);
+  if (!s || typeof s !== 'object' || depth > 8) return s;
+  if (Array.isArray(s.allOf)) {
+    const merged = { type: 'object', properties: {}, required: [] };
+    for (const part of s.allOf.map((p) => flatten(spec, p, depth + 1))) {
+      Object.assign(merged.properties, part.properties ?? {});
+      merged.required.push(...(part.required ?? []));
+    }
+    return merged;
+  }
+  const out = {};
+  for (const key of ['type', 'enum', 'const', 'format', 'description', 'default', 'minimum', 'maximum', 'pattern']) {
+    if (s[key] !== undefined) out[key] = s[key];
+  }
+  if (s.properties) {
+    out.properties = Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, flatten(spec, v, depth + 1)]));
+    out.required = s.required ?? [];
+  }
+  if (s.items) out.items = flatten(spec, s.items, depth + 1);
+  if (s.oneOf) out.oneOf = s.oneOf.map((v) => flatten(spec, v, depth + 1));
+  return out;
+}
+
+export function buildOperationTable(spec) {
+  const table = {};
+  for (const [path, item] of Object.entries(spec.paths ?? {})) {
+    for (const method of METHODS) {
+      const op = item[method];
+      if (!op) continue;
+      const id = op.operationId;
+      const dot = id.indexOf('.');
+      if (dot < 1) throw new Error(`operationId ${id} must be <resource>.<action>`);
+      const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map((p) => deref(spec, p));
+      const body = op.requestBody ? deref(spec, op.requestBody) : undefined;
+      const bodySchema = body?.content?.['application/json']?.schema;
+      const ok = Object.entries(op.responses ?? {}).find(([code]) => code.startsWith('2'));
+      const okSchema = ok ? flatten(spec, deref(spec, ok[1])?.content?.['application/json']?.schema) : undefined;
+      const security = op.security ?? spec.security ?? [];
+      table[id] = {
+        resource: id.slice(0, dot),
+        action: id.slice(dot + 1),
+        method,
+        path,
+        summary: op.summary ?? '',
+        description: op.description ?? '',
+        auth: security.length > 0,
+        scopes: security.flatMap((s) => Object.values(s).flat()),
+        pathParams: params.filter((p) => p.in === 'path').map((p) => p.name),
+        query: params
+          .filter((p) => p.in === 'query')
+          .map((p) => ({ name: p.name, required: !!p.required, description: p.description ?? '', schema: flatten(spec, p.schema) })),
+        idempotent: params.some((p) => p.in === 'header' && p.name === 'Idempotency-Key'),
+        body: bodySchema ? { required: !!body.required, schema: flatten(spec, bodySchema) } : null,
+        paginated: okSchema?.properties?.object?.const === 'list',
+      };
+    }
+  }
+  return table;
+}
+
+function collectRefs(node, out) {
+  if (Array.isArray(node)) for (const n of node) collectRefs(n, out);
+  else if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      if (k === '$ref' && typeof v === 'string' && v.startsWith('#/components/schemas/')) out.add(v.split('/').pop());
+      else collectRefs(v, out);
+    }
+  }
+}
+
+/** The event types in `webhooks` and every component schema their payloads reach. */
+export function webhookSchemaNames(spec) {
+  const events = [];
+  for (const [type, item] of Object.entries(spec.webhooks ?? {})) {
+    const ref = item.post?.requestBody?.content?.['application/json']?.schema?.$ref;
+    if (!ref) throw new Error(`webhook ${type} needs a $ref'd application/json body schema`);
+    events.push({ type, schema: ref.split('/').pop() });
+  }
+  const reachable = new Set(events.map((e) => e.schema));
+  let size = -1;
+  while (size !== reachable.size) {
+    size = reachable.size;
+    for (const name of [...reachable]) collectRefs(spec.components.schemas[name], reachable);
+  }
+  return { events, reachable: [...reachable].sort() };
+}
