@@ -1,109 +1,89 @@
-import Fastify, {
-	type FastifyInstance,
-	type FastifyServerOptions,
-} from "fastify";
-import openapiGlue from "fastify-openapi-glue";
-import { accountRoutes } from "./accounts/routes.js";
-import { apiKeyRoutes } from "./api-keys/routes.js";
-import type { Clock } from "./clock.js";
-import { contactRoutes } from "./contacts/routes.js";
-import type { Deps, Handler, Handlers } from "./deps.js";
-import { healthRoutes } from "./health/routes.js";
-import { authenticate } from "./http/auth.js";
-import { registerDocs } from "./http/docs.js";
-import { idempotencyHooks } from "./http/idempotency.js";
-import {
-	openapiDocument,
-	operationIds,
-	operationTable,
-	type OperationId,
-} from "./http/operations.js";
-import { installProblemHandlers } from "./http/problem.js";
-import { registerRateLimit } from "./http/rate-limit.js";
-import { newRequestId } from "./http/request-id.js";
-import type { Store } from "./store/db.js";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import openapiGlue from 'fastify-openapi-glue';
+import { accountRoutes } from './accounts/routes.js';
+import { apiKeyRoutes } from './api-keys/routes.js';
+import type { Clock } from './clock.js';
+import { contactRoutes } from './contacts/routes.js';
+import type { Deps, Handler, Handlers } from './deps.js';
+import { healthRoutes } from './health/routes.js';
+import { authenticate } from './http/auth.js';
+import { registerDocs } from './http/docs.js';
+import { idempotencyHooks } from './http/idempotency.js';
+import { openapiDocument, operationIds, operationTable, type OperationId } from './http/operations.js';
+import { installProblemHandlers } from './http/problem.js';
+import { registerRateLimit } from './http/rate-limit.js';
+import { installValidators } from './http/validation.js';
+import { newRequestId } from './http/request-id.js';
+import type { Store } from './store/db.js';
 
 export interface AppOptions {
-	store: Store;
-	clock: Clock;
-	version: string;
-	rateLimitPerSecond: number;
-	logger?: FastifyServerOptions["logger"];
+  store: Store;
+  clock: Clock;
+  version: string;
+  rateLimitPerSecond: number;
+  logger?: FastifyServerOptions['logger'];
 }
 
 /** Every domain's handlers; a spec operation without one fails the build of the app (and a test). */
 export function allHandlers(deps: Deps): Handlers {
-	return {
-		...healthRoutes(deps),
-		...accountRoutes(deps),
-		...apiKeyRoutes(deps),
-		...contactRoutes(deps),
-	};
+  return {
+    ...healthRoutes(deps),
+    ...accountRoutes(deps),
+    ...apiKeyRoutes(deps),
+    ...contactRoutes(deps),
+  };
 }
 
 export function missingHandlers(handlers: Handlers): OperationId[] {
-	return operationIds.filter((id) => typeof handlers[id] !== "function");
+  return operationIds.filter((id) => typeof handlers[id] !== 'function');
 }
 
 /** Builds the Fastify app from the spec. No I/O beyond what the store already opened. */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
-	const app = Fastify({
-		logger: opts.logger ?? false,
-		bodyLimit: 1024 * 1024,
-		genReqId: newRequestId,
-		requestIdHeader: false,
-		ajv: {
-			// Unknown fields are refused, not silently dropped: a typo must not look like success.
-			customOptions: {
-				removeAdditional: false,
-				coerceTypes: "array",
-				useDefaults: true,
-				allErrors: true,
-			},
-		},
-	});
-	app.decorateRequest("auth", null);
-	app.addHook("onRequest", async (req, reply) => {
-		reply.header("Prolope-Request-Id", req.id);
-	});
-	installProblemHandlers(app);
-	await registerRateLimit(app, opts.rateLimitPerSecond);
-	await registerDocs(app);
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    genReqId: newRequestId,
+    requestIdHeader: false,
+  });
+  app.decorateRequest('auth', null);
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('Prolope-Request-Id', req.id);
+  });
+  installProblemHandlers(app);
+  installValidators(app);
+  // The spec names application/problem+json, so the glue asks for a parser; read it as JSON.
+  app.addContentTypeParser('application/problem+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  await registerRateLimit(app, opts.rateLimitPerSecond);
+  await registerDocs(app);
 
-	const deps: Deps = {
-		db: opts.store.db,
-		storeKind: opts.store.kind,
-		clock: opts.clock,
-		version: opts.version,
-	};
-	const handlers = allHandlers(deps);
-	const missing = missingHandlers(handlers);
-	if (missing.length > 0)
-		throw new Error(
-			`operations in the spec without a handler: ${missing.join(", ")}`,
-		);
-	const table = operationTable();
-	const idem = idempotencyHooks(opts.store.db, opts.clock);
+  const deps: Deps = {
+    db: opts.store.db,
+    storeKind: opts.store.kind,
+    clock: opts.clock,
+    version: opts.version,
+  };
+  const handlers = allHandlers(deps);
+  const missing = missingHandlers(handlers);
+  if (missing.length > 0) throw new Error(`operations in the spec without a handler: ${missing.join(', ')}`);
+  const table = operationTable();
+  const idem = idempotencyHooks(opts.store.db, opts.clock);
 
-	// The glue's typings want full RouteOptions, but at run time it merges partial ones (handler and hooks).
-	const resolver = (operationId: string) => {
-		const op = table.get(operationId as OperationId);
-		const handler = handlers[operationId as OperationId] as Handler;
-		if (!op) throw new Error(`operation ${operationId} is not in the table`);
-		// Auth runs on onRequest, before the body is parsed: an unauthenticated caller learns nothing about the schema.
-		return {
-			handler,
-			...(op.scopes
-				? { onRequest: authenticate(opts.store.db, opts.clock, op.scopes) }
-				: {}),
-			...(op.method === "POST" && op.scopes
-				? { preHandler: idem.claim, onSend: idem.store }
-				: {}),
-		};
-	};
-	await app.register(openapiGlue, {
-		specification: structuredClone(openapiDocument),
-		operationResolver: resolver as never,
-	});
-	return app;
+  // The glue's typings want full RouteOptions, but at run time it merges partial ones (handler and hooks).
+  const resolver = (operationId: string) => {
+    const op = table.get(operationId as OperationId);
+    const handler = handlers[operationId as OperationId] as Handler;
+    if (!op) throw new Error(`operation ${operationId} is not in the table`);
+    // Auth runs on onRequest, before the body is parsed: an unauthenticated caller learns nothing about the schema.
+    return {
+      handler,
+      ...(op.scopes ? { onRequest: authenticate(opts.store.db, opts.clock, op.scopes) } : {}),
+      ...(op.method === 'POST' && op.scopes ? { preHandler: idem.claim, onSend: idem.store } : {}),
+    };
+  };
+  await app.register(openapiGlue, {
+    specification: structuredClone(openapiDocument),
+    operationResolver: resolver as never,
+  });
+  return app;
 }

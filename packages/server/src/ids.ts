@@ -1,19 +1,19 @@
-import { monotonicFactory } from "ulid";
+import { monotonicFactory } from 'ulid';
 
 // ULIDs sort by creation time, so a cursor is just the last id seen and lists can be
 // newest-first without a separate sort column; monotonic keeps order within one millisecond.
 const ulid = monotonicFactory();
 
 export const idPrefixes = {
-	account: "acct",
-	apiKey: "key",
-	contact: "ctc",
-	event: "evt",
+  account: 'acct',
+  apiKey: 'key',
+  contact: 'ctc',
+  event: 'evt',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;
 
 /** A new prefixed id such as `acct_01JD...`. */
 export function newId(kind: IdKind, at: Date = new Date()): string {
-	return `${idPrefixes[kind]}_${ulid(at.getTime())}`;
+  return `${idPrefixes[kind]}_${ulid(at.getTime())}`;
 }

@@ -1,31 +1,27 @@
 #!/usr/bin/env node
 // Process entry: start from the environment, print the operator key once, stop cleanly on signals.
-import { startServer } from "./server.js";
+import { startServer } from './server.js';
 
 const server = await startServer().catch((err: unknown) => {
-	console.error(
-		`prolope: cannot start: ${err instanceof Error ? err.message : String(err)}`,
-	);
-	process.exit(1);
+  console.error(`prolope: cannot start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
 });
 
 if (server.createdOperatorKey) {
-	process.stdout.write(
-		`\n  Prolope created the platform operator's API key. It is shown only now; store it:\n\n    ${server.createdOperatorKey}\n\n  (Set PROLOPE_OPERATOR_KEY to choose it yourself.)\n\n`,
-	);
+  process.stdout.write(
+    `\n  Prolope created the platform operator's API key. It is shown only now; store it:\n\n    ${server.createdOperatorKey}\n\n  (Set PROLOPE_OPERATOR_KEY to choose it yourself.)\n\n`,
+  );
 }
-process.stdout.write(
-	`  Prolope API on ${server.url}  (reference: ${server.url}/docs, store: ${server.store.kind})\n`,
-);
+process.stdout.write(`  Prolope API on ${server.url}  (reference: ${server.url}/docs, store: ${server.store.kind})\n`);
 
 let closing = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-	process.on(signal, () => {
-		if (closing) process.exit(1);
-		closing = true;
-		server.close().then(
-			() => process.exit(0),
-			() => process.exit(1),
-		);
-	});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (closing) process.exit(1);
+    closing = true;
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
 }

@@ -1,67 +1,60 @@
-import type { FastifyInstance } from "fastify";
-import { ensureOperator } from "./accounts/service.js";
-import { buildApp } from "./app.js";
-import { type Clock, systemClock } from "./clock.js";
-import { type Config, loadConfig } from "./config.js";
-import { SECRET_PATTERN } from "./api-keys/secret.js";
-import { openStore, type Store } from "./store/db.js";
-import { migrateToLatest } from "./store/migrate.js";
-import { version } from "./version.js";
+import type { FastifyInstance } from 'fastify';
+import { ensureOperator } from './accounts/service.js';
+import { buildApp } from './app.js';
+import { type Clock, systemClock } from './clock.js';
+import { type Config, loadConfig } from './config.js';
+import { SECRET_PATTERN } from './api-keys/secret.js';
+import { openStore, type Store } from './store/db.js';
+import { migrateToLatest } from './store/migrate.js';
+import { version } from './version.js';
 
 export interface RunningServer {
-	app: FastifyInstance;
-	store: Store;
-	/** The base URL the API answers on, e.g. http://127.0.0.1:3000. */
-	url: string;
-	/** Set when this start created the operator key (first start on an empty store). */
-	createdOperatorKey: string | undefined;
-	close(): Promise<void>;
+  app: FastifyInstance;
+  store: Store;
+  /** The base URL the API answers on, e.g. http://127.0.0.1:3000. */
+  url: string;
+  /** Set when this start created the operator key (first start on an empty store). */
+  createdOperatorKey: string | undefined;
+  close(): Promise<void>;
 }
 
 export interface StartOptions {
-	config?: Partial<Config>;
-	clock?: Clock;
-	logger?: boolean | object;
+  config?: Partial<Config>;
+  clock?: Clock;
+  logger?: boolean | object;
 }
 
 /** Opens the store, migrates it, makes sure the operator exists, and starts listening. */
-export async function startServer(
-	opts: StartOptions = {},
-): Promise<RunningServer> {
-	const config = loadConfig(process.env, opts.config);
-	if (config.operatorKey && !SECRET_PATTERN.test(config.operatorKey)) {
-		throw new Error(
-			"PROLOPE_OPERATOR_KEY must look like pk_live_ followed by at least 16 letters or digits (e.g. pk_live_$(openssl rand -hex 20)).",
-		);
-	}
-	const clock = opts.clock ?? systemClock;
-	const store = openStore(config);
-	try {
-		await migrateToLatest(store.db as never);
-		const operator = await ensureOperator(
-			{ db: store.db, storeKind: store.kind, clock, version },
-			config.operatorKey,
-		);
-		const app = await buildApp({
-			store,
-			clock,
-			version,
-			rateLimitPerSecond: config.rateLimitPerSecond,
-			logger: opts.logger ?? { level: config.logLevel },
-		});
-		const address = await app.listen({ port: config.port, host: config.host });
-		return {
-			app,
-			store,
-			url: address.replace("[::1]", "localhost"),
-			createdOperatorKey: operator.createdSecret,
-			async close() {
-				await app.close();
-				await store.close();
-			},
-		};
-	} catch (err) {
-		await store.close();
-		throw err;
-	}
+export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
+  const config = loadConfig(process.env, opts.config);
+  if (config.operatorKey && !SECRET_PATTERN.test(config.operatorKey)) {
+    throw new Error('PROLOPE_OPERATOR_KEY must look like pk_live_ followed by at least 16 letters or digits (e.g. pk_live_$(openssl rand -hex 20)).');
+  }
+  const clock = opts.clock ?? systemClock;
+  const store = openStore(config);
+  try {
+    await migrateToLatest(store.db as never);
+    const operator = await ensureOperator({ db: store.db, storeKind: store.kind, clock, version }, config.operatorKey);
+    const app = await buildApp({
+      store,
+      clock,
+      version,
+      rateLimitPerSecond: config.rateLimitPerSecond,
+      logger: opts.logger ?? { level: config.logLevel },
+    });
+    const address = await app.listen({ port: config.port, host: config.host });
+    return {
+      app,
+      store,
+      url: address.replace('[::1]', 'localhost'),
+      createdOperatorKey: operator.createdSecret,
+      async close() {
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
 }

@@ -1,209 +1,174 @@
-import { iso } from "../clock.js";
-import type { Deps } from "../deps.js";
-import { notFound, ProblemError } from "../errors.js";
-import { recordEvent } from "../events/outbox.js";
-import type { AuthContext } from "../http/auth.js";
-import { newId } from "../ids.js";
-import { hashSecret } from "../api-keys/secret.js";
-import { type ApiKey, createKeyInTx } from "../api-keys/service.js";
-import type { Tx } from "../store/db.js";
-import {
-	type AccountRow,
-	findAccount,
-	findOperatorAccount,
-	insertAccount,
-	updateAccountRow,
-} from "./store.js";
+import { iso } from '../clock.js';
+import type { Deps } from '../deps.js';
+import { notFound, ProblemError } from '../errors.js';
+import { recordEvent } from '../events/outbox.js';
+import type { AuthContext } from '../http/auth.js';
+import { newId } from '../ids.js';
+import { hashSecret } from '../api-keys/secret.js';
+import { type ApiKey, createKeyInTx } from '../api-keys/service.js';
+import type { Tx } from '../store/db.js';
+import { type AccountRow, findAccount, findOperatorAccount, insertAccount, updateAccountRow } from './store.js';
 
 export interface LegalEntity {
-	type: "company" | "sole_trader" | "individual";
-	legal_name: string;
-	registration_number?: string;
-	vat_number?: string;
-	country: string;
-	address?: string;
+  type: 'company' | 'sole_trader' | 'individual';
+  legal_name: string;
+  registration_number?: string;
+  vat_number?: string;
+  country: string;
+  address?: string;
 }
 
 export interface AccountInput {
-	name: string;
-	legal_entity: LegalEntity;
-	signatory: {
-		name: string;
-		email: string;
-		confirms_age_18_or_over: boolean;
-		confirms_authority: boolean;
-	};
-	metadata?: Record<string, string>;
+  name: string;
+  legal_entity: LegalEntity;
+  signatory: {
+    name: string;
+    email: string;
+    confirms_age_18_or_over: boolean;
+    confirms_authority: boolean;
+  };
+  metadata?: Record<string, string>;
 }
 
 export function toAccount(row: AccountRow) {
-	return {
-		id: row.id,
-		object: "account" as const,
-		name: row.name,
-		legal_entity: JSON.parse(row.legal_entity) as LegalEntity,
-		signatory: JSON.parse(row.signatory) as Record<string, unknown>,
-		parent_account_id: row.parent_account_id,
-		status: row.status,
-		metadata: JSON.parse(row.metadata) as Record<string, string>,
-		created_at: row.created_at,
-		updated_at: row.updated_at,
-	};
+  return {
+    id: row.id,
+    object: 'account' as const,
+    name: row.name,
+    legal_entity: JSON.parse(row.legal_entity) as LegalEntity,
+    signatory: JSON.parse(row.signatory) as Record<string, unknown>,
+    parent_account_id: row.parent_account_id,
+    status: row.status,
+    metadata: JSON.parse(row.metadata) as Record<string, string>,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
 }
 
 export type Account = ReturnType<typeof toAccount>;
 
 /** Terms section 3: the person signing must be 18 or over and have authority to bind the customer. */
-export function checkSignatory(s: AccountInput["signatory"]): void {
-	if (s.confirms_age_18_or_over !== true) {
-		throw new ProblemError(
-			"signatory_confirmation_required",
-			"The signatory must confirm being at least 18 years old (terms section 3): set signatory.confirms_age_18_or_over to true.",
-			{
-				param: "/body/signatory/confirms_age_18_or_over",
-			},
-		);
-	}
-	if (s.confirms_authority !== true) {
-		throw new ProblemError(
-			"signatory_confirmation_required",
-			"The signatory must confirm the legal authority to accept the terms for the customer (terms section 3): set signatory.confirms_authority to true.",
-			{
-				param: "/body/signatory/confirms_authority",
-			},
-		);
-	}
+export function checkSignatory(s: AccountInput['signatory']): void {
+  if (s.confirms_age_18_or_over !== true) {
+    throw new ProblemError(
+      'signatory_confirmation_required',
+      'The signatory must confirm being at least 18 years old (terms section 3): set signatory.confirms_age_18_or_over to true.',
+      {
+        param: '/body/signatory/confirms_age_18_or_over',
+      },
+    );
+  }
+  if (s.confirms_authority !== true) {
+    throw new ProblemError(
+      'signatory_confirmation_required',
+      'The signatory must confirm the legal authority to accept the terms for the customer (terms section 3): set signatory.confirms_authority to true.',
+      {
+        param: '/body/signatory/confirms_authority',
+      },
+    );
+  }
 }
 
-async function insertNewAccount(
-	tx: Tx,
-	now: Date,
-	input: AccountInput,
-	parentId: string | null,
-	isOperator: boolean,
-): Promise<AccountRow> {
-	const row: AccountRow = {
-		id: newId("account", now),
-		name: input.name,
-		legal_entity: JSON.stringify(input.legal_entity),
-		signatory: JSON.stringify({
-			name: input.signatory.name,
-			email: input.signatory.email,
-			confirmed_age_18_or_over: true,
-			confirmed_authority: true,
-			confirmed_at: iso(now),
-		}),
-		parent_account_id: parentId,
-		status: "active",
-		is_operator: isOperator ? 1 : 0,
-		metadata: JSON.stringify(input.metadata ?? {}),
-		created_at: iso(now),
-		updated_at: iso(now),
-	};
-	await insertAccount(tx, row);
-	return row;
+async function insertNewAccount(tx: Tx, now: Date, input: AccountInput, parentId: string | null, isOperator: boolean): Promise<AccountRow> {
+  const row: AccountRow = {
+    id: newId('account', now),
+    name: input.name,
+    legal_entity: JSON.stringify(input.legal_entity),
+    signatory: JSON.stringify({
+      name: input.signatory.name,
+      email: input.signatory.email,
+      confirmed_age_18_or_over: true,
+      confirmed_authority: true,
+      confirmed_at: iso(now),
+    }),
+    parent_account_id: parentId,
+    status: 'active',
+    is_operator: isOperator ? 1 : 0,
+    metadata: JSON.stringify(input.metadata ?? {}),
+    created_at: iso(now),
+    updated_at: iso(now),
+  };
+  await insertAccount(tx, row);
+  return row;
 }
 
 /**
  * The operator creates top-level accounts; a customer creates subaccounts under itself (one level,
  * as Twilio allows). Prolope issues the first credentials (terms section 3): an `admin` key.
  */
-export async function createAccount(
-	deps: Deps,
-	auth: AuthContext,
-	input: AccountInput,
-): Promise<Account & { initial_api_key: ApiKey & { secret: string } }> {
-	checkSignatory(input.signatory);
-	if (!auth.isOperator && auth.parentAccountId) {
-		throw new ProblemError(
-			"forbidden",
-			"A subaccount cannot create subaccounts; use a key of the parent account.",
-		);
-	}
-	const parentId = auth.isOperator ? null : auth.accountId;
-	const now = deps.clock.now();
-	return deps.db.transaction().execute(async (tx) => {
-		const row = await insertNewAccount(tx, now, input, parentId, false);
-		const account = toAccount(row);
-		await recordEvent(tx, {
-			accountId: row.id,
-			type: "account.created",
-			object: account,
-			at: now,
-		});
-		if (parentId)
-			await recordEvent(tx, {
-				accountId: parentId,
-				type: "account.created",
-				object: account,
-				at: now,
-			});
-		const key = await createKeyInTx(tx, now, {
-			accountId: row.id,
-			name: "Initial admin key",
-			scopes: ["admin"],
-		});
-		return { ...account, initial_api_key: key };
-	});
+export async function createAccount(deps: Deps, auth: AuthContext, input: AccountInput): Promise<Account & { initial_api_key: ApiKey & { secret: string } }> {
+  checkSignatory(input.signatory);
+  if (!auth.isOperator && auth.parentAccountId) {
+    throw new ProblemError('forbidden', 'A subaccount cannot create subaccounts; use a key of the parent account.');
+  }
+  const parentId = auth.isOperator ? null : auth.accountId;
+  const now = deps.clock.now();
+  return deps.db.transaction().execute(async (tx) => {
+    const row = await insertNewAccount(tx, now, input, parentId, false);
+    const account = toAccount(row);
+    await recordEvent(tx, {
+      accountId: row.id,
+      type: 'account.created',
+      object: account,
+      at: now,
+    });
+    if (parentId)
+      await recordEvent(tx, {
+        accountId: parentId,
+        type: 'account.created',
+        object: account,
+        at: now,
+      });
+    const key = await createKeyInTx(tx, now, {
+      accountId: row.id,
+      name: 'Initial admin key',
+      scopes: ['admin'],
+    });
+    return { ...account, initial_api_key: key };
+  });
 }
 
 /** The operator sees every account; a customer sees itself and its direct subaccounts. */
-export async function visibleAccount(
-	deps: Deps,
-	auth: AuthContext,
-	id: string,
-): Promise<AccountRow> {
-	const row = await findAccount(deps.db, id);
-	if (
-		!row ||
-		!(
-			auth.isOperator ||
-			row.id === auth.accountId ||
-			row.parent_account_id === auth.accountId
-		)
-	)
-		throw notFound("account", id);
-	return row;
+export async function visibleAccount(deps: Deps, auth: AuthContext, id: string): Promise<AccountRow> {
+  const row = await findAccount(deps.db, id);
+  if (!row || !(auth.isOperator || row.id === auth.accountId || row.parent_account_id === auth.accountId)) throw notFound('account', id);
+  return row;
 }
 
 export async function updateAccount(
-	deps: Deps,
-	auth: AuthContext,
-	id: string,
-	patch: Partial<Pick<AccountInput, "name" | "legal_entity" | "metadata">>,
+  deps: Deps,
+  auth: AuthContext,
+  id: string,
+  patch: Partial<Pick<AccountInput, 'name' | 'legal_entity' | 'metadata'>>,
 ): Promise<Account> {
-	const row = await visibleAccount(deps, auth, id);
-	const now = iso(deps.clock.now());
-	return deps.db.transaction().execute(async (tx) => {
-		const next = {
-			...(patch.name !== undefined ? { name: patch.name } : {}),
-			...(patch.legal_entity !== undefined
-				? { legal_entity: JSON.stringify(patch.legal_entity) }
-				: {}),
-			...(patch.metadata !== undefined
-				? { metadata: JSON.stringify(patch.metadata) }
-				: {}),
-			updated_at: now,
-		};
-		await updateAccountRow(tx, row.id, next);
-		return toAccount({ ...row, ...next });
-	});
+  const row = await visibleAccount(deps, auth, id);
+  const now = iso(deps.clock.now());
+  return deps.db.transaction().execute(async (tx) => {
+    const next = {
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.legal_entity !== undefined ? { legal_entity: JSON.stringify(patch.legal_entity) } : {}),
+      ...(patch.metadata !== undefined ? { metadata: JSON.stringify(patch.metadata) } : {}),
+      updated_at: now,
+    };
+    await updateAccountRow(tx, row.id, next);
+    return toAccount({ ...row, ...next });
+  });
 }
 
 const OPERATOR_ENTITY: AccountInput = {
-	name: "Prolope platform operator",
-	legal_entity: {
-		type: "company",
-		legal_name: "PROLOPE GROUP",
-		country: "BG",
-		address: "Str. Zagradena Polyana 9, 1151 Sofia",
-	},
-	signatory: {
-		name: "Prolope operator",
-		email: "operator@prolope.invalid",
-		confirms_age_18_or_over: true,
-		confirms_authority: true,
-	},
+  name: 'Prolope platform operator',
+  legal_entity: {
+    type: 'company',
+    legal_name: 'PROLOPE GROUP',
+    country: 'BG',
+    address: 'Str. Zagradena Polyana 9, 1151 Sofia',
+  },
+  signatory: {
+    name: 'Prolope operator',
+    email: 'operator@prolope.invalid',
+    confirms_age_18_or_over: true,
+    confirms_authority: true,
+  },
 };
 
 /**
@@ -211,39 +176,32 @@ const OPERATOR_ENTITY: AccountInput = {
  * registered if new; on an empty store without one, a key is created and returned so it can be
  * printed once. Returns the new secret, if one was made.
  */
-export async function ensureOperator(
-	deps: Deps,
-	fixedKey: string | undefined,
-): Promise<{ accountId: string; createdSecret?: string }> {
-	const now = deps.clock.now();
-	return deps.db.transaction().execute(async (tx) => {
-		let operator = await findOperatorAccount(tx);
-		let fresh = false;
-		if (!operator) {
-			operator = await insertNewAccount(tx, now, OPERATOR_ENTITY, null, true);
-			fresh = true;
-		}
-		if (fixedKey) {
-			const known = await tx
-				.selectFrom("api_keys")
-				.select("id")
-				.where("secret_hash", "=", hashSecret(fixedKey))
-				.executeTakeFirst();
-			if (!known)
-				await createKeyInTx(tx, now, {
-					accountId: operator.id,
-					name: "Operator key (PROLOPE_OPERATOR_KEY)",
-					scopes: ["operator", "admin"],
-					secret: fixedKey,
-				});
-			return { accountId: operator.id };
-		}
-		if (!fresh) return { accountId: operator.id };
-		const key = await createKeyInTx(tx, now, {
-			accountId: operator.id,
-			name: "Operator key (first start)",
-			scopes: ["operator", "admin"],
-		});
-		return { accountId: operator.id, createdSecret: key.secret };
-	});
+export async function ensureOperator(deps: Deps, fixedKey: string | undefined): Promise<{ accountId: string; createdSecret?: string }> {
+  const now = deps.clock.now();
+  return deps.db.transaction().execute(async (tx) => {
+    let operator = await findOperatorAccount(tx);
+    let fresh = false;
+    if (!operator) {
+      operator = await insertNewAccount(tx, now, OPERATOR_ENTITY, null, true);
+      fresh = true;
+    }
+    if (fixedKey) {
+      const known = await tx.selectFrom('api_keys').select('id').where('secret_hash', '=', hashSecret(fixedKey)).executeTakeFirst();
+      if (!known)
+        await createKeyInTx(tx, now, {
+          accountId: operator.id,
+          name: 'Operator key (PROLOPE_OPERATOR_KEY)',
+          scopes: ['operator', 'admin'],
+          secret: fixedKey,
+        });
+      return { accountId: operator.id };
+    }
+    if (!fresh) return { accountId: operator.id };
+    const key = await createKeyInTx(tx, now, {
+      accountId: operator.id,
+      name: 'Operator key (first start)',
+      scopes: ['operator', 'admin'],
+    });
+    return { accountId: operator.id, createdSecret: key.secret };
+  });
 }

@@ -1,53 +1,48 @@
-import type { Deps, Handlers } from "../deps.js";
-import { notFound } from "../errors.js";
-import { authOf } from "../http/auth.js";
-import { limitOf, type PageQuery, pageOf } from "../http/pagination.js";
-import { createKey, revokeKey, toApiKey } from "./service.js";
-import { findApiKey, listApiKeys } from "./store.js";
+import type { Deps, Handlers } from '../deps.js';
+import { notFound } from '../errors.js';
+import { authOf } from '../http/auth.js';
+import { limitOf, type PageQuery, pageOf } from '../http/pagination.js';
+import { createKey, revokeKey, toApiKey } from './service.js';
+import { findApiKey, listApiKeys } from './store.js';
 
 interface CreateBody {
-	name: string;
-	scopes: string[];
-	expires_at?: string;
+  name: string;
+  scopes: string[];
+  expires_at?: string;
 }
 
 export function apiKeyRoutes(deps: Deps): Handlers {
-	return {
-		"apiKeys.create": async (req, reply) => {
-			const auth = authOf(req);
-			const body = req.body as CreateBody;
-			const key = await createKey(deps, auth.scopes, {
-				accountId: auth.accountId,
-				name: body.name,
-				scopes: body.scopes,
-				expiresAt: body.expires_at,
-			});
-			return reply.code(201).send(key);
-		},
-		"apiKeys.list": async (req) => {
-			const auth = authOf(req);
-			const q = req.query as PageQuery;
-			const now = deps.clock.now();
-			const rows = await listApiKeys(
-				deps.db,
-				auth.accountId,
-				limitOf(q),
-				q.starting_after,
-			);
-			const page = pageOf(rows, limitOf(q));
-			return { ...page, data: page.data.map((r) => toApiKey(r, now)) };
-		},
-		"apiKeys.retrieve": async (req) => {
-			const auth = authOf(req);
-			const { id } = req.params as { id: string };
-			const row = await findApiKey(deps.db, auth.accountId, id);
-			if (!row) throw notFound("API key", id);
-			return toApiKey(row, deps.clock.now());
-		},
-		"apiKeys.revoke": async (req) => {
-			const auth = authOf(req);
-			const { id } = req.params as { id: string };
-			return revokeKey(deps, auth.accountId, id);
-		},
-	};
+  return {
+    'apiKeys.create': async (req, reply) => {
+      const auth = authOf(req);
+      const body = req.body as CreateBody;
+      const key = await createKey(deps, auth.scopes, {
+        accountId: auth.accountId,
+        name: body.name,
+        scopes: body.scopes,
+        expiresAt: body.expires_at,
+      });
+      return reply.code(201).send(key);
+    },
+    'apiKeys.list': async (req) => {
+      const auth = authOf(req);
+      const q = req.query as PageQuery;
+      const now = deps.clock.now();
+      const rows = await listApiKeys(deps.db, auth.accountId, limitOf(q), q.starting_after);
+      const page = pageOf(rows, limitOf(q));
+      return { ...page, data: page.data.map((r) => toApiKey(r, now)) };
+    },
+    'apiKeys.retrieve': async (req) => {
+      const auth = authOf(req);
+      const { id } = req.params as { id: string };
+      const row = await findApiKey(deps.db, auth.accountId, id);
+      if (!row) throw notFound('API key', id);
+      return toApiKey(row, deps.clock.now());
+    },
+    'apiKeys.revoke': async (req) => {
+      const auth = authOf(req);
+      const { id } = req.params as { id: string };
+      return revokeKey(deps, auth.accountId, id);
+    },
+  };
 }

@@ -1,50 +1,27 @@
-import type { Db, Tx } from "../store/db.js";
-import type { ApiKeysTable } from "../store/schema.js";
+import type { Db, Tx } from '../store/db.js';
+import type { ApiKeysTable } from '../store/schema.js';
 
 export type ApiKeyRow = ApiKeysTable;
 
 export async function insertApiKey(tx: Tx, row: ApiKeyRow): Promise<void> {
-	await tx.insertInto("api_keys").values(row).execute();
+  await tx.insertInto('api_keys').values(row).execute();
 }
 
-export async function findApiKey(
-	db: Db | Tx,
-	accountId: string,
-	id: string,
-): Promise<ApiKeyRow | undefined> {
-	return db
-		.selectFrom("api_keys")
-		.selectAll()
-		.where("account_id", "=", accountId)
-		.where("id", "=", id)
-		.executeTakeFirst();
+export async function findApiKey(db: Db | Tx, accountId: string, id: string): Promise<ApiKeyRow | undefined> {
+  return db.selectFrom('api_keys').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
 }
 
-export async function listApiKeys(
-	db: Db,
-	accountId: string,
-	limit: number,
-	startingAfter?: string,
-): Promise<ApiKeyRow[]> {
-	return db
-		.selectFrom("api_keys")
-		.selectAll()
-		.where("account_id", "=", accountId)
-		.$if(!!startingAfter, (q) => q.where("id", "<", startingAfter as string))
-		.orderBy("id", "desc")
-		.limit(limit + 1)
-		.execute();
+export async function listApiKeys(db: Db, accountId: string, limit: number, startingAfter?: string): Promise<ApiKeyRow[]> {
+  return db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .$if(!!startingAfter, (q) => q.where('id', '<', startingAfter as string))
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
+    .execute();
 }
 
-export async function markRevoked(
-	tx: Tx,
-	id: string,
-	at: string,
-): Promise<void> {
-	await tx
-		.updateTable("api_keys")
-		.set({ revoked_at: at })
-		.where("id", "=", id)
-		.where("revoked_at", "is", null)
-		.execute();
+export async function markRevoked(tx: Tx, id: string, at: string): Promise<void> {
+  await tx.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
 }

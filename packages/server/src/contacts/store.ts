@@ -1,64 +1,32 @@
-import type { Db, Tx } from "../store/db.js";
-import type { ContactsTable } from "../store/schema.js";
+import type { Db, Tx } from '../store/db.js';
+import type { ContactsTable } from '../store/schema.js';
 
 export type ContactRow = ContactsTable;
 
 export async function insertContact(db: Db, row: ContactRow): Promise<void> {
-	await db.insertInto("contacts").values(row).execute();
+  await db.insertInto('contacts').values(row).execute();
 }
 
-export async function findContact(
-	db: Db | Tx,
-	accountId: string,
-	id: string,
-): Promise<ContactRow | undefined> {
-	return db
-		.selectFrom("contacts")
-		.selectAll()
-		.where("account_id", "=", accountId)
-		.where("id", "=", id)
-		.executeTakeFirst();
+export async function findContact(db: Db | Tx, accountId: string, id: string): Promise<ContactRow | undefined> {
+  return db.selectFrom('contacts').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
 }
 
-export async function listContacts(
-	db: Db,
-	accountId: string,
-	limit: number,
-	startingAfter?: string,
-): Promise<ContactRow[]> {
-	return db
-		.selectFrom("contacts")
-		.selectAll()
-		.where("account_id", "=", accountId)
-		.$if(!!startingAfter, (q) => q.where("id", "<", startingAfter as string))
-		.orderBy("id", "desc")
-		.limit(limit + 1)
-		.execute();
+export async function listContacts(db: Db, accountId: string, limit: number, startingAfter?: string): Promise<ContactRow[]> {
+  return db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .$if(!!startingAfter, (q) => q.where('id', '<', startingAfter as string))
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
+    .execute();
 }
 
-export async function updateContactRow(
-	db: Db,
-	accountId: string,
-	id: string,
-	patch: Partial<ContactRow>,
-): Promise<void> {
-	await db
-		.updateTable("contacts")
-		.set(patch)
-		.where("account_id", "=", accountId)
-		.where("id", "=", id)
-		.execute();
+export async function updateContactRow(db: Db, accountId: string, id: string, patch: Partial<ContactRow>): Promise<void> {
+  await db.updateTable('contacts').set(patch).where('account_id', '=', accountId).where('id', '=', id).execute();
 }
 
-export async function deleteContactRow(
-	db: Db,
-	accountId: string,
-	id: string,
-): Promise<number> {
-	const res = await db
-		.deleteFrom("contacts")
-		.where("account_id", "=", accountId)
-		.where("id", "=", id)
-		.executeTakeFirst();
-	return Number(res.numDeletedRows);
+export async function deleteContactRow(db: Db, accountId: string, id: string): Promise<number> {
+  const res = await db.deleteFrom('contacts').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+  return Number(res.numDeletedRows);
 }

@@ -1,12 +1,12 @@
-import { iso } from "../clock.js";
-import { newId } from "../ids.js";
-import type { Tx } from "../store/db.js";
+import { iso } from '../clock.js';
+import { newId } from '../ids.js';
+import type { Tx } from '../store/db.js';
 
 export interface EventInput {
-	accountId: string;
-	type: string;
-	object: { id: string } & Record<string, unknown>;
-	at: Date;
+  accountId: string;
+  type: string;
+  object: { id: string } & Record<string, unknown>;
+  at: Date;
 }
 
 /**
@@ -14,25 +14,25 @@ export interface EventInput {
  * committed. Delivery (webhooks, the live stream) reads these rows later.
  */
 export async function recordEvent(tx: Tx, input: EventInput): Promise<string> {
-	const id = newId("event", input.at);
-	const payload = {
-		id,
-		object: "event",
-		type: input.type,
-		created_at: iso(input.at),
-		account_id: input.accountId,
-		data: { object: input.object },
-	};
-	await tx
-		.insertInto("events")
-		.values({
-			id,
-			account_id: input.accountId,
-			type: input.type,
-			object_id: input.object.id,
-			payload: JSON.stringify(payload),
-			created_at: payload.created_at,
-		})
-		.execute();
-	return id;
+  const id = newId('event', input.at);
+  const payload = {
+    id,
+    object: 'event',
+    type: input.type,
+    created_at: iso(input.at),
+    account_id: input.accountId,
+    data: { object: input.object },
+  };
+  await tx
+    .insertInto('events')
+    .values({
+      id,
+      account_id: input.accountId,
+      type: input.type,
+      object_id: input.object.id,
+      payload: JSON.stringify(payload),
+      created_at: payload.created_at,
+    })
+    .execute();
+  return id;
 }

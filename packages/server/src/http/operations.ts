@@ -1,45 +1,42 @@
-import spec from "../generated/openapi.json" with { type: "json" };
-import { operationIds, type OperationId } from "../generated/operation-ids.js";
+import spec from '../generated/openapi.json' with { type: 'json' };
+import { operationIds, type OperationId } from '../generated/operation-ids.js';
 
 export interface OperationInfo {
-	id: OperationId;
-	method: string;
-	path: string;
-	/** Scopes from the operation's bearerAuth requirement; null when it needs no key. */
-	scopes: string[] | null;
+  id: OperationId;
+  method: string;
+  path: string;
+  /** Scopes from the operation's bearerAuth requirement; null when it needs no key. */
+  scopes: string[] | null;
 }
 
 type SpecOperation = {
-	operationId?: string;
-	security?: Record<string, string[]>[];
+  operationId?: string;
+  security?: Record<string, string[]>[];
 };
 
 /** The spec as served at /openapi.json; the one contract. */
 export const openapiDocument = spec as unknown as {
-	paths: Record<string, Record<string, SpecOperation>>;
-	security?: Record<string, string[]>[];
+  paths: Record<string, Record<string, SpecOperation>>;
+  security?: Record<string, string[]>[];
 } & Record<string, unknown>;
 
 /** Reads each operation's security requirement from the spec, so auth follows the contract. */
 export function operationTable(): Map<OperationId, OperationInfo> {
-	const out = new Map<OperationId, OperationInfo>();
-	for (const [path, item] of Object.entries(openapiDocument.paths)) {
-		for (const [method, op] of Object.entries(item)) {
-			if (!op || typeof op !== "object" || !op.operationId) continue;
-			const security = op.security ?? openapiDocument.security ?? [];
-			const id = op.operationId as OperationId;
-			out.set(id, {
-				id,
-				method: method.toUpperCase(),
-				path,
-				scopes:
-					security.length === 0
-						? null
-						: security.flatMap((s) => Object.values(s).flat()),
-			});
-		}
-	}
-	return out;
+  const out = new Map<OperationId, OperationInfo>();
+  for (const [path, item] of Object.entries(openapiDocument.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      if (!op || typeof op !== 'object' || !op.operationId) continue;
+      const security = op.security ?? openapiDocument.security ?? [];
+      const id = op.operationId as OperationId;
+      out.set(id, {
+        id,
+        method: method.toUpperCase(),
+        path,
+        scopes: security.length === 0 ? null : security.flatMap((s) => Object.values(s).flat()),
+      });
+    }
+  }
+  return out;
 }
 
 export { operationIds, type OperationId };

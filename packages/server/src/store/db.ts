@@ -1,53 +1,44 @@
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import SQLite from "better-sqlite3";
-import {
-	Kysely,
-	PostgresDialect,
-	SqliteDialect,
-	type Transaction,
-} from "kysely";
-import pg from "pg";
-import type { Database } from "./schema.js";
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
-export type StoreKind = "sqlite" | "postgres";
+export type StoreKind = 'sqlite' | 'postgres';
 
 export interface Store {
-	db: Db;
-	kind: StoreKind;
-	close(): Promise<void>;
+  db: Db;
+  kind: StoreKind;
+  close(): Promise<void>;
 }
 
 /** Opens PostgreSQL when a URL is given, else the embedded SQLite file under dataDir. */
-export function openStore(opts: {
-	databaseUrl?: string | undefined;
-	dataDir: string;
-}): Store {
-	if (opts.databaseUrl) {
-		const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
-		const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-		return { db, kind: "postgres", close: () => db.destroy() };
-	}
-	mkdirSync(opts.dataDir, { recursive: true });
-	const file = new SQLite(join(opts.dataDir, "prolope.sqlite"));
-	// WAL lets readers go on while a write commits; the busy timeout covers a second process (the CLI).
-	file.pragma("journal_mode = WAL");
-	file.pragma("busy_timeout = 5000");
-	file.pragma("foreign_keys = ON");
-	const db = new Kysely<Database>({
-		dialect: new SqliteDialect({ database: file }),
-	});
-	return { db, kind: "sqlite", close: () => db.destroy() };
+export function openStore(opts: { databaseUrl?: string | undefined; dataDir: string; onIdleError?: (err: Error) => void }): Store {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // An idle client whose backend goes away (restart, failover) emits 'error'; unhandled, that would
+    // crash the process. The pool replaces the client on next use, so noting it is enough.
+    pool.on('error', (err) => opts.onIdleError?.(err));
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'postgres', close: () => db.destroy() };
+  }
+  mkdirSync(opts.dataDir, { recursive: true });
+  const file = new SQLite(join(opts.dataDir, 'prolope.sqlite'));
+  // WAL lets readers go on while a write commits; the busy timeout covers a second process (the CLI).
+  file.pragma('journal_mode = WAL');
+  file.pragma('busy_timeout = 5000');
+  file.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: file }),
+  });
+  return { db, kind: 'sqlite', close: () => db.destroy() };
 }
 
 /** True when an error is a unique-constraint violation, on either database. */
 export function isUniqueViolation(err: unknown): boolean {
-	const e = err as { code?: string; message?: string };
-	return (
-		e?.code === "23505" ||
-		e?.code === "SQLITE_CONSTRAINT_PRIMARYKEY" ||
-		e?.code === "SQLITE_CONSTRAINT_UNIQUE"
-	);
+  const e = err as { code?: string; message?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }

@@ -1,29 +1,22 @@
-import {
-	type Kysely,
-	type Migration,
-	type MigrationProvider,
-	Migrator,
-} from "kysely";
-import * as migrations from "./migrations/index.js";
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import * as migrations from './migrations/index.js';
 
 // Migrations are compiled into the bundle (not read from a folder at run time) so the built server
 // and the tests run the same list; names sort in the order they were written.
 const ordered: Record<string, Migration> = {
-	"0001-initial": migrations.initial,
+  '0001-initial': migrations.initial,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ordered };
 
 /** Brings the schema up to date; runs on every start. */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-	const { error, results } = await new Migrator({
-		db,
-		provider,
-	}).migrateToLatest();
-	const failed = results?.find((r) => r.status === "Error");
-	if (error || failed) {
-		throw new Error(
-			`migration ${failed?.migrationName ?? ""} failed: ${error instanceof Error ? error.message : String(error)}`,
-		);
-	}
+  const { error, results } = await new Migrator({
+    db,
+    provider,
+  }).migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

@@ -1,1 +1,1 @@
-export { initial } from "./0001-initial.js";
+export { initial } from './0001-initial.js';

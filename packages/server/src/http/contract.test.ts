@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { allHandlers, missingHandlers } from '../app.js';
+import { manualClock } from '../clock.js';
+import type { Deps } from '../deps.js';
+import { openapiDocument, operationIds, operationTable } from './operations.js';
+
+// The spec is the one contract: these checks fail when code and spec drift apart.
+describe('contract', () => {
+  const deps = { db: {} as never, storeKind: 'sqlite', clock: manualClock('2026-01-01T00:00:00Z'), version: 'test' } satisfies Deps;
+
+  it('every operation in the spec has a handler', () => {
+    expect(missingHandlers(allHandlers(deps))).toEqual([]);
+    expect(operationIds.length).toBeGreaterThanOrEqual(15);
+  });
+
+  it('no handler exists for an operation the spec lacks', () => {
+    const extra = Object.keys(allHandlers(deps)).filter((id) => !(operationIds as readonly string[]).includes(id));
+    expect(extra).toEqual([]);
+  });
+
+  it('every POST takes an Idempotency-Key and every secured operation documents 401 and 429', () => {
+    const paths = openapiDocument.paths as Record<string, Record<string, any>>;
+    for (const op of operationTable().values()) {
+      const spec = paths[op.path]?.[op.method.toLowerCase()];
+      const refs = JSON.stringify(spec.parameters ?? []);
+      if (op.method === 'POST' && op.scopes) expect(refs, op.id).toContain('IdempotencyKey');
+      if (op.scopes) {
+        expect(Object.keys(spec.responses), op.id).toContain('401');
+        expect(Object.keys(spec.responses), op.id).toContain('429');
+      }
+    }
+  });
+
+  it('every request body refuses unknown fields', () => {
+    const schemas = (openapiDocument.components as any).schemas as Record<string, any>;
+    for (const op of operationTable().values()) {
+      const spec = (openapiDocument.paths as any)[op.path][op.method.toLowerCase()];
+      const ref: string | undefined = spec.requestBody?.content?.['application/json']?.schema?.$ref;
+      if (!ref) continue;
+      expect(schemas[ref.split('/').pop() as string].additionalProperties, op.id).toBe(false);
+    }
+  });
+});
