@@ -6,7 +6,7 @@ import type { Clock } from './clock.js';
 import { contactRoutes } from './contacts/routes.js';
 import type { Deps, Handler, Handlers } from './deps.js';
 import { healthRoutes } from './health/routes.js';
-import { authenticate } from './http/auth.js';
+import { createAuthenticator } from './http/auth.js';
 import { registerDocs } from './http/docs.js';
 import { idempotencyHooks } from './http/idempotency.js';
 import { openapiDocument, operationIds, operationTable, type OperationId } from './http/operations.js';
@@ -62,6 +62,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     storeKind: opts.store.kind,
     clock: opts.clock,
     version: opts.version,
+    auth: createAuthenticator(opts.store.db, opts.clock),
   };
   const handlers = allHandlers(deps);
   const missing = missingHandlers(handlers);
@@ -77,7 +78,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // Auth runs on onRequest, before the body is parsed: an unauthenticated caller learns nothing about the schema.
     return {
       handler,
-      ...(op.scopes ? { onRequest: authenticate(opts.store.db, opts.clock, op.scopes) } : {}),
+      ...(op.scopes ? { onRequest: deps.auth.hook(op.scopes) } : {}),
       ...(op.method === 'POST' && op.scopes ? { preHandler: idem.claim, onSend: idem.store } : {}),
     };
   };

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from './clock.js';
+import type { Authenticator } from './http/auth.js';
 import type { OperationId } from './generated/operation-ids.js';
 import type { Db, StoreKind } from './store/db.js';
 
@@ -9,6 +10,8 @@ export interface Deps {
   storeKind: StoreKind;
   clock: Clock;
   version: string;
+  /** Key lookups; revocation tells it to forget a key at once. */
+  auth: Authenticator;
 }
 
 export type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;

@@ -34,7 +34,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const store = openStore(config);
   try {
     await migrateToLatest(store.db as never);
-    const operator = await ensureOperator({ db: store.db, storeKind: store.kind, clock, version }, config.operatorKey);
+    const operator = await ensureOperator({ db: store.db, clock }, config.operatorKey);
     const app = await buildApp({
       store,
       clock,

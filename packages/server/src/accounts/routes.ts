@@ -17,11 +17,7 @@ export function accountRoutes(deps: Deps): Handlers {
       const page = pageOf(rows, limitOf(q));
       return { ...page, data: page.data.map(toAccount) };
     },
-    'accounts.me': async (req) => {
-      const row = await findAccount(deps.db, authOf(req).accountId);
-      // The key was just authenticated against this account, so it exists.
-      return toAccount(row as NonNullable<typeof row>);
-    },
+    'accounts.me': async (req) => toAccount(authOf(req).account),
     'accounts.retrieve': async (req) => {
       const { id } = req.params as { id: string };
       return toAccount(await visibleAccount(deps, authOf(req), id));

@@ -143,7 +143,7 @@ export async function updateAccount(
 ): Promise<Account> {
   const row = await visibleAccount(deps, auth, id);
   const now = iso(deps.clock.now());
-  return deps.db.transaction().execute(async (tx) => {
+  const updated = await deps.db.transaction().execute(async (tx) => {
     const next = {
       ...(patch.name !== undefined ? { name: patch.name } : {}),
       ...(patch.legal_entity !== undefined ? { legal_entity: JSON.stringify(patch.legal_entity) } : {}),
@@ -153,6 +153,8 @@ export async function updateAccount(
     await updateAccountRow(tx, row.id, next);
     return toAccount({ ...row, ...next });
   });
+  deps.auth.invalidateAccount(row.id);
+  return updated;
 }
 
 const OPERATOR_ENTITY: AccountInput = {
@@ -176,7 +178,7 @@ const OPERATOR_ENTITY: AccountInput = {
  * registered if new; on an empty store without one, a key is created and returned so it can be
  * printed once. Returns the new secret, if one was made.
  */
-export async function ensureOperator(deps: Deps, fixedKey: string | undefined): Promise<{ accountId: string; createdSecret?: string }> {
+export async function ensureOperator(deps: Pick<Deps, 'db' | 'clock'>, fixedKey: string | undefined): Promise<{ accountId: string; createdSecret?: string }> {
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (tx) => {
     let operator = await findOperatorAccount(tx);

@@ -98,7 +98,7 @@ export async function createKey(deps: Deps, creatorScopes: ReadonlySet<string>, 
 
 export async function revokeKey(deps: Deps, accountId: string, id: string): Promise<ApiKey> {
   const now = deps.clock.now();
-  return deps.db.transaction().execute(async (tx) => {
+  const key = await deps.db.transaction().execute(async (tx) => {
     const row = await findApiKey(tx, accountId, id);
     if (!row) throw notFound('API key', id);
     if (row.revoked_at) return toApiKey(row, now);
@@ -112,4 +112,7 @@ export async function revokeKey(deps: Deps, accountId: string, id: string): Prom
     });
     return key;
   });
+  // After commit: a request between an earlier forget and the commit could re-cache the live key.
+  deps.auth.invalidate(id);
+  return key;
 }

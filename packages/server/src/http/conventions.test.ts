@@ -74,7 +74,7 @@ describe.each(storeKinds)('API conventions (%s)', (kind) => {
     const d = await t.client().get('/v1/nowhere');
     const ids = [a, b, d].map((r) => r.headers.get('prolope-request-id'));
     expect(new Set(ids).size).toBe(3);
-    for (const id of ids) expect(id).toMatch(/^req_[0-9a-f]{24}$/);
+    for (const id of ids) expect(id).toMatch(/^req_[0-9a-f]{32}$/);
     expect(b.body.request_id).toBe(ids[1]);
     expect(d.status).toBe(404);
     expect(d.body.code).toBe('route_not_found');

@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { cachedStatements } from './sqlite-statements.js';
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
@@ -32,7 +33,7 @@ export function openStore(opts: { databaseUrl?: string | undefined; dataDir: str
   file.pragma('busy_timeout = 5000');
   file.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: file }),
+    dialect: new SqliteDialect({ database: cachedStatements(file) }),
   });
   return { db, kind: 'sqlite', close: () => db.destroy() };
 }

@@ -1,0 +1,60 @@
+// One load target per process, so the two targets never share a CPU-bound event loop:
+//   node target.mjs prolope   -> the Prolope server on SQLite, rate limits off
+//   node target.mjs bare      -> a bare Fastify route answering the same size of JSON
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const kind = process.argv[2];
+if (kind === 'bare') {
+  const { default: Fastify } = await import('fastify');
+  const app = Fastify({ logger: false });
+  // The same shape and size as the account Prolope answers, so the ratio measures Prolope's work
+  // (auth, store, hooks), not the cost of writing a bigger body.
+  const body = {
+    id: 'acct_01M8AZK3Z7MD4H3438MG4WH72E',
+    object: 'account',
+    name: 'Bench',
+    legal_entity: { type: 'company', legal_name: 'Bench OOD', country: 'BG' },
+    signatory: { name: 'B', email: 'b@example.com', confirmed_age_18_or_over: true, confirmed_authority: true, confirmed_at: '2026-11-26T03:50:06.567Z' },
+    parent_account_id: null,
+    status: 'active',
+    metadata: {},
+    created_at: '2026-11-26T03:50:06.567Z',
+    updated_at: '2026-11-26T03:50:06.567Z',
+  };
+  app.get('/bare', async () => body);
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  process.send?.({ url: `${url}/bare` });
+} else if (kind === 'prolope') {
+  const { startServer } = await import('@prolope/server');
+  const server = await startServer({
+    config: {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: mkdtempSync(join(tmpdir(), 'prolope-bench-')),
+      databaseUrl: process.env.BENCH_DATABASE_URL,
+      rateLimitPerSecond: 0,
+    },
+    logger: false,
+  });
+  const res = await fetch(`${server.url}/v1/accounts`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.createdOperatorKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: 'Bench',
+      legal_entity: { type: 'company', legal_name: 'Bench OOD', country: 'BG' },
+      signatory: { name: 'B', email: 'b@example.com', confirms_age_18_or_over: true, confirms_authority: true },
+    }),
+  });
+  const account = await res.json();
+  process.send?.({ url: `${server.url}/v1/accounts/me`, key: account.initial_api_key.secret });
+} else {
+  console.error('usage: target.mjs prolope|bare');
+  process.exit(2);
+}
+
+// Lets a profiling run end the target cleanly (a signal would skip writing --cpu-prof output).
+process.on('message', (m) => {
+  if (m === 'exit') process.exit(0);
+});

@@ -1,0 +1,112 @@
+import type { Client } from 'openapi-fetch';
+import { errorFromResponse } from './error-from-response.js';
+import { AbortError, ProlopeError, TimeoutError } from './errors.js';
+import { type OperationId, operations } from './generated/operations.js';
+import type { paths } from './generated/schema.js';
+import type { LooseRequestParams } from './operation-types.js';
+import { checkRetries, checkTimeout, type RequestOptions, type ResolvedOptions } from './options.js';
+import { type ListPage, PagePromise } from './pagination.js';
+import { createRetryingFetch } from './retry.js';
+
+/** One row of the generated operation table. */
+export type OperationSpec = (typeof operations)[OperationId];
+
+// The resource methods pick the path and method at run time from the table, which the
+// path-literal types of openapi-fetch cannot follow; this is the one place that loosens them.
+type LooseRequest = (method: string, path: string, init: Record<string, unknown>) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
+
+/** What every call needs from its client. */
+export interface CallContext {
+  raw: Client<paths>;
+  options: ResolvedOptions;
+}
+
+export function findOperation(operationId: string): OperationSpec {
+  const op = (operations as Record<string, OperationSpec | undefined>)[operationId];
+  if (!op) throw new TypeError(`Unknown operation ${JSON.stringify(operationId)}; known: ${Object.keys(operations).join(', ')}`);
+  return op;
+}
+
+function pathParams(op: OperationSpec, id: string, given: LooseRequestParams['path']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of op.pathParams) {
+    const value = given?.[name];
+    // An empty id would turn `/v1/api-keys/{id}` into the list URL and quietly do something else.
+    if (value === undefined || value === null || String(value) === '') {
+      throw new TypeError(`${id} needs the path parameter "${name}" (${op.path}), got ${JSON.stringify(value)}`);
+    }
+    out[name] = String(value);
+  }
+  return out;
+}
+
+function parseJson(text: unknown, response: Response, op: OperationSpec, ctx: CallContext): unknown {
+  if (typeof text !== 'string' || text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const type = response.headers.get('content-type') ?? 'no content type';
+    throw new ProlopeError(
+      `${op.method.toUpperCase()} ${op.path} answered ${response.status} with ${type}, not JSON: is baseUrl (${ctx.options.baseUrl}) a Prolope API?`,
+      { cause: err },
+    );
+  }
+}
+
+async function send(ctx: CallContext, id: string, params: LooseRequestParams, opts: RequestOptions = {}): Promise<unknown> {
+  const op = findOperation(id);
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.idempotencyKey) headers['Idempotency-Key'] = opts.idempotencyKey;
+  const defaults = ctx.options;
+  const fetch = createRetryingFetch({
+    fetch: defaults.fetch,
+    maxRetries: opts.maxRetries === undefined ? defaults.maxRetries : checkRetries(opts.maxRetries, id),
+    timeout: opts.timeout === undefined ? defaults.timeout : checkTimeout(opts.timeout, id),
+    backoff: defaults.backoff,
+  });
+
+  let result: Awaited<ReturnType<LooseRequest>>;
+  try {
+    result = await (ctx.raw.request as unknown as LooseRequest)(op.method, op.path, {
+      params: { path: pathParams(op, id, params.path), query: params.query },
+      body: op.body === null ? undefined : params.body,
+      headers,
+      signal: opts.signal,
+      fetch,
+      // Parsing ourselves turns a non-JSON 2xx (a wrong baseUrl) into a clear error, not a SyntaxError.
+      parseAs: 'text',
+    });
+  } catch (err) {
+    if (err instanceof ProlopeError) throw err;
+    if (opts.signal?.aborted) throw new AbortError(`${id} was aborted`, { cause: err });
+    if (err instanceof Error && err.name === 'TimeoutError') throw new TimeoutError(`${id} timed out`, { cause: err });
+    throw err; // e.g. thrown by the user's own middleware: theirs to see unchanged
+  }
+
+  const { response } = result;
+  if (response.ok) return parseJson(result.data, response, op, ctx);
+  throw errorFromResponse(response.status, result.error, response.headers, {
+    apiKey: defaults.apiKey,
+    baseUrl: defaults.baseUrl,
+    operationId: id,
+    scopes: op.scopes,
+  });
+}
+
+/**
+ * Runs one operation by id. List operations come back as a {@link PagePromise} whose later pages
+ * reuse the same query, with `starting_after` set from the previous page.
+ */
+export function callOperation(
+  ctx: CallContext,
+  id: string,
+  params: LooseRequestParams = {},
+  opts?: RequestOptions,
+): Promise<unknown> | PagePromise<ListPage<unknown>> {
+  const op = findOperation(id);
+  if (!op.paginated) return send(ctx, id, params, opts);
+  return new PagePromise((startingAfter) => {
+    const query = startingAfter === undefined ? params.query : { ...params.query, starting_after: startingAfter };
+    return send(ctx, id, { ...params, query }, opts) as Promise<ListPage<unknown>>;
+  });
+}

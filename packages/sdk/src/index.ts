@@ -1,0 +1,38 @@
+export { paginate, PagePromise, type AutoPaginateOptions, type ListPage } from './pagination.js';
+export { Prolope } from './client.js';
+export {
+  AbortError,
+  ApiError,
+  type ApiErrorInit,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  ConnectionError,
+  NotFoundError,
+  PayloadTooLargeError,
+  PermissionError,
+  type Problem,
+  ProlopeError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+  UnprocessableEntityError,
+} from './errors.js';
+export type { Middleware } from './middleware.js';
+export type {
+  LooseRequestParams,
+  OperationArgs,
+  OperationBody,
+  OperationId,
+  OperationMethod,
+  OperationQuery,
+  OperationResult,
+  OperationReturn,
+  RequestArgs,
+  RequestParams,
+  RequestReturn,
+  Resources,
+} from './operation-types.js';
+export type { ProlopeOptions, RequestOptions } from './options.js';
+export type { FetchLike } from './retry.js';
+export type { Paths, Schema } from './schema-types.js';
