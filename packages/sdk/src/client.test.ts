@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Middleware, Prolope, ProlopeError } from './index.js';
 import { apiKey, json, startServer, type TestServer, text } from './test-server.js';
+import { operations } from './generated/operations.js';
 import { VERSION } from './version.js';
 
 let server: TestServer | undefined;
@@ -170,6 +171,13 @@ describe('Prolope client', () => {
     expect(Object.keys(prolope.contacts).sort()).toEqual(['create', 'delete', 'list', 'retrieve', 'update']);
     expect(typeof prolope.accounts.me).toBe('function');
     expect(prolope).toBeInstanceOf(Prolope);
+  });
+
+  it('has a method for every operation in the spec', () => {
+    const prolope = new Prolope({ apiKey: 'k' }) as unknown as Record<string, Record<string, unknown>>;
+    const missing = Object.values(operations).filter((op) => typeof prolope[op.resource]?.[op.action] !== 'function');
+    expect(missing.map((op) => `${op.resource}.${op.action}`)).toEqual([]);
+    expect(Object.keys(operations).length).toBeGreaterThanOrEqual(15);
   });
 
   it('resolves to undefined on an empty 204', async () => {
