@@ -1,0 +1,81 @@
+import { Command, Errors, Flags, toConfiguredId } from '@oclif/core';
+import { exitCodes, toCliError } from './errors.js';
+import { writeErr, writeJson, writeOut } from './output.js';
+
+/**
+ * Whether `--json` appears in argv before any `--`.
+ *
+ * @example
+ * ```ts
+ * jsonRequested(['contacts', 'list', '--json']); // true
+ * ```
+ */
+export function jsonRequested(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  const index = argv.indexOf('--json');
+  return index !== -1 && (end === -1 || index < end);
+}
+
+/**
+ * The base of every `prolope` command: the `--json` flag, result printing (JSON or readable
+ * text on stdout) and error reporting (text or JSON on stderr, with the documented exit codes).
+ *
+ * @example
+ * ```ts
+ * class Hello extends BaseCommand {
+ *   async run(): Promise<void> {
+ *     await this.parse(Hello);
+ *     this.print({ hello: 'world' }, (v) => `hello ${v.hello}`);
+ *   }
+ * }
+ * ```
+ */
+export abstract class BaseCommand extends Command {
+  static override baseFlags = {
+    json: Flags.boolean({ description: 'Print the result as JSON on stdout, and errors as JSON on stderr.', helpGroup: 'GLOBAL' }),
+  };
+
+  /** True with `--json`; read from argv so that errors while parsing are reported as JSON too. */
+  override jsonEnabled(): boolean {
+    return jsonRequested(this.argv);
+  }
+
+  /**
+   * Prints a result: pretty JSON with `--json`, else what `human` makes of it.
+   *
+   * @example
+   * ```ts
+   * this.print(account, renderObject);
+   * ```
+   */
+  protected print<T>(value: T, human: (value: T) => string): void {
+    if (this.jsonEnabled()) writeJson(value);
+    else writeOut(human(value));
+  }
+
+  /**
+   * Prints a side note (hints, warnings) to stderr, never with `--json`.
+   *
+   * @example
+   * ```ts
+   * this.note('More results: add --all');
+   * ```
+   */
+  protected note(text: string): void {
+    if (!this.jsonEnabled()) writeErr(text);
+  }
+
+  /** Reports any error once, in the chosen format, and exits with its documented code. */
+  protected override async catch(err: Error & { exitCode?: number }): Promise<never> {
+    if (err instanceof Errors.ExitError) throw err;
+    const error = toCliError(err);
+    if (this.jsonEnabled()) {
+      writeJson(error.toJSON(), 'stderr');
+    } else {
+      const help = error.exitCode === exitCodes.usage && this.id ? `\nSee: ${this.config.bin} ${toConfiguredId(this.id, this.config)} --help` : '';
+      writeErr(`Error: ${error.message}${help}`);
+      if (error.code === 'internal_error' && process.env.DEBUG && err.stack) writeErr(err.stack);
+    }
+    return this.exit(error.exitCode);
+  }
+}

@@ -1,0 +1,113 @@
+// Builds the package and runs the real `bin/run.js`, so oclif's explicit command discovery
+// (package.json → dist/commands.js), topic help and process exit codes are covered too.
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startTestServer, type TestServer } from './testing/test-server.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = join(root, 'bin/run.js');
+let t: TestServer;
+
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  for (const name of ['PROLOPE_API_KEY', 'PROLOPE_BASE_URL', 'PROLOPE_PROFILE']) if (!(name in extra)) delete env[name];
+  return env;
+}
+
+function prolope(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile('node', [bin, ...args], { env: cleanEnv({ PROLOPE_CONFIG_DIR: t.configDir, ...env }) }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+beforeAll(async () => {
+  execFileSync(join(root, '../../node_modules/.bin/tsup'), { cwd: root, stdio: 'ignore' });
+  t = await startTestServer();
+});
+afterAll(() => t.close());
+
+describe('bin/run.js', () => {
+  test('help lists generated topics and commands with spaces', async () => {
+    const top = await prolope(['--help']);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/^\s+api-keys\s+API keys: create, list, retrieve, revoke$/m);
+    expect(top.stdout).toMatch(/^\s+dev\s+Run a local Prolope server$/m);
+    const keys = await prolope(['api-keys', '--help']);
+    expect(keys.stdout).toMatch(/^\s+api-keys revoke\s+Revoke an API key$/m);
+  });
+
+  test('runs API commands and exits with the documented codes', async () => {
+    const env = { PROLOPE_API_KEY: t.operatorKey, PROLOPE_BASE_URL: t.url };
+    const me = await prolope(['accounts', 'me', '--json'], env);
+    expect(me.code, me.stderr).toBe(0);
+    expect(JSON.parse(me.stdout)).toMatchObject({ object: 'account', name: 'Prolope platform operator' });
+
+    const missing = await prolope(['api-keys', 'retrieve', 'key_doesnotexist', '--json'], env);
+    expect(missing.code).toBe(4);
+    expect(missing.stdout).toBe('');
+    expect(JSON.parse(missing.stderr).error).toMatchObject({ code: 'not_found', exit_code: 4 });
+
+    const unknownFlag = await prolope(['accounts', 'me', '--nope'], env);
+    expect(unknownFlag.code).toBe(2);
+    expect(unknownFlag.stderr).toContain('Nonexistent flag: --nope');
+    expect(unknownFlag.stderr).toContain('See: prolope accounts me --help');
+
+    const badKey = await prolope(['accounts', 'me'], { ...env, PROLOPE_API_KEY: `pk_live_${'z'.repeat(20)}` });
+    expect(badKey.code).toBe(3);
+  });
+
+  test('dev starts a server, saves the dev profile, and stops on SIGINT', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prolope-dev-'));
+    const configDir = join(dir, 'config');
+    let child: ChildProcess | undefined;
+    try {
+      child = spawn('node', [bin, 'dev', '--port', '0', '--data-dir', join(dir, 'data'), '--json'], {
+        env: cleanEnv({ PROLOPE_CONFIG_DIR: configDir }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr?.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child?.stdout?.on('data', (chunk) => {
+          out += chunk;
+          if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+        });
+        void exited.then(() => reject(new Error(`dev exited early: ${stderr}`)));
+      });
+      const info = JSON.parse(line);
+      expect(info).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), profile: 'dev' });
+      expect(info.operator_key).toMatch(/^pk_live_/);
+
+      const file = join(configDir, 'config.json');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+        default_profile: 'dev',
+        profiles: { dev: { api_key: info.operator_key, base_url: info.url } },
+      });
+
+      // With no key or URL given, the next command uses the saved dev profile.
+      const me = await new Promise<string>((resolve, reject) =>
+        execFile('node', [bin, 'accounts', 'me', '--json'], { env: cleanEnv({ PROLOPE_CONFIG_DIR: configDir }) }, (error, stdout) =>
+          error ? reject(error) : resolve(stdout),
+        ),
+      );
+      expect(JSON.parse(me)).toMatchObject({ object: 'account', name: 'Prolope platform operator' });
+
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child && child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

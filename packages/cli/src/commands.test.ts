@@ -1,0 +1,109 @@
+import { describe, expect, test } from 'vitest';
+import { commands, operationCommands, topics } from './commands.js';
+import { operations } from './generated/operations.js';
+import { operationInterface } from './operation-flags.js';
+import type { OperationSpec } from './schema.js';
+
+// Spelled out here rather than imported, so a change to the naming rule shows up as a failure.
+const kebab = (s: string) =>
+  s
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/_/g, '-')
+    .toLowerCase();
+
+describe('the commands map', () => {
+  test('every operation in the table has a command', () => {
+    const missing: string[] = [];
+    for (const [operationId, op] of Object.entries(operations)) {
+      const id = `${kebab(op.resource)}:${kebab(op.action)}`;
+      const Cls = commands[id] as { operationId?: string } | undefined;
+      if (Cls?.operationId !== operationId) missing.push(`${operationId} → prolope ${id.replace(':', ' ')}`);
+    }
+    expect(missing).toEqual([]);
+    expect(Object.keys(commands).sort()).toEqual(
+      [...Object.values(operations).map((op) => `${kebab(op.resource)}:${kebab(op.action)}`), 'dev', 'login', 'logout', 'profiles'].sort(),
+    );
+  });
+
+  test('ids and topics follow the naming rule', () => {
+    expect(commands['api-keys:create']).toBeDefined();
+    expect(commands['accounts:me']).toBeDefined();
+    expect(topics['api-keys']?.description).toBe('API keys: create, list, retrieve, revoke');
+  });
+
+  test('path params are required args in order; list commands get --all and --max', () => {
+    const del = commands['contacts:delete'];
+    expect(Object.keys(del?.args ?? {})).toEqual(['id']);
+    expect(del?.args?.id?.required).toBe(true);
+    const list = commands['contacts:list'];
+    expect(Object.keys(list?.flags ?? {})).toEqual(expect.arrayContaining(['limit', 'starting-after', 'all', 'max']));
+    expect(list?.flags?.limit).toMatchObject({ type: 'option', min: 1, max: 100 });
+  });
+
+  test('body fields become kebab-case flags, nested objects dotted flags, enums options', () => {
+    const flags = commands['accounts:create']?.flags ?? {};
+    expect(flags['legal-entity.type']).toMatchObject({ type: 'option', options: ['company', 'sole_trader', 'individual'] });
+    expect(flags['signatory.confirms-age-18-or-over']).toMatchObject({ type: 'boolean', allowNo: true });
+    expect(flags.metadata).toMatchObject({ type: 'option', multiple: true });
+    expect(flags.data).toMatchObject({ char: 'd', multiple: true });
+    expect(flags['idempotency-key']).toBeDefined();
+    expect(commands['api-keys:create']?.flags?.scopes).toMatchObject({ multiple: true, delimiter: ',' });
+  });
+});
+
+describe('operations that do not exist yet', () => {
+  const future: Record<string, OperationSpec> = {
+    'phoneNumbers.search': {
+      resource: 'phoneNumbers',
+      action: 'search',
+      method: 'post',
+      path: '/v1/accounts/{account_id}/phone-numbers/{region}/search',
+      summary: 'Search numbers',
+      description: '',
+      auth: true,
+      scopes: ['numbers:read'],
+      pathParams: ['account_id', 'region'],
+      query: [{ name: 'dry_run', required: true, description: 'Only count.', schema: { type: 'boolean' } }],
+      idempotent: false,
+      body: {
+        required: true,
+        schema: {
+          type: 'object',
+          required: ['capabilities', 'json'],
+          properties: {
+            capabilities: { type: 'array', items: { type: 'string', enum: ['voice', 'sms'] } },
+            json: { type: 'string' },
+            area_codes: { type: 'array', items: { type: 'integer' } },
+            max_monthly_price: { type: 'number' },
+            must_be_true: { type: 'boolean', const: true },
+            routing: { type: 'object', properties: { sip: { type: 'object', properties: { uri: { type: 'string' } } } } },
+            rules: { type: 'array', items: { type: 'object', properties: { x: { type: 'string' } } } },
+          },
+        },
+      },
+      paginated: false,
+    },
+  };
+
+  test('get commands from the table alone', () => {
+    const generated = operationCommands(future);
+    const Cls = generated['phone-numbers:search'] as { operationId?: string; args?: object; flags?: Record<string, unknown> };
+    expect(Cls.operationId).toBe('phoneNumbers.search');
+    expect(Object.keys(Cls.args ?? {})).toEqual(['account_id', 'region']);
+    expect(Object.keys(Cls.flags ?? {})).toEqual([
+      'dry-run',
+      'capabilities',
+      'body.json',
+      'area-codes',
+      'max-monthly-price',
+      'must-be-true',
+      'routing.sip.uri',
+      'data',
+    ]);
+    expect(Cls.flags?.['dry-run']).toMatchObject({ type: 'boolean', required: true });
+    expect(Cls.flags?.['must-be-true']).toMatchObject({ allowNo: false });
+    const cli = operationInterface(future['phoneNumbers.search'] as OperationSpec);
+    expect(cli.dataOnly).toEqual(['rules']);
+    expect(cli.examples[0]).toBe("<%= config.bin %> phone-numbers search <account_id> <region> --capabilities voice --body.json '<json>'");
+  });
+});

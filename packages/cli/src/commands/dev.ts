@@ -1,0 +1,94 @@
+import { resolve } from 'node:path';
+import { Flags } from '@oclif/core';
+import { Prolope } from '@prolope/sdk';
+import { BaseCommand } from '../base-command.js';
+import { configPath, readConfig, writeConfig } from '../config-file.js';
+import { writeOut } from '../output.js';
+
+const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
+
+/** Resolves on the first SIGINT or SIGTERM; `dispose` removes the handlers either way. */
+function untilSignal(): { stopped: Promise<NodeJS.Signals>; dispose: () => void } {
+  let stop: (signal: NodeJS.Signals) => void = () => {};
+  const stopped = new Promise<NodeJS.Signals>((done) => {
+    stop = (signal) => done(signal);
+  });
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return {
+    stopped,
+    dispose: () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    },
+  };
+}
+
+/**
+ * `prolope dev`: runs the Prolope server in this process on embedded SQLite, prints its URL and
+ * (on a fresh data dir) the operator key, and saves a `dev` profile when none exists yet.
+ * Stops on Ctrl+C (SIGINT) or SIGTERM.
+ *
+ * @example
+ * ```ts
+ * await Dev.run(['--port', '0', '--data-dir', '/tmp/prolope']);
+ * ```
+ */
+export class Dev extends BaseCommand {
+  static override summary = 'Run a local Prolope server';
+  static override description =
+    'Starts the API in this process with embedded SQLite under --data-dir. On a fresh data dir it creates the platform operator key and prints it once; when you have no profile yet it is saved as the "dev" profile (and made the default), so the next commands just work. Runs until Ctrl+C.';
+  static override examples = ['<%= config.bin %> dev', '<%= config.bin %> dev --port 4000 --data-dir ./.prolope-test'];
+  static override flags = {
+    port: Flags.integer({ description: 'Port to listen on; 0 picks a free one.', default: 3000, min: 0, max: 65535 }),
+    host: Flags.string({ description: 'Interface to listen on.', default: '127.0.0.1' }),
+    'data-dir': Flags.string({ description: 'Folder for the SQLite database.', default: '.prolope' }),
+    profile: Flags.string({ description: 'Name of the profile saved when none exists yet.', default: 'dev' }),
+    'log-level': Flags.string({ description: 'Server request log level.', options: [...LOG_LEVELS], default: 'warn' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Dev);
+    // Loaded here, not at the top: every other command starts without the server's dependencies.
+    const { startServer } = await import('@prolope/server');
+    const dataDir = resolve(flags['data-dir']);
+    const level = flags['log-level'];
+    const server = await startServer({
+      config: { port: flags.port, host: flags.host, dataDir },
+      // Request logs go to stderr, so stdout stays the command's own output (one JSON line with --json).
+      logger: level === 'silent' ? false : { level, stream: process.stderr },
+    });
+    const signal = untilSignal();
+    try {
+      const operatorKey = server.createdOperatorKey;
+      const config = readConfig();
+      let savedProfile: string | null = null;
+      if (operatorKey && Object.keys(config.profiles).length === 0) {
+        const me = (await new Prolope({ apiKey: operatorKey, baseUrl: server.url }).request('accounts.me')) as { id: string; name: string };
+        config.profiles[flags.profile] = { api_key: operatorKey, base_url: server.url, account_id: me.id, account_name: me.name };
+        config.default_profile = flags.profile;
+        writeConfig(config);
+        savedProfile = flags.profile;
+      }
+      const info = { url: server.url, data_dir: dataDir, operator_key: operatorKey ?? null, profile: savedProfile, config_path: configPath() };
+      if (this.jsonEnabled()) {
+        // One line, so scripts can read it as soon as the server is up.
+        writeOut(JSON.stringify(info));
+      } else {
+        const lines = [`Prolope dev server listening on ${info.url}`, `Data: ${dataDir}`];
+        if (operatorKey) lines.push(`Operator key (shown only now): ${operatorKey}`);
+        else lines.push('Existing data dir: the operator key was printed when it was created (or set PROLOPE_OPERATOR_KEY).');
+        if (savedProfile) lines.push(`Saved profile "${savedProfile}" as the default, so \`prolope accounts me\` works now.`);
+        else if (operatorKey)
+          lines.push(`Profiles exist already; use it with: prolope login --profile ${flags.profile} --base-url ${info.url} --api-key ${operatorKey}`);
+        lines.push('Press Ctrl+C to stop.');
+        writeOut(lines.join('\n'));
+      }
+      await signal.stopped;
+    } finally {
+      signal.dispose();
+      await server.close();
+    }
+    this.note('Stopped.');
+  }
+}

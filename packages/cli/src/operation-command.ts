@@ -1,0 +1,145 @@
+import type { Command } from '@oclif/core';
+import type { LooseRequestParams, OperationId } from '@prolope/sdk';
+import { ApiCommand } from './api-command.js';
+import { buildBody, flagValue } from './body-builder.js';
+import { CliError } from './errors.js';
+import { toKebab } from './names.js';
+import { DEFAULT_MAX_ITEMS, type FlagBinding, operationInterface } from './operation-flags.js';
+import { fetchAll, type Page } from './paginate.js';
+import { renderList, renderObject } from './render.js';
+import { missingRequired } from './required-fields.js';
+import type { OperationSpec } from './schema.js';
+
+/**
+ * The oclif command id of an operation: resource and action in kebab-case, joined by `:`
+ * (shown with a space: `prolope api-keys create`).
+ *
+ * @example
+ * ```ts
+ * commandIdFor({ resource: 'apiKeys', action: 'create' }); // 'api-keys:create'
+ * ```
+ */
+export function commandIdFor(op: Pick<OperationSpec, 'resource' | 'action'>): string {
+  return `${toKebab(op.resource)}:${toKebab(op.action)}`;
+}
+
+/**
+ * A command class generated from the operation table; `operationId` names the operation it calls.
+ *
+ * @example
+ * ```ts
+ * const Cls: OperationCommandClass = createOperationCommand('contacts.list', operationTable['contacts.list']!);
+ * Cls.operationId; // 'contacts.list'
+ * ```
+ */
+export type OperationCommandClass = Command.Class & { readonly operationId: string };
+
+type Parsed = Record<string, unknown>;
+
+function missingMessage(paths: string[][], bindings: readonly FlagBinding[]): string {
+  const names = paths.map((path) => {
+    const binding = bindings.find((b) => b.in === 'body' && b.path.join('.') === path.join('.'));
+    return binding ? `--${binding.flag}` : `-d ${path.join('.')}=…`;
+  });
+  const one = names.length === 1;
+  return `Missing required field${one ? '' : 's'}: ${names.join(', ')}. Give ${one ? 'the flag' : 'the flags'} or set ${one ? 'it' : 'them'} with --data.`;
+}
+
+function requestParams(op: OperationSpec, bindings: readonly FlagBinding[], args: Parsed, flags: Parsed): LooseRequestParams {
+  const params: LooseRequestParams = {};
+  if (op.pathParams.length) {
+    params.path = Object.fromEntries(op.pathParams.map((name) => [name, String(args[name])]));
+  }
+  const query: Record<string, unknown> = {};
+  for (const b of bindings) {
+    if (b.in === 'query' && flags[b.flag] !== undefined) query[b.path[0] ?? b.flag] = flagValue(b, flags[b.flag]);
+  }
+  if (Object.keys(query).length) params.query = query;
+  if (op.body) {
+    const given = bindings.filter((b) => b.in === 'body').map((b) => [b, flags[b.flag]] as const);
+    const body = buildBody((flags.data as string[] | undefined) ?? [], given, op.body.schema);
+    const missing = missingRequired(body, op.body.schema);
+    if (missing.length) throw new CliError('missing_required_fields', missingMessage(missing, bindings));
+    if (op.body.required || Object.keys(body).length) params.body = body;
+  }
+  return params;
+}
+
+function isPage(value: unknown): value is Page {
+  return typeof value === 'object' && value !== null && Array.isArray((value as Page).data);
+}
+
+function describeOperation(op: OperationSpec, dataOnly: readonly string[]): string {
+  // The spec wraps prose at fixed columns; let the terminal wrap it instead (blank lines stay).
+  const prose = op.description.trim().replace(/([^\n])\n(?!\n)/g, '$1 ');
+  const lines = prose ? [prose, ''] : [];
+  lines.push(`Calls ${op.method.toUpperCase()} ${op.path}${op.scopes.length ? ` (scope: ${op.scopes.join(' or ')})` : ''}.`);
+  if (dataOnly.length) lines.push(`Set ${dataOnly.join(', ')} with --data.`);
+  return lines.join('\n');
+}
+
+/**
+ * Creates the command for one operation of the table. Path parameters are required args, query
+ * parameters and body fields are flags (see `operationInterface`); the request is checked for
+ * required fields before anything is sent.
+ *
+ * @example
+ * ```ts
+ * const ContactsCreate = createOperationCommand('contacts.create', operationTable['contacts.create']!);
+ * await ContactsCreate.run(['--name', 'Ana', '--email', 'ana@example.com', '--json']);
+ * ```
+ */
+export function createOperationCommand(operationId: string, op: OperationSpec): OperationCommandClass {
+  const cli = operationInterface(op);
+  const id = commandIdFor(op);
+
+  class OperationCommand extends ApiCommand {
+    static readonly operationId = operationId;
+    static override id = id;
+    static override summary = op.summary;
+    static override description = describeOperation(op, cli.dataOnly);
+    static override args = cli.args;
+    static override flags = cli.flags;
+    static override examples = cli.examples;
+
+    async run(): Promise<void> {
+      const { args, flags } = await this.parse(OperationCommand);
+      const params = requestParams(op, cli.bindings, args as Parsed, flags as Parsed);
+      const { client } = this.connect(flags, { requireKey: op.auth });
+      const opts = { idempotencyKey: flags['idempotency-key'] as string | undefined };
+      const call = (p: LooseRequestParams) => client.request(operationId as OperationId, p, opts) as Promise<unknown>;
+
+      if (op.paginated && flags.all) {
+        const limitParam = op.query.find((q) => q.name === 'limit');
+        const max = (flags.max as number | undefined) ?? DEFAULT_MAX_ITEMS;
+        const pageSize = (params.query?.limit as number | undefined) ?? limitParam?.schema.maximum ?? 100;
+        const page = await fetchAll(
+          async (startingAfter, limit) => {
+            const query = { ...params.query, ...(limitParam ? { limit } : {}), ...(startingAfter ? { starting_after: startingAfter } : {}) };
+            const result = await call({ ...params, query });
+            if (!isPage(result)) throw new CliError('api_error', `${op.path} did not answer a list`);
+            return result;
+          },
+          { max, pageSize, startingAfter: params.query?.starting_after as string | undefined },
+        );
+        this.printResult(page);
+        return;
+      }
+      this.printResult(await call(params));
+    }
+
+    private printResult(result: unknown): void {
+      if (op.paginated && isPage(result)) {
+        this.print(result, (page) => renderList(page.data));
+        if (result.has_more && result.next_cursor) {
+          this.note(`More results: add --starting-after ${result.next_cursor} (or --all).`);
+        }
+        return;
+      }
+      this.print(result, renderObject);
+    }
+  }
+
+  Object.defineProperty(OperationCommand, 'name', { value: `${id.replace(/(^|[-:])(\w)/g, (_, __, c: string) => c.toUpperCase())}Command` });
+  return OperationCommand;
+}

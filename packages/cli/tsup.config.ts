@@ -1,0 +1,16 @@
+import { defineConfig } from 'tsup';
+
+// @prolope/sdk and @prolope/server stay external: they are real dependencies of the package, so
+// npm installs them once and apps that also use the SDK share it. The server in particular must
+// not be bundled (better-sqlite3 is a native module), and `prolope dev` imports it lazily, so the
+// other commands never load Fastify or SQLite. @oclif/core is external for the same reason.
+export default defineConfig({
+  entry: ['src/index.ts', 'src/commands.ts'],
+  format: ['esm'],
+  target: 'node20',
+  platform: 'node',
+  dts: { entry: 'src/index.ts' },
+  clean: true,
+  sourcemap: true,
+  external: ['@prolope/sdk', '@prolope/server', '@oclif/core'],
+});
