@@ -31,7 +31,7 @@ rmSync(tmp, { recursive: true, force: true });
 write('packages/server/src/generated/openapi.json', `${JSON.stringify(spec, null, 2)}\n`);
 
 // 2. Types for the SDK (paths, components, operations, webhooks).
-const ast = await openapiTS(spec, { alphabetize: true, rootTypes: false });
+const ast = await openapiTS(spec, { alphabetize: true, rootTypes: false, defaultNonNullable: false });
 const schemaTs = banner + astToString(ast);
 write('packages/sdk/src/generated/schema.ts', schemaTs);
 write('packages/server/src/generated/schema.ts', schemaTs);
@@ -60,7 +60,7 @@ const eventsDoc = {
   paths: {},
   components: { schemas: Object.fromEntries(eventSchemas.reachable.map((n) => [n, spec.components.schemas[n]])) },
 };
-const eventsAst = await openapiTS(eventsDoc, { alphabetize: true, rootTypes: false });
+const eventsAst = await openapiTS(eventsDoc, { alphabetize: true, rootTypes: false, defaultNonNullable: false });
 const eventTypes = eventSchemas.events;
 write(
   'packages/webhooks/src/generated/events.ts',

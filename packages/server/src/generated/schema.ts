@@ -366,14 +366,14 @@ export interface components {
         };
         ContactCreate: {
             /** @default true */
-            can_open_incidents: boolean;
+            can_open_incidents?: boolean;
             /** Format: email */
             email: string;
             name: string;
             /** @description Any common notation; stored as E.164. Numbers without a `+` country code are read as Bulgarian. */
             phone?: string;
             /** @default true */
-            receives_notices: boolean;
+            receives_notices?: boolean;
             role?: components["schemas"]["ContactRole"];
         };
         ContactList: components["schemas"]["ListEnvelope"] & {
