@@ -29,8 +29,17 @@ export function flatten(spec, node, depth = 0) {
     }
     return merged;
   }
+  // `oneOf: [X, {type: null}]` is how the spec writes "X or null"; describe it as a nullable X.
+  if (Array.isArray(s.oneOf) && s.oneOf.length === 2) {
+    const rest = s.oneOf.filter((v) => deref(spec, v)?.type !== 'null');
+    if (rest.length === 1) {
+      const inner = flatten(spec, rest[0], depth + 1);
+      const types = [inner.type ?? []].flat();
+      return { ...inner, type: [...types, 'null'], ...(s.description ? { description: s.description } : {}) };
+    }
+  }
   const out = {};
-  for (const key of ['type', 'enum', 'const', 'format', 'description', 'default', 'minimum', 'maximum', 'pattern']) {
+  for (const key of ['type', 'enum', 'const', 'format', 'description', 'default', 'minimum', 'maximum', 'pattern', 'x-cli-aliases']) {
     if (s[key] !== undefined) out[key] = s[key];
   }
   if (s.properties) {
@@ -57,6 +66,7 @@ export function buildOperationTable(spec) {
       const ok = Object.entries(op.responses ?? {}).find(([code]) => code.startsWith('2'));
       const okSchema = ok ? flatten(spec, deref(spec, ok[1])?.content?.['application/json']?.schema) : undefined;
       const security = op.security ?? spec.security ?? [];
+      const tag = (spec.tags ?? []).find((t) => t.name === op.tags?.[0]);
       table[id] = {
         resource: id.slice(0, dot),
         action: id.slice(dot + 1),
@@ -73,6 +83,14 @@ export function buildOperationTable(spec) {
         idempotent: params.some((p) => p.in === 'header' && p.name === 'Idempotency-Key'),
         body: bodySchema ? { required: !!body.required, schema: flatten(spec, bodySchema) } : null,
         paginated: okSchema?.properties?.object?.const === 'list',
+        // CLI conveniences declared in the spec (x-cli-*): topic aliases, positional body fields,
+        // shortcut flags, and an offline implementation the CLI may use without a server.
+        cli: {
+          aliases: tag?.['x-cli-aliases'] ?? [],
+          args: op['x-cli-args'] ?? [],
+          shortcuts: op['x-cli-shortcuts'] ?? [],
+          offline: op['x-cli-offline'] ?? null,
+        },
       };
     }
   }

@@ -42,6 +42,20 @@ describe('bin/run.js', () => {
     expect(keys.stdout).toMatch(/^\s+api-keys revoke\s+Revoke an API key$/m);
   });
 
+  test('a topic alias has its own help topic and runs the same commands, offline capacity included', async () => {
+    const top = await prolope(['--help']);
+    expect(top.stdout).toMatch(/^\s+trunks\s+Same as sip-trunks: capacity, create, list, retrieve, update$/m);
+    const trunks = await prolope(['trunks', '--help']);
+    expect(trunks.stdout).toMatch(/^\s+trunks create\s+Create a SIP trunk$/m);
+    const help = await prolope(['trunks', 'create', '--help']);
+    expect(help.stdout).toMatch(/^ALIASES\n\s+\$ prolope trunks create$/m);
+
+    // No key, no server: computed by the SDK in the process.
+    const offline = await prolope(['trunks', 'capacity', '--lines', '30', '--kind', 'web', '--json'], { PROLOPE_BASE_URL: 'http://127.0.0.1:1' });
+    expect(offline.code, offline.stderr).toBe(0);
+    expect(JSON.parse(offline.stdout)).toMatchObject({ object: 'capacity', required_kbps: 4350, meets: null });
+  });
+
   test('runs API commands and exits with the documented codes', async () => {
     const env = { PROLOPE_API_KEY: t.operatorKey, PROLOPE_BASE_URL: t.url };
     const me = await prolope(['accounts', 'me', '--json'], env);

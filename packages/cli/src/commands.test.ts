@@ -20,6 +20,16 @@ describe('the commands map', () => {
       if (Cls?.operationId !== operationId) missing.push(`${operationId} → prolope ${id.replace(':', ' ')}`);
     }
     expect(missing).toEqual([]);
+    // Topic aliases are oclif aliases on the same class, not extra entries in the map.
+    const aliases: string[] = [];
+    for (const op of Object.values(operations)) {
+      const Cls = commands[`${kebab(op.resource)}:${kebab(op.action)}`];
+      for (const alias of op.cli.aliases) {
+        const id = `${kebab(alias)}:${kebab(op.action)}`;
+        if (!Cls?.aliases?.includes(id)) aliases.push(id);
+      }
+    }
+    expect(aliases).toEqual([]);
     expect(Object.keys(commands).sort()).toEqual(
       [...Object.values(operations).map((op) => `${kebab(op.resource)}:${kebab(op.action)}`), 'dev', 'login', 'logout', 'profiles'].sort(),
     );
@@ -29,6 +39,39 @@ describe('the commands map', () => {
     expect(commands['api-keys:create']).toBeDefined();
     expect(commands['accounts:me']).toBeDefined();
     expect(topics['api-keys']?.description).toBe('API keys: create, list, retrieve, revoke');
+  });
+
+  test('a topic alias names the same commands, and both topics say so', () => {
+    const create = commands['sip-trunks:create'];
+    expect(create?.aliases).toEqual(['trunks:create']);
+    expect(commands['trunks:create']).toBeUndefined();
+    for (const action of ['list', 'create', 'retrieve', 'update', 'capacity']) {
+      expect(commands[`sip-trunks:${action}`]?.aliases).toEqual([`trunks:${action}`]);
+    }
+    expect(topics['sip-trunks']?.description).toBe('SIP trunks: capacity, create, list, retrieve, update (also: trunks)');
+    expect(topics.trunks?.description).toBe('Same as sip-trunks: capacity, create, list, retrieve, update');
+  });
+
+  test('an operation with an offline implementation takes its path params as optional', () => {
+    const capacity = commands['sip-trunks:capacity'];
+    expect(capacity?.args?.id?.required).toBe(false);
+    expect(capacity?.flags?.lines).toMatchObject({ required: true });
+    expect(capacity?.examples).toEqual(['<%= config.bin %> sip-trunks capacity <id> --lines 10', '<%= config.bin %> sip-trunks capacity --lines 10']);
+    expect(commands['sip-trunks:retrieve']?.args?.id?.required).toBe(true);
+  });
+
+  test('clashing aliases fail when the commands are built', () => {
+    const row = (resource: string, aliases: string[]): OperationSpec => ({
+      ...(operations['health.retrieve'] as OperationSpec),
+      resource,
+      cli: { aliases, args: [], shortcuts: [], offline: null },
+    });
+    expect(() => operationCommands({ 'a.retrieve': row('a', ['b']), 'b.retrieve': row('b', []) })).toThrow(
+      'Operations b.retrieve and a.retrieve both map to the command b:retrieve',
+    );
+    expect(() => operationCommands({ 'a.retrieve': { ...row('a', []), cli: { aliases: [], args: [], shortcuts: [], offline: 'nope' } } })).toThrow(
+      'names the offline implementation nope',
+    );
   });
 
   test('path params are required args in order; list commands get --all and --max', () => {
@@ -104,6 +147,6 @@ describe('operations that do not exist yet', () => {
     expect(Cls.flags?.['must-be-true']).toMatchObject({ allowNo: false });
     const cli = operationInterface(future['phoneNumbers.search'] as OperationSpec);
     expect(cli.dataOnly).toEqual(['rules']);
-    expect(cli.examples[0]).toBe("<%= config.bin %> phone-numbers search <account_id> <region> --capabilities voice --body.json '<json>'");
+    expect(cli.examples[0]).toBe("<%= config.bin %> phone-numbers search <account_id> <region> --dry-run --capabilities voice --body.json '<json>'");
   });
 });

@@ -3,14 +3,15 @@ import { Dev } from './commands/dev.js';
 import { Login } from './commands/login.js';
 import { Logout } from './commands/logout.js';
 import { Profiles } from './commands/profiles.js';
-import { commandIdFor, createOperationCommand } from './operation-command.js';
+import { commandAliasesFor, commandIdFor, createOperationCommand } from './operation-command.js';
 import { type OperationSpec, operationTable } from './schema.js';
 import { resourceTopics } from './topics.js';
 
 /**
- * One command per operation of the table, keyed by command id (`api-keys:create`).
+ * One command per operation of the table, keyed by command id (`api-keys:create`). Alias ids
+ * (`trunks:create`) are not keys: they live on the command class as oclif `aliases`.
  *
- * @throws Error when two operations map to the same command id.
+ * @throws Error when two operations map to the same command id or alias.
  * @example
  * ```ts
  * const generated = operationCommands(operationTable);
@@ -19,10 +20,14 @@ import { resourceTopics } from './topics.js';
  */
 export function operationCommands(table: Readonly<Record<string, OperationSpec>>): Record<string, Command.Class> {
   const out: Record<string, Command.Class> = {};
+  const owner = new Map<string, string>();
   for (const [operationId, op] of Object.entries(table)) {
-    const id = commandIdFor(op);
-    if (out[id]) throw new Error(`Operations ${operationId} and ${(out[id] as { operationId?: string }).operationId} both map to the command ${id}`);
-    out[id] = createOperationCommand(operationId, op);
+    for (const id of [commandIdFor(op), ...commandAliasesFor(op)]) {
+      const other = owner.get(id);
+      if (other) throw new Error(`Operations ${operationId} and ${other} both map to the command ${id}`);
+      owner.set(id, operationId);
+    }
+    out[commandIdFor(op)] = createOperationCommand(operationId, op);
   }
   return out;
 }
@@ -31,8 +36,9 @@ const handWritten: Record<string, Command.Class> = { login: Login, logout: Logou
 
 function build(): Record<string, Command.Class> {
   const generated = operationCommands(operationTable);
+  const generatedIds = Object.entries(generated).flatMap(([id, Cls]) => [id, ...(Cls.aliases ?? [])]);
   for (const id of Object.keys(handWritten)) {
-    if (generated[id]) throw new Error(`The operation command ${id} clashes with a built-in command`);
+    if (generatedIds.includes(id)) throw new Error(`The operation command ${id} clashes with a built-in command`);
   }
   return { ...handWritten, ...generated };
 }

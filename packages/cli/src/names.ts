@@ -29,3 +29,22 @@ export function toSnake(name: string): string {
     .replace(/-/g, '_')
     .toLowerCase();
 }
+
+// Words the help text writes in capitals; resource names only ever carry them in lower case.
+const ACRONYMS = new Set(['api', 'sip', 'ip', 'url']);
+
+/**
+ * A resource name as words for help text, acronyms in capitals.
+ *
+ * @example
+ * ```ts
+ * resourceWords('sipTrunks'); // 'SIP trunks'
+ * resourceWords('numberPorts'); // 'number ports'
+ * ```
+ */
+export function resourceWords(resource: string): string {
+  return toKebab(resource)
+    .split('-')
+    .map((word) => (ACRONYMS.has(word) ? word.toUpperCase() : word))
+    .join(' ');
+}

@@ -1,14 +1,14 @@
 import type { Command } from '@oclif/core';
 import type { LooseRequestParams, OperationId } from '@prolope/sdk';
 import { ApiCommand } from './api-command.js';
-import { buildBody, flagValue } from './body-builder.js';
 import { CliError } from './errors.js';
 import { toKebab } from './names.js';
-import { DEFAULT_MAX_ITEMS, type FlagBinding, operationInterface } from './operation-flags.js';
+import { offline, runOffline } from './offline.js';
+import { DEFAULT_MAX_ITEMS, type OperationInterface, operationInterface } from './operation-flags.js';
 import { fetchAll, type Page } from './paginate.js';
 import { renderList, renderObject } from './render.js';
-import { missingRequired } from './required-fields.js';
-import type { OperationSpec } from './schema.js';
+import { requestParams } from './request-params.js';
+import { cliSpec, type OperationSpec } from './schema.js';
 
 /**
  * The oclif command id of an operation: resource and action in kebab-case, joined by `:`
@@ -24,6 +24,18 @@ export function commandIdFor(op: Pick<OperationSpec, 'resource' | 'action'>): st
 }
 
 /**
+ * The other command ids of an operation, one per topic alias the spec gives its resource.
+ *
+ * @example
+ * ```ts
+ * commandAliasesFor(operationTable['sipTrunks.create']!); // ['trunks:create']
+ * ```
+ */
+export function commandAliasesFor(op: Pick<OperationSpec, 'resource' | 'action' | 'cli'>): string[] {
+  return cliSpec(op).aliases.map((alias) => `${toKebab(alias)}:${toKebab(op.action)}`);
+}
+
+/**
  * A command class generated from the operation table; `operationId` names the operation it calls.
  *
  * @example
@@ -36,44 +48,20 @@ export type OperationCommandClass = Command.Class & { readonly operationId: stri
 
 type Parsed = Record<string, unknown>;
 
-function missingMessage(paths: string[][], bindings: readonly FlagBinding[]): string {
-  const names = paths.map((path) => {
-    const binding = bindings.find((b) => b.in === 'body' && b.path.join('.') === path.join('.'));
-    return binding ? `--${binding.flag}` : `-d ${path.join('.')}=…`;
-  });
-  const one = names.length === 1;
-  return `Missing required field${one ? '' : 's'}: ${names.join(', ')}. Give ${one ? 'the flag' : 'the flags'} or set ${one ? 'it' : 'them'} with --data.`;
-}
-
-function requestParams(op: OperationSpec, bindings: readonly FlagBinding[], args: Parsed, flags: Parsed): LooseRequestParams {
-  const params: LooseRequestParams = {};
-  if (op.pathParams.length) {
-    params.path = Object.fromEntries(op.pathParams.map((name) => [name, String(args[name])]));
-  }
-  const query: Record<string, unknown> = {};
-  for (const b of bindings) {
-    if (b.in === 'query' && flags[b.flag] !== undefined) query[b.path[0] ?? b.flag] = flagValue(b, flags[b.flag]);
-  }
-  if (Object.keys(query).length) params.query = query;
-  if (op.body) {
-    const given = bindings.filter((b) => b.in === 'body').map((b) => [b, flags[b.flag]] as const);
-    const body = buildBody((flags.data as string[] | undefined) ?? [], given, op.body.schema);
-    const missing = missingRequired(body, op.body.schema);
-    if (missing.length) throw new CliError('missing_required_fields', missingMessage(missing, bindings));
-    if (op.body.required || Object.keys(body).length) params.body = body;
-  }
-  return params;
-}
-
 function isPage(value: unknown): value is Page {
   return typeof value === 'object' && value !== null && Array.isArray((value as Page).data);
 }
 
-function describeOperation(op: OperationSpec, dataOnly: readonly string[]): string {
+function describeOperation(op: OperationSpec, cli: OperationInterface): string {
   // The spec wraps prose at fixed columns; let the terminal wrap it instead (blank lines stay).
   const prose = op.description.trim().replace(/([^\n])\n(?!\n)/g, '$1 ');
   const lines = prose ? [prose, ''] : [];
   lines.push(`Calls ${op.method.toUpperCase()} ${op.path}${op.scopes.length ? ` (scope: ${op.scopes.join(' or ')})` : ''}.`);
+  if (cli.offline) lines.push(`Without ${op.pathParams.map((p) => `<${p}>`).join(' ')} it is computed offline instead: no server or API key needed.`);
+  const dataOnly = cli.dataOnly.map((field) => {
+    const lists = cli.shortcuts.filter((s) => s.action === 'list' && s.path.join('.') === field).map((s) => `--${s.shortcut.flag}`);
+    return lists.length ? `${field} (or ${lists.join(', ')})` : field;
+  });
   if (dataOnly.length) lines.push(`Set ${dataOnly.join(', ')} with --data.`);
   return lines.join('\n');
 }
@@ -81,7 +69,11 @@ function describeOperation(op: OperationSpec, dataOnly: readonly string[]): stri
 /**
  * Creates the command for one operation of the table. Path parameters are required args, query
  * parameters and body fields are flags (see `operationInterface`); the request is checked for
- * required fields before anything is sent.
+ * required fields before anything is sent. The spec's topic aliases become oclif command aliases
+ * (`trunks:create`), and an operation with an offline implementation answers from it when its path
+ * params are left out.
+ *
+ * @throws Error when the spec names an offline implementation the CLI does not have.
  *
  * @example
  * ```ts
@@ -92,19 +84,25 @@ function describeOperation(op: OperationSpec, dataOnly: readonly string[]): stri
 export function createOperationCommand(operationId: string, op: OperationSpec): OperationCommandClass {
   const cli = operationInterface(op);
   const id = commandIdFor(op);
+  if (cli.offline && !offline[cli.offline]) throw new Error(`${operationId} names the offline implementation ${cli.offline}, which the CLI does not have`);
 
   class OperationCommand extends ApiCommand {
     static readonly operationId = operationId;
     static override id = id;
     static override summary = op.summary;
-    static override description = describeOperation(op, cli.dataOnly);
+    static override aliases = commandAliasesFor(op);
+    static override description = describeOperation(op, cli);
     static override args = cli.args;
     static override flags = cli.flags;
     static override examples = cli.examples;
 
     async run(): Promise<void> {
       const { args, flags } = await this.parse(OperationCommand);
-      const params = requestParams(op, cli.bindings, args as Parsed, flags as Parsed);
+      const params = requestParams(op, cli, args as Parsed, flags as Parsed);
+      if (cli.offline && op.pathParams.length && !params.path) {
+        this.printResult(runOffline(cli.offline, params.query ?? {}));
+        return;
+      }
       const { client } = this.connect(flags, { requireKey: op.auth });
       const opts = { idempotencyKey: flags['idempotency-key'] as string | undefined };
       const call = (p: LooseRequestParams) => client.request(operationId as OperationId, p, opts) as Promise<unknown>;

@@ -1,17 +1,11 @@
 import { Args, Flags, type Interfaces } from '@oclif/core';
-import { toKebab } from './names.js';
-import { isNullable, type JsonSchema, type OperationSpec, primaryType } from './schema.js';
+import { type BodyArgBinding, bodyArgBindings, bodyArgInputs } from './body-args.js';
+import { type FlagKind, kindOf, makeFlag, stringEnum } from './flag-kinds.js';
+import { resourceWords, toKebab } from './names.js';
+import { cliSpec, isNullable, type JsonSchema, type OperationSpec } from './schema.js';
+import { type ShortcutBinding, shortcutBindings, shortcutFlag } from './shortcuts.js';
 
-/**
- * How a flag's value becomes JSON: scalars as they are, `list` from comma-separated or repeated
- * values, `map` from repeated `key=value` pairs.
- *
- * @example
- * ```ts
- * const kind: FlagKind = 'list'; // --scopes admin,contacts:read
- * ```
- */
-export type FlagKind = 'string' | 'integer' | 'number' | 'boolean' | 'list' | 'map';
+export type { FlagKind } from './flag-kinds.js';
 
 /**
  * Ties one generated flag to the query parameter or body field it sets.
@@ -46,6 +40,12 @@ export interface OperationInterface {
   bindings: FlagBinding[];
   /** Body fields that have no flag of their own (arrays of objects, untyped values): set them with `--data`. */
   dataOnly: string[];
+  /** Body fields also taken as positional args after the path params (`x-cli-args`). */
+  bodyArgs: BodyArgBinding[];
+  /** Extra flags that build parts of the body (`x-cli-shortcuts`), applied after the others. */
+  shortcuts: ShortcutBinding[];
+  /** The offline implementation's name (`x-cli-offline`); the path params are then optional. */
+  offline: string | null;
   examples: string[];
 }
 
@@ -69,30 +69,7 @@ export const RESERVED_FLAGS: readonly string[] = ['json', 'api-key', 'base-url',
  */
 export const DEFAULT_MAX_ITEMS = 1000;
 
-const SCALARS = new Set(['string', 'integer', 'number', 'boolean']);
-
-function kindOf(schema: JsonSchema): FlagKind | 'object' | undefined {
-  const type = primaryType(schema);
-  if (type === 'object') return schema.properties ? 'object' : 'map';
-  if (type === 'array') {
-    const item = schema.items ? primaryType(schema.items) : undefined;
-    return item && SCALARS.has(item) ? 'list' : undefined;
-  }
-  return type && SCALARS.has(type) ? (type as FlagKind) : undefined;
-}
-
-function stringEnum(schema: JsonSchema | undefined): string[] | undefined {
-  const values = schema?.enum?.filter((v) => v !== null);
-  return values?.length && values.every((v) => typeof v === 'string') ? (values as string[]) : undefined;
-}
-
-/** Whether a boolean field accepts false, i.e. whether its flag gets a `--no-` variant. */
-function allowsFalse(schema: JsonSchema): boolean {
-  if (schema.const === true) return false;
-  return !schema.enum || schema.enum.includes(false);
-}
-
-function describe(schema: JsonSchema, base: string, requirement: string | undefined, kind: FlagKind, path?: string): string {
+function describe(schema: JsonSchema, base: string, requirement: string | undefined, kind: FlagKind, path?: string, aliases: string[] = []): string {
   const parts: string[] = [];
   if (requirement) parts.push(`(${requirement})`);
   if (base) parts.push(base.trim().replace(/\s+/g, ' '));
@@ -101,34 +78,9 @@ function describe(schema: JsonSchema, base: string, requirement: string | undefi
   if (schema.format) parts.push(`Format: ${schema.format}.`);
   if (schema.default !== undefined) parts.push(`Server default: ${JSON.stringify(schema.default)}.`);
   if (isNullable(schema) && path) parts.push(`Clear it with -d ${path}=null.`);
+  // oclif's help does not list flag aliases, so name them here.
+  if (aliases.length) parts.push(`Also: ${aliases.map((a) => `--${a}`).join(', ')}.`);
   return parts.join(' ');
-}
-
-const numberFlag = Flags.custom<number>({
-  parse: async (input) => {
-    const n = Number(input);
-    if (input.trim() === '' || !Number.isFinite(n)) throw new Error(`Expected a number but received: ${input}`);
-    return n;
-  },
-});
-
-type AnyFlag = Interfaces.FlagInput[string];
-
-function makeFlag(kind: FlagKind, schema: JsonSchema, description: string, required: boolean): AnyFlag {
-  switch (kind) {
-    case 'string':
-      return Flags.string({ description, required, options: stringEnum(schema) });
-    case 'integer':
-      return Flags.integer({ description, required, min: schema.minimum, max: schema.maximum });
-    case 'number':
-      return required ? numberFlag({ description, required: true }) : numberFlag({ description });
-    case 'boolean':
-      return Flags.boolean({ description, required, allowNo: allowsFalse(schema) });
-    case 'list':
-      return Flags.string({ description, required, multiple: true, delimiter: ',', options: stringEnum(schema.items) });
-    case 'map':
-      return Flags.string({ description, required, multiple: true });
-  }
 }
 
 function exampleValue(binding: FlagBinding): string {
@@ -141,11 +93,35 @@ function exampleValue(binding: FlagBinding): string {
   return `--${binding.flag} '<${binding.path[binding.path.length - 1] ?? 'value'}>'`;
 }
 
+/** Flag aliases the spec declares for a field (`x-cli-aliases`), those still free, claimed. */
+function claimAliases(schema: JsonSchema, taken: Set<string>): string[] {
+  const free = (schema['x-cli-aliases'] ?? []).map(toKebab).filter((a) => !taken.has(a));
+  for (const alias of free) taken.add(alias);
+  return free;
+}
+
+function examplesFor(op: OperationSpec, cli: Omit<OperationInterface, 'examples' | 'args' | 'flags'>, requiredBody: FlagBinding[]): string[] {
+  const command = `<%= config.bin %> ${toKebab(op.resource)} ${toKebab(op.action)}`;
+  const positional = op.pathParams.map((p) => `<${p}>`).join(' ');
+  const asArgs = new Set(cli.bodyArgs.map((a) => a.path.join('.')));
+  const requiredQuery = cli.bindings.filter((b) => b.in === 'query' && op.query.some((q) => q.required && q.name === b.path[0]));
+  const body = requiredBody.length ? requiredBody : cli.bindings.filter((b) => b.in === 'body').slice(0, 1);
+  const shown = [...requiredQuery, ...body.filter((b) => !asArgs.has(b.path.join('.')))];
+  const bodyArgs = cli.bodyArgs.map((a) => `<${a.name}>`).join(' ');
+  const line = (...parts: string[]) => parts.filter(Boolean).join(' ');
+  const examples = [line(command, positional, bodyArgs, ...shown.map(exampleValue))];
+  if (cli.offline && positional) examples.push(line(command, bodyArgs, ...shown.map(exampleValue)));
+  if (op.paginated) examples.push(`${command} --all --max 500 --json`);
+  return examples;
+}
+
 /**
  * Builds the command-line interface of one operation from its table row: path parameters become
- * required args in path order; query parameters and body fields become kebab-case flags, nested
- * object fields dotted flags (`--legal-entity.type`).
+ * required args in path order (optional when the operation also runs offline), then the body fields
+ * the spec lists in `cli.args`; query parameters and body fields become kebab-case flags, nested
+ * object fields dotted flags (`--legal-entity.type`), plus the spec's shortcut flags.
  *
+ * @throws Error when a shortcut flag clashes with another flag: a mistake in the spec.
  * @example
  * ```ts
  * const { bindings } = operationInterface(operationTable['accounts.create']!);
@@ -153,10 +129,13 @@ function exampleValue(binding: FlagBinding): string {
  * ```
  */
 export function operationInterface(op: OperationSpec): OperationInterface {
+  const spec = cliSpec(op);
   const args: Interfaces.ArgInput = {};
+  const object = resourceWords(op.resource).replace(/s$/, '');
   for (const name of op.pathParams) {
-    const object = toKebab(op.resource).replace(/-/g, ' ').replace(/s$/, '');
-    args[name] = Args.string({ required: true, description: name === 'id' ? `The id of the ${object}.` : `The ${name.replace(/_/g, ' ')}.` });
+    const about = name === 'id' ? `The id of the ${object}.` : `The ${name.replace(/_/g, ' ')}.`;
+    const offline = spec.offline ? ' Leave out to compute the answer offline, with no server or API key.' : '';
+    args[name] = Args.string({ required: !spec.offline, description: about + offline });
   }
 
   const flags: Interfaces.FlagInput = {};
@@ -169,7 +148,9 @@ export function operationInterface(op: OperationSpec): OperationInterface {
     const flag = toKebab(param.name);
     if (!kind || kind === 'object' || taken.has(flag)) continue;
     taken.add(flag);
-    flags[flag] = makeFlag(kind, param.schema, describe(param.schema, param.description, undefined, kind), param.required);
+    const aliases = claimAliases(param.schema, taken);
+    const description = describe(param.schema, param.description, undefined, kind, undefined, aliases);
+    flags[flag] = makeFlag(kind, param.schema, { description, required: param.required, aliases });
     bindings.push({ flag, in: 'query', path: [param.name], kind, schema: param.schema });
   }
 
@@ -195,14 +176,27 @@ export function operationInterface(op: OperationSpec): OperationInterface {
         continue;
       }
       taken.add(flag);
-      const requirement = status === 'required' ? 'required' : status === 'with-parent' && own ? `required with --${parentFlag}.*` : undefined;
+      const asArg = spec.args.includes(fieldPath.join('.')) ? `, or as the ${fieldPath.join('.').toUpperCase()} argument` : '';
+      const requirement = status === 'required' ? `required${asArg}` : status === 'with-parent' && own ? `required with --${parentFlag}.*` : undefined;
       const binding: FlagBinding = { flag, in: 'body', path: fieldPath, kind, schema: child };
-      flags[flag] = makeFlag(kind, child, describe(child, child.description ?? '', requirement, kind, fieldPath.join('.')), false);
+      const aliases = claimAliases(child, taken);
+      const description = describe(child, child.description ?? '', requirement, kind, fieldPath.join('.'), aliases);
+      flags[flag] = makeFlag(kind, child, { description, aliases });
       bindings.push(binding);
       if (status === 'required') requiredExamples.push(binding);
     }
   };
   if (op.body) walk(op.body.schema, [], 'required', '');
+
+  const bodyArgs = bodyArgBindings(spec.args, op.pathParams, op.body?.schema, bindings);
+  Object.assign(args, bodyArgInputs(bodyArgs));
+
+  const shortcuts = shortcutBindings(spec.shortcuts, op.body?.schema);
+  for (const s of shortcuts) {
+    if (taken.has(s.shortcut.flag)) throw new Error(`The shortcut --${s.shortcut.flag} of ${op.resource}.${op.action} clashes with another flag`);
+    taken.add(s.shortcut.flag);
+    flags[s.shortcut.flag] = shortcutFlag(s);
+  }
 
   if (op.body) {
     flags.data = Flags.string({
@@ -222,11 +216,6 @@ export function operationInterface(op: OperationSpec): OperationInterface {
     flags.max = Flags.integer({ description: `With --all: the most items to fetch (default ${DEFAULT_MAX_ITEMS}).`, min: 1, dependsOn: ['all'] });
   }
 
-  const command = `<%= config.bin %> ${toKebab(op.resource)} ${toKebab(op.action)}`;
-  const positional = op.pathParams.map((p) => `<${p}>`).join(' ');
-  const shown = requiredExamples.length ? requiredExamples : bindings.filter((b) => b.in === 'body').slice(0, 1);
-  const example = [command, positional, ...shown.map(exampleValue)].filter(Boolean).join(' ');
-  const examples = [example];
-  if (op.paginated) examples.push(`${command} --all --max 500 --json`);
-  return { args, flags, bindings, dataOnly, examples };
+  const built = { bindings, dataOnly, bodyArgs, shortcuts, offline: spec.offline };
+  return { args, flags, ...built, examples: examplesFor(op, built, requiredExamples) };
 }

@@ -26,22 +26,40 @@ export function formatValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
+// Field names that end in a unit: the value reads better with the unit after it (`4350 kbit/s`).
+const UNITS: readonly (readonly [string, string])[] = [
+  ['_kbps', 'kbit/s'],
+  ['_ms', 'ms'],
+];
+
+function withUnit(key: string, value: unknown): string {
+  const unit = typeof value === 'number' ? UNITS.find(([suffix]) => key.endsWith(suffix))?.[1] : undefined;
+  return unit ? `${formatValue(value)} ${unit}` : formatValue(value);
+}
+
 function flatten(value: Json, prefix: string, out: [string, string][]): void {
   for (const [key, v] of Object.entries(value)) {
     const name = prefix ? `${prefix}.${key}` : key;
     if (isObject(v) && Object.keys(v).length > 0) flatten(v, name, out);
-    else out.push([name, isObject(v) ? '-' : formatValue(v)]);
+    else if (Array.isArray(v) && v.length > 0 && v.every(isObject)) {
+      // One row per field of each element (`reasons[0].message`) rather than a line of JSON.
+      for (const [i, item] of v.entries()) flatten(item, `${name}[${i}]`, out);
+    } else out.push([name, isObject(v) ? '-' : withUnit(key, v)]);
   }
 }
 
 /**
- * Renders one API object as `field  value` lines, nested objects as dotted field names.
+ * Renders one API object as `field  value` lines, nested objects as dotted field names, arrays of
+ * objects with an index (`reasons[0].rule`), and `_kbps` / `_ms` numbers with their unit.
  *
  * @example
  * ```ts
  * renderObject({ id: 'acct_1', legal_entity: { type: 'company' } });
  * // id                 acct_1
  * // legal_entity.type  company
+ * renderObject({ required_kbps: 4350, reasons: [{ rule: 'bandwidth' }] });
+ * // required_kbps    4350 kbit/s
+ * // reasons[0].rule  bandwidth
  * ```
  */
 export function renderObject(value: unknown): string {

@@ -21,6 +21,8 @@ export interface JsonSchema {
   readonly maximum?: number;
   readonly format?: string;
   readonly pattern?: string;
+  /** Extra flag names for this field (`allowed_ips` → `--ip`), declared in the spec. */
+  readonly 'x-cli-aliases'?: readonly string[];
 }
 
 /**
@@ -36,6 +38,48 @@ export interface QueryParam {
   readonly required: boolean;
   readonly description: string;
   readonly schema: JsonSchema;
+}
+
+/**
+ * An extra flag the spec declares for an operation (`x-cli-shortcuts`). Exactly one of `list`,
+ * `each` and `set` says what it does, each naming a dotted body path in API field names:
+ * `list` makes an array from the flag's values (objects `{[field]: value}` when `field` is given),
+ * `each` sets `field` on every element of the array there, `set` sets the value itself.
+ *
+ * @example
+ * ```ts
+ * const forwardTo: CliShortcut = { flag: 'forward-to', description: 'Targets in order.', list: 'forwarding.targets', field: 'number' };
+ * const ringTimeout: CliShortcut = { flag: 'ring-timeout', description: 'Seconds.', each: 'forwarding.targets', field: 'ring_timeout', type: 'integer' };
+ * ```
+ */
+export interface CliShortcut {
+  readonly flag: string;
+  readonly description: string;
+  /** The value's type; default: the type of the field it sets. */
+  readonly type?: string;
+  readonly options?: readonly string[];
+  readonly list?: string;
+  readonly each?: string;
+  readonly set?: string;
+  readonly field?: string;
+}
+
+/**
+ * The command-line conveniences the spec declares for an operation (`x-cli-*` extensions).
+ *
+ * @example
+ * ```ts
+ * const cli: CliSpec = { aliases: ['trunks'], args: [], shortcuts: [], offline: 'capacity' };
+ * ```
+ */
+export interface CliSpec {
+  /** Extra topic names for the resource: `trunks` for `sip-trunks`. */
+  readonly aliases: readonly string[];
+  /** Body fields taken as positional args after the path params, in order. */
+  readonly args: readonly string[];
+  readonly shortcuts: readonly CliShortcut[];
+  /** The name of an offline implementation (see `offline.ts`) used when the path params are left out. */
+  readonly offline: string | null;
 }
 
 /**
@@ -61,6 +105,8 @@ export interface OperationSpec {
   readonly idempotent: boolean;
   readonly body: { readonly required: boolean; readonly schema: JsonSchema } | null;
   readonly paginated: boolean;
+  /** Absent in hand-written rows; see {@link cliSpec}. */
+  readonly cli?: CliSpec;
 }
 
 /**
@@ -72,6 +118,39 @@ export interface OperationSpec {
  * ```
  */
 export const operationTable: Readonly<Record<string, OperationSpec>> = operations;
+
+const NO_CLI: CliSpec = { aliases: [], args: [], shortcuts: [], offline: null };
+
+/**
+ * The operation's `cli` conveniences, or none when the row has no `cli` field.
+ *
+ * @example
+ * ```ts
+ * cliSpec(operationTable['sipTrunks.create']!).aliases; // ['trunks']
+ * ```
+ */
+export function cliSpec(op: Pick<OperationSpec, 'cli'>): CliSpec {
+  return op.cli ?? NO_CLI;
+}
+
+/**
+ * The schema of the field at a dotted body path (`forwarding.targets`), stepping into array items
+ * when a path goes on past an array; `undefined` when the schema does not describe it.
+ *
+ * @example
+ * ```ts
+ * fieldSchema(body, ['forwarding', 'targets']); // { type: 'array', items: { … } }
+ * ```
+ */
+export function fieldSchema(root: JsonSchema, path: readonly string[]): JsonSchema | undefined {
+  let schema: JsonSchema | undefined = root;
+  for (const segment of path) {
+    if (schema && primaryType(schema) === 'array') schema = schema.items;
+    const props: Readonly<Record<string, JsonSchema>> = schema?.properties ?? {};
+    schema = Object.hasOwn(props, segment) ? props[segment] : undefined;
+  }
+  return schema;
+}
 
 /**
  * The schema's main type, ignoring `null` in a union such as `['string', 'null']`.

@@ -36,3 +36,4 @@ export type {
 export type { ProlopeOptions, RequestOptions } from './options.js';
 export type { FetchLike } from './retry.js';
 export type { Paths, Schema } from './schema-types.js';
+export { capacity, type CapacityInput, type CapacityResult, type LinkDescription } from './rules/capacity.js';

@@ -6,6 +6,9 @@ import type { Clock } from './clock.js';
 import { contactRoutes } from './contacts/routes.js';
 import type { Deps, Handler, Handlers } from './deps.js';
 import { healthRoutes } from './health/routes.js';
+import { numberPortRoutes } from './number-ports/routes.js';
+import { numberRoutes } from './numbers/routes.js';
+import { sipTrunkRoutes } from './sip-trunks/routes.js';
 import { createAuthenticator } from './http/auth.js';
 import { registerDocs } from './http/docs.js';
 import { idempotencyHooks } from './http/idempotency.js';
@@ -31,6 +34,9 @@ export function allHandlers(deps: Deps): Handlers {
     ...accountRoutes(deps),
     ...apiKeyRoutes(deps),
     ...contactRoutes(deps),
+    ...numberRoutes(deps),
+    ...sipTrunkRoutes(deps),
+    ...numberPortRoutes(deps),
   };
 }
 

@@ -9,6 +9,10 @@ export const idPrefixes = {
   apiKey: 'key',
   contact: 'ctc',
   event: 'evt',
+  phoneNumber: 'pn',
+  sipTrunk: 'trk',
+  numberPort: 'port',
+  portDocument: 'doc',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

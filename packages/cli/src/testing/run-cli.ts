@@ -35,9 +35,13 @@ function loadConfig(): Promise<Config> {
   return config;
 }
 
+// oclif resolves alias ids (`trunks:create`) from each class's `aliases`; do the same here.
+const byAlias = new Map(Object.values(commands).flatMap((Cls) => (Cls.aliases ?? []).map((alias) => [alias, Cls] as const)));
+
 function findCommand(argv: readonly string[]): { Cls: Command.Class; rest: string[] } {
   for (let n = Math.min(argv.length, 3); n > 0; n--) {
-    const Cls = commands[argv.slice(0, n).join(':')];
+    const id = argv.slice(0, n).join(':');
+    const Cls = commands[id] ?? byAlias.get(id);
     if (Cls) return { Cls, rest: argv.slice(n) };
   }
   throw new Error(`No command for ${argv.join(' ')}`);

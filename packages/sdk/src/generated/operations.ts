@@ -15,7 +15,13 @@ export const operations = {
     "query": [],
     "idempotent": false,
     "body": null,
-    "paginated": false
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
   },
   "accounts.list": {
     "resource": "accounts",
@@ -53,7 +59,13 @@ export const operations = {
     ],
     "idempotent": false,
     "body": null,
-    "paginated": true
+    "paginated": true,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
   },
   "accounts.create": {
     "resource": "accounts",
@@ -155,7 +167,13 @@ export const operations = {
         ]
       }
     },
-    "paginated": false
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
   },
   "accounts.me": {
     "resource": "accounts",
@@ -170,7 +188,13 @@ export const operations = {
     "query": [],
     "idempotent": false,
     "body": null,
-    "paginated": false
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
   },
   "accounts.retrieve": {
     "resource": "accounts",
@@ -189,7 +213,13 @@ export const operations = {
     "query": [],
     "idempotent": false,
     "body": null,
-    "paginated": false
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
   },
   "accounts.update": {
     "resource": "accounts",
@@ -262,7 +292,13 @@ export const operations = {
         "required": []
       }
     },
-    "paginated": false
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
   },
   "apiKeys.list": {
     "resource": "apiKeys",
@@ -300,7 +336,13 @@ export const operations = {
     ],
     "idempotent": false,
     "body": null,
-    "paginated": true
+    "paginated": true,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
   },
   "apiKeys.create": {
     "resource": "apiKeys",
@@ -359,7 +401,13 @@ export const operations = {
         ]
       }
     },
-    "paginated": false
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
   },
   "apiKeys.retrieve": {
     "resource": "apiKeys",
@@ -378,7 +426,13 @@ export const operations = {
     "query": [],
     "idempotent": false,
     "body": null,
-    "paginated": false
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
   },
   "apiKeys.revoke": {
     "resource": "apiKeys",
@@ -397,7 +451,13 @@ export const operations = {
     "query": [],
     "idempotent": true,
     "body": null,
-    "paginated": false
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
   },
   "contacts.list": {
     "resource": "contacts",
@@ -435,7 +495,13 @@ export const operations = {
     ],
     "idempotent": false,
     "body": null,
-    "paginated": true
+    "paginated": true,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
   },
   "contacts.create": {
     "resource": "contacts",
@@ -491,7 +557,13 @@ export const operations = {
         ]
       }
     },
-    "paginated": false
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
   },
   "contacts.retrieve": {
     "resource": "contacts",
@@ -510,7 +582,13 @@ export const operations = {
     "query": [],
     "idempotent": false,
     "body": null,
-    "paginated": false
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
   },
   "contacts.update": {
     "resource": "contacts",
@@ -565,7 +643,13 @@ export const operations = {
         "required": []
       }
     },
-    "paginated": false
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
   },
   "contacts.delete": {
     "resource": "contacts",
@@ -584,7 +668,1258 @@ export const operations = {
     "query": [],
     "idempotent": false,
     "body": null,
-    "paginated": false
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "inventory.list": {
+    "resource": "inventory",
+    "action": "list",
+    "method": "get",
+    "path": "/v1/number-inventory",
+    "summary": "List the inventory (operator)",
+    "description": "Every number with its status, newest first; filter by status or country.\n",
+    "auth": true,
+    "scopes": [
+      "operator"
+    ],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      },
+      {
+        "name": "status",
+        "required": false,
+        "description": "",
+        "schema": {
+          "type": "string",
+          "enum": [
+            "available",
+            "assigned",
+            "quarantined",
+            "porting"
+          ]
+        }
+      },
+      {
+        "name": "country",
+        "required": false,
+        "description": "",
+        "schema": {
+          "type": "string",
+          "pattern": "^[A-Z]{2}$"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "inventory.import": {
+    "resource": "inventory",
+    "action": "import",
+    "method": "post",
+    "path": "/v1/number-inventory",
+    "summary": "Import numbers into the inventory (operator)",
+    "description": "The platform operator adds DIDs that customers can then search and buy. Numbers already in the\ninventory are skipped and listed. Every number is validated and normalised to E.164.\n",
+    "auth": true,
+    "scopes": [
+      "operator"
+    ],
+    "pathParams": [],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "numbers": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "number": {
+                  "type": "string",
+                  "description": "A phone number in E.164 (`+359888123456`). Inputs may use spaces or dashes; answers are always E.164."
+                },
+                "type": {
+                  "type": "string",
+                  "enum": [
+                    "local",
+                    "mobile",
+                    "toll_free",
+                    "national"
+                  ]
+                },
+                "capabilities": {
+                  "type": "array",
+                  "default": [
+                    "voice"
+                  ],
+                  "items": {
+                    "type": "string",
+                    "enum": [
+                      "voice",
+                      "sms",
+                      "fax"
+                    ]
+                  }
+                },
+                "monthly_price": {
+                  "type": "string",
+                  "description": "A decimal amount as a string, exclusive of VAT (terms 7.1), e.g. `\"12.50\"`.",
+                  "pattern": "^[0-9]{1,9}(\\.[0-9]{1,4})?$"
+                },
+                "setup_price": {
+                  "type": "string",
+                  "description": "A decimal amount as a string, exclusive of VAT (terms 7.1), e.g. `\"12.50\"`.",
+                  "pattern": "^[0-9]{1,9}(\\.[0-9]{1,4})?$"
+                },
+                "currency": {
+                  "type": "string",
+                  "enum": [
+                    "EUR",
+                    "BGN"
+                  ]
+                }
+              },
+              "required": [
+                "number",
+                "type",
+                "monthly_price",
+                "setup_price",
+                "currency"
+              ]
+            }
+          }
+        },
+        "required": [
+          "numbers"
+        ]
+      }
+    },
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "numbers.search": {
+    "resource": "numbers",
+    "action": "search",
+    "method": "get",
+    "path": "/v1/available-numbers",
+    "summary": "Search numbers available to buy",
+    "description": "Numbers in the inventory that nobody holds and that are out of quarantine, in number order.\n`contains` matches digits anywhere; `starts_with` matches the start of the E.164 form (a `+` sent\nunencoded in the query arrives as a space, which is read as `+`).\n",
+    "auth": true,
+    "scopes": [
+      "numbers:read"
+    ],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "The last number of the previous page (`next_cursor`).",
+        "schema": {
+          "type": "string"
+        }
+      },
+      {
+        "name": "country",
+        "required": false,
+        "description": "",
+        "schema": {
+          "type": "string",
+          "pattern": "^[A-Z]{2}$"
+        }
+      },
+      {
+        "name": "type",
+        "required": false,
+        "description": "",
+        "schema": {
+          "type": "string",
+          "enum": [
+            "local",
+            "mobile",
+            "toll_free",
+            "national"
+          ]
+        }
+      },
+      {
+        "name": "contains",
+        "required": false,
+        "description": "Digits the number contains, e.g. `888`.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[0-9]{1,15}$"
+        }
+      },
+      {
+        "name": "starts_with",
+        "required": false,
+        "description": "A prefix of the E.164 form, e.g. `+3592`.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[+ ]?[0-9]{1,15}$"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "numbers.list": {
+    "resource": "numbers",
+    "action": "list",
+    "method": "get",
+    "path": "/v1/numbers",
+    "summary": "List the account's numbers",
+    "description": "Newest first.\n",
+    "auth": true,
+    "scopes": [
+      "numbers:read"
+    ],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "numbers.buy": {
+    "resource": "numbers",
+    "action": "buy",
+    "method": "post",
+    "path": "/v1/numbers",
+    "summary": "Buy a number",
+    "description": "Assigns an available number to the account. A number another account holds fails with\n`number_not_available`; one in quarantine after a release fails with `number_quarantined`.\nOf two concurrent buys of one number exactly one wins.\n",
+    "auth": true,
+    "scopes": [
+      "numbers:write"
+    ],
+    "pathParams": [],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "number": {
+            "type": "string",
+            "description": "A phone number in E.164 (`+359888123456`). Inputs may use spaces or dashes; answers are always E.164."
+          },
+          "friendly_name": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "number"
+        ]
+      }
+    },
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [
+        "number"
+      ],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "numbers.retrieve": {
+    "resource": "numbers",
+    "action": "retrieve",
+    "method": "get",
+    "path": "/v1/numbers/{number}",
+    "summary": "Retrieve a number",
+    "description": "By id (`pn_...`) or by the number itself in E.164.\n",
+    "auth": true,
+    "scopes": [
+      "numbers:read"
+    ],
+    "pathParams": [
+      "number"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "numbers.update": {
+    "resource": "numbers",
+    "action": "update",
+    "method": "patch",
+    "path": "/v1/numbers/{number}",
+    "summary": "Configure a number",
+    "description": "Set the voice application (a signed webhook with a fallback), the SIP trunk to deliver to, and the\nforwarding list (terms 4.2). `null` clears a setting.\n",
+    "auth": true,
+    "scopes": [
+      "numbers:write"
+    ],
+    "pathParams": [
+      "number"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "friendly_name": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "voice": {
+            "type": [
+              "object",
+              "null"
+            ],
+            "description": "Where Prolope asks what to do with a call to this number (a signed webhook).",
+            "properties": {
+              "url": {
+                "type": "string",
+                "format": "uri"
+              },
+              "method": {
+                "type": "string",
+                "enum": [
+                  "POST",
+                  "GET"
+                ],
+                "default": "POST"
+              },
+              "fallback_url": {
+                "type": "string",
+                "format": "uri"
+              },
+              "fallback_method": {
+                "type": "string",
+                "enum": [
+                  "POST",
+                  "GET"
+                ],
+                "default": "POST"
+              }
+            },
+            "required": [
+              "url"
+            ]
+          },
+          "sip_trunk_id": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "pattern": "^trk_[0-9A-Za-z]+$"
+          },
+          "forwarding": {
+            "type": [
+              "object",
+              "null"
+            ],
+            "description": "The customer's call forwarding list from this User Number to business numbers (terms 4.2).",
+            "properties": {
+              "mode": {
+                "type": "string",
+                "enum": [
+                  "sequential",
+                  "simultaneous"
+                ],
+                "default": "sequential"
+              },
+              "targets": {
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "properties": {
+                    "number": {
+                      "type": "string",
+                      "description": "A phone number in E.164 (`+359888123456`). Inputs may use spaces or dashes; answers are always E.164."
+                    },
+                    "ring_timeout": {
+                      "type": "integer",
+                      "description": "Seconds to ring this target before the next one (sequential) or before giving up.",
+                      "default": 20,
+                      "minimum": 5,
+                      "maximum": 120
+                    }
+                  },
+                  "required": [
+                    "number"
+                  ]
+                }
+              }
+            },
+            "required": [
+              "targets"
+            ]
+          }
+        },
+        "required": []
+      }
+    },
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [
+        {
+          "flag": "forward-to",
+          "description": "Forwarding targets in order, comma-separated E.164 numbers (sets forwarding.targets).",
+          "list": "forwarding.targets",
+          "field": "number"
+        },
+        {
+          "flag": "ring-timeout",
+          "description": "Seconds each forwarding target rings (sets ring_timeout on every target).",
+          "each": "forwarding.targets",
+          "field": "ring_timeout",
+          "type": "integer"
+        },
+        {
+          "flag": "forward-mode",
+          "description": "sequential or simultaneous (sets forwarding.mode).",
+          "set": "forwarding.mode",
+          "options": [
+            "sequential",
+            "simultaneous"
+          ]
+        }
+      ],
+      "offline": null
+    }
+  },
+  "numbers.release": {
+    "resource": "numbers",
+    "action": "release",
+    "method": "post",
+    "path": "/v1/numbers/{number}/release",
+    "summary": "Release a number",
+    "description": "The number leaves the account at once and is quarantined before anyone can buy it again.\n",
+    "auth": true,
+    "scopes": [
+      "numbers:write"
+    ],
+    "pathParams": [
+      "number"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": null,
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "sipTrunks.list": {
+    "resource": "sipTrunks",
+    "action": "list",
+    "method": "get",
+    "path": "/v1/sip-trunks",
+    "summary": "List SIP trunks",
+    "description": "Newest first.\n",
+    "auth": true,
+    "scopes": [
+      "numbers:read"
+    ],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "cli": {
+      "aliases": [
+        "trunks"
+      ],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "sipTrunks.create": {
+    "resource": "sipTrunks",
+    "action": "create",
+    "method": "post",
+    "path": "/v1/sip-trunks",
+    "summary": "Create a SIP trunk",
+    "description": "Authorization is by source IP (`allowed_ips`) plus A-number (`allowed_caller_ids`, numbers the account\nowns) plus digest credentials: terms 5.3 rule out IP-only calling, so a trunk without credentials is\nrefused. Transport (UDP 5060) and codec (PCMA, 20 ms) are fixed and shown read-only.\n",
+    "auth": true,
+    "scopes": [
+      "numbers:write"
+    ],
+    "pathParams": [],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "allowed_ips": {
+            "type": "array",
+            "x-cli-aliases": [
+              "ip"
+            ],
+            "items": {
+              "type": "string",
+              "description": "An IPv4 or IPv6 address or CIDR block (`203.0.113.5/32`). Blocks broader than /24 (IPv4) or /48 (IPv6) are refused, since the terms require a static IP (5.3)."
+            }
+          },
+          "allowed_caller_ids": {
+            "type": "array",
+            "x-cli-aliases": [
+              "caller-id"
+            ],
+            "items": {
+              "type": "string",
+              "description": "A phone number in E.164 (`+359888123456`). Inputs may use spaces or dashes; answers are always E.164."
+            }
+          },
+          "credentials": {
+            "type": "object",
+            "properties": {
+              "username": {
+                "type": "string",
+                "pattern": "^[A-Za-z0-9._-]{3,64}$"
+              },
+              "password": {
+                "type": "string",
+                "description": "Leave out to have Prolope generate one. Shown once in the answer; only digest hashes (HA1) are stored."
+              }
+            },
+            "required": [
+              "username"
+            ]
+          },
+          "link": {
+            "type": "object",
+            "description": "The customer's link to Prolope, to check against the terms' network requirements (5.3).",
+            "properties": {
+              "type": {
+                "type": "string",
+                "enum": [
+                  "internet",
+                  "leased_line"
+                ],
+                "default": "internet"
+              },
+              "bandwidth_kbps": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 100000000
+              },
+              "delay_ms": {
+                "type": "number",
+                "description": "Round-trip (bidirectional) delay.",
+                "minimum": 0,
+                "maximum": 10000
+              },
+              "static_ip": {
+                "type": "boolean",
+                "default": true
+              }
+            },
+            "required": [
+              "bandwidth_kbps"
+            ]
+          }
+        },
+        "required": [
+          "name",
+          "allowed_ips",
+          "allowed_caller_ids"
+        ]
+      }
+    },
+    "paginated": false,
+    "cli": {
+      "aliases": [
+        "trunks"
+      ],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "sipTrunks.retrieve": {
+    "resource": "sipTrunks",
+    "action": "retrieve",
+    "method": "get",
+    "path": "/v1/sip-trunks/{id}",
+    "summary": "Retrieve a SIP trunk",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "numbers:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "cli": {
+      "aliases": [
+        "trunks"
+      ],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "sipTrunks.update": {
+    "resource": "sipTrunks",
+    "action": "update",
+    "method": "patch",
+    "path": "/v1/sip-trunks/{id}",
+    "summary": "Update a SIP trunk",
+    "description": "Setting `credentials` replaces the password (a new one is shown once).\n",
+    "auth": true,
+    "scopes": [
+      "numbers:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "allowed_ips": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "description": "An IPv4 or IPv6 address or CIDR block (`203.0.113.5/32`). Blocks broader than /24 (IPv4) or /48 (IPv6) are refused, since the terms require a static IP (5.3)."
+            }
+          },
+          "allowed_caller_ids": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "description": "A phone number in E.164 (`+359888123456`). Inputs may use spaces or dashes; answers are always E.164."
+            }
+          },
+          "credentials": {
+            "type": "object",
+            "properties": {
+              "username": {
+                "type": "string",
+                "pattern": "^[A-Za-z0-9._-]{3,64}$"
+              },
+              "password": {
+                "type": "string",
+                "description": "Leave out to have Prolope generate one. Shown once in the answer; only digest hashes (HA1) are stored."
+              }
+            },
+            "required": [
+              "username"
+            ]
+          },
+          "link": {
+            "type": [
+              "object",
+              "null"
+            ],
+            "description": "The customer's link to Prolope, to check against the terms' network requirements (5.3).",
+            "properties": {
+              "type": {
+                "type": "string",
+                "enum": [
+                  "internet",
+                  "leased_line"
+                ],
+                "default": "internet"
+              },
+              "bandwidth_kbps": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 100000000
+              },
+              "delay_ms": {
+                "type": "number",
+                "description": "Round-trip (bidirectional) delay.",
+                "minimum": 0,
+                "maximum": 10000
+              },
+              "static_ip": {
+                "type": "boolean",
+                "default": true
+              }
+            },
+            "required": [
+              "bandwidth_kbps"
+            ]
+          }
+        },
+        "required": []
+      }
+    },
+    "paginated": false,
+    "cli": {
+      "aliases": [
+        "trunks"
+      ],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "sipTrunks.capacity": {
+    "resource": "sipTrunks",
+    "action": "capacity",
+    "method": "get",
+    "path": "/v1/sip-trunks/{id}/capacity",
+    "summary": "Check bandwidth for a number of lines",
+    "description": "The bandwidth terms 5.3 require for `lines` concurrent lines, and whether the trunk's link (or the\none described in the query) meets the rules: enough bandwidth, a static IP, and for leased lines at\nleast 100 Mbit/s with at most 20 ms delay. The SDK and CLI compute the same offline.\n",
+    "auth": true,
+    "scopes": [
+      "numbers:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [
+      {
+        "name": "lines",
+        "required": true,
+        "description": "Concurrent lines.",
+        "schema": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 100000
+        }
+      },
+      {
+        "name": "kind",
+        "required": false,
+        "description": "`ip` phone lines (80 kbit/s each) or `web` phone lines (145 kbit/s each).",
+        "schema": {
+          "type": "string",
+          "enum": [
+            "ip",
+            "web"
+          ],
+          "default": "ip"
+        }
+      },
+      {
+        "name": "link_type",
+        "required": false,
+        "description": "",
+        "schema": {
+          "type": "string",
+          "enum": [
+            "internet",
+            "leased_line"
+          ]
+        }
+      },
+      {
+        "name": "bandwidth_kbps",
+        "required": false,
+        "description": "The link's bandwidth; with the other link_* fields it overrides the trunk's stored link.",
+        "schema": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 100000000
+        }
+      },
+      {
+        "name": "delay_ms",
+        "required": false,
+        "description": "",
+        "schema": {
+          "type": "number",
+          "minimum": 0,
+          "maximum": 10000
+        }
+      },
+      {
+        "name": "static_ip",
+        "required": false,
+        "description": "",
+        "schema": {
+          "type": "boolean"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "cli": {
+      "aliases": [
+        "trunks"
+      ],
+      "args": [],
+      "shortcuts": [],
+      "offline": "capacity"
+    }
+  },
+  "numberPorts.list": {
+    "resource": "numberPorts",
+    "action": "list",
+    "method": "get",
+    "path": "/v1/number-ports",
+    "summary": "List porting requests",
+    "description": "The operator sees every account's requests.\n",
+    "auth": true,
+    "scopes": [
+      "numbers:read"
+    ],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "numberPorts.create": {
+    "resource": "numberPorts",
+    "action": "create",
+    "method": "post",
+    "path": "/v1/number-ports",
+    "summary": "Start a porting request",
+    "description": "Bring your own numbers: the customer declares lawful ownership or usage rights (terms 4.2), recorded\nwith who, when and the declaration text. The request starts as a draft; upload a letter of\nauthorization, then submit it.\n",
+    "auth": true,
+    "scopes": [
+      "numbers:write"
+    ],
+    "pathParams": [],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "numbers": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "description": "A phone number in E.164 (`+359888123456`). Inputs may use spaces or dashes; answers are always E.164."
+            }
+          },
+          "losing_carrier": {
+            "type": "string"
+          },
+          "declaration": {
+            "type": "object",
+            "description": "Terms 4.2 — the customer declares lawful ownership or usage rights over the numbers.",
+            "properties": {
+              "signer_name": {
+                "type": "string"
+              },
+              "accepted": {
+                "type": "boolean",
+                "description": "Must be true."
+              }
+            },
+            "required": [
+              "signer_name",
+              "accepted"
+            ]
+          }
+        },
+        "required": [
+          "numbers",
+          "losing_carrier",
+          "declaration"
+        ]
+      }
+    },
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "numberPorts.retrieve": {
+    "resource": "numberPorts",
+    "action": "retrieve",
+    "method": "get",
+    "path": "/v1/number-ports/{id}",
+    "summary": "Retrieve a porting request",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "numbers:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "numberPorts.addDocument": {
+    "resource": "numberPorts",
+    "action": "addDocument",
+    "method": "post",
+    "path": "/v1/number-ports/{id}/documents",
+    "summary": "Upload a document",
+    "description": "A letter of authorization (required before submitting), an invoice from the losing carrier, or other\nproof. Only while the request is a draft.\n",
+    "auth": true,
+    "scopes": [
+      "numbers:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "kind": {
+            "type": "string",
+            "enum": [
+              "letter_of_authorization",
+              "invoice",
+              "other"
+            ]
+          },
+          "filename": {
+            "type": "string"
+          },
+          "content_type": {
+            "type": "string",
+            "enum": [
+              "application/pdf",
+              "image/png",
+              "image/jpeg"
+            ]
+          },
+          "content_base64": {
+            "type": "string",
+            "description": "The file, base64-encoded (at most ~700 KiB of file within the 1 MiB body limit)."
+          }
+        },
+        "required": [
+          "kind",
+          "filename",
+          "content_type",
+          "content_base64"
+        ]
+      }
+    },
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "numberPorts.submit": {
+    "resource": "numberPorts",
+    "action": "submit",
+    "method": "post",
+    "path": "/v1/number-ports/{id}/submit",
+    "summary": "Submit a porting request",
+    "description": "Draft to submitted. Needs a letter of authorization.\n",
+    "auth": true,
+    "scopes": [
+      "numbers:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": null,
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "numberPorts.cancel": {
+    "resource": "numberPorts",
+    "action": "cancel",
+    "method": "post",
+    "path": "/v1/number-ports/{id}/cancel",
+    "summary": "Cancel a porting request",
+    "description": "From draft, submitted or foc_set.\n",
+    "auth": true,
+    "scopes": [
+      "numbers:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": null,
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "numberPorts.setFoc": {
+    "resource": "numberPorts",
+    "action": "setFoc",
+    "method": "post",
+    "path": "/v1/number-ports/{id}/foc",
+    "summary": "Set the FOC date (operator)",
+    "description": "Submitted to foc_set, with the date the losing carrier committed to.\n",
+    "auth": true,
+    "scopes": [
+      "operator"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "foc_date": {
+            "type": "string",
+            "format": "date"
+          }
+        },
+        "required": [
+          "foc_date"
+        ]
+      }
+    },
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "numberPorts.complete": {
+    "resource": "numberPorts",
+    "action": "complete",
+    "method": "post",
+    "path": "/v1/number-ports/{id}/complete",
+    "summary": "Complete a port (operator)",
+    "description": "foc_set to completed: the numbers become the account's (source `ported`).\n",
+    "auth": true,
+    "scopes": [
+      "operator"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": null,
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "numberPorts.reject": {
+    "resource": "numberPorts",
+    "action": "reject",
+    "method": "post",
+    "path": "/v1/number-ports/{id}/reject",
+    "summary": "Reject a port (operator)",
+    "description": "Submitted or foc_set to rejected, with the reason the customer sees.\n",
+    "auth": true,
+    "scopes": [
+      "operator"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "reason": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "reason"
+        ]
+      }
+    },
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
   }
 } as const;
 

@@ -15,7 +15,29 @@ export const operationIds = [
   "contacts.create",
   "contacts.retrieve",
   "contacts.update",
-  "contacts.delete"
+  "contacts.delete",
+  "inventory.list",
+  "inventory.import",
+  "numbers.search",
+  "numbers.list",
+  "numbers.buy",
+  "numbers.retrieve",
+  "numbers.update",
+  "numbers.release",
+  "sipTrunks.list",
+  "sipTrunks.create",
+  "sipTrunks.retrieve",
+  "sipTrunks.update",
+  "sipTrunks.capacity",
+  "numberPorts.list",
+  "numberPorts.create",
+  "numberPorts.retrieve",
+  "numberPorts.addDocument",
+  "numberPorts.submit",
+  "numberPorts.cancel",
+  "numberPorts.setFoc",
+  "numberPorts.complete",
+  "numberPorts.reject"
 ] as const;
 
 export type OperationId = (typeof operationIds)[number];

@@ -140,6 +140,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/available-numbers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search numbers available to buy
+         * @description Numbers in the inventory that nobody holds and that are out of quarantine, in number order.
+         *     `contains` matches digits anywhere; `starts_with` matches the start of the E.164 form (a `+` sent
+         *     unencoded in the query arrives as a space, which is read as `+`).
+         */
+        get: operations["numbers.search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/contacts": {
         parameters: {
             query?: never;
@@ -192,6 +214,368 @@ export interface paths {
          * @description Needs no API key. Answers 200 while the server can reach its store.
          */
         get: operations["health.retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/number-inventory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the inventory (operator)
+         * @description Every number with its status, newest first; filter by status or country.
+         */
+        get: operations["inventory.list"];
+        put?: never;
+        /**
+         * Import numbers into the inventory (operator)
+         * @description The platform operator adds DIDs that customers can then search and buy. Numbers already in the
+         *     inventory are skipped and listed. Every number is validated and normalised to E.164.
+         */
+        post: operations["inventory.import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/number-ports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List porting requests
+         * @description The operator sees every account's requests.
+         */
+        get: operations["numberPorts.list"];
+        put?: never;
+        /**
+         * Start a porting request
+         * @description Bring your own numbers: the customer declares lawful ownership or usage rights (terms 4.2), recorded
+         *     with who, when and the declaration text. The request starts as a draft; upload a letter of
+         *     authorization, then submit it.
+         */
+        post: operations["numberPorts.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/number-ports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** Retrieve a porting request */
+        get: operations["numberPorts.retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/number-ports/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a porting request
+         * @description From draft, submitted or foc_set.
+         */
+        post: operations["numberPorts.cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/number-ports/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete a port (operator)
+         * @description foc_set to completed: the numbers become the account's (source `ported`).
+         */
+        post: operations["numberPorts.complete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/number-ports/{id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a document
+         * @description A letter of authorization (required before submitting), an invoice from the losing carrier, or other
+         *     proof. Only while the request is a draft.
+         */
+        post: operations["numberPorts.addDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/number-ports/{id}/foc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set the FOC date (operator)
+         * @description Submitted to foc_set, with the date the losing carrier committed to.
+         */
+        post: operations["numberPorts.setFoc"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/number-ports/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a port (operator)
+         * @description Submitted or foc_set to rejected, with the reason the customer sees.
+         */
+        post: operations["numberPorts.reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/number-ports/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit a porting request
+         * @description Draft to submitted. Needs a letter of authorization.
+         */
+        post: operations["numberPorts.submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/numbers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the account's numbers
+         * @description Newest first.
+         */
+        get: operations["numbers.list"];
+        put?: never;
+        /**
+         * Buy a number
+         * @description Assigns an available number to the account. A number another account holds fails with
+         *     `number_not_available`; one in quarantine after a release fails with `number_quarantined`.
+         *     Of two concurrent buys of one number exactly one wins.
+         */
+        post: operations["numbers.buy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/numbers/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The number's id (`pn_...`) or the number itself in E.164 (`+35929876543`, or `%2B35929876543`). */
+                number: components["parameters"]["NumberRef"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Retrieve a number
+         * @description By id (`pn_...`) or by the number itself in E.164.
+         */
+        get: operations["numbers.retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Configure a number
+         * @description Set the voice application (a signed webhook with a fallback), the SIP trunk to deliver to, and the
+         *     forwarding list (terms 4.2). `null` clears a setting.
+         */
+        patch: operations["numbers.update"];
+        trace?: never;
+    };
+    "/v1/numbers/{number}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The number's id (`pn_...`) or the number itself in E.164 (`+35929876543`, or `%2B35929876543`). */
+                number: components["parameters"]["NumberRef"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release a number
+         * @description The number leaves the account at once and is quarantined before anyone can buy it again.
+         */
+        post: operations["numbers.release"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sip-trunks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List SIP trunks
+         * @description Newest first.
+         */
+        get: operations["sipTrunks.list"];
+        put?: never;
+        /**
+         * Create a SIP trunk
+         * @description Authorization is by source IP (`allowed_ips`) plus A-number (`allowed_caller_ids`, numbers the account
+         *     owns) plus digest credentials: terms 5.3 rule out IP-only calling, so a trunk without credentials is
+         *     refused. Transport (UDP 5060) and codec (PCMA, 20 ms) are fixed and shown read-only.
+         */
+        post: operations["sipTrunks.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sip-trunks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** Retrieve a SIP trunk */
+        get: operations["sipTrunks.retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update a SIP trunk
+         * @description Setting `credentials` replaces the password (a new one is shown once).
+         */
+        patch: operations["sipTrunks.update"];
+        trace?: never;
+    };
+    "/v1/sip-trunks/{id}/capacity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Check bandwidth for a number of lines
+         * @description The bandwidth terms 5.3 require for `lines` concurrent lines, and whether the trunk's link (or the
+         *     one described in the query) meets the rules: enough bandwidth, a static IP, and for leased lines at
+         *     least 100 Mbit/s with at most 20 ms delay. The SDK and CLI compute the same offline.
+         */
+        get: operations["sipTrunks.capacity"];
         put?: never;
         post?: never;
         delete?: never;
@@ -253,6 +637,108 @@ export interface webhooks {
         put?: never;
         /** An API key was revoked */
         post: operations["events.api_key.revoked"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "number_port.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A porting request changed status */
+        post: operations["events.number_port.updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "number.purchased": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A number was bought */
+        post: operations["events.number.purchased"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "number.released": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A number was released and quarantined */
+        post: operations["events.number.released"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "number.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A number's configuration changed */
+        post: operations["events.number.updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "sip_trunk.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A SIP trunk was created */
+        post: operations["events.sip_trunk.created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "sip_trunk.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A SIP trunk was changed */
+        post: operations["events.sip_trunk.updated"];
         delete?: never;
         options?: never;
         head?: never;
@@ -347,6 +833,57 @@ export interface components {
         ApiKeyWithSecret: components["schemas"]["ApiKey"] & {
             secret: string;
         };
+        AvailableNumber: {
+            capabilities: components["schemas"]["Capability"][];
+            /** @description ISO 3166-1 alpha-2, from the number itself. */
+            country: string;
+            currency: components["schemas"]["Currency"];
+            monthly_price: components["schemas"]["Money"];
+            number: components["schemas"]["E164"];
+            /** @constant */
+            object: "available_number";
+            setup_price: components["schemas"]["Money"];
+            type: components["schemas"]["NumberType"];
+        };
+        AvailableNumberList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["AvailableNumber"][];
+        };
+        /** @enum {string} */
+        Capability: "voice" | "sms" | "fax";
+        /** @description Bandwidth the terms require (5.3) for a number of concurrent lines, and whether a link meets the rules. */
+        Capacity: {
+            /** @enum {string} */
+            kind: "ip" | "web";
+            lines: number;
+            link: components["schemas"]["LinkDescription"] | null;
+            /** @description Null when no link was described. */
+            meets: boolean | null;
+            /** @constant */
+            object: "capacity";
+            /** @description 80 for an IP phone line (signalling and voice); 145 for a web phone line (80 plus 65 for the web interface). */
+            per_line_kbps: number;
+            /** @description Each rule the link breaks, in words. */
+            reasons: {
+                message: string;
+                /** @enum {string} */
+                rule: "bandwidth" | "static_ip" | "leased_line_capacity" | "leased_line_delay";
+            }[];
+            required_kbps: number;
+        };
+        /** @description An IPv4 or IPv6 address or CIDR block (`203.0.113.5/32`). Blocks broader than /24 (IPv4) or /48 (IPv6) are refused, since the terms require a static IP (5.3). */
+        Cidr: string;
+        /** @description Fixed by the terms; shown so a PBX admin can match it. */
+        CodecProfile: {
+            /** @constant */
+            clock_rate: 8000;
+            /** @constant */
+            codec: "PCMA";
+            /** @constant */
+            ptime_ms: 20;
+            reason: string;
+            /** @description RFC 4733 DTMF is offered alongside PCMA. */
+            telephone_event: boolean;
+        };
         Contact: {
             account_id: string;
             /** @description Only such contacts may open or update support incidents (terms 6.3). */
@@ -390,12 +927,24 @@ export interface components {
             receives_notices?: boolean;
             role?: components["schemas"]["ContactRole"];
         };
+        CredentialsInput: {
+            /** @description Leave out to have Prolope generate one. Shown once in the answer; only digest hashes (HA1) are stored. */
+            password?: string;
+            username: string;
+        };
+        /** @enum {string} */
+        Currency: "EUR" | "BGN";
         Deleted: {
             /** @constant */
             deleted: true;
             id: string;
             object: string;
         };
+        /**
+         * @description A phone number in E.164 (`+359888123456`). Inputs may use spaces or dashes; answers are always E.164.
+         * @example +35929876543
+         */
+        E164: string;
         /** @description The envelope of every event. It is the body of a webhook delivery, signed per Standard Webhooks. */
         EventBase: {
             /** @description The account the event belongs to. */
@@ -407,6 +956,23 @@ export interface components {
             object: "event";
             type: string;
         };
+        /** @description The customer's call forwarding list from this User Number to business numbers (terms 4.2). */
+        Forwarding: {
+            /**
+             * @default sequential
+             * @enum {string}
+             */
+            mode?: "sequential" | "simultaneous";
+            targets: components["schemas"]["ForwardingTarget"][];
+        };
+        ForwardingTarget: {
+            number: components["schemas"]["E164"];
+            /**
+             * @description Seconds to ring this target before the next one (sequential) or before giving up.
+             * @default 20
+             */
+            ring_timeout?: number;
+        };
         Health: {
             /** @enum {string} */
             status: "ok";
@@ -414,6 +980,50 @@ export interface components {
             store?: "sqlite" | "postgres";
             time: components["schemas"]["Timestamp"];
             version: string;
+        };
+        InventoryImport: {
+            numbers: components["schemas"]["InventoryNumberInput"][];
+        };
+        InventoryImportResult: {
+            /** @description How many numbers were added. */
+            imported: number;
+            /** @constant */
+            object: "inventory_import";
+            /** @description Numbers already in the inventory, left unchanged. */
+            skipped: components["schemas"]["E164"][];
+        };
+        /** @description A number as the operator sees it in the inventory. */
+        InventoryNumber: {
+            account_id: string | null;
+            capabilities: components["schemas"]["Capability"][];
+            country: string;
+            currency: components["schemas"]["Currency"];
+            id: string;
+            monthly_price: components["schemas"]["Money"];
+            number: components["schemas"]["E164"];
+            /** @constant */
+            object: "inventory_number";
+            quarantined_until: components["schemas"]["Timestamp"] | null;
+            setup_price: components["schemas"]["Money"];
+            /** @enum {string} */
+            status: "available" | "assigned" | "quarantined" | "porting";
+            type: components["schemas"]["NumberType"];
+        };
+        InventoryNumberInput: {
+            /**
+             * @default [
+             *       "voice"
+             *     ]
+             */
+            capabilities?: components["schemas"]["Capability"][];
+            currency: components["schemas"]["Currency"];
+            monthly_price: components["schemas"]["Money"];
+            number: components["schemas"]["E164"];
+            setup_price: components["schemas"]["Money"];
+            type: components["schemas"]["NumberType"];
+        };
+        InventoryNumberList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["InventoryNumber"][];
         };
         /** @description Who the customer is in law. */
         LegalEntity: {
@@ -428,6 +1038,19 @@ export interface components {
             /** @description EU VAT number with its country prefix (e.g. `BG123456789`). */
             vat_number?: string;
         };
+        /** @description The customer's link to Prolope, to check against the terms' network requirements (5.3). */
+        LinkDescription: {
+            bandwidth_kbps: number;
+            /** @description Round-trip (bidirectional) delay. */
+            delay_ms?: number;
+            /** @default true */
+            static_ip?: boolean;
+            /**
+             * @default internet
+             * @enum {string}
+             */
+            type?: "internet" | "leased_line";
+        };
         ListEnvelope: {
             has_more: boolean;
             /** @description Pass as `starting_after` to get the next page; null on the last page. */
@@ -439,6 +1062,150 @@ export interface components {
         Metadata: {
             [key: string]: string;
         };
+        /** @description A decimal amount as a string, exclusive of VAT (terms 7.1), e.g. `"12.50"`. */
+        Money: string;
+        NumberBuy: {
+            friendly_name?: string;
+            number: components["schemas"]["E164"];
+        };
+        NumberPort: {
+            account_id: string;
+            created_at: components["schemas"]["Timestamp"];
+            declaration: components["schemas"]["OwnershipDeclaration"];
+            documents: components["schemas"]["PortDocument"][];
+            /**
+             * Format: date
+             * @description The firm order commitment date the losing carrier agreed to.
+             */
+            foc_date: string | null;
+            /** @description Every status change, oldest first. */
+            history: {
+                at: components["schemas"]["Timestamp"];
+                reason?: string;
+                status: components["schemas"]["PortStatus"];
+            }[];
+            id: string;
+            losing_carrier: string;
+            numbers: components["schemas"]["E164"][];
+            /** @constant */
+            object: "number_port";
+            rejection_reason: string | null;
+            status: components["schemas"]["PortStatus"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        NumberPortCreate: {
+            declaration: components["schemas"]["OwnershipDeclarationInput"];
+            losing_carrier: string;
+            numbers: components["schemas"]["E164"][];
+        };
+        NumberPortList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["NumberPort"][];
+        };
+        NumberPortUpdatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["NumberPort"];
+            };
+            /** @constant */
+            type: "number_port.updated";
+        };
+        NumberPurchasedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["PhoneNumber"];
+            };
+            /** @constant */
+            type: "number.purchased";
+        };
+        NumberReleasedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["PhoneNumber"];
+            };
+            /** @constant */
+            type: "number.released";
+        };
+        /** @enum {string} */
+        NumberType: "local" | "mobile" | "toll_free" | "national";
+        NumberUpdatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["PhoneNumber"];
+            };
+            /** @constant */
+            type: "number.updated";
+        };
+        OwnershipDeclaration: {
+            accepted_at: components["schemas"]["Timestamp"];
+            /** @description The key that made the declaration. */
+            api_key_id: string;
+            signer_name: string;
+            /** @description The declaration as it was accepted. */
+            text: string;
+        };
+        /** @description Terms 4.2 — the customer declares lawful ownership or usage rights over the numbers. */
+        OwnershipDeclarationInput: {
+            /** @description Must be true. */
+            accepted: boolean;
+            signer_name: string;
+        };
+        PhoneNumber: {
+            account_id: string;
+            capabilities: components["schemas"]["Capability"][];
+            country: string;
+            created_at: components["schemas"]["Timestamp"];
+            currency: components["schemas"]["Currency"];
+            forwarding: components["schemas"]["Forwarding"] | null;
+            friendly_name: string | null;
+            id: string;
+            monthly_price: components["schemas"]["Money"];
+            number: components["schemas"]["E164"];
+            /** @constant */
+            object: "phone_number";
+            purchased_at: components["schemas"]["Timestamp"];
+            setup_price: components["schemas"]["Money"];
+            /** @description Deliver calls to this number over this SIP trunk. */
+            sip_trunk_id: string | null;
+            /** @enum {string} */
+            source: "purchased" | "ported";
+            type: components["schemas"]["NumberType"];
+            updated_at: components["schemas"]["Timestamp"];
+            voice: components["schemas"]["VoiceApplication"] | null;
+        };
+        PhoneNumberList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["PhoneNumber"][];
+        };
+        PhoneNumberUpdate: {
+            forwarding?: components["schemas"]["Forwarding"] | null;
+            friendly_name?: string | null;
+            sip_trunk_id?: string | null;
+            voice?: components["schemas"]["VoiceApplication"] | null;
+        };
+        PortDocument: {
+            content_type: string;
+            created_at: components["schemas"]["Timestamp"];
+            filename: string;
+            id: string;
+            /** @enum {string} */
+            kind: "letter_of_authorization" | "invoice" | "other";
+            /** @constant */
+            object: "port_document";
+            size: number;
+        };
+        PortDocumentCreate: {
+            /** @description The file, base64-encoded (at most ~700 KiB of file within the 1 MiB body limit). */
+            content_base64: string;
+            /** @enum {string} */
+            content_type: "application/pdf" | "image/png" | "image/jpeg";
+            filename: string;
+            /** @enum {string} */
+            kind: "letter_of_authorization" | "invoice" | "other";
+        };
+        PortFoc: {
+            /** Format: date */
+            foc_date: string;
+        };
+        PortReject: {
+            reason: string;
+        };
+        /** @enum {string} */
+        PortStatus: "draft" | "submitted" | "foc_set" | "completed" | "rejected" | "cancelled";
         /** @description An RFC 9457 problem detail. `code` is stable; `detail` is for people and may change. */
         Problem: {
             /**
@@ -484,12 +1251,92 @@ export interface components {
             email: string;
             name: string;
         };
+        SipTrunk: {
+            account_id: string;
+            /** @description A-numbers this trunk may call from; each is a number the account owns. */
+            allowed_caller_ids: components["schemas"]["E164"][];
+            allowed_ips: components["schemas"]["Cidr"][];
+            codec_profile: components["schemas"]["CodecProfile"];
+            created_at: components["schemas"]["Timestamp"];
+            credentials: {
+                /** @description Only in the answer to the request that set it (create, or an update with new credentials); never again. */
+                password?: string;
+                realm: string;
+                username: string;
+            };
+            id: string;
+            link: components["schemas"]["LinkDescription"] | null;
+            name: string;
+            /** @constant */
+            object: "sip_trunk";
+            /** @constant */
+            port: 5060;
+            /** @constant */
+            transport: "udp";
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        SipTrunkCreate: {
+            allowed_caller_ids: components["schemas"]["E164"][];
+            allowed_ips: components["schemas"]["Cidr"][];
+            credentials?: components["schemas"]["CredentialsInput"];
+            link?: components["schemas"]["LinkDescription"];
+            name: string;
+        };
+        SipTrunkCreatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["SipTrunk"];
+            };
+            /** @constant */
+            type: "sip_trunk.created";
+        };
+        SipTrunkList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["SipTrunk"][];
+        };
+        SipTrunkUpdate: {
+            allowed_caller_ids?: components["schemas"]["E164"][];
+            allowed_ips?: components["schemas"]["Cidr"][];
+            credentials?: components["schemas"]["CredentialsInput"];
+            link?: components["schemas"]["LinkDescription"] | null;
+            name?: string;
+        };
+        SipTrunkUpdatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["SipTrunk"];
+            };
+            /** @constant */
+            type: "sip_trunk.updated";
+        };
+        /** @description A trunk just created (or whose password was just set). `credentials.password` is shown only here. */
+        SipTrunkWithPassword: components["schemas"]["SipTrunk"] & {
+            credentials: {
+                password: string;
+                realm: string;
+                username: string;
+            };
+        };
         /**
          * Format: date-time
          * @description RFC 3339 time in UTC.
          * @example 2026-11-26T09:30:00.000Z
          */
         Timestamp: string;
+        /** @description Where Prolope asks what to do with a call to this number (a signed webhook). */
+        VoiceApplication: {
+            /**
+             * @default POST
+             * @enum {string}
+             */
+            fallback_method?: "POST" | "GET";
+            /** Format: uri */
+            fallback_url?: string;
+            /**
+             * @default POST
+             * @enum {string}
+             */
+            method?: "POST" | "GET";
+            /** Format: uri */
+            url: string;
+        };
     };
     responses: {
         /** @description The request is malformed or fails validation (`validation_failed`, `invalid_json`, `unknown_field`). */
@@ -585,6 +1432,8 @@ export interface components {
         IdempotencyKey: string;
         /** @description How many objects a page holds (1 to 100). */
         Limit: number;
+        /** @description The number's id (`pn_...`) or the number itself in E.164 (`+35929876543`, or `%2B35929876543`). */
+        NumberRef: string;
         /** @description A cursor from `next_cursor` of the previous page. */
         StartingAfter: string;
     };
@@ -875,6 +1724,41 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    "numbers.search": {
+        parameters: {
+            query?: {
+                /** @description Digits the number contains, e.g. `888`. */
+                contains?: string;
+                country?: string;
+                /** @description How many objects a page holds (1 to 100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description The last number of the previous page (`next_cursor`). */
+                starting_after?: string;
+                /** @description A prefix of the E.164 form, e.g. `+3592`. */
+                starts_with?: string;
+                type?: components["schemas"]["NumberType"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of available numbers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvailableNumberList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     "contacts.list": {
         parameters: {
             query?: {
@@ -1062,6 +1946,741 @@ export interface operations {
             };
         };
     };
+    "inventory.list": {
+        parameters: {
+            query?: {
+                country?: string;
+                /** @description How many objects a page holds (1 to 100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description A cursor from `next_cursor` of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
+                status?: "available" | "assigned" | "quarantined" | "porting";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of inventory numbers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryNumberList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "inventory.import": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InventoryImport"];
+            };
+        };
+        responses: {
+            /** @description What was imported. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryImportResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "numberPorts.list": {
+        parameters: {
+            query?: {
+                /** @description How many objects a page holds (1 to 100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description A cursor from `next_cursor` of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of requests. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NumberPortList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "numberPorts.create": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NumberPortCreate"];
+            };
+        };
+        responses: {
+            /** @description The draft request. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NumberPort"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "numberPorts.retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NumberPort"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "numberPorts.cancel": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NumberPort"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "numberPorts.complete": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NumberPort"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "numberPorts.addDocument": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortDocumentCreate"];
+            };
+        };
+        responses: {
+            /** @description The request with the document. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NumberPort"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "numberPorts.setFoc": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortFoc"];
+            };
+        };
+        responses: {
+            /** @description The request after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NumberPort"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "numberPorts.reject": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortReject"];
+            };
+        };
+        responses: {
+            /** @description The request after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NumberPort"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "numberPorts.submit": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NumberPort"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "numbers.list": {
+        parameters: {
+            query?: {
+                /** @description How many objects a page holds (1 to 100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description A cursor from `next_cursor` of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of numbers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneNumberList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "numbers.buy": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NumberBuy"];
+            };
+        };
+        responses: {
+            /** @description The number, now the account's. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneNumber"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "numbers.retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The number's id (`pn_...`) or the number itself in E.164 (`+35929876543`, or `%2B35929876543`). */
+                number: components["parameters"]["NumberRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The number. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneNumber"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "numbers.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The number's id (`pn_...`) or the number itself in E.164 (`+35929876543`, or `%2B35929876543`). */
+                number: components["parameters"]["NumberRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PhoneNumberUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated number. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneNumber"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "numbers.release": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The number's id (`pn_...`) or the number itself in E.164 (`+35929876543`, or `%2B35929876543`). */
+                number: components["parameters"]["NumberRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The released number as it was. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneNumber"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "sipTrunks.list": {
+        parameters: {
+            query?: {
+                /** @description How many objects a page holds (1 to 100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description A cursor from `next_cursor` of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of trunks. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SipTrunkList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "sipTrunks.create": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SipTrunkCreate"];
+            };
+        };
+        responses: {
+            /** @description The trunk; `credentials.password` is shown only here. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SipTrunkWithPassword"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "sipTrunks.retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trunk, without its password. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SipTrunk"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "sipTrunks.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SipTrunkUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated trunk. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SipTrunk"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "sipTrunks.capacity": {
+        parameters: {
+            query: {
+                /** @description The link's bandwidth; with the other link_* fields it overrides the trunk's stored link. */
+                bandwidth_kbps?: number;
+                delay_ms?: number;
+                /** @description `ip` phone lines (80 kbit/s each) or `web` phone lines (145 kbit/s each). */
+                kind?: "ip" | "web";
+                /** @description Concurrent lines. */
+                lines: number;
+                link_type?: "internet" | "leased_line";
+                static_ip?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The requirement and the verdict. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Capacity"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     "events.account.created": {
         parameters: {
             query?: never;
@@ -1116,6 +2735,138 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ApiKeyRevokedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.number_port.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NumberPortUpdatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.number.purchased": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NumberPurchasedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.number.released": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NumberReleasedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.number.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NumberUpdatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.sip_trunk.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SipTrunkCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.sip_trunk.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SipTrunkUpdatedEvent"];
             };
         };
         responses: {

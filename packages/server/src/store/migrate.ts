@@ -5,6 +5,7 @@ import * as migrations from './migrations/index.js';
 // and the tests run the same list; names sort in the order they were written.
 const ordered: Record<string, Migration> = {
   '0001-initial': migrations.initial,
+  '0002-numbers-trunks-ports': migrations.numbersTrunksPorts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ordered };

@@ -60,10 +60,84 @@ export interface IdempotencyKeysTable {
   created_at: string;
 }
 
+export interface PhoneNumbersTable {
+  id: string;
+  /** E.164, unique: one row per number, whoever holds it. */
+  number: string;
+  country: string;
+  type: string;
+  capabilities: string;
+  monthly_price: string;
+  setup_price: string;
+  currency: string;
+  /** available | assigned | quarantined | porting */
+  status: string;
+  account_id: string | null;
+  /** purchased | ported, while assigned */
+  source: string | null;
+  quarantined_until: string | null;
+  friendly_name: string | null;
+  voice: string | null;
+  sip_trunk_id: string | null;
+  forwarding: string | null;
+  purchased_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SipTrunksTable {
+  id: string;
+  account_id: string;
+  name: string;
+  allowed_ips: string;
+  allowed_caller_ids: string;
+  /** Digest username, unique across Prolope (the SIP side finds the trunk by it). */
+  username: string;
+  realm: string;
+  /** Digest HA1 = H(username:realm:password) in MD5 and SHA-256 (RFC 7616); never the password. */
+  ha1_md5: string;
+  ha1_sha256: string;
+  link: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NumberPortsTable {
+  id: string;
+  account_id: string;
+  numbers: string;
+  losing_carrier: string;
+  /** draft | submitted | foc_set | completed | rejected | cancelled */
+  status: string;
+  declaration: string;
+  foc_date: string | null;
+  rejection_reason: string | null;
+  history: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PortDocumentsTable {
+  id: string;
+  port_id: string;
+  account_id: string;
+  kind: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  /** The file, base64: text keeps one column type on SQLite and PostgreSQL. */
+  content_base64: string;
+  created_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
   contacts: ContactsTable;
   events: EventsTable;
   idempotency_keys: IdempotencyKeysTable;
+  phone_numbers: PhoneNumbersTable;
+  sip_trunks: SipTrunksTable;
+  number_ports: NumberPortsTable;
+  port_documents: PortDocumentsTable;
 }

@@ -57,6 +57,29 @@ export interface components {
             /** @constant */
             type: "api_key.revoked";
         };
+        /** @enum {string} */
+        Capability: "voice" | "sms" | "fax";
+        /** @description An IPv4 or IPv6 address or CIDR block (`203.0.113.5/32`). Blocks broader than /24 (IPv4) or /48 (IPv6) are refused, since the terms require a static IP (5.3). */
+        Cidr: string;
+        /** @description Fixed by the terms; shown so a PBX admin can match it. */
+        CodecProfile: {
+            /** @constant */
+            clock_rate: 8000;
+            /** @constant */
+            codec: "PCMA";
+            /** @constant */
+            ptime_ms: 20;
+            reason: string;
+            /** @description RFC 4733 DTMF is offered alongside PCMA. */
+            telephone_event: boolean;
+        };
+        /** @enum {string} */
+        Currency: "EUR" | "BGN";
+        /**
+         * @description A phone number in E.164 (`+359888123456`). Inputs may use spaces or dashes; answers are always E.164.
+         * @example +35929876543
+         */
+        E164: string;
         /** @description The envelope of every event. It is the body of a webhook delivery, signed per Standard Webhooks. */
         EventBase: {
             /** @description The account the event belongs to. */
@@ -67,6 +90,23 @@ export interface components {
             /** @constant */
             object: "event";
             type: string;
+        };
+        /** @description The customer's call forwarding list from this User Number to business numbers (terms 4.2). */
+        Forwarding: {
+            /**
+             * @default sequential
+             * @enum {string}
+             */
+            mode?: "sequential" | "simultaneous";
+            targets: components["schemas"]["ForwardingTarget"][];
+        };
+        ForwardingTarget: {
+            number: components["schemas"]["E164"];
+            /**
+             * @description Seconds to ring this target before the next one (sequential) or before giving up.
+             * @default 20
+             */
+            ring_timeout?: number;
         };
         /** @description Who the customer is in law. */
         LegalEntity: {
@@ -81,10 +121,124 @@ export interface components {
             /** @description EU VAT number with its country prefix (e.g. `BG123456789`). */
             vat_number?: string;
         };
+        /** @description The customer's link to Prolope, to check against the terms' network requirements (5.3). */
+        LinkDescription: {
+            bandwidth_kbps: number;
+            /** @description Round-trip (bidirectional) delay. */
+            delay_ms?: number;
+            /** @default true */
+            static_ip?: boolean;
+            /**
+             * @default internet
+             * @enum {string}
+             */
+            type?: "internet" | "leased_line";
+        };
         /** @description Up to 20 string pairs of your own, returned as given. */
         Metadata: {
             [key: string]: string;
         };
+        /** @description A decimal amount as a string, exclusive of VAT (terms 7.1), e.g. `"12.50"`. */
+        Money: string;
+        NumberPort: {
+            account_id: string;
+            created_at: components["schemas"]["Timestamp"];
+            declaration: components["schemas"]["OwnershipDeclaration"];
+            documents: components["schemas"]["PortDocument"][];
+            /**
+             * Format: date
+             * @description The firm order commitment date the losing carrier agreed to.
+             */
+            foc_date: string | null;
+            /** @description Every status change, oldest first. */
+            history: {
+                at: components["schemas"]["Timestamp"];
+                reason?: string;
+                status: components["schemas"]["PortStatus"];
+            }[];
+            id: string;
+            losing_carrier: string;
+            numbers: components["schemas"]["E164"][];
+            /** @constant */
+            object: "number_port";
+            rejection_reason: string | null;
+            status: components["schemas"]["PortStatus"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        NumberPortUpdatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["NumberPort"];
+            };
+            /** @constant */
+            type: "number_port.updated";
+        };
+        NumberPurchasedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["PhoneNumber"];
+            };
+            /** @constant */
+            type: "number.purchased";
+        };
+        NumberReleasedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["PhoneNumber"];
+            };
+            /** @constant */
+            type: "number.released";
+        };
+        /** @enum {string} */
+        NumberType: "local" | "mobile" | "toll_free" | "national";
+        NumberUpdatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["PhoneNumber"];
+            };
+            /** @constant */
+            type: "number.updated";
+        };
+        OwnershipDeclaration: {
+            accepted_at: components["schemas"]["Timestamp"];
+            /** @description The key that made the declaration. */
+            api_key_id: string;
+            signer_name: string;
+            /** @description The declaration as it was accepted. */
+            text: string;
+        };
+        PhoneNumber: {
+            account_id: string;
+            capabilities: components["schemas"]["Capability"][];
+            country: string;
+            created_at: components["schemas"]["Timestamp"];
+            currency: components["schemas"]["Currency"];
+            forwarding: components["schemas"]["Forwarding"] | null;
+            friendly_name: string | null;
+            id: string;
+            monthly_price: components["schemas"]["Money"];
+            number: components["schemas"]["E164"];
+            /** @constant */
+            object: "phone_number";
+            purchased_at: components["schemas"]["Timestamp"];
+            setup_price: components["schemas"]["Money"];
+            /** @description Deliver calls to this number over this SIP trunk. */
+            sip_trunk_id: string | null;
+            /** @enum {string} */
+            source: "purchased" | "ported";
+            type: components["schemas"]["NumberType"];
+            updated_at: components["schemas"]["Timestamp"];
+            voice: components["schemas"]["VoiceApplication"] | null;
+        };
+        PortDocument: {
+            content_type: string;
+            created_at: components["schemas"]["Timestamp"];
+            filename: string;
+            id: string;
+            /** @enum {string} */
+            kind: "letter_of_authorization" | "invoice" | "other";
+            /** @constant */
+            object: "port_document";
+            size: number;
+        };
+        /** @enum {string} */
+        PortStatus: "draft" | "submitted" | "foc_set" | "completed" | "rejected" | "cancelled";
         /**
          * @description What a key may do. `admin` includes every customer scope. `operator` is only held by the platform operator's key.
          * @enum {string}
@@ -97,12 +251,67 @@ export interface components {
             email: string;
             name: string;
         };
+        SipTrunk: {
+            account_id: string;
+            /** @description A-numbers this trunk may call from; each is a number the account owns. */
+            allowed_caller_ids: components["schemas"]["E164"][];
+            allowed_ips: components["schemas"]["Cidr"][];
+            codec_profile: components["schemas"]["CodecProfile"];
+            created_at: components["schemas"]["Timestamp"];
+            credentials: {
+                /** @description Only in the answer to the request that set it (create, or an update with new credentials); never again. */
+                password?: string;
+                realm: string;
+                username: string;
+            };
+            id: string;
+            link: components["schemas"]["LinkDescription"] | null;
+            name: string;
+            /** @constant */
+            object: "sip_trunk";
+            /** @constant */
+            port: 5060;
+            /** @constant */
+            transport: "udp";
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        SipTrunkCreatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["SipTrunk"];
+            };
+            /** @constant */
+            type: "sip_trunk.created";
+        };
+        SipTrunkUpdatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["SipTrunk"];
+            };
+            /** @constant */
+            type: "sip_trunk.updated";
+        };
         /**
          * Format: date-time
          * @description RFC 3339 time in UTC.
          * @example 2026-11-26T09:30:00.000Z
          */
         Timestamp: string;
+        /** @description Where Prolope asks what to do with a call to this number (a signed webhook). */
+        VoiceApplication: {
+            /**
+             * @default POST
+             * @enum {string}
+             */
+            fallback_method?: "POST" | "GET";
+            /** Format: uri */
+            fallback_url?: string;
+            /**
+             * @default POST
+             * @enum {string}
+             */
+            method?: "POST" | "GET";
+            /** Format: uri */
+            url: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -114,7 +323,7 @@ export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
 
 /** Every webhook event type Prolope sends. */
-export const eventTypes = ["account.created","api_key.created","api_key.revoked"] as const;
+export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated"] as const;
 
 /** The name of a webhook event type, e.g. `"api_key.created"`. */
 export type EventType = (typeof eventTypes)[number];
@@ -124,6 +333,12 @@ export interface EventMap {
   "account.created": components['schemas']["AccountCreatedEvent"];
   "api_key.created": components['schemas']["ApiKeyCreatedEvent"];
   "api_key.revoked": components['schemas']["ApiKeyRevokedEvent"];
+  "number.purchased": components['schemas']["NumberPurchasedEvent"];
+  "number.released": components['schemas']["NumberReleasedEvent"];
+  "number.updated": components['schemas']["NumberUpdatedEvent"];
+  "number_port.updated": components['schemas']["NumberPortUpdatedEvent"];
+  "sip_trunk.created": components['schemas']["SipTrunkCreatedEvent"];
+  "sip_trunk.updated": components['schemas']["SipTrunkUpdatedEvent"];
 }
 
 /** Any Prolope webhook event; narrow it with `event.type`. */

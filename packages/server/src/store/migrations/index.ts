@@ -1,1 +1,2 @@
 export { initial } from './0001-initial.js';
+export { numbersTrunksPorts } from './0002-numbers-trunks-ports.js';

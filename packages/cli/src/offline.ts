@@ -1,0 +1,80 @@
+import { type CapacityInput, capacity } from '@prolope/sdk';
+import { CliError } from './errors.js';
+
+/**
+ * An operation the CLI can answer without the API: it takes the query the API would get (API field
+ * names, values already typed) and returns what the API would answer.
+ *
+ * @example
+ * ```ts
+ * const op: OfflineOperation = (query) => ({ object: 'echo', ...query });
+ * ```
+ */
+export type OfflineOperation = (query: Readonly<Record<string, unknown>>) => unknown;
+
+/**
+ * Turns the capacity endpoint's query into the input of the SDK's `capacity()`: the `link_*` fields
+ * and `bandwidth_kbps` describe a link, and a link needs its bandwidth (as the API requires).
+ *
+ * @throws CliError `usage_error` when link fields are given without `bandwidth_kbps`.
+ * @example
+ * ```ts
+ * capacityInput({ lines: 30, link_type: 'leased_line', bandwidth_kbps: 1_000_000, delay_ms: 40 });
+ * // { lines: 30, link: { type: 'leased_line', bandwidth_kbps: 1000000, delay_ms: 40 } }
+ * ```
+ */
+export function capacityInput(query: Readonly<Record<string, unknown>>): CapacityInput {
+  const link: Record<string, unknown> = {};
+  for (const [from, to] of [
+    ['link_type', 'type'],
+    ['bandwidth_kbps', 'bandwidth_kbps'],
+    ['delay_ms', 'delay_ms'],
+    ['static_ip', 'static_ip'],
+  ] as const) {
+    if (query[from] !== undefined) link[to] = query[from];
+  }
+  const described = Object.keys(link).length > 0;
+  if (described && link.bandwidth_kbps === undefined) {
+    throw new CliError('usage_error', 'Give --bandwidth-kbps to describe the link; --link-type, --delay-ms and --static-ip only add to it.');
+  }
+  return {
+    lines: query.lines as number,
+    ...(query.kind !== undefined ? { kind: query.kind as CapacityInput['kind'] } : {}),
+    ...(described ? { link: link as unknown as NonNullable<CapacityInput['link']> } : {}),
+  };
+}
+
+/**
+ * The offline implementations, keyed by the name the spec gives in `x-cli-offline`. An operation
+ * that names one takes its path params as optional: without them the CLI answers from here, with
+ * no server and no API key.
+ *
+ * @example
+ * ```ts
+ * offline.capacity?.({ lines: 30, kind: 'web' }); // { object: 'capacity', required_kbps: 4350, … }
+ * ```
+ */
+export const offline: Readonly<Record<string, OfflineOperation>> = {
+  capacity: (query) => capacity(capacityInput(query)),
+};
+
+/**
+ * Runs an offline implementation by name.
+ *
+ * @throws CliError `usage_error` when the implementation rejects its input (a `RangeError`).
+ * @example
+ * ```ts
+ * runOffline('capacity', { lines: 30, kind: 'ip' }); // { …, required_kbps: 2400 }
+ * ```
+ */
+export function runOffline(name: string, query: Readonly<Record<string, unknown>>): unknown {
+  const run = offline[name];
+  if (!run) throw new CliError('internal_error', `No offline implementation named ${name}`);
+  try {
+    return run(query);
+  } catch (err) {
+    // The SDK checks its input with RangeError; on the command line that is a usage mistake.
+    if (err instanceof RangeError) throw new CliError('usage_error', err.message, { cause: err });
+    throw err;
+  }
+}

@@ -1,0 +1,71 @@
+import { iso } from '../clock.js';
+import { toE164 } from '../contacts/phone.js';
+import type { Deps } from '../deps.js';
+import { newId } from '../ids.js';
+import { numberFacts, type NumberType } from './phone-facts.js';
+import type { Capability, Currency, PhoneNumberRow } from './phone-number.js';
+import { insertNewNumbers } from './store.js';
+
+export interface InventoryNumberInput {
+  number: string;
+  type: NumberType;
+  capabilities?: Capability[];
+  monthly_price: string;
+  setup_price: string;
+  currency: Currency;
+}
+
+export interface InventoryImportResult {
+  object: 'inventory_import';
+  imported: number;
+  skipped: string[];
+}
+
+function inventoryRow(input: InventoryNumberInput, number: string, country: string, now: Date): PhoneNumberRow {
+  return {
+    id: newId('phoneNumber', now),
+    number,
+    country,
+    // The operator states the type (it decides how the number is sold); the country is a fact of the number.
+    type: input.type,
+    capabilities: JSON.stringify(input.capabilities ?? ['voice']),
+    monthly_price: input.monthly_price,
+    setup_price: input.setup_price,
+    currency: input.currency,
+    status: 'available',
+    account_id: null,
+    source: null,
+    quarantined_until: null,
+    friendly_name: null,
+    voice: null,
+    sip_trunk_id: null,
+    forwarding: null,
+    purchased_at: null,
+    created_at: iso(now),
+    updated_at: iso(now),
+  };
+}
+
+/**
+ * Adds numbers to the inventory. Every number is checked before anything is written, so one bad
+ * number leaves the inventory untouched; then all go in one transaction. A number already in the
+ * inventory (or twice in the request) is skipped and listed, never overwritten.
+ */
+export async function importInventory(deps: Deps, numbers: InventoryNumberInput[]): Promise<InventoryImportResult> {
+  const now = deps.clock.now();
+  const rows: PhoneNumberRow[] = [];
+  const repeated: string[] = [];
+  const seen = new Set<string>();
+  numbers.forEach((input, i) => {
+    const param = `/body/numbers/${i}/number`;
+    const number = toE164(input.number, param);
+    const { country } = numberFacts(number, param);
+    if (seen.has(number)) repeated.push(number);
+    else rows.push(inventoryRow(input, number, country, now));
+    seen.add(number);
+  });
+  const inserted = await deps.db.transaction().execute((tx) => insertNewNumbers(tx, rows));
+  const added = new Set(inserted);
+  const skipped = [...rows.map((r) => r.number).filter((n) => !added.has(n)), ...repeated];
+  return { object: 'inventory_import', imported: inserted.length, skipped: [...new Set(skipped)] };
+}

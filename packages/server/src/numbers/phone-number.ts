@@ -1,0 +1,124 @@
+import type { PhoneNumbersTable } from '../store/schema.js';
+import type { NumberType } from './phone-facts.js';
+import { effectiveStatus, type InventoryStatus } from './quarantine.js';
+
+export type PhoneNumberRow = PhoneNumbersTable;
+
+export type Capability = 'voice' | 'sms' | 'fax';
+export type Currency = 'EUR' | 'BGN';
+export type HttpMethod = 'POST' | 'GET';
+
+export interface VoiceApplication {
+  url: string;
+  method: HttpMethod;
+  fallback_url?: string;
+  fallback_method: HttpMethod;
+}
+
+export interface ForwardingTarget {
+  number: string;
+  ring_timeout: number;
+}
+
+export interface Forwarding {
+  mode: 'sequential' | 'simultaneous';
+  targets: ForwardingTarget[];
+}
+
+export interface AvailableNumber {
+  object: 'available_number';
+  number: string;
+  country: string;
+  type: NumberType;
+  capabilities: Capability[];
+  /** Decimal strings exactly as imported: money never passes through a float. */
+  monthly_price: string;
+  setup_price: string;
+  currency: Currency;
+}
+
+export interface InventoryNumber extends Omit<AvailableNumber, 'object'> {
+  object: 'inventory_number';
+  id: string;
+  status: InventoryStatus;
+  account_id: string | null;
+  quarantined_until: string | null;
+}
+
+export interface PhoneNumber {
+  id: string;
+  object: 'phone_number';
+  account_id: string;
+  number: string;
+  country: string;
+  type: NumberType;
+  capabilities: Capability[];
+  monthly_price: string;
+  setup_price: string;
+  currency: Currency;
+  source: 'purchased' | 'ported';
+  friendly_name: string | null;
+  voice: VoiceApplication | null;
+  sip_trunk_id: string | null;
+  forwarding: Forwarding | null;
+  purchased_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+function jsonOrNull<T>(text: string | null): T | null {
+  return text === null ? null : (JSON.parse(text) as T);
+}
+
+export function toAvailableNumber(row: PhoneNumberRow): AvailableNumber {
+  return {
+    object: 'available_number',
+    number: row.number,
+    country: row.country,
+    type: row.type as NumberType,
+    capabilities: JSON.parse(row.capabilities) as Capability[],
+    monthly_price: row.monthly_price,
+    setup_price: row.setup_price,
+    currency: row.currency as Currency,
+  };
+}
+
+export function toInventoryNumber(row: PhoneNumberRow, now: Date): InventoryNumber {
+  const status = effectiveStatus(row, now);
+  return {
+    ...toAvailableNumber(row),
+    object: 'inventory_number',
+    id: row.id,
+    status,
+    account_id: row.account_id,
+    // A quarantine that has run out is over: report the number as plainly available.
+    quarantined_until: status === 'quarantined' ? row.quarantined_until : null,
+  };
+}
+
+/** A number as its holder sees it. Only an assigned row (with an account) is a PhoneNumber. */
+export function toPhoneNumber(row: PhoneNumberRow): PhoneNumber {
+  if (row.account_id === null || row.source === null || row.purchased_at === null) {
+    throw new Error(`phone number ${row.id} is not assigned (status ${row.status}); only an account's number maps to a PhoneNumber`);
+  }
+  return {
+    id: row.id,
+    object: 'phone_number',
+    account_id: row.account_id,
+    number: row.number,
+    country: row.country,
+    type: row.type as NumberType,
+    capabilities: JSON.parse(row.capabilities) as Capability[],
+    monthly_price: row.monthly_price,
+    setup_price: row.setup_price,
+    currency: row.currency as Currency,
+    source: row.source as PhoneNumber['source'],
+    friendly_name: row.friendly_name,
+    voice: jsonOrNull<VoiceApplication>(row.voice),
+    sip_trunk_id: row.sip_trunk_id,
+    forwarding: jsonOrNull<Forwarding>(row.forwarding),
+    purchased_at: row.purchased_at,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}

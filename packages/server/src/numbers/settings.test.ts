@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { ProblemError } from '../errors.js';
+import { forwardingOf, type NumberUpdateInput, settingsPatch, voiceOf } from './settings.js';
+
+const own = '+35929876543';
+
+describe('voiceOf', () => {
+  it.each([
+    [{ url: 'https://a' }, { url: 'https://a', method: 'POST', fallback_method: 'POST' }],
+    [
+      { url: 'https://a', method: 'GET' as const, fallback_url: 'https://b' },
+      { url: 'https://a', method: 'GET', fallback_url: 'https://b', fallback_method: 'POST' },
+    ],
+    [
+      { url: 'https://a', fallback_method: 'GET' as const },
+      { url: 'https://a', method: 'POST', fallback_method: 'GET' },
+    ],
+  ])('%j -> %j', (input, voice) => {
+    expect(voiceOf(input)).toEqual(voice);
+  });
+});
+
+describe('forwardingOf', () => {
+  it('normalises targets and fills the defaults', () => {
+    expect(forwardingOf({ targets: [{ number: '0888 123 456' }, { number: '+44 20 7946 0958', ring_timeout: 60 }] }, own)).toEqual({
+      mode: 'sequential',
+      targets: [
+        { number: '+359888123456', ring_timeout: 20 },
+        { number: '+442079460958', ring_timeout: 60 },
+      ],
+    });
+    expect(forwardingOf({ mode: 'simultaneous', targets: [{ number: '+359888123456' }] }, own).mode).toBe('simultaneous');
+  });
+
+  it.each([
+    [[{ number: '+359888123456' }, { number: 'abc' }], 'invalid_phone_number', '/body/forwarding/targets/1/number'],
+    [[{ number: '02 987 6543' }], 'validation_failed', '/body/forwarding/targets/0/number'],
+  ])('refuses %j with %s at %s', (targets, code, param) => {
+    let err: unknown;
+    try {
+      forwardingOf({ targets }, own);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ProblemError);
+    expect(err).toMatchObject({ code, param });
+  });
+});
+
+describe('settingsPatch', () => {
+  it.each<[NumberUpdateInput, Record<string, unknown>]>([
+    [{ friendly_name: 'x' }, { friendly_name: 'x' }],
+    [
+      { friendly_name: null, voice: null, sip_trunk_id: null, forwarding: null },
+      { friendly_name: null, voice: null, sip_trunk_id: null, forwarding: null },
+    ],
+    [{ sip_trunk_id: 'trk_1' }, { sip_trunk_id: 'trk_1' }],
+    [{ voice: { url: 'https://a' } }, { voice: '{"url":"https://a","method":"POST","fallback_method":"POST"}' }],
+    [
+      { forwarding: { targets: [{ number: '+359888123456' }] } },
+      { forwarding: '{"mode":"sequential","targets":[{"number":"+359888123456","ring_timeout":20}]}' },
+    ],
+  ])('%j -> %j', (input, patch) => {
+    expect(settingsPatch(input, own)).toEqual(patch);
+  });
+});

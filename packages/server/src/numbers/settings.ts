@@ -1,0 +1,53 @@
+import { toE164 } from '../contacts/phone.js';
+import { ProblemError } from '../errors.js';
+import type { Forwarding, HttpMethod, PhoneNumberRow, VoiceApplication } from './phone-number.js';
+
+/** The PATCH body as the spec allows it: every field optional, `null` clears. */
+export interface NumberUpdateInput {
+  friendly_name?: string | null;
+  voice?: { url: string; method?: HttpMethod; fallback_url?: string; fallback_method?: HttpMethod } | null;
+  sip_trunk_id?: string | null;
+  forwarding?: {
+    mode?: Forwarding['mode'];
+    targets: { number: string; ring_timeout?: number }[];
+  } | null;
+}
+
+// Defaults are applied here, not left to the validator: Ajv does not fill defaults inside `oneOf`,
+// which is how the spec makes these objects nullable.
+const DEFAULT_METHOD: HttpMethod = 'POST';
+const DEFAULT_RING_TIMEOUT = 20;
+
+export function voiceOf(input: NonNullable<NumberUpdateInput['voice']>): VoiceApplication {
+  return {
+    url: input.url,
+    method: input.method ?? DEFAULT_METHOD,
+    ...(input.fallback_url !== undefined ? { fallback_url: input.fallback_url } : {}),
+    fallback_method: input.fallback_method ?? DEFAULT_METHOD,
+  };
+}
+
+/** Normalises every target to E.164; forwarding a number to itself would ring in a loop. */
+export function forwardingOf(input: NonNullable<NumberUpdateInput['forwarding']>, ownNumber: string): Forwarding {
+  const targets = input.targets.map((t, i) => {
+    const param = `/body/forwarding/targets/${i}/number`;
+    const number = toE164(t.number, param);
+    if (number === ownNumber) {
+      throw new ProblemError('validation_failed', `Target ${i} is ${ownNumber} itself: forwarding a number to itself would loop. Use another number.`, {
+        param,
+      });
+    }
+    return { number, ring_timeout: t.ring_timeout ?? DEFAULT_RING_TIMEOUT };
+  });
+  return { mode: input.mode ?? 'sequential', targets };
+}
+
+/** The columns a PATCH changes; fields left out of the body are left alone. Throws before any write. */
+export function settingsPatch(input: NumberUpdateInput, ownNumber: string): Partial<PhoneNumberRow> {
+  const patch: Partial<PhoneNumberRow> = {};
+  if (input.friendly_name !== undefined) patch.friendly_name = input.friendly_name;
+  if (input.voice !== undefined) patch.voice = input.voice === null ? null : JSON.stringify(voiceOf(input.voice));
+  if (input.sip_trunk_id !== undefined) patch.sip_trunk_id = input.sip_trunk_id;
+  if (input.forwarding !== undefined) patch.forwarding = input.forwarding === null ? null : JSON.stringify(forwardingOf(input.forwarding, ownNumber));
+  return patch;
+}

@@ -1,0 +1,20 @@
+import type { LinkDescription } from '@prolope/sdk';
+
+export type { LinkDescription };
+
+/**
+ * The link with the spec's defaults written out (internet, static IP), so what is stored, shown and
+ * judged by the capacity check is the same whether or not the caller spelled the defaults.
+ */
+export function normaliseLink(link: LinkDescription): LinkDescription {
+  return {
+    type: link.type ?? 'internet',
+    bandwidth_kbps: link.bandwidth_kbps,
+    ...(link.delay_ms !== undefined ? { delay_ms: link.delay_ms } : {}),
+    static_ip: link.static_ip ?? true,
+  };
+}
+
+export function linkOfRow(stored: string | null): LinkDescription | null {
+  return stored === null ? null : (JSON.parse(stored) as LinkDescription);
+}
