@@ -1769,6 +1769,32 @@ export const operations = {
       "offline": null
     }
   },
+  "numberPorts.retrieveDocument": {
+    "resource": "numberPorts",
+    "action": "retrieveDocument",
+    "method": "get",
+    "path": "/v1/number-ports/{id}/documents/{document_id}",
+    "summary": "Download a document",
+    "description": "The file as uploaded, base64. The operator may read any request's documents; a customer its own.",
+    "auth": true,
+    "scopes": [
+      "numbers:read"
+    ],
+    "pathParams": [
+      "id",
+      "document_id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
   "numberPorts.submit": {
     "resource": "numberPorts",
     "action": "submit",

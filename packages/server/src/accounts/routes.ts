@@ -2,7 +2,7 @@ import type { Deps, Handlers } from '../deps.js';
 import { authOf } from '../http/auth.js';
 import { limitOf, type PageQuery, pageOf } from '../http/pagination.js';
 import { type AccountInput, createAccount, toAccount, updateAccount, visibleAccount } from './service.js';
-import { findAccount, listAccounts } from './store.js';
+import { listAccounts } from './store.js';
 
 export function accountRoutes(deps: Deps): Handlers {
   return {

@@ -33,6 +33,7 @@ export const operationIds = [
   "numberPorts.create",
   "numberPorts.retrieve",
   "numberPorts.addDocument",
+  "numberPorts.retrieveDocument",
   "numberPorts.submit",
   "numberPorts.cancel",
   "numberPorts.setFoc",

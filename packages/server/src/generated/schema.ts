@@ -363,6 +363,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/number-ports/{id}/documents/{document_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The document's id (`doc_...`). */
+                document_id: string;
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Download a document
+         * @description The file as uploaded, base64. The operator may read any request's documents; a customer its own.
+         */
+        get: operations["numberPorts.retrieveDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/number-ports/{id}/foc": {
         parameters: {
             query?: never;
@@ -1196,6 +1221,10 @@ export interface components {
             filename: string;
             /** @enum {string} */
             kind: "letter_of_authorization" | "invoice" | "other";
+        };
+        /** @description A document with its file, for the operator to forward to the losing carrier (or the owner to check). */
+        PortDocumentWithContent: components["schemas"]["PortDocument"] & {
+            content_base64: string;
         };
         PortFoc: {
             /** Format: date */
@@ -2222,6 +2251,36 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "numberPorts.retrieveDocument": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The document's id (`doc_...`). */
+                document_id: string;
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document with its content. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortDocumentWithContent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };

@@ -241,6 +241,23 @@ describe.each(storeKinds)('number ports (%s)', (kind) => {
     expect(png.body.documents[0]).toMatchObject({ content_type: 'image/png', size: PNG.length });
   });
 
+  it('gives the file back to the owner and the operator, and to nobody else', async () => {
+    const a = await t.customer();
+    const b = await t.customer();
+    const port = await draft(a.api);
+    const withDoc = (await a.api.post(`/v1/number-ports/${port.id}/documents`, loa())).body;
+    const docId = withDoc.documents[0].id;
+    const path = `/v1/number-ports/${port.id}/documents/${docId}`;
+    for (const api of [a.api, t.operator]) {
+      const res = await api.get(path);
+      expect(res.status).toBe(200);
+      expect(Buffer.from(res.body.content_base64, 'base64').equals(PDF)).toBe(true);
+      expect(res.body).toMatchObject({ id: docId, kind: 'letter_of_authorization', size: PDF.length });
+    }
+    expect((await b.api.get(path)).status).toBe(404);
+    expect((await a.api.get(`/v1/number-ports/${port.id}/documents/doc_00000000000000000000000000`)).status).toBe(404);
+  });
+
   it('keeps accounts apart: another customer gets 404 and an empty list', async () => {
     const a = await t.customer();
     const b = await t.customer();

@@ -5,9 +5,9 @@ import { limitOf, type PageQuery, pageOf } from '../http/pagination.js';
 import { readableBy } from './access.js';
 import { addDocument, type DocumentInput } from './add-document.js';
 import { createPort, type PortCreateInput } from './create-port.js';
-import { findPort, listPorts } from './store.js';
+import { findDocument, findPort, listPorts } from './store.js';
 import { transitionPort } from './transition-port.js';
-import { viewOf, viewsOf } from './view.js';
+import { toPortDocument, viewOf, viewsOf } from './view.js';
 
 type IdParams = { id: string };
 
@@ -29,6 +29,14 @@ export function numberPortRoutes(deps: Deps): Handlers {
     'numberPorts.addDocument': async (req, reply) => {
       const { id } = req.params as IdParams;
       return reply.code(201).send(await addDocument(deps, authOf(req), id, req.body as DocumentInput));
+    },
+    'numberPorts.retrieveDocument': async (req) => {
+      const { id, document_id } = req.params as IdParams & { document_id: string };
+      // The port is looked up with the caller's reach first, so another account's document is a plain 404.
+      const port = await findPort(deps.db, readableBy(authOf(req)), id);
+      const doc = port ? await findDocument(deps.db, port.id, document_id) : undefined;
+      if (!doc) throw notFound('document', document_id);
+      return { ...toPortDocument(doc), content_base64: doc.content_base64 };
     },
     'numberPorts.submit': async (req) => transitionPort(deps, authOf(req), (req.params as IdParams).id, 'submit'),
     'numberPorts.cancel': async (req) => transitionPort(deps, authOf(req), (req.params as IdParams).id, 'cancel'),

@@ -65,3 +65,8 @@ export async function hasDocumentOfKind(db: Db | Tx, portId: string, kind: strin
   const row = await db.selectFrom('port_documents').select('id').where('port_id', '=', portId).where('kind', '=', kind).executeTakeFirst();
   return row !== undefined;
 }
+
+/** One document with its file, if it belongs to the given port. */
+export async function findDocument(db: Db | Tx, portId: string, documentId: string): Promise<DocumentRow | undefined> {
+  return db.selectFrom('port_documents').selectAll().where('port_id', '=', portId).where('id', '=', documentId).executeTakeFirst();
+}
