@@ -35,6 +35,7 @@ if (kind === 'bare') {
       dataDir: mkdtempSync(join(tmpdir(), 'prolope-bench-')),
       databaseUrl: process.env.BENCH_DATABASE_URL,
       rateLimitPerSecond: 0,
+      sipEnabled: false,
     },
     logger: false,
   });

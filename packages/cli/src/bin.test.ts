@@ -81,7 +81,7 @@ describe('bin/run.js', () => {
     const configDir = join(dir, 'config');
     let child: ChildProcess | undefined;
     try {
-      child = spawn('node', [bin, 'dev', '--port', '0', '--data-dir', join(dir, 'data'), '--json'], {
+      child = spawn('node', [bin, 'dev', '--port', '0', '--sip-port', '0', '--data-dir', join(dir, 'data'), '--json'], {
         env: cleanEnv({ PROLOPE_CONFIG_DIR: configDir }),
         stdio: ['ignore', 'pipe', 'pipe'],
       });

@@ -5,6 +5,7 @@ import { apiKeyRoutes } from './api-keys/routes.js';
 import type { Clock } from './clock.js';
 import { contactRoutes } from './contacts/routes.js';
 import type { Deps, Handler, Handlers } from './deps.js';
+import { callRoutes } from './calls/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { numberPortRoutes } from './number-ports/routes.js';
 import { numberRoutes } from './numbers/routes.js';
@@ -37,6 +38,7 @@ export function allHandlers(deps: Deps): Handlers {
     ...numberRoutes(deps),
     ...sipTrunkRoutes(deps),
     ...numberPortRoutes(deps),
+    ...callRoutes(deps),
   };
 }
 

@@ -16,6 +16,22 @@ export interface Config {
   logLevel: string;
   /** Development mode relaxes checks meant for the public internet (later: webhook SSRF rules). */
   development: boolean;
+  /** SIP over UDP (terms 5.1: port 5060); 0 picks a free port (tests). */
+  sipPort: number;
+  /** The address SIP and RTP bind to and announce in SDP. */
+  sipHost: string;
+  /** Even UDP ports for RTP, above 1024 (terms 5.1). */
+  rtpPortRange: [number, number];
+  /** Turns the embedded SIP endpoint off (an API-only process). */
+  sipEnabled: boolean;
+}
+
+function portRange(value: string | undefined): [number, number] {
+  const m = /^(\d+)-(\d+)$/.exec(value ?? '20000-29999');
+  const lo = Number(m?.[1]);
+  const hi = Number(m?.[2]);
+  if (!m || lo <= 1024 || hi > 65535 || lo >= hi) throw new Error(`PROLOPE_RTP_PORTS must look like 20000-29999 (above 1024), got "${value}"`);
+  return [lo, hi];
 }
 
 function int(name: string, value: string | undefined, fallback: number): number {
@@ -36,6 +52,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     rateLimitPerSecond: int('PROLOPE_RATE_LIMIT', env.PROLOPE_RATE_LIMIT, 100),
     logLevel: env.PROLOPE_LOG_LEVEL || 'info',
     development: env.NODE_ENV !== 'production',
+    sipPort: int('PROLOPE_SIP_PORT', env.PROLOPE_SIP_PORT, 5060),
+    sipHost: env.PROLOPE_SIP_HOST || env.PROLOPE_HOST || '127.0.0.1',
+    rtpPortRange: portRange(env.PROLOPE_RTP_PORTS),
+    sipEnabled: env.PROLOPE_SIP !== 'off',
     ...overrides,
   };
 }

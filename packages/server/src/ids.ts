@@ -13,6 +13,7 @@ export const idPrefixes = {
   sipTrunk: 'trk',
   numberPort: 'port',
   portDocument: 'doc',
+  call: 'call',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

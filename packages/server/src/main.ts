@@ -13,6 +13,7 @@ if (server.createdOperatorKey) {
   );
 }
 process.stdout.write(`  Prolope API on ${server.url}  (reference: ${server.url}/docs, store: ${server.store.kind})\n`);
+if (server.sipPort !== undefined) process.stdout.write(`  SIP on udp/${server.sipPort}\n`);
 
 let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -6,6 +6,7 @@ import { type Config, loadConfig } from './config.js';
 import { SECRET_PATTERN } from './api-keys/secret.js';
 import { openStore, type Store } from './store/db.js';
 import { migrateToLatest } from './store/migrate.js';
+import { startVoice, type Voice } from './telephony/voice.js';
 import { version } from './version.js';
 
 export interface RunningServer {
@@ -13,6 +14,8 @@ export interface RunningServer {
   store: Store;
   /** The base URL the API answers on, e.g. http://127.0.0.1:3000. */
   url: string;
+  /** The UDP port the embedded SIP endpoint answers on; undefined with PROLOPE_SIP=off. */
+  sipPort: number | undefined;
   /** Set when this start created the operator key (first start on an empty store). */
   createdOperatorKey: string | undefined;
   close(): Promise<void>;
@@ -43,12 +46,21 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       logger: opts.logger ?? { level: config.logLevel },
     });
     const address = await app.listen({ port: config.port, host: config.host });
+    let voice: Voice | undefined;
+    try {
+      voice = config.sipEnabled ? await startVoice(config, store.db, clock, app.log) : undefined;
+    } catch (err) {
+      await app.close();
+      throw err;
+    }
     return {
       app,
       store,
       url: address.replace('[::1]', 'localhost'),
+      sipPort: voice?.sipPort,
       createdOperatorKey: operator.createdSecret,
       async close() {
+        await voice?.stop();
         await app.close();
         await store.close();
       },

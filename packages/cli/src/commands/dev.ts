@@ -42,6 +42,7 @@ export class Dev extends BaseCommand {
   static override flags = {
     port: Flags.integer({ description: 'Port to listen on; 0 picks a free one.', default: 3000, min: 0, max: 65535 }),
     host: Flags.string({ description: 'Interface to listen on.', default: '127.0.0.1' }),
+    'sip-port': Flags.integer({ description: 'UDP port for SIP (terms 5.1: 5060); 0 picks a free one.', default: 5060, min: 0, max: 65535 }),
     'data-dir': Flags.string({ description: 'Folder for the SQLite database.', default: '.prolope' }),
     profile: Flags.string({ description: 'Name of the profile saved when none exists yet.', default: 'dev' }),
     'log-level': Flags.string({ description: 'Server request log level.', options: [...LOG_LEVELS], default: 'warn' }),
@@ -54,7 +55,7 @@ export class Dev extends BaseCommand {
     const dataDir = resolve(flags['data-dir']);
     const level = flags['log-level'];
     const server = await startServer({
-      config: { port: flags.port, host: flags.host, dataDir },
+      config: { port: flags.port, host: flags.host, dataDir, sipPort: flags['sip-port'], sipHost: flags.host },
       // Request logs go to stderr, so stdout stays the command's own output (one JSON line with --json).
       logger: level === 'silent' ? false : { level, stream: process.stderr },
     });

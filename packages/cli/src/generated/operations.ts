@@ -1946,6 +1946,106 @@ export const operations = {
       "shortcuts": [],
       "offline": null
     }
+  },
+  "calls.list": {
+    "resource": "calls",
+    "action": "list",
+    "method": "get",
+    "path": "/v1/calls",
+    "summary": "List calls",
+    "description": "Calls and their CDRs, newest first. Filter by status or direction.",
+    "auth": true,
+    "scopes": [
+      "calls:read"
+    ],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      },
+      {
+        "name": "status",
+        "required": false,
+        "description": "",
+        "schema": {
+          "type": "string",
+          "enum": [
+            "queued",
+            "ringing",
+            "early_media",
+            "in_progress",
+            "completed",
+            "busy",
+            "no_answer",
+            "failed",
+            "canceled"
+          ]
+        }
+      },
+      {
+        "name": "direction",
+        "required": false,
+        "description": "",
+        "schema": {
+          "type": "string",
+          "enum": [
+            "inbound",
+            "outbound"
+          ]
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "calls.retrieve": {
+    "resource": "calls",
+    "action": "retrieve",
+    "method": "get",
+    "path": "/v1/calls/{id}",
+    "summary": "Retrieve a call",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "calls:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
   }
 } as const;
 

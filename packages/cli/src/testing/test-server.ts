@@ -42,7 +42,7 @@ export async function startTestServer(): Promise<TestServer> {
   process.env.PROLOPE_CONFIG_DIR = configDir;
   for (const name of ['PROLOPE_API_KEY', 'PROLOPE_BASE_URL', 'PROLOPE_PROFILE']) delete process.env[name];
   const server = await startServer({
-    config: { port: 0, host: '127.0.0.1', dataDir: join(dir, 'data'), rateLimitPerSecond: 0 },
+    config: { port: 0, host: '127.0.0.1', dataDir: join(dir, 'data'), rateLimitPerSecond: 0, sipPort: 0 },
     logger: false,
   });
   const operatorKey = server.createdOperatorKey;

@@ -162,6 +162,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List calls
+         * @description Calls and their CDRs, newest first. Filter by status or direction.
+         */
+        get: operations["calls.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calls/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** Retrieve a call */
+        get: operations["calls.retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/contacts": {
         parameters: {
             query?: never;
@@ -668,6 +708,57 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "call.answered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A call was answered */
+        post: operations["events.call.answered"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "call.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A call ended; the event carries its CDR */
+        post: operations["events.call.completed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "call.initiated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A call reached Prolope and was authorized */
+        post: operations["events.call.initiated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "number_port.updated": {
         parameters: {
             query?: never;
@@ -873,6 +964,63 @@ export interface components {
         AvailableNumberList: components["schemas"]["ListEnvelope"] & {
             data: components["schemas"]["AvailableNumber"][];
         };
+        /** @description A call and, once it has ended, its call detail record (CDR). */
+        Call: {
+            account_id: string;
+            answered_at: components["schemas"]["Timestamp"] | null;
+            created_at: components["schemas"]["Timestamp"];
+            /** @enum {string} */
+            direction: "inbound" | "outbound";
+            /** @description From answer to end, whole seconds rounded up; null until the call ends, 0 when never answered. */
+            duration_seconds: number | null;
+            ended_at: components["schemas"]["Timestamp"] | null;
+            /** @description The calling number (A-number), E.164 when it is one. */
+            from: string;
+            /** @enum {string|null} */
+            hangup_by: "caller" | "callee" | "system" | null;
+            /** @enum {string|null} */
+            hangup_cause: "normal" | "canceled" | "rtp_timeout" | "rejected" | "error" | null;
+            id: string;
+            /** @constant */
+            object: "call";
+            /** @description The account's number the call was for. */
+            phone_number_id: string | null;
+            sip_call_id: string;
+            /** @description The final SIP status of the call's INVITE (200 when answered). */
+            sip_code: number | null;
+            /** @description The trunk the call came in on or went out through. */
+            sip_trunk_id: string | null;
+            status: components["schemas"]["CallStatus"];
+            /** @description The called number, E.164 when it is one. */
+            to: string;
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        CallAnsweredEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Call"];
+            };
+            /** @constant */
+            type: "call.answered";
+        };
+        CallCompletedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Call"];
+            };
+            /** @constant */
+            type: "call.completed";
+        };
+        CallInitiatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Call"];
+            };
+            /** @constant */
+            type: "call.initiated";
+        };
+        CallList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["Call"][];
+        };
+        /** @enum {string} */
+        CallStatus: "queued" | "ringing" | "early_media" | "in_progress" | "completed" | "busy" | "no_answer" | "failed" | "canceled";
         /** @enum {string} */
         Capability: "voice" | "sms" | "fax";
         /** @description Bandwidth the terms require (5.3) for a number of concurrent lines, and whether a link meets the rules. */
@@ -1785,6 +1933,65 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "calls.list": {
+        parameters: {
+            query?: {
+                direction?: "inbound" | "outbound";
+                /** @description How many objects a page holds (1 to 100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description A cursor from `next_cursor` of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
+                status?: components["schemas"]["CallStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of calls. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "calls.retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The call. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Call"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -2794,6 +3001,72 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ApiKeyRevokedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.call.answered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallAnsweredEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.call.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallCompletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.call.initiated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallInitiatedEvent"];
             };
         };
         responses: {

@@ -38,7 +38,9 @@ export const operationIds = [
   "numberPorts.cancel",
   "numberPorts.setFoc",
   "numberPorts.complete",
-  "numberPorts.reject"
+  "numberPorts.reject",
+  "calls.list",
+  "calls.retrieve"
 ] as const;
 
 export type OperationId = (typeof operationIds)[number];

@@ -192,3 +192,9 @@ export async function assignPortedNumbers(tx: Tx, accountId: string, numbers: st
   }
   return result;
 }
+
+/** The number's row when some account holds it (the SIP side routes calls for it). */
+export async function assignedNumber(db: Db | Tx, number: string): Promise<PhoneNumber | undefined> {
+  const row = await findByNumber(db, number);
+  return row && row.status === 'assigned' && row.account_id ? toPhoneNumber(row) : undefined;
+}

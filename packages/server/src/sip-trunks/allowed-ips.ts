@@ -45,3 +45,15 @@ export function normaliseAllowedIps(inputs: string[], pointer: string): string[]
   const out = inputs.map((ip, i) => normaliseCidr(ip, `${pointer}/${i}`));
   return [...new Set(out)];
 }
+
+/** Whether an address (as a UDP source, IPv4 or IPv6, possibly IPv4-mapped) lies in a stored CIDR. */
+export function addressInCidr(address: string, cidr: string): boolean {
+  try {
+    let parsed = ipaddr.parse(address);
+    if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+    const range = ipaddr.parseCIDR(cidr);
+    return parsed.kind() === range[0].kind() && parsed.match(range);
+  } catch {
+    return false;
+  }
+}

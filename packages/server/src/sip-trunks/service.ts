@@ -3,13 +3,13 @@ import type { Deps } from '../deps.js';
 import { notFound } from '../errors.js';
 import { recordEvent } from '../events/outbox.js';
 import { newId } from '../ids.js';
-import { isUniqueViolation, type Tx } from '../store/db.js';
-import { normaliseAllowedIps } from './allowed-ips.js';
+import { type Db, isUniqueViolation, type Tx } from '../store/db.js';
+import { addressInCidr, normaliseAllowedIps } from './allowed-ips.js';
 import { checkCallerIds } from './caller-ids.js';
 import { type CredentialsInput, credentialsRequired, type PreparedCredentials, prepareCredentials, usernameTaken } from './credentials.js';
 import { CODEC_PROFILE, SIP_PORT, SIP_TRANSPORT } from './fixed-media.js';
 import { type LinkDescription, linkOfRow, normaliseLink } from './link.js';
-import { findSipTrunk, insertSipTrunk, type SipTrunkRow, trunksOfAccount, updateSipTrunkRow } from './store.js';
+import { allTrunks, findSipTrunk, insertSipTrunk, type SipTrunkRow, trunksOfAccount, updateSipTrunkRow } from './store.js';
 
 export interface SipTrunkCreate {
   name: string;
@@ -147,4 +147,30 @@ export async function dropCallerIdFromTrunks(tx: Tx, accountId: string, number: 
     await updateSipTrunkRow(tx, accountId, row.id, next);
     await recordEvent(tx, { accountId, type: 'sip_trunk.updated', object: toSipTrunk({ ...row, ...next }), at: now });
   }
+}
+
+/** What the SIP side needs to authorize a call from a trunk; never leaves the server. */
+export interface TrunkAuth {
+  id: string;
+  accountId: string;
+  username: string;
+  ha1: { md5: string; sha256: string };
+  allowedCallerIds: string[];
+}
+
+/**
+ * Trunks whose allowlist contains the source address (terms 5.3: authorization by IP first).
+ * A scan is fine while trunks are few; a table of parsed ranges can replace it without changing callers.
+ */
+export async function trunksForSource(db: Db | Tx, address: string): Promise<TrunkAuth[]> {
+  const rows = await allTrunks(db);
+  return rows
+    .filter((row) => (JSON.parse(row.allowed_ips) as string[]).some((cidr) => addressInCidr(address, cidr)))
+    .map((row) => ({
+      id: row.id,
+      accountId: row.account_id,
+      username: row.username,
+      ha1: { md5: row.ha1_md5, sha256: row.ha1_sha256 },
+      allowedCallerIds: JSON.parse(row.allowed_caller_ids) as string[],
+    }));
 }

@@ -36,3 +36,7 @@ export async function updateSipTrunkRow(tx: Tx, accountId: string, id: string, p
 export async function trunksOfAccount(tx: Tx, accountId: string): Promise<SipTrunkRow[]> {
   return tx.selectFrom('sip_trunks').selectAll().where('account_id', '=', accountId).orderBy('id').execute();
 }
+
+export async function allTrunks(db: Db | Tx): Promise<SipTrunkRow[]> {
+  return db.selectFrom('sip_trunks').selectAll().execute();
+}

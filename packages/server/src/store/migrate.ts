@@ -6,6 +6,7 @@ import * as migrations from './migrations/index.js';
 const ordered: Record<string, Migration> = {
   '0001-initial': migrations.initial,
   '0002-numbers-trunks-ports': migrations.numbersTrunksPorts,
+  '0003-calls': migrations.calls,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ordered };

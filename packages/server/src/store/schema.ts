@@ -130,6 +130,26 @@ export interface PortDocumentsTable {
   created_at: string;
 }
 
+export interface CallsTable {
+  id: string;
+  account_id: string;
+  direction: string;
+  from: string;
+  to: string;
+  status: string;
+  sip_call_id: string;
+  sip_trunk_id: string | null;
+  phone_number_id: string | null;
+  sip_code: number | null;
+  hangup_by: string | null;
+  hangup_cause: string | null;
+  answered_at: string | null;
+  ended_at: string | null;
+  duration_seconds: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -140,4 +160,5 @@ export interface Database {
   sip_trunks: SipTrunksTable;
   number_ports: NumberPortsTable;
   port_documents: PortDocumentsTable;
+  calls: CallsTable;
 }

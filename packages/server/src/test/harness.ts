@@ -34,7 +34,17 @@ export async function startTestServer(kind: StoreKind, opts: { config?: Partial<
   const dataDir = mkdtempSync(join(tmpdir(), 'prolope-test-'));
   const pg = kind === 'postgres' ? await createDatabase() : undefined;
   const server = await startServer({
-    config: { port: 0, host: '127.0.0.1', dataDir, databaseUrl: pg?.url, operatorKey: undefined, rateLimitPerSecond: 0, ...opts.config },
+    config: {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      databaseUrl: pg?.url,
+      operatorKey: undefined,
+      rateLimitPerSecond: 0,
+      sipPort: 0,
+      sipHost: '127.0.0.1',
+      ...opts.config,
+    },
     ...(opts.clock ? { clock: opts.clock } : {}),
     logger: false,
   });

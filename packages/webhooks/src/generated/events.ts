@@ -57,6 +57,60 @@ export interface components {
             /** @constant */
             type: "api_key.revoked";
         };
+        /** @description A call and, once it has ended, its call detail record (CDR). */
+        Call: {
+            account_id: string;
+            answered_at: components["schemas"]["Timestamp"] | null;
+            created_at: components["schemas"]["Timestamp"];
+            /** @enum {string} */
+            direction: "inbound" | "outbound";
+            /** @description From answer to end, whole seconds rounded up; null until the call ends, 0 when never answered. */
+            duration_seconds: number | null;
+            ended_at: components["schemas"]["Timestamp"] | null;
+            /** @description The calling number (A-number), E.164 when it is one. */
+            from: string;
+            /** @enum {string|null} */
+            hangup_by: "caller" | "callee" | "system" | null;
+            /** @enum {string|null} */
+            hangup_cause: "normal" | "canceled" | "rtp_timeout" | "rejected" | "error" | null;
+            id: string;
+            /** @constant */
+            object: "call";
+            /** @description The account's number the call was for. */
+            phone_number_id: string | null;
+            sip_call_id: string;
+            /** @description The final SIP status of the call's INVITE (200 when answered). */
+            sip_code: number | null;
+            /** @description The trunk the call came in on or went out through. */
+            sip_trunk_id: string | null;
+            status: components["schemas"]["CallStatus"];
+            /** @description The called number, E.164 when it is one. */
+            to: string;
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        CallAnsweredEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Call"];
+            };
+            /** @constant */
+            type: "call.answered";
+        };
+        CallCompletedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Call"];
+            };
+            /** @constant */
+            type: "call.completed";
+        };
+        CallInitiatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Call"];
+            };
+            /** @constant */
+            type: "call.initiated";
+        };
+        /** @enum {string} */
+        CallStatus: "queued" | "ringing" | "early_media" | "in_progress" | "completed" | "busy" | "no_answer" | "failed" | "canceled";
         /** @enum {string} */
         Capability: "voice" | "sms" | "fax";
         /** @description An IPv4 or IPv6 address or CIDR block (`203.0.113.5/32`). Blocks broader than /24 (IPv4) or /48 (IPv6) are refused, since the terms require a static IP (5.3). */
@@ -323,7 +377,7 @@ export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
 
 /** Every webhook event type Prolope sends. */
-export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated"] as const;
+export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","call.initiated","call.answered","call.completed"] as const;
 
 /** The name of a webhook event type, e.g. `"api_key.created"`. */
 export type EventType = (typeof eventTypes)[number];
@@ -339,6 +393,9 @@ export interface EventMap {
   "number_port.updated": components['schemas']["NumberPortUpdatedEvent"];
   "sip_trunk.created": components['schemas']["SipTrunkCreatedEvent"];
   "sip_trunk.updated": components['schemas']["SipTrunkUpdatedEvent"];
+  "call.initiated": components['schemas']["CallInitiatedEvent"];
+  "call.answered": components['schemas']["CallAnsweredEvent"];
+  "call.completed": components['schemas']["CallCompletedEvent"];
 }
 
 /** Any Prolope webhook event; narrow it with `event.type`. */

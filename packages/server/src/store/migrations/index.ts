@@ -1,2 +1,3 @@
 export { initial } from './0001-initial.js';
 export { numbersTrunksPorts } from './0002-numbers-trunks-ports.js';
+export { calls } from './0003-calls.js';

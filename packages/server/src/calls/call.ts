@@ -1,0 +1,33 @@
+import type { CallRow } from './store.js';
+
+/** The call as the API shows it (the CDR once it has ended). */
+export function toCall(row: CallRow) {
+  return {
+    id: row.id,
+    object: 'call' as const,
+    account_id: row.account_id,
+    direction: row.direction as 'inbound' | 'outbound',
+    from: row.from,
+    to: row.to,
+    status: row.status,
+    sip_call_id: row.sip_call_id,
+    sip_trunk_id: row.sip_trunk_id,
+    phone_number_id: row.phone_number_id,
+    sip_code: row.sip_code,
+    hangup_by: row.hangup_by,
+    hangup_cause: row.hangup_cause,
+    answered_at: row.answered_at,
+    ended_at: row.ended_at,
+    duration_seconds: row.duration_seconds,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+export type Call = ReturnType<typeof toCall>;
+
+/** Billable seconds run from answer to end, rounded up (a started second counts, as carriers bill). */
+export function durationSeconds(answeredAt: string | null, endedAt: Date): number {
+  if (!answeredAt) return 0;
+  return Math.max(0, Math.ceil((endedAt.getTime() - new Date(answeredAt).getTime()) / 1000));
+}

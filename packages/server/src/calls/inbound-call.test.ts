@@ -1,0 +1,173 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
+import { requireSipp, runSipp, SIPP, type SippRun } from '../test/sipp.js';
+
+/**
+ * Real inbound calls: SIPp plays a customer's PBX on a SIP trunk and calls a number of the same
+ * account through the embedded SIP endpoint; the test owns the PBX's RTP port and checks the audio.
+ */
+requireSipp('inbound calls');
+
+const scenario = (name: string) => fileURLToPath(new URL(`./test-scenarios/${name}`, import.meta.url));
+
+interface RtpSeen {
+  pt: number;
+  seq: number;
+  ts: number;
+}
+
+async function rtpSink(): Promise<{ socket: Socket; port: number; packets: RtpSeen[] }> {
+  const socket = createSocket('udp4');
+  const packets: RtpSeen[] = [];
+  socket.on('message', (msg) => {
+    if (msg.length < 12 || msg[0]! >> 6 !== 2) return;
+    packets.push({ pt: msg[1]! & 0x7f, seq: msg.readUInt16BE(2), ts: msg.readUInt32BE(4) });
+  });
+  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
+  return { socket, port: socket.address().port, packets };
+}
+
+function explain(run: SippRun): string {
+  return `sipp exited ${run.code}\n${run.output.slice(-2000)}\n${run.errors.slice(-2000)}`;
+}
+
+async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, tries = 100): Promise<T> {
+  let last = await read();
+  for (let i = 0; i < tries && !ok(last); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    last = await read();
+  }
+  return last;
+}
+
+describe.skipIf(!SIPP).each(storeKinds)('inbound SIP calls (%s)', (kind) => {
+  let t: TestServer;
+  let c: Awaited<ReturnType<TestServer['customer']>>;
+  let sipPort: number;
+  let seq = 0;
+  const password = 'pbx-Secret-2026';
+  const username = `pbx-${kind}-${process.pid}`;
+  const fresh = () => `+3592${8_100_000 + ++seq + (kind === 'postgres' ? 500 : 0)}`;
+  let from: string;
+  let to: string;
+
+  beforeAll(async () => {
+    t = await startTestServer(kind);
+    sipPort = t.server.sipPort as number;
+    c = await t.customer();
+    from = fresh();
+    to = fresh();
+    const stock = await t.operator.post('/v1/number-inventory', {
+      numbers: [from, to].map((number) => ({ number, type: 'local', monthly_price: '5.00', setup_price: '0.00', currency: 'EUR' })),
+    });
+    expect(stock.status).toBe(201);
+    for (const number of [from, to]) expect((await c.api.post('/v1/numbers', { number })).status).toBe(201);
+    const trunk = await c.api.post('/v1/sip-trunks', {
+      name: 'Office PBX',
+      allowed_ips: ['127.0.0.1'],
+      allowed_caller_ids: [from],
+      credentials: { username, password },
+    });
+    expect(trunk.status).toBe(201);
+  });
+  afterAll(() => t?.close());
+
+  const auth = (service: string) => ['-au', username, '-ap', password, '-auth_uri', `${service}@127.0.0.1:${sipPort}`];
+  const callsOf = async () => (await c.api.get('/v1/calls')).body.data as Array<Record<string, any>>;
+
+  it('answers an authorized PCMA call with 183 and 200, plays the greeting as 20 ms PCMA RTP, hangs up and keeps a CDR', async () => {
+    const sink = await rtpSink();
+    try {
+      const run = await runSipp(scenario('inbound-greeting.xml'), to, sipPort, [
+        ...auth(to),
+        '-set',
+        'from',
+        from,
+        '-set',
+        'rtpport',
+        String(sink.port),
+        '-set',
+        'codec',
+        '8',
+      ]);
+      expect(run.code, explain(run)).toBe(0);
+      const audio = sink.packets.filter((p) => p.pt === 8);
+      // The greeting is a few seconds of speech: 50 packets a second.
+      expect(audio.length).toBeGreaterThan(100);
+      expect(sink.packets.every((p) => p.pt === 8)).toBe(true);
+      for (let i = 1; i < audio.length; i++) {
+        const prev = audio[i - 1]!;
+        const cur = audio[i]!;
+        expect((cur.seq - prev.seq + 65536) % 65536).toBe(1);
+        expect((cur.ts - prev.ts + 2 ** 32) % 2 ** 32).toBe(160);
+      }
+    } finally {
+      sink.socket.close();
+    }
+    const calls = await eventually(callsOf, (list) => list[0]?.status === 'completed');
+    expect(calls).toHaveLength(1);
+    const call = calls[0]!;
+    expect(call).toMatchObject({ direction: 'inbound', from, to, status: 'completed', sip_code: 200, hangup_by: 'callee', hangup_cause: 'normal' });
+    expect(call.answered_at).not.toBeNull();
+    expect(call.duration_seconds).toBeGreaterThanOrEqual(1);
+    const events = await t.server.store.db.selectFrom('events').select('type').where('object_id', '=', call.id).orderBy('id').execute();
+    expect(events.map((e) => e.type)).toEqual(['call.initiated', 'call.answered', 'call.completed']);
+  });
+
+  it('refuses an offer without PCMA with 488 after authentication, and records the failed call', async () => {
+    const before = (await callsOf()).length;
+    const run = await runSipp(scenario('inbound-auth-488.xml'), to, sipPort, [
+      ...auth(to),
+      '-set',
+      'from',
+      from,
+      '-set',
+      'rtpport',
+      '40000',
+      '-set',
+      'codec',
+      '0',
+    ]);
+    expect(run.code, explain(run)).toBe(0);
+    const calls = await eventually(callsOf, (list) => list.length > before);
+    expect(calls[0]).toMatchObject({ status: 'failed', sip_code: 488, hangup_cause: 'rejected' });
+  });
+
+  it('answers 404 for a number the account does not hold', async () => {
+    const unknown = fresh();
+    const run = await runSipp(scenario('inbound-auth-404.xml'), unknown, sipPort, [
+      ...auth(unknown),
+      '-set',
+      'from',
+      from,
+      '-set',
+      'rtpport',
+      '40000',
+      '-set',
+      'codec',
+      '8',
+    ]);
+    expect(run.code, explain(run)).toBe(0);
+  });
+
+  it('refuses a caller ID the trunk does not allow with 403, before asking for credentials', async () => {
+    const run = await runSipp(scenario('inbound-refused.xml'), to, sipPort, ['-set', 'from', fresh()]);
+    expect(run.code, explain(run)).toBe(0);
+  });
+
+  it('refuses a source address outside the trunk allowlist with 403', async () => {
+    const run = await runSipp(scenario('inbound-refused.xml'), to, sipPort, ['-set', 'from', from], '127.0.0.2');
+    expect(run.code, explain(run)).toBe(0);
+  });
+
+  it('recorded no call for refusals that identify no account, and the API shows only this account its calls', async () => {
+    const other = await t.customer();
+    expect((await other.api.get('/v1/calls')).body.data).toEqual([]);
+    const mine = await callsOf();
+    expect((await other.api.get(`/v1/calls/${mine[0]!.id}`)).status).toBe(404);
+    expect((await c.api.get(`/v1/calls/${mine[0]!.id}`)).body.id).toBe(mine[0]!.id);
+    expect((await c.api.get('/v1/calls?status=failed')).body.data.every((x: { status: string }) => x.status === 'failed')).toBe(true);
+  });
+});

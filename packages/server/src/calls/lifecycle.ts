@@ -1,0 +1,91 @@
+import { iso } from '../clock.js';
+import type { Deps } from '../deps.js';
+import { recordEvent } from '../events/outbox.js';
+import { newId } from '../ids.js';
+import type { CallEnd } from '../telephony/backend.js';
+import { durationSeconds, toCall } from './call.js';
+import { type CallRow, insertCall, updateCallRow } from './store.js';
+
+// Each change of a call's state is one transaction with its event, like every other state change.
+
+export interface NewInboundCall {
+  accountId: string;
+  from: string;
+  to: string;
+  sipCallId: string;
+  trunkId: string | null;
+  numberId: string | null;
+}
+
+export async function openInboundCall(deps: Pick<Deps, 'db' | 'clock'>, input: NewInboundCall): Promise<CallRow> {
+  const now = deps.clock.now();
+  const row: CallRow = {
+    id: newId('call', now),
+    account_id: input.accountId,
+    direction: 'inbound',
+    from: input.from,
+    to: input.to,
+    status: 'ringing',
+    sip_call_id: input.sipCallId,
+    sip_trunk_id: input.trunkId,
+    phone_number_id: input.numberId,
+    sip_code: null,
+    hangup_by: null,
+    hangup_cause: null,
+    answered_at: null,
+    ended_at: null,
+    duration_seconds: null,
+    created_at: iso(now),
+    updated_at: iso(now),
+  };
+  await deps.db.transaction().execute(async (tx) => {
+    await insertCall(tx, row);
+    await recordEvent(tx, { accountId: row.account_id, type: 'call.initiated', object: toCall(row), at: now });
+  });
+  return row;
+}
+
+export async function markEarlyMedia(deps: Pick<Deps, 'db' | 'clock'>, row: CallRow): Promise<CallRow> {
+  const next = { ...row, status: 'early_media', sip_code: 183, updated_at: iso(deps.clock.now()) };
+  await deps.db.transaction().execute((tx) => updateCallRow(tx, row.id, { status: next.status, sip_code: 183, updated_at: next.updated_at }));
+  return next;
+}
+
+export async function markAnswered(deps: Pick<Deps, 'db' | 'clock'>, row: CallRow): Promise<CallRow> {
+  const now = deps.clock.now();
+  const next = { ...row, status: 'in_progress', sip_code: 200, answered_at: iso(now), updated_at: iso(now) };
+  await deps.db.transaction().execute(async (tx) => {
+    await updateCallRow(tx, row.id, { status: next.status, sip_code: 200, answered_at: next.answered_at, updated_at: next.updated_at });
+    await recordEvent(tx, { accountId: row.account_id, type: 'call.answered', object: toCall(next), at: now });
+  });
+  return next;
+}
+
+/** The status a call ends in, from how it ended and whether it was answered. */
+export function finalStatus(row: Pick<CallRow, 'answered_at'>, end: CallEnd): string {
+  if (row.answered_at) return 'completed';
+  if (end.cause === 'canceled') return 'canceled';
+  if (end.sipCode === 486) return 'busy';
+  if (end.sipCode === 480 || end.sipCode === 408) return 'no_answer';
+  return 'failed';
+}
+
+export async function endCall(deps: Pick<Deps, 'db' | 'clock'>, row: CallRow, end: CallEnd): Promise<CallRow> {
+  const now = deps.clock.now();
+  const next: CallRow = {
+    ...row,
+    status: finalStatus(row, end),
+    sip_code: end.sipCode ?? row.sip_code,
+    hangup_by: end.by,
+    hangup_cause: end.cause,
+    ended_at: iso(now),
+    duration_seconds: durationSeconds(row.answered_at, now),
+    updated_at: iso(now),
+  };
+  await deps.db.transaction().execute(async (tx) => {
+    const { id: _id, ...patch } = next;
+    await updateCallRow(tx, row.id, patch);
+    await recordEvent(tx, { accountId: row.account_id, type: 'call.completed', object: toCall(next), at: now });
+  });
+  return next;
+}

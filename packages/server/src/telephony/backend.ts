@@ -1,0 +1,85 @@
+/**
+ * The one interface the rest of the server sees for telephony. The embedded SIP/RTP endpoint
+ * (default) and the drachtio adapter (production) both implement it, so the calls domain never
+ * knows which one carries a call.
+ */
+
+/** A digest `Authorization` (or `Proxy-Authorization`) header, parsed. */
+export interface DigestCredentials {
+  username: string;
+  realm: string;
+  nonce: string;
+  uri: string;
+  response: string;
+  algorithm: 'MD5' | 'SHA-256';
+  qop?: string;
+  nc?: string;
+  cnonce?: string;
+  opaque?: string;
+}
+
+/** The audio side of a call: PCMA at 20 ms over RTP. Samples are 16-bit linear PCM at 8 kHz. */
+export interface MediaSession {
+  /** Where we receive RTP (goes into our SDP). */
+  readonly local: { address: string; port: number };
+  /** Plays samples as 20 ms PCMA packets; resolves when the last packet is sent (or on stop). */
+  play(samples: Int16Array, opts?: { signal?: AbortSignal }): Promise<void>;
+  /** Sends an RFC 4733 DTMF digit. */
+  sendDtmf(digit: string, durationMs?: number): Promise<void>;
+  /** Called once per digit the far end sends (RFC 4733), after its end packet. */
+  onDtmf(listener: (digit: string) => void): void;
+  /** Starts keeping received audio; `stop()` of the recording returns it as 8 kHz PCM. */
+  startRecording(): { stop(): Int16Array };
+  /** Called when no RTP arrived for the configured timeout. */
+  onTimeout(listener: () => void): void;
+  stats(): { packetsSent: number; packetsReceived: number; dtmfReceived: number };
+  close(): Promise<void>;
+}
+
+/** Why a call ended, as the calls domain records it. */
+export interface CallEnd {
+  by: 'caller' | 'callee' | 'system';
+  cause: 'normal' | 'canceled' | 'rtp_timeout' | 'rejected' | 'error';
+  sipCode?: number;
+}
+
+/** An INVITE that reached us; the calls domain decides what to do with it. */
+export interface InboundCall {
+  /** The SIP Call-ID. */
+  readonly callId: string;
+  /** Where the INVITE came from (the UDP source, not a header). */
+  readonly source: { address: string; port: number };
+  /** The full Request-URI and its user part (the dialled number as sent). */
+  readonly requestUri: string;
+  readonly toUser: string;
+  /** The From user part: the A-number (calling number) as sent. */
+  readonly fromUser: string;
+  /** The raw SDP offer, if the INVITE had one. */
+  readonly sdp: string | undefined;
+  /** Parsed digest credentials, if the INVITE carried an Authorization header. */
+  readonly credentials: DigestCredentials | undefined;
+  /** Checks the credentials against a stored HA1 (MD5 and SHA-256 forms) for this request. */
+  verifyDigest(ha1: { md5: string; sha256: string }): boolean;
+  /** Answers 401 with a fresh digest challenge. */
+  challenge(): Promise<void>;
+  /** Answers a final failure (403, 404, 480, 486, 488, ...). */
+  reject(status: number, reason?: string, headers?: Record<string, string>): Promise<void>;
+  /** Answers 183 Session Progress with our SDP answer (early media). */
+  progress(answerSdp: string): Promise<void>;
+  /** Answers 200 OK with our SDP answer; resolves when the ACK arrives (or rejects on timeout). */
+  answer(answerSdp: string): Promise<void>;
+  /** Ends an established call with BYE. */
+  hangup(): Promise<void>;
+  /** Called once when the call ends from the far side (BYE, CANCEL) or a timer. */
+  onEnd(listener: (end: CallEnd) => void): void;
+}
+
+export interface TelephonyBackend {
+  /** Starts listening; answers with the bound SIP port. */
+  start(): Promise<{ sipPort: number }>;
+  stop(): Promise<void>;
+  /** Registers the handler for new INVITEs (one handler). */
+  onInvite(handler: (call: InboundCall) => Promise<void>): void;
+  /** Opens an RTP session for a call (the embedded backend owns its ports). */
+  openMedia(remote: { address: string; port: number; dtmfPayloadType?: number }): Promise<MediaSession>;
+}

@@ -1,0 +1,10 @@
+/** The embedded RTP/media layer: SDP offer/answer, RTP sessions (PCMA 20 ms, RFC 4733 DTMF), WAV helpers. */
+export { buildAnswer, type AnswerInput } from './sdp-answer.js';
+export { negotiate, PTIME_MS } from './sdp-negotiate.js';
+export type { MediaDirection, NegotiatedMedia, NegotiationFailure, NegotiationResult, RejectedMediaLine, RtpAddress } from './sdp-types.js';
+export { decodeRtp, encodeRtp, RTP_HEADER_SIZE, type RtpPacket } from './rtp-packet.js';
+export { decodeDtmfPayload, digitToEvent, encodeDtmfPayload, eventToDigit, type DtmfEventPayload } from './dtmf-event.js';
+export { ALAW_SILENCE, decodePcma, encodePcma, FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, toPcmaFrames } from './g711.js';
+export { openRtpSession, RtpSession, type RtpLogger, type RtpSessionOptions, type RtpSessionStats } from './rtp-session.js';
+export { bindEvenPort, DEFAULT_PORT_RANGE, NoFreePortError, releasePort } from './udp-port.js';
+export { readWavAs8kPcm, resampleTo8k, mixToMono, tone, writeWav8k } from './wav.js';

@@ -1,0 +1,435 @@
+/**
+ * One call's RTP stream: PCMA at 20 ms out and in, RFC 4733 DTMF out and in, on one UDP socket.
+ * This is the embedded backend's {@link MediaSession}. No RTCP: we neither send it nor bind port+1
+ * (peers tolerate its absence; liveness is judged from RTP alone, see the timeout below).
+ */
+import type { RemoteInfo, Socket } from 'node:dgram';
+import { randomInt } from 'node:crypto';
+import type { MediaSession } from '../../backend.js';
+import { decodeDtmfPayload, digitToEvent, encodeDtmfPayload, eventToDigit } from './dtmf-event.js';
+import { decodePcma, FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, toPcmaFrames } from './g711.js';
+import { MAX_LATENESS_MS, now, waitUntil } from './pacing.js';
+import { RecordingBuffer } from './recording-buffer.js';
+import { decodeRtp, encodeRtp, type RtpPacket } from './rtp-packet.js';
+import type { RtpAddress } from './sdp-types.js';
+import { bindEvenPort, DEFAULT_PORT_RANGE, releasePort } from './udp-port.js';
+
+/** PCMA's static payload type; the only audio payload type we send or accept. */
+const PCMA_PT = 8;
+/** RFC 4733 §2.5.1.2 suggests updates every 50 ms during an event. */
+const DTMF_UPDATE_MS = 50;
+/** RFC 4733 §2.5.1.4: the end packet is sent three times to survive loss. */
+const DTMF_END_REPEATS = 3;
+/** Volume field of our DTMF packets (-10 dBm0), the usual value phones send. */
+const DTMF_VOLUME = 10;
+/** How many ended events we remember to drop their repeated end packets. */
+const DTMF_DEDUPE_MEMORY = 16;
+
+/** Minimal logger shape (pino's fits). */
+export interface RtpLogger {
+  warn(obj: object, msg?: string): void;
+}
+
+/** Options of {@link openRtpSession}. */
+export interface RtpSessionOptions {
+  /** Local IPv4 address to bind, e.g. `0.0.0.0` or `127.0.0.1`. */
+  bindAddress: string;
+  /** Address to put in `local` (and so in our SDP) when it differs from bindAddress (0.0.0.0, NAT). */
+  advertisedAddress?: string;
+  /** Inclusive UDP port range; an even port above 1024 is taken. Default 20000-20999. */
+  portRange?: readonly [number, number];
+  /** Where to send RTP, from the far end's SDP. */
+  remote: RtpAddress;
+  /** Negotiated telephone-event payload type; without it DTMF is neither sent nor recognised. */
+  dtmfPayloadType?: number;
+  /**
+   * Fire `onTimeout` after this long without RTP from the far end; 0 disables. Default 30000.
+   * The timer is armed when the session opens (the embedded backend opens it at answer time), not at
+   * the first packet: a caller whose RTP never reaches us (one-way audio behind NAT, a dead phone) is
+   * then also caught. Every valid RTP packet from the far end re-arms it, so after firing it can fire
+   * again for a later silence.
+   */
+  rtpTimeoutMs?: number;
+  /**
+   * Symmetric RTP (default true): send to wherever the far end's RTP comes from, see RtpSession.
+   */
+  symmetricRtp?: boolean;
+  /** Where listener errors and socket errors go; they are never thrown into the socket loop. */
+  logger?: RtpLogger;
+}
+
+/** Counters of one session. */
+export interface RtpSessionStats {
+  packetsSent: number;
+  /** Valid RTP accepted from the far end, whatever its payload type (comfort noise included). */
+  packetsReceived: number;
+  /** Digits delivered to onDtmf (one per event, not per packet). */
+  dtmfReceived: number;
+  bytesSent: number;
+  bytesReceived: number;
+  /** PCMA (pt 8) packets received. */
+  pcmaPacketsReceived: number;
+  /** telephone-event packets received (updates and repeated ends included). */
+  dtmfPacketsReceived: number;
+  /** Datagrams that were not RTP (garbage, RTCP, truncated). */
+  invalidPackets: number;
+  /** Valid RTP we dropped: unknown payload type (comfort noise...) or a source other than the latched one. */
+  ignoredPackets: number;
+  sendErrors: number;
+  /** Where we currently send. */
+  remote: RtpAddress;
+}
+
+/** Opens an RTP session bound to a free even port of `portRange` and ready to send to `remote`. */
+export async function openRtpSession(options: RtpSessionOptions): Promise<RtpSession> {
+  const { socket, port } = await bindEvenPort(options.bindAddress, options.portRange ?? DEFAULT_PORT_RANGE);
+  return new RtpSession(socket, port, options);
+}
+
+const sameAddress = (a: RtpAddress, b: RemoteInfo | RtpAddress) => a.address === b.address && a.port === b.port;
+
+/**
+ * An RTP session implementing {@link MediaSession}. Create it with {@link openRtpSession}.
+ *
+ * Sending: one SSRC, random initial sequence number and timestamp (RFC 3550 §5.1). play() and
+ * sendDtmf() run one at a time through a queue, so concurrent calls never interleave packets. Each
+ * play() is a talkspurt: its first packet has the marker bit; within it timestamps step by exactly
+ * 160 and packets leave every 20 ms against a monotonic schedule. Between talkspurts the timestamp
+ * jumps forward by the real time that passed, as RFC 3550 §5.1 wants for silence.
+ *
+ * Symmetric RTP (RFC 4961 style, also called "comedia"): a caller behind NAT puts its private address
+ * in the SDP, which we cannot reach; its packets, though, arrive from the NAT's public mapping, and
+ * replies sent there get through. So the first valid RTP packet (PCMA or telephone-event) latches the
+ * send address to its source. After the latch, RTP from any other source is ignored, so a stranger
+ * cannot inject audio or DTMF or hijack the stream; {@link setRemote} (a re-INVITE) resets the latch.
+ */
+export class RtpSession implements MediaSession {
+  /** Where we receive RTP (goes into our SDP). */
+  readonly local: { address: string; port: number };
+
+  private readonly socket: Socket;
+  private readonly bindAddress: string;
+  private readonly options: RtpSessionOptions;
+  private remote: RtpAddress;
+  private latched = false;
+  private dtmfPayloadType: number | undefined;
+
+  private readonly ssrc = randomInt(0, 2 ** 32);
+  private sequence = randomInt(0, 2 ** 16);
+  private readonly timestampBase = randomInt(0, 2 ** 32);
+  /** Media clock origin on the monotonic clock; the timestamp tracks real time between talkspurts. */
+  private readonly clockStart = now();
+  /** Next free timestamp, relative to timestampBase (a plain number; wrapped only on the wire). */
+  private nextTimestamp = 0;
+  /** Earliest time the next packet may leave, so back-to-back plays keep the 20 ms spacing. */
+  private nextSendAt = 0;
+  private queue: Promise<void> = Promise.resolve();
+
+  private readonly closing = new AbortController();
+  private closed: Promise<void> | undefined;
+  private timeoutTimer: NodeJS.Timeout | undefined;
+
+  private readonly dtmfListeners: Array<(digit: string) => void> = [];
+  private readonly timeoutListeners: Array<() => void> = [];
+  private readonly packetListeners: Array<(packet: RtpPacket, from: RtpAddress) => void> = [];
+  private readonly recordings = new Set<RecordingBuffer>();
+  /** The telephone-event being received whose end we have not seen yet. */
+  private pendingDtmf: { key: string; event: number } | undefined;
+  private readonly endedDtmf: string[] = [];
+
+  private readonly counters = {
+    packetsSent: 0,
+    packetsReceived: 0,
+    dtmfReceived: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
+    pcmaPacketsReceived: 0,
+    dtmfPacketsReceived: 0,
+    invalidPackets: 0,
+    ignoredPackets: 0,
+    sendErrors: 0,
+  };
+
+  /** Use {@link openRtpSession}; this takes an already bound socket and owns it from now on. */
+  constructor(socket: Socket, port: number, options: RtpSessionOptions) {
+    this.socket = socket;
+    this.bindAddress = options.bindAddress;
+    this.options = options;
+    this.local = { address: options.advertisedAddress ?? options.bindAddress, port };
+    this.remote = { ...options.remote };
+    this.dtmfPayloadType = options.dtmfPayloadType;
+    socket.on('message', (msg, rinfo) => this.receive(msg, rinfo));
+    // An 'error' event without a listener would crash the process; ICMP errors and the like are not fatal.
+    socket.on('error', (err) => this.options.logger?.warn({ err, port }, 'RTP socket error'));
+    const timeoutMs = options.rtpTimeoutMs ?? 30_000;
+    if (timeoutMs > 0) {
+      this.timeoutTimer = setTimeout(() => this.fireTimeout(), timeoutMs);
+      // The timer must not keep the process alive on its own.
+      this.timeoutTimer.unref();
+    }
+  }
+
+  /** Plays 8 kHz 16-bit samples as paced 20 ms PCMA packets; queued behind earlier play()/sendDtmf(). */
+  play(samples: Int16Array, opts: { signal?: AbortSignal } = {}): Promise<void> {
+    return this.enqueue(() => this.sendAudio(samples, opts.signal));
+  }
+
+  /**
+   * Sends one RFC 4733 DTMF event (digits 0-9, *, #, A-D). Packets every 50 ms carry the duration so
+   * far; then the end packet goes out three times with the final duration, all with the event's start
+   * timestamp and successive sequence numbers. Queued like play(). Rejects (without sending) for an
+   * unknown digit or when no telephone-event payload type was negotiated.
+   */
+  sendDtmf(digit: string, durationMs = 100): Promise<void> {
+    const event = digitToEvent(digit);
+    if (event === undefined) return Promise.reject(new RangeError(`not a DTMF digit: ${JSON.stringify(digit)}`));
+    const pt = this.dtmfPayloadType;
+    if (pt === undefined) return Promise.reject(new Error('telephone-event was not negotiated for this session'));
+    // At least one update interval; at most what the 16-bit duration field holds (8191 ms at 8 kHz).
+    const ms = Math.min(Math.max(Math.round(durationMs), 40), Math.floor(0xffff / (SAMPLE_RATE / 1000)));
+    return this.enqueue(() => this.sendDtmfEvent(event, pt, ms));
+  }
+
+  /** Registers a listener called once per digit the far end sends, after its end packet. */
+  onDtmf(listener: (digit: string) => void): void {
+    this.dtmfListeners.push(listener);
+  }
+
+  /** Registers a listener called when no RTP arrived for `rtpTimeoutMs` (see the option). */
+  onTimeout(listener: () => void): void {
+    this.timeoutListeners.push(listener);
+  }
+
+  /** Registers a listener for every RTP packet accepted from the far end (monitoring and tests). */
+  onPacket(listener: (packet: RtpPacket, from: RtpAddress) => void): void {
+    this.packetListeners.push(listener);
+  }
+
+  /**
+   * Starts keeping received PCMA audio. Several recordings may run at once. Audio is placed by RTP
+   * timestamp, so losses and silences between talkspurts come back as silence of the right length.
+   */
+  startRecording(): { stop(): Int16Array } {
+    const buffer = new RecordingBuffer();
+    this.recordings.add(buffer);
+    return {
+      stop: () => {
+        this.recordings.delete(buffer);
+        return buffer.toPcm();
+      },
+    };
+  }
+
+  /**
+   * Points the stream at a new remote address (a re-INVITE's SDP) and clears the symmetric-RTP latch.
+   * `dtmfPayloadType` is replaced too when given.
+   */
+  setRemote(remote: RtpAddress, dtmfPayloadType?: number): void {
+    this.remote = { ...remote };
+    this.latched = false;
+    if (dtmfPayloadType !== undefined) this.dtmfPayloadType = dtmfPayloadType;
+  }
+
+  /** Counters, plus where we currently send. */
+  stats(): RtpSessionStats {
+    return { ...this.counters, remote: { ...this.remote } };
+  }
+
+  /** Stops sending (pending and running play() calls resolve), stops the timer and frees the port. */
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.closing.abort();
+      clearTimeout(this.timeoutTimer);
+      this.recordings.clear();
+      this.closed = new Promise<void>((resolve) => {
+        try {
+          this.socket.close(() => resolve());
+        } catch {
+          resolve(); // already closed
+        }
+      }).finally(() => releasePort(this.bindAddress, this.local.port));
+    }
+    return this.closed;
+  }
+
+  // --- sending -----------------------------------------------------------------------------------
+
+  /** Runs jobs one after another; a failing job does not block the ones behind it. */
+  private enqueue(job: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(job);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private get isClosed(): boolean {
+    return this.closing.signal.aborted;
+  }
+
+  /**
+   * Starts a talkspurt at monotonic time `at`: its timestamp is the next free one, or later if real
+   * time has moved on (silence still advances the media clock, RFC 3550 §5.1).
+   */
+  private talkspurtTimestamp(at: number): number {
+    const elapsed = Math.floor(((at - this.clockStart) * SAMPLE_RATE) / 1000);
+    return Math.max(this.nextTimestamp, elapsed);
+  }
+
+  private async sendAudio(samples: Int16Array, signal: AbortSignal | undefined): Promise<void> {
+    if (this.isClosed || signal?.aborted) return;
+    const frames = toPcmaFrames(samples);
+    if (frames.length === 0) return;
+    let start = Math.max(now(), this.nextSendAt);
+    await waitUntil(start, signal, this.closing.signal);
+    const firstTimestamp = this.talkspurtTimestamp(start);
+    for (let i = 0; i < frames.length; i++) {
+      let due = start + i * FRAME_MS;
+      const lateness = now() - due;
+      if (lateness > MAX_LATENESS_MS) {
+        // The event loop stalled: shift the schedule rather than burst the backlog at the far end's
+        // jitter buffer. The audio stays contiguous (timestamps still step 160).
+        start += lateness;
+        due += lateness;
+      }
+      await waitUntil(due, signal, this.closing.signal);
+      if (this.isClosed || signal?.aborted) return;
+      const timestamp = firstTimestamp + i * FRAME_SAMPLES;
+      this.send(PCMA_PT, i === 0, timestamp, frames[i]!);
+      this.nextTimestamp = timestamp + FRAME_SAMPLES;
+      this.nextSendAt = due + FRAME_MS;
+    }
+  }
+
+  private async sendDtmfEvent(event: number, pt: number, durationMs: number): Promise<void> {
+    if (this.isClosed) return;
+    const start = Math.max(now(), this.nextSendAt);
+    await waitUntil(start, this.closing.signal);
+    const timestamp = this.talkspurtTimestamp(start);
+    const samplesPerMs = SAMPLE_RATE / 1000;
+    const total = durationMs * samplesPerMs;
+    const updates = Math.ceil(durationMs / DTMF_UPDATE_MS);
+    for (let k = 0; k < updates; k++) {
+      await waitUntil(start + k * DTMF_UPDATE_MS, this.closing.signal);
+      if (this.isClosed) return;
+      const duration = Math.min((k + 1) * DTMF_UPDATE_MS * samplesPerMs, total);
+      this.send(pt, k === 0, timestamp, encodeDtmfPayload({ event, end: false, volume: DTMF_VOLUME, duration }));
+    }
+    await waitUntil(start + durationMs, this.closing.signal);
+    if (this.isClosed) return;
+    const end = encodeDtmfPayload({ event, end: true, volume: DTMF_VOLUME, duration: total });
+    for (let r = 0; r < DTMF_END_REPEATS; r++) this.send(pt, false, timestamp, end);
+    this.nextTimestamp = timestamp + total;
+    this.nextSendAt = start + durationMs + FRAME_MS;
+  }
+
+  private send(payloadType: number, marker: boolean, relativeTimestamp: number, payload: Uint8Array): void {
+    const packet = encodeRtp({
+      payloadType,
+      marker,
+      sequenceNumber: this.sequence,
+      timestamp: (this.timestampBase + relativeTimestamp) >>> 0,
+      ssrc: this.ssrc,
+      payload,
+    });
+    this.sequence = (this.sequence + 1) & 0xffff;
+    this.counters.packetsSent++;
+    this.counters.bytesSent += packet.length;
+    try {
+      this.socket.send(packet, this.remote.port, this.remote.address, (err) => {
+        if (err) this.counters.sendErrors++;
+      });
+    } catch {
+      // The socket closed under us (close() raced a send); nothing left to send to.
+      this.counters.sendErrors++;
+    }
+  }
+
+  // --- receiving ---------------------------------------------------------------------------------
+
+  private receive(msg: Buffer, rinfo: RemoteInfo): void {
+    if (this.isClosed) return;
+    this.counters.bytesReceived += msg.length;
+    const packet = decodeRtp(msg);
+    if (!packet) {
+      this.counters.invalidPackets++;
+      return;
+    }
+    const pt = packet.payloadType;
+    const known = pt === PCMA_PT || (this.dtmfPayloadType !== undefined && pt === this.dtmfPayloadType);
+    if (this.options.symmetricRtp !== false) {
+      if (!this.latched) {
+        // Latch only on our negotiated payload types, so a stray packet of something else cannot redirect us.
+        if (!known) {
+          this.counters.ignoredPackets++;
+          return;
+        }
+        this.latched = true;
+        if (!sameAddress(this.remote, rinfo)) this.remote = { address: rinfo.address, port: rinfo.port };
+      } else if (!sameAddress(this.remote, rinfo)) {
+        this.counters.ignoredPackets++;
+        return;
+      }
+    }
+    // Any valid RTP from the far end (comfort noise included) shows the call is alive.
+    this.timeoutTimer?.refresh();
+    this.counters.packetsReceived++;
+    for (const listener of this.packetListeners) this.safely(() => listener(packet, { address: rinfo.address, port: rinfo.port }));
+    if (pt === PCMA_PT) {
+      this.counters.pcmaPacketsReceived++;
+      if (this.recordings.size > 0) {
+        const pcm = decodePcma(packet.payload);
+        for (const recording of this.recordings) recording.add(pcm, packet.timestamp, packet.ssrc);
+      }
+    } else if (known) {
+      this.counters.dtmfPacketsReceived++;
+      this.receiveDtmf(packet);
+    } else {
+      this.counters.ignoredPackets++;
+    }
+  }
+
+  /**
+   * One digit per event: an event is identified by SSRC and timestamp (RFC 4733 §2.5.2.1), and its
+   * repeated end packets are dropped by remembering the last few ended events. If the end packets of
+   * an event were all lost, the start of the next event reports it.
+   */
+  private receiveDtmf(packet: RtpPacket): void {
+    const payload = decodeDtmfPayload(packet.payload);
+    if (!payload) return;
+    const key = `${packet.ssrc}:${packet.timestamp}`;
+    if (this.endedDtmf.includes(key)) return;
+    const pending = this.pendingDtmf;
+    if (pending && pending.key !== key) {
+      this.pendingDtmf = undefined;
+      this.finishDtmf(pending.key, pending.event);
+    }
+    if (payload.end) {
+      this.pendingDtmf = undefined;
+      this.finishDtmf(key, payload.event);
+    } else {
+      this.pendingDtmf = { key, event: payload.event };
+    }
+  }
+
+  private finishDtmf(key: string, event: number): void {
+    this.endedDtmf.push(key);
+    if (this.endedDtmf.length > DTMF_DEDUPE_MEMORY) this.endedDtmf.shift();
+    const digit = eventToDigit(event);
+    if (digit === undefined) return; // flash (16) and other non-DTMF events
+    this.counters.dtmfReceived++;
+    for (const listener of this.dtmfListeners) this.safely(() => listener(digit));
+  }
+
+  private fireTimeout(): void {
+    if (this.isClosed) return;
+    for (const listener of this.timeoutListeners) this.safely(listener);
+  }
+
+  /** A throwing listener must not take down the socket loop (an uncaught error would end the process). */
+  private safely(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.options.logger?.warn({ err }, 'RTP session listener threw');
+    }
+  }
+}

@@ -1,0 +1,280 @@
+import { isIPv6 } from 'node:net';
+import type { Clock } from '../../../clock.js';
+import type { InboundCall, TelephonyBackend } from '../../backend.js';
+import { ClientNonInviteTransaction } from './client-transaction.js';
+import { NonceIssuer } from './digest-auth.js';
+import { uriHostPort } from './header-values.js';
+import { ALLOW, basisOf, buildResponse, type Endpoint, type ResponseOptions, randomToken } from './responses.js';
+import { ServerInviteTransaction, ServerNonInviteTransaction, type ServerTransaction, serverTransactionKey } from './server-transactions.js';
+import { type SipRequest, type SipResponse, serialize } from './sip-message.js';
+import { DEFAULT_TIMERS, type SipTimerConfig } from './sip-timers.js';
+import { type CallHost, UasCall } from './uas-call.js';
+import { type SipLogger, type TransportStats, UdpTransport } from './udp-transport.js';
+
+/** Options of the embedded SIP endpoint. */
+export interface EmbeddedSipOptions {
+  /** Address to bind (default `0.0.0.0`). */
+  host?: string;
+  /** UDP port (default 5060, per the service terms; 0 picks a free port, for tests). */
+  port?: number;
+  /**
+   * Address to advertise in Contact / Via. Defaults to the bound address, or — when bound to a
+   * wildcard — the host the caller addressed in the Request-URI (it reached us there).
+   */
+  publicAddress?: string;
+  /** Port to advertise (default: the bound port). */
+  publicPort?: number;
+  /** RFC 3261 timers; tests shrink them. */
+  timers?: Partial<SipTimerConfig>;
+  /** An INVITE nobody answered finally within this time gets 480 (default 180 s; 0 disables). */
+  ringTimeoutMs?: number;
+  /** Secret for stateless nonces (default: random per process). */
+  nonceSecret?: Buffer;
+  /** Clock for nonce ages (tests). */
+  clock?: Clock;
+  logger?: SipLogger;
+}
+
+/** Counters and table sizes, so tests (and health checks) can see that nothing leaks. */
+export interface EmbeddedSipStats extends TransportStats {
+  serverTransactions: number;
+  clientTransactions: number;
+  dialogs: number;
+  /** Responses that matched no client transaction. */
+  strayResponses: number;
+}
+
+const KNOWN_METHODS = new Set(['REGISTER', 'SUBSCRIBE', 'NOTIFY', 'MESSAGE', 'INFO', 'UPDATE', 'PRACK', 'REFER', 'PUBLISH']);
+
+/**
+ * The signalling half of the embedded telephony backend: a SIP UAS over UDP (RFC 3261) that turns
+ * INVITEs into `InboundCall`s for the calls domain. Media (`openMedia`) lives in the RTP module.
+ *
+ * @example
+ * ```ts
+ * const sip = new EmbeddedSip({ port: 5060 });
+ * sip.onInvite(async (call) => {
+ *   if (!call.credentials) return call.challenge();
+ *   if (!call.verifyDigest(ha1)) return call.reject(403);
+ *   await call.answer(sdpAnswer);
+ * });
+ * const { sipPort } = await sip.start();
+ * ```
+ */
+export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop' | 'onInvite'> {
+  readonly #opts: EmbeddedSipOptions;
+  readonly #timers: SipTimerConfig;
+  readonly #nonces: NonceIssuer;
+  readonly #transport: UdpTransport;
+  readonly #serverTx = new Map<string, ServerTransaction>();
+  readonly #clientTx = new Map<string, ClientNonInviteTransaction>();
+  readonly #calls = new Map<string, UasCall>();
+  readonly #callHost: CallHost;
+  #handler: ((call: InboundCall) => Promise<void>) | undefined;
+  #bound: Endpoint | undefined;
+  #strayResponses = 0;
+
+  constructor(opts: EmbeddedSipOptions = {}) {
+    this.#opts = opts;
+    this.#timers = { ...DEFAULT_TIMERS, ...opts.timers };
+    this.#nonces = new NonceIssuer({ ...(opts.nonceSecret ? { secret: opts.nonceSecret } : {}), ...(opts.clock ? { clock: opts.clock } : {}) });
+    this.#transport = new UdpTransport((msg, source) => {
+      if (msg.kind === 'request') this.#onRequest(msg, source);
+      else this.#onResponse(msg);
+    }, opts.logger);
+    this.#callHost = {
+      timers: this.#timers,
+      nonces: this.#nonces,
+      sendRaw: (buf, to) => this.#transport.send(buf, to),
+      contactUri: (invite) => `sip:${this.#advertised(invite)}`,
+      sentBy: (invite) => this.#advertised(invite),
+      sendRequest: (buf, to, branch) => this.#sendRequest(buf, to, branch),
+      forget: (call) => {
+        const key = dialogKey(call.callId, call.localTag, call.remoteTag);
+        if (this.#calls.get(key) === call) this.#calls.delete(key);
+      },
+      warn: (obj, msg) => this.#opts.logger?.warn(obj, msg),
+    };
+  }
+
+  /** Registers the handler for new INVITEs (one handler; a later call replaces it). */
+  onInvite(handler: (call: InboundCall) => Promise<void>): void {
+    this.#handler = handler;
+  }
+
+  /** Binds the UDP socket; answers with the bound port. */
+  async start(): Promise<{ sipPort: number }> {
+    if (this.#bound) return { sipPort: this.#bound.port };
+    this.#bound = await this.#transport.bind(this.#opts.host ?? '0.0.0.0', this.#opts.port ?? 5060);
+    return { sipPort: this.#bound.port };
+  }
+
+  /**
+   * Ends every call (503 to pending INVITEs, one BYE to established calls, `onEnd` with a system
+   * error), drops all transactions and timers, and closes the socket.
+   */
+  async stop(): Promise<void> {
+    for (const call of [...this.#calls.values()]) call.shutdown();
+    for (const tx of [...this.#clientTx.values()]) tx.dispose();
+    for (const tx of [...this.#serverTx.values()]) tx.dispose();
+    this.#calls.clear();
+    await this.#transport.close();
+    this.#bound = undefined;
+  }
+
+  /** Message counters and table sizes. */
+  stats(): EmbeddedSipStats {
+    return {
+      ...this.#transport.stats,
+      serverTransactions: this.#serverTx.size,
+      clientTransactions: this.#clientTx.size,
+      dialogs: this.#calls.size,
+      strayResponses: this.#strayResponses,
+    };
+  }
+
+  #onRequest(req: SipRequest, source: Endpoint): void {
+    const key = serverTransactionKey(req);
+    if (req.method === 'ACK') {
+      // ACK for a non-2xx final shares the INVITE's branch and ends there (§17.2.1); an ACK for a 2xx
+      // is a new transaction that belongs to the dialog (§13.3.1.4). Never answered.
+      const tx = this.#serverTx.get(key);
+      if (tx instanceof ServerInviteTransaction && tx.onAck()) return;
+      this.#findDialog(req)?.onAck(req);
+      return;
+    }
+    const existing = this.#serverTx.get(key);
+    if (existing) {
+      existing.onRetransmission();
+      return;
+    }
+    if (req.method === 'CANCEL') {
+      this.#onCancel(req, source, key);
+      return;
+    }
+    const tx = this.#newServerTx(key, req, source);
+    if (req.to.params.tag !== undefined) {
+      const call = this.#findDialog(req);
+      if (call) call.onRequest(req, tx);
+      else this.#reply(tx, 481);
+      return;
+    }
+    switch (req.method) {
+      case 'INVITE':
+        this.#onNewInvite(req, source, tx as ServerInviteTransaction);
+        return;
+      case 'OPTIONS':
+        this.#reply(tx, 200, {
+          headers: [
+            ['Allow', ALLOW],
+            ['Accept', 'application/sdp'],
+          ],
+        });
+        return;
+      case 'BYE':
+        this.#reply(tx, 481);
+        return;
+      default:
+        this.#reply(tx, KNOWN_METHODS.has(req.method) ? 405 : 501, { headers: [['Allow', ALLOW]] });
+    }
+  }
+
+  #onNewInvite(req: SipRequest, source: Endpoint, tx: ServerInviteTransaction): void {
+    // §8.2.2.2 merged request: same Call-ID, From tag and CSeq as a call in progress but another
+    // branch — the same INVITE forked to us twice. Only the first copy becomes a call.
+    for (const c of this.#calls.values()) {
+      if (c.callId === req.callId && c.remoteTag === (req.from.params.tag ?? '') && c.invite.cseq.seq === req.cseq.seq) {
+        this.#reply(tx, 482);
+        return;
+      }
+    }
+    // 100 at once (§17.2.1) stops the caller's INVITE retransmissions while the handler thinks.
+    this.#reply(tx, 100);
+    const call = new UasCall(req, source, randomToken(), tx, this.#callHost);
+    this.#calls.set(dialogKey(call.callId, call.localTag, call.remoteTag), call);
+    const handler = this.#handler;
+    if (!handler) {
+      void call.reject(503);
+      return;
+    }
+    call.armRingTimer(this.#opts.ringTimeoutMs ?? 180_000, 480);
+    Promise.resolve()
+      .then(() => handler(call))
+      .catch((err: unknown) => {
+        this.#opts.logger?.warn({ err, callId: call.callId }, 'sip: INVITE handler failed');
+        call.failFromHandler();
+      });
+  }
+
+  #onCancel(req: SipRequest, source: Endpoint, key: string): void {
+    const tx = this.#newServerTx(key, req, source);
+    // CANCEL matches the INVITE transaction with the same branch and sent-by (§9.2).
+    const inviteTx = this.#serverTx.get(key.replace(/\|CANCEL$/, '|INVITE'));
+    if (!(inviteTx instanceof ServerInviteTransaction)) {
+      this.#reply(tx, 481);
+      return;
+    }
+    this.#reply(tx, 200, { toTag: this.#callOf(inviteTx)?.localTag });
+    this.#callOf(inviteTx)?.onCancel();
+  }
+
+  #callOf(tx: ServerInviteTransaction): UasCall | undefined {
+    for (const call of this.#calls.values()) if (call.invite === tx.request) return call;
+    return undefined;
+  }
+
+  #onResponse(res: SipResponse): void {
+    const tx = this.#clientTx.get(res.vias[0]?.params.branch ?? '');
+    if (!tx || res.cseq.method !== 'BYE') {
+      this.#strayResponses++;
+      return;
+    }
+    tx.onResponse(res);
+  }
+
+  #newServerTx(key: string, req: SipRequest, source: Endpoint): ServerTransaction {
+    const host = {
+      timers: this.#timers,
+      sendRaw: (buf: Buffer, to: Endpoint) => this.#transport.send(buf, to),
+      terminated: (k: string) => this.#serverTx.delete(k),
+    };
+    const tx = req.method === 'INVITE' ? new ServerInviteTransaction(key, req, source, host) : new ServerNonInviteTransaction(key, req, source, host);
+    this.#serverTx.set(key, tx);
+    return tx;
+  }
+
+  #reply(tx: ServerTransaction, status: number, opts: ResponseOptions = {}): void {
+    // Final responses outside a dialog still need a To tag (§8.2.6.2); a random one is fine.
+    const toTag = opts.toTag ?? (status > 100 ? randomToken() : undefined);
+    tx.respond(status, serialize(buildResponse(basisOf(tx.request), tx.source, status, { ...opts, toTag })));
+  }
+
+  #findDialog(req: SipRequest): UasCall | undefined {
+    return this.#calls.get(dialogKey(req.callId, req.to.params.tag ?? '', req.from.params.tag ?? ''));
+  }
+
+  #sendRequest(buf: Buffer, to: Endpoint, branch: string): Promise<SipResponse | undefined> {
+    const tx = new ClientNonInviteTransaction(branch, buf, to, {
+      timers: this.#timers,
+      sendRaw: (b, dest) => this.#transport.send(b, dest),
+      terminated: (k) => this.#clientTx.delete(k),
+    });
+    this.#clientTx.set(branch, tx);
+    tx.start();
+    return tx.done;
+  }
+
+  /** `host:port` we advertise for a given request (Contact, our Via). */
+  #advertised(req: SipRequest): string {
+    const bound = this.#bound;
+    let host = this.#opts.publicAddress;
+    if (!host && bound && bound.address !== '0.0.0.0' && bound.address !== '::') host = bound.address;
+    host ??= uriHostPort(req.uri)?.host ?? '127.0.0.1';
+    const port = this.#opts.publicPort ?? bound?.port ?? 5060;
+    return `${isIPv6(host) ? `[${host}]` : host}:${port}`;
+  }
+}
+
+function dialogKey(callId: string, localTag: string, remoteTag: string): string {
+  return `${callId}\n${localTag}\n${remoteTag}`;
+}

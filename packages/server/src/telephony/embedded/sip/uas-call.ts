@@ -1,0 +1,387 @@
+import { SIP_REALM } from '../../../sip-trunks/digest.js';
+import type { CallEnd, DigestCredentials, InboundCall } from '../../backend.js';
+import { challengeHeaders, type NonceIssuer, parseDigestCredentials, verifyDigestCredentials } from './digest-auth.js';
+import { parseNameAddr, uriHostPort, uriUser } from './header-values.js';
+import { ALLOW, basisOf, buildResponse, type Endpoint, newBranch, type ResponseOptions, SERVER_NAME } from './responses.js';
+import { sameMediaTarget } from './sdp-compare.js';
+import type { ServerInviteTransaction, ServerNonInviteTransaction } from './server-transactions.js';
+import { getHeader, getHeaders, type SipRequest, type SipResponse, serialize } from './sip-message.js';
+import { after, type Cancel, retransmitUntil, type SipTimerConfig } from './sip-timers.js';
+
+/** What a call needs from the SIP core that owns it. */
+export interface CallHost {
+  readonly timers: SipTimerConfig;
+  readonly nonces: NonceIssuer;
+  sendRaw(buf: Buffer, to: Endpoint): void;
+  /** Our Contact URI for this request (e.g. `sip:203.0.113.5:5060`). */
+  contactUri(invite: SipRequest): string;
+  /** Our Via sent-by (`host:port`). */
+  sentBy(invite: SipRequest): string;
+  /** Sends a non-INVITE request in a client transaction; resolves with the final response or undefined on timeout. */
+  sendRequest(buf: Buffer, to: Endpoint, branch: string): Promise<SipResponse | undefined>;
+  /** Removes the call from the dialog table. */
+  forget(call: UasCall): void;
+  warn(obj: object, msg: string): void;
+}
+
+type CallState = 'incoming' | 'early' | 'answering' | 'confirmed' | 'terminated';
+
+/**
+ * One inbound INVITE and the UAS dialog it may become (RFC 3261 §12, §13.3, §15): the
+ * `InboundCall` the calls domain drives. One To tag from the first non-100 response to the end, so
+ * the 183, the 200 and our BYE all belong to the same dialog.
+ */
+export class UasCall implements InboundCall {
+  readonly callId: string;
+  readonly source: Endpoint;
+  readonly requestUri: string;
+  readonly toUser: string;
+  readonly fromUser: string;
+  readonly sdp: string | undefined;
+  readonly credentials: DigestCredentials | undefined;
+  /** Our To tag. */
+  readonly localTag: string;
+  /** The caller's From tag. */
+  readonly remoteTag: string;
+
+  #state: CallState = 'incoming';
+  #listeners: Array<(end: CallEnd) => void> = [];
+  #ended: CallEnd | undefined;
+  #answerSdp: string | undefined;
+  #localCseq = 1;
+  #remoteCseq: number;
+  #cancel2xx: Cancel | undefined;
+  #cancelReinvite2xx: Cancel | undefined;
+  #reinviteCseq: number | undefined;
+  #answerWaiter: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  #pendingHangup: Array<() => void> = [];
+  #cancelRingTimer: Cancel | undefined;
+
+  constructor(
+    readonly invite: SipRequest,
+    source: Endpoint,
+    localTag: string,
+    private readonly tx: ServerInviteTransaction,
+    private readonly host: CallHost,
+  ) {
+    this.callId = invite.callId;
+    this.source = { ...source };
+    this.requestUri = invite.uri;
+    this.toUser = uriUser(invite.to.uri);
+    this.fromUser = uriUser(invite.from.uri);
+    this.localTag = localTag;
+    this.remoteTag = invite.from.params.tag ?? '';
+    this.#remoteCseq = invite.cseq.seq;
+    const ct = getHeader(invite, 'content-type');
+    this.sdp = ct && /^application\/sdp\b/i.test(ct.trim()) && invite.body.length > 0 ? invite.body.toString('utf8') : undefined;
+    // Prefer Authorization (UAS challenge); accept Proxy-Authorization from UAs that answer a 401 with it.
+    const auths = [...getHeaders(invite, 'authorization'), ...getHeaders(invite, 'proxy-authorization')]
+      .map(parseDigestCredentials)
+      .filter((c): c is DigestCredentials => c !== undefined);
+    this.credentials = auths.find((c) => c.realm === SIP_REALM) ?? auths[0];
+  }
+
+  /** Current dialog state (for stats and tests). */
+  get state(): CallState {
+    return this.#state;
+  }
+
+  /** Fails the INVITE with `status` if nothing final was sent within `ms` (a handler that never decides). */
+  armRingTimer(ms: number, status: number): void {
+    if (ms <= 0) return;
+    this.#cancelRingTimer = after(ms, () => {
+      if (this.#state !== 'incoming' && this.#state !== 'early') return;
+      this.#finalFailure(status, {});
+      this.#fireEnd({ by: 'system', cause: 'error', sipCode: status });
+    });
+  }
+
+  verifyDigest(ha1: { md5: string; sha256: string }): boolean {
+    return verifyDigestCredentials(this.credentials, ha1, { method: 'INVITE', uri: this.requestUri }, this.host.nonces);
+  }
+
+  async challenge(): Promise<void> {
+    if (this.#state === 'terminated') return;
+    this.#assertNoFinal();
+    // stale=true tells the UA its password was fine but the nonce aged out, so it retries silently (§3.2.1 RFC 2617).
+    const stale = this.credentials !== undefined && this.host.nonces.check(this.credentials.nonce) === 'stale';
+    const nonce = this.host.nonces.issue();
+    this.#finalFailure(401, { headers: challengeHeaders(nonce, stale).map((v) => ['WWW-Authenticate', v] as [string, string]) });
+  }
+
+  async reject(status: number, reason?: string, headers?: Record<string, string>): Promise<void> {
+    if (!Number.isInteger(status) || status < 300 || status > 699) throw new RangeError(`reject() needs a 3xx-6xx status, got ${status}`);
+    if (this.#state === 'terminated') return;
+    this.#assertNoFinal();
+    this.#finalFailure(status, { reason, headers: Object.entries(headers ?? {}) });
+  }
+
+  async progress(answerSdp: string): Promise<void> {
+    if (this.#state === 'terminated') return;
+    this.#assertNoFinal();
+    this.#answerSdp = answerSdp;
+    this.#state = 'early';
+    this.#respond(183, { headers: [['Contact', `<${this.host.contactUri(this.invite)}>`]], body: answerSdp });
+  }
+
+  answer(answerSdp: string): Promise<void> {
+    if (this.#state === 'terminated') return Promise.reject(new Error('call already ended'));
+    // Not an async function (the promise settles on the ACK), so misuse must still reject, not throw.
+    try {
+      this.#assertNoFinal();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    this.#cancelRingTimer?.();
+    this.#answerSdp = answerSdp;
+    this.#state = 'answering';
+    const buf = this.#respond(200, { headers: this.#dialogHeaders(), body: answerSdp });
+    return new Promise<void>((resolve, reject) => {
+      this.#answerWaiter = { resolve, reject };
+      // §13.3.1.4: the UAS core resends the 2xx until the ACK; no ACK in 64*T1 → BYE and give up.
+      this.#cancel2xx = retransmitUntil(
+        this.host.timers,
+        () => this.host.sendRaw(buf, this.source),
+        () => {
+          this.#cancel2xx = undefined;
+          this.#answerWaiter = undefined;
+          reject(new Error('no ACK for 200 OK'));
+          this.#fireEnd({ by: 'system', cause: 'error' });
+          // §13.3.1.4: the dialog is confirmed for the purpose of ending it with a BYE.
+          this.#state = 'confirmed';
+          const pending = this.#pendingHangup;
+          this.#pendingHangup = [];
+          void this.#sendBye().then(() => runAll(pending));
+        },
+      );
+    });
+  }
+
+  async hangup(): Promise<void> {
+    switch (this.#state) {
+      case 'terminated':
+        return;
+      case 'incoming':
+      case 'early':
+        // A UAS cannot BYE an early dialog (§15); ending it means a final failure to the INVITE.
+        this.#finalFailure(480, {});
+        return;
+      case 'answering':
+        // §15: the callee must not send BYE before the ACK (or the 2xx timing out) — wait for it.
+        await new Promise<void>((resolve) => this.#pendingHangup.push(resolve));
+        return;
+      case 'confirmed':
+        await this.#sendBye();
+    }
+  }
+
+  onEnd(listener: (end: CallEnd) => void): void {
+    const ended = this.#ended;
+    // A listener registered after the end still hears about it (once), so no race with a fast CANCEL.
+    if (ended) queueMicrotask(() => listener(ended));
+    else this.#listeners.push(listener);
+  }
+
+  /** CANCEL for our INVITE (§9.2): 487 if no final was sent yet. The 200 to the CANCEL is the core's. */
+  onCancel(): void {
+    if (this.#state !== 'incoming' && this.#state !== 'early') return;
+    this.#finalFailure(487, {});
+    this.#fireEnd({ by: 'caller', cause: 'canceled', sipCode: 487 });
+  }
+
+  /** An ACK matching this dialog: confirms our 2xx (or the 2xx to a re-INVITE). */
+  onAck(ack: SipRequest): void {
+    if (this.#state === 'answering' && ack.cseq.seq === this.invite.cseq.seq) {
+      this.#confirm();
+      return;
+    }
+    if (this.#reinviteCseq !== undefined && ack.cseq.seq === this.#reinviteCseq) {
+      this.#cancelReinvite2xx?.();
+      this.#cancelReinvite2xx = undefined;
+      this.#reinviteCseq = undefined;
+    }
+  }
+
+  /** An in-dialog request other than ACK/CANCEL, already given a server transaction by the core. */
+  onRequest(req: SipRequest, tx: ServerInviteTransaction | ServerNonInviteTransaction): void {
+    const reply = (status: number, opts: ResponseOptions = {}) => {
+      const buf = serialize(buildResponse(basisOf(req), tx.source, status, { toTag: this.localTag, ...opts }));
+      tx.respond(status, buf);
+      return buf;
+    };
+    // §12.2.2: a CSeq lower than the last one is out of order.
+    if (req.cseq.seq < this.#remoteCseq) {
+      reply(500, { reason: 'Out Of Order CSeq' });
+      return;
+    }
+    this.#remoteCseq = req.cseq.seq;
+    switch (req.method) {
+      case 'BYE': {
+        reply(200);
+        const wasEarly = this.#state === 'incoming' || this.#state === 'early';
+        // §15.1.2: a BYE on an early dialog ends the INVITE with 487.
+        if (wasEarly) this.#finalFailure(487, {});
+        else if (this.#state === 'answering') this.#confirm(); // the BYE proves our 200 arrived
+        this.#terminate();
+        this.#fireEnd({ by: 'caller', cause: 'normal' });
+        return;
+      }
+      case 'INVITE':
+        this.#onReinvite(req, reply);
+        return;
+      case 'OPTIONS':
+        reply(200, { headers: [['Allow', ALLOW]] });
+        return;
+      default:
+        reply(501, { headers: [['Allow', ALLOW]] });
+    }
+  }
+
+  /** The handler failed: 500 if nothing final was sent, else BYE; the call ends as a system error. */
+  failFromHandler(): void {
+    if (this.#state === 'terminated') return;
+    if (this.#state === 'incoming' || this.#state === 'early') this.#finalFailure(500, {});
+    else void this.hangup();
+    this.#fireEnd({ by: 'system', cause: 'error', sipCode: 500 });
+  }
+
+  /** Ends everything now without network traffic beyond one best-effort message (shutdown). */
+  shutdown(): void {
+    if (this.#state === 'incoming' || this.#state === 'early') this.#finalFailure(503, {});
+    else if (this.#state === 'answering' || this.#state === 'confirmed') {
+      this.#cancel2xx?.();
+      const waiter = this.#answerWaiter;
+      this.#answerWaiter = undefined;
+      waiter?.reject(new Error('SIP stack stopped'));
+      this.#state = 'confirmed';
+      void this.#sendBye();
+    }
+    this.#terminate();
+    this.#fireEnd({ by: 'system', cause: 'error' });
+  }
+
+  #onReinvite(req: SipRequest, reply: (status: number, opts?: ResponseOptions) => Buffer): void {
+    if (this.#state !== 'confirmed' || this.#reinviteCseq !== undefined) {
+      reply(491); // §14.2: an offer while ours is still pending
+      return;
+    }
+    const ct = getHeader(req, 'content-type');
+    const offer = ct && /^application\/sdp\b/i.test(ct.trim()) && req.body.length > 0 ? req.body.toString('utf8') : undefined;
+    // Session refreshes and keep-alive re-INVITEs resend the same media target; we answer those with
+    // our unchanged SDP. A real change (new address, hold, codec switch) would need the media layer,
+    // which does not renegotiate, so we refuse it and the old session stays (§14.2).
+    if (offer !== undefined && (this.sdp === undefined || !sameMediaTarget(this.sdp, offer))) {
+      reply(488);
+      return;
+    }
+    const buf = reply(200, { headers: this.#dialogHeaders(), body: this.#answerSdp ?? '' });
+    this.#reinviteCseq = req.cseq.seq;
+    this.#cancelReinvite2xx = retransmitUntil(
+      this.host.timers,
+      () => this.host.sendRaw(buf, this.source),
+      () => {
+        this.#cancelReinvite2xx = undefined;
+        this.#reinviteCseq = undefined;
+      },
+    );
+  }
+
+  #confirm(): void {
+    this.#cancel2xx?.();
+    this.#cancel2xx = undefined;
+    this.#state = 'confirmed';
+    const waiter = this.#answerWaiter;
+    this.#answerWaiter = undefined;
+    waiter?.resolve();
+    const pending = this.#pendingHangup;
+    this.#pendingHangup = [];
+    if (pending.length > 0) void this.#sendBye().then(() => runAll(pending));
+  }
+
+  #dialogHeaders(): Array<[string, string]> {
+    const h: Array<[string, string]> = [
+      ['Contact', `<${this.host.contactUri(this.invite)}>`],
+      ['Allow', ALLOW],
+    ];
+    // §12.1.1: the UAS copies Record-Route into dialog-creating responses.
+    for (const rr of getHeaders(this.invite, 'record-route')) h.push(['Record-Route', rr]);
+    return h;
+  }
+
+  #assertNoFinal(): void {
+    if (this.tx.finalSent || this.#state === 'answering' || this.#state === 'confirmed') throw new Error('a final response was already sent for this call');
+  }
+
+  #respond(status: number, opts: ResponseOptions): Buffer {
+    const buf = serialize(buildResponse(basisOf(this.invite), this.source, status, { toTag: this.localTag, ...opts }));
+    this.tx.respond(status, buf);
+    return buf;
+  }
+
+  #finalFailure(status: number, opts: ResponseOptions): void {
+    this.#respond(status, opts);
+    this.#terminate();
+  }
+
+  /** Sends BYE in the dialog (§15.1.1) and forgets it; resolves when answered or timed out. */
+  async #sendBye(): Promise<void> {
+    if (this.#state !== 'confirmed') return;
+    this.#terminate();
+    const branch = newBranch();
+    const routes = getHeaders(this.invite, 'record-route');
+    const contact = parseNameAddr(getHeader(this.invite, 'contact') ?? '');
+    const target = contact?.uri ?? this.invite.from.uri;
+    const headers: Array<[string, string]> = [
+      ['Via', `SIP/2.0/UDP ${this.host.sentBy(this.invite)};branch=${branch};rport`],
+      ['Max-Forwards', '70'],
+      ['From', `${getHeader(this.invite, 'to')!};tag=${this.localTag}`],
+      ['To', getHeader(this.invite, 'from')!],
+      ['Call-ID', this.callId],
+      ['CSeq', `${this.#localCseq++} BYE`],
+    ];
+    for (const r of routes) headers.push(['Route', r]);
+    headers.push(['User-Agent', SERVER_NAME]);
+    const buf = serialize({ startLine: `BYE ${target} SIP/2.0`, headers });
+    const res = await this.host.sendRequest(buf, this.#byeDestination(routes), branch);
+    if (!res) this.host.warn({ callId: this.callId }, 'sip: BYE got no response');
+  }
+
+  /**
+   * Where our in-dialog requests go: the first Route hop when it is an IP literal, else the INVITE's
+   * UDP source. Customer PBXs behind NAT often advertise private Contacts, while the source is where
+   * their signalling demonstrably reaches us (trunks are authorised by static IP, so no DNS here).
+   */
+  #byeDestination(routes: string[]): Endpoint {
+    const first = routes[0] ? parseNameAddr(routes[0]) : undefined;
+    const hp = first ? uriHostPort(first.uri) : undefined;
+    if (hp && /^[0-9.]+$|:/.test(hp.host)) return { address: hp.host, port: hp.port ?? 5060 };
+    return this.source;
+  }
+
+  #terminate(): void {
+    if (this.#state === 'terminated') return;
+    this.#state = 'terminated';
+    this.#cancelRingTimer?.();
+    this.#cancel2xx?.();
+    this.#cancelReinvite2xx?.();
+    this.host.forget(this);
+  }
+
+  #fireEnd(end: CallEnd): void {
+    if (this.#ended) return;
+    this.#ended = end;
+    const listeners = this.#listeners;
+    this.#listeners = [];
+    for (const l of listeners) {
+      try {
+        l(end);
+      } catch (err) {
+        this.host.warn({ err, callId: this.callId }, 'sip: onEnd listener threw');
+      }
+    }
+  }
+}
+
+function runAll(fns: Array<() => void>): void {
+  for (const f of fns) f();
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { espeakNgEngine, parseVoiceList } from './espeak-ng-engine.js';
+import { findOnPath } from './find-on-path.js';
+import { memoryLogger, rms } from './test-helpers.js';
+import { MAX_TTS_TEXT_LENGTH, TtsTextTooLongError } from './text-limits.js';
+import { TTS_SAMPLE_RATE } from './tts-engine.js';
+
+const espeakNg = findOnPath('espeak-ng');
+if (!espeakNg) console.info('espeak-ng is not on PATH: skipping the espeak-ng engine tests (apt-get install espeak-ng to run them)');
+
+describe('parseVoiceList', () => {
+  it('reads the Language column of espeak-ng --voices', () => {
+    const out = [
+      'Pty Language       Age/Gender VoiceName          File                 Other Languages',
+      ' 5  bg              --/M      Bulgarian          zls/bg               ',
+      ' 2  en-gb           --/M      English_(Great_Britain) gmw/en         (en 2)',
+      '',
+    ].join('\n');
+    expect([...parseVoiceList(out)]).toEqual(['bg', 'en-gb']);
+  });
+});
+
+describe.skipIf(!espeakNg)(`espeak-ng engine${espeakNg ? '' : ' (skipped: espeak-ng is not on PATH)'}`, () => {
+  const logger = memoryLogger();
+  const engine = espeakNgEngine({ command: espeakNg!, logger });
+
+  it('speaks "Hello from Prolope" as audible 8 kHz audio of plausible length', async () => {
+    const samples = await engine.synthesize('Hello from Prolope');
+    const seconds = samples.length / TTS_SAMPLE_RATE;
+    expect(seconds).toBeGreaterThan(0.5);
+    expect(seconds).toBeLessThan(4);
+    expect(rms(samples)).toBeGreaterThan(500);
+  });
+
+  it('speaks Bulgarian with the Bulgarian voice', async () => {
+    expect(await engine.voices()).toContain('bg');
+    const samples = await engine.synthesize('Здравейте от Пролопе', { language: 'bg-BG' });
+    expect(rms(samples)).toBeGreaterThan(500);
+    expect(logger.messages).toEqual([]);
+  });
+
+  it('reads text from stdin, so a leading dash is spoken, not parsed as an option', async () => {
+    expect(rms(await engine.synthesize('-v xx --help'))).toBeGreaterThan(500);
+  });
+
+  it('falls back to English for an unknown language and logs it once', async () => {
+    await engine.synthesize('One', { language: 'xx' });
+    await engine.synthesize('Two', { language: 'xx' });
+    expect(logger.messages.filter((m) => m.includes('"xx"'))).toHaveLength(1);
+  });
+
+  it('reports a voice espeak-ng refuses', async () => {
+    await expect(engine.synthesize('Hello', { voice: 'qqq' })).rejects.toThrow(/espeak-ng.*failed/);
+  });
+
+  it('refuses text over the cap and honours an abort', async () => {
+    await expect(engine.synthesize('a'.repeat(MAX_TTS_TEXT_LENGTH + 1))).rejects.toBeInstanceOf(TtsTextTooLongError);
+    const controller = new AbortController();
+    const pending = engine.synthesize('This sentence will not be finished. '.repeat(20), { signal: controller.signal });
+    controller.abort();
+    await expect(pending).rejects.toThrow(/abort/i);
+  });
+});

@@ -1,0 +1,55 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { inboundHandler } from '../calls/inbound.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db } from '../store/db.js';
+import { createEmbeddedBackend } from './embedded/embedded-backend.js';
+import { buildAnswer, negotiate } from './embedded/rtp/index.js';
+import { cachedTts, defaultTtsEngine } from './tts/index.js';
+
+export interface Voice {
+  sipPort: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the telephony side: the backend, speech, and the inbound call flow on top of them. */
+export async function startVoice(config: Config, db: Db, clock: Clock, log: FastifyBaseLogger): Promise<Voice> {
+  const backend = createEmbeddedBackend({
+    host: config.sipHost,
+    sipPort: config.sipPort,
+    rtpPortRange: config.rtpPortRange,
+    clock,
+    logger: log,
+  });
+  const engine = defaultTtsEngine({ logger: log });
+  // Prompts repeat (greetings, menus), so synthesise each once.
+  const tts = cachedTts(engine, 200);
+  backend.onInvite(
+    inboundHandler(
+      { db, clock },
+      {
+        negotiate,
+        buildAnswer: (local, negotiation) => buildAnswer(local, negotiation),
+        openMedia: (remote) => backend.openMedia(remote),
+        speak: (text) => tts.synthesize(text),
+        log,
+      },
+    ),
+  );
+  try {
+    const { sipPort } = await backend.start();
+    return {
+      sipPort,
+      async stop() {
+        await backend.stop();
+        await (engine as { close?: () => Promise<void> | void }).close?.();
+      },
+    };
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      throw new Error(`cannot listen for SIP on UDP ${config.sipHost}:${config.sipPort} (${code}); set PROLOPE_SIP_PORT to a free port, or PROLOPE_SIP=off`);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,86 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'vitest';
+
+/** SIPp (Debian sip-tester) is the SIP peer in tests: a real, independent implementation. */
+const which = spawnSync('which', ['sipp'], { encoding: 'utf8' });
+export const SIPP: string | undefined = which.status === 0 ? which.stdout.trim() : undefined;
+const STRICT = process.env.PROLOPE_TEST_STRICT === '1';
+
+/** Call once per test file: fails the run without sipp under PROLOPE_TEST_STRICT=1, else explains the skip. */
+export function requireSipp(suite: string): void {
+  if (SIPP) return;
+  if (STRICT) {
+    describe(suite, () => {
+      it('needs sipp (PROLOPE_TEST_STRICT=1)', () => {
+        throw new Error('sipp is not installed but PROLOPE_TEST_STRICT=1: install SIPp (apt-get install sip-tester)');
+      });
+    });
+  } else {
+    console.warn(`[${suite}] skipping SIPp tests: \`sipp\` not found on PATH (install sip-tester; set PROLOPE_TEST_STRICT=1 to make this fatal)`);
+  }
+}
+
+export async function freeUdpPort(): Promise<number> {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
+  const port = s.address().port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+export interface SippRun {
+  code: number | null;
+  output: string;
+  errors: string;
+}
+
+/** Runs one SIPp scenario for one call against 127.0.0.1:serverPort; exit code 0 means it all matched. */
+export async function runSipp(scenarioFile: string, service: string, serverPort: number, extra: string[] = [], localIp = '127.0.0.1'): Promise<SippRun> {
+  if (!SIPP) throw new Error('sipp is not installed');
+  const cwd = mkdtempSync(join(tmpdir(), 'prolope-sipp-'));
+  try {
+    const args = [
+      '-sf',
+      scenarioFile,
+      '-m',
+      '1',
+      '-l',
+      '1',
+      '-timeout',
+      '20s',
+      '-timeout_error',
+      '-trace_err',
+      '-nostdin',
+      '-i',
+      localIp,
+      '-p',
+      String(await freeUdpPort()),
+      '-mp',
+      String(await freeUdpPort()),
+      '-s',
+      service,
+      ...extra,
+      `127.0.0.1:${serverPort}`,
+    ];
+    const child = spawn(SIPP, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const errors = readdirSync(cwd)
+      .filter((f) => f.endsWith('.log'))
+      .map((f) => readFileSync(join(cwd, f), 'utf8'))
+      .join('\n');
+    return { code, output, errors };
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+}
