@@ -53,7 +53,7 @@ export function inboundHandler(deps: Pick<Deps, 'db' | 'clock'>, engine: Inbound
     const number = to ? await assignedNumber(deps.db, to) : undefined;
     if (!to || !number || number.account_id !== trunk.accountId) return call.reject(404, 'Not Found');
 
-    let row: CallRow = await openInboundCall(deps, {
+    const row: CallRow = await openInboundCall(deps, {
       accountId: trunk.accountId,
       from: from as string,
       to,
