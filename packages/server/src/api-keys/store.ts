@@ -1,3 +1,4 @@
+import { accountPage } from '../store/account-page.js';
 import type { Db, Tx } from '../store/db.js';
 import type { ApiKeysTable } from '../store/schema.js';
 
@@ -12,14 +13,7 @@ export async function findApiKey(db: Db | Tx, accountId: string, id: string): Pr
 }
 
 export async function listApiKeys(db: Db, accountId: string, limit: number, startingAfter?: string): Promise<ApiKeyRow[]> {
-  return db
-    .selectFrom('api_keys')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .$if(!!startingAfter, (q) => q.where('id', '<', startingAfter as string))
-    .orderBy('id', 'desc')
-    .limit(limit + 1)
-    .execute();
+  return accountPage(db, 'api_keys', accountId, limit, startingAfter);
 }
 
 export async function markRevoked(tx: Tx, id: string, at: string): Promise<void> {

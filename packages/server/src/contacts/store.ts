@@ -1,3 +1,4 @@
+import { accountPage } from '../store/account-page.js';
 import type { Db, Tx } from '../store/db.js';
 import type { ContactsTable } from '../store/schema.js';
 
@@ -12,14 +13,7 @@ export async function findContact(db: Db | Tx, accountId: string, id: string): P
 }
 
 export async function listContacts(db: Db, accountId: string, limit: number, startingAfter?: string): Promise<ContactRow[]> {
-  return db
-    .selectFrom('contacts')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .$if(!!startingAfter, (q) => q.where('id', '<', startingAfter as string))
-    .orderBy('id', 'desc')
-    .limit(limit + 1)
-    .execute();
+  return accountPage(db, 'contacts', accountId, limit, startingAfter);
 }
 
 export async function updateContactRow(db: Db, accountId: string, id: string, patch: Partial<ContactRow>): Promise<void> {

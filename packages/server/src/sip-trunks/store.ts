@@ -1,3 +1,4 @@
+import { accountPage } from '../store/account-page.js';
 import type { Db, Tx } from '../store/db.js';
 import type { SipTrunksTable } from '../store/schema.js';
 
@@ -18,14 +19,7 @@ export async function findTrunkIdByUsername(db: Db | Tx, username: string): Prom
 }
 
 export async function listSipTrunks(db: Db, accountId: string, limit: number, startingAfter?: string): Promise<SipTrunkRow[]> {
-  return db
-    .selectFrom('sip_trunks')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .$if(!!startingAfter, (q) => q.where('id', '<', startingAfter as string))
-    .orderBy('id', 'desc')
-    .limit(limit + 1)
-    .execute();
+  return accountPage(db, 'sip_trunks', accountId, limit, startingAfter);
 }
 
 export async function updateSipTrunkRow(tx: Tx, accountId: string, id: string, patch: Partial<SipTrunkRow>): Promise<void> {
