@@ -14,6 +14,8 @@ export const idPrefixes = {
   numberPort: 'port',
   portDocument: 'doc',
   call: 'call',
+  // The webhook-id of a signed request to a voice application.
+  message: 'msg',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -1062,7 +1062,7 @@ export const operations = {
               "object",
               "null"
             ],
-            "description": "Where Prolope asks what to do with a call to this number (a signed webhook).",
+            "description": "Where Prolope asks what to do with a call to this number (a signed webhook answering `Instructions`).",
             "properties": {
               "url": {
                 "type": "string",
@@ -1078,7 +1078,8 @@ export const operations = {
               },
               "fallback_url": {
                 "type": "string",
-                "format": "uri"
+                "format": "uri",
+                "description": "Asked when `url` fails (network error, timeout after 10 s, non-2xx, or an answer that is not valid `Instructions`)."
               },
               "fallback_method": {
                 "type": "string",

@@ -742,6 +742,40 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "call.dtmf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The caller pressed a key (DTMF) during a call run by a voice application */
+        post: operations["events.call.dtmf"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "call.gather.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A gather verb finished collecting digits */
+        post: operations["events.call.gather.completed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "call.initiated": {
         parameters: {
             query?: never;
@@ -904,6 +938,11 @@ export interface components {
             metadata?: components["schemas"]["Metadata"];
             name?: string;
         };
+        /** @description Answers the call (200 OK). Prolope answers before the first verb other than `reject` anyway, so this is only for clarity. */
+        AnswerVerb: {
+            /** @constant */
+            verb: "answer";
+        };
         ApiKey: {
             account_id: string;
             created_at: components["schemas"]["Timestamp"];
@@ -1008,6 +1047,24 @@ export interface components {
             };
             /** @constant */
             type: "call.completed";
+        };
+        CallDtmfEvent: components["schemas"]["EventBase"] & {
+            data: {
+                /** @description The key the caller pressed (RFC 4733 telephone-event). */
+                digit: string;
+                object: components["schemas"]["Call"];
+            };
+            /** @constant */
+            type: "call.dtmf";
+        };
+        CallGatherCompletedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                /** @description What a `gather` verb collected, its finish key left out; empty when it timed out without a key. */
+                digits: string;
+                object: components["schemas"]["Call"];
+            };
+            /** @constant */
+            type: "call.gather.completed";
         };
         CallInitiatedEvent: components["schemas"]["EventBase"] & {
             data: {
@@ -1146,6 +1203,31 @@ export interface components {
              */
             ring_timeout?: number;
         };
+        /** @description Collects DTMF digits, then POSTs them (with the call) to `action_url`; its answer replaces the remaining instructions. Ends at `digits` digits, at `finish_on_key`, or after `timeout_seconds` without a key. Digits pressed during the prompt stop it (barge-in) and count, as do keys pressed since the previous gather (type-ahead). With no digit at all, nothing is posted and the next verb runs. */
+        GatherVerb: {
+            action_url: components["schemas"]["VerbUrl"];
+            /** @description Stop after this many digits. */
+            digits?: number;
+            /**
+             * @description The key that ends input (not included in the digits); empty for none.
+             * @default #
+             */
+            finish_on_key?: string;
+            /** @description Played while waiting for the first digit. */
+            prompt?: components["schemas"]["SayVerb"] | components["schemas"]["PlayVerb"];
+            /**
+             * @description Seconds to wait for the first digit after the prompt, and between digits.
+             * @default 5
+             */
+            timeout_seconds?: number;
+            /** @constant */
+            verb: "gather";
+        };
+        /** @description Ends the call. */
+        HangupVerb: {
+            /** @constant */
+            verb: "hangup";
+        };
         Health: {
             /** @enum {string} */
             status: "ok";
@@ -1154,6 +1236,13 @@ export interface components {
             time: components["schemas"]["Timestamp"];
             version: string;
         };
+        /**
+         * Instructions
+         * @description What a voice application answers to Prolope's signed request: the verbs to run on the call, in order. Send `{"instructions": [...]}` (or the bare array). When the list runs out, Prolope hangs up. A `gather` or `redirect` replaces the rest of the list with the instructions its URL answers. `dial` and `record` are not part of this version.
+         */
+        Instructions: {
+            instructions: components["schemas"]["VerbList"];
+        } | components["schemas"]["VerbList"];
         InventoryImport: {
             numbers: components["schemas"]["InventoryNumberInput"][];
         };
@@ -1318,6 +1407,12 @@ export interface components {
             accepted: boolean;
             signer_name: string;
         };
+        /** @description Waits in silence. */
+        PauseVerb: {
+            seconds: number;
+            /** @constant */
+            verb: "pause";
+        };
         PhoneNumber: {
             account_id: string;
             capabilities: components["schemas"]["Capability"][];
@@ -1348,7 +1443,14 @@ export interface components {
             forwarding?: components["schemas"]["Forwarding"] | null;
             friendly_name?: string | null;
             sip_trunk_id?: string | null;
-            voice?: components["schemas"]["VoiceApplication"] | null;
+            voice?: components["schemas"]["VoiceApplicationInput"] | null;
+        };
+        /** @description Plays a WAV file fetched from `url` (at most 10 MiB; any rate, PCM, A-law or mu-law). */
+        PlayVerb: {
+            loop?: components["schemas"]["VerbLoop"];
+            url: components["schemas"]["VerbUrl"];
+            /** @constant */
+            verb: "play";
         };
         PortDocument: {
             content_type: string;
@@ -1405,6 +1507,37 @@ export interface components {
             title: string;
             /** @description A URI naming the problem type (`https://docs.prolope.dev/errors#<code>`). */
             type: string;
+        };
+        /** @description Fetches new instructions from `url` (signed like the first request); they replace the remaining ones. */
+        RedirectVerb: {
+            /**
+             * @default POST
+             * @enum {string}
+             */
+            method?: "POST" | "GET";
+            url: components["schemas"]["VerbUrl"];
+            /** @constant */
+            verb: "redirect";
+        };
+        /** @description Refuses the call without answering: `busy` 486, `unavailable` 480, `rejected` 603. Only as the first verb; once the call is answered it is a hangup. */
+        RejectVerb: {
+            /**
+             * @default rejected
+             * @enum {string}
+             */
+            reason?: "busy" | "unavailable" | "rejected";
+            /** @constant */
+            verb: "reject";
+        };
+        /** @description Speaks text with Prolope's text-to-speech. */
+        SayVerb: {
+            /** @description A BCP 47 tag such as `en` or `bg-BG`; the default voice is used when none matches. */
+            language?: string;
+            loop?: components["schemas"]["VerbLoop"];
+            text: string;
+            /** @constant */
+            verb: "say";
+            voice?: string;
         };
         /**
          * @description What a key may do. `admin` includes every customer scope. `operator` is only held by the platform operator's key.
@@ -1497,14 +1630,47 @@ export interface components {
          * @example 2026-11-26T09:30:00.000Z
          */
         Timestamp: string;
-        /** @description Where Prolope asks what to do with a call to this number (a signed webhook). */
+        /** @description One call-control step, told apart by `verb`. */
+        Verb: components["schemas"]["AnswerVerb"] | components["schemas"]["SayVerb"] | components["schemas"]["PlayVerb"] | components["schemas"]["PauseVerb"] | components["schemas"]["GatherVerb"] | components["schemas"]["HangupVerb"] | components["schemas"]["RejectVerb"] | components["schemas"]["RedirectVerb"];
+        VerbList: components["schemas"]["Verb"][];
+        /**
+         * @description How many times to play it.
+         * @default 1
+         */
+        VerbLoop: number;
+        /** Format: uri */
+        VerbUrl: string;
+        /**
+         * @description Where Prolope asks what to do with a call to this number: a request signed per Standard Webhooks with
+         *     `signing_secret`, whose body is a `VoiceRequest` and whose answer is `Instructions`.
+         */
         VoiceApplication: {
+            /** @enum {string} */
+            fallback_method: "POST" | "GET";
+            /** Format: uri */
+            fallback_url?: string;
+            /** @enum {string} */
+            method: "POST" | "GET";
+            /**
+             * @description Verify Prolope's requests to `url`, `fallback_url` and `gather` action URLs with it. Generated when
+             *     `voice` is first set and kept when its URLs change; setting `voice` to null discards it. Shown to the
+             *     number's owner in API responses; left out of event payloads.
+             */
+            readonly signing_secret?: string;
+            /** Format: uri */
+            url: string;
+        };
+        /** @description Where Prolope asks what to do with a call to this number (a signed webhook answering `Instructions`). */
+        VoiceApplicationInput: {
             /**
              * @default POST
              * @enum {string}
              */
             fallback_method?: "POST" | "GET";
-            /** Format: uri */
+            /**
+             * Format: uri
+             * @description Asked when `url` fails (network error, timeout after 10 s, non-2xx, or an answer that is not valid `Instructions`).
+             */
             fallback_url?: string;
             /**
              * @default POST
@@ -1513,6 +1679,24 @@ export interface components {
             method?: "POST" | "GET";
             /** Format: uri */
             url: string;
+        };
+        /**
+         * @description The body of Prolope's signed request to a number's voice application (`voice.url`, `voice.fallback_url`,
+         *     a `redirect` URL) and, with `digits`, to a `gather`'s `action_url`. It is signed per Standard Webhooks
+         *     with the voice application's `signing_secret` (verify it like an event delivery); with `method: GET`
+         *     the same fields come as query parameters and the signature covers an empty body. Answer with
+         *     `Instructions` as JSON within 10 seconds.
+         */
+        VoiceRequest: {
+            account_id: string;
+            call_id: string;
+            /** @description The digits a `gather` collected (its finish key left out); only in requests to its `action_url`. */
+            digits?: string;
+            /** @enum {string} */
+            direction: "inbound" | "outbound";
+            from: string;
+            status: components["schemas"]["CallStatus"];
+            to: string;
         };
     };
     responses: {
@@ -3045,6 +3229,50 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CallCompletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.call.dtmf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallDtmfEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.call.gather.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallGatherCompletedEvent"];
             };
         };
         responses: {

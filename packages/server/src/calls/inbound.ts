@@ -1,12 +1,16 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { toE164 } from '../contacts/phone.js';
 import type { Deps } from '../deps.js';
-import { assignedNumber } from '../numbers/service.js';
+import { assignedNumber, type PhoneNumber } from '../numbers/service.js';
 import { type TrunkAuth, trunksForSource } from '../sip-trunks/service.js';
 import type { CallEnd, InboundCall, MediaSession } from '../telephony/backend.js';
 import type { NegotiatedMedia, NegotiationResult } from '../telephony/embedded/rtp/index.js';
-import { endCall, markAnswered, markEarlyMedia, openInboundCall } from './lifecycle.js';
+import type { Speak } from '../telephony/verbs/call-host.js';
+import { DigitQueue } from '../telephony/verbs/digit-queue.js';
+import { firstInstructions, REJECT_STATUS, runVerbs } from '../telephony/verbs/interpreter.js';
+import { endCall, markAnswered, markEarlyMedia, openInboundCall, recordCallEvent } from './lifecycle.js';
 import type { CallRow } from './store.js';
+import { callContext, voiceAppOf } from './voice-app.js';
 
 /** The outcome of SDP offer/answer: the far end's media address, or why the offer is refused. */
 export type Negotiation = NegotiationResult;
@@ -16,7 +20,7 @@ export interface InboundEngine {
   negotiate(offer: string): Negotiation;
   buildAnswer(local: { address: string; port: number }, negotiation: NegotiatedMedia): string;
   openMedia(remote: { address: string; port: number; dtmfPayloadType?: number | undefined }): Promise<MediaSession>;
-  speak(text: string): Promise<Int16Array>;
+  speak: Speak;
   log: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
 }
 
@@ -29,7 +33,7 @@ function e164(user: string): string | undefined {
   }
 }
 
-// Until voice applications drive calls (verbs from the number's webhook), an answered call hears this.
+// A number without a voice application answers with this, so a test call shows the line works.
 export const DEFAULT_GREETING = 'Welcome to Prolope. This number has no voice application yet. Goodbye.';
 
 /**
@@ -67,7 +71,7 @@ export function inboundHandler(deps: Pick<Deps, 'db' | 'clock'>, engine: Inbound
       await endCall(deps, row, { by: 'system', cause: 'rejected', sipCode: negotiation.status });
       return;
     }
-    await runCall(deps, engine, call, row, negotiation);
+    await runCall(deps, engine, call, row, negotiation, number);
   };
 }
 
@@ -77,6 +81,7 @@ async function runCall(
   call: InboundCall,
   opened: CallRow,
   negotiation: NegotiatedMedia,
+  number: PhoneNumber,
 ): Promise<void> {
   let row = opened;
   const media = await engine.openMedia({ ...negotiation.remote, dtmfPayloadType: negotiation.dtmfPayloadType });
@@ -95,16 +100,60 @@ async function runCall(
     void call.hangup().finally(() => finish({ by: 'system', cause: 'rtp_timeout' }));
   });
 
+  // Call events are written one after another, so they keep the order the caller caused them in.
+  let eventWrites = Promise.resolve();
+  const record = (type: string, data: Record<string, unknown>) => {
+    eventWrites = eventWrites
+      .then(() => recordCallEvent(deps, row, type, data))
+      .catch((err) => engine.log.error({ err, callId: call.callId, type }, 'call event not recorded'));
+    return eventWrites;
+  };
+  const digits = new DigitQueue();
+
   try {
     const answerSdp = engine.buildAnswer(media.local, negotiation);
     await call.progress(answerSdp);
     row = await markEarlyMedia(deps, row);
+    const app = await voiceAppOf(deps, number);
+    if (app) {
+      // Only calls run by a voice application report keys: nobody else acts on them.
+      media.onDtmf((digit) => {
+        digits.push(digit);
+        void record('call.dtmf', { digit });
+      });
+    }
+    // Asked before answering, so the application can still refuse the call with `reject`.
+    const verbs = app
+      ? await firstInstructions(app.sources, { context: callContext(row), secret: app.secret, signal: abort.signal, log: engine.log })
+      : undefined;
+    if (ended) return await ended;
+    const first = verbs?.[0];
+    if (first?.verb === 'reject') {
+      const { status, reason } = REJECT_STATUS[first.reason ?? 'rejected'];
+      await call.reject(status, reason);
+      await finish({ by: 'callee', cause: 'rejected', sipCode: status });
+      return;
+    }
     await call.answer(answerSdp);
     if (ended) return await ended;
     row = await markAnswered(deps, row);
 
-    const greeting = await engine.speak(DEFAULT_GREETING);
-    await media.play(greeting, { signal: abort.signal });
+    if (verbs && app) {
+      await runVerbs(verbs, {
+        media,
+        digits,
+        speak: (text, opts) => engine.speak(text, opts),
+        context: () => callContext(row),
+        secret: app.secret,
+        signal: abort.signal,
+        gatherCompleted: (collected) => record('call.gather.completed', { digits: collected }),
+        log: engine.log,
+      });
+      await eventWrites;
+    } else {
+      const greeting = await engine.speak(DEFAULT_GREETING, { signal: abort.signal });
+      await media.play(greeting, { signal: abort.signal });
+    }
     if (ended) return await ended;
     await call.hangup();
     await finish({ by: 'callee', cause: 'normal' });

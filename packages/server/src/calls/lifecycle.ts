@@ -89,3 +89,9 @@ export async function endCall(deps: Pick<Deps, 'db' | 'clock'>, row: CallRow, en
   });
   return next;
 }
+
+/** Records an event about the call as it stands (`call.dtmf`, `call.gather.completed`), with its extra data fields. */
+export async function recordCallEvent(deps: Pick<Deps, 'db' | 'clock'>, row: CallRow, type: string, data: Record<string, unknown>): Promise<void> {
+  const at = deps.clock.now();
+  await deps.db.transaction().execute((tx) => recordEvent(tx, { accountId: row.account_id, type, object: toCall(row), data, at }));
+}

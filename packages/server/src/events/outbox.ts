@@ -6,6 +6,8 @@ export interface EventInput {
   accountId: string;
   type: string;
   object: { id: string } & Record<string, unknown>;
+  /** Fields beside `data.object` that some events carry (e.g. `digits` on call.gather.completed). */
+  data?: Record<string, unknown>;
   at: Date;
 }
 
@@ -21,7 +23,7 @@ export async function recordEvent(tx: Tx, input: EventInput): Promise<string> {
     type: input.type,
     created_at: iso(input.at),
     account_id: input.accountId,
-    data: { object: input.object },
+    data: { ...input.data, object: input.object },
   };
   await tx
     .insertInto('events')

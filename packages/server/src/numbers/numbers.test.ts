@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../ids.js';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
+import { withoutSecrets } from './phone-number.js';
 import { QUARANTINE_DAYS } from './quarantine.js';
 import { freshNumber, ownNumber, stock } from './test-fixtures.js';
 
@@ -192,7 +193,26 @@ describe.each(storeKinds)('numbers (%s)', (kind) => {
       expect((await c.api.get(`/v1/numbers/${n.id}`)).body).toEqual(res.body);
       const events = await eventsOf(n.id);
       expect(events.map((e) => e.type)).toEqual(['number.purchased', 'number.updated']);
-      expect(JSON.parse(events[1]?.payload as string).data.object).toEqual(res.body);
+      // The owner reads the signing secret from the API; events (delivered and stored) leave it out.
+      expect(res.body.voice.signing_secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
+      expect(JSON.parse(events[1]?.payload as string).data.object).toEqual(withoutSecrets(res.body));
+      expect(events[1]?.payload).not.toContain('whsec_');
+    });
+
+    it('generates the voice signing secret once, keeps it when the URL changes, and a new one after voice is cleared', async () => {
+      const c = await t.customer();
+      const n = await ownNumber(t.operator, c.api);
+      const first = (await c.api.patch(`/v1/numbers/${n.id}`, { voice: { url: 'https://example.com/a' } })).body.voice.signing_secret;
+      expect(first).toMatch(/^whsec_/);
+      const moved = await c.api.patch(`/v1/numbers/${n.id}`, { voice: { url: 'https://example.com/b', method: 'GET' } });
+      expect(moved.body.voice).toEqual({ url: 'https://example.com/b', method: 'GET', fallback_method: 'POST', signing_secret: first });
+      expect((await c.api.get(`/v1/numbers/${n.number}`)).body.voice.signing_secret).toBe(first);
+      // Trying to set it is refused: Prolope generates it.
+      expect((await c.api.patch(`/v1/numbers/${n.id}`, { voice: { url: 'https://example.com/b', signing_secret: 'whsec_mine' } })).status).toBe(400);
+      await c.api.patch(`/v1/numbers/${n.id}`, { voice: null });
+      const again = (await c.api.patch(`/v1/numbers/${n.id}`, { voice: { url: 'https://example.com/a' } })).body.voice.signing_secret;
+      expect(again).toMatch(/^whsec_/);
+      expect(again).not.toBe(first);
     });
 
     it('leaves fields out of the body alone, and null clears a setting', async () => {
@@ -259,7 +279,7 @@ describe.each(storeKinds)('numbers (%s)', (kind) => {
       expect(res.body).toEqual(configured);
       const events = await eventsOf(n.id);
       expect(events.map((e) => e.type)).toEqual(['number.purchased', 'number.updated', 'number.released']);
-      expect(JSON.parse(events[2]?.payload as string).data.object).toEqual(configured);
+      expect(JSON.parse(events[2]?.payload as string).data.object).toEqual(withoutSecrets(configured));
 
       const row = await t.server.store.db.selectFrom('phone_numbers').selectAll().where('id', '=', n.id).executeTakeFirstOrThrow();
       expect(row).toMatchObject({

@@ -13,6 +13,8 @@ export interface VoiceApplication {
   method: HttpMethod;
   fallback_url?: string;
   fallback_method: HttpMethod;
+  /** Signs Prolope's requests to the application (Standard Webhooks); rows stored before it existed lack it. */
+  signing_secret?: string;
 }
 
 export interface ForwardingTarget {
@@ -64,6 +66,16 @@ export interface PhoneNumber {
   purchased_at: string;
   created_at: string;
   updated_at: string;
+}
+
+/**
+ * The number as an event carries it: events travel to webhook endpoints and sit in the outbox, so the
+ * voice application's signing secret stays out of them (the owner reads it from the API).
+ */
+export function withoutSecrets(number: PhoneNumber): PhoneNumber {
+  if (!number.voice?.signing_secret) return number;
+  const { signing_secret: _secret, ...voice } = number.voice;
+  return { ...number, voice };
 }
 
 function jsonOrNull<T>(text: string | null): T | null {

@@ -7,7 +7,7 @@ import { newId } from '../ids.js';
 import type { Db, Tx } from '../store/db.js';
 import { describeRef, type NumberRef, parseNumberRef } from './number-ref.js';
 import { numberFacts } from './phone-facts.js';
-import { type PhoneNumber, type PhoneNumberRow, toPhoneNumber } from './phone-number.js';
+import { type PhoneNumber, type PhoneNumberRow, toPhoneNumber, withoutSecrets } from './phone-number.js';
 import { quarantineEnd, quarantineOver } from './quarantine.js';
 import { type NumberUpdateInput, settingsPatch } from './settings.js';
 import { claimForPort, claimNumber, findByNumber, findHeld, heldAmong, insertNewNumbers, isAssigned, trunkBelongsTo, updateHeld } from './store.js';
@@ -69,7 +69,7 @@ export async function buyNumber(deps: Deps, accountId: string, input: { number: 
     const row = await findByNumber(tx, number);
     if (changed === 0 || !row) throw buyRefusal(row, number, accountId, now);
     const bought = toPhoneNumber(row);
-    await recordEvent(tx, { accountId, type: 'number.purchased', object: { ...bought }, at: now });
+    await recordEvent(tx, { accountId, type: 'number.purchased', object: { ...withoutSecrets(bought) }, at: now });
     return bought;
   });
 }
@@ -78,7 +78,7 @@ export async function updateNumber(deps: Deps, accountId: string, rawRef: string
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (tx) => {
     const row = await heldNumber(tx, accountId, rawRef);
-    const patch = settingsPatch(input, row.number);
+    const patch = settingsPatch(input, row);
     if (patch.sip_trunk_id && !(await trunkBelongsTo(tx, accountId, patch.sip_trunk_id))) {
       throw new ProblemError(
         'invalid_reference',
@@ -90,7 +90,7 @@ export async function updateNumber(deps: Deps, accountId: string, rawRef: string
     // Conditional on still holding it: a release committed meanwhile makes this a 404, not a write.
     if ((await updateHeld(tx, accountId, row.id, next)) === 0) throw notFound('number', rawRef);
     const updated = toPhoneNumber({ ...row, ...next });
-    await recordEvent(tx, { accountId, type: 'number.updated', object: { ...updated }, at: now });
+    await recordEvent(tx, { accountId, type: 'number.updated', object: { ...withoutSecrets(updated) }, at: now });
     return updated;
   });
 }
@@ -112,7 +112,7 @@ export async function releaseNumber(deps: Deps, accountId: string, rawRef: strin
     if (released === 0) throw notFound('number', rawRef);
     await dropCallerIdFromTrunks(tx, accountId, row.number, now);
     const before = toPhoneNumber(row);
-    await recordEvent(tx, { accountId, type: 'number.released', object: { ...before }, at: now });
+    await recordEvent(tx, { accountId, type: 'number.released', object: { ...withoutSecrets(before) }, at: now });
     return before;
   });
 }

@@ -16,7 +16,14 @@ describe('voiceOf', () => {
       { url: 'https://a', method: 'POST', fallback_method: 'GET' },
     ],
   ])('%j -> %j', (input, voice) => {
-    expect(voiceOf(input)).toEqual(voice);
+    const { signing_secret, ...rest } = voiceOf(input);
+    expect(rest).toEqual(voice);
+    expect(signing_secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
+  });
+
+  it('keeps the previous signing secret, so a new URL does not break verification', () => {
+    expect(voiceOf({ url: 'https://b' }, 'whsec_kept').signing_secret).toBe('whsec_kept');
+    expect(voiceOf({ url: 'https://a' }).signing_secret).not.toBe(voiceOf({ url: 'https://a' }).signing_secret);
   });
 });
 
@@ -55,12 +62,20 @@ describe('settingsPatch', () => {
       { friendly_name: null, voice: null, sip_trunk_id: null, forwarding: null },
     ],
     [{ sip_trunk_id: 'trk_1' }, { sip_trunk_id: 'trk_1' }],
-    [{ voice: { url: 'https://a' } }, { voice: '{"url":"https://a","method":"POST","fallback_method":"POST"}' }],
     [
       { forwarding: { targets: [{ number: '+359888123456' }] } },
       { forwarding: '{"mode":"sequential","targets":[{"number":"+359888123456","ring_timeout":20}]}' },
     ],
   ])('%j -> %j', (input, patch) => {
-    expect(settingsPatch(input, own)).toEqual(patch);
+    expect(settingsPatch(input, { number: own, voice: null })).toEqual(patch);
+  });
+
+  it('stores voice with a new signing secret, or the one it had', () => {
+    const fresh = JSON.parse(settingsPatch({ voice: { url: 'https://a' } }, { number: own, voice: null }).voice as string);
+    expect(fresh).toMatchObject({ url: 'https://a', method: 'POST', fallback_method: 'POST' });
+    expect(fresh.signing_secret).toMatch(/^whsec_/);
+    const stored = JSON.stringify({ ...fresh, url: 'https://old' });
+    const moved = JSON.parse(settingsPatch({ voice: { url: 'https://new', method: 'GET' } }, { number: own, voice: stored }).voice as string);
+    expect(moved).toEqual({ url: 'https://new', method: 'GET', fallback_method: 'POST', signing_secret: fresh.signing_secret });
   });
 });

@@ -1,3 +1,4 @@
+import { generateSecret } from '@prolope/webhooks';
 import { toE164 } from '../contacts/phone.js';
 import { ProblemError } from '../errors.js';
 import type { Forwarding, HttpMethod, PhoneNumberRow, VoiceApplication } from './phone-number.js';
@@ -18,13 +19,24 @@ export interface NumberUpdateInput {
 const DEFAULT_METHOD: HttpMethod = 'POST';
 const DEFAULT_RING_TIMEOUT = 20;
 
-export function voiceOf(input: NonNullable<NumberUpdateInput['voice']>): VoiceApplication {
+/**
+ * The stored voice application. The signing secret is the previous one when there is one: the customer's
+ * application already verifies with it, and moving the URL must not break that.
+ */
+export function voiceOf(input: NonNullable<NumberUpdateInput['voice']>, previousSecret?: string): VoiceApplication {
   return {
     url: input.url,
     method: input.method ?? DEFAULT_METHOD,
     ...(input.fallback_url !== undefined ? { fallback_url: input.fallback_url } : {}),
     fallback_method: input.fallback_method ?? DEFAULT_METHOD,
+    signing_secret: previousSecret ?? generateSecret(),
   };
+}
+
+/** The signing secret of a stored voice column, if it has one. */
+export function signingSecretOf(storedVoice: string | null): string | undefined {
+  if (storedVoice === null) return undefined;
+  return (JSON.parse(storedVoice) as VoiceApplication).signing_secret;
 }
 
 /** Normalises every target to E.164; forwarding a number to itself would ring in a loop. */
@@ -42,11 +54,15 @@ export function forwardingOf(input: NonNullable<NumberUpdateInput['forwarding']>
   return { mode: input.mode ?? 'sequential', targets };
 }
 
-/** The columns a PATCH changes; fields left out of the body are left alone. Throws before any write. */
-export function settingsPatch(input: NumberUpdateInput, ownNumber: string): Partial<PhoneNumberRow> {
+/**
+ * The columns a PATCH changes; fields left out of the body are left alone. Throws before any write.
+ * `current` is the row as stored, whose voice signing secret survives a new voice URL.
+ */
+export function settingsPatch(input: NumberUpdateInput, current: Pick<PhoneNumberRow, 'number' | 'voice'>): Partial<PhoneNumberRow> {
+  const ownNumber = current.number;
   const patch: Partial<PhoneNumberRow> = {};
   if (input.friendly_name !== undefined) patch.friendly_name = input.friendly_name;
-  if (input.voice !== undefined) patch.voice = input.voice === null ? null : JSON.stringify(voiceOf(input.voice));
+  if (input.voice !== undefined) patch.voice = input.voice === null ? null : JSON.stringify(voiceOf(input.voice, signingSecretOf(current.voice)));
   if (input.sip_trunk_id !== undefined) patch.sip_trunk_id = input.sip_trunk_id;
   if (input.forwarding !== undefined) patch.forwarding = input.forwarding === null ? null : JSON.stringify(forwardingOf(input.forwarding, ownNumber));
   return patch;

@@ -172,3 +172,9 @@ export async function trunkBelongsTo(db: Db | Tx, accountId: string, trunkId: st
   const row = await db.selectFrom('sip_trunks').select('id').where('id', '=', trunkId).where('account_id', '=', accountId).executeTakeFirst();
   return row !== undefined;
 }
+
+/** Replaces the voice column only if it still holds `expected` (compare-and-set); returns rows changed. */
+export async function replaceVoiceIf(db: Db | Tx, id: string, expected: string, next: string): Promise<number> {
+  const res = await db.updateTable('phone_numbers').set({ voice: next }).where('id', '=', id).where('voice', '=', expected).executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}

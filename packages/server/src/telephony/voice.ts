@@ -31,7 +31,7 @@ export async function startVoice(config: Config, db: Db, clock: Clock, log: Fast
         negotiate,
         buildAnswer: (local, negotiation) => buildAnswer(local, negotiation),
         openMedia: (remote) => backend.openMedia(remote),
-        speak: (text) => tts.synthesize(text),
+        speak: (text, opts) => tts.synthesize(text, opts),
         log,
       },
     ),

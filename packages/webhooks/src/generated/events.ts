@@ -102,6 +102,24 @@ export interface components {
             /** @constant */
             type: "call.completed";
         };
+        CallDtmfEvent: components["schemas"]["EventBase"] & {
+            data: {
+                /** @description The key the caller pressed (RFC 4733 telephone-event). */
+                digit: string;
+                object: components["schemas"]["Call"];
+            };
+            /** @constant */
+            type: "call.dtmf";
+        };
+        CallGatherCompletedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                /** @description What a `gather` verb collected, its finish key left out; empty when it timed out without a key. */
+                digits: string;
+                object: components["schemas"]["Call"];
+            };
+            /** @constant */
+            type: "call.gather.completed";
+        };
         CallInitiatedEvent: components["schemas"]["EventBase"] & {
             data: {
                 object: components["schemas"]["Call"];
@@ -349,20 +367,23 @@ export interface components {
          * @example 2026-11-26T09:30:00.000Z
          */
         Timestamp: string;
-        /** @description Where Prolope asks what to do with a call to this number (a signed webhook). */
+        /**
+         * @description Where Prolope asks what to do with a call to this number: a request signed per Standard Webhooks with
+         *     `signing_secret`, whose body is a `VoiceRequest` and whose answer is `Instructions`.
+         */
         VoiceApplication: {
-            /**
-             * @default POST
-             * @enum {string}
-             */
-            fallback_method?: "POST" | "GET";
+            /** @enum {string} */
+            fallback_method: "POST" | "GET";
             /** Format: uri */
             fallback_url?: string;
+            /** @enum {string} */
+            method: "POST" | "GET";
             /**
-             * @default POST
-             * @enum {string}
+             * @description Verify Prolope's requests to `url`, `fallback_url` and `gather` action URLs with it. Generated when
+             *     `voice` is first set and kept when its URLs change; setting `voice` to null discards it. Shown to the
+             *     number's owner in API responses; left out of event payloads.
              */
-            method?: "POST" | "GET";
+            readonly signing_secret?: string;
             /** Format: uri */
             url: string;
         };
@@ -377,7 +398,7 @@ export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
 
 /** Every webhook event type Prolope sends. */
-export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","call.initiated","call.answered","call.completed"] as const;
+export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","call.initiated","call.answered","call.completed","call.dtmf","call.gather.completed"] as const;
 
 /** The name of a webhook event type, e.g. `"api_key.created"`. */
 export type EventType = (typeof eventTypes)[number];
@@ -396,6 +417,8 @@ export interface EventMap {
   "call.initiated": components['schemas']["CallInitiatedEvent"];
   "call.answered": components['schemas']["CallAnsweredEvent"];
   "call.completed": components['schemas']["CallCompletedEvent"];
+  "call.dtmf": components['schemas']["CallDtmfEvent"];
+  "call.gather.completed": components['schemas']["CallGatherCompletedEvent"];
 }
 
 /** Any Prolope webhook event; narrow it with `event.type`. */

@@ -1,0 +1,28 @@
+import type { MediaSession } from '../backend.js';
+import type { DigitQueue } from './digit-queue.js';
+import type { CallContext } from './verb-types.js';
+
+/** Speech for `say`, injected so the interpreter never builds a TTS engine itself. */
+export type Speak = (text: string, opts: { language?: string; voice?: string; signal?: AbortSignal }) => Promise<Int16Array>;
+
+/** Where the interpreter logs: why a fetch failed, a verb it skipped. */
+export interface VerbLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+/** Everything the verbs act on for one answered call; the calls domain builds it. */
+export interface CallHost {
+  media: MediaSession;
+  digits: DigitQueue;
+  speak: Speak;
+  /** The call as it stands, sent with every request to the voice application. */
+  context(): CallContext;
+  /** The voice application's signing secret (Standard Webhooks). */
+  secret: string | undefined;
+  /** Aborts when the call ends, from either side: every verb stops at once. */
+  signal: AbortSignal;
+  /** Records `call.gather.completed` with the digits. */
+  gatherCompleted(digits: string): Promise<void>;
+  log: VerbLogger;
+}
