@@ -61,6 +61,10 @@ export interface CliShortcut {
   readonly list?: string;
   readonly each?: string;
   readonly set?: string;
+  /** Appends one element `{ ...item, [field]: value }` to the array at this path (e.g. `--say` → a say verb). */
+  readonly append?: string;
+  /** With `append`: the fixed fields of the element. */
+  readonly item?: Readonly<Record<string, unknown>>;
   readonly field?: string;
 }
 

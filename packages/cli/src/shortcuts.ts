@@ -14,10 +14,10 @@ import { type CliShortcut, fieldSchema, type JsonSchema, primaryType } from './s
  */
 export interface ShortcutBinding {
   shortcut: CliShortcut;
-  action: 'list' | 'each' | 'set';
-  /** The body path it writes: the array (`list`, `each`) or the value (`set`). */
+  action: 'list' | 'each' | 'set' | 'append';
+  /** The body path it writes: the array (`list`, `each`, `append`) or the value (`set`). */
   path: string[];
-  /** With `list` and `each`: the field of each element. */
+  /** With `list`, `each` and `append`: the field of each element. */
   field: string | undefined;
   /** The schema of one value of the flag, as far as the body schema describes it. */
   valueSchema: JsonSchema | undefined;
@@ -25,14 +25,14 @@ export interface ShortcutBinding {
 
 type JsonObject = Record<string, unknown>;
 
-// `each` runs last so it reaches the elements a `list` shortcut has just made.
-const ORDER = { list: 0, set: 1, each: 2 } as const;
+// `append` adds to what `list` made; `each` runs last so it reaches every element.
+const ORDER = { list: 0, set: 1, append: 2, each: 3 } as const;
 
 /**
  * Resolves the spec's shortcuts against the body schema.
  *
- * @throws Error when a shortcut does not say exactly one of `list`, `each`, `set`, or `each` has no
- *   `field`: a mistake in the spec, so it fails when the commands are built.
+ * @throws Error when a shortcut does not say exactly one of `list`, `each`, `set`, `append`, or `each`
+ *   or `append` has no `field`: a mistake in the spec, so it fails when the commands are built.
  * @example
  * ```ts
  * shortcutBindings([{ flag: 'forward-mode', description: '…', set: 'forwarding.mode' }], schema)[0]?.path; // ['forwarding', 'mode']
@@ -40,10 +40,10 @@ const ORDER = { list: 0, set: 1, each: 2 } as const;
  */
 export function shortcutBindings(shortcuts: readonly CliShortcut[], body: JsonSchema | undefined): ShortcutBinding[] {
   return shortcuts.map((shortcut) => {
-    const actions = (['list', 'each', 'set'] as const).filter((a) => shortcut[a] !== undefined);
+    const actions = (['list', 'each', 'set', 'append'] as const).filter((a) => shortcut[a] !== undefined);
     const action = actions[0];
-    if (!action || actions.length > 1) throw new Error(`Shortcut --${shortcut.flag} needs exactly one of list, each, set`);
-    if (action === 'each' && !shortcut.field) throw new Error(`Shortcut --${shortcut.flag} uses each without a field`);
+    if (!action || actions.length > 1) throw new Error(`Shortcut --${shortcut.flag} needs exactly one of list, each, set, append`);
+    if ((action === 'each' || action === 'append') && !shortcut.field) throw new Error(`Shortcut --${shortcut.flag} uses ${action} without a field`);
     const path = (shortcut[action] ?? '').split('.');
     const field = action === 'set' ? undefined : shortcut.field;
     const target = body ? fieldSchema(body, path) : undefined;
@@ -86,7 +86,8 @@ function isObject(value: unknown): value is JsonObject {
 
 /**
  * Applies the shortcut flags that were given to a body already built from `--data` and the other
- * flags: `list` replaces the array, `set` the value, then `each` sets its field on every element.
+ * flags: `list` replaces the array, `set` the value, `append` adds `{ ...item, [field]: value }` to the
+ * array, then `each` sets its field on every element.
  *
  * @throws CliError `usage_error` when an `each` shortcut finds no array of objects to work on.
  * @example
@@ -109,6 +110,9 @@ export function applyShortcuts(body: JsonObject, bindings: readonly ShortcutBind
         return field ? { [field]: item } : item;
       });
       setPath(body, path, items);
+    } else if (action === 'append') {
+      const existing = getPath(body, path);
+      setPath(body, path, [...(Array.isArray(existing) ? existing : []), { ...shortcut.item, [field ?? '']: value }]);
     } else {
       const array = getPath(body, path);
       if (!Array.isArray(array) || array.length === 0 || !array.every(isObject)) {

@@ -5,10 +5,14 @@ import { apiKeyRoutes } from './api-keys/routes.js';
 import type { Clock } from './clock.js';
 import { contactRoutes } from './contacts/routes.js';
 import type { Deps, Handler, Handlers } from './deps.js';
+import type { OutboundCalls } from './calls/outbound.js';
+import { callActionRoutes } from './calls/action-routes.js';
 import { callRoutes } from './calls/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { numberPortRoutes } from './number-ports/routes.js';
 import { numberRoutes } from './numbers/routes.js';
+import { recordingRoutes } from './recordings/routes.js';
+import { memoryRecordingStore, type RecordingStore } from './recordings/storage.js';
 import { sipTrunkRoutes } from './sip-trunks/routes.js';
 import { createAuthenticator } from './http/auth.js';
 import { registerDocs } from './http/docs.js';
@@ -26,6 +30,12 @@ export interface AppOptions {
   version: string;
   rateLimitPerSecond: number;
   logger?: FastifyServerOptions['logger'];
+  /** Outbound calls (`POST /v1/calls`); the telephony side attaches to it when SIP starts. */
+  outbound?: OutboundCalls;
+  /** Where recordings' audio is kept; in memory when not given (an app without a data folder). */
+  recordings?: RecordingStore;
+  /** The API's public address (PROLOPE_PUBLIC_URL), for absolute URLs in responses. */
+  publicUrl?: string | undefined;
 }
 
 /** Every domain's handlers; a spec operation without one fails the build of the app (and a test). */
@@ -39,6 +49,8 @@ export function allHandlers(deps: Deps): Handlers {
     ...sipTrunkRoutes(deps),
     ...numberPortRoutes(deps),
     ...callRoutes(deps),
+    ...callActionRoutes(deps),
+    ...recordingRoutes(deps),
   };
 }
 
@@ -71,6 +83,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     clock: opts.clock,
     version: opts.version,
     auth: createAuthenticator(opts.store.db, opts.clock),
+    outbound: opts.outbound,
+    recordings: opts.recordings ?? memoryRecordingStore(),
+    publicUrl: opts.publicUrl,
   };
   const handlers = allHandlers(deps);
   const missing = missingHandlers(handlers);

@@ -24,6 +24,13 @@ export interface Config {
   rtpPortRange: [number, number];
   /** Turns the embedded SIP endpoint off (an API-only process). */
   sipEnabled: boolean;
+  /** The API's public address (PROLOPE_PUBLIC_URL) for absolute URLs such as a recording's `media_url`; default: the address it listens on. */
+  publicUrl: string | undefined;
+  /** Where outbound calls without a SIP trunk go (`sip:host[:port]`); undefined: only trunk calls. */
+  carrierUri: string | undefined;
+  /** Digest username and password for the carrier, when it challenges our INVITEs. */
+  carrierUsername: string | undefined;
+  carrierPassword: string | undefined;
 }
 
 function portRange(value: string | undefined): [number, number] {
@@ -32,6 +39,14 @@ function portRange(value: string | undefined): [number, number] {
   const hi = Number(m?.[2]);
   if (!m || lo <= 1024 || hi > 65535 || lo >= hi) throw new Error(`PROLOPE_RTP_PORTS must look like 20000-29999 (above 1024), got "${value}"`);
   return [lo, hi];
+}
+
+function carrierUri(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (!/^sip:(?:[^@;?]*@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-.]+)(?::\d{1,5})?(?:;.*)?$/i.test(value)) {
+    throw new Error(`PROLOPE_CARRIER_URI must look like sip:carrier.example.com or sip:203.0.113.7:5060, got "${value}"`);
+  }
+  return value;
 }
 
 function int(name: string, value: string | undefined, fallback: number): number {
@@ -56,6 +71,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sipHost: env.PROLOPE_SIP_HOST || env.PROLOPE_HOST || '127.0.0.1',
     rtpPortRange: portRange(env.PROLOPE_RTP_PORTS),
     sipEnabled: env.PROLOPE_SIP !== 'off',
+    publicUrl: env.PROLOPE_PUBLIC_URL?.replace(/\/+$/, '') || undefined,
+    carrierUri: carrierUri(env.PROLOPE_CARRIER_URI),
+    carrierUsername: env.PROLOPE_CARRIER_USERNAME || undefined,
+    carrierPassword: env.PROLOPE_CARRIER_PASSWORD || undefined,
     ...overrides,
   };
 }

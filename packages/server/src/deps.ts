@@ -1,7 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { OutboundCalls } from './calls/outbound.js';
 import type { Clock } from './clock.js';
 import type { Authenticator } from './http/auth.js';
 import type { OperationId } from './generated/operation-ids.js';
+import type { RecordingStore } from './recordings/storage.js';
 import type { Db, StoreKind } from './store/db.js';
 
 /** What every domain's routes get: the store, the clock and a few facts about the server. */
@@ -12,6 +14,12 @@ export interface Deps {
   version: string;
   /** Key lookups; revocation tells it to forget a key at once. */
   auth: Authenticator;
+  /** Places outbound calls once SIP is up; absent in an app built without telephony. */
+  outbound?: OutboundCalls | undefined;
+  /** Where recordings' audio is kept. */
+  recordings: RecordingStore;
+  /** The API's public address for absolute URLs (`media_url`); else the address a request reached. */
+  publicUrl?: string | undefined;
 }
 
 export type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;

@@ -14,6 +14,7 @@ export const idPrefixes = {
   numberPort: 'port',
   portDocument: 'doc',
   call: 'call',
+  recording: 'rec',
   // The webhook-id of a signed request to a voice application.
   message: 'msg',
 } as const;

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { ensureOperator } from './accounts/service.js';
 import { buildApp } from './app.js';
+import { OutboundCalls } from './calls/outbound.js';
 import { type Clock, systemClock } from './clock.js';
 import { type Config, loadConfig } from './config.js';
 import { SECRET_PATTERN } from './api-keys/secret.js';
+import { fileRecordingStore } from './recordings/storage.js';
 import { openStore, type Store } from './store/db.js';
 import { migrateToLatest } from './store/migrate.js';
 import { startVoice, type Voice } from './telephony/voice.js';
@@ -38,17 +40,23 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   try {
     await migrateToLatest(store.db as never);
     const operator = await ensureOperator({ db: store.db, clock }, config.operatorKey);
+    const outbound = new OutboundCalls({ db: store.db, clock }, config);
     const app = await buildApp({
       store,
       clock,
       version,
       rateLimitPerSecond: config.rateLimitPerSecond,
       logger: opts.logger ?? { level: config.logLevel },
+      outbound,
+      recordings: fileRecordingStore(config.dataDir),
+      publicUrl: config.publicUrl,
     });
     const address = await app.listen({ port: config.port, host: config.host });
     let voice: Voice | undefined;
     try {
-      voice = config.sipEnabled ? await startVoice(config, store.db, clock, app.log) : undefined;
+      // Recording URLs the voice side hands out point at this API (PROLOPE_PUBLIC_URL, else where it listens).
+      const voiceConfig = { ...config, publicUrl: config.publicUrl ?? address.replace('[::1]', 'localhost') };
+      voice = config.sipEnabled ? await startVoice(voiceConfig, store.db, clock, app.log, outbound) : undefined;
     } catch (err) {
       await app.close();
       throw err;

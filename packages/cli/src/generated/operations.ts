@@ -2023,6 +2023,386 @@ export const operations = {
       "offline": null
     }
   },
+  "calls.create": {
+    "resource": "calls",
+    "action": "create",
+    "method": "post",
+    "path": "/v1/calls",
+    "summary": "Place an outbound call",
+    "description": "Calls `to` from `from`, a number the account holds (terms 5.3 authorize calls by A-number), through\n`sip_trunk_id` or else the operator's carrier. The INVITE's Request-URI carries the full E.164\ndestination (terms 5.2); media is PCMA at 20 ms. The call is created `queued` and dialled in the\nbackground: follow it with `call.*` events or by retrieving it. When it is answered, Prolope runs\n`instructions`, or asks `url` (signed with the voice application secret of `from`, when that number\nhas one) as for inbound calls, then hangs up.\n",
+    "auth": true,
+    "scopes": [
+      "calls:write"
+    ],
+    "pathParams": [],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "description": "An outbound call. Give exactly one of `instructions` and `url`.",
+        "properties": {
+          "from": {
+            "type": "string",
+            "description": "The caller ID (A-number), a number this account holds; E.164, or a Bulgarian number as dialled in Bulgaria."
+          },
+          "to": {
+            "type": "string",
+            "description": "The number to call (E.164, or a Bulgarian number as dialled in Bulgaria), or a `sip:` URI. A number\ngoes out as `sip:<E.164>@<route>`; a SIP URI is sent as is to the route (the trunk's PBX or the carrier).\n"
+          },
+          "sip_trunk_id": {
+            "type": "string",
+            "description": "Send the call to this trunk's PBX (its first single-address `allowed_ips` entry, UDP 5060) instead of the carrier.",
+            "pattern": "^trk_[0-9A-Za-z]+$"
+          },
+          "instructions": {
+            "type": "array",
+            "items": {
+              "description": "One call-control step, told apart by `verb`.",
+              "oneOf": [
+                {
+                  "type": "object",
+                  "description": "Answers the call (200 OK). Prolope answers before the first verb other than `reject` anyway, so this is only for clarity.",
+                  "properties": {
+                    "verb": {
+                      "const": "answer"
+                    }
+                  },
+                  "required": [
+                    "verb"
+                  ]
+                },
+                {
+                  "type": "object",
+                  "description": "Speaks text with Prolope's text-to-speech.",
+                  "properties": {
+                    "verb": {
+                      "const": "say"
+                    },
+                    "text": {
+                      "type": "string"
+                    },
+                    "language": {
+                      "type": "string",
+                      "description": "A BCP 47 tag such as `en` or `bg-BG`; the default voice is used when none matches.",
+                      "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+                    },
+                    "voice": {
+                      "type": "string"
+                    },
+                    "loop": {
+                      "type": "integer",
+                      "description": "How many times to play it.",
+                      "default": 1,
+                      "minimum": 1,
+                      "maximum": 100
+                    }
+                  },
+                  "required": [
+                    "verb",
+                    "text"
+                  ]
+                },
+                {
+                  "type": "object",
+                  "description": "Plays a WAV file fetched from `url` (at most 10 MiB; any rate, PCM, A-law or mu-law).",
+                  "properties": {
+                    "verb": {
+                      "const": "play"
+                    },
+                    "url": {
+                      "type": "string",
+                      "format": "uri",
+                      "pattern": "^https?://"
+                    },
+                    "loop": {
+                      "type": "integer",
+                      "description": "How many times to play it.",
+                      "default": 1,
+                      "minimum": 1,
+                      "maximum": 100
+                    }
+                  },
+                  "required": [
+                    "verb",
+                    "url"
+                  ]
+                },
+                {
+                  "type": "object",
+                  "description": "Waits in silence.",
+                  "properties": {
+                    "verb": {
+                      "const": "pause"
+                    },
+                    "seconds": {
+                      "type": "number",
+                      "maximum": 300
+                    }
+                  },
+                  "required": [
+                    "verb",
+                    "seconds"
+                  ]
+                },
+                {
+                  "type": "object",
+                  "description": "Collects DTMF digits, then POSTs them (with the call) to `action_url`; its answer replaces the remaining instructions. Ends at `digits` digits, at `finish_on_key`, or after `timeout_seconds` without a key. Digits pressed during the prompt stop it (barge-in) and count, as do keys pressed since the previous gather (type-ahead). With no digit at all, nothing is posted and the next verb runs.",
+                  "properties": {
+                    "verb": {
+                      "const": "gather"
+                    },
+                    "digits": {
+                      "type": "integer",
+                      "description": "Stop after this many digits.",
+                      "minimum": 1,
+                      "maximum": 64
+                    },
+                    "timeout_seconds": {
+                      "type": "number",
+                      "description": "Seconds to wait for the first digit after the prompt, and between digits.",
+                      "default": 5,
+                      "maximum": 60
+                    },
+                    "finish_on_key": {
+                      "type": "string",
+                      "description": "The key that ends input (not included in the digits); empty for none.",
+                      "default": "#",
+                      "pattern": "^[0-9*#]?$"
+                    },
+                    "action_url": {
+                      "type": "string",
+                      "format": "uri",
+                      "pattern": "^https?://"
+                    },
+                    "prompt": {
+                      "description": "Played while waiting for the first digit.",
+                      "oneOf": [
+                        {
+                          "type": "object",
+                          "description": "Speaks text with Prolope's text-to-speech.",
+                          "properties": {
+                            "verb": {
+                              "const": "say"
+                            },
+                            "text": {
+                              "type": "string"
+                            },
+                            "language": {
+                              "type": "string",
+                              "description": "A BCP 47 tag such as `en` or `bg-BG`; the default voice is used when none matches.",
+                              "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+                            },
+                            "voice": {
+                              "type": "string"
+                            },
+                            "loop": {
+                              "type": "integer",
+                              "description": "How many times to play it.",
+                              "default": 1,
+                              "minimum": 1,
+                              "maximum": 100
+                            }
+                          },
+                          "required": [
+                            "verb",
+                            "text"
+                          ]
+                        },
+                        {
+                          "type": "object",
+                          "description": "Plays a WAV file fetched from `url` (at most 10 MiB; any rate, PCM, A-law or mu-law).",
+                          "properties": {
+                            "verb": {
+                              "const": "play"
+                            },
+                            "url": {
+                              "type": "string",
+                              "format": "uri",
+                              "pattern": "^https?://"
+                            },
+                            "loop": {
+                              "type": "integer",
+                              "description": "How many times to play it.",
+                              "default": 1,
+                              "minimum": 1,
+                              "maximum": 100
+                            }
+                          },
+                          "required": [
+                            "verb",
+                            "url"
+                          ]
+                        }
+                      ]
+                    }
+                  },
+                  "required": [
+                    "verb",
+                    "action_url"
+                  ]
+                },
+                {
+                  "type": "object",
+                  "description": "Records what the caller says, after a beep, as an 8 kHz 16-bit mono WAV. Ends at `max_seconds`, at `finish_on_key`, or when the caller hangs up; the recording is stored in every case and a `call.recording.completed` event names it. With `action_url`, Prolope then POSTs the call with `recording_id`, `recording_url` and `duration_seconds` there, and its answer replaces the remaining instructions; without it the next verb runs. Keys pressed before the beep do not end the recording.",
+                  "properties": {
+                    "verb": {
+                      "const": "record"
+                    },
+                    "max_seconds": {
+                      "type": "integer",
+                      "description": "The longest recording, in seconds.",
+                      "default": 60,
+                      "minimum": 1,
+                      "maximum": 3600
+                    },
+                    "finish_on_key": {
+                      "type": "string",
+                      "description": "The key that ends the recording; empty for none.",
+                      "default": "#",
+                      "pattern": "^[0-9*#]?$"
+                    },
+                    "timeout_seconds": {
+                      "type": "number",
+                      "description": "Reserved for ending the recording after this much silence; accepted but not acted on yet (the recording runs to `max_seconds` or the finish key).",
+                      "maximum": 60
+                    },
+                    "action_url": {
+                      "type": "string",
+                      "format": "uri",
+                      "pattern": "^https?://"
+                    },
+                    "play_beep": {
+                      "type": "boolean",
+                      "description": "Play a short tone before recording starts.",
+                      "default": true
+                    }
+                  },
+                  "required": [
+                    "verb"
+                  ]
+                },
+                {
+                  "type": "object",
+                  "description": "Ends the call.",
+                  "properties": {
+                    "verb": {
+                      "const": "hangup"
+                    }
+                  },
+                  "required": [
+                    "verb"
+                  ]
+                },
+                {
+                  "type": "object",
+                  "description": "Refuses the call without answering: `busy` 486, `unavailable` 480, `rejected` 603. Only as the first verb; once the call is answered it is a hangup.",
+                  "properties": {
+                    "verb": {
+                      "const": "reject"
+                    },
+                    "reason": {
+                      "type": "string",
+                      "enum": [
+                        "busy",
+                        "unavailable",
+                        "rejected"
+                      ],
+                      "default": "rejected"
+                    }
+                  },
+                  "required": [
+                    "verb"
+                  ]
+                },
+                {
+                  "type": "object",
+                  "description": "Fetches new instructions from `url` (signed like the first request); they replace the remaining ones.",
+                  "properties": {
+                    "verb": {
+                      "const": "redirect"
+                    },
+                    "url": {
+                      "type": "string",
+                      "format": "uri",
+                      "pattern": "^https?://"
+                    },
+                    "method": {
+                      "type": "string",
+                      "enum": [
+                        "POST",
+                        "GET"
+                      ],
+                      "default": "POST"
+                    }
+                  },
+                  "required": [
+                    "verb",
+                    "url"
+                  ]
+                }
+              ]
+            }
+          },
+          "url": {
+            "type": "string",
+            "format": "uri",
+            "description": "Asked for `Instructions` when the call is answered, like a number's voice application."
+          },
+          "method": {
+            "type": "string",
+            "enum": [
+              "POST",
+              "GET"
+            ],
+            "default": "POST"
+          },
+          "fallback_url": {
+            "type": "string",
+            "format": "uri",
+            "description": "Asked when `url` fails (network error, timeout after 10 s, non-2xx, or an answer that is not valid `Instructions`)."
+          },
+          "fallback_method": {
+            "type": "string",
+            "enum": [
+              "POST",
+              "GET"
+            ],
+            "default": "POST"
+          },
+          "timeout_seconds": {
+            "type": "integer",
+            "description": "How long the call may ring before Prolope gives up (CANCEL); it then ends `no_answer`.",
+            "default": 30,
+            "minimum": 5,
+            "maximum": 120
+          }
+        },
+        "required": [
+          "from",
+          "to"
+        ]
+      }
+    },
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [
+        {
+          "flag": "say",
+          "description": "Text to speak when the call is answered (sets instructions to one say verb).",
+          "append": "instructions",
+          "item": {
+            "verb": "say"
+          },
+          "field": "text"
+        }
+      ],
+      "offline": null
+    }
+  },
   "calls.retrieve": {
     "resource": "calls",
     "action": "retrieve",
@@ -2030,6 +2410,293 @@ export const operations = {
     "path": "/v1/calls/{id}",
     "summary": "Retrieve a call",
     "description": "",
+    "auth": true,
+    "scopes": [
+      "calls:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "calls.hangup": {
+    "resource": "calls",
+    "action": "hangup",
+    "method": "post",
+    "path": "/v1/calls/{id}/actions/hangup",
+    "summary": "Hang up a call",
+    "description": "Ends the call at once with BYE; the call completes like any other.\nOnly a call that is in progress can be controlled; another call answers 409 `call_not_active`.\n",
+    "auth": true,
+    "scopes": [
+      "calls:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": null,
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "calls.say": {
+    "resource": "calls",
+    "action": "say",
+    "method": "post",
+    "path": "/v1/calls/{id}/actions/say",
+    "summary": "Speak text on a call",
+    "description": "Interrupts what the call is doing and speaks the text; like a `say` verb that replaces the remaining instructions (when it ends, the call hangs up).\nOnly a call that is in progress can be controlled; another call answers 409 `call_not_active`.\n",
+    "auth": true,
+    "scopes": [
+      "calls:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "text": {
+            "type": "string"
+          },
+          "language": {
+            "type": "string",
+            "description": "A BCP 47 tag such as `en` or `bg-BG`; the default voice is used when none matches.",
+            "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+          }
+        },
+        "required": [
+          "text"
+        ]
+      }
+    },
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "calls.play": {
+    "resource": "calls",
+    "action": "play",
+    "method": "post",
+    "path": "/v1/calls/{id}/actions/play",
+    "summary": "Play a WAV on a call",
+    "description": "Interrupts what the call is doing and plays the WAV; like a `play` verb that replaces the remaining instructions (when it ends, the call hangs up).\nOnly a call that is in progress can be controlled; another call answers 409 `call_not_active`.\n",
+    "auth": true,
+    "scopes": [
+      "calls:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "url": {
+            "type": "string",
+            "format": "uri",
+            "description": "A WAV file (at most 10 MiB; any rate, PCM, A-law or mu-law).",
+            "pattern": "^https?://"
+          }
+        },
+        "required": [
+          "url"
+        ]
+      }
+    },
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "calls.recordStart": {
+    "resource": "calls",
+    "action": "recordStart",
+    "method": "post",
+    "path": "/v1/calls/{id}/actions/record/start",
+    "summary": "Start recording a call",
+    "description": "Starts recording what the caller sends. Recording a call already being recorded by this action answers the call unchanged.\nOnly a call that is in progress can be controlled; another call answers 409 `call_not_active`.\n",
+    "auth": true,
+    "scopes": [
+      "calls:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": null,
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "calls.recordStop": {
+    "resource": "calls",
+    "action": "recordStop",
+    "method": "post",
+    "path": "/v1/calls/{id}/actions/record/stop",
+    "summary": "Stop recording a call",
+    "description": "Stops the recording started with `record/start` and stores it: a `call.recording.completed` event names the recording. A recording still running when the call ends is stored then.\nOnly a call that is in progress can be controlled; another call answers 409 `call_not_active`.\n",
+    "auth": true,
+    "scopes": [
+      "calls:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": null,
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "recordings.list": {
+    "resource": "recordings",
+    "action": "list",
+    "method": "get",
+    "path": "/v1/recordings",
+    "summary": "List recordings",
+    "description": "Recordings of the account's calls, newest first. Filter by call.",
+    "auth": true,
+    "scopes": [
+      "calls:read"
+    ],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      },
+      {
+        "name": "call_id",
+        "required": false,
+        "description": "Only the recordings of this call.",
+        "schema": {
+          "type": "string",
+          "pattern": "^call_[0-9A-Za-z]+$"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "recordings.retrieve": {
+    "resource": "recordings",
+    "action": "retrieve",
+    "method": "get",
+    "path": "/v1/recordings/{id}",
+    "summary": "Retrieve a recording",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "calls:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "recordings.delete": {
+    "resource": "recordings",
+    "action": "delete",
+    "method": "delete",
+    "path": "/v1/recordings/{id}",
+    "summary": "Delete a recording",
+    "description": "Removes the recording and its audio for good.",
+    "auth": true,
+    "scopes": [
+      "calls:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "recordings.media": {
+    "resource": "recordings",
+    "action": "media",
+    "method": "get",
+    "path": "/v1/recordings/{id}/media",
+    "summary": "Download a recording's audio",
+    "description": "The recording as a WAV file (8 kHz, 16-bit, mono PCM).",
     "auth": true,
     "scopes": [
       "calls:read"

@@ -2,12 +2,17 @@ import type { FastifyBaseLogger } from 'fastify';
 import { toE164 } from '../contacts/phone.js';
 import type { Deps } from '../deps.js';
 import { assignedNumber, type PhoneNumber } from '../numbers/service.js';
+import { saveRecording } from '../recordings/service.js';
+import type { RecordingStore } from '../recordings/storage.js';
 import { type TrunkAuth, trunksForSource } from '../sip-trunks/service.js';
 import type { CallEnd, InboundCall, MediaSession } from '../telephony/backend.js';
 import type { NegotiatedMedia, NegotiationResult } from '../telephony/embedded/rtp/index.js';
 import type { Speak } from '../telephony/verbs/call-host.js';
 import { DigitQueue } from '../telephony/verbs/digit-queue.js';
-import { firstInstructions, REJECT_STATUS, runVerbs } from '../telephony/verbs/interpreter.js';
+import { firstInstructions, REJECT_STATUS, runVerbs, VerbInterrupts } from '../telephony/verbs/interpreter.js';
+import type { Verb } from '../telephony/verbs/verb-types.js';
+import { activeCalls } from './active-calls.js';
+import { callControl } from './call-control.js';
 import { endCall, markAnswered, markEarlyMedia, openInboundCall, recordCallEvent } from './lifecycle.js';
 import type { CallRow } from './store.js';
 import { callContext, voiceAppOf } from './voice-app.js';
@@ -22,6 +27,11 @@ export interface InboundEngine {
   openMedia(remote: { address: string; port: number; dtmfPayloadType?: number | undefined }): Promise<MediaSession>;
   speak: Speak;
   log: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
+}
+
+/** What the inbound flow reads and writes; `recordings` stores `record` audio (without it, audio is dropped). */
+export interface InboundDeps extends Pick<Deps, 'db' | 'clock'> {
+  recordings?: { store: RecordingStore; publicUrl: string } | undefined;
 }
 
 /** A number given as dialled in a SIP URI user part, in E.164; undefined when it is not a number. */
@@ -42,7 +52,7 @@ export const DEFAULT_GREETING = 'Welcome to Prolope. This number has no voice ap
  * status the caller can act on: 403 for IP or caller ID, 401 to ask for credentials, 404 for an
  * unknown number, 488 for a codec other than PCMA at 20 ms.
  */
-export function inboundHandler(deps: Pick<Deps, 'db' | 'clock'>, engine: InboundEngine) {
+export function inboundHandler(deps: InboundDeps, engine: InboundEngine) {
   return async function onInvite(call: InboundCall): Promise<void> {
     const trunks = await trunksForSource(deps.db, call.source.address);
     if (trunks.length === 0) return call.reject(403, 'Source IP not authorized');
@@ -76,7 +86,7 @@ export function inboundHandler(deps: Pick<Deps, 'db' | 'clock'>, engine: Inbound
 }
 
 async function runCall(
-  deps: Pick<Deps, 'db' | 'clock'>,
+  deps: InboundDeps,
   engine: InboundEngine,
   call: InboundCall,
   opened: CallRow,
@@ -86,15 +96,35 @@ async function runCall(
   let row = opened;
   const media = await engine.openMedia({ ...negotiation.remote, dtmfPayloadType: negotiation.dtmfPayloadType });
   const abort = new AbortController();
+  const interrupts = new VerbInterrupts();
+  const stored = deps.recordings;
+  const save = stored
+    ? (pcm: Int16Array) => saveRecording({ db: deps.db, clock: deps.clock, recordings: stored.store, publicUrl: stored.publicUrl }, row, pcm)
+    : undefined;
   let ended: Promise<void> | undefined;
   const finish = (end: CallEnd) => {
     if (ended) return ended;
     abort.abort();
-    ended = media.close().then(async () => {
+    activeCalls.unregister(row.id, control);
+    // Takes the API recording's audio before the media closes; stores it before the call completes.
+    const recorded = control.finishRecording();
+    ended = Promise.all([media.close(), recorded]).then(async () => {
       await endCall(deps, row, end);
     });
     return ended;
   };
+  const control = callControl({
+    media,
+    interrupts,
+    hangup: () =>
+      call
+        .hangup()
+        .catch((err) => engine.log.warn({ err, callId: call.callId }, 'BYE failed'))
+        .then(() => finish({ by: 'callee', cause: 'normal' })),
+    save,
+    log: engine.log,
+    callId: opened.id,
+  });
   call.onEnd((end) => void finish(end));
   media.onTimeout(() => {
     void call.hangup().finally(() => finish({ by: 'system', cause: 'rtp_timeout' }));
@@ -137,23 +167,26 @@ async function runCall(
     await call.answer(answerSdp);
     if (ended) return await ended;
     row = await markAnswered(deps, row);
+    // From here the API can control the call (calls/action-routes.ts) until finish() unregisters it.
+    if (!ended) activeCalls.register(row.id, control);
 
-    if (verbs && app) {
-      await runVerbs(verbs, {
+    const script: Verb[] = verbs ?? [{ verb: 'say', text: DEFAULT_GREETING }];
+    await runVerbs(
+      script,
+      {
         media,
         digits,
         speak: (text, opts) => engine.speak(text, opts),
         context: () => callContext(row),
-        secret: app.secret,
+        secret: app?.secret,
         signal: abort.signal,
         gatherCompleted: (collected) => record('call.gather.completed', { digits: collected }),
+        ...(save ? { saveRecording: save } : {}),
         log: engine.log,
-      });
-      await eventWrites;
-    } else {
-      const greeting = await engine.speak(DEFAULT_GREETING, { signal: abort.signal });
-      await media.play(greeting, { signal: abort.signal });
-    }
+      },
+      interrupts,
+    );
+    await eventWrites;
     if (ended) return await ended;
     await call.hangup();
     await finish({ by: 'callee', cause: 'normal' });

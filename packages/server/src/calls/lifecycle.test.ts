@@ -9,6 +9,7 @@ describe('finalStatus', () => {
     [{ answered_at: null }, { by: 'callee', cause: 'rejected', sipCode: 486 }, 'busy'],
     [{ answered_at: null }, { by: 'callee', cause: 'rejected', sipCode: 480 }, 'no_answer'],
     [{ answered_at: null }, { by: 'system', cause: 'rejected', sipCode: 488 }, 'failed'],
+    [{ answered_at: null }, { by: 'system', cause: 'canceled', sipCode: 408 }, 'no_answer'],
     [{ answered_at: '2026-11-26T10:00:00.000Z' }, { by: 'system', cause: 'rtp_timeout' }, 'completed'],
   ] as const)('%o ended %o is %s', (row, end, status) => {
     expect(finalStatus(row, end)).toBe(status);

@@ -64,9 +64,10 @@ export async function markAnswered(deps: Pick<Deps, 'db' | 'clock'>, row: CallRo
 /** The status a call ends in, from how it ended and whether it was answered. */
 export function finalStatus(row: Pick<CallRow, 'answered_at'>, end: CallEnd): string {
   if (row.answered_at) return 'completed';
-  if (end.cause === 'canceled') return 'canceled';
+  // Status codes first: an outbound call we cancel at its ring timeout (408) did not answer.
   if (end.sipCode === 486) return 'busy';
   if (end.sipCode === 480 || end.sipCode === 408) return 'no_answer';
+  if (end.cause === 'canceled') return 'canceled';
   return 'failed';
 }
 

@@ -1,12 +1,19 @@
 import type { Deps, Handlers } from '../deps.js';
-import { notFound } from '../errors.js';
+import { notFound, ProblemError } from '../errors.js';
 import { authOf } from '../http/auth.js';
 import { limitOf, type PageQuery, pageOf } from '../http/pagination.js';
 import { toCall } from './call.js';
+import type { CallCreateInput } from './outbound.js';
 import { findCall, listCalls } from './store.js';
 
 export function callRoutes(deps: Deps): Handlers {
   return {
+    'calls.create': async (req, reply) => {
+      const outbound = deps.outbound;
+      if (!outbound) throw new ProblemError('no_route', 'This Prolope places no calls: SIP is off (PROLOPE_SIP=off).');
+      const row = await outbound.create(authOf(req).accountId, req.body as CallCreateInput);
+      return reply.code(201).send(toCall(row));
+    },
     'calls.list': async (req) => {
       const q = req.query as PageQuery & { status?: string; direction?: string };
       const rows = await listCalls(deps.db, authOf(req).accountId, { status: q.status, direction: q.direction }, limitOf(q), q.starting_after);

@@ -40,7 +40,17 @@ export const operationIds = [
   "numberPorts.complete",
   "numberPorts.reject",
   "calls.list",
-  "calls.retrieve"
+  "calls.create",
+  "calls.retrieve",
+  "calls.hangup",
+  "calls.say",
+  "calls.play",
+  "calls.recordStart",
+  "calls.recordStop",
+  "recordings.list",
+  "recordings.retrieve",
+  "recordings.delete",
+  "recordings.media"
 ] as const;
 
 export type OperationId = (typeof operationIds)[number];

@@ -175,7 +175,16 @@ export interface paths {
          */
         get: operations["calls.list"];
         put?: never;
-        post?: never;
+        /**
+         * Place an outbound call
+         * @description Calls `to` from `from`, a number the account holds (terms 5.3 authorize calls by A-number), through
+         *     `sip_trunk_id` or else the operator's carrier. The INVITE's Request-URI carries the full E.164
+         *     destination (terms 5.2); media is PCMA at 20 ms. The call is created `queued` and dialled in the
+         *     background: follow it with `call.*` events or by retrieving it. When it is answered, Prolope runs
+         *     `instructions`, or asks `url` (signed with the voice application secret of `from`, when that number
+         *     has one) as for inbound calls, then hangs up.
+         */
+        post: operations["calls.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -196,6 +205,126 @@ export interface paths {
         get: operations["calls.retrieve"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calls/{id}/actions/hangup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hang up a call
+         * @description Ends the call at once with BYE; the call completes like any other.
+         *     Only a call that is in progress can be controlled; another call answers 409 `call_not_active`.
+         */
+        post: operations["calls.hangup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calls/{id}/actions/play": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Play a WAV on a call
+         * @description Interrupts what the call is doing and plays the WAV; like a `play` verb that replaces the remaining instructions (when it ends, the call hangs up).
+         *     Only a call that is in progress can be controlled; another call answers 409 `call_not_active`.
+         */
+        post: operations["calls.play"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calls/{id}/actions/record/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start recording a call
+         * @description Starts recording what the caller sends. Recording a call already being recorded by this action answers the call unchanged.
+         *     Only a call that is in progress can be controlled; another call answers 409 `call_not_active`.
+         */
+        post: operations["calls.recordStart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calls/{id}/actions/record/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop recording a call
+         * @description Stops the recording started with `record/start` and stores it: a `call.recording.completed` event names the recording. A recording still running when the call ends is stored then.
+         *     Only a call that is in progress can be controlled; another call answers 409 `call_not_active`.
+         */
+        post: operations["calls.recordStop"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calls/{id}/actions/say": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Speak text on a call
+         * @description Interrupts what the call is doing and speaks the text; like a `say` verb that replaces the remaining instructions (when it ends, the call hangs up).
+         *     Only a call that is in progress can be controlled; another call answers 409 `call_not_active`.
+         */
+        post: operations["calls.say"];
         delete?: never;
         options?: never;
         head?: never;
@@ -574,6 +703,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/recordings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List recordings
+         * @description Recordings of the account's calls, newest first. Filter by call.
+         */
+        get: operations["recordings.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recordings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** Retrieve a recording */
+        get: operations["recordings.retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a recording
+         * @description Removes the recording and its audio for good.
+         */
+        delete: operations["recordings.delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recordings/{id}/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Download a recording's audio
+         * @description The recording as a WAV file (8 kHz, 16-bit, mono PCM).
+         */
+        get: operations["recordings.media"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sip-trunks": {
         parameters: {
             query?: never;
@@ -787,6 +983,23 @@ export interface webhooks {
         put?: never;
         /** A call reached Prolope and was authorized */
         post: operations["events.call.initiated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "call.recording.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A recording of a call was stored; download it from the recording's media_url */
+        post: operations["events.call.recording.completed"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1048,6 +1261,44 @@ export interface components {
             /** @constant */
             type: "call.completed";
         };
+        /** @description An outbound call. Give exactly one of `instructions` and `url`. */
+        CallCreate: {
+            /**
+             * @default POST
+             * @enum {string}
+             */
+            fallback_method?: "POST" | "GET";
+            /**
+             * Format: uri
+             * @description Asked when `url` fails (network error, timeout after 10 s, non-2xx, or an answer that is not valid `Instructions`).
+             */
+            fallback_url?: string;
+            /** @description The caller ID (A-number), a number this account holds; E.164, or a Bulgarian number as dialled in Bulgaria. */
+            from: string;
+            instructions?: components["schemas"]["VerbList"];
+            /**
+             * @default POST
+             * @enum {string}
+             */
+            method?: "POST" | "GET";
+            /** @description Send the call to this trunk's PBX (its first single-address `allowed_ips` entry, UDP 5060) instead of the carrier. */
+            sip_trunk_id?: string;
+            /**
+             * @description How long the call may ring before Prolope gives up (CANCEL); it then ends `no_answer`.
+             * @default 30
+             */
+            timeout_seconds?: number;
+            /**
+             * @description The number to call (E.164, or a Bulgarian number as dialled in Bulgaria), or a `sip:` URI. A number
+             *     goes out as `sip:<E.164>@<route>`; a SIP URI is sent as is to the route (the trunk's PBX or the carrier).
+             */
+            to: string;
+            /**
+             * Format: uri
+             * @description Asked for `Instructions` when the call is answered, like a number's voice application.
+             */
+            url?: string;
+        };
         CallDtmfEvent: components["schemas"]["EventBase"] & {
             data: {
                 /** @description The key the caller pressed (RFC 4733 telephone-event). */
@@ -1075,6 +1326,25 @@ export interface components {
         };
         CallList: components["schemas"]["ListEnvelope"] & {
             data: components["schemas"]["Call"][];
+        };
+        CallPlayAction: {
+            /**
+             * Format: uri
+             * @description A WAV file (at most 10 MiB; any rate, PCM, A-law or mu-law).
+             */
+            url: string;
+        };
+        CallRecordingCompletedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Recording"];
+            };
+            /** @constant */
+            type: "call.recording.completed";
+        };
+        CallSayAction: {
+            /** @description A BCP 47 tag such as `en` or `bg-BG`; the default voice is used when none matches. */
+            language?: string;
+            text: string;
         };
         /** @enum {string} */
         CallStatus: "queued" | "ringing" | "early_media" | "in_progress" | "completed" | "busy" | "no_answer" | "failed" | "canceled";
@@ -1238,7 +1508,7 @@ export interface components {
         };
         /**
          * Instructions
-         * @description What a voice application answers to Prolope's signed request: the verbs to run on the call, in order. Send `{"instructions": [...]}` (or the bare array). When the list runs out, Prolope hangs up. A `gather` or `redirect` replaces the rest of the list with the instructions its URL answers. `dial` and `record` are not part of this version.
+         * @description What a voice application answers to Prolope's signed request: the verbs to run on the call, in order. Send `{"instructions": [...]}` (or the bare array). When the list runs out, Prolope hangs up. A `gather`, a `record` with `action_url` or a `redirect` replaces the rest of the list with the instructions its URL answers. `dial` is not part of this version.
          */
         Instructions: {
             instructions: components["schemas"]["VerbList"];
@@ -1508,6 +1778,59 @@ export interface components {
             /** @description A URI naming the problem type (`https://docs.prolope.dev/errors#<code>`). */
             type: string;
         };
+        /** @description Audio recorded on a call (a `record` verb or `POST /v1/calls/{id}/actions/record/start`), kept as an 8 kHz 16-bit mono WAV. */
+        Recording: {
+            account_id: string;
+            call_id: string;
+            created_at: components["schemas"]["Timestamp"];
+            /** @description The recording's length in whole seconds, rounded up. */
+            duration_seconds: number;
+            id: string;
+            /**
+             * Format: uri
+             * @description Where to download the WAV (`GET`, with an API key that has `calls:read`).
+             */
+            media_url: string;
+            /** @constant */
+            object: "recording";
+            /** @description The size of the WAV file. */
+            size_bytes: number;
+            /** @enum {string} */
+            status: "completed";
+        };
+        RecordingDeleted: {
+            /** @constant */
+            deleted: true;
+            id: string;
+            /** @constant */
+            object: "recording";
+        };
+        RecordingList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["Recording"][];
+        };
+        /** @description Records what the caller says, after a beep, as an 8 kHz 16-bit mono WAV. Ends at `max_seconds`, at `finish_on_key`, or when the caller hangs up; the recording is stored in every case and a `call.recording.completed` event names it. With `action_url`, Prolope then POSTs the call with `recording_id`, `recording_url` and `duration_seconds` there, and its answer replaces the remaining instructions; without it the next verb runs. Keys pressed before the beep do not end the recording. */
+        RecordVerb: {
+            action_url?: components["schemas"]["VerbUrl"];
+            /**
+             * @description The key that ends the recording; empty for none.
+             * @default #
+             */
+            finish_on_key?: string;
+            /**
+             * @description The longest recording, in seconds.
+             * @default 60
+             */
+            max_seconds?: number;
+            /**
+             * @description Play a short tone before recording starts.
+             * @default true
+             */
+            play_beep?: boolean;
+            /** @description Reserved for ending the recording after this much silence; accepted but not acted on yet (the recording runs to `max_seconds` or the finish key). */
+            timeout_seconds?: number;
+            /** @constant */
+            verb: "record";
+        };
         /** @description Fetches new instructions from `url` (signed like the first request); they replace the remaining ones. */
         RedirectVerb: {
             /**
@@ -1631,7 +1954,7 @@ export interface components {
          */
         Timestamp: string;
         /** @description One call-control step, told apart by `verb`. */
-        Verb: components["schemas"]["AnswerVerb"] | components["schemas"]["SayVerb"] | components["schemas"]["PlayVerb"] | components["schemas"]["PauseVerb"] | components["schemas"]["GatherVerb"] | components["schemas"]["HangupVerb"] | components["schemas"]["RejectVerb"] | components["schemas"]["RedirectVerb"];
+        Verb: components["schemas"]["AnswerVerb"] | components["schemas"]["SayVerb"] | components["schemas"]["PlayVerb"] | components["schemas"]["PauseVerb"] | components["schemas"]["GatherVerb"] | components["schemas"]["RecordVerb"] | components["schemas"]["HangupVerb"] | components["schemas"]["RejectVerb"] | components["schemas"]["RedirectVerb"];
         VerbList: components["schemas"]["Verb"][];
         /**
          * @description How many times to play it.
@@ -1682,7 +2005,7 @@ export interface components {
         };
         /**
          * @description The body of Prolope's signed request to a number's voice application (`voice.url`, `voice.fallback_url`,
-         *     a `redirect` URL) and, with `digits`, to a `gather`'s `action_url`. It is signed per Standard Webhooks
+         *     a `redirect` URL) and, with `digits`, to a `gather`'s `action_url`, and with `recording_id`, `recording_url` and `duration_seconds` to a `record`'s. It is signed per Standard Webhooks
          *     with the voice application's `signing_secret` (verify it like an event delivery); with `method: GET`
          *     the same fields come as query parameters and the signature covers an empty body. Answer with
          *     `Instructions` as JSON within 10 seconds.
@@ -1694,7 +2017,16 @@ export interface components {
             digits?: string;
             /** @enum {string} */
             direction: "inbound" | "outbound";
+            /** @description That recording's length in whole seconds, rounded up; only in requests to a `record` verb's `action_url`. */
+            duration_seconds?: number;
             from: string;
+            /** @description The recording a `record` verb made; only in requests to its `action_url`. */
+            recording_id?: string;
+            /**
+             * Format: uri
+             * @description Where to download that recording's WAV (with an API key that has `calls:read`); only in requests to a `record` verb's `action_url`.
+             */
+            recording_url?: string;
             status: components["schemas"]["CallStatus"];
             to: string;
         };
@@ -2151,6 +2483,45 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    "calls.create": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallCreate"];
+            };
+        };
+        responses: {
+            /** @description The call, `queued`; it rings, is answered and ends in the background. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Call"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     "calls.retrieve": {
         parameters: {
             query?: never;
@@ -2176,6 +2547,189 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "calls.hangup": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The call. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Call"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "calls.play": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallPlayAction"];
+            };
+        };
+        responses: {
+            /** @description The call. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Call"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "calls.recordStart": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The call. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Call"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "calls.recordStop": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The call. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Call"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "calls.say": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallSayAction"];
+            };
+        };
+        responses: {
+            /** @description The call. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Call"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -2961,6 +3515,121 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    "recordings.list": {
+        parameters: {
+            query?: {
+                /** @description Only the recordings of this call. */
+                call_id?: string;
+                /** @description How many objects a page holds (1 to 100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description A cursor from `next_cursor` of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of recordings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordingList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "recordings.retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recording; its audio is at `media_url`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Recording"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "recordings.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recording is gone. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordingDeleted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "recordings.media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The WAV file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/wav": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     "sipTrunks.list": {
         parameters: {
             query?: {
@@ -3295,6 +3964,28 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CallInitiatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.call.recording.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallRecordingCompletedEvent"];
             };
         };
         responses: {

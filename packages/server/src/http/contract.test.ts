@@ -6,7 +6,14 @@ import { openapiDocument, operationIds, operationTable } from './operations.js';
 
 // The spec is the one contract: these checks fail when code and spec drift apart.
 describe('contract', () => {
-  const deps = { db: {} as never, storeKind: 'sqlite', clock: manualClock('2026-01-01T00:00:00Z'), version: 'test', auth: {} as never } satisfies Deps;
+  const deps = {
+    db: {} as never,
+    storeKind: 'sqlite',
+    clock: manualClock('2026-01-01T00:00:00Z'),
+    version: 'test',
+    auth: {} as never,
+    recordings: {} as never,
+  } satisfies Deps;
 
   it('every operation in the spec has a handler', () => {
     expect(missingHandlers(allHandlers(deps))).toEqual([]);

@@ -7,6 +7,7 @@ const ordered: Record<string, Migration> = {
   '0001-initial': migrations.initial,
   '0002-numbers-trunks-ports': migrations.numbersTrunksPorts,
   '0003-calls': migrations.calls,
+  '0004-recordings': migrations.recordings,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ordered };

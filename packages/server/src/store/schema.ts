@@ -150,6 +150,16 @@ export interface CallsTable {
   updated_at: string;
 }
 
+export interface RecordingsTable {
+  id: string;
+  account_id: string;
+  call_id: string;
+  status: string;
+  duration_seconds: number;
+  size_bytes: number;
+  created_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -161,4 +171,5 @@ export interface Database {
   number_ports: NumberPortsTable;
   port_documents: PortDocumentsTable;
   calls: CallsTable;
+  recordings: RecordingsTable;
 }

@@ -74,6 +74,51 @@ export interface InboundCall {
   onEnd(listener: (end: CallEnd) => void): void;
 }
 
+/** Where and how to place an outbound call (a UAC INVITE). */
+export interface DialOptions {
+  /** The SIP Call-ID to use (the calls domain stores it before the INVITE leaves). */
+  callId: string;
+  /** The Request-URI, e.g. `sip:+35929876543@carrier.example.com:5060` (the full E.164 number, terms 5.2). */
+  requestUri: string;
+  /** Where the INVITE goes (the carrier or the trunk's PBX); in-dialog requests follow the same path. */
+  destination: { address: string; port: number };
+  /** The caller ID (A-number) for the From user part, as E.164. */
+  fromUser: string;
+  /** Give up (CANCEL) when no final answer came within this time. */
+  ringTimeoutMs: number;
+  /** Digest credentials to answer a 401/407 challenge with (once). */
+  credentials?: { username: string; password: string } | undefined;
+}
+
+/** How an outbound INVITE ended before a conversation: the final failure status. */
+export interface DialFailure {
+  ok: false;
+  /** 486 busy, 480/408 no answer (408 also for our ring timeout), 487 cancelled by us, 488 no PCMA, ... */
+  status: number;
+  reason: string;
+  /** True when we ended it (ring timeout, no response, CANCEL, unacceptable SDP), not the far end. */
+  local: boolean;
+}
+
+/** An answered outbound call: media is running (PCMA 20 ms) towards the far end's SDP answer. */
+export interface DialAnswered {
+  ok: true;
+  media: MediaSession;
+}
+
+/** An outbound call in progress, as the calls domain drives it. */
+export interface OutboundCall {
+  readonly callId: string;
+  /** Settles once: answered (with media) or failed with the final status. Never rejects. */
+  readonly outcome: Promise<DialAnswered | DialFailure>;
+  /** Called for each provisional response (180, 183) before the answer. */
+  onProgress(listener: (status: number) => void): void;
+  /** Ends the call: CANCEL before the answer (the outcome then fails with 487), BYE after it. */
+  hangup(): Promise<void>;
+  /** Called once when an answered call ends (far-end BYE, RTP timeout is the domain's); not for our own hangup. */
+  onEnd(listener: (end: CallEnd) => void): void;
+}
+
 export interface TelephonyBackend {
   /** Starts listening; answers with the bound SIP port. */
   start(): Promise<{ sipPort: number }>;
@@ -82,4 +127,6 @@ export interface TelephonyBackend {
   onInvite(handler: (call: InboundCall) => Promise<void>): void;
   /** Opens an RTP session for a call (the embedded backend owns its ports). */
   openMedia(remote: { address: string; port: number; dtmfPayloadType?: number }): Promise<MediaSession>;
+  /** Places an outbound call: SDP offer PCMA 8 + telephone-event 101 at 20 ms, digest answered once. */
+  dial?(opts: DialOptions): OutboundCall;
 }

@@ -1,7 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { inboundHandler } from '../calls/inbound.js';
+import type { OutboundCalls } from '../calls/outbound.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import { fileRecordingStore } from '../recordings/storage.js';
 import type { Db } from '../store/db.js';
 import { createEmbeddedBackend } from './embedded/embedded-backend.js';
 import { buildAnswer, negotiate } from './embedded/rtp/index.js';
@@ -13,7 +15,7 @@ export interface Voice {
 }
 
 /** Starts the telephony side: the backend, speech, and the inbound call flow on top of them. */
-export async function startVoice(config: Config, db: Db, clock: Clock, log: FastifyBaseLogger): Promise<Voice> {
+export async function startVoice(config: Config, db: Db, clock: Clock, log: FastifyBaseLogger, outbound?: OutboundCalls): Promise<Voice> {
   const backend = createEmbeddedBackend({
     host: config.sipHost,
     sipPort: config.sipPort,
@@ -26,7 +28,7 @@ export async function startVoice(config: Config, db: Db, clock: Clock, log: Fast
   const tts = cachedTts(engine, 200);
   backend.onInvite(
     inboundHandler(
-      { db, clock },
+      { db, clock, recordings: { store: fileRecordingStore(config.dataDir), publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}` } },
       {
         negotiate,
         buildAnswer: (local, negotiation) => buildAnswer(local, negotiation),
@@ -38,10 +40,13 @@ export async function startVoice(config: Config, db: Db, clock: Clock, log: Fast
   );
   try {
     const { sipPort } = await backend.start();
+    outbound?.attach({ dial: (opts) => backend.dial(opts), speak: (text, opts) => tts.synthesize(text, opts), log });
     return {
       sipPort,
       async stop() {
+        const placed = outbound?.detach();
         await backend.stop();
+        await placed;
         await (engine as { close?: () => Promise<void> | void }).close?.();
       },
     };

@@ -84,3 +84,54 @@ export async function runSipp(scenarioFile: string, service: string, serverPort:
     rmSync(cwd, { recursive: true, force: true });
   }
 }
+
+/** A SIPp server (UAS) waiting for one call on 127.0.0.1:`port`; `done` settles when sipp exits. */
+export interface SippUas {
+  port: number;
+  done: Promise<SippRun>;
+  stop(): void;
+}
+
+/** Starts SIPp as a UAS for one call (`-m 1`, no remote host) on `localIp`:`listenPort` (default: a free port); `extra` adds e.g. `-set rtpport 40000`. */
+export async function startSippUas(scenarioFile: string, extra: string[] = [], listenPort?: number, localIp = '127.0.0.1'): Promise<SippUas> {
+  if (!SIPP) throw new Error('sipp is not installed');
+  const cwd = mkdtempSync(join(tmpdir(), 'prolope-sipp-uas-'));
+  const port = listenPort ?? (await freeUdpPort());
+  const args = [
+    '-sf',
+    scenarioFile,
+    '-m',
+    '1',
+    '-timeout',
+    '25s',
+    '-timeout_error',
+    '-trace_err',
+    '-nostdin',
+    '-i',
+    localIp,
+    '-p',
+    String(port),
+    '-mp',
+    String(await freeUdpPort()),
+    ...extra,
+  ];
+  const child = spawn(SIPP, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  const done = new Promise<number | null>((resolve) => child.on('close', resolve)).then((code) => {
+    const errors = readdirSync(cwd)
+      .filter((f) => f.endsWith('.log'))
+      .map((f) => readFileSync(join(cwd, f), 'utf8'))
+      .join('\n');
+    rmSync(cwd, { recursive: true, force: true });
+    return { code, output, errors };
+  });
+  // Give sipp a moment to bind; our INVITE retransmissions (Timer A) cover a slow start anyway.
+  await new Promise((r) => setTimeout(r, 300));
+  return { port, done, stop: () => child.kill('SIGTERM') };
+}

@@ -127,6 +127,13 @@ export interface components {
             /** @constant */
             type: "call.initiated";
         };
+        CallRecordingCompletedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Recording"];
+            };
+            /** @constant */
+            type: "call.recording.completed";
+        };
         /** @enum {string} */
         CallStatus: "queued" | "ringing" | "early_media" | "in_progress" | "completed" | "busy" | "no_answer" | "failed" | "canceled";
         /** @enum {string} */
@@ -311,6 +318,26 @@ export interface components {
         };
         /** @enum {string} */
         PortStatus: "draft" | "submitted" | "foc_set" | "completed" | "rejected" | "cancelled";
+        /** @description Audio recorded on a call (a `record` verb or `POST /v1/calls/{id}/actions/record/start`), kept as an 8 kHz 16-bit mono WAV. */
+        Recording: {
+            account_id: string;
+            call_id: string;
+            created_at: components["schemas"]["Timestamp"];
+            /** @description The recording's length in whole seconds, rounded up. */
+            duration_seconds: number;
+            id: string;
+            /**
+             * Format: uri
+             * @description Where to download the WAV (`GET`, with an API key that has `calls:read`).
+             */
+            media_url: string;
+            /** @constant */
+            object: "recording";
+            /** @description The size of the WAV file. */
+            size_bytes: number;
+            /** @enum {string} */
+            status: "completed";
+        };
         /**
          * @description What a key may do. `admin` includes every customer scope. `operator` is only held by the platform operator's key.
          * @enum {string}
@@ -398,7 +425,7 @@ export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
 
 /** Every webhook event type Prolope sends. */
-export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","call.initiated","call.answered","call.completed","call.dtmf","call.gather.completed"] as const;
+export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","call.initiated","call.answered","call.completed","call.dtmf","call.gather.completed","call.recording.completed"] as const;
 
 /** The name of a webhook event type, e.g. `"api_key.created"`. */
 export type EventType = (typeof eventTypes)[number];
@@ -419,6 +446,7 @@ export interface EventMap {
   "call.completed": components['schemas']["CallCompletedEvent"];
   "call.dtmf": components['schemas']["CallDtmfEvent"];
   "call.gather.completed": components['schemas']["CallGatherCompletedEvent"];
+  "call.recording.completed": components['schemas']["CallRecordingCompletedEvent"];
 }
 
 /** Any Prolope webhook event; narrow it with `event.type`. */

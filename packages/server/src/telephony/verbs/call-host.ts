@@ -11,6 +11,13 @@ export interface VerbLogger {
   warn(obj: object, msg: string): void;
 }
 
+/** A stored recording, as a `record` verb's action_url is told about it. */
+export interface SavedRecording {
+  id: string;
+  media_url: string;
+  duration_seconds: number;
+}
+
 /** Everything the verbs act on for one answered call; the calls domain builds it. */
 export interface CallHost {
   media: MediaSession;
@@ -24,5 +31,10 @@ export interface CallHost {
   signal: AbortSignal;
   /** Records `call.gather.completed` with the digits. */
   gatherCompleted(digits: string): Promise<void>;
+  /**
+   * Stores a `record` verb's audio (8 kHz PCM) and records `call.recording.completed`. Optional so a
+   * call flow can run verbs before it wires storage; without it `record` drops the audio with a warning.
+   */
+  saveRecording?(pcm: Int16Array): Promise<SavedRecording>;
   log: VerbLogger;
 }

@@ -11,7 +11,7 @@ const MAX_INSTRUCTIONS_BYTES = 1024 * 1024;
 
 /** What every request to a voice application needs: the body fields, the signing secret, the call's signal. */
 export interface SignedRequest {
-  fields: Record<string, string>;
+  fields: Record<string, string | number>;
   /** Undefined only when the number lost its voice application mid-call; the request then goes unsigned. */
   secret: string | undefined;
   signal: AbortSignal;
@@ -25,7 +25,7 @@ export interface SignedRequest {
 export async function fetchInstructions(source: InstructionSource, req: SignedRequest): Promise<Verb[]> {
   const url = new URL(source.url);
   let body: string | undefined;
-  if (source.method === 'GET') for (const [k, v] of Object.entries(req.fields)) url.searchParams.set(k, v);
+  if (source.method === 'GET') for (const [k, v] of Object.entries(req.fields)) url.searchParams.set(k, String(v));
   else body = JSON.stringify(req.fields);
   const headers: Record<string, string> = {
     accept: 'application/json',

@@ -11,7 +11,15 @@ describe('parseInstructions', () => {
     prompt: { verb: 'play', url: 'https://app.example/a.wav' },
   };
 
-  const every = [{ verb: 'answer' }, gather, { verb: 'reject', reason: 'unavailable' }, { verb: 'redirect', url: 'http://a.example/n', method: 'GET' }];
+  const record = { verb: 'record', max_seconds: 30, finish_on_key: '*', play_beep: false, action_url: 'https://app.example/r' };
+  const every = [
+    { verb: 'answer' },
+    gather,
+    record,
+    { verb: 'record' },
+    { verb: 'reject', reason: 'unavailable' },
+    { verb: 'redirect', url: 'http://a.example/n', method: 'GET' },
+  ];
   it.each<[string, unknown, unknown[]]>([
     ['the object form', { instructions: [{ verb: 'say', text: 'Hi' }, { verb: 'hangup' }] }, [{ verb: 'say', text: 'Hi' }, { verb: 'hangup' }]],
     ['the bare array', [{ verb: 'pause', seconds: 1.5 }], [{ verb: 'pause', seconds: 1.5 }]],
@@ -23,7 +31,8 @@ describe('parseInstructions', () => {
 
   it.each<[string, unknown]>([
     ['a verb not in this version', [{ verb: 'dial', number: '+359888123456' }]],
-    ['record, not in this version', [{ verb: 'record' }]],
+    ['a record longer than an hour', [{ verb: 'record', max_seconds: 3601 }]],
+    ['a record finish key that is not a key', [{ verb: 'record', finish_on_key: 'x' }]],
     ['an unknown field', [{ verb: 'say', text: 'Hi', speed: 2 }]],
     ['say without text', [{ verb: 'say' }]],
     ['a play URL that is not http(s)', [{ verb: 'play', url: 'file:///etc/passwd' }]],

@@ -2,6 +2,7 @@ import { pause, play, say } from './audio-verbs.js';
 import type { CallHost, VerbLogger } from './call-host.js';
 import { fetchInstructions, fetchWithFallback } from './fetch-instructions.js';
 import { collectDigits } from './gather.js';
+import { recordCaller } from './record.js';
 import type { CallContext, InstructionSource, Verb } from './verb-types.js';
 
 /** What the caller hears when the voice application gives no usable instructions. */
@@ -16,7 +17,7 @@ export const REJECT_STATUS = {
 } as const;
 
 /** The request fields sent with every request to the voice application. */
-function fieldsOf(context: CallContext, extra: Record<string, string> = {}): Record<string, string> {
+function fieldsOf(context: CallContext, extra: Record<string, string | number> = {}): Record<string, string | number> {
   return { ...context, ...extra };
 }
 
@@ -35,7 +36,7 @@ export async function firstInstructions(
 }
 
 /** Instructions from a gather's action URL or a redirect; an apology when that request fails. */
-async function nextInstructions(source: InstructionSource, host: CallHost, extra: Record<string, string> = {}): Promise<Verb[]> {
+async function nextInstructions(source: InstructionSource, host: CallHost, extra: Record<string, string | number> = {}): Promise<Verb[]> {
   try {
     return await fetchInstructions(source, { fields: fieldsOf(host.context(), extra), secret: host.secret, signal: host.signal });
   } catch (err) {
@@ -46,41 +47,97 @@ async function nextInstructions(source: InstructionSource, host: CallHost, extra
 }
 
 /**
- * Runs verbs in order on an answered call, like TwiML: a gather with digits or a redirect replaces the
- * rest of the list with the instructions fetched. Resolves when the list ends or a `hangup` is reached
- * (the caller then hangs up the call); rejects with the abort reason when the call ends meanwhile.
+ * Lets code outside the interpreter change what a running call does (live call control, like
+ * Twilio's call update): `replace` stops the current verb and the interpreter runs the given verbs
+ * instead of the rest of its list.
  */
-export async function runVerbs(verbs: Verb[], host: CallHost): Promise<void> {
+export class VerbInterrupts {
+  private controller = new AbortController();
+  private pending: Verb[] | undefined;
+
+  /** Aborts when a replacement is waiting. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get hasPending(): boolean {
+    return this.pending !== undefined;
+  }
+
+  replace(verbs: Verb[]): void {
+    this.pending = [...verbs];
+    this.controller.abort(new Error('instructions replaced'));
+  }
+
+  /** The replacement, once; arms a fresh signal for the verbs that follow. */
+  take(): Verb[] {
+    const verbs = this.pending ?? [];
+    this.pending = undefined;
+    this.controller = new AbortController();
+    return verbs;
+  }
+}
+
+/** Runs one verb; answers the instructions that replace the rest of the list, 'end' to stop, or undefined to go on. */
+async function runVerb(verb: Verb, host: CallHost): Promise<Verb[] | 'end' | undefined> {
+  switch (verb.verb) {
+    case 'answer':
+      return undefined; // the call was answered before the first verb
+    case 'say':
+      await say(verb, host, host.signal);
+      return undefined;
+    case 'play':
+      await play(verb, host, host.signal);
+      return undefined;
+    case 'pause':
+      await pause(verb.seconds, host.signal);
+      return undefined;
+    case 'gather': {
+      const digits = await collectDigits(verb, host);
+      // With no input the next verb runs (no request), as in TwiML.
+      return digits !== '' ? nextInstructions({ url: verb.action_url, method: 'POST' }, host, { digits }) : undefined;
+    }
+    case 'record': {
+      const saved = await recordCaller(verb, host);
+      if (!saved || !verb.action_url) return undefined;
+      return nextInstructions({ url: verb.action_url, method: 'POST' }, host, {
+        recording_id: saved.id,
+        recording_url: saved.media_url,
+        duration_seconds: saved.duration_seconds,
+      });
+    }
+    case 'redirect':
+      return nextInstructions({ url: verb.url, method: verb.method ?? 'POST' }, host);
+    case 'reject':
+      // Only meaningful before the answer, which the calls domain handles; afterwards it ends the call.
+      host.log.warn({ callId: host.context().call_id }, 'reject after the call was answered: hanging up instead');
+      return 'end';
+    case 'hangup':
+      return 'end';
+  }
+}
+
+/**
+ * Runs verbs in order on an answered call, like TwiML: a gather with digits, a record with an
+ * action_url or a redirect replaces the rest of the list with the instructions fetched, and so does
+ * a live-control replacement through `interrupts`. Resolves when the list ends or a `hangup` is
+ * reached (the caller then hangs up the call); rejects with the abort reason when the call ends meanwhile.
+ */
+export async function runVerbs(verbs: Verb[], host: CallHost, interrupts?: VerbInterrupts): Promise<void> {
   let queue = [...verbs];
-  for (let verb = queue.shift(); verb; verb = queue.shift()) {
+  for (;;) {
+    if (interrupts?.hasPending) queue = interrupts.take();
+    const verb = queue.shift();
+    if (!verb) return;
     host.signal.throwIfAborted();
-    switch (verb.verb) {
-      case 'answer':
-        break; // the call was answered before the first verb
-      case 'say':
-        await say(verb, host, host.signal);
-        break;
-      case 'play':
-        await play(verb, host, host.signal);
-        break;
-      case 'pause':
-        await pause(verb.seconds, host.signal);
-        break;
-      case 'gather': {
-        const digits = await collectDigits(verb, host);
-        // With no input the next verb runs (no request), as in TwiML.
-        if (digits !== '') queue = await nextInstructions({ url: verb.action_url, method: 'POST' }, host, { digits });
-        break;
-      }
-      case 'redirect':
-        queue = await nextInstructions({ url: verb.url, method: verb.method ?? 'POST' }, host);
-        break;
-      case 'reject':
-        // Only meaningful before the answer, which the calls domain handles; afterwards it ends the call.
-        host.log.warn({ callId: host.context().call_id }, 'reject after the call was answered: hanging up instead');
-        return;
-      case 'hangup':
-        return;
+    // Each verb sees a signal that also aborts on a replacement; only the call's own signal ends the run.
+    const signal = interrupts ? AbortSignal.any([host.signal, interrupts.signal]) : host.signal;
+    try {
+      const next = await runVerb(verb, signal === host.signal ? host : { ...host, signal });
+      if (next === 'end' && !interrupts?.hasPending) return;
+      if (Array.isArray(next)) queue = next;
+    } catch (err) {
+      if (host.signal.aborted || !interrupts?.hasPending) throw err;
     }
   }
 }

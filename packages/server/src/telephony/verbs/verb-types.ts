@@ -9,6 +9,7 @@ export type PlayVerb = Schemas['PlayVerb'];
 export type GatherVerb = Schemas['GatherVerb'];
 export type RejectVerb = Schemas['RejectVerb'];
 export type RedirectVerb = Schemas['RedirectVerb'];
+export type RecordVerb = Schemas['RecordVerb'];
 
 /** The call as a voice application is told about it (the spec's VoiceRequest, without `digits`). */
 export interface CallContext {

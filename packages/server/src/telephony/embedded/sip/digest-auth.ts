@@ -88,7 +88,7 @@ export function parseDigestCredentials(value: string): DigestCredentials | undef
 }
 
 /** Comma-separated `name=token` / `name="quoted \" string"` pairs; undefined if malformed. */
-function parseAuthParams(s: string): Record<string, string> | undefined {
+export function parseAuthParams(s: string): Record<string, string> | undefined {
   const out: Record<string, string> = {};
   let i = 0;
   const skipWs = () => {

@@ -1,6 +1,7 @@
 import { isIPv6 } from 'node:net';
 import type { Clock } from '../../../clock.js';
 import type { InboundCall, TelephonyBackend } from '../../backend.js';
+import { ClientInviteTransaction } from './client-invite-transaction.js';
 import { ClientNonInviteTransaction } from './client-transaction.js';
 import { NonceIssuer } from './digest-auth.js';
 import { uriHostPort } from './header-values.js';
@@ -8,6 +9,7 @@ import { ALLOW, basisOf, buildResponse, type Endpoint, type ResponseOptions, ran
 import { ServerInviteTransaction, ServerNonInviteTransaction, type ServerTransaction, serverTransactionKey } from './server-transactions.js';
 import { type SipRequest, type SipResponse, serialize } from './sip-message.js';
 import { DEFAULT_TIMERS, type SipTimerConfig } from './sip-timers.js';
+import { UacCall, type UacHost, type UacOptions } from './uac-call.js';
 import { type CallHost, UasCall } from './uas-call.js';
 import { type SipLogger, type TransportStats, UdpTransport } from './udp-transport.js';
 
@@ -69,6 +71,9 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop' | 'o
   readonly #serverTx = new Map<string, ServerTransaction>();
   readonly #clientTx = new Map<string, ClientNonInviteTransaction>();
   readonly #calls = new Map<string, UasCall>();
+  readonly #inviteTx = new Map<string, ClientInviteTransaction>();
+  /** Outbound calls by Call-ID and our From tag (their requests carry it as the To tag). */
+  readonly #uacCalls = new Map<string, UacCall>();
   readonly #callHost: CallHost;
   #handler: ((call: InboundCall) => Promise<void>) | undefined;
   #bound: Endpoint | undefined;
@@ -102,6 +107,46 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop' | 'o
     this.#handler = handler;
   }
 
+  /**
+   * Places an outbound call: sends the INVITE at once and answers with the call, whose `outcome`
+   * settles on the answer or the final failure. Needs `start()` first.
+   */
+  dial(opts: UacOptions): UacCall {
+    const bound = this.#bound;
+    if (!bound) throw new Error('the SIP endpoint is not started');
+    let host = this.#opts.publicAddress;
+    if (!host && bound.address !== '0.0.0.0' && bound.address !== '::') host = bound.address;
+    host ??= '127.0.0.1';
+    const sentBy = `${isIPv6(host) ? `[${host}]` : host}:${this.#opts.publicPort ?? bound.port}`;
+    const callHost: UacHost = {
+      timers: this.#timers,
+      sentBy,
+      sendRaw: (buf, to) => this.#transport.send(buf, to),
+      sendInvite: (buf, to, branch, user, ackFor) => {
+        const tx = new ClientInviteTransaction(
+          branch,
+          buf,
+          to,
+          { timers: this.#timers, sendRaw: (b, dest) => this.#transport.send(b, dest), terminated: (k) => this.#inviteTx.delete(k) },
+          user,
+          ackFor,
+        );
+        this.#inviteTx.set(branch, tx);
+        tx.start();
+      },
+      sendRequest: (buf, to, key) => this.#sendRequest(buf, to, key),
+      forget: (call) => {
+        const key = uacKey(call.callId, call.localTag);
+        if (this.#uacCalls.get(key) === call) this.#uacCalls.delete(key);
+      },
+      warn: (obj, msg) => this.#opts.logger?.warn(obj, msg),
+    };
+    const call = new UacCall(opts, callHost);
+    this.#uacCalls.set(uacKey(call.callId, call.localTag), call);
+    call.start();
+    return call;
+  }
+
   /** Binds the UDP socket; answers with the bound port. */
   async start(): Promise<{ sipPort: number }> {
     if (this.#bound) return { sipPort: this.#bound.port };
@@ -115,9 +160,12 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop' | 'o
    */
   async stop(): Promise<void> {
     for (const call of [...this.#calls.values()]) call.shutdown();
+    for (const call of [...this.#uacCalls.values()]) call.shutdown();
+    for (const tx of [...this.#inviteTx.values()]) tx.dispose();
     for (const tx of [...this.#clientTx.values()]) tx.dispose();
     for (const tx of [...this.#serverTx.values()]) tx.dispose();
     this.#calls.clear();
+    this.#uacCalls.clear();
     await this.#transport.close();
     this.#bound = undefined;
   }
@@ -127,8 +175,8 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop' | 'o
     return {
       ...this.#transport.stats,
       serverTransactions: this.#serverTx.size,
-      clientTransactions: this.#clientTx.size,
-      dialogs: this.#calls.size,
+      clientTransactions: this.#clientTx.size + this.#inviteTx.size,
+      dialogs: this.#calls.size + this.#uacCalls.size,
       strayResponses: this.#strayResponses,
     };
   }
@@ -154,7 +202,7 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop' | 'o
     }
     const tx = this.#newServerTx(key, req, source);
     if (req.to.params.tag !== undefined) {
-      const call = this.#findDialog(req);
+      const call = this.#findDialog(req) ?? this.#uacCalls.get(uacKey(req.callId, req.to.params.tag));
       if (call) call.onRequest(req, tx);
       else this.#reply(tx, 481);
       return;
@@ -224,8 +272,19 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop' | 'o
   }
 
   #onResponse(res: SipResponse): void {
-    const tx = this.#clientTx.get(res.vias[0]?.params.branch ?? '');
-    if (!tx || res.cseq.method !== 'BYE') {
+    const branch = res.vias[0]?.params.branch ?? '';
+    if (res.cseq.method === 'INVITE') {
+      const itx = this.#inviteTx.get(branch);
+      // A 2xx retransmitted after its transaction ended goes to the dialog, which ACKs it again (§13.2.2.4).
+      const call = itx ? undefined : this.#uacCalls.get(uacKey(res.callId, res.from.params.tag ?? ''));
+      if (itx) itx.onResponse(res);
+      else if (call && res.status >= 200 && res.status < 300) call.onStray2xx(res);
+      else this.#strayResponses++;
+      return;
+    }
+    // Our CANCEL shares its INVITE's branch, and outbound BYEs are keyed with their method too.
+    const tx = this.#clientTx.get(`${branch}|${res.cseq.method}`) ?? (res.cseq.method === 'BYE' ? this.#clientTx.get(branch) : undefined);
+    if (!tx) {
       this.#strayResponses++;
       return;
     }
@@ -273,6 +332,10 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop' | 'o
     const port = this.#opts.publicPort ?? bound?.port ?? 5060;
     return `${isIPv6(host) ? `[${host}]` : host}:${port}`;
   }
+}
+
+function uacKey(callId: string, localTag: string): string {
+  return `${callId}\n${localTag}`;
 }
 
 function dialogKey(callId: string, localTag: string, remoteTag: string): string {

@@ -1,0 +1,43 @@
+import type { Verb } from '../telephony/verbs/verb-types.js';
+
+/**
+ * What the API can do to a call that is in progress in this process (live call control). The call
+ * flow that runs the call (inbound today, outbound too) implements it.
+ */
+export interface CallController {
+  /** Ends the call with BYE; resolves when the call has been recorded as ended. */
+  hangup(): Promise<void>;
+  /** Interrupts the current verb and runs `verbs` instead of the remaining instructions. */
+  replaceVerbs(verbs: Verb[]): void;
+  /** Starts recording what the far end sends; does nothing when already recording. */
+  startRecording(): void;
+  /** Stops and stores the recording started with startRecording; does nothing when none runs. */
+  stopRecording(): Promise<void>;
+}
+
+/**
+ * The calls in progress in this process, by call id. An API request for live control finds its call
+ * here. Not solved in this slice: with several server processes the request must reach the process
+ * that owns the call's media (e.g. forward by an owner column on the call, or a pub/sub channel);
+ * today a call owned by another process answers 409 `call_not_active`.
+ */
+export class ActiveCalls {
+  private readonly calls = new Map<string, CallController>();
+
+  register(callId: string, controller: CallController): void {
+    this.calls.set(callId, controller);
+  }
+
+  /** Forgets the call (only when `controller` is still the one registered, if given). */
+  unregister(callId: string, controller?: CallController): void {
+    if (controller && this.calls.get(callId) !== controller) return;
+    this.calls.delete(callId);
+  }
+
+  get(callId: string): CallController | undefined {
+    return this.calls.get(callId);
+  }
+}
+
+/** This process's registry. Call ids are unique, so one registry serves every server in the process. */
+export const activeCalls = new ActiveCalls();

@@ -1,0 +1,218 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
+import { freeUdpPort, requireSipp, SIPP, type SippRun, startSippUas } from '../test/sipp.js';
+
+/**
+ * Outbound calls end to end: `POST /v1/calls`, Prolope's UAC sends the INVITE to a carrier played by
+ * SIPp (a real, independent SIP implementation), which checks the Request-URI carries the full E.164
+ * number, answers with PCMA towards a UDP socket this test owns, and receives Prolope's BYE after the
+ * prompt. The call row must end as a CDR with its events.
+ */
+requireSipp('outbound calls');
+
+const scenario = (name: string) => fileURLToPath(new URL(`./test-scenarios/${name}`, import.meta.url));
+
+function explain(run: SippRun): string {
+  return `sipp exited ${run.code}\n${run.output.slice(-2000)}\n${run.errors.slice(-3000)}`;
+}
+
+async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, tries = 200): Promise<T> {
+  let last = await read();
+  for (let i = 0; i < tries && !ok(last); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    last = await read();
+  }
+  return last;
+}
+
+interface RtpSeen {
+  pt: number;
+  marker: boolean;
+  seq: number;
+  ts: number;
+}
+
+/** A UDP socket standing in for the carrier's media: keeps the RTP header of every packet. */
+async function rtpSink(): Promise<{ socket: Socket; port: number; packets: RtpSeen[] }> {
+  const socket = createSocket('udp4');
+  const packets: RtpSeen[] = [];
+  socket.on('message', (msg) => {
+    if (msg.length < 12 || msg[0]! >> 6 !== 2) return;
+    packets.push({ pt: msg[1]! & 0x7f, marker: (msg[1]! & 0x80) !== 0, seq: msg.readUInt16BE(2), ts: msg.readUInt32BE(4) });
+  });
+  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
+  return { socket, port: socket.address().port, packets };
+}
+
+describe.skipIf(!SIPP).each(storeKinds)('outbound calls (%s)', (kind) => {
+  let t: TestServer;
+  let c: Awaited<ReturnType<TestServer['customer']>>;
+  let carrierPort: number;
+  let seq = 0;
+  const fresh = () => `+3592${8_600_000 + ++seq + (kind === 'postgres' ? 500 : 0)}`;
+  let from: string;
+
+  beforeAll(async () => {
+    carrierPort = await freeUdpPort();
+    t = await startTestServer(kind, {
+      config: { carrierUri: `sip:127.0.0.1:${carrierPort}`, carrierUsername: 'carrier-user', carrierPassword: 'carrier-Pass-1' },
+    });
+    c = await t.customer();
+    from = fresh();
+    await buy(c, from);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  async function buy(customer: typeof c, number: string): Promise<void> {
+    const stock = await t.operator.post('/v1/number-inventory', {
+      numbers: [{ number, type: 'local', monthly_price: '5.00', setup_price: '0.00', currency: 'EUR' }],
+    });
+    expect(stock.status).toBe(201);
+    expect((await customer.api.post('/v1/numbers', { number })).status).toBe(201);
+  }
+
+  const ended = (id: string) =>
+    eventually(
+      async () => (await c.api.get(`/v1/calls/${id}`)).body as Record<string, any>,
+      (call) => call.ended_at != null,
+    );
+  const eventTypes = async (callId: string) =>
+    (await t.server.store.db.selectFrom('events').select(['type']).where('object_id', '=', callId).orderBy('id').execute()).map((e) => e.type);
+
+  it('carries the full E.164 number in the Request-URI, is answered, plays the prompt in PCMA 20 ms, hangs up and keeps a CDR', async () => {
+    const to = '+35929990001';
+    const media = await rtpSink();
+    try {
+      const uas = await startSippUas(scenario('outbound-uas.xml'), ['-set', 'rtpport', String(media.port), '-set', 'touser', to], carrierPort);
+      const res = await c.api.post('/v1/calls', { from, to, instructions: [{ verb: 'say', text: 'Hello from Prolope.' }] });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect(res.body).toMatchObject({ direction: 'outbound', from, to, status: 'queued', answered_at: null });
+      const run = await uas.done;
+      expect(run.code, explain(run)).toBe(0);
+
+      const call = await ended(res.body.id);
+      expect(call).toMatchObject({ status: 'completed', sip_code: 200, hangup_by: 'caller', hangup_cause: 'normal', phone_number_id: expect.any(String) });
+      expect(call.answered_at).not.toBeNull();
+      expect(call.duration_seconds).toBeGreaterThanOrEqual(1);
+      expect(await eventTypes(call.id)).toEqual(['call.initiated', 'call.answered', 'call.completed']);
+
+      // About a second of speech: all PCMA, and within a talkspurt each packet 160 samples (20 ms) on.
+      expect(media.packets.length).toBeGreaterThan(25);
+      expect(new Set(media.packets.map((p) => p.pt))).toEqual(new Set([8]));
+      for (let i = 1; i < media.packets.length; i++) {
+        const [a, b] = [media.packets[i - 1]!, media.packets[i]!];
+        if (b.seq === ((a.seq + 1) & 0xffff) && !b.marker) expect((b.ts - a.ts) >>> 0).toBe(160);
+      }
+    } finally {
+      media.socket.close();
+    }
+  });
+
+  it('ends busy when the callee answers 486 (and ACKs it)', async () => {
+    const uas = await startSippUas(scenario('outbound-uas-busy.xml'), [], carrierPort);
+    const res = await c.api.post('/v1/calls', { from, to: '029990002', instructions: [{ verb: 'say', text: 'Never heard.' }] });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.to).toBe('+35929990002');
+    const run = await uas.done;
+    expect(run.code, explain(run)).toBe(0);
+    const call = await ended(res.body.id);
+    expect(call).toMatchObject({ status: 'busy', sip_code: 486, answered_at: null, duration_seconds: 0, hangup_by: 'callee' });
+    expect(await eventTypes(call.id)).toEqual(['call.initiated', 'call.completed']);
+  });
+
+  it('rings out its timeout_seconds, then CANCELs (487 ACKed) and ends no_answer', async () => {
+    const uas = await startSippUas(scenario('outbound-uas-no-answer.xml'), [], carrierPort);
+    const res = await c.api.post('/v1/calls', { from, to: '+35929990007', timeout_seconds: 5, instructions: [{ verb: 'say', text: 'Never heard.' }] });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const run = await uas.done;
+    expect(run.code, explain(run)).toBe(0);
+    const call = await ended(res.body.id);
+    expect(call).toMatchObject({ status: 'no_answer', sip_code: 408, answered_at: null, hangup_by: 'system', hangup_cause: 'canceled' });
+  }, 20_000);
+
+  it('answers a carrier digest challenge (401) once with valid credentials and gets through', async () => {
+    const media = await rtpSink();
+    try {
+      const uas = await startSippUas(scenario('outbound-uas-digest.xml'), ['-set', 'rtpport', String(media.port)], carrierPort);
+      const res = await c.api.post('/v1/calls', { from, to: '+35929990003', instructions: [{ verb: 'say', text: 'Authenticated.' }] });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      const run = await uas.done;
+      expect(run.code, explain(run)).toBe(0);
+      const call = await ended(res.body.id);
+      expect(call).toMatchObject({ status: 'completed', sip_code: 200 });
+      expect(media.packets.length).toBeGreaterThan(0);
+    } finally {
+      media.socket.close();
+    }
+  });
+
+  it('goes to the PBX of sip_trunk_id (its allowed IP, UDP 5060) instead of the carrier', async () => {
+    // A loopback address of its own, so SIPp can take port 5060 there.
+    const pbx = `127.0.${(process.pid % 200) + 20}.${kind === 'postgres' ? 2 : 1}`;
+    const trunk = await c.api.post('/v1/sip-trunks', {
+      name: 'Office PBX',
+      allowed_ips: [pbx],
+      allowed_caller_ids: [from],
+      credentials: { username: `out-${kind}-${process.pid}`, password: 'pbx-Secret-2026' },
+    });
+    expect(trunk.status, JSON.stringify(trunk.body)).toBe(201);
+    const uas = await startSippUas(scenario('outbound-uas-busy.xml'), [], 5060, pbx);
+    const res = await c.api.post('/v1/calls', { from, to: '+35929990008', sip_trunk_id: trunk.body.id, instructions: [{ verb: 'hangup' }] });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.sip_trunk_id).toBe(trunk.body.id);
+    const call = await ended(res.body.id);
+    const run = await uas.done;
+    expect(run.code, `${JSON.stringify(call)}\n${explain(run)}`).toBe(0);
+    expect(call).toMatchObject({ status: 'busy', sip_code: 486 });
+    const unknown = await c.api.post('/v1/calls', { from, to: '+35929990008', sip_trunk_id: 'trk_nope', instructions: [{ verb: 'hangup' }] });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body).toMatchObject({ code: 'invalid_reference', param: '/body/sip_trunk_id' });
+  });
+
+  it('refuses a caller ID the account does not hold, a call without exactly one of instructions and url, and hides calls of other accounts', async () => {
+    const other = await t.customer();
+    const theirs = fresh();
+    await buy(other, theirs);
+    const notOwned = await c.api.post('/v1/calls', { from: theirs, to: '+35929990004', instructions: [{ verb: 'hangup' }] });
+    expect(notOwned.status).toBe(422);
+    expect(notOwned.body).toMatchObject({ code: 'caller_id_not_owned', param: '/body/from' });
+
+    const both = await c.api.post('/v1/calls', { from, to: '+35929990004', instructions: [{ verb: 'hangup' }], url: 'https://example.com/voice' });
+    expect(both.status).toBe(400);
+    const neither = await c.api.post('/v1/calls', { from, to: '+35929990004' });
+    expect(neither.status).toBe(400);
+
+    const uas = await startSippUas(scenario('outbound-uas-busy.xml'), [], carrierPort);
+    const mine = await c.api.post('/v1/calls', { from, to: '+35929990005', instructions: [{ verb: 'hangup' }] });
+    expect(mine.status).toBe(201);
+    await uas.done;
+    expect((await other.api.get(`/v1/calls/${mine.body.id}`)).status).toBe(404);
+    await ended(mine.body.id);
+  });
+
+  it('answers no_route when neither a carrier nor a trunk is configured', async () => {
+    const bare = await startTestServer(kind, { config: { sipEnabled: false } });
+    try {
+      const cust = await bare.customer();
+      const number = fresh();
+      expect(
+        (
+          await bare.operator.post('/v1/number-inventory', {
+            numbers: [{ number, type: 'local', monthly_price: '5.00', setup_price: '0.00', currency: 'EUR' }],
+          })
+        ).status,
+      ).toBe(201);
+      expect((await cust.api.post('/v1/numbers', { number })).status).toBe(201);
+      const res = await cust.api.post('/v1/calls', { from: number, to: '+35929990006', instructions: [{ verb: 'hangup' }] });
+      expect(res.status).toBe(422);
+      expect(res.body.code).toBe('no_route');
+      expect(res.body.detail).toContain('PROLOPE_CARRIER_URI');
+    } finally {
+      await bare.close();
+    }
+  });
+});

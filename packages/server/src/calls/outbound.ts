@@ -1,0 +1,179 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import { iso } from '../clock.js';
+import { toE164 } from '../contacts/phone.js';
+import type { Deps } from '../deps.js';
+import { ProblemError } from '../errors.js';
+import { recordEvent } from '../events/outbox.js';
+import { newId } from '../ids.js';
+import { assignedNumber } from '../numbers/service.js';
+import { voiceSigningSecret } from '../numbers/voice-secret.js';
+import type { DialOptions, OutboundCall } from '../telephony/backend.js';
+import type { Speak } from '../telephony/verbs/call-host.js';
+import type { InstructionSource, Verb } from '../telephony/verbs/verb-types.js';
+import { toCall } from './call.js';
+import { runOutboundCall } from './outbound-run.js';
+import { type CarrierConfig, outboundRoute, sipUriHostPort } from './outbound-route.js';
+import { type CallRow, insertCall } from './store.js';
+
+/** The body of `POST /v1/calls` (already checked against the spec's CallCreate). */
+export interface CallCreateInput {
+  from: string;
+  to: string;
+  sip_trunk_id?: string;
+  instructions?: Verb[];
+  url?: string;
+  method?: 'POST' | 'GET';
+  fallback_url?: string;
+  fallback_method?: 'POST' | 'GET';
+  timeout_seconds?: number;
+}
+
+/** What placing calls needs from the telephony side; attached when SIP starts. */
+export interface OutboundEngine {
+  dial(opts: DialOptions): OutboundCall;
+  speak: Speak;
+  log: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
+}
+
+/** What runs once the call is answered: inline verbs, or a voice application asked with the signing secret. */
+export type CallPlan = { verbs: Verb[] } | { sources: InstructionSource[]; secret: string | undefined };
+
+const DEFAULT_RING_TIMEOUT_S = 30;
+
+/**
+ * Outbound calls: `POST /v1/calls` writes the call (`queued`, `call.initiated`) and dials in the
+ * background; the HTTP answer never waits for the far end. The API is built before SIP starts, so the
+ * telephony side attaches itself here when it is up (and without it every call has no route).
+ */
+export class OutboundCalls {
+  #engine: OutboundEngine | undefined;
+  readonly #live = new Map<string, OutboundCall>();
+  readonly #running = new Set<Promise<void>>();
+
+  constructor(
+    private readonly deps: Pick<Deps, 'db' | 'clock'>,
+    private readonly carrier: CarrierConfig,
+  ) {}
+
+  attach(engine: OutboundEngine): void {
+    this.#engine = engine;
+  }
+
+  /** Stops placing calls; waits for the calls in flight to be written down. */
+  async detach(): Promise<void> {
+    this.#engine = undefined;
+    await Promise.allSettled([...this.#running]);
+  }
+
+  /** The SIP side of a live outbound call (for hangup and call control), by call id. */
+  live(callId: string): OutboundCall | undefined {
+    return this.#live.get(callId);
+  }
+
+  /** Ends a live outbound call: CANCEL while it rings, BYE once answered. False when it is not live here. */
+  async hangup(callId: string): Promise<boolean> {
+    const call = this.#live.get(callId);
+    if (!call) return false;
+    await call.hangup();
+    return true;
+  }
+
+  async create(accountId: string, input: CallCreateInput): Promise<CallRow> {
+    if ((input.instructions === undefined) === (input.url === undefined)) {
+      throw new ProblemError(
+        'validation_failed',
+        'Give exactly one of instructions (verbs to run when the call is answered) and url (a voice application to ask).',
+        {
+          param: input.url === undefined ? '/body/instructions' : '/body/url',
+        },
+      );
+    }
+    if (input.url === undefined && input.fallback_url !== undefined) {
+      throw new ProblemError('validation_failed', 'fallback_url goes with url; with instructions leave it out.', { param: '/body/fallback_url' });
+    }
+    const from = toE164(input.from, '/body/from');
+    const number = await assignedNumber(this.deps.db, from);
+    if (!number || number.account_id !== accountId) {
+      throw new ProblemError(
+        'caller_id_not_owned',
+        `${from} is not a number this account holds, so a call may not show it as caller ID (terms 5.3 authorize calls by A-number). Buy or port the number first, or call from one of yours.`,
+        { param: '/body/from' },
+      );
+    }
+    const to = destination(input.to);
+    const route = await outboundRoute(this.deps.db, accountId, input.sip_trunk_id, this.carrier);
+    const engine = this.#engine;
+    if (!engine) throw new ProblemError('no_route', 'SIP is off on this Prolope (PROLOPE_SIP=off), so it cannot place calls.');
+
+    const plan: CallPlan = input.instructions
+      ? { verbs: input.instructions }
+      : {
+          sources: [
+            { url: input.url as string, method: input.method ?? 'POST' },
+            ...(input.fallback_url ? [{ url: input.fallback_url, method: input.fallback_method ?? 'POST' }] : []),
+          ],
+          // The caller ID's own voice application secret signs the requests, so the customer verifies them
+          // like those for inbound calls to that number; a number without one sends them unsigned.
+          secret: number.voice ? (number.voice.signing_secret ?? (await voiceSigningSecret(this.deps.db, number.id))) : undefined,
+        };
+
+    const now = this.deps.clock.now();
+    const row: CallRow = {
+      id: newId('call', now),
+      account_id: accountId,
+      direction: 'outbound',
+      from,
+      to,
+      status: 'queued',
+      sip_call_id: `${randomBytes(12).toString('hex')}@prolope`,
+      sip_trunk_id: route.trunkId,
+      phone_number_id: number.id,
+      sip_code: null,
+      hangup_by: null,
+      hangup_cause: null,
+      answered_at: null,
+      ended_at: null,
+      duration_seconds: null,
+      created_at: iso(now),
+      updated_at: iso(now),
+    };
+    await this.deps.db.transaction().execute(async (tx) => {
+      await insertCall(tx, row);
+      await recordEvent(tx, { accountId, type: 'call.initiated', object: toCall(row), at: now });
+    });
+
+    // Full number with '+' in the Request-URI (terms 5.2); a SIP URI goes as given.
+    const requestUri = to.startsWith('sip:') ? to : `sip:${to}@${route.uriHost}`;
+    const call = engine.dial({
+      callId: row.sip_call_id,
+      requestUri,
+      destination: route.destination,
+      fromUser: from,
+      ringTimeoutMs: (input.timeout_seconds ?? DEFAULT_RING_TIMEOUT_S) * 1000,
+      credentials: route.credentials,
+    });
+    this.#live.set(row.id, call);
+    const running = runOutboundCall(this.deps, engine, call, row, plan)
+      .catch((err) => engine.log.error({ err, callId: row.id }, 'outbound call failed'))
+      .finally(() => {
+        this.#live.delete(row.id);
+        this.#running.delete(running);
+      });
+    this.#running.add(running);
+    return row;
+  }
+}
+
+/** `to` as stored and dialled: E.164, or a `sip:` URI. */
+function destination(to: string): string {
+  if (/^sips?:/i.test(to)) {
+    if (!/^sip:/i.test(to) || !sipUriHostPort(to) || /[\s<>"]/.test(to)) {
+      throw new ProblemError('validation_failed', `"${to}" is not a SIP URI Prolope can call: use sip:user@host[:port] (UDP, no sips:).`, {
+        param: '/body/to',
+      });
+    }
+    return `sip:${to.slice(4)}`;
+  }
+  return toE164(to, '/body/to');
+}

@@ -1,0 +1,199 @@
+import type { EventEmitter } from 'node:events';
+import Srf from 'drachtio-srf';
+import type { DialOptions, MediaSession, OutboundCall, TelephonyBackend } from '../backend.js';
+import { NonceIssuer } from '../embedded/sip/digest-auth.js';
+import { DEFAULT_REALM, DrachtioInboundCall } from './inbound-call.js';
+import { openRtpengineMedia } from './rtpengine-media.js';
+import { RtpengineNg } from './rtpengine-ng.js';
+import { addressKey, sdpAudioAddress } from './sdp-media-address.js';
+import type { SrfLike, SrfRequest, SrfResponse } from './srf-types.js';
+
+/**
+ * The production backend: SIP through drachtio-server (we are a drachtio-srf app connected to it
+ * over its TCP control protocol) and media anchored by rtpengine (ng protocol). Same interface as
+ * the embedded backend, so the calls domain cannot tell them apart.
+ */
+export interface DrachtioBackendOptions {
+  drachtio: { host: string; port: number; secret: string };
+  rtpengine: { host: string; port: number; timeoutMs?: number; offerFlags?: Record<string, unknown> };
+  /** Realm of our digest challenges; stored HA1s use SIP_REALM, so change it only together with them. */
+  realm?: string;
+  /** Our RTP leg toward rtpengine (see rtpengine-media.ts); rtpengine must reach bindAddress/advertisedAddress. */
+  media?: {
+    bindAddress?: string;
+    advertisedAddress?: string;
+    portRange?: readonly [number, number];
+    rtpTimeoutMs?: number;
+    /** Where prompt WAVs go for rtpengine's `play media`; rtpengine must read the same path. */
+    playDir?: string;
+  };
+  /** How long answer() waits for the ACK; default 32 s (64·T1). */
+  ackTimeoutMs?: number;
+  /** How long start() waits for drachtio-server to accept us; default 5 s. */
+  connectTimeoutMs?: number;
+  logger: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+}
+
+/** What openMedia needs of the INVITE it serves, kept from the INVITE until the call is done. */
+interface PendingCall {
+  callId: string;
+  fromTag: string;
+  sdp: string;
+}
+
+export type DrachtioBackend = TelephonyBackend & {
+  /**
+   * openMedia takes the far end's address from the SDP offer (interface contract); we also accept
+   * the Call-ID, which is unambiguous — without it the INVITE is found by the address its SDP offers.
+   */
+  openMedia(remote: { address: string; port: number; dtmfPayloadType?: number; callId?: string }): Promise<MediaSession>;
+  /** Not implemented yet: always throws (see dial below). */
+  dial(opts: DialOptions): OutboundCall;
+};
+
+export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBackend {
+  const log = opts.logger;
+  const srf = new Srf();
+  // Its typings overload on() per event and miss some (reconnecting); listen through EventEmitter.
+  const events = srf as unknown as EventEmitter;
+  const nonces = new NonceIssuer();
+  const realm = opts.realm ?? DEFAULT_REALM;
+  const ng = new RtpengineNg(opts.rtpengine);
+  const byCallId = new Map<string, PendingCall>();
+  const byRemote = new Map<string, PendingCall>();
+  let handler: ((call: DrachtioInboundCall) => Promise<void>) | undefined;
+  let connected = false;
+
+  // Srf is an EventEmitter: an 'error' nobody listens to would throw. Connection drops after start()
+  // are retried by drachtio-srf itself; we only log them.
+  events.on('error', (err: Error) => {
+    if (connected) log.warn({ err }, 'drachtio: connection error');
+  });
+  events.on('reconnecting', (info: unknown) => log.warn({ info }, 'drachtio: reconnecting'));
+
+  srf.invite((req: unknown, res: unknown) => {
+    const request = req as SrfRequest;
+    const response = res as SrfResponse;
+    let call: DrachtioInboundCall;
+    try {
+      call = new DrachtioInboundCall(request, response, {
+        srf: srf as unknown as SrfLike,
+        nonces,
+        realm,
+        ackTimeoutMs: opts.ackTimeoutMs ?? 32_000,
+        warn: (obj, msg) => log.warn(obj, msg),
+      });
+    } catch (err) {
+      log.warn({ err }, 'drachtio: malformed INVITE');
+      response.send(400, undefined, {}, () => {});
+      return;
+    }
+    if (!handler) {
+      response.send(503, undefined, {}, () => {});
+      return;
+    }
+    const pending: PendingCall | undefined = call.sdp ? { callId: call.callId, fromTag: call.fromTag, sdp: call.sdp } : undefined;
+    const remote = call.sdp ? sdpAudioAddress(call.sdp) : undefined;
+    if (pending) {
+      byCallId.set(pending.callId, pending);
+      if (remote) byRemote.set(addressKey(remote), pending);
+    }
+    const forget = () => {
+      if (!pending) return;
+      if (byCallId.get(pending.callId) === pending) byCallId.delete(pending.callId);
+      if (remote && byRemote.get(addressKey(remote)) === pending) byRemote.delete(addressKey(remote));
+    };
+    handler(call)
+      .catch(async (err) => {
+        log.error({ err, callId: call.callId }, 'drachtio: INVITE handler failed');
+        if (call.state === 'incoming' || call.state === 'early') await call.reject(500).catch(() => {});
+      })
+      .finally(forget);
+  });
+
+  return {
+    start(): Promise<{ sipPort: number }> {
+      return new Promise((resolve, reject) => {
+        const timeoutMs = opts.connectTimeoutMs ?? 5000;
+        let settled = false;
+        const fail = (why: string) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          events.removeListener('connect', onConnect);
+          events.removeListener('error', onError);
+          // Stop drachtio-srf's reconnect loop; it throws when no socket ever connected.
+          try {
+            srf.disconnect();
+          } catch {}
+          reject(new Error(`cannot connect to drachtio-server at ${opts.drachtio.host}:${opts.drachtio.port}: ${why}`));
+        };
+        const onConnect = (err: Error | null, hostport: string) => {
+          if (err) return fail(err.message);
+          if (settled) return;
+          settled = true;
+          connected = true;
+          clearTimeout(timer);
+          events.removeListener('error', onError);
+          log.info({ hostport }, 'drachtio: connected');
+          resolve({ sipPort: sipPortOf(hostport) });
+        };
+        const onError = (err: Error) => fail(err.message);
+        const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms`), timeoutMs);
+        events.on('connect', onConnect);
+        events.on('error', onError);
+        srf.connect({ host: opts.drachtio.host, port: opts.drachtio.port, secret: opts.drachtio.secret });
+      });
+    },
+
+    async stop(): Promise<void> {
+      if (connected) {
+        connected = false;
+        try {
+          srf.disconnect();
+        } catch {}
+      }
+      ng.close();
+    },
+
+    /**
+     * Outbound calls through drachtio (createUAC with an rtpengine-anchored offer) are not written
+     * yet. Throwing at once, before any SIP leaves, beats an outcome that looks like a carrier failure.
+     */
+    dial(opts: DialOptions): OutboundCall {
+      throw new Error(`outbound calls via drachtio are not implemented yet (call ${opts.callId}); use the embedded SIP backend for outbound`);
+    },
+
+    onInvite(h) {
+      handler = h as (call: DrachtioInboundCall) => Promise<void>;
+    },
+
+    async openMedia(remote: { address: string; port: number; dtmfPayloadType?: number; callId?: string }): Promise<MediaSession> {
+      const pending = (remote.callId !== undefined ? byCallId.get(remote.callId) : undefined) ?? byRemote.get(addressKey(remote));
+      if (!pending) throw new Error(`openMedia: no INVITE in progress offers media at ${addressKey(remote)}`);
+      const media = opts.media ?? {};
+      return openRtpengineMedia({
+        ng,
+        callId: pending.callId,
+        fromTag: pending.fromTag,
+        offerSdp: pending.sdp,
+        ...(remote.dtmfPayloadType !== undefined ? { dtmfPayloadType: remote.dtmfPayloadType } : {}),
+        leg: {
+          bindAddress: media.bindAddress ?? '127.0.0.1',
+          ...(media.advertisedAddress ? { advertisedAddress: media.advertisedAddress } : {}),
+          ...(media.portRange ? { portRange: media.portRange } : {}),
+          ...(media.rtpTimeoutMs !== undefined ? { rtpTimeoutMs: media.rtpTimeoutMs } : {}),
+        },
+        ...(opts.rtpengine.offerFlags ? { offerFlags: opts.rtpengine.offerFlags } : {}),
+        ...(media.playDir ? { playDir: media.playDir } : {}),
+        logger: log,
+      });
+    },
+  };
+}
+
+/** drachtio-server reports where it listens as e.g. `udp/10.0.0.5:5060,tcp/10.0.0.5:5060`. */
+export function sipPortOf(hostport: string | undefined): number {
+  const m = /:(\d+)(?:,|$)/.exec(hostport ?? '');
+  return m ? Number(m[1]) : 0;
+}

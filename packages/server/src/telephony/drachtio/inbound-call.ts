@@ -1,0 +1,253 @@
+import { timingSafeEqual } from 'node:crypto';
+import { SIP_REALM } from '../../sip-trunks/digest.js';
+import type { CallEnd, DigestCredentials, InboundCall } from '../backend.js';
+import { digestResponse, type NonceIssuer, parseDigestCredentials } from '../embedded/sip/digest-auth.js';
+import type { SrfDialog, SrfLike, SrfRequest, SrfResponse } from './srf-types.js';
+
+/**
+ * One INVITE delivered by drachtio-server, seen as the calls domain's InboundCall. drachtio-server
+ * owns the SIP transactions (retransmissions, 100 Trying, the 487 after a CANCEL, the 2xx resent
+ * until ACK), so this class only maps the calls domain's decisions onto drachtio-srf responses and
+ * dialogs, and keeps the same state rules as the embedded UAS (one final response, BYE only after
+ * the ACK, a far-end end reported once).
+ */
+type State = 'incoming' | 'early' | 'answering' | 'confirmed' | 'terminated';
+
+export interface InboundCallDeps {
+  srf: SrfLike;
+  nonces: NonceIssuer;
+  /** Realm of our challenges; stored HA1s are computed for it, so it is SIP_REALM unless they are too. */
+  realm: string;
+  /** How long answer() waits for the ACK before giving up (drachtio-server resends the 2xx meanwhile). */
+  ackTimeoutMs: number;
+  warn(obj: object, msg?: string): void;
+}
+
+export class DrachtioInboundCall implements InboundCall {
+  readonly callId: string;
+  readonly source: { address: string; port: number };
+  readonly requestUri: string;
+  readonly toUser: string;
+  readonly fromUser: string;
+  readonly fromTag: string;
+  readonly sdp: string | undefined;
+  readonly credentials: DigestCredentials | undefined;
+
+  readonly #req: SrfRequest;
+  readonly #res: SrfResponse;
+  readonly #deps: InboundCallDeps;
+  #state: State = 'incoming';
+  #dialog: SrfDialog | undefined;
+  #ack: Promise<void> | undefined;
+  #ended: CallEnd | undefined;
+  readonly #listeners: Array<(end: CallEnd) => void> = [];
+
+  constructor(req: SrfRequest, res: SrfResponse, deps: InboundCallDeps) {
+    this.#req = req;
+    this.#res = res;
+    this.#deps = deps;
+    this.callId = req.get('Call-ID') ?? '';
+    this.source = { address: req.source_address, port: Number(req.source_port) };
+    this.requestUri = req.uri;
+    const from = req.getParsedHeader('from');
+    this.fromTag = from.params.tag ?? '';
+    this.fromUser = uriUser(from.uri);
+    this.toUser = uriUser(req.getParsedHeader('to').uri);
+    this.sdp = req.body ? req.body : undefined;
+    // Prefer Authorization (our 401); accept Proxy-Authorization from UAs that answer a 401 with it.
+    const auths = [req.get('Authorization'), req.get('Proxy-Authorization')]
+      .filter((v): v is string => v !== undefined)
+      .map(parseDigestCredentials)
+      .filter((c): c is DigestCredentials => c !== undefined);
+    this.credentials = auths.find((c) => c.realm === deps.realm) ?? auths[0];
+    // drachtio-server has already answered the CANCEL and sent 487 to the INVITE; we only record it.
+    req.on('cancel', () => {
+      if (this.#state !== 'incoming' && this.#state !== 'early') return;
+      this.#state = 'terminated';
+      this.#fireEnd({ by: 'caller', cause: 'canceled', sipCode: 487 });
+    });
+  }
+
+  get state(): State {
+    return this.#state;
+  }
+
+  verifyDigest(ha1: { md5: string; sha256: string }): boolean {
+    return verifyDigest(this.credentials, ha1, { method: 'INVITE', uri: this.requestUri }, this.#deps);
+  }
+
+  async challenge(): Promise<void> {
+    if (this.#state === 'terminated') return;
+    this.#assertNoFinal();
+    // stale=true tells the UA its password was fine but the nonce aged out, so it retries silently.
+    const stale = this.credentials !== undefined && this.#deps.nonces.check(this.credentials.nonce) === 'stale';
+    const nonce = this.#deps.nonces.issue();
+    const tail = stale ? ', stale=true' : '';
+    const values = ['MD5', 'SHA-256'].map((alg) => `Digest realm="${this.#deps.realm}", nonce="${nonce}", algorithm=${alg}, qop="auth"${tail}`);
+    // drachtio-srf joins repeated header values with commas, which is wrong for challenges (each is
+    // its own header, RFC 3261 §20.44); it writes values verbatim, so a CRLF makes two header lines.
+    await this.#final(401, undefined, { 'WWW-Authenticate': values.join('\r\nWWW-Authenticate: ') });
+  }
+
+  async reject(status: number, reason?: string, headers?: Record<string, string>): Promise<void> {
+    if (!Number.isInteger(status) || status < 300 || status > 699) throw new RangeError(`reject() needs a 3xx-6xx status, got ${status}`);
+    if (this.#state === 'terminated') return;
+    this.#assertNoFinal();
+    await this.#final(status, reason, headers ?? {});
+  }
+
+  async progress(answerSdp: string): Promise<void> {
+    if (this.#state === 'terminated') return;
+    this.#assertNoFinal();
+    this.#state = 'early';
+    await this.#send(183, undefined, { headers: { 'Content-Type': 'application/sdp' }, body: answerSdp });
+  }
+
+  async answer(answerSdp: string): Promise<void> {
+    if (this.#state === 'terminated') throw new Error('call already ended');
+    this.#assertNoFinal();
+    this.#state = 'answering';
+    // createUAS sends the 200 OK and resolves once drachtio-server took it (not at the ACK).
+    let dialog: SrfDialog;
+    try {
+      dialog = await this.#deps.srf.createUAS(this.#req, this.#res, { localSdp: answerSdp, headers: { 'Content-Type': 'application/sdp' } });
+    } catch (err) {
+      // A CANCEL that crossed our 200 (drachtio-srf rejects with a 487 SipError), or a lost connection.
+      this.#state = 'terminated';
+      const canceled = (err as { status?: number }).status === 487;
+      this.#fireEnd(canceled ? { by: 'caller', cause: 'canceled', sipCode: 487 } : { by: 'system', cause: 'error' });
+      throw err;
+    }
+    this.#dialog = dialog;
+    dialog.on('destroy', () => {
+      // A BYE from the caller (or drachtio-server's own, after an ACK timeout).
+      if (this.#state === 'terminated') return;
+      this.#state = 'terminated';
+      this.#fireEnd({ by: 'caller', cause: 'normal' });
+    });
+    this.#ack = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no ACK for 200 OK')), this.#deps.ackTimeoutMs);
+      dialog.once('ack', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    try {
+      await this.#ack;
+      if (this.#state === 'answering') this.#state = 'confirmed';
+    } catch (err) {
+      if ((this.#state as State) !== 'terminated') {
+        // §13.3.1.4: no ACK in time — the dialog is ended with a BYE.
+        this.#state = 'confirmed';
+        this.#fireEnd({ by: 'system', cause: 'error' });
+        await this.#bye();
+      }
+      throw err;
+    }
+  }
+
+  async hangup(): Promise<void> {
+    switch (this.#state) {
+      case 'terminated':
+        return;
+      case 'incoming':
+      case 'early':
+        // A UAS cannot BYE an early dialog (§15); ending it means a final failure to the INVITE.
+        await this.#final(480, undefined, {});
+        return;
+      case 'answering':
+        // §15: no BYE before the ACK (or its timeout, which sends the BYE itself).
+        await this.#ack?.catch(() => {});
+        if ((this.#state as State) === 'confirmed') await this.#bye();
+        return;
+      case 'confirmed':
+        await this.#bye();
+    }
+  }
+
+  onEnd(listener: (end: CallEnd) => void): void {
+    const ended = this.#ended;
+    // A listener registered after the end still hears about it (once), so no race with a fast CANCEL.
+    if (ended) queueMicrotask(() => listener(ended));
+    else this.#listeners.push(listener);
+  }
+
+  async #bye(): Promise<void> {
+    const dialog = this.#dialog;
+    this.#state = 'terminated';
+    if (!dialog) return;
+    await new Promise<void>((resolve) =>
+      dialog.destroy({}, (err) => {
+        if (err) this.#deps.warn({ err, callId: this.callId }, 'drachtio: BYE failed');
+        resolve();
+      }),
+    );
+  }
+
+  async #final(status: number, reason: string | undefined, headers: Record<string, string>): Promise<void> {
+    this.#state = 'terminated';
+    await this.#send(status, reason, { headers });
+  }
+
+  #send(status: number, reason: string | undefined, opts: { headers?: Record<string, string>; body?: string }): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#res.send(status, reason, opts, (err) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()));
+    });
+  }
+
+  #assertNoFinal(): void {
+    if (this.#state !== 'incoming' && this.#state !== 'early') throw new Error(`a final response was already sent (${this.#state})`);
+  }
+
+  #fireEnd(end: CallEnd): void {
+    if (this.#ended) return;
+    this.#ended = end;
+    for (const listener of this.#listeners.splice(0)) {
+      try {
+        listener(end);
+      } catch (err) {
+        this.#deps.warn({ err, callId: this.callId }, 'drachtio: onEnd listener threw');
+      }
+    }
+  }
+}
+
+/** The user part of a SIP URI (`sip:+4930123@host;user=phone` → `+4930123`), '' when it has none. */
+export function uriUser(uri: string): string {
+  const m = /^sips?:([^@;?]*)@/i.exec(uri.trim()) ?? /^tel:([^;?]*)/i.exec(uri.trim());
+  return m ? decodeURIComponent(m[1]!) : '';
+}
+
+/**
+ * Digest check as in the embedded UAS (embedded/sip/digest-auth.ts verifyDigestCredentials), but for
+ * the configured realm: a nonce we issued and that is not stale, the digest URI equal to the
+ * Request-URI, qop=auth with nc/cnonce, and the response compared in constant time.
+ */
+function verifyDigest(
+  creds: DigestCredentials | undefined,
+  ha1: { md5: string; sha256: string },
+  request: { method: string; uri: string },
+  deps: Pick<InboundCallDeps, 'realm' | 'nonces'>,
+): boolean {
+  if (!creds) return false;
+  if (creds.realm !== deps.realm) return false;
+  if (deps.nonces.check(creds.nonce) !== 'valid') return false;
+  if (creds.uri.trim() !== request.uri.trim()) return false;
+  if (creds.qop !== undefined) {
+    if (creds.qop.toLowerCase() !== 'auth') return false;
+    if (!creds.nc || !/^[0-9a-fA-F]{8}$/.test(creds.nc) || !creds.cnonce) return false;
+  }
+  const expected = digestResponse({
+    ha1: (creds.algorithm === 'MD5' ? ha1.md5 : ha1.sha256).toLowerCase(),
+    algorithm: creds.algorithm,
+    method: request.method,
+    uri: creds.uri,
+    nonce: creds.nonce,
+    ...(creds.qop !== undefined ? { qop: creds.qop, nc: creds.nc!, cnonce: creds.cnonce! } : {}),
+  });
+  const a = Buffer.from(creds.response.toLowerCase());
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export const DEFAULT_REALM = SIP_REALM;

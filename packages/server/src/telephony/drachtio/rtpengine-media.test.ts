@@ -1,0 +1,165 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MediaSession } from '../backend.js';
+import { decodeRtp, encodeDtmfPayload, encodePcma, encodeRtp, type RtpPacket, tone } from '../embedded/rtp/index.js';
+import { type RtpengineDaemon, rtpengineBinary, startRtpengine } from './rtpengine-daemon.test-helper.js';
+import { openRtpengineMedia } from './rtpengine-media.js';
+import { RtpengineNg } from './rtpengine-ng.js';
+
+/**
+ * Against a REAL rtpengine (Debian's rtpengine-daemon, userspace on loopback). The test plays the
+ * caller: a UDP socket whose address is in the SDP offer, receiving what rtpengine sends it.
+ */
+const binary = rtpengineBinary();
+const strict = process.env.PROLOPE_TEST_STRICT === '1';
+if (!binary && !strict) {
+  console.warn('rtpengine-media.test: skipped — no `rtpengine` binary (apt-get install rtpengine-daemon); PROLOPE_TEST_STRICT=1 makes this a failure');
+}
+
+const offerSdp = (port: number) =>
+  [
+    'v=0',
+    'o=caller 1 1 IN IP4 127.0.0.1',
+    's=-',
+    'c=IN IP4 127.0.0.1',
+    't=0 0',
+    `m=audio ${port} RTP/AVP 8 101`,
+    'a=rtpmap:8 PCMA/8000',
+    'a=rtpmap:101 telephone-event/8000',
+    'a=fmtp:101 0-16',
+    'a=ptime:20',
+    'a=sendrecv',
+    '',
+  ].join('\r\n');
+
+class Caller {
+  readonly packets: RtpPacket[] = [];
+  private seq = 1;
+  private ts = 0;
+  private constructor(readonly socket: Socket) {
+    socket.on('message', (msg) => {
+      const p = decodeRtp(msg);
+      if (p) this.packets.push(p);
+    });
+  }
+  static async open(): Promise<Caller> {
+    const s = createSocket('udp4');
+    await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
+    return new Caller(s);
+  }
+  get port(): number {
+    return this.socket.address().port;
+  }
+  send(to: { address: string; port: number }, payloadType: number, payload: Uint8Array, marker = false, advance = 160): void {
+    this.socket.send(encodeRtp({ payloadType, sequenceNumber: this.seq++, timestamp: this.ts, ssrc: 0x1234, marker, payload }), to.port, to.address);
+    this.ts += advance;
+  }
+  close(): void {
+    this.socket.close();
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(cond: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await sleep(20);
+  }
+}
+
+describe.skipIf(!binary && !strict)('rtpengine media (real daemon)', () => {
+  let daemon: RtpengineDaemon;
+  let ng: RtpengineNg;
+
+  beforeAll(async () => {
+    if (!binary) throw new Error('PROLOPE_TEST_STRICT=1 but no `rtpengine` binary: apt-get install rtpengine-daemon');
+    // --delete-delay=0: `delete` forgets the call at once, so the test can see it is gone.
+    daemon = await startRtpengine(binary, [36000, 36199], ['--delete-delay=0']);
+    ng = new RtpengineNg({ host: '127.0.0.1', port: daemon.ngPort });
+  });
+
+  afterAll(async () => {
+    ng?.close();
+    await daemon?.stop();
+  });
+
+  async function open(callId: string, caller: Caller): Promise<MediaSession> {
+    return openRtpengineMedia({
+      ng,
+      callId,
+      fromTag: `caller-${callId}`,
+      offerSdp: offerSdp(caller.port),
+      dtmfPayloadType: 101,
+      leg: { bindAddress: '127.0.0.1', portRange: [36400, 36499] },
+    });
+  }
+
+  it('offers/answers PCMA through rtpengine, plays a WAV to the caller as 20 ms PCMA, then deletes the call', async () => {
+    const caller = await Caller.open();
+    const media = await open('call-play', caller);
+    try {
+      // Our 183/200 advertise rtpengine's caller-facing port, not our own socket.
+      expect(media.local.address).toBe('127.0.0.1');
+      expect(media.local.port).toBeGreaterThanOrEqual(36000);
+      expect(media.local.port).toBeLessThanOrEqual(36199);
+
+      const started = Date.now();
+      await media.play(tone(440, 400));
+      // play() resolves after the duration rtpengine reported for the file.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+      await sleep(100);
+      const pcma = caller.packets.filter((p) => p.payloadType === 8);
+      expect(pcma.length).toBeGreaterThanOrEqual(18);
+      expect(pcma.length).toBeLessThanOrEqual(22);
+      for (let i = 1; i < pcma.length; i++) {
+        expect(pcma[i]!.payload.length).toBe(160);
+        expect((pcma[i]!.timestamp - pcma[i - 1]!.timestamp) >>> 0).toBe(160);
+        expect((pcma[i]!.sequenceNumber - pcma[i - 1]!.sequenceNumber) & 0xffff).toBe(1);
+      }
+      expect(media.stats().packetsSent).toBe(20);
+    } finally {
+      await media.close();
+      caller.close();
+    }
+    // `delete` removed the call from rtpengine.
+    await expect(ng.command('query', { 'call-id': 'call-play' })).rejects.toThrow(/Unknown call-id/i);
+  });
+
+  it('hands the caller’s RFC 4733 digits, audio (recording) and our DTMF through rtpengine', async () => {
+    const caller = await Caller.open();
+    const media = await open('call-dtmf', caller);
+    const digits: string[] = [];
+    media.onDtmf((d) => digits.push(d));
+    try {
+      // Caller audio: 10 PCMA packets; rtpengine forwards them to our leg, which records them.
+      const rec = media.startRecording();
+      const frame = encodePcma(tone(300, 20));
+      for (let i = 0; i < 10; i++) {
+        caller.send(media.local, 8, frame, i === 0);
+        await sleep(20);
+      }
+      await waitFor(() => media.stats().packetsReceived >= 10);
+      expect(rec.stop().length).toBeGreaterThanOrEqual(1600);
+
+      // Caller presses 7: three updates and three end packets of one event, same timestamp.
+      for (let i = 1; i <= 6; i++) {
+        const end = i > 3;
+        caller.send(media.local, 101, encodeDtmfPayload({ event: 7, end, volume: 10, duration: Math.min(i, 4) * 160 }), i === 1, 0);
+        await sleep(20);
+      }
+      await waitFor(() => digits.length === 1);
+      expect(digits).toEqual(['7']);
+
+      // Our digit reaches the caller as telephone-event packets.
+      await media.sendDtmf('3', 100);
+      await waitFor(() => caller.packets.some((p) => p.payloadType === 101 && (p.payload[1]! & 0x80) !== 0));
+      const events = caller.packets.filter((p) => p.payloadType === 101);
+      expect(events.every((p) => p.payload[0] === 3)).toBe(true);
+    } finally {
+      await media.close();
+      caller.close();
+    }
+  });
+});

@@ -1,0 +1,191 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MediaSession } from '../backend.js';
+import { buildAnswer, openRtpSession, type RtpLogger, type RtpSession, writeWav8k } from '../embedded/rtp/index.js';
+import type { RtpengineNg } from './rtpengine-ng.js';
+import { sdpAudioAddress } from './sdp-media-address.js';
+
+/**
+ * A call's media through rtpengine, for an IVR with no B-leg.
+ *
+ * rtpengine anchors the caller's RTP (public address, NAT learning, and later SRTP/ICE or
+ * transcoding) and needs two parties to bridge. The second party is a small RTP socket in this
+ * process (the embedded RtpSession), so:
+ * - what the caller sends reaches us through rtpengine: DTMF (RFC 4733), recording and the RTP
+ *   timeout work in-process exactly as with the embedded backend;
+ * - prompts are played by rtpengine itself (`play media`) toward the caller; DTMF we send goes
+ *   from our leg as RFC 4733 and rtpengine forwards it.
+ *
+ *   caller ⇄ rtpengine(caller-facing port = `local`) ⇄ rtpengine(our-facing port) ⇄ our RTP socket
+ */
+export interface RtpengineMediaOptions {
+  ng: RtpengineNg;
+  /** The SIP Call-ID, used as rtpengine's call-id. */
+  callId: string;
+  /** The caller's From tag: rtpengine's name for the caller's side of the call. */
+  fromTag: string;
+  /** The caller's SDP offer, as it came in the INVITE. */
+  offerSdp: string;
+  dtmfPayloadType?: number;
+  /** Our own RTP leg toward rtpengine. */
+  leg: { bindAddress: string; advertisedAddress?: string; portRange?: readonly [number, number]; rtpTimeoutMs?: number };
+  /** Extra ng flags for the offer, e.g. `direction: ['external', 'internal']` with two rtpengine interfaces. */
+  offerFlags?: Record<string, unknown>;
+  /**
+   * Where prompts are written as WAV files for rtpengine's `play media` (default: a fresh temp dir).
+   * rtpengine opens them by path, so it must see the same filesystem (same host, or a shared volume
+   * mounted at the same path). The ng `blob` alternative is not used: rtpengine-client turns the
+   * bencoded message into a string, which corrupts binary data ("Could not decode bencode dictionary").
+   */
+  playDir?: string;
+  logger?: RtpLogger;
+}
+
+export async function openRtpengineMedia(opts: RtpengineMediaOptions): Promise<MediaSession> {
+  const { ng, callId, fromTag } = opts;
+  // Our leg's tag: rtpengine only needs it stable for this call, it never appears in SIP.
+  const ourTag = `prolope-${randomBytes(6).toString('hex')}`;
+  const base = { 'call-id': callId, 'from-tag': fromTag };
+
+  // 1. The caller's offer: rtpengine allocates both sides and returns the SDP our leg should answer.
+  const offer = await ng.command('offer', {
+    ...base,
+    sdp: opts.offerSdp,
+    replace: ['origin', 'session-connection'],
+    ICE: 'remove',
+    ...opts.offerFlags,
+  });
+  const towardUs = offer.sdp ? sdpAudioAddress(offer.sdp) : undefined;
+  if (!towardUs) throw new Error('rtpengine offer returned no audio address');
+
+  let rtp: RtpSession | undefined;
+  try {
+    // 2. Our leg: an RTP socket whose far end is rtpengine's port for us.
+    rtp = await openRtpSession({
+      bindAddress: opts.leg.bindAddress,
+      ...(opts.leg.advertisedAddress ? { advertisedAddress: opts.leg.advertisedAddress } : {}),
+      ...(opts.leg.portRange ? { portRange: opts.leg.portRange } : {}),
+      ...(opts.leg.rtpTimeoutMs !== undefined ? { rtpTimeoutMs: opts.leg.rtpTimeoutMs } : {}),
+      ...(opts.dtmfPayloadType !== undefined ? { dtmfPayloadType: opts.dtmfPayloadType } : {}),
+      ...(opts.logger ? { logger: opts.logger } : {}),
+      remote: towardUs,
+    });
+    // 3. Our leg answers (PCMA 20 ms, telephone-event if the caller offered it); rtpengine then
+    // returns the SDP for the caller, whose address is what our 183/200 must advertise.
+    const ourSdp = buildAnswer(rtp.local, { dtmfPayloadType: opts.dtmfPayloadType });
+    const answer = await ng.command('answer', { ...base, 'to-tag': ourTag, sdp: ourSdp, ICE: 'remove' });
+    const towardCaller = answer.sdp ? sdpAudioAddress(answer.sdp) : undefined;
+    if (!towardCaller) throw new Error('rtpengine answer returned no audio address');
+    return new RtpengineMedia(opts, rtp, towardCaller);
+  } catch (err) {
+    await rtp?.close();
+    await ng.command('delete', base).catch(() => {});
+    throw err;
+  }
+}
+
+class RtpengineMedia implements MediaSession {
+  readonly local: { address: string; port: number };
+  readonly #opts: RtpengineMediaOptions;
+  readonly #rtp: RtpSession;
+  #packetsSent = 0;
+  #queue: Promise<void> = Promise.resolve();
+  #closed: Promise<void> | undefined;
+  #dir: Promise<string> | undefined;
+
+  constructor(opts: RtpengineMediaOptions, rtp: RtpSession, local: { address: string; port: number }) {
+    this.#opts = opts;
+    this.#rtp = rtp;
+    this.local = local;
+  }
+
+  /** rtpengine's `play media` plays TO the party named by from-tag: the caller (checked against 10.5). */
+  get #callerSide() {
+    return { 'call-id': this.#opts.callId, 'from-tag': this.#opts.fromTag };
+  }
+
+  play(samples: Int16Array, opts: { signal?: AbortSignal } = {}): Promise<void> {
+    // One prompt at a time, like the embedded session: a second play waits for the first.
+    const job = this.#queue.then(() => this.#play(samples, opts.signal));
+    this.#queue = job.catch(() => {});
+    return job;
+  }
+
+  async #play(samples: Int16Array, signal: AbortSignal | undefined): Promise<void> {
+    if (this.#closed || signal?.aborted || samples.length === 0) return;
+    const dir = await this.#playDir();
+    const file = join(dir, `${randomBytes(8).toString('hex')}.wav`);
+    await writeFile(file, writeWav8k(samples));
+    try {
+      await this.#playOne({ file }, samples.length, signal);
+    } finally {
+      await rm(file, { force: true });
+    }
+  }
+
+  /** Starts one `play media` and waits the duration rtpengine reports (it does not say when it ends). */
+  async #playOne(source: { file: string }, sampleCount: number, signal: AbortSignal | undefined): Promise<void> {
+    const res = await this.#opts.ng.command('playMedia', { ...this.#callerSide, ...source });
+    const ms = typeof res.duration === 'number' && res.duration > 0 ? res.duration : sampleCount / 8;
+    this.#packetsSent += Math.ceil(sampleCount / 160);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }
+      const onAbort = () => {
+        void this.#opts.ng.command('stopMedia', this.#callerSide).catch(() => {});
+        done();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  #playDir(): Promise<string> {
+    const configured = this.#opts.playDir;
+    this.#dir ??= configured ? Promise.resolve(configured) : mkdtemp(join(tmpdir(), 'prolope-rtpengine-'));
+    return this.#dir;
+  }
+
+  /**
+   * RFC 4733 from our leg, which rtpengine forwards to the caller. Not rtpengine's `play DTMF`: that
+   * injects into a stream the named party is already sending ("No SSRC context present for DTMF
+   * injection" otherwise, checked against rtpengine 10.5), and our leg only sends when it has to.
+   */
+  async sendDtmf(digit: string, durationMs = 100): Promise<void> {
+    if (this.#closed) return;
+    await this.#rtp.sendDtmf(digit, durationMs);
+  }
+
+  onDtmf(listener: (digit: string) => void): void {
+    this.#rtp.onDtmf(listener);
+  }
+
+  startRecording(): { stop(): Int16Array } {
+    return this.#rtp.startRecording();
+  }
+
+  onTimeout(listener: () => void): void {
+    this.#rtp.onTimeout(listener);
+  }
+
+  stats(): { packetsSent: number; packetsReceived: number; dtmfReceived: number } {
+    const { packetsSent, packetsReceived, dtmfReceived } = this.#rtp.stats();
+    return { packetsSent: this.#packetsSent + packetsSent, packetsReceived, dtmfReceived };
+  }
+
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      await this.#rtp.close();
+      await this.#opts.ng
+        .command('delete', this.#callerSide)
+        .catch((err) => this.#opts.logger?.warn({ err, callId: this.#opts.callId }, 'rtpengine delete failed'));
+      if (this.#dir && !this.#opts.playDir) await rm(await this.#dir, { recursive: true, force: true });
+    })();
+    return this.#closed;
+  }
+}

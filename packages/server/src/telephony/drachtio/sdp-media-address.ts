@@ -1,0 +1,24 @@
+import { parse } from 'sdp-transform';
+
+/**
+ * Where an SDP says its first audio stream listens: the media-level `c=` (else the session-level one)
+ * and the `m=audio` port. Used on rtpengine's rewritten SDPs (to learn its anchor ports) and on a
+ * caller's offer (to match `openMedia(remote)` back to the INVITE it came from).
+ */
+export function sdpAudioAddress(sdp: string): { address: string; port: number } | undefined {
+  let session: ReturnType<typeof parse>;
+  try {
+    session = parse(sdp);
+  } catch {
+    return undefined;
+  }
+  const audio = session.media.find((m) => m.type === 'audio' && m.port > 0);
+  const address = audio?.connection?.ip ?? session.connection?.ip;
+  if (!audio || !address) return undefined;
+  return { address, port: audio.port };
+}
+
+/** The key under which a media address is looked up. */
+export function addressKey(a: { address: string; port: number }): string {
+  return `${a.address}:${a.port}`;
+}

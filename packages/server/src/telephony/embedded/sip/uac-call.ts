@@ -1,0 +1,338 @@
+import type { CallEnd, DialFailure } from '../../backend.js';
+import type { InviteTransactionUser } from './client-invite-transaction.js';
+import { digestAuthorization, pickChallenge } from './digest-client.js';
+import { parseNameAddr, uriHostPort } from './header-values.js';
+import { ALLOW, basisOf, buildResponse, type Endpoint, newBranch, randomToken, SERVER_NAME } from './responses.js';
+import type { ServerInviteTransaction, ServerNonInviteTransaction } from './server-transactions.js';
+import { getHeader, getHeaders, type SipRequest, type SipResponse, serialize } from './sip-message.js';
+import { after, type Cancel, type SipTimerConfig } from './sip-timers.js';
+
+/** What an outbound call needs from the SIP core that owns it. */
+export interface UacHost {
+  readonly timers: SipTimerConfig;
+  /** Our Via sent-by and Contact host (`host:port`). */
+  readonly sentBy: string;
+  sendRaw(buf: Buffer, to: Endpoint): void;
+  /** Sends an INVITE in a new client INVITE transaction keyed by its branch. */
+  sendInvite(buf: Buffer, to: Endpoint, branch: string, user: InviteTransactionUser, ackFor: (res: SipResponse) => Buffer): void;
+  /** Sends a non-INVITE request (CANCEL, BYE) in a client transaction; resolves with the final response or undefined. */
+  sendRequest(buf: Buffer, to: Endpoint, key: string): Promise<SipResponse | undefined>;
+  /** Removes the call from the dialog table. */
+  forget(call: UacCall): void;
+  warn(obj: object, msg: string): void;
+}
+
+/** What to call and how (the SIP part of the backend's DialOptions, plus our SDP offer). */
+export interface UacOptions {
+  callId: string;
+  requestUri: string;
+  destination: Endpoint;
+  fromUser: string;
+  sdp: string;
+  ringTimeoutMs: number;
+  credentials?: { username: string; password: string } | undefined;
+}
+
+/** The INVITE's outcome at the SIP level: the far end's SDP answer, or the final failure. */
+export type UacOutcome = { ok: true; sdp: string | undefined } | DialFailure;
+
+type State = 'calling' | 'early' | 'confirmed' | 'terminated';
+
+/**
+ * One outbound INVITE and the UAC dialog it becomes (RFC 3261 §12.1.2, §13.2, §15): the Request-URI
+ * carries the full number (terms 5.2), a 401/407 is answered once with digest credentials, the ring
+ * timeout or a hangup before the answer sends CANCEL (only after a provisional, §9.1), a 2xx is ACKed
+ * by us (and re-ACKed when retransmitted), and BYE works in both directions.
+ */
+export class UacCall {
+  readonly callId: string;
+  readonly localTag = randomToken();
+  readonly outcome: Promise<UacOutcome>;
+  remoteTag: string | undefined;
+
+  #state: State = 'calling';
+  #resolve!: (o: UacOutcome) => void;
+  #settled = false;
+  #cseq = 1;
+  #branch = '';
+  #authHeader: [string, string] | undefined;
+  #authTried = false;
+  #provisional = false;
+  #cancelWanted: 'hangup' | 'timeout' | undefined;
+  #cancelSent = false;
+  #routeSet: string[] = [];
+  #remoteTarget: string;
+  #remoteTo: string | undefined;
+  #ack: Buffer | undefined;
+  #timers: Cancel[] = [];
+  #progress: Array<(status: number) => void> = [];
+  #endListeners: Array<(end: CallEnd) => void> = [];
+  #ended: CallEnd | undefined;
+
+  constructor(
+    private readonly opts: UacOptions,
+    private readonly host: UacHost,
+  ) {
+    this.callId = opts.callId;
+    this.#remoteTarget = opts.requestUri;
+    this.outcome = new Promise((resolve) => {
+      this.#resolve = resolve;
+    });
+  }
+
+  get state(): State {
+    return this.#state;
+  }
+
+  /** Sends the INVITE and arms the ring timeout. */
+  start(): void {
+    this.#sendInvite();
+    if (this.opts.ringTimeoutMs > 0) this.#timers.push(after(this.opts.ringTimeoutMs, () => this.#cancel('timeout')));
+  }
+
+  onProgress(listener: (status: number) => void): void {
+    this.#progress.push(listener);
+  }
+
+  onEnd(listener: (end: CallEnd) => void): void {
+    const ended = this.#ended;
+    if (ended) queueMicrotask(() => listener(ended));
+    else this.#endListeners.push(listener);
+  }
+
+  /** CANCEL before the answer, BYE after it; resolves when that is done (or has timed out). */
+  async hangup(): Promise<void> {
+    if (this.#state === 'calling' || this.#state === 'early') {
+      this.#cancel('hangup');
+      await this.outcome;
+      return;
+    }
+    if (this.#state === 'confirmed') await this.#sendBye();
+  }
+
+  /** A 2xx that reached no transaction: a retransmission of the one we ACKed (§13.2.2.4), or one that raced our CANCEL. */
+  onStray2xx(res: SipResponse): void {
+    if (res.cseq.seq !== this.#cseqOfInvite()) return;
+    if (this.#ack && res.to.params.tag === this.remoteTag) this.host.sendRaw(this.#ack, this.#inDialogDestination());
+  }
+
+  /** An in-dialog request from the far end (its To tag is our From tag). */
+  onRequest(req: SipRequest, tx: ServerInviteTransaction | ServerNonInviteTransaction): void {
+    const reply = (status: number) => tx.respond(status, serialize(buildResponse(basisOf(req), tx.source, status, { headers: [['Allow', ALLOW]] })));
+    switch (req.method) {
+      case 'BYE':
+        if (this.#state !== 'confirmed') {
+          reply(481);
+          return;
+        }
+        reply(200);
+        this.#terminate();
+        this.#fireEnd({ by: 'callee', cause: 'normal' });
+        return;
+      case 'OPTIONS':
+        reply(200);
+        return;
+      case 'INVITE':
+        // The media layer does not renegotiate; refusing keeps the session as it is (§14.2).
+        reply(this.#state === 'confirmed' ? 488 : 491);
+        return;
+      default:
+        reply(501);
+    }
+  }
+
+  /** Ends everything at once, one best-effort message (shutdown). */
+  shutdown(): void {
+    if (this.#state === 'confirmed') void this.#sendBye();
+    else if (this.#state !== 'terminated' && this.#provisional) this.#sendCancel();
+    this.#settle({ ok: false, status: 503, reason: 'SIP stack stopped', local: true });
+    this.#terminate();
+    this.#fireEnd({ by: 'system', cause: 'error' });
+  }
+
+  #cseqOfInvite(): number {
+    return this.#cseq;
+  }
+
+  #sendInvite(): void {
+    this.#branch = newBranch();
+    const headers = this.#baseHeaders(this.#branch, `${this.#cseq} INVITE`);
+    headers.push(['Contact', `<sip:${this.host.sentBy}>`], ['Allow', ALLOW], ['User-Agent', SERVER_NAME]);
+    if (this.#authHeader) headers.push(this.#authHeader);
+    headers.push(['Content-Type', 'application/sdp']);
+    const buf = serialize({ startLine: `INVITE ${this.opts.requestUri} SIP/2.0`, headers, body: this.opts.sdp });
+    const user: InviteTransactionUser = {
+      onResponse: (res) => this.#onResponse(res),
+      onTimeout: () => this.#fail(408, 'no response to the INVITE', true),
+    };
+    this.host.sendInvite(buf, this.opts.destination, this.#branch, user, (res) => this.#ackForFailure(res));
+  }
+
+  /** Via, Max-Forwards, From, To (without a tag), Call-ID and CSeq of the INVITE, its CANCEL and its non-2xx ACK. */
+  #baseHeaders(branch: string, cseq: string, to = `<${this.opts.requestUri}>`): Array<[string, string]> {
+    const host = this.host.sentBy.replace(/:\d+$/, '');
+    return [
+      ['Via', `SIP/2.0/UDP ${this.host.sentBy};branch=${branch};rport`],
+      ['Max-Forwards', '70'],
+      ['From', `<sip:${this.opts.fromUser}@${host}>;tag=${this.localTag}`],
+      ['To', to],
+      ['Call-ID', this.callId],
+      ['CSeq', cseq],
+    ];
+  }
+
+  #ackForFailure(res: SipResponse): Buffer {
+    const to = getHeader(res, 'to') ?? `<${this.opts.requestUri}>`;
+    return serialize({ startLine: `ACK ${this.opts.requestUri} SIP/2.0`, headers: this.#baseHeaders(this.#branch, `${this.#cseq} ACK`, to) });
+  }
+
+  #onResponse(res: SipResponse): void {
+    if (res.status < 200) {
+      if (res.status === 100) return;
+      if (!this.#provisional) this.#provisional = true;
+      if (this.#state === 'calling') this.#state = 'early';
+      if (res.to.params.tag) this.remoteTag = res.to.params.tag;
+      if (this.#cancelWanted && !this.#cancelSent) this.#sendCancel();
+      for (const l of this.#progress) l(res.status);
+      return;
+    }
+    if (res.status < 300) {
+      this.#onAnswer(res);
+      return;
+    }
+    if ((res.status === 401 || res.status === 407) && this.opts.credentials && !this.#authTried && !this.#cancelWanted) {
+      const header = res.status === 401 ? 'www-authenticate' : 'proxy-authenticate';
+      const challenge = pickChallenge(getHeaders(res, header));
+      if (challenge) {
+        this.#authTried = true;
+        this.#authHeader = [
+          res.status === 401 ? 'Authorization' : 'Proxy-Authorization',
+          digestAuthorization(challenge, this.opts.credentials, 'INVITE', this.opts.requestUri),
+        ];
+        this.#cseq++;
+        this.#provisional = false;
+        this.#state = 'calling';
+        this.#sendInvite();
+        return;
+      }
+    }
+    if (res.status === 487 && this.#cancelWanted) {
+      this.#fail(this.#cancelWanted === 'timeout' ? 408 : 487, this.#cancelWanted === 'timeout' ? 'no answer within the ring timeout' : 'cancelled', true);
+      return;
+    }
+    this.#fail(res.status, res.reason, false);
+  }
+
+  #onAnswer(res: SipResponse): void {
+    if (this.#state === 'confirmed' || this.#state === 'terminated') {
+      this.onStray2xx(res);
+      return;
+    }
+    this.remoteTag = res.to.params.tag ?? '';
+    this.#remoteTo = getHeader(res, 'to');
+    // §12.1.2: the route set is the Record-Route in reverse; the remote target the Contact.
+    this.#routeSet = getHeaders(res, 'record-route').reverse();
+    const contact = parseNameAddr(getHeader(res, 'contact') ?? '');
+    if (contact) this.#remoteTarget = contact.uri;
+    this.#state = 'confirmed';
+    this.#ack = this.#inDialog('ACK', `${this.#cseq} ACK`);
+    this.host.sendRaw(this.#ack, this.#inDialogDestination());
+    for (const c of this.#timers) c();
+    this.#timers = [];
+    if (this.#cancelWanted) {
+      // Our CANCEL crossed the 200: the call exists, so end it with BYE (§9.1).
+      this.#settle({ ok: false, status: this.#cancelWanted === 'timeout' ? 408 : 487, reason: 'cancelled', local: true });
+      void this.#sendBye();
+      return;
+    }
+    const ct = getHeader(res, 'content-type');
+    const sdp = ct && /^application\/sdp\b/i.test(ct.trim()) && res.body.length > 0 ? res.body.toString('utf8') : undefined;
+    this.#settle({ ok: true, sdp });
+  }
+
+  #cancel(why: 'hangup' | 'timeout'): void {
+    if (this.#state !== 'calling' && this.#state !== 'early') return;
+    if (this.#cancelWanted) return;
+    this.#cancelWanted = why;
+    // §9.1: no CANCEL before a provisional; it goes out with the first one.
+    if (this.#provisional) this.#sendCancel();
+    // No final within 64*T1 after the CANCEL: give the INVITE up.
+    this.#timers.push(after(64 * this.host.timers.t1, () => this.#fail(why === 'timeout' ? 408 : 487, 'no answer to CANCEL', true)));
+  }
+
+  #sendCancel(): void {
+    this.#cancelSent = true;
+    const buf = serialize({ startLine: `CANCEL ${this.opts.requestUri} SIP/2.0`, headers: this.#baseHeaders(this.#branch, `${this.#cseq} CANCEL`) });
+    void this.host.sendRequest(buf, this.opts.destination, `${this.#branch}|CANCEL`);
+  }
+
+  /** An in-dialog request (ACK, BYE): to the remote target, through the route set. */
+  #inDialog(method: string, cseq: string, branch = newBranch()): Buffer {
+    const host = this.host.sentBy.replace(/:\d+$/, '');
+    const headers: Array<[string, string]> = [
+      ['Via', `SIP/2.0/UDP ${this.host.sentBy};branch=${branch};rport`],
+      ['Max-Forwards', '70'],
+      ['From', `<sip:${this.opts.fromUser}@${host}>;tag=${this.localTag}`],
+      ['To', this.#remoteTo ?? `<${this.opts.requestUri}>;tag=${this.remoteTag}`],
+      ['Call-ID', this.callId],
+      ['CSeq', cseq],
+    ];
+    for (const r of this.#routeSet) headers.push(['Route', r]);
+    headers.push(['User-Agent', SERVER_NAME]);
+    return serialize({ startLine: `${method} ${this.#remoteTarget} SIP/2.0`, headers });
+  }
+
+  /**
+   * Where in-dialog requests go: the first Route hop when it is an IP literal, else where the INVITE
+   * went (the carrier or the PBX). Like the UAS side, no DNS: trunks and carriers are static addresses.
+   */
+  #inDialogDestination(): Endpoint {
+    const first = this.#routeSet[0] ? parseNameAddr(this.#routeSet[0]) : undefined;
+    const hp = first ? uriHostPort(first.uri) : undefined;
+    if (hp && /^[0-9.]+$|:/.test(hp.host)) return { address: hp.host, port: hp.port ?? 5060 };
+    return this.opts.destination;
+  }
+
+  async #sendBye(): Promise<void> {
+    if (this.#state !== 'confirmed') return;
+    this.#terminate();
+    const branch = newBranch();
+    const buf = this.#inDialog('BYE', `${++this.#cseq} BYE`, branch);
+    const res = await this.host.sendRequest(buf, this.#inDialogDestination(), `${branch}|BYE`);
+    if (!res) this.host.warn({ callId: this.callId }, 'sip: BYE got no response');
+  }
+
+  #fail(status: number, reason: string, local: boolean): void {
+    if (this.#state === 'terminated' || this.#state === 'confirmed') return;
+    this.#settle({ ok: false, status, reason, local });
+    this.#terminate();
+  }
+
+  #settle(o: UacOutcome): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#resolve(o);
+  }
+
+  #terminate(): void {
+    if (this.#state === 'terminated') return;
+    this.#state = 'terminated';
+    for (const c of this.#timers) c();
+    this.#timers = [];
+    this.host.forget(this);
+  }
+
+  #fireEnd(end: CallEnd): void {
+    if (this.#ended) return;
+    this.#ended = end;
+    const listeners = this.#endListeners;
+    this.#endListeners = [];
+    for (const l of listeners) {
+      try {
+        l(end);
+      } catch (err) {
+        this.host.warn({ err, callId: this.callId }, 'sip: onEnd listener threw');
+      }
+    }
+  }
+}

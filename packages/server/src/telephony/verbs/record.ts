@@ -1,0 +1,48 @@
+import { tone } from '../embedded/rtp/index.js';
+import type { CallHost, SavedRecording } from './call-host.js';
+import type { RecordVerb } from './verb-types.js';
+
+const DEFAULT_MAX_SECONDS = 60;
+const DEFAULT_FINISH_KEY = '#';
+/** The beep before recording: 1 kHz for a quarter second, as answering machines do. */
+export const BEEP = tone(1000, 250);
+
+/**
+ * Records what the caller sends: after an optional beep, until `max_seconds`, the finish key, or the
+ * call ending (hang-up or a live-control interruption). The audio is stored in every case, also
+ * when the call ends meanwhile; then the abort is rethrown. Keys pressed before the recording began
+ * do not end it. Silence detection (`timeout_seconds`) is not implemented: the recording runs to
+ * `max_seconds` or the finish key.
+ */
+export async function recordCaller(verb: RecordVerb, host: CallHost): Promise<SavedRecording | undefined> {
+  const { signal } = host;
+  if (verb.play_beep ?? true) await host.media.play(BEEP, { signal });
+  signal.throwIfAborted();
+  // Type-ahead belongs to gathers; a key pressed before the beep must not cut the message short.
+  while (host.digits.pending) await host.digits.take(0, signal);
+
+  const finishKey = verb.finish_on_key ?? DEFAULT_FINISH_KEY;
+  const deadline = Date.now() + (verb.max_seconds ?? DEFAULT_MAX_SECONDS) * 1000;
+  const recording = host.media.startRecording();
+  let aborted: unknown;
+  try {
+    for (let left = deadline - Date.now(); left > 0; left = deadline - Date.now()) {
+      const key = await host.digits.take(left, signal);
+      if (key === undefined || (finishKey !== '' && key === finishKey)) break;
+    }
+  } catch (err) {
+    aborted = err;
+  }
+  const pcm = recording.stop();
+  let saved: SavedRecording | undefined;
+  if (!host.saveRecording) host.log.warn({ callId: host.context().call_id }, 'record: this call cannot store recordings; audio dropped');
+  else {
+    try {
+      saved = await host.saveRecording(pcm);
+    } catch (err) {
+      host.log.warn({ err, callId: host.context().call_id }, 'record: the recording could not be stored');
+    }
+  }
+  if (aborted !== undefined) throw aborted;
+  return saved;
+}
