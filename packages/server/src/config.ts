@@ -26,6 +26,10 @@ export interface Config {
   sipEnabled: boolean;
   /** The API's public address (PROLOPE_PUBLIC_URL) for absolute URLs such as a recording's `media_url`; default: the address it listens on. */
   publicUrl: string | undefined;
+  /** `embedded` (default: SIP/RTP in this process) or `drachtio` (drachtio-server + rtpengine). */
+  telephony: 'embedded' | 'drachtio';
+  drachtio: { host: string; port: number; secret: string };
+  rtpengine: { host: string; port: number };
   /** Where outbound calls without a SIP trunk go (`sip:host[:port]`); undefined: only trunk calls. */
   carrierUri: string | undefined;
   /** Digest username and password for the carrier, when it challenges our INVITEs. */
@@ -39,6 +43,12 @@ function portRange(value: string | undefined): [number, number] {
   const hi = Number(m?.[2]);
   if (!m || lo <= 1024 || hi > 65535 || lo >= hi) throw new Error(`PROLOPE_RTP_PORTS must look like 20000-29999 (above 1024), got "${value}"`);
   return [lo, hi];
+}
+
+function telephonyKind(value: string | undefined): 'embedded' | 'drachtio' {
+  if (!value || value === 'embedded') return 'embedded';
+  if (value === 'drachtio') return 'drachtio';
+  throw new Error(`PROLOPE_TELEPHONY must be embedded or drachtio, got "${value}"`);
 }
 
 function carrierUri(value: string | undefined): string | undefined {
@@ -72,6 +82,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     rtpPortRange: portRange(env.PROLOPE_RTP_PORTS),
     sipEnabled: env.PROLOPE_SIP !== 'off',
     publicUrl: env.PROLOPE_PUBLIC_URL?.replace(/\/+$/, '') || undefined,
+    telephony: telephonyKind(env.PROLOPE_TELEPHONY),
+    drachtio: { host: env.DRACHTIO_HOST || '127.0.0.1', port: int('DRACHTIO_PORT', env.DRACHTIO_PORT, 9022), secret: env.DRACHTIO_SECRET || 'cymru' },
+    rtpengine: { host: env.RTPENGINE_HOST || '127.0.0.1', port: int('RTPENGINE_PORT', env.RTPENGINE_PORT, 22222) },
     carrierUri: carrierUri(env.PROLOPE_CARRIER_URI),
     carrierUsername: env.PROLOPE_CARRIER_USERNAME || undefined,
     carrierPassword: env.PROLOPE_CARRIER_PASSWORD || undefined,

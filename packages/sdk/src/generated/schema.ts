@@ -981,7 +981,7 @@ export interface webhooks {
         };
         get?: never;
         put?: never;
-        /** A call reached Prolope and was authorized */
+        /** A call started (an authorized inbound INVITE, or an outbound call accepted by the API) */
         post: operations["events.call.initiated"];
         delete?: never;
         options?: never;

@@ -5,6 +5,8 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { fileRecordingStore } from '../recordings/storage.js';
 import type { Db } from '../store/db.js';
+import type { TelephonyBackend } from './backend.js';
+import { createDrachtioBackend } from './drachtio/drachtio-backend.js';
 import { createEmbeddedBackend } from './embedded/embedded-backend.js';
 import { buildAnswer, negotiate } from './embedded/rtp/index.js';
 import { cachedTts, defaultTtsEngine } from './tts/index.js';
@@ -16,13 +18,16 @@ export interface Voice {
 
 /** Starts the telephony side: the backend, speech, and the inbound call flow on top of them. */
 export async function startVoice(config: Config, db: Db, clock: Clock, log: FastifyBaseLogger, outbound?: OutboundCalls): Promise<Voice> {
-  const backend = createEmbeddedBackend({
-    host: config.sipHost,
-    sipPort: config.sipPort,
-    rtpPortRange: config.rtpPortRange,
-    clock,
-    logger: log,
-  });
+  // One interface, two adapters: the embedded endpoint by default, drachtio + rtpengine in production.
+  const backend: TelephonyBackend =
+    config.telephony === 'drachtio'
+      ? createDrachtioBackend({
+          drachtio: config.drachtio,
+          rtpengine: config.rtpengine,
+          media: { bindAddress: config.sipHost, portRange: config.rtpPortRange },
+          logger: log,
+        })
+      : createEmbeddedBackend({ host: config.sipHost, sipPort: config.sipPort, rtpPortRange: config.rtpPortRange, clock, logger: log });
   const engine = defaultTtsEngine({ logger: log });
   // Prompts repeat (greetings, menus), so synthesise each once.
   const tts = cachedTts(engine, 200);
@@ -40,7 +45,8 @@ export async function startVoice(config: Config, db: Db, clock: Clock, log: Fast
   );
   try {
     const { sipPort } = await backend.start();
-    outbound?.attach({ dial: (opts) => backend.dial(opts), speak: (text, opts) => tts.synthesize(text, opts), log });
+    const dial = backend.dial?.bind(backend);
+    if (dial) outbound?.attach({ dial, speak: (text, opts) => tts.synthesize(text, opts), log });
     return {
       sipPort,
       async stop() {
