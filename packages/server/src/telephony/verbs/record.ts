@@ -22,7 +22,8 @@ export async function recordCaller(verb: RecordVerb, host: CallHost): Promise<Sa
   while (host.digits.pending) await host.digits.take(0, signal);
 
   const finishKey = verb.finish_on_key ?? DEFAULT_FINISH_KEY;
-  const deadline = Date.now() + (verb.max_seconds ?? DEFAULT_MAX_SECONDS) * 1000;
+  const maxSeconds = verb.max_seconds ?? DEFAULT_MAX_SECONDS;
+  const deadline = Date.now() + maxSeconds * 1000;
   const recording = host.media.startRecording();
   let aborted: unknown;
   try {
@@ -33,7 +34,9 @@ export async function recordCaller(verb: RecordVerb, host: CallHost): Promise<Sa
   } catch (err) {
     aborted = err;
   }
-  const pcm = recording.stop();
+  // Audio is placed by RTP timestamp, so a sender's clock or a late stop can yield a little more than
+  // max_seconds; the recording is cut to the promised length (8 kHz samples).
+  const pcm = recording.stop().subarray(0, maxSeconds * 8000);
   let saved: SavedRecording | undefined;
   if (!host.saveRecording) host.log.warn({ callId: host.context().call_id }, 'record: this call cannot store recordings; audio dropped');
   else {
