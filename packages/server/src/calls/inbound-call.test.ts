@@ -1,46 +1,13 @@
-import { createSocket, type Socket } from 'node:dgram';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
-import { requireSipp, runSipp, SIPP, type SippRun } from '../test/sipp.js';
+import { requireSipp, runSipp, SIPP } from '../test/sipp.js';
+import { eventually, explain, rtpSink, scenario } from '../test/call-fixtures.js';
 
 /**
  * Real inbound calls: SIPp plays a customer's PBX on a SIP trunk and calls a number of the same
  * account through the embedded SIP endpoint; the test owns the PBX's RTP port and checks the audio.
  */
 requireSipp('inbound calls');
-
-const scenario = (name: string) => fileURLToPath(new URL(`./test-scenarios/${name}`, import.meta.url));
-
-interface RtpSeen {
-  pt: number;
-  seq: number;
-  ts: number;
-}
-
-async function rtpSink(): Promise<{ socket: Socket; port: number; packets: RtpSeen[] }> {
-  const socket = createSocket('udp4');
-  const packets: RtpSeen[] = [];
-  socket.on('message', (msg) => {
-    if (msg.length < 12 || msg[0]! >> 6 !== 2) return;
-    packets.push({ pt: msg[1]! & 0x7f, seq: msg.readUInt16BE(2), ts: msg.readUInt32BE(4) });
-  });
-  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
-  return { socket, port: socket.address().port, packets };
-}
-
-function explain(run: SippRun): string {
-  return `sipp exited ${run.code}\n${run.output.slice(-2000)}\n${run.errors.slice(-2000)}`;
-}
-
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, tries = 100): Promise<T> {
-  let last = await read();
-  for (let i = 0; i < tries && !ok(last); i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    last = await read();
-  }
-  return last;
-}
 
 describe.skipIf(!SIPP).each(storeKinds)('inbound SIP calls (%s)', (kind) => {
   let t: TestServer;

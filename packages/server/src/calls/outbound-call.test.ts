@@ -1,8 +1,7 @@
-import { createSocket, type Socket } from 'node:dgram';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
-import { freeUdpPort, requireSipp, SIPP, type SippRun, startSippUas } from '../test/sipp.js';
+import { freeUdpPort, requireSipp, SIPP, startSippUas } from '../test/sipp.js';
+import { eventually, explain, rtpSink, scenario } from '../test/call-fixtures.js';
 
 /**
  * Outbound calls end to end: `POST /v1/calls`, Prolope's UAC sends the INVITE to a carrier played by
@@ -12,40 +11,7 @@ import { freeUdpPort, requireSipp, SIPP, type SippRun, startSippUas } from '../t
  */
 requireSipp('outbound calls');
 
-const scenario = (name: string) => fileURLToPath(new URL(`./test-scenarios/${name}`, import.meta.url));
-
-function explain(run: SippRun): string {
-  return `sipp exited ${run.code}\n${run.output.slice(-2000)}\n${run.errors.slice(-3000)}`;
-}
-
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, tries = 200): Promise<T> {
-  let last = await read();
-  for (let i = 0; i < tries && !ok(last); i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    last = await read();
-  }
-  return last;
-}
-
-interface RtpSeen {
-  pt: number;
-  marker: boolean;
-  seq: number;
-  ts: number;
-}
-
 /** A UDP socket standing in for the carrier's media: keeps the RTP header of every packet. */
-async function rtpSink(): Promise<{ socket: Socket; port: number; packets: RtpSeen[] }> {
-  const socket = createSocket('udp4');
-  const packets: RtpSeen[] = [];
-  socket.on('message', (msg) => {
-    if (msg.length < 12 || msg[0]! >> 6 !== 2) return;
-    packets.push({ pt: msg[1]! & 0x7f, marker: (msg[1]! & 0x80) !== 0, seq: msg.readUInt16BE(2), ts: msg.readUInt32BE(4) });
-  });
-  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
-  return { socket, port: socket.address().port, packets };
-}
-
 describe.skipIf(!SIPP).each(storeKinds)('outbound calls (%s)', (kind) => {
   let t: TestServer;
   let c: Awaited<ReturnType<TestServer['customer']>>;

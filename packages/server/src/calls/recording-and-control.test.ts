@@ -1,9 +1,8 @@
-import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
-import { requireSipp, runSipp, SIPP, type SippRun } from '../test/sipp.js';
+import { requireSipp, runSipp, SIPP } from '../test/sipp.js';
+import { eventually, explain, rtpSink, scenario } from '../test/call-fixtures.js';
 
 /**
  * Recordings and live call control end to end: SIPp calls a number through a customer's trunk and
@@ -12,21 +11,6 @@ import { requireSipp, runSipp, SIPP, type SippRun } from '../test/sipp.js';
  * `POST /v1/calls/{id}/actions/*` and checks what the caller receives (RTP at a socket the test owns, BYE).
  */
 requireSipp('recordings and live call control');
-
-const scenario = (name: string) => fileURLToPath(new URL(`./test-scenarios/${name}`, import.meta.url));
-
-function explain(run: SippRun): string {
-  return `sipp exited ${run.code}\n${run.output.slice(-2000)}\n${run.errors.slice(-2000)}`;
-}
-
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, tries = 200): Promise<T> {
-  let last = await read();
-  for (let i = 0; i < tries && !ok(last); i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    last = await read();
-  }
-  return last;
-}
 
 /** A voice application: answers each path with JSON and keeps every request body. */
 async function voiceApplication() {
@@ -48,16 +32,6 @@ async function voiceApplication() {
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('no address');
   return { server, base: `http://127.0.0.1:${address.port}`, requests, routes };
-}
-
-async function rtpSink(): Promise<{ socket: Socket; port: number; pcma: () => number }> {
-  const socket = createSocket('udp4');
-  let pcma = 0;
-  socket.on('message', (msg) => {
-    if (msg.length >= 12 && msg[0]! >> 6 === 2 && (msg[1]! & 0x7f) === 8) pcma++;
-  });
-  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
-  return { socket, port: socket.address().port, pcma: () => pcma };
 }
 
 /** The PCM samples of a 16-bit mono WAV, after checking its RIFF header. */

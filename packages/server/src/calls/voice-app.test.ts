@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tone, writeWav8k } from '../telephony/embedded/rtp/index.js';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
-import { freeUdpPort, requireSipp, runSipp, SIPP, type SippRun } from '../test/sipp.js';
+import { freeUdpPort, requireSipp, runSipp, SIPP } from '../test/sipp.js';
+import { eventually, explain, scenario } from '../test/call-fixtures.js';
 
 /**
  * Voice applications end to end: SIPp calls a number through a customer's SIP trunk, Prolope asks the
@@ -20,21 +21,6 @@ const requireFromWebhooks = createRequire(fileURLToPath(new URL('../../../webhoo
 const { Webhook } = requireFromWebhooks('standardwebhooks') as {
   Webhook: new (secret: string) => { verify(payload: string, headers: Record<string, string>): unknown };
 };
-
-const scenario = (name: string) => fileURLToPath(new URL(`./test-scenarios/${name}`, import.meta.url));
-
-function explain(run: SippRun): string {
-  return `sipp exited ${run.code}\n${run.output.slice(-2000)}\n${run.errors.slice(-2000)}`;
-}
-
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, tries = 100): Promise<T> {
-  let last = await read();
-  for (let i = 0; i < tries && !ok(last); i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    last = await read();
-  }
-  return last;
-}
 
 interface AppRequest {
   path: string;
