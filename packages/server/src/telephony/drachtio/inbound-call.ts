@@ -1,7 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
 import { SIP_REALM } from '../../sip-trunks/digest.js';
 import type { CallEnd, DigestCredentials, InboundCall } from '../backend.js';
-import { digestResponse, type NonceIssuer, parseDigestCredentials } from '../embedded/sip/digest-auth.js';
+import { type NonceIssuer, parseDigestCredentials, verifyDigestCredentials } from '../embedded/sip/digest-auth.js';
 import type { SrfDialog, SrfLike, SrfRequest, SrfResponse } from './srf-types.js';
 
 /**
@@ -218,36 +217,14 @@ export function uriUser(uri: string): string {
   return m ? decodeURIComponent(m[1]!) : '';
 }
 
-/**
- * Digest check as in the embedded UAS (embedded/sip/digest-auth.ts verifyDigestCredentials), but for
- * the configured realm: a nonce we issued and that is not stale, the digest URI equal to the
- * Request-URI, qop=auth with nc/cnonce, and the response compared in constant time.
- */
+// Same check as the embedded endpoint; only the realm is configurable here.
 function verifyDigest(
   creds: DigestCredentials | undefined,
   ha1: { md5: string; sha256: string },
   request: { method: string; uri: string },
   deps: Pick<InboundCallDeps, 'realm' | 'nonces'>,
 ): boolean {
-  if (!creds) return false;
-  if (creds.realm !== deps.realm) return false;
-  if (deps.nonces.check(creds.nonce) !== 'valid') return false;
-  if (creds.uri.trim() !== request.uri.trim()) return false;
-  if (creds.qop !== undefined) {
-    if (creds.qop.toLowerCase() !== 'auth') return false;
-    if (!creds.nc || !/^[0-9a-fA-F]{8}$/.test(creds.nc) || !creds.cnonce) return false;
-  }
-  const expected = digestResponse({
-    ha1: (creds.algorithm === 'MD5' ? ha1.md5 : ha1.sha256).toLowerCase(),
-    algorithm: creds.algorithm,
-    method: request.method,
-    uri: creds.uri,
-    nonce: creds.nonce,
-    ...(creds.qop !== undefined ? { qop: creds.qop, nc: creds.nc!, cnonce: creds.cnonce! } : {}),
-  });
-  const a = Buffer.from(creds.response.toLowerCase());
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return verifyDigestCredentials(creds, ha1, request, deps.nonces, deps.realm);
 }
 
 export const DEFAULT_REALM = SIP_REALM;

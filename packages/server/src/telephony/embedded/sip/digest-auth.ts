@@ -164,9 +164,10 @@ export function verifyDigestCredentials(
   ha1: { md5: string; sha256: string },
   request: { method: string; uri: string },
   nonces: NonceIssuer,
+  realm: string = SIP_REALM,
 ): boolean {
   if (!creds) return false;
-  if (creds.realm !== SIP_REALM) return false;
+  if (creds.realm !== realm) return false;
   if (nonces.check(creds.nonce) !== 'valid') return false;
   if (creds.uri.trim() !== request.uri.trim()) return false;
   if (creds.qop !== undefined) {
