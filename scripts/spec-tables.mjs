@@ -51,6 +51,8 @@ export function flatten(spec, node, depth = 0) {
   return out;
 }
 
+const isJsonType = (type) => type === 'application/json' || type.endsWith('+json');
+
 export function buildOperationTable(spec) {
   const table = {};
   for (const [path, item] of Object.entries(spec.paths ?? {})) {
@@ -64,7 +66,9 @@ export function buildOperationTable(spec) {
       const body = op.requestBody ? deref(spec, op.requestBody) : undefined;
       const bodySchema = body?.content?.['application/json']?.schema;
       const ok = Object.entries(op.responses ?? {}).find(([code]) => code.startsWith('2'));
-      const okSchema = ok ? flatten(spec, deref(spec, ok[1])?.content?.['application/json']?.schema) : undefined;
+      const okContent = ok ? (deref(spec, ok[1])?.content ?? {}) : {};
+      const okSchema = flatten(spec, okContent['application/json']?.schema);
+      const okTypes = Object.keys(okContent);
       const security = op.security ?? spec.security ?? [];
       const tag = (spec.tags ?? []).find((t) => t.name === op.tags?.[0]);
       table[id] = {
@@ -83,6 +87,9 @@ export function buildOperationTable(spec) {
         idempotent: params.some((p) => p.in === 'header' && p.name === 'Idempotency-Key'),
         body: bodySchema ? { required: !!body.required, schema: flatten(spec, bodySchema) } : null,
         paginated: okSchema?.properties?.object?.const === 'list',
+        // A 2xx that is not JSON (a recording's WAV) is handed to callers as bytes, not parsed.
+        responseType: okTypes.length === 0 || okTypes.some(isJsonType) ? 'json' : 'binary',
+        responseContentType: okTypes.find(isJsonType) ?? okTypes[0] ?? null,
         // CLI conveniences declared in the spec (x-cli-*): topic aliases, positional body fields,
         // shortcut flags, and an offline implementation the CLI may use without a server.
         cli: {

@@ -1,12 +1,14 @@
-import type { Command } from '@oclif/core';
+import { writeFile } from 'node:fs/promises';
+import { type Command, Flags } from '@oclif/core';
 import type { LooseRequestParams, OperationId } from '@prolope/sdk';
 import { ApiCommand } from './api-command.js';
 import { CliError } from './errors.js';
 import { toKebab } from './names.js';
 import { offline, runOffline } from './offline.js';
 import { DEFAULT_MAX_ITEMS, type OperationInterface, operationInterface } from './operation-flags.js';
+import { writeBytes } from './output.js';
 import { fetchAll, type Page } from './paginate.js';
-import { renderList, renderObject } from './render.js';
+import { type Download, renderDownload, renderList, renderObject } from './render.js';
 import { requestParams } from './request-params.js';
 import { cliSpec, type OperationSpec } from './schema.js';
 
@@ -52,6 +54,21 @@ function isPage(value: unknown): value is Page {
   return typeof value === 'object' && value !== null && Array.isArray((value as Page).data);
 }
 
+/**
+ * The type of the file an operation answers (`audio/wav` for `recordings.media`), or undefined
+ * when it answers JSON. Read loosely: hand-written table rows may not say.
+ *
+ * @example
+ * ```ts
+ * downloadType(operationTable['recordings.media']!); // 'audio/wav'
+ * downloadType(operationTable['recordings.retrieve']!); // undefined
+ * ```
+ */
+export function downloadType(op: OperationSpec): string | undefined {
+  const row = op as OperationSpec & { responseType?: string; responseContentType?: string | null };
+  return row.responseType === 'binary' ? (row.responseContentType ?? 'application/octet-stream') : undefined;
+}
+
 function describeOperation(op: OperationSpec, cli: OperationInterface): string {
   // The spec wraps prose at fixed columns; let the terminal wrap it instead (blank lines stay).
   const prose = op.description.trim().replace(/([^\n])\n(?!\n)/g, '$1 ');
@@ -63,6 +80,8 @@ function describeOperation(op: OperationSpec, cli: OperationInterface): string {
     return lists.length ? `${field} (or ${lists.join(', ')})` : field;
   });
   if (dataOnly.length) lines.push(`Set ${dataOnly.join(', ')} with --data.`);
+  const file = downloadType(op);
+  if (file) lines.push(`Answers a file (${file}): it goes to --output, or as raw bytes to stdout when that is not a terminal.`);
   return lines.join('\n');
 }
 
@@ -85,6 +104,19 @@ export function createOperationCommand(operationId: string, op: OperationSpec): 
   const cli = operationInterface(op);
   const id = commandIdFor(op);
   if (cli.offline && !offline[cli.offline]) throw new Error(`${operationId} names the offline implementation ${cli.offline}, which the CLI does not have`);
+  const file = downloadType(op);
+  if (file && 'output' in cli.flags) throw new Error(`${operationId} answers a file, but already has an --output flag for another purpose`);
+  const commandFlags = file
+    ? {
+        ...cli.flags,
+        output: Flags.string({
+          char: 'o',
+          description: `Write the ${file} file here (- for stdout). Without it the bytes go to stdout, unless that is a terminal.`,
+        }),
+      }
+    : cli.flags;
+  const command = `<%= config.bin %> ${toKebab(op.resource)} ${toKebab(op.action)} ${op.pathParams.map((p) => `<${p}>`).join(' ')}`;
+  const examples = file ? [`${command} --output <file>`, `${command} > <file>`] : cli.examples;
 
   class OperationCommand extends ApiCommand {
     static readonly operationId = operationId;
@@ -93,12 +125,14 @@ export function createOperationCommand(operationId: string, op: OperationSpec): 
     static override aliases = commandAliasesFor(op);
     static override description = describeOperation(op, cli);
     static override args = cli.args;
-    static override flags = cli.flags;
-    static override examples = cli.examples;
+    static override flags = commandFlags;
+    static override examples = examples;
 
     async run(): Promise<void> {
       const { args, flags } = await this.parse(OperationCommand);
       const params = requestParams(op, cli, args as Parsed, flags as Parsed);
+      const output = (flags as Parsed).output as string | undefined;
+      if (file) this.checkDownloadTarget(file, output);
       if (cli.offline && op.pathParams.length && !params.path) {
         this.printResult(runOffline(cli.offline, params.query ?? {}));
         return;
@@ -123,7 +157,34 @@ export function createOperationCommand(operationId: string, op: OperationSpec): 
         this.printResult(page);
         return;
       }
-      this.printResult(await call(params));
+      const result = await call(params);
+      if (file) await this.saveDownload(result as Response, file, output);
+      else this.printResult(result);
+    }
+
+    // Checked before anything is sent: raw audio would garble a terminal, and --json promises JSON on stdout.
+    private checkDownloadTarget(type: string, output: string | undefined): void {
+      const toStdout = output === undefined || output === '-';
+      if (toStdout && this.jsonEnabled()) {
+        throw new CliError('usage_error', `This command answers ${type}, not JSON: add --output <file> (--json then prints where it went).`);
+      }
+      if (output === undefined && process.stdout.isTTY) {
+        throw new CliError(
+          'usage_error',
+          `This command answers ${type}, which would garble the terminal: add --output <file>, redirect stdout, or pass --output -.`,
+        );
+      }
+    }
+
+    private async saveDownload(response: Response, type: string, output: string | undefined): Promise<void> {
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      if (output === undefined || output === '-') {
+        await writeBytes(bytes);
+        return;
+      }
+      await writeFile(output, bytes);
+      const download: Download = { object: 'download', path: output, content_type: response.headers.get('content-type') ?? type, size_bytes: bytes.length };
+      this.print(download, renderDownload);
     }
 
     private printResult(result: unknown): void {

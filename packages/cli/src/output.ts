@@ -34,3 +34,18 @@ export function writeJson(value: unknown, stream: 'stdout' | 'stderr' = 'stdout'
   const text = `${JSON.stringify(value ?? null, null, 2)}\n`;
   (stream === 'stdout' ? process.stdout : process.stderr).write(text);
 }
+
+/**
+ * Writes bytes to stdout as they are (a downloaded file), resolving once they are handed to the
+ * stream, so the process does not exit before a large file is written.
+ *
+ * @example
+ * ```ts
+ * await writeBytes(new Uint8Array(await response.arrayBuffer()));
+ * ```
+ */
+export function writeBytes(bytes: Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(bytes, (err) => (err ? reject(err) : resolve()));
+  });
+}

@@ -95,3 +95,31 @@ export function renderList(items: readonly unknown[]): string {
   const rows = items.map((item) => columns.map((c) => (isObject(item) ? formatValue(item[c]) : '')));
   return renderTable(rows, { header: columns.map((c) => c.toUpperCase()) });
 }
+
+/**
+ * What a download command reports once the file is written (`--output`): printed as is with `--json`.
+ *
+ * @example
+ * ```ts
+ * const saved: Download = { object: 'download', path: 'rec.wav', content_type: 'audio/wav', size_bytes: 16044 };
+ * ```
+ */
+export interface Download {
+  object: 'download';
+  path: string;
+  content_type: string;
+  size_bytes: number;
+}
+
+/**
+ * Renders a finished download as one line.
+ *
+ * @example
+ * ```ts
+ * renderDownload({ object: 'download', path: 'rec.wav', content_type: 'audio/wav', size_bytes: 16044 });
+ * // Wrote 16044 bytes (audio/wav) to rec.wav.
+ * ```
+ */
+export function renderDownload(download: Download): string {
+  return `Wrote ${download.size_bytes} bytes (${download.content_type}) to ${download.path}.`;
+}

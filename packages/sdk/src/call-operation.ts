@@ -53,10 +53,35 @@ function parseJson(text: unknown, response: Response, op: OperationSpec, ctx: Ca
   }
 }
 
+function mediaType(contentType: string | null | undefined): string {
+  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/**
+ * A file answer is handed over as the Response itself (as openai-node does for file contents): the
+ * caller picks bytes, a Blob or the stream, and keeps the headers. A 2xx of another type means
+ * baseUrl reaches something that is not the Prolope API, which bytes would hide.
+ */
+function binaryResult(response: Response, op: OperationSpec, ctx: CallContext): Response {
+  const expected = mediaType(op.responseContentType);
+  const got = mediaType(response.headers.get('content-type'));
+  if (expected && got !== expected) {
+    throw new ProlopeError(
+      `${op.method.toUpperCase()} ${op.path} answered ${response.status} with ${got || 'no content type'}, not ${expected}: is baseUrl (${ctx.options.baseUrl}) a Prolope API?`,
+    );
+  }
+  return response;
+}
+
 async function send(ctx: CallContext, id: string, params: LooseRequestParams, opts: RequestOptions = {}): Promise<unknown> {
   const op = findOperation(id);
+  const binary = op.responseType === 'binary';
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.idempotencyKey) headers['Idempotency-Key'] = opts.idempotencyKey;
+  // The client asks for JSON by default; a download asks for its own type (errors still come as problem JSON).
+  if (binary && !Object.keys(headers).some((name) => name.toLowerCase() === 'accept')) {
+    headers.Accept = `${op.responseContentType}, application/problem+json`;
+  }
   const defaults = ctx.options;
   const fetch = createRetryingFetch({
     fetch: defaults.fetch,
@@ -74,7 +99,8 @@ async function send(ctx: CallContext, id: string, params: LooseRequestParams, op
       signal: opts.signal,
       fetch,
       // Parsing ourselves turns a non-JSON 2xx (a wrong baseUrl) into a clear error, not a SyntaxError.
-      parseAs: 'text',
+      // A download's body is left unread (the retrying fetch has already buffered it) for the caller.
+      parseAs: binary ? 'stream' : 'text',
     });
   } catch (err) {
     if (err instanceof ProlopeError) throw err;
@@ -84,7 +110,7 @@ async function send(ctx: CallContext, id: string, params: LooseRequestParams, op
   }
 
   const { response } = result;
-  if (response.ok) return parseJson(result.data, response, op, ctx);
+  if (response.ok) return binary ? binaryResult(response, op, ctx) : parseJson(result.data, response, op, ctx);
   throw errorFromResponse(response.status, result.error, response.headers, {
     apiKey: defaults.apiKey,
     baseUrl: defaults.baseUrl,
@@ -95,7 +121,8 @@ async function send(ctx: CallContext, id: string, params: LooseRequestParams, op
 
 /**
  * Runs one operation by id. List operations come back as a {@link PagePromise} whose later pages
- * reuse the same query, with `starting_after` set from the previous page.
+ * reuse the same query, with `starting_after` set from the previous page; operations that answer a
+ * file (`responseType: 'binary'`) resolve to the `Response`.
  */
 export function callOperation(
   ctx: CallContext,

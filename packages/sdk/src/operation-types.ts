@@ -49,14 +49,18 @@ type Responses<Id extends OperationId> = Schema[Id]['responses'];
 type JsonContent<R> = R extends { content: { 'application/json': infer T } } ? T : undefined;
 
 /**
- * What an operation resolves to: the JSON body of its 2xx answer.
+ * What an operation resolves to: the JSON body of its 2xx answer or, for an operation that answers
+ * a file (`recordings.media`), the fetch `Response` with the file as its (already downloaded) body.
  *
  * @example
  * ```ts
  * type Key = OperationResult<'apiKeys.retrieve'>; // components['schemas']['ApiKey']
+ * type Wav = OperationResult<'recordings.media'>; // Response
  * ```
  */
-export type OperationResult<Id extends OperationId> = JsonContent<Responses<Id>[Extract<keyof Responses<Id>, SuccessStatus>]>;
+export type OperationResult<Id extends OperationId> = Table[Id]['responseType'] extends 'binary'
+  ? Response
+  : JsonContent<Responses<Id>[Extract<keyof Responses<Id>, SuccessStatus>]>;
 
 // `id` is by far the commonest path parameter; naming it gives editors `(id: string, …)` where
 // the generic mapping can only show `(args_0: string, …)`.

@@ -93,6 +93,14 @@ export function text(status: number, body: string, contentType = 'text/html'): H
   };
 }
 
+/** Sends binary bytes (a file download), with a request id like the API's. */
+export function bytes(status: number, body: Uint8Array, contentType: string, headers: Record<string, string> = {}): Handler {
+  return (res) => {
+    res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': String(body.length), 'Prolope-Request-Id': `req_test${++counter}`, ...headers });
+    res.end(body);
+  };
+}
+
 /** Kills the connection without an answer, as a crashed server or a reset would. */
 export const destroy: Handler = (res) => {
   res.socket?.destroy();

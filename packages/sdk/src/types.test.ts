@@ -22,6 +22,12 @@ describe('types derived from the spec', () => {
     expectTypeOf(paginate(prolope.contacts.list, {}, { max: 1 })).toEqualTypeOf<AsyncGenerator<Schema<'Contact'>, void, undefined>>();
   });
 
+  it('resolves a file download to the Response', () => {
+    expectTypeOf<OperationResult<'recordings.media'>>().toEqualTypeOf<Response>();
+    expectTypeOf(prolope.recordings.media).toEqualTypeOf<(id: string, opts?: RequestOptions) => Promise<Response>>();
+    expectTypeOf(prolope.request<'recordings.media'>).returns.resolves.toEqualTypeOf<Response>();
+  });
+
   it('types request() by operation id, loosely when the id is chosen at run time', () => {
     expectTypeOf(prolope.request<'accounts.me'>).returns.resolves.toEqualTypeOf<Schema<'Account'>>();
     expectTypeOf(prolope.request<OperationId>)

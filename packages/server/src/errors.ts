@@ -43,6 +43,7 @@ export const errorCodes = {
   number_already_held: { status: 409, title: 'The number is already on Prolope' },
   sip_username_taken: { status: 409, title: 'Another trunk uses this digest username' },
   call_not_active: { status: 409, title: 'The call is not in progress' },
+  recording_not_active: { status: 409, title: 'No recording was started on this call through the API' },
   port_transition_not_allowed: { status: 409, title: 'The porting request cannot move to that status from its current one' },
   invalid_reference: { status: 422, title: 'The body refers to an object that does not exist on this account' },
   sip_trunk_credentials_required: { status: 422, title: 'A SIP trunk needs digest credentials' },

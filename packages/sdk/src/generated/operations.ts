@@ -16,6 +16,8 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -60,6 +62,8 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": true,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -168,6 +172,8 @@ export const operations = {
       }
     },
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -189,6 +195,8 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -214,6 +222,8 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -293,6 +303,8 @@ export const operations = {
       }
     },
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -337,6 +349,8 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": true,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -402,6 +416,8 @@ export const operations = {
       }
     },
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -427,6 +443,8 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -452,6 +470,8 @@ export const operations = {
     "idempotent": true,
     "body": null,
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -496,6 +516,8 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": true,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -558,6 +580,8 @@ export const operations = {
       }
     },
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -583,6 +607,8 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -644,6 +670,8 @@ export const operations = {
       }
     },
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -669,6 +697,8 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -736,6 +766,8 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": true,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -828,6 +860,8 @@ export const operations = {
       }
     },
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -912,6 +946,8 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": true,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -956,6 +992,8 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": true,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -996,6 +1034,8 @@ export const operations = {
       }
     },
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [
@@ -1023,6 +1063,8 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -1148,6 +1190,8 @@ export const operations = {
       }
     },
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -1196,6 +1240,8 @@ export const operations = {
     "idempotent": true,
     "body": null,
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -1240,6 +1286,8 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": true,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [
         "trunks"
@@ -1348,6 +1396,8 @@ export const operations = {
       }
     },
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [
         "trunks"
@@ -1375,6 +1425,8 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [
         "trunks"
@@ -1478,6 +1530,8 @@ export const operations = {
       }
     },
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [
         "trunks"
@@ -1569,6 +1623,8 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [
         "trunks"
@@ -1615,6 +1671,8 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": true,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -1677,6 +1735,8 @@ export const operations = {
       }
     },
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -1702,6 +1762,8 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -1763,6 +1825,8 @@ export const operations = {
       }
     },
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -1789,6 +1853,8 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -1814,6 +1880,8 @@ export const operations = {
     "idempotent": true,
     "body": null,
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -1839,6 +1907,8 @@ export const operations = {
     "idempotent": true,
     "body": null,
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -1878,6 +1948,8 @@ export const operations = {
       }
     },
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -1903,6 +1975,8 @@ export const operations = {
     "idempotent": true,
     "body": null,
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -1941,6 +2015,8 @@ export const operations = {
       }
     },
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -1954,7 +2030,7 @@ export const operations = {
     "method": "get",
     "path": "/v1/calls",
     "summary": "List calls",
-    "description": "Calls and their CDRs, newest first. Filter by status or direction.",
+    "description": "Calls and their CDRs, newest first. Filter by status, direction, or the call whose `dial` placed them.",
     "auth": true,
     "scopes": [
       "calls:read"
@@ -2011,11 +2087,22 @@ export const operations = {
             "outbound"
           ]
         }
+      },
+      {
+        "name": "parent_call_id",
+        "required": false,
+        "description": "Only the legs a `dial` verb or a transfer of this call placed.",
+        "schema": {
+          "type": "string",
+          "pattern": "^call_[0-9A-Za-z]+$"
+        }
       }
     ],
     "idempotent": false,
     "body": null,
     "paginated": true,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -2245,7 +2332,7 @@ export const operations = {
                 },
                 {
                   "type": "object",
-                  "description": "Records what the caller says, after a beep, as an 8 kHz 16-bit mono WAV. Ends at `max_seconds`, at `finish_on_key`, or when the caller hangs up; the recording is stored in every case and a `call.recording.completed` event names it. With `action_url`, Prolope then POSTs the call with `recording_id`, `recording_url` and `duration_seconds` there, and its answer replaces the remaining instructions; without it the next verb runs. Keys pressed before the beep do not end the recording.",
+                  "description": "Records what the caller says, after a beep, as an 8 kHz 16-bit mono WAV. Ends at `max_seconds`, at `finish_on_key`, after `timeout_seconds` of silence, or when the caller hangs up; the recording is stored in every case and a `call.recording.completed` event names it. With `action_url`, Prolope then POSTs the call with `recording_id`, `recording_url` and `duration_seconds` there, and its answer replaces the remaining instructions; without it the next verb runs. Keys pressed before the beep do not end the recording.",
                   "properties": {
                     "verb": {
                       "const": "record"
@@ -2265,7 +2352,7 @@ export const operations = {
                     },
                     "timeout_seconds": {
                       "type": "number",
-                      "description": "Reserved for ending the recording after this much silence; accepted but not acted on yet (the recording runs to `max_seconds` or the finish key).",
+                      "description": "End the recording after this many seconds of silence (audio below about -45 dBm0, or no audio at all), counted from the beep too; the silence at the end is left out. Without it only `max_seconds`, the finish key or a hangup end it.",
                       "maximum": 60
                     },
                     "action_url": {
@@ -2281,6 +2368,55 @@ export const operations = {
                   },
                   "required": [
                     "verb"
+                  ]
+                },
+                {
+                  "type": "object",
+                  "description": "Calls `to` and bridges the caller to it once it answers (the caller hears ringback silence meanwhile). The leg is a call of its own (`parent_call_id` names this call) with its own CDR and events, placed like `POST /v1/calls`: through `sip_trunk_id`, or else the operator's carrier. When the dialled leg does not answer (busy, no answer within `timeout_seconds`, failure) and `fallback_to` is given, that is tried once the same way. The dial ends when either side hangs up or after `time_limit_seconds`. With `action_url`, Prolope then POSTs the call with `dial_status`, `dial_call_id` and `dial_duration_seconds` there and its answer replaces the remaining instructions; without it the next verb runs (when the caller is still there).",
+                  "properties": {
+                    "verb": {
+                      "const": "dial"
+                    },
+                    "to": {
+                      "type": "string",
+                      "description": "A number (E.164, or a Bulgarian number as dialled in Bulgaria) or a `sip:` URI."
+                    },
+                    "fallback_to": {
+                      "type": "string",
+                      "description": "A number (E.164, or a Bulgarian number as dialled in Bulgaria) or a `sip:` URI."
+                    },
+                    "caller_id": {
+                      "type": "string",
+                      "description": "The A-number the dialled party sees: a number this account holds (terms 5.3). Default: the account's number on this call (`to` of an inbound call, `from` of an outbound one)."
+                    },
+                    "sip_trunk_id": {
+                      "type": "string",
+                      "description": "Send the leg to this trunk's PBX instead of the carrier.",
+                      "pattern": "^trk_[0-9A-Za-z]+$"
+                    },
+                    "timeout_seconds": {
+                      "type": "integer",
+                      "description": "How long the leg may ring before Prolope gives up (CANCEL).",
+                      "default": 30,
+                      "minimum": 5,
+                      "maximum": 120
+                    },
+                    "time_limit_seconds": {
+                      "type": "integer",
+                      "description": "The longest the two may stay bridged; Prolope then hangs up the leg.",
+                      "default": 14400,
+                      "minimum": 1,
+                      "maximum": 14400
+                    },
+                    "action_url": {
+                      "type": "string",
+                      "format": "uri",
+                      "pattern": "^https?://"
+                    }
+                  },
+                  "required": [
+                    "verb",
+                    "to"
                   ]
                 },
                 {
@@ -2386,6 +2522,8 @@ export const operations = {
       }
     },
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -2421,6 +2559,8 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -2434,7 +2574,7 @@ export const operations = {
     "method": "post",
     "path": "/v1/calls/{id}/actions/hangup",
     "summary": "Hang up a call",
-    "description": "Ends the call at once with BYE; the call completes like any other.\nOnly a call that is in progress can be controlled; another call answers 409 `call_not_active`.\n",
+    "description": "Ends the call at once with BYE; the call completes like any other. An outbound call that is still ringing\n(`queued` or `ringing`) is cancelled instead (CANCEL) and ends `canceled`.\nOtherwise only a call that is in progress can be controlled; another call answers 409 `call_not_active`.\n",
     "auth": true,
     "scopes": [
       "calls:write"
@@ -2446,6 +2586,8 @@ export const operations = {
     "idempotent": true,
     "body": null,
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -2489,6 +2631,8 @@ export const operations = {
       }
     },
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -2530,6 +2674,8 @@ export const operations = {
       }
     },
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -2555,6 +2701,8 @@ export const operations = {
     "idempotent": true,
     "body": null,
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -2580,6 +2728,312 @@ export const operations = {
     "idempotent": true,
     "body": null,
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "calls.recordPause": {
+    "resource": "calls",
+    "action": "recordPause",
+    "method": "post",
+    "path": "/v1/calls/{id}/actions/record/pause",
+    "summary": "Pause a call recording",
+    "description": "Pauses the recording started with `record/start`: while paused nothing the caller says is kept: the paused part is left out of the recording (for card numbers and other things that must not be stored).\nOnly a call that is in progress can be controlled; another call answers 409 `call_not_active`.\nWithout a recording started through `record/start`: 409 `recording_not_active`.\n",
+    "auth": true,
+    "scopes": [
+      "calls:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": null,
+    "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "calls.recordResume": {
+    "resource": "calls",
+    "action": "recordResume",
+    "method": "post",
+    "path": "/v1/calls/{id}/actions/record/resume",
+    "summary": "Resume a paused call recording",
+    "description": "Resumes a recording paused with `record/pause`; resuming one that runs answers the call unchanged.\nOnly a call that is in progress can be controlled; another call answers 409 `call_not_active`.\nWithout a recording started through `record/start`: 409 `recording_not_active`.\n",
+    "auth": true,
+    "scopes": [
+      "calls:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": null,
+    "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "calls.gather": {
+    "resource": "calls",
+    "action": "gather",
+    "method": "post",
+    "path": "/v1/calls/{id}/actions/gather",
+    "summary": "Collect digits on a call",
+    "description": "Interrupts what the call is doing and runs a `gather`: the prompt, then DTMF digits, which are POSTed (signed) to `action_url`; its answer replaces the remaining instructions. With no digit, the call hangs up, as when a replacement's instructions run out.\nOnly a call that is in progress can be controlled; another call answers 409 `call_not_active`.\n",
+    "auth": true,
+    "scopes": [
+      "calls:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "description": "A `gather` verb's settings, without `verb`.",
+        "properties": {
+          "action_url": {
+            "type": "string",
+            "format": "uri",
+            "pattern": "^https?://"
+          },
+          "digits": {
+            "type": "integer",
+            "description": "Stop after this many digits.",
+            "minimum": 1,
+            "maximum": 64
+          },
+          "timeout_seconds": {
+            "type": "number",
+            "description": "Seconds to wait for the first digit after the prompt, and between digits.",
+            "default": 5,
+            "maximum": 60
+          },
+          "finish_on_key": {
+            "type": "string",
+            "description": "The key that ends input (not included in the digits); empty for none.",
+            "default": "#",
+            "pattern": "^[0-9*#]?$"
+          },
+          "prompt": {
+            "description": "Played while waiting for the first digit.",
+            "oneOf": [
+              {
+                "type": "object",
+                "description": "Speaks text with Prolope's text-to-speech.",
+                "properties": {
+                  "verb": {
+                    "const": "say"
+                  },
+                  "text": {
+                    "type": "string"
+                  },
+                  "language": {
+                    "type": "string",
+                    "description": "A BCP 47 tag such as `en` or `bg-BG`; the default voice is used when none matches.",
+                    "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+                  },
+                  "voice": {
+                    "type": "string"
+                  },
+                  "loop": {
+                    "type": "integer",
+                    "description": "How many times to play it.",
+                    "default": 1,
+                    "minimum": 1,
+                    "maximum": 100
+                  }
+                },
+                "required": [
+                  "verb",
+                  "text"
+                ]
+              },
+              {
+                "type": "object",
+                "description": "Plays a WAV file fetched from `url` (at most 10 MiB; any rate, PCM, A-law or mu-law).",
+                "properties": {
+                  "verb": {
+                    "const": "play"
+                  },
+                  "url": {
+                    "type": "string",
+                    "format": "uri",
+                    "pattern": "^https?://"
+                  },
+                  "loop": {
+                    "type": "integer",
+                    "description": "How many times to play it.",
+                    "default": 1,
+                    "minimum": 1,
+                    "maximum": 100
+                  }
+                },
+                "required": [
+                  "verb",
+                  "url"
+                ]
+              }
+            ]
+          }
+        },
+        "required": [
+          "action_url"
+        ]
+      }
+    },
+    "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "calls.transfer": {
+    "resource": "calls",
+    "action": "transfer",
+    "method": "post",
+    "path": "/v1/calls/{id}/actions/transfer",
+    "summary": "Transfer a call",
+    "description": "Interrupts what the call is doing and dials `to` (a number or `sip:` URI), bridging the caller to it once it answers, like a `dial` verb that replaces the remaining instructions. The new leg is a call of its own whose `parent_call_id` is this call. When the leg ends, or does not answer, the call hangs up, unless `action_url` gives new instructions (it gets `dial_status`, `dial_call_id`, `dial_duration_seconds`).\nOnly a call that is in progress can be controlled; another call answers 409 `call_not_active`.\n",
+    "auth": true,
+    "scopes": [
+      "calls:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "description": "A `dial` verb's settings, without `verb`.",
+        "properties": {
+          "to": {
+            "type": "string",
+            "description": "A number (E.164, or a Bulgarian number as dialled in Bulgaria) or a `sip:` URI."
+          },
+          "fallback_to": {
+            "type": "string",
+            "description": "A number (E.164, or a Bulgarian number as dialled in Bulgaria) or a `sip:` URI."
+          },
+          "caller_id": {
+            "type": "string",
+            "description": "The A-number the dialled party sees: a number this account holds (terms 5.3). Default: the account's number on this call (`to` of an inbound call, `from` of an outbound one)."
+          },
+          "sip_trunk_id": {
+            "type": "string",
+            "description": "Send the leg to this trunk's PBX instead of the carrier.",
+            "pattern": "^trk_[0-9A-Za-z]+$"
+          },
+          "timeout_seconds": {
+            "type": "integer",
+            "description": "How long the leg may ring before Prolope gives up (CANCEL).",
+            "default": 30,
+            "minimum": 5,
+            "maximum": 120
+          },
+          "time_limit_seconds": {
+            "type": "integer",
+            "description": "The longest the two may stay bridged; Prolope then hangs up the leg.",
+            "default": 14400,
+            "minimum": 1,
+            "maximum": 14400
+          },
+          "action_url": {
+            "type": "string",
+            "format": "uri",
+            "pattern": "^https?://"
+          }
+        },
+        "required": [
+          "to"
+        ]
+      }
+    },
+    "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "calls.mute": {
+    "resource": "calls",
+    "action": "mute",
+    "method": "post",
+    "path": "/v1/calls/{id}/actions/mute",
+    "summary": "Mute a call",
+    "description": "Stops passing on what the caller says: a bridged leg hears silence and recordings keep silence, until `unmute`. Digits (DTMF) still count. Muting a muted call answers the call unchanged.\nOnly a call that is in progress can be controlled; another call answers 409 `call_not_active`.\n",
+    "auth": true,
+    "scopes": [
+      "calls:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": null,
+    "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "calls.unmute": {
+    "resource": "calls",
+    "action": "unmute",
+    "method": "post",
+    "path": "/v1/calls/{id}/actions/unmute",
+    "summary": "Unmute a call",
+    "description": "Passes on what the caller says again after `mute`. Unmuting a call that is not muted answers the call unchanged.\nOnly a call that is in progress can be controlled; another call answers 409 `call_not_active`.\n",
+    "auth": true,
+    "scopes": [
+      "calls:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": null,
+    "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -2633,6 +3087,8 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": true,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -2658,6 +3114,8 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -2683,6 +3141,8 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
     "cli": {
       "aliases": [],
       "args": [],
@@ -2708,6 +3168,8 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "responseType": "binary",
+    "responseContentType": "audio/wav",
     "cli": {
       "aliases": [],
       "args": [],

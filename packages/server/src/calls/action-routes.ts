@@ -4,6 +4,9 @@ import { notFound, ProblemError } from '../errors.js';
 import { authOf } from '../http/auth.js';
 import { type CallController, activeCalls } from './active-calls.js';
 import { toCall } from './call.js';
+import { toE164 } from '../contacts/phone.js';
+import { assignedNumber } from '../numbers/service.js';
+import type { DialVerb, GatherVerb } from '../telephony/verbs/verb-types.js';
 import { type CallRow, findCall } from './store.js';
 
 /** The call of the request's account (404 otherwise) and its controller (409 when it is not in progress here). */
@@ -22,6 +25,32 @@ async function activeCall(deps: Deps, req: FastifyRequest): Promise<{ row: CallR
   return { row, controller };
 }
 
+/** Hangs up an outbound call that has not been answered yet (CANCEL); undefined for any other call. */
+async function ringingOutbound(deps: Deps, req: FastifyRequest) {
+  const { id } = req.params as { id: string };
+  const row = await findCall(deps.db, authOf(req).accountId, id);
+  if (!row || row.direction !== 'outbound' || (row.status !== 'queued' && row.status !== 'ringing')) return undefined;
+  if (!(await deps.outbound?.hangup(row.id))) return undefined;
+  return current(deps, row);
+}
+
+function noRecording(id: string): ProblemError {
+  return new ProblemError(
+    'recording_not_active',
+    `Call ${id} has no recording started with record/start: start one first (a record verb's recording cannot be paused).`,
+  );
+}
+
+async function checkCallerId(deps: Deps, accountId: string, callerId: string): Promise<void> {
+  const e164 = toE164(callerId, '/body/caller_id');
+  const number = await assignedNumber(deps.db, e164);
+  if (!number || number.account_id !== accountId) {
+    throw new ProblemError('caller_id_not_owned', `${e164} is not a number this account holds, so the transferred leg may not show it (terms 5.3).`, {
+      param: '/body/caller_id',
+    });
+  }
+}
+
 /** The call as it stands after the action. */
 async function current(deps: Deps, row: CallRow) {
   return toCall((await findCall(deps.db, row.account_id, row.id)) ?? row);
@@ -31,6 +60,9 @@ async function current(deps: Deps, row: CallRow) {
 export function callActionRoutes(deps: Deps): Handlers {
   return {
     'calls.hangup': async (req) => {
+      // An outbound call still ringing has no session yet: hanging it up CANCELs the INVITE.
+      const ringing = await ringingOutbound(deps, req);
+      if (ringing) return ringing;
       const { row, controller } = await activeCall(deps, req);
       await controller.hangup();
       return current(deps, row);
@@ -54,6 +86,39 @@ export function callActionRoutes(deps: Deps): Handlers {
     'calls.recordStop': async (req) => {
       const { row, controller } = await activeCall(deps, req);
       await controller.stopRecording();
+      return current(deps, row);
+    },
+    'calls.recordPause': async (req) => {
+      const { row, controller } = await activeCall(deps, req);
+      if (!controller.pauseRecording(true)) throw noRecording(row.id);
+      return current(deps, row);
+    },
+    'calls.recordResume': async (req) => {
+      const { row, controller } = await activeCall(deps, req);
+      if (!controller.pauseRecording(false)) throw noRecording(row.id);
+      return current(deps, row);
+    },
+    'calls.gather': async (req) => {
+      const { row, controller } = await activeCall(deps, req);
+      controller.replaceVerbs([{ verb: 'gather', ...(req.body as Omit<GatherVerb, 'verb'>) }]);
+      return current(deps, row);
+    },
+    'calls.transfer': async (req) => {
+      const { row, controller } = await activeCall(deps, req);
+      const body = req.body as Omit<DialVerb, 'verb'>;
+      // Checked now, so a caller ID the account does not hold is a 422 here rather than a failed leg later.
+      if (body.caller_id !== undefined) await checkCallerId(deps, row.account_id, body.caller_id);
+      controller.replaceVerbs([{ verb: 'dial', ...body }]);
+      return current(deps, row);
+    },
+    'calls.mute': async (req) => {
+      const { row, controller } = await activeCall(deps, req);
+      controller.setMuted(true);
+      return current(deps, row);
+    },
+    'calls.unmute': async (req) => {
+      const { row, controller } = await activeCall(deps, req);
+      controller.setMuted(false);
       return current(deps, row);
     },
   };

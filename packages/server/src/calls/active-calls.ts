@@ -2,7 +2,7 @@ import type { Verb } from '../telephony/verbs/verb-types.js';
 
 /**
  * What the API can do to a call that is in progress in this process (live call control). The call
- * flow that runs the call (inbound today, outbound too) implements it.
+ * session that runs the call (calls/call-session.ts, inbound and outbound alike) implements it.
  */
 export interface CallController {
   /** Ends the call with BYE; resolves when the call has been recorded as ended. */
@@ -13,13 +13,17 @@ export interface CallController {
   startRecording(): void;
   /** Stops and stores the recording started with startRecording; does nothing when none runs. */
   stopRecording(): Promise<void>;
+  /** Pauses or resumes that recording; false when none runs. */
+  pauseRecording(paused: boolean): boolean;
+  /** Mutes the far end: what it says reaches a bridged call and recordings as silence. */
+  setMuted(muted: boolean): void;
 }
 
 /**
  * The calls in progress in this process, by call id. An API request for live control finds its call
- * here. Not solved in this slice: with several server processes the request must reach the process
- * that owns the call's media (e.g. forward by an owner column on the call, or a pub/sub channel);
- * today a call owned by another process answers 409 `call_not_active`.
+ * here. Not solved yet: with several server processes the request must reach the process that owns
+ * the call's media (e.g. forward by an owner column on the call, or a pub/sub channel); today a call
+ * owned by another process answers 409 `call_not_active`.
  */
 export class ActiveCalls {
   private readonly calls = new Map<string, CallController>();

@@ -1,4 +1,4 @@
-import type { MediaSession } from '../telephony/backend.js';
+import type { MediaSession, RecordingHandle } from '../telephony/backend.js';
 import type { VerbLogger } from '../telephony/verbs/call-host.js';
 import type { VerbInterrupts } from '../telephony/verbs/interpreter.js';
 import type { CallController } from './active-calls.js';
@@ -16,17 +16,17 @@ export interface CallControlOptions {
 }
 
 /**
- * The live-control side of a running call, shared by the inbound and outbound flows: register the
- * result with `activeCalls` once the call is answered, and call `finishRecording()` when it ends so a
- * recording started through the API is stored (before the media closes).
+ * The live-control side of a running call: register the result with `activeCalls` once the call is
+ * answered, and call `finishRecording()` when it ends so a recording started through the API is
+ * stored (before the media closes).
  */
 export function callControl(opts: CallControlOptions): CallController & { finishRecording(): Promise<void> } {
-  let recording: { stop(): Int16Array } | undefined;
+  let recording: RecordingHandle | undefined;
   const stopAndSave = async () => {
     const running = recording;
     recording = undefined;
     if (!running) return;
-    const pcm = running.stop();
+    const pcm = await running.stop();
     if (!opts.save) {
       opts.log.warn({ callId: opts.callId }, 'recording: this call cannot store recordings; audio dropped');
       return;
@@ -40,6 +40,13 @@ export function callControl(opts: CallControlOptions): CallController & { finish
       recording ??= opts.media.startRecording();
     },
     stopRecording: stopAndSave,
+    pauseRecording(paused) {
+      if (!recording) return false;
+      if (paused) recording.pause();
+      else recording.resume();
+      return true;
+    },
+    setMuted: (muted) => opts.media.setMuted(muted),
     async finishRecording() {
       try {
         await stopAndSave();

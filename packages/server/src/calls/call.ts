@@ -21,6 +21,7 @@ export function toCall(row: CallRow) {
     duration_seconds: row.duration_seconds,
     created_at: row.created_at,
     updated_at: row.updated_at,
+    parent_call_id: row.parent_call_id,
   };
 }
 

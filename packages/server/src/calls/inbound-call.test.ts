@@ -98,7 +98,8 @@ describe.skipIf(!SIPP).each(storeKinds)('inbound SIP calls (%s)', (kind) => {
       '0',
     ]);
     expect(run.code, explain(run)).toBe(0);
-    const calls = await eventually(callsOf, (list) => list.length > before);
+    // SIPp exits on the 488; the CDR is written just after it, so wait for the final status.
+    const calls = await eventually(callsOf, (list) => list.length > before && list[0]?.status !== 'ringing');
     expect(calls[0]).toMatchObject({ status: 'failed', sip_code: 488, hangup_cause: 'rejected' });
   });
 

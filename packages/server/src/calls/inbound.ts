@@ -1,38 +1,26 @@
-import type { FastifyBaseLogger } from 'fastify';
 import { toE164 } from '../contacts/phone.js';
-import type { Deps } from '../deps.js';
 import { assignedNumber, type PhoneNumber } from '../numbers/service.js';
-import { saveRecording } from '../recordings/service.js';
-import type { RecordingStore } from '../recordings/storage.js';
 import { type TrunkAuth, trunksForSource } from '../sip-trunks/service.js';
-import type { CallEnd, InboundCall, MediaSession } from '../telephony/backend.js';
+import type { InboundCall, MediaSession } from '../telephony/backend.js';
 import type { NegotiatedMedia, NegotiationResult } from '../telephony/embedded/rtp/index.js';
-import type { Speak } from '../telephony/verbs/call-host.js';
-import { DigitQueue } from '../telephony/verbs/digit-queue.js';
-import { firstInstructions, REJECT_STATUS, runVerbs, VerbInterrupts } from '../telephony/verbs/interpreter.js';
-import type { Verb } from '../telephony/verbs/verb-types.js';
-import { activeCalls } from './active-calls.js';
-import { callControl } from './call-control.js';
-import { endCall, markAnswered, markEarlyMedia, openInboundCall, recordCallEvent } from './lifecycle.js';
+import { firstInstructions, REJECT_STATUS } from '../telephony/verbs/interpreter.js';
+import { endCall, markEarlyMedia, openInboundCall } from './lifecycle.js';
 import type { CallRow } from './store.js';
+import { CallSession, type SessionDeps, type SessionEngine } from './call-session.js';
 import { callContext, voiceAppOf } from './voice-app.js';
 
 /** The outcome of SDP offer/answer: the far end's media address, or why the offer is refused. */
 export type Negotiation = NegotiationResult;
 
-/** What the inbound flow needs from the media side and speech; injected so each backend can supply its own. */
-export interface InboundEngine {
+/** What the inbound flow needs from the media side, speech and (for `dial`) placing legs; injected per backend. */
+export interface InboundEngine extends SessionEngine {
   negotiate(offer: string): Negotiation;
   buildAnswer(local: { address: string; port: number }, negotiation: NegotiatedMedia): string;
   openMedia(remote: { address: string; port: number; dtmfPayloadType?: number | undefined }): Promise<MediaSession>;
-  speak: Speak;
-  log: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
 }
 
 /** What the inbound flow reads and writes; `recordings` stores `record` audio (without it, audio is dropped). */
-export interface InboundDeps extends Pick<Deps, 'db' | 'clock'> {
-  recordings?: { store: RecordingStore; publicUrl: string } | undefined;
-}
+export type InboundDeps = SessionDeps;
 
 /** A number given as dialled in a SIP URI user part, in E.164; undefined when it is not a number. */
 function e164(user: string): string | undefined {
@@ -93,107 +81,34 @@ async function runCall(
   negotiation: NegotiatedMedia,
   number: PhoneNumber,
 ): Promise<void> {
-  let row = opened;
+  const app = await voiceAppOf(deps, number);
   const media = await engine.openMedia({ ...negotiation.remote, dtmfPayloadType: negotiation.dtmfPayloadType });
-  const abort = new AbortController();
-  const interrupts = new VerbInterrupts();
-  const stored = deps.recordings;
-  const save = stored
-    ? (pcm: Int16Array) => saveRecording({ db: deps.db, clock: deps.clock, recordings: stored.store, publicUrl: stored.publicUrl }, row, pcm)
-    : undefined;
-  let ended: Promise<void> | undefined;
-  const finish = (end: CallEnd) => {
-    if (ended) return ended;
-    abort.abort();
-    activeCalls.unregister(row.id, control);
-    // Takes the API recording's audio before the media closes; stores it before the call completes.
-    const recorded = control.finishRecording();
-    ended = Promise.all([media.close(), recorded]).then(async () => {
-      await endCall(deps, row, end);
-    });
-    return ended;
-  };
-  const control = callControl({
-    media,
-    interrupts,
-    hangup: () =>
-      call
-        .hangup()
-        .catch((err) => engine.log.warn({ err, callId: call.callId }, 'BYE failed'))
-        .then(() => finish({ by: 'callee', cause: 'normal' })),
-    save,
-    log: engine.log,
-    callId: opened.id,
-  });
-  call.onEnd((end) => void finish(end));
-  media.onTimeout(() => {
-    void call.hangup().finally(() => finish({ by: 'system', cause: 'rtp_timeout' }));
-  });
-
-  // Call events are written one after another, so they keep the order the caller caused them in.
-  let eventWrites = Promise.resolve();
-  const record = (type: string, data: Record<string, unknown>) => {
-    eventWrites = eventWrites
-      .then(() => recordCallEvent(deps, row, type, data))
-      .catch((err) => engine.log.error({ err, callId: call.callId, type }, 'call event not recorded'));
-    return eventWrites;
-  };
-  const digits = new DigitQueue();
-
+  // Only calls run by a voice application report keys: nobody else acts on them.
+  const session = new CallSession({ deps, engine, row: opened, media, sip: call, us: 'callee', reportDigits: app !== undefined });
   try {
     const answerSdp = engine.buildAnswer(media.local, negotiation);
     await call.progress(answerSdp);
-    row = await markEarlyMedia(deps, row);
-    const app = await voiceAppOf(deps, number);
-    if (app) {
-      // Only calls run by a voice application report keys: nobody else acts on them.
-      media.onDtmf((digit) => {
-        digits.push(digit);
-        void record('call.dtmf', { digit });
-      });
-    }
+    session.row = await markEarlyMedia(deps, session.row);
     // Asked before answering, so the application can still refuse the call with `reject`.
     const verbs = app
-      ? await firstInstructions(app.sources, { context: callContext(row), secret: app.secret, signal: abort.signal, log: engine.log })
+      ? await firstInstructions(app.sources, { context: callContext(session.row), secret: app.secret, signal: session.signal, log: engine.log })
       : undefined;
-    if (ended) return await ended;
+    if (session.ended) return await session.ended;
     const first = verbs?.[0];
     if (first?.verb === 'reject') {
       const { status, reason } = REJECT_STATUS[first.reason ?? 'rejected'];
       await call.reject(status, reason);
-      await finish({ by: 'callee', cause: 'rejected', sipCode: status });
+      await session.finish({ by: 'callee', cause: 'rejected', sipCode: status });
       return;
     }
     await call.answer(answerSdp);
-    if (ended) return await ended;
-    row = await markAnswered(deps, row);
-    // From here the API can control the call (calls/action-routes.ts) until finish() unregisters it.
-    if (!ended) activeCalls.register(row.id, control);
-
-    const script: Verb[] = verbs ?? [{ verb: 'say', text: DEFAULT_GREETING }];
-    await runVerbs(
-      script,
-      {
-        media,
-        digits,
-        speak: (text, opts) => engine.speak(text, opts),
-        context: () => callContext(row),
-        secret: app?.secret,
-        signal: abort.signal,
-        gatherCompleted: (collected) => record('call.gather.completed', { digits: collected }),
-        ...(save ? { saveRecording: save } : {}),
-        log: engine.log,
-      },
-      interrupts,
-    );
-    await eventWrites;
-    if (ended) return await ended;
-    await call.hangup();
-    await finish({ by: 'callee', cause: 'normal' });
+    if (session.ended) return await session.ended;
+    await session.answered();
+    await session.run(verbs ?? [{ verb: 'say', text: DEFAULT_GREETING }], app?.secret);
   } catch (err) {
     // A CANCEL or BYE during setup ends the call through onEnd; anything else is our failure.
-    if (ended) return await ended;
+    if (session.ended) return await session.ended;
     engine.log.error({ err, callId: call.callId }, 'inbound call failed');
-    await finish({ by: 'system', cause: 'error', sipCode: 500 });
+    await session.finish({ by: 'system', cause: 'error', sipCode: 500 });
   }
 }

@@ -37,6 +37,7 @@ export async function openInboundCall(deps: Pick<Deps, 'db' | 'clock'>, input: N
     duration_seconds: null,
     created_at: iso(now),
     updated_at: iso(now),
+    parent_call_id: null,
   };
   await deps.db.transaction().execute(async (tx) => {
     await insertCall(tx, row);

@@ -1,17 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyBaseLogger } from 'fastify';
 import { iso } from '../clock.js';
 import { toE164 } from '../contacts/phone.js';
 import type { Deps } from '../deps.js';
 import { ProblemError } from '../errors.js';
 import { recordEvent } from '../events/outbox.js';
 import { newId } from '../ids.js';
-import { assignedNumber } from '../numbers/service.js';
+import { assignedNumber, type PhoneNumber } from '../numbers/service.js';
+import type { Db } from '../store/db.js';
 import { voiceSigningSecret } from '../numbers/voice-secret.js';
 import type { DialOptions, OutboundCall } from '../telephony/backend.js';
-import type { Speak } from '../telephony/verbs/call-host.js';
 import type { InstructionSource, Verb } from '../telephony/verbs/verb-types.js';
 import { toCall } from './call.js';
+import type { SessionDeps, SessionEngine } from './call-session.js';
+import type { DialLegs, PlacedLeg } from './dial-leg.js';
 import { runOutboundCall } from './outbound-run.js';
 import { type CarrierConfig, outboundRoute, sipUriHostPort } from './outbound-route.js';
 import { type CallRow, insertCall } from './store.js';
@@ -30,10 +31,10 @@ export interface CallCreateInput {
 }
 
 /** What placing calls needs from the telephony side; attached when SIP starts. */
-export interface OutboundEngine {
+export interface OutboundEngine extends SessionEngine {
   dial(opts: DialOptions): OutboundCall;
-  speak: Speak;
-  log: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
+  /** Where `record` audio goes; without it recordings on outbound calls are dropped with a warning. */
+  recordings?: SessionDeps['recordings'];
 }
 
 /** What runs once the call is answered: inline verbs, or a voice application asked with the signing secret. */
@@ -46,7 +47,7 @@ const DEFAULT_RING_TIMEOUT_S = 30;
  * background; the HTTP answer never waits for the far end. The API is built before SIP starts, so the
  * telephony side attaches itself here when it is up (and without it every call has no route).
  */
-export class OutboundCalls {
+export class OutboundCalls implements DialLegs {
   #engine: OutboundEngine | undefined;
   readonly #live = new Map<string, OutboundCall>();
   readonly #running = new Set<Promise<void>>();
@@ -93,19 +94,7 @@ export class OutboundCalls {
       throw new ProblemError('validation_failed', 'fallback_url goes with url; with instructions leave it out.', { param: '/body/fallback_url' });
     }
     const from = toE164(input.from, '/body/from');
-    const number = await assignedNumber(this.deps.db, from);
-    if (!number || number.account_id !== accountId) {
-      throw new ProblemError(
-        'caller_id_not_owned',
-        `${from} is not a number this account holds, so a call may not show it as caller ID (terms 5.3 authorize calls by A-number). Buy or port the number first, or call from one of yours.`,
-        { param: '/body/from' },
-      );
-    }
-    const to = destination(input.to);
-    const route = await outboundRoute(this.deps.db, accountId, input.sip_trunk_id, this.carrier);
-    const engine = this.#engine;
-    if (!engine) throw new ProblemError('no_route', 'SIP is off on this Prolope (PROLOPE_SIP=off), so it cannot place calls.');
-
+    const number = await ownedNumber(this.deps.db, accountId, from);
     const plan: CallPlan = input.instructions
       ? { verbs: input.instructions }
       : {
@@ -118,6 +107,49 @@ export class OutboundCalls {
           secret: number.voice ? (number.voice.signing_secret ?? (await voiceSigningSecret(this.deps.db, number.id))) : undefined,
         };
 
+    const { row, call, engine, release } = await this.#place({
+      accountId,
+      from,
+      numberId: number.id,
+      to: input.to,
+      sipTrunkId: input.sip_trunk_id,
+      ringTimeoutMs: (input.timeout_seconds ?? DEFAULT_RING_TIMEOUT_S) * 1000,
+      parentCallId: null,
+    });
+    const deps = { ...this.deps, recordings: engine.recordings };
+    const running = runOutboundCall(deps, { ...engine, legs: this }, call, row, plan)
+      .catch((err) => engine.log.error({ err, callId: row.id }, 'outbound call failed'))
+      .finally(() => {
+        release();
+        this.#running.delete(running);
+      });
+    this.#running.add(running);
+    return row;
+  }
+
+  /** A `dial` verb's leg: the same checks as `POST /v1/calls`, run by the parent call (calls/dial-leg.ts). */
+  async placeLeg(input: Parameters<DialLegs['placeLeg']>[0]): Promise<PlacedLeg> {
+    const from = toE164(input.from, '/caller_id');
+    const number = await ownedNumber(this.deps.db, input.accountId, from);
+    const placed = await this.#place({ ...input, from, numberId: number.id });
+    return { row: placed.row, call: placed.call, release: placed.release };
+  }
+
+  /** Routes, writes the call (`queued`, `call.initiated`) and sends the INVITE. */
+  async #place(input: {
+    accountId: string;
+    from: string;
+    numberId: string;
+    to: string;
+    sipTrunkId?: string | undefined;
+    ringTimeoutMs: number;
+    parentCallId: string | null;
+  }): Promise<{ row: CallRow; call: OutboundCall; engine: OutboundEngine; release(): void }> {
+    const { accountId, from } = input;
+    const to = destination(input.to);
+    const route = await outboundRoute(this.deps.db, accountId, input.sipTrunkId, this.carrier);
+    const engine = this.#engine;
+    if (!engine) throw new ProblemError('no_route', 'SIP is off on this Prolope (PROLOPE_SIP=off), so it cannot place calls.');
     const now = this.deps.clock.now();
     const row: CallRow = {
       id: newId('call', now),
@@ -128,7 +160,7 @@ export class OutboundCalls {
       status: 'queued',
       sip_call_id: `${randomBytes(12).toString('hex')}@prolope`,
       sip_trunk_id: route.trunkId,
-      phone_number_id: number.id,
+      phone_number_id: input.numberId,
       sip_code: null,
       hangup_by: null,
       hangup_cause: null,
@@ -137,6 +169,7 @@ export class OutboundCalls {
       duration_seconds: null,
       created_at: iso(now),
       updated_at: iso(now),
+      parent_call_id: input.parentCallId,
     };
     await this.deps.db.transaction().execute(async (tx) => {
       await insertCall(tx, row);
@@ -150,19 +183,25 @@ export class OutboundCalls {
       requestUri,
       destination: route.destination,
       fromUser: from,
-      ringTimeoutMs: (input.timeout_seconds ?? DEFAULT_RING_TIMEOUT_S) * 1000,
+      ringTimeoutMs: input.ringTimeoutMs,
       credentials: route.credentials,
     });
     this.#live.set(row.id, call);
-    const running = runOutboundCall(this.deps, engine, call, row, plan)
-      .catch((err) => engine.log.error({ err, callId: row.id }, 'outbound call failed'))
-      .finally(() => {
-        this.#live.delete(row.id);
-        this.#running.delete(running);
-      });
-    this.#running.add(running);
-    return row;
+    return { row, call, engine, release: () => this.#live.delete(row.id) };
   }
+}
+
+/** The account's number used as caller ID; terms 5.3 authorize calls by A-number, so it must be the account's own. */
+async function ownedNumber(db: Db, accountId: string, from: string): Promise<PhoneNumber> {
+  const number = await assignedNumber(db, from);
+  if (!number || number.account_id !== accountId) {
+    throw new ProblemError(
+      'caller_id_not_owned',
+      `${from} is not a number this account holds, so a call may not show it as caller ID (terms 5.3 authorize calls by A-number). Buy or port the number first, or call from one of yours.`,
+      { param: '/body/from' },
+    );
+  }
+  return number;
 }
 
 /** `to` as stored and dialled: E.164, or a `sip:` URI. */

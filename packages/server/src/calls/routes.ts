@@ -15,8 +15,14 @@ export function callRoutes(deps: Deps): Handlers {
       return reply.code(201).send(toCall(row));
     },
     'calls.list': async (req) => {
-      const q = req.query as PageQuery & { status?: string; direction?: string };
-      const rows = await listCalls(deps.db, authOf(req).accountId, { status: q.status, direction: q.direction }, limitOf(q), q.starting_after);
+      const q = req.query as PageQuery & { status?: string; direction?: string; parent_call_id?: string };
+      const rows = await listCalls(
+        deps.db,
+        authOf(req).accountId,
+        { status: q.status, direction: q.direction, parentCallId: q.parent_call_id },
+        limitOf(q),
+        q.starting_after,
+      );
       const page = pageOf(rows, limitOf(q));
       return { ...page, data: page.data.map(toCall) };
     },

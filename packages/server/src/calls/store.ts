@@ -18,6 +18,7 @@ export async function updateCallRow(tx: Tx, id: string, patch: Partial<CallRow>)
 export interface CallFilters {
   status?: string | undefined;
   direction?: string | undefined;
+  parentCallId?: string | undefined;
 }
 
 export async function listCalls(db: Db, accountId: string, filters: CallFilters, limit: number, startingAfter?: string): Promise<CallRow[]> {
@@ -27,6 +28,7 @@ export async function listCalls(db: Db, accountId: string, filters: CallFilters,
     .where('account_id', '=', accountId)
     .$if(!!filters.status, (q) => q.where('status', '=', filters.status as string))
     .$if(!!filters.direction, (q) => q.where('direction', '=', filters.direction as string))
+    .$if(!!filters.parentCallId, (q) => q.where('parent_call_id', '=', filters.parentCallId as string))
     .$if(!!startingAfter, (q) => q.where('id', '<', startingAfter as string))
     .orderBy('id', 'desc')
     .limit(limit + 1)

@@ -171,7 +171,7 @@ export interface paths {
         };
         /**
          * List calls
-         * @description Calls and their CDRs, newest first. Filter by status or direction.
+         * @description Calls and their CDRs, newest first. Filter by status, direction, or the call whose `dial` placed them.
          */
         get: operations["calls.list"];
         put?: never;
@@ -211,6 +211,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/calls/{id}/actions/gather": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Collect digits on a call
+         * @description Interrupts what the call is doing and runs a `gather`: the prompt, then DTMF digits, which are POSTed (signed) to `action_url`; its answer replaces the remaining instructions. With no digit, the call hangs up, as when a replacement's instructions run out.
+         *     Only a call that is in progress can be controlled; another call answers 409 `call_not_active`.
+         */
+        post: operations["calls.gather"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/calls/{id}/actions/hangup": {
         parameters: {
             query?: never;
@@ -225,10 +249,35 @@ export interface paths {
         put?: never;
         /**
          * Hang up a call
-         * @description Ends the call at once with BYE; the call completes like any other.
-         *     Only a call that is in progress can be controlled; another call answers 409 `call_not_active`.
+         * @description Ends the call at once with BYE; the call completes like any other. An outbound call that is still ringing
+         *     (`queued` or `ringing`) is cancelled instead (CANCEL) and ends `canceled`.
+         *     Otherwise only a call that is in progress can be controlled; another call answers 409 `call_not_active`.
          */
         post: operations["calls.hangup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calls/{id}/actions/mute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mute a call
+         * @description Stops passing on what the caller says: a bridged leg hears silence and recordings keep silence, until `unmute`. Digits (DTMF) still count. Muting a muted call answers the call unchanged.
+         *     Only a call that is in progress can be controlled; another call answers 409 `call_not_active`.
+         */
+        post: operations["calls.mute"];
         delete?: never;
         options?: never;
         head?: never;
@@ -253,6 +302,56 @@ export interface paths {
          *     Only a call that is in progress can be controlled; another call answers 409 `call_not_active`.
          */
         post: operations["calls.play"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calls/{id}/actions/record/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a call recording
+         * @description Pauses the recording started with `record/start`: while paused nothing the caller says is kept: the paused part is left out of the recording (for card numbers and other things that must not be stored).
+         *     Only a call that is in progress can be controlled; another call answers 409 `call_not_active`.
+         *     Without a recording started through `record/start`: 409 `recording_not_active`.
+         */
+        post: operations["calls.recordPause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calls/{id}/actions/record/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused call recording
+         * @description Resumes a recording paused with `record/pause`; resuming one that runs answers the call unchanged.
+         *     Only a call that is in progress can be controlled; another call answers 409 `call_not_active`.
+         *     Without a recording started through `record/start`: 409 `recording_not_active`.
+         */
+        post: operations["calls.recordResume"];
         delete?: never;
         options?: never;
         head?: never;
@@ -325,6 +424,54 @@ export interface paths {
          *     Only a call that is in progress can be controlled; another call answers 409 `call_not_active`.
          */
         post: operations["calls.say"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calls/{id}/actions/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Transfer a call
+         * @description Interrupts what the call is doing and dials `to` (a number or `sip:` URI), bridging the caller to it once it answers, like a `dial` verb that replaces the remaining instructions. The new leg is a call of its own whose `parent_call_id` is this call. When the leg ends, or does not answer, the call hangs up, unless `action_url` gives new instructions (it gets `dial_status`, `dial_call_id`, `dial_duration_seconds`).
+         *     Only a call that is in progress can be controlled; another call answers 409 `call_not_active`.
+         */
+        post: operations["calls.transfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calls/{id}/actions/unmute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unmute a call
+         * @description Passes on what the caller says again after `mute`. Unmuting a call that is not muted answers the call unchanged.
+         *     Only a call that is in progress can be controlled; another call answers 409 `call_not_active`.
+         */
+        post: operations["calls.unmute"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1235,6 +1382,8 @@ export interface components {
             id: string;
             /** @constant */
             object: "call";
+            /** @description For a leg placed by a `dial` verb or a transfer, the call that placed it (its caller is bridged to this leg); null otherwise. */
+            parent_call_id: string | null;
             /** @description The account's number the call was for. */
             phone_number_id: string | null;
             sip_call_id: string;
@@ -1308,6 +1457,16 @@ export interface components {
             /** @constant */
             type: "call.dtmf";
         };
+        /** @description The A-number the dialled party sees: a number this account holds (terms 5.3). Default: the account's number on this call (`to` of an inbound call, `from` of an outbound one). */
+        caller_id: string;
+        /** @description A `gather` verb's settings, without `verb`. */
+        CallGatherAction: {
+            action_url: components["schemas"]["VerbUrl"];
+            digits?: components["schemas"]["digits"];
+            finish_on_key?: components["schemas"]["finish_on_key"];
+            prompt?: components["schemas"]["prompt"];
+            timeout_seconds?: components["schemas"]["timeout_seconds"];
+        };
         CallGatherCompletedEvent: components["schemas"]["EventBase"] & {
             data: {
                 /** @description What a `gather` verb collected, its finish key left out; empty when it timed out without a key. */
@@ -1348,6 +1507,16 @@ export interface components {
         };
         /** @enum {string} */
         CallStatus: "queued" | "ringing" | "early_media" | "in_progress" | "completed" | "busy" | "no_answer" | "failed" | "canceled";
+        /** @description A `dial` verb's settings, without `verb`. */
+        CallTransferAction: {
+            action_url?: components["schemas"]["VerbUrl"];
+            caller_id?: components["schemas"]["caller_id"];
+            fallback_to?: components["schemas"]["DialTarget"];
+            sip_trunk_id?: components["schemas"]["sip_trunk_id"];
+            time_limit_seconds?: components["schemas"]["time_limit_seconds"];
+            timeout_seconds?: components["schemas"]["timeout_seconds-2"];
+            to: components["schemas"]["DialTarget"];
+        };
         /** @enum {string} */
         Capability: "voice" | "sms" | "fax";
         /** @description Bandwidth the terms require (5.3) for a number of concurrent lines, and whether a link meets the rules. */
@@ -1440,6 +1609,32 @@ export interface components {
             id: string;
             object: string;
         };
+        /** @description A number (E.164, or a Bulgarian number as dialled in Bulgaria) or a `sip:` URI. */
+        DialTarget: string;
+        /** @description Calls `to` and bridges the caller to it once it answers (the caller hears ringback silence meanwhile). The leg is a call of its own (`parent_call_id` names this call) with its own CDR and events, placed like `POST /v1/calls`: through `sip_trunk_id`, or else the operator's carrier. When the dialled leg does not answer (busy, no answer within `timeout_seconds`, failure) and `fallback_to` is given, that is tried once the same way. The dial ends when either side hangs up or after `time_limit_seconds`. With `action_url`, Prolope then POSTs the call with `dial_status`, `dial_call_id` and `dial_duration_seconds` there and its answer replaces the remaining instructions; without it the next verb runs (when the caller is still there). */
+        DialVerb: {
+            action_url?: components["schemas"]["VerbUrl"];
+            /** @description The A-number the dialled party sees: a number this account holds (terms 5.3). Default: the account's number on this call (`to` of an inbound call, `from` of an outbound one). */
+            caller_id?: string;
+            fallback_to?: components["schemas"]["DialTarget"];
+            /** @description Send the leg to this trunk's PBX instead of the carrier. */
+            sip_trunk_id?: string;
+            /**
+             * @description The longest the two may stay bridged; Prolope then hangs up the leg.
+             * @default 14400
+             */
+            time_limit_seconds?: number;
+            /**
+             * @description How long the leg may ring before Prolope gives up (CANCEL).
+             * @default 30
+             */
+            timeout_seconds?: number;
+            to: components["schemas"]["DialTarget"];
+            /** @constant */
+            verb: "dial";
+        };
+        /** @description Stop after this many digits. */
+        digits: number;
         /**
          * @description A phone number in E.164 (`+359888123456`). Inputs may use spaces or dashes; answers are always E.164.
          * @example +35929876543
@@ -1456,6 +1651,11 @@ export interface components {
             object: "event";
             type: string;
         };
+        /**
+         * @description The key that ends input (not included in the digits); empty for none.
+         * @default #
+         */
+        finish_on_key: string;
         /** @description The customer's call forwarding list from this User Number to business numbers (terms 4.2). */
         Forwarding: {
             /**
@@ -1508,7 +1708,7 @@ export interface components {
         };
         /**
          * Instructions
-         * @description What a voice application answers to Prolope's signed request: the verbs to run on the call, in order. Send `{"instructions": [...]}` (or the bare array). When the list runs out, Prolope hangs up. A `gather`, a `record` with `action_url` or a `redirect` replaces the rest of the list with the instructions its URL answers. `dial` is not part of this version.
+         * @description What a voice application answers to Prolope's signed request: the verbs to run on the call, in order. Send `{"instructions": [...]}` (or the bare array). When the list runs out, Prolope hangs up. A `gather`, a `record` or a `dial` with `action_url`, or a `redirect`, replaces the rest of the list with the instructions its URL answers.
          */
         Instructions: {
             instructions: components["schemas"]["VerbList"];
@@ -1778,6 +1978,8 @@ export interface components {
             /** @description A URI naming the problem type (`https://docs.prolope.dev/errors#<code>`). */
             type: string;
         };
+        /** @description Played while waiting for the first digit. */
+        prompt: components["schemas"]["SayVerb"] | components["schemas"]["PlayVerb"];
         /** @description Audio recorded on a call (a `record` verb or `POST /v1/calls/{id}/actions/record/start`), kept as an 8 kHz 16-bit mono WAV. */
         Recording: {
             account_id: string;
@@ -1808,7 +2010,7 @@ export interface components {
         RecordingList: components["schemas"]["ListEnvelope"] & {
             data: components["schemas"]["Recording"][];
         };
-        /** @description Records what the caller says, after a beep, as an 8 kHz 16-bit mono WAV. Ends at `max_seconds`, at `finish_on_key`, or when the caller hangs up; the recording is stored in every case and a `call.recording.completed` event names it. With `action_url`, Prolope then POSTs the call with `recording_id`, `recording_url` and `duration_seconds` there, and its answer replaces the remaining instructions; without it the next verb runs. Keys pressed before the beep do not end the recording. */
+        /** @description Records what the caller says, after a beep, as an 8 kHz 16-bit mono WAV. Ends at `max_seconds`, at `finish_on_key`, after `timeout_seconds` of silence, or when the caller hangs up; the recording is stored in every case and a `call.recording.completed` event names it. With `action_url`, Prolope then POSTs the call with `recording_id`, `recording_url` and `duration_seconds` there, and its answer replaces the remaining instructions; without it the next verb runs. Keys pressed before the beep do not end the recording. */
         RecordVerb: {
             action_url?: components["schemas"]["VerbUrl"];
             /**
@@ -1826,7 +2028,7 @@ export interface components {
              * @default true
              */
             play_beep?: boolean;
-            /** @description Reserved for ending the recording after this much silence; accepted but not acted on yet (the recording runs to `max_seconds` or the finish key). */
+            /** @description End the recording after this many seconds of silence (audio below about -45 dBm0, or no audio at all), counted from the beep too; the silence at the end is left out. Without it only `max_seconds`, the finish key or a hangup end it. */
             timeout_seconds?: number;
             /** @constant */
             verb: "record";
@@ -1884,6 +2086,8 @@ export interface components {
             email: string;
             name: string;
         };
+        /** @description Send the leg to this trunk's PBX instead of the carrier. */
+        sip_trunk_id: string;
         SipTrunk: {
             account_id: string;
             /** @description A-numbers this trunk may call from; each is a number the account owns. */
@@ -1948,13 +2152,28 @@ export interface components {
             };
         };
         /**
+         * @description The longest the two may stay bridged; Prolope then hangs up the leg.
+         * @default 14400
+         */
+        time_limit_seconds: number;
+        /**
+         * @description Seconds to wait for the first digit after the prompt, and between digits.
+         * @default 5
+         */
+        timeout_seconds: number;
+        /**
+         * @description How long the leg may ring before Prolope gives up (CANCEL).
+         * @default 30
+         */
+        "timeout_seconds-2": number;
+        /**
          * Format: date-time
          * @description RFC 3339 time in UTC.
          * @example 2026-11-26T09:30:00.000Z
          */
         Timestamp: string;
         /** @description One call-control step, told apart by `verb`. */
-        Verb: components["schemas"]["AnswerVerb"] | components["schemas"]["SayVerb"] | components["schemas"]["PlayVerb"] | components["schemas"]["PauseVerb"] | components["schemas"]["GatherVerb"] | components["schemas"]["RecordVerb"] | components["schemas"]["HangupVerb"] | components["schemas"]["RejectVerb"] | components["schemas"]["RedirectVerb"];
+        Verb: components["schemas"]["AnswerVerb"] | components["schemas"]["SayVerb"] | components["schemas"]["PlayVerb"] | components["schemas"]["PauseVerb"] | components["schemas"]["GatherVerb"] | components["schemas"]["RecordVerb"] | components["schemas"]["DialVerb"] | components["schemas"]["HangupVerb"] | components["schemas"]["RejectVerb"] | components["schemas"]["RedirectVerb"];
         VerbList: components["schemas"]["Verb"][];
         /**
          * @description How many times to play it.
@@ -2007,12 +2226,22 @@ export interface components {
          * @description The body of Prolope's signed request to a number's voice application (`voice.url`, `voice.fallback_url`,
          *     a `redirect` URL) and, with `digits`, to a `gather`'s `action_url`, and with `recording_id`, `recording_url` and `duration_seconds` to a `record`'s. It is signed per Standard Webhooks
          *     with the voice application's `signing_secret` (verify it like an event delivery); with `method: GET`
-         *     the same fields come as query parameters and the signature covers an empty body. Answer with
+         *     the same fields come as query parameters and the signature covers the raw query string as sent
+         *     (without the leading `?`, including any query of the URL itself) in place of a body. Answer with
          *     `Instructions` as JSON within 10 seconds.
          */
         VoiceRequest: {
             account_id: string;
             call_id: string;
+            /** @description The leg the `dial` placed (the last one tried, with `fallback_to`); only in requests to a `dial` verb's `action_url`. */
+            dial_call_id?: string;
+            /** @description How long the two were bridged, in whole seconds rounded up; only in requests to a `dial` verb's `action_url`. */
+            dial_duration_seconds?: number;
+            /**
+             * @description How the `dial` ended (`completed` when the dialled leg answered); only in requests to a `dial` verb's `action_url`.
+             * @enum {string}
+             */
+            dial_status?: "completed" | "busy" | "no_answer" | "failed" | "canceled";
             /** @description The digits a `gather` collected (its finish key left out); only in requests to its `action_url`. */
             digits?: string;
             /** @enum {string} */
@@ -2458,6 +2687,8 @@ export interface operations {
                 direction?: "inbound" | "outbound";
                 /** @description How many objects a page holds (1 to 100). */
                 limit?: components["parameters"]["Limit"];
+                /** @description Only the legs a `dial` verb or a transfer of this call placed. */
+                parent_call_id?: string;
                 /** @description A cursor from `next_cursor` of the previous page. */
                 starting_after?: components["parameters"]["StartingAfter"];
                 status?: components["schemas"]["CallStatus"];
@@ -2550,7 +2781,82 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    "calls.gather": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallGatherAction"];
+            };
+        };
+        responses: {
+            /** @description The call. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Call"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     "calls.hangup": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The call. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Call"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "calls.mute": {
         parameters: {
             query?: never;
             header?: {
@@ -2606,6 +2912,76 @@ export interface operations {
                 "application/json": components["schemas"]["CallPlayAction"];
             };
         };
+        responses: {
+            /** @description The call. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Call"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "calls.recordPause": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The call. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Call"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "calls.recordResume": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             /** @description The call. */
             200: {
@@ -2715,6 +3091,81 @@ export interface operations {
                 "application/json": components["schemas"]["CallSayAction"];
             };
         };
+        responses: {
+            /** @description The call. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Call"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "calls.transfer": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallTransferAction"];
+            };
+        };
+        responses: {
+            /** @description The call. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Call"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "calls.unmute": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             /** @description The call. */
             200: {

@@ -8,6 +8,7 @@ const ordered: Record<string, Migration> = {
   '0002-numbers-trunks-ports': migrations.numbersTrunksPorts,
   '0003-calls': migrations.calls,
   '0004-recordings': migrations.recordings,
+  '0005-call-legs': migrations.callLegs,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ordered };

@@ -148,6 +148,8 @@ export interface CallsTable {
   duration_seconds: number | null;
   created_at: string;
   updated_at: string;
+  /** The call whose `dial` placed this one (a leg); null for calls of their own. */
+  parent_call_id: string | null;
 }
 
 export interface RecordingsTable {

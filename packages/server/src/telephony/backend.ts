@@ -28,12 +28,29 @@ export interface MediaSession {
   sendDtmf(digit: string, durationMs?: number): Promise<void>;
   /** Called once per digit the far end sends (RFC 4733), after its end packet. */
   onDtmf(listener: (digit: string) => void): void;
-  /** Starts keeping received audio; `stop()` of the recording returns it as 8 kHz PCM. */
-  startRecording(): { stop(): Int16Array };
+  /**
+   * Starts keeping received audio; `stop()` of the recording returns it as 8 kHz PCM (a backend whose
+   * media server writes the file may need to read it back, hence the promise). `pause()` leaves out
+   * what arrives until `resume()`.
+   */
+  startRecording(): RecordingHandle;
+  /** Each 20 ms of audio the far end sends, decoded (silence while muted); returns the unsubscribe. */
+  onAudio(listener: (pcm: Int16Array) => void): () => void;
+  /** Sends one frame (up to 160 samples) now, for audio relayed live from another call (a bridge). */
+  sendAudioFrame(pcm: Int16Array): void;
+  /** While muted, the far end's audio reaches recordings and onAudio listeners as silence; DTMF still counts. */
+  setMuted(muted: boolean): void;
   /** Called when no RTP arrived for the configured timeout. */
   onTimeout(listener: () => void): void;
   stats(): { packetsSent: number; packetsReceived: number; dtmfReceived: number };
   close(): Promise<void>;
+}
+
+/** A recording running on a call's media. */
+export interface RecordingHandle {
+  stop(): Int16Array | Promise<Int16Array>;
+  pause(): void;
+  resume(): void;
 }
 
 /** Why a call ended, as the calls domain records it. */

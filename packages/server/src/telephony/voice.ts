@@ -31,22 +31,25 @@ export async function startVoice(config: Config, db: Db, clock: Clock, log: Fast
   const engine = defaultTtsEngine({ logger: log });
   // Prompts repeat (greetings, menus), so synthesise each once.
   const tts = cachedTts(engine, 200);
+  const recordings = { store: fileRecordingStore(config.dataDir), publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}` };
   backend.onInvite(
     inboundHandler(
-      { db, clock, recordings: { store: fileRecordingStore(config.dataDir), publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}` } },
+      { db, clock, recordings },
       {
         negotiate,
         buildAnswer: (local, negotiation) => buildAnswer(local, negotiation),
         openMedia: (remote) => backend.openMedia(remote),
         speak: (text, opts) => tts.synthesize(text, opts),
         log,
+        // `dial` places its legs like POST /v1/calls; without SIP out (no dial in the backend) it is skipped.
+        legs: backend.dial ? outbound : undefined,
       },
     ),
   );
   try {
     const { sipPort } = await backend.start();
     const dial = backend.dial?.bind(backend);
-    if (dial) outbound?.attach({ dial, speak: (text, opts) => tts.synthesize(text, opts), log });
+    if (dial) outbound?.attach({ dial, speak: (text, opts) => tts.synthesize(text, opts), log, recordings });
     return {
       sipPort,
       async stop() {

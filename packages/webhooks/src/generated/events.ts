@@ -76,6 +76,8 @@ export interface components {
             id: string;
             /** @constant */
             object: "call";
+            /** @description For a leg placed by a `dial` verb or a transfer, the call that placed it (its caller is bridged to this leg); null otherwise. */
+            parent_call_id: string | null;
             /** @description The account's number the call was for. */
             phone_number_id: string | null;
             sip_call_id: string;

@@ -1,6 +1,6 @@
 import type { MediaSession } from '../backend.js';
 import type { DigitQueue } from './digit-queue.js';
-import type { CallContext } from './verb-types.js';
+import type { CallContext, DialVerb } from './verb-types.js';
 
 /** Speech for `say`, injected so the interpreter never builds a TTS engine itself. */
 export type Speak = (text: string, opts: { language?: string; voice?: string; signal?: AbortSignal }) => Promise<Int16Array>;
@@ -16,6 +16,15 @@ export interface SavedRecording {
   id: string;
   media_url: string;
   duration_seconds: number;
+}
+
+/** How a `dial` ended, as its action_url is told (the spec's VoiceRequest `dial_*` fields). */
+export interface DialResult {
+  status: 'completed' | 'busy' | 'no_answer' | 'failed' | 'canceled';
+  /** The leg placed last; undefined when none could be placed (no route, caller ID not held). */
+  callId: string | undefined;
+  /** Seconds the two were bridged, rounded up. */
+  durationSeconds: number;
 }
 
 /** Everything the verbs act on for one answered call; the calls domain builds it. */
@@ -36,5 +45,10 @@ export interface CallHost {
    * call flow can run verbs before it wires storage; without it `record` drops the audio with a warning.
    */
   saveRecording?(pcm: Int16Array): Promise<SavedRecording>;
+  /**
+   * Places the `dial` verb's leg and bridges it; resolves when the bridge ends (or the leg failed).
+   * Optional: without a way to place calls (SIP off) `dial` is skipped with a warning.
+   */
+  dial?(verb: DialVerb, signal: AbortSignal): Promise<DialResult>;
   log: VerbLogger;
 }

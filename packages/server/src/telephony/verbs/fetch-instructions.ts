@@ -19,19 +19,22 @@ export interface SignedRequest {
 
 /**
  * Asks a voice application for instructions: POST with the fields as JSON, or GET with them as query
- * parameters (the signature then covers an empty body), signed per Standard Webhooks. Throws on a
- * network error, the 10 s timeout, a non-2xx status, or an answer that is not valid Instructions.
+ * parameters, signed per Standard Webhooks. Throws on a network error, the 10 s timeout, a non-2xx
+ * status, or an answer that is not valid Instructions.
  */
 export async function fetchInstructions(source: InstructionSource, req: SignedRequest): Promise<Verb[]> {
   const url = new URL(source.url);
   let body: string | undefined;
   if (source.method === 'GET') for (const [k, v] of Object.entries(req.fields)) url.searchParams.set(k, String(v));
   else body = JSON.stringify(req.fields);
+  // A GET has no body, so the signature covers the query string exactly as sent (any query the
+  // application put in its own URL included): signing an empty body would leave the fields unauthenticated.
+  const payload = body ?? url.search.slice(1);
   const headers: Record<string, string> = {
     accept: 'application/json',
     'user-agent': 'Prolope-Voice/1',
     ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    ...(req.secret ? signHeaders({ id: newId('message'), payload: body ?? '', secret: req.secret }) : {}),
+    ...(req.secret ? signHeaders({ id: newId('message'), payload, secret: req.secret }) : {}),
   };
   const res = await fetch(url, {
     method: source.method,

@@ -106,6 +106,21 @@ async function runVerb(verb: Verb, host: CallHost): Promise<Verb[] | 'end' | und
         duration_seconds: saved.duration_seconds,
       });
     }
+    case 'dial': {
+      if (!host.dial) {
+        host.log.warn({ callId: host.context().call_id }, 'dial: this Prolope cannot place calls (SIP off or no carrier); skipped');
+        return undefined;
+      }
+      const result = await host.dial(verb, host.signal);
+      // Keys pressed while bridged were meant for the other party, not for a later gather.
+      while (host.digits.pending) await host.digits.take(0, host.signal);
+      if (!verb.action_url) return undefined;
+      return nextInstructions({ url: verb.action_url, method: 'POST' }, host, {
+        dial_status: result.status,
+        ...(result.callId ? { dial_call_id: result.callId } : {}),
+        dial_duration_seconds: result.durationSeconds,
+      });
+    }
     case 'redirect':
       return nextInstructions({ url: verb.url, method: verb.method ?? 'POST' }, host);
     case 'reject':

@@ -1,5 +1,6 @@
 import { tone } from '../embedded/rtp/index.js';
 import type { CallHost, SavedRecording } from './call-host.js';
+import { watchSilence } from './silence.js';
 import type { RecordVerb } from './verb-types.js';
 
 const DEFAULT_MAX_SECONDS = 60;
@@ -11,8 +12,8 @@ export const BEEP = tone(1000, 250);
  * Records what the caller sends: after an optional beep, until `max_seconds`, the finish key, or the
  * call ending (hang-up or a live-control interruption). The audio is stored in every case, also
  * when the call ends meanwhile; then the abort is rethrown. Keys pressed before the recording began
- * do not end it. Silence detection (`timeout_seconds`) is not implemented: the recording runs to
- * `max_seconds` or the finish key.
+ * do not end it. With `timeout_seconds`, that much silence ends it too (see silence.ts), and the
+ * silence at its end is left out.
  */
 export async function recordCaller(verb: RecordVerb, host: CallHost): Promise<SavedRecording | undefined> {
   const { signal } = host;
@@ -25,18 +26,24 @@ export async function recordCaller(verb: RecordVerb, host: CallHost): Promise<Sa
   const maxSeconds = verb.max_seconds ?? DEFAULT_MAX_SECONDS;
   const deadline = Date.now() + maxSeconds * 1000;
   const recording = host.media.startRecording();
+  const silence = verb.timeout_seconds ? watchSilence(host.media, verb.timeout_seconds * 1000) : undefined;
+  const waitSignal = silence ? AbortSignal.any([signal, silence.signal]) : signal;
   let aborted: unknown;
   try {
     for (let left = deadline - Date.now(); left > 0; left = deadline - Date.now()) {
-      const key = await host.digits.take(left, signal);
+      const key = await host.digits.take(left, waitSignal);
       if (key === undefined || (finishKey !== '' && key === finishKey)) break;
     }
   } catch (err) {
-    aborted = err;
+    // Silence ends the recording like the finish key; only the call's own end is passed on.
+    if (signal.aborted || !silence?.signal.aborted) aborted = err;
+  } finally {
+    silence?.stop();
   }
   // Audio is placed by RTP timestamp, so a sender's clock or a late stop can yield a little more than
   // max_seconds; the recording is cut to the promised length (8 kHz samples).
-  const pcm = recording.stop().subarray(0, maxSeconds * 8000);
+  let pcm = (await recording.stop()).subarray(0, maxSeconds * 8000);
+  if (silence?.signal.aborted && aborted === undefined) pcm = pcm.subarray(0, Math.max(0, pcm.length - silence.trailingSamples()));
   let saved: SavedRecording | undefined;
   if (!host.saveRecording) host.log.warn({ callId: host.context().call_id }, 'record: this call cannot store recordings; audio dropped');
   else {

@@ -10,6 +10,7 @@ export type GatherVerb = Schemas['GatherVerb'];
 export type RejectVerb = Schemas['RejectVerb'];
 export type RedirectVerb = Schemas['RedirectVerb'];
 export type RecordVerb = Schemas['RecordVerb'];
+export type DialVerb = Schemas['DialVerb'];
 
 /** The call as a voice application is told about it (the spec's VoiceRequest, without `digits`). */
 export interface CallContext {

@@ -16,9 +16,23 @@ export class RecordingBuffer {
   private baseTs: number | undefined;
   private baseOffset = 0;
   private ssrc: number | undefined;
+  private paused = false;
+
+  /** Drops what arrives until resume(); the paused part is left out of the recording, not kept as silence. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    // The next packet continues at the end, however far its timestamp moved on while paused.
+    this.baseTs = undefined;
+  }
 
   /** Adds one decoded packet. */
   add(samples: Int16Array, timestamp: number, ssrc: number): void {
+    if (this.paused) return;
     if (this.baseTs === undefined || ssrc !== this.ssrc) {
       this.rebase(timestamp, ssrc, this.length);
     }

@@ -132,6 +132,10 @@ export class RtpSession implements MediaSession {
   private readonly dtmfListeners: Array<(digit: string) => void> = [];
   private readonly timeoutListeners: Array<() => void> = [];
   private readonly packetListeners: Array<(packet: RtpPacket, from: RtpAddress) => void> = [];
+  private readonly audioListeners = new Set<(pcm: Int16Array) => void>();
+  private muted = false;
+  /** Monotonic time of the last sendAudioFrame(), to tell a continuing stream from a new talkspurt. */
+  private lastFrameAt = Number.NEGATIVE_INFINITY;
   private readonly recordings = new Set<RecordingBuffer>();
   /** The telephone-event being received whose end we have not seen yet. */
   private pendingDtmf: { key: string; event: number } | undefined;
@@ -209,7 +213,7 @@ export class RtpSession implements MediaSession {
    * Starts keeping received PCMA audio. Several recordings may run at once. Audio is placed by RTP
    * timestamp, so losses and silences between talkspurts come back as silence of the right length.
    */
-  startRecording(): { stop(): Int16Array } {
+  startRecording(): { stop(): Int16Array; pause(): void; resume(): void } {
     const buffer = new RecordingBuffer();
     this.recordings.add(buffer);
     return {
@@ -217,7 +221,41 @@ export class RtpSession implements MediaSession {
         this.recordings.delete(buffer);
         return buffer.toPcm();
       },
+      pause: () => buffer.pause(),
+      resume: () => buffer.resume(),
     };
+  }
+
+  /**
+   * Registers a listener for each 20 ms of audio the far end sends, decoded (silence while muted).
+   * Bridging and silence detection use it; returns a function that removes the listener.
+   */
+  onAudio(listener: (pcm: Int16Array) => void): () => void {
+    this.audioListeners.add(listener);
+    return () => this.audioListeners.delete(listener);
+  }
+
+  /** While muted, the far end's audio reaches recordings and onAudio listeners as silence; DTMF still counts. */
+  setMuted(muted: boolean): void {
+    this.muted = muted;
+  }
+
+  /**
+   * Sends one frame (up to 20 ms) at once, for audio relayed live from another call: the other call's
+   * packets already arrive paced, so queueing them behind play()'s schedule would only add delay.
+   * A frame more than 3 frames after the previous one starts a new talkspurt (marker bit, timestamp
+   * advanced by the real time that passed), as for silence between plays.
+   */
+  sendAudioFrame(pcm: Int16Array): void {
+    if (this.isClosed || pcm.length === 0) return;
+    const at = now();
+    const frame = toPcmaFrames(pcm.length > FRAME_SAMPLES ? pcm.subarray(0, FRAME_SAMPLES) : pcm)[0]!;
+    const fresh = at - this.lastFrameAt > 3 * FRAME_MS;
+    const timestamp = fresh ? this.talkspurtTimestamp(at) : this.nextTimestamp;
+    this.lastFrameAt = at;
+    this.send(PCMA_PT, fresh, timestamp, frame);
+    this.nextTimestamp = timestamp + FRAME_SAMPLES;
+    this.nextSendAt = Math.max(this.nextSendAt, at + FRAME_MS);
   }
 
   /**
@@ -241,6 +279,7 @@ export class RtpSession implements MediaSession {
       this.closing.abort();
       clearTimeout(this.timeoutTimer);
       this.recordings.clear();
+      this.audioListeners.clear();
       this.closed = new Promise<void>((resolve) => {
         try {
           this.socket.close(() => resolve());
@@ -375,9 +414,11 @@ export class RtpSession implements MediaSession {
     for (const listener of this.packetListeners) this.safely(() => listener(packet, { address: rinfo.address, port: rinfo.port }));
     if (pt === PCMA_PT) {
       this.counters.pcmaPacketsReceived++;
-      if (this.recordings.size > 0) {
-        const pcm = decodePcma(packet.payload);
+      if (this.recordings.size > 0 || this.audioListeners.size > 0) {
+        // Muted audio still advances the timeline, as silence, so recordings and a bridged call keep time.
+        const pcm = this.muted ? new Int16Array(packet.payload.length) : decodePcma(packet.payload);
         for (const recording of this.recordings) recording.add(pcm, packet.timestamp, packet.ssrc);
+        for (const listener of this.audioListeners) this.safely(() => listener(pcm));
       }
     } else if (known) {
       this.counters.dtmfPacketsReceived++;

@@ -1,0 +1,180 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Deps } from '../deps.js';
+import { saveRecording } from '../recordings/service.js';
+import type { RecordingStore } from '../recordings/storage.js';
+import type { CallEnd, MediaSession } from '../telephony/backend.js';
+import type { CallHost, Speak } from '../telephony/verbs/call-host.js';
+import { DigitQueue } from '../telephony/verbs/digit-queue.js';
+import { runVerbs, VerbInterrupts } from '../telephony/verbs/interpreter.js';
+import type { Verb } from '../telephony/verbs/verb-types.js';
+import { activeCalls } from './active-calls.js';
+import { callControl } from './call-control.js';
+import { type DialLegs, dialLeg } from './dial-leg.js';
+import { endCall, markAnswered, recordCallEvent } from './lifecycle.js';
+import type { CallRow } from './store.js';
+import { callContext } from './voice-app.js';
+
+/** What a call needs from the server around it; `recordings` stores recorded audio (else it is dropped). */
+export interface SessionDeps extends Pick<Deps, 'db' | 'clock'> {
+  recordings?: { store: RecordingStore; publicUrl: string } | undefined;
+}
+
+/** Speech, logs and (for `dial`) a way to place legs; the telephony side supplies them. */
+export interface SessionEngine {
+  speak: Speak;
+  log: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
+  legs?: DialLegs | undefined;
+}
+
+/** The SIP side of the call, whichever direction it went. */
+export interface SessionSignalling {
+  hangup(): Promise<void>;
+  onEnd(listener: (end: CallEnd) => void): void;
+}
+
+export interface CallSessionOptions {
+  deps: SessionDeps;
+  engine: SessionEngine;
+  row: CallRow;
+  media: MediaSession;
+  sip: SessionSignalling;
+  /** Prolope's side of the call, recorded as `hangup_by` when Prolope ends it: callee inbound, caller outbound. */
+  us: 'caller' | 'callee';
+  /** Report keys as `call.dtmf` and queue them for gathers (only when someone acts on them). */
+  reportDigits: boolean;
+}
+
+/**
+ * One call with media up, inbound or outbound: it ends exactly once (far-end BYE or CANCEL, RTP
+ * timeout, our hangup, a failure), writes its events in order, runs verbs, and can be controlled
+ * through the API from its answer until its end. The direction-specific flows (inbound.ts,
+ * outbound-run.ts) only do what happens before the answer.
+ */
+export class CallSession {
+  row: CallRow;
+  readonly digits = new DigitQueue();
+  readonly interrupts = new VerbInterrupts();
+  readonly #opts: CallSessionOptions;
+  readonly #abort = new AbortController();
+  readonly #control: ReturnType<typeof callControl>;
+  readonly #save: ((pcm: Int16Array) => ReturnType<typeof saveRecording>) | undefined;
+  #writes: Promise<void> = Promise.resolve();
+  #ended: Promise<void> | undefined;
+
+  constructor(opts: CallSessionOptions) {
+    this.#opts = opts;
+    this.row = opts.row;
+    const { deps, media } = opts;
+    const stored = deps.recordings;
+    this.#save = stored
+      ? (pcm) => saveRecording({ db: deps.db, clock: deps.clock, recordings: stored.store, publicUrl: stored.publicUrl }, this.row, pcm)
+      : undefined;
+    this.#control = callControl({
+      media,
+      interrupts: this.interrupts,
+      hangup: () => this.hangup(),
+      save: this.#save,
+      log: opts.engine.log,
+      callId: opts.row.id,
+    });
+    opts.sip.onEnd((end) => void this.finish(end));
+    media.onTimeout(() => {
+      void opts.sip.hangup().finally(() => this.finish({ by: 'system', cause: 'rtp_timeout' }));
+    });
+    if (opts.reportDigits) {
+      media.onDtmf((digit) => {
+        this.digits.push(digit);
+        void this.record('call.dtmf', { digit });
+      });
+    }
+  }
+
+  /** Aborts when the call ends, from either side. */
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  /** Set once the call has ended (or is ending); await it to see the CDR written. */
+  get ended(): Promise<void> | undefined {
+    return this.#ended;
+  }
+
+  /** Records an event about the call as it stands, after the ones before it. */
+  record(type: string, data: Record<string, unknown>): Promise<void> {
+    this.#writes = this.#writes
+      .then(() => recordCallEvent(this.#opts.deps, this.row, type, data))
+      .catch((err) => this.#opts.engine.log.error({ err, callId: this.row.id, type }, 'call event not recorded'));
+    return this.#writes;
+  }
+
+  /** Waits for the events recorded so far. */
+  flush(): Promise<void> {
+    return this.#writes;
+  }
+
+  /** `in_progress` with `call.answered`; from here the API can control the call until it ends. */
+  async answered(): Promise<void> {
+    this.row = await markAnswered(this.#opts.deps, this.row);
+    if (!this.#ended) activeCalls.register(this.row.id, this.#control);
+  }
+
+  /** Ends the call once: stops the verbs, stores an API recording, closes the media, writes the CDR. */
+  finish(end: CallEnd): Promise<void> {
+    if (this.#ended) return this.#ended;
+    this.#abort.abort();
+    activeCalls.unregister(this.row.id, this.#control);
+    // Takes the API recording's audio before the media closes; stores it before the call completes.
+    const recorded = this.#control.finishRecording();
+    this.#ended = Promise.all([this.#opts.media.close(), recorded]).then(async () => {
+      await this.#writes;
+      await endCall(this.#opts.deps, this.row, end);
+    });
+    return this.#ended;
+  }
+
+  /** Our BYE, then the end (a failed BYE is logged: the call is over for us either way). */
+  hangup(): Promise<void> {
+    if (this.#ended) return this.#ended;
+    return this.#opts.sip
+      .hangup()
+      .catch((err) => this.#opts.engine.log.warn({ err, callId: this.row.id }, 'BYE failed'))
+      .then(() => this.finish({ by: this.#opts.us, cause: 'normal' }));
+  }
+
+  /** The interpreter's view of this call. */
+  host(secret: string | undefined): CallHost {
+    const { engine, media } = this.#opts;
+    const legs = engine.legs;
+    return {
+      media,
+      digits: this.digits,
+      speak: (text, opts) => engine.speak(text, opts),
+      context: () => callContext(this.row),
+      secret,
+      signal: this.signal,
+      gatherCompleted: (collected) => this.record('call.gather.completed', { digits: collected }),
+      ...(this.#save ? { saveRecording: this.#save } : {}),
+      ...(legs ? { dial: (verb, signal) => dialLeg(this.#opts.deps, legs, { row: this.row, media, log: engine.log, signal }, verb) } : {}),
+      log: engine.log,
+    };
+  }
+
+  /**
+   * Runs the verbs (with live-control replacements), then hangs up: when the list runs out or a
+   * `hangup` is reached. A far-end hangup meanwhile ends the call through onEnd; any other failure
+   * ends it as a system error.
+   */
+  async run(verbs: Verb[], secret: string | undefined): Promise<void> {
+    try {
+      await runVerbs(verbs, this.host(secret), this.interrupts);
+      await this.#writes;
+      if (this.#ended) return await this.#ended;
+      await this.hangup();
+    } catch (err) {
+      if (this.#ended) return await this.#ended;
+      this.#opts.engine.log.error({ err, callId: this.row.id }, 'call failed');
+      await this.#opts.sip.hangup().catch(() => {});
+      await this.finish({ by: 'system', cause: 'error' });
+    }
+  }
+}

@@ -1,0 +1,153 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Deps } from '../deps.js';
+import type { CallEnd, MediaSession, OutboundCall } from '../telephony/backend.js';
+import { tone } from '../telephony/embedded/rtp/index.js';
+import type { DialResult } from '../telephony/verbs/call-host.js';
+import type { DialVerb } from '../telephony/verbs/verb-types.js';
+import { endCall, markAnswered } from './lifecycle.js';
+import { failureEnd, markRinging } from './outbound-run.js';
+import type { CallRow } from './store.js';
+
+/** A leg placed for a `dial`: its call row (written, `queued`) and the SIP side ringing. */
+export interface PlacedLeg {
+  row: CallRow;
+  call: OutboundCall;
+  /** Forgets the leg in the outbound registry once it is over. */
+  release(): void;
+}
+
+/** Places legs like `POST /v1/calls` does (same caller ID rule, routes and Request-URI); calls/outbound.ts. */
+export interface DialLegs {
+  placeLeg(input: {
+    accountId: string;
+    from: string;
+    to: string;
+    sipTrunkId?: string | undefined;
+    ringTimeoutMs: number;
+    parentCallId: string;
+  }): Promise<PlacedLeg>;
+}
+
+/** The call running the `dial`: its row, its media, and the signal that ends the dial (hang-up or replacement). */
+export interface DialParent {
+  row: CallRow;
+  media: MediaSession;
+  log: Pick<FastifyBaseLogger, 'warn'>;
+  signal: AbortSignal;
+}
+
+const DEFAULT_RING_TIMEOUT_S = 30;
+const DEFAULT_TIME_LIMIT_S = 14_400;
+/** ETSI ringback (ES 201 970, used across Europe): 425 Hz, 1 s on, 4 s off. */
+const RINGBACK = tone(425, 1000, 0.25);
+const RINGBACK_GAP_MS = 4000;
+
+/**
+ * Runs a `dial` verb: `to`, then `fallback_to` when the first leg does not answer. The leg is a call
+ * of its own (`parent_call_id`) with its own CDR and events. The caller hears ringback while it rings.
+ */
+export async function dialLeg(deps: Pick<Deps, 'db' | 'clock'>, legs: DialLegs, parent: DialParent, verb: DialVerb): Promise<DialResult> {
+  let last: DialResult = { status: 'failed', callId: undefined, durationSeconds: 0 };
+  for (const to of verb.fallback_to ? [verb.to, verb.fallback_to] : [verb.to]) {
+    if (parent.signal.aborted) break;
+    last = await tryLeg(deps, legs, parent, verb, to);
+    if (last.status === 'completed' || last.status === 'canceled') break;
+  }
+  return last;
+}
+
+async function tryLeg(deps: Pick<Deps, 'db' | 'clock'>, legs: DialLegs, parent: DialParent, verb: DialVerb, to: string): Promise<DialResult> {
+  // The account's own number on this call, so the A-number rule of terms 5.3 holds without configuration.
+  const from = verb.caller_id ?? (parent.row.direction === 'inbound' ? parent.row.to : parent.row.from);
+  let placed: PlacedLeg;
+  try {
+    placed = await legs.placeLeg({
+      accountId: parent.row.account_id,
+      from,
+      to,
+      sipTrunkId: verb.sip_trunk_id,
+      ringTimeoutMs: (verb.timeout_seconds ?? DEFAULT_RING_TIMEOUT_S) * 1000,
+      parentCallId: parent.row.id,
+    });
+  } catch (err) {
+    // A bad caller ID, destination or route: the caller cannot be asked, so the dial fails and the app decides.
+    parent.log.warn({ err, callId: parent.row.id, to }, 'dial: the leg could not be placed');
+    return { status: 'failed', callId: undefined, durationSeconds: 0 };
+  }
+  const { call } = placed;
+  const hangupLeg = () => void call.hangup().catch((err) => parent.log.warn({ err, callId: placed.row.id }, 'dial: hanging up the leg failed'));
+  parent.signal.addEventListener('abort', hangupLeg, { once: true });
+  try {
+    let row = placed.row;
+    let writes = Promise.resolve();
+    call.onProgress((status) => {
+      if (row.status !== 'queued') return;
+      row = { ...row, status: 'ringing' };
+      writes = writes.then(async () => {
+        row = await markRinging(deps, placed.row, status);
+      });
+    });
+    const ringing = new AbortController();
+    const ringback = playRingback(parent.media, AbortSignal.any([ringing.signal, parent.signal]));
+    const outcome = await call.outcome;
+    ringing.abort();
+    await ringback;
+    await writes;
+    if (!outcome.ok) {
+      const ended = await endCall(deps, row, failureEnd(outcome));
+      return { status: ended.status as DialResult['status'], callId: row.id, durationSeconds: 0 };
+    }
+    row = await markAnswered(deps, row);
+    const end = await bridgeUntilEnd(parent, outcome.media, call, (verb.time_limit_seconds ?? DEFAULT_TIME_LIMIT_S) * 1000);
+    await outcome.media.close();
+    const ended = await endCall(deps, row, end);
+    return { status: 'completed', callId: row.id, durationSeconds: ended.duration_seconds ?? 0 };
+  } finally {
+    parent.signal.removeEventListener('abort', hangupLeg);
+    placed.release();
+  }
+}
+
+/**
+ * Passes audio and DTMF both ways until one side ends: the leg's BYE or RTP timeout, the parent's
+ * end (the abort listener in tryLeg sends the leg's BYE), or the time limit. Audio goes through this
+ * process frame by frame (see MediaSession.sendAudioFrame), so both backends bridge the same way.
+ */
+function bridgeUntilEnd(parent: DialParent, leg: MediaSession, call: OutboundCall, limitMs: number): Promise<CallEnd> {
+  let bridged = true;
+  const offAudio = [parent.media.onAudio((pcm) => leg.sendAudioFrame(pcm)), leg.onAudio((pcm) => parent.media.sendAudioFrame(pcm))];
+  const relayDtmf = (to: MediaSession) => (digit: string) => {
+    if (bridged) void to.sendDtmf(digit).catch(() => {});
+  };
+  parent.media.onDtmf(relayDtmf(leg));
+  leg.onDtmf(relayDtmf(parent.media));
+  return new Promise<CallEnd>((resolve) => {
+    const done = (end: CallEnd) => {
+      if (!bridged) return;
+      bridged = false;
+      clearTimeout(limit);
+      parent.signal.removeEventListener('abort', onParentEnd);
+      for (const off of offAudio) off();
+      resolve(end);
+    };
+    const onParentEnd = () => done({ by: 'caller', cause: 'normal' });
+    const limit = setTimeout(() => void call.hangup().finally(() => done({ by: 'caller', cause: 'normal' })), limitMs);
+    call.onEnd(done);
+    leg.onTimeout(() => void call.hangup().finally(() => done({ by: 'system', cause: 'rtp_timeout' })));
+    if (parent.signal.aborted) onParentEnd();
+    else parent.signal.addEventListener('abort', onParentEnd, { once: true });
+  });
+}
+
+/** Ringback toward the caller until `signal` aborts (the leg answered or failed, or the caller left). */
+async function playRingback(media: MediaSession, signal: AbortSignal): Promise<void> {
+  try {
+    while (!signal.aborted) {
+      await media.play(RINGBACK, { signal });
+      await sleep(RINGBACK_GAP_MS, undefined, { signal });
+    }
+  } catch {
+    // Aborted: ringing is over.
+  }
+}

@@ -1,0 +1,253 @@
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodePcma, tone } from '../telephony/embedded/rtp/index.js';
+import { eventually, explain, rtpPeer, scenario } from '../test/call-fixtures.js';
+import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
+import { freeUdpPort, requireSipp, runSipp, SIPP, startSippUas } from '../test/sipp.js';
+
+/**
+ * `dial` and transfers end to end: SIPp plays a PBX calling a number (the A leg) and the carrier
+ * answering the leg Prolope places (the B leg). Both media ends are UDP sockets of this test, so it
+ * sees what crosses the bridge byte for byte: A's audio at B, B's audio at A, A's key at B.
+ */
+requireSipp('dial and transfer');
+
+async function voiceApplication() {
+  const requests: Array<{ path: string; body: Record<string, any> }> = [];
+  const routes = new Map<string, unknown>();
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => {
+      body += d.toString();
+    });
+    req.on('end', () => {
+      const path = (req.url ?? '/').split('?')[0] as string;
+      requests.push({ path, body: body ? (JSON.parse(body) as Record<string, any>) : {} });
+      const route = routes.get(path);
+      res.writeHead(route ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(route ?? { error: 'no such route' }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('no address');
+  return { server, base: `http://127.0.0.1:${address.port}`, requests, routes };
+}
+
+/** 160-byte A-law frames of a tone, each frame distinct so the far side can be matched byte for byte. */
+function frames(hz: number, count: number): Uint8Array[] {
+  const pcm = encodePcma(tone(hz, count * 20, 0.4));
+  return Array.from({ length: count }, (_, i) => pcm.subarray(i * 160, (i + 1) * 160));
+}
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+describe.skipIf(!SIPP).each(storeKinds)('dial and transfer (%s)', (kind) => {
+  let t: TestServer;
+  let c: Awaited<ReturnType<TestServer['customer']>>;
+  let app: Awaited<ReturnType<typeof voiceApplication>>;
+  let sipPort: number;
+  let carrierPort: number;
+  let seq = 0;
+  const password = 'pbx-Secret-2026';
+  const username = `dial-${kind}-${process.pid}`;
+  const fresh = () => `+3592${8_700_000 + ++seq + (kind === 'postgres' ? 500 : 0)}`;
+  let from: string;
+
+  beforeAll(async () => {
+    carrierPort = await freeUdpPort();
+    t = await startTestServer(kind, { config: { carrierUri: `sip:127.0.0.1:${carrierPort}` } });
+    sipPort = t.server.sipPort as number;
+    c = await t.customer();
+    app = await voiceApplication();
+    from = fresh();
+    await buy(from);
+    const trunk = await c.api.post('/v1/sip-trunks', {
+      name: 'Office PBX',
+      allowed_ips: ['127.0.0.1'],
+      allowed_caller_ids: [from],
+      credentials: { username, password },
+    });
+    expect(trunk.status).toBe(201);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await new Promise((r) => app?.server.close(r));
+  });
+
+  async function buy(number: string): Promise<void> {
+    const stock = await t.operator.post('/v1/number-inventory', {
+      numbers: [{ number, type: 'local', monthly_price: '5.00', setup_price: '0.00', currency: 'EUR' }],
+    });
+    expect(stock.status).toBe(201);
+    expect((await c.api.post('/v1/numbers', { number })).status).toBe(201);
+  }
+
+  async function numberAnswering(name: string, verbs: unknown[]): Promise<string> {
+    const number = fresh();
+    await buy(number);
+    app.routes.set(`/voice/${name}`, verbs);
+    expect((await c.api.patch(`/v1/numbers/${number}`, { voice: { url: `${app.base}/voice/${name}` } })).status).toBe(200);
+    return number;
+  }
+
+  const pbx = (number: string, rtpport: number) =>
+    runSipp(scenario('live-control.xml'), number, sipPort, [
+      ...['-au', username, '-ap', password, '-auth_uri', `${number}@127.0.0.1:${sipPort}`],
+      ...['-set', 'from', from, '-set', 'rtpport', String(rtpport), '-set', 'codec', '8'],
+    ]);
+  const callTo = (number: string, ok: (call: Record<string, any> | undefined) => boolean) =>
+    eventually(async () => ((await c.api.get('/v1/calls')).body.data as Array<Record<string, any>>).find((x) => x.to === number), ok);
+  const legsOf = async (id: string) => (await c.api.get(`/v1/calls?parent_call_id=${id}`)).body.data as Array<Record<string, any>>;
+  const eventTypes = async (callId: string) =>
+    (await t.server.store.db.selectFrom('events').select(['type']).where('object_id', '=', callId).orderBy('id').execute()).map((e) => e.type);
+
+  it('bridges the caller to the dialled leg both ways (audio and DTMF), then runs action_url with the dial result', async () => {
+    const to = '+35929990101';
+    const number = await numberAnswering('dial', [{ verb: 'dial', to, action_url: `${app.base}/dialed` }]);
+    app.routes.set('/dialed', [{ verb: 'hangup' }]);
+    const a = await rtpPeer();
+    const b = await rtpPeer();
+    try {
+      // The callee rings 1.5 s (the caller hears ringback), answers, talks 4 s and hangs up.
+      const uas = await startSippUas(scenario('outbound-uas-hangup.xml'), ['-set', 'rtpport', String(b.port), '-d', '4000'], carrierPort);
+      const running = pbx(number, a.port);
+
+      // Ringback reaches the caller while the leg rings: PCMA from Prolope's media port for this call.
+      const prolopeA = (await eventually(async () => a.source(), (s) => s !== undefined)) as { address: string; port: number };
+      const parent = await callTo(number, (x) => x?.status === 'in_progress');
+      const leg = await eventually(
+        async () => (await legsOf(parent?.id))[0],
+        (x) => x?.status === 'in_progress',
+      );
+      expect(leg).toMatchObject({ direction: 'outbound', from: number, to, parent_call_id: parent?.id, status: 'in_progress' });
+      const ringbackPackets = a.packets.length;
+      expect(ringbackPackets).toBeGreaterThan(10);
+
+      // A → B: the caller's audio arrives at the callee unchanged (A-law in, A-law out).
+      const sentByA = frames(1000, 50);
+      await a.sendFrames(prolopeA, sentByA);
+      const atB = await eventually(
+        async () => b.packets.filter((p) => p.pt === 8),
+        (p) => p.length >= 40,
+      );
+      const sentSet = new Set(sentByA.map(hex));
+      expect(atB.filter((p) => sentSet.has(hex(p.payload))).length).toBeGreaterThanOrEqual(40);
+      for (let i = 1; i < atB.length; i++) {
+        const [x, y] = [atB[i - 1]!, atB[i]!];
+        if (y.seq === ((x.seq + 1) & 0xffff) && !y.marker) expect((y.ts - x.ts) >>> 0).toBe(160);
+      }
+
+      // B → A: the callee's audio arrives at the caller, sent from Prolope's leg port it learnt.
+      const prolopeB = b.source() as { address: string; port: number };
+      expect(prolopeB.port).not.toBe(prolopeA.port);
+      const sentByB = frames(600, 30);
+      await b.sendFrames(prolopeB, sentByB);
+      const bSet = new Set(sentByB.map(hex));
+      const atA = await eventually(
+        async () => a.packets.slice(ringbackPackets).filter((p) => bSet.has(hex(p.payload))),
+        (p) => p.length >= 25,
+      );
+      expect(atA.length).toBeGreaterThanOrEqual(25);
+
+      // A's key 7 (RFC 4733) is passed on to B as RFC 4733.
+      await a.sendDigit(prolopeA, 7);
+      const dtmfAtB = await eventually(
+        async () => b.packets.filter((p) => p.pt === 101),
+        (p) => p.some((x) => (x.payload[1]! & 0x80) !== 0),
+      );
+      expect(dtmfAtB.every((p) => p.payload[0] === 7)).toBe(true);
+
+      const legRun = await uas.done;
+      expect(legRun.code, explain(legRun)).toBe(0);
+      const run = await running;
+      expect(run.code, explain(run)).toBe(0);
+
+      const posted = await eventually(
+        async () => app.requests.filter((r) => r.path === '/dialed'),
+        (r) => r.length > 0,
+      );
+      expect(posted[0]?.body).toMatchObject({ call_id: parent?.id, dial_status: 'completed', dial_call_id: leg?.id });
+      expect(posted[0]?.body.dial_duration_seconds).toBeGreaterThanOrEqual(4);
+
+      const ended = await eventually(
+        async () => (await legsOf(parent?.id))[0],
+        (x) => x?.ended_at != null,
+      );
+      expect(ended).toMatchObject({ status: 'completed', sip_code: 200, hangup_by: 'callee', hangup_cause: 'normal' });
+      expect(await eventTypes(leg?.id)).toEqual(['call.initiated', 'call.answered', 'call.completed']);
+      const parentEnded = await callTo(number, (x) => x?.ended_at != null);
+      expect(parentEnded).toMatchObject({ status: 'completed', hangup_by: 'callee', parent_call_id: null });
+      // The leg is a call of the account like any other, and the parent's own list has it.
+      expect((await c.api.get(`/v1/calls/${leg?.id}`)).body.parent_call_id).toBe(parent?.id);
+    } finally {
+      a.socket.close();
+      b.socket.close();
+    }
+  });
+
+  it('tries fallback_to when the first leg is busy, and tells action_url how the last one ended', async () => {
+    const number = await numberAnswering('dial-busy', [
+      { verb: 'dial', to: '+35929990102', fallback_to: '+35929990103', action_url: `${app.base}/dial-busy-done` },
+    ]);
+    app.routes.set('/dial-busy-done', [{ verb: 'hangup' }]);
+    const a = await rtpPeer();
+    try {
+      const uas = await startSippUas(scenario('outbound-uas-busy.xml'), ['-m', '2'], carrierPort);
+      const run = await pbx(number, a.port);
+      expect(run.code, explain(run)).toBe(0);
+      const parent = await callTo(number, (x) => x?.ended_at != null);
+      const legs = await eventually(
+        () => legsOf(parent?.id),
+        (l) => l.length === 2 && l.every((x) => x.ended_at != null),
+      );
+      // Newest first: the fallback, then the first try.
+      expect(legs.map((l) => [l.to, l.status, l.sip_code])).toEqual([
+        ['+35929990103', 'busy', 486],
+        ['+35929990102', 'busy', 486],
+      ]);
+      const posted = app.requests.filter((r) => r.path === '/dial-busy-done');
+      expect(posted).toHaveLength(1);
+      expect(posted[0]?.body).toMatchObject({ dial_status: 'busy', dial_call_id: legs[0]?.id, dial_duration_seconds: 0 });
+      uas.stop();
+    } finally {
+      a.socket.close();
+    }
+  });
+
+  it('transfers a call in progress through the API; the call ends when the transferred leg hangs up', async () => {
+    const number = await numberAnswering('hold-transfer', [{ verb: 'pause', seconds: 20 }]);
+    const a = await rtpPeer();
+    const b = await rtpPeer();
+    try {
+      const running = pbx(number, a.port);
+      const parent = await callTo(number, (x) => x?.status === 'in_progress');
+      const id = parent?.id as string;
+
+      const notOurs = await c.api.post(`/v1/calls/${id}/actions/transfer`, { to: '+35929990104', caller_id: '+35929999999' });
+      expect(notOurs.status).toBe(422);
+      expect(notOurs.body.code).toBe('caller_id_not_owned');
+      expect(await legsOf(id)).toEqual([]);
+
+      const uas = await startSippUas(scenario('outbound-uas-hangup.xml'), ['-set', 'rtpport', String(b.port), '-d', '1500'], carrierPort);
+      const moved = await c.api.post(`/v1/calls/${id}/actions/transfer`, { to: '+35929990104' });
+      expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+      expect(moved.body).toMatchObject({ id, status: 'in_progress' });
+
+      const legRun = await uas.done;
+      expect(legRun.code, explain(legRun)).toBe(0);
+      const run = await running;
+      expect(run.code, explain(run)).toBe(0);
+      const legs = await eventually(
+        () => legsOf(id),
+        (l) => l[0]?.ended_at != null,
+      );
+      expect(legs).toHaveLength(1);
+      expect(legs[0]).toMatchObject({ to: '+35929990104', from: number, status: 'completed', hangup_by: 'callee' });
+      const ended = await callTo(number, (x) => x?.ended_at != null);
+      expect(ended).toMatchObject({ status: 'completed', hangup_by: 'callee', hangup_cause: 'normal' });
+    } finally {
+      a.socket.close();
+      b.socket.close();
+    }
+  });
+});
