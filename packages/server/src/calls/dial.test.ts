@@ -113,7 +113,10 @@ describe.skipIf(!SIPP).each(storeKinds)('dial and transfer (%s)', (kind) => {
       const running = pbx(number, a.port);
 
       // Ringback reaches the caller while the leg rings: PCMA from Prolope's media port for this call.
-      const prolopeA = (await eventually(async () => a.source(), (s) => s !== undefined)) as { address: string; port: number };
+      const prolopeA = (await eventually(
+        async () => a.source(),
+        (s) => s !== undefined,
+      )) as { address: string; port: number };
       const parent = await callTo(number, (x) => x?.status === 'in_progress');
       const leg = await eventually(
         async () => (await legsOf(parent?.id))[0],
