@@ -30,6 +30,8 @@ export interface Config {
   telephony: 'embedded' | 'drachtio';
   drachtio: { host: string; port: number; secret: string };
   rtpengine: { host: string; port: number };
+  /** rtpengine's --recording-dir (pcap method), as this process sees it: recordings are made by rtpengine. Unset: in-process. */
+  rtpengineRecordingDir: string | undefined;
   /** Where outbound calls without a SIP trunk go (`sip:host[:port]`); undefined: only trunk calls. */
   carrierUri: string | undefined;
   /** Digest username and password for the carrier, when it challenges our INVITEs. */
@@ -85,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     telephony: telephonyKind(env.PROLOPE_TELEPHONY),
     drachtio: { host: env.DRACHTIO_HOST || '127.0.0.1', port: int('DRACHTIO_PORT', env.DRACHTIO_PORT, 9022), secret: env.DRACHTIO_SECRET || 'cymru' },
     rtpengine: { host: env.RTPENGINE_HOST || '127.0.0.1', port: int('RTPENGINE_PORT', env.RTPENGINE_PORT, 22222) },
+    rtpengineRecordingDir: env.RTPENGINE_RECORDING_DIR || undefined,
     carrierUri: carrierUri(env.PROLOPE_CARRIER_URI),
     carrierUsername: env.PROLOPE_CARRIER_USERNAME || undefined,
     carrierPassword: env.PROLOPE_CARRIER_PASSWORD || undefined,

@@ -24,7 +24,11 @@ export async function startVoice(config: Config, db: Db, clock: Clock, log: Fast
       ? createDrachtioBackend({
           drachtio: config.drachtio,
           rtpengine: config.rtpengine,
-          media: { bindAddress: config.sipHost, portRange: config.rtpPortRange },
+          media: {
+            bindAddress: config.sipHost,
+            portRange: config.rtpPortRange,
+            ...(config.rtpengineRecordingDir ? { recordingDir: config.rtpengineRecordingDir } : {}),
+          },
           logger: log,
         })
       : createEmbeddedBackend({ host: config.sipHost, sipPort: config.sipPort, rtpPortRange: config.rtpPortRange, clock, logger: log });

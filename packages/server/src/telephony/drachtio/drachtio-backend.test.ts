@@ -163,19 +163,6 @@ describe('drachtio backend (wire protocol, scripted drachtio-server)', () => {
     await double.waitFor((m) => m.status === 500 && m.header('call-id') === 'c-boom');
   });
 
-  it('dial() says plainly that outbound via drachtio is not implemented yet', () => {
-    const b = createDrachtioBackend({ drachtio: { host: '127.0.0.1', port: 1, secret: 'x' }, rtpengine: { host: '127.0.0.1', port: 9 }, logger });
-    expect(() =>
-      b.dial({
-        callId: 'o1',
-        requestUri: 'sip:+4930123@carrier.example',
-        destination: { address: '127.0.0.1', port: 5060 },
-        fromUser: '+4930999',
-        ringTimeoutMs: 1000,
-      }),
-    ).toThrow(/outbound calls via drachtio are not implemented yet/);
-  });
-
   it('reads the SIP port from drachtio-server’s hostport', () => {
     expect(sipPortOf('udp/10.0.0.5:5080,tcp/10.0.0.5:5080')).toBe(5080);
     expect(sipPortOf(undefined)).toBe(0);

@@ -1,12 +1,15 @@
 import type { EventEmitter } from 'node:events';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 import Srf from 'drachtio-srf';
 import type { DialOptions, MediaSession, OutboundCall, TelephonyBackend } from '../backend.js';
 import { NonceIssuer } from '../embedded/sip/digest-auth.js';
 import { DEFAULT_REALM, DrachtioInboundCall } from './inbound-call.js';
+import { DrachtioOutboundCall, type OutboundCallDeps } from './outbound-call.js';
 import { openRtpengineMedia } from './rtpengine-media.js';
 import { RtpengineNg } from './rtpengine-ng.js';
 import { addressKey, sdpAudioAddress } from './sdp-media-address.js';
-import type { SrfLike, SrfRequest, SrfResponse } from './srf-types.js';
+import type { SrfLike, SrfRequest, SrfResponse, SrfUacLike } from './srf-types.js';
 
 /**
  * The production backend: SIP through drachtio-server (we are a drachtio-srf app connected to it
@@ -26,6 +29,12 @@ export interface DrachtioBackendOptions {
     rtpTimeoutMs?: number;
     /** Where prompt WAVs go for rtpengine's `play media`; rtpengine must read the same path. */
     playDir?: string;
+    /**
+     * rtpengine's `--recording-dir` (started with `--recording-method=pcap`): recordings are then made
+     * by rtpengine and read back from its pcap files, so this process must see the same path. Unset,
+     * our RTP leg records in-process.
+     */
+    recordingDir?: string;
   };
   /** How long answer() waits for the ACK; default 32 s (64·T1). */
   ackTimeoutMs?: number;
@@ -47,7 +56,7 @@ export type DrachtioBackend = TelephonyBackend & {
    * the Call-ID, which is unambiguous — without it the INVITE is found by the address its SDP offers.
    */
   openMedia(remote: { address: string; port: number; dtmfPayloadType?: number; callId?: string }): Promise<MediaSession>;
-  /** Not implemented yet: always throws (see dial below). */
+  /** Places an outbound call through drachtio-server, media anchored by rtpengine (outbound-call.ts). */
   dial(opts: DialOptions): OutboundCall;
 };
 
@@ -113,6 +122,13 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
 
   return {
     start(): Promise<{ sipPort: number }> {
+      const recordingDir = opts.media?.recordingDir;
+      // rtpengine creates pcaps/ in its --recording-dir at start-up; missing, every recording would come back empty.
+      if (recordingDir) {
+        void access(join(recordingDir, 'pcaps')).catch(() =>
+          log.warn({ recordingDir }, 'rtpengine recording dir has no pcaps/: is rtpengine started with --recording-dir there and --recording-method=pcap?'),
+        );
+      }
       return new Promise((resolve, reject) => {
         const timeoutMs = opts.connectTimeoutMs ?? 5000;
         let settled = false;
@@ -156,12 +172,16 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
       ng.close();
     },
 
-    /**
-     * Outbound calls through drachtio (createUAC with an rtpengine-anchored offer) are not written
-     * yet. Throwing at once, before any SIP leaves, beats an outcome that looks like a carrier failure.
-     */
-    dial(opts: DialOptions): OutboundCall {
-      throw new Error(`outbound calls via drachtio are not implemented yet (call ${opts.callId}); use the embedded SIP backend for outbound`);
+    dial(o: DialOptions): OutboundCall {
+      return new DrachtioOutboundCall(o, {
+        srf: srf as unknown as SrfUacLike,
+        ng,
+        leg: legOf(opts.media),
+        ...(opts.rtpengine.offerFlags ? { offerFlags: opts.rtpengine.offerFlags } : {}),
+        ...(opts.media?.playDir ? { playDir: opts.media.playDir } : {}),
+        ...(opts.media?.recordingDir ? { recordingDir: opts.media.recordingDir } : {}),
+        logger: log,
+      });
     },
 
     onInvite(h) {
@@ -178,17 +198,24 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
         fromTag: pending.fromTag,
         offerSdp: pending.sdp,
         ...(remote.dtmfPayloadType !== undefined ? { dtmfPayloadType: remote.dtmfPayloadType } : {}),
-        leg: {
-          bindAddress: media.bindAddress ?? '127.0.0.1',
-          ...(media.advertisedAddress ? { advertisedAddress: media.advertisedAddress } : {}),
-          ...(media.portRange ? { portRange: media.portRange } : {}),
-          ...(media.rtpTimeoutMs !== undefined ? { rtpTimeoutMs: media.rtpTimeoutMs } : {}),
-        },
+        leg: legOf(media),
         ...(opts.rtpengine.offerFlags ? { offerFlags: opts.rtpengine.offerFlags } : {}),
         ...(media.playDir ? { playDir: media.playDir } : {}),
+        ...(media.recordingDir ? { recordingDir: media.recordingDir } : {}),
         logger: log,
       });
     },
+  };
+}
+
+/** Our RTP leg toward rtpengine, the same for inbound and outbound calls. */
+function legOf(media: DrachtioBackendOptions['media']): OutboundCallDeps['leg'] {
+  const m = media ?? {};
+  return {
+    bindAddress: m.bindAddress ?? '127.0.0.1',
+    ...(m.advertisedAddress ? { advertisedAddress: m.advertisedAddress } : {}),
+    ...(m.portRange ? { portRange: m.portRange } : {}),
+    ...(m.rtpTimeoutMs !== undefined ? { rtpTimeoutMs: m.rtpTimeoutMs } : {}),
   };
 }
 

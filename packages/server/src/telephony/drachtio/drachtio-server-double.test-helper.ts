@@ -12,6 +12,10 @@ import { createServer, type Server, type Socket } from 'node:net';
  *   a request from the network (INVITE, ACK, CANCEL, BYE) or a response to the app's request.
  * - app → server `sip|<txnId>|<dialogId>` + SIP: a response to send, or an in-dialog request (BYE);
  *   we record it and confirm with `response|<msgId>|OK|application|<len>|udp|addr|port|time|txnId|dialogId` + the SIP as "sent".
+ * - app → server `sip||[|<proxy>]` + INVITE: a new request (createUAC). We complete it as drachtio-server
+ *   does (From tag, localhost → our address, To, Via, CSeq, Contact), give it a transaction and echo it;
+ *   the test then plays the far end with respond() (provisionals, finals, challenges) and farEndBye().
+ *   A CANCEL from the app (`sip|<inviteTxnId>|`) is answered like a far end would: 487 to the INVITE.
  */
 export interface SentSip {
   /** Status for a response, method for a request. */
@@ -20,6 +24,9 @@ export interface SentSip {
   raw: string;
   /** The dialog drachtio-srf addressed (in-dialog requests carry no Call-ID: the server fills it in). */
   dialogId: string;
+  /** For a request the app originated (createUAC): its transaction, and the proxy it named (where it goes). */
+  txnId?: string;
+  target?: string;
   headers: Array<[string, string]>;
   body: string;
   header(name: string): string | undefined;
@@ -34,6 +41,8 @@ export class DrachtioServerDouble {
   private buffer = Buffer.alloc(0);
   private waiters: Array<() => void> = [];
   private dialogs = new Map<string, string>(); // call-id → dialog id
+  /** App-originated INVITEs by transaction, and whether the far end (the test) gave a final response. */
+  private outgoing = new Map<string, { invite: SentSip; final: boolean }>();
   authenticated = false;
 
   constructor(secret = 'cymru') {
@@ -119,9 +128,15 @@ export class DrachtioServerDouble {
       case 'ping':
         this.write(`${randomUUID()}|response|${msgId}|OK`);
         return;
-      case 'sip':
-        this.onSip(msgId!, args[1] ?? '', msg.slice(crlf + 2));
+      case 'sip': {
+        const raw = msg.slice(crlf + 2);
+        const [txnId = '', dialogId = '', proxy] = args;
+        const method = /^([A-Z]+) /.exec(raw)?.[1];
+        if (method === 'CANCEL' && txnId) this.onCancel(msgId!, txnId, raw);
+        else if (method && method !== 'ACK' && !txnId && !dialogId) this.onOutgoingRequest(msgId!, proxy, raw);
+        else this.onSip(msgId!, dialogId, raw);
         return;
+      }
     }
   }
 
@@ -150,7 +165,116 @@ export class DrachtioServerDouble {
     }
     for (const w of this.waiters.splice(0)) w();
   }
+
+  /**
+   * Answers an app-originated INVITE as the far end: a provisional, a 2xx (with `sdp`), a challenge or a
+   * failure. A 2xx opens a dialog (`dialogOf(callId)`), which the app's ACK and BYE then name.
+   */
+  respond(invite: SentSip, status: number, o: { reason?: string; sdp?: string; headers?: Record<string, string>; toTag?: string } = {}): void {
+    const txnId = invite.txnId;
+    const pending = txnId ? this.outgoing.get(txnId) : undefined;
+    if (!txnId || !pending) throw new Error('respond() needs an INVITE the app sent');
+    if (status >= 200) pending.final = true;
+    const callId = invite.header('call-id') ?? '';
+    const fromTag = /tag=([^;>\s]+)/.exec(invite.header('from') ?? '')?.[1] ?? '';
+    let dialogId = '';
+    if (status >= 200 && status < 300) {
+      dialogId = `${callId};from-tag=${fromTag}`;
+      this.dialogs.set(callId, dialogId);
+    }
+    const body = o.sdp ?? '';
+    const lines = [
+      `SIP/2.0 ${status} ${o.reason ?? REASONS[status] ?? 'Whatever'}`,
+      `Via: ${invite.header('via')}`,
+      `From: ${invite.header('from')}`,
+      `To: ${invite.header('to')}${status > 100 ? `;tag=${o.toTag ?? 'callee-tag'}` : ''}`,
+      `Call-ID: ${callId}`,
+      `CSeq: ${invite.header('cseq')}`,
+      ...(status < 300 ? ['Contact: <sip:callee@203.0.113.9:5060>'] : []),
+      ...Object.entries(o.headers ?? {}).map(([k, v]) => `${k}: ${v}`),
+      ...(body ? ['Content-Type: application/sdp'] : []),
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      '',
+      body,
+    ];
+    const raw = lines.join('\r\n');
+    this.write(`${randomUUID()}|sip|network|${Buffer.byteLength(raw)}|udp|203.0.113.9|5060|${Date.now()}|${txnId}|${dialogId}|127.0.0.1|5060\r\n${raw}`);
+  }
+
+  /** The far end of an app-originated call hangs up (after a 2xx): a BYE in that dialog. */
+  farEndBye(invite: SentSip, toTag = 'callee-tag'): void {
+    const callId = invite.header('call-id') ?? '';
+    const raw = [
+      'BYE sip:127.0.0.1:5060 SIP/2.0',
+      'Via: SIP/2.0/UDP 203.0.113.9:5060;branch=z9hG4bK-far-bye',
+      'Max-Forwards: 70',
+      `From: ${invite.header('to')};tag=${toTag}`,
+      `To: ${invite.header('from')}`,
+      `Call-ID: ${callId}`,
+      'CSeq: 1 BYE',
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n');
+    this.deliver(raw, { address: '203.0.113.9', port: 5060 }, this.dialogOf(callId));
+  }
+
+  /** A new request from the app: completed as drachtio-server would send it, then echoed as sent. */
+  private onOutgoingRequest(msgId: string, proxy: string | undefined, raw: string): void {
+    const head = raw.slice(0, raw.indexOf('\r\n\r\n'));
+    const body = raw.slice(head.length + 4);
+    const [start = '', ...lines] = head.split('\r\n');
+    const uri = start.split(' ')[1] ?? '';
+    const has = (name: string) => lines.some((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+    const out = lines
+      .filter((l) => !/^content-length:/i.test(l))
+      .map((l) => {
+        if (!/^from:/i.test(l)) return l;
+        const from = l.replace('@localhost', '@127.0.0.1:5060');
+        return /tag=/.test(from) ? from : `${from};tag=double-from-tag`;
+      });
+    const method = start.split(' ')[0] ?? 'INVITE';
+    if (!has('to')) out.push(`To: <${uri}>`);
+    if (!has('call-id')) out.push(`Call-ID: ${randomUUID()}`);
+    if (!has('cseq')) out.push(`CSeq: 1 ${method}`);
+    if (!has('contact')) out.push('Contact: <sip:127.0.0.1:5060>');
+    const sent = [
+      start,
+      `Via: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK-${randomUUID()};rport`,
+      'Max-Forwards: 70',
+      ...out,
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      '',
+      body,
+    ].join('\r\n');
+    const txnId = randomUUID();
+    const sip: SentSip = { ...parseSip(sent), dialogId: '', txnId, ...(proxy ? { target: proxy } : {}) };
+    this.outgoing.set(txnId, { invite: sip, final: false });
+    this.sent.push(sip);
+    this.write(`${randomUUID()}|response|${msgId}|OK|application|${Buffer.byteLength(sent)}|udp|127.0.0.1|5060|${Date.now()}|${txnId}|\r\n${sent}`);
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  /** The app cancels its INVITE: recorded, confirmed, and the far end ends the INVITE with 487 (unless it already answered). */
+  private onCancel(msgId: string, txnId: string, raw: string): void {
+    this.sent.push({ ...parseSip(raw), dialogId: '', txnId });
+    this.write(`${randomUUID()}|response|${msgId}|OK|application|${Buffer.byteLength(raw)}|udp|127.0.0.1|5060|${Date.now()}|${randomUUID()}|\r\n${raw}`);
+    const pending = this.outgoing.get(txnId);
+    if (pending && !pending.final) this.respond(pending.invite, 487);
+    for (const w of this.waiters.splice(0)) w();
+  }
 }
+
+const REASONS: Record<number, string> = {
+  100: 'Trying',
+  180: 'Ringing',
+  183: 'Session Progress',
+  200: 'OK',
+  401: 'Unauthorized',
+  407: 'Proxy Authentication Required',
+  486: 'Busy Here',
+  487: 'Request Terminated',
+};
 
 function parseSip(raw: string): Omit<SentSip, 'dialogId'> {
   const [head = '', ...rest] = raw.split('\r\n\r\n');

@@ -1,11 +1,15 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { RtpengineNg } from './rtpengine-ng.js';
 
 /**
  * Test support: a real rtpengine (Debian's rtpengine-daemon) on loopback, userspace only (no kernel
- * module: --table=-1), started per test file on a free ng port and a private RTP port range.
+ * module: --table=-1), started per test file on a free ng port and a private RTP port range, recording
+ * (when asked by `start recording`) as pcap files into a private temp dir.
  */
 export function rtpengineBinary(): string | undefined {
   // PROLOPE_RTPENGINE_BIN points at another build (or at nothing, to try the skip path).
@@ -29,12 +33,15 @@ export async function freeUdpPort(): Promise<number> {
 
 export interface RtpengineDaemon {
   ngPort: number;
+  /** Its `--recording-dir` (`--recording-method=pcap`); removed by stop(). */
+  recordingDir: string;
   output(): string;
   stop(): Promise<void>;
 }
 
 export async function startRtpengine(binary: string, portRange: [number, number], extraArgs: string[] = []): Promise<RtpengineDaemon> {
   const ngPort = await freeUdpPort();
+  const recordingDir = await mkdtemp(join(tmpdir(), 'prolope-rtpengine-rec-'));
   const args = [
     '--config-file=none',
     '--table=-1',
@@ -45,6 +52,8 @@ export async function startRtpengine(binary: string, portRange: [number, number]
     '--foreground',
     '--log-stderr',
     '--log-level=6',
+    `--recording-dir=${recordingDir}`,
+    '--recording-method=pcap',
     ...extraArgs,
   ];
   const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -71,12 +80,14 @@ export async function startRtpengine(binary: string, portRange: [number, number]
     }
   } catch (err) {
     child.kill('SIGKILL');
+    await rm(recordingDir, { recursive: true, force: true });
     throw err;
   } finally {
     ng.close();
   }
   return {
     ngPort,
+    recordingDir,
     output: () => out,
     async stop() {
       if (child.exitCode === null) {
@@ -85,6 +96,7 @@ export async function startRtpengine(binary: string, portRange: [number, number]
         await exited;
         clearTimeout(timer);
       }
+      await rm(recordingDir, { recursive: true, force: true });
     },
   };
 }

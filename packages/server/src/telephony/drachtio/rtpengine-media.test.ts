@@ -1,10 +1,13 @@
 import { createSocket, type Socket } from 'node:dgram';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MediaSession } from '../backend.js';
-import { decodeRtp, encodeDtmfPayload, encodePcma, encodeRtp, type RtpPacket, tone } from '../embedded/rtp/index.js';
+import { decodePcma, decodeRtp, encodeDtmfPayload, encodePcma, encodeRtp, type RtpPacket, toPcmaFrames, tone } from '../embedded/rtp/index.js';
 import { type RtpengineDaemon, rtpengineBinary, startRtpengine } from './rtpengine-daemon.test-helper.js';
 import { openRtpengineMedia } from './rtpengine-media.js';
 import { RtpengineNg } from './rtpengine-ng.js';
+import { rtpengineFileId } from './rtpengine-recording.js';
 
 /**
  * Against a REAL rtpengine (Debian's rtpengine-daemon, userspace on loopback). The test plays the
@@ -50,6 +53,10 @@ class Caller {
   get port(): number {
     return this.socket.address().port;
   }
+  /** RTP packets sent so far. */
+  get sent(): number {
+    return this.seq - 1;
+  }
   send(to: { address: string; port: number }, payloadType: number, payload: Uint8Array, marker = false, advance = 160): void {
     this.socket.send(encodeRtp({ payloadType, sequenceNumber: this.seq++, timestamp: this.ts, ssrc: 0x1234, marker, payload }), to.port, to.address);
     this.ts += advance;
@@ -85,7 +92,7 @@ describe.skipIf(!binary && !strict)('rtpengine media (real daemon)', () => {
     await daemon?.stop();
   });
 
-  async function open(callId: string, caller: Caller): Promise<MediaSession> {
+  async function open(callId: string, caller: Caller, recordingDir?: string): Promise<MediaSession> {
     return openRtpengineMedia({
       ng,
       callId,
@@ -93,7 +100,35 @@ describe.skipIf(!binary && !strict)('rtpengine media (real daemon)', () => {
       offerSdp: offerSdp(caller.port),
       dtmfPayloadType: 101,
       leg: { bindAddress: '127.0.0.1', portRange: [36400, 36499] },
+      ...(recordingDir ? { recordingDir } : {}),
     });
+  }
+
+  /**
+   * The caller talks: `ms` of a tone as paced 20 ms PCMA packets; answers what a recording of it must
+   * hold. Returns once our leg heard every packet: rtpengine captured each before forwarding it, so
+   * what comes next (pause, mute, stop) is after them in time, however slow the machine.
+   */
+  async function talk(caller: Caller, media: MediaSession, hz: number, ms: number): Promise<Int16Array> {
+    const frames = toPcmaFrames(tone(hz, ms));
+    for (const frame of frames) {
+      caller.send(media.local, 8, frame);
+      await sleep(20);
+    }
+    await waitFor(() => media.stats().packetsReceived >= caller.sent);
+    return decodePcma(concatBytes(frames));
+  }
+
+  const pcapsOf = async (callId: string) =>
+    (await readdir(join(daemon.recordingDir, 'pcaps')).catch(() => [] as string[])).filter((n) => n.startsWith(`${rtpengineFileId(callId)}-`));
+
+  /** rtpengine opens a new pcap on each ng `start recording` (sent by startRecording/resume/another's stop). */
+  async function pcapsReach(callId: string, count: number): Promise<void> {
+    const end = Date.now() + 3000;
+    while ((await pcapsOf(callId)).length < count) {
+      if (Date.now() > end) throw new Error(`rtpengine opened no pcap #${count} for ${callId}`);
+      await sleep(10);
+    }
   }
 
   it('offers/answers PCMA through rtpengine, plays a WAV to the caller as 20 ms PCMA, then deletes the call', async () => {
@@ -141,7 +176,7 @@ describe.skipIf(!binary && !strict)('rtpengine media (real daemon)', () => {
         await sleep(20);
       }
       await waitFor(() => media.stats().packetsReceived >= 10);
-      expect(rec.stop().length).toBeGreaterThanOrEqual(1600);
+      expect((await rec.stop()).length).toBeGreaterThanOrEqual(1600);
 
       // Caller presses 7: three updates and three end packets of one event, same timestamp.
       for (let i = 1; i <= 6; i++) {
@@ -162,4 +197,84 @@ describe.skipIf(!binary && !strict)('rtpengine media (real daemon)', () => {
       caller.close();
     }
   });
+
+  it('records through rtpengine: its pcap holds the caller’s PCMA, read back by timestamp, paused and muted parts handled', async () => {
+    const caller = await Caller.open();
+    const callId = 'call-rec@203.0.113.7';
+    const media = await open(callId, caller, daemon.recordingDir);
+    try {
+      const rec = media.startRecording();
+      // rtpengine writes the file, not our leg.
+      await pcapsReach(callId, 1);
+      const first = await talk(caller, media, 300, 400);
+
+      rec.pause();
+      await talk(caller, media, 1000, 200); // left out, and not written: rtpengine stopped recording
+      rec.resume();
+      await pcapsReach(callId, 2);
+      const third = await talk(caller, media, 500, 200);
+      media.setMuted(true);
+      await talk(caller, media, 700, 200);
+      media.setMuted(false);
+      const fifth = await talk(caller, media, 900, 200);
+
+      const pcm = await rec.stop();
+      expect(pcm).toEqual(concatPcm([first, third, new Int16Array(1600), fifth]));
+      expect(rms(pcm.subarray(0, 3200))).toBeGreaterThan(1000);
+      // Read and removed: rtpengine's pcaps (one per `start recording`) do not pile up.
+      expect(await pcapsOf(callId)).toEqual([]);
+      expect(daemon.output()).toMatch(/Turning on call recording/);
+    } finally {
+      await media.close();
+      caller.close();
+    }
+  });
+
+  it('two recordings at once on one call each get their own span of rtpengine’s recording', async () => {
+    const caller = await Caller.open();
+    const callId = 'call-rec-2';
+    const media = await open(callId, caller, daemon.recordingDir);
+    try {
+      const whole = media.startRecording();
+      await pcapsReach(callId, 1);
+      const a = await talk(caller, media, 300, 200);
+      const part = media.startRecording();
+      const b = await talk(caller, media, 600, 200);
+      const partPcm = part.stop(); // rtpengine closes its file (so it is complete) and opens a new one
+      await pcapsReach(callId, 2);
+      const c = await talk(caller, media, 900, 200);
+      expect(await partPcm).toEqual(b);
+      expect(await whole.stop()).toEqual(concatPcm([a, b, c]));
+      expect(await pcapsOf(callId)).toEqual([]);
+    } finally {
+      await media.close();
+      caller.close();
+    }
+  });
 });
+
+function concatBytes(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+function concatPcm(parts: Int16Array[]): Int16Array {
+  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+function rms(pcm: Int16Array): number {
+  let sum = 0;
+  for (const v of pcm) sum += v * v;
+  return Math.sqrt(sum / Math.max(1, pcm.length));
+}

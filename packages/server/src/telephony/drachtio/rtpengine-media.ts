@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { MediaSession } from '../backend.js';
+import type { MediaSession, RecordingHandle } from '../backend.js';
 import { buildAnswer, openRtpSession, type RtpLogger, type RtpSession, writeWav8k } from '../embedded/rtp/index.js';
 import type { RtpengineNg } from './rtpengine-ng.js';
+import { PcapRecorder } from './rtpengine-recording.js';
 import { sdpAudioAddress } from './sdp-media-address.js';
 
 /**
@@ -16,7 +17,8 @@ import { sdpAudioAddress } from './sdp-media-address.js';
  * - what the caller sends reaches us through rtpengine: DTMF (RFC 4733), recording and the RTP
  *   timeout work in-process exactly as with the embedded backend;
  * - prompts are played by rtpengine itself (`play media`) toward the caller; DTMF we send goes
- *   from our leg as RFC 4733 and rtpengine forwards it.
+ *   from our leg as RFC 4733 and rtpengine forwards it;
+ * - with a recording dir, rtpengine records (see rtpengine-recording.ts); without one, our leg does.
  *
  *   caller ⇄ rtpengine(caller-facing port = `local`) ⇄ rtpengine(our-facing port) ⇄ our RTP socket
  */
@@ -40,6 +42,8 @@ export interface RtpengineMediaOptions {
    * bencoded message into a string, which corrupts binary data ("Could not decode bencode dictionary").
    */
   playDir?: string;
+  /** rtpengine's `--recording-dir` (pcap method): recordings are made by rtpengine; unset, by our leg. */
+  recordingDir?: string;
   logger?: RtpLogger;
 }
 
@@ -78,7 +82,19 @@ export async function openRtpengineMedia(opts: RtpengineMediaOptions): Promise<M
     const answer = await ng.command('answer', { ...base, 'to-tag': ourTag, sdp: ourSdp, ICE: 'remove' });
     const towardCaller = answer.sdp ? sdpAudioAddress(answer.sdp) : undefined;
     if (!towardCaller) throw new Error('rtpengine answer returned no audio address');
-    return new RtpengineMedia(opts, rtp, towardCaller);
+    return new RtpengineMedia(
+      {
+        ng,
+        callId,
+        offerTag: fromTag,
+        farTag: fromTag,
+        ...(opts.playDir ? { playDir: opts.playDir } : {}),
+        ...(opts.recordingDir ? { recordingDir: opts.recordingDir } : {}),
+        ...(opts.logger ? { logger: opts.logger } : {}),
+      },
+      rtp,
+      towardCaller,
+    );
   } catch (err) {
     await rtp?.close();
     await ng.command('delete', base).catch(() => {});
@@ -86,24 +102,51 @@ export async function openRtpengineMedia(opts: RtpengineMediaOptions): Promise<M
   }
 }
 
-class RtpengineMedia implements MediaSession {
+/** What the media of one call through rtpengine needs to know about it, whichever side offered. */
+export interface AnchoredCall {
+  ng: RtpengineNg;
+  callId: string;
+  /** rtpengine's from-tag: the party whose SDP was the offer (the caller inbound, our leg outbound). */
+  offerTag: string;
+  /** rtpengine's tag of the far end (the caller inbound, the callee outbound): prompts are played to it. */
+  farTag: string;
+  playDir?: string;
+  recordingDir?: string;
+  logger?: RtpLogger;
+}
+
+/**
+ * A call's media with rtpengine between the far end and our RTP leg: `local` is rtpengine's port toward
+ * the far end (what our SDP advertised), `rtp` our leg, connected to rtpengine's port toward us.
+ */
+export class RtpengineMedia implements MediaSession {
   readonly local: { address: string; port: number };
-  readonly #opts: RtpengineMediaOptions;
+  readonly #call: AnchoredCall;
   readonly #rtp: RtpSession;
+  readonly #recorder: PcapRecorder | undefined;
   #packetsSent = 0;
   #queue: Promise<void> = Promise.resolve();
   #closed: Promise<void> | undefined;
   #dir: Promise<string> | undefined;
 
-  constructor(opts: RtpengineMediaOptions, rtp: RtpSession, local: { address: string; port: number }) {
-    this.#opts = opts;
+  constructor(call: AnchoredCall, rtp: RtpSession, local: { address: string; port: number }) {
+    this.#call = call;
     this.#rtp = rtp;
     this.local = local;
+    this.#recorder = call.recordingDir
+      ? new PcapRecorder({
+          ng: call.ng,
+          callId: call.callId,
+          dir: call.recordingDir,
+          farEndPort: local.port,
+          ...(call.logger ? { logger: call.logger } : {}),
+        })
+      : undefined;
   }
 
-  /** rtpengine's `play media` plays TO the party named by from-tag: the caller (checked against 10.5). */
-  get #callerSide() {
-    return { 'call-id': this.#opts.callId, 'from-tag': this.#opts.fromTag };
+  /** rtpengine's `play media` plays TO the party named by from-tag (checked against 10.5). */
+  get #farSide() {
+    return { 'call-id': this.#call.callId, 'from-tag': this.#call.farTag };
   }
 
   play(samples: Int16Array, opts: { signal?: AbortSignal } = {}): Promise<void> {
@@ -127,7 +170,7 @@ class RtpengineMedia implements MediaSession {
 
   /** Starts one `play media` and waits the duration rtpengine reports (it does not say when it ends). */
   async #playOne(source: { file: string }, sampleCount: number, signal: AbortSignal | undefined): Promise<void> {
-    const res = await this.#opts.ng.command('playMedia', { ...this.#callerSide, ...source });
+    const res = await this.#call.ng.command('playMedia', { ...this.#farSide, ...source });
     const ms = typeof res.duration === 'number' && res.duration > 0 ? res.duration : sampleCount / 8;
     this.#packetsSent += Math.ceil(sampleCount / 160);
     await new Promise<void>((resolve) => {
@@ -138,7 +181,7 @@ class RtpengineMedia implements MediaSession {
         resolve();
       }
       const onAbort = () => {
-        void this.#opts.ng.command('stopMedia', this.#callerSide).catch(() => {});
+        void this.#call.ng.command('stopMedia', this.#farSide).catch(() => {});
         done();
       };
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -146,13 +189,13 @@ class RtpengineMedia implements MediaSession {
   }
 
   #playDir(): Promise<string> {
-    const configured = this.#opts.playDir;
+    const configured = this.#call.playDir;
     this.#dir ??= configured ? Promise.resolve(configured) : mkdtemp(join(tmpdir(), 'prolope-rtpengine-'));
     return this.#dir;
   }
 
   /**
-   * RFC 4733 from our leg, which rtpengine forwards to the caller. Not rtpengine's `play DTMF`: that
+   * RFC 4733 from our leg, which rtpengine forwards to the far end. Not rtpengine's `play DTMF`: that
    * injects into a stream the named party is already sending ("No SSRC context present for DTMF
    * injection" otherwise, checked against rtpengine 10.5), and our leg only sends when it has to.
    */
@@ -165,8 +208,23 @@ class RtpengineMedia implements MediaSession {
     this.#rtp.onDtmf(listener);
   }
 
-  startRecording(): { stop(): Int16Array } {
-    return this.#rtp.startRecording();
+  startRecording(): RecordingHandle {
+    return this.#recorder ? this.#recorder.start() : this.#rtp.startRecording();
+  }
+
+  onAudio(listener: (pcm: Int16Array) => void): () => void {
+    return this.#rtp.onAudio(listener);
+  }
+
+  /** Bridged audio goes from our leg; rtpengine forwards it to the far end. */
+  sendAudioFrame(pcm: Int16Array): void {
+    if (this.#closed) return;
+    this.#rtp.sendAudioFrame(pcm);
+  }
+
+  setMuted(muted: boolean): void {
+    this.#rtp.setMuted(muted);
+    this.#recorder?.setMuted(muted);
   }
 
   onTimeout(listener: () => void): void {
@@ -181,10 +239,12 @@ class RtpengineMedia implements MediaSession {
   close(): Promise<void> {
     this.#closed ??= (async () => {
       await this.#rtp.close();
-      await this.#opts.ng
-        .command('delete', this.#callerSide)
-        .catch((err) => this.#opts.logger?.warn({ err, callId: this.#opts.callId }, 'rtpengine delete failed'));
-      if (this.#dir && !this.#opts.playDir) await rm(await this.#dir, { recursive: true, force: true });
+      // Before `delete`: a recording being stopped still has to close its file through the call.
+      await this.#recorder?.close();
+      await this.#call.ng
+        .command('delete', { 'call-id': this.#call.callId, 'from-tag': this.#call.offerTag })
+        .catch((err) => this.#call.logger?.warn({ err, callId: this.#call.callId }, 'rtpengine delete failed'));
+      if (this.#dir && !this.#call.playDir) await rm(await this.#dir, { recursive: true, force: true });
     })();
     return this.#closed;
   }

@@ -29,3 +29,45 @@ export interface SrfDialog {
 export interface SrfLike {
   createUAS(req: SrfRequest, res: SrfResponse, opts: { localSdp: string; headers?: Record<string, string> }): Promise<SrfDialog>;
 }
+
+/** The INVITE drachtio-srf sent for createUAC (lib/request.js); cancel() sends CANCEL in its transaction. */
+export interface SrfSentRequest {
+  cancel(callback?: (err: unknown) => void): void;
+}
+
+/** A response to our INVITE (lib/response.js). */
+export interface SrfUacResponse {
+  status: number;
+  reason: string;
+  body: string | undefined;
+  get(name: string): string | undefined;
+}
+
+/** The dialog createUAC resolves with (lib/dialog.js, type 'uac'). */
+export interface SrfUacDialog extends SrfDialog {
+  readonly id: string;
+  readonly sip: { callId: string; localTag: string; remoteTag: string };
+  readonly remote: { uri: string; sdp: string | undefined };
+}
+
+/** Options of createUAC we use (lib/srf.js); proxy is where the INVITE goes, whatever the Request-URI says. */
+export interface SrfUacOptions {
+  localSdp: string;
+  proxy?: string;
+  headers?: Record<string, string>;
+  auth?: { username: string; password: string };
+}
+
+/** createUAC rejects with a SipError carrying the final status (lib/sip_error.js). */
+export interface SrfSipError extends Error {
+  status?: number;
+  reason?: string;
+}
+
+export interface SrfUacLike {
+  createUAC(
+    uri: string,
+    opts: SrfUacOptions,
+    progress: { cbRequest?: (err: unknown, req: SrfSentRequest) => void; cbProvisional?: (res: SrfUacResponse) => void },
+  ): Promise<SrfUacDialog>;
+}

@@ -1,0 +1,307 @@
+import { randomBytes } from 'node:crypto';
+import type { CallEnd, DialAnswered, DialFailure, DialOptions, OutboundCall } from '../backend.js';
+import { bindEvenPort, buildOffer, DEFAULT_PORT_RANGE, type RtpLogger, RtpSession, readAnswer, releasePort } from '../embedded/rtp/index.js';
+import { RtpengineMedia } from './rtpengine-media.js';
+import type { RtpengineNg } from './rtpengine-ng.js';
+import { sdpAudioAddress } from './sdp-media-address.js';
+import type { SrfSentRequest, SrfSipError, SrfUacDialog, SrfUacLike } from './srf-types.js';
+
+export interface OutboundCallDeps {
+  srf: SrfUacLike;
+  ng: RtpengineNg;
+  /** Our RTP leg toward rtpengine, as for inbound media. */
+  leg: { bindAddress: string; advertisedAddress?: string; portRange?: readonly [number, number]; rtpTimeoutMs?: number };
+  offerFlags?: Record<string, unknown>;
+  playDir?: string;
+  recordingDir?: string;
+  /** How long a CANCEL may wait for the INVITE's final response before we give up on it; default 4 s. */
+  cancelGraceMs?: number;
+  logger: RtpLogger;
+}
+
+type State = 'setup' | 'inviting' | 'answered' | 'ended';
+type SipOutcome = { ok: true; dialog: SrfUacDialog } | DialFailure;
+
+const REPLACE = ['origin', 'session-connection'];
+
+/**
+ * An outbound call through drachtio-server, its media anchored by rtpengine:
+ *
+ *   our RTP leg ⇄ rtpengine(port toward us) ⇄ rtpengine(port in the INVITE = `media.local`) ⇄ far end
+ *
+ * Our leg's PCMA/20 ms offer goes through rtpengine `offer` (our leg is the from-tag), and the SDP
+ * rtpengine returns is what the INVITE carries. The far end's answer is checked (PCMA at 20 ms, else
+ * BYE and 488), goes through rtpengine `answer`, and the address rtpengine returns is where our leg
+ * sends. drachtio-server owns the SIP transactions (retransmissions, the ACK of a failure); the
+ * digest challenge is answered once by drachtio-srf (`auth`).
+ */
+export class DrachtioOutboundCall implements OutboundCall {
+  readonly callId: string;
+  readonly outcome: Promise<DialAnswered | DialFailure>;
+  readonly #o: DialOptions;
+  readonly #deps: OutboundCallDeps;
+  /** Our From tag, also our leg's tag in rtpengine. */
+  readonly #tag = randomBytes(8).toString('hex');
+  #state: State = 'setup';
+  #req: SrfSentRequest | undefined;
+  #dialog: SrfUacDialog | undefined;
+  #cancel: 'hangup' | 'timeout' | undefined;
+  #cancelSent = false;
+  #onCancel: (() => void) | undefined;
+  #provisional = false;
+  #ended: CallEnd | undefined;
+  readonly #progress: Array<(status: number) => void> = [];
+  readonly #ends: Array<(end: CallEnd) => void> = [];
+
+  constructor(o: DialOptions, deps: OutboundCallDeps) {
+    this.callId = o.callId;
+    this.#o = o;
+    this.#deps = deps;
+    this.outcome = this.#run().catch((err: unknown) => {
+      deps.logger.warn({ err, callId: o.callId }, 'drachtio: outbound call failed');
+      this.#state = 'ended';
+      return { ok: false, status: 500, reason: err instanceof Error ? err.message : String(err), local: true } satisfies DialFailure;
+    });
+  }
+
+  onProgress(listener: (status: number) => void): void {
+    this.#progress.push(listener);
+  }
+
+  onEnd(listener: (end: CallEnd) => void): void {
+    const ended = this.#ended;
+    // A far-end BYE can beat the listener (it may come while the answer is being set up).
+    if (ended) queueMicrotask(() => listener(ended));
+    else this.#ends.push(listener);
+  }
+
+  async hangup(): Promise<void> {
+    if (this.#state === 'ended') return;
+    if (this.#state === 'answered' && this.#dialog) {
+      this.#state = 'ended';
+      await bye(this.#dialog, this.#deps.logger, this.callId);
+      return;
+    }
+    this.#requestCancel('hangup');
+    await this.outcome;
+  }
+
+  async #run(): Promise<DialAnswered | DialFailure> {
+    const { ng, leg, logger } = this.#deps;
+    const o = this.#o;
+    let bound: Awaited<ReturnType<typeof bindEvenPort>>;
+    try {
+      bound = await bindEvenPort(leg.bindAddress, leg.portRange ?? DEFAULT_PORT_RANGE);
+    } catch (err) {
+      logger.warn({ err, callId: o.callId }, 'drachtio: no free RTP port for an outbound call');
+      return this.#fail({ ok: false, status: 503, reason: 'no free RTP port', local: true });
+    }
+    const rtpengineCall = { 'call-id': o.callId, 'from-tag': this.#tag };
+    let media: RtpengineMedia | undefined;
+    const release = async () => {
+      if (media) return media.close();
+      await new Promise<void>((resolve) => bound.socket.close(() => resolve()));
+      releasePort(leg.bindAddress, bound.port);
+      await ng.command('delete', rtpengineCall).catch(() => {});
+    };
+
+    const ourOffer = buildOffer({ address: leg.advertisedAddress ?? leg.bindAddress, port: bound.port });
+    let offerSdp: string | undefined;
+    try {
+      if (!this.#cancel)
+        offerSdp = (await ng.command('offer', { ...rtpengineCall, sdp: ourOffer, replace: REPLACE, ICE: 'remove', ...this.#deps.offerFlags })).sdp;
+    } catch (err) {
+      logger.warn({ err, callId: o.callId }, 'drachtio: rtpengine refused the outbound offer');
+    }
+    const towardFar = offerSdp ? sdpAudioAddress(offerSdp) : undefined;
+    if (this.#cancel || !offerSdp || !towardFar) {
+      await release();
+      return this.#fail(this.#cancel ? this.#cancelFailure() : { ok: false, status: 503, reason: 'media relay unavailable', local: true });
+    }
+
+    const sip = await this.#invite(offerSdp);
+    if (!sip.ok) {
+      await release();
+      return this.#fail(sip);
+    }
+    const dialog = sip.dialog;
+    this.#dialog = dialog;
+    dialog.on('destroy', () => {
+      if (this.#state === 'ended') return;
+      this.#state = 'ended';
+      this.#fireEnd({ by: 'callee', cause: 'normal' });
+    });
+    const farSdp = dialog.remote.sdp ?? '';
+    const answer = readAnswer(farSdp);
+    let failure: DialFailure | undefined;
+    if (this.#cancel) failure = this.#cancelFailure();
+    else if (!answer.ok) {
+      // The far end answered without PCMA at 20 ms: we cannot talk, so end it at once.
+      logger.warn({ callId: o.callId, reason: answer.reason }, 'drachtio: unacceptable SDP answer');
+      failure = { ok: false, status: 488, reason: answer.reason, local: true };
+    } else {
+      try {
+        const res = await ng.command('answer', { ...rtpengineCall, 'to-tag': farTagOf(dialog), sdp: farSdp, replace: REPLACE, ICE: 'remove' });
+        const towardUs = res.sdp ? sdpAudioAddress(res.sdp) : undefined;
+        if (!towardUs) throw new Error('rtpengine answer returned no audio address');
+        const rtp = new RtpSession(bound.socket, bound.port, {
+          bindAddress: leg.bindAddress,
+          ...(leg.advertisedAddress ? { advertisedAddress: leg.advertisedAddress } : {}),
+          ...(leg.rtpTimeoutMs !== undefined ? { rtpTimeoutMs: leg.rtpTimeoutMs } : {}),
+          ...(answer.dtmfPayloadType !== undefined ? { dtmfPayloadType: answer.dtmfPayloadType } : {}),
+          remote: towardUs,
+          logger,
+        });
+        media = new RtpengineMedia(
+          {
+            ng,
+            callId: o.callId,
+            offerTag: this.#tag,
+            farTag: farTagOf(dialog),
+            ...(this.#deps.playDir ? { playDir: this.#deps.playDir } : {}),
+            ...(this.#deps.recordingDir ? { recordingDir: this.#deps.recordingDir } : {}),
+            logger,
+          },
+          rtp,
+          towardFar,
+        );
+      } catch (err) {
+        logger.warn({ err, callId: o.callId }, 'drachtio: rtpengine refused the outbound answer');
+        failure = { ok: false, status: 500, reason: 'media relay failed', local: true };
+      }
+      // hangup() may have come while rtpengine answered.
+      if (this.#cancel) failure ??= this.#cancelFailure();
+    }
+    if (failure) {
+      if (this.#state !== 'ended') {
+        this.#state = 'ended';
+        await bye(dialog, logger, o.callId);
+      }
+      await release();
+      return failure;
+    }
+    if (this.#state === 'inviting') this.#state = 'answered';
+    return { ok: true, media: media! };
+  }
+
+  /** Sends the INVITE; settles with the dialog or the final failure (ours for a ring timeout or hangup). */
+  #invite(sdp: string): Promise<SipOutcome> {
+    const { srf, logger } = this.#deps;
+    const o = this.#o;
+    this.#state = 'inviting';
+    return new Promise<SipOutcome>((resolve) => {
+      let settled = false;
+      let grace: NodeJS.Timeout | undefined;
+      const ring = o.ringTimeoutMs > 0 ? setTimeout(() => this.#requestCancel('timeout'), o.ringTimeoutMs) : undefined;
+      const settle = (r: SipOutcome) => {
+        if (settled) return;
+        settled = true;
+        this.#onCancel = undefined;
+        clearTimeout(ring);
+        clearTimeout(grace);
+        resolve(r);
+      };
+      this.#onCancel = () => {
+        this.#sendCancel();
+        // A far end that ignores the CANCEL must not hold the call open; a late 200 is ended below.
+        grace ??= setTimeout(() => settle(this.#cancelFailure()), this.#deps.cancelGraceMs ?? 4000);
+      };
+      const onAnswer = (dialog: SrfUacDialog) => {
+        if (!settled) return settle({ ok: true, dialog });
+        logger.warn({ callId: o.callId }, 'drachtio: answer after we gave up; sending BYE');
+        void bye(dialog, logger, o.callId);
+      };
+      const onFailure = (err: SrfSipError) => {
+        if (typeof err.status !== 'number') {
+          logger.warn({ err, callId: o.callId }, 'drachtio: INVITE could not be sent');
+          return settle({ ok: false, status: 503, reason: err.message, local: true });
+        }
+        if (this.#cancel && (err.status === 487 || err.status === 408)) return settle(this.#cancelFailure());
+        // 408 without any provisional is drachtio-server's own transaction timeout: nothing answered.
+        const local = err.status === 408 && !this.#provisional;
+        settle({ ok: false, status: err.status, reason: err.reason ?? (local ? 'no response to the INVITE' : ''), local });
+      };
+      try {
+        srf
+          .createUAC(
+            o.requestUri,
+            {
+              localSdp: sdp,
+              proxy: `sip:${o.destination.address}:${o.destination.port}`,
+              // drachtio-server keeps a given Call-ID and From tag, and puts its own address for localhost.
+              headers: { 'Call-ID': o.callId, From: `<sip:${o.fromUser}@localhost>;tag=${this.#tag}`, 'Content-Type': 'application/sdp' },
+              ...(o.credentials ? { auth: { username: o.credentials.username, password: o.credentials.password } } : {}),
+            },
+            {
+              cbRequest: (err, req) => {
+                if (err) return;
+                this.#req = req;
+                if (this.#cancel) this.#sendCancel();
+              },
+              cbProvisional: (res) => {
+                if (res.status <= 100 || res.status >= 200) return;
+                this.#provisional = true;
+                for (const l of this.#progress) l(res.status);
+              },
+            },
+          )
+          .then(onAnswer, onFailure);
+      } catch (err) {
+        onFailure(err as SrfSipError);
+      }
+      if (this.#cancel) this.#onCancel();
+    });
+  }
+
+  #requestCancel(why: 'hangup' | 'timeout'): void {
+    if (this.#cancel) return;
+    this.#cancel = why;
+    this.#onCancel?.();
+  }
+
+  #sendCancel(): void {
+    const req = this.#req;
+    if (!req || this.#cancelSent) return;
+    this.#cancelSent = true;
+    req.cancel((err) => {
+      if (err) this.#deps.logger.warn({ err, callId: this.callId }, 'drachtio: CANCEL failed');
+    });
+  }
+
+  #cancelFailure(): DialFailure {
+    return this.#cancel === 'timeout'
+      ? { ok: false, status: 408, reason: 'no answer before the ring timeout', local: true }
+      : { ok: false, status: 487, reason: 'cancelled', local: true };
+  }
+
+  #fail(failure: DialFailure): DialFailure {
+    this.#state = 'ended';
+    return failure;
+  }
+
+  #fireEnd(end: CallEnd): void {
+    if (this.#ended) return;
+    this.#ended = end;
+    for (const listener of this.#ends.splice(0)) {
+      try {
+        listener(end);
+      } catch (err) {
+        this.#deps.logger.warn({ err, callId: this.callId }, 'drachtio: onEnd listener threw');
+      }
+    }
+  }
+}
+
+/** rtpengine's name for the far end: its To tag (a 2xx always has one; the fallback only keeps rtpengine consistent). */
+function farTagOf(dialog: SrfUacDialog): string {
+  return dialog.sip.remoteTag || `far-${dialog.sip.callId}`;
+}
+
+function bye(dialog: SrfUacDialog, logger: RtpLogger, callId: string): Promise<void> {
+  return new Promise<void>((resolve) =>
+    dialog.destroy({}, (err) => {
+      if (err) logger.warn({ err, callId }, 'drachtio: BYE failed');
+      resolve();
+    }),
+  );
+}
