@@ -31,7 +31,7 @@ describe('the commands map', () => {
     }
     expect(aliases).toEqual([]);
     expect(Object.keys(commands).sort()).toEqual(
-      [...Object.values(operations).map((op) => `${kebab(op.resource)}:${kebab(op.action)}`), 'dev', 'login', 'logout', 'profiles'].sort(),
+      [...Object.values(operations).map((op) => `${kebab(op.resource)}:${kebab(op.action)}`), 'call:test', 'dev', 'login', 'logout', 'profiles'].sort(),
     );
   });
 

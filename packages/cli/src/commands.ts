@@ -1,4 +1,5 @@
 import type { Command } from '@oclif/core';
+import { CallTest } from './commands/call-test.js';
 import { Dev } from './commands/dev.js';
 import { Login } from './commands/login.js';
 import { Logout } from './commands/logout.js';
@@ -32,7 +33,7 @@ export function operationCommands(table: Readonly<Record<string, OperationSpec>>
   return out;
 }
 
-const handWritten: Record<string, Command.Class> = { login: Login, logout: Logout, profiles: Profiles, dev: Dev };
+const handWritten: Record<string, Command.Class> = { login: Login, logout: Logout, profiles: Profiles, dev: Dev, 'call:test': CallTest };
 
 function build(): Record<string, Command.Class> {
   const generated = operationCommands(operationTable);

@@ -15,3 +15,4 @@ export { openStore, type Store } from './store/db.js';
 export { migrateToLatest } from './store/migrate.js';
 export { errorCodes, ProblemError, type ErrorCode } from './errors.js';
 export { openapiDocument } from './http/operations.js';
+export { formatEntry, parseDigits, placeTestCall, type TestCallOptions, type TestCallResult, type TimelineEntry } from './telephony/test-caller/index.js';
