@@ -87,6 +87,8 @@ export function buildOperationTable(spec) {
         idempotent: params.some((p) => p.in === 'header' && p.name === 'Idempotency-Key'),
         body: bodySchema ? { required: !!body.required, schema: flatten(spec, bodySchema) } : null,
         paginated: okSchema?.properties?.object?.const === 'list',
+        // A WebSocket endpoint (x-websocket): no generated call or command; the SDK and CLI stream it by hand.
+        websocket: op['x-websocket'] === true,
         // A 2xx that is not JSON (a recording's WAV) is handed to callers as bytes, not parsed.
         responseType: okTypes.length === 0 || okTypes.some(isJsonType) ? 'json' : 'binary',
         responseContentType: okTypes.find(isJsonType) ?? okTypes[0] ?? null,

@@ -23,6 +23,9 @@ import { registerRateLimit } from './http/rate-limit.js';
 import { installValidators } from './http/validation.js';
 import { newRequestId } from './http/request-id.js';
 import type { Store } from './store/db.js';
+import { eventRoutes } from './events/routes.js';
+import { webhookEndpointRoutes } from './webhook-endpoints/routes.js';
+import { type UrlPolicy, urlPolicy } from './webhook-endpoints/url-policy.js';
 
 export interface AppOptions {
   store: Store;
@@ -36,6 +39,8 @@ export interface AppOptions {
   recordings?: RecordingStore;
   /** The API's public address (PROLOPE_PUBLIC_URL), for absolute URLs in responses. */
   publicUrl?: string | undefined;
+  /** Which addresses webhook endpoints may resolve to; default: development rules (private addresses allowed). */
+  webhookPolicy?: UrlPolicy;
 }
 
 /** Every domain's handlers; a spec operation without one fails the build of the app (and a test). */
@@ -51,6 +56,8 @@ export function allHandlers(deps: Deps): Handlers {
     ...callRoutes(deps),
     ...callActionRoutes(deps),
     ...recordingRoutes(deps),
+    ...webhookEndpointRoutes(deps),
+    ...eventRoutes(deps),
   };
 }
 
@@ -86,6 +93,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     outbound: opts.outbound,
     recordings: opts.recordings ?? memoryRecordingStore(),
     publicUrl: opts.publicUrl,
+    webhookPolicy: opts.webhookPolicy ?? urlPolicy({ development: true, webhookAllow: [] }),
   };
   const handlers = allHandlers(deps);
   const missing = missingHandlers(handlers);

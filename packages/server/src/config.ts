@@ -14,8 +14,13 @@ export interface Config {
   /** Requests per second allowed per API key (or per client IP without a key). */
   rateLimitPerSecond: number;
   logLevel: string;
-  /** Development mode relaxes checks meant for the public internet (later: webhook SSRF rules). */
+  /**
+   * Development mode (any NODE_ENV but `production`) relaxes checks meant for the public internet:
+   * webhook endpoints may then be on loopback or private addresses.
+   */
   development: boolean;
+  /** CIDR blocks webhook endpoints may resolve to even outside development mode (PROLOPE_WEBHOOK_ALLOW, comma-separated). */
+  webhookAllow: string[];
   /** SIP over UDP (terms 5.1: port 5060); 0 picks a free port (tests). */
   sipPort: number;
   /** The address SIP and RTP bind to and announce in SDP. */
@@ -79,6 +84,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     rateLimitPerSecond: int('PROLOPE_RATE_LIMIT', env.PROLOPE_RATE_LIMIT, 100),
     logLevel: env.PROLOPE_LOG_LEVEL || 'info',
     development: env.NODE_ENV !== 'production',
+    webhookAllow: (env.PROLOPE_WEBHOOK_ALLOW ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     sipPort: int('PROLOPE_SIP_PORT', env.PROLOPE_SIP_PORT, 5060),
     sipHost: env.PROLOPE_SIP_HOST || env.PROLOPE_HOST || '127.0.0.1',
     rtpPortRange: portRange(env.PROLOPE_RTP_PORTS),

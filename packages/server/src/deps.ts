@@ -5,6 +5,7 @@ import type { Authenticator } from './http/auth.js';
 import type { OperationId } from './generated/operation-ids.js';
 import type { RecordingStore } from './recordings/storage.js';
 import type { Db, StoreKind } from './store/db.js';
+import type { UrlPolicy } from './webhook-endpoints/url-policy.js';
 
 /** What every domain's routes get: the store, the clock and a few facts about the server. */
 export interface Deps {
@@ -20,6 +21,8 @@ export interface Deps {
   recordings: RecordingStore;
   /** The API's public address for absolute URLs (`media_url`); else the address a request reached. */
   publicUrl?: string | undefined;
+  /** Which addresses webhook endpoints may resolve to (SSRF rules). */
+  webhookPolicy: UrlPolicy;
 }
 
 export type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;

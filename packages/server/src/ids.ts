@@ -15,6 +15,9 @@ export const idPrefixes = {
   portDocument: 'doc',
   call: 'call',
   recording: 'rec',
+  webhookEndpoint: 'we',
+  delivery: 'dlv',
+  attempt: 'att',
   // The webhook-id of a signed request to a voice application.
   message: 'msg',
 } as const;

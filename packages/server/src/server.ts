@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ensureOperator } from './accounts/service.js';
 import { buildApp } from './app.js';
 import { OutboundCalls } from './calls/outbound.js';
+import { urlPolicy } from './webhook-endpoints/url-policy.js';
 import { type Clock, systemClock } from './clock.js';
 import { type Config, loadConfig } from './config.js';
 import { SECRET_PATTERN } from './api-keys/secret.js';
@@ -50,6 +51,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       outbound,
       recordings: fileRecordingStore(config.dataDir),
       publicUrl: config.publicUrl,
+      webhookPolicy: urlPolicy(config),
     });
     const address = await app.listen({ port: config.port, host: config.host });
     let voice: Voice | undefined;

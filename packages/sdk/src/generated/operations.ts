@@ -16,6 +16,7 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -62,6 +63,7 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": true,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -172,6 +174,7 @@ export const operations = {
       }
     },
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -195,6 +198,7 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -222,6 +226,7 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -303,6 +308,7 @@ export const operations = {
       }
     },
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -349,6 +355,7 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": true,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -398,7 +405,10 @@ export const operations = {
                 "numbers:write",
                 "calls:read",
                 "calls:write",
-                "events:read"
+                "events:read",
+                "events:write",
+                "webhooks:read",
+                "webhooks:write"
               ],
               "description": "What a key may do. `admin` includes every customer scope. `operator` is only held by the platform operator's key.\n"
             }
@@ -416,6 +426,7 @@ export const operations = {
       }
     },
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -443,6 +454,7 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -470,6 +482,7 @@ export const operations = {
     "idempotent": true,
     "body": null,
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -516,6 +529,7 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": true,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -580,6 +594,7 @@ export const operations = {
       }
     },
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -607,6 +622,7 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -670,6 +686,7 @@ export const operations = {
       }
     },
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -697,6 +714,7 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -766,6 +784,7 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": true,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -860,6 +879,7 @@ export const operations = {
       }
     },
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -946,6 +966,7 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": true,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -992,6 +1013,7 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": true,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -1034,6 +1056,7 @@ export const operations = {
       }
     },
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -1063,6 +1086,7 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -1190,6 +1214,7 @@ export const operations = {
       }
     },
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -1240,6 +1265,7 @@ export const operations = {
     "idempotent": true,
     "body": null,
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -1286,6 +1312,7 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": true,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -1396,6 +1423,7 @@ export const operations = {
       }
     },
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -1425,6 +1453,7 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -1530,6 +1559,7 @@ export const operations = {
       }
     },
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -1623,6 +1653,7 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -1671,6 +1702,7 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": true,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -1735,6 +1767,7 @@ export const operations = {
       }
     },
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -1762,6 +1795,7 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -1825,6 +1859,7 @@ export const operations = {
       }
     },
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -1853,6 +1888,7 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -1880,6 +1916,7 @@ export const operations = {
     "idempotent": true,
     "body": null,
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -1907,6 +1944,7 @@ export const operations = {
     "idempotent": true,
     "body": null,
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -1948,6 +1986,7 @@ export const operations = {
       }
     },
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -1975,6 +2014,7 @@ export const operations = {
     "idempotent": true,
     "body": null,
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -2015,6 +2055,7 @@ export const operations = {
       }
     },
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -2101,6 +2142,7 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": true,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -2522,6 +2564,7 @@ export const operations = {
       }
     },
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -2559,6 +2602,7 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -2586,6 +2630,7 @@ export const operations = {
     "idempotent": true,
     "body": null,
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -2631,6 +2676,7 @@ export const operations = {
       }
     },
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -2674,6 +2720,7 @@ export const operations = {
       }
     },
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -2701,6 +2748,7 @@ export const operations = {
     "idempotent": true,
     "body": null,
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -2728,6 +2776,7 @@ export const operations = {
     "idempotent": true,
     "body": null,
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -2755,6 +2804,7 @@ export const operations = {
     "idempotent": true,
     "body": null,
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -2782,6 +2832,7 @@ export const operations = {
     "idempotent": true,
     "body": null,
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -2904,6 +2955,7 @@ export const operations = {
       }
     },
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -2978,6 +3030,7 @@ export const operations = {
       }
     },
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -3005,6 +3058,7 @@ export const operations = {
     "idempotent": true,
     "body": null,
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -3032,6 +3086,7 @@ export const operations = {
     "idempotent": true,
     "body": null,
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -3087,6 +3142,7 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": true,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -3114,6 +3170,7 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -3141,6 +3198,7 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "websocket": false,
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
@@ -3168,10 +3226,686 @@ export const operations = {
     "idempotent": false,
     "body": null,
     "paginated": false,
+    "websocket": false,
     "responseType": "binary",
     "responseContentType": "audio/wav",
     "cli": {
       "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "events.list": {
+    "resource": "events",
+    "action": "list",
+    "method": "get",
+    "path": "/v1/events",
+    "summary": "List events",
+    "description": "The account's events, newest first, kept 30 days. Filter by type (`call.completed`, or `call.*`), by the object they\nare about, and by time.\n",
+    "auth": true,
+    "scopes": [
+      "events:read"
+    ],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      },
+      {
+        "name": "type",
+        "required": false,
+        "description": "",
+        "schema": {
+          "type": "string",
+          "description": "An event type (`call.completed`), a prefix wildcard (`call.*` matches every `call.` event), or `*` for all.",
+          "pattern": "^(\\*|[a-z_]+(\\.[a-z_]+)*(\\.\\*)?)$"
+        }
+      },
+      {
+        "name": "object_id",
+        "required": false,
+        "description": "",
+        "schema": {
+          "type": "string"
+        }
+      },
+      {
+        "name": "created_gte",
+        "required": false,
+        "description": "Only events created at or after this time.",
+        "schema": {
+          "type": "string",
+          "format": "date-time",
+          "description": "RFC 3339 time in UTC."
+        }
+      },
+      {
+        "name": "created_lt",
+        "required": false,
+        "description": "Only events created before this time.",
+        "schema": {
+          "type": "string",
+          "format": "date-time",
+          "description": "RFC 3339 time in UTC."
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "events.stream": {
+    "resource": "events",
+    "action": "stream",
+    "method": "get",
+    "path": "/v1/events/stream",
+    "summary": "Stream events live (WebSocket)",
+    "description": "Upgrade to a WebSocket (`Authorization: Bearer` on the upgrade request) to receive the account's events as they\nhappen, one JSON event per text message; `types` filters them like `enabled_events` (comma-separated). Without an\nupgrade the request answers 426. Used by `prolope listen`.\n",
+    "auth": true,
+    "scopes": [
+      "events:read"
+    ],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "types",
+        "required": false,
+        "description": "",
+        "schema": {
+          "type": "string"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": true,
+    "responseType": "json",
+    "responseContentType": null,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "events.trigger": {
+    "resource": "events",
+    "action": "trigger",
+    "method": "post",
+    "path": "/v1/events/trigger",
+    "summary": "Trigger a sample event",
+    "description": "Creates an event of `type` for the account from a sample built from the event's schema, with `overrides` applied\n(`{\"data.object.to\": \"+359...\"}`), and delivers it like any other. It carries `\"triggered\": true`: it reports no change.\nThis is what `prolope trigger` calls.\n",
+    "auth": true,
+    "scopes": [
+      "events:write"
+    ],
+    "pathParams": [],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "type": {
+            "type": "string",
+            "description": "An event type from `GET /v1/event-types`."
+          },
+          "overrides": {
+            "type": "object",
+            "description": "Values to set in the sample, by dotted path (`data.object.status`). The result must still match the type's schema."
+          }
+        },
+        "required": [
+          "type"
+        ]
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "events.retrieve": {
+    "resource": "events",
+    "action": "retrieve",
+    "method": "get",
+    "path": "/v1/events/{id}",
+    "summary": "Retrieve an event",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "events:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "events.attempts": {
+    "resource": "events",
+    "action": "attempts",
+    "method": "get",
+    "path": "/v1/events/{id}/attempts",
+    "summary": "List delivery attempts of an event",
+    "description": "Every attempt to deliver the event to each endpoint, newest first: status, latency and the start of the answer.\n",
+    "auth": true,
+    "scopes": [
+      "events:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      },
+      {
+        "name": "endpoint_id",
+        "required": false,
+        "description": "",
+        "schema": {
+          "type": "string",
+          "pattern": "^we_[0-9A-Za-z]+$"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "events.resend": {
+    "resource": "events",
+    "action": "resend",
+    "method": "post",
+    "path": "/v1/events/{id}/resend",
+    "summary": "Resend an event",
+    "description": "Delivers the event again now to `endpoint_id`, or to every enabled endpoint whose filters match it.\n",
+    "auth": true,
+    "scopes": [
+      "webhooks:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": false,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "endpoint_id": {
+            "type": "string",
+            "description": "Resend to this endpoint only (it need not match the event any more, but must be enabled).",
+            "pattern": "^we_[0-9A-Za-z]+$"
+          }
+        },
+        "required": []
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "eventTypes.list": {
+    "resource": "eventTypes",
+    "action": "list",
+    "method": "get",
+    "path": "/v1/event-types",
+    "summary": "List event types",
+    "description": "Every event type Prolope sends, with its description and the JSON Schema of its body (from the `webhooks` section of this document).\n",
+    "auth": true,
+    "scopes": [
+      "events:read"
+    ],
+    "pathParams": [],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "logs.stream": {
+    "resource": "logs",
+    "action": "stream",
+    "method": "get",
+    "path": "/v1/logs/stream",
+    "summary": "Stream API requests and events live (WebSocket)",
+    "description": "Upgrade to a WebSocket to receive one JSON message per API request the account makes (`{\"object\":\"request_log\",...}`)\nand per event (`{\"object\":\"event\",...}`), as they happen in this server process. Used by `prolope logs tail`.\n",
+    "auth": true,
+    "scopes": [
+      "events:read"
+    ],
+    "pathParams": [],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": true,
+    "responseType": "json",
+    "responseContentType": null,
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "webhookEndpoints.list": {
+    "resource": "webhookEndpoints",
+    "action": "list",
+    "method": "get",
+    "path": "/v1/webhook-endpoints",
+    "summary": "List webhook endpoints",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "webhooks:read"
+    ],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [
+        "webhooks"
+      ],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "webhookEndpoints.create": {
+    "resource": "webhookEndpoints",
+    "action": "create",
+    "method": "post",
+    "path": "/v1/webhook-endpoints",
+    "summary": "Add a webhook endpoint",
+    "description": "Prolope delivers the account's events whose type matches `enabled_events` to `url`, signed with the\nendpoint's secret (answered once, here). Only events that happen after the endpoint exists are delivered.\n",
+    "auth": true,
+    "scopes": [
+      "webhooks:write"
+    ],
+    "pathParams": [],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "url": {
+            "type": "string",
+            "format": "uri",
+            "description": "An `https://` (or `http://`) URL. Addresses in private, loopback or link-local ranges are refused unless the operator allows them (development mode or `PROLOPE_WEBHOOK_ALLOW`)."
+          },
+          "description": {
+            "type": "string"
+          },
+          "enabled_events": {
+            "type": "array",
+            "default": [
+              "*"
+            ],
+            "items": {
+              "type": "string",
+              "description": "An event type (`call.completed`), a prefix wildcard (`call.*` matches every `call.` event), or `*` for all.",
+              "pattern": "^(\\*|[a-z_]+(\\.[a-z_]+)*(\\.\\*)?)$"
+            }
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "enabled",
+              "disabled"
+            ],
+            "default": "enabled"
+          }
+        },
+        "required": [
+          "url"
+        ]
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [
+        "webhooks"
+      ],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "webhookEndpoints.retrieve": {
+    "resource": "webhookEndpoints",
+    "action": "retrieve",
+    "method": "get",
+    "path": "/v1/webhook-endpoints/{id}",
+    "summary": "Retrieve a webhook endpoint",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "webhooks:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [
+        "webhooks"
+      ],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "webhookEndpoints.update": {
+    "resource": "webhookEndpoints",
+    "action": "update",
+    "method": "patch",
+    "path": "/v1/webhook-endpoints/{id}",
+    "summary": "Update a webhook endpoint",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "webhooks:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "url": {
+            "type": "string",
+            "format": "uri",
+            "description": "An `https://` (or `http://`) URL. Addresses in private, loopback or link-local ranges are refused unless the operator allows them (development mode or `PROLOPE_WEBHOOK_ALLOW`)."
+          },
+          "description": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "enabled_events": {
+            "type": "array",
+            "default": [
+              "*"
+            ],
+            "items": {
+              "type": "string",
+              "description": "An event type (`call.completed`), a prefix wildcard (`call.*` matches every `call.` event), or `*` for all.",
+              "pattern": "^(\\*|[a-z_]+(\\.[a-z_]+)*(\\.\\*)?)$"
+            }
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "enabled",
+              "disabled"
+            ],
+            "description": "Enabling a disabled endpoint clears `disabled_reason` and `failing_since`; events missed meanwhile can be sent with `recover`."
+          }
+        },
+        "required": []
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [
+        "webhooks"
+      ],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "webhookEndpoints.delete": {
+    "resource": "webhookEndpoints",
+    "action": "delete",
+    "method": "delete",
+    "path": "/v1/webhook-endpoints/{id}",
+    "summary": "Delete a webhook endpoint",
+    "description": "Stops deliveries to it at once; its pending deliveries are dropped.\n",
+    "auth": true,
+    "scopes": [
+      "webhooks:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [
+        "webhooks"
+      ],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "webhookEndpoints.rotateSecret": {
+    "resource": "webhookEndpoints",
+    "action": "rotateSecret",
+    "method": "post",
+    "path": "/v1/webhook-endpoints/{id}/rotate-secret",
+    "summary": "Rotate an endpoint's secret",
+    "description": "Makes a new secret (answered once, here). For `previous_secret_expires_in` seconds (default 24 hours)\ndeliveries are signed with both secrets, so receivers can switch without losing a delivery.\n",
+    "auth": true,
+    "scopes": [
+      "webhooks:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": false,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "previous_secret_expires_in": {
+            "type": "integer",
+            "description": "Seconds during which deliveries carry a signature with the previous secret too (both in `webhook-signature`).",
+            "default": 86400,
+            "minimum": 0,
+            "maximum": 86400
+          }
+        },
+        "required": []
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [
+        "webhooks"
+      ],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "webhookEndpoints.recover": {
+    "resource": "webhookEndpoints",
+    "action": "recover",
+    "method": "post",
+    "path": "/v1/webhook-endpoints/{id}/recover",
+    "summary": "Resend failed events to an endpoint",
+    "description": "Schedules again every event since `since` whose delivery to this endpoint failed or was dropped (the endpoint was\ndisabled). Use it after an outage on your side. Enable the endpoint first if it is disabled.\n",
+    "auth": true,
+    "scopes": [
+      "webhooks:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "since": {
+            "type": "string",
+            "format": "date-time",
+            "description": "RFC 3339 time in UTC."
+          }
+        },
+        "required": [
+          "since"
+        ]
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [
+        "webhooks"
+      ],
       "args": [],
       "shortcuts": [],
       "offline": null

@@ -518,6 +518,157 @@ export interface paths {
         patch: operations["contacts.update"];
         trace?: never;
     };
+    "/v1/event-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List event types
+         * @description Every event type Prolope sends, with its description and the JSON Schema of its body (from the `webhooks` section of this document).
+         */
+        get: operations["eventTypes.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List events
+         * @description The account's events, newest first, kept 30 days. Filter by type (`call.completed`, or `call.*`), by the object they
+         *     are about, and by time.
+         */
+        get: operations["events.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** Retrieve an event */
+        get: operations["events.retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/{id}/attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List delivery attempts of an event
+         * @description Every attempt to deliver the event to each endpoint, newest first: status, latency and the start of the answer.
+         */
+        get: operations["events.attempts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resend an event
+         * @description Delivers the event again now to `endpoint_id`, or to every enabled endpoint whose filters match it.
+         */
+        post: operations["events.resend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream events live (WebSocket)
+         * @description Upgrade to a WebSocket (`Authorization: Bearer` on the upgrade request) to receive the account's events as they
+         *     happen, one JSON event per text message; `types` filters them like `enabled_events` (comma-separated). Without an
+         *     upgrade the request answers 426. Used by `prolope listen`.
+         */
+        get: operations["events.stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/trigger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Trigger a sample event
+         * @description Creates an event of `type` for the account from a sample built from the event's schema, with `overrides` applied
+         *     (`{"data.object.to": "+359..."}`), and delivers it like any other. It carries `"triggered": true`: it reports no change.
+         *     This is what `prolope trigger` calls.
+         */
+        post: operations["events.trigger"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/health": {
         parameters: {
             query?: never;
@@ -530,6 +681,27 @@ export interface paths {
          * @description Needs no API key. Answers 200 while the server can reach its store.
          */
         get: operations["health.retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/logs/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream API requests and events live (WebSocket)
+         * @description Upgrade to a WebSocket to receive one JSON message per API request the account makes (`{"object":"request_log",...}`)
+         *     and per event (`{"object":"event",...}`), as they happen in this server process. Used by `prolope logs tail`.
+         */
+        get: operations["logs.stream"];
         put?: never;
         post?: never;
         delete?: never;
@@ -992,6 +1164,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List webhook endpoints */
+        get: operations["webhookEndpoints.list"];
+        put?: never;
+        /**
+         * Add a webhook endpoint
+         * @description Prolope delivers the account's events whose type matches `enabled_events` to `url`, signed with the
+         *     endpoint's secret (answered once, here). Only events that happen after the endpoint exists are delivered.
+         */
+        post: operations["webhookEndpoints.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** Retrieve a webhook endpoint */
+        get: operations["webhookEndpoints.retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint
+         * @description Stops deliveries to it at once; its pending deliveries are dropped.
+         */
+        delete: operations["webhookEndpoints.delete"];
+        options?: never;
+        head?: never;
+        /** Update a webhook endpoint */
+        patch: operations["webhookEndpoints.update"];
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/recover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resend failed events to an endpoint
+         * @description Schedules again every event since `since` whose delivery to this endpoint failed or was dropped (the endpoint was
+         *     disabled). Use it after an outage on your side. Enable the endpoint first if it is disabled.
+         */
+        post: operations["webhookEndpoints.recover"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate an endpoint's secret
+         * @description Makes a new secret (answered once, here). For `previous_secret_expires_in` seconds (default 24 hours)
+         *     deliveries are signed with both secrets, so receivers can switch without losing a delivery.
+         */
+        post: operations["webhookEndpoints.rotateSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "account.created": {
@@ -1249,6 +1516,27 @@ export interface webhooks {
         put?: never;
         /** A SIP trunk was changed */
         post: operations["events.sip_trunk.updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook_endpoint.disabled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A webhook endpoint was disabled
+         * @description Prolope disabled an endpoint: it answered 410 Gone, or every delivery to it failed for 5 days. Sent to the
+         *     account's other endpoints that match it; the disabled one gets nothing more until it is enabled again.
+         */
+        post: operations["events.webhook_endpoint.disabled"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1640,6 +1928,45 @@ export interface components {
          * @example +35929876543
          */
         E164: string;
+        /**
+         * @default [
+         *       "*"
+         *     ]
+         */
+        enabled_events: components["schemas"]["EventFilter"][];
+        /** @description An event of any type; `data.object` is the object it is about, as it was then (see the `webhooks` section for each type). */
+        Event: components["schemas"]["EventBase"] & {
+            data: {
+                object: {
+                    id: string;
+                };
+            };
+        };
+        /** @description One try to deliver an event to an endpoint. */
+        EventAttempt: {
+            /** @description 1 for the first try, then counting retries (a resend or recovery starts again at 1). */
+            attempt: number;
+            created_at: components["schemas"]["Timestamp"];
+            endpoint_id: string;
+            /** @description Why no usable answer came, e.g. `timeout after 15 s`, `ECONNREFUSED`, `address 10.0.0.5 is private`. */
+            error: string | null;
+            event_id: string;
+            id: string;
+            latency_ms: number;
+            /** @description When the next try is due after this failure; null after a success or the last try. */
+            next_attempt_at: components["schemas"]["Timestamp"] | null;
+            /** @constant */
+            object: "event_attempt";
+            /** @description The start of the endpoint's answer (at most 1 KiB), to see what it said. */
+            response_snippet: string | null;
+            /** @description The endpoint's HTTP status; null when no answer came (timeout, connection refused, refused address). */
+            response_status: number | null;
+            /** @enum {string} */
+            status: "succeeded" | "failed";
+        };
+        EventAttemptList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["EventAttempt"][];
+        };
         /** @description The envelope of every event. It is the body of a webhook delivery, signed per Standard Webhooks. */
         EventBase: {
             /** @description The account the event belongs to. */
@@ -1649,7 +1976,51 @@ export interface components {
             id: string;
             /** @constant */
             object: "event";
+            /**
+             * @description Only on sample events made by `POST /v1/events/trigger` (`prolope trigger`); they report no real change.
+             * @constant
+             */
+            triggered?: true;
             type: string;
+        };
+        /** @description An event type (`call.completed`), a prefix wildcard (`call.*` matches every `call.` event), or `*` for all. */
+        EventFilter: string;
+        EventList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["Event"][];
+        };
+        EventResend: {
+            event_id: string;
+            /** @constant */
+            object: "event_resend";
+            scheduled: number;
+        };
+        EventResendInput: {
+            /** @description Resend to this endpoint only (it need not match the event any more, but must be enabled). */
+            endpoint_id?: string;
+        };
+        EventTriggerInput: {
+            /** @description Values to set in the sample, by dotted path (`data.object.status`). The result must still match the type's schema. */
+            overrides?: {
+                [key: string]: unknown;
+            };
+            /** @description An event type from `GET /v1/event-types`. */
+            type: string;
+        };
+        EventType: {
+            /** @constant */
+            object: "event_type";
+            /** @description The JSON Schema of the event's body, references resolved. */
+            schema: Record<string, never>;
+            summary: string;
+            type: string;
+        };
+        EventTypeList: {
+            data: components["schemas"]["EventType"][];
+            /** @constant */
+            has_more: false;
+            next_cursor: null;
+            /** @constant */
+            object: "list";
         };
         /**
          * @description The key that ends input (not included in the digits); empty for none.
@@ -2068,7 +2439,7 @@ export interface components {
          * @description What a key may do. `admin` includes every customer scope. `operator` is only held by the platform operator's key.
          * @enum {string}
          */
-        Scope: "admin" | "operator" | "accounts:read" | "accounts:write" | "api_keys:read" | "api_keys:write" | "contacts:read" | "contacts:write" | "numbers:read" | "numbers:write" | "calls:read" | "calls:write" | "events:read";
+        Scope: "admin" | "operator" | "accounts:read" | "accounts:write" | "api_keys:read" | "api_keys:write" | "contacts:read" | "contacts:write" | "numbers:read" | "numbers:write" | "calls:read" | "calls:write" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write";
         Signatory: {
             confirmed_age_18_or_over: boolean;
             confirmed_at: components["schemas"]["Timestamp"];
@@ -2172,6 +2543,11 @@ export interface components {
          * @example 2026-11-26T09:30:00.000Z
          */
         Timestamp: string;
+        /**
+         * Format: uri
+         * @description An `https://` (or `http://`) URL. Addresses in private, loopback or link-local ranges are refused unless the operator allows them (development mode or `PROLOPE_WEBHOOK_ALLOW`).
+         */
+        url: string;
         /** @description One call-control step, told apart by `verb`. */
         Verb: components["schemas"]["AnswerVerb"] | components["schemas"]["SayVerb"] | components["schemas"]["PlayVerb"] | components["schemas"]["PauseVerb"] | components["schemas"]["GatherVerb"] | components["schemas"]["RecordVerb"] | components["schemas"]["DialVerb"] | components["schemas"]["HangupVerb"] | components["schemas"]["RejectVerb"] | components["schemas"]["RedirectVerb"];
         VerbList: components["schemas"]["Verb"][];
@@ -2259,6 +2635,104 @@ export interface components {
             status: components["schemas"]["CallStatus"];
             to: string;
         };
+        /**
+         * @description Where Prolope delivers the account's events, signed per Standard Webhooks with the endpoint's secret.
+         *     Delivery is at least once (deduplicate on the event id, sent as `webhook-id`), retried after 5 s, 5 min,
+         *     30 min, 2 h, 5 h, 10 h and 10 h (with jitter) until a 2xx answers within 15 s.
+         */
+        WebhookEndpoint: {
+            account_id: string;
+            created_at: components["schemas"]["Timestamp"];
+            description: string | null;
+            /**
+             * @description Why it is disabled: by you (`manual`), it answered 410 Gone (`gone`), or every delivery failed for 5 days (`failing`).
+             * @enum {string|null}
+             */
+            disabled_reason: "manual" | "gone" | "failing" | null;
+            enabled_events: components["schemas"]["EventFilter"][];
+            /** @description When deliveries started failing without a success since; null while it is healthy. */
+            failing_since: components["schemas"]["Timestamp"] | null;
+            id: string;
+            /** @constant */
+            object: "webhook_endpoint";
+            /** @description After a rotation, until when deliveries are also signed with the previous secret. */
+            previous_secret_expires_at: components["schemas"]["Timestamp"] | null;
+            /** @enum {string} */
+            status: "enabled" | "disabled";
+            updated_at: components["schemas"]["Timestamp"];
+            /** Format: uri */
+            url: string;
+        };
+        WebhookEndpointCreate: {
+            description?: string;
+            /**
+             * @default [
+             *       "*"
+             *     ]
+             */
+            enabled_events?: components["schemas"]["EventFilter"][];
+            /**
+             * @default enabled
+             * @enum {string}
+             */
+            status?: "enabled" | "disabled";
+            /**
+             * Format: uri
+             * @description An `https://` (or `http://`) URL. Addresses in private, loopback or link-local ranges are refused unless the operator allows them (development mode or `PROLOPE_WEBHOOK_ALLOW`).
+             */
+            url: string;
+        };
+        WebhookEndpointDeleted: {
+            /** @constant */
+            deleted: true;
+            id: string;
+            /** @constant */
+            object: "webhook_endpoint";
+        };
+        WebhookEndpointDisabledEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["WebhookEndpoint"];
+            };
+            /** @constant */
+            type: "webhook_endpoint.disabled";
+        };
+        WebhookEndpointList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["WebhookEndpoint"][];
+        };
+        WebhookEndpointRecover: {
+            /** @description Resend every event since this time (at most 30 days back) whose delivery to this endpoint did not succeed. */
+            since: components["schemas"]["Timestamp"];
+        };
+        WebhookEndpointRecovery: {
+            endpoint_id: string;
+            /** @constant */
+            object: "webhook_endpoint_recovery";
+            /** @description How many events were scheduled for delivery again. */
+            scheduled: number;
+            since: components["schemas"]["Timestamp"];
+        };
+        WebhookEndpointRotate: {
+            /**
+             * @description Seconds during which deliveries carry a signature with the previous secret too (both in `webhook-signature`).
+             * @default 86400
+             */
+            previous_secret_expires_in?: number;
+        };
+        WebhookEndpointUpdate: {
+            description?: string | null;
+            enabled_events?: components["schemas"]["enabled_events"];
+            /**
+             * @description Enabling a disabled endpoint clears `disabled_reason` and `failing_since`; events missed meanwhile can be sent with `recover`.
+             * @enum {string}
+             */
+            status?: "enabled" | "disabled";
+            url?: components["schemas"]["url"];
+        };
+        /** @description The endpoint with its signing secret, shown when it is created and when the secret is rotated. */
+        WebhookEndpointWithSecret: components["schemas"]["WebhookEndpoint"] & {
+            /** @description Verify deliveries with it (`@prolope/webhooks` or any Standard Webhooks library). Keep it secret. */
+            secret: string;
+        };
     };
     responses: {
         /** @description The request is malformed or fails validation (`validation_failed`, `invalid_json`, `unknown_field`). */
@@ -2336,6 +2810,15 @@ export interface components {
         };
         /** @description The body is not `application/json`. */
         UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description This is a WebSocket endpoint; send the request as a WebSocket upgrade. */
+        UpgradeRequired: {
             headers: {
                 [name: string]: unknown;
             };
@@ -3342,6 +3825,230 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    "eventTypes.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event types. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventTypeList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "events.list": {
+        parameters: {
+            query?: {
+                /** @description Only events created at or after this time. */
+                created_gte?: components["schemas"]["Timestamp"];
+                /** @description Only events created before this time. */
+                created_lt?: components["schemas"]["Timestamp"];
+                /** @description How many objects a page holds (1 to 100). */
+                limit?: components["parameters"]["Limit"];
+                object_id?: string;
+                /** @description A cursor from `next_cursor` of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
+                type?: components["schemas"]["EventFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "events.retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Event"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "events.attempts": {
+        parameters: {
+            query?: {
+                endpoint_id?: string;
+                /** @description How many objects a page holds (1 to 100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description A cursor from `next_cursor` of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
+            };
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of attempts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventAttemptList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "events.resend": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EventResendInput"];
+            };
+        };
+        responses: {
+            /** @description How many deliveries were scheduled. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventResend"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "events.stream": {
+        parameters: {
+            query?: {
+                types?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching Protocols; the WebSocket is open and messages follow. */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            426: components["responses"]["UpgradeRequired"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "events.trigger": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventTriggerInput"];
+            };
+        };
+        responses: {
+            /** @description The event. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Event"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     "health.retrieve": {
         parameters: {
             query?: never;
@@ -3369,6 +4076,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+        };
+    };
+    "logs.stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching Protocols; the WebSocket is open and messages follow. */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            426: components["responses"]["UpgradeRequired"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     "inventory.list": {
@@ -4251,6 +4980,246 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    "webhookEndpoints.list": {
+        parameters: {
+            query?: {
+                /** @description How many objects a page holds (1 to 100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description A cursor from `next_cursor` of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of endpoints. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "webhookEndpoints.create": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointCreate"];
+            };
+        };
+        responses: {
+            /** @description The endpoint, with its secret. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "webhookEndpoints.retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "webhookEndpoints.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint is gone. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointDeleted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "webhookEndpoints.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointUpdate"];
+            };
+        };
+        responses: {
+            /** @description The endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "webhookEndpoints.recover": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointRecover"];
+            };
+        };
+        responses: {
+            /** @description How many events were scheduled. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointRecovery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "webhookEndpoints.rotateSecret": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointRotate"];
+            };
+        };
+        responses: {
+            /** @description The endpoint, with its new secret. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     "events.account.created": {
         parameters: {
             query?: never;
@@ -4569,6 +5538,28 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["SipTrunkUpdatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.webhook_endpoint.disabled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointDisabledEvent"];
             };
         };
         responses: {

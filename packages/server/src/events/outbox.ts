@@ -1,6 +1,8 @@
 import { iso } from '../clock.js';
 import { newId } from '../ids.js';
 import type { Tx } from '../store/db.js';
+import { eventBus } from './bus.js';
+import { matchesAny } from './filters.js';
 
 export interface EventInput {
   accountId: string;
@@ -8,12 +10,16 @@ export interface EventInput {
   object: { id: string } & Record<string, unknown>;
   /** Fields beside `data.object` that some events carry (e.g. `digits` on call.gather.completed). */
   data?: Record<string, unknown>;
+  /** A sample from `POST /v1/events/trigger`, not a real change. */
+  triggered?: boolean;
   at: Date;
 }
 
 /**
  * Writes an event row inside the caller's transaction, so an event exists exactly when its change
- * committed. Delivery (webhooks, the live stream) reads these rows later.
+ * committed, and in the same transaction one pending delivery per enabled webhook endpoint of the
+ * account whose filters match (the outbox): the delivery worker sends them, and nothing is lost
+ * when the process dies between the commit and the send.
  */
 export async function recordEvent(tx: Tx, input: EventInput): Promise<string> {
   const id = newId('event', input.at);
@@ -23,6 +29,7 @@ export async function recordEvent(tx: Tx, input: EventInput): Promise<string> {
     type: input.type,
     created_at: iso(input.at),
     account_id: input.accountId,
+    ...(input.triggered ? { triggered: true } : {}),
     data: { ...input.data, object: input.object },
   };
   await tx
@@ -36,5 +43,28 @@ export async function recordEvent(tx: Tx, input: EventInput): Promise<string> {
       created_at: payload.created_at,
     })
     .execute();
+  const endpoints = await tx.selectFrom('webhook_endpoints').select(['id', 'enabled_events', 'status']).where('account_id', '=', input.accountId).execute();
+  const targets = endpoints.filter((e) => matchesAny(JSON.parse(e.enabled_events) as string[], input.type));
+  if (targets.length > 0) {
+    await tx
+      .insertInto('event_deliveries')
+      .values(
+        targets.map((e) => ({
+          id: newId('delivery', input.at),
+          account_id: input.accountId,
+          event_id: id,
+          endpoint_id: e.id,
+          // A disabled endpoint gets a `dropped` row: `recover` can send it once the endpoint is enabled again.
+          status: e.status === 'enabled' ? 'pending' : 'dropped',
+          attempts: 0,
+          next_attempt_at: payload.created_at,
+          locked_until: null,
+          created_at: payload.created_at,
+          updated_at: payload.created_at,
+        })),
+      )
+      .execute();
+  }
+  eventBus.recorded(input.accountId);
   return id;
 }

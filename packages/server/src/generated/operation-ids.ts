@@ -56,7 +56,22 @@ export const operationIds = [
   "recordings.list",
   "recordings.retrieve",
   "recordings.delete",
-  "recordings.media"
+  "recordings.media",
+  "events.list",
+  "events.stream",
+  "events.trigger",
+  "events.retrieve",
+  "events.attempts",
+  "events.resend",
+  "eventTypes.list",
+  "logs.stream",
+  "webhookEndpoints.list",
+  "webhookEndpoints.create",
+  "webhookEndpoints.retrieve",
+  "webhookEndpoints.update",
+  "webhookEndpoints.delete",
+  "webhookEndpoints.rotateSecret",
+  "webhookEndpoints.recover"
 ] as const;
 
 export type OperationId = (typeof operationIds)[number];

@@ -13,6 +13,7 @@ describe('contract', () => {
     version: 'test',
     auth: {} as never,
     recordings: {} as never,
+    webhookPolicy: {} as never,
   } satisfies Deps;
 
   it('every operation in the spec has a handler', () => {

@@ -9,6 +9,7 @@ const ordered: Record<string, Migration> = {
   '0003-calls': migrations.calls,
   '0004-recordings': migrations.recordings,
   '0005-call-legs': migrations.callLegs,
+  '0006-webhooks': migrations.webhooks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ordered };

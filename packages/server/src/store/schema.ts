@@ -50,6 +50,54 @@ export interface EventsTable {
   created_at: string;
 }
 
+export interface WebhookEndpointsTable {
+  id: string;
+  account_id: string;
+  url: string;
+  description: string | null;
+  /** JSON array of event filters (`*`, `call.*`, `call.completed`). */
+  enabled_events: string;
+  status: string;
+  disabled_reason: string | null;
+  failing_since: string | null;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EventDeliveriesTable {
+  id: string;
+  account_id: string;
+  event_id: string;
+  endpoint_id: string;
+  /** pending, succeeded, failed (retries used up), dropped (endpoint disabled meanwhile). */
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  /** A worker holds the delivery until then; after it (a crash) another worker may take it. */
+  locked_until: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EventAttemptsTable {
+  id: string;
+  account_id: string;
+  event_id: string;
+  endpoint_id: string;
+  delivery_id: string;
+  attempt: number;
+  status: string;
+  response_status: number | null;
+  latency_ms: number;
+  response_snippet: string | null;
+  error: string | null;
+  next_attempt_at: string | null;
+  created_at: string;
+}
+
 export interface IdempotencyKeysTable {
   account_id: string;
   key: string;
@@ -174,4 +222,7 @@ export interface Database {
   port_documents: PortDocumentsTable;
   calls: CallsTable;
   recordings: RecordingsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  event_deliveries: EventDeliveriesTable;
+  event_attempts: EventAttemptsTable;
 }

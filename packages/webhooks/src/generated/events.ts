@@ -170,8 +170,15 @@ export interface components {
             id: string;
             /** @constant */
             object: "event";
+            /**
+             * @description Only on sample events made by `POST /v1/events/trigger` (`prolope trigger`); they report no real change.
+             * @constant
+             */
+            triggered?: true;
             type: string;
         };
+        /** @description An event type (`call.completed`), a prefix wildcard (`call.*` matches every `call.` event), or `*` for all. */
+        EventFilter: string;
         /** @description The customer's call forwarding list from this User Number to business numbers (terms 4.2). */
         Forwarding: {
             /**
@@ -344,7 +351,7 @@ export interface components {
          * @description What a key may do. `admin` includes every customer scope. `operator` is only held by the platform operator's key.
          * @enum {string}
          */
-        Scope: "admin" | "operator" | "accounts:read" | "accounts:write" | "api_keys:read" | "api_keys:write" | "contacts:read" | "contacts:write" | "numbers:read" | "numbers:write" | "calls:read" | "calls:write" | "events:read";
+        Scope: "admin" | "operator" | "accounts:read" | "accounts:write" | "api_keys:read" | "api_keys:write" | "contacts:read" | "contacts:write" | "numbers:read" | "numbers:write" | "calls:read" | "calls:write" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write";
         Signatory: {
             confirmed_age_18_or_over: boolean;
             confirmed_at: components["schemas"]["Timestamp"];
@@ -416,6 +423,41 @@ export interface components {
             /** Format: uri */
             url: string;
         };
+        /**
+         * @description Where Prolope delivers the account's events, signed per Standard Webhooks with the endpoint's secret.
+         *     Delivery is at least once (deduplicate on the event id, sent as `webhook-id`), retried after 5 s, 5 min,
+         *     30 min, 2 h, 5 h, 10 h and 10 h (with jitter) until a 2xx answers within 15 s.
+         */
+        WebhookEndpoint: {
+            account_id: string;
+            created_at: components["schemas"]["Timestamp"];
+            description: string | null;
+            /**
+             * @description Why it is disabled: by you (`manual`), it answered 410 Gone (`gone`), or every delivery failed for 5 days (`failing`).
+             * @enum {string|null}
+             */
+            disabled_reason: "manual" | "gone" | "failing" | null;
+            enabled_events: components["schemas"]["EventFilter"][];
+            /** @description When deliveries started failing without a success since; null while it is healthy. */
+            failing_since: components["schemas"]["Timestamp"] | null;
+            id: string;
+            /** @constant */
+            object: "webhook_endpoint";
+            /** @description After a rotation, until when deliveries are also signed with the previous secret. */
+            previous_secret_expires_at: components["schemas"]["Timestamp"] | null;
+            /** @enum {string} */
+            status: "enabled" | "disabled";
+            updated_at: components["schemas"]["Timestamp"];
+            /** Format: uri */
+            url: string;
+        };
+        WebhookEndpointDisabledEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["WebhookEndpoint"];
+            };
+            /** @constant */
+            type: "webhook_endpoint.disabled";
+        };
     };
     responses: never;
     parameters: never;
@@ -427,7 +469,7 @@ export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
 
 /** Every webhook event type Prolope sends. */
-export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","call.initiated","call.answered","call.completed","call.dtmf","call.gather.completed","call.recording.completed"] as const;
+export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","call.initiated","call.answered","call.completed","call.dtmf","call.gather.completed","call.recording.completed","webhook_endpoint.disabled"] as const;
 
 /** The name of a webhook event type, e.g. `"api_key.created"`. */
 export type EventType = (typeof eventTypes)[number];
@@ -449,6 +491,7 @@ export interface EventMap {
   "call.dtmf": components['schemas']["CallDtmfEvent"];
   "call.gather.completed": components['schemas']["CallGatherCompletedEvent"];
   "call.recording.completed": components['schemas']["CallRecordingCompletedEvent"];
+  "webhook_endpoint.disabled": components['schemas']["WebhookEndpointDisabledEvent"];
 }
 
 /** Any Prolope webhook event; narrow it with `event.type`. */
