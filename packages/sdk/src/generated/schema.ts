@@ -1939,7 +1939,11 @@ export interface components {
             data: {
                 object: {
                     id: string;
+                } & {
+                    [key: string]: unknown;
                 };
+            } & {
+                [key: string]: unknown;
             };
         };
         /** @description One try to deliver an event to an endpoint. */
@@ -2010,7 +2014,9 @@ export interface components {
             /** @constant */
             object: "event_type";
             /** @description The JSON Schema of the event's body, references resolved. */
-            schema: Record<string, never>;
+            schema: {
+                [key: string]: unknown;
+            };
             summary: string;
             type: string;
         };

@@ -1,4 +1,5 @@
 import { newId } from '../ids.js';
+import { patternSample } from './pattern-sample.js';
 
 type Schema = Record<string, unknown>;
 
@@ -11,6 +12,8 @@ export function sampleOf(schema: unknown, at: Date, name = ''): unknown {
   if (!schema || typeof schema !== 'object') return null;
   const s = schema as Schema;
   if ('const' in s) return s.const;
+  if (Array.isArray(s.examples) && s.examples.length > 0) return s.examples[0];
+  if ('example' in s) return s.example;
   if ('default' in s) return s.default;
   if (Array.isArray(s.enum)) return s.enum.find((v) => v !== null) ?? null;
   if (Array.isArray(s.allOf)) {
@@ -38,16 +41,31 @@ export function sampleOf(schema: unknown, at: Date, name = ''): unknown {
   return null;
 }
 
+/** Values that read like real ones for names the spec uses, tried before the pattern's shortest match. */
+const BY_NAME: Array<[RegExp, string]> = [
+  [/^(number|from|to|caller_id)$|_number$/, '+35929000000'],
+  [/email/, 'ops@example.com'],
+  [/country/, 'BG'],
+  [/vat_number/, 'BG123456789'],
+  [/digits/, '1'],
+  [/currency/, 'EUR'],
+];
+
 function sampleString(s: Schema, at: Date, name: string): string {
+  if (s.format === 'date') return at.toISOString().slice(0, 10);
   if (s.format === 'date-time' || /_at$/.test(name)) return at.toISOString();
   if (s.format === 'uri') return 'https://example.com/prolope';
-  const pattern = typeof s.pattern === 'string' ? s.pattern : '';
-  const prefix = /^\^([a-z]+)_/.exec(pattern)?.[1];
+  if (s.format === 'email') return 'ops@example.com';
+  const pattern = typeof s.pattern === 'string' ? s.pattern : undefined;
+  const fits = (value: string) => !pattern || new RegExp(pattern, 'u').test(value);
+  // An id: its prefix and a fresh ULID, like a real object's.
+  const prefix = pattern ? /^\^([a-z]+)_/.exec(pattern)?.[1] : undefined;
   if (prefix) return `${prefix}_${newId('event', at).slice(4)}`;
-  if (pattern.startsWith('^\\+') || /number|^from$|^to$/.test(name)) return '+35929000000';
-  if (/digits/.test(name)) return '1';
-  if (name === 'email') return 'ops@example.com';
-  return `sample ${name}`.trim();
+  for (const [test, value] of BY_NAME) if (test.test(name) && fits(value)) return value;
+  if (pattern) return patternSample(pattern) ?? `sample ${name}`.trim();
+  const min = Number(s.minLength ?? 0);
+  const text = `sample ${name}`.trim();
+  return text.length >= min ? text : text.padEnd(min, 'x');
 }
 
 function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {

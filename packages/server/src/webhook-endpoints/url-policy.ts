@@ -64,7 +64,7 @@ export async function refusedUrl(url: string, policy: UrlPolicy, resolve = looku
   }
   for (const address of addresses) {
     const why = refusedAddress(address, policy);
-    if (why) return `${host} resolves to ${why}`;
+    if (why) return address === host ? why : `${host} resolves to ${address}, and ${why}`;
   }
   return undefined;
 }
