@@ -25,7 +25,7 @@ describe.each(storeKinds)('events API (%s)', (kind) => {
     const res = await c.api.get('/v1/event-types');
     expect(res.status).toBe(200);
     const types = res.body.data.map((e: { type: string }) => e.type);
-    expect(types).toEqual(Object.keys((openapiDocument as { webhooks: object }).webhooks));
+    expect(types).toEqual(Object.keys(openapiDocument.webhooks as object));
     expect(types).toContain('webhook_endpoint.disabled');
     const completed = res.body.data.find((e: { type: string }) => e.type === 'call.completed');
     expect(completed.summary).toBeTruthy();
