@@ -2555,6 +2555,31 @@ export const operations = {
             "default": 30,
             "minimum": 5,
             "maximum": 120
+          },
+          "status_callback_url": {
+            "type": "string",
+            "format": "uri",
+            "description": "Told about this call's status changes: Prolope POSTs the event (`call.initiated`, `call.ringing`,\n`call.answered`, `call.completed`, the same body a webhook endpoint gets) there, in order, signed like\nvoice requests with the voice application secret of `from` (unsigned when that number has none).\nBest effort: 3 tries over about 10 seconds. For durable delivery use webhook endpoints.\n",
+            "pattern": "^https?://"
+          },
+          "status_callback_events": {
+            "type": "array",
+            "description": "Which status changes `status_callback_url` is told about.",
+            "default": [
+              "initiated",
+              "ringing",
+              "answered",
+              "completed"
+            ],
+            "items": {
+              "type": "string",
+              "enum": [
+                "initiated",
+                "ringing",
+                "answered",
+                "completed"
+              ]
+            }
           }
         },
         "required": [

@@ -1420,6 +1420,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "call.ringing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The far end of an outbound call (or a dialled leg) is ringing (its first 180 or 183)
+         * @description Inbound calls start `ringing` at the INVITE, which `call.initiated` already reports.
+         */
+        post: operations["events.call.ringing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "number_port.updated": {
         parameters: {
             query?: never;
@@ -1721,6 +1741,24 @@ export interface components {
             /** @description Send the call to this trunk's PBX (its first single-address `allowed_ips` entry, UDP 5060) instead of the carrier. */
             sip_trunk_id?: string;
             /**
+             * @description Which status changes `status_callback_url` is told about.
+             * @default [
+             *       "initiated",
+             *       "ringing",
+             *       "answered",
+             *       "completed"
+             *     ]
+             */
+            status_callback_events?: ("initiated" | "ringing" | "answered" | "completed")[];
+            /**
+             * Format: uri
+             * @description Told about this call's status changes: Prolope POSTs the event (`call.initiated`, `call.ringing`,
+             *     `call.answered`, `call.completed`, the same body a webhook endpoint gets) there, in order, signed like
+             *     voice requests with the voice application secret of `from` (unsigned when that number has none).
+             *     Best effort: 3 tries over about 10 seconds. For durable delivery use webhook endpoints.
+             */
+            status_callback_url?: string;
+            /**
              * @description How long the call may ring before Prolope gives up (CANCEL); it then ends `no_answer`.
              * @default 30
              */
@@ -1787,6 +1825,13 @@ export interface components {
             };
             /** @constant */
             type: "call.recording.completed";
+        };
+        CallRingingEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Call"];
+            };
+            /** @constant */
+            type: "call.ringing";
         };
         CallSayAction: {
             /** @description A BCP 47 tag such as `en` or `bg-BG`; the default voice is used when none matches. */
@@ -5412,6 +5457,28 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CallRecordingCompletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.call.ringing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallRingingEvent"];
             };
         };
         responses: {

@@ -177,7 +177,7 @@ describe.skipIf(!SIPP).each(storeKinds)('dial and transfer (%s)', (kind) => {
         (x) => x?.ended_at != null,
       );
       expect(ended).toMatchObject({ status: 'completed', sip_code: 200, hangup_by: 'callee', hangup_cause: 'normal' });
-      expect(await eventTypes(leg?.id)).toEqual(['call.initiated', 'call.answered', 'call.completed']);
+      expect(await eventTypes(leg?.id)).toEqual(['call.initiated', 'call.ringing', 'call.answered', 'call.completed']);
       const parentEnded = await callTo(number, (x) => x?.ended_at != null);
       expect(parentEnded).toMatchObject({ status: 'completed', hangup_by: 'callee', parent_call_id: null });
       // The leg is a call of the account like any other, and the parent's own list has it.

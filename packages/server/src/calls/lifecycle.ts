@@ -4,6 +4,7 @@ import { recordEvent } from '../events/outbox.js';
 import { newId } from '../ids.js';
 import type { CallEnd } from '../telephony/backend.js';
 import { durationSeconds, toCall } from './call.js';
+import { reportStatus } from './status-callback.js';
 import { type CallRow, insertCall, updateCallRow } from './store.js';
 
 // Each change of a call's state is one transaction with its event, like every other state change.
@@ -38,6 +39,8 @@ export async function openInboundCall(deps: Pick<Deps, 'db' | 'clock'>, input: N
     created_at: iso(now),
     updated_at: iso(now),
     parent_call_id: null,
+    status_callback_url: null,
+    status_callback_events: null,
   };
   await deps.db.transaction().execute(async (tx) => {
     await insertCall(tx, row);
@@ -55,10 +58,11 @@ export async function markEarlyMedia(deps: Pick<Deps, 'db' | 'clock'>, row: Call
 export async function markAnswered(deps: Pick<Deps, 'db' | 'clock'>, row: CallRow): Promise<CallRow> {
   const now = deps.clock.now();
   const next = { ...row, status: 'in_progress', sip_code: 200, answered_at: iso(now), updated_at: iso(now) };
-  await deps.db.transaction().execute(async (tx) => {
+  const eventId = await deps.db.transaction().execute(async (tx) => {
     await updateCallRow(tx, row.id, { status: next.status, sip_code: 200, answered_at: next.answered_at, updated_at: next.updated_at });
-    await recordEvent(tx, { accountId: row.account_id, type: 'call.answered', object: toCall(next), at: now });
+    return recordEvent(tx, { accountId: row.account_id, type: 'call.answered', object: toCall(next), at: now });
   });
+  reportStatus(deps, next, eventId, 'call.answered');
   return next;
 }
 
@@ -84,11 +88,12 @@ export async function endCall(deps: Pick<Deps, 'db' | 'clock'>, row: CallRow, en
     duration_seconds: durationSeconds(row.answered_at, now),
     updated_at: iso(now),
   };
-  await deps.db.transaction().execute(async (tx) => {
+  const eventId = await deps.db.transaction().execute(async (tx) => {
     const { id: _id, ...patch } = next;
     await updateCallRow(tx, row.id, patch);
-    await recordEvent(tx, { accountId: row.account_id, type: 'call.completed', object: toCall(next), at: now });
+    return recordEvent(tx, { accountId: row.account_id, type: 'call.completed', object: toCall(next), at: now });
   });
+  reportStatus(deps, next, eventId, 'call.completed');
   return next;
 }
 

@@ -1,4 +1,7 @@
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statusCallbacksSettled } from './status-callback.js';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
 import { freeUdpPort, requireSipp, SIPP, startSippUas } from '../test/sipp.js';
 import { eventually, explain, rtpSink, scenario } from '../test/call-fixtures.js';
@@ -10,6 +13,11 @@ import { eventually, explain, rtpSink, scenario } from '../test/call-fixtures.js
  * prompt. The call row must end as a CDR with its events.
  */
 requireSipp('outbound calls');
+
+// The official Standard Webhooks package checks the signatures (a devDependency of packages/webhooks).
+const { Webhook } = createRequire(new URL('../../../webhooks/package.json', import.meta.url))('standardwebhooks') as {
+  Webhook: new (secret: string) => { verify(payload: string, headers: Record<string, string>): unknown };
+};
 
 /** A UDP socket standing in for the carrier's media: keeps the RTP header of every packet. */
 describe.skipIf(!SIPP).each(storeKinds)('outbound calls (%s)', (kind) => {
@@ -64,7 +72,7 @@ describe.skipIf(!SIPP).each(storeKinds)('outbound calls (%s)', (kind) => {
       expect(call).toMatchObject({ status: 'completed', sip_code: 200, hangup_by: 'caller', hangup_cause: 'normal', phone_number_id: expect.any(String) });
       expect(call.answered_at).not.toBeNull();
       expect(call.duration_seconds).toBeGreaterThanOrEqual(1);
-      expect(await eventTypes(call.id)).toEqual(['call.initiated', 'call.answered', 'call.completed']);
+      expect(await eventTypes(call.id)).toEqual(['call.initiated', 'call.ringing', 'call.answered', 'call.completed']);
 
       // About a second of speech: all PCMA, and within a talkspurt each packet 160 samples (20 ms) on.
       expect(media.packets.length).toBeGreaterThan(25);
@@ -179,6 +187,67 @@ describe.skipIf(!SIPP).each(storeKinds)('outbound calls (%s)', (kind) => {
       expect(res.body.detail).toContain('PROLOPE_CARRIER_URI');
     } finally {
       await bare.close();
+    }
+  });
+
+  it("tells status_callback_url about each status change, in order and signed with the caller ID's voice secret", async () => {
+    const received: Array<{ body: string; headers: Record<string, string> }> = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => {
+        body += d.toString();
+      });
+      req.on('end', () => {
+        received.push({ body, headers: req.headers as Record<string, string> });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const port = (receiver.address() as { port: number }).port;
+    try {
+      const caller = fresh();
+      await buy(c, caller);
+      const voice = await c.api.patch(`/v1/numbers/${caller}`, { voice: { url: 'https://example.com/voice' } });
+      const secret = voice.body.voice.signing_secret as string;
+      const to = '+35929990011';
+      const media = await rtpSink();
+      const uas = await startSippUas(scenario('outbound-uas.xml'), ['-set', 'rtpport', String(media.port), '-set', 'touser', to], carrierPort);
+      const res = await c.api.post('/v1/calls', {
+        from: caller,
+        to,
+        instructions: [{ verb: 'say', text: 'Status.' }],
+        status_callback_url: `http://127.0.0.1:${port}/status`,
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect((await uas.done).code).toBe(0);
+      media.socket.close();
+      await ended(res.body.id);
+      await statusCallbacksSettled(res.body.id);
+      const events = received.map((r) => JSON.parse(r.body));
+      expect(events.map((e) => e.type)).toEqual(['call.initiated', 'call.ringing', 'call.answered', 'call.completed']);
+      expect(events.every((e) => e.data.object.id === res.body.id)).toBe(true);
+      const wh = new Webhook(secret);
+      for (const r of received) expect(() => wh.verify(r.body, r.headers)).not.toThrow();
+      expect(events.map((e) => e.id)).toEqual(
+        (await t.server.store.db.selectFrom('events').select(['id']).where('object_id', '=', res.body.id).orderBy('id').execute()).map((e) => e.id),
+      );
+
+      // Only the statuses asked for.
+      received.length = 0;
+      const busy = await startSippUas(scenario('outbound-uas-busy.xml'), [], carrierPort);
+      const only = await c.api.post('/v1/calls', {
+        from: caller,
+        to: '+35929990012',
+        instructions: [{ verb: 'hangup' }],
+        status_callback_url: `http://127.0.0.1:${port}/status`,
+        status_callback_events: ['completed'],
+      });
+      await busy.done;
+      await ended(only.body.id);
+      await statusCallbacksSettled(only.body.id);
+      expect(received.map((r) => JSON.parse(r.body).data.object.status)).toEqual(['busy']);
+    } finally {
+      await new Promise((r) => receiver.close(r));
     }
   });
 });

@@ -1,4 +1,7 @@
 import { iso } from '../clock.js';
+import { recordEvent } from '../events/outbox.js';
+import { toCall } from './call.js';
+import { reportStatus } from './status-callback.js';
 import type { Deps } from '../deps.js';
 import type { CallEnd, DialFailure, OutboundCall } from '../telephony/backend.js';
 import { firstInstructions } from '../telephony/verbs/interpreter.js';
@@ -8,10 +11,15 @@ import type { CallPlan } from './outbound.js';
 import { type CallRow, updateCallRow } from './store.js';
 import { callContext } from './voice-app.js';
 
-/** `ringing` on the first 180/183 (no event: `call.answered` and `call.completed` follow). */
+/** `ringing` with `call.ringing` on the first 180/183 from the far end. */
 export async function markRinging(deps: Pick<Deps, 'db' | 'clock'>, row: CallRow, status: number): Promise<CallRow> {
-  const next = { ...row, status: 'ringing', sip_code: status, updated_at: iso(deps.clock.now()) };
-  await deps.db.transaction().execute((tx) => updateCallRow(tx, row.id, { status: next.status, sip_code: status, updated_at: next.updated_at }));
+  const now = deps.clock.now();
+  const next = { ...row, status: 'ringing', sip_code: status, updated_at: iso(now) };
+  const eventId = await deps.db.transaction().execute(async (tx) => {
+    await updateCallRow(tx, row.id, { status: next.status, sip_code: status, updated_at: next.updated_at });
+    return recordEvent(tx, { accountId: row.account_id, type: 'call.ringing', object: toCall(next), at: now });
+  });
+  reportStatus(deps, next, eventId, 'call.ringing');
   return next;
 }
 

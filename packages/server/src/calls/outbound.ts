@@ -11,6 +11,7 @@ import { voiceSigningSecret } from '../numbers/voice-secret.js';
 import type { DialOptions, OutboundCall } from '../telephony/backend.js';
 import type { InstructionSource, Verb } from '../telephony/verbs/verb-types.js';
 import { toCall } from './call.js';
+import { reportStatus } from './status-callback.js';
 import type { SessionDeps, SessionEngine } from './call-session.js';
 import type { DialLegs, PlacedLeg } from './dial-leg.js';
 import { runOutboundCall } from './outbound-run.js';
@@ -28,6 +29,8 @@ export interface CallCreateInput {
   fallback_url?: string;
   fallback_method?: 'POST' | 'GET';
   timeout_seconds?: number;
+  status_callback_url?: string;
+  status_callback_events?: string[];
 }
 
 /** What placing calls needs from the telephony side; attached when SIP starts. */
@@ -115,6 +118,9 @@ export class OutboundCalls implements DialLegs {
       sipTrunkId: input.sip_trunk_id,
       ringTimeoutMs: (input.timeout_seconds ?? DEFAULT_RING_TIMEOUT_S) * 1000,
       parentCallId: null,
+      statusCallback: input.status_callback_url
+        ? { url: input.status_callback_url, events: input.status_callback_events ?? ['initiated', 'ringing', 'answered', 'completed'] }
+        : undefined,
     });
     const deps = { ...this.deps, recordings: engine.recordings };
     const running = runOutboundCall(deps, { ...engine, legs: this }, call, row, plan)
@@ -144,6 +150,7 @@ export class OutboundCalls implements DialLegs {
     sipTrunkId?: string | undefined;
     ringTimeoutMs: number;
     parentCallId: string | null;
+    statusCallback?: { url: string; events: string[] } | undefined;
   }): Promise<{ row: CallRow; call: OutboundCall; engine: OutboundEngine; release(): void }> {
     const { accountId, from } = input;
     const to = destination(input.to);
@@ -170,11 +177,14 @@ export class OutboundCalls implements DialLegs {
       created_at: iso(now),
       updated_at: iso(now),
       parent_call_id: input.parentCallId,
+      status_callback_url: input.statusCallback?.url ?? null,
+      status_callback_events: input.statusCallback ? JSON.stringify(input.statusCallback.events) : null,
     };
-    await this.deps.db.transaction().execute(async (tx) => {
+    const eventId = await this.deps.db.transaction().execute(async (tx) => {
       await insertCall(tx, row);
-      await recordEvent(tx, { accountId, type: 'call.initiated', object: toCall(row), at: now });
+      return recordEvent(tx, { accountId, type: 'call.initiated', object: toCall(row), at: now });
     });
+    reportStatus(this.deps, row, eventId, 'call.initiated');
 
     // Full number with '+' in the Request-URI (terms 5.2); a SIP URI goes as given.
     const requestUri = to.startsWith('sip:') ? to : `sip:${to}@${route.uriHost}`;

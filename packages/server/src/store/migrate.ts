@@ -10,6 +10,7 @@ const ordered: Record<string, Migration> = {
   '0004-recordings': migrations.recordings,
   '0005-call-legs': migrations.callLegs,
   '0006-webhooks': migrations.webhooks,
+  '0007-call-status-callbacks': migrations.callStatusCallbacks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ordered };

@@ -198,6 +198,9 @@ export interface CallsTable {
   updated_at: string;
   /** The call whose `dial` placed this one (a leg); null for calls of their own. */
   parent_call_id: string | null;
+  /** Where status changes are POSTed (outbound calls that asked for it), and which (JSON array). */
+  status_callback_url: string | null;
+  status_callback_events: string | null;
 }
 
 export interface RecordingsTable {

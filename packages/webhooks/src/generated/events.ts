@@ -136,6 +136,13 @@ export interface components {
             /** @constant */
             type: "call.recording.completed";
         };
+        CallRingingEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Call"];
+            };
+            /** @constant */
+            type: "call.ringing";
+        };
         /** @enum {string} */
         CallStatus: "queued" | "ringing" | "early_media" | "in_progress" | "completed" | "busy" | "no_answer" | "failed" | "canceled";
         /** @enum {string} */
@@ -469,7 +476,7 @@ export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
 
 /** Every webhook event type Prolope sends. */
-export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","call.initiated","call.answered","call.completed","call.dtmf","call.gather.completed","call.recording.completed","webhook_endpoint.disabled"] as const;
+export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.recording.completed","webhook_endpoint.disabled"] as const;
 
 /** The name of a webhook event type, e.g. `"api_key.created"`. */
 export type EventType = (typeof eventTypes)[number];
@@ -486,6 +493,7 @@ export interface EventMap {
   "sip_trunk.created": components['schemas']["SipTrunkCreatedEvent"];
   "sip_trunk.updated": components['schemas']["SipTrunkUpdatedEvent"];
   "call.initiated": components['schemas']["CallInitiatedEvent"];
+  "call.ringing": components['schemas']["CallRingingEvent"];
   "call.answered": components['schemas']["CallAnsweredEvent"];
   "call.completed": components['schemas']["CallCompletedEvent"];
   "call.dtmf": components['schemas']["CallDtmfEvent"];

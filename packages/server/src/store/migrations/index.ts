@@ -4,3 +4,4 @@ export { calls } from './0003-calls.js';
 export { recordings } from './0004-recordings.js';
 export { callLegs } from './0005-call-legs.js';
 export { webhooks } from './0006-webhooks.js';
+export { callStatusCallbacks } from './0007-call-status-callbacks.js';
