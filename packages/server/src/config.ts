@@ -29,6 +29,11 @@ export interface Config {
   rtpPortRange: [number, number];
   /** Turns the embedded SIP endpoint off (an API-only process). */
   sipEnabled: boolean;
+  /**
+   * How other server processes sharing the database reach this one's API (PROLOPE_NODE_URL), to
+   * forward live call actions to the process carrying the call; default: the address it listens on.
+   */
+  nodeUrl: string | undefined;
   /** The API's public address (PROLOPE_PUBLIC_URL) for absolute URLs such as a recording's `media_url`; default: the address it listens on. */
   publicUrl: string | undefined;
   /** `embedded` (default: SIP/RTP in this process) or `drachtio` (drachtio-server + rtpengine). */
@@ -93,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     rtpPortRange: portRange(env.PROLOPE_RTP_PORTS),
     sipEnabled: env.PROLOPE_SIP !== 'off',
     publicUrl: env.PROLOPE_PUBLIC_URL?.replace(/\/+$/, '') || undefined,
+    nodeUrl: env.PROLOPE_NODE_URL?.replace(/\/+$/, '') || undefined,
     telephony: telephonyKind(env.PROLOPE_TELEPHONY),
     drachtio: { host: env.DRACHTIO_HOST || '127.0.0.1', port: int('DRACHTIO_PORT', env.DRACHTIO_PORT, 9022), secret: env.DRACHTIO_SECRET || 'cymru' },
     rtpengine: { host: env.RTPENGINE_HOST || '127.0.0.1', port: int('RTPENGINE_PORT', env.RTPENGINE_PORT, 22222) },

@@ -5,6 +5,7 @@ import type { Authenticator } from './http/auth.js';
 import type { OperationId } from './generated/operation-ids.js';
 import type { RecordingStore } from './recordings/storage.js';
 import type { Db, StoreKind } from './store/db.js';
+import type { NodeIdentity } from './node.js';
 import type { UrlPolicy } from './webhook-endpoints/url-policy.js';
 
 /** What every domain's routes get: the store, the clock and a few facts about the server. */
@@ -23,6 +24,8 @@ export interface Deps {
   publicUrl?: string | undefined;
   /** Which addresses webhook endpoints may resolve to (SSRF rules). */
   webhookPolicy: UrlPolicy;
+  /** This process's API address for other processes (live actions are forwarded to a call's owner). */
+  node?: NodeIdentity | undefined;
 }
 
 export type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ensureOperator } from './accounts/service.js';
 import { buildApp } from './app.js';
 import { OutboundCalls } from './calls/outbound.js';
+import { nodeIdentity } from './node.js';
 import { urlPolicy } from './webhook-endpoints/url-policy.js';
 import { type Clock, systemClock } from './clock.js';
 import { type Config, loadConfig } from './config.js';
@@ -41,7 +42,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   try {
     await migrateToLatest(store.db as never);
     const operator = await ensureOperator({ db: store.db, clock }, config.operatorKey);
-    const outbound = new OutboundCalls({ db: store.db, clock }, config);
+    const node = nodeIdentity(config.nodeUrl);
+    const outbound = new OutboundCalls({ db: store.db, clock, node }, config);
     const app = await buildApp({
       store,
       clock,
@@ -52,13 +54,15 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       recordings: fileRecordingStore(config.dataDir),
       publicUrl: config.publicUrl,
       webhookPolicy: urlPolicy(config),
+      node,
     });
     const address = await app.listen({ port: config.port, host: config.host });
+    node.url ??= address.replace('[::1]', 'localhost');
     let voice: Voice | undefined;
     try {
       // Recording URLs the voice side hands out point at this API (PROLOPE_PUBLIC_URL, else where it listens).
       const voiceConfig = { ...config, publicUrl: config.publicUrl ?? address.replace('[::1]', 'localhost') };
-      voice = config.sipEnabled ? await startVoice(voiceConfig, store.db, clock, app.log, outbound) : undefined;
+      voice = config.sipEnabled ? await startVoice(voiceConfig, store.db, clock, app.log, outbound, node) : undefined;
     } catch (err) {
       await app.close();
       throw err;

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import type { Deps, Handlers } from '../deps.js';
+import type { Deps, Handler, Handlers } from '../deps.js';
+import { forwardingToOwner } from './forward-action.js';
 import { notFound, ProblemError } from '../errors.js';
 import { authOf } from '../http/auth.js';
 import { type CallController, activeCalls } from './active-calls.js';
@@ -58,7 +59,7 @@ async function current(deps: Deps, row: CallRow) {
 
 /** `POST /v1/calls/{id}/actions/*`: live control of a call in progress (see active-calls.ts for its limits). */
 export function callActionRoutes(deps: Deps): Handlers {
-  return {
+  const handlers: Handlers = {
     'calls.hangup': async (req) => {
       // An outbound call still ringing has no session yet: hanging it up CANCELs the INVITE.
       const ringing = await ringingOutbound(deps, req);
@@ -122,4 +123,6 @@ export function callActionRoutes(deps: Deps): Handlers {
       return current(deps, row);
     },
   };
+  // Every live action may land on a process that does not carry the call: forward it to the one that does.
+  return Object.fromEntries(Object.entries(handlers).map(([id, handler]) => [id, forwardingToOwner(deps, handler as Handler)])) as Handlers;
 }

@@ -21,9 +21,8 @@ export interface CallController {
 
 /**
  * The calls in progress in this process, by call id. An API request for live control finds its call
- * here. Not solved yet: with several server processes the request must reach the process that owns
- * the call's media (e.g. forward by an owner column on the call, or a pub/sub channel); today a call
- * owned by another process answers 409 `call_not_active`.
+ * here; a request that landed on another process is forwarded to the call's owner first
+ * (forward-action.ts).
  */
 export class ActiveCalls {
   private readonly calls = new Map<string, CallController>();

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Deps } from '../deps.js';
+import type { NodeIdentity } from '../node.js';
 import { saveRecording } from '../recordings/service.js';
 import type { RecordingStore } from '../recordings/storage.js';
 import type { CallEnd, MediaSession } from '../telephony/backend.js';
@@ -17,6 +18,8 @@ import { callContext } from './voice-app.js';
 /** What a call needs from the server around it; `recordings` stores recorded audio (else it is dropped). */
 export interface SessionDeps extends Pick<Deps, 'db' | 'clock'> {
   recordings?: { store: RecordingStore; publicUrl: string } | undefined;
+  /** This process, recorded as the owner of the calls it carries. */
+  node?: NodeIdentity | undefined;
 }
 
 /** Speech, logs and (for `dial`) a way to place legs; the telephony side supplies them. */

@@ -62,6 +62,7 @@ export function inboundHandler(deps: InboundDeps, engine: InboundEngine) {
       sipCallId: call.callId,
       trunkId: trunk.id,
       numberId: number.id,
+      ownerUrl: deps.node?.url,
     });
     const negotiation = engine.negotiate(call.sdp ?? '');
     if (!negotiation.ok) {

@@ -16,6 +16,8 @@ export interface NewInboundCall {
   sipCallId: string;
   trunkId: string | null;
   numberId: string | null;
+  /** The API address of the process carrying the call. */
+  ownerUrl?: string | undefined;
 }
 
 export async function openInboundCall(deps: Pick<Deps, 'db' | 'clock'>, input: NewInboundCall): Promise<CallRow> {
@@ -41,6 +43,7 @@ export async function openInboundCall(deps: Pick<Deps, 'db' | 'clock'>, input: N
     parent_call_id: null,
     status_callback_url: null,
     status_callback_events: null,
+    owner_url: input.ownerUrl ?? null,
   };
   await deps.db.transaction().execute(async (tx) => {
     await insertCall(tx, row);

@@ -56,7 +56,7 @@ export class OutboundCalls implements DialLegs {
   readonly #running = new Set<Promise<void>>();
 
   constructor(
-    private readonly deps: Pick<Deps, 'db' | 'clock'>,
+    private readonly deps: Pick<Deps, 'db' | 'clock' | 'node'>,
     private readonly carrier: CarrierConfig,
   ) {}
 
@@ -179,6 +179,7 @@ export class OutboundCalls implements DialLegs {
       parent_call_id: input.parentCallId,
       status_callback_url: input.statusCallback?.url ?? null,
       status_callback_events: input.statusCallback ? JSON.stringify(input.statusCallback.events) : null,
+      owner_url: this.deps.node?.url ?? null,
     };
     const eventId = await this.deps.db.transaction().execute(async (tx) => {
       await insertCall(tx, row);

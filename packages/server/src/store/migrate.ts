@@ -11,6 +11,7 @@ const ordered: Record<string, Migration> = {
   '0005-call-legs': migrations.callLegs,
   '0006-webhooks': migrations.webhooks,
   '0007-call-status-callbacks': migrations.callStatusCallbacks,
+  '0008-call-owner': migrations.callOwner,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ordered };

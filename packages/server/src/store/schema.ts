@@ -201,6 +201,8 @@ export interface CallsTable {
   /** Where status changes are POSTed (outbound calls that asked for it), and which (JSON array). */
   status_callback_url: string | null;
   status_callback_events: string | null;
+  /** The API address of the server process carrying the call (live actions are forwarded there). */
+  owner_url: string | null;
 }
 
 export interface RecordingsTable {

@@ -3,6 +3,7 @@ import { inboundHandler } from '../calls/inbound.js';
 import type { OutboundCalls } from '../calls/outbound.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import type { NodeIdentity } from '../node.js';
 import { fileRecordingStore } from '../recordings/storage.js';
 import type { Db } from '../store/db.js';
 import type { TelephonyBackend } from './backend.js';
@@ -17,7 +18,14 @@ export interface Voice {
 }
 
 /** Starts the telephony side: the backend, speech, and the inbound call flow on top of them. */
-export async function startVoice(config: Config, db: Db, clock: Clock, log: FastifyBaseLogger, outbound?: OutboundCalls): Promise<Voice> {
+export async function startVoice(
+  config: Config,
+  db: Db,
+  clock: Clock,
+  log: FastifyBaseLogger,
+  outbound?: OutboundCalls,
+  node?: NodeIdentity,
+): Promise<Voice> {
   // One interface, two adapters: the embedded endpoint by default, drachtio + rtpengine in production.
   const backend: TelephonyBackend =
     config.telephony === 'drachtio'
@@ -38,7 +46,7 @@ export async function startVoice(config: Config, db: Db, clock: Clock, log: Fast
   const recordings = { store: fileRecordingStore(config.dataDir), publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}` };
   backend.onInvite(
     inboundHandler(
-      { db, clock, recordings },
+      { db, clock, recordings, node },
       {
         negotiate,
         buildAnswer: (local, negotiation) => buildAnswer(local, negotiation),

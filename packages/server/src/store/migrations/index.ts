@@ -5,3 +5,4 @@ export { recordings } from './0004-recordings.js';
 export { callLegs } from './0005-call-legs.js';
 export { webhooks } from './0006-webhooks.js';
 export { callStatusCallbacks } from './0007-call-status-callbacks.js';
+export { callOwner } from './0008-call-owner.js';
