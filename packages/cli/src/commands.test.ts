@@ -12,9 +12,12 @@ const kebab = (s: string) =>
     .toLowerCase();
 
 describe('the commands map', () => {
+  // WebSocket operations (events.stream, logs.stream) are streamed by listen and logs tail instead.
+  const requests = Object.fromEntries(Object.entries(operations).filter(([, op]) => !op.websocket));
+
   test('every operation in the table has a command', () => {
     const missing: string[] = [];
-    for (const [operationId, op] of Object.entries(operations)) {
+    for (const [operationId, op] of Object.entries(requests)) {
       const id = `${kebab(op.resource)}:${kebab(op.action)}`;
       const Cls = commands[id] as { operationId?: string } | undefined;
       if (Cls?.operationId !== operationId) missing.push(`${operationId} → prolope ${id.replace(':', ' ')}`);
@@ -22,7 +25,7 @@ describe('the commands map', () => {
     expect(missing).toEqual([]);
     // Topic aliases are oclif aliases on the same class, not extra entries in the map.
     const aliases: string[] = [];
-    for (const op of Object.values(operations)) {
+    for (const op of Object.values(requests)) {
       const Cls = commands[`${kebab(op.resource)}:${kebab(op.action)}`];
       for (const alias of op.cli.aliases) {
         const id = `${kebab(alias)}:${kebab(op.action)}`;
@@ -31,8 +34,30 @@ describe('the commands map', () => {
     }
     expect(aliases).toEqual([]);
     expect(Object.keys(commands).sort()).toEqual(
-      [...Object.values(operations).map((op) => `${kebab(op.resource)}:${kebab(op.action)}`), 'call:test', 'dev', 'login', 'logout', 'profiles'].sort(),
+      [
+        ...Object.values(requests).map((op) => `${kebab(op.resource)}:${kebab(op.action)}`),
+        'call:test',
+        'dev',
+        'listen',
+        'login',
+        'logout',
+        'logs:tail',
+        'profiles',
+        'trigger',
+      ].sort(),
     );
+  });
+
+  test('WebSocket operations get no generated command or topic', () => {
+    expect(
+      Object.values(operations)
+        .filter((op) => op.websocket)
+        .map((op) => `${op.resource}.${op.action}`),
+    ).toEqual(['events.stream', 'logs.stream']);
+    expect(commands['events:stream']).toBeUndefined();
+    expect(commands['logs:stream']).toBeUndefined();
+    expect(topics.events?.description).not.toContain('stream');
+    expect(topics.logs?.description).toBe("The account's API requests and events, live: tail");
   });
 
   test('ids and topics follow the naming rule', () => {

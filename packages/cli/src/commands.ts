@@ -1,9 +1,12 @@
 import type { Command } from '@oclif/core';
 import { CallTest } from './commands/call-test.js';
 import { Dev } from './commands/dev.js';
+import { Listen } from './commands/listen.js';
 import { Login } from './commands/login.js';
 import { Logout } from './commands/logout.js';
+import { LogsTail } from './commands/logs-tail.js';
 import { Profiles } from './commands/profiles.js';
+import { Trigger } from './commands/trigger.js';
 import { commandAliasesFor, commandIdFor, createOperationCommand } from './operation-command.js';
 import { type OperationSpec, operationTable } from './schema.js';
 import { resourceTopics } from './topics.js';
@@ -33,7 +36,16 @@ export function operationCommands(table: Readonly<Record<string, OperationSpec>>
   return out;
 }
 
-const handWritten: Record<string, Command.Class> = { login: Login, logout: Logout, profiles: Profiles, dev: Dev, 'call:test': CallTest };
+const handWritten: Record<string, Command.Class> = {
+  login: Login,
+  logout: Logout,
+  profiles: Profiles,
+  dev: Dev,
+  'call:test': CallTest,
+  listen: Listen,
+  trigger: Trigger,
+  'logs:tail': LogsTail,
+};
 
 function build(): Record<string, Command.Class> {
   const generated = operationCommands(operationTable);
@@ -65,4 +77,8 @@ export const commands: Record<string, Command.Class> = build();
  * topics.contacts.description; // 'Contacts: create, delete, list, retrieve, update'
  * ```
  */
-export const topics: Record<string, { description: string }> = resourceTopics(operationTable);
+export const topics: Record<string, { description: string }> = {
+  ...resourceTopics(operationTable),
+  // `logs` has no REST operations, only the hand-written `logs tail`.
+  logs: { description: "The account's API requests and events, live: tail" },
+};

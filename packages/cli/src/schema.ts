@@ -109,19 +109,25 @@ export interface OperationSpec {
   readonly idempotent: boolean;
   readonly body: { readonly required: boolean; readonly schema: JsonSchema } | null;
   readonly paginated: boolean;
+  /** A WebSocket operation (`events.stream`): no generated command; `listen` and `logs tail` stream it. */
+  readonly websocket?: boolean;
   /** Absent in hand-written rows; see {@link cliSpec}. */
   readonly cli?: CliSpec;
 }
 
 /**
- * Every API operation keyed by operation id, typed loosely so commands can be built at run time.
+ * Every API operation that is a request, keyed by operation id, typed loosely so commands can be
+ * built at run time. WebSocket operations (`events.stream`, `logs.stream`) are left out: they get no
+ * generated command or topic, the hand-written `listen` and `logs tail` stream them.
  *
  * @example
  * ```ts
  * for (const [id, op] of Object.entries(operationTable)) console.log(id, op.summary);
  * ```
  */
-export const operationTable: Readonly<Record<string, OperationSpec>> = operations;
+export const operationTable: Readonly<Record<string, OperationSpec>> = Object.fromEntries(
+  Object.entries(operations as Readonly<Record<string, OperationSpec>>).filter(([, op]) => !op.websocket),
+);
 
 const NO_CLI: CliSpec = { aliases: [], args: [], shortcuts: [], offline: null };
 

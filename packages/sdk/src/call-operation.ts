@@ -131,6 +131,9 @@ export function callOperation(
   opts?: RequestOptions,
 ): Promise<unknown> | PagePromise<ListPage<unknown>> {
   const op = findOperation(id);
+  if (op.websocket) {
+    throw new TypeError(`${id} is a WebSocket stream, not a request: use prolope.${id}() (it returns an async iterable).`);
+  }
   if (!op.paginated) return send(ctx, id, params, opts);
   return new PagePromise((startingAfter) => {
     const query = startingAfter === undefined ? params.query : { ...params.query, starting_after: startingAfter };

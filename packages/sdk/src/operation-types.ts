@@ -5,6 +5,8 @@ import type { OperationId, operations as table } from './generated/operations.js
 import type { operations as Schema } from './generated/schema.js';
 import type { RequestOptions } from './options.js';
 import type { ListPage, PagePromise } from './pagination.js';
+import type { LiveStream } from './streams/live-stream.js';
+import type { EventStreamOptions, LogEntry, StreamEvent, StreamOptions } from './streams/stream-types.js';
 
 type Table = typeof table;
 
@@ -115,18 +117,59 @@ export type OperationMethod<Id extends OperationId> = (...args: OperationArgs<Id
 
 type ResourceOf<Id extends OperationId> = Table[Id]['resource'];
 
+// WebSocket operations (`events.stream`) get no generated method: they are the hand-written streams below.
+type HttpOperationId = { [Id in OperationId]: Table[Id]['websocket'] extends true ? never : Id }[OperationId];
+
+type GeneratedResources = {
+  [R in ResourceOf<HttpOperationId>]: {
+    [Id in HttpOperationId as ResourceOf<Id> extends R ? Table[Id]['action'] : never]: OperationMethod<Id>;
+  };
+};
+
 /**
- * Every resource namespace, e.g. `{ apiKeys: { create, list, retrieve, revoke }, … }`.
+ * The live streams (WebSockets): `events.stream()` and `logs.stream()`.
+ *
+ * @example
+ * ```ts
+ * const stream: ReturnType<StreamResources['events']['stream']> = prolope.events.stream({ types: 'call.*' });
+ * ```
+ */
+export interface StreamResources {
+  events: {
+    /**
+     * The account's events as they happen, as an async iterable; reconnects and resumes by itself.
+     *
+     * @example
+     * ```ts
+     * for await (const event of prolope.events.stream({ types: ['call.*'] })) console.log(event.type);
+     * ```
+     */
+    stream(options?: EventStreamOptions): LiveStream<StreamEvent>;
+  };
+  logs: {
+    /**
+     * The account's API requests and events as they happen, as an async iterable.
+     *
+     * @example
+     * ```ts
+     * for await (const entry of prolope.logs.stream()) console.log(entry.object === 'request_log' ? entry.path : entry.type);
+     * ```
+     */
+    stream(options?: StreamOptions): LiveStream<LogEntry>;
+  };
+}
+
+/**
+ * Every resource namespace, e.g. `{ apiKeys: { create, list, retrieve, revoke }, … }`, with the
+ * live streams in `events` and `logs`.
  *
  * @example
  * ```ts
  * const keys: Resources['apiKeys'] = prolope.apiKeys;
  * ```
  */
-export type Resources = {
-  [R in ResourceOf<OperationId>]: {
-    [Id in OperationId as ResourceOf<Id> extends R ? Table[Id]['action'] : never]: OperationMethod<Id>;
-  };
+export type Resources = Omit<GeneratedResources, keyof StreamResources> & {
+  [R in keyof StreamResources]: (R extends keyof GeneratedResources ? GeneratedResources[R] : unknown) & StreamResources[R];
 };
 
 type PathParam<Id extends OperationId> = Table[Id]['pathParams'] extends readonly [] ? { path?: undefined } : { path: PathObject<Id> };

@@ -1,6 +1,7 @@
 import type { Middleware } from 'openapi-fetch';
 import { type BackoffConfig, DEFAULT_BACKOFF } from './backoff.js';
 import type { FetchLike } from './retry.js';
+import type { WebSocketConstructor } from './streams/web-socket.js';
 
 /**
  * How to reach the API; every field is optional.
@@ -26,6 +27,11 @@ export interface ProlopeOptions {
   middleware?: Middleware[] | undefined;
   /** Appended to the SDK's User-Agent, e.g. `my-app/1.2`. */
   userAgent?: string | undefined;
+  /**
+   * The WebSocket class for live streams (`events.stream()`); default: the runtime's global
+   * `WebSocket` (Node.js 22+, Bun, Deno), else the `ws` package loaded on demand (Node.js 20).
+   */
+  WebSocket?: WebSocketConstructor | undefined;
   /**
    * @internal Backoff timing, for tests that cannot wait half a second per retry. Not part of
    * the supported API.
@@ -67,6 +73,7 @@ export interface ResolvedOptions {
   middleware: Middleware[];
   userAgent: string | undefined;
   backoff: BackoffConfig;
+  webSocket: WebSocketConstructor | undefined;
 }
 
 /** Reads an environment variable where there is a `process` (Node, Bun, Deno); never imports node. */
@@ -107,5 +114,6 @@ export function resolveOptions(options: ProlopeOptions): ResolvedOptions {
     middleware: options.middleware ?? [],
     userAgent: options.userAgent,
     backoff: { ...DEFAULT_BACKOFF, ...options._backoff },
+    webSocket: options.WebSocket,
   };
 }

@@ -2,6 +2,8 @@ import { type CallContext, callOperation, type OperationSpec } from './call-oper
 import { operations } from './generated/operations.js';
 import type { LooseRequestParams } from './operation-types.js';
 import type { RequestOptions } from './options.js';
+import { eventStream, logStream } from './streams/stream-methods.js';
+import type { EventStreamOptions, StreamOptions } from './streams/stream-types.js';
 
 type AnyMethod = (...args: unknown[]) => unknown;
 
@@ -23,12 +25,14 @@ export function splitArgs(op: OperationSpec, args: readonly unknown[]): { params
 
 /**
  * Builds `{ apiKeys: { create, list, … }, … }` from the generated table, so an operation added to
- * the spec becomes a method with no hand edits. Methods are closures, so they can be passed
- * around unbound (e.g. to `paginate`).
+ * the spec becomes a method with no hand edits; the live streams (`events.stream`, `logs.stream`)
+ * are added by hand. Methods are closures, so they can be passed around unbound (e.g. to `paginate`).
  */
 export function buildResources(ctx: CallContext): Record<string, Record<string, AnyMethod>> {
   const resources: Record<string, Record<string, AnyMethod>> = {};
   for (const [id, op] of Object.entries(operations) as [string, OperationSpec][]) {
+    // A WebSocket operation is no HTTP call: its method is one of the streams added below.
+    if (op.websocket) continue;
     let namespace = resources[op.resource];
     if (!namespace) {
       namespace = {};
@@ -39,5 +43,7 @@ export function buildResources(ctx: CallContext): Record<string, Record<string, 
       return callOperation(ctx, id, params, opts);
     };
   }
+  resources.events = { ...resources.events, stream: (opts?: unknown) => eventStream(ctx, opts as EventStreamOptions | undefined) };
+  resources.logs = { ...resources.logs, stream: (opts?: unknown) => logStream(ctx, opts as StreamOptions | undefined) };
   return resources;
 }

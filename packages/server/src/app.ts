@@ -22,8 +22,10 @@ import { installProblemHandlers } from './http/problem.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { installValidators } from './http/validation.js';
 import { newRequestId } from './http/request-id.js';
+import type { NodeIdentity } from './node.js';
 import type { Store } from './store/db.js';
 import { eventRoutes } from './events/routes.js';
+import { liveStreamsPlugin } from './events/stream/plugin.js';
 import { webhookEndpointRoutes } from './webhook-endpoints/routes.js';
 import { type UrlPolicy, urlPolicy } from './webhook-endpoints/url-policy.js';
 
@@ -41,6 +43,8 @@ export interface AppOptions {
   publicUrl?: string | undefined;
   /** Which addresses webhook endpoints may resolve to; default: development rules (private addresses allowed). */
   webhookPolicy?: UrlPolicy;
+  /** This process as other processes reach it (filled in once it listens). */
+  node?: NodeIdentity;
 }
 
 /** Every domain's handlers; a spec operation without one fails the build of the app (and a test). */
@@ -94,7 +98,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     recordings: opts.recordings ?? memoryRecordingStore(),
     publicUrl: opts.publicUrl,
     webhookPolicy: opts.webhookPolicy ?? urlPolicy({ development: true, webhookAllow: [] }),
+    node: opts.node,
   };
+  // Before the routes: it adds the request-log hook every route must carry.
+  await app.register(liveStreamsPlugin, { deps });
   const handlers = allHandlers(deps);
   const missing = missingHandlers(handlers);
   if (missing.length > 0) throw new Error(`operations in the spec without a handler: ${missing.join(', ')}`);

@@ -3366,6 +3366,15 @@ export const operations = {
         "schema": {
           "type": "string"
         }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "Send the events after this one first (resuming after a dropped connection), then live ones.",
+        "schema": {
+          "type": "string",
+          "pattern": "^evt_[0-9A-Za-z]+$"
+        }
       }
     ],
     "idempotent": false,
@@ -3584,7 +3593,7 @@ export const operations = {
     "method": "get",
     "path": "/v1/logs/stream",
     "summary": "Stream API requests and events live (WebSocket)",
-    "description": "Upgrade to a WebSocket to receive one JSON message per API request the account makes (`{\"object\":\"request_log\",...}`)\nand per event (`{\"object\":\"event\",...}`), as they happen in this server process. Used by `prolope logs tail`.\n",
+    "description": "Upgrade to a WebSocket to receive one JSON message per API request the account makes (a `RequestLog`,\n`{\"object\":\"request_log\",...}`) and per event (`{\"object\":\"event\",...}`), as they happen in this server\nprocess. Used by `prolope logs tail`.\n",
     "auth": true,
     "scopes": [
       "events:read"

@@ -698,8 +698,9 @@ export interface paths {
         };
         /**
          * Stream API requests and events live (WebSocket)
-         * @description Upgrade to a WebSocket to receive one JSON message per API request the account makes (`{"object":"request_log",...}`)
-         *     and per event (`{"object":"event",...}`), as they happen in this server process. Used by `prolope logs tail`.
+         * @description Upgrade to a WebSocket to receive one JSON message per API request the account makes (a `RequestLog`,
+         *     `{"object":"request_log",...}`) and per event (`{"object":"event",...}`), as they happen in this server
+         *     process. Used by `prolope logs tail`.
          */
         get: operations["logs.stream"];
         put?: never;
@@ -2476,6 +2477,19 @@ export interface components {
             /** @constant */
             verb: "reject";
         };
+        /** @description One API request of the account, as `GET /v1/logs/stream` sends it. Query values whose names look like credentials are shown as `***`. */
+        RequestLog: {
+            account_id: string;
+            created_at: components["schemas"]["Timestamp"];
+            duration_ms: number;
+            /** @description The request id (the `Prolope-Request-Id` header). */
+            id: string;
+            method: string;
+            /** @constant */
+            object: "request_log";
+            path: string;
+            status: number;
+        };
         /** @description Speaks text with Prolope's text-to-speech. */
         SayVerb: {
             /** @description A BCP 47 tag such as `en` or `bg-BG`; the default voice is used when none matches. */
@@ -4040,6 +4054,8 @@ export interface operations {
     "events.stream": {
         parameters: {
             query?: {
+                /** @description Send the events after this one first (resuming after a dropped connection), then live ones. */
+                starting_after?: string;
                 types?: string;
             };
             header?: never;
