@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { OutboundCalls } from './calls/outbound.js';
 import { nodeIdentity } from './node.js';
 import { urlPolicy } from './webhook-endpoints/url-policy.js';
+import { type DeliveryOptions, type DeliveryWorker, startDeliveryWorker } from './events/delivery/index.js';
 import { type Clock, systemClock } from './clock.js';
 import { type Config, loadConfig } from './config.js';
 import { SECRET_PATTERN } from './api-keys/secret.js';
@@ -22,6 +23,8 @@ export interface RunningServer {
   sipPort: number | undefined;
   /** Set when this start created the operator key (first start on an empty store). */
   createdOperatorKey: string | undefined;
+  /** Sends webhook deliveries; with `deliveries: { loop: false }` only when told (tick()). */
+  deliveries: DeliveryWorker;
   close(): Promise<void>;
 }
 
@@ -29,6 +32,8 @@ export interface StartOptions {
   config?: Partial<Config>;
   clock?: Clock;
   logger?: boolean | object;
+  /** Options of the webhook delivery worker; tests pass `{ loop: false }` and call `deliveries.tick()`. */
+  deliveries?: DeliveryOptions;
 }
 
 /** Opens the store, migrates it, makes sure the operator exists, and starts listening. */
@@ -42,6 +47,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   try {
     await migrateToLatest(store.db as never);
     const operator = await ensureOperator({ db: store.db, clock }, config.operatorKey);
+    const webhookPolicy = urlPolicy(config);
     const node = nodeIdentity(config.nodeUrl);
     const outbound = new OutboundCalls({ db: store.db, clock, node }, config);
     const app = await buildApp({
@@ -53,7 +59,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       outbound,
       recordings: fileRecordingStore(config.dataDir),
       publicUrl: config.publicUrl,
-      webhookPolicy: urlPolicy(config),
+      webhookPolicy,
       node,
     });
     const address = await app.listen({ port: config.port, host: config.host });
@@ -67,13 +73,17 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       await app.close();
       throw err;
     }
+    // Deliveries left pending by a previous run (a crash included) are due at once, so they go out now.
+    const deliveries = startDeliveryWorker({ db: store.db, storeKind: store.kind, clock, webhookPolicy, log: app.log }, opts.deliveries);
     return {
       app,
       store,
       url: address.replace('[::1]', 'localhost'),
       sipPort: voice?.sipPort,
       createdOperatorKey: operator.createdSecret,
+      deliveries,
       async close() {
+        await deliveries.stop();
         await voice?.stop();
         await app.close();
         await store.close();

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import type { DeliveryOptions } from '../events/delivery/index.js';
 import { type RunningServer, startServer } from '../server.js';
 import type { StoreKind } from '../store/db.js';
 import { type ApiClient, apiClient } from './api-client.js';
@@ -30,7 +31,10 @@ export const accountBody = (name = 'Acme OOD') => ({
 });
 
 /** Starts a real server on a free loopback port with a store of its own. */
-export async function startTestServer(kind: StoreKind, opts: { config?: Partial<Config>; clock?: Clock } = {}): Promise<TestServer> {
+export async function startTestServer(
+  kind: StoreKind,
+  opts: { config?: Partial<Config>; clock?: Clock; deliveries?: DeliveryOptions } = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'prolope-test-'));
   const pg = kind === 'postgres' ? await createDatabase() : undefined;
   const server = await startServer({
@@ -46,6 +50,8 @@ export async function startTestServer(kind: StoreKind, opts: { config?: Partial<
       ...opts.config,
     },
     ...(opts.clock ? { clock: opts.clock } : {}),
+    // Tests deliver webhooks when they say so (deliveries.tick()), unless they ask for the loop.
+    deliveries: opts.deliveries ?? { loop: false },
     logger: false,
   });
   const operatorKey = opts.config?.operatorKey ?? server.createdOperatorKey;

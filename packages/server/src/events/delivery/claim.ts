@@ -1,0 +1,57 @@
+import { iso } from '../../clock.js';
+import type { Db, StoreKind } from '../../store/db.js';
+import type { EventDeliveriesTable } from '../../store/schema.js';
+
+export type DeliveryRow = EventDeliveriesTable;
+
+/**
+ * The endpoints whose deliveries are due and free (unlocked), in the order their oldest waits, so
+ * the worker hands out its slots endpoint by endpoint instead of letting one backlog take them all.
+ * It reads the first `scan` due rows by the (status, next_attempt_at) index rather than grouping all
+ * of them, so a backlog of thousands costs the same per round as a handful; endpoints already at
+ * their limit in this worker are skipped, so one behind them in the queue is reached next round.
+ */
+export async function dueEndpoints(db: Db, now: Date, scan: number, skip: ReadonlySet<string>): Promise<string[]> {
+  const at = iso(now);
+  const rows = await db
+    .selectFrom('event_deliveries')
+    .select('endpoint_id')
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', at)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', at)]))
+    .$if(skip.size > 0, (q) => q.where('endpoint_id', 'not in', [...skip]))
+    .orderBy('next_attempt_at')
+    .limit(scan)
+    .execute();
+  return [...new Set(rows.map((r) => r.endpoint_id))];
+}
+
+/**
+ * Locks up to `n` due deliveries of one endpoint, oldest first, until now + lockMs, and returns them.
+ * One statement: on PostgreSQL the inner select takes row locks with SKIP LOCKED, so workers in
+ * other processes claiming at the same moment each get different rows and never wait on each
+ * other; a row another worker committed a claim on fails `locked_until < now` when rechecked. On
+ * SQLite one process owns the file and the statement is atomic by itself. A worker that dies
+ * holding rows lets them go when locked_until passes, and they are sent again (at least once).
+ */
+export async function claimDeliveries(db: Db, kind: StoreKind, endpointId: string, n: number, now: Date, lockMs: number): Promise<DeliveryRow[]> {
+  const at = iso(now);
+  return db
+    .updateTable('event_deliveries')
+    .set({ locked_until: iso(new Date(now.getTime() + lockMs)) })
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('event_deliveries')
+        .select('id')
+        .where('endpoint_id', '=', endpointId)
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '<=', at)
+        .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<', at)]))
+        .orderBy('next_attempt_at')
+        .orderBy('id')
+        .limit(n)
+        .$if(kind === 'postgres', (q) => q.forUpdate().skipLocked()),
+    )
+    .returningAll()
+    .execute();
+}

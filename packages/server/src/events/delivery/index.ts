@@ -1,0 +1,125 @@
+import { eventBus } from '../bus.js';
+import { createSender } from './send.js';
+import type { DeliveryDeps } from './types.js';
+import { deliveryCore } from './worker.js';
+
+export type { DeliveryDeps, DeliveryLog } from './types.js';
+
+export interface DeliveryOptions {
+  /** false: no timers and no event-bus wakeups; the caller drives it with tick() (tests with a manual clock). Default true. */
+  loop?: boolean;
+  /** Sends in flight at once in this process. Default 64. */
+  maxInFlight?: number;
+  /** Sends in flight at once to one endpoint. Default 8. */
+  perEndpoint?: number;
+  /** How long an endpoint has to answer (the 2xx within 15 s). */
+  timeoutMs?: number;
+  /** How long a claim holds a delivery; past it (a crash) another worker takes it. Longer than timeoutMs. */
+  lockMs?: number;
+  /** How often the loop looks for due deliveries without a hint (retries coming due, other processes' events). */
+  pollMs?: number;
+  /** How long stop() lets sends in flight finish before cutting them off. */
+  stopGraceMs?: number;
+  /** The jitter's random source, [0, 1); 0.5 means no jitter. Default Math.random. */
+  random?: () => number;
+}
+
+export interface DeliveryWorker {
+  /**
+   * Claims and sends everything due at the clock's now, claiming again as slots free up, and
+   * resolves once every try it started is recorded, with the number of tries made.
+   */
+  tick(): Promise<number>;
+  /** Stops claiming and waits (bounded by stopGraceMs) for the sends in flight. */
+  stop(): Promise<void>;
+}
+
+// The bus hints while the event's transaction may still be committing: when a hinted look finds
+// nothing, look again a little later, twice, before leaving it to the poll.
+const HINT_DEBOUNCE_MS = 3;
+const HINT_FOLLOW_UPS_MS = [5, 15, 50, 150];
+
+/**
+ * Starts the webhook delivery worker: sends every due `event_deliveries` row, signed, and records
+ * each try (see settle.ts and outcome.ts for what a try means). Several workers, in one process or
+ * several sharing PostgreSQL, may run on the same store.
+ */
+export function startDeliveryWorker(deps: DeliveryDeps, options: DeliveryOptions = {}): DeliveryWorker {
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const limits = {
+    maxInFlight: options.maxInFlight ?? 64,
+    perEndpoint: options.perEndpoint ?? 8,
+    lockMs: options.lockMs ?? Math.max(60_000, timeoutMs * 4),
+    random: options.random ?? Math.random,
+  };
+  const sender = createSender({ policy: deps.webhookPolicy, timeoutMs });
+  const core = deliveryCore(deps, limits, sender);
+  const loop = options.loop ?? true;
+  let stopping: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let followUps = 0;
+
+  const wake = (delayMs: number) => {
+    if (!loop || stopping || timer) return;
+    timer = setTimeout(run, delayMs);
+    timer.unref();
+  };
+  const run = async () => {
+    timer = undefined;
+    try {
+      const round = await core.fill();
+      // A round takes at most the free slots; look again at once in case more is due.
+      if (round.claimed > 0) wake(0);
+      else if (followUps > 0) wake(HINT_FOLLOW_UPS_MS[HINT_FOLLOW_UPS_MS.length - followUps--] ?? 0);
+    } catch (err) {
+      deps.log?.error({ err }, 'webhook delivery: could not claim deliveries');
+    }
+  };
+
+  let unsubscribe: () => unknown = () => undefined;
+  let poll: NodeJS.Timeout | undefined;
+  if (loop) {
+    core.onSettled = () => wake(0);
+    unsubscribe = eventBus.subscribe(() => {
+      followUps = HINT_FOLLOW_UPS_MS.length;
+      wake(HINT_DEBOUNCE_MS);
+    });
+    poll = setInterval(() => wake(0), options.pollMs ?? 250);
+    poll.unref();
+    wake(0);
+  }
+
+  return {
+    async tick() {
+      let tries = 0;
+      for (;;) {
+        const round = await core.fill();
+        tries += round.started;
+        if (round.claimed > 0) continue;
+        if (core.sends.size === 0) return tries;
+        await Promise.race(core.sends);
+      }
+    },
+    stop() {
+      stopping ??= (async () => {
+        clearTimeout(timer);
+        clearInterval(poll);
+        unsubscribe();
+        core.halt();
+        await core.idle();
+        let grace: NodeJS.Timeout | undefined;
+        const cutOff = new Promise<boolean>((resolve) => {
+          grace = setTimeout(() => resolve(true), options.stopGraceMs ?? 5_000);
+        });
+        const late = await Promise.race([Promise.allSettled([...core.sends]).then(() => false), cutOff]);
+        clearTimeout(grace);
+        if (late) {
+          core.abort();
+          await Promise.allSettled([...core.sends]);
+        }
+        await sender.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,133 @@
+import { iso } from '../../clock.js';
+import { signingSecrets } from '../../webhook-endpoints/endpoint.js';
+import { claimDeliveries, type DeliveryRow, dueEndpoints } from './claim.js';
+import type { Sender } from './send.js';
+import { settleAttempt } from './settle.js';
+import type { DeliveryDeps, DeliveryLimits } from './types.js';
+
+const compare = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+
+/** What one round of claiming did: rows taken off the queue, and how many of them went out as tries. */
+export interface FillResult {
+  claimed: number;
+  started: number;
+}
+
+/**
+ * The worker's core without any timers: hand out free slots to endpoints with due deliveries, start
+ * their sends, and record each try when it ends. At most `maxInFlight` sends at once and at most
+ * `perEndpoint` per endpoint, so a slow endpoint fills its own slots and no more: claiming goes on
+ * for the others while its sends wait.
+ */
+export function deliveryCore(deps: DeliveryDeps, limits: DeliveryLimits, sender: Sender) {
+  const perEndpoint = new Map<string, number>();
+  const sends = new Set<Promise<void>>();
+  const stop = new AbortController();
+  let chain: Promise<unknown> = Promise.resolve();
+  let onSettled: () => void = () => undefined;
+  let stopping = false;
+
+  const busy = (endpointId: string) => perEndpoint.get(endpointId) ?? 0;
+  const adjust = (endpointId: string, by: number) => {
+    const n = busy(endpointId) + by;
+    if (n === 0) perEndpoint.delete(endpointId);
+    else perEndpoint.set(endpointId, n);
+  };
+
+  function start(row: DeliveryRow, url: string, payload: string, secrets: (now: Date) => string[]): void {
+    adjust(row.endpoint_id, 1);
+    const send: Promise<void> = (async () => {
+      try {
+        const now = deps.clock.now();
+        const result = await sender.send({ url, eventId: row.event_id, payload, secrets: secrets(now), now }, stop.signal);
+        // Cut off by stop(): the row stays locked until locked_until and is sent again then.
+        if (result.interrupted) return;
+        await settleAttempt(deps.db, deps.storeKind, row, result, deps.clock.now(), limits.random);
+      } catch (err) {
+        // The try is lost, not the delivery: it stays locked until locked_until and is sent again then.
+        deps.log?.error({ err, delivery: row.id }, 'webhook delivery: could not record a try');
+      }
+    })().finally(() => {
+      adjust(row.endpoint_id, -1);
+      sends.delete(send);
+      onSettled();
+    });
+    sends.add(send);
+  }
+
+  /** Claims what one endpoint may take now and starts sending it. */
+  async function serve(endpointId: string, room: number, now: Date): Promise<FillResult> {
+    const rows = await claimDeliveries(deps.db, deps.storeKind, endpointId, room, now, limits.lockMs);
+    if (rows.length === 0) return { claimed: 0, started: 0 };
+    const endpoint = await deps.db.selectFrom('webhook_endpoints').selectAll().where('id', '=', endpointId).executeTakeFirst();
+    const ids = rows.map((r) => r.event_id);
+    const events = new Map((await deps.db.selectFrom('events').select(['id', 'payload']).where('id', 'in', ids).execute()).map((e) => [e.id, e.payload]));
+    const unsendable = endpoint?.status === 'enabled' ? rows.filter((r) => !events.has(r.event_id)) : rows;
+    if (unsendable.length > 0) {
+      // Disabled since the delivery was written: kept as `dropped` so recover can send it later.
+      await deps.db
+        .updateTable('event_deliveries')
+        .set({ status: 'dropped', locked_until: null, updated_at: iso(now) })
+        .where(
+          'id',
+          'in',
+          unsendable.map((r) => r.id),
+        )
+        .where('status', '=', 'pending')
+        .execute();
+    }
+    if (endpoint?.status !== 'enabled') return { claimed: rows.length, started: 0 };
+    // Oldest first, as claimed (RETURNING keeps no order).
+    rows.sort((a, b) => compare(a.next_attempt_at, b.next_attempt_at) || compare(a.id, b.id));
+    let started = 0;
+    for (const row of rows) {
+      const payload = events.get(row.event_id);
+      if (payload === undefined) continue;
+      start(row, endpoint.url, payload, (at) => signingSecrets(endpoint, at));
+      started++;
+    }
+    return { claimed: rows.length, started };
+  }
+
+  async function fillOnce(): Promise<FillResult> {
+    const total = { claimed: 0, started: 0 };
+    if (stopping || sends.size >= limits.maxInFlight) return total;
+    const now = deps.clock.now();
+    const full = new Set([...perEndpoint].filter(([, n]) => n >= limits.perEndpoint).map(([id]) => id));
+    // Scanning as many due rows as there are slots finds enough endpoints to fill them; one hidden
+    // behind a long backlog is reached once that backlog's endpoint is at its limit (skipped).
+    const endpoints = await dueEndpoints(deps.db, now, limits.maxInFlight, full);
+    for (const endpointId of endpoints) {
+      const room = Math.min(limits.perEndpoint - busy(endpointId), limits.maxInFlight - sends.size);
+      if (room <= 0 || stopping) continue;
+      const r = await serve(endpointId, room, now);
+      total.claimed += r.claimed;
+      total.started += r.started;
+    }
+    return total;
+  }
+
+  return {
+    /** One claiming round; rounds never overlap, so two callers cannot both fill the same slots. */
+    fill(): Promise<FillResult> {
+      const run = chain.then(fillOnce);
+      chain = run.catch(() => undefined);
+      return run;
+    },
+    sends,
+    /** Called after each try is recorded (or lost): the production loop claims again. */
+    set onSettled(fn: () => void) {
+      onSettled = fn;
+    },
+    /** Stops claiming; sends in flight go on. */
+    halt() {
+      stopping = true;
+    },
+    /** Cuts off the sends in flight (stop() after its grace period). */
+    abort() {
+      stop.abort();
+    },
+    /** Settles when the claiming round under way, if any, is over. */
+    idle: () => chain,
+  };
+}
