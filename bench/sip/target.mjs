@@ -3,11 +3,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { startServer } from '@prolope/server';
 
 const server = await startServer({
   config: { port: 0, host: '127.0.0.1', dataDir: mkdtempSync(join(tmpdir(), 'prolope-bench-sip-')), rateLimitPerSecond: 0, sipPort: 0, sipHost: '127.0.0.1' },
-  logger: false,
+  // BENCH_SIP_SERVER_LOG=file keeps Prolope's warnings and errors, to see why a call failed under load.
+  logger: process.env.BENCH_SIP_SERVER_LOG ? { level: 'warn', file: process.env.BENCH_SIP_SERVER_LOG } : false,
 });
 const api = async (key, method, path, body) => {
   const res = await fetch(server.url + path, {
@@ -38,6 +40,34 @@ await api(key, 'POST', '/v1/sip-trunks', {
   credentials: { username: 'bench-pbx', password },
 });
 process.send?.({ url: server.url, key, sipPort: server.sipPort, from, to, username: 'bench-pbx', password });
+
+// This file runs in Prolope's own process, so it can watch the event loop that sends every call's
+// RTP: how busy it is (utilization, per whole run and busiest second) and how late its timers fire.
+const DELAY_RESOLUTION_MS = 10;
+const delay = monitorEventLoopDelay({ resolution: DELAY_RESOLUTION_MS });
+delay.enable();
+let eluStart = performance.eventLoopUtilization();
+let eluPrev = eluStart;
+let eluPeak = 0;
+setInterval(() => {
+  const now = performance.eventLoopUtilization();
+  eluPeak = Math.max(eluPeak, performance.eventLoopUtilization(now, eluPrev).utilization);
+  eluPrev = now;
+}, 1000).unref();
+
 process.on('message', (m) => {
   if (m === 'exit') server.close().then(() => process.exit(0));
+  else if (m?.cmd === 'loop-reset') {
+    delay.reset();
+    eluStart = eluPrev = performance.eventLoopUtilization();
+    eluPeak = 0;
+    process.send({ ok: true });
+  } else if (m?.cmd === 'loop-report') {
+    const elu = performance.eventLoopUtilization(performance.eventLoopUtilization(), eluStart).utilization;
+    // The histogram holds whole intervals between samples; lateness is what exceeds the resolution.
+    const late = (ns) => Math.max(0, ns / 1e6 - DELAY_RESOLUTION_MS);
+    process.send({ loop: { delayP99Ms: late(delay.percentile(99)), delayMaxMs: late(delay.max), elu, eluPeak } });
+  }
 });
+// Without run.mjs (Ctrl-C, a crash) nobody would stop this server.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,175 @@
+// The bench's RTP sink, in its own process: every call's SDP points Prolope's RTP here, and this
+// process times each packet on arrival. It runs apart from run.mjs and at a raised priority so that
+// its own scheduling delay stays out of the figures it measures (it still takes CPU from Prolope, which
+// errs on the conservative side). Streams are told apart by SSRC (random per call, RFC 3550 §8.1), not
+// by source port, which Prolope may hand to a later call of the same phase.
+//
+// A phase may ask for echo: each packet then goes back to where it came from under another SSRC, so
+// Prolope also receives 50 packets/s per call like a real caller's, and its 30 s RTP timeout does not
+// end held calls.
+import { createSocket } from 'node:dgram';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+
+const SLOT_MS = 100;
+/** |interval − 20 ms| histogram: 0.02 ms bins up to 2 s; anything beyond lands in the last bin (max is kept exactly). */
+const BIN_MS = 0.02;
+const BINS = 100_000;
+
+const newPhase = (name, echo = false) => ({
+  name,
+  echo,
+  t0: performance.now(),
+  streams: new Map(),
+  packets: 0,
+  invalid: 0,
+  lost: 0,
+  lateOrDuplicate: 0,
+  pairs: 0,
+  tsSteps: 0,
+  tsOff: 0,
+  hist: new Uint32Array(BINS + 1),
+  maxDev: 0,
+  slots: [],
+});
+let phase = newPhase('idle');
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
+
+const socket = createSocket({ type: 'udp4', recvBufferSize: 16 * 1024 * 1024, sendBufferSize: 16 * 1024 * 1024 });
+socket.on('message', (msg, rinfo) => {
+  const t = performance.now();
+  const p = phase;
+  if (msg.length < 12 || msg[0] >> 6 !== 2) {
+    p.invalid++;
+    return;
+  }
+  p.packets++;
+  const marker = (msg[1] & 0x80) !== 0;
+  const seq = msg.readUInt16BE(2);
+  const ts = msg.readUInt32BE(4);
+  const ssrc = msg.readUInt32BE(8);
+  let s = p.streams.get(ssrc);
+  if (!s) {
+    s = { first: t, last: t, seq, ts, arrival: t, slot: -1, packets: 0, jitter: 0, jitterSum: 0, jitterCount: 0, jitterMax: 0 };
+    p.streams.set(ssrc, s);
+  } else {
+    const dSeq = (seq - s.seq) & 0xffff;
+    if (dSeq === 0 || dSeq > 0x8000) {
+      // A duplicate or a packet overtaken by a later one: loopback should never do this.
+      p.lateOrDuplicate++;
+      return;
+    }
+    p.lost += dSeq - 1;
+    // The marker bit opens a talkspurt (a new play): the timestamp may jump there by design, and the
+    // send schedule restarts, so pacing and jitter are judged only between packets of one talkspurt.
+    if (!marker) {
+      const dTs = (ts - s.ts) >>> 0;
+      if (dSeq === 1) {
+        p.tsSteps++;
+        if (dTs !== 160) p.tsOff++;
+        const dev = Math.abs(t - s.arrival - 20);
+        p.pairs++;
+        p.hist[Math.min(BINS, Math.floor(dev / BIN_MS))]++;
+        if (dev > p.maxDev) p.maxDev = dev;
+      }
+      // RFC 3550 §6.4.1 / A.8: D = (Rj − Ri) − (Sj − Si) in timestamp units, J += (|D| − J) / 16.
+      const d = (t - s.arrival) * 8 - dTs;
+      s.jitter += (Math.abs(d) - s.jitter) / 16;
+      s.jitterSum += s.jitter;
+      s.jitterCount++;
+      if (s.jitter > s.jitterMax) s.jitterMax = s.jitter;
+    }
+    s.seq = seq;
+    s.ts = ts;
+    s.arrival = t;
+    s.last = t;
+  }
+  s.packets++;
+  const slot = Math.floor((t - p.t0) / SLOT_MS);
+  if (slot !== s.slot) {
+    s.slot = slot;
+    p.slots[slot] = (p.slots[slot] ?? 0) + 1;
+  }
+  if (p.echo) {
+    msg.writeUInt32BE((ssrc ^ 0x5a5a5a5a) >>> 0, 8);
+    socket.send(msg, rinfo.port, rinfo.address);
+  }
+});
+socket.on('error', (err) => {
+  console.error('bench/sip sink:', err);
+  process.exit(1);
+});
+
+function percentileOfHist(hist, total, q) {
+  const want = Math.ceil(total * q);
+  let seen = 0;
+  for (let i = 0; i < hist.length; i++) {
+    seen += hist[i];
+    if (seen >= want) return (i + 1) * BIN_MS;
+  }
+  return Number.NaN;
+}
+
+const percentile = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * q) - 1)] : 0);
+
+function report() {
+  const p = phase;
+  const streams = [...p.streams.values()];
+  const slots = Array.from({ length: p.slots.length }, (_, i) => p.slots[i] ?? 0);
+  // Only the slots from the first to the last with media: the idle tail before SIPp exits says nothing.
+  const firstActive = slots.findIndex((n) => n > 0);
+  const active = firstActive < 0 ? [] : slots.slice(firstActive);
+  // The most streams that stayed up together for a whole second (10 slots), so one lucky slot cannot inflate it.
+  let sustained = 0;
+  for (let i = 0; i + 10 <= active.length; i++) sustained = Math.max(sustained, Math.min(...active.slice(i, i + 10)));
+  const starts = streams.map((s) => s.first).sort((a, b) => a - b);
+  const withJitter = streams.filter((s) => s.jitterCount > 0);
+  const jitterMeans = withJitter.map((s) => s.jitterSum / s.jitterCount / 8).sort((a, b) => a - b);
+  return {
+    name: p.name,
+    streams: streams.length,
+    packets: p.packets,
+    invalid: p.invalid,
+    lost: p.lost,
+    lateOrDuplicate: p.lateOrDuplicate,
+    tsSteps: p.tsSteps,
+    tsOff: p.tsOff,
+    intervals: p.pairs,
+    devP50: percentileOfHist(p.hist, p.pairs, 0.5),
+    devP99: percentileOfHist(p.hist, p.pairs, 0.99),
+    devP999: percentileOfHist(p.hist, p.pairs, 0.999),
+    devMax: p.maxDev,
+    jitterMeanMs: jitterMeans.length ? jitterMeans.reduce((a, b) => a + b, 0) / jitterMeans.length : 0,
+    jitterP99StreamMs: percentile(jitterMeans, 0.99),
+    jitterPeakMs: withJitter.reduce((m, s) => Math.max(m, s.jitterMax / 8), 0),
+    concurrentMax: active.length ? Math.max(...active) : 0,
+    concurrentP50: percentile(
+      active.filter((n) => n > 0).sort((a, b) => a - b),
+      0.5,
+    ),
+    concurrentSustained: sustained,
+    mediaSecondsAvg: streams.length ? streams.reduce((a, s) => a + (s.last - s.first), 0) / streams.length / 1000 : 0,
+    // How fast calls actually reached media, whatever rate SIPp was asked for.
+    mediaStartsPerSecond: starts.length > 1 ? (starts.length - 1) / ((starts.at(-1) - starts[0]) / 1000) : 0,
+    // The histogram holds whole intervals between samples; lateness is what exceeds the 1 ms resolution.
+    sinkLoopDelayP99Ms: Math.max(0, loopDelay.percentile(99) / 1e6 - 1),
+    sinkLoopDelayMaxMs: Math.max(0, loopDelay.max / 1e6 - 1),
+  };
+}
+
+process.on('message', (m) => {
+  if (m === 'exit') {
+    socket.close();
+    process.exit(0);
+  } else if (m.cmd === 'phase') {
+    phase = newPhase(m.name, m.echo === true);
+    loopDelay.reset();
+    process.send({ ok: true });
+  } else if (m.cmd === 'report') {
+    process.send({ report: report() });
+  }
+});
+
+process.on('disconnect', () => process.exit(0));
+
+socket.bind(0, '127.0.0.1', () => process.send({ port: socket.address().port }));
