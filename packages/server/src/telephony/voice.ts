@@ -18,14 +18,7 @@ export interface Voice {
 }
 
 /** Starts the telephony side: the backend, speech, and the inbound call flow on top of them. */
-export async function startVoice(
-  config: Config,
-  db: Db,
-  clock: Clock,
-  log: FastifyBaseLogger,
-  outbound?: OutboundCalls,
-  node?: NodeIdentity,
-): Promise<Voice> {
+export async function startVoice(config: Config, db: Db, clock: Clock, log: FastifyBaseLogger, outbound?: OutboundCalls, node?: NodeIdentity): Promise<Voice> {
   // One interface, two adapters: the embedded endpoint by default, drachtio + rtpengine in production.
   const backend: TelephonyBackend =
     config.telephony === 'drachtio'

@@ -1,11 +1,6 @@
-import { readWavAs8kPcm } from '../embedded/rtp/index.js';
 import type { CallHost } from './call-host.js';
-import { readCapped } from './read-capped.js';
 import type { PlayVerb, SayVerb } from './verb-types.js';
-
-/** The largest WAV `play` fetches (about 10 minutes of 8 kHz 16-bit audio, or 1 minute at 44.1 kHz stereo). */
-export const MAX_WAV_BYTES = 10 * 1024 * 1024;
-const WAV_FETCH_TIMEOUT_MS = 10_000;
+import { fetchWav } from './wav-cache.js';
 
 /** Speaks `text` (`loop` times); stops when `signal` aborts. */
 export async function say(verb: SayVerb, host: CallHost, signal: AbortSignal): Promise<void> {
@@ -15,16 +10,6 @@ export async function say(verb: SayVerb, host: CallHost, signal: AbortSignal): P
     signal,
   });
   for (let i = 0; i < (verb.loop ?? 1) && !signal.aborted; i++) await host.media.play(samples, { signal });
-}
-
-/** Fetches the WAV at `url` as 8 kHz PCM; throws when it is unreachable, too large or not a WAV we read. */
-export async function fetchWav(url: string, signal: AbortSignal): Promise<Int16Array> {
-  const res = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(WAV_FETCH_TIMEOUT_MS)]) });
-  if (!res.ok) {
-    await res.body?.cancel();
-    throw new Error(`GET ${url} answered ${res.status}`);
-  }
-  return readWavAs8kPcm(await readCapped(res, MAX_WAV_BYTES));
 }
 
 /**

@@ -8,6 +8,7 @@ import { randomInt } from 'node:crypto';
 import type { MediaSession } from '../../backend.js';
 import { decodeDtmfPayload, digitToEvent, encodeDtmfPayload, eventToDigit } from './dtmf-event.js';
 import { decodePcma, FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, toPcmaFrames } from './g711.js';
+import { pacer } from './pacer.js';
 import { MAX_LATENESS_MS, now, waitUntil } from './pacing.js';
 import { RecordingBuffer } from './recording-buffer.js';
 import { decodeRtp, encodeRtp, type RtpPacket } from './rtp-packet.js';
@@ -163,8 +164,11 @@ export class RtpSession implements MediaSession {
     this.remote = { ...options.remote };
     this.dtmfPayloadType = options.dtmfPayloadType;
     socket.on('message', (msg, rinfo) => this.receive(msg, rinfo));
-    // An 'error' event without a listener would crash the process; ICMP errors and the like are not fatal.
-    socket.on('error', (err) => this.options.logger?.warn({ err, port }, 'RTP socket error'));
+    // An 'error' event without a listener would crash the process; ICMP errors and the like are not
+    // fatal. Sends have no callback, so their errors come here: count them all, log the first.
+    socket.on('error', (err) => {
+      if (this.counters.sendErrors++ === 0) this.options.logger?.warn({ err, port }, 'RTP socket error (later ones only counted)');
+    });
     const timeoutMs = options.rtpTimeoutMs ?? 30_000;
     if (timeoutMs > 0) {
       this.timeoutTimer = setTimeout(() => this.fireTimeout(), timeoutMs);
@@ -313,29 +317,48 @@ export class RtpSession implements MediaSession {
     return Math.max(this.nextTimestamp, elapsed);
   }
 
-  private async sendAudio(samples: Int16Array, signal: AbortSignal | undefined): Promise<void> {
-    if (this.isClosed || signal?.aborted) return;
+  /**
+   * One talkspurt: packet i leaves at `start + i * 20 ms` through the process-wide pacer (pacer.ts),
+   * which keeps per-packet cost to a heap entry: no promise, timer or listener per packet.
+   */
+  private sendAudio(samples: Int16Array, signal: AbortSignal | undefined): Promise<void> {
+    if (this.isClosed || signal?.aborted) return Promise.resolve();
     const frames = toPcmaFrames(samples);
-    if (frames.length === 0) return;
-    let start = Math.max(now(), this.nextSendAt);
-    await waitUntil(start, signal, this.closing.signal);
-    const firstTimestamp = this.talkspurtTimestamp(start);
-    for (let i = 0; i < frames.length; i++) {
-      let due = start + i * FRAME_MS;
-      const lateness = now() - due;
-      if (lateness > MAX_LATENESS_MS) {
-        // The event loop stalled: shift the schedule rather than burst the backlog at the far end's
-        // jitter buffer. The audio stays contiguous (timestamps still step 160).
-        start += lateness;
-        due += lateness;
-      }
-      await waitUntil(due, signal, this.closing.signal);
-      if (this.isClosed || signal?.aborted) return;
-      const timestamp = firstTimestamp + i * FRAME_SAMPLES;
-      this.send(PCMA_PT, i === 0, timestamp, frames[i]!);
-      this.nextTimestamp = timestamp + FRAME_SAMPLES;
-      this.nextSendAt = due + FRAME_MS;
-    }
+    if (frames.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      let start = Math.max(now(), this.nextSendAt);
+      let firstTimestamp: number | undefined;
+      let i = 0;
+      let next: { cancel(): void } | undefined;
+      const finish = () => {
+        next?.cancel();
+        signal?.removeEventListener('abort', finish);
+        this.closing.signal.removeEventListener('abort', finish);
+        resolve();
+      };
+      const step = () => {
+        if (this.isClosed || signal?.aborted) return finish();
+        firstTimestamp ??= this.talkspurtTimestamp(start);
+        let due = start + i * FRAME_MS;
+        const lateness = now() - due;
+        if (lateness > MAX_LATENESS_MS) {
+          // The event loop stalled: shift the schedule rather than burst the backlog at the far end's
+          // jitter buffer. The audio stays contiguous (timestamps still step 160).
+          start += lateness;
+          due += lateness;
+        }
+        const timestamp = firstTimestamp + i * FRAME_SAMPLES;
+        this.send(PCMA_PT, i === 0, timestamp, frames[i]!);
+        this.nextTimestamp = timestamp + FRAME_SAMPLES;
+        this.nextSendAt = due + FRAME_MS;
+        i++;
+        if (i >= frames.length) return finish();
+        next = pacer.at(start + i * FRAME_MS, step);
+      };
+      signal?.addEventListener('abort', finish, { once: true });
+      this.closing.signal.addEventListener('abort', finish, { once: true });
+      next = pacer.at(start, step);
+    });
   }
 
   private async sendDtmfEvent(event: number, pt: number, durationMs: number): Promise<void> {
@@ -373,9 +396,9 @@ export class RtpSession implements MediaSession {
     this.counters.packetsSent++;
     this.counters.bytesSent += packet.length;
     try {
-      this.socket.send(packet, this.remote.port, this.remote.address, (err) => {
-        if (err) this.counters.sendErrors++;
-      });
+      // No completion callback: one per packet was a third of the send cost at 300 calls. Send errors
+      // (ICMP unreachable and the like) then arrive as the socket's 'error' event, counted there.
+      this.socket.send(packet, this.remote.port, this.remote.address);
     } catch {
       // The socket closed under us (close() raced a send); nothing left to send to.
       this.counters.sendErrors++;

@@ -43,7 +43,9 @@ export class UdpTransport {
 
   /** Binds the socket; resolves with the bound address (port 0 picks a free port). */
   async bind(host: string, port: number): Promise<Endpoint> {
-    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', reuseAddr: false });
+    // A bigger receive buffer rides out bursts (200 new calls a second, each with retransmissions):
+    // with the default ~200 KiB the kernel dropped ACKs and BYEs under load. Linux caps it at rmem_max.
+    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', reuseAddr: false, recvBufferSize: 4 * 1024 * 1024 });
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(port, host, () => {
