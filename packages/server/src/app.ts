@@ -88,8 +88,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await registerRateLimit(app, opts.rateLimitPerSecond);
   await registerDocs(app);
 
+  // Handlers write through idem.db, whose transactions confirm the request's Idempotency-Key claim.
+  const idem = idempotencyHooks(opts.store.db, opts.clock);
   const deps: Deps = {
-    db: opts.store.db,
+    db: idem.db,
     storeKind: opts.store.kind,
     clock: opts.clock,
     version: opts.version,
@@ -106,7 +108,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const missing = missingHandlers(handlers);
   if (missing.length > 0) throw new Error(`operations in the spec without a handler: ${missing.join(', ')}`);
   const table = operationTable();
-  const idem = idempotencyHooks(opts.store.db, opts.clock);
 
   // The glue's typings want full RouteOptions, but at run time it merges partial ones (handler and hooks).
   const resolver = (operationId: string) => {

@@ -24,6 +24,10 @@ export const errorCodes = {
     status: 409,
     title: 'The Idempotency-Key was used with another request',
   },
+  idempotency_key_answer_lost: {
+    status: 409,
+    title: 'The request with this Idempotency-Key made its change, but its answer was lost',
+  },
   body_too_large: { status: 413, title: 'The body is too large' },
   unsupported_media_type: {
     status: 415,

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Deps } from '../deps.js';
+import type { FetchLike } from '../http/safe-fetch.js';
 import type { NodeIdentity } from '../node.js';
 import { saveRecording } from '../recordings/service.js';
 import type { RecordingStore } from '../recordings/storage.js';
@@ -20,6 +21,8 @@ export interface SessionDeps extends Pick<Deps, 'db' | 'clock'> {
   recordings?: { store: RecordingStore; publicUrl: string } | undefined;
   /** This process, recorded as the owner of the calls it carries. */
   node?: NodeIdentity | undefined;
+  /** How customer URLs are fetched (SSRF-guarded, http/safe-fetch.ts); default: the global fetch. */
+  fetch?: FetchLike | undefined;
 }
 
 /** Speech, logs and (for `dial`) a way to place legs; the telephony side supplies them. */
@@ -155,6 +158,7 @@ export class CallSession {
       speak: (text, opts) => engine.speak(text, opts),
       context: () => callContext(this.row),
       secret,
+      fetch: this.#opts.deps.fetch,
       signal: this.signal,
       gatherCompleted: (collected) => this.record('call.gather.completed', { digits: collected }),
       ...(this.#save ? { saveRecording: this.#save } : {}),

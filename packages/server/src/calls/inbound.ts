@@ -92,7 +92,13 @@ async function runCall(
     session.row = await markEarlyMedia(deps, session.row);
     // Asked before answering, so the application can still refuse the call with `reject`.
     const verbs = app
-      ? await firstInstructions(app.sources, { context: callContext(session.row), secret: app.secret, signal: session.signal, log: engine.log })
+      ? await firstInstructions(app.sources, {
+          context: callContext(session.row),
+          secret: app.secret,
+          signal: session.signal,
+          log: engine.log,
+          fetch: deps.fetch,
+        })
       : undefined;
     if (session.ended) return await session.ended;
     const first = verbs?.[0];

@@ -58,7 +58,7 @@ export async function runOutboundCall(deps: SessionDeps, engine: SessionEngine, 
     const verbs =
       'verbs' in plan
         ? plan.verbs
-        : await firstInstructions(plan.sources, { context: callContext(session.row), secret, signal: session.signal, log: engine.log });
+        : await firstInstructions(plan.sources, { context: callContext(session.row), secret, signal: session.signal, log: engine.log, fetch: deps.fetch });
     if (session.ended) return await session.ended;
     await session.run(verbs, secret);
   } catch (err) {

@@ -38,6 +38,8 @@ export interface OutboundEngine extends SessionEngine {
   dial(opts: DialOptions): OutboundCall;
   /** Where `record` audio goes; without it recordings on outbound calls are dropped with a warning. */
   recordings?: SessionDeps['recordings'];
+  /** How customer URLs are fetched (SSRF-guarded); default: the global fetch. */
+  fetch?: SessionDeps['fetch'];
 }
 
 /** What runs once the call is answered: inline verbs, or a voice application asked with the signing secret. */
@@ -122,7 +124,7 @@ export class OutboundCalls implements DialLegs {
         ? { url: input.status_callback_url, events: input.status_callback_events ?? ['initiated', 'ringing', 'answered', 'completed'] }
         : undefined,
     });
-    const deps = { ...this.deps, recordings: engine.recordings };
+    const deps = { ...this.deps, recordings: engine.recordings, fetch: engine.fetch };
     const running = runOutboundCall(deps, { ...engine, legs: this }, call, row, plan)
       .catch((err) => engine.log.error({ err, callId: row.id }, 'outbound call failed'))
       .finally(() => {
@@ -185,7 +187,7 @@ export class OutboundCalls implements DialLegs {
       await insertCall(tx, row);
       return recordEvent(tx, { accountId, type: 'call.initiated', object: toCall(row), at: now });
     });
-    reportStatus(this.deps, row, eventId, 'call.initiated');
+    reportStatus({ ...this.deps, fetch: engine.fetch }, row, eventId, 'call.initiated');
 
     // Full number with '+' in the Request-URI (terms 5.2); a SIP URI goes as given.
     const requestUri = to.startsWith('sip:') ? to : `sip:${to}@${route.uriHost}`;

@@ -1,5 +1,6 @@
 import { signHeaders } from '@prolope/webhooks';
 import type { Deps } from '../deps.js';
+import type { FetchLike } from '../http/safe-fetch.js';
 import { voiceSigningSecret } from '../numbers/voice-secret.js';
 import type { CallRow } from './store.js';
 
@@ -21,7 +22,7 @@ interface Log {
  * of one call run one after another.
  */
 export function reportStatus(
-  deps: Pick<Deps, 'db'>,
+  deps: Pick<Deps, 'db'> & { fetch?: FetchLike | undefined },
   row: Pick<CallRow, 'id' | 'status_callback_url' | 'status_callback_events' | 'phone_number_id'>,
   eventId: string,
   type: string,
@@ -46,7 +47,12 @@ export function statusCallbacksSettled(callId: string): Promise<void> {
   return chains.get(callId) ?? Promise.resolve();
 }
 
-async function send(deps: Pick<Deps, 'db'>, row: Pick<CallRow, 'phone_number_id'>, url: string, eventId: string): Promise<void> {
+async function send(
+  deps: Pick<Deps, 'db'> & { fetch?: FetchLike | undefined },
+  row: Pick<CallRow, 'phone_number_id'>,
+  url: string,
+  eventId: string,
+): Promise<void> {
   const event = await deps.db.selectFrom('events').select(['payload']).where('id', '=', eventId).executeTakeFirst();
   if (!event) return;
   const secret = row.phone_number_id ? await voiceSigningSecret(deps.db, row.phone_number_id) : undefined;
@@ -54,7 +60,7 @@ async function send(deps: Pick<Deps, 'db'>, row: Pick<CallRow, 'phone_number_id'
   for (const delay of RETRY_DELAYS_MS) {
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     try {
-      const res = await fetch(url, {
+      const res = await (deps.fetch ?? fetch)(url, {
         method: 'POST',
         redirect: 'manual',
         headers: {

@@ -3,7 +3,9 @@ import { inboundHandler } from '../calls/inbound.js';
 import type { OutboundCalls } from '../calls/outbound.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import { safeFetch } from '../http/safe-fetch.js';
 import type { NodeIdentity } from '../node.js';
+import { urlPolicy } from '../webhook-endpoints/url-policy.js';
 import { fileRecordingStore } from '../recordings/storage.js';
 import type { Db } from '../store/db.js';
 import type { TelephonyBackend } from './backend.js';
@@ -36,10 +38,12 @@ export async function startVoice(config: Config, db: Db, clock: Clock, log: Fast
   const engine = defaultTtsEngine({ logger: log });
   // Prompts repeat (greetings, menus), so synthesise each once.
   const tts = cachedTts(engine, 200);
+  // Voice applications, prompts and status callbacks are customer URLs: the webhook SSRF rules apply.
+  const customerFetch = safeFetch(urlPolicy(config));
   const recordings = { store: fileRecordingStore(config.dataDir), publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}` };
   backend.onInvite(
     inboundHandler(
-      { db, clock, recordings, node },
+      { db, clock, recordings, node, fetch: customerFetch },
       {
         negotiate,
         buildAnswer: (local, negotiation) => buildAnswer(local, negotiation),
@@ -54,7 +58,7 @@ export async function startVoice(config: Config, db: Db, clock: Clock, log: Fast
   try {
     const { sipPort } = await backend.start();
     const dial = backend.dial?.bind(backend);
-    if (dial) outbound?.attach({ dial, speak: (text, opts) => tts.synthesize(text, opts), log, recordings });
+    if (dial) outbound?.attach({ dial, speak: (text, opts) => tts.synthesize(text, opts), log, recordings, fetch: customerFetch });
     return {
       sipPort,
       async stop() {

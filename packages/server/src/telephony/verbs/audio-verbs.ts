@@ -19,7 +19,7 @@ export async function say(verb: SayVerb, host: CallHost, signal: AbortSignal): P
 export async function play(verb: PlayVerb, host: CallHost, signal: AbortSignal): Promise<void> {
   let samples: Int16Array;
   try {
-    samples = await fetchWav(verb.url, signal);
+    samples = await fetchWav(verb.url, signal, host.fetch);
   } catch (err) {
     if (signal.aborted) throw err;
     host.log.warn({ err, url: verb.url, callId: host.context().call_id }, 'play: skipping a WAV that could not be fetched or read');

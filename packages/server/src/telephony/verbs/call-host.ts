@@ -1,3 +1,4 @@
+import type { FetchLike } from '../../http/safe-fetch.js';
 import type { MediaSession } from '../backend.js';
 import type { DigitQueue } from './digit-queue.js';
 import type { CallContext, DialVerb } from './verb-types.js';
@@ -36,6 +37,8 @@ export interface CallHost {
   context(): CallContext;
   /** The voice application's signing secret (Standard Webhooks). */
   secret: string | undefined;
+  /** How requests to the voice application and prompt URLs are made (SSRF-guarded); default: the global fetch. */
+  fetch?: FetchLike | undefined;
   /** Aborts when the call ends, from either side: every verb stops at once. */
   signal: AbortSignal;
   /** Records `call.gather.completed` with the digits. */

@@ -1,4 +1,5 @@
 import { signHeaders } from '@prolope/webhooks';
+import type { FetchLike } from '../../http/safe-fetch.js';
 import { newId } from '../../ids.js';
 import { parseInstructions } from './instructions-schema.js';
 import { readCapped } from './read-capped.js';
@@ -15,6 +16,8 @@ export interface SignedRequest {
   /** Undefined only when the number lost its voice application mid-call; the request then goes unsigned. */
   secret: string | undefined;
   signal: AbortSignal;
+  /** How to fetch (SSRF-guarded in the server, see http/safe-fetch.ts); default: the global fetch. */
+  fetch?: FetchLike | undefined;
 }
 
 /**
@@ -36,7 +39,7 @@ export async function fetchInstructions(source: InstructionSource, req: SignedRe
     ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
     ...(req.secret ? signHeaders({ id: newId('message'), payload, secret: req.secret }) : {}),
   };
-  const res = await fetch(url, {
+  const res = await (req.fetch ?? fetch)(url, {
     method: source.method,
     headers,
     body,

@@ -1,3 +1,4 @@
+import type { FetchLike } from '../../http/safe-fetch.js';
 import { pause, play, say } from './audio-verbs.js';
 import type { CallHost, VerbLogger } from './call-host.js';
 import { fetchInstructions, fetchWithFallback } from './fetch-instructions.js';
@@ -27,9 +28,9 @@ function fieldsOf(context: CallContext, extra: Record<string, string | number> =
  */
 export async function firstInstructions(
   sources: InstructionSource[],
-  req: { context: CallContext; secret: string | undefined; signal: AbortSignal; log: VerbLogger },
+  req: { context: CallContext; secret: string | undefined; signal: AbortSignal; log: VerbLogger; fetch?: FetchLike | undefined },
 ): Promise<Verb[]> {
-  const result = await fetchWithFallback(sources, { fields: fieldsOf(req.context), secret: req.secret, signal: req.signal });
+  const result = await fetchWithFallback(sources, { fields: fieldsOf(req.context), secret: req.secret, signal: req.signal, fetch: req.fetch });
   if (Array.isArray(result)) return result;
   req.log.warn({ callId: req.context.call_id, reasons: result.reasons }, 'voice application gave no instructions; apologising and hanging up');
   return APOLOGY_VERBS;
@@ -38,7 +39,7 @@ export async function firstInstructions(
 /** Instructions from a gather's action URL or a redirect; an apology when that request fails. */
 async function nextInstructions(source: InstructionSource, host: CallHost, extra: Record<string, string | number> = {}): Promise<Verb[]> {
   try {
-    return await fetchInstructions(source, { fields: fieldsOf(host.context(), extra), secret: host.secret, signal: host.signal });
+    return await fetchInstructions(source, { fields: fieldsOf(host.context(), extra), secret: host.secret, signal: host.signal, fetch: host.fetch });
   } catch (err) {
     if (host.signal.aborted) throw err;
     host.log.warn({ err, url: source.url, callId: host.context().call_id }, 'voice application request failed; apologising and hanging up');

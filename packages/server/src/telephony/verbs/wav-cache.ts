@@ -1,3 +1,4 @@
+import type { FetchLike } from '../../http/safe-fetch.js';
 import { readWavAs8kPcm } from '../embedded/rtp/index.js';
 import { readCapped } from './read-capped.js';
 
@@ -32,9 +33,9 @@ function ttlOf(cacheControl: string | null): number {
   return maxAge === undefined ? DEFAULT_TTL_MS : Math.min(Number(maxAge) * 1000, MAX_TTL_MS);
 }
 
-async function load(url: string): Promise<{ samples: Int16Array; ttlMs: number }> {
+async function load(url: string, fetchImpl: FetchLike): Promise<{ samples: Int16Array; ttlMs: number }> {
   // Not tied to one call's signal: other calls may be waiting for the same fetch.
-  const res = await fetch(url, { signal: AbortSignal.timeout(WAV_FETCH_TIMEOUT_MS) });
+  const res = await fetchImpl(url, { signal: AbortSignal.timeout(WAV_FETCH_TIMEOUT_MS) });
   if (!res.ok) {
     await res.body?.cancel();
     throw new Error(`GET ${url} answered ${res.status}`);
@@ -54,14 +55,14 @@ function evict(): void {
 }
 
 /** The WAV at `url` as 8 kHz PCM, from the cache when fresh; throws when it is unreachable, too large or not a WAV. */
-export async function fetchWav(url: string, signal: AbortSignal): Promise<Int16Array> {
+export async function fetchWav(url: string, signal: AbortSignal, fetchImpl: FetchLike = fetch): Promise<Int16Array> {
   signal.throwIfAborted();
   const hit = entries.get(url);
   if (hit?.samples && hit.expires > Date.now()) return hit.samples;
   let loading = hit?.loading;
   if (!loading) {
     const entry: Entry = { expires: 0, samples: undefined, loading: undefined };
-    loading = load(url).then(
+    loading = load(url, fetchImpl).then(
       ({ samples, ttlMs }) => {
         entry.loading = undefined;
         if (ttlMs > 0 && samples.length <= MAX_SAMPLES) {
