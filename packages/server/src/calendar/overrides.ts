@@ -1,0 +1,45 @@
+import { isLocalDate, type LocalDate } from './local-date.js';
+
+/**
+ * The data half of the calendar, edited by the operator: what the law's rules cannot compute.
+ *
+ * - `daysOff`: extra non-working days decreed by the Council of Ministers (e.g. a bridge day).
+ * - `workingDays`: days that would be off but are declared working (usually the Saturday that pays for
+ *   a bridge day). Listing a statutory holiday here also makes it working: the operator's data is the
+ *   last word, so a future change in the law needs no release.
+ *
+ * Dates carry their year, so one object can hold several years; the API may store it per year.
+ */
+export interface CalendarOverrides {
+  daysOff: readonly LocalDate[];
+  workingDays: readonly LocalDate[];
+}
+
+export const noOverrides: CalendarOverrides = { daysOff: [], workingDays: [] };
+
+export interface OverrideProblem {
+  field: 'daysOff' | 'workingDays';
+  index: number;
+  message: string;
+}
+
+/** Everything wrong with an overrides object (not a date, listed twice, in both lists); empty when valid. */
+export function overrideProblems(overrides: CalendarOverrides): OverrideProblem[] {
+  const problems: OverrideProblem[] = [];
+  const off = new Set<string>();
+  const seen = new Set<string>();
+  for (const field of ['daysOff', 'workingDays'] as const) {
+    seen.clear();
+    overrides[field].forEach((date, index) => {
+      if (!isLocalDate(date)) {
+        problems.push({ field, index, message: `${JSON.stringify(date)} is not an ISO calendar date (YYYY-MM-DD)` });
+        return;
+      }
+      if (seen.has(date)) problems.push({ field, index, message: `${date} is listed twice` });
+      seen.add(date);
+      if (field === 'daysOff') off.add(date);
+      else if (off.has(date)) problems.push({ field, index, message: `${date} cannot be both a day off and a working day` });
+    });
+  }
+  return problems;
+}
