@@ -102,6 +102,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     webhookPolicy: opts.webhookPolicy ?? urlPolicy({ development: true, webhookAllow: [] }),
     node: opts.node,
   };
+  opts.outbound?.useDb(idem.db);
   // Before the routes: it adds the request-log hook every route must carry.
   await app.register(liveStreamsPlugin, { deps });
   const handlers = allHandlers(deps);

@@ -73,7 +73,17 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       await app.close();
       throw err;
     }
-    // Deliveries left pending by a previous run (a crash included) are due at once, so they go out now.
+    // One process owns a SQLite file, so deliveries a killed predecessor had claimed are nobody's: free
+    // them now rather than after their lock. (With PostgreSQL another process may hold them; their
+    // lock expires within seconds.)
+    if (store.kind === 'sqlite') {
+      await store.db
+        .updateTable('event_deliveries')
+        .set({ locked_until: null })
+        .where('status', '=', 'pending')
+        .where('locked_until', 'is not', null)
+        .execute();
+    }
     const deliveries = startDeliveryWorker({ db: store.db, storeKind: store.kind, clock, webhookPolicy, log: app.log }, opts.deliveries);
     return {
       app,

@@ -58,12 +58,20 @@ export class OutboundCalls implements DialLegs {
   readonly #running = new Set<Promise<void>>();
 
   constructor(
-    private readonly deps: Pick<Deps, 'db' | 'clock' | 'node'>,
+    private deps: Pick<Deps, 'db' | 'clock' | 'node'>,
     private readonly carrier: CarrierConfig,
   ) {}
 
   attach(engine: OutboundEngine): void {
     this.#engine = engine;
+  }
+
+  /**
+   * Writes through the handlers' database from now on (buildApp calls it): its transactions confirm an
+   * Idempotency-Key claim, so a `POST /v1/calls` retried after a crash never places the call twice.
+   */
+  useDb(db: Deps['db']): void {
+    this.deps = { ...this.deps, db };
   }
 
   /** Stops placing calls; waits for the calls in flight to be written down. */

@@ -46,7 +46,8 @@ export async function createContact(deps: Deps, accountId: string, input: Contac
     created_at: now,
     updated_at: now,
   };
-  await insertContact(deps.db, row);
+  // In a transaction, like every change: that is what confirms an Idempotency-Key claim (http/idempotency.ts).
+  await deps.db.transaction().execute((tx) => insertContact(tx, row));
   return toContact(row);
 }
 
@@ -60,11 +61,11 @@ export async function updateContact(deps: Deps, accountId: string, id: string, p
   if (patch.role !== undefined) next.role = patch.role;
   if (patch.can_open_incidents !== undefined) next.can_open_incidents = patch.can_open_incidents ? 1 : 0;
   if (patch.receives_notices !== undefined) next.receives_notices = patch.receives_notices ? 1 : 0;
-  await updateContactRow(deps.db, accountId, id, next);
+  await deps.db.transaction().execute((tx) => updateContactRow(tx, accountId, id, next));
   return toContact({ ...row, ...next });
 }
 
 export async function deleteContact(deps: Deps, accountId: string, id: string) {
-  if ((await deleteContactRow(deps.db, accountId, id)) === 0) throw notFound('contact', id);
+  if ((await deps.db.transaction().execute((tx) => deleteContactRow(tx, accountId, id))) === 0) throw notFound('contact', id);
   return { id, object: 'contact', deleted: true as const };
 }

@@ -4,7 +4,7 @@ import type { ContactsTable } from '../store/schema.js';
 
 export type ContactRow = ContactsTable;
 
-export async function insertContact(db: Db, row: ContactRow): Promise<void> {
+export async function insertContact(db: Db | Tx, row: ContactRow): Promise<void> {
   await db.insertInto('contacts').values(row).execute();
 }
 
@@ -16,11 +16,11 @@ export async function listContacts(db: Db, accountId: string, limit: number, sta
   return accountPage(db, 'contacts', accountId, limit, startingAfter);
 }
 
-export async function updateContactRow(db: Db, accountId: string, id: string, patch: Partial<ContactRow>): Promise<void> {
+export async function updateContactRow(db: Db | Tx, accountId: string, id: string, patch: Partial<ContactRow>): Promise<void> {
   await db.updateTable('contacts').set(patch).where('account_id', '=', accountId).where('id', '=', id).execute();
 }
 
-export async function deleteContactRow(db: Db, accountId: string, id: string): Promise<number> {
+export async function deleteContactRow(db: Db | Tx, accountId: string, id: string): Promise<number> {
   const res = await db.deleteFrom('contacts').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
   return Number(res.numDeletedRows);
 }

@@ -104,23 +104,25 @@ export function eventRoutes(deps: Deps): Handlers {
       }
       const now = deps.clock.now();
       if (targets.length > 0) {
-        await deps.db
-          .insertInto('event_deliveries')
-          .values(
-            targets.map((endpoint) => ({
-              id: newId('delivery', now),
-              account_id: event.account_id,
-              event_id: event.id,
-              endpoint_id: endpoint,
-              status: 'pending',
-              attempts: 0,
-              next_attempt_at: iso(now),
-              locked_until: null,
-              created_at: iso(now),
-              updated_at: iso(now),
-            })),
-          )
-          .execute();
+        await deps.db.transaction().execute((tx) =>
+          tx
+            .insertInto('event_deliveries')
+            .values(
+              targets.map((endpoint) => ({
+                id: newId('delivery', now),
+                account_id: event.account_id,
+                event_id: event.id,
+                endpoint_id: endpoint,
+                status: 'pending',
+                attempts: 0,
+                next_attempt_at: iso(now),
+                locked_until: null,
+                created_at: iso(now),
+                updated_at: iso(now),
+              })),
+            )
+            .execute(),
+        );
       }
       return { object: 'event_resend' as const, event_id: event.id, scheduled: targets.length };
     },

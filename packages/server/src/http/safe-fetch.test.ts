@@ -24,7 +24,10 @@ describe('safeFetch', () => {
   });
 
   const request = (fetch: ReturnType<typeof safeFetch>, path = '/instructions') =>
-    fetchInstructions({ url: `${base}${path}`, method: 'POST' }, { fields: { call_id: 'call_1' }, secret: undefined, signal: new AbortController().signal, fetch });
+    fetchInstructions(
+      { url: `${base}${path}`, method: 'POST' },
+      { fields: { call_id: 'call_1' }, secret: undefined, signal: new AbortController().signal, fetch },
+    );
 
   it('refuses loopback outside development mode, before any request is made', async () => {
     const before = hits;

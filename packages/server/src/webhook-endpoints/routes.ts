@@ -70,7 +70,8 @@ export function webhookEndpointRoutes(deps: Deps): Handlers {
         created_at: now,
         updated_at: now,
       };
-      await deps.db.insertInto('webhook_endpoints').values(row).execute();
+      // In a transaction, like every change: that is what confirms an Idempotency-Key claim (http/idempotency.ts).
+      await deps.db.transaction().execute((tx) => tx.insertInto('webhook_endpoints').values(row).execute());
       reply.code(201);
       return withSecret(row);
     },
@@ -95,7 +96,7 @@ export function webhookEndpointRoutes(deps: Deps): Handlers {
         patch.disabled_reason = body.status === 'disabled' ? 'manual' : null;
         patch.failing_since = null;
       }
-      await deps.db.updateTable('webhook_endpoints').set(patch).where('id', '=', row.id).execute();
+      await deps.db.transaction().execute((tx) => tx.updateTable('webhook_endpoints').set(patch).where('id', '=', row.id).execute());
       return toEndpoint({ ...row, ...patch });
     },
     'webhookEndpoints.delete': async (req) => {
@@ -116,7 +117,7 @@ export function webhookEndpointRoutes(deps: Deps): Handlers {
         previous_secret_expires_at: keepFor > 0 ? iso(new Date(now.getTime() + keepFor * 1000)) : null,
         updated_at: iso(now),
       };
-      await deps.db.updateTable('webhook_endpoints').set(patch).where('id', '=', row.id).execute();
+      await deps.db.transaction().execute((tx) => tx.updateTable('webhook_endpoints').set(patch).where('id', '=', row.id).execute());
       return withSecret({ ...row, ...patch });
     },
     'webhookEndpoints.recover': async (req) => {
@@ -135,13 +136,15 @@ export function webhookEndpointRoutes(deps: Deps): Handlers {
       if (row.status !== 'enabled') {
         throw new ProblemError('webhook_endpoint_disabled', `Endpoint ${row.id} is disabled: enable it first (PATCH status: enabled), then recover.`);
       }
-      const result = await deps.db
-        .updateTable('event_deliveries')
-        .set({ status: 'pending', attempts: 0, next_attempt_at: iso(now), locked_until: null, updated_at: iso(now) })
-        .where('endpoint_id', '=', row.id)
-        .where('status', 'in', ['failed', 'dropped'])
-        .where('created_at', '>=', iso(since))
-        .executeTakeFirst();
+      const result = await deps.db.transaction().execute((tx) =>
+        tx
+          .updateTable('event_deliveries')
+          .set({ status: 'pending', attempts: 0, next_attempt_at: iso(now), locked_until: null, updated_at: iso(now) })
+          .where('endpoint_id', '=', row.id)
+          .where('status', 'in', ['failed', 'dropped'])
+          .where('created_at', '>=', iso(since))
+          .executeTakeFirst(),
+      );
       return { object: 'webhook_endpoint_recovery' as const, endpoint_id: row.id, since: iso(since), scheduled: Number(result.numUpdatedRows) };
     },
   };

@@ -49,7 +49,9 @@ export function startDeliveryWorker(deps: DeliveryDeps, options: DeliveryOptions
   const limits = {
     maxInFlight: options.maxInFlight ?? 64,
     perEndpoint: options.perEndpoint ?? 8,
-    lockMs: options.lockMs ?? Math.max(60_000, timeoutMs * 4),
+    // Longer than a send can take (its timeout) plus settling it; short enough that deliveries a killed
+    // PostgreSQL worker held go out again within seconds. (A restarted SQLite server frees them at once.)
+    lockMs: options.lockMs ?? timeoutMs + 10_000,
     random: options.random ?? Math.random,
   };
   const sender = createSender({ policy: deps.webhookPolicy, timeoutMs });

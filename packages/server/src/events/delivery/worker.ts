@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { iso } from '../../clock.js';
 import { signingSecrets } from '../../webhook-endpoints/endpoint.js';
 import { claimDeliveries, type DeliveryRow, dueEndpoints } from './claim.js';
@@ -23,6 +24,8 @@ export function deliveryCore(deps: DeliveryDeps, limits: DeliveryLimits, sender:
   const perEndpoint = new Map<string, number>();
   const sends = new Set<Promise<void>>();
   const stop = new AbortController();
+  // Every send in flight listens to it (up to maxInFlight): not a leak, so no MaxListeners warning.
+  setMaxListeners(0, stop.signal);
   let chain: Promise<unknown> = Promise.resolve();
   let onSettled: () => void = () => undefined;
   let stopping = false;
