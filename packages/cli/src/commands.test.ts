@@ -36,6 +36,7 @@ describe('the commands map', () => {
     expect(Object.keys(commands).sort()).toEqual(
       [
         ...Object.values(requests).map((op) => `${kebab(op.resource)}:${kebab(op.action)}`),
+        'billing:simulate',
         'call:test',
         'dev',
         'listen',

@@ -1,4 +1,5 @@
 import type { Command } from '@oclif/core';
+import { BillingSimulate } from './commands/billing-simulate.js';
 import { CallTest } from './commands/call-test.js';
 import { Dev } from './commands/dev.js';
 import { Listen } from './commands/listen.js';
@@ -45,6 +46,7 @@ const handWritten: Record<string, Command.Class> = {
   listen: Listen,
   trigger: Trigger,
   'logs:tail': LogsTail,
+  'billing:simulate': BillingSimulate,
 };
 
 function build(): Record<string, Command.Class> {
@@ -81,4 +83,6 @@ export const topics: Record<string, { description: string }> = {
   ...resourceTopics(operationTable),
   // `logs` has no REST operations, only the hand-written `logs tail`.
   logs: { description: "The account's API requests and events, live: tail" },
+  // `billing` has no REST resource of its own (plans, invoices, … are topics), only `billing simulate`.
+  billing: { description: 'Billing on a test clock: simulate' },
 };

@@ -12,21 +12,27 @@ import { healthRoutes } from './health/routes.js';
 import { numberPortRoutes } from './number-ports/routes.js';
 import { numberRoutes } from './numbers/routes.js';
 import { recordingRoutes } from './recordings/routes.js';
-import { memoryRecordingStore, type RecordingStore } from './recordings/storage.js';
+import { memoryRecordingStore, type ObjectStore, type RecordingStore } from './recordings/storage.js';
 import { sipTrunkRoutes } from './sip-trunks/routes.js';
-import { createAuthenticator } from './http/auth.js';
+import { type Authenticator, createAuthenticator } from './http/auth.js';
 import { registerDocs } from './http/docs.js';
 import { idempotencyHooks } from './http/idempotency.js';
 import { openapiDocument, operationIds, operationTable, type OperationId } from './http/operations.js';
 import { installProblemHandlers } from './http/problem.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { installValidators } from './http/validation.js';
+import { standingGuard } from './http/standing-guard.js';
 import { newRequestId } from './http/request-id.js';
 import type { NodeIdentity } from './node.js';
 import type { Store } from './store/db.js';
 import { eventRoutes } from './events/routes.js';
 import { liveStreamsPlugin } from './events/stream/plugin.js';
 import { webhookEndpointRoutes } from './webhook-endpoints/routes.js';
+import { planRoutes } from './billing/plan-routes.js';
+import { subscriptionRoutes } from './billing/subscription-routes.js';
+import { invoiceRoutes } from './billing/invoice-routes.js';
+import { testClockRoutes } from './test-clocks/routes.js';
+import { exportRoutes } from './exports/routes.js';
 import { type UrlPolicy, urlPolicy } from './webhook-endpoints/url-policy.js';
 
 export interface AppOptions {
@@ -39,12 +45,16 @@ export interface AppOptions {
   outbound?: OutboundCalls;
   /** Where recordings' audio is kept; in memory when not given (an app without a data folder). */
   recordings?: RecordingStore;
+  /** Where export archives are kept; in memory when not given. */
+  exportFiles?: ObjectStore;
   /** The API's public address (PROLOPE_PUBLIC_URL), for absolute URLs in responses. */
   publicUrl?: string | undefined;
   /** Which addresses webhook endpoints may resolve to; default: development rules (private addresses allowed). */
   webhookPolicy?: UrlPolicy;
   /** This process as other processes reach it (filled in once it listens). */
   node?: NodeIdentity;
+  /** Key lookups, shared with the billing loop so a standing change it makes shows at once. */
+  auth?: Authenticator;
 }
 
 /** Every domain's handlers; a spec operation without one fails the build of the app (and a test). */
@@ -62,6 +72,11 @@ export function allHandlers(deps: Deps): Handlers {
     ...recordingRoutes(deps),
     ...webhookEndpointRoutes(deps),
     ...eventRoutes(deps),
+    ...planRoutes(deps),
+    ...subscriptionRoutes(deps),
+    ...invoiceRoutes(deps),
+    ...testClockRoutes(deps),
+    ...exportRoutes(deps),
   };
 }
 
@@ -95,9 +110,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     storeKind: opts.store.kind,
     clock: opts.clock,
     version: opts.version,
-    auth: createAuthenticator(opts.store.db, opts.clock),
+    auth: opts.auth ?? createAuthenticator(opts.store.db, opts.clock),
     outbound: opts.outbound,
     recordings: opts.recordings ?? memoryRecordingStore(),
+    exportFiles: opts.exportFiles ?? memoryRecordingStore(),
     publicUrl: opts.publicUrl,
     webhookPolicy: opts.webhookPolicy ?? urlPolicy({ development: true, webhookAllow: [] }),
     node: opts.node,
@@ -118,7 +134,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // Auth runs on onRequest, before the body is parsed: an unauthenticated caller learns nothing about the schema.
     return {
       handler,
-      ...(op.scopes ? { onRequest: deps.auth.hook(op.scopes) } : {}),
+      ...(op.scopes ? { onRequest: [deps.auth.hook(op.scopes), standingGuard(op)] } : {}),
       ...(op.method === 'POST' && op.scopes ? { preHandler: idem.claim, onSend: idem.store } : {}),
     };
   };

@@ -3,7 +3,7 @@ import type { OutboundCalls } from './calls/outbound.js';
 import type { Clock } from './clock.js';
 import type { Authenticator } from './http/auth.js';
 import type { OperationId } from './generated/operation-ids.js';
-import type { RecordingStore } from './recordings/storage.js';
+import type { ObjectStore, RecordingStore } from './recordings/storage.js';
 import type { Db, StoreKind } from './store/db.js';
 import type { NodeIdentity } from './node.js';
 import type { UrlPolicy } from './webhook-endpoints/url-policy.js';
@@ -20,6 +20,8 @@ export interface Deps {
   outbound?: OutboundCalls | undefined;
   /** Where recordings' audio is kept. */
   recordings: RecordingStore;
+  /** Where export archives are kept (`<account id>/<export id>` keys). */
+  exportFiles: ObjectStore;
   /** The API's public address for absolute URLs (`media_url`); else the address a request reached. */
   publicUrl?: string | undefined;
   /** Which addresses webhook endpoints may resolve to (SSRF rules). */

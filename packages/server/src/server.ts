@@ -5,10 +5,12 @@ import { OutboundCalls } from './calls/outbound.js';
 import { nodeIdentity } from './node.js';
 import { urlPolicy } from './webhook-endpoints/url-policy.js';
 import { type DeliveryOptions, type DeliveryWorker, startDeliveryWorker } from './events/delivery/index.js';
+import { type BillingLoop, type BillingLoopOptions, startBillingLoop } from './billing/engine/index.js';
+import { createAuthenticator } from './http/auth.js';
 import { type Clock, systemClock } from './clock.js';
 import { type Config, loadConfig } from './config.js';
 import { SECRET_PATTERN } from './api-keys/secret.js';
-import { fileRecordingStore } from './recordings/storage.js';
+import { fileObjectStore, fileRecordingStore } from './recordings/storage.js';
 import { openStore, type Store } from './store/db.js';
 import { migrateToLatest } from './store/migrate.js';
 import { startVoice, type Voice } from './telephony/voice.js';
@@ -25,6 +27,8 @@ export interface RunningServer {
   createdOperatorKey: string | undefined;
   /** Sends webhook deliveries; with `deliveries: { loop: false }` only when told (tick()). */
   deliveries: DeliveryWorker;
+  /** The daily billing jobs of real accounts; with `billing: { loop: false }` only when told (tick()). */
+  billing: BillingLoop;
   close(): Promise<void>;
 }
 
@@ -34,6 +38,8 @@ export interface StartOptions {
   logger?: boolean | object;
   /** Options of the webhook delivery worker; tests pass `{ loop: false }` and call `deliveries.tick()`. */
   deliveries?: DeliveryOptions;
+  /** Options of the billing loop; tests pass `{ loop: false }` (test clocks drive billing there). */
+  billing?: BillingLoopOptions;
 }
 
 /** Opens the store, migrates it, makes sure the operator exists, and starts listening. */
@@ -50,14 +56,20 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     const webhookPolicy = urlPolicy(config);
     const node = nodeIdentity(config.nodeUrl);
     const outbound = new OutboundCalls({ db: store.db, clock, node }, config);
+    const recordings = fileRecordingStore(config.dataDir);
+    const exportFiles = fileObjectStore(config.dataDir, 'exports', 'zip', 'export');
+    // One key cache for the API and the billing loop: a standing the loop changes applies to keys at once.
+    const auth = createAuthenticator(store.db, clock);
     const app = await buildApp({
+      auth,
       store,
       clock,
       version,
       rateLimitPerSecond: config.rateLimitPerSecond,
       logger: opts.logger ?? { level: config.logLevel },
       outbound,
-      recordings: fileRecordingStore(config.dataDir),
+      recordings,
+      exportFiles,
       publicUrl: config.publicUrl,
       webhookPolicy,
       node,
@@ -85,6 +97,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
         .execute();
     }
     const deliveries = startDeliveryWorker({ db: store.db, storeKind: store.kind, clock, webhookPolicy, log: app.log }, opts.deliveries);
+    const billing = startBillingLoop({ db: store.db, storeKind: store.kind, clock, auth, recordings, exportFiles }, opts.billing, app.log);
     return {
       app,
       store,
@@ -92,7 +105,9 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       sipPort: voice?.sipPort,
       createdOperatorKey: operator.createdSecret,
       deliveries,
+      billing,
       async close() {
+        await billing.stop();
         await deliveries.stop();
         await voice?.stop();
         await app.close();

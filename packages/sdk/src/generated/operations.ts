@@ -161,6 +161,11 @@ export const operations = {
               "confirms_authority"
             ]
           },
+          "test_clock": {
+            "type": "string",
+            "description": "Create a test subaccount that lives by this test clock (one of the caller's); its billing runs when the clock advances.",
+            "pattern": "^clock_[0-9A-Za-z]+$"
+          },
           "metadata": {
             "type": "object",
             "description": "Up to 20 string pairs of your own, returned as given."
@@ -408,7 +413,9 @@ export const operations = {
                 "events:read",
                 "events:write",
                 "webhooks:read",
-                "webhooks:write"
+                "webhooks:write",
+                "billing:read",
+                "billing:write"
               ],
               "description": "What a key may do. `admin` includes every customer scope. `operator` is only held by the platform operator's key.\n"
             }
@@ -3940,6 +3947,1288 @@ export const operations = {
       "aliases": [
         "webhooks"
       ],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "plans.list": {
+    "resource": "plans",
+    "action": "list",
+    "method": "get",
+    "path": "/v1/plans",
+    "summary": "List plans",
+    "description": "Active plans, newest first (the operator sees inactive ones too).",
+    "auth": true,
+    "scopes": [
+      "billing:read"
+    ],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "plans.create": {
+    "resource": "plans",
+    "action": "create",
+    "method": "post",
+    "path": "/v1/plans",
+    "summary": "Create a plan",
+    "description": "What customers subscribe to (an operator's plan; a plan another account creates is a test plan, usable only by its own test-clock subaccounts): a setup fee and a monthly or annual fee in EUR or BGN, VAT excluded (terms 7).",
+    "auth": true,
+    "scopes": [
+      "billing:write"
+    ],
+    "pathParams": [],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "currency": {
+            "type": "string",
+            "enum": [
+              "EUR",
+              "BGN"
+            ],
+            "description": "The agreement's currency (terms 7)."
+          },
+          "setup_fee": {
+            "type": "integer",
+            "description": "Money in minor units (cents or stotinki), never a float.",
+            "minimum": 0,
+            "maximum": 2000000000
+          },
+          "fee": {
+            "type": "integer",
+            "description": "Money in minor units (cents or stotinki), never a float.",
+            "minimum": 0,
+            "maximum": 2000000000
+          },
+          "interval": {
+            "type": "string",
+            "enum": [
+              "month",
+              "year"
+            ],
+            "default": "month"
+          }
+        },
+        "required": [
+          "name",
+          "currency",
+          "fee"
+        ]
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "plans.retrieve": {
+    "resource": "plans",
+    "action": "retrieve",
+    "method": "get",
+    "path": "/v1/plans/{id}",
+    "summary": "Retrieve a plan",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "billing:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "plans.update": {
+    "resource": "plans",
+    "action": "update",
+    "method": "post",
+    "path": "/v1/plans/{id}",
+    "summary": "Update a plan",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "billing:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "description": "Name and availability only; prices of running subscriptions change through CPI price changes (terms 7.3).",
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "active": {
+            "type": "boolean"
+          }
+        },
+        "required": []
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "subscriptions.list": {
+    "resource": "subscriptions",
+    "action": "list",
+    "method": "get",
+    "path": "/v1/subscriptions",
+    "summary": "List subscriptions",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "billing:read"
+    ],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      },
+      {
+        "name": "account",
+        "required": false,
+        "description": "Another account's (the operator's any; a parent's test-clock subaccounts).",
+        "schema": {
+          "type": "string",
+          "description": "Another account: the operator may name any, a parent the subaccounts attached to its test clocks. Omitted: the caller's own account.\n",
+          "pattern": "^acct_[0-9A-Za-z]+$"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "subscriptions.create": {
+    "resource": "subscriptions",
+    "action": "create",
+    "method": "post",
+    "path": "/v1/subscriptions",
+    "summary": "Subscribe an account to a plan",
+    "description": "Billing starts on the activation date: the signed activation protocol (`protocol_signed_on`) or the first use, whichever comes first (terms 7.3). The setup fee is invoiced that day, due in 5 Bulgarian working days; the recurring fee from then on, monthly fees due by the 10th (terms 7.1), the first month prorated by days.",
+    "auth": true,
+    "scopes": [
+      "billing:write"
+    ],
+    "pathParams": [],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "account": {
+            "type": "string",
+            "description": "Another account: the operator may name any, a parent the subaccounts attached to its test clocks. Omitted: the caller's own account.\n",
+            "pattern": "^acct_[0-9A-Za-z]+$"
+          },
+          "plan": {
+            "type": "string",
+            "pattern": "^plan_[0-9A-Za-z]+$"
+          },
+          "protocol_signed_on": {
+            "type": "string",
+            "format": "date",
+            "description": "A calendar date in Sofia (terms 7 counts days there), `YYYY-MM-DD`.",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+          }
+        },
+        "required": [
+          "plan"
+        ]
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "subscriptions.retrieve": {
+    "resource": "subscriptions",
+    "action": "retrieve",
+    "method": "get",
+    "path": "/v1/subscriptions/{id}",
+    "summary": "Retrieve a subscription",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "billing:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "subscriptions.cancel": {
+    "resource": "subscriptions",
+    "action": "cancel",
+    "method": "post",
+    "path": "/v1/subscriptions/{id}/cancel",
+    "summary": "Give notice to end a subscription",
+    "description": "One month's written notice (terms 13.1): the subscription ends one month after today. `without_notice` ends it today and bills one month's fee (terms 13.2).",
+    "auth": true,
+    "scopes": [
+      "billing:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "without_notice": {
+            "type": "boolean",
+            "description": "End today instead of one month after the notice; costs one month's fee (terms 13.2).",
+            "default": false
+          }
+        },
+        "required": []
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "subscriptions.listPriceChanges": {
+    "resource": "subscriptions",
+    "action": "listPriceChanges",
+    "method": "get",
+    "path": "/v1/subscriptions/{id}/price-changes",
+    "summary": "List a subscription's price changes",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "billing:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "subscriptions.createPriceChange": {
+    "resource": "subscriptions",
+    "action": "createPriceChange",
+    "method": "post",
+    "path": "/v1/subscriptions/{id}/price-changes",
+    "summary": "Schedule a CPI price change",
+    "description": "The new fee is the current one times the NSI consumer price index (preceding December = 100), half-up to the cent (terms 7.3). Refused (`price_change_notice_too_short`) unless `effective_on` is at least 30 days after today; sends `subscription.price_change_scheduled` as the notice.",
+    "auth": true,
+    "scopes": [
+      "billing:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "cpi_index": {
+            "type": "string",
+            "description": "The index with the preceding December = 100, as the NSI publishes it (`103.5`).",
+            "pattern": "^[0-9]{1,3}(\\.[0-9]{1,2})?$"
+          },
+          "effective_on": {
+            "type": "string",
+            "format": "date",
+            "description": "A calendar date in Sofia (terms 7 counts days there), `YYYY-MM-DD`.",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+          }
+        },
+        "required": [
+          "cpi_index",
+          "effective_on"
+        ]
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "invoices.list": {
+    "resource": "invoices",
+    "action": "list",
+    "method": "get",
+    "path": "/v1/invoices",
+    "summary": "List invoices",
+    "description": "Newest first.",
+    "auth": true,
+    "scopes": [
+      "billing:read"
+    ],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      },
+      {
+        "name": "account",
+        "required": false,
+        "description": "Another account's (the operator's any; a parent's test-clock subaccounts).",
+        "schema": {
+          "type": "string",
+          "description": "Another account: the operator may name any, a parent the subaccounts attached to its test clocks. Omitted: the caller's own account.\n",
+          "pattern": "^acct_[0-9A-Za-z]+$"
+        }
+      },
+      {
+        "name": "status",
+        "required": false,
+        "description": "Only invoices in this status.",
+        "schema": {
+          "type": "string",
+          "enum": [
+            "open",
+            "paid",
+            "void"
+          ]
+        }
+      },
+      {
+        "name": "overdue",
+        "required": false,
+        "description": "Only invoices overdue today (true) or not (false).",
+        "schema": {
+          "type": "boolean"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "invoices.retrieve": {
+    "resource": "invoices",
+    "action": "retrieve",
+    "method": "get",
+    "path": "/v1/invoices/{id}",
+    "summary": "Retrieve an invoice",
+    "description": "With the penalty accrued so far when it is overdue.",
+    "auth": true,
+    "scopes": [
+      "billing:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "payments.list": {
+    "resource": "payments",
+    "action": "list",
+    "method": "get",
+    "path": "/v1/payments",
+    "summary": "List payments",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "billing:read"
+    ],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      },
+      {
+        "name": "account",
+        "required": false,
+        "description": "Another account's (the operator's any; a parent's test-clock subaccounts).",
+        "schema": {
+          "type": "string",
+          "description": "Another account: the operator may name any, a parent the subaccounts attached to its test clocks. Omitted: the caller's own account.\n",
+          "pattern": "^acct_[0-9A-Za-z]+$"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "payments.create": {
+    "resource": "payments",
+    "action": "create",
+    "method": "post",
+    "path": "/v1/payments",
+    "summary": "Record a payment",
+    "description": "A bank transfer received against an invoice (operator, or a test clock's owner for its test accounts). Partial payments are allowed; a payment stops the penalty on what it paid from the next day (terms 7.2). Paying everything overdue reinstates a past-due or suspended account at once.",
+    "auth": true,
+    "scopes": [
+      "billing:write"
+    ],
+    "pathParams": [],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "invoice": {
+            "type": "string",
+            "pattern": "^inv_[0-9A-Za-z]+$"
+          },
+          "amount": {
+            "type": "integer",
+            "description": "Minor units; at most what the invoice still asks for. Partial payments are allowed.",
+            "minimum": 1,
+            "maximum": 2000000000
+          },
+          "received_on": {
+            "type": "string",
+            "format": "date",
+            "description": "A calendar date in Sofia (terms 7 counts days there), `YYYY-MM-DD`.",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+          },
+          "reference": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "invoice",
+          "amount"
+        ]
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "creditNotes.list": {
+    "resource": "creditNotes",
+    "action": "list",
+    "method": "get",
+    "path": "/v1/credit-notes",
+    "summary": "List credit notes",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "billing:read"
+    ],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      },
+      {
+        "name": "account",
+        "required": false,
+        "description": "Another account's (the operator's any; a parent's test-clock subaccounts).",
+        "schema": {
+          "type": "string",
+          "description": "Another account: the operator may name any, a parent the subaccounts attached to its test clocks. Omitted: the caller's own account.\n",
+          "pattern": "^acct_[0-9A-Za-z]+$"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "creditNotes.create": {
+    "resource": "creditNotes",
+    "action": "create",
+    "method": "post",
+    "path": "/v1/credit-notes",
+    "summary": "Issue a credit note",
+    "description": "Cancels part or all of an invoice (operator, or a test clock's owner).",
+    "auth": true,
+    "scopes": [
+      "billing:write"
+    ],
+    "pathParams": [],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "invoice": {
+            "type": "string",
+            "pattern": "^inv_[0-9A-Za-z]+$"
+          },
+          "amount": {
+            "type": "integer",
+            "description": "VAT included; default what the invoice still asks for.",
+            "minimum": 1,
+            "maximum": 2000000000
+          },
+          "reason": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "invoice",
+          "reason"
+        ]
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "testClocks.list": {
+    "resource": "testClocks",
+    "action": "list",
+    "method": "get",
+    "path": "/v1/test-clocks",
+    "summary": "List test clocks",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "billing:read"
+    ],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "testClocks.create": {
+    "resource": "testClocks",
+    "action": "create",
+    "method": "post",
+    "path": "/v1/test-clocks",
+    "summary": "Create a test clock",
+    "description": "A clock for simulating billing, as Stripe's test clocks: create subaccounts with `test_clock`, subscribe them, then advance the clock; every day passed runs the billing jobs (invoices, penalties, standing, data deletion) for them.",
+    "auth": true,
+    "scopes": [
+      "billing:write"
+    ],
+    "pathParams": [],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "frozen_time": {
+            "type": "string",
+            "format": "date-time",
+            "description": "RFC 3339 time in UTC."
+          }
+        },
+        "required": [
+          "frozen_time"
+        ]
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "testClocks.retrieve": {
+    "resource": "testClocks",
+    "action": "retrieve",
+    "method": "get",
+    "path": "/v1/test-clocks/{id}",
+    "summary": "Retrieve a test clock",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "billing:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "testClocks.advance": {
+    "resource": "testClocks",
+    "action": "advance",
+    "method": "post",
+    "path": "/v1/test-clocks/{id}/advance",
+    "summary": "Advance a test clock",
+    "description": "Moves the clock forward and runs the billing jobs for each Sofia day passed, in order, before answering.",
+    "auth": true,
+    "scopes": [
+      "billing:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "frozen_time": {
+            "type": "string",
+            "format": "date-time",
+            "description": "RFC 3339 time in UTC."
+          }
+        },
+        "required": [
+          "frozen_time"
+        ]
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "accounts.setHolds": {
+    "resource": "accounts",
+    "action": "setHolds",
+    "method": "put",
+    "path": "/v1/accounts/{id}/holds",
+    "summary": "Hold automatic suspension or termination",
+    "description": "The operator (or a test clock's owner) keeps an overdue account from being suspended after 20 days or terminated after 30 (terms 7.2 say \"may\").",
+    "auth": true,
+    "scopes": [
+      "billing:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "description": "Operator holds on the automatic steps of terms 7.2; each stops only its own step.",
+        "properties": {
+          "suspension": {
+            "type": "boolean"
+          },
+          "termination": {
+            "type": "boolean"
+          }
+        },
+        "required": [
+          "suspension",
+          "termination"
+        ]
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "accounts.terminate": {
+    "resource": "accounts",
+    "action": "terminate",
+    "method": "post",
+    "path": "/v1/accounts/{id}/terminate",
+    "summary": "Terminate an account",
+    "description": "Ends the agreement today (terms 13.1): access stops at once, open invoices stay owed, data is kept 30 days for export and then deleted.",
+    "auth": true,
+    "scopes": [
+      "billing:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "ground": {
+            "type": "string",
+            "enum": [
+              "customer_breach",
+              "acceptable_use",
+              "liquidation",
+              "mutual"
+            ],
+            "description": "`customer_breach` bills one month's fee (terms 13.2); the others bill nothing more."
+          }
+        },
+        "required": [
+          "ground"
+        ]
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "exports.list": {
+    "resource": "exports",
+    "action": "list",
+    "method": "get",
+    "path": "/v1/exports",
+    "summary": "List exports",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "accounts:read"
+    ],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      },
+      {
+        "name": "account",
+        "required": false,
+        "description": "Another account's (the operator's any; a parent's test-clock subaccounts).",
+        "schema": {
+          "type": "string",
+          "description": "Another account: the operator may name any, a parent the subaccounts attached to its test clocks. Omitted: the caller's own account.\n",
+          "pattern": "^acct_[0-9A-Za-z]+$"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "exports.create": {
+    "resource": "exports",
+    "action": "create",
+    "method": "post",
+    "path": "/v1/exports",
+    "summary": "Export an account's data",
+    "description": "All of the account's data as a ZIP archive of JSON files (and recordings' WAV), also during the 30 days after termination (terms 13.3, GDPR art. 20).",
+    "auth": true,
+    "scopes": [
+      "accounts:read"
+    ],
+    "pathParams": [],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "account": {
+            "type": "string",
+            "description": "Another account: the operator may name any, a parent the subaccounts attached to its test clocks. Omitted: the caller's own account.\n",
+            "pattern": "^acct_[0-9A-Za-z]+$"
+          }
+        },
+        "required": []
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "exports.retrieve": {
+    "resource": "exports",
+    "action": "retrieve",
+    "method": "get",
+    "path": "/v1/exports/{id}",
+    "summary": "Retrieve an export",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "accounts:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "exports.download": {
+    "resource": "exports",
+    "action": "download",
+    "method": "get",
+    "path": "/v1/exports/{id}/download",
+    "summary": "Download an export",
+    "description": "The ZIP archive.",
+    "auth": true,
+    "scopes": [
+      "accounts:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "binary",
+    "responseContentType": "application/zip",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "calendar.retrieve": {
+    "resource": "calendar",
+    "action": "retrieve",
+    "method": "get",
+    "path": "/v1/calendar/{year}",
+    "summary": "The Bulgarian working-day calendar of a year",
+    "description": "Official holidays (Labour Code art. 154, Orthodox Easter computed), days in lieu, and the operator's extra days off and working days; billing due dates and SLA clocks count with it.",
+    "auth": true,
+    "scopes": [
+      "billing:read"
+    ],
+    "pathParams": [
+      "year"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null
+    }
+  },
+  "calendar.update": {
+    "resource": "calendar",
+    "action": "update",
+    "method": "put",
+    "path": "/v1/calendar/{year}",
+    "summary": "Set a year's extra days off and working days",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "operator"
+    ],
+    "pathParams": [
+      "year"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "days_off": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "date",
+              "description": "A calendar date in Sofia (terms 7 counts days there), `YYYY-MM-DD`.",
+              "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+            }
+          },
+          "working_days": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "date",
+              "description": "A calendar date in Sofia (terms 7 counts days there), `YYYY-MM-DD`.",
+              "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+            }
+          }
+        },
+        "required": [
+          "days_off",
+          "working_days"
+        ]
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
       "args": [],
       "shortcuts": [],
       "offline": null

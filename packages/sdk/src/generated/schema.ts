@@ -53,6 +53,52 @@ export interface paths {
         patch: operations["accounts.update"];
         trace?: never;
     };
+    "/v1/accounts/{id}/holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Hold automatic suspension or termination
+         * @description The operator (or a test clock's owner) keeps an overdue account from being suspended after 20 days or terminated after 30 (terms 7.2 say "may").
+         */
+        put: operations["accounts.setHolds"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{id}/terminate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Terminate an account
+         * @description Ends the agreement today (terms 13.1): access stops at once, open invoices stay owed, data is kept 30 days for export and then deleted.
+         */
+        post: operations["accounts.terminate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/accounts/me": {
         parameters: {
             query?: never;
@@ -155,6 +201,30 @@ export interface paths {
          */
         get: operations["numbers.search"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calendar/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The year (2000 to 2100). */
+                year: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * The Bulgarian working-day calendar of a year
+         * @description Official holidays (Labour Code art. 154, Orthodox Easter computed), days in lieu, and the operator's extra days off and working days; billing due dates and SLA clocks count with it.
+         */
+        get: operations["calendar.retrieve"];
+        /** Set a year's extra days off and working days */
+        put: operations["calendar.update"];
         post?: never;
         delete?: never;
         options?: never;
@@ -518,6 +588,27 @@ export interface paths {
         patch: operations["contacts.update"];
         trace?: never;
     };
+    "/v1/credit-notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List credit notes */
+        get: operations["creditNotes.list"];
+        put?: never;
+        /**
+         * Issue a credit note
+         * @description Cancels part or all of an invoice (operator, or a test clock's owner).
+         */
+        post: operations["creditNotes.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/event-types": {
         parameters: {
             query?: never;
@@ -669,6 +760,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List exports */
+        get: operations["exports.list"];
+        put?: never;
+        /**
+         * Export an account's data
+         * @description All of the account's data as a ZIP archive of JSON files (and recordings' WAV), also during the 30 days after termination (terms 13.3, GDPR art. 20).
+         */
+        post: operations["exports.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** Retrieve an export */
+        get: operations["exports.retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Download an export
+         * @description The ZIP archive.
+         */
+        get: operations["exports.download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/health": {
         parameters: {
             query?: never;
@@ -681,6 +836,49 @@ export interface paths {
          * @description Needs no API key. Answers 200 while the server can reach its store.
          */
         get: operations["health.retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List invoices
+         * @description Newest first.
+         */
+        get: operations["invoices.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Retrieve an invoice
+         * @description With the penalty accrued so far when it is overdue.
+         */
+        get: operations["invoices.retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1023,6 +1221,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List payments */
+        get: operations["payments.list"];
+        put?: never;
+        /**
+         * Record a payment
+         * @description A bank transfer received against an invoice (operator, or a test clock's owner for its test accounts). Partial payments are allowed; a payment stops the penalty on what it paid from the next day (terms 7.2). Paying everything overdue reinstates a past-due or suspended account at once.
+         */
+        post: operations["payments.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List plans
+         * @description Active plans, newest first (the operator sees inactive ones too).
+         */
+        get: operations["plans.list"];
+        put?: never;
+        /**
+         * Create a plan
+         * @description What customers subscribe to (an operator's plan; a plan another account creates is a test plan, usable only by its own test-clock subaccounts): a setup fee and a monthly or annual fee in EUR or BGN, VAT excluded (terms 7).
+         */
+        post: operations["plans.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** Retrieve a plan */
+        get: operations["plans.retrieve"];
+        put?: never;
+        /** Update a plan */
+        post: operations["plans.update"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/recordings": {
         parameters: {
             query?: never;
@@ -1165,6 +1429,158 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List subscriptions */
+        get: operations["subscriptions.list"];
+        put?: never;
+        /**
+         * Subscribe an account to a plan
+         * @description Billing starts on the activation date: the signed activation protocol (`protocol_signed_on`) or the first use, whichever comes first (terms 7.3). The setup fee is invoiced that day, due in 5 Bulgarian working days; the recurring fee from then on, monthly fees due by the 10th (terms 7.1), the first month prorated by days.
+         */
+        post: operations["subscriptions.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** Retrieve a subscription */
+        get: operations["subscriptions.retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subscriptions/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give notice to end a subscription
+         * @description One month's written notice (terms 13.1): the subscription ends one month after today. `without_notice` ends it today and bills one month's fee (terms 13.2).
+         */
+        post: operations["subscriptions.cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subscriptions/{id}/price-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** List a subscription's price changes */
+        get: operations["subscriptions.listPriceChanges"];
+        put?: never;
+        /**
+         * Schedule a CPI price change
+         * @description The new fee is the current one times the NSI consumer price index (preceding December = 100), half-up to the cent (terms 7.3). Refused (`price_change_notice_too_short`) unless `effective_on` is at least 30 days after today; sends `subscription.price_change_scheduled` as the notice.
+         */
+        post: operations["subscriptions.createPriceChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/test-clocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List test clocks */
+        get: operations["testClocks.list"];
+        put?: never;
+        /**
+         * Create a test clock
+         * @description A clock for simulating billing, as Stripe's test clocks: create subaccounts with `test_clock`, subscribe them, then advance the clock; every day passed runs the billing jobs (invoices, penalties, standing, data deletion) for them.
+         */
+        post: operations["testClocks.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/test-clocks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** Retrieve a test clock */
+        get: operations["testClocks.retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/test-clocks/{id}/advance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Advance a test clock
+         * @description Moves the clock forward and runs the billing jobs for each Sofia day passed, in order, before answering.
+         */
+        post: operations["testClocks.advance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhook-endpoints": {
         parameters: {
             query?: never;
@@ -1276,6 +1692,86 @@ export interface webhooks {
          * @description Sent to the new account and, for a subaccount, to its parent.
          */
         post: operations["events.account.created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "account.data_deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A terminated account's data was deleted for good
+         * @description Sent to the parent account (the operator's for a top-level account) 30 days after termination: the account's rows and files are gone, invoices kept as accounting law requires.
+         */
+        post: operations["events.account.data_deleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "account.reinstated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A suspended account is active again
+         * @description Sent when the overdue invoices were paid.
+         */
+        post: operations["events.account.reinstated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "account.suspended": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The account was suspended for non-payment (more than 20 days overdue, terms 7.2)
+         * @description API writes that cost money answer `account_suspended` and SIP calls get 403 until the overdue invoices are paid.
+         */
+        post: operations["events.account.suspended"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "account.terminated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The agreement ended
+         * @description Access stops at once; the data is kept 30 days for export, then deleted (terms 13.3).
+         */
+        post: operations["events.account.terminated"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1441,6 +1937,63 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "invoice.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An invoice was issued
+         * @description Sent to the invoiced account (and, for a subaccount, shown to its parent through the API).
+         */
+        post: operations["events.invoice.created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invoice.overdue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An invoice became overdue
+         * @description The day after its due date, once; the penalty of terms 7.2 accrues from this day.
+         */
+        post: operations["events.invoice.overdue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invoice.paid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An invoice was paid in full */
+        post: operations["events.invoice.paid"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "number_port.updated": {
         parameters: {
             query?: never;
@@ -1543,6 +2096,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "subscription.price_change_scheduled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A CPI price change was scheduled (the notice of terms 7.3)
+         * @description `data.price_change` holds the new fee and the day it takes effect, at least 30 days later.
+         */
+        post: operations["events.subscription.price_change_scheduled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "webhook_endpoint.disabled": {
         parameters: {
             query?: never;
@@ -1569,6 +2142,7 @@ export interface components {
     schemas: {
         Account: {
             created_at: components["schemas"]["Timestamp"];
+            holds: components["schemas"]["AccountHolds"];
             id: string;
             legal_entity: components["schemas"]["LegalEntity"];
             metadata: components["schemas"]["Metadata"];
@@ -1578,8 +2152,17 @@ export interface components {
             /** @description The parent account of a subaccount; null for a top-level account. */
             parent_account_id: string | null;
             signatory: components["schemas"]["Signatory"];
-            /** @enum {string} */
-            status: "active" | "suspended" | "terminated";
+            /**
+             * @description The standing of terms 7.2 and 13: `past_due` from the day after an unpaid due date, `suspended` when more than 20 days overdue
+             *     (API writes that cost money and SIP calls are refused), `terminated` when more than 30 days overdue or ended otherwise
+             *     (access stops; data kept 30 days for export, then deleted). Automatic unless the operator holds a step (`holds`).
+             * @enum {string}
+             */
+            status: "active" | "past_due" | "suspended" | "terminated";
+            /** @description The Sofia date the agreement ended. */
+            terminated_on: string | null;
+            /** @description The test clock this test subaccount lives by; null for a real account. */
+            test_clock: string | null;
             updated_at: components["schemas"]["Timestamp"];
         };
         AccountCreate: {
@@ -1587,6 +2170,8 @@ export interface components {
             metadata?: components["schemas"]["Metadata"];
             name: string;
             signatory: components["schemas"]["SignatoryInput"];
+            /** @description Create a test subaccount that lives by this test clock (one of the caller's); its billing runs when the clock advances. */
+            test_clock?: string;
         };
         /** @description The new account, with its first API key. The key's secret is shown only here. */
         AccountCreated: components["schemas"]["Account"] & {
@@ -1599,8 +2184,55 @@ export interface components {
             /** @constant */
             type: "account.created";
         };
+        AccountDataDeletedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: {
+                    data_deleted_at: components["schemas"]["Timestamp"];
+                    id: string;
+                    /** @constant */
+                    object: "account";
+                };
+            };
+            /** @constant */
+            type: "account.data_deleted";
+        };
+        /** @description Operator holds on the automatic steps of terms 7.2; each stops only its own step. */
+        AccountHolds: {
+            suspension: boolean;
+            termination: boolean;
+        };
         AccountList: components["schemas"]["ListEnvelope"] & {
             data: components["schemas"]["Account"][];
+        };
+        /** @description Another account: the operator may name any, a parent the subaccounts attached to its test clocks. Omitted: the caller's own account. */
+        AccountRef: string;
+        AccountReinstatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Account"];
+            };
+            /** @constant */
+            type: "account.reinstated";
+        };
+        AccountSuspendedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Account"];
+            };
+            /** @constant */
+            type: "account.suspended";
+        };
+        AccountTerminate: {
+            /**
+             * @description `customer_breach` bills one month's fee (terms 13.2); the others bill nothing more.
+             * @enum {string}
+             */
+            ground: "customer_breach" | "acceptable_use" | "liquidation" | "mutual";
+        };
+        AccountTerminatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Account"];
+            };
+            /** @constant */
+            type: "account.terminated";
         };
         AccountUpdate: {
             legal_entity?: components["schemas"]["LegalEntity"];
@@ -1671,6 +2303,32 @@ export interface components {
         };
         AvailableNumberList: components["schemas"]["ListEnvelope"] & {
             data: components["schemas"]["AvailableNumber"][];
+        };
+        /**
+         * @description The agreement's currency (terms 7).
+         * @enum {string}
+         */
+        BillingCurrency: "EUR" | "BGN";
+        CalendarOverridesUpdate: {
+            days_off: components["schemas"]["LocalDate"][];
+            working_days: components["schemas"]["LocalDate"][];
+        };
+        CalendarYear: {
+            /** @description Extra days off the operator added (a Council of Ministers decision). */
+            days_off: components["schemas"]["LocalDate"][];
+            /** @description Official holidays of the Labour Code art. 154, with days off in lieu of those on a weekend. */
+            holidays: {
+                date: components["schemas"]["LocalDate"];
+                kind: string;
+                name: string;
+            }[];
+            /** @description Every weekday of the year that is not worked (holidays, days in lieu, extra days off), less the declared working days. */
+            non_working_days: components["schemas"]["LocalDate"][];
+            /** @constant */
+            object: "calendar_year";
+            /** @description Days declared working (usually a Saturday making up for a bridge day). */
+            working_days: components["schemas"]["LocalDate"][];
+            year: number;
         };
         /** @description A call and, once it has ended, its call detail record (CDR). */
         Call: {
@@ -1935,6 +2593,30 @@ export interface components {
             password?: string;
             username: string;
         };
+        CreditNote: {
+            account_id: string;
+            /** @description VAT included. */
+            amount: components["schemas"]["MinorAmount"];
+            created_at: components["schemas"]["Timestamp"];
+            id: string;
+            invoice_id: string;
+            issue_date: components["schemas"]["LocalDate"];
+            number: string;
+            /** @constant */
+            object: "credit_note";
+            reason: string;
+            subtotal: components["schemas"]["MinorAmount"];
+            vat: components["schemas"]["MinorAmount"];
+        };
+        CreditNoteCreate: {
+            /** @description VAT included; default what the invoice still asks for. */
+            amount?: number;
+            invoice: string;
+            reason: string;
+        };
+        CreditNoteList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["CreditNote"][];
+        };
         /** @enum {string} */
         Currency: "EUR" | "BGN";
         Deleted: {
@@ -2074,6 +2756,25 @@ export interface components {
             /** @constant */
             object: "list";
         };
+        Export: {
+            account_id: string;
+            created_at: components["schemas"]["Timestamp"];
+            expires_at: components["schemas"]["Timestamp"];
+            /** @description The names of the files in the archive. */
+            files: string[];
+            id: string;
+            /** @constant */
+            object: "export";
+            size_bytes: number;
+            /** @enum {string} */
+            status: "completed" | "expired";
+        };
+        ExportCreate: {
+            account?: components["schemas"]["AccountRef"];
+        };
+        ExportList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["Export"][];
+        };
         /**
          * @description The key that ends input (not included in the digits); empty for none.
          * @default #
@@ -2180,6 +2881,89 @@ export interface components {
         InventoryNumberList: components["schemas"]["ListEnvelope"] & {
             data: components["schemas"]["InventoryNumber"][];
         };
+        Invoice: {
+            account_id: string;
+            amount_credited: components["schemas"]["MinorAmount"];
+            /** @description total - amount_paid - amount_credited. */
+            amount_due: components["schemas"]["MinorAmount"];
+            amount_paid: components["schemas"]["MinorAmount"];
+            /** @description The customer as it was when the invoice was issued. */
+            buyer: {
+                [key: string]: unknown;
+            };
+            created_at: components["schemas"]["Timestamp"];
+            currency: components["schemas"]["BillingCurrency"];
+            /** @description Calendar days overdue today (0 when paid or not yet due). */
+            days_overdue: number;
+            due_date: components["schemas"]["LocalDate"];
+            id: string;
+            issue_date: components["schemas"]["LocalDate"];
+            /** @enum {string} */
+            kind: "setup" | "subscription" | "penalty" | "termination";
+            lines: components["schemas"]["InvoiceLine"][];
+            /** @description Consecutive, ten digits (`0000000042`); invoices of test-clock accounts have their own series (`T000000042`). */
+            number: string;
+            /** @constant */
+            object: "invoice";
+            /** @description The first day the invoice was overdue (the day after its due date), once it was. */
+            overdue_since: string | null;
+            paid_on: string | null;
+            /** @description Late-payment penalty accrued so far (0.2 % a day of the overdue amount, capped at it, terms 7.2); billed on a penalty invoice once this invoice is paid. */
+            penalty_accrued: components["schemas"]["MinorAmount"];
+            /**
+             * @description `void` when credit notes cancelled all of it.
+             * @enum {string}
+             */
+            status: "open" | "paid" | "void";
+            subscription_id: string | null;
+            subtotal: components["schemas"]["MinorAmount"];
+            total: components["schemas"]["MinorAmount"];
+            updated_at: components["schemas"]["Timestamp"];
+            vat: components["schemas"]["MinorAmount"];
+            /** @enum {string} */
+            vat_case: "domestic" | "eu_reverse_charge" | "eu_consumer" | "outside_eu";
+            vat_note: string | null;
+            /** @description 2000 = 20 %. */
+            vat_rate_basis_points: number;
+        };
+        InvoiceCreatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Invoice"];
+            };
+            /** @constant */
+            type: "invoice.created";
+        };
+        InvoiceLine: {
+            /** @description VAT excluded. */
+            amount: components["schemas"]["MinorAmount"];
+            description: string;
+            id: string;
+            /** @enum {string} */
+            kind: "setup" | "fee" | "penalty" | "termination_fee";
+            period_end: string | null;
+            period_start: string | null;
+            quantity: number;
+            /** @description For a penalty line, the invoice paid late. */
+            source_invoice_id: string | null;
+            unit_amount: components["schemas"]["MinorAmount"];
+        };
+        InvoiceList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["Invoice"][];
+        };
+        InvoiceOverdueEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Invoice"];
+            };
+            /** @constant */
+            type: "invoice.overdue";
+        };
+        InvoicePaidEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Invoice"];
+            };
+            /** @constant */
+            type: "invoice.paid";
+        };
         /** @description Who the customer is in law. */
         LegalEntity: {
             address?: string;
@@ -2213,10 +2997,17 @@ export interface components {
             /** @constant */
             object: "list";
         };
+        /**
+         * Format: date
+         * @description A calendar date in Sofia (terms 7 counts days there), `YYYY-MM-DD`.
+         */
+        LocalDate: string;
         /** @description Up to 20 string pairs of your own, returned as given. */
         Metadata: {
             [key: string]: string;
         };
+        /** @description Money in minor units (cents or stotinki), never a float. */
+        MinorAmount: number;
         /** @description A decimal amount as a string, exclusive of VAT (terms 7.1), e.g. `"12.50"`. */
         Money: string;
         NumberBuy: {
@@ -2306,6 +3097,30 @@ export interface components {
             /** @constant */
             verb: "pause";
         };
+        Payment: {
+            account_id: string;
+            amount: components["schemas"]["MinorAmount"];
+            created_at: components["schemas"]["Timestamp"];
+            currency: components["schemas"]["BillingCurrency"];
+            id: string;
+            invoice_id: string;
+            /** @constant */
+            object: "payment";
+            received_on: components["schemas"]["LocalDate"];
+            /** @description The bank transfer's reference. */
+            reference: string | null;
+        };
+        PaymentCreate: {
+            /** @description Minor units; at most what the invoice still asks for. Partial payments are allowed. */
+            amount: number;
+            invoice: string;
+            /** @description The day the money arrived (default today, on the account's clock); not in the future. */
+            received_on?: components["schemas"]["LocalDate"];
+            reference?: string;
+        };
+        PaymentList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["Payment"][];
+        };
         PhoneNumber: {
             account_id: string;
             capabilities: components["schemas"]["Capability"][];
@@ -2337,6 +3152,44 @@ export interface components {
             friendly_name?: string | null;
             sip_trunk_id?: string | null;
             voice?: components["schemas"]["VoiceApplicationInput"] | null;
+        };
+        Plan: {
+            /** @description Inactive plans keep their subscriptions but take no new ones. */
+            active: boolean;
+            created_at: components["schemas"]["Timestamp"];
+            currency: components["schemas"]["BillingCurrency"];
+            /** @description Recurring fee per interval, VAT excluded. */
+            fee: components["schemas"]["MinorAmount"];
+            id: string;
+            /** @enum {string} */
+            interval: "month" | "year";
+            name: string;
+            /** @constant */
+            object: "plan";
+            /** @description One-time setup fee, billed on the activation date, due in 5 Bulgarian working days. VAT excluded. */
+            setup_fee: components["schemas"]["MinorAmount"];
+            /** @description Made by an account other than the operator's, for simulations; only its maker's test-clock subaccounts may subscribe to it. */
+            test: boolean;
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        PlanCreate: {
+            currency: components["schemas"]["BillingCurrency"];
+            fee: components["schemas"]["MinorAmount"];
+            /**
+             * @default month
+             * @enum {string}
+             */
+            interval?: "month" | "year";
+            name: string;
+            setup_fee?: components["schemas"]["MinorAmount"];
+        };
+        PlanList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["Plan"][];
+        };
+        /** @description Name and availability only; prices of running subscriptions change through CPI price changes (terms 7.3). */
+        PlanUpdate: {
+            active?: boolean;
+            name?: string;
         };
         /** @description Plays a WAV file fetched from `url` (at most 10 MiB; any rate, PCM, A-law or mu-law). */
         PlayVerb: {
@@ -2378,6 +3231,30 @@ export interface components {
         };
         /** @enum {string} */
         PortStatus: "draft" | "submitted" | "foc_set" | "completed" | "rejected" | "cancelled";
+        PriceChange: {
+            account_id: string;
+            applied: boolean;
+            /** @description The NSI consumer price index with the preceding December = 100, as recorded (`103.50`). */
+            cpi_index: string;
+            created_at: components["schemas"]["Timestamp"];
+            effective_on: components["schemas"]["LocalDate"];
+            id: string;
+            new_fee: components["schemas"]["MinorAmount"];
+            notice_on: components["schemas"]["LocalDate"];
+            /** @constant */
+            object: "price_change";
+            old_fee: components["schemas"]["MinorAmount"];
+            subscription_id: string;
+        };
+        PriceChangeCreate: {
+            /** @description The index with the preceding December = 100, as the NSI publishes it (`103.5`). */
+            cpi_index: string;
+            /** @description At least 30 days after today (the notice, terms 7.3). */
+            effective_on: components["schemas"]["LocalDate"];
+        };
+        PriceChangeList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["PriceChange"][];
+        };
         /** @description An RFC 9457 problem detail. `code` is stable; `detail` is for people and may change. */
         Problem: {
             /**
@@ -2504,7 +3381,7 @@ export interface components {
          * @description What a key may do. `admin` includes every customer scope. `operator` is only held by the platform operator's key.
          * @enum {string}
          */
-        Scope: "admin" | "operator" | "accounts:read" | "accounts:write" | "api_keys:read" | "api_keys:write" | "contacts:read" | "contacts:write" | "numbers:read" | "numbers:write" | "calls:read" | "calls:write" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write";
+        Scope: "admin" | "operator" | "accounts:read" | "accounts:write" | "api_keys:read" | "api_keys:write" | "contacts:read" | "contacts:write" | "numbers:read" | "numbers:write" | "calls:read" | "calls:write" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "billing:read" | "billing:write";
         Signatory: {
             confirmed_age_18_or_over: boolean;
             confirmed_at: components["schemas"]["Timestamp"];
@@ -2586,6 +3463,86 @@ export interface components {
                 realm: string;
                 username: string;
             };
+        };
+        Subscription: {
+            account_id: string;
+            /** @description The activation date (signed activation protocol or first use, whichever came first); null while pending. */
+            activated_on: string | null;
+            /** @description The last day of service after a notice of termination (one month after the notice, terms 13.1). */
+            cancel_at: string | null;
+            canceled_on: string | null;
+            created_at: components["schemas"]["Timestamp"];
+            currency: components["schemas"]["BillingCurrency"];
+            /** @description The last day the current invoice pays for. */
+            current_period_end: string | null;
+            current_period_start: string | null;
+            /** @description The current recurring fee (the plan's, as adjusted by CPI price changes since). */
+            fee: components["schemas"]["MinorAmount"];
+            id: string;
+            /** @enum {string} */
+            interval: "month" | "year";
+            /** @constant */
+            object: "subscription";
+            plan_id: string;
+            setup_fee: components["schemas"]["MinorAmount"];
+            /**
+             * @description `pending` until the activation date, when billing starts (terms 7.3); `canceled` once it ended.
+             * @enum {string}
+             */
+            status: "pending" | "active" | "canceled";
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        SubscriptionCancel: {
+            /**
+             * @description End today instead of one month after the notice; costs one month's fee (terms 13.2).
+             * @default false
+             */
+            without_notice?: boolean;
+        };
+        SubscriptionCreate: {
+            account?: components["schemas"]["AccountRef"];
+            plan: string;
+            /** @description Date the activation protocol was signed (operator, or a test clock's owner). Without it the subscription activates on its first day of use, which is the day it is created. */
+            protocol_signed_on?: components["schemas"]["LocalDate"];
+        };
+        SubscriptionList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["Subscription"][];
+        };
+        SubscriptionPriceChangeScheduledEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Subscription"];
+                price_change: components["schemas"]["PriceChange"];
+            };
+            /** @constant */
+            type: "subscription.price_change_scheduled";
+        };
+        TestClock: {
+            /** @description Test subaccounts attached (created with `test_clock`). */
+            account_ids: string[];
+            created_at: components["schemas"]["Timestamp"];
+            /** @description The time the attached test accounts live in. */
+            frozen_time: components["schemas"]["Timestamp"];
+            id: string;
+            name: string | null;
+            /** @constant */
+            object: "test_clock";
+            /**
+             * @description Advancing runs the billing jobs for every day passed before it answers, so a clock the API returns is always ready.
+             * @enum {string}
+             */
+            status: "ready";
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        TestClockAdvance: {
+            /** @description Later than the clock's time, and at most two years later. */
+            frozen_time: components["schemas"]["Timestamp"];
+        };
+        TestClockCreate: {
+            frozen_time: components["schemas"]["Timestamp"];
+            name?: string;
+        };
+        TestClockList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["TestClock"][];
         };
         /**
          * @description The longest the two may stay bridged; Prolope then hangs up the leg.
@@ -2827,6 +3784,15 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The object's data no longer exists (an account's data is deleted 30 days after termination). */
+        Gone: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description No such object for this account. */
         NotFound: {
             headers: {
@@ -3042,6 +4008,80 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    "accounts.setHolds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountHolds"];
+            };
+        };
+        responses: {
+            /** @description The account. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "accounts.terminate": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountTerminate"];
+            };
+        };
+        responses: {
+            /** @description The account, terminated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     "accounts.me": {
         parameters: {
             query?: never;
@@ -3226,6 +4266,67 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "calendar.retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The year (2000 to 2100). */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The year. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYear"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "calendar.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The year (2000 to 2100). */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarOverridesUpdate"];
+            };
+        };
+        responses: {
+            /** @description The year. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYear"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -3890,6 +4991,77 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    "creditNotes.list": {
+        parameters: {
+            query?: {
+                /** @description Another account's (the operator's any; a parent's test-clock subaccounts). */
+                account?: components["schemas"]["AccountRef"];
+                /** @description How many objects a page holds (1 to 100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description A cursor from `next_cursor` of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of credit notes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNoteList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "creditNotes.create": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreditNoteCreate"];
+            };
+        };
+        responses: {
+            /** @description The credit note. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNote"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     "eventTypes.list": {
         parameters: {
             query?: never;
@@ -4116,6 +5288,135 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    "exports.list": {
+        parameters: {
+            query?: {
+                /** @description Another account's (the operator's any; a parent's test-clock subaccounts). */
+                account?: components["schemas"]["AccountRef"];
+                /** @description How many objects a page holds (1 to 100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description A cursor from `next_cursor` of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of exports. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "exports.create": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportCreate"];
+            };
+        };
+        responses: {
+            /** @description The export, ready to download. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Export"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            410: components["responses"]["Gone"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "exports.retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Export"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "exports.download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The archive. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     "health.retrieve": {
         parameters: {
             query?: never;
@@ -4143,6 +5444,70 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+        };
+    };
+    "invoices.list": {
+        parameters: {
+            query?: {
+                /** @description Another account's (the operator's any; a parent's test-clock subaccounts). */
+                account?: components["schemas"]["AccountRef"];
+                /** @description How many objects a page holds (1 to 100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description Only invoices overdue today (true) or not (false). */
+                overdue?: boolean;
+                /** @description A cursor from `next_cursor` of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
+                /** @description Only invoices in this status. */
+                status?: "open" | "paid" | "void";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of invoices. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "invoices.retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invoice. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     "logs.stream": {
@@ -4762,6 +6127,215 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    "payments.list": {
+        parameters: {
+            query?: {
+                /** @description Another account's (the operator's any; a parent's test-clock subaccounts). */
+                account?: components["schemas"]["AccountRef"];
+                /** @description How many objects a page holds (1 to 100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description A cursor from `next_cursor` of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of payments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "payments.create": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentCreate"];
+            };
+        };
+        responses: {
+            /** @description The payment. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "plans.list": {
+        parameters: {
+            query?: {
+                /** @description How many objects a page holds (1 to 100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description A cursor from `next_cursor` of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of plans. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "plans.create": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanCreate"];
+            };
+        };
+        responses: {
+            /** @description The plan. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Plan"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "plans.retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The plan. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Plan"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "plans.update": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanUpdate"];
+            };
+        };
+        responses: {
+            /** @description The plan. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Plan"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     "recordings.list": {
         parameters: {
             query?: {
@@ -5047,6 +6621,360 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    "subscriptions.list": {
+        parameters: {
+            query?: {
+                /** @description Another account's (the operator's any; a parent's test-clock subaccounts). */
+                account?: components["schemas"]["AccountRef"];
+                /** @description How many objects a page holds (1 to 100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description A cursor from `next_cursor` of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of subscriptions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "subscriptions.create": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubscriptionCreate"];
+            };
+        };
+        responses: {
+            /** @description The subscription. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "subscriptions.retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "subscriptions.cancel": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubscriptionCancel"];
+            };
+        };
+        responses: {
+            /** @description The subscription, with `cancel_at`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "subscriptions.listPriceChanges": {
+        parameters: {
+            query?: {
+                /** @description How many objects a page holds (1 to 100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description A cursor from `next_cursor` of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
+            };
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of price changes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceChangeList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "subscriptions.createPriceChange": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PriceChangeCreate"];
+            };
+        };
+        responses: {
+            /** @description The price change. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceChange"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "testClocks.list": {
+        parameters: {
+            query?: {
+                /** @description How many objects a page holds (1 to 100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description A cursor from `next_cursor` of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of clocks. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClockList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "testClocks.create": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestClockCreate"];
+            };
+        };
+        responses: {
+            /** @description The clock. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClock"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "testClocks.retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The clock. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClock"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "testClocks.advance": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestClockAdvance"];
+            };
+        };
+        responses: {
+            /** @description The clock, ready. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClock"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     "webhookEndpoints.list": {
         parameters: {
             query?: {
@@ -5309,6 +7237,94 @@ export interface operations {
             };
         };
     };
+    "events.account.data_deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountDataDeletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.account.reinstated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountReinstatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.account.suspended": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountSuspendedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.account.terminated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountTerminatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     "events.api_key.created": {
         parameters: {
             query?: never;
@@ -5507,6 +7523,72 @@ export interface operations {
             };
         };
     };
+    "events.invoice.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.invoice.overdue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceOverdueEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.invoice.paid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoicePaidEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     "events.number_port.updated": {
         parameters: {
             query?: never;
@@ -5627,6 +7709,28 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["SipTrunkUpdatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.subscription.price_change_scheduled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubscriptionPriceChangeScheduledEvent"];
             };
         };
         responses: {

@@ -28,6 +28,8 @@ export interface AccountInput {
     confirms_authority: boolean;
   };
   metadata?: Record<string, string>;
+  /** Attach the new (test) account to one of the caller's test clocks. */
+  test_clock?: string;
 }
 
 export function toAccount(row: AccountRow) {
@@ -38,7 +40,10 @@ export function toAccount(row: AccountRow) {
     legal_entity: JSON.parse(row.legal_entity) as LegalEntity,
     signatory: JSON.parse(row.signatory) as Record<string, unknown>,
     parent_account_id: row.parent_account_id,
-    status: row.status,
+    status: row.status as 'active' | 'past_due' | 'suspended' | 'terminated',
+    test_clock: row.test_clock_id,
+    holds: { suspension: row.hold_suspension === 1, termination: row.hold_termination === 1 },
+    terminated_on: row.terminated_on,
     metadata: JSON.parse(row.metadata) as Record<string, string>,
     created_at: row.created_at,
     updated_at: row.updated_at,
@@ -87,6 +92,12 @@ async function insertNewAccount(tx: Tx, now: Date, input: AccountInput, parentId
     metadata: JSON.stringify(input.metadata ?? {}),
     created_at: iso(now),
     updated_at: iso(now),
+    test_clock_id: input.test_clock ?? null,
+    hold_suspension: 0,
+    hold_termination: 0,
+    terminated_on: null,
+    billed_through: null,
+    data_deleted_at: null,
   };
   await insertAccount(tx, row);
   return row;
@@ -103,6 +114,23 @@ export async function createAccount(deps: Deps, auth: AuthContext, input: Accoun
   }
   const parentId = auth.isOperator ? null : auth.accountId;
   const now = deps.clock.now();
+  if (input.test_clock) {
+    const clock = await deps.db
+      .selectFrom('test_clocks')
+      .select('id')
+      .where('id', '=', input.test_clock)
+      .where('account_id', '=', auth.accountId)
+      .executeTakeFirst();
+    if (!clock) {
+      throw new ProblemError(
+        'test_clock_not_found',
+        `No test clock ${input.test_clock} on this account: create one with POST /v1/test-clocks, using a key of the same account.`,
+        {
+          param: '/body/test_clock',
+        },
+      );
+    }
+  }
   return deps.db.transaction().execute(async (tx) => {
     const row = await insertNewAccount(tx, now, input, parentId, false);
     const account = toAccount(row);

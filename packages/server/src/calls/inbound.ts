@@ -31,6 +31,14 @@ function e164(user: string): string | undefined {
   }
 }
 
+/** Why the account may not take calls (its standing, terms 7.2 and 13.3), or undefined when it may. */
+async function standingRefusal(deps: InboundDeps, accountId: string): Promise<string | undefined> {
+  const account = await deps.db.selectFrom('accounts').select('status').where('id', '=', accountId).executeTakeFirst();
+  if (account?.status === 'suspended') return 'Account suspended for non-payment';
+  if (account?.status === 'terminated') return 'Account terminated';
+  return undefined;
+}
+
 // A number without a voice application answers with this, so a test call shows the line works.
 export const DEFAULT_GREETING = 'Welcome to Prolope. This number has no voice application yet. Goodbye.';
 
@@ -54,6 +62,8 @@ export function inboundHandler(deps: InboundDeps, engine: InboundEngine) {
     const to = e164(call.toUser);
     const number = to ? await assignedNumber(deps.db, to) : undefined;
     if (!to || !number || number.account_id !== trunk.accountId) return call.reject(404, 'Not Found');
+    // Terms 7.2 and 13.3: no calls for a suspended or terminated account; the reason is said (RFC 3326).
+    const refusal = await standingRefusal(deps, trunk.accountId);
 
     const row: CallRow = await openInboundCall(deps, {
       accountId: trunk.accountId,
@@ -64,6 +74,11 @@ export function inboundHandler(deps: InboundDeps, engine: InboundEngine) {
       numberId: number.id,
       ownerUrl: deps.node?.url,
     });
+    if (refusal) {
+      await call.reject(403, 'Forbidden', { Reason: `SIP;cause=403;text="${refusal}"` });
+      await endCall(deps, row, { by: 'system', cause: 'rejected', sipCode: 403 });
+      return;
+    }
     const negotiation = engine.negotiate(call.sdp ?? '');
     if (!negotiation.ok) {
       await call.reject(negotiation.status, 'Not Acceptable Here', { Warning: `399 prolope "${negotiation.reason}"` });

@@ -52,12 +52,13 @@ const BY_NAME: Array<[RegExp, string]> = [
 ];
 
 function sampleString(s: Schema, at: Date, name: string): string {
-  if (s.format === 'date') return at.toISOString().slice(0, 10);
-  if (s.format === 'date-time' || /_at$/.test(name)) return at.toISOString();
-  if (s.format === 'uri') return 'https://example.com/prolope';
-  if (s.format === 'email') return 'ops@example.com';
   const pattern = typeof s.pattern === 'string' ? s.pattern : undefined;
   const fits = (value: string) => !pattern || new RegExp(pattern, 'u').test(value);
+  if (s.format === 'date' || (pattern && fits('2026-01-31') && !fits('2026-01-31T00:00:00.000Z'))) return at.toISOString().slice(0, 10);
+  // `cancel_at` may be a date: the name guesses a timestamp only when the pattern allows one.
+  if ((s.format === 'date-time' || /_at$/.test(name)) && fits(at.toISOString())) return at.toISOString();
+  if (s.format === 'uri') return 'https://example.com/prolope';
+  if (s.format === 'email') return 'ops@example.com';
   // An id: its prefix and a fresh ULID, like a real object's.
   const prefix = pattern ? /^\^([a-z]+)_/.exec(pattern)?.[1] : undefined;
   if (prefix) return `${prefix}_${newId('event', at).slice(4)}`;

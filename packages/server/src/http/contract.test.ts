@@ -13,6 +13,7 @@ describe('contract', () => {
     version: 'test',
     auth: {} as never,
     recordings: {} as never,
+    exportFiles: {} as never,
     webhookPolicy: {} as never,
   } satisfies Deps;
 

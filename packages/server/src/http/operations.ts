@@ -7,11 +7,17 @@ export interface OperationInfo {
   path: string;
   /** Scopes from the operation's bearerAuth requirement; null when it needs no key. */
   scopes: string[] | null;
+  /** `x-costs-money`: refused while the account is suspended (terms 7.2). */
+  costsMoney: boolean;
+  /** `x-when-terminated: allowed`: still answered after termination (exports, invoices, terms 13.3). */
+  allowedWhenTerminated: boolean;
 }
 
 type SpecOperation = {
   operationId?: string;
   security?: Record<string, string[]>[];
+  'x-costs-money'?: boolean;
+  'x-when-terminated'?: string;
 };
 
 /** The spec as served at /openapi.json; the one contract. */
@@ -33,6 +39,8 @@ export function operationTable(): Map<OperationId, OperationInfo> {
         method: method.toUpperCase(),
         path,
         scopes: security.length === 0 ? null : security.flatMap((s) => Object.values(s).flat()),
+        costsMoney: op['x-costs-money'] === true,
+        allowedWhenTerminated: op['x-when-terminated'] === 'allowed',
       });
     }
   }

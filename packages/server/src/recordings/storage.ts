@@ -21,12 +21,20 @@ export function recordingKey(accountId: string, recordingId: string): string {
 // Keys are built from our own prefixed ids; refuse anything else so a key can never leave the folder.
 const KEY = /^[a-z]+_[0-9A-Za-z]+\/[a-z]+_[0-9A-Za-z]+$/;
 
+/** The same interface for other files kept per account (export archives). */
+export type ObjectStore = RecordingStore;
+
 /** Recordings as WAV files at `<dataDir>/recordings/<account id>/<recording id>.wav`. */
 export function fileRecordingStore(dataDir: string): RecordingStore {
-  const root = join(dataDir, 'recordings');
+  return fileObjectStore(dataDir, 'recordings', 'wav', 'recording');
+}
+
+/** Files at `<dataDir>/<folder>/<account id>/<object id>.<extension>`. */
+export function fileObjectStore(dataDir: string, folder: string, extension: string, what = 'object'): ObjectStore {
+  const root = join(dataDir, folder);
   const pathOf = (key: string) => {
-    if (!KEY.test(key)) throw new Error(`not a recording key: ${JSON.stringify(key)}`);
-    return join(root, `${key}.wav`);
+    if (!KEY.test(key)) throw new Error(`not a ${what} key: ${JSON.stringify(key)}`);
+    return join(root, `${key}.${extension}`);
   };
   return {
     async put(key, data) {

@@ -12,6 +12,8 @@ const ordered: Record<string, Migration> = {
   '0006-webhooks': migrations.webhooks,
   '0007-call-status-callbacks': migrations.callStatusCallbacks,
   '0008-call-owner': migrations.callOwner,
+  '0009-billing': migrations.billing,
+  '0010-incidents': migrations.incidents,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ordered };

@@ -12,6 +12,17 @@ export interface AccountsTable {
   metadata: string;
   created_at: string;
   updated_at: string;
+  /** A test subaccount's test clock: its billing "today" is the clock's frozen time. */
+  test_clock_id: string | null;
+  /** Operator holds on automatic suspension / termination (terms 7.2 "may"). */
+  hold_suspension: number;
+  hold_termination: number;
+  /** Sofia date the agreement ended. */
+  terminated_on: string | null;
+  /** The last Sofia date the billing jobs ran for (null: never). */
+  billed_through: string | null;
+  /** When the 30-day retention ended and the account's data was deleted. */
+  data_deleted_at: string | null;
 }
 
 export interface ApiKeysTable {
@@ -215,6 +226,227 @@ export interface RecordingsTable {
   created_at: string;
 }
 
+export interface PlansTable {
+  id: string;
+  /** Null for the operator's plans; else the account whose test plan it is. */
+  owner_account_id: string | null;
+  name: string;
+  currency: string;
+  setup_fee: number;
+  fee: number;
+  interval: string;
+  active: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SubscriptionsTable {
+  id: string;
+  account_id: string;
+  plan_id: string;
+  /** pending (before activation), active, canceled. */
+  status: string;
+  currency: string;
+  setup_fee: number;
+  fee: number;
+  interval: string;
+  protocol_signed_on: string | null;
+  first_used_on: string | null;
+  activated_on: string | null;
+  setup_invoiced: number;
+  current_period_start: string | null;
+  current_period_end: string | null;
+  cancel_at: string | null;
+  canceled_on: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PriceChangesTable {
+  id: string;
+  account_id: string;
+  subscription_id: string;
+  cpi_index: string;
+  old_fee: number;
+  new_fee: number;
+  notice_on: string;
+  effective_on: string;
+  applied: number;
+  created_at: string;
+}
+
+export interface InvoicesTable {
+  id: string;
+  account_id: string;
+  subscription_id: string | null;
+  number: string;
+  /** setup, subscription, penalty, termination. */
+  kind: string;
+  /** open, paid, void. */
+  status: string;
+  currency: string;
+  issue_date: string;
+  due_date: string;
+  subtotal: number;
+  vat_case: string;
+  vat_rate_basis_points: number;
+  vat: number;
+  total: number;
+  amount_paid: number;
+  amount_credited: number;
+  vat_note: string | null;
+  /** JSON snapshot of the customer when issued. */
+  buyer: string;
+  overdue_since: string | null;
+  paid_on: string | null;
+  /** The late-payment penalty on this invoice was billed (a penalty invoice exists). */
+  penalty_invoiced: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface InvoiceLinesTable {
+  id: string;
+  invoice_id: string;
+  account_id: string;
+  position: number;
+  /** setup, fee, penalty, termination_fee. */
+  kind: string;
+  description: string;
+  quantity: number;
+  unit_amount: number;
+  amount: number;
+  period_start: string | null;
+  period_end: string | null;
+  source_invoice_id: string | null;
+}
+
+export interface PaymentsTable {
+  id: string;
+  account_id: string;
+  invoice_id: string;
+  amount: number;
+  currency: string;
+  received_on: string;
+  reference: string | null;
+  created_at: string;
+}
+
+export interface CreditNotesTable {
+  id: string;
+  account_id: string;
+  invoice_id: string;
+  number: string;
+  amount: number;
+  subtotal: number;
+  vat: number;
+  reason: string;
+  issue_date: string;
+  created_at: string;
+}
+
+export interface BillingCountersTable {
+  name: string;
+  value: number;
+}
+
+export interface TestClocksTable {
+  id: string;
+  /** The account that made the clock (and owns the test subaccounts attached to it). */
+  account_id: string;
+  name: string | null;
+  frozen_time: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ExportsTable {
+  id: string;
+  account_id: string;
+  status: string;
+  size_bytes: number;
+  /** JSON array of the archive's file names. */
+  files: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface CalendarOverridesTable {
+  date: string;
+  year: number;
+  /** day_off or working_day. */
+  kind: string;
+}
+
+export interface IncidentsTable {
+  id: string;
+  account_id: string;
+  severity: string;
+  service: string;
+  title: string;
+  description: string;
+  /** The SLA clock starts here (terms 6.3), not at created_at. */
+  description_completed_at: string | null;
+  /** open, acknowledged, mitigated, resolved, closed. */
+  status: string;
+  /** The contact (ctc_) who opened it. */
+  opened_by: string;
+  /** JSON array of {status, at, by}. */
+  history: string;
+  acknowledged_at: string | null;
+  mitigated_at: string | null;
+  resolved_at: string | null;
+  closed_at: string | null;
+  operator_notes: string | null;
+  outage_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IncidentCommentsTable {
+  id: string;
+  incident_id: string;
+  account_id: string;
+  author: string;
+  body: string;
+  internal: number;
+  created_at: string;
+}
+
+export interface IncidentBreachesTable {
+  incident_id: string;
+  /** initial_response, temporary_solution, final_resolution. */
+  target: string;
+  account_id: string;
+  due_at: string;
+  notified_at: string;
+}
+
+export interface MaintenanceWindowsTable {
+  id: string;
+  /** JSON array of services. */
+  services: string;
+  title: string;
+  starts_at: string;
+  ends_at: string;
+  impact: string;
+  emergency: number;
+  reason: string | null;
+  announced_at: string;
+  announced_in_time: number;
+  created_at: string;
+}
+
+export interface OutagesTable {
+  id: string;
+  service: string;
+  started_at: string;
+  ended_at: string | null;
+  incident_id: string | null;
+  description: string | null;
+  created_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -230,4 +462,20 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   event_deliveries: EventDeliveriesTable;
   event_attempts: EventAttemptsTable;
+  plans: PlansTable;
+  subscriptions: SubscriptionsTable;
+  price_changes: PriceChangesTable;
+  invoices: InvoicesTable;
+  invoice_lines: InvoiceLinesTable;
+  payments: PaymentsTable;
+  credit_notes: CreditNotesTable;
+  billing_counters: BillingCountersTable;
+  test_clocks: TestClocksTable;
+  exports: ExportsTable;
+  calendar_overrides: CalendarOverridesTable;
+  incidents: IncidentsTable;
+  incident_comments: IncidentCommentsTable;
+  incident_breaches: IncidentBreachesTable;
+  maintenance_windows: MaintenanceWindowsTable;
+  outages: OutagesTable;
 }

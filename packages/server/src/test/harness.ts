@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import type { BillingLoopOptions } from '../billing/engine/index.js';
 import type { DeliveryOptions } from '../events/delivery/index.js';
 import { type RunningServer, startServer } from '../server.js';
 import type { StoreKind } from '../store/db.js';
@@ -33,7 +34,7 @@ export const accountBody = (name = 'Acme OOD') => ({
 /** Starts a real server on a free loopback port with a store of its own. */
 export async function startTestServer(
   kind: StoreKind,
-  opts: { config?: Partial<Config>; clock?: Clock; deliveries?: DeliveryOptions } = {},
+  opts: { config?: Partial<Config>; clock?: Clock; deliveries?: DeliveryOptions; billing?: BillingLoopOptions } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'prolope-test-'));
   const pg = kind === 'postgres' ? await createDatabase() : undefined;
@@ -52,6 +53,8 @@ export async function startTestServer(
     ...(opts.clock ? { clock: opts.clock } : {}),
     // Tests deliver webhooks when they say so (deliveries.tick()), unless they ask for the loop.
     deliveries: opts.deliveries ?? { loop: false },
+    // Billing runs through test clocks (or billing.tick()), never on a timer, unless asked.
+    billing: opts.billing ?? { loop: false },
     logger: false,
   });
   const operatorKey = opts.config?.operatorKey ?? server.createdOperatorKey;

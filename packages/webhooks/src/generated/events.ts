@@ -5,6 +5,7 @@ export interface components {
     schemas: {
         Account: {
             created_at: components["schemas"]["Timestamp"];
+            holds: components["schemas"]["AccountHolds"];
             id: string;
             legal_entity: components["schemas"]["LegalEntity"];
             metadata: components["schemas"]["Metadata"];
@@ -14,8 +15,17 @@ export interface components {
             /** @description The parent account of a subaccount; null for a top-level account. */
             parent_account_id: string | null;
             signatory: components["schemas"]["Signatory"];
-            /** @enum {string} */
-            status: "active" | "suspended" | "terminated";
+            /**
+             * @description The standing of terms 7.2 and 13: `past_due` from the day after an unpaid due date, `suspended` when more than 20 days overdue
+             *     (API writes that cost money and SIP calls are refused), `terminated` when more than 30 days overdue or ended otherwise
+             *     (access stops; data kept 30 days for export, then deleted). Automatic unless the operator holds a step (`holds`).
+             * @enum {string}
+             */
+            status: "active" | "past_due" | "suspended" | "terminated";
+            /** @description The Sofia date the agreement ended. */
+            terminated_on: string | null;
+            /** @description The test clock this test subaccount lives by; null for a real account. */
+            test_clock: string | null;
             updated_at: components["schemas"]["Timestamp"];
         };
         AccountCreatedEvent: components["schemas"]["EventBase"] & {
@@ -24,6 +34,44 @@ export interface components {
             };
             /** @constant */
             type: "account.created";
+        };
+        AccountDataDeletedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: {
+                    data_deleted_at: components["schemas"]["Timestamp"];
+                    id: string;
+                    /** @constant */
+                    object: "account";
+                };
+            };
+            /** @constant */
+            type: "account.data_deleted";
+        };
+        /** @description Operator holds on the automatic steps of terms 7.2; each stops only its own step. */
+        AccountHolds: {
+            suspension: boolean;
+            termination: boolean;
+        };
+        AccountReinstatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Account"];
+            };
+            /** @constant */
+            type: "account.reinstated";
+        };
+        AccountSuspendedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Account"];
+            };
+            /** @constant */
+            type: "account.suspended";
+        };
+        AccountTerminatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Account"];
+            };
+            /** @constant */
+            type: "account.terminated";
         };
         ApiKey: {
             account_id: string;
@@ -57,6 +105,11 @@ export interface components {
             /** @constant */
             type: "api_key.revoked";
         };
+        /**
+         * @description The agreement's currency (terms 7).
+         * @enum {string}
+         */
+        BillingCurrency: "EUR" | "BGN";
         /** @description A call and, once it has ended, its call detail record (CDR). */
         Call: {
             account_id: string;
@@ -203,6 +256,86 @@ export interface components {
              */
             ring_timeout?: number;
         };
+        Invoice: {
+            account_id: string;
+            amount_credited: components["schemas"]["MinorAmount"];
+            /** @description total - amount_paid - amount_credited. */
+            amount_due: components["schemas"]["MinorAmount"];
+            amount_paid: components["schemas"]["MinorAmount"];
+            /** @description The customer as it was when the invoice was issued. */
+            buyer: {
+                [key: string]: unknown;
+            };
+            created_at: components["schemas"]["Timestamp"];
+            currency: components["schemas"]["BillingCurrency"];
+            /** @description Calendar days overdue today (0 when paid or not yet due). */
+            days_overdue: number;
+            due_date: components["schemas"]["LocalDate"];
+            id: string;
+            issue_date: components["schemas"]["LocalDate"];
+            /** @enum {string} */
+            kind: "setup" | "subscription" | "penalty" | "termination";
+            lines: components["schemas"]["InvoiceLine"][];
+            /** @description Consecutive, ten digits (`0000000042`); invoices of test-clock accounts have their own series (`T000000042`). */
+            number: string;
+            /** @constant */
+            object: "invoice";
+            /** @description The first day the invoice was overdue (the day after its due date), once it was. */
+            overdue_since: string | null;
+            paid_on: string | null;
+            /** @description Late-payment penalty accrued so far (0.2 % a day of the overdue amount, capped at it, terms 7.2); billed on a penalty invoice once this invoice is paid. */
+            penalty_accrued: components["schemas"]["MinorAmount"];
+            /**
+             * @description `void` when credit notes cancelled all of it.
+             * @enum {string}
+             */
+            status: "open" | "paid" | "void";
+            subscription_id: string | null;
+            subtotal: components["schemas"]["MinorAmount"];
+            total: components["schemas"]["MinorAmount"];
+            updated_at: components["schemas"]["Timestamp"];
+            vat: components["schemas"]["MinorAmount"];
+            /** @enum {string} */
+            vat_case: "domestic" | "eu_reverse_charge" | "eu_consumer" | "outside_eu";
+            vat_note: string | null;
+            /** @description 2000 = 20 %. */
+            vat_rate_basis_points: number;
+        };
+        InvoiceCreatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Invoice"];
+            };
+            /** @constant */
+            type: "invoice.created";
+        };
+        InvoiceLine: {
+            /** @description VAT excluded. */
+            amount: components["schemas"]["MinorAmount"];
+            description: string;
+            id: string;
+            /** @enum {string} */
+            kind: "setup" | "fee" | "penalty" | "termination_fee";
+            period_end: string | null;
+            period_start: string | null;
+            quantity: number;
+            /** @description For a penalty line, the invoice paid late. */
+            source_invoice_id: string | null;
+            unit_amount: components["schemas"]["MinorAmount"];
+        };
+        InvoiceOverdueEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Invoice"];
+            };
+            /** @constant */
+            type: "invoice.overdue";
+        };
+        InvoicePaidEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Invoice"];
+            };
+            /** @constant */
+            type: "invoice.paid";
+        };
         /** @description Who the customer is in law. */
         LegalEntity: {
             address?: string;
@@ -229,10 +362,17 @@ export interface components {
              */
             type?: "internet" | "leased_line";
         };
+        /**
+         * Format: date
+         * @description A calendar date in Sofia (terms 7 counts days there), `YYYY-MM-DD`.
+         */
+        LocalDate: string;
         /** @description Up to 20 string pairs of your own, returned as given. */
         Metadata: {
             [key: string]: string;
         };
+        /** @description Money in minor units (cents or stotinki), never a float. */
+        MinorAmount: number;
         /** @description A decimal amount as a string, exclusive of VAT (terms 7.1), e.g. `"12.50"`. */
         Money: string;
         NumberPort: {
@@ -334,6 +474,21 @@ export interface components {
         };
         /** @enum {string} */
         PortStatus: "draft" | "submitted" | "foc_set" | "completed" | "rejected" | "cancelled";
+        PriceChange: {
+            account_id: string;
+            applied: boolean;
+            /** @description The NSI consumer price index with the preceding December = 100, as recorded (`103.50`). */
+            cpi_index: string;
+            created_at: components["schemas"]["Timestamp"];
+            effective_on: components["schemas"]["LocalDate"];
+            id: string;
+            new_fee: components["schemas"]["MinorAmount"];
+            notice_on: components["schemas"]["LocalDate"];
+            /** @constant */
+            object: "price_change";
+            old_fee: components["schemas"]["MinorAmount"];
+            subscription_id: string;
+        };
         /** @description Audio recorded on a call (a `record` verb or `POST /v1/calls/{id}/actions/record/start`), kept as an 8 kHz 16-bit mono WAV. */
         Recording: {
             account_id: string;
@@ -358,7 +513,7 @@ export interface components {
          * @description What a key may do. `admin` includes every customer scope. `operator` is only held by the platform operator's key.
          * @enum {string}
          */
-        Scope: "admin" | "operator" | "accounts:read" | "accounts:write" | "api_keys:read" | "api_keys:write" | "contacts:read" | "contacts:write" | "numbers:read" | "numbers:write" | "calls:read" | "calls:write" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write";
+        Scope: "admin" | "operator" | "accounts:read" | "accounts:write" | "api_keys:read" | "api_keys:write" | "contacts:read" | "contacts:write" | "numbers:read" | "numbers:write" | "calls:read" | "calls:write" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "billing:read" | "billing:write";
         Signatory: {
             confirmed_age_18_or_over: boolean;
             confirmed_at: components["schemas"]["Timestamp"];
@@ -403,6 +558,42 @@ export interface components {
             };
             /** @constant */
             type: "sip_trunk.updated";
+        };
+        Subscription: {
+            account_id: string;
+            /** @description The activation date (signed activation protocol or first use, whichever came first); null while pending. */
+            activated_on: string | null;
+            /** @description The last day of service after a notice of termination (one month after the notice, terms 13.1). */
+            cancel_at: string | null;
+            canceled_on: string | null;
+            created_at: components["schemas"]["Timestamp"];
+            currency: components["schemas"]["BillingCurrency"];
+            /** @description The last day the current invoice pays for. */
+            current_period_end: string | null;
+            current_period_start: string | null;
+            /** @description The current recurring fee (the plan's, as adjusted by CPI price changes since). */
+            fee: components["schemas"]["MinorAmount"];
+            id: string;
+            /** @enum {string} */
+            interval: "month" | "year";
+            /** @constant */
+            object: "subscription";
+            plan_id: string;
+            setup_fee: components["schemas"]["MinorAmount"];
+            /**
+             * @description `pending` until the activation date, when billing starts (terms 7.3); `canceled` once it ended.
+             * @enum {string}
+             */
+            status: "pending" | "active" | "canceled";
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        SubscriptionPriceChangeScheduledEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Subscription"];
+                price_change: components["schemas"]["PriceChange"];
+            };
+            /** @constant */
+            type: "subscription.price_change_scheduled";
         };
         /**
          * Format: date-time
@@ -476,7 +667,7 @@ export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
 
 /** Every webhook event type Prolope sends. */
-export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.recording.completed","webhook_endpoint.disabled"] as const;
+export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.recording.completed","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted"] as const;
 
 /** The name of a webhook event type, e.g. `"api_key.created"`. */
 export type EventType = (typeof eventTypes)[number];
@@ -500,6 +691,14 @@ export interface EventMap {
   "call.gather.completed": components['schemas']["CallGatherCompletedEvent"];
   "call.recording.completed": components['schemas']["CallRecordingCompletedEvent"];
   "webhook_endpoint.disabled": components['schemas']["WebhookEndpointDisabledEvent"];
+  "invoice.created": components['schemas']["InvoiceCreatedEvent"];
+  "invoice.overdue": components['schemas']["InvoiceOverdueEvent"];
+  "invoice.paid": components['schemas']["InvoicePaidEvent"];
+  "subscription.price_change_scheduled": components['schemas']["SubscriptionPriceChangeScheduledEvent"];
+  "account.suspended": components['schemas']["AccountSuspendedEvent"];
+  "account.reinstated": components['schemas']["AccountReinstatedEvent"];
+  "account.terminated": components['schemas']["AccountTerminatedEvent"];
+  "account.data_deleted": components['schemas']["AccountDataDeletedEvent"];
 }
 
 /** Any Prolope webhook event; narrow it with `event.type`. */

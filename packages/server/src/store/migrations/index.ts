@@ -6,3 +6,5 @@ export { callLegs } from './0005-call-legs.js';
 export { webhooks } from './0006-webhooks.js';
 export { callStatusCallbacks } from './0007-call-status-callbacks.js';
 export { callOwner } from './0008-call-owner.js';
+export { billing } from './0009-billing.js';
+export { incidents } from './0010-incidents.js';

@@ -1,0 +1,62 @@
+import type { Deps, Handlers } from '../deps.js';
+import { authOf } from '../http/auth.js';
+import { limitOf, type PageQuery, pageOf } from '../http/pagination.js';
+import { readableAccount } from './access.js';
+import { cancelSubscription } from './subscriptions/cancel.js';
+import { createSubscription, type SubscriptionCreate } from './subscriptions/create.js';
+import { schedulePriceChange } from './subscriptions/price-change.js';
+import { readableSubscription, toPriceChange, toSubscription } from './subscriptions/subscription.js';
+
+export function subscriptionRoutes(deps: Deps): Handlers {
+  return {
+    'subscriptions.create': async (req, reply) => {
+      const row = await createSubscription(deps, authOf(req), req.body as SubscriptionCreate, req.log);
+      reply.code(201);
+      return toSubscription(row);
+    },
+    'subscriptions.list': async (req) => {
+      const q = req.query as PageQuery & { account?: string };
+      const account = await readableAccount(deps, authOf(req), q.account);
+      const rows = await deps.db
+        .selectFrom('subscriptions')
+        .selectAll()
+        .where('account_id', '=', account.id)
+        .$if(!!q.starting_after, (s) => s.where('id', '<', q.starting_after as string))
+        .orderBy('id', 'desc')
+        .limit(limitOf(q) + 1)
+        .execute();
+      const page = pageOf(rows, limitOf(q));
+      return { ...page, data: page.data.map(toSubscription) };
+    },
+    'subscriptions.retrieve': async (req) => {
+      const { id } = req.params as { id: string };
+      return toSubscription((await readableSubscription(deps, authOf(req), id)).subscription);
+    },
+    'subscriptions.cancel': async (req) => {
+      const { id } = req.params as { id: string };
+      const body = (req.body ?? {}) as { without_notice?: boolean };
+      return toSubscription(await cancelSubscription(deps, authOf(req), id, body.without_notice ?? false));
+    },
+    'subscriptions.createPriceChange': async (req, reply) => {
+      const { id } = req.params as { id: string };
+      const row = await schedulePriceChange(deps, authOf(req), id, req.body as { cpi_index: string; effective_on: string });
+      reply.code(201);
+      return toPriceChange(row);
+    },
+    'subscriptions.listPriceChanges': async (req) => {
+      const { id } = req.params as { id: string };
+      const q = req.query as PageQuery;
+      await readableSubscription(deps, authOf(req), id);
+      const rows = await deps.db
+        .selectFrom('price_changes')
+        .selectAll()
+        .where('subscription_id', '=', id)
+        .$if(!!q.starting_after, (s) => s.where('id', '<', q.starting_after as string))
+        .orderBy('id', 'desc')
+        .limit(limitOf(q) + 1)
+        .execute();
+      const page = pageOf(rows, limitOf(q));
+      return { ...page, data: page.data.map(toPriceChange) };
+    },
+  };
+}

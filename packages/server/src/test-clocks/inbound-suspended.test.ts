@@ -1,0 +1,72 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, explain } from '../test/call-fixtures.js';
+import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
+import { requireSipp, runSipp, SIPP } from '../test/sipp.js';
+
+/**
+ * Terms 7.2: a suspended account takes no calls. SIPp plays the customer's PBX on an authorized trunk
+ * calling a number of the account; once the account is suspended the INVITE gets 403 with a Reason
+ * header (RFC 3326) after the digest exchange, and the refused call is recorded.
+ */
+requireSipp('inbound calls of a suspended account');
+
+const refusal = fileURLToPath(new URL('./inbound-suspended-403.xml', import.meta.url));
+
+describe.skipIf(!SIPP).each(storeKinds)('inbound SIP for a suspended account (%s)', (kind) => {
+  let t: TestServer;
+  let c: Awaited<ReturnType<TestServer['customer']>>;
+  let sipPort: number;
+  const password = 'pbx-Secret-2026';
+  const username = `pbx-susp-${kind}-${process.pid}`;
+  const base = 8_300_000 + (kind === 'postgres' ? 500 : 0);
+  const from = `+3592${base + 1}`;
+  const to = `+3592${base + 2}`;
+
+  beforeAll(async () => {
+    t = await startTestServer(kind);
+    sipPort = t.server.sipPort as number;
+    c = await t.customer();
+    const stock = await t.operator.post('/v1/number-inventory', {
+      numbers: [from, to].map((number) => ({ number, type: 'local', monthly_price: '5.00', setup_price: '0.00', currency: 'EUR' })),
+    });
+    expect(stock.status).toBe(201);
+    for (const number of [from, to]) expect((await c.api.post('/v1/numbers', { number })).status).toBe(201);
+    const trunk = await c.api.post('/v1/sip-trunks', {
+      name: 'Office PBX',
+      allowed_ips: ['127.0.0.1'],
+      allowed_caller_ids: [from],
+      credentials: { username, password },
+    });
+    expect(trunk.status).toBe(201);
+    // The standing the billing jobs give an account 21 days overdue (tested through test clocks elsewhere).
+    await t.server.store.db.updateTable('accounts').set({ status: 'suspended' }).where('id', '=', c.accountId).execute();
+  });
+  afterAll(() => t?.close());
+
+  it('answers 403 with Reason: SIP;cause=403;text="Account suspended for non-payment" and records the refused call', async () => {
+    const run = await runSipp(refusal, to, sipPort, [
+      '-au',
+      username,
+      '-ap',
+      password,
+      '-auth_uri',
+      `${to}@127.0.0.1:${sipPort}`,
+      '-set',
+      'from',
+      from,
+      '-set',
+      'rtpport',
+      '40000',
+      '-set',
+      'codec',
+      '8',
+    ]);
+    expect(run.code, explain(run)).toBe(0);
+    const calls = await eventually(
+      async () => (await c.api.get('/v1/calls')).body.data as Array<Record<string, unknown>>,
+      (list) => list.length > 0 && list[0]?.status !== 'ringing',
+    );
+    expect(calls[0]).toMatchObject({ direction: 'inbound', status: 'failed', sip_code: 403, hangup_cause: 'rejected' });
+  });
+});
