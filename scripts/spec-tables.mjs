@@ -99,6 +99,8 @@ export function buildOperationTable(spec) {
           args: op['x-cli-args'] ?? [],
           shortcuts: op['x-cli-shortcuts'] ?? [],
           offline: op['x-cli-offline'] ?? null,
+          // Other names for the action (`ack` for `acknowledge`), as the issue's CLI spells them.
+          actionAliases: op['x-cli-action-aliases'] ?? [],
         },
       };
     }

@@ -78,6 +78,11 @@ describe('the commands map', () => {
     expect(topics.trunks?.description).toBe('Same as sip-trunks: capacity, create, list, retrieve, update');
   });
 
+  test('an action alias from the spec (x-cli-action-aliases) names the same command', () => {
+    expect(commands['incidents:acknowledge']?.aliases).toEqual(['incidents:ack']);
+    expect(commands['incidents:ack']).toBeUndefined();
+  });
+
   test('an operation with an offline implementation takes its path params as optional', () => {
     const capacity = commands['sip-trunks:capacity'];
     expect(capacity?.args?.id?.required).toBe(false);

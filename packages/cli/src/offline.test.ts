@@ -1,9 +1,12 @@
 // `sip-trunks capacity` without an id: computed by the SDK's capacity(), with no server and no key.
+// `sla due`: computed by the SDK's slaDueTimes() unless --online, with no server and no key.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { commands } from './commands.js';
 import { exitCodes } from './errors.js';
+import { offlineByDefault, renderSlaDue, runOffline } from './offline.js';
 import { runCli } from './testing/run-cli.js';
 
 interface Capacity {
@@ -93,5 +96,69 @@ describe('capacity offline', () => {
     const result = await runCli(['trunks', 'capacity', 'trk_123', '--lines', '30', '--api-key', 'pk_live_x', '--json'], nowhere);
     expect(result.exitCode).toBe(exitCodes.connection);
     expect(result.errorJson().error.message).toContain('GET http://127.0.0.1:1/v1/sip-trunks/trk_123/capacity');
+  });
+});
+
+const sample = {
+  object: 'sla_due',
+  severity: 'high',
+  clock: 'support_hours',
+  started_at: '2026-12-23T15:00:00.000Z',
+  initial_response: '2026-12-29T14:00:00.000Z',
+  temporary_solution: '2026-12-31T15:00:00.000Z',
+  final_resolution: '2027-01-18T15:00:00.000Z',
+};
+
+describe('sla due offline', () => {
+  test('the offline implementation answers the issue 7 sample, and renders Sofia and UTC times', () => {
+    const answer = runOffline('slaDue', { severity: 'high', at: '2026-12-23T17:00:00+02:00' });
+    expect(answer).toEqual(sample);
+    expect(renderSlaDue(answer as typeof sample & { object: 'sla_due'; severity: 'high'; clock: 'support_hours' })).toBe(
+      [
+        'severity            high (support hours: weekdays 09:00-18:00 Sofia, statutory calendar)',
+        'started_at          2026-12-23 17:00 EET (2026-12-23T15:00:00.000Z)',
+        'initial_response    2026-12-29 16:00 EET (2026-12-29T14:00:00.000Z)',
+        'temporary_solution  2026-12-31 17:00 EET (2026-12-31T15:00:00.000Z)',
+        'final_resolution    2027-01-18 17:00 EET (2027-01-18T15:00:00.000Z)',
+      ].join('\n'),
+    );
+    expect(offlineByDefault['sla.due']?.implementation).toBe('slaDue');
+  });
+
+  test('a bad severity or a date without a zone is a usage error', () => {
+    expect(() => runOffline('slaDue', { severity: 'urgent', at: '2026-12-23T17:00:00Z' })).toThrow(/severity must be one of critical, high, medium, low/);
+    expect(() => runOffline('slaDue', { severity: 'high', at: '2026-12-23T17:00:00' })).toThrow(/RFC 3339/);
+  });
+
+  test('the command answers offline by default and has --online to ask the server', () => {
+    expect(Object.hasOwn(commands['sla:due']?.flags ?? {}, 'online')).toBe(true);
+  });
+
+  test('prolope sla due --severity high --at 2026-12-23T17:00:00+02:00 prints the three due times, no network', async () => {
+    const text = await runCli(['sla', 'due', '--severity', 'high', '--at', '2026-12-23T17:00:00+02:00'], nowhere);
+    expect(text.exitCode, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/^initial_response\s+2026-12-29 16:00 EET \(2026-12-29T14:00:00\.000Z\)$/m);
+    expect(text.stdout).toMatch(/^temporary_solution\s+2026-12-31 17:00 EET \(2026-12-31T15:00:00\.000Z\)$/m);
+    expect(text.stdout).toMatch(/^final_resolution\s+2027-01-18 17:00 EET \(2027-01-18T15:00:00\.000Z\)$/m);
+    expect(text.stderr).toBe('');
+
+    const json = await runCli(['sla', 'due', '--severity', 'high', '--at', '2026-12-23T17:00:00+02:00', '--json'], nowhere);
+    expect(json.exitCode, json.stderr).toBe(0);
+    expect(json.json()).toEqual(sample);
+  });
+
+  test('a bad severity is a usage error; --online asks the server instead', async () => {
+    const bad = await runCli(['sla', 'due', '--severity', 'urgent', '--at', '2026-12-23T17:00:00Z', '--json'], nowhere);
+    expect(bad.exitCode).toBe(exitCodes.usage);
+    const online = await runCli(['sla', 'due', '--severity', 'high', '--at', '2026-12-23T17:00:00Z', '--online', '--json'], nowhere);
+    expect(online.exitCode).toBe(exitCodes.connection);
+    expect(online.errorJson().error.message).toContain('GET http://127.0.0.1:1/v1/sla/due');
+  });
+
+  test('the help says it is offline and uses the statutory calendar only', () => {
+    const SlaDue = commands['sla:due'];
+    expect(SlaDue?.description).toContain('statutory Bulgarian calendar only');
+    expect(SlaDue?.description).toContain('add --online to ask GET /v1/sla/due instead');
+    expect(SlaDue?.flags?.online?.description).toContain('instead of answering offline');
   });
 });

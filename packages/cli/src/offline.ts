@@ -1,4 +1,4 @@
-import { type CapacityInput, capacity } from '@prolope/sdk';
+import { type CapacityInput, capacity, formatSofiaTime, type Severity, type SlaDue, slaDueTimes } from '@prolope/sdk';
 import { CliError } from './errors.js';
 
 /**
@@ -56,6 +56,54 @@ export function capacityInput(query: Readonly<Record<string, unknown>>): Capacit
  */
 export const offline: Readonly<Record<string, OfflineOperation>> = {
   capacity: (query) => capacity(capacityInput(query)),
+  slaDue: (query) => slaDueTimes(query.severity as Severity, query.at as string),
+};
+
+/**
+ * How `prolope sla due` reads without `--json`: the severity and its clock, then each due time in
+ * Sofia local time with its UTC instant.
+ *
+ * @example
+ * ```ts
+ * renderSlaDue(slaDueTimes('high', '2026-12-23T17:00:00+02:00'));
+ * // severity            high (support hours: weekdays 09:00-18:00 Sofia, statutory calendar)
+ * // started_at          2026-12-23 17:00 EET (2026-12-23T15:00:00.000Z)
+ * // initial_response    2026-12-29 16:00 EET (2026-12-29T14:00:00.000Z)
+ * // temporary_solution  2026-12-31 17:00 EET (2026-12-31T15:00:00.000Z)
+ * // final_resolution    2027-01-18 17:00 EET (2027-01-18T15:00:00.000Z)
+ * ```
+ */
+export function renderSlaDue(due: SlaDue): string {
+  const clock = due.clock === '24x7' ? '24/7 clock' : 'support hours: weekdays 09:00-18:00 Sofia, statutory calendar';
+  const rows: [string, string][] = [['severity', `${due.severity} (${clock})`]];
+  for (const key of ['started_at', 'initial_response', 'temporary_solution', 'final_resolution'] as const) {
+    rows.push([key, `${formatSofiaTime(new Date(due[key]))} (${due[key]})`]);
+  }
+  const width = Math.max(...rows.map(([key]) => key.length)) + 2;
+  return rows.map(([key, value]) => key.padEnd(width) + value).join('\n');
+}
+
+/**
+ * Operations the CLI answers offline although they have no path params to leave out, keyed by
+ * operation id: the offline implementation's name, how the answer reads without `--json`, and the
+ * help note. `prolope sla due` computes with the statutory Bulgarian calendar only; the operator's
+ * extra days off and working days live on the server, which `--online` asks instead
+ * (`GET /v1/sla/due`, no API key needed).
+ *
+ * @example
+ * ```ts
+ * offlineByDefault['sla.due']?.implementation; // 'slaDue'
+ * ```
+ */
+export const offlineByDefault: Readonly<Record<string, { implementation: string; render: (result: never) => string; help: string }>> = {
+  'sla.due': {
+    implementation: 'slaDue',
+    render: renderSlaDue,
+    help:
+      "Answered offline by the SDK's slaDueTimes(), with no server or API key, on the statutory Bulgarian calendar only " +
+      "(holidays, Orthodox Easter, days in lieu). The operator's extra days off and working days are on the server: " +
+      'add --online to ask GET /v1/sla/due instead.',
+  },
 };
 
 /**

@@ -4,7 +4,7 @@ import type { LooseRequestParams, OperationId } from '@prolope/sdk';
 import { ApiCommand } from './api-command.js';
 import { CliError } from './errors.js';
 import { toKebab } from './names.js';
-import { offline, runOffline } from './offline.js';
+import { offline, offlineByDefault, runOffline } from './offline.js';
 import { DEFAULT_MAX_ITEMS, type OperationInterface, operationInterface } from './operation-flags.js';
 import { writeBytes } from './output.js';
 import { fetchAll, type Page } from './paginate.js';
@@ -26,15 +26,21 @@ export function commandIdFor(op: Pick<OperationSpec, 'resource' | 'action'>): st
 }
 
 /**
- * The other command ids of an operation, one per topic alias the spec gives its resource.
+ * The other command ids of an operation: each topic alias the spec gives its resource, with the action
+ * and each of its aliases (`x-cli-action-aliases`).
  *
  * @example
  * ```ts
  * commandAliasesFor(operationTable['sipTrunks.create']!); // ['trunks:create']
+ * commandAliasesFor(operationTable['incidents.acknowledge']!); // ['incidents:ack']
  * ```
  */
 export function commandAliasesFor(op: Pick<OperationSpec, 'resource' | 'action' | 'cli'>): string[] {
-  return cliSpec(op).aliases.map((alias) => `${toKebab(alias)}:${toKebab(op.action)}`);
+  const cli = cliSpec(op);
+  const actions = [op.action, ...(cli.actionAliases ?? [])].map(toKebab);
+  const resources = [op.resource, ...cli.aliases].map(toKebab);
+  const own = `${toKebab(op.resource)}:${toKebab(op.action)}`;
+  return resources.flatMap((r) => actions.map((a) => `${r}:${a}`)).filter((id) => id !== own);
 }
 
 /**
@@ -104,6 +110,7 @@ export function createOperationCommand(operationId: string, op: OperationSpec): 
   const cli = operationInterface(op);
   const id = commandIdFor(op);
   if (cli.offline && !offline[cli.offline]) throw new Error(`${operationId} names the offline implementation ${cli.offline}, which the CLI does not have`);
+  const byDefault = offlineByDefault[operationId];
   const file = downloadType(op);
   if (file && 'output' in cli.flags) throw new Error(`${operationId} answers a file, but already has an --output flag for another purpose`);
   const commandFlags = file
@@ -114,7 +121,9 @@ export function createOperationCommand(operationId: string, op: OperationSpec): 
           description: `Write the ${file} file here (- for stdout). Without it the bytes go to stdout, unless that is a terminal.`,
         }),
       }
-    : cli.flags;
+    : byDefault
+      ? { ...cli.flags, online: Flags.boolean({ description: `Ask the server (${op.method.toUpperCase()} ${op.path}) instead of answering offline.` }) }
+      : cli.flags;
   const command = `<%= config.bin %> ${toKebab(op.resource)} ${toKebab(op.action)} ${op.pathParams.map((p) => `<${p}>`).join(' ')}`;
   const examples = file ? [`${command} --output <file>`, `${command} > <file>`] : cli.examples;
 
@@ -123,7 +132,7 @@ export function createOperationCommand(operationId: string, op: OperationSpec): 
     static override id = id;
     static override summary = op.summary;
     static override aliases = commandAliasesFor(op);
-    static override description = describeOperation(op, cli);
+    static override description = describeOperation(op, cli) + (byDefault ? `\n${byDefault.help}` : '');
     static override args = cli.args;
     static override flags = commandFlags;
     static override examples = examples;
@@ -133,6 +142,10 @@ export function createOperationCommand(operationId: string, op: OperationSpec): 
       const params = requestParams(op, cli, args as Parsed, flags as Parsed);
       const output = (flags as Parsed).output as string | undefined;
       if (file) this.checkDownloadTarget(file, output);
+      if (byDefault && !(flags as Parsed).online) {
+        this.print(runOffline(byDefault.implementation, params.query ?? {}), byDefault.render as (result: unknown) => string);
+        return;
+      }
       if (cli.offline && op.pathParams.length && !params.path) {
         this.printResult(runOffline(cli.offline, params.query ?? {}));
         return;

@@ -84,6 +84,8 @@ export interface CliSpec {
   readonly shortcuts: readonly CliShortcut[];
   /** The name of an offline implementation (see `offline.ts`) used when the path params are left out. */
   readonly offline: string | null;
+  /** Other names for the action (`x-cli-action-aliases`): `incidents ack` for `incidents acknowledge`. */
+  readonly actionAliases?: readonly string[];
 }
 
 /**

@@ -33,6 +33,9 @@ import { subscriptionRoutes } from './billing/subscription-routes.js';
 import { invoiceRoutes } from './billing/invoice-routes.js';
 import { testClockRoutes } from './test-clocks/routes.js';
 import { exportRoutes } from './exports/routes.js';
+import { incidentRoutes } from './incidents/routes.js';
+import { statusRoutes } from './status/routes.js';
+import { slaCalculatorRoutes } from './sla-calculator/routes.js';
 import { type UrlPolicy, urlPolicy } from './webhook-endpoints/url-policy.js';
 
 export interface AppOptions {
@@ -77,6 +80,9 @@ export function allHandlers(deps: Deps): Handlers {
     ...invoiceRoutes(deps),
     ...testClockRoutes(deps),
     ...exportRoutes(deps),
+    ...incidentRoutes(deps),
+    ...statusRoutes(deps),
+    ...slaCalculatorRoutes(deps),
   };
 }
 

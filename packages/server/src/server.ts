@@ -7,6 +7,7 @@ import { urlPolicy } from './webhook-endpoints/url-policy.js';
 import { type DeliveryOptions, type DeliveryWorker, startDeliveryWorker } from './events/delivery/index.js';
 import { type BillingLoop, type BillingLoopOptions, startBillingLoop } from './billing/engine/index.js';
 import { createAuthenticator } from './http/auth.js';
+import { type BreachJob, type BreachJobOptions, startBreachJob } from './incidents/breach-job.js';
 import { type Clock, systemClock } from './clock.js';
 import { type Config, loadConfig } from './config.js';
 import { SECRET_PATTERN } from './api-keys/secret.js';
@@ -29,6 +30,8 @@ export interface RunningServer {
   deliveries: DeliveryWorker;
   /** The daily billing jobs of real accounts; with `billing: { loop: false }` only when told (tick()). */
   billing: BillingLoop;
+  /** Announces SLA breaches of incidents (`incident.sla_breached`); with `incidents: { loop: false }` only when told (tick()). */
+  incidents: BreachJob;
   close(): Promise<void>;
 }
 
@@ -40,6 +43,8 @@ export interface StartOptions {
   deliveries?: DeliveryOptions;
   /** Options of the billing loop; tests pass `{ loop: false }` (test clocks drive billing there). */
   billing?: BillingLoopOptions;
+  /** Options of the incident breach job; tests pass `{ loop: false }` and call `incidents.tick()` with a manual clock. */
+  incidents?: BreachJobOptions;
 }
 
 /** Opens the store, migrates it, makes sure the operator exists, and starts listening. */
@@ -97,6 +102,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
         .execute();
     }
     const deliveries = startDeliveryWorker({ db: store.db, storeKind: store.kind, clock, webhookPolicy, log: app.log }, opts.deliveries);
+    const incidents = startBreachJob({ db: store.db, clock, log: app.log }, opts.incidents);
     const billing = startBillingLoop({ db: store.db, storeKind: store.kind, clock, auth, recordings, exportFiles }, opts.billing, app.log);
     return {
       app,
@@ -106,7 +112,9 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       createdOperatorKey: operator.createdSecret,
       deliveries,
       billing,
+      incidents,
       async close() {
+        await incidents.stop();
         await billing.stop();
         await deliveries.stop();
         await voice?.stop();

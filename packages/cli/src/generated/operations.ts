@@ -23,7 +23,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "accounts.list": {
@@ -70,7 +71,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "accounts.create": {
@@ -186,7 +188,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "accounts.me": {
@@ -210,7 +213,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "accounts.retrieve": {
@@ -238,7 +242,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "accounts.update": {
@@ -320,7 +325,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "apiKeys.list": {
@@ -367,7 +373,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "apiKeys.create": {
@@ -415,7 +422,9 @@ export const operations = {
                 "webhooks:read",
                 "webhooks:write",
                 "billing:read",
-                "billing:write"
+                "billing:write",
+                "incidents:read",
+                "incidents:write"
               ],
               "description": "What a key may do. `admin` includes every customer scope. `operator` is only held by the platform operator's key.\n"
             }
@@ -440,7 +449,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "apiKeys.retrieve": {
@@ -468,7 +478,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "apiKeys.revoke": {
@@ -496,7 +507,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "contacts.list": {
@@ -543,7 +555,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "contacts.create": {
@@ -608,7 +621,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "contacts.retrieve": {
@@ -636,7 +650,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "contacts.update": {
@@ -700,7 +715,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "contacts.delete": {
@@ -728,7 +744,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "inventory.list": {
@@ -798,7 +815,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "inventory.import": {
@@ -893,7 +911,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "numbers.search": {
@@ -980,7 +999,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "numbers.list": {
@@ -1027,7 +1047,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "numbers.buy": {
@@ -1072,7 +1093,8 @@ export const operations = {
         "number"
       ],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "numbers.retrieve": {
@@ -1100,7 +1122,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "numbers.update": {
@@ -1251,7 +1274,8 @@ export const operations = {
           ]
         }
       ],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "numbers.release": {
@@ -1279,7 +1303,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "sipTrunks.list": {
@@ -1328,7 +1353,8 @@ export const operations = {
       ],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "sipTrunks.create": {
@@ -1439,7 +1465,8 @@ export const operations = {
       ],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "sipTrunks.retrieve": {
@@ -1469,7 +1496,8 @@ export const operations = {
       ],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "sipTrunks.update": {
@@ -1575,7 +1603,8 @@ export const operations = {
       ],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "sipTrunks.capacity": {
@@ -1669,7 +1698,8 @@ export const operations = {
       ],
       "args": [],
       "shortcuts": [],
-      "offline": "capacity"
+      "offline": "capacity",
+      "actionAliases": []
     }
   },
   "numberPorts.list": {
@@ -1716,7 +1746,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "numberPorts.create": {
@@ -1781,7 +1812,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "numberPorts.retrieve": {
@@ -1809,7 +1841,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "numberPorts.addDocument": {
@@ -1873,7 +1906,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "numberPorts.retrieveDocument": {
@@ -1902,7 +1936,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "numberPorts.submit": {
@@ -1930,7 +1965,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "numberPorts.cancel": {
@@ -1958,7 +1994,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "numberPorts.setFoc": {
@@ -2000,7 +2037,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "numberPorts.complete": {
@@ -2028,7 +2066,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "numberPorts.reject": {
@@ -2069,7 +2108,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "calls.list": {
@@ -2156,7 +2196,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "calls.create": {
@@ -2613,7 +2654,8 @@ export const operations = {
           "field": "text"
         }
       ],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "calls.retrieve": {
@@ -2641,7 +2683,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "calls.hangup": {
@@ -2669,7 +2712,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "calls.say": {
@@ -2715,7 +2759,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "calls.play": {
@@ -2759,7 +2804,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "calls.recordStart": {
@@ -2787,7 +2833,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "calls.recordStop": {
@@ -2815,7 +2862,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "calls.recordPause": {
@@ -2843,7 +2891,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "calls.recordResume": {
@@ -2871,7 +2920,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "calls.gather": {
@@ -2994,7 +3044,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "calls.transfer": {
@@ -3069,7 +3120,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "calls.mute": {
@@ -3097,7 +3149,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "calls.unmute": {
@@ -3125,7 +3178,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "recordings.list": {
@@ -3181,7 +3235,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "recordings.retrieve": {
@@ -3209,7 +3264,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "recordings.delete": {
@@ -3237,7 +3293,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "recordings.media": {
@@ -3265,7 +3322,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "events.list": {
@@ -3350,7 +3408,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "events.stream": {
@@ -3394,7 +3453,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "events.trigger": {
@@ -3438,7 +3498,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "events.retrieve": {
@@ -3466,7 +3527,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "events.attempts": {
@@ -3524,7 +3586,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "events.resend": {
@@ -3565,7 +3628,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "eventTypes.list": {
@@ -3591,7 +3655,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "logs.stream": {
@@ -3617,7 +3682,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "webhookEndpoints.list": {
@@ -3666,7 +3732,8 @@ export const operations = {
       ],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "webhookEndpoints.create": {
@@ -3731,7 +3798,8 @@ export const operations = {
       ],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "webhookEndpoints.retrieve": {
@@ -3761,7 +3829,8 @@ export const operations = {
       ],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "webhookEndpoints.update": {
@@ -3829,7 +3898,8 @@ export const operations = {
       ],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "webhookEndpoints.delete": {
@@ -3859,7 +3929,8 @@ export const operations = {
       ],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "webhookEndpoints.rotateSecret": {
@@ -3904,7 +3975,8 @@ export const operations = {
       ],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "webhookEndpoints.recover": {
@@ -3949,7 +4021,8 @@ export const operations = {
       ],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "plans.list": {
@@ -3996,7 +4069,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "plans.create": {
@@ -4065,7 +4139,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "plans.retrieve": {
@@ -4093,7 +4168,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "plans.update": {
@@ -4136,7 +4212,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "subscriptions.list": {
@@ -4193,7 +4270,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "subscriptions.create": {
@@ -4244,7 +4322,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "subscriptions.retrieve": {
@@ -4272,7 +4351,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "subscriptions.cancel": {
@@ -4313,7 +4393,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "subscriptions.listPriceChanges": {
@@ -4362,7 +4443,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "subscriptions.createPriceChange": {
@@ -4412,7 +4494,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "invoices.list": {
@@ -4490,7 +4573,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "invoices.retrieve": {
@@ -4518,7 +4602,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "payments.list": {
@@ -4575,7 +4660,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "payments.create": {
@@ -4631,7 +4717,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "creditNotes.list": {
@@ -4688,7 +4775,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "creditNotes.create": {
@@ -4738,7 +4826,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "testClocks.list": {
@@ -4785,7 +4874,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "testClocks.create": {
@@ -4829,7 +4919,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "testClocks.retrieve": {
@@ -4857,7 +4948,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "testClocks.advance": {
@@ -4900,7 +4992,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "accounts.setHolds": {
@@ -4946,7 +5039,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "accounts.terminate": {
@@ -4994,7 +5088,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "exports.list": {
@@ -5051,7 +5146,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "exports.create": {
@@ -5090,7 +5186,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "exports.retrieve": {
@@ -5118,7 +5215,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "exports.download": {
@@ -5146,7 +5244,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "calendar.retrieve": {
@@ -5174,7 +5273,8 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
     }
   },
   "calendar.update": {
@@ -5231,7 +5331,1029 @@ export const operations = {
       "aliases": [],
       "args": [],
       "shortcuts": [],
-      "offline": null
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "incidents.list": {
+    "resource": "incidents",
+    "action": "list",
+    "method": "get",
+    "path": "/v1/incidents",
+    "summary": "List incidents",
+    "description": "Newest first; the operator sees every account's.",
+    "auth": true,
+    "scopes": [
+      "incidents:read"
+    ],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      },
+      {
+        "name": "status",
+        "required": false,
+        "description": "Only in this status.",
+        "schema": {
+          "type": "string",
+          "enum": [
+            "open",
+            "acknowledged",
+            "mitigated",
+            "resolved",
+            "closed"
+          ]
+        }
+      },
+      {
+        "name": "severity",
+        "required": false,
+        "description": "Only of this severity.",
+        "schema": {
+          "type": "string",
+          "enum": [
+            "critical",
+            "high",
+            "medium",
+            "low"
+          ],
+          "description": "Terms 6.2. critical: complete cessation or serious permanent restrictions for all users (24/7 clock); high: partial loss, significant management limits, data loss or a security vulnerability; medium: issues that may disrupt service or lose traffic or statistics; low: minor impact."
+        }
+      },
+      {
+        "name": "breached",
+        "required": false,
+        "description": "Only incidents with a breached target (true) or none (false).",
+        "schema": {
+          "type": "boolean"
+        }
+      },
+      {
+        "name": "account",
+        "required": false,
+        "description": "Operator: one account's.",
+        "schema": {
+          "type": "string",
+          "pattern": "^acct_[0-9A-Za-z]+$"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "incidents.create": {
+    "resource": "incidents",
+    "action": "create",
+    "method": "post",
+    "path": "/v1/incidents",
+    "summary": "Open an incident",
+    "description": "Only an authorized contact person of the account may open one (terms 6.3): name it in `contact`. The SLA clock starts at the complete written description; a critical incident also opens an outage of its service.",
+    "auth": true,
+    "scopes": [
+      "incidents:write"
+    ],
+    "pathParams": [],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "contact": {
+            "type": "string",
+            "description": "The authorized contact person submitting it (terms 6.3); others get 403 `contact_not_authorized`.",
+            "pattern": "^ctc_[0-9A-Za-z]+$"
+          },
+          "severity": {
+            "type": "string",
+            "enum": [
+              "critical",
+              "high",
+              "medium",
+              "low"
+            ],
+            "description": "Terms 6.2. critical: complete cessation or serious permanent restrictions for all users (24/7 clock); high: partial loss, significant management limits, data loss or a security vulnerability; medium: issues that may disrupt service or lose traffic or statistics; low: minor impact."
+          },
+          "service": {
+            "type": "string",
+            "enum": [
+              "cloud_pbx",
+              "contact_center",
+              "voice_ai",
+              "sip_trunking",
+              "api"
+            ],
+            "description": "A service of the SLA (terms 6): uptime and incidents are per service."
+          },
+          "title": {
+            "type": "string"
+          },
+          "description": {
+            "type": "string"
+          },
+          "description_complete": {
+            "type": "boolean",
+            "description": "False while the description still lacks what Prolope needs; the SLA clock starts when it is complete.",
+            "default": true
+          }
+        },
+        "required": [
+          "contact",
+          "severity",
+          "service",
+          "title",
+          "description"
+        ]
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "incidents.retrieve": {
+    "resource": "incidents",
+    "action": "retrieve",
+    "method": "get",
+    "path": "/v1/incidents/{id}",
+    "summary": "Retrieve an incident",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "incidents:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "incidents.update": {
+    "resource": "incidents",
+    "action": "update",
+    "method": "post",
+    "path": "/v1/incidents/{id}",
+    "summary": "Update an incident",
+    "description": "By an authorized contact: complete the description (starts the SLA clock), add to it, or change the severity (the due times are computed again from the start).",
+    "auth": true,
+    "scopes": [
+      "incidents:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "contact": {
+            "type": "string",
+            "pattern": "^ctc_[0-9A-Za-z]+$"
+          },
+          "description": {
+            "type": "string"
+          },
+          "description_complete": {
+            "type": "boolean",
+            "description": "true starts the SLA clock (once)."
+          },
+          "severity": {
+            "type": "string",
+            "enum": [
+              "critical",
+              "high",
+              "medium",
+              "low"
+            ],
+            "description": "Terms 6.2. critical: complete cessation or serious permanent restrictions for all users (24/7 clock); high: partial loss, significant management limits, data loss or a security vulnerability; medium: issues that may disrupt service or lose traffic or statistics; low: minor impact."
+          }
+        },
+        "required": [
+          "contact"
+        ]
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "incidents.acknowledge": {
+    "resource": "incidents",
+    "action": "acknowledge",
+    "method": "post",
+    "path": "/v1/incidents/{id}/acknowledge",
+    "summary": "Acknowledge an incident (the initial response)",
+    "description": "Prolope answers: meets the initial-response target.",
+    "auth": true,
+    "scopes": [
+      "operator"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "note": {
+            "type": "string",
+            "description": "Added as a comment."
+          },
+          "operator_notes": {
+            "type": "string",
+            "description": "Operator only."
+          },
+          "contact": {
+            "type": "string",
+            "description": "For `close` by the customer: the authorized contact.",
+            "pattern": "^ctc_[0-9A-Za-z]+$"
+          }
+        },
+        "required": []
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": [
+        "ack"
+      ]
+    }
+  },
+  "incidents.mitigate": {
+    "resource": "incidents",
+    "action": "mitigate",
+    "method": "post",
+    "path": "/v1/incidents/{id}/mitigate",
+    "summary": "Record a temporary solution",
+    "description": "Meets the temporary-solution target; ends the outage opened from it.",
+    "auth": true,
+    "scopes": [
+      "operator"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "note": {
+            "type": "string",
+            "description": "Added as a comment."
+          },
+          "operator_notes": {
+            "type": "string",
+            "description": "Operator only."
+          },
+          "contact": {
+            "type": "string",
+            "description": "For `close` by the customer: the authorized contact.",
+            "pattern": "^ctc_[0-9A-Za-z]+$"
+          }
+        },
+        "required": []
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "incidents.resolve": {
+    "resource": "incidents",
+    "action": "resolve",
+    "method": "post",
+    "path": "/v1/incidents/{id}/resolve",
+    "summary": "Resolve an incident",
+    "description": "The final resolution: meets the last target (and the earlier ones if not yet met).",
+    "auth": true,
+    "scopes": [
+      "operator"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "note": {
+            "type": "string",
+            "description": "Added as a comment."
+          },
+          "operator_notes": {
+            "type": "string",
+            "description": "Operator only."
+          },
+          "contact": {
+            "type": "string",
+            "description": "For `close` by the customer: the authorized contact.",
+            "pattern": "^ctc_[0-9A-Za-z]+$"
+          }
+        },
+        "required": []
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "incidents.close": {
+    "resource": "incidents",
+    "action": "close",
+    "method": "post",
+    "path": "/v1/incidents/{id}/close",
+    "summary": "Close an incident",
+    "description": "By the operator, or by an authorized contact of the account (`contact`) once it is resolved.",
+    "auth": true,
+    "scopes": [
+      "incidents:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "note": {
+            "type": "string",
+            "description": "Added as a comment."
+          },
+          "operator_notes": {
+            "type": "string",
+            "description": "Operator only."
+          },
+          "contact": {
+            "type": "string",
+            "description": "For `close` by the customer: the authorized contact.",
+            "pattern": "^ctc_[0-9A-Za-z]+$"
+          }
+        },
+        "required": []
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "incidents.listComments": {
+    "resource": "incidents",
+    "action": "listComments",
+    "method": "get",
+    "path": "/v1/incidents/{id}/comments",
+    "summary": "List an incident's comments",
+    "description": "Oldest first; internal ones only for the operator.",
+    "auth": true,
+    "scopes": [
+      "incidents:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "incidents.createComment": {
+    "resource": "incidents",
+    "action": "createComment",
+    "method": "post",
+    "path": "/v1/incidents/{id}/comments",
+    "summary": "Comment on an incident",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "incidents:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "contact": {
+            "type": "string",
+            "description": "Required for a customer: an authorized contact.",
+            "pattern": "^ctc_[0-9A-Za-z]+$"
+          },
+          "body": {
+            "type": "string"
+          },
+          "internal": {
+            "type": "boolean",
+            "description": "Operator only.",
+            "default": false
+          }
+        },
+        "required": [
+          "body"
+        ]
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "maintenanceWindows.list": {
+    "resource": "maintenanceWindows",
+    "action": "list",
+    "method": "get",
+    "path": "/v1/maintenance-windows",
+    "summary": "List maintenance windows",
+    "description": "Newest first.",
+    "auth": true,
+    "scopes": [
+      "incidents:read"
+    ],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "maintenanceWindows.create": {
+    "resource": "maintenanceWindows",
+    "action": "create",
+    "method": "post",
+    "path": "/v1/maintenance-windows",
+    "summary": "Schedule maintenance",
+    "description": "Checked against the notice of terms 6: 24 hours for no quality impact, 3 days for possible impact (`maintenance_notice_too_short`); an emergency fix may start at once with a reason. Sends `maintenance.scheduled` to every customer account.",
+    "auth": true,
+    "scopes": [
+      "operator"
+    ],
+    "pathParams": [],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "services": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "enum": [
+                "cloud_pbx",
+                "contact_center",
+                "voice_ai",
+                "sip_trunking",
+                "api"
+              ],
+              "description": "A service of the SLA (terms 6): uptime and incidents are per service."
+            }
+          },
+          "title": {
+            "type": "string"
+          },
+          "starts_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "RFC 3339 time in UTC."
+          },
+          "ends_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "RFC 3339 time in UTC."
+          },
+          "impact": {
+            "type": "string",
+            "enum": [
+              "none",
+              "possible"
+            ]
+          },
+          "emergency": {
+            "type": "boolean",
+            "description": "A critical security or stability fix: may start at once, with a reason.",
+            "default": false
+          },
+          "reason": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "services",
+          "title",
+          "starts_at",
+          "ends_at",
+          "impact"
+        ]
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "outages.list": {
+    "resource": "outages",
+    "action": "list",
+    "method": "get",
+    "path": "/v1/outages",
+    "summary": "List outages",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "incidents:read"
+    ],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      },
+      {
+        "name": "service",
+        "required": false,
+        "description": "Only of this service.",
+        "schema": {
+          "type": "string",
+          "enum": [
+            "cloud_pbx",
+            "contact_center",
+            "voice_ai",
+            "sip_trunking",
+            "api"
+          ],
+          "description": "A service of the SLA (terms 6): uptime and incidents are per service."
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "outages.create": {
+    "resource": "outages",
+    "action": "create",
+    "method": "post",
+    "path": "/v1/outages",
+    "summary": "Record an outage",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "operator"
+    ],
+    "pathParams": [],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "service": {
+            "type": "string",
+            "enum": [
+              "cloud_pbx",
+              "contact_center",
+              "voice_ai",
+              "sip_trunking",
+              "api"
+            ],
+            "description": "A service of the SLA (terms 6): uptime and incidents are per service."
+          },
+          "started_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "RFC 3339 time in UTC."
+          },
+          "ended_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "RFC 3339 time in UTC."
+          },
+          "description": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "service",
+          "started_at"
+        ]
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "outages.update": {
+    "resource": "outages",
+    "action": "update",
+    "method": "post",
+    "path": "/v1/outages/{id}",
+    "summary": "End or describe an outage",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "operator"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "ended_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "RFC 3339 time in UTC."
+          },
+          "description": {
+            "type": "string"
+          }
+        },
+        "required": []
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "uptime.retrieve": {
+    "resource": "uptime",
+    "action": "retrieve",
+    "method": "get",
+    "path": "/v1/uptime",
+    "summary": "Monthly uptime per service",
+    "description": "From the outages, excluding maintenance windows announced in time (terms 6: 99.9 %); a late-announced window counts as downtime. Months run between Sofia midnights.",
+    "auth": true,
+    "scopes": [
+      "incidents:read"
+    ],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "month",
+        "required": true,
+        "description": "`YYYY-MM`.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"
+        }
+      },
+      {
+        "name": "service",
+        "required": false,
+        "description": "Only this service.",
+        "schema": {
+          "type": "string",
+          "enum": [
+            "cloud_pbx",
+            "contact_center",
+            "voice_ai",
+            "sip_trunking",
+            "api"
+          ],
+          "description": "A service of the SLA (terms 6): uptime and incidents are per service."
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "sla.due": {
+    "resource": "sla",
+    "action": "due",
+    "method": "get",
+    "path": "/v1/sla/due",
+    "summary": "SLA due times for a severity and a start",
+    "description": "The three targets of terms 6.1 from a complete description at `at`: critical on a 24/7 clock, the others in support hours (weekdays 09:00-18:00 Sofia, without Bulgarian holidays; a day is 9 support hours). The same calculation as the SDK's `slaDueTimes()` and `prolope sla due`, which answers offline.",
+    "auth": false,
+    "scopes": [],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "severity",
+        "required": true,
+        "description": "The severity.",
+        "schema": {
+          "type": "string",
+          "enum": [
+            "critical",
+            "high",
+            "medium",
+            "low"
+          ],
+          "description": "Terms 6.2. critical: complete cessation or serious permanent restrictions for all users (24/7 clock); high: partial loss, significant management limits, data loss or a security vulnerability; medium: issues that may disrupt service or lose traffic or statistics; low: minor impact."
+        }
+      },
+      {
+        "name": "at",
+        "required": true,
+        "description": "When the complete written description arrived (RFC 3339).",
+        "schema": {
+          "type": "string",
+          "format": "date-time"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "status.retrieve": {
+    "resource": "status",
+    "action": "retrieve",
+    "method": "get",
+    "path": "/status.json",
+    "summary": "Service status (JSON)",
+    "description": "Public, no key: each service's state, open incidents without customer data, scheduled maintenance.",
+    "auth": false,
+    "scopes": [],
+    "pathParams": [],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "status.page": {
+    "resource": "status",
+    "action": "page",
+    "method": "get",
+    "path": "/status",
+    "summary": "Status page (HTML)",
+    "description": "The same as `/status.json`, as a page for people.",
+    "auth": false,
+    "scopes": [],
+    "pathParams": [],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "binary",
+    "responseContentType": "text/html",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
     }
   }
 } as const;

@@ -1,7 +1,7 @@
-import { holidays } from '../calendar/holidays.js';
-import { addDays, dateParts, isWeekend, type LocalDate, localDate } from '../calendar/local-date.js';
-import { type CalendarOverrides, overrideProblems } from '../calendar/overrides.js';
-import { isWorkingDay } from '../calendar/working-days.js';
+import { holidays } from '../calendar/index.js';
+import { addDays, dateParts, isWeekend, type LocalDate, localDate } from '../calendar/index.js';
+import { type CalendarOverrides, overrideProblems } from '../calendar/index.js';
+import { isWorkingDay } from '../calendar/index.js';
 import type { Deps, Handlers } from '../deps.js';
 import { ProblemError } from '../errors.js';
 import type { Db, Tx } from '../store/db.js';

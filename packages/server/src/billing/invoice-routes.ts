@@ -1,4 +1,4 @@
-import type { LocalDate } from '../calendar/local-date.js';
+import type { LocalDate } from '../calendar/index.js';
 import type { AccountsTable } from '../store/schema.js';
 import type { Deps, Handlers } from '../deps.js';
 import { authOf } from '../http/auth.js';

@@ -1,5 +1,5 @@
-import type { CalendarOverrides } from '../calendar/overrides.js';
-import type { LocalDate } from '../calendar/local-date.js';
+import type { CalendarOverrides } from '../calendar/index.js';
+import type { LocalDate } from '../calendar/index.js';
 import type { Db, Tx } from '../store/db.js';
 
 /** The operator's extra days off and working days, all years (a few dozen rows at most). */

@@ -1,5 +1,5 @@
-import { sofiaDateOf } from '../calendar/sofia-time.js';
-import type { LocalDate } from '../calendar/local-date.js';
+import { sofiaDateOf } from '../calendar/index.js';
+import type { LocalDate } from '../calendar/index.js';
 import type { Clock } from '../clock.js';
 import type { Db, Tx } from '../store/db.js';
 import type { AccountsTable } from '../store/schema.js';

@@ -1,5 +1,5 @@
 // The Bulgarian working-day calendar: billing due dates and the SLA clock (terms 6.3 and 7.1) both use it.
-export { type Holiday, type HolidayKind, holidays, statutoryHolidays } from './holidays.js';
+export { type Holiday, type HolidayKind, holidays, statutoryHolidays } from '@prolope/sdk';
 export {
   addDays,
   addMonths,
@@ -18,8 +18,8 @@ export {
   startOfMonth,
   toDayNumber,
   tryParseLocalDate,
-} from './local-date.js';
-export { orthodoxEaster } from './orthodox-easter.js';
-export { type CalendarOverrides, noOverrides, type OverrideProblem, overrideProblems } from './overrides.js';
-export { SOFIA_TIME_ZONE, sofiaDateOf, sofiaStartOfDay } from './sofia-time.js';
-export { addWorkingDays, isWorkingDay, nextWorkingDayOnOrAfter, workingDaysBetween } from './working-days.js';
+} from '@prolope/sdk';
+export { orthodoxEaster } from '@prolope/sdk';
+export { type CalendarOverrides, noOverrides, type OverrideProblem, overrideProblems } from '@prolope/sdk';
+export { SOFIA_TIME_ZONE, sofiaDateOf, sofiaStartOfDay } from '@prolope/sdk';
+export { addWorkingDays, isWorkingDay, nextWorkingDayOnOrAfter, workingDaysBetween } from '@prolope/sdk';

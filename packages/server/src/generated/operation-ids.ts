@@ -99,7 +99,26 @@ export const operationIds = [
   "exports.retrieve",
   "exports.download",
   "calendar.retrieve",
-  "calendar.update"
+  "calendar.update",
+  "incidents.list",
+  "incidents.create",
+  "incidents.retrieve",
+  "incidents.update",
+  "incidents.acknowledge",
+  "incidents.mitigate",
+  "incidents.resolve",
+  "incidents.close",
+  "incidents.listComments",
+  "incidents.createComment",
+  "maintenanceWindows.list",
+  "maintenanceWindows.create",
+  "outages.list",
+  "outages.create",
+  "outages.update",
+  "uptime.retrieve",
+  "sla.due",
+  "status.retrieve",
+  "status.page"
 ] as const;
 
 export type OperationId = (typeof operationIds)[number];

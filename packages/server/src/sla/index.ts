@@ -1,7 +1,7 @@
 // Issue 7's SLA rules as pure functions: severities and targets, support-hours arithmetic, due times,
 // breaches, maintenance notice and monthly uptime. No I/O and no clock: callers pass `now`.
-export { type SlaEvaluation, type SlaEvaluationInput, type TargetStatus, evaluateSla } from './breach.js';
-export { type DueTimes, dueTime, dueTimes } from './due-times.js';
+export { type SlaEvaluation, type SlaEvaluationInput, type TargetStatus, evaluateSla } from '@prolope/sdk';
+export { type DueTimes, dueTime, dueTimes } from '@prolope/sdk';
 export {
   announcedInTime,
   checkMaintenanceNotice,
@@ -10,7 +10,7 @@ export {
   type MaintenanceNoticeInput,
   type MaintenanceNoticeRefusal,
   type MaintenanceNoticeResult,
-} from './maintenance-notice.js';
+} from '@prolope/sdk';
 export {
   SEVERITIES,
   SEVERITY_RULES,
@@ -21,8 +21,8 @@ export {
   type SlaTarget,
   type TargetDuration,
   isSeverity,
-} from './severity.js';
-export { sofiaInstant, sofiaWallClockOf } from './sofia-wall-time.js';
+} from '@prolope/sdk';
+export { sofiaInstant, sofiaWallClockOf } from '@prolope/sdk';
 export {
   addSupportHours,
   addSupportMillis,
@@ -33,7 +33,7 @@ export {
   supportHoursBetween,
   supportMillisBetween,
   supportMinutesBetween,
-} from './support-hours.js';
+} from '@prolope/sdk';
 export {
   type MaintenanceWindowInput,
   type MonthlyUptime,
@@ -42,4 +42,4 @@ export {
   type OutageInput,
   percentHalfUp,
   UPTIME_TARGET,
-} from './uptime.js';
+} from '@prolope/sdk';

@@ -1,4 +1,4 @@
-import { sofiaDateOf } from '../calendar/sofia-time.js';
+import { sofiaDateOf } from '../calendar/index.js';
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { notFound, ProblemError } from '../errors.js';

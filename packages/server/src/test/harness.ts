@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { BillingLoopOptions } from '../billing/engine/index.js';
 import type { DeliveryOptions } from '../events/delivery/index.js';
+import type { BreachJobOptions } from '../incidents/breach-job.js';
 import { type RunningServer, startServer } from '../server.js';
 import type { StoreKind } from '../store/db.js';
 import { type ApiClient, apiClient } from './api-client.js';
@@ -34,7 +35,7 @@ export const accountBody = (name = 'Acme OOD') => ({
 /** Starts a real server on a free loopback port with a store of its own. */
 export async function startTestServer(
   kind: StoreKind,
-  opts: { config?: Partial<Config>; clock?: Clock; deliveries?: DeliveryOptions; billing?: BillingLoopOptions } = {},
+  opts: { config?: Partial<Config>; clock?: Clock; deliveries?: DeliveryOptions; billing?: BillingLoopOptions; incidents?: BreachJobOptions } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'prolope-test-'));
   const pg = kind === 'postgres' ? await createDatabase() : undefined;
@@ -55,6 +56,8 @@ export async function startTestServer(
     deliveries: opts.deliveries ?? { loop: false },
     // Billing runs through test clocks (or billing.tick()), never on a timer, unless asked.
     billing: opts.billing ?? { loop: false },
+    // SLA breaches are announced when a test says so (incidents.tick()), unless it asks for the loop.
+    incidents: opts.incidents ?? { loop: false },
     logger: false,
   });
   const operatorKey = opts.config?.operatorKey ?? server.createdOperatorKey;

@@ -256,6 +256,80 @@ export interface components {
              */
             ring_timeout?: number;
         };
+        Incident: {
+            account_id: string;
+            created_at: components["schemas"]["Timestamp"];
+            description: string;
+            /**
+             * Format: date-time
+             * @description When the written description became complete: the SLA clock starts here.
+             */
+            description_completed_at: string | null;
+            history: components["schemas"]["IncidentHistoryEntry"][];
+            id: string;
+            /** @constant */
+            object: "incident";
+            /** @description The authorized contact who opened it. */
+            opened_by: string;
+            /** @description Operator only: always null for customers. */
+            operator_notes: string | null;
+            /** @description The outage opened from this incident (critical incidents). */
+            outage_id: string | null;
+            service: components["schemas"]["Service"];
+            severity: components["schemas"]["Severity"];
+            sla: components["schemas"]["IncidentSla"];
+            status: components["schemas"]["IncidentStatus"];
+            title: string;
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        IncidentCreatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Incident"];
+            };
+            /** @constant */
+            type: "incident.created";
+        };
+        IncidentHistoryEntry: {
+            at: components["schemas"]["Timestamp"];
+            /** @description A contact id (`ctc_`), or `prolope` for the operator. */
+            by: string;
+            status: components["schemas"]["IncidentStatus"];
+        };
+        IncidentSla: {
+            /**
+             * @description critical: around the clock; others: weekdays 09:00-18:00 Sofia, without Bulgarian holidays (terms 6.3).
+             * @enum {string}
+             */
+            clock: "24x7" | "support_hours";
+            final_resolution: components["schemas"]["SlaTarget"];
+            initial_response: components["schemas"]["SlaTarget"];
+            /**
+             * Format: date-time
+             * @description The complete written description (terms 6.3), not the ticket.
+             */
+            started_at: string | null;
+            temporary_solution: components["schemas"]["SlaTarget"];
+        };
+        IncidentSlaBreachedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                breached_by_seconds: number;
+                due_at: components["schemas"]["Timestamp"];
+                object: components["schemas"]["Incident"];
+                /** @enum {string} */
+                target: "initial_response" | "temporary_solution" | "final_resolution";
+            };
+            /** @constant */
+            type: "incident.sla_breached";
+        };
+        /** @enum {string} */
+        IncidentStatus: "open" | "acknowledged" | "mitigated" | "resolved" | "closed";
+        IncidentUpdatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Incident"];
+            };
+            /** @constant */
+            type: "incident.updated";
+        };
         Invoice: {
             account_id: string;
             amount_credited: components["schemas"]["MinorAmount"];
@@ -367,6 +441,37 @@ export interface components {
          * @description A calendar date in Sofia (terms 7 counts days there), `YYYY-MM-DD`.
          */
         LocalDate: string;
+        MaintenanceScheduledEvent: components["schemas"]["EventBase"] & {
+            data: {
+                notify: {
+                    email: string;
+                    id: string;
+                    name: string;
+                }[];
+                object: components["schemas"]["MaintenanceWindow"];
+            };
+            /** @constant */
+            type: "maintenance.scheduled";
+        };
+        MaintenanceWindow: {
+            announced_at: components["schemas"]["Timestamp"];
+            /** @description 24 h notice for no impact, 3 days for possible impact (terms 6); only such windows are excluded from uptime. */
+            announced_in_time: boolean;
+            created_at: components["schemas"]["Timestamp"];
+            emergency: boolean;
+            ends_at: components["schemas"]["Timestamp"];
+            id: string;
+            /** @enum {string} */
+            impact: "none" | "possible";
+            /** @constant */
+            object: "maintenance_window";
+            reason: string | null;
+            services: components["schemas"]["Service"][];
+            starts_at: components["schemas"]["Timestamp"];
+            /** @enum {string} */
+            status: "scheduled" | "in_progress" | "completed";
+            title: string;
+        };
         /** @description Up to 20 string pairs of your own, returned as given. */
         Metadata: {
             [key: string]: string;
@@ -513,7 +618,17 @@ export interface components {
          * @description What a key may do. `admin` includes every customer scope. `operator` is only held by the platform operator's key.
          * @enum {string}
          */
-        Scope: "admin" | "operator" | "accounts:read" | "accounts:write" | "api_keys:read" | "api_keys:write" | "contacts:read" | "contacts:write" | "numbers:read" | "numbers:write" | "calls:read" | "calls:write" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "billing:read" | "billing:write";
+        Scope: "admin" | "operator" | "accounts:read" | "accounts:write" | "api_keys:read" | "api_keys:write" | "contacts:read" | "contacts:write" | "numbers:read" | "numbers:write" | "calls:read" | "calls:write" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "billing:read" | "billing:write" | "incidents:read" | "incidents:write";
+        /**
+         * @description A service of the SLA (terms 6): uptime and incidents are per service.
+         * @enum {string}
+         */
+        Service: "cloud_pbx" | "contact_center" | "voice_ai" | "sip_trunking" | "api";
+        /**
+         * @description Terms 6.2. critical: complete cessation or serious permanent restrictions for all users (24/7 clock); high: partial loss, significant management limits, data loss or a security vulnerability; medium: issues that may disrupt service or lose traffic or statistics; low: minor impact.
+         * @enum {string}
+         */
+        Severity: "critical" | "high" | "medium" | "low";
         Signatory: {
             confirmed_age_18_or_over: boolean;
             confirmed_at: components["schemas"]["Timestamp"];
@@ -558,6 +673,19 @@ export interface components {
             };
             /** @constant */
             type: "sip_trunk.updated";
+        };
+        SlaTarget: {
+            /** @description How late it was met, or is so far; 0 unless breached. */
+            breached_by_seconds: number;
+            /**
+             * Format: date-time
+             * @description Null until the clock starts (a complete description).
+             */
+            due_at: string | null;
+            /** Format: date-time */
+            met_at: string | null;
+            /** @enum {string} */
+            state: "not_started" | "pending" | "met" | "breached";
         };
         Subscription: {
             account_id: string;
@@ -667,7 +795,7 @@ export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
 
 /** Every webhook event type Prolope sends. */
-export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.recording.completed","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted"] as const;
+export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.recording.completed","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
 
 /** The name of a webhook event type, e.g. `"api_key.created"`. */
 export type EventType = (typeof eventTypes)[number];
@@ -699,6 +827,10 @@ export interface EventMap {
   "account.reinstated": components['schemas']["AccountReinstatedEvent"];
   "account.terminated": components['schemas']["AccountTerminatedEvent"];
   "account.data_deleted": components['schemas']["AccountDataDeletedEvent"];
+  "incident.created": components['schemas']["IncidentCreatedEvent"];
+  "incident.updated": components['schemas']["IncidentUpdatedEvent"];
+  "incident.sla_breached": components['schemas']["IncidentSlaBreachedEvent"];
+  "maintenance.scheduled": components['schemas']["MaintenanceScheduledEvent"];
 }
 
 /** Any Prolope webhook event; narrow it with `event.type`. */

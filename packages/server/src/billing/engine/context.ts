@@ -1,5 +1,5 @@
-import type { CalendarOverrides } from '../../calendar/overrides.js';
-import type { LocalDate } from '../../calendar/local-date.js';
+import type { CalendarOverrides } from '../../calendar/index.js';
+import type { LocalDate } from '../../calendar/index.js';
 import type { Tx } from '../../store/db.js';
 import type { AccountsTable } from '../../store/schema.js';
 

@@ -1,4 +1,4 @@
-import { sofiaDateOf } from '../../calendar/sofia-time.js';
+import { sofiaDateOf } from '../../calendar/index.js';
 import type { BillingDeps } from './deps.js';
 import { runAccountBilling } from './run.js';
 

@@ -1,5 +1,5 @@
-import type { LocalDate } from '../../calendar/local-date.js';
-import type { CalendarOverrides } from '../../calendar/overrides.js';
+import type { LocalDate } from '../../calendar/index.js';
+import type { CalendarOverrides } from '../../calendar/index.js';
 import { toAccount } from '../../accounts/service.js';
 import { iso } from '../../clock.js';
 import { recordEvent } from '../../events/outbox.js';

@@ -1,4 +1,4 @@
-import { type LocalDate, minDate } from '../../calendar/local-date.js';
+import { type LocalDate, minDate } from '../../calendar/index.js';
 import type { Db, Tx } from '../../store/db.js';
 import type { InvoiceLinesTable, InvoicesTable } from '../../store/schema.js';
 import { daysOverdue, penaltyAccrued } from '../rules/penalty.js';

@@ -1,4 +1,4 @@
-import { addDays, type LocalDate } from '../../calendar/local-date.js';
+import { addDays, type LocalDate } from '../../calendar/index.js';
 import { daysOverdue } from './penalty.js';
 
 /**

@@ -7,8 +7,24 @@ import type { CalendarOverrides } from './overrides.js';
  * - `in_lieu`: the working day made non-working by art. 154(2) because a fixed holiday fell on a weekend.
  * - `decreed`: an extra day off from the operator's overrides (a Council of Ministers decision).
  */
+/**
+ * The kinds of non-working day.
+ *
+ * @example
+ * ```ts
+ * const kind: HolidayKind = 'in_lieu'; // 2026-12-28 stands in for Saturday 26 December
+ * ```
+ */
 export type HolidayKind = 'official' | 'in_lieu' | 'decreed';
 
+/**
+ * One Bulgarian non-working day other than a weekend, named in both languages.
+ *
+ * @example
+ * ```ts
+ * const h: Holiday = { date: '2026-12-28', kind: 'in_lieu', nameBg: 'Неприсъствен ден', nameEn: 'Day off in lieu', inLieuOf: '2026-12-26' };
+ * ```
+ */
 export interface Holiday {
   date: LocalDate;
   kind: HolidayKind;
@@ -60,6 +76,11 @@ const statutoryCache = new Map<number, readonly Holiday[]>();
  * Tue 28; 1 May 2027 on Holy Saturday gives Tue 4 May, because Mon 3 May is Easter Monday (as in 2021).
  * A fixed holiday on a weekday that is also an Easter day (6 May 2024 on Easter Monday) earns nothing: the
  * law moves only weekend holidays, and a decree for such a year belongs in the overrides.
+ *
+ * @example
+ * ```ts
+ * statutoryHolidays(2026).find((h) => h.date === '2026-12-28')?.kind; // 'in_lieu'
+ * ```
  */
 export function statutoryHolidays(year: number): readonly Holiday[] {
   const cached = statutoryCache.get(year);
@@ -94,6 +115,11 @@ export function statutoryHolidays(year: number): readonly Holiday[] {
  * All holidays and other non-working weekdays of a year with their names, sorted by date: the statutory
  * ones, plus `overrides.daysOff` of that year, minus any date in `overrides.workingDays`.
  * Official holidays falling on a weekend are listed too (they are holidays, just not extra days off).
+ *
+ * @example
+ * ```ts
+ * holidays(2027, { daysOff: ['2027-05-07'], workingDays: [] }).some((h) => h.kind === 'decreed'); // true
+ * ```
  */
 export function holidays(year: number, overrides?: CalendarOverrides): Holiday[] {
   const working = new Set(overrides?.workingDays ?? []);

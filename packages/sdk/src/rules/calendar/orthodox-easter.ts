@@ -7,6 +7,11 @@ import { addDays, type LocalDate, localDate } from './local-date.js';
  * fixed feasts does not apply to Easter), so: Meeus' Julian computus, then the Julian-to-Gregorian
  * offset of that century (13 days for 1900-2099, 14 from March 2100). Checked against published dates
  * for 2010-2035 and for being a Sunday between 4 April and 8 May throughout 1900-2099.
+ *
+ * @example
+ * ```ts
+ * orthodoxEaster(2026); // '2026-04-12'
+ * ```
  */
 export function orthodoxEaster(year: number): LocalDate {
   if (!Number.isInteger(year) || year < 1583 || year > 4099) throw new RangeError(`year out of range for the computus: ${year}`);

@@ -5,15 +5,36 @@ import { clip, type Interval, overlapLength, totalLength, union } from './interv
 /**
  * The uptime target of terms 6: 99.9 % monthly, i.e. downtime at most 1/1000 of the month. Kept as a
  * fraction so the decision is an exact integer comparison.
+ *
+ * @example
+ * ```ts
+ * UPTIME_TARGET.percent; // '99.9'
+ * ```
  */
 export const UPTIME_TARGET = { percent: '99.9', maxDowntimeNumerator: 1, maxDowntimeDenominator: 1000 } as const;
 
+/**
+ * One outage of a service; `end` is null while it lasts.
+ *
+ * @example
+ * ```ts
+ * const outage: OutageInput = { start: new Date('2026-11-10T08:00:00Z'), end: new Date('2026-11-10T08:40:00Z') };
+ * ```
+ */
 export interface OutageInput {
   start: Date;
   /** null while ongoing: counted until `now` (or the month's end, whichever is first). */
   end: Date | null;
 }
 
+/**
+ * A maintenance window and whether it was announced in time.
+ *
+ * @example
+ * ```ts
+ * const window: MaintenanceWindowInput = { start, end, announcedInTime: announcedInTime({ announcedAt, startsAt: start, impact: 'possible' }) };
+ * ```
+ */
 export interface MaintenanceWindowInput {
   start: Date;
   end: Date;
@@ -21,6 +42,14 @@ export interface MaintenanceWindowInput {
   announcedInTime: boolean;
 }
 
+/**
+ * A Sofia month, one service's outages and maintenance windows, and the instant to judge at.
+ *
+ * @example
+ * ```ts
+ * const input: MonthlyUptimeInput = { month: '2026-11', outages: [], maintenance: [], now: new Date() };
+ * ```
+ */
 export interface MonthlyUptimeInput {
   /** `YYYY-MM`, a month of the Sofia calendar. */
   month: string;
@@ -30,6 +59,14 @@ export interface MonthlyUptimeInput {
   now: Date;
 }
 
+/**
+ * What {@link monthlyUptime} answers.
+ *
+ * @example
+ * ```ts
+ * const { uptime_percent, met }: MonthlyUptime = monthlyUptime(input); // '99.907', true
+ * ```
+ */
 export interface MonthlyUptime {
   month: string;
   starts_at: Date;
@@ -71,6 +108,14 @@ const MONTH = /^(\d{4})-(\d{2})$/;
  *   downtime, not from the month, and the acceptance figure (40 min down -> 99.907 %) uses 43,200 minutes.
  * - Overlapping outages count once; parts outside the month, or after `now`, are cut off.
  * - Arithmetic is in integer milliseconds; outages need not start on whole minutes.
+ *
+ * @example
+ * ```ts
+ * const outage = { start: new Date('2026-11-10T08:00:00Z'), end: new Date('2026-11-10T08:40:00Z') };
+ * const uptime = monthlyUptime({ month: '2026-11', outages: [outage], maintenance: [], now: new Date('2026-12-01T00:00:00Z') });
+ * uptime.uptime_percent; // '99.907'
+ * uptime.met; // true
+ * ```
  */
 export function monthlyUptime(input: MonthlyUptimeInput): MonthlyUptime {
   const { month } = input;
@@ -127,6 +172,11 @@ function msToMinutes3(ms: number): number {
 /**
  * `part / whole` as a percentage string with 3 decimals, rounded half-up, computed in BigInt so no binary
  * fraction is ever rounded: 43,150 / 43,200 -> '99.884' (99.88425...), 43,160 / 43,200 -> '99.907'.
+ *
+ * @example
+ * ```ts
+ * percentHalfUp(43_160, 43_200); // '99.907'
+ * ```
  */
 export function percentHalfUp(part: number, whole: number): string {
   if (!Number.isSafeInteger(part) || !Number.isSafeInteger(whole) || whole <= 0 || part < 0) {

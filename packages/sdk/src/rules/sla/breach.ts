@@ -9,6 +9,12 @@ import type { DueTimes } from './due-times.js';
  * - `met`: met at or before its due time; `margin_ms` >= 0 is how early.
  * - `met_late`: met after its due time; `late_by_ms` > 0 is the breach.
  * - `breached`: not met and past its due time; `overdue_ms` > 0 and growing.
+ *
+ * @example
+ * ```ts
+ * const status: TargetStatus = evaluateSla({ due, metAt: {}, now }).targets.initial_response;
+ * if (status.state === 'breached') console.log(status.overdue_ms);
+ * ```
  */
 export type TargetStatus =
   | { state: 'pending'; due_at: Date; remaining_ms: number }
@@ -16,6 +22,14 @@ export type TargetStatus =
   | { state: 'met_late'; due_at: Date; met_at: Date; late_by_ms: number }
   | { state: 'breached'; due_at: Date; overdue_ms: number };
 
+/**
+ * What {@link evaluateSla} answers: each target's status and the lists of breached and met targets.
+ *
+ * @example
+ * ```ts
+ * const { breached, next_breach_at }: SlaEvaluation = evaluateSla({ due, metAt: {}, now: new Date() });
+ * ```
+ */
 export interface SlaEvaluation {
   targets: Record<SlaTarget, TargetStatus>;
   /** Targets whose due time has been missed, met late or still open, in the order of terms 6.1. */
@@ -30,6 +44,14 @@ export interface SlaEvaluation {
   next_breach_at: Date | null;
 }
 
+/**
+ * The due times of an incident, when its targets were met, and the instant to judge at.
+ *
+ * @example
+ * ```ts
+ * const input: SlaEvaluationInput = { due: dueTimes('high', opened), metAt: { initial_response: answered }, now: new Date() };
+ * ```
+ */
 export interface SlaEvaluationInput {
   due: DueTimes;
   /** When each target was met; missing or null when it has not been. */
@@ -46,6 +68,13 @@ export interface SlaEvaluationInput {
  * - A later stage meets the earlier ones: a final resolution is also a temporary solution and a response,
  *   so an incident resolved in 40 minutes with no separate response recorded has met all three at that time.
  * - Times after `now` have not happened yet as of `now` (a test clock behind a recorded time) and are ignored.
+ *
+ * @example
+ * ```ts
+ * const due = dueTimes('high', new Date('2026-12-23T15:00:00Z'));
+ * const result = evaluateSla({ due, metAt: { initial_response: new Date('2026-12-29T15:00:00Z') }, now: new Date('2026-12-30T00:00:00Z') });
+ * result.breached; // ['initial_response'] (met an hour late)
+ * ```
  */
 export function evaluateSla({ due, metAt, now }: SlaEvaluationInput): SlaEvaluation {
   const nowMs = instantMs(now, 'now');

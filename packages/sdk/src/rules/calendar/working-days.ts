@@ -25,7 +25,15 @@ function workingDayTest(overrides?: CalendarOverrides): (date: LocalDate) => boo
   };
 }
 
-/** A Bulgarian working day: Monday to Friday, not a holiday or a day in lieu, adjusted by the overrides. */
+/**
+ * A Bulgarian working day: Monday to Friday, not a holiday or a day in lieu, adjusted by the overrides.
+ *
+ * @example
+ * ```ts
+ * isWorkingDay('2026-12-28'); // false (in lieu of Saturday 26 December)
+ * isWorkingDay('2026-12-29'); // true
+ * ```
+ */
 export function isWorkingDay(date: LocalDate, overrides?: CalendarOverrides): boolean {
   return workingDayTest(overrides)(date);
 }
@@ -34,6 +42,11 @@ export function isWorkingDay(date: LocalDate, overrides?: CalendarOverrides): bo
  * The date `n` working days after `date` (before it when `n` is negative); `date` itself is never counted,
  * and need not be a working day: 5 working days from Saturday 2026-01-03 is Friday 2026-01-09.
  * `n = 0` returns `date` unchanged.
+ *
+ * @example
+ * ```ts
+ * addWorkingDays('2026-12-23', 1); // '2026-12-29'
+ * ```
  */
 export function addWorkingDays(date: LocalDate, n: number, overrides?: CalendarOverrides): LocalDate {
   if (!Number.isInteger(n)) throw new RangeError(`working days must be an integer: ${n}`);
@@ -50,6 +63,11 @@ export function addWorkingDays(date: LocalDate, n: number, overrides?: CalendarO
 /**
  * Working days in the half-open range (a, b]: after `a`, up to and including `b`; negative when `b` is
  * before `a`. The inverse of `addWorkingDays`: `workingDaysBetween(d, addWorkingDays(d, n)) === n`.
+ *
+ * @example
+ * ```ts
+ * workingDaysBetween('2026-12-23', '2026-12-31'); // 3
+ * ```
  */
 export function workingDaysBetween(a: LocalDate, b: LocalDate, overrides?: CalendarOverrides): number {
   if (b < a) return -workingDaysBetween(b, a, overrides);
@@ -60,7 +78,14 @@ export function workingDaysBetween(a: LocalDate, b: LocalDate, overrides?: Calen
   return count;
 }
 
-/** `date` when it is a working day, otherwise the first working day after it. */
+/**
+ * `date` when it is a working day, otherwise the first working day after it.
+ *
+ * @example
+ * ```ts
+ * nextWorkingDayOnOrAfter('2026-12-24'); // '2026-12-29'
+ * ```
+ */
 export function nextWorkingDayOnOrAfter(date: LocalDate, overrides?: CalendarOverrides): LocalDate {
   const isWorking = workingDayTest(overrides);
   let day = date;

@@ -1,0 +1,238 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { manualClock } from '../clock.js';
+import type { ApiClient } from '../test/api-client.js';
+import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
+
+const HOUR = 3_600_000;
+// Tuesday 12 January 2027, 10:00 in Sofia: a working day, in support hours.
+const T0 = '2027-01-12T10:00:00+02:00';
+
+async function contact(api: ApiClient, canOpen = true, name = 'Georgi'): Promise<string> {
+  const res = await api.post('/v1/contacts', { name, email: `${name.toLowerCase()}@example.com`, role: 'technical', can_open_incidents: canOpen });
+  expect(res.status).toBe(201);
+  return res.body.id;
+}
+
+const incidentBody = (ctc: string, extra: Record<string, unknown> = {}) => ({
+  contact: ctc,
+  severity: 'high',
+  service: 'cloud_pbx',
+  title: 'Calls drop after 30 seconds',
+  description: 'Since 09:40 every outbound call on +35924000000 drops after 30 s.',
+  ...extra,
+});
+
+describe.each(storeKinds)('incidents (%s)', (kind) => {
+  const clock = manualClock(T0);
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(kind, { clock });
+  });
+  afterAll(() => t?.close());
+
+  async function breachEvents(api: ApiClient, incidentId: string) {
+    const res = await api.get(`/v1/events?type=incident.sla_breached&object_id=${incidentId}`);
+    expect(res.status).toBe(200);
+    return res.body.data as { data: { target: string; due_at: string; breached_by_seconds: number; object: { id: string } } }[];
+  }
+
+  it('refuses a contact who may not open incidents, and an unknown contact, with 403 contact_not_authorized', async () => {
+    clock.set(T0);
+    const c = await t.customer();
+    const viewer = await contact(c.api, false, 'Viewer');
+    const refused = await c.api.post('/v1/incidents', incidentBody(viewer));
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('contact_not_authorized');
+    expect(refused.body.detail).toContain('can_open_incidents');
+    const unknown = await c.api.post('/v1/incidents', incidentBody('ctc_01JXXXXXXXXXXXXXXXXXXXXXXX'));
+    expect(unknown.status).toBe(403);
+    expect(unknown.body.code).toBe('contact_not_authorized');
+    expect(unknown.body.detail).toContain('GET /v1/contacts');
+    // Another account's authorized contact is unknown here too.
+    const other = await t.customer();
+    const foreign = await contact(other.api);
+    expect((await c.api.post('/v1/incidents', incidentBody(foreign))).body.code).toBe('contact_not_authorized');
+    expect((await c.api.get('/v1/incidents')).body.data).toEqual([]);
+  });
+
+  it('starts the clock at the complete description, on support hours for a high incident', async () => {
+    clock.set(T0);
+    const c = await t.customer();
+    const ctc = await contact(c.api);
+    const created = await c.api.post('/v1/incidents', incidentBody(ctc, { description_complete: false }));
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ status: 'open', opened_by: ctc, description_completed_at: null, operator_notes: null, outage_id: null });
+    expect(created.body.history).toEqual([{ status: 'open', at: '2027-01-12T08:00:00.000Z', by: ctc }]);
+    expect(created.body.sla).toMatchObject({
+      clock: 'support_hours',
+      started_at: null,
+      initial_response: { due_at: null, met_at: null, state: 'not_started', breached_by_seconds: 0 },
+    });
+
+    clock.advance(2 * HOUR);
+    const completed = await c.api.post(`/v1/incidents/${created.body.id}`, { contact: ctc, description_complete: true, description: 'Full details attached.' });
+    expect(completed.status).toBe(200);
+    expect(completed.body.description).toBe('Full details attached.');
+    expect(completed.body.sla.started_at).toBe('2027-01-12T10:00:00.000Z');
+    // From Tuesday 12:00: 6 support hours to 18:00, 2 more from Wednesday 09:00.
+    expect(completed.body.sla.initial_response).toEqual({ due_at: '2027-01-13T09:00:00.000Z', met_at: null, state: 'pending', breached_by_seconds: 0 });
+    expect(completed.body.sla.temporary_solution.due_at).toBe('2027-01-15T10:00:00.000Z');
+
+    // Completing it again does not move the start.
+    clock.advance(HOUR);
+    const again = await c.api.post(`/v1/incidents/${created.body.id}`, { contact: ctc, description_complete: true });
+    expect(again.body.sla.started_at).toBe('2027-01-12T10:00:00.000Z');
+    // A severity change recomputes from the same start: critical runs around the clock, so it is late already.
+    clock.advance(HOUR);
+    const critical = await c.api.post(`/v1/incidents/${created.body.id}`, { contact: ctc, severity: 'critical' });
+    expect(critical.body.sla).toMatchObject({
+      clock: '24x7',
+      started_at: '2027-01-12T10:00:00.000Z',
+      initial_response: { due_at: '2027-01-12T11:00:00.000Z', state: 'breached', breached_by_seconds: 3600 },
+    });
+    // The severity change announced it in the same transaction; the job does not repeat it.
+    expect(await t.server.incidents.tick()).toBe(0);
+    expect((await breachEvents(c.api, created.body.id)).map((e) => e.data.target)).toEqual(['initial_response']);
+  });
+
+  it('announces a breach once per target, at the right moment', async () => {
+    clock.set(T0);
+    const c = await t.customer();
+    const ctc = await contact(c.api);
+    const inc = (await c.api.post('/v1/incidents', incidentBody(ctc, { severity: 'critical' }))).body;
+    expect(inc.sla.clock).toBe('24x7');
+    const due = new Date(inc.sla.initial_response.due_at).getTime();
+    expect(due).toBe(new Date(T0).getTime() + HOUR);
+
+    clock.set(new Date(due - 1000));
+    expect(await t.server.incidents.tick()).toBe(0);
+    expect(await breachEvents(c.api, inc.id)).toEqual([]);
+
+    clock.set(new Date(due + 1000));
+    expect(await t.server.incidents.tick()).toBe(1);
+    const events = await breachEvents(c.api, inc.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]?.data).toMatchObject({ target: 'initial_response', due_at: inc.sla.initial_response.due_at, breached_by_seconds: 1 });
+    expect(events[0]?.data.object.id).toBe(inc.id);
+
+    expect(await t.server.incidents.tick()).toBe(0);
+    expect(await breachEvents(c.api, inc.id)).toHaveLength(1);
+
+    // Acknowledged late, mitigated in time: the temporary solution is never breached.
+    clock.set(new Date(due + 10 * 60_000));
+    const ack = await t.operator.post(`/v1/incidents/${inc.id}/acknowledge`, {});
+    expect(ack.body.sla.initial_response).toMatchObject({ state: 'breached', breached_by_seconds: 600 });
+    clock.set(new Date(due + 5 * HOUR));
+    const mitigated = await t.operator.post(`/v1/incidents/${inc.id}/mitigate`, {});
+    expect(mitigated.body.sla.temporary_solution).toMatchObject({ state: 'met', breached_by_seconds: 0 });
+    clock.set(new Date(due + 9 * HOUR));
+    await t.server.incidents.tick();
+    expect((await breachEvents(c.api, inc.id)).map((e) => e.data.target)).toEqual(['initial_response']);
+    const listed = await c.api.get('/v1/incidents?breached=true');
+    expect(listed.body.data.map((i: { id: string }) => i.id)).toEqual([inc.id]);
+    expect((await c.api.get('/v1/incidents?breached=false')).body.data).toEqual([]);
+  });
+
+  it('announces a breach once when several workers tick at the same time', async () => {
+    clock.set(T0);
+    const c = await t.customer();
+    const ctc = await contact(c.api);
+    const inc = (await c.api.post('/v1/incidents', incidentBody(ctc, { severity: 'critical' }))).body;
+    // Past the temporary solution: two targets breached at once.
+    clock.set(new Date(new Date(T0).getTime() + 9 * HOUR));
+    const counts = await Promise.all([t.server.incidents.tick(), t.server.incidents.tick(), t.server.incidents.tick()]);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(2);
+    const events = await breachEvents(c.api, inc.id);
+    expect(events.map((e) => e.data.target).sort()).toEqual(['initial_response', 'temporary_solution']);
+    const rows = await t.server.store.db.selectFrom('incident_breaches').selectAll().where('incident_id', '=', inc.id).execute();
+    expect(rows).toHaveLength(2);
+  });
+
+  it('moves forward only, hides operator notes and internal comments from the customer', async () => {
+    clock.set(T0);
+    const c = await t.customer();
+    const ctc = await contact(c.api);
+    const inc = (await c.api.post('/v1/incidents', incidentBody(ctc))).body;
+
+    // Acknowledging is the operator's.
+    expect((await c.api.post(`/v1/incidents/${inc.id}/acknowledge`, {})).status).toBe(403);
+    clock.advance(HOUR);
+    const ack = await t.operator.post(`/v1/incidents/${inc.id}/acknowledge`, { note: 'Looking into it.', operator_notes: 'Carrier X trunk flapping' });
+    expect(ack.status).toBe(200);
+    expect(ack.body).toMatchObject({ status: 'acknowledged', operator_notes: 'Carrier X trunk flapping' });
+    expect(ack.body.sla.initial_response).toMatchObject({ state: 'met', met_at: '2027-01-12T09:00:00.000Z' });
+    // A customer may not close before the resolution.
+    const early = await c.api.post(`/v1/incidents/${inc.id}/close`, { contact: ctc });
+    expect(early.status).toBe(409);
+    expect(early.body.code).toBe('incident_transition_not_allowed');
+
+    // Skipping forward is allowed: resolved without a separate temporary solution meets it too.
+    clock.advance(HOUR);
+    const resolved = await t.operator.post(`/v1/incidents/${inc.id}/resolve`, {});
+    expect(resolved.body.status).toBe('resolved');
+    expect(resolved.body.sla.temporary_solution).toMatchObject({ state: 'met', met_at: '2027-01-12T10:00:00.000Z' });
+    const back = await t.operator.post(`/v1/incidents/${inc.id}/mitigate`, {});
+    expect(back.status).toBe(409);
+    expect(back.body.code).toBe('incident_transition_not_allowed');
+    expect((await t.operator.post(`/v1/incidents/${inc.id}/resolve`, {})).status).toBe(409);
+
+    const mine = await c.api.get(`/v1/incidents/${inc.id}`);
+    expect(mine.body.operator_notes).toBeNull();
+    expect(mine.body.history.map((h: { status: string; by: string }) => `${h.status}:${h.by}`)).toEqual([
+      `open:${ctc}`,
+      'acknowledged:prolope',
+      'resolved:prolope',
+    ]);
+
+    expect((await t.operator.post(`/v1/incidents/${inc.id}/comments`, { body: 'Escalated to carrier X', internal: true })).status).toBe(201);
+    expect((await c.api.post(`/v1/incidents/${inc.id}/comments`, { contact: ctc, body: 'Works again, thanks' })).status).toBe(201);
+    expect((await c.api.post(`/v1/incidents/${inc.id}/comments`, { body: 'No contact' })).body.code).toBe('contact_not_authorized');
+    expect((await c.api.post(`/v1/incidents/${inc.id}/comments`, { contact: ctc, body: 'x', internal: true })).status).toBe(403);
+    const customerComments = (await c.api.get(`/v1/incidents/${inc.id}/comments`)).body.data.map((x: { body: string }) => x.body);
+    expect(customerComments).toEqual(['Looking into it.', 'Works again, thanks']);
+    const operatorComments = (await t.operator.get(`/v1/incidents/${inc.id}/comments`)).body.data.map((x: { body: string }) => x.body);
+    expect(operatorComments).toEqual(['Looking into it.', 'Escalated to carrier X', 'Works again, thanks']);
+
+    const closed = await c.api.post(`/v1/incidents/${inc.id}/close`, { contact: ctc });
+    expect(closed.status).toBe(200);
+    expect(closed.body.status).toBe('closed');
+
+    // Other accounts get 404; the operator sees every account's and filters by account.
+    const other = await t.customer();
+    expect((await other.api.get(`/v1/incidents/${inc.id}`)).status).toBe(404);
+    const ops = await t.operator.get(`/v1/incidents?account=${c.accountId}`);
+    expect(ops.body.data.map((i: { id: string }) => i.id)).toEqual([inc.id]);
+    expect(ops.body.data[0].operator_notes).toBe('Carrier X trunk flapping');
+    expect((await other.api.get(`/v1/incidents?account=${c.accountId}`)).status).toBe(403);
+    expect((await t.operator.get(`/v1/incidents?status=closed&account=${other.accountId}`)).body.data).toEqual([]);
+  });
+
+  it('opens an outage for a critical incident, which the temporary solution ends', async () => {
+    clock.set(T0);
+    const c = await t.customer();
+    const ctc = await contact(c.api);
+    const inc = (await c.api.post('/v1/incidents', incidentBody(ctc, { severity: 'critical', service: 'sip_trunking' }))).body;
+    expect(inc.outage_id).toMatch(/^out_/);
+    const db = t.server.store.db;
+    const open = await db.selectFrom('outages').selectAll().where('id', '=', inc.outage_id).executeTakeFirstOrThrow();
+    expect(open).toMatchObject({ service: 'sip_trunking', started_at: '2027-01-12T08:00:00.000Z', ended_at: null, incident_id: inc.id });
+    clock.advance(3 * HOUR);
+    expect((await t.operator.post(`/v1/incidents/${inc.id}/mitigate`, { note: 'Rerouted via the backup carrier' })).status).toBe(200);
+    const ended = await db.selectFrom('outages').selectAll().where('id', '=', inc.outage_id).executeTakeFirstOrThrow();
+    expect(ended.ended_at).toBe('2027-01-12T11:00:00.000Z');
+    // A high incident opens none.
+    expect((await c.api.post('/v1/incidents', incidentBody(ctc))).body.outage_id).toBeNull();
+  });
+
+  it('lets the operator open an incident for a customer by naming its contact, never for itself', async () => {
+    clock.set(T0);
+    const c = await t.customer();
+    const ctc = await contact(c.api);
+    const byPhone = await t.operator.post('/v1/incidents', incidentBody(ctc, { severity: 'critical' }));
+    expect(byPhone.status).toBe(201);
+    expect(byPhone.body).toMatchObject({ account_id: c.accountId, opened_by: ctc });
+    expect((await c.api.get(`/v1/incidents/${byPhone.body.id}`)).status).toBe(200);
+    const created = (await c.api.get('/v1/events?type=incident.created')).body.data;
+    expect(created.map((e: { data: { object: { id: string } } }) => e.data.object.id)).toContain(byPhone.body.id);
+  });
+});

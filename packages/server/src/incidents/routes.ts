@@ -1,0 +1,294 @@
+import type { FastifyRequest } from 'fastify';
+import { loadOverrides } from '../billing/overrides-store.js';
+import { iso } from '../clock.js';
+import type { Deps, Handlers } from '../deps.js';
+import { notFound, ProblemError } from '../errors.js';
+import { recordEvent } from '../events/outbox.js';
+import { newId } from '../ids.js';
+import { type AuthContext, authOf } from '../http/auth.js';
+import { limitOf, type PageQuery, pageOf } from '../http/pagination.js';
+import type { Db, Tx } from '../store/db.js';
+import type { ContactsTable } from '../store/schema.js';
+import { announceBreaches } from './breach-job.js';
+import { CUSTOMER, type IncidentRow, toComment, toIncident } from './incident.js';
+import { anyBreached, computeSla } from './sla.js';
+import { endOutage, findContactAnywhere, findIncident, insertComment, listComments, listIncidents, openOutage, type Scope } from './store.js';
+import { type HistoryEntry, type IncidentStatus, transition } from './transitions.js';
+
+interface CreateBody {
+  contact: string;
+  severity: string;
+  service: string;
+  title: string;
+  description: string;
+  description_complete?: boolean;
+}
+
+interface UpdateBody {
+  contact: string;
+  description?: string;
+  description_complete?: boolean;
+  severity?: string;
+}
+
+interface TransitionBody {
+  note?: string;
+  operator_notes?: string;
+  contact?: string;
+}
+
+interface CommentBody {
+  contact?: string;
+  body: string;
+  internal?: boolean;
+}
+
+interface ListQuery extends PageQuery {
+  status?: string;
+  severity?: string;
+  breached?: boolean | string;
+  account?: string;
+}
+
+/** The operator's key sees every account's incidents; a customer's only its own (others are 404). */
+const scopeOf = (auth: AuthContext): Scope => (auth.isOperator ? 'any' : { accountId: auth.accountId });
+
+/** Who did it, as history entries and comments name it. */
+const OPERATOR = 'prolope';
+
+async function incidentOf(deps: Deps, req: FastifyRequest): Promise<IncidentRow> {
+  const { id } = req.params as { id: string };
+  const row = await findIncident(deps.db, scopeOf(authOf(req)), id);
+  if (!row) throw notFound('incident', id);
+  return row;
+}
+
+/**
+ * The contact `id` of `accountId` if it may open and act on incidents (terms 6.3: "Only authorized contact
+ * persons designated in the service agreement may submit support requests"); else 403 naming the likely mistake.
+ */
+async function authorizedContact(db: Db | Tx, accountId: string | undefined, id: string | undefined, field = 'contact'): Promise<ContactsTable> {
+  if (!id) {
+    throw new ProblemError(
+      'contact_not_authorized',
+      'Name the authorized contact person acting (terms 6.3) in `contact`: a contact id (ctc_...) with can_open_incidents. List them with GET /v1/contacts.',
+      { param: `/body/${field}` },
+    );
+  }
+  const contact = await findContactAnywhere(db, id, accountId);
+  if (!contact) {
+    throw new ProblemError(
+      'contact_not_authorized',
+      `${id} is not a contact of this account. Only the authorized contact persons of the service agreement may submit support requests (terms 6.3): list them with GET /v1/contacts, or add one with POST /v1/contacts.`,
+      { param: `/body/${field}` },
+    );
+  }
+  if (contact.can_open_incidents !== 1) {
+    throw new ProblemError(
+      'contact_not_authorized',
+      `Contact ${id} (${contact.name}) is not authorized to open incidents (can_open_incidents is false). Name an authorized contact person (terms 6.3), or have an admin set can_open_incidents: true with PATCH /v1/contacts/${id}.`,
+      { param: `/body/${field}` },
+    );
+  }
+  return contact;
+}
+
+export function incidentRoutes(deps: Deps): Handlers {
+  /** The incident as `viewer` may see it, with its `sla` block at the clock's now. */
+  async function present(row: IncidentRow, viewer: { isOperator: boolean }) {
+    return toIncident(row, deps.clock.now(), await loadOverrides(deps.db), viewer);
+  }
+
+  /** Stores a change, with `incident.updated` and any breach it makes known, in one transaction. */
+  async function save(
+    before: IncidentRow,
+    patch: Partial<IncidentRow>,
+    now: Date,
+    extra?: (tx: Tx, after: IncidentRow) => Promise<void>,
+  ): Promise<IncidentRow> {
+    const after: IncidentRow = { ...before, ...patch };
+    await deps.db.transaction().execute(async (tx) => {
+      // Only from the state read: a concurrent change (a double click on two consoles) gets 409, not a lost update.
+      const res = await tx.updateTable('incidents').set(patch).where('id', '=', before.id).where('updated_at', '=', before.updated_at).executeTakeFirst();
+      if (Number(res.numUpdatedRows) === 0) {
+        throw new ProblemError(
+          'incident_transition_not_allowed',
+          `Incident ${before.id} changed while this request was being handled; retrieve it and try again.`,
+        );
+      }
+      await extra?.(tx, after);
+      const overrides = await loadOverrides(tx);
+      await announceBreaches(tx, after, now, overrides);
+      await recordEvent(tx, { accountId: after.account_id, type: 'incident.updated', object: asObject(toIncident(after, now, overrides, CUSTOMER)), at: now });
+    });
+    return after;
+  }
+
+  async function move(req: FastifyRequest, to: Exclude<IncidentStatus, 'open'>) {
+    const auth = authOf(req);
+    const body = (req.body ?? {}) as TransitionBody;
+    const row = await incidentOf(deps, req);
+    if (body.operator_notes !== undefined && !auth.isOperator) {
+      throw new ProblemError('forbidden', 'operator_notes are written by Prolope only; leave them out, and use `note` (a comment) instead.', {
+        param: '/body/operator_notes',
+      });
+    }
+    let by = OPERATOR;
+    if (!auth.isOperator) {
+      // Only closing reaches here for a customer (the other transitions need the operator scope).
+      by = (await authorizedContact(deps.db, row.account_id, body.contact)).id;
+      if (row.status !== 'resolved') {
+        throw new ProblemError(
+          'incident_transition_not_allowed',
+          `Incident ${row.id} is ${row.status}: a customer may close it once Prolope has resolved it. Add a comment instead if it needs attention.`,
+        );
+      }
+    }
+    const now = deps.clock.now();
+    const patch = transition(row, to, iso(now), by);
+    if (body.operator_notes !== undefined) patch.operator_notes = body.operator_notes;
+    const after = await save(row, patch, now, async (tx, next) => {
+      if (body.note) await insertComment(tx, next, by, body.note, false, now);
+      // The temporary solution restores the service: the outage opened from a critical incident ends there.
+      if (to !== 'acknowledged') await endOutage(tx, next.outage_id, now);
+    });
+    return present(after, auth);
+  }
+
+  return {
+    'incidents.create': async (req, reply) => {
+      const auth = authOf(req);
+      const body = req.body as CreateBody;
+      // A customer names one of its contacts; the operator (taking a call on the 24/7 line) names the customer's
+      // contact, which says whose incident it is.
+      const contact = await authorizedContact(deps.db, auth.isOperator ? undefined : auth.accountId, body.contact);
+      if (contact.account_id === auth.accountId && auth.isOperator) {
+        throw new ProblemError('forbidden', "Incidents are the customers': name a contact of the customer's account you are opening it for.", {
+          param: '/body/contact',
+        });
+      }
+      const now = deps.clock.now();
+      const at = iso(now);
+      const history: HistoryEntry[] = [{ status: 'open', at, by: contact.id }];
+      const id = newId('incident', now);
+      const row: IncidentRow = {
+        id,
+        account_id: contact.account_id,
+        severity: body.severity,
+        service: body.service,
+        title: body.title,
+        description: body.description,
+        description_completed_at: (body.description_complete ?? true) ? at : null,
+        status: 'open',
+        opened_by: contact.id,
+        history: JSON.stringify(history),
+        acknowledged_at: null,
+        mitigated_at: null,
+        resolved_at: null,
+        closed_at: null,
+        operator_notes: null,
+        outage_id: null,
+        created_at: at,
+        updated_at: at,
+      };
+      if (row.severity === 'critical') row.outage_id = newId('outage', now);
+      const overrides = await loadOverrides(deps.db);
+      await deps.db.transaction().execute(async (tx) => {
+        await tx.insertInto('incidents').values(row).execute();
+        if (row.outage_id) await openOutage(tx, row, row.outage_id, now);
+        await recordEvent(tx, { accountId: row.account_id, type: 'incident.created', object: asObject(toIncident(row, now, overrides, CUSTOMER)), at: now });
+      });
+      reply.code(201);
+      return toIncident(row, now, overrides, auth);
+    },
+
+    'incidents.list': async (req) => {
+      const auth = authOf(req);
+      const q = req.query as ListQuery;
+      if (!auth.isOperator && q.account !== undefined && q.account !== auth.accountId) {
+        throw new ProblemError('forbidden', "Only the operator lists other accounts' incidents; leave out `account`.", { param: '/query/account' });
+      }
+      const limit = limitOf(q);
+      const filter = { accountId: auth.isOperator ? q.account : auth.accountId, status: q.status, severity: q.severity };
+      const now = deps.clock.now();
+      const overrides = await loadOverrides(deps.db);
+      const breached = q.breached === undefined ? undefined : q.breached === true || q.breached === 'true';
+      let rows: IncidentRow[];
+      if (breached === undefined) rows = await listIncidents(deps.db, filter, limit + 1, q.starting_after);
+      else {
+        // Breached or not depends on now, so it is filtered here, reading newest first in batches.
+        rows = [];
+        let after = q.starting_after;
+        const batch = Math.max(100, limit + 1);
+        for (;;) {
+          const got = await listIncidents(deps.db, filter, batch, after);
+          for (const r of got) if (anyBreached(computeSla(r, now, overrides).sla) === breached && rows.length <= limit) rows.push(r);
+          if (got.length < batch || rows.length > limit) break;
+          after = got[got.length - 1]?.id;
+        }
+      }
+      const page = pageOf(rows, limit);
+      return { ...page, data: page.data.map((r) => toIncident(r, now, overrides, auth)) };
+    },
+
+    'incidents.retrieve': async (req) => present(await incidentOf(deps, req), authOf(req)),
+
+    'incidents.update': async (req) => {
+      const auth = authOf(req);
+      const body = req.body as UpdateBody;
+      const row = await incidentOf(deps, req);
+      // The operator may update too (a description received by phone), naming the customer's contact like a customer.
+      await authorizedContact(deps.db, row.account_id, body.contact);
+      if (row.status === 'closed') {
+        throw new ProblemError('incident_transition_not_allowed', `Incident ${row.id} is closed; open a new incident for a new problem.`);
+      }
+      const now = deps.clock.now();
+      const patch: Partial<IncidentRow> = { updated_at: iso(now) };
+      if (body.description !== undefined) patch.description = body.description;
+      // The clock starts once, at the first complete description; completing it again (or "un-completing") changes nothing.
+      if (body.description_complete === true && row.description_completed_at === null) patch.description_completed_at = iso(now);
+      if (body.severity !== undefined) patch.severity = body.severity;
+      const openOutageNow = body.severity === 'critical' && row.outage_id === null && (row.status === 'open' || row.status === 'acknowledged');
+      if (openOutageNow) patch.outage_id = newId('outage', now);
+      const after = await save(row, patch, now, async (tx, next) => {
+        if (openOutageNow && next.outage_id) await openOutage(tx, next, next.outage_id, now);
+      });
+      return present(after, auth);
+    },
+
+    'incidents.acknowledge': async (req) => move(req, 'acknowledged'),
+    'incidents.mitigate': async (req) => move(req, 'mitigated'),
+    'incidents.resolve': async (req) => move(req, 'resolved'),
+    'incidents.close': async (req) => move(req, 'closed'),
+
+    'incidents.createComment': async (req, reply) => {
+      const auth = authOf(req);
+      const body = req.body as CommentBody;
+      const row = await incidentOf(deps, req);
+      let author = OPERATOR;
+      if (!auth.isOperator) {
+        if (body.internal) {
+          throw new ProblemError('forbidden', 'Internal comments are the operator’s; leave out `internal`.', { param: '/body/internal' });
+        }
+        author = (await authorizedContact(deps.db, row.account_id, body.contact)).id;
+      }
+      const now = deps.clock.now();
+      const comment = await deps.db.transaction().execute((tx) => insertComment(tx, row, author, body.body, auth.isOperator && body.internal === true, now));
+      reply.code(201);
+      return toComment(comment);
+    },
+
+    'incidents.listComments': async (req) => {
+      const auth = authOf(req);
+      const q = req.query as PageQuery;
+      const row = await incidentOf(deps, req);
+      const rows = await listComments(deps.db, row.id, auth.isOperator, limitOf(q), q.starting_after);
+      const page = pageOf(rows, limitOf(q));
+      return { ...page, data: page.data.map(toComment) };
+    },
+  };
+}
+
+function asObject(incident: ReturnType<typeof toIncident>): { id: string } & Record<string, unknown> {
+  return incident as unknown as { id: string } & Record<string, unknown>;
+}

@@ -1,0 +1,29 @@
+import { type Severity, slaDueTimes } from '@prolope/sdk';
+import { loadOverrides } from '../billing/overrides-store.js';
+import type { Deps, Handlers } from '../deps.js';
+import { ProblemError } from '../errors.js';
+
+interface SlaDueQuery {
+  severity: Severity;
+  at: string;
+}
+
+/**
+ * `GET /v1/sla/due`: the SDK's `slaDueTimes()` with the operator's calendar overrides (extra days off
+ * and working days), so the answer can differ from the CLI's offline one only by those days.
+ */
+export function slaCalculatorRoutes(deps: Deps): Handlers {
+  return {
+    'sla.due': async (req) => {
+      const { severity, at } = req.query as SlaDueQuery;
+      const overrides = await loadOverrides(deps.db);
+      try {
+        return slaDueTimes(severity, at, overrides);
+      } catch (err) {
+        // The request schema checks both already; a RangeError it lets through is still the caller's mistake, not a 500.
+        if (err instanceof RangeError) throw new ProblemError('validation_failed', err.message);
+        throw err;
+      }
+    },
+  };
+}
