@@ -216,7 +216,7 @@ describe.each(storeKinds)('maintenance, outages, uptime and status (%s)', (kind)
     const plain = await t.operator.post('/v1/outages', { service: 'voice_ai', started_at: '2026-11-20T08:00:00Z' });
     clock.set('2026-11-20T08:50:00Z');
     await t.operator.post(`/v1/outages/${plain.body.id}`, { ended_at: '2026-11-20T08:50:00Z' });
-    // An emergency window is not scheduled maintenance: the 50 minutes inside it are downtime.
+    // An emergency window is not scheduled maintenance: all of its 60 minutes are downtime, with the 50-minute outage inside it.
     clock.set('2026-11-12T09:00:00Z');
     const urgent = await t.operator.post('/v1/maintenance-windows', {
       services: ['sip_trunking'],
@@ -248,7 +248,7 @@ describe.each(storeKinds)('maintenance, outages, uptime and status (%s)', (kind)
       complete: true,
     });
     expect(by.contact_center).toMatchObject({ downtime_minutes: 40, excluded_maintenance_minutes: 10, uptime_percent: '99.907', met: true });
-    expect(by.sip_trunking).toMatchObject({ downtime_minutes: 50, excluded_maintenance_minutes: 0, uptime_percent: '99.884', met: false });
+    expect(by.sip_trunking).toMatchObject({ downtime_minutes: 60, excluded_maintenance_minutes: 0, uptime_percent: '99.861', met: false });
     expect(by.cloud_pbx).toMatchObject({ downtime_minutes: 0, uptime_percent: '100.000', met: true });
 
     const one = await c.api.get('/v1/uptime?month=2026-11&service=contact_center');
@@ -258,7 +258,7 @@ describe.each(storeKinds)('maintenance, outages, uptime and status (%s)', (kind)
     // Mid-month the figures are so far, and not complete.
     clock.set('2026-11-15T00:00:00Z');
     const sofar = await c.api.get('/v1/uptime?month=2026-11&service=sip_trunking');
-    expect(sofar.body.services[0]).toMatchObject({ downtime_minutes: 50, complete: false });
+    expect(sofar.body.services[0]).toMatchObject({ downtime_minutes: 60, complete: false });
     expect((await c.api.get('/v1/uptime?month=2026-13')).status).toBe(400);
   });
 

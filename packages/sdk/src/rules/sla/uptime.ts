@@ -101,9 +101,10 @@ const MONTH = /^(\d{4})-(\d{2})$/;
  * Choices where the terms are silent:
  * - Month boundaries are Sofia midnights (the company, its terms and its support hours are Bulgarian), so a
  *   month is its real length: an hour shorter in March, an hour longer in October.
- * - Downtime is outage time only. A maintenance window announced in time excuses the outage time inside it;
- *   one announced late excuses nothing, so outage time inside it counts as downtime. A window with no
- *   outage in it costs nothing either way: the window itself is not downtime, what the monitors saw is.
+ * - Downtime is outage time plus the whole of every maintenance window announced late (terms 6 exclude only
+ *   scheduled maintenance, and issue 7 says a late-announced window counts as downtime, with or without an
+ *   outage recorded in it). A window announced in time excuses the outage time inside it and costs nothing
+ *   by itself. Overlaps count once.
  * - Excused maintenance stays in the month's length (the denominator): the terms exclude the windows from
  *   downtime, not from the month, and the acceptance figure (40 min down -> 99.907 %) uses 43,200 minutes.
  * - Overlapping outages count once; parts outside the month, or after `now`, are cut off.
@@ -136,14 +137,18 @@ export function monthlyUptime(input: MonthlyUptimeInput): MonthlyUptime {
     if (o.end !== null && end < start) throw new RangeError(`outages[${i}] ends before it starts`);
     return { start, end };
   });
-  const excused: Interval[] = input.maintenance.flatMap((w, i) => {
+  const windows = input.maintenance.map((w, i) => {
     const start = instantMs(w.start, `maintenance[${i}].start`);
     const end = instantMs(w.end, `maintenance[${i}].end`);
     if (end < start) throw new RangeError(`maintenance[${i}] ends before it starts`);
-    return w.announcedInTime ? [{ start, end }] : [];
+    return { start, end, inTime: w.announcedInTime };
   });
+  const excused: Interval[] = windows.filter((w) => w.inTime).map(({ start, end }) => ({ start, end }));
+  // Terms 6 exclude only *scheduled* maintenance; a window announced late is downtime for all of its
+  // length, whether or not an outage was recorded in it (issue 7: "a late-announced window counts as downtime").
+  const late: Interval[] = windows.filter((w) => !w.inTime).map(({ start, end }) => ({ start, end }));
 
-  const down = union(clip(outages, from, measuredUntil));
+  const down = union(clip([...outages, ...late], from, measuredUntil));
   const excluded_maintenance_ms = overlapLength(down, union(clip(excused, from, to)));
   const downtime_ms = totalLength(down) - excluded_maintenance_ms;
   const monthMs = to - from;
