@@ -21,6 +21,10 @@ export interface Config {
   development: boolean;
   /** CIDR blocks webhook endpoints may resolve to even outside development mode (PROLOPE_WEBHOOK_ALLOW, comma-separated). */
   webhookAllow: string[];
+  /** Webhook requests in flight at once to one endpoint (PROLOPE_WEBHOOK_PER_ENDPOINT, default 64). */
+  webhookPerEndpoint: number;
+  /** Webhook requests in flight at once in this process (PROLOPE_WEBHOOK_MAX_IN_FLIGHT, default 128). */
+  webhookMaxInFlight: number;
   /** SIP over UDP (terms 5.1: port 5060); 0 picks a free port (tests). */
   sipPort: number;
   /** The address SIP and RTP bind to and announce in SDP. */
@@ -93,6 +97,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    webhookPerEndpoint: int('PROLOPE_WEBHOOK_PER_ENDPOINT', env.PROLOPE_WEBHOOK_PER_ENDPOINT, 64),
+    webhookMaxInFlight: int('PROLOPE_WEBHOOK_MAX_IN_FLIGHT', env.PROLOPE_WEBHOOK_MAX_IN_FLIGHT, 128),
     sipPort: int('PROLOPE_SIP_PORT', env.PROLOPE_SIP_PORT, 5060),
     sipHost: env.PROLOPE_SIP_HOST || env.PROLOPE_HOST || '127.0.0.1',
     rtpPortRange: portRange(env.PROLOPE_RTP_PORTS),

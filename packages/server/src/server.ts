@@ -101,7 +101,10 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
         .where('locked_until', 'is not', null)
         .execute();
     }
-    const deliveries = startDeliveryWorker({ db: store.db, storeKind: store.kind, clock, webhookPolicy, log: app.log }, opts.deliveries);
+    const deliveries = startDeliveryWorker(
+      { db: store.db, storeKind: store.kind, clock, webhookPolicy, log: app.log },
+      { perEndpoint: config.webhookPerEndpoint, maxInFlight: config.webhookMaxInFlight, ...opts.deliveries },
+    );
     const incidents = startBreachJob({ db: store.db, clock, log: app.log }, opts.incidents);
     const billing = startBillingLoop({ db: store.db, storeKind: store.kind, clock, auth, recordings, exportFiles }, opts.billing, app.log);
     return {

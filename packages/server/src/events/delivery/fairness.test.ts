@@ -3,7 +3,7 @@ import { storeKinds } from '../../test/harness.js';
 import { type DeliverySetup, deliverySetup } from './test-setup.js';
 
 const EVENTS = 12;
-// Below EVENTS, so the slow endpoint fills its slots and the rest wait (the default, 32, is above).
+// Below EVENTS, so the slow endpoint fills its slots and the rest wait (the default, 64, is above).
 const PER_ENDPOINT = 8;
 
 /**

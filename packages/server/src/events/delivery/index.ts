@@ -8,12 +8,13 @@ export type { DeliveryDeps, DeliveryLog } from './types.js';
 export interface DeliveryOptions {
   /** false: no timers and no event-bus wakeups; the caller drives it with tick() (tests with a manual clock). Default true. */
   loop?: boolean;
-  /** Sends in flight at once in this process. Default 64. */
+  /** Sends in flight at once in this process. Default 128 (PROLOPE_WEBHOOK_MAX_IN_FLIGHT). */
   maxInFlight?: number;
   /**
-   * Requests in flight at once to one endpoint. Default 32: with settles batched, 32 is what one busy
-   * endpoint needs for about 2,000 deliveries/s on PostgreSQL (16 gave about 1,600/s), and a slow
-   * endpoint still holds at most 32 of the maxInFlight slots, so the others keep being served.
+   * Requests in flight at once to one endpoint. Default 64 (PROLOPE_WEBHOOK_PER_ENDPOINT): a delivery's
+   * cycle (claim, send, record) takes 15-30 ms on PostgreSQL here, so one busy endpoint needs about 40-60
+   * in flight for 2,000 deliveries/s (bench/webhooks: 32 gave 1,800/s, 64 gave 2,180/s). A slow endpoint
+   * still holds at most 64 of the 128 slots, so the others keep being served.
    */
   perEndpoint?: number;
   /** How long an endpoint has to answer (the 2xx within 15 s). */
@@ -51,8 +52,8 @@ const HINT_FOLLOW_UPS_MS = [5, 15, 50, 150];
 export function startDeliveryWorker(deps: DeliveryDeps, options: DeliveryOptions = {}): DeliveryWorker {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const limits = {
-    maxInFlight: options.maxInFlight ?? 64,
-    perEndpoint: options.perEndpoint ?? 32,
+    maxInFlight: options.maxInFlight ?? 128,
+    perEndpoint: options.perEndpoint ?? 64,
     // Longer than a send can take (its timeout) plus settling it; short enough that deliveries a killed
     // PostgreSQL worker held go out again within seconds. (A restarted SQLite server frees them at once.)
     lockMs: options.lockMs ?? timeoutMs + 10_000,

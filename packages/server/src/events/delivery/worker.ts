@@ -9,6 +9,9 @@ import type { DeliveryDeps, DeliveryLimits } from './types.js';
 
 const compare = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
 
+// How often, at most, a worker with sends in flight looks for endpoints it is not sending to yet.
+const SCAN_EVERY_MS = 50;
+
 // Bounds one batch's statements (13 parameters per attempt row: 832 for 64, under SQLite's old 999).
 const MAX_BATCH = 64;
 
@@ -64,6 +67,7 @@ export function deliveryCore(deps: DeliveryDeps, limits: DeliveryLimits, sender:
     });
 
   const refillAt = Math.ceil(limits.perEndpoint / 4);
+  let lastScan = Number.NEGATIVE_INFINITY;
   const busy = (endpointId: string) => perEndpoint.get(endpointId) ?? 0;
   const adjust = (endpointId: string, by: number) => {
     const n = busy(endpointId) + by;
@@ -154,9 +158,16 @@ export function deliveryCore(deps: DeliveryDeps, limits: DeliveryLimits, sender:
     // few round trips) takes several rows rather than one per answer; those sends' ends call again.
     // Until then it counts as full, so the scan below looks past its backlog.
     const full = new Set([...perEndpoint].filter(([, n]) => limits.perEndpoint - n < refillAt).map(([id]) => id));
-    // Scanning as many due rows as there are slots finds enough endpoints to fill them; one hidden
-    // behind a long backlog is reached once that backlog's endpoint is at its limit (skipped).
-    const endpoints = await dueEndpoints(deps.db, now, limits.maxInFlight, full);
+    // Endpoints already being sent to are claimed for directly. The scan for others walks the due rows
+    // past those of skipped endpoints, which under a backlog of one endpoint is the whole backlog: run on
+    // every answer it cost PostgreSQL more than the deliveries themselves (bench/webhooks). So while
+    // sends are in flight it runs at most every SCAN_EVERY_MS; with none in flight, always (tick() ends
+    // only after a scan has found nothing).
+    const serving = [...perEndpoint.keys()].filter((id) => !full.has(id));
+    const scanNow = sends.size === 0 || serving.length === 0 || performance.now() - lastScan >= SCAN_EVERY_MS;
+    if (scanNow) lastScan = performance.now();
+    const scanned = scanNow ? await dueEndpoints(deps.db, now, limits.maxInFlight, full) : [];
+    const endpoints = [...new Set([...serving, ...scanned])];
     for (const endpointId of endpoints) {
       const room = Math.min(limits.perEndpoint - busy(endpointId), limits.maxInFlight - sends.size);
       if (room <= 0 || stopping) continue;
