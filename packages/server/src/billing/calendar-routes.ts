@@ -1,7 +1,4 @@
-import { holidays } from '../calendar/index.js';
-import { addDays, dateParts, isWeekend, type LocalDate, localDate } from '../calendar/index.js';
-import { type CalendarOverrides, overrideProblems } from '../calendar/index.js';
-import { isWorkingDay } from '../calendar/index.js';
+import { holidays, addDays, dateParts, isWeekend, type LocalDate, localDate, type CalendarOverrides, overrideProblems, isWorkingDay } from '@prolope/sdk';
 import type { Deps, Handlers } from '../deps.js';
 import { ProblemError } from '../errors.js';
 import type { Db, Tx } from '../store/db.js';

@@ -1,4 +1,5 @@
-import type { LocalDate } from '../calendar/index.js';
+import { accountPage } from '../store/account-page.js';
+import type { LocalDate } from '@prolope/sdk';
 import type { AccountsTable } from '../store/schema.js';
 import type { Deps, Handlers } from '../deps.js';
 import { authOf } from '../http/auth.js';
@@ -59,14 +60,7 @@ export function invoiceRoutes(deps: Deps): Handlers {
     'payments.list': async (req) => {
       const q = req.query as AccountQuery;
       const account = await readableAccount(deps, authOf(req), q.account);
-      const rows = await deps.db
-        .selectFrom('payments')
-        .selectAll()
-        .where('account_id', '=', account.id)
-        .$if(!!q.starting_after, (s) => s.where('id', '<', q.starting_after as string))
-        .orderBy('id', 'desc')
-        .limit(limitOf(q) + 1)
-        .execute();
+      const rows = await accountPage(deps.db, 'payments', account.id, limitOf(q), q.starting_after);
       const page = pageOf(rows, limitOf(q));
       return { ...page, data: page.data.map(toPayment) };
     },
@@ -78,14 +72,7 @@ export function invoiceRoutes(deps: Deps): Handlers {
     'creditNotes.list': async (req) => {
       const q = req.query as AccountQuery;
       const account = await readableAccount(deps, authOf(req), q.account);
-      const rows = await deps.db
-        .selectFrom('credit_notes')
-        .selectAll()
-        .where('account_id', '=', account.id)
-        .$if(!!q.starting_after, (s) => s.where('id', '<', q.starting_after as string))
-        .orderBy('id', 'desc')
-        .limit(limitOf(q) + 1)
-        .execute();
+      const rows = await accountPage(deps.db, 'credit_notes', account.id, limitOf(q), q.starting_after);
       const page = pageOf(rows, limitOf(q));
       return { ...page, data: page.data.map(toCreditNote) };
     },

@@ -1,5 +1,4 @@
-import type { CalendarOverrides } from '../calendar/index.js';
-import type { LocalDate } from '../calendar/index.js';
+import type { CalendarOverrides, LocalDate } from '@prolope/sdk';
 import type { Db, Tx } from '../store/db.js';
 
 /** The operator's extra days off and working days, all years (a few dozen rows at most). */

@@ -1,3 +1,4 @@
+import { accountPage } from '../store/account-page.js';
 import type { Deps, Handlers } from '../deps.js';
 import { authOf } from '../http/auth.js';
 import { limitOf, type PageQuery, pageOf } from '../http/pagination.js';
@@ -17,14 +18,7 @@ export function subscriptionRoutes(deps: Deps): Handlers {
     'subscriptions.list': async (req) => {
       const q = req.query as PageQuery & { account?: string };
       const account = await readableAccount(deps, authOf(req), q.account);
-      const rows = await deps.db
-        .selectFrom('subscriptions')
-        .selectAll()
-        .where('account_id', '=', account.id)
-        .$if(!!q.starting_after, (s) => s.where('id', '<', q.starting_after as string))
-        .orderBy('id', 'desc')
-        .limit(limitOf(q) + 1)
-        .execute();
+      const rows = await accountPage(deps.db, 'subscriptions', account.id, limitOf(q), q.starting_after);
       const page = pageOf(rows, limitOf(q));
       return { ...page, data: page.data.map(toSubscription) };
     },

@@ -1,5 +1,4 @@
-import { sofiaDateOf } from '../calendar/index.js';
-import type { LocalDate } from '../calendar/index.js';
+import { sofiaDateOf, type LocalDate } from '@prolope/sdk';
 import type { Clock } from '../clock.js';
 import type { Db, Tx } from '../store/db.js';
 import type { AccountsTable } from '../store/schema.js';

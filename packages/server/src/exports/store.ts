@@ -1,3 +1,4 @@
+import { accountPage } from '../store/account-page.js';
 import type { Db, Tx } from '../store/db.js';
 import type { ExportsTable } from '../store/schema.js';
 
@@ -47,12 +48,5 @@ export async function findExport(db: Db | Tx, id: string): Promise<ExportRow | u
 
 /** The account's exports, newest first; one row more than `limit` tells the page there is more. */
 export async function listExports(db: Db, accountId: string, limit: number, startingAfter?: string): Promise<ExportRow[]> {
-  return db
-    .selectFrom('exports')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .$if(!!startingAfter, (q) => q.where('id', '<', startingAfter as string))
-    .orderBy('id', 'desc')
-    .limit(limit + 1)
-    .execute();
+  return accountPage(db, 'exports', accountId, limit, startingAfter);
 }

@@ -1,8 +1,7 @@
 import { loadOverrides } from '../billing/overrides-store.js';
-import type { CalendarOverrides } from '../calendar/index.js';
+import { type CalendarOverrides, SLA_TARGETS } from '@prolope/sdk';
 import { type Clock, iso } from '../clock.js';
 import { recordEvent } from '../events/outbox.js';
-import { SLA_TARGETS } from '../sla/index.js';
 import type { Db, Tx } from '../store/db.js';
 import { CUSTOMER, type IncidentRow, toIncident } from './incident.js';
 import { computeSla } from './sla.js';

@@ -1,6 +1,15 @@
-import type { CalendarOverrides } from '../calendar/index.js';
+import {
+  type CalendarOverrides,
+  dueTimes,
+  evaluateSla,
+  isSeverity,
+  SEVERITY_RULES,
+  type SlaEvaluation,
+  SLA_TARGETS,
+  type SlaTarget,
+  type TargetStatus,
+} from '@prolope/sdk';
 import { iso } from '../clock.js';
-import { dueTimes, evaluateSla, isSeverity, SEVERITY_RULES, type SlaEvaluation, SLA_TARGETS, type SlaTarget, type TargetStatus } from '../sla/index.js';
 import type { IncidentsTable } from '../store/schema.js';
 
 export interface SlaTargetView {

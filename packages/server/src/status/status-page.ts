@@ -1,4 +1,4 @@
-import { sofiaWallClockOf } from '../sla/index.js';
+import { sofiaWallClockOf } from '@prolope/sdk';
 import { serviceName } from './services.js';
 import type { Status } from './status-data.js';
 

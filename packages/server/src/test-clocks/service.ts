@@ -1,4 +1,4 @@
-import { sofiaDateOf } from '../calendar/index.js';
+import { sofiaDateOf } from '@prolope/sdk';
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { notFound, ProblemError } from '../errors.js';

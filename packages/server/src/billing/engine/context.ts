@@ -1,5 +1,4 @@
-import type { CalendarOverrides } from '../../calendar/index.js';
-import type { LocalDate } from '../../calendar/index.js';
+import type { CalendarOverrides, LocalDate } from '@prolope/sdk';
 import type { Tx } from '../../store/db.js';
 import type { AccountsTable } from '../../store/schema.js';
 

@@ -1,4 +1,4 @@
-import { sofiaDateOf } from '../../calendar/index.js';
+import { sofiaDateOf } from '@prolope/sdk';
 import type { BillingDeps } from './deps.js';
 import { runAccountBilling } from './run.js';
 

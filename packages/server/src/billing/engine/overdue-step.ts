@@ -1,4 +1,4 @@
-import { addDays, type LocalDate } from '../../calendar/index.js';
+import { addDays, type LocalDate } from '@prolope/sdk';
 import { iso } from '../../clock.js';
 import { recordEvent } from '../../events/outbox.js';
 import type { Tx } from '../../store/db.js';

@@ -1,5 +1,4 @@
-import type { LocalDate } from '../../calendar/index.js';
-import type { CalendarOverrides } from '../../calendar/index.js';
+import type { LocalDate, CalendarOverrides } from '@prolope/sdk';
 import { deleteAccountFiles } from '../../exports/delete-account-data.js';
 import type { Tx } from '../../store/db.js';
 import type { AccountsTable } from '../../store/schema.js';

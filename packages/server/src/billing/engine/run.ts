@@ -1,4 +1,4 @@
-import { addDays, type LocalDate, minDate } from '../../calendar/index.js';
+import { addDays, type LocalDate, minDate } from '@prolope/sdk';
 import { loadOverrides } from '../overrides-store.js';
 import { activationDate } from '../rules/due-dates.js';
 import type { BillingDeps } from './deps.js';

@@ -1,4 +1,4 @@
-import { addDays, addMonths, dateParts, daysBetween, daysInMonth, type LocalDate, localDate, minDate } from '../../calendar/index.js';
+import { addDays, addMonths, dateParts, daysBetween, daysInMonth, type LocalDate, localDate, minDate } from '@prolope/sdk';
 import { iso } from '../../clock.js';
 import type { SubscriptionsTable } from '../../store/schema.js';
 import { issueInvoice } from '../invoices/issue.js';

@@ -1,5 +1,4 @@
-import type { LocalDate } from '../../calendar/index.js';
-import type { CalendarOverrides } from '../../calendar/index.js';
+import type { LocalDate, CalendarOverrides } from '@prolope/sdk';
 import { toAccount } from '../../accounts/service.js';
 import { iso } from '../../clock.js';
 import { recordEvent } from '../../events/outbox.js';

@@ -1,4 +1,4 @@
-import type { LocalDate } from '../../calendar/index.js';
+import type { LocalDate } from '@prolope/sdk';
 import { iso } from '../../clock.js';
 import { recordEvent } from '../../events/outbox.js';
 import { newId } from '../../ids.js';

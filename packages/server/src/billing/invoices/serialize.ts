@@ -1,4 +1,4 @@
-import { type LocalDate, minDate } from '../../calendar/index.js';
+import { type LocalDate, minDate } from '@prolope/sdk';
 import type { Db, Tx } from '../../store/db.js';
 import type { InvoiceLinesTable, InvoicesTable } from '../../store/schema.js';
 import { daysOverdue, penaltyAccrued } from '../rules/penalty.js';

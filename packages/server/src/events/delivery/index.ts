@@ -103,7 +103,14 @@ export function startDeliveryWorker(deps: DeliveryDeps, options: DeliveryOptions
         const round = await core.fill();
         tries += round.started;
         if (round.claimed > 0) continue;
-        if (core.sends.size === 0) return tries;
+        if (core.sends.size === 0) {
+          // The last send may have ended (and written new deliveries, e.g. webhook_endpoint.disabled)
+          // during a round that skipped the scan for other endpoints: look once more before stopping.
+          const last = await core.fill(true);
+          tries += last.started;
+          if (last.claimed > 0 || core.sends.size > 0) continue;
+          return tries;
+        }
         await Promise.race(core.sends);
       }
     },

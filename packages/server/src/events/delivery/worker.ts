@@ -150,7 +150,7 @@ export function deliveryCore(deps: DeliveryDeps, limits: DeliveryLimits, sender:
     return { claimed: rows.length, started };
   }
 
-  async function fillOnce(): Promise<FillResult> {
+  async function fillOnce(forceScan: boolean): Promise<FillResult> {
     const total = { claimed: 0, started: 0 };
     if (stopping || sends.size >= limits.maxInFlight) return total;
     const now = deps.clock.now();
@@ -164,7 +164,7 @@ export function deliveryCore(deps: DeliveryDeps, limits: DeliveryLimits, sender:
     // sends are in flight it runs at most every SCAN_EVERY_MS; with none in flight, always (tick() ends
     // only after a scan has found nothing).
     const serving = [...perEndpoint.keys()].filter((id) => !full.has(id));
-    const scanNow = sends.size === 0 || serving.length === 0 || performance.now() - lastScan >= SCAN_EVERY_MS;
+    const scanNow = forceScan || sends.size === 0 || serving.length === 0 || performance.now() - lastScan >= SCAN_EVERY_MS;
     if (scanNow) lastScan = performance.now();
     const scanned = scanNow ? await dueEndpoints(deps.db, now, limits.maxInFlight, full) : [];
     const endpoints = [...new Set([...serving, ...scanned])];
@@ -180,8 +180,8 @@ export function deliveryCore(deps: DeliveryDeps, limits: DeliveryLimits, sender:
 
   return {
     /** One claiming round; rounds never overlap, so two callers cannot both fill the same slots. */
-    fill(): Promise<FillResult> {
-      const run = chain.then(fillOnce);
+    fill(forceScan = false): Promise<FillResult> {
+      const run = chain.then(() => fillOnce(forceScan));
       chain = run.catch(() => undefined);
       return run;
     },
