@@ -4884,7 +4884,7 @@ export const operations = {
     "method": "post",
     "path": "/v1/test-clocks",
     "summary": "Create a test clock",
-    "description": "A clock for simulating billing, as Stripe's test clocks: create subaccounts with `test_clock`, subscribe them, then advance the clock; every day passed runs the billing jobs (invoices, penalties, standing, data deletion) for them.",
+    "description": "A clock for simulating billing, as Stripe's test clocks: create subaccounts with `test_clock`, subscribe them, then advance the clock; every day passed runs the billing jobs (invoices, penalties, standing, data deletion) for them. Their incidents live on the clock as well (SLA due times and breaches), and are kept off the platform's outages and public status page.",
     "auth": true,
     "scopes": [
       "billing:write"
@@ -4958,7 +4958,7 @@ export const operations = {
     "method": "post",
     "path": "/v1/test-clocks/{id}/advance",
     "summary": "Advance a test clock",
-    "description": "Moves the clock forward and runs the billing jobs for each Sofia day passed, in order, before answering.",
+    "description": "Moves the clock forward and runs the billing jobs for each Sofia day passed, in order, before answering. The accounts' incidents run on the clock too; each SLA target that came due in between is announced with `incident.sla_breached` as of its due time (`breached_by_seconds` 1).",
     "auth": true,
     "scopes": [
       "billing:write"

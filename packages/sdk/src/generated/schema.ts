@@ -1815,7 +1815,7 @@ export interface paths {
         put?: never;
         /**
          * Create a test clock
-         * @description A clock for simulating billing, as Stripe's test clocks: create subaccounts with `test_clock`, subscribe them, then advance the clock; every day passed runs the billing jobs (invoices, penalties, standing, data deletion) for them.
+         * @description A clock for simulating billing, as Stripe's test clocks: create subaccounts with `test_clock`, subscribe them, then advance the clock; every day passed runs the billing jobs (invoices, penalties, standing, data deletion) for them. Their incidents live on the clock as well (SLA due times and breaches), and are kept off the platform's outages and public status page.
          */
         post: operations["testClocks.create"];
         delete?: never;
@@ -1858,7 +1858,7 @@ export interface paths {
         put?: never;
         /**
          * Advance a test clock
-         * @description Moves the clock forward and runs the billing jobs for each Sofia day passed, in order, before answering.
+         * @description Moves the clock forward and runs the billing jobs for each Sofia day passed, in order, before answering. The accounts' incidents run on the clock too; each SLA target that came due in between is announced with `incident.sla_breached` as of its due time (`breached_by_seconds` 1).
          */
         post: operations["testClocks.advance"];
         delete?: never;

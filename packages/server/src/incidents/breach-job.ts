@@ -32,11 +32,12 @@ const MIN_SLEEP_MS = 250;
 
 /**
  * Records `incident.sla_breached` for each target of `row` breached at `now` (still open past due, or met
- * late) that was not announced yet, in the caller's transaction. The `incident_breaches` primary key
+ * late) that was not announced yet, in the caller's transaction. `now` is the account's time (a test
+ * account's is its test clock's); the event is recorded at `recordedAt`, the server's time, as billing's are. The `incident_breaches` primary key
  * (incident, target) makes it once per target: the insert does nothing when another worker (or an earlier
  * tick) got there first, and the event is recorded only when this insert added the row.
  */
-export async function announceBreaches(tx: Tx, row: IncidentRow, now: Date, overrides: CalendarOverrides): Promise<number> {
+export async function announceBreaches(tx: Tx, row: IncidentRow, now: Date, overrides: CalendarOverrides, recordedAt: Date = now): Promise<number> {
   const { evaluation } = computeSla(row, now, overrides);
   if (!evaluation) return 0;
   let announced = 0;
@@ -57,7 +58,7 @@ export async function announceBreaches(tx: Tx, row: IncidentRow, now: Date, over
       type: 'incident.sla_breached',
       object: object as unknown as { id: string } & Record<string, unknown>,
       data: { target, due_at: iso(status.due_at), breached_by_seconds: Math.ceil(lateMs / 1000) },
-      at: now,
+      at: recordedAt,
     });
     announced++;
   }
@@ -67,6 +68,7 @@ export async function announceBreaches(tx: Tx, row: IncidentRow, now: Date, over
 /**
  * The breach job: looks at every running incident (started, not resolved or closed; resolving and the other
  * transitions announce a late target themselves, in their own transaction) and announces new breaches.
+ * Test accounts' incidents are left to their test clocks (test-clock-breaches.ts): their time is not ours.
  * The loop sleeps until the earliest `next_breach_at` of the incidents it saw, at most `maxSleepMs` (so an
  * incident opened by another process sharing PostgreSQL is seen within a minute; the shortest target is an
  * hour), at least 250 ms.

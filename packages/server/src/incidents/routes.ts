@@ -7,12 +7,13 @@ import { recordEvent } from '../events/outbox.js';
 import { newId } from '../ids.js';
 import { type AuthContext, authOf } from '../http/auth.js';
 import { limitOf, type PageQuery, pageOf } from '../http/pagination.js';
-import type { Db, Tx } from '../store/db.js';
-import type { ContactsTable } from '../store/schema.js';
+import type { Tx } from '../store/db.js';
+import { accountTime, accountTimes } from '../test-clocks/account-time.js';
+import { authorizedContact } from './authorized-contact.js';
 import { announceBreaches } from './breach-job.js';
 import { CUSTOMER, type IncidentRow, toComment, toIncident } from './incident.js';
 import { anyBreached, computeSla } from './sla.js';
-import { endOutage, findContactAnywhere, findIncident, insertComment, listComments, listIncidents, openOutage, type Scope } from './store.js';
+import { endOutage, findIncident, insertComment, listComments, listIncidents, openOutage, type Scope } from './store.js';
 import { type HistoryEntry, type IncidentStatus, transition } from './transitions.js';
 
 interface CreateBody {
@@ -63,40 +64,13 @@ async function incidentOf(deps: Deps, req: FastifyRequest): Promise<IncidentRow>
   return row;
 }
 
-/**
- * The contact `id` of `accountId` if it may open and act on incidents (terms 6.3: "Only authorized contact
- * persons designated in the service agreement may submit support requests"); else 403 naming the likely mistake.
- */
-async function authorizedContact(db: Db | Tx, accountId: string | undefined, id: string | undefined, field = 'contact'): Promise<ContactsTable> {
-  if (!id) {
-    throw new ProblemError(
-      'contact_not_authorized',
-      'Name the authorized contact person acting (terms 6.3) in `contact`: a contact id (ctc_...) with can_open_incidents. List them with GET /v1/contacts.',
-      { param: `/body/${field}` },
-    );
-  }
-  const contact = await findContactAnywhere(db, id, accountId);
-  if (!contact) {
-    throw new ProblemError(
-      'contact_not_authorized',
-      `${id} is not a contact of this account. Only the authorized contact persons of the service agreement may submit support requests (terms 6.3): list them with GET /v1/contacts, or add one with POST /v1/contacts.`,
-      { param: `/body/${field}` },
-    );
-  }
-  if (contact.can_open_incidents !== 1) {
-    throw new ProblemError(
-      'contact_not_authorized',
-      `Contact ${id} (${contact.name}) is not authorized to open incidents (can_open_incidents is false). Name an authorized contact person (terms 6.3), or have an admin set can_open_incidents: true with PATCH /v1/contacts/${id}.`,
-      { param: `/body/${field}` },
-    );
-  }
-  return contact;
-}
-
 export function incidentRoutes(deps: Deps): Handlers {
-  /** The incident as `viewer` may see it, with its `sla` block at the clock's now. */
+  /** The account's time: its test clock's for a test account (their incidents run on it), else the server's. */
+  const timeOf = (accountId: string) => accountTime(deps.db, accountId, deps.clock);
+
+  /** The incident as `viewer` may see it, with its `sla` block at the account's now. */
   async function present(row: IncidentRow, viewer: { isOperator: boolean }) {
-    return toIncident(row, deps.clock.now(), await loadOverrides(deps.db), viewer);
+    return toIncident(row, (await timeOf(row.account_id)).now, await loadOverrides(deps.db), viewer);
   }
 
   /** Stores a change, with `incident.updated` and any breach it makes known, in one transaction. */
@@ -118,8 +92,15 @@ export function incidentRoutes(deps: Deps): Handlers {
       }
       await extra?.(tx, after);
       const overrides = await loadOverrides(tx);
-      await announceBreaches(tx, after, now, overrides);
-      await recordEvent(tx, { accountId: after.account_id, type: 'incident.updated', object: asObject(toIncident(after, now, overrides, CUSTOMER)), at: now });
+      // Events are recorded at the server's time; `now` (the account's) is what the incident's clock reads.
+      const recordedAt = deps.clock.now();
+      await announceBreaches(tx, after, now, overrides, recordedAt);
+      await recordEvent(tx, {
+        accountId: after.account_id,
+        type: 'incident.updated',
+        object: asObject(toIncident(after, now, overrides, CUSTOMER)),
+        at: recordedAt,
+      });
     });
     return after;
   }
@@ -144,7 +125,7 @@ export function incidentRoutes(deps: Deps): Handlers {
         );
       }
     }
-    const now = deps.clock.now();
+    const { now } = await timeOf(row.account_id);
     const patch = transition(row, to, iso(now), by);
     if (body.operator_notes !== undefined) patch.operator_notes = body.operator_notes;
     const after = await save(row, patch, now, async (tx, next) => {
@@ -167,10 +148,12 @@ export function incidentRoutes(deps: Deps): Handlers {
           param: '/body/contact',
         });
       }
-      const now = deps.clock.now();
+      const { now, simulated } = await timeOf(contact.account_id);
       const at = iso(now);
       const history: HistoryEntry[] = [{ status: 'open', at, by: contact.id }];
-      const id = newId('incident', now);
+      // Ids sort by when Prolope wrote them, also for a test account living in another year.
+      const recordedAt = deps.clock.now();
+      const id = newId('incident', recordedAt);
       const row: IncidentRow = {
         id,
         account_id: contact.account_id,
@@ -191,12 +174,18 @@ export function incidentRoutes(deps: Deps): Handlers {
         created_at: at,
         updated_at: at,
       };
-      if (row.severity === 'critical') row.outage_id = newId('outage', now);
+      // A test account's critical incident is a simulation: the platform's outages and status page stay as they are.
+      if (row.severity === 'critical' && !simulated) row.outage_id = newId('outage', recordedAt);
       const overrides = await loadOverrides(deps.db);
       await deps.db.transaction().execute(async (tx) => {
         await tx.insertInto('incidents').values(row).execute();
         if (row.outage_id) await openOutage(tx, row, row.outage_id, now);
-        await recordEvent(tx, { accountId: row.account_id, type: 'incident.created', object: asObject(toIncident(row, now, overrides, CUSTOMER)), at: now });
+        await recordEvent(tx, {
+          accountId: row.account_id,
+          type: 'incident.created',
+          object: asObject(toIncident(row, now, overrides, CUSTOMER)),
+          at: recordedAt,
+        });
       });
       reply.code(201);
       return toIncident(row, now, overrides, auth);
@@ -210,7 +199,7 @@ export function incidentRoutes(deps: Deps): Handlers {
       }
       const limit = limitOf(q);
       const filter = { accountId: auth.isOperator ? q.account : auth.accountId, status: q.status, severity: q.severity };
-      const now = deps.clock.now();
+      const nowOf = accountTimes(deps.db, deps.clock);
       const overrides = await loadOverrides(deps.db);
       const breached = q.breached === undefined ? undefined : q.breached === true || q.breached === 'true';
       let rows: IncidentRow[];
@@ -222,13 +211,18 @@ export function incidentRoutes(deps: Deps): Handlers {
         const batch = Math.max(100, limit + 1);
         for (;;) {
           const got = await listIncidents(deps.db, filter, batch, after);
-          for (const r of got) if (anyBreached(computeSla(r, now, overrides).sla) === breached && rows.length <= limit) rows.push(r);
+          for (const r of got) {
+            if (rows.length > limit) break;
+            if (anyBreached(computeSla(r, (await nowOf(r.account_id)).now, overrides).sla) === breached) rows.push(r);
+          }
           if (got.length < batch || rows.length > limit) break;
           after = got[got.length - 1]?.id;
         }
       }
       const page = pageOf(rows, limit);
-      return { ...page, data: page.data.map((r) => toIncident(r, now, overrides, auth)) };
+      const data = [];
+      for (const r of page.data) data.push(toIncident(r, (await nowOf(r.account_id)).now, overrides, auth));
+      return { ...page, data };
     },
 
     'incidents.retrieve': async (req) => present(await incidentOf(deps, req), authOf(req)),
@@ -242,14 +236,14 @@ export function incidentRoutes(deps: Deps): Handlers {
       if (row.status === 'closed') {
         throw new ProblemError('incident_transition_not_allowed', `Incident ${row.id} is closed; open a new incident for a new problem.`);
       }
-      const now = deps.clock.now();
+      const { now, simulated } = await timeOf(row.account_id);
       const patch: Partial<IncidentRow> = { updated_at: iso(now) };
       if (body.description !== undefined) patch.description = body.description;
       // The clock starts once, at the first complete description; completing it again (or "un-completing") changes nothing.
       if (body.description_complete === true && row.description_completed_at === null) patch.description_completed_at = iso(now);
       if (body.severity !== undefined) patch.severity = body.severity;
-      const openOutageNow = body.severity === 'critical' && row.outage_id === null && (row.status === 'open' || row.status === 'acknowledged');
-      if (openOutageNow) patch.outage_id = newId('outage', now);
+      const openOutageNow = body.severity === 'critical' && !simulated && row.outage_id === null && (row.status === 'open' || row.status === 'acknowledged');
+      if (openOutageNow) patch.outage_id = newId('outage', deps.clock.now());
       const after = await save(row, patch, now, async (tx, next) => {
         if (openOutageNow && next.outage_id) await openOutage(tx, next, next.outage_id, now);
       });
@@ -272,7 +266,7 @@ export function incidentRoutes(deps: Deps): Handlers {
         }
         author = (await authorizedContact(deps.db, row.account_id, body.contact)).id;
       }
-      const now = deps.clock.now();
+      const { now } = await timeOf(row.account_id);
       const comment = await deps.db.transaction().execute((tx) => insertComment(tx, row, author, body.body, auth.isOperator && body.internal === true, now));
       reply.code(201);
       return toComment(comment);

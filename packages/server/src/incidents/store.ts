@@ -36,13 +36,20 @@ export async function listIncidents(db: Db, filter: IncidentFilter, limit: numbe
     .execute();
 }
 
-/** Incidents whose targets may still come due: started, and not yet resolved or closed. */
-export async function runningIncidents(db: Db, afterId: string | undefined, limit: number): Promise<IncidentRow[]> {
+/**
+ * Incidents whose targets may still come due: started, and not yet resolved or closed. Without `accountIds`,
+ * those of accounts on the server's clock (the breach job's); with them, those accounts' (a test clock's).
+ */
+export async function runningIncidents(db: Db, afterId: string | undefined, limit: number, accountIds?: readonly string[]): Promise<IncidentRow[]> {
   return db
     .selectFrom('incidents')
     .selectAll()
     .where('status', 'in', ['open', 'acknowledged', 'mitigated'])
     .where('description_completed_at', 'is not', null)
+    .$if(accountIds === undefined, (q) =>
+      q.where('account_id', 'not in', (eb) => eb.selectFrom('accounts').select('id').where('test_clock_id', 'is not', null)),
+    )
+    .$if(accountIds !== undefined, (q) => q.where('account_id', 'in', accountIds as string[]))
     .$if(!!afterId, (q) => q.where('id', '>', afterId as string))
     .orderBy('id')
     .limit(limit)

@@ -28,11 +28,13 @@ export async function statusData(deps: Deps): Promise<Status> {
     .where('started_at', '<=', at)
     .where((eb) => eb.or([eb('ended_at', 'is', null), eb('ended_at', '>', at)]))
     .execute();
-  // The incidents table is shared with the incidents API; only non-customer columns are read.
+  // The incidents table is shared with the incidents API; only non-customer columns are read. A test
+  // account's incidents (on a test clock) are simulations and not shown.
   const incidents = await deps.db
     .selectFrom('incidents')
     .select(['id', 'severity', 'service', 'status', 'description_completed_at', 'created_at'])
     .where('status', 'not in', ['resolved', 'closed'])
+    .where('account_id', 'not in', (eb) => eb.selectFrom('accounts').select('id').where('test_clock_id', 'is not', null))
     .execute();
 
   const running = windows.filter((w) => Date.parse(w.starts_at) <= now.getTime());

@@ -6,6 +6,7 @@ import { newId } from '../ids.js';
 import type { Db } from '../store/db.js';
 import type { TestClocksTable } from '../store/schema.js';
 import { runAccountBilling } from '../billing/engine/index.js';
+import { announceTestClockBreaches } from '../incidents/test-clock-breaches.js';
 
 /** A clock moves at most this far in one advance (the spec's "at most two years later"). */
 export const MAX_ADVANCE_YEARS = 2;
@@ -77,8 +78,10 @@ export async function retrieveTestClock(deps: Deps, accountId: string, id: strin
 
 /**
  * Moves the clock forward, then runs the billing jobs of every attached account for each Sofia day
- * up to the new time, before answering. A later advance of the same clock picks up where the jobs
- * stopped, so an advance interrupted midway (a crash) is finished by the next one.
+ * up to the new time, and announces the SLA breaches of their incidents that came due, before
+ * answering. A later advance of the same clock picks up where the billing jobs stopped, so an advance
+ * interrupted midway (a crash) is finished by the next one; a breach missed that way is announced by
+ * the next advance, at its end.
  */
 export async function advanceTestClock(deps: Deps, accountId: string, id: string, frozenTime: string): Promise<TestClock> {
   const row = await ownClock(deps, accountId, id);
@@ -102,5 +105,6 @@ export async function advanceTestClock(deps: Deps, accountId: string, id: string
   const accounts = (await attached(deps.db, [row.id])).get(row.id) ?? [];
   const through = sofiaDateOf(next);
   for (const account of accounts) await runAccountBilling(deps, account, through);
+  await announceTestClockBreaches(deps, accounts, current, next);
   return toTestClock({ ...row, frozen_time: iso(next), updated_at: updatedAt }, accounts);
 }
