@@ -83,7 +83,10 @@ describe.skipIf(!SIPP).each(storeKinds)('inbound SIP calls (%s)', (kind) => {
     expect(events.map((e) => e.type)).toEqual(['call.initiated', 'call.answered', 'call.completed']);
   });
 
-  it('refuses an offer without PCMA with 488 after authentication, and records the failed call', async () => {
+  it.each([
+    ['PCMU', '0'],
+    ['G.729', '18'],
+  ])('refuses an offer of only %s with 488 after authentication, and records the failed call', async (_name, codec) => {
     const before = (await callsOf()).length;
     const run = await runSipp(scenario('inbound-auth-488.xml'), to, sipPort, [
       ...auth(to),
@@ -95,11 +98,12 @@ describe.skipIf(!SIPP).each(storeKinds)('inbound SIP calls (%s)', (kind) => {
       '40000',
       '-set',
       'codec',
-      '0',
+      codec,
     ]);
     expect(run.code, explain(run)).toBe(0);
     // SIPp exits on the 488; the CDR is written just after it, so wait for the final status.
     const calls = await eventually(callsOf, (list) => list.length > before && list[0]?.status !== 'ringing');
+    expect(calls).toHaveLength(before + 1);
     expect(calls[0]).toMatchObject({ status: 'failed', sip_code: 488, hangup_cause: 'rejected' });
   });
 
