@@ -96,6 +96,30 @@ describe.each(storeKinds)('webhook retries (%s)', (kind) => {
     expect((await s.attempts(c, event.id)).map((a) => a.status)).toEqual(['succeeded', 'failed']);
   });
 
+  it('503 with Retry-After as an HTTP date waits until that date', async () => {
+    const c = await s.t.customer();
+    await s.endpoint(c, '/maintenance');
+    // HTTP dates have whole seconds: ten minutes on, rounded up to the next second.
+    const until = Math.ceil((s.clock.now().getTime() + 10 * M) / S) * S;
+    const answers = [{ status: 503, headers: { 'retry-after': new Date(until).toUTCString() } }];
+    s.receiver.on('/maintenance', () => answers.shift() ?? { status: 200 });
+    const event = await s.trigger(c);
+    await s.worker.tick();
+    expect(s.receiver.at('/maintenance')).toHaveLength(1);
+    s.clock.advance(5 * S);
+    await s.worker.tick();
+    s.clock.set(new Date(until - 1));
+    await s.worker.tick();
+    expect(s.receiver.at('/maintenance')).toHaveLength(1);
+    s.clock.set(new Date(until));
+    await s.worker.tick();
+    expect(s.receiver.at('/maintenance')).toHaveLength(2);
+    expect((await s.attempts(c, event.id)).map((a) => [a.status, a.response_status])).toEqual([
+      ['succeeded', 200],
+      ['failed', 503],
+    ]);
+  });
+
   it('410 disables the endpoint at once, drops its other deliveries and tells the other endpoints', async () => {
     const c = await s.t.customer();
     const gone = await s.endpoint(c, '/gone', ['call.*']);
