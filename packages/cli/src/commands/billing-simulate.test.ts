@@ -216,7 +216,7 @@ describe('prolope billing simulate', () => {
 
     // Penalty invoices: 0.2 % a day of what was paid late, for the 25 days; the January one is total × 0.2 % × 25.
     const penalties = issued.filter((c) => c.kind === 'penalty');
-    const januaryPenalty = Math.round((12000 * 2 * 25) / 1000);
+    const januaryPenalty = 600; // 0.2 % × 25 days × 120.00 = 6.00, in cents
     expect(januaryPenalty).toBe(600);
     expect(penalties.map((p) => p.total)).toContain(januaryPenalty);
     const expectedPenalties = payments

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningServer, startServer } from '@prolope/server';
+import { type Clock, type RunningServer, startServer } from '@prolope/server';
 
 /**
  * A running server plus the paths the CLI should use with it.
@@ -25,7 +25,8 @@ export interface TestServer {
 }
 
 /**
- * Starts a real server with an empty SQLite store and no rate limit, and points
+ * Starts a real server with an empty SQLite store and no rate limit (on `clock` when given, with the
+ * incident breach job driven by `server.incidents.tick()`), and points
  * `PROLOPE_CONFIG_DIR` at a fresh folder (clearing `PROLOPE_API_KEY`, `PROLOPE_BASE_URL`,
  * `PROLOPE_PROFILE`) so tests never read the user's own profiles.
  *
@@ -36,13 +37,14 @@ export interface TestServer {
  * afterAll(() => t.close());
  * ```
  */
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(opts: { clock?: Clock } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'prolope-cli-test-'));
   const configDir = join(dir, 'config');
   process.env.PROLOPE_CONFIG_DIR = configDir;
   for (const name of ['PROLOPE_API_KEY', 'PROLOPE_BASE_URL', 'PROLOPE_PROFILE']) delete process.env[name];
   const server = await startServer({
     config: { port: 0, host: '127.0.0.1', dataDir: join(dir, 'data'), rateLimitPerSecond: 0, sipPort: 0 },
+    ...(opts.clock ? { clock: opts.clock, incidents: { loop: false } } : {}),
     logger: false,
   });
   const operatorKey = server.createdOperatorKey;

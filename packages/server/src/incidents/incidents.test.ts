@@ -122,6 +122,10 @@ describe.each(storeKinds)('incidents (%s)', (kind) => {
     clock.set(new Date(due + 10 * 60_000));
     const ack = await t.operator.post(`/v1/incidents/${inc.id}/acknowledge`, {});
     expect(ack.body.sla.initial_response).toMatchObject({ state: 'breached', breached_by_seconds: 600 });
+    // Every change is announced as incident.updated, with the incident as it is now.
+    const updated = await c.api.get(`/v1/events?type=incident.updated&object_id=${inc.id}`);
+    expect(updated.body.data).toHaveLength(1);
+    expect(updated.body.data[0].data.object).toMatchObject({ id: inc.id, status: 'acknowledged', sla: { initial_response: { state: 'breached' } } });
     clock.set(new Date(due + 5 * HOUR));
     const mitigated = await t.operator.post(`/v1/incidents/${inc.id}/mitigate`, {});
     expect(mitigated.body.sla.temporary_solution).toMatchObject({ state: 'met', breached_by_seconds: 0 });

@@ -15,7 +15,8 @@ const SEVERITY_RANK: Record<string, number> = { critical: 0, high: 1, medium: 2,
  * incidents carry only id, severity, service, status and start, never the account, title or description.
  *
  * A service is `maintenance` while a window covering it runs, else `outage` with an outage going on or
- * an open critical incident, else `degraded` with an open high incident, else `operational`.
+ * a critical incident not yet mitigated, else `degraded` with a high incident or a mitigated critical one
+ * (a temporary solution runs; the outage it opened has ended), else `operational`.
  */
 export async function statusData(deps: Deps): Promise<Status> {
   const now = deps.clock.now();
@@ -41,8 +42,9 @@ export async function statusData(deps: Deps): Promise<Status> {
   const stateOf = (service: Service): ServiceState => {
     if (running.some((w) => servicesOf(w).includes(service))) return 'maintenance';
     if (outages.some((o) => o.service === service)) return 'outage';
-    if (incidents.some((i) => i.service === service && i.severity === 'critical')) return 'outage';
-    if (incidents.some((i) => i.service === service && i.severity === 'high')) return 'degraded';
+    const open = incidents.filter((i) => i.service === service);
+    if (open.some((i) => i.severity === 'critical' && i.status !== 'mitigated')) return 'outage';
+    if (open.some((i) => i.severity === 'high' || (i.severity === 'critical' && i.status === 'mitigated'))) return 'degraded';
     return 'operational';
   };
 

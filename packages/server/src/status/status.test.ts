@@ -309,6 +309,8 @@ describe.each(storeKinds)('maintenance, outages, uptime and status (%s)', (kind)
         incident(criticalId, 'critical', 'cloud_pbx', 'open', '2027-01-10T11:05:00.000Z'),
         incident('inc_01KHIGH00000000000000000000', 'high', 'voice_ai', 'acknowledged', null),
         incident('inc_01KRESOLVED000000000000000', 'critical', 'api', 'resolved', '2027-01-10T11:00:00.000Z'),
+        // A temporary solution runs: degraded, not an outage.
+        incident('inc_01KMITIGATED00000000000000', 'critical', 'api', 'mitigated', '2027-01-10T11:10:00.000Z'),
       ])
       .execute();
 
@@ -320,10 +322,11 @@ describe.each(storeKinds)('maintenance, outages, uptime and status (%s)', (kind)
       { service: 'contact_center', name: 'Contact Center', status: 'maintenance' },
       { service: 'voice_ai', name: 'Voice AI', status: 'degraded' },
       { service: 'sip_trunking', name: 'SIP Trunking', status: 'outage' },
-      { service: 'api', name: 'API', status: 'operational' },
+      { service: 'api', name: 'API', status: 'degraded' },
     ]);
     expect(res.body.incidents).toEqual([
       { id: criticalId, severity: 'critical', service: 'cloud_pbx', status: 'open', started_at: '2027-01-10T11:05:00.000Z' },
+      { id: 'inc_01KMITIGATED00000000000000', severity: 'critical', service: 'api', status: 'mitigated', started_at: '2027-01-10T11:10:00.000Z' },
       { id: 'inc_01KHIGH00000000000000000000', severity: 'high', service: 'voice_ai', status: 'acknowledged', started_at: '2027-01-10T11:00:00.000Z' },
     ]);
     expect(res.body.maintenance.map((w: { id: string; status: string }) => [w.id, w.status])).toEqual([

@@ -116,7 +116,7 @@ describe.each(storeKinds)('billing with test clocks (%s)', (kind) => {
     const janTotal: number = jan?.total;
     expect(termination?.lines).toMatchObject([
       { kind: 'termination_fee', amount: FEE },
-      { kind: 'penalty', amount: Math.floor((janTotal * 2 * 31 + 500) / 1000), source_invoice_id: jan?.id },
+      { kind: 'penalty', amount: Number((BigInt(janTotal) * 2n * 31n + 500n) / 1000n), source_invoice_id: jan?.id },
     ]);
     const subs = await owner.api.get(`/v1/subscriptions?account=${sim.accountId}`);
     expect(subs.body.data[0]).toMatchObject({ status: 'canceled', canceled_on: '2027-02-10' });
@@ -146,7 +146,8 @@ describe.each(storeKinds)('billing with test clocks (%s)', (kind) => {
 
     await sim.advance('2027-01-26');
     const total: number = jan?.total;
-    const expected = Math.floor((total * 2 * 15 + 500) / 1000);
+    // 0.2 % × 15 days, rounded half up to the cent, in integers only.
+    const expected = Number((BigInt(total) * 2n * 15n + 500n) / 1000n);
     const penalties = (await sim.invoices()).filter((i) => i.kind === 'penalty');
     expect(penalties).toHaveLength(1);
     expect(penalties[0]).toMatchObject({ issue_date: '2027-01-26', subtotal: expected, vat: 0, total: expected });
