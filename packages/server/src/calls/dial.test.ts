@@ -4,6 +4,7 @@ import { encodePcma, tone } from '../telephony/embedded/rtp/index.js';
 import { eventually, explain, rtpPeer, scenario } from '../test/call-fixtures.js';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
 import { freeUdpPort, requireSipp, runSipp, SIPP, startSippUas } from '../test/sipp.js';
+import { pbxTrunk } from '../test/pbx-fixtures.js';
 
 /**
  * `dial` and transfers end to end: SIPp plays a PBX calling a number (the A leg) and the carrier
@@ -61,13 +62,7 @@ describe.skipIf(!SIPP).each(storeKinds)('dial and transfer (%s)', (kind) => {
     app = await voiceApplication();
     from = fresh();
     await buy(from);
-    const trunk = await c.api.post('/v1/sip-trunks', {
-      name: 'Office PBX',
-      allowed_ips: ['127.0.0.1'],
-      allowed_caller_ids: [from],
-      credentials: { username, password },
-    });
-    expect(trunk.status).toBe(201);
+    await pbxTrunk(c.api, { username, password, callerIds: [from] });
   });
   afterAll(async () => {
     await t?.close();

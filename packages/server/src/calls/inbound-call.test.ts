@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
 import { requireSipp, runSipp, SIPP } from '../test/sipp.js';
 import { eventually, explain, rtpSink, scenario } from '../test/call-fixtures.js';
+import { buyNumbers, pbxTrunk } from '../test/pbx-fixtures.js';
 
 /**
  * Real inbound calls: SIPp plays a customer's PBX on a SIP trunk and calls a number of the same
@@ -26,18 +27,8 @@ describe.skipIf(!SIPP).each(storeKinds)('inbound SIP calls (%s)', (kind) => {
     c = await t.customer();
     from = fresh();
     to = fresh();
-    const stock = await t.operator.post('/v1/number-inventory', {
-      numbers: [from, to].map((number) => ({ number, type: 'local', monthly_price: '5.00', setup_price: '0.00', currency: 'EUR' })),
-    });
-    expect(stock.status).toBe(201);
-    for (const number of [from, to]) expect((await c.api.post('/v1/numbers', { number })).status).toBe(201);
-    const trunk = await c.api.post('/v1/sip-trunks', {
-      name: 'Office PBX',
-      allowed_ips: ['127.0.0.1'],
-      allowed_caller_ids: [from],
-      credentials: { username, password },
-    });
-    expect(trunk.status).toBe(201);
+    await buyNumbers(t.operator, c.api, [from, to]);
+    await pbxTrunk(c.api, { username, password, callerIds: [from] });
   });
   afterAll(() => t?.close());
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
 import { requireSipp, runSipp, SIPP } from '../test/sipp.js';
 import { eventually, explain, rtpSink, scenario } from '../test/call-fixtures.js';
+import { buyNumbers, pbxTrunk } from '../test/pbx-fixtures.js';
 import { activeCalls } from './active-calls.js';
 
 /**
@@ -85,19 +86,9 @@ describe.skipIf(!SIPP).each(storeKinds)('inbound call teardown and bad input (%s
     from = fresh();
     to = fresh();
     slow = fresh();
-    const stock = await t.operator.post('/v1/number-inventory', {
-      numbers: [from, to, slow].map((number) => ({ number, type: 'local', monthly_price: '5.00', setup_price: '0.00', currency: 'EUR' })),
-    });
-    expect(stock.status).toBe(201);
-    for (const number of [from, to, slow]) expect((await c.api.post('/v1/numbers', { number })).status).toBe(201);
+    await buyNumbers(t.operator, c.api, [from, to, slow]);
     expect((await c.api.patch(`/v1/numbers/${slow}`, { voice: { url: `${appBase}/voice` } })).status).toBe(200);
-    const trunk = await c.api.post('/v1/sip-trunks', {
-      name: 'Office PBX',
-      allowed_ips: ['127.0.0.1'],
-      allowed_caller_ids: [from],
-      credentials: { username, password },
-    });
-    expect(trunk.status).toBe(201);
+    await pbxTrunk(c.api, { username, password, callerIds: [from] });
   });
   afterAll(async () => {
     for (const release of held) release();

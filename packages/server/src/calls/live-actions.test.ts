@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, explain, rtpPeer, rtpSink, scenario } from '../test/call-fixtures.js';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
 import { freeUdpPort, requireSipp, runSipp, SIPP, startSippUas } from '../test/sipp.js';
+import { pbxTrunk } from '../test/pbx-fixtures.js';
 
 /**
  * Live call control beyond say/play/hangup, end to end with SIPp: gather, mute, record
@@ -61,13 +62,7 @@ describe.skipIf(!SIPP).each(storeKinds)('live call actions (%s)', (kind) => {
     app = await voiceApplication();
     from = fresh();
     await buy(from);
-    const trunk = await c.api.post('/v1/sip-trunks', {
-      name: 'Office PBX',
-      allowed_ips: ['127.0.0.1'],
-      allowed_caller_ids: [from],
-      credentials: { username, password },
-    });
-    expect(trunk.status).toBe(201);
+    await pbxTrunk(c.api, { username, password, callerIds: [from] });
   });
   afterAll(async () => {
     await t?.close();

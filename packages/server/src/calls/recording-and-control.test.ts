@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
 import { requireSipp, runSipp, SIPP } from '../test/sipp.js';
 import { eventually, explain, rtpSink, scenario } from '../test/call-fixtures.js';
+import { pbxTrunk } from '../test/pbx-fixtures.js';
 
 /**
  * Recordings and live call control end to end: SIPp calls a number through a customer's trunk and
@@ -74,13 +75,7 @@ describe.skipIf(!SIPP).each(storeKinds)('recordings and live call control (%s)',
     app = await voiceApplication();
     from = fresh();
     await buy(from);
-    const trunk = await c.api.post('/v1/sip-trunks', {
-      name: 'Office PBX',
-      allowed_ips: ['127.0.0.1'],
-      allowed_caller_ids: [from],
-      credentials: { username, password },
-    });
-    expect(trunk.status).toBe(201);
+    await pbxTrunk(c.api, { username, password, callerIds: [from] });
   });
   afterAll(async () => {
     await t?.close();

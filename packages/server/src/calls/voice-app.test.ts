@@ -6,6 +6,7 @@ import { tone, writeWav8k } from '../telephony/embedded/rtp/index.js';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
 import { freeUdpPort, requireSipp, runSipp, SIPP } from '../test/sipp.js';
 import { eventually, explain, scenario } from '../test/call-fixtures.js';
+import { pbxTrunk } from '../test/pbx-fixtures.js';
 
 /**
  * Voice applications end to end: SIPp calls a number through a customer's SIP trunk, Prolope asks the
@@ -82,13 +83,7 @@ describe.skipIf(!SIPP).each(storeKinds)('voice applications (%s)', (kind) => {
     app = await voiceApplication();
     from = fresh();
     await buy(from);
-    const trunk = await c.api.post('/v1/sip-trunks', {
-      name: 'Office PBX',
-      allowed_ips: ['127.0.0.1'],
-      allowed_caller_ids: [from],
-      credentials: { username, password },
-    });
-    expect(trunk.status).toBe(201);
+    await pbxTrunk(c.api, { username, password, callerIds: [from] });
   });
   afterAll(async () => {
     await t?.close();

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, explain } from '../test/call-fixtures.js';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
 import { requireSipp, runSipp, SIPP } from '../test/sipp.js';
+import { pbxTrunk } from '../test/pbx-fixtures.js';
 
 /**
  * Terms 7.2: a suspended account takes no calls. SIPp plays the customer's PBX on an authorized trunk
@@ -32,13 +33,7 @@ describe.skipIf(!SIPP).each(storeKinds)('inbound SIP for a suspended account (%s
     });
     expect(stock.status).toBe(201);
     for (const number of [from, to]) expect((await c.api.post('/v1/numbers', { number })).status).toBe(201);
-    const trunk = await c.api.post('/v1/sip-trunks', {
-      name: 'Office PBX',
-      allowed_ips: ['127.0.0.1'],
-      allowed_caller_ids: [from],
-      credentials: { username, password },
-    });
-    expect(trunk.status).toBe(201);
+    await pbxTrunk(c.api, { username, password, callerIds: [from] });
     // The standing the billing jobs give an account 21 days overdue (tested through test clocks elsewhere).
     await t.server.store.db.updateTable('accounts').set({ status: 'suspended' }).where('id', '=', c.accountId).execute();
   });

@@ -2,6 +2,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, storeKinds, type TestServer } from '../../test/harness.js';
 import { eventually } from '../../test/call-fixtures.js';
+import { buyNumbers, pbxTrunk } from '../../test/pbx-fixtures.js';
 import { decodeRtp } from '../embedded/rtp/index.js';
 import { digestAuthorization, pickChallenge } from '../embedded/sip/digest-client.js';
 import { DrachtioServerDouble, inviteText, requestText } from './drachtio-server-double.test-helper.js';
@@ -47,18 +48,8 @@ describe.skipIf(!binary && !strict).each(storeKinds)('the server on the drachtio
     c = await t.customer();
     from = fresh();
     to = fresh();
-    const stock = await t.operator.post('/v1/number-inventory', {
-      numbers: [from, to].map((number) => ({ number, type: 'local', monthly_price: '5.00', setup_price: '0.00', currency: 'EUR' })),
-    });
-    expect(stock.status).toBe(201);
-    for (const number of [from, to]) expect((await c.api.post('/v1/numbers', { number })).status).toBe(201);
-    const trunk = await c.api.post('/v1/sip-trunks', {
-      name: 'PBX behind drachtio',
-      allowed_ips: ['203.0.113.0/24'],
-      allowed_caller_ids: [from],
-      credentials: { username, password },
-    });
-    expect(trunk.status, JSON.stringify(trunk.body)).toBe(201);
+    await buyNumbers(t.operator, c.api, [from, to]);
+    await pbxTrunk(c.api, { username, password, callerIds: [from], ips: ['203.0.113.0/24'], name: 'PBX behind drachtio' });
   });
   afterAll(async () => {
     await t?.close();
