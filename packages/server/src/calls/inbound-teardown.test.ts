@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
 import { requireSipp, runSipp, SIPP } from '../test/sipp.js';
 import { eventually, explain, rtpSink, scenario } from '../test/call-fixtures.js';
-import { buyNumbers, pbxTrunk } from '../test/pbx-fixtures.js';
+import { buyNumbers } from '../numbers/test-fixtures.js';
+import { pbxTrunk } from '../test/pbx-fixtures.js';
 import { activeCalls } from './active-calls.js';
 
 /**

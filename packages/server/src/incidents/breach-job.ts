@@ -33,9 +33,10 @@ const MIN_SLEEP_MS = 250;
 /**
  * Records `incident.sla_breached` for each target of `row` breached at `now` (still open past due, or met
  * late) that was not announced yet, in the caller's transaction. `now` is the account's time (a test
- * account's is its test clock's); the event is recorded at `recordedAt`, the server's time, as billing's are. The `incident_breaches` primary key
- * (incident, target) makes it once per target: the insert does nothing when another worker (or an earlier
- * tick) got there first, and the event is recorded only when this insert added the row.
+ * account's is its test clock's); the event is recorded at `recordedAt`, the server's time, as billing's
+ * are. The `incident_breaches` primary key (incident, target) makes it once per target: the insert does
+ * nothing when another worker (or an earlier tick) got there first, and the event is recorded only when
+ * this insert added the row.
  */
 export async function announceBreaches(tx: Tx, row: IncidentRow, now: Date, overrides: CalendarOverrides, recordedAt: Date = now): Promise<number> {
   const { evaluation } = computeSla(row, now, overrides);

@@ -3,6 +3,7 @@ import { newId } from '../ids.js';
 import type { Db, Tx } from '../store/db.js';
 import type { ContactsTable } from '../store/schema.js';
 import type { CommentRow, IncidentRow } from './incident.js';
+import { testAccountIds } from '../test-clocks/account-time.js';
 
 /** Whose incidents a caller may see: the operator every account's, a customer its own. */
 export type Scope = 'any' | { accountId: string };
@@ -46,9 +47,7 @@ export async function runningIncidents(db: Db, afterId: string | undefined, limi
     .selectAll()
     .where('status', 'in', ['open', 'acknowledged', 'mitigated'])
     .where('description_completed_at', 'is not', null)
-    .$if(accountIds === undefined, (q) =>
-      q.where('account_id', 'not in', (eb) => eb.selectFrom('accounts').select('id').where('test_clock_id', 'is not', null)),
-    )
+    .$if(accountIds === undefined, (q) => q.where('account_id', 'not in', testAccountIds(db)))
     .$if(accountIds !== undefined, (q) => q.where('account_id', 'in', accountIds as string[]))
     .$if(!!afterId, (q) => q.where('id', '>', afterId as string))
     .orderBy('id')

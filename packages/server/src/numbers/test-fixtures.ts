@@ -34,3 +34,15 @@ export async function ownNumber(operator: ApiClient, api: ApiClient, body: Recor
   if (res.status !== 201) throw new Error(`could not buy ${number}: ${JSON.stringify(res.body)}`);
   return res.body;
 }
+
+/** Stocks `numbers` (no setup fee) and buys them all with the given client; for call tests that need known numbers. */
+export async function buyNumbers(operator: ApiClient, api: ApiClient, numbers: readonly string[]): Promise<void> {
+  await stock(
+    operator,
+    numbers.map((number) => ({ number, setup_price: '0.00' })),
+  );
+  for (const number of numbers) {
+    const res = await api.post('/v1/numbers', { number });
+    if (res.status !== 201) throw new Error(`could not buy ${number}: ${JSON.stringify(res.body)}`);
+  }
+}

@@ -3,6 +3,7 @@ import type { Deps } from '../deps.js';
 import type { components } from '../generated/schema.js';
 import { servicesOf, toWindow } from './maintenance.js';
 import { SERVICES, type Service } from './services.js';
+import { testAccountIds } from '../test-clocks/account-time.js';
 
 export type Status = components['schemas']['Status'];
 type ServiceState = Status['services'][number]['status'];
@@ -35,7 +36,7 @@ export async function statusData(deps: Deps): Promise<Status> {
     .selectFrom('incidents')
     .select(['id', 'severity', 'service', 'status', 'description_completed_at', 'created_at'])
     .where('status', 'not in', ['resolved', 'closed'])
-    .where('account_id', 'not in', (eb) => eb.selectFrom('accounts').select('id').where('test_clock_id', 'is not', null))
+    .where('account_id', 'not in', testAccountIds(deps.db))
     .execute();
 
   const running = windows.filter((w) => Date.parse(w.starts_at) <= now.getTime());

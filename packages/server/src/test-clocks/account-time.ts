@@ -10,19 +10,24 @@ export interface AccountTime {
 }
 
 /**
- * "Now" for anything an account does that runs on a clock outside billing (incidents and their SLA
- * clocks): a test account lives by its test clock, so advancing the clock moves its incidents' due
- * times as it moves its invoices. billing/today.ts answers the same question for billing rows already read.
+ * "Now" on a test clock: its frozen time, or the server clock's when there is no clock (a real account)
+ * or it is gone. The one place that reads a test clock's time; billing (billing/today.ts) and incidents
+ * (accountTime) both ask here.
+ */
+export async function testClockNow(db: Db | Tx, testClockId: string | null, clock: Clock): Promise<Date> {
+  if (!testClockId) return clock.now();
+  const row = await db.selectFrom('test_clocks').select('frozen_time').where('id', '=', testClockId).executeTakeFirst();
+  return row ? new Date(row.frozen_time) : clock.now();
+}
+
+/**
+ * "Now" for an account's incidents and their SLA clocks: a test account lives by its test clock, so
+ * advancing the clock moves its incidents' due times as it moves its invoices.
  */
 export async function accountTime(db: Db | Tx, accountId: string, clock: Clock): Promise<AccountTime> {
-  const row = await db
-    .selectFrom('accounts')
-    .leftJoin('test_clocks', 'test_clocks.id', 'accounts.test_clock_id')
-    .select(['accounts.test_clock_id', 'test_clocks.frozen_time'])
-    .where('accounts.id', '=', accountId)
-    .executeTakeFirst();
-  if (!row?.test_clock_id || !row.frozen_time) return { now: clock.now(), simulated: false };
-  return { now: new Date(row.frozen_time), simulated: true };
+  const account = await db.selectFrom('accounts').select('test_clock_id').where('id', '=', accountId).executeTakeFirst();
+  const testClockId = account?.test_clock_id ?? null;
+  return { now: await testClockNow(db, testClockId, clock), simulated: testClockId !== null };
 }
 
 /** accountTime memoized for one request that looks at many accounts' rows (the operator's list). */
@@ -36,4 +41,9 @@ export function accountTimes(db: Db, clock: Clock): (accountId: string) => Promi
     }
     return t;
   };
+}
+
+/** The ids of test accounts, as a subquery: their incidents are simulations the platform-wide views leave out. */
+export function testAccountIds(db: Db) {
+  return db.selectFrom('accounts').select('id').where('test_clock_id', 'is not', null);
 }
