@@ -102,6 +102,9 @@ describe('bin/run.js', () => {
       const info = JSON.parse(line);
       expect(info).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), profile: 'dev' });
       expect(info.operator_key).toMatch(/^pk_live_/);
+      // A fresh dev server has numbers to buy at once.
+      expect(info.stocked_test_numbers).toHaveLength(10);
+      expect(info.stocked_test_numbers[0]).toBe('+35929000001');
 
       const file = join(configDir, 'config.json');
       expect(statSync(file).mode & 0o777).toBe(0o600);

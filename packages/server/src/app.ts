@@ -104,8 +104,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   installProblemHandlers(app);
   installValidators(app);
-  // The spec names application/problem+json, so the glue asks for a parser; read it as JSON.
-  app.addContentTypeParser('application/problem+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  // Only application/json bodies are read (Fastify's JSON parser, charset allowed); its default
+  // text/plain parser would hand handlers a string where the schema expects an object.
+  app.removeContentTypeParser('text/plain');
   await registerRateLimit(app, opts.rateLimitPerSecond);
   await registerDocs(app);
 
@@ -144,9 +145,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       ...(op.method === 'POST' && op.scopes ? { preHandler: idem.claim, onSend: idem.store } : {}),
     };
   };
-  await app.register(openapiGlue, {
-    specification: structuredClone(openapiDocument),
-    operationResolver: resolver as never,
+  // Request bodies are read only as application/json (Fastify's own parser); any other type is 415.
+  // The glue warns "ContentTypeParser for X not found" for every media type the spec names, response
+  // types included (audio/wav, application/zip, text/html, application/problem+json are never request
+  // bodies here), so a normal start would print four warnings that look like errors. It logs nothing
+  // else at warn, so its scope logs errors only; routes still log through the app's logger.
+  await app.register(async (scope) => {
+    scope.log = scope.log.child({}, { level: 'error' });
+    await scope.register(openapiGlue, {
+      specification: structuredClone(openapiDocument),
+      operationResolver: resolver as never,
+    });
   });
   return app;
 }

@@ -19,6 +19,12 @@ export interface Config {
    * webhook endpoints may then be on loopback or private addresses.
    */
   development: boolean;
+  /**
+   * Stock the ten free test numbers (+35929000001 to +35929000010) on a fresh store, so a new
+   * developer can buy one at once (PROLOPE_TEST_NUMBERS=off to start with an empty inventory). Only
+   * in development mode.
+   */
+  stockTestNumbers: boolean;
   /** CIDR blocks webhook endpoints may resolve to even outside development mode (PROLOPE_WEBHOOK_ALLOW, comma-separated). */
   webhookAllow: string[];
   /** Webhook requests in flight at once to one endpoint (PROLOPE_WEBHOOK_PER_ENDPOINT, default 64). */
@@ -93,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     rateLimitPerSecond: int('PROLOPE_RATE_LIMIT', env.PROLOPE_RATE_LIMIT, 100),
     logLevel: env.PROLOPE_LOG_LEVEL || 'info',
     development: env.NODE_ENV !== 'production',
+    stockTestNumbers: env.NODE_ENV !== 'production' && env.PROLOPE_TEST_NUMBERS !== 'off',
     webhookAllow: (env.PROLOPE_WEBHOOK_ALLOW ?? '')
       .split(',')
       .map((s) => s.trim())

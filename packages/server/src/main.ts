@@ -12,6 +12,12 @@ if (server.createdOperatorKey) {
     `\n  Prolope created the platform operator's API key. It is shown only now; store it:\n\n    ${server.createdOperatorKey}\n\n  (Set PROLOPE_OPERATOR_KEY to choose it yourself.)\n\n`,
   );
 }
+if (server.stockedTestNumbers.length > 0) {
+  const numbers = server.stockedTestNumbers;
+  process.stdout.write(
+    `  Development mode: stocked ${numbers.length} free test numbers to buy, ${numbers[0]} to ${numbers.at(-1)}\n  (NODE_ENV=production or PROLOPE_TEST_NUMBERS=off starts with an empty inventory).\n\n`,
+  );
+}
 process.stdout.write(`  Prolope API on ${server.url}  (reference: ${server.url}/docs, store: ${server.store.kind})\n`);
 if (server.sipPort !== undefined) process.stdout.write(`  SIP on udp/${server.sipPort}\n`);
 
@@ -21,8 +27,14 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (closing) process.exit(1);
     closing = true;
     server.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => {
+        process.stdout.write('  Prolope stopped.\n');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        console.error(`prolope: could not close cleanly: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(1);
+      },
     );
   });
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ensureOperator } from './accounts/service.js';
 import { buildApp } from './app.js';
 import { OutboundCalls } from './calls/outbound.js';
+import { stockTestNumbers } from './numbers/test-numbers.js';
 import { nodeIdentity } from './node.js';
 import { urlPolicy } from './webhook-endpoints/url-policy.js';
 import { type DeliveryOptions, type DeliveryWorker, startDeliveryWorker } from './events/delivery/index.js';
@@ -24,6 +25,8 @@ export interface RunningServer {
   url: string;
   /** The UDP port the embedded SIP endpoint answers on; undefined with PROLOPE_SIP=off. */
   sipPort: number | undefined;
+  /** The free test numbers this start put in the inventory (development mode, fresh store); empty otherwise. */
+  stockedTestNumbers: string[];
   /** Set when this start created the operator key (first start on an empty store). */
   createdOperatorKey: string | undefined;
   /** Sends webhook deliveries; with `deliveries: { loop: false }` only when told (tick()). */
@@ -58,6 +61,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   try {
     await migrateToLatest(store.db as never);
     const operator = await ensureOperator({ db: store.db, clock }, config.operatorKey);
+    const stockedTestNumbers = config.stockTestNumbers ? await stockTestNumbers({ db: store.db, clock }) : [];
     const webhookPolicy = urlPolicy(config);
     const node = nodeIdentity(config.nodeUrl);
     const outbound = new OutboundCalls({ db: store.db, clock, node }, config);
@@ -113,6 +117,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       url: address.replace('[::1]', 'localhost'),
       sipPort: voice?.sipPort,
       createdOperatorKey: operator.createdSecret,
+      stockedTestNumbers,
       deliveries,
       billing,
       incidents,

@@ -71,7 +71,14 @@ export class Dev extends BaseCommand {
         writeConfig(config);
         savedProfile = flags.profile;
       }
-      const info = { url: server.url, data_dir: dataDir, operator_key: operatorKey ?? null, profile: savedProfile, config_path: configPath() };
+      const info = {
+        url: server.url,
+        data_dir: dataDir,
+        operator_key: operatorKey ?? null,
+        profile: savedProfile,
+        config_path: configPath(),
+        stocked_test_numbers: server.stockedTestNumbers,
+      };
       if (this.jsonEnabled()) {
         // One line, so scripts can read it as soon as the server is up.
         writeOut(JSON.stringify(info));
@@ -79,6 +86,8 @@ export class Dev extends BaseCommand {
         const lines = [`Prolope dev server listening on ${info.url}`, `Data: ${dataDir}`];
         if (operatorKey) lines.push(`Operator key (shown only now): ${operatorKey}`);
         else lines.push('Existing data dir: the operator key was printed when it was created (or set PROLOPE_OPERATOR_KEY).');
+        const stocked = server.stockedTestNumbers;
+        if (stocked.length > 0) lines.push(`Stocked ${stocked.length} free test numbers to buy: ${stocked[0]} to ${stocked.at(-1)} (prolope numbers buy ${stocked[0]})`);
         if (savedProfile) lines.push(`Saved profile "${savedProfile}" as the default, so \`prolope accounts me\` works now.`);
         else if (operatorKey)
           lines.push(`Profiles exist already; use it with: prolope login --profile ${flags.profile} --base-url ${info.url} --api-key ${operatorKey}`);

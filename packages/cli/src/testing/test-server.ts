@@ -43,7 +43,7 @@ export async function startTestServer(opts: { clock?: Clock } = {}): Promise<Tes
   process.env.PROLOPE_CONFIG_DIR = configDir;
   for (const name of ['PROLOPE_API_KEY', 'PROLOPE_BASE_URL', 'PROLOPE_PROFILE']) delete process.env[name];
   const server = await startServer({
-    config: { port: 0, host: '127.0.0.1', dataDir: join(dir, 'data'), rateLimitPerSecond: 0, sipPort: 0 },
+    config: { port: 0, host: '127.0.0.1', dataDir: join(dir, 'data'), rateLimitPerSecond: 0, sipPort: 0, stockTestNumbers: false },
     ...(opts.clock ? { clock: opts.clock, incidents: { loop: false } } : {}),
     logger: false,
   });

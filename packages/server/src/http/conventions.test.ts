@@ -56,10 +56,23 @@ describe.each(storeKinds)('API conventions (%s)', (kind) => {
     expect(res.body.detail).toContain('emial');
   });
 
-  it('refuses a body that is not JSON with 415', async () => {
-    const res = await c.api.request('POST', '/v1/contacts', { rawBody: 'name=A', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  it.each([
+    ['a form', 'application/x-www-form-urlencoded', 'name=A&email=a@example.com'],
+    // The spec names problem+json for responses only; it is not a way around body validation.
+    ['problem+json', 'application/problem+json', JSON.stringify({ name: 'x', email: 'bad', role: 'god', zz: 1 })],
+    ['text/plain', 'text/plain', JSON.stringify({ name: 'A', email: 'a@example.com' })],
+    ['no content type', '', JSON.stringify({ name: 'A', email: 'a@example.com' })],
+  ])('refuses %s as a body with 415 and writes nothing', async (_what, type, raw) => {
+    const before = await count('contacts');
+    // Bytes, not a string: fetch would label a string body text/plain by itself.
+    const res = await fetch(`${t.url}/v1/contacts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${c.key}`, ...(type ? { 'content-type': type } : {}) },
+      body: new TextEncoder().encode(raw),
+    });
     expect(res.status).toBe(415);
-    expect(res.body.code).toBe('unsupported_media_type');
+    expect(((await res.json()) as { code: string }).code).toBe('unsupported_media_type');
+    expect(await count('contacts')).toBe(before);
   });
 
   it('refuses a bad query parameter and a malformed id', async () => {

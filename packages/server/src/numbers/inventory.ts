@@ -51,7 +51,7 @@ function inventoryRow(input: InventoryNumberInput, number: string, country: stri
  * number leaves the inventory untouched; then all go in one transaction. A number already in the
  * inventory (or twice in the request) is skipped and listed, never overwritten.
  */
-export async function importInventory(deps: Deps, numbers: InventoryNumberInput[]): Promise<InventoryImportResult> {
+export async function importInventory(deps: Pick<Deps, 'db' | 'clock'>, numbers: InventoryNumberInput[]): Promise<InventoryImportResult> {
   const now = deps.clock.now();
   const rows: PhoneNumberRow[] = [];
   const repeated: string[] = [];

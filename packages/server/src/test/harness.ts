@@ -41,6 +41,8 @@ export async function startTestServer(
   const pg = kind === 'postgres' ? await createDatabase() : undefined;
   const server = await startServer({
     config: {
+      // Tests stock the numbers they use.
+      stockTestNumbers: false,
       port: 0,
       host: '127.0.0.1',
       dataDir,
