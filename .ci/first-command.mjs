@@ -62,7 +62,10 @@ if (!up) {
 } else {
   console.log(`\n[first command] ${healthUrl} answered 200 after ${upAfter.toFixed(1)} s; pressing Ctrl+C (SIGINT to the process group)`);
   process.kill(-child.pid, 'SIGINT');
-  const stop = await Promise.race([exited, new Promise((done) => setTimeout(() => done(null), 30_000))]);
+  const interruptedAt = Date.now();
+  // unref: a pending timer would keep this script alive for the rest of the 30 s.
+  const stop = await Promise.race([exited, new Promise((done) => setTimeout(() => done(null), 30_000).unref())]);
+  console.log(`[first command] ended ${((Date.now() - interruptedAt) / 1000).toFixed(1)} s after Ctrl+C: ${JSON.stringify(stop)}`);
   if (!stop) {
     failures.push('still running 30 s after SIGINT');
     process.kill(-child.pid, 'SIGKILL');
