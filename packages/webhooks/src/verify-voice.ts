@@ -66,7 +66,7 @@ const HINTS = {
   POST: {
     payload:
       'the body was re-serialized or changed before verification (JSON.parse then JSON.stringify, a body parser, a proxy re-encoding it): verify the exact bytes received. ' +
-      "If the number's voice application uses method GET, the query string is signed instead: pass method 'GET'",
+      "If the number's voice application uses method GET, its query string is signed instead (verifyVoiceRequest() follows the request's method; verifyVoice() needs { method: 'GET' })",
     secret: VOICE_SECRET_HINT,
   },
   GET: {
