@@ -52,8 +52,9 @@ export const operationIds = ${JSON.stringify(Object.keys(table), null, 2)} as co
 export type OperationId = (typeof operationIds)[number];
 `);
 
-// 4. Webhook event types: only the schemas the webhooks reach, so the package stays small.
-const eventSchemas = webhookSchemaNames(spec);
+// 4. Webhook event types: only the schemas the webhooks reach, so the package stays small; and the
+// voice request, because verifyVoiceRequest() returns it.
+const eventSchemas = webhookSchemaNames(spec, ['VoiceRequest']);
 const eventsDoc = {
   openapi: spec.openapi,
   info: spec.info,

@@ -118,15 +118,18 @@ function collectRefs(node, out) {
   }
 }
 
-/** The event types in `webhooks` and every component schema their payloads reach. */
-export function webhookSchemaNames(spec) {
+/**
+ * The event types in `webhooks` and every component schema their payloads reach, plus what `extraRoots`
+ * reach (the voice request, which @prolope/webhooks verifies but which is not an event).
+ */
+export function webhookSchemaNames(spec, extraRoots = []) {
   const events = [];
   for (const [type, item] of Object.entries(spec.webhooks ?? {})) {
     const ref = item.post?.requestBody?.content?.['application/json']?.schema?.$ref;
     if (!ref) throw new Error(`webhook ${type} needs a $ref'd application/json body schema`);
     events.push({ type, schema: ref.split('/').pop() });
   }
-  const reachable = new Set(events.map((e) => e.schema));
+  const reachable = new Set([...events.map((e) => e.schema), ...extraRoots]);
   let size = -1;
   while (size !== reachable.size) {
     size = reachable.size;

@@ -43,3 +43,22 @@ export * from './rules/sla/index.js';
 export { LiveStream } from './streams/live-stream.js';
 export type { EventStreamOptions, LogEntry, RequestLog, StreamEvent, StreamOptions, StreamStatus } from './streams/stream-types.js';
 export type { WebSocketConstructor, WebSocketLike } from './streams/web-socket.js';
+export type { DialOptions, GatherOptions, PlayOptions, RecordOptions, RedirectOptions, SayOptions, VoiceResponseOptions } from './voice/voice-options.js';
+export { GatherPrompt, VoiceResponse } from './voice/voice-response.js';
+export type {
+  AnswerVerb,
+  DialVerb,
+  GatherVerb,
+  HangupVerb,
+  Instructions,
+  InstructionsDocument,
+  PauseVerb,
+  PlayVerb,
+  RecordVerb,
+  RedirectVerb,
+  RejectVerb,
+  SayVerb,
+  Verb,
+  VerbName,
+  VoiceRequest,
+} from './voice/voice-types.js';

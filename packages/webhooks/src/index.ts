@@ -33,3 +33,10 @@ export {
 } from './sign.js';
 export { type RawBody, type VerifyOptions, verify } from './verify.js';
 export { type VerifiableRequest, verifyRequest } from './verify-request.js';
+export {
+  type VerifiableVoiceRequest,
+  type VerifyVoiceOptions,
+  type VoiceRequest,
+  verifyVoice,
+  verifyVoiceRequest,
+} from './verify-voice.js';

@@ -51,11 +51,20 @@ export async function verifyRequest(
   secret: string | readonly string[],
   options: VerifyOptions & ReadRawBodyOptions = {},
 ): Promise<WebhookEvent> {
+  // verify() rejects anything that is not raw, with a message naming the parser.
+  return verify((await rawBodyOf(req, options)) as RawBody, req.headers, secret, options);
+}
+
+/**
+ * The body of a request in any shape `verifyRequest()` takes, unparsed: `req.body` when a framework
+ * has set it, else the bytes read from the stream (node:http) or the fetch `Request`.
+ */
+export async function rawBodyOf(req: VerifiableRequest, options: ReadRawBodyOptions = {}): Promise<unknown> {
   if (typeof Request !== 'undefined' && req instanceof Request) {
     if (req.bodyUsed) {
       throw new WebhookRawBodyError('The request body was already read (request.bodyUsed). Verify before reading it, or pass the bytes you read to verify().');
     }
-    return verify(await req.arrayBuffer(), req.headers, secret, options);
+    return req.arrayBuffer();
   }
   let body: unknown = req.body;
   if (body === undefined) {
@@ -68,6 +77,5 @@ export async function verifyRequest(
     // Express leaves body undefined without a parser; the stream is still unread.
     body = await readRawBody(req as unknown as IncomingMessage, options);
   }
-  // verify() rejects anything that is not raw, with a message naming the parser.
-  return verify(body as RawBody, req.headers, secret, options);
+  return body;
 }

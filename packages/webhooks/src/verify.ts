@@ -1,12 +1,9 @@
-import { WebhookHeaderError, WebhookPayloadError, WebhookRawBodyError, WebhookSignatureError, WebhookTimestampError } from './errors.js';
+import { WebhookPayloadError, WebhookRawBodyError } from './errors.js';
 import type { WebhookEvent } from './generated/events.js';
-import { readWebhookHeaders, type WebhookHeadersInput } from './headers.js';
-import { decodeSecrets } from './secret.js';
-import { computeSignature, safeEqual } from './signature.js';
-import { toUnixSeconds } from './unix-time.js';
+import type { WebhookHeadersInput } from './headers.js';
+import { type VerifyOptions, verifySignature } from './verify-signature.js';
 
-/** Standard Webhooks' recommended window, in both directions. */
-const DEFAULT_TOLERANCE = 300;
+export type { VerifyOptions };
 
 /**
  * A request body exactly as received: the bytes, or their UTF-8 text.
@@ -19,23 +16,6 @@ const DEFAULT_TOLERANCE = 300;
  * ```
  */
 export type RawBody = string | Uint8Array | ArrayBuffer;
-
-/**
- * Options of `verify()` and `verifyRequest()`.
- *
- * @example
- * ```ts
- * import type { VerifyOptions } from '@prolope/webhooks';
- *
- * const options: VerifyOptions = { tolerance: 60 };
- * ```
- */
-export interface VerifyOptions {
-  /** How far `webhook-timestamp` may be from `now`, in either direction, in seconds. Default 300. */
-  tolerance?: number;
-  /** The current time, as a Date or unix seconds; for tests and replaying stored deliveries. Default: the system clock. */
-  now?: Date | number;
-}
 
 const RAW_BODY_GUIDE =
   'Pass the body exactly as received, as a string, Buffer or Uint8Array: in node:http, await readRawBody(req); ' +
@@ -59,84 +39,41 @@ const RAW_BODY_GUIDE =
  * ```
  */
 export function verify(rawBody: RawBody, headers: WebhookHeadersInput, secret: string | readonly string[], options: VerifyOptions = {}): WebhookEvent {
-  const payload = toPayload(rawBody);
-  const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
-  if (typeof tolerance !== 'number' || Number.isNaN(tolerance) || tolerance < 0) {
-    throw new TypeError(`verify(): options.tolerance must be a number of seconds >= 0; got ${String(tolerance)}.`);
-  }
-  const now = options.now === undefined ? Math.floor(Date.now() / 1000) : toUnixSeconds(options.now, 'verify(): options.now');
-  const keys = decodeSecrets(secret);
-  const { 'webhook-id': id, 'webhook-timestamp': timestampHeader, 'webhook-signature': signatureHeader } = readWebhookHeaders(headers);
+  const payload = toPayload(rawBody, 'verify()');
+  verifySignature(payload, headers, secret, options, 'verify()', EVENT_HINTS);
+  return parseJson(payload) as WebhookEvent;
+}
 
-  if (!/^\d{1,15}$/.test(timestampHeader)) {
-    throw new WebhookHeaderError(
-      'invalid_header',
-      ['webhook-timestamp'],
-      `The webhook-timestamp header must be unix seconds (digits only); got ${JSON.stringify(timestampHeader.slice(0, 40))}.`,
-    );
-  }
-  const signatures = parseSignatures(signatureHeader);
+const EVENT_HINTS = {
+  payload:
+    'the body was re-serialized or changed before verification (JSON.parse then JSON.stringify, a body parser, a proxy re-encoding it): verify the exact bytes received',
+  // Each webhook endpoint signs with its own secret: the likeliest wrong secret is another endpoint's.
+  secret: "the secret is not this endpoint's: each endpoint has its own whsec_ secret, so check which endpoint this URL belongs to",
+};
 
-  // Signature before tolerance: a timestamp error then means an authentic but
-  // stale delivery, so its message can honestly blame clocks or replays.
-  const expected = keys.map((key) => computeSignature(key, id, timestampHeader, payload));
-  if (!expected.some((candidate) => signatures.some((signature) => safeEqual(signature, candidate)))) {
-    throw new WebhookSignatureError(
-      `No signature in the webhook-signature header matches this body (tried ${keys.length} secret${keys.length > 1 ? 's' : ''} ` +
-        `against ${signatures.length} v1 signature${signatures.length > 1 ? 's' : ''}). The usual causes: ` +
-        '(1) the body was re-serialized or changed before verification (JSON.parse then JSON.stringify, a body parser, a proxy re-encoding it): verify the exact bytes received; ' +
-        "(2) the secret is not this endpoint's: each endpoint has its own whsec_ secret, so check which endpoint this URL belongs to.",
-    );
-  }
-
-  const timestamp = Number(timestampHeader);
-  if (Math.abs(timestamp - now) > tolerance) throw new WebhookTimestampError(timestamp, now, tolerance);
-
+/** The payload as JSON; a signed body that is not JSON is still an error the caller must see. */
+export function parseJson(payload: string | Uint8Array): unknown {
   const text = typeof payload === 'string' ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8');
   try {
-    return JSON.parse(text) as WebhookEvent;
+    return JSON.parse(text);
   } catch (error) {
     throw new WebhookPayloadError(error);
   }
 }
 
-function toPayload(rawBody: unknown): string | Uint8Array {
+/** The raw body as bytes or text; anything else (a parsed object, nothing) throws with the fix. */
+export function toPayload(rawBody: unknown, fn: string): string | Uint8Array {
   if (typeof rawBody === 'string' || rawBody instanceof Uint8Array) return rawBody;
   if (rawBody instanceof ArrayBuffer) return new Uint8Array(rawBody);
   if (rawBody === undefined || rawBody === null) {
-    throw new WebhookRawBodyError(`verify() received ${String(rawBody)} instead of the raw request body. ${RAW_BODY_GUIDE}`);
+    throw new WebhookRawBodyError(`${fn} received ${String(rawBody)} instead of the raw request body. ${RAW_BODY_GUIDE}`);
   }
   if (typeof rawBody === 'object') {
     throw new WebhookRawBodyError(
-      'verify() received a parsed object instead of the raw request body: a body parser ran before verification, ' +
+      `${fn} received a parsed object instead of the raw request body: a body parser ran before verification, ` +
         `and serializing the object again does not reproduce the signed bytes. ${RAW_BODY_GUIDE} ` +
         "If you did add express.raw(), its type option must match the request's Content-Type (application/json).",
     );
   }
-  throw new WebhookRawBodyError(`verify() received a ${typeof rawBody} instead of the raw request body. ${RAW_BODY_GUIDE}`);
-}
-
-function parseSignatures(header: string): string[] {
-  const entries = header.split(/\s+/).filter(Boolean);
-  const signatures: string[] = [];
-  const versions = new Set<string>();
-  for (const raw of entries) {
-    // Repeated headers reach us joined with ", " (Node, fetch); base64 has no commas.
-    const entry = raw.replace(/,+$/, '');
-    const comma = entry.indexOf(',');
-    const version = comma === -1 ? '' : entry.slice(0, comma);
-    const signature = entry.slice(comma + 1);
-    // Other versions (v1a is asymmetric) are skipped, as the spec requires.
-    if (version === 'v1' && signature !== '') signatures.push(signature);
-    else if (version !== '') versions.add(version);
-  }
-  if (signatures.length === 0) {
-    throw new WebhookHeaderError(
-      'invalid_header',
-      ['webhook-signature'],
-      'The webhook-signature header has no v1 signature; it must be space-separated "v1,<base64>" entries' +
-        (versions.size > 0 ? ` (found only: ${[...versions].join(', ')}).` : '.'),
-    );
-  }
-  return signatures;
+  throw new WebhookRawBodyError(`${fn} received a ${typeof rawBody} instead of the raw request body. ${RAW_BODY_GUIDE}`);
 }

@@ -2235,6 +2235,7 @@ export const operations = {
           },
           "instructions": {
             "type": "array",
+            "description": "The verbs to run, in order (at most 100).",
             "items": {
               "description": "One call-control step, told apart by `verb`.",
               "oneOf": [
@@ -2266,7 +2267,8 @@ export const operations = {
                       "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
                     },
                     "voice": {
-                      "type": "string"
+                      "type": "string",
+                      "description": "A voice name of the text-to-speech engine; the engine's default when absent or unknown."
                     },
                     "loop": {
                       "type": "integer",
@@ -2283,7 +2285,7 @@ export const operations = {
                 },
                 {
                   "type": "object",
-                  "description": "Plays a WAV file fetched from `url` (at most 10 MiB; any rate, PCM, A-law or mu-law).",
+                  "description": "Plays a WAV file fetched from `url` (at most 10 MiB; any rate, PCM, A-law or mu-law). A file that cannot be fetched or read is skipped and the next verb runs.",
                   "properties": {
                     "verb": {
                       "const": "play"
@@ -2291,6 +2293,7 @@ export const operations = {
                     "url": {
                       "type": "string",
                       "format": "uri",
+                      "description": "An absolute http(s) URL; fetched under the same SSRF rules as webhook deliveries.",
                       "pattern": "^https?://"
                     },
                     "loop": {
@@ -2325,14 +2328,14 @@ export const operations = {
                 },
                 {
                   "type": "object",
-                  "description": "Collects DTMF digits, then POSTs them (with the call) to `action_url`; its answer replaces the remaining instructions. Ends at `digits` digits, at `finish_on_key`, or after `timeout_seconds` without a key. Digits pressed during the prompt stop it (barge-in) and count, as do keys pressed since the previous gather (type-ahead). With no digit at all, nothing is posted and the next verb runs.",
+                  "description": "Collects DTMF digits, then POSTs them (with the call) to `action_url` as `digits`; its answer replaces the remaining instructions. Ends at `digits` digits, at `finish_on_key`, or after `timeout_seconds` without a key. Digits pressed during the prompt stop it (barge-in) and count, as do keys pressed since the previous gather (type-ahead). With no digit at all, nothing is posted and the next verb runs.",
                   "properties": {
                     "verb": {
                       "const": "gather"
                     },
                     "digits": {
                       "type": "integer",
-                      "description": "Stop after this many digits.",
+                      "description": "Stop after this many digits; without it, only the finish key or the timeout end the input.",
                       "minimum": 1,
                       "maximum": 64
                     },
@@ -2351,10 +2354,11 @@ export const operations = {
                     "action_url": {
                       "type": "string",
                       "format": "uri",
+                      "description": "An absolute http(s) URL; fetched under the same SSRF rules as webhook deliveries.",
                       "pattern": "^https?://"
                     },
                     "prompt": {
-                      "description": "Played while waiting for the first digit.",
+                      "description": "Played while waiting for the first digit; a key pressed during it stops it (barge-in).",
                       "oneOf": [
                         {
                           "type": "object",
@@ -2372,7 +2376,8 @@ export const operations = {
                               "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
                             },
                             "voice": {
-                              "type": "string"
+                              "type": "string",
+                              "description": "A voice name of the text-to-speech engine; the engine's default when absent or unknown."
                             },
                             "loop": {
                               "type": "integer",
@@ -2389,7 +2394,7 @@ export const operations = {
                         },
                         {
                           "type": "object",
-                          "description": "Plays a WAV file fetched from `url` (at most 10 MiB; any rate, PCM, A-law or mu-law).",
+                          "description": "Plays a WAV file fetched from `url` (at most 10 MiB; any rate, PCM, A-law or mu-law). A file that cannot be fetched or read is skipped and the next verb runs.",
                           "properties": {
                             "verb": {
                               "const": "play"
@@ -2397,6 +2402,7 @@ export const operations = {
                             "url": {
                               "type": "string",
                               "format": "uri",
+                              "description": "An absolute http(s) URL; fetched under the same SSRF rules as webhook deliveries.",
                               "pattern": "^https?://"
                             },
                             "loop": {
@@ -2422,7 +2428,7 @@ export const operations = {
                 },
                 {
                   "type": "object",
-                  "description": "Records what the caller says, after a beep, as an 8 kHz 16-bit mono WAV. Ends at `max_seconds`, at `finish_on_key`, after `timeout_seconds` of silence, or when the caller hangs up; the recording is stored in every case and a `call.recording.completed` event names it. With `action_url`, Prolope then POSTs the call with `recording_id`, `recording_url` and `duration_seconds` there, and its answer replaces the remaining instructions; without it the next verb runs. Keys pressed before the beep do not end the recording.",
+                  "description": "Records what the caller says, after a beep, as an 8 kHz 16-bit mono WAV. Ends at `max_seconds`, at `finish_on_key`, after `timeout_seconds` of silence, or when the caller hangs up; the recording is stored in every case and a `call.recording.completed` event names it. With `action_url`, Prolope then POSTs the call with `recording_id`, `recording_url` and `duration_seconds` there (unless the caller hung up), and its answer replaces the remaining instructions; without it the next verb runs. Keys pressed before the beep do not end the recording.",
                   "properties": {
                     "verb": {
                       "const": "record"
@@ -2436,7 +2442,7 @@ export const operations = {
                     },
                     "finish_on_key": {
                       "type": "string",
-                      "description": "The key that ends the recording; empty for none.",
+                      "description": "The key that ends input (not included in the digits); empty for none.",
                       "default": "#",
                       "pattern": "^[0-9*#]?$"
                     },
@@ -2448,6 +2454,7 @@ export const operations = {
                     "action_url": {
                       "type": "string",
                       "format": "uri",
+                      "description": "An absolute http(s) URL; fetched under the same SSRF rules as webhook deliveries.",
                       "pattern": "^https?://"
                     },
                     "play_beep": {
@@ -2462,7 +2469,7 @@ export const operations = {
                 },
                 {
                   "type": "object",
-                  "description": "Calls `to` and bridges the caller to it once it answers (the caller hears ringback silence meanwhile). The leg is a call of its own (`parent_call_id` names this call) with its own CDR and events, placed like `POST /v1/calls`: through `sip_trunk_id`, or else the operator's carrier. When the dialled leg does not answer (busy, no answer within `timeout_seconds`, failure) and `fallback_to` is given, that is tried once the same way. The dial ends when either side hangs up or after `time_limit_seconds`. With `action_url`, Prolope then POSTs the call with `dial_status`, `dial_call_id` and `dial_duration_seconds` there and its answer replaces the remaining instructions; without it the next verb runs (when the caller is still there).",
+                  "description": "Calls `to` and bridges the caller to it once it answers (the caller hears ringback meanwhile). The leg is a call of its own (`parent_call_id` names this call) with its own CDR and events, placed like `POST /v1/calls`, through `sip_trunk_id`, or else the operator's carrier. When the dialled leg does not answer (busy, no answer within `timeout_seconds`, failure) and `fallback_to` is given, that is tried once the same way. The dial ends when either side hangs up or after `time_limit_seconds`. With `action_url`, Prolope then POSTs the call with `dial_status`, `dial_call_id` and `dial_duration_seconds` there and its answer replaces the remaining instructions; without it the next verb runs (when the caller is still there).",
                   "properties": {
                     "verb": {
                       "const": "dial"
@@ -2501,6 +2508,7 @@ export const operations = {
                     "action_url": {
                       "type": "string",
                       "format": "uri",
+                      "description": "An absolute http(s) URL; fetched under the same SSRF rules as webhook deliveries.",
                       "pattern": "^https?://"
                     }
                   },
@@ -2523,7 +2531,7 @@ export const operations = {
                 },
                 {
                   "type": "object",
-                  "description": "Refuses the call without answering: `busy` 486, `unavailable` 480, `rejected` 603. Only as the first verb; once the call is answered it is a hangup.",
+                  "description": "Refuses the call without answering: `busy` 486, `unavailable` 480, `rejected` 603. Only as the first verb of an inbound call's first instructions; once the call is answered it is a hangup.",
                   "properties": {
                     "verb": {
                       "const": "reject"
@@ -2544,7 +2552,7 @@ export const operations = {
                 },
                 {
                   "type": "object",
-                  "description": "Fetches new instructions from `url` (signed like the first request); they replace the remaining ones.",
+                  "description": "Fetches new instructions from `url` (signed like the first request, no extra fields); they replace the remaining ones.",
                   "properties": {
                     "verb": {
                       "const": "redirect"
@@ -2552,6 +2560,7 @@ export const operations = {
                     "url": {
                       "type": "string",
                       "format": "uri",
+                      "description": "An absolute http(s) URL; fetched under the same SSRF rules as webhook deliveries.",
                       "pattern": "^https?://"
                     },
                     "method": {
@@ -2949,11 +2958,12 @@ export const operations = {
           "action_url": {
             "type": "string",
             "format": "uri",
+            "description": "An absolute http(s) URL; fetched under the same SSRF rules as webhook deliveries.",
             "pattern": "^https?://"
           },
           "digits": {
             "type": "integer",
-            "description": "Stop after this many digits.",
+            "description": "Stop after this many digits; without it, only the finish key or the timeout end the input.",
             "minimum": 1,
             "maximum": 64
           },
@@ -2970,7 +2980,7 @@ export const operations = {
             "pattern": "^[0-9*#]?$"
           },
           "prompt": {
-            "description": "Played while waiting for the first digit.",
+            "description": "Played while waiting for the first digit; a key pressed during it stops it (barge-in).",
             "oneOf": [
               {
                 "type": "object",
@@ -2988,7 +2998,8 @@ export const operations = {
                     "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
                   },
                   "voice": {
-                    "type": "string"
+                    "type": "string",
+                    "description": "A voice name of the text-to-speech engine; the engine's default when absent or unknown."
                   },
                   "loop": {
                     "type": "integer",
@@ -3005,7 +3016,7 @@ export const operations = {
               },
               {
                 "type": "object",
-                "description": "Plays a WAV file fetched from `url` (at most 10 MiB; any rate, PCM, A-law or mu-law).",
+                "description": "Plays a WAV file fetched from `url` (at most 10 MiB; any rate, PCM, A-law or mu-law). A file that cannot be fetched or read is skipped and the next verb runs.",
                 "properties": {
                   "verb": {
                     "const": "play"
@@ -3013,6 +3024,7 @@ export const operations = {
                   "url": {
                     "type": "string",
                     "format": "uri",
+                    "description": "An absolute http(s) URL; fetched under the same SSRF rules as webhook deliveries.",
                     "pattern": "^https?://"
                   },
                   "loop": {
@@ -3104,6 +3116,7 @@ export const operations = {
           "action_url": {
             "type": "string",
             "format": "uri",
+            "description": "An absolute http(s) URL; fetched under the same SSRF rules as webhook deliveries.",
             "pattern": "^https?://"
           }
         },

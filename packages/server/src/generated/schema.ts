@@ -2619,7 +2619,12 @@ export interface components {
             metadata?: components["schemas"]["Metadata"];
             name?: string;
         };
-        /** @description Answers the call (200 OK). Prolope answers before the first verb other than `reject` anyway, so this is only for clarity. */
+        /**
+         * @description Answers the call (200 OK). Prolope answers before the first verb other than `reject` anyway, so this is only for clarity.
+         * @example {
+         *       "verb": "answer"
+         *     }
+         */
         AnswerVerb: {
             /** @constant */
             verb: "answer";
@@ -2822,15 +2827,13 @@ export interface components {
             /** @constant */
             type: "call.dtmf";
         };
-        /** @description The A-number the dialled party sees: a number this account holds (terms 5.3). Default: the account's number on this call (`to` of an inbound call, `from` of an outbound one). */
-        caller_id: string;
         /** @description A `gather` verb's settings, without `verb`. */
         CallGatherAction: {
             action_url: components["schemas"]["VerbUrl"];
-            digits?: components["schemas"]["digits"];
-            finish_on_key?: components["schemas"]["finish_on_key"];
-            prompt?: components["schemas"]["prompt"];
-            timeout_seconds?: components["schemas"]["timeout_seconds"];
+            digits?: components["schemas"]["GatherDigits"];
+            finish_on_key?: components["schemas"]["FinishOnKey"];
+            prompt?: components["schemas"]["GatherPrompt"];
+            timeout_seconds?: components["schemas"]["GatherTimeout"];
         };
         CallGatherCompletedEvent: components["schemas"]["EventBase"] & {
             data: {
@@ -2882,11 +2885,11 @@ export interface components {
         /** @description A `dial` verb's settings, without `verb`. */
         CallTransferAction: {
             action_url?: components["schemas"]["VerbUrl"];
-            caller_id?: components["schemas"]["caller_id"];
+            caller_id?: components["schemas"]["DialCallerId"];
             fallback_to?: components["schemas"]["DialTarget"];
-            sip_trunk_id?: components["schemas"]["sip_trunk_id"];
-            time_limit_seconds?: components["schemas"]["time_limit_seconds"];
-            timeout_seconds?: components["schemas"]["timeout_seconds-2"];
+            sip_trunk_id?: components["schemas"]["DialSipTrunkId"];
+            time_limit_seconds?: components["schemas"]["DialTimeLimit"];
+            timeout_seconds?: components["schemas"]["DialTimeout"];
             to: components["schemas"]["DialTarget"];
         };
         /** @enum {string} */
@@ -3005,32 +3008,43 @@ export interface components {
             id: string;
             object: string;
         };
+        /** @description The A-number the dialled party sees: a number this account holds (terms 5.3). Default: the account's number on this call (`to` of an inbound call, `from` of an outbound one). */
+        DialCallerId: string;
+        /** @description Send the leg to this trunk's PBX instead of the carrier. */
+        DialSipTrunkId: string;
         /** @description A number (E.164, or a Bulgarian number as dialled in Bulgaria) or a `sip:` URI. */
         DialTarget: string;
-        /** @description Calls `to` and bridges the caller to it once it answers (the caller hears ringback silence meanwhile). The leg is a call of its own (`parent_call_id` names this call) with its own CDR and events, placed like `POST /v1/calls`: through `sip_trunk_id`, or else the operator's carrier. When the dialled leg does not answer (busy, no answer within `timeout_seconds`, failure) and `fallback_to` is given, that is tried once the same way. The dial ends when either side hangs up or after `time_limit_seconds`. With `action_url`, Prolope then POSTs the call with `dial_status`, `dial_call_id` and `dial_duration_seconds` there and its answer replaces the remaining instructions; without it the next verb runs (when the caller is still there). */
+        /**
+         * @description The longest the two may stay bridged; Prolope then hangs up the leg.
+         * @default 14400
+         */
+        DialTimeLimit: number;
+        /**
+         * @description How long the leg may ring before Prolope gives up (CANCEL).
+         * @default 30
+         */
+        DialTimeout: number;
+        /**
+         * @description Calls `to` and bridges the caller to it once it answers (the caller hears ringback meanwhile). The leg is a call of its own (`parent_call_id` names this call) with its own CDR and events, placed like `POST /v1/calls`, through `sip_trunk_id`, or else the operator's carrier. When the dialled leg does not answer (busy, no answer within `timeout_seconds`, failure) and `fallback_to` is given, that is tried once the same way. The dial ends when either side hangs up or after `time_limit_seconds`. With `action_url`, Prolope then POSTs the call with `dial_status`, `dial_call_id` and `dial_duration_seconds` there and its answer replaces the remaining instructions; without it the next verb runs (when the caller is still there).
+         * @example {
+         *       "verb": "dial",
+         *       "to": "+359888123456",
+         *       "fallback_to": "sip:support@pbx.example.com",
+         *       "timeout_seconds": 20,
+         *       "action_url": "https://example.com/voice/dialled"
+         *     }
+         */
         DialVerb: {
             action_url?: components["schemas"]["VerbUrl"];
-            /** @description The A-number the dialled party sees: a number this account holds (terms 5.3). Default: the account's number on this call (`to` of an inbound call, `from` of an outbound one). */
-            caller_id?: string;
+            caller_id?: components["schemas"]["DialCallerId"];
             fallback_to?: components["schemas"]["DialTarget"];
-            /** @description Send the leg to this trunk's PBX instead of the carrier. */
-            sip_trunk_id?: string;
-            /**
-             * @description The longest the two may stay bridged; Prolope then hangs up the leg.
-             * @default 14400
-             */
-            time_limit_seconds?: number;
-            /**
-             * @description How long the leg may ring before Prolope gives up (CANCEL).
-             * @default 30
-             */
-            timeout_seconds?: number;
+            sip_trunk_id?: components["schemas"]["DialSipTrunkId"];
+            time_limit_seconds?: components["schemas"]["DialTimeLimit"];
+            timeout_seconds?: components["schemas"]["DialTimeout"];
             to: components["schemas"]["DialTarget"];
             /** @constant */
             verb: "dial";
         };
-        /** @description Stop after this many digits. */
-        digits: number;
         /**
          * @description A phone number in E.164 (`+359888123456`). Inputs may use spaces or dashes; answers are always E.164.
          * @example +35929876543
@@ -3159,7 +3173,7 @@ export interface components {
          * @description The key that ends input (not included in the digits); empty for none.
          * @default #
          */
-        finish_on_key: string;
+        FinishOnKey: string;
         /** @description The customer's call forwarding list from this User Number to business numbers (terms 4.2). */
         Forwarding: {
             /**
@@ -3177,27 +3191,43 @@ export interface components {
              */
             ring_timeout?: number;
         };
-        /** @description Collects DTMF digits, then POSTs them (with the call) to `action_url`; its answer replaces the remaining instructions. Ends at `digits` digits, at `finish_on_key`, or after `timeout_seconds` without a key. Digits pressed during the prompt stop it (barge-in) and count, as do keys pressed since the previous gather (type-ahead). With no digit at all, nothing is posted and the next verb runs. */
+        /** @description Stop after this many digits; without it, only the finish key or the timeout end the input. */
+        GatherDigits: number;
+        /** @description Played while waiting for the first digit; a key pressed during it stops it (barge-in). */
+        GatherPrompt: components["schemas"]["SayVerb"] | components["schemas"]["PlayVerb"];
+        /**
+         * @description Seconds to wait for the first digit after the prompt, and between digits.
+         * @default 5
+         */
+        GatherTimeout: number;
+        /**
+         * @description Collects DTMF digits, then POSTs them (with the call) to `action_url` as `digits`; its answer replaces the remaining instructions. Ends at `digits` digits, at `finish_on_key`, or after `timeout_seconds` without a key. Digits pressed during the prompt stop it (barge-in) and count, as do keys pressed since the previous gather (type-ahead). With no digit at all, nothing is posted and the next verb runs.
+         * @example {
+         *       "verb": "gather",
+         *       "digits": 1,
+         *       "timeout_seconds": 5,
+         *       "action_url": "https://example.com/voice/menu",
+         *       "prompt": {
+         *         "verb": "say",
+         *         "text": "Press 1 for sales, 2 for support."
+         *       }
+         *     }
+         */
         GatherVerb: {
             action_url: components["schemas"]["VerbUrl"];
-            /** @description Stop after this many digits. */
-            digits?: number;
-            /**
-             * @description The key that ends input (not included in the digits); empty for none.
-             * @default #
-             */
-            finish_on_key?: string;
-            /** @description Played while waiting for the first digit. */
-            prompt?: components["schemas"]["SayVerb"] | components["schemas"]["PlayVerb"];
-            /**
-             * @description Seconds to wait for the first digit after the prompt, and between digits.
-             * @default 5
-             */
-            timeout_seconds?: number;
+            digits?: components["schemas"]["GatherDigits"];
+            finish_on_key?: components["schemas"]["FinishOnKey"];
+            prompt?: components["schemas"]["GatherPrompt"];
+            timeout_seconds?: components["schemas"]["GatherTimeout"];
             /** @constant */
             verb: "gather";
         };
-        /** @description Ends the call. */
+        /**
+         * @description Ends the call.
+         * @example {
+         *       "verb": "hangup"
+         *     }
+         */
         HangupVerb: {
             /** @constant */
             verb: "hangup";
@@ -3342,7 +3372,27 @@ export interface components {
         };
         /**
          * Instructions
-         * @description What a voice application answers to Prolope's signed request: the verbs to run on the call, in order. Send `{"instructions": [...]}` (or the bare array). When the list runs out, Prolope hangs up. A `gather`, a `record` or a `dial` with `action_url`, or a `redirect`, replaces the rest of the list with the instructions its URL answers.
+         * @description What a voice application answers to Prolope's request: the verbs to run on the call, in order.
+         *     Send `{"instructions": [...]}` (or the bare array) as JSON. When the list runs out, Prolope hangs
+         *     up. A `gather` that collected digits, a `record` or a `dial` with `action_url`, and a `redirect`
+         *     replace the rest of the list with the instructions their URL answers.
+         * @example {
+         *       "instructions": [
+         *         {
+         *           "verb": "gather",
+         *           "digits": 1,
+         *           "action_url": "https://example.com/voice/menu",
+         *           "prompt": {
+         *             "verb": "say",
+         *             "text": "Press 1 for sales, 2 for support."
+         *           }
+         *         },
+         *         {
+         *           "verb": "say",
+         *           "text": "We did not get your choice. Goodbye."
+         *         }
+         *       ]
+         *     }
          */
         Instructions: {
             instructions: components["schemas"]["VerbList"];
@@ -3674,7 +3724,13 @@ export interface components {
             accepted: boolean;
             signer_name: string;
         };
-        /** @description Waits in silence. */
+        /**
+         * @description Waits in silence.
+         * @example {
+         *       "verb": "pause",
+         *       "seconds": 1.5
+         *     }
+         */
         PauseVerb: {
             seconds: number;
             /** @constant */
@@ -3774,7 +3830,14 @@ export interface components {
             active?: boolean;
             name?: string;
         };
-        /** @description Plays a WAV file fetched from `url` (at most 10 MiB; any rate, PCM, A-law or mu-law). */
+        /**
+         * @description Plays a WAV file fetched from `url` (at most 10 MiB; any rate, PCM, A-law or mu-law). A file that cannot be fetched or read is skipped and the next verb runs.
+         * @example {
+         *       "verb": "play",
+         *       "url": "https://example.com/audio/hold-music.wav",
+         *       "loop": 2
+         *     }
+         */
         PlayVerb: {
             loop?: components["schemas"]["VerbLoop"];
             url: components["schemas"]["VerbUrl"];
@@ -3861,8 +3924,6 @@ export interface components {
             /** @description A URI naming the problem type (`https://docs.prolope.dev/errors#<code>`). */
             type: string;
         };
-        /** @description Played while waiting for the first digit. */
-        prompt: components["schemas"]["SayVerb"] | components["schemas"]["PlayVerb"];
         /** @description Audio recorded on a call (a `record` verb or `POST /v1/calls/{id}/actions/record/start`), kept as an 8 kHz 16-bit mono WAV. */
         Recording: {
             account_id: string;
@@ -3893,14 +3954,18 @@ export interface components {
         RecordingList: components["schemas"]["ListEnvelope"] & {
             data: components["schemas"]["Recording"][];
         };
-        /** @description Records what the caller says, after a beep, as an 8 kHz 16-bit mono WAV. Ends at `max_seconds`, at `finish_on_key`, after `timeout_seconds` of silence, or when the caller hangs up; the recording is stored in every case and a `call.recording.completed` event names it. With `action_url`, Prolope then POSTs the call with `recording_id`, `recording_url` and `duration_seconds` there, and its answer replaces the remaining instructions; without it the next verb runs. Keys pressed before the beep do not end the recording. */
+        /**
+         * @description Records what the caller says, after a beep, as an 8 kHz 16-bit mono WAV. Ends at `max_seconds`, at `finish_on_key`, after `timeout_seconds` of silence, or when the caller hangs up; the recording is stored in every case and a `call.recording.completed` event names it. With `action_url`, Prolope then POSTs the call with `recording_id`, `recording_url` and `duration_seconds` there (unless the caller hung up), and its answer replaces the remaining instructions; without it the next verb runs. Keys pressed before the beep do not end the recording.
+         * @example {
+         *       "verb": "record",
+         *       "max_seconds": 120,
+         *       "timeout_seconds": 5,
+         *       "action_url": "https://example.com/voice/recorded"
+         *     }
+         */
         RecordVerb: {
             action_url?: components["schemas"]["VerbUrl"];
-            /**
-             * @description The key that ends the recording; empty for none.
-             * @default #
-             */
-            finish_on_key?: string;
+            finish_on_key?: components["schemas"]["FinishOnKey"];
             /**
              * @description The longest recording, in seconds.
              * @default 60
@@ -3916,7 +3981,13 @@ export interface components {
             /** @constant */
             verb: "record";
         };
-        /** @description Fetches new instructions from `url` (signed like the first request); they replace the remaining ones. */
+        /**
+         * @description Fetches new instructions from `url` (signed like the first request, no extra fields); they replace the remaining ones.
+         * @example {
+         *       "verb": "redirect",
+         *       "url": "https://example.com/voice/after-hours"
+         *     }
+         */
         RedirectVerb: {
             /**
              * @default POST
@@ -3927,7 +3998,13 @@ export interface components {
             /** @constant */
             verb: "redirect";
         };
-        /** @description Refuses the call without answering: `busy` 486, `unavailable` 480, `rejected` 603. Only as the first verb; once the call is answered it is a hangup. */
+        /**
+         * @description Refuses the call without answering: `busy` 486, `unavailable` 480, `rejected` 603. Only as the first verb of an inbound call's first instructions; once the call is answered it is a hangup.
+         * @example {
+         *       "verb": "reject",
+         *       "reason": "busy"
+         *     }
+         */
         RejectVerb: {
             /**
              * @default rejected
@@ -3950,7 +4027,14 @@ export interface components {
             path: string;
             status: number;
         };
-        /** @description Speaks text with Prolope's text-to-speech. */
+        /**
+         * @description Speaks text with Prolope's text-to-speech.
+         * @example {
+         *       "verb": "say",
+         *       "text": "Welcome to Prolope.",
+         *       "language": "en"
+         *     }
+         */
         SayVerb: {
             /** @description A BCP 47 tag such as `en` or `bg-BG`; the default voice is used when none matches. */
             language?: string;
@@ -3958,6 +4042,7 @@ export interface components {
             text: string;
             /** @constant */
             verb: "say";
+            /** @description A voice name of the text-to-speech engine; the engine's default when absent or unknown. */
             voice?: string;
         };
         /**
@@ -4007,8 +4092,6 @@ export interface components {
             email: string;
             name: string;
         };
-        /** @description Send the leg to this trunk's PBX instead of the carrier. */
-        sip_trunk_id: string;
         SipTrunk: {
             account_id: string;
             /** @description A-numbers this trunk may call from; each is a number the account owns. */
@@ -4198,21 +4281,6 @@ export interface components {
             data: components["schemas"]["TestClock"][];
         };
         /**
-         * @description The longest the two may stay bridged; Prolope then hangs up the leg.
-         * @default 14400
-         */
-        time_limit_seconds: number;
-        /**
-         * @description Seconds to wait for the first digit after the prompt, and between digits.
-         * @default 5
-         */
-        timeout_seconds: number;
-        /**
-         * @description How long the leg may ring before Prolope gives up (CANCEL).
-         * @default 30
-         */
-        "timeout_seconds-2": number;
-        /**
          * Format: date-time
          * @description RFC 3339 time in UTC.
          * @example 2026-11-26T09:30:00.000Z
@@ -4231,13 +4299,17 @@ export interface components {
         url: string;
         /** @description One call-control step, told apart by `verb`. */
         Verb: components["schemas"]["AnswerVerb"] | components["schemas"]["SayVerb"] | components["schemas"]["PlayVerb"] | components["schemas"]["PauseVerb"] | components["schemas"]["GatherVerb"] | components["schemas"]["RecordVerb"] | components["schemas"]["DialVerb"] | components["schemas"]["HangupVerb"] | components["schemas"]["RejectVerb"] | components["schemas"]["RedirectVerb"];
+        /** @description The verbs to run, in order (at most 100). */
         VerbList: components["schemas"]["Verb"][];
         /**
          * @description How many times to play it.
          * @default 1
          */
         VerbLoop: number;
-        /** Format: uri */
+        /**
+         * Format: uri
+         * @description An absolute http(s) URL; fetched under the same SSRF rules as webhook deliveries.
+         */
         VerbUrl: string;
         /**
          * @description Where Prolope asks what to do with a call to this number: a request signed per Standard Webhooks with
@@ -4251,7 +4323,8 @@ export interface components {
             /** @enum {string} */
             method: "POST" | "GET";
             /**
-             * @description Verify Prolope's requests to `url`, `fallback_url` and `gather` action URLs with it. Generated when
+             * @description Verify Prolope's requests to `url`, `fallback_url`, `redirect` URLs and `action_url`s with it
+             *     (`verifyVoiceRequest()` of `@prolope/webhooks`). Generated when
              *     `voice` is first set and kept when its URLs change; setting `voice` to null discards it. Shown to the
              *     number's owner in API responses; left out of event payloads.
              */
@@ -4280,17 +4353,45 @@ export interface components {
             url: string;
         };
         /**
-         * @description The body of Prolope's signed request to a number's voice application (`voice.url`, `voice.fallback_url`,
-         *     a `redirect` URL) and, with `digits`, to a `gather`'s `action_url`, and with `recording_id`, `recording_url` and `duration_seconds` to a `record`'s. It is signed per Standard Webhooks
-         *     with the voice application's `signing_secret` (verify it like an event delivery); with `method: GET`
-         *     the same fields come as query parameters and the signature covers the raw query string as sent
-         *     (without the leading `?`, including any query of the URL itself) in place of a body. Answer with
-         *     `Instructions` as JSON within 10 seconds.
+         * @description What Prolope sends to a voice application: to a number's `voice.url` (then `voice.fallback_url`) or
+         *     a call's `url` when the call needs its first instructions, to a `redirect` verb's `url`, and to the
+         *     `action_url` of a `gather` (with `digits`), a `record` (with `recording_id`, `recording_url` and
+         *     `duration_seconds`) or a `dial` (with `dial_status`, `dial_call_id` and `dial_duration_seconds`).
+         *
+         *     It is a POST with this object as its JSON body (`content-type: application/json`), signed per
+         *     Standard Webhooks with the voice application's `signing_secret` (headers `webhook-id`,
+         *     `webhook-timestamp`, `webhook-signature`): verify it like an event delivery. With `method: GET`
+         *     the same fields come as query parameters (all of them strings) and the signature covers the raw
+         *     query string as sent (without the leading `?`, including any query of the URL itself) in place of
+         *     a body. `action_url` requests are always POSTs.
+         *
+         *     Answer `200` with `Instructions` as JSON within 10 seconds. A network error, a timeout, a non-2xx
+         *     status or an answer that is not valid `Instructions` makes Prolope try the fallback URL (first
+         *     request only), then apologise to the caller and hang up.
+         * @example {
+         *       "call_id": "call_01JBX2V6Q6M4ZK3N8P9R7S5T2W",
+         *       "account_id": "acct_01JBX2SG4F8W0H6D3K9M1N7P5Q",
+         *       "from": "+359888123456",
+         *       "to": "+35929000002",
+         *       "direction": "inbound",
+         *       "status": "early_media"
+         *     }
+         * @example {
+         *       "call_id": "call_01JBX2V6Q6M4ZK3N8P9R7S5T2W",
+         *       "account_id": "acct_01JBX2SG4F8W0H6D3K9M1N7P5Q",
+         *       "from": "+359888123456",
+         *       "to": "+35929000002",
+         *       "direction": "inbound",
+         *       "status": "in_progress",
+         *       "digits": "1"
+         *     }
          */
         VoiceRequest: {
+            /** @description The account that holds the number. */
             account_id: string;
+            /** @description The call, as `GET /v1/calls/{id}` knows it; the same in every request about this call. */
             call_id: string;
-            /** @description The leg the `dial` placed (the last one tried, with `fallback_to`); only in requests to a `dial` verb's `action_url`. */
+            /** @description The leg the `dial` placed (the last one tried, with `fallback_to`); only in requests to a `dial` verb's `action_url`, and absent when no leg could be placed. */
             dial_call_id?: string;
             /** @description How long the two were bridged, in whole seconds rounded up; only in requests to a `dial` verb's `action_url`. */
             dial_duration_seconds?: number;
@@ -4299,12 +4400,13 @@ export interface components {
              * @enum {string}
              */
             dial_status?: "completed" | "busy" | "no_answer" | "failed" | "canceled";
-            /** @description The digits a `gather` collected (its finish key left out); only in requests to its `action_url`. */
+            /** @description The keys a `gather` collected, in order, without its finish key; at least one. Only in requests to a `gather` verb's `action_url`. */
             digits?: string;
             /** @enum {string} */
             direction: "inbound" | "outbound";
             /** @description That recording's length in whole seconds, rounded up; only in requests to a `record` verb's `action_url`. */
             duration_seconds?: number;
+            /** @description The calling number (A-number), E.164 when it is one. */
             from: string;
             /** @description The recording a `record` verb made; only in requests to its `action_url`. */
             recording_id?: string;
@@ -4313,7 +4415,12 @@ export interface components {
              * @description Where to download that recording's WAV (with an API key that has `calls:read`); only in requests to a `record` verb's `action_url`.
              */
             recording_url?: string;
+            /**
+             * @description `early_media` in the first request of an inbound call (it is not answered yet, so a `reject` can
+             *     still refuse it); `in_progress` in every other request.
+             */
             status: components["schemas"]["CallStatus"];
+            /** @description The called number (your number on an inbound call), E.164 when it is one. */
             to: string;
         };
         /**

@@ -741,13 +741,85 @@ export interface components {
             /** @enum {string} */
             method: "POST" | "GET";
             /**
-             * @description Verify Prolope's requests to `url`, `fallback_url` and `gather` action URLs with it. Generated when
+             * @description Verify Prolope's requests to `url`, `fallback_url`, `redirect` URLs and `action_url`s with it
+             *     (`verifyVoiceRequest()` of `@prolope/webhooks`). Generated when
              *     `voice` is first set and kept when its URLs change; setting `voice` to null discards it. Shown to the
              *     number's owner in API responses; left out of event payloads.
              */
             readonly signing_secret?: string;
             /** Format: uri */
             url: string;
+        };
+        /**
+         * @description What Prolope sends to a voice application: to a number's `voice.url` (then `voice.fallback_url`) or
+         *     a call's `url` when the call needs its first instructions, to a `redirect` verb's `url`, and to the
+         *     `action_url` of a `gather` (with `digits`), a `record` (with `recording_id`, `recording_url` and
+         *     `duration_seconds`) or a `dial` (with `dial_status`, `dial_call_id` and `dial_duration_seconds`).
+         *
+         *     It is a POST with this object as its JSON body (`content-type: application/json`), signed per
+         *     Standard Webhooks with the voice application's `signing_secret` (headers `webhook-id`,
+         *     `webhook-timestamp`, `webhook-signature`): verify it like an event delivery. With `method: GET`
+         *     the same fields come as query parameters (all of them strings) and the signature covers the raw
+         *     query string as sent (without the leading `?`, including any query of the URL itself) in place of
+         *     a body. `action_url` requests are always POSTs.
+         *
+         *     Answer `200` with `Instructions` as JSON within 10 seconds. A network error, a timeout, a non-2xx
+         *     status or an answer that is not valid `Instructions` makes Prolope try the fallback URL (first
+         *     request only), then apologise to the caller and hang up.
+         * @example {
+         *       "call_id": "call_01JBX2V6Q6M4ZK3N8P9R7S5T2W",
+         *       "account_id": "acct_01JBX2SG4F8W0H6D3K9M1N7P5Q",
+         *       "from": "+359888123456",
+         *       "to": "+35929000002",
+         *       "direction": "inbound",
+         *       "status": "early_media"
+         *     }
+         * @example {
+         *       "call_id": "call_01JBX2V6Q6M4ZK3N8P9R7S5T2W",
+         *       "account_id": "acct_01JBX2SG4F8W0H6D3K9M1N7P5Q",
+         *       "from": "+359888123456",
+         *       "to": "+35929000002",
+         *       "direction": "inbound",
+         *       "status": "in_progress",
+         *       "digits": "1"
+         *     }
+         */
+        VoiceRequest: {
+            /** @description The account that holds the number. */
+            account_id: string;
+            /** @description The call, as `GET /v1/calls/{id}` knows it; the same in every request about this call. */
+            call_id: string;
+            /** @description The leg the `dial` placed (the last one tried, with `fallback_to`); only in requests to a `dial` verb's `action_url`, and absent when no leg could be placed. */
+            dial_call_id?: string;
+            /** @description How long the two were bridged, in whole seconds rounded up; only in requests to a `dial` verb's `action_url`. */
+            dial_duration_seconds?: number;
+            /**
+             * @description How the `dial` ended (`completed` when the dialled leg answered); only in requests to a `dial` verb's `action_url`.
+             * @enum {string}
+             */
+            dial_status?: "completed" | "busy" | "no_answer" | "failed" | "canceled";
+            /** @description The keys a `gather` collected, in order, without its finish key; at least one. Only in requests to a `gather` verb's `action_url`. */
+            digits?: string;
+            /** @enum {string} */
+            direction: "inbound" | "outbound";
+            /** @description That recording's length in whole seconds, rounded up; only in requests to a `record` verb's `action_url`. */
+            duration_seconds?: number;
+            /** @description The calling number (A-number), E.164 when it is one. */
+            from: string;
+            /** @description The recording a `record` verb made; only in requests to its `action_url`. */
+            recording_id?: string;
+            /**
+             * Format: uri
+             * @description Where to download that recording's WAV (with an API key that has `calls:read`); only in requests to a `record` verb's `action_url`.
+             */
+            recording_url?: string;
+            /**
+             * @description `early_media` in the first request of an inbound call (it is not answered yet, so a `reject` can
+             *     still refuse it); `in_progress` in every other request.
+             */
+            status: components["schemas"]["CallStatus"];
+            /** @description The called number (your number on an inbound call), E.164 when it is one. */
+            to: string;
         };
         /**
          * @description Where Prolope delivers the account's events, signed per Standard Webhooks with the endpoint's secret.

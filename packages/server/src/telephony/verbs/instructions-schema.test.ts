@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInstructionsError, parseInstructions } from './instructions-schema.js';
 
-// The schema is the spec's (openapi/verbs.schema.json, bundled): these pin what it accepts.
+// The schema is the spec's (openapi/schemas/voice.yaml, bundled): these pin what it accepts.
 describe('parseInstructions', () => {
   const gather = {
     verb: 'gather',

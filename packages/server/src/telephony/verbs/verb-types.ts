@@ -2,7 +2,7 @@ import type { components } from '../../generated/schema.js';
 
 type Schemas = components['schemas'];
 
-/** One call-control verb, as openapi/verbs.schema.json defines it. */
+/** One call-control verb, as the spec defines it (openapi/schemas/voice.yaml). */
 export type Verb = Schemas['Verb'];
 export type SayVerb = Schemas['SayVerb'];
 export type PlayVerb = Schemas['PlayVerb'];
