@@ -53,7 +53,8 @@ async function ok(file: string, args: string[], opts: { cwd: string; env?: Recor
 /** pnpm as the runner has it (`pnpm test` sets npm_execpath), else the repo's own way: npx pnpm@10. */
 function pnpmCommand(): [string, string[]] {
   const execPath = process.env.npm_execpath;
-  if (execPath && /pnpm/.test(execPath)) return [process.execPath, [execPath]];
+  // A script (pnpm.cjs) runs with node; pnpm's standalone build is a program of its own.
+  if (execPath && /pnpm/.test(execPath)) return /\.[cm]?js$/.test(execPath) ? [process.execPath, [execPath]] : [execPath, []];
   return ['npx', ['-y', 'pnpm@10']];
 }
 
