@@ -1,7 +1,7 @@
-// Builds the package and runs the real `bin/run.js`, so oclif's explicit command discovery
+// Builds the package when its sources changed and runs the real `bin/run.js`, so oclif's explicit command discovery
 // (package.json → dist/commands.js), topic help and process exit codes are covered too.
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,8 +26,21 @@ function prolope(args: string[], env: Record<string, string> = {}): Promise<{ co
   });
 }
 
+/**
+ * Whether a source file is newer than the build. `pnpm test` builds first, so then nothing is
+ * rebuilt here: tsup empties dist/ while it builds, and pack-install.test.ts may be packing that
+ * same dist/ in another worker at the time.
+ */
+function buildIsStale(): boolean {
+  const built = join(root, 'dist/commands.js');
+  if (!existsSync(built)) return true;
+  const builtAt = statSync(built).mtimeMs;
+  const sources = readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+  return sources.some((f) => statSync(join(root, 'src', f)).mtimeMs > builtAt) || statSync(join(root, 'package.json')).mtimeMs > builtAt;
+}
+
 beforeAll(async () => {
-  execFileSync(join(root, '../../node_modules/.bin/tsup'), { cwd: root, stdio: 'ignore' });
+  if (buildIsStale()) execFileSync(join(root, '../../node_modules/.bin/tsup'), { cwd: root, stdio: 'ignore' });
   t = await startTestServer();
 });
 afterAll(() => t.close());

@@ -49,6 +49,7 @@ export const errorCodes = {
   invalid_data: exitCodes.usage,
   profile_not_found: exitCodes.usage,
   config_invalid: exitCodes.error,
+  server_not_installed: exitCodes.error,
   no_api_key: exitCodes.auth,
   authentication_failed: exitCodes.auth,
   permission_denied: exitCodes.auth,

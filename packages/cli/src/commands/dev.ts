@@ -3,6 +3,7 @@ import { Flags } from '@oclif/core';
 import { Prolope } from '@prolope/sdk';
 import { BaseCommand } from '../base-command.js';
 import { configPath, readConfig, writeConfig } from '../config-file.js';
+import { loadServer, SERVER_PACKAGE } from '../load-server.js';
 import { writeOut } from '../output.js';
 
 const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
@@ -50,8 +51,8 @@ export class Dev extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Dev);
-    // Loaded here, not at the top: every other command starts without the server's dependencies.
-    const { startServer } = await import('@prolope/server');
+    const peers = this.config.pjson.peerDependencies as Record<string, string> | undefined;
+    const { startServer } = await loadServer(peers?.[SERVER_PACKAGE]);
     const dataDir = resolve(flags['data-dir']);
     const level = flags['log-level'];
     const server = await startServer({
