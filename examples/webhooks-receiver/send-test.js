@@ -7,7 +7,7 @@ if (!secret)
 	throw new Error("Set PROLOPE_WEBHOOK_SECRET to the secret the server uses.");
 const url =
 	process.env.WEBHOOK_URL ??
-	`http://localhost:${process.env.PORT ?? 3000}/webhooks/prolope`;
+	`http://localhost:${process.env.PORT ?? 4000}/webhooks/prolope`;
 
 const event = {
 	id: `evt_test_${Date.now()}`,

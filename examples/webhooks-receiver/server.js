@@ -6,7 +6,7 @@ import {
 	WebhookVerificationError,
 } from "@prolope/webhooks";
 
-const port = Number(process.env.PORT ?? 3000);
+const port = Number(process.env.PORT ?? 4000);
 let secret = process.env.PROLOPE_WEBHOOK_SECRET;
 if (!secret) {
 	// Only so the example runs out of the box: a real receiver must fail here.

@@ -1,5 +1,6 @@
 import { Command, Errors, Flags, toConfiguredId } from '@oclif/core';
-import { exitCodes, toCliError } from './errors.js';
+import { CliError, exitCodes, toCliError } from './errors.js';
+import { fieldRequested, formatField, pickField } from './field.js';
 import { writeErr, writeJson, writeOut } from './output.js';
 
 /**
@@ -14,6 +15,10 @@ export function jsonRequested(argv: readonly string[]): boolean {
   const end = argv.indexOf('--');
   const index = argv.indexOf('--json');
   return index !== -1 && (end === -1 || index < end);
+}
+
+function fieldNames(value: unknown): string {
+  return value !== null && typeof value === 'object' ? Object.keys(value).join(', ') : '(none: the result is not an object)';
 }
 
 /**
@@ -33,6 +38,10 @@ export function jsonRequested(argv: readonly string[]): boolean {
 export abstract class BaseCommand extends Command {
   static override baseFlags = {
     json: Flags.boolean({ description: 'Print the result as JSON on stdout, and errors as JSON on stderr.', helpGroup: 'GLOBAL' }),
+    field: Flags.string({
+      description: 'Print only this field of the result (a dotted path such as initial_api_key.secret), for $(...) in scripts.',
+      helpGroup: 'GLOBAL',
+    }),
   };
 
   /** True with `--json`; read from argv so that errors while parsing are reported as JSON too. */
@@ -49,6 +58,19 @@ export abstract class BaseCommand extends Command {
    * ```
    */
   protected print<T>(value: T, human: (value: T) => string): void {
+    const field = fieldRequested(this.argv);
+    if (field !== undefined) {
+      const picked = pickField(value, field);
+      if (!picked.found) {
+        // The request has been made by now (an account created, a key shown once): print all of the
+        // result so nothing is lost, to stderr so `$(...)` captures nothing, and fail.
+        writeJson(value, 'stderr');
+        throw new CliError('field_not_found', `The result has no field "${field}"; all of it is printed above. Fields: ${fieldNames(value)}.`);
+      }
+      if (this.jsonEnabled()) writeJson(picked.value);
+      else writeOut(formatField(picked.value));
+      return;
+    }
     if (this.jsonEnabled()) writeJson(value);
     else writeOut(human(value));
   }

@@ -50,6 +50,7 @@ export const errorCodes = {
   profile_not_found: exitCodes.usage,
   config_invalid: exitCodes.error,
   server_not_installed: exitCodes.error,
+  field_not_found: exitCodes.error,
   no_api_key: exitCodes.auth,
   authentication_failed: exitCodes.auth,
   permission_denied: exitCodes.auth,
