@@ -15,7 +15,10 @@ import { type RunnableBlock, runnableBlocks } from './runnable-blocks.js';
 //
 // What a reader has that a script does not is given, and nothing else:
 // - OPERATOR_KEY: the operator key the start command printed (the docs say to export it);
-// - the server's address: http://127.0.0.1:3000 and SIP on 127.0.0.1:5060 in the docs are replaced
+// - PROLOPE_API_KEY: the admin key of a customer account, as after the README quickstart's account
+//   step (a doc that needs numbers or a trunk buys or creates them in its own blocks), and
+//   PROLOPE_BASE_URL, as a reader's `prolope login` profile has it;
+// - the server's address: http://127.0.0.1:3000 (or localhost:3000) and SIP on 127.0.0.1:5060 in the docs are replaced
 //   with the free ports this server got, so a server a developer runs on 3000 is never touched;
 // - a working folder that holds the repository's packages/, examples/ and scripts/ (as symlinks), a
 //   home and a CLI config folder of its own, and `prolope` on PATH (this checkout's CLI).
@@ -30,7 +33,10 @@ const MASKED = /^\s*(export|local|declare|readonly)\s+\w+=\$\(/m;
 function script(blocks: RunnableBlock[], url: string, sipPort: number): string {
   const parts = ['set -euo pipefail', 'shopt -s expand_aliases'];
   for (const block of blocks) {
-    const code = block.code.replaceAll('http://127.0.0.1:3000', url).replaceAll('127.0.0.1:5060', `127.0.0.1:${sipPort}`);
+    const code = block.code
+      .replaceAll('http://127.0.0.1:3000', url)
+      .replaceAll('http://localhost:3000', url)
+      .replaceAll('127.0.0.1:5060', `127.0.0.1:${sipPort}`);
     parts.push(`echo "::block ${block.file}:${block.line}" >&2`, code);
   }
   return `${parts.join('\n')}\n`;
@@ -78,6 +84,17 @@ describe('runnable docs', () => {
       const operatorKey = server.createdOperatorKey;
       expect(operatorKey).toMatch(/^pk_live_/);
       const sipPort = server.sipPort ?? 0;
+      const customer = await fetch(`${server.url}/v1/accounts`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${operatorKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: 'Docs Reader',
+          legal_entity: { type: 'company', legal_name: 'Docs Reader OOD', country: 'BG' },
+          signatory: { name: 'Ivana Petrova', email: 'ivana@docs.example', confirms_age_18_or_over: true, confirms_authority: true },
+        }),
+      });
+      expect(customer.status).toBe(201);
+      const customerKey = ((await customer.json()) as { initial_api_key: { secret: string } }).initial_api_key.secret;
       const path = join(work, '.run.sh');
       writeFileSync(path, script(blocks, server.url, sipPort));
       const env: NodeJS.ProcessEnv = {
@@ -85,6 +102,8 @@ describe('runnable docs', () => {
         HOME: join(work, '.home'),
         PROLOPE_CONFIG_DIR: join(work, '.home', 'prolope'),
         OPERATOR_KEY: operatorKey,
+        PROLOPE_API_KEY: customerKey,
+        PROLOPE_BASE_URL: server.url,
         TERM: 'dumb',
       };
       const { code, output } = await run(path, env, work);
