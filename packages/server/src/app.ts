@@ -15,6 +15,7 @@ import { recordingRoutes } from './recordings/routes.js';
 import { memoryRecordingStore, type ObjectStore, type RecordingStore } from './recordings/storage.js';
 import { sipTrunkRoutes } from './sip-trunks/routes.js';
 import { type Authenticator, createAuthenticator } from './http/auth.js';
+import { registerCors } from './http/cors.js';
 import { registerDocs } from './http/docs.js';
 import { idempotencyHooks } from './http/idempotency.js';
 import { openapiDocument, operationIds, operationTable, type OperationId } from './http/operations.js';
@@ -106,6 +107,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   installValidators(app);
   // The spec names application/problem+json, so the glue asks for a parser; read it as JSON.
   app.addContentTypeParser('application/problem+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  // Before the rate limit and the routes: a preflight is answered before any route's auth or limit.
+  await registerCors(app);
   await registerRateLimit(app, opts.rateLimitPerSecond);
   await registerDocs(app);
 
