@@ -110,7 +110,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // Before the rate limit and the routes: a preflight is answered before any route's auth or limit.
   await registerCors(app);
   await registerRateLimit(app, opts.rateLimitPerSecond);
-  await registerDocs(app);
+  await registerDocs(app, { publicUrl: opts.publicUrl });
 
   // Handlers write through idem.db, whose transactions confirm the request's Idempotency-Key claim.
   const idem = idempotencyHooks(opts.store.db, opts.clock);
