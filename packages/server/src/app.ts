@@ -15,6 +15,7 @@ import { recordingRoutes } from './recordings/routes.js';
 import { memoryRecordingStore, type ObjectStore, type RecordingStore } from './recordings/storage.js';
 import { sipTrunkRoutes } from './sip-trunks/routes.js';
 import { type Authenticator, createAuthenticator } from './http/auth.js';
+import { registerCors } from './http/cors.js';
 import { registerDocs } from './http/docs.js';
 import { idempotencyHooks } from './http/idempotency.js';
 import { openapiDocument, operationIds, operationTable, type OperationId } from './http/operations.js';
@@ -107,8 +108,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // Only application/json bodies are read (Fastify's JSON parser, charset allowed); its default
   // text/plain parser would hand handlers a string where the schema expects an object.
   app.removeContentTypeParser('text/plain');
+  // Before the rate limit and the routes: a preflight is answered before any route's auth or limit.
+  await registerCors(app);
   await registerRateLimit(app, opts.rateLimitPerSecond);
-  await registerDocs(app);
+  await registerDocs(app, { publicUrl: opts.publicUrl });
 
   // Handlers write through idem.db, whose transactions confirm the request's Idempotency-Key claim.
   const idem = idempotencyHooks(opts.store.db, opts.clock);
