@@ -12,6 +12,9 @@ import { type Clock, systemClock } from './clock.js';
 import { type Config, loadConfig } from './config.js';
 import { SECRET_PATTERN } from './api-keys/secret.js';
 import { fileObjectStore, fileRecordingStore } from './recordings/storage.js';
+import { secretBox } from './secrets/secret-box.js';
+import { serverKey } from './secrets/server-key.js';
+import { sipEndpoint, sipListening } from './sip-address.js';
 import { openStore, type Store } from './store/db.js';
 import { migrateToLatest } from './store/migrate.js';
 import { startVoice, type Voice } from './telephony/voice.js';
@@ -24,6 +27,8 @@ export interface RunningServer {
   url: string;
   /** The UDP port the embedded SIP endpoint answers on; undefined with PROLOPE_SIP=off. */
   sipPort: number | undefined;
+  /** Where PBXs send SIP as the API shows it (PROLOPE_SIP_PUBLIC_HOST/PORT, else where SIP listens). */
+  sipAddress: { host: string; port: number | undefined };
   /** Set when this start created the operator key (first start on an empty store). */
   createdOperatorKey: string | undefined;
   /** Sends webhook deliveries; with `deliveries: { loop: false }` only when told (tick()). */
@@ -60,7 +65,9 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     const operator = await ensureOperator({ db: store.db, clock }, config.operatorKey);
     const webhookPolicy = urlPolicy(config);
     const node = nodeIdentity(config.nodeUrl);
-    const outbound = new OutboundCalls({ db: store.db, clock, node }, config);
+    const secrets = secretBox(serverKey(config.secretKey, config.dataDir));
+    const sip = sipEndpoint(config);
+    const outbound = new OutboundCalls({ db: store.db, clock, node }, config, secrets);
     const recordings = fileRecordingStore(config.dataDir);
     const exportFiles = fileObjectStore(config.dataDir, 'exports', 'zip', 'export');
     // One key cache for the API and the billing loop: a standing the loop changes applies to keys at once.
@@ -78,6 +85,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       publicUrl: config.publicUrl,
       webhookPolicy,
       node,
+      sip,
+      secrets,
     });
     const address = await app.listen({ port: config.port, host: config.host });
     node.url ??= address.replace('[::1]', 'localhost');
@@ -86,6 +95,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       // Recording URLs the voice side hands out point at this API (PROLOPE_PUBLIC_URL, else where it listens).
       const voiceConfig = { ...config, publicUrl: config.publicUrl ?? address.replace('[::1]', 'localhost') };
       voice = config.sipEnabled ? await startVoice(voiceConfig, store.db, clock, app.log, outbound, node) : undefined;
+      if (voice) sipListening(sip, config, voice.sipPort);
     } catch (err) {
       await app.close();
       throw err;
@@ -112,6 +122,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       store,
       url: address.replace('[::1]', 'localhost'),
       sipPort: voice?.sipPort,
+      sipAddress: sip,
       createdOperatorKey: operator.createdSecret,
       deliveries,
       billing,
