@@ -47,10 +47,8 @@ export function sipAddressOf(endpoint: SipEndpoint): SipAddress | null {
 }
 
 function reachableHost(publicUrl: string | undefined): string {
-  if (publicUrl) {
-    const { hostname } = new URL(publicUrl);
-    return hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
-  }
+  const hostname = publicUrl && URL.canParse(publicUrl) ? new URL(publicUrl).hostname : undefined;
+  if (hostname) return hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
   for (const addresses of Object.values(networkInterfaces())) {
     const external = addresses?.find((a) => a.family === 'IPv4' && !a.internal);
     if (external) return external.address;

@@ -177,6 +177,7 @@ export class OutboundCalls implements DialLegs {
     const routes = await outboundRoutes(this.deps.db, accountId, input.sipTrunkId, {
       secrets: this.secrets,
       bootstrap: this.carrier,
+      // Without SIP the call is refused just below, so a skipped carrier needs no log line then.
       log: engine?.log ?? { error: () => {} },
     });
     if (!engine) throw new ProblemError('no_route', 'SIP is off on this Prolope (PROLOPE_SIP=off), so it cannot place calls.');

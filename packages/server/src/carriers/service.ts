@@ -48,7 +48,8 @@ export function toCarrier(row: CarrierRow) {
 export type Carrier = ReturnType<typeof toCarrier>;
 
 // Sealed with the carrier's id as context: a sealed password copied onto another carrier does not open.
-const sealFor = (deps: Pick<Deps, 'secrets'>, id: string, password: string) => deps.secrets.seal(password, `carrier:${id}`);
+const passwordContext = (id: string) => `carrier:${id}`;
+const sealFor = (deps: Pick<Deps, 'secrets'>, id: string, password: string) => deps.secrets.seal(password, passwordContext(id));
 
 function credentialsHalf(given: 'username' | 'password'): ProblemError {
   const other = given === 'username' ? 'password' : 'username';
@@ -160,7 +161,7 @@ export async function dialableCarriers(db: Db, secrets: SecretBox, log: { error(
     const carrier: DialableCarrier = { id: row.id, name: row.name, ...target, credentials: undefined };
     if (row.username !== null && row.password_sealed !== null) {
       try {
-        carrier.credentials = { username: row.username, password: secrets.open(row.password_sealed, `carrier:${row.id}`) };
+        carrier.credentials = { username: row.username, password: secrets.open(row.password_sealed, passwordContext(row.id)) };
       } catch (err) {
         log.error({ err, carrierId: row.id }, 'carrier password cannot be opened with this server key');
         carrier.unusable = "its stored password cannot be read with this server's secret key";
