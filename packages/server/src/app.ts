@@ -14,6 +14,9 @@ import { numberRoutes } from './numbers/routes.js';
 import { recordingRoutes } from './recordings/routes.js';
 import { memoryRecordingStore, type ObjectStore, type RecordingStore } from './recordings/storage.js';
 import { sipTrunkRoutes } from './sip-trunks/routes.js';
+import { carrierRoutes } from './carriers/routes.js';
+import type { SecretBox } from './secrets/secret-box.js';
+import type { SipEndpoint } from './sip-address.js';
 import { type Authenticator, createAuthenticator } from './http/auth.js';
 import { registerCors } from './http/cors.js';
 import { registerDocs } from './http/docs.js';
@@ -59,6 +62,10 @@ export interface AppOptions {
   node?: NodeIdentity;
   /** Key lookups, shared with the billing loop so a standing change it makes shows at once. */
   auth?: Authenticator;
+  /** Prolope's public SIP address, completed by startServer once SIP listens. */
+  sip: SipEndpoint;
+  /** The server key's secret box (carriers' digest passwords). */
+  secrets: SecretBox;
 }
 
 /** Every domain's handlers; a spec operation without one fails the build of the app (and a test). */
@@ -70,6 +77,7 @@ export function allHandlers(deps: Deps): Handlers {
     ...contactRoutes(deps),
     ...numberRoutes(deps),
     ...sipTrunkRoutes(deps),
+    ...carrierRoutes(deps),
     ...numberPortRoutes(deps),
     ...callRoutes(deps),
     ...callActionRoutes(deps),
@@ -127,6 +135,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     publicUrl: opts.publicUrl,
     webhookPolicy: opts.webhookPolicy ?? urlPolicy({ development: true, webhookAllow: [] }),
     node: opts.node,
+    sip: opts.sip,
+    secrets: opts.secrets,
   };
   opts.outbound?.useDb(idem.db);
   // Before the routes: it adds the request-log hook every route must carry.

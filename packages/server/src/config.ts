@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 /** Everything the server reads from its environment, read once. */
@@ -35,6 +36,14 @@ export interface Config {
   sipPort: number;
   /** The address SIP and RTP bind to and announce in SDP. */
   sipHost: string;
+  /**
+   * Where PBXs reach SIP from outside (PROLOPE_SIP_PUBLIC_HOST): shown on trunks and in health, and put in
+   * our Contact and Via. Default: the bound address (for a wildcard bind, PROLOPE_PUBLIC_URL's host, else
+   * the machine's first external IPv4 address). Set it behind NAT.
+   */
+  sipPublicHost: string | undefined;
+  /** The SIP port PBXs reach from outside (PROLOPE_SIP_PUBLIC_PORT, e.g. a NAT's forwarded port); default: the bound port. */
+  sipPublicPort: number | undefined;
   /** Even UDP ports for RTP, above 1024 (terms 5.1). */
   rtpPortRange: [number, number];
   /** Turns the embedded SIP endpoint off (an API-only process). */
@@ -52,11 +61,46 @@ export interface Config {
   rtpengine: { host: string; port: number };
   /** rtpengine's --recording-dir (pcap method), as this process sees it: recordings are made by rtpengine. Unset: in-process. */
   rtpengineRecordingDir: string | undefined;
-  /** Where outbound calls without a SIP trunk go (`sip:host[:port]`); undefined: only trunk calls. */
+  /**
+   * The bootstrap carrier (`sip:host[:port]`): outbound calls without a SIP trunk go there only while no
+   * carrier is enabled through `/v1/carriers`, which take precedence; undefined: none.
+   */
   carrierUri: string | undefined;
   /** Digest username and password for the carrier, when it challenges our INVITEs. */
   carrierUsername: string | undefined;
   carrierPassword: string | undefined;
+  /**
+   * The key that encrypts secrets Prolope must read back (carriers' digest passwords), 32 bytes as 64 hex
+   * characters or base64 (PROLOPE_SECRET_KEY). Unset: a key file in the data folder, made on first start;
+   * processes sharing a PostgreSQL database must share the key.
+   */
+  secretKey: Buffer | undefined;
+}
+
+function secretKey(value: string | undefined): Buffer | undefined {
+  if (!value) return undefined;
+  const key = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+  if (key.length !== 32) {
+    throw new Error('PROLOPE_SECRET_KEY must be 32 bytes, as 64 hex characters or base64 (e.g. $(openssl rand -hex 32))');
+  }
+  return key;
+}
+
+function publicHost(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (isIP(value)) return value;
+  // It goes into SIP headers (Contact, Via): a name or an address, nothing that could end a header.
+  if (!/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-.]+)$/.test(value)) {
+    throw new Error(`PROLOPE_SIP_PUBLIC_HOST must be a host name or IP address (e.g. sip.example.com or 203.0.113.7), got "${value}"`);
+  }
+  return value.startsWith('[') ? value.slice(1, -1) : value;
+}
+
+function port(name: string, value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${name} must be a port between 1 and 65535, got "${value}"`);
+  return n;
 }
 
 function portRange(value: string | undefined): [number, number] {
@@ -108,6 +152,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     webhookMaxInFlight: int('PROLOPE_WEBHOOK_MAX_IN_FLIGHT', env.PROLOPE_WEBHOOK_MAX_IN_FLIGHT, 128),
     sipPort: int('PROLOPE_SIP_PORT', env.PROLOPE_SIP_PORT, 5060),
     sipHost: env.PROLOPE_SIP_HOST || env.PROLOPE_HOST || '127.0.0.1',
+    sipPublicHost: publicHost(env.PROLOPE_SIP_PUBLIC_HOST),
+    sipPublicPort: port('PROLOPE_SIP_PUBLIC_PORT', env.PROLOPE_SIP_PUBLIC_PORT),
     rtpPortRange: portRange(env.PROLOPE_RTP_PORTS),
     sipEnabled: env.PROLOPE_SIP !== 'off',
     publicUrl: env.PROLOPE_PUBLIC_URL?.replace(/\/+$/, '') || undefined,
@@ -119,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     carrierUri: carrierUri(env.PROLOPE_CARRIER_URI),
     carrierUsername: env.PROLOPE_CARRIER_USERNAME || undefined,
     carrierPassword: env.PROLOPE_CARRIER_PASSWORD || undefined,
+    secretKey: secretKey(env.PROLOPE_SECRET_KEY),
     ...overrides,
   };
 }

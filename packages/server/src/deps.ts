@@ -6,6 +6,8 @@ import type { OperationId } from './generated/operation-ids.js';
 import type { ObjectStore, RecordingStore } from './recordings/storage.js';
 import type { Db, StoreKind } from './store/db.js';
 import type { NodeIdentity } from './node.js';
+import type { SecretBox } from './secrets/secret-box.js';
+import type { SipEndpoint } from './sip-address.js';
 import type { UrlPolicy } from './webhook-endpoints/url-policy.js';
 
 /** What every domain's routes get: the store, the clock and a few facts about the server. */
@@ -28,6 +30,10 @@ export interface Deps {
   webhookPolicy: UrlPolicy;
   /** This process's API address for other processes (live actions are forwarded to a call's owner). */
   node?: NodeIdentity | undefined;
+  /** Prolope's public SIP address (trunks and health show it); its port is filled in once SIP listens. */
+  sip: SipEndpoint;
+  /** Seals and opens secrets Prolope must read back (carriers' digest passwords) with the server key. */
+  secrets: SecretBox;
 }
 
 export type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;

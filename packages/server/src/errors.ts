@@ -60,6 +60,8 @@ export const errorCodes = {
   sip_trunk_credentials_required: { status: 422, title: 'A SIP trunk needs digest credentials' },
   invalid_cidr: { status: 422, title: 'Not an IP address or CIDR block' },
   cidr_too_broad: { status: 422, title: 'The address block is too broad for a static-IP trunk' },
+  invalid_outbound_target: { status: 422, title: "The trunk's outbound target is not one of its allowed addresses with a port" },
+  invalid_carrier_uri: { status: 422, title: 'The carrier URI is not a SIP URI Prolope can dial' },
   caller_id_not_owned: { status: 422, title: 'The caller ID is not a number this account holds' },
   no_route: { status: 422, title: 'There is no route for this call' },
   declaration_required: { status: 422, title: 'The ownership declaration must be accepted' },

@@ -11,6 +11,7 @@ export const idPrefixes = {
   event: 'evt',
   phoneNumber: 'pn',
   sipTrunk: 'trk',
+  carrier: 'car',
   numberPort: 'port',
   portDocument: 'doc',
   call: 'call',

@@ -19,7 +19,11 @@ if (server.stockedTestNumbers.length > 0) {
   );
 }
 process.stdout.write(`  Prolope API on ${server.url}  (reference: ${server.url}/docs, store: ${server.store.kind})\n`);
-if (server.sipPort !== undefined) process.stdout.write(`  SIP on udp/${server.sipPort}\n`);
+if (server.sipPort !== undefined) {
+  const { host, port } = server.sipAddress;
+  // The public address is what PBXs need; it differs from the bound port behind NAT (PROLOPE_SIP_PUBLIC_*).
+  process.stdout.write(`  SIP on udp/${server.sipPort}  (PBXs send to ${host}:${port ?? server.sipPort})\n`);
+}
 
 let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

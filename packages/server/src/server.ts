@@ -13,6 +13,9 @@ import { type Clock, systemClock } from './clock.js';
 import { type Config, loadConfig } from './config.js';
 import { SECRET_PATTERN } from './api-keys/secret.js';
 import { fileObjectStore, fileRecordingStore } from './recordings/storage.js';
+import { secretBox } from './secrets/secret-box.js';
+import { serverKey } from './secrets/server-key.js';
+import { sipEndpoint, sipListening } from './sip-address.js';
 import { openStore, type Store } from './store/db.js';
 import { migrateToLatest } from './store/migrate.js';
 import { startVoice, type Voice } from './telephony/voice.js';
@@ -27,6 +30,8 @@ export interface RunningServer {
   sipPort: number | undefined;
   /** The free test numbers this start put in the inventory (development mode, fresh store); empty otherwise. */
   stockedTestNumbers: string[];
+  /** Where PBXs send SIP as the API shows it (PROLOPE_SIP_PUBLIC_HOST/PORT, else where SIP listens). */
+  sipAddress: { host: string; port: number | undefined };
   /** Set when this start created the operator key (first start on an empty store). */
   createdOperatorKey: string | undefined;
   /** Sends webhook deliveries; with `deliveries: { loop: false }` only when told (tick()). */
@@ -64,7 +69,9 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     const stockedTestNumbers = config.stockTestNumbers ? await stockTestNumbers({ db: store.db, clock }) : [];
     const webhookPolicy = urlPolicy(config);
     const node = nodeIdentity(config.nodeUrl);
-    const outbound = new OutboundCalls({ db: store.db, clock, node }, config);
+    const secrets = secretBox(serverKey(config.secretKey, config.dataDir));
+    const sip = sipEndpoint(config);
+    const outbound = new OutboundCalls({ db: store.db, clock, node }, config, secrets);
     const recordings = fileRecordingStore(config.dataDir);
     const exportFiles = fileObjectStore(config.dataDir, 'exports', 'zip', 'export');
     // One key cache for the API and the billing loop: a standing the loop changes applies to keys at once.
@@ -82,6 +89,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       publicUrl: config.publicUrl,
       webhookPolicy,
       node,
+      sip,
+      secrets,
     });
     const address = await app.listen({ port: config.port, host: config.host });
     node.url ??= address.replace('[::1]', 'localhost');
@@ -90,6 +99,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       // Recording URLs the voice side hands out point at this API (PROLOPE_PUBLIC_URL, else where it listens).
       const voiceConfig = { ...config, publicUrl: config.publicUrl ?? address.replace('[::1]', 'localhost') };
       voice = config.sipEnabled ? await startVoice(voiceConfig, store.db, clock, app.log, outbound, node) : undefined;
+      if (voice) sipListening(sip, config, voice.sipPort);
     } catch (err) {
       await app.close();
       throw err;
@@ -116,6 +126,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       store,
       url: address.replace('[::1]', 'localhost'),
       sipPort: voice?.sipPort,
+      sipAddress: sip,
       createdOperatorKey: operator.createdSecret,
       stockedTestNumbers,
       deliveries,

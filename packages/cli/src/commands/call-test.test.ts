@@ -121,6 +121,16 @@ describe('prolope call test', () => {
     expect(bad.stdout).toBe('');
   });
 
+  test('without --sip it calls the SIP address the server shows in its health (here an ephemeral port, not 5060)', async () => {
+    const health = (await (await fetch(`${t.url}/v1/health`)).json()) as { sip: { host: string; port: number } };
+    expect(health.sip).toMatchObject({ host: '127.0.0.1', port: t.server.sipPort, transport: 'udp' });
+    expect(health.sip.port).not.toBe(5060);
+    const result = await runCli(['call', 'test', '--to', to, '--from', from, '--digit-delay-ms', '200', '--press', '1'], env);
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`→ {2}INVITE sip:\\${to}@127\\.0\\.0\\.1:${t.server.sipPort} `, 'm'));
+    expect(result.stdout).toMatch(/^CDR call_\w+: completed/m);
+  });
+
   test('--sip takes host or host:port', () => {
     expect(parseSipTarget('sip.example.com')).toEqual({ host: 'sip.example.com', port: 5060 });
     expect(parseSipTarget('127.0.0.1:5070')).toEqual({ host: '127.0.0.1', port: 5070 });

@@ -30,7 +30,7 @@ export class CallTest extends ApiCommand {
   static override flags = {
     to: Flags.string({ description: "The number to call (a number the trunk's account holds).", required: true }),
     from: Flags.string({ description: "The caller ID; must be in the trunk's allowed_caller_ids.", required: true }),
-    sip: Flags.string({ description: "The SIP endpoint, host[:port]; default: the API's host, port 5060." }),
+    sip: Flags.string({ description: "The SIP endpoint, host[:port]; default: the address the server's health shows (its public SIP address)." }),
     username: Flags.string({ description: 'Digest username of the SIP trunk.', env: 'PROLOPE_SIP_USERNAME' }),
     password: Flags.string({ description: 'Digest password of the SIP trunk.', env: 'PROLOPE_SIP_PASSWORD' }),
     press: Flags.string({ description: 'DTMF digits to send after the answer: 1,2 or 12 (0-9, *, #, A-D).' }),
@@ -45,7 +45,7 @@ export class CallTest extends ApiCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(CallTest);
     const connection = this.connect(flags, { requireKey: false });
-    const sip = parseSipTarget(flags.sip ?? `${new URL(connection.credentials.baseUrl).hostname}:5060`);
+    const sip = flags.sip !== undefined ? parseSipTarget(flags.sip) : await this.serverSip(connection);
     if ((flags.username === undefined) !== (flags.password === undefined)) {
       throw new CliError('usage_error', 'Give both --username and --password (or PROLOPE_SIP_USERNAME and PROLOPE_SIP_PASSWORD), or neither.');
     }
@@ -90,6 +90,26 @@ export class CallTest extends ApiCommand {
     const cdr = result.noResponse ? null : await this.cdrOf(result, connection, flags.to);
     if (json) writeJson({ ...result, cdr });
     if (!result.answered) throw new CliError(refusalCode(result), `The call was not answered: ${result.end.text}`);
+  }
+
+  /**
+   * Where the server takes SIP, from `GET /v1/health` (no key needed): its public SIP address, so a
+   * server on another port (PROLOPE_SIP_PORT) or behind NAT (PROLOPE_SIP_PUBLIC_*) is found without --sip.
+   */
+  private async serverSip(connection: ReturnType<ApiCommand['connect']>): Promise<{ host: string; port: number }> {
+    const fallback = { host: new URL(connection.credentials.baseUrl).hostname, port: 5060 };
+    try {
+      const health = await connection.client.health.retrieve();
+      if (health.sip) return { host: health.sip.host, port: health.sip.port };
+      this.note(
+        `The server at ${connection.credentials.baseUrl} has SIP off, so it shows no SIP address; trying ${fallback.host}:5060 (pass --sip host:port to choose).`,
+      );
+    } catch (err) {
+      this.note(
+        `Could not read the SIP address from ${connection.credentials.baseUrl} (${toCliError(err).message}); trying ${fallback.host}:5060 (pass --sip host:port to choose).`,
+      );
+    }
+    return fallback;
   }
 
   /** Looks the call up by Call-ID and prints it; a missing key or a failed lookup is a note, never the command's failure. */

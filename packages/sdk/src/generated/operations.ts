@@ -1399,6 +1399,11 @@ export const operations = {
               "description": "A phone number in E.164 (`+359888123456`). Inputs may use spaces or dashes; answers are always E.164."
             }
           },
+          "outbound_target": {
+            "type": "string",
+            "description": "The PBX's address for calls out through the trunk: `ip[:port]` (IPv6 as `[ip]:port`), port 5060 when\nleft out. The address must be inside `allowed_ips` (terms 5.3: the PBX has a static address).\n",
+            "pattern": "^(\\[[0-9A-Fa-f:.]+\\]|[0-9.]+)(:[0-9]{1,5})?$"
+          },
           "credentials": {
             "type": "object",
             "properties": {
@@ -1537,6 +1542,14 @@ export const operations = {
               "type": "string",
               "description": "A phone number in E.164 (`+359888123456`). Inputs may use spaces or dashes; answers are always E.164."
             }
+          },
+          "outbound_target": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The PBX's address for calls out through the trunk: `ip[:port]` (IPv6 as `[ip]:port`), port 5060 when\nleft out. The address must be inside `allowed_ips` (terms 5.3: the PBX has a static address).\n",
+            "pattern": "^(\\[[0-9A-Fa-f:.]+\\]|[0-9.]+)(:[0-9]{1,5})?$"
           },
           "credentials": {
             "type": "object",
@@ -1699,6 +1712,246 @@ export const operations = {
       "args": [],
       "shortcuts": [],
       "offline": "capacity",
+      "actionAliases": []
+    }
+  },
+  "carriers.list": {
+    "resource": "carriers",
+    "action": "list",
+    "method": "get",
+    "path": "/v1/carriers",
+    "summary": "List carriers (operator)",
+    "description": "Newest first. Outbound calls try the enabled ones by `priority`, lowest first.\n",
+    "auth": true,
+    "scopes": [
+      "operator"
+    ],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "carriers.create": {
+    "resource": "carriers",
+    "action": "create",
+    "method": "post",
+    "path": "/v1/carriers",
+    "summary": "Add a carrier for outbound calls (operator)",
+    "description": "The platform operator adds a SIP carrier. Outbound calls without `sip_trunk_id` use the enabled\ncarriers by `priority` from the next call on; no restart. The digest `password` is write-only: it is\nstored encrypted with the server's key and never returned (`password_set` says whether one is kept).\n",
+    "auth": true,
+    "scopes": [
+      "operator"
+    ],
+    "pathParams": [],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string",
+            "description": "For people; no control characters.",
+            "pattern": "^[^\\x00-\\x1F\\x7F]+$"
+          },
+          "uri": {
+            "type": "string",
+            "description": "`sip:host[:port][;transport=udp]`: where Prolope sends the INVITEs of outbound calls. The host is a\nname or an IP address (IPv6 in brackets); the port defaults to 5060. Only UDP is supported. The\nRequest-URI of a call is `sip:<E.164>@host[:port]`.\n",
+            "pattern": "^sip:[A-Za-z0-9.\\-\\[\\]:]+(;[A-Za-z0-9=_.\\-]+)*$"
+          },
+          "username": {
+            "type": "string",
+            "description": "Digest username for the carrier's challenges; give it with `password`.",
+            "pattern": "^[^\\s\"\\\\\\x00-\\x1F\\x7F]+$"
+          },
+          "password": {
+            "type": "string",
+            "description": "Digest password; stored encrypted with the server's key (PROLOPE_SECRET_KEY) and never shown again."
+          },
+          "priority": {
+            "type": "integer",
+            "default": 10,
+            "minimum": 0,
+            "maximum": 1000
+          },
+          "enabled": {
+            "type": "boolean",
+            "default": true
+          }
+        },
+        "required": [
+          "name",
+          "uri"
+        ]
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "carriers.retrieve": {
+    "resource": "carriers",
+    "action": "retrieve",
+    "method": "get",
+    "path": "/v1/carriers/{id}",
+    "summary": "Retrieve a carrier (operator)",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "operator"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "carriers.update": {
+    "resource": "carriers",
+    "action": "update",
+    "method": "patch",
+    "path": "/v1/carriers/{id}",
+    "summary": "Update a carrier (operator)",
+    "description": "Applies to the next call. `enabled: false` takes the carrier out of the failover list without\ndeleting it; `username: null` drops the digest credentials.\n",
+    "auth": true,
+    "scopes": [
+      "operator"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string",
+            "description": "For people; no control characters.",
+            "pattern": "^[^\\x00-\\x1F\\x7F]+$"
+          },
+          "uri": {
+            "type": "string",
+            "description": "`sip:host[:port][;transport=udp]`: where Prolope sends the INVITEs of outbound calls. The host is a\nname or an IP address (IPv6 in brackets); the port defaults to 5060. Only UDP is supported. The\nRequest-URI of a call is `sip:<E.164>@host[:port]`.\n",
+            "pattern": "^sip:[A-Za-z0-9.\\-\\[\\]:]+(;[A-Za-z0-9=_.\\-]+)*$"
+          },
+          "username": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "A new digest username (give `password` too), or null to drop the credentials.",
+            "pattern": "^[^\\s\"\\\\\\x00-\\x1F\\x7F]+$"
+          },
+          "password": {
+            "type": "string",
+            "description": "A new digest password, stored encrypted; the username stays unless given."
+          },
+          "priority": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 1000
+          },
+          "enabled": {
+            "type": "boolean"
+          }
+        },
+        "required": []
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "carriers.delete": {
+    "resource": "carriers",
+    "action": "delete",
+    "method": "delete",
+    "path": "/v1/carriers/{id}",
+    "summary": "Remove a carrier (operator)",
+    "description": "Calls already placed through it are not affected; the next call no longer tries it.",
+    "auth": true,
+    "scopes": [
+      "operator"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
       "actionAliases": []
     }
   },
@@ -2230,7 +2483,7 @@ export const operations = {
           },
           "sip_trunk_id": {
             "type": "string",
-            "description": "Send the call to this trunk's PBX (its first single-address `allowed_ips` entry, UDP 5060) instead of the carrier.",
+            "description": "Send the call to this trunk's PBX (its `outbound_target`, else its first single-address `allowed_ips` entry on UDP 5060) instead of the carriers.",
             "pattern": "^trk_[0-9A-Za-z]+$"
           },
           "instructions": {

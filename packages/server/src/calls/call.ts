@@ -1,3 +1,4 @@
+import type { HangupReasonCode } from './hangup-reason.js';
 import type { CallRow } from './store.js';
 
 /** The call as the API shows it (the CDR once it has ended). */
@@ -16,6 +17,7 @@ export function toCall(row: CallRow) {
     sip_code: row.sip_code,
     hangup_by: row.hangup_by,
     hangup_cause: row.hangup_cause,
+    hangup_reason: row.hangup_reason_code === null ? null : { code: row.hangup_reason_code as HangupReasonCode, message: row.hangup_reason_message ?? '' },
     answered_at: row.answered_at,
     ended_at: row.ended_at,
     duration_seconds: row.duration_seconds,

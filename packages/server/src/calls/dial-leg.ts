@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Deps } from '../deps.js';
-import type { CallEnd, MediaSession, OutboundCall } from '../telephony/backend.js';
+import type { CallEnd, DialFailure, MediaSession, OutboundCall } from '../telephony/backend.js';
 import { tone } from '../telephony/embedded/rtp/index.js';
 import type { DialResult } from '../telephony/verbs/call-host.js';
 import type { DialVerb } from '../telephony/verbs/verb-types.js';
+import type { HangupReason } from './hangup-reason.js';
 import { endCall, markAnswered } from './lifecycle.js';
 import { failureEnd, markRinging } from './outbound-run.js';
 import type { CallRow } from './store.js';
@@ -15,6 +16,8 @@ export interface PlacedLeg {
   call: OutboundCall;
   /** Forgets the leg in the outbound registry once it is over. */
   release(): void;
+  /** Words a failed INVITE for the leg's `hangup_reason`. */
+  failureReason(f: DialFailure): HangupReason;
 }
 
 /** Places legs like `POST /v1/calls` does (same caller ID rule, routes and Request-URI); calls/outbound.ts. */
@@ -95,7 +98,7 @@ async function tryLeg(deps: Pick<Deps, 'db' | 'clock'>, legs: DialLegs, parent: 
     await ringback;
     await writes;
     if (!outcome.ok) {
-      const ended = await endCall(deps, row, failureEnd(outcome));
+      const ended = await endCall(deps, row, failureEnd(outcome), placed.failureReason(outcome));
       return { status: ended.status as DialResult['status'], callId: row.id, durationSeconds: 0 };
     }
     row = await markAnswered(deps, row);

@@ -96,7 +96,10 @@ describe.skipIf(!SIPP).each(storeKinds)('inbound SIP calls (%s)', (kind) => {
     // SIPp exits on the 488; the CDR is written just after it, so wait for the final status.
     const calls = await eventually(callsOf, (list) => list.length > before && list[0]?.status !== 'ringing');
     expect(calls).toHaveLength(before + 1);
-    expect(calls[0]).toMatchObject({ status: 'failed', sip_code: 488, hangup_cause: 'rejected' });
+    expect(calls[0]).toMatchObject({ status: 'failed', sip_code: 488, hangup_cause: 'rejected', hangup_reason: { code: 'media_incompatible' } });
+    // The reason names what was offered (a static payload type without a=rtpmap still gets its name).
+    expect(calls[0]?.hangup_reason.message).toContain(`offered: ${codec === '0' ? 'PCMU' : 'G729'}/8000`);
+    expect(calls[0]?.hangup_reason.message).toContain('Prolope requires PCMA at 20 ms');
   });
 
   it('answers 404 for a number the account does not hold', async () => {

@@ -76,13 +76,18 @@ export function inboundHandler(deps: InboundDeps, engine: InboundEngine) {
     });
     if (refusal) {
       await call.reject(403, 'Forbidden', { Reason: `SIP;cause=403;text="${refusal}"` });
-      await endCall(deps, row, { by: 'system', cause: 'rejected', sipCode: 403 });
+      await endCall(deps, row, { by: 'system', cause: 'rejected', sipCode: 403 }, { code: 'account_not_in_good_standing', message: refusal });
       return;
     }
     const negotiation = engine.negotiate(call.sdp ?? '');
     if (!negotiation.ok) {
       await call.reject(negotiation.status, 'Not Acceptable Here', { Warning: `399 prolope "${negotiation.reason}"` });
-      await endCall(deps, row, { by: 'system', cause: 'rejected', sipCode: negotiation.status });
+      await endCall(
+        deps,
+        row,
+        { by: 'system', cause: 'rejected', sipCode: negotiation.status },
+        { code: 'media_incompatible', message: `the caller's SDP offer was refused: ${negotiation.reason}; Prolope requires PCMA at 20 ms (terms 5.2)` },
+      );
       return;
     }
     await runCall(deps, engine, call, row, negotiation, number);

@@ -4,6 +4,7 @@ import { recordEvent } from '../events/outbox.js';
 import { newId } from '../ids.js';
 import type { CallEnd } from '../telephony/backend.js';
 import { durationSeconds, toCall } from './call.js';
+import { endReason, type HangupReason } from './hangup-reason.js';
 import { reportStatus } from './status-callback.js';
 import { type CallRow, insertCall, updateCallRow } from './store.js';
 
@@ -44,6 +45,8 @@ export async function openInboundCall(deps: Pick<Deps, 'db' | 'clock'>, input: N
     status_callback_url: null,
     status_callback_events: null,
     owner_url: input.ownerUrl ?? null,
+    hangup_reason_code: null,
+    hangup_reason_message: null,
   };
   await deps.db.transaction().execute(async (tx) => {
     await insertCall(tx, row);
@@ -79,14 +82,18 @@ export function finalStatus(row: Pick<CallRow, 'answered_at'>, end: CallEnd): st
   return 'failed';
 }
 
-export async function endCall(deps: Pick<Deps, 'db' | 'clock'>, row: CallRow, end: CallEnd): Promise<CallRow> {
+/** Writes the CDR and `call.completed`; `reason` words why (else it is read from `end`). */
+export async function endCall(deps: Pick<Deps, 'db' | 'clock'>, row: CallRow, end: CallEnd, reason?: HangupReason): Promise<CallRow> {
   const now = deps.clock.now();
+  const why = reason ?? endReason(end, row.answered_at !== null);
   const next: CallRow = {
     ...row,
     status: finalStatus(row, end),
     sip_code: end.sipCode ?? row.sip_code,
     hangup_by: end.by,
     hangup_cause: end.cause,
+    hangup_reason_code: why.code,
+    hangup_reason_message: why.message,
     ended_at: iso(now),
     duration_seconds: durationSeconds(row.answered_at, now),
     updated_at: iso(now),

@@ -94,7 +94,14 @@ describe.skipIf(!SIPP).each(storeKinds)('outbound calls (%s)', (kind) => {
     const run = await uas.done;
     expect(run.code, explain(run)).toBe(0);
     const call = await ended(res.body.id);
-    expect(call).toMatchObject({ status: 'busy', sip_code: 486, answered_at: null, duration_seconds: 0, hangup_by: 'callee' });
+    expect(call).toMatchObject({
+      status: 'busy',
+      sip_code: 486,
+      answered_at: null,
+      duration_seconds: 0,
+      hangup_by: 'callee',
+      hangup_reason: { code: 'busy', message: 'the callee is busy (486 Busy Here)' },
+    });
     expect(await eventTypes(call.id)).toEqual(['call.initiated', 'call.completed']);
   });
 
@@ -105,7 +112,14 @@ describe.skipIf(!SIPP).each(storeKinds)('outbound calls (%s)', (kind) => {
     const run = await uas.done;
     expect(run.code, explain(run)).toBe(0);
     const call = await ended(res.body.id);
-    expect(call).toMatchObject({ status: 'no_answer', sip_code: 408, answered_at: null, hangup_by: 'system', hangup_cause: 'canceled' });
+    expect(call).toMatchObject({
+      status: 'no_answer',
+      sip_code: 408,
+      answered_at: null,
+      hangup_by: 'system',
+      hangup_cause: 'canceled',
+      hangup_reason: { code: 'no_answer', message: 'no answer within 5 s (timeout_seconds)' },
+    });
   }, 20_000);
 
   it('answers a carrier digest challenge (401) once with valid credentials and gets through', async () => {

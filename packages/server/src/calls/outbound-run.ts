@@ -6,6 +6,7 @@ import type { Deps } from '../deps.js';
 import type { CallEnd, DialFailure, OutboundCall } from '../telephony/backend.js';
 import { firstInstructions } from '../telephony/verbs/interpreter.js';
 import { CallSession, type SessionDeps, type SessionEngine } from './call-session.js';
+import type { HangupReason } from './hangup-reason.js';
 import { endCall } from './lifecycle.js';
 import type { CallPlan } from './outbound.js';
 import { type CallRow, updateCallRow } from './store.js';
@@ -31,10 +32,18 @@ export function failureEnd(failure: DialFailure): CallEnd {
 }
 
 /**
- * One outbound call from the INVITE to the CDR: ringing, then either the final failure, or the answer,
- * the instructions (inline or from the voice application) in a CallSession, our BYE and `call.completed`.
+ * One outbound call from the INVITE to the CDR: ringing, then either the final failure (worded by
+ * `failureReason` for `hangup_reason`), or the answer, the instructions (inline or from the voice
+ * application) in a CallSession, our BYE and `call.completed`.
  */
-export async function runOutboundCall(deps: SessionDeps, engine: SessionEngine, call: OutboundCall, opened: CallRow, plan: CallPlan): Promise<void> {
+export async function runOutboundCall(
+  deps: SessionDeps,
+  engine: SessionEngine,
+  call: OutboundCall,
+  opened: CallRow,
+  plan: CallPlan,
+  failureReason: (f: DialFailure) => HangupReason,
+): Promise<void> {
   let row = opened;
   let writes = Promise.resolve();
   call.onProgress((status) => {
@@ -47,7 +56,7 @@ export async function runOutboundCall(deps: SessionDeps, engine: SessionEngine, 
   const outcome = await call.outcome;
   await writes;
   if (!outcome.ok) {
-    await endCall(deps, row, failureEnd(outcome));
+    await endCall(deps, row, failureEnd(outcome), failureReason(outcome));
     return;
   }
 

@@ -8,14 +8,17 @@ import { newId } from '../ids.js';
 import { assignedNumber, type PhoneNumber } from '../numbers/service.js';
 import type { Db } from '../store/db.js';
 import { voiceSigningSecret } from '../numbers/voice-secret.js';
-import type { DialOptions, OutboundCall } from '../telephony/backend.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import type { DialFailure, DialOptions, OutboundCall } from '../telephony/backend.js';
 import type { InstructionSource, Verb } from '../telephony/verbs/verb-types.js';
 import { toCall } from './call.js';
 import { reportStatus } from './status-callback.js';
 import type { SessionDeps, SessionEngine } from './call-session.js';
 import type { DialLegs, PlacedLeg } from './dial-leg.js';
 import { runOutboundCall } from './outbound-run.js';
-import { type CarrierConfig, outboundRoute, sipUriHostPort } from './outbound-route.js';
+import { type CallInTurn, dialInTurn } from './dial-in-turn.js';
+import { dialFailureReason, type HangupReason } from './hangup-reason.js';
+import { type CarrierConfig, outboundRoutes, sipUriHostPort } from './outbound-route.js';
 import { type CallRow, insertCall } from './store.js';
 
 /** The body of `POST /v1/calls` (already checked against the spec's CallCreate). */
@@ -57,9 +60,14 @@ export class OutboundCalls implements DialLegs {
   readonly #live = new Map<string, OutboundCall>();
   readonly #running = new Set<Promise<void>>();
 
+  /**
+   * @param carrier the bootstrap carrier (PROLOPE_CARRIER_URI), used while no carrier is enabled through the API
+   * @param secrets opens the carriers' sealed digest passwords
+   */
   constructor(
     private deps: Pick<Deps, 'db' | 'clock' | 'node'>,
     private readonly carrier: CarrierConfig,
+    private readonly secrets: SecretBox,
   ) {}
 
   attach(engine: OutboundEngine): void {
@@ -120,7 +128,7 @@ export class OutboundCalls implements DialLegs {
           secret: number.voice ? (number.voice.signing_secret ?? (await voiceSigningSecret(this.deps.db, number.id))) : undefined,
         };
 
-    const { row, call, engine, release } = await this.#place({
+    const { row, call, engine, release, failureReason } = await this.#place({
       accountId,
       from,
       numberId: number.id,
@@ -133,7 +141,7 @@ export class OutboundCalls implements DialLegs {
         : undefined,
     });
     const deps = { ...this.deps, recordings: engine.recordings, fetch: engine.fetch };
-    const running = runOutboundCall(deps, { ...engine, legs: this }, call, row, plan)
+    const running = runOutboundCall(deps, { ...engine, legs: this }, call, row, plan, failureReason)
       .catch((err) => engine.log.error({ err, callId: row.id }, 'outbound call failed'))
       .finally(() => {
         release();
@@ -148,7 +156,7 @@ export class OutboundCalls implements DialLegs {
     const from = toE164(input.from, '/caller_id');
     const number = await ownedNumber(this.deps.db, input.accountId, from);
     const placed = await this.#place({ ...input, from, numberId: number.id });
-    return { row: placed.row, call: placed.call, release: placed.release };
+    return { row: placed.row, call: placed.call, release: placed.release, failureReason: placed.failureReason };
   }
 
   /** Routes, writes the call (`queued`, `call.initiated`) and sends the INVITE. */
@@ -161,11 +169,17 @@ export class OutboundCalls implements DialLegs {
     ringTimeoutMs: number;
     parentCallId: string | null;
     statusCallback?: { url: string; events: string[] } | undefined;
-  }): Promise<{ row: CallRow; call: OutboundCall; engine: OutboundEngine; release(): void }> {
+  }): Promise<{ row: CallRow; call: CallInTurn; engine: OutboundEngine; release(): void; failureReason(f: DialFailure): HangupReason }> {
     const { accountId, from } = input;
     const to = destination(input.to);
-    const route = await outboundRoute(this.deps.db, accountId, input.sipTrunkId, this.carrier);
     const engine = this.#engine;
+    // Read per call: a carrier added, changed or disabled through the API applies from the next call on.
+    const routes = await outboundRoutes(this.deps.db, accountId, input.sipTrunkId, {
+      secrets: this.secrets,
+      bootstrap: this.carrier,
+      // Without SIP the call is refused just below, so a skipped carrier needs no log line then.
+      log: engine?.log ?? { error: () => {} },
+    });
     if (!engine) throw new ProblemError('no_route', 'SIP is off on this Prolope (PROLOPE_SIP=off), so it cannot place calls.');
     const now = this.deps.clock.now();
     const row: CallRow = {
@@ -176,7 +190,7 @@ export class OutboundCalls implements DialLegs {
       to,
       status: 'queued',
       sip_call_id: `${randomBytes(12).toString('hex')}@prolope`,
-      sip_trunk_id: route.trunkId,
+      sip_trunk_id: routes[0]?.trunkId ?? null,
       phone_number_id: input.numberId,
       sip_code: null,
       hangup_by: null,
@@ -190,6 +204,8 @@ export class OutboundCalls implements DialLegs {
       status_callback_url: input.statusCallback?.url ?? null,
       status_callback_events: input.statusCallback ? JSON.stringify(input.statusCallback.events) : null,
       owner_url: this.deps.node?.url ?? null,
+      hangup_reason_code: null,
+      hangup_reason_message: null,
     };
     const eventId = await this.deps.db.transaction().execute(async (tx) => {
       await insertCall(tx, row);
@@ -197,18 +213,24 @@ export class OutboundCalls implements DialLegs {
     });
     reportStatus({ ...this.deps, fetch: engine.fetch }, row, eventId, 'call.initiated');
 
-    // Full number with '+' in the Request-URI (terms 5.2); a SIP URI goes as given.
-    const requestUri = to.startsWith('sip:') ? to : `sip:${to}@${route.uriHost}`;
-    const call = engine.dial({
+    const call = dialInTurn((o) => engine.dial(o), routes, {
       callId: row.sip_call_id,
-      requestUri,
-      destination: route.destination,
+      to,
       fromUser: from,
       ringTimeoutMs: input.ringTimeoutMs,
-      credentials: route.credentials,
+      log: engine.log,
     });
     this.#live.set(row.id, call);
-    return { row, call, engine, release: () => this.#live.delete(row.id) };
+    const failureReason = (f: DialFailure): HangupReason => {
+      const last = call.attempts[call.attempts.length - 1]?.route ?? routes[0];
+      return dialFailureReason(f, {
+        peer: last?.peer ?? 'the carrier',
+        hadCredentials: last?.credentials !== undefined,
+        ringTimeoutS: Math.round(input.ringTimeoutMs / 1000),
+        tried: call.attempts.length,
+      });
+    };
+    return { row, call, engine, release: () => this.#live.delete(row.id), failureReason };
   }
 }
 

@@ -588,6 +588,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/carriers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List carriers (operator)
+         * @description Newest first. Outbound calls try the enabled ones by `priority`, lowest first.
+         */
+        get: operations["carriers.list"];
+        put?: never;
+        /**
+         * Add a carrier for outbound calls (operator)
+         * @description The platform operator adds a SIP carrier. Outbound calls without `sip_trunk_id` use the enabled
+         *     carriers by `priority` from the next call on; no restart. The digest `password` is write-only: it is
+         *     stored encrypted with the server's key and never returned (`password_set` says whether one is kept).
+         */
+        post: operations["carriers.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/carriers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** Retrieve a carrier (operator) */
+        get: operations["carriers.retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a carrier (operator)
+         * @description Calls already placed through it are not affected; the next call no longer tries it.
+         */
+        delete: operations["carriers.delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a carrier (operator)
+         * @description Applies to the next call. `enabled: false` takes the carrier out of the failover list without
+         *     deleting it; `username: null` drops the digest credentials.
+         */
+        patch: operations["carriers.update"];
+        trace?: never;
+    };
     "/v1/contacts": {
         parameters: {
             query?: never;
@@ -2243,6 +2298,66 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "carrier.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A carrier was added (operator)
+         * @description Sent to the operator's account. Never carries the password.
+         */
+        post: operations["events.carrier.created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "carrier.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A carrier was removed (operator)
+         * @description Sent to the operator's account, with the carrier as it was.
+         */
+        post: operations["events.carrier.deleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "carrier.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A carrier was changed (operator)
+         * @description Sent to the operator's account. Never carries the password.
+         */
+        post: operations["events.carrier.updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "incident.created": {
         parameters: {
             query?: never;
@@ -2731,6 +2846,8 @@ export interface components {
             hangup_by: "caller" | "callee" | "system" | null;
             /** @enum {string|null} */
             hangup_cause: "normal" | "canceled" | "rtp_timeout" | "rejected" | "error" | null;
+            /** @description Why the call ended, in a stable code and in words; null while it is live. */
+            hangup_reason: components["schemas"]["HangupReason"] | null;
             id: string;
             /** @constant */
             object: "call";
@@ -2782,7 +2899,7 @@ export interface components {
              * @enum {string}
              */
             method?: "POST" | "GET";
-            /** @description Send the call to this trunk's PBX (its first single-address `allowed_ips` entry, UDP 5060) instead of the carrier. */
+            /** @description Send the call to this trunk's PBX (its `outbound_target`, else its first single-address `allowed_ips` entry on UDP 5060) instead of the carriers. */
             sip_trunk_id?: string;
             /**
              * @description Which status changes `status_callback_url` is told about.
@@ -2914,6 +3031,89 @@ export interface components {
             }[];
             required_kbps: number;
         };
+        /**
+         * @description A SIP carrier the platform's outbound calls go through (operator only). Calls without `sip_trunk_id`
+         *     try the enabled carriers by `priority` (lowest first) and go to the next one when a carrier answers
+         *     5xx or does not answer at all. Read on every call: a change applies to the next call, without a restart.
+         */
+        Carrier: {
+            created_at: components["schemas"]["Timestamp"];
+            enabled: boolean;
+            id: string;
+            name: string;
+            /** @constant */
+            object: "carrier";
+            /** @description Whether a digest password is stored. The password itself is write-only (kept encrypted) and never shown. */
+            password_set: boolean;
+            /** @description Lower first; carriers of equal priority are tried oldest first. */
+            priority: number;
+            updated_at: components["schemas"]["Timestamp"];
+            uri: components["schemas"]["CarrierUri"];
+            /** @description The digest username Prolope answers the carrier's 401/407 challenges with; null when the carrier does not challenge. */
+            username: string | null;
+        };
+        CarrierCreate: {
+            /** @default true */
+            enabled?: boolean;
+            /** @description For people; no control characters. */
+            name: string;
+            /** @description Digest password; stored encrypted with the server's key (PROLOPE_SECRET_KEY) and never shown again. */
+            password?: string;
+            /** @default 10 */
+            priority?: number;
+            uri: components["schemas"]["CarrierUri"];
+            /** @description Digest username for the carrier's challenges; give it with `password`. */
+            username?: string;
+        };
+        CarrierCreatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Carrier"];
+            };
+            /** @constant */
+            type: "carrier.created";
+        };
+        CarrierDeleted: {
+            /** @constant */
+            deleted: true;
+            id: string;
+            /** @constant */
+            object: "carrier";
+        };
+        CarrierDeletedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Carrier"];
+            };
+            /** @constant */
+            type: "carrier.deleted";
+        };
+        CarrierList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["Carrier"][];
+        };
+        CarrierUpdate: {
+            enabled?: boolean;
+            /** @description For people; no control characters. */
+            name?: string;
+            /** @description A new digest password, stored encrypted; the username stays unless given. */
+            password?: string;
+            priority?: number;
+            uri?: components["schemas"]["CarrierUri"];
+            /** @description A new digest username (give `password` too), or null to drop the credentials. */
+            username?: string | null;
+        };
+        CarrierUpdatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Carrier"];
+            };
+            /** @constant */
+            type: "carrier.updated";
+        };
+        /**
+         * @description `sip:host[:port][;transport=udp]`: where Prolope sends the INVITEs of outbound calls. The host is a
+         *     name or an IP address (IPv6 in brackets); the port defaults to 5060. Only UDP is supported. The
+         *     Request-URI of a call is `sip:<E.164>@host[:port]`.
+         * @example sip:sip.carrier.example:5060
+         */
+        CarrierUri: string;
         /** @description An IPv4 or IPv6 address or CIDR block (`203.0.113.5/32`). Blocks broader than /24 (IPv4) or /48 (IPv6) are refused, since the terms require a static IP (5.3). */
         Cidr: string;
         /** @description Fixed by the terms; shown so a PBX admin can match it. */
@@ -3222,6 +3422,21 @@ export interface components {
             /** @constant */
             verb: "gather";
         };
+        HangupReason: {
+            /**
+             * @description Stable: `normal_clearing` (a party hung up), `busy` (486/600), `no_answer` (480, 408 or the ring
+             *     timeout), `canceled` (hung up before the answer), `rejected` (another final 4xx/6xx), `invalid_number`
+             *     (404/484/604), `media_incompatible` (the far end does not do PCMA at 20 ms), `media_timeout` (no RTP),
+             *     `authentication_failed` (the carrier refused our digest, or challenged without credentials set),
+             *     `carrier_error` (5xx from every carrier tried), `carrier_unreachable` (the carrier's name does not
+             *     resolve), `no_response` (nothing answered the INVITE), `media_unavailable` (no RTP port or media
+             *     relay), `account_not_in_good_standing` (suspended or terminated), `internal_error`.
+             * @enum {string}
+             */
+            code: "normal_clearing" | "busy" | "no_answer" | "canceled" | "rejected" | "invalid_number" | "media_incompatible" | "media_timeout" | "authentication_failed" | "carrier_error" | "carrier_unreachable" | "no_response" | "media_unavailable" | "account_not_in_good_standing" | "internal_error";
+            /** @description The reason in words, e.g. "the far end answered PCMU; Prolope requires PCMA at 20 ms (terms 5.2)". */
+            message: string;
+        };
         /**
          * @description Ends the call.
          * @example {
@@ -3233,6 +3448,8 @@ export interface components {
             verb: "hangup";
         };
         Health: {
+            /** @description Where PBXs and test callers send SIP (null when this process has SIP off and no address is configured). */
+            sip?: components["schemas"]["SipAddress"] | null;
             /** @enum {string} */
             status: "ok";
             /** @enum {string} */
@@ -3710,6 +3927,12 @@ export interface components {
             description?: string;
             ended_at?: components["schemas"]["Timestamp"];
         };
+        /**
+         * @description The PBX's address for calls out through the trunk: `ip[:port]` (IPv6 as `[ip]:port`), port 5060 when
+         *     left out. The address must be inside `allowed_ips` (terms 5.3: the PBX has a static address).
+         * @example 203.0.113.5:5080
+         */
+        OutboundTarget: string;
         OwnershipDeclaration: {
             accepted_at: components["schemas"]["Timestamp"];
             /** @description The key that made the declaration. */
@@ -4092,6 +4315,15 @@ export interface components {
             email: string;
             name: string;
         };
+        /** @description Prolope's public SIP address (PROLOPE_SIP_PUBLIC_HOST and PROLOPE_SIP_PUBLIC_PORT, else where it listens). */
+        SipAddress: {
+            host: string;
+            port: number;
+            /** @constant */
+            transport: "udp";
+            /** @description The same as a SIP URI, e.g. `sip:203.0.113.1:5060;transport=udp`. */
+            uri: string;
+        };
         SipTrunk: {
             account_id: string;
             /** @description A-numbers this trunk may call from; each is a number the account owns. */
@@ -4105,13 +4337,23 @@ export interface components {
                 realm: string;
                 username: string;
             };
+            /**
+             * @description Where the PBX sends SIP: Prolope's public SIP address (PROLOPE_SIP_PUBLIC_HOST, else the address it
+             *     listens on).
+             */
+            host: string;
             id: string;
             link: components["schemas"]["LinkDescription"] | null;
             name: string;
             /** @constant */
             object: "sip_trunk";
-            /** @constant */
-            port: 5060;
+            /**
+             * @description Where calls placed with this trunk's `sip_trunk_id` go. Null: the first single-address entry of
+             *     `allowed_ips`, port 5060.
+             */
+            outbound_target: components["schemas"]["OutboundTarget"] | null;
+            /** @description Prolope's public SIP port (PROLOPE_SIP_PUBLIC_PORT, else the port it listens on; terms 5.1 name 5060). */
+            port: number;
             /** @constant */
             transport: "udp";
             updated_at: components["schemas"]["Timestamp"];
@@ -4122,6 +4364,7 @@ export interface components {
             credentials?: components["schemas"]["CredentialsInput"];
             link?: components["schemas"]["LinkDescription"];
             name: string;
+            outbound_target?: components["schemas"]["OutboundTarget"];
         };
         SipTrunkCreatedEvent: components["schemas"]["EventBase"] & {
             data: {
@@ -4139,6 +4382,7 @@ export interface components {
             credentials?: components["schemas"]["CredentialsInput"];
             link?: components["schemas"]["LinkDescription"] | null;
             name?: string;
+            outbound_target?: components["schemas"]["OutboundTarget"] | null;
         };
         SipTrunkUpdatedEvent: components["schemas"]["EventBase"] & {
             data: {
@@ -5640,6 +5884,164 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "carriers.list": {
+        parameters: {
+            query?: {
+                /** @description How many objects a page holds (1 to 100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description A cursor from `next_cursor` of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of carriers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CarrierList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "carriers.create": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CarrierCreate"];
+            };
+        };
+        responses: {
+            /** @description The carrier, without its password. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Carrier"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "carriers.retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The carrier, without its password. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Carrier"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "carriers.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The carrier is gone. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CarrierDeleted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "carriers.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CarrierUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated carrier. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Carrier"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -8946,6 +9348,72 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CallRingingEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.carrier.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CarrierCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.carrier.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CarrierDeletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.carrier.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CarrierUpdatedEvent"];
             };
         };
         responses: {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { iso } from '../clock.js';
 import type { Deps, Handlers } from '../deps.js';
 import { ProblemError } from '../errors.js';
+import { sipAddressOf } from '../sip-address.js';
 
 export function healthRoutes(deps: Deps): Handlers {
   return {
@@ -16,6 +17,7 @@ export function healthRoutes(deps: Deps): Handlers {
         version: deps.version,
         time: iso(deps.clock.now()),
         store: deps.storeKind,
+        sip: sipAddressOf(deps.sip),
       };
     },
   };

@@ -15,6 +15,8 @@ describe('contract', () => {
     recordings: {} as never,
     exportFiles: {} as never,
     webhookPolicy: {} as never,
+    sip: { host: '127.0.0.1', port: 5060 },
+    secrets: {} as never,
   } satisfies Deps;
 
   it('every operation in the spec has a handler', () => {

@@ -110,7 +110,7 @@ export async function releaseNumber(deps: Deps, accountId: string, rawRef: strin
       updated_at: iso(now),
     });
     if (released === 0) throw notFound('number', rawRef);
-    await dropCallerIdFromTrunks(tx, accountId, row.number, now);
+    await dropCallerIdFromTrunks(tx, deps.sip, accountId, row.number, now);
     const before = toPhoneNumber(row);
     await recordEvent(tx, { accountId, type: 'number.released', object: { ...withoutSecrets(before) }, at: now });
     return before;

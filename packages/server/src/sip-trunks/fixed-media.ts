@@ -1,9 +1,9 @@
 /**
- * What every trunk uses and no request can change: the terms fix SIP on UDP 5060 (5.1) and G.711 A-law
- * with 20 ms packets (5.2). Shown in each trunk so a PBX admin can copy them.
+ * What every trunk uses and no request can change: the terms fix SIP on UDP (5.1) and G.711 A-law with
+ * 20 ms packets (5.2). Shown in each trunk so a PBX admin can copy them. The port is the server's
+ * (PROLOPE_SIP_PORT, 5060 by default as 5.1 names), shown beside them from the live SIP address.
  */
 export const SIP_TRANSPORT = 'udp' as const;
-export const SIP_PORT = 5060 as const;
 
 export const CODEC_PROFILE = {
   codec: 'PCMA',

@@ -13,13 +13,13 @@ export function sipTrunkRoutes(deps: Deps): Handlers {
       const q = req.query as PageQuery;
       const rows = await listSipTrunks(deps.db, authOf(req).accountId, limitOf(q), q.starting_after);
       const page = pageOf(rows, limitOf(q));
-      return { ...page, data: page.data.map(toSipTrunk) };
+      return { ...page, data: page.data.map((row) => toSipTrunk(row, deps.sip)) };
     },
     'sipTrunks.retrieve': async (req) => {
       const { id } = req.params as { id: string };
       const row = await findSipTrunk(deps.db, authOf(req).accountId, id);
       if (!row) throw notFound('SIP trunk', id);
-      return toSipTrunk(row);
+      return toSipTrunk(row, deps.sip);
     },
     'sipTrunks.update': async (req) => {
       const { id } = req.params as { id: string };

@@ -7,7 +7,9 @@ import { type Db, isUniqueViolation, type Tx } from '../store/db.js';
 import { addressInCidr, normaliseAllowedIps } from './allowed-ips.js';
 import { checkCallerIds } from './caller-ids.js';
 import { type CredentialsInput, credentialsRequired, type PreparedCredentials, prepareCredentials, usernameTaken } from './credentials.js';
-import { CODEC_PROFILE, SIP_PORT, SIP_TRANSPORT } from './fixed-media.js';
+import { CODEC_PROFILE, SIP_TRANSPORT } from './fixed-media.js';
+import { DEFAULT_SIP_PORT, normaliseOutboundTarget } from './outbound-target.js';
+import type { SipEndpoint } from '../sip-address.js';
 import { type LinkDescription, linkOfRow, normaliseLink } from './link.js';
 import { allTrunks, findSipTrunk, insertSipTrunk, type SipTrunkRow, trunksOfAccount, updateSipTrunkRow } from './store.js';
 
@@ -17,6 +19,7 @@ export interface SipTrunkCreate {
   allowed_caller_ids: string[];
   credentials?: CredentialsInput;
   link?: LinkDescription;
+  outbound_target?: string;
 }
 
 export interface SipTrunkPatch {
@@ -25,10 +28,14 @@ export interface SipTrunkPatch {
   allowed_caller_ids?: string[];
   credentials?: CredentialsInput;
   link?: LinkDescription | null;
+  outbound_target?: string | null;
 }
 
-/** The trunk as the API shows it: never the password, never the hashes. */
-export function toSipTrunk(row: SipTrunkRow) {
+/**
+ * The trunk as the API shows it: never the password, never the hashes. `host` and `port` are where the
+ * PBX sends SIP, this server's public address as it is now (so a changed PROLOPE_SIP_PORT shows at once).
+ */
+export function toSipTrunk(row: SipTrunkRow, sip: SipEndpoint) {
   return {
     id: row.id,
     object: 'sip_trunk' as const,
@@ -36,9 +43,12 @@ export function toSipTrunk(row: SipTrunkRow) {
     name: row.name,
     allowed_ips: JSON.parse(row.allowed_ips) as string[],
     allowed_caller_ids: JSON.parse(row.allowed_caller_ids) as string[],
+    outbound_target: row.outbound_target,
     credentials: { username: row.username, realm: row.realm },
+    host: sip.host,
     transport: SIP_TRANSPORT,
-    port: SIP_PORT,
+    // Unknown only in a process without SIP configured with port 0 (tests): the terms' port stands in.
+    port: sip.port ?? DEFAULT_SIP_PORT,
     codec_profile: { ...CODEC_PROFILE },
     link: linkOfRow(row.link),
     created_at: row.created_at,
@@ -66,6 +76,7 @@ async function writing<T>(username: string | undefined, work: () => Promise<T>):
 export async function createSipTrunk(deps: Deps, accountId: string, input: SipTrunkCreate) {
   // Every check runs before the transaction, so a refused request leaves nothing behind.
   const allowedIps = normaliseAllowedIps(input.allowed_ips, '/body/allowed_ips');
+  const target = input.outbound_target === undefined ? null : normaliseOutboundTarget(input.outbound_target, allowedIps, '/body/outbound_target');
   const callerIds = await checkCallerIds(deps.db, accountId, input.allowed_caller_ids, '/body/allowed_caller_ids');
   if (!input.credentials) throw credentialsRequired();
   const creds = await prepareCredentials(deps.db, input.credentials);
@@ -81,10 +92,11 @@ export async function createSipTrunk(deps: Deps, accountId: string, input: SipTr
     ha1_md5: creds.ha1_md5,
     ha1_sha256: creds.ha1_sha256,
     link: input.link ? JSON.stringify(normaliseLink(input.link)) : null,
+    outbound_target: target,
     created_at: iso(now),
     updated_at: iso(now),
   };
-  const trunk = toSipTrunk(row);
+  const trunk = toSipTrunk(row, deps.sip);
   await writing(creds.username, () =>
     deps.db.transaction().execute(async (tx: Tx) => {
       await insertSipTrunk(tx, row);
@@ -99,6 +111,13 @@ async function changesOf(deps: Deps, accountId: string, row: SipTrunkRow, patch:
   const next: Partial<SipTrunkRow> = {};
   if (patch.name !== undefined) next.name = patch.name;
   if (patch.allowed_ips !== undefined) next.allowed_ips = JSON.stringify(normaliseAllowedIps(patch.allowed_ips, '/body/allowed_ips'));
+  // A target must stay inside the allowlist: check a new one, or the kept one against new allowed_ips.
+  const allowed = JSON.parse(next.allowed_ips ?? row.allowed_ips) as string[];
+  if (patch.outbound_target !== undefined) {
+    next.outbound_target = patch.outbound_target === null ? null : normaliseOutboundTarget(patch.outbound_target, allowed, '/body/outbound_target');
+  } else if (patch.allowed_ips !== undefined && row.outbound_target !== null) {
+    normaliseOutboundTarget(row.outbound_target, allowed, '/body/allowed_ips');
+  }
   if (patch.allowed_caller_ids !== undefined) {
     next.allowed_caller_ids = JSON.stringify(await checkCallerIds(deps.db, accountId, patch.allowed_caller_ids, '/body/allowed_caller_ids'));
   }
@@ -124,7 +143,7 @@ export async function updateSipTrunk(deps: Deps, accountId: string, id: string, 
   const { next, creds } = await changesOf(deps, accountId, row, patch);
   const now = deps.clock.now();
   next.updated_at = iso(now);
-  const trunk = toSipTrunk({ ...row, ...next });
+  const trunk = toSipTrunk({ ...row, ...next }, deps.sip);
   await writing(creds?.username, () =>
     deps.db.transaction().execute(async (tx: Tx) => {
       await updateSipTrunkRow(tx, accountId, id, next);
@@ -139,13 +158,13 @@ export async function updateSipTrunk(deps: Deps, accountId: string, id: string, 
  * A released number is no longer the account's, so it may no longer be an A-number on its trunks
  * (terms 5.3: authorization by IP plus A-number). Runs inside the release transaction.
  */
-export async function dropCallerIdFromTrunks(tx: Tx, accountId: string, number: string, now: Date): Promise<void> {
+export async function dropCallerIdFromTrunks(tx: Tx, sip: SipEndpoint, accountId: string, number: string, now: Date): Promise<void> {
   for (const row of await trunksOfAccount(tx, accountId)) {
     const ids = JSON.parse(row.allowed_caller_ids) as string[];
     if (!ids.includes(number)) continue;
     const next = { allowed_caller_ids: JSON.stringify(ids.filter((n) => n !== number)), updated_at: iso(now) };
     await updateSipTrunkRow(tx, accountId, row.id, next);
-    await recordEvent(tx, { accountId, type: 'sip_trunk.updated', object: toSipTrunk({ ...row, ...next }), at: now });
+    await recordEvent(tx, { accountId, type: 'sip_trunk.updated', object: toSipTrunk({ ...row, ...next }, sip), at: now });
   }
 }
 

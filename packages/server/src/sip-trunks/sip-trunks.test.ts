@@ -33,8 +33,11 @@ describe.each(storeKinds)('SIP trunks (%s)', (kind) => {
       allowed_ips: ['203.0.113.5/32'],
       allowed_caller_ids: [c.number],
       credentials: { username: body.credentials.username, realm: 'prolope' },
+      outbound_target: null,
+      // Where the PBX sends SIP: this server's real address (the harness binds an ephemeral port).
+      host: '127.0.0.1',
       transport: 'udp',
-      port: 5060,
+      port: t.server.sipPort,
       codec_profile: { codec: 'PCMA', clock_rate: 8000, ptime_ms: 20, telephone_event: true },
       link: null,
     });
@@ -228,6 +231,46 @@ describe.each(storeKinds)('SIP trunks (%s)', (kind) => {
     const after = await c.api.get(`/v1/sip-trunks/${trunk.id}`);
     expect(after.body.allowed_caller_ids).toEqual([c.number]);
     expect((await eventsOf(trunk.id)).map((e) => e.type)).toEqual(['sip_trunk.created', 'sip_trunk.updated']);
+  });
+
+  it('takes an outbound_target with a port inside allowed_ips, and refuses one outside it, writing nothing', async () => {
+    const c = await holder(t);
+    const created = await c.api.post(
+      '/v1/sip-trunks',
+      trunkBody(c.number, { allowed_ips: ['203.0.113.0/28', '2001:db8::5'], outbound_target: '203.0.113.9:5080' }),
+    );
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.outbound_target).toBe('203.0.113.9:5080');
+    expect((await rowOf(created.body.id)).outbound_target).toBe('203.0.113.9:5080');
+    const v6 = await c.api.patch(`/v1/sip-trunks/${created.body.id}`, { outbound_target: '[2001:0db8::0005]:5062' });
+    expect(v6.body.outbound_target).toBe('[2001:db8::5]:5062');
+    const bare = await c.api.patch(`/v1/sip-trunks/${created.body.id}`, { outbound_target: '203.0.113.1' });
+    expect(bare.body.outbound_target).toBe('203.0.113.1');
+
+    const before = await footprint(t);
+    const rowBefore = await rowOf(created.body.id);
+    const refusals: [Record<string, unknown>, number, string, string][] = [
+      [{ outbound_target: '198.51.100.7:5060' }, 422, 'invalid_outbound_target', '/body/outbound_target'],
+      [{ outbound_target: '203.0.113.1:70000' }, 422, 'invalid_outbound_target', '/body/outbound_target'],
+      [{ outbound_target: '999.1.1.1' }, 422, 'invalid_outbound_target', '/body/outbound_target'],
+      [{ outbound_target: 'pbx.example.com:5060' }, 400, 'validation_failed', '/body/outbound_target'],
+      [{ outbound_target: '203.0.113.1:5060\r\nVia: x' }, 400, 'validation_failed', '/body/outbound_target'],
+      // The kept target must stay inside a new allowlist.
+      [{ allowed_ips: ['198.51.100.0/28'] }, 422, 'invalid_outbound_target', '/body/allowed_ips'],
+    ];
+    for (const [patch, status, code, param] of refusals) {
+      const res = await c.api.patch(`/v1/sip-trunks/${created.body.id}`, patch);
+      expect(res.status, JSON.stringify(patch)).toBe(status);
+      expect(res.body).toMatchObject({ code, param });
+    }
+    const outside = await c.api.post('/v1/sip-trunks', trunkBody(c.number, { outbound_target: '198.51.100.7' }));
+    expect(outside.status).toBe(422);
+    expect(outside.body.detail).toContain('allowed_ips');
+    expect(await rowOf(created.body.id)).toEqual(rowBefore);
+    expect(await footprint(t)).toEqual(before);
+
+    const cleared = await c.api.patch(`/v1/sip-trunks/${created.body.id}`, { outbound_target: null, allowed_ips: ['198.51.100.0/28'] });
+    expect(cleared.body).toMatchObject({ outbound_target: null, allowed_ips: ['198.51.100.0/28'] });
   });
 
   it('keeps accounts apart: another account gets 404 and an empty list', async () => {

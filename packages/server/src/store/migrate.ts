@@ -14,6 +14,7 @@ const ordered: Record<string, Migration> = {
   '0008-call-owner': migrations.callOwner,
   '0009-billing': migrations.billing,
   '0010-incidents': migrations.incidents,
+  '0011-carriers': migrations.carriers,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ordered };

@@ -157,6 +157,8 @@ export interface SipTrunksTable {
   ha1_md5: string;
   ha1_sha256: string;
   link: string | null;
+  /** `ip[:port]` inside allowed_ips where calls out through the trunk go; null: the first single address, 5060. */
+  outbound_target: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -214,6 +216,9 @@ export interface CallsTable {
   status_callback_events: string | null;
   /** The API address of the server process carrying the call (live actions are forwarded there). */
   owner_url: string | null;
+  /** Why the call ended: a stable code and the same in words (null while live). */
+  hangup_reason_code: string | null;
+  hangup_reason_message: string | null;
 }
 
 export interface RecordingsTable {
@@ -447,6 +452,21 @@ export interface OutagesTable {
   created_at: string;
 }
 
+/** The operator's SIP carriers for outbound calls (not an account's: every account's calls use them). */
+export interface CarriersTable {
+  id: string;
+  name: string;
+  uri: string;
+  username: string | null;
+  /** The digest password sealed with the server key (secrets/secret-box.ts); never the password itself. */
+  password_sealed: string | null;
+  priority: number;
+  /** 1 or 0. */
+  enabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -478,4 +498,5 @@ export interface Database {
   incident_breaches: IncidentBreachesTable;
   maintenance_windows: MaintenanceWindowsTable;
   outages: OutagesTable;
+  carriers: CarriersTable;
 }

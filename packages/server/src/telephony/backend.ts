@@ -115,7 +115,25 @@ export interface DialFailure {
   reason: string;
   /** True when we ended it (ring timeout, no response, CANCEL, unacceptable SDP), not the far end. */
   local: boolean;
+  /**
+   * What happened, for our own failures: the calls domain words it on the call record (`hangup_reason`)
+   * and decides whether another carrier may be tried. `unresolvable` and `unusable` come from the calls
+   * domain's routing (a carrier's name does not resolve; its stored credentials cannot be read).
+   */
+  cause?: DialFailureCause;
 }
+
+export type DialFailureCause =
+  | 'no_response'
+  | 'ring_timeout'
+  | 'canceled'
+  | 'unacceptable_answer'
+  | 'no_media_port'
+  | 'media_relay'
+  | 'send_failed'
+  | 'stopped'
+  | 'unresolvable'
+  | 'unusable';
 
 /** An answered outbound call: media is running (PCMA 20 ms) towards the far end's SDP answer. */
 export interface DialAnswered {

@@ -34,7 +34,16 @@ export async function startVoice(config: Config, db: Db, clock: Clock, log: Fast
           },
           logger: log,
         })
-      : createEmbeddedBackend({ host: config.sipHost, sipPort: config.sipPort, rtpPortRange: config.rtpPortRange, clock, logger: log });
+      : createEmbeddedBackend({
+          host: config.sipHost,
+          sipPort: config.sipPort,
+          // Contact and Via name the public address when one is configured (behind NAT).
+          ...(config.sipPublicHost ? { publicHost: config.sipPublicHost } : {}),
+          ...(config.sipPublicPort ? { publicPort: config.sipPublicPort } : {}),
+          rtpPortRange: config.rtpPortRange,
+          clock,
+          logger: log,
+        });
   const engine = defaultTtsEngine({ logger: log });
   // Prompts repeat (greetings, menus), so synthesise each once.
   const tts = cachedTts(engine, 200);

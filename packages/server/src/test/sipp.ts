@@ -92,14 +92,19 @@ export interface SippUas {
   stop(): void;
 }
 
-/** Starts SIPp as a UAS for one call (`-m 1`, no remote host) on `localIp`:`listenPort` (default: a free port); `extra` adds e.g. `-set rtpport 40000`. */
+/**
+ * Starts SIPp as a UAS for one call (`-m 1`, no remote host) on `localIp`:`listenPort` (default: a free
+ * port); `extra` adds e.g. `-set rtpport 40000`. `scenarioFile` may name a built-in scenario as
+ * `builtin:uas` (`sipp -sn uas`, which answers with PCMU).
+ */
 export async function startSippUas(scenarioFile: string, extra: string[] = [], listenPort?: number, localIp = '127.0.0.1'): Promise<SippUas> {
   if (!SIPP) throw new Error('sipp is not installed');
   const cwd = mkdtempSync(join(tmpdir(), 'prolope-sipp-uas-'));
   const port = listenPort ?? (await freeUdpPort());
+  const builtin = scenarioFile.startsWith('builtin:') ? scenarioFile.slice('builtin:'.length) : undefined;
   const args = [
-    '-sf',
-    scenarioFile,
+    builtin ? '-sn' : '-sf',
+    builtin ?? scenarioFile,
     '-m',
     '1',
     '-timeout',

@@ -126,6 +126,8 @@ export interface components {
             hangup_by: "caller" | "callee" | "system" | null;
             /** @enum {string|null} */
             hangup_cause: "normal" | "canceled" | "rtp_timeout" | "rejected" | "error" | null;
+            /** @description Why the call ended, in a stable code and in words; null while it is live. */
+            hangup_reason: components["schemas"]["HangupReason"] | null;
             id: string;
             /** @constant */
             object: "call";
@@ -200,6 +202,55 @@ export interface components {
         CallStatus: "queued" | "ringing" | "early_media" | "in_progress" | "completed" | "busy" | "no_answer" | "failed" | "canceled";
         /** @enum {string} */
         Capability: "voice" | "sms" | "fax";
+        /**
+         * @description A SIP carrier the platform's outbound calls go through (operator only). Calls without `sip_trunk_id`
+         *     try the enabled carriers by `priority` (lowest first) and go to the next one when a carrier answers
+         *     5xx or does not answer at all. Read on every call: a change applies to the next call, without a restart.
+         */
+        Carrier: {
+            created_at: components["schemas"]["Timestamp"];
+            enabled: boolean;
+            id: string;
+            name: string;
+            /** @constant */
+            object: "carrier";
+            /** @description Whether a digest password is stored. The password itself is write-only (kept encrypted) and never shown. */
+            password_set: boolean;
+            /** @description Lower first; carriers of equal priority are tried oldest first. */
+            priority: number;
+            updated_at: components["schemas"]["Timestamp"];
+            uri: components["schemas"]["CarrierUri"];
+            /** @description The digest username Prolope answers the carrier's 401/407 challenges with; null when the carrier does not challenge. */
+            username: string | null;
+        };
+        CarrierCreatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Carrier"];
+            };
+            /** @constant */
+            type: "carrier.created";
+        };
+        CarrierDeletedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Carrier"];
+            };
+            /** @constant */
+            type: "carrier.deleted";
+        };
+        CarrierUpdatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Carrier"];
+            };
+            /** @constant */
+            type: "carrier.updated";
+        };
+        /**
+         * @description `sip:host[:port][;transport=udp]`: where Prolope sends the INVITEs of outbound calls. The host is a
+         *     name or an IP address (IPv6 in brackets); the port defaults to 5060. Only UDP is supported. The
+         *     Request-URI of a call is `sip:<E.164>@host[:port]`.
+         * @example sip:sip.carrier.example:5060
+         */
+        CarrierUri: string;
         /** @description An IPv4 or IPv6 address or CIDR block (`203.0.113.5/32`). Blocks broader than /24 (IPv4) or /48 (IPv6) are refused, since the terms require a static IP (5.3). */
         Cidr: string;
         /** @description Fixed by the terms; shown so a PBX admin can match it. */
@@ -255,6 +306,21 @@ export interface components {
              * @default 20
              */
             ring_timeout?: number;
+        };
+        HangupReason: {
+            /**
+             * @description Stable: `normal_clearing` (a party hung up), `busy` (486/600), `no_answer` (480, 408 or the ring
+             *     timeout), `canceled` (hung up before the answer), `rejected` (another final 4xx/6xx), `invalid_number`
+             *     (404/484/604), `media_incompatible` (the far end does not do PCMA at 20 ms), `media_timeout` (no RTP),
+             *     `authentication_failed` (the carrier refused our digest, or challenged without credentials set),
+             *     `carrier_error` (5xx from every carrier tried), `carrier_unreachable` (the carrier's name does not
+             *     resolve), `no_response` (nothing answered the INVITE), `media_unavailable` (no RTP port or media
+             *     relay), `account_not_in_good_standing` (suspended or terminated), `internal_error`.
+             * @enum {string}
+             */
+            code: "normal_clearing" | "busy" | "no_answer" | "canceled" | "rejected" | "invalid_number" | "media_incompatible" | "media_timeout" | "authentication_failed" | "carrier_error" | "carrier_unreachable" | "no_response" | "media_unavailable" | "account_not_in_good_standing" | "internal_error";
+            /** @description The reason in words, e.g. "the far end answered PCMU; Prolope requires PCMA at 20 ms (terms 5.2)". */
+            message: string;
         };
         Incident: {
             account_id: string;
@@ -535,6 +601,12 @@ export interface components {
             /** @constant */
             type: "number.updated";
         };
+        /**
+         * @description The PBX's address for calls out through the trunk: `ip[:port]` (IPv6 as `[ip]:port`), port 5060 when
+         *     left out. The address must be inside `allowed_ips` (terms 5.3: the PBX has a static address).
+         * @example 203.0.113.5:5080
+         */
+        OutboundTarget: string;
         OwnershipDeclaration: {
             accepted_at: components["schemas"]["Timestamp"];
             /** @description The key that made the declaration. */
@@ -649,13 +721,23 @@ export interface components {
                 realm: string;
                 username: string;
             };
+            /**
+             * @description Where the PBX sends SIP: Prolope's public SIP address (PROLOPE_SIP_PUBLIC_HOST, else the address it
+             *     listens on).
+             */
+            host: string;
             id: string;
             link: components["schemas"]["LinkDescription"] | null;
             name: string;
             /** @constant */
             object: "sip_trunk";
-            /** @constant */
-            port: 5060;
+            /**
+             * @description Where calls placed with this trunk's `sip_trunk_id` go. Null: the first single-address entry of
+             *     `allowed_ips`, port 5060.
+             */
+            outbound_target: components["schemas"]["OutboundTarget"] | null;
+            /** @description Prolope's public SIP port (PROLOPE_SIP_PUBLIC_PORT, else the port it listens on; terms 5.1 name 5060). */
+            port: number;
             /** @constant */
             transport: "udp";
             updated_at: components["schemas"]["Timestamp"];
@@ -867,7 +949,7 @@ export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
 
 /** Every webhook event type Prolope sends. */
-export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.recording.completed","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
+export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","carrier.created","carrier.updated","carrier.deleted","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.recording.completed","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
 
 /** The name of a webhook event type, e.g. `"api_key.created"`. */
 export type EventType = (typeof eventTypes)[number];
@@ -883,6 +965,9 @@ export interface EventMap {
   "number_port.updated": components['schemas']["NumberPortUpdatedEvent"];
   "sip_trunk.created": components['schemas']["SipTrunkCreatedEvent"];
   "sip_trunk.updated": components['schemas']["SipTrunkUpdatedEvent"];
+  "carrier.created": components['schemas']["CarrierCreatedEvent"];
+  "carrier.updated": components['schemas']["CarrierUpdatedEvent"];
+  "carrier.deleted": components['schemas']["CarrierDeletedEvent"];
   "call.initiated": components['schemas']["CallInitiatedEvent"];
   "call.ringing": components['schemas']["CallRingingEvent"];
   "call.answered": components['schemas']["CallAnsweredEvent"];

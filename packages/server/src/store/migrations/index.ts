@@ -8,3 +8,4 @@ export { callStatusCallbacks } from './0007-call-status-callbacks.js';
 export { callOwner } from './0008-call-owner.js';
 export { billing } from './0009-billing.js';
 export { incidents } from './0010-incidents.js';
+export { carriers } from './0011-carriers.js';

@@ -260,7 +260,7 @@ describe.skipIf(!binary && !strict)('drachtio backend: outbound calls (scripted 
     expect(Date.now() - started).toBeGreaterThanOrEqual(390);
     expect(cancel.txnId).toBe((await inviteOf('out-ring')).txnId);
     const outcome = (await call.outcome) as DialFailure;
-    expect(outcome).toMatchObject({ ok: false, status: 408, local: true });
+    expect(outcome).toMatchObject({ ok: false, status: 408, local: true, cause: 'ring_timeout' });
     expect(progress).toEqual([180]);
     await goneFromRtpengine('out-ring');
   });
@@ -269,7 +269,7 @@ describe.skipIf(!binary && !strict)('drachtio backend: outbound calls (scripted 
     await connect();
     const early = dial('out-never');
     await early.call.hangup();
-    expect(await early.call.outcome).toEqual({ ok: false, status: 487, reason: 'cancelled', local: true });
+    expect(await early.call.outcome).toEqual({ ok: false, status: 487, reason: 'cancelled', local: true, cause: 'canceled' });
     await goneFromRtpengine('out-never');
 
     const { call } = dial('out-cancel');
@@ -277,7 +277,7 @@ describe.skipIf(!binary && !strict)('drachtio backend: outbound calls (scripted 
     await sleep(50);
     await call.hangup();
     await double.waitFor((m) => m.method === 'CANCEL');
-    expect(await call.outcome).toEqual({ ok: false, status: 487, reason: 'cancelled', local: true });
+    expect(await call.outcome).toEqual({ ok: false, status: 487, reason: 'cancelled', local: true, cause: 'canceled' });
     await goneFromRtpengine('out-cancel');
     expect(double.sent.filter((m) => m.header('call-id') === 'out-never')).toEqual([]);
   });
@@ -306,7 +306,7 @@ describe.skipIf(!binary && !strict)('drachtio backend: outbound calls (scripted 
     const invite = await inviteOf('out-pcmu');
     double.respond(invite, 200, { sdp: far.answer('PCMU') });
     const outcome = (await call.outcome) as DialFailure;
-    expect(outcome).toMatchObject({ ok: false, status: 488, local: true });
+    expect(outcome).toMatchObject({ ok: false, status: 488, local: true, cause: 'unacceptable_answer', reason: 'the far end answered PCMU' });
     await double.waitFor((m) => m.method === 'BYE' && m.dialogId === double.dialogOf('out-pcmu'));
     await goneFromRtpengine('out-pcmu');
   });

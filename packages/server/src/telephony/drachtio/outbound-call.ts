@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CallEnd, DialAnswered, DialFailure, DialOptions, OutboundCall } from '../backend.js';
-import { bindEvenPort, buildOffer, DEFAULT_PORT_RANGE, type RtpLogger, RtpSession, readAnswer, releasePort } from '../embedded/rtp/index.js';
+import { answerProblem, bindEvenPort, buildOffer, DEFAULT_PORT_RANGE, type RtpLogger, RtpSession, readAnswer, releasePort } from '../embedded/rtp/index.js';
 import { RtpengineMedia } from './rtpengine-media.js';
 import type { RtpengineNg } from './rtpengine-ng.js';
 import { sdpAudioAddress } from './sdp-media-address.js';
@@ -94,7 +94,7 @@ export class DrachtioOutboundCall implements OutboundCall {
       bound = await bindEvenPort(leg.bindAddress, leg.portRange ?? DEFAULT_PORT_RANGE);
     } catch (err) {
       logger.warn({ err, callId: o.callId }, 'drachtio: no free RTP port for an outbound call');
-      return this.#fail({ ok: false, status: 503, reason: 'no free RTP port', local: true });
+      return this.#fail({ ok: false, status: 503, reason: 'no free RTP port', local: true, cause: 'no_media_port' });
     }
     const rtpengineCall = { 'call-id': o.callId, 'from-tag': this.#tag };
     let media: RtpengineMedia | undefined;
@@ -116,7 +116,9 @@ export class DrachtioOutboundCall implements OutboundCall {
     const towardFar = offerSdp ? sdpAudioAddress(offerSdp) : undefined;
     if (this.#cancel || !offerSdp || !towardFar) {
       await release();
-      return this.#fail(this.#cancel ? this.#cancelFailure() : { ok: false, status: 503, reason: 'media relay unavailable', local: true });
+      return this.#fail(
+        this.#cancel ? this.#cancelFailure() : { ok: false, status: 503, reason: 'media relay unavailable', local: true, cause: 'media_relay' },
+      );
     }
 
     const sip = await this.#invite(offerSdp);
@@ -138,7 +140,7 @@ export class DrachtioOutboundCall implements OutboundCall {
     else if (!answer.ok) {
       // The far end answered without PCMA at 20 ms: we cannot talk, so end it at once.
       logger.warn({ callId: o.callId, reason: answer.reason }, 'drachtio: unacceptable SDP answer');
-      failure = { ok: false, status: 488, reason: answer.reason, local: true };
+      failure = { ok: false, status: 488, reason: answerProblem(answer), local: true, cause: 'unacceptable_answer' };
     } else {
       try {
         const res = await ng.command('answer', { ...rtpengineCall, 'to-tag': farTagOf(dialog), sdp: farSdp, replace: REPLACE, ICE: 'remove' });
@@ -167,7 +169,7 @@ export class DrachtioOutboundCall implements OutboundCall {
         );
       } catch (err) {
         logger.warn({ err, callId: o.callId }, 'drachtio: rtpengine refused the outbound answer');
-        failure = { ok: false, status: 500, reason: 'media relay failed', local: true };
+        failure = { ok: false, status: 500, reason: 'media relay failed', local: true, cause: 'media_relay' };
       }
       // hangup() may have come while rtpengine answered.
       if (this.#cancel) failure ??= this.#cancelFailure();
@@ -214,12 +216,18 @@ export class DrachtioOutboundCall implements OutboundCall {
       const onFailure = (err: SrfSipError) => {
         if (typeof err.status !== 'number') {
           logger.warn({ err, callId: o.callId }, 'drachtio: INVITE could not be sent');
-          return settle({ ok: false, status: 503, reason: err.message, local: true });
+          return settle({ ok: false, status: 503, reason: err.message, local: true, cause: 'send_failed' });
         }
         if (this.#cancel && (err.status === 487 || err.status === 408)) return settle(this.#cancelFailure());
         // 408 without any provisional is drachtio-server's own transaction timeout: nothing answered.
         const local = err.status === 408 && !this.#provisional;
-        settle({ ok: false, status: err.status, reason: err.reason ?? (local ? 'no response to the INVITE' : ''), local });
+        settle({
+          ok: false,
+          status: err.status,
+          reason: err.reason ?? (local ? 'no response to the INVITE' : ''),
+          local,
+          ...(local ? { cause: 'no_response' as const } : {}),
+        });
       };
       try {
         srf
@@ -270,8 +278,8 @@ export class DrachtioOutboundCall implements OutboundCall {
 
   #cancelFailure(): DialFailure {
     return this.#cancel === 'timeout'
-      ? { ok: false, status: 408, reason: 'no answer before the ring timeout', local: true }
-      : { ok: false, status: 487, reason: 'cancelled', local: true };
+      ? { ok: false, status: 408, reason: 'no answer before the ring timeout', local: true, cause: 'ring_timeout' }
+      : { ok: false, status: 487, reason: 'cancelled', local: true, cause: 'canceled' };
   }
 
   #fail(failure: DialFailure): DialFailure {

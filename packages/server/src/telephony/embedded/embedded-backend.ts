@@ -1,11 +1,14 @@
 import type { Clock } from '../../clock.js';
 import type { CallEnd, DialAnswered, DialFailure, DialOptions, MediaSession, OutboundCall, TelephonyBackend } from '../backend.js';
-import { bindEvenPort, buildOffer, openRtpSession, RtpSession, readAnswer, releasePort } from './rtp/index.js';
+import { answerProblem, bindEvenPort, buildOffer, openRtpSession, RtpSession, readAnswer, releasePort } from './rtp/index.js';
 import { EmbeddedSip, type SipLogger } from './sip/index.js';
 
 export interface EmbeddedBackendOptions {
   host: string;
   sipPort: number;
+  /** The address and port to advertise in Contact and Via (PROLOPE_SIP_PUBLIC_HOST/PORT); default: the bound ones. */
+  publicHost?: string;
+  publicPort?: number;
   rtpPortRange: [number, number];
   clock: Clock;
   logger: SipLogger & { info(obj: unknown, msg?: string): void };
@@ -16,7 +19,14 @@ export interface EmbeddedBackendOptions {
  * machine with no other service. drachtio plus rtpengine implement the same interface in production.
  */
 export function createEmbeddedBackend(opts: EmbeddedBackendOptions): TelephonyBackend & { sip: EmbeddedSip; dial(o: DialOptions): OutboundCall } {
-  const sip = new EmbeddedSip({ host: opts.host, port: opts.sipPort, clock: opts.clock, logger: opts.logger });
+  const sip = new EmbeddedSip({
+    host: opts.host,
+    port: opts.sipPort,
+    ...(opts.publicHost ? { publicAddress: opts.publicHost } : {}),
+    ...(opts.publicPort ? { publicPort: opts.publicPort } : {}),
+    clock: opts.clock,
+    logger: opts.logger,
+  });
   return {
     sip,
     start: () => sip.start(),
@@ -50,12 +60,12 @@ function dialEmbedded(sip: EmbeddedSip, opts: EmbeddedBackendOptions, o: DialOpt
       bound = await bindEvenPort(opts.host, opts.rtpPortRange);
     } catch (err) {
       opts.logger.warn({ err, callId: o.callId }, 'outbound call: no free RTP port');
-      return { ok: false, status: 503, reason: 'no free RTP port', local: true };
+      return { ok: false, status: 503, reason: 'no free RTP port', local: true, cause: 'no_media_port' };
     }
     const closePort = () => new Promise<void>((resolve) => bound.socket.close(() => resolve())).finally(() => releasePort(opts.host, bound.port));
     if (hangupWanted) {
       await closePort();
-      return { ok: false, status: 487, reason: 'cancelled', local: true };
+      return { ok: false, status: 487, reason: 'cancelled', local: true, cause: 'canceled' };
     }
     const call = sip.dial({ ...o, sdp: buildOffer({ address: opts.host, port: bound.port }) });
     uac = call;
@@ -76,7 +86,7 @@ function dialEmbedded(sip: EmbeddedSip, opts: EmbeddedBackendOptions, o: DialOpt
       opts.logger.warn({ callId: o.callId, reason: answer.reason }, 'outbound call: unacceptable SDP answer');
       await call.hangup();
       await closePort();
-      return { ok: false, status: 488, reason: answer.reason, local: true };
+      return { ok: false, status: 488, reason: answerProblem(answer), local: true, cause: 'unacceptable_answer' };
     }
     const media = new RtpSession(bound.socket, bound.port, {
       bindAddress: opts.host,

@@ -1,7 +1,7 @@
 /** The embedded RTP/media layer: SDP offer/answer, RTP sessions (PCMA 20 ms, RFC 4733 DTMF), WAV helpers. */
 export { buildAnswer, type AnswerInput } from './sdp-answer.js';
 export { negotiate, PTIME_MS } from './sdp-negotiate.js';
-export { buildOffer, OFFER_DTMF_PAYLOAD_TYPE, readAnswer } from './sdp-offer.js';
+export { answerProblem, buildOffer, OFFER_DTMF_PAYLOAD_TYPE, readAnswer } from './sdp-offer.js';
 export type { MediaDirection, NegotiatedMedia, NegotiationFailure, NegotiationResult, RejectedMediaLine, RtpAddress } from './sdp-types.js';
 export { decodeRtp, encodeRtp, RTP_HEADER_SIZE, type RtpPacket } from './rtp-packet.js';
 export { decodeDtmfPayload, digitToEvent, encodeDtmfPayload, eventToDigit, type DtmfEventPayload } from './dtmf-event.js';

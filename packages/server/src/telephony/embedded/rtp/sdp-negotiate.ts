@@ -14,6 +14,9 @@ const PCMA_STATIC_PT = 8;
 
 const fail = (reason: string): NegotiationFailure => ({ ok: false, status: 488, reason });
 
+// RFC 3551 table 4: static payload types an SDP may list without an a=rtpmap line.
+const STATIC_PAYLOAD_TYPES: Record<number, string> = { 0: 'PCMU/8000', 3: 'GSM/8000', 4: 'G723/8000', 8: 'PCMA/8000', 9: 'G722/8000', 18: 'G729/8000' };
+
 /** Case-insensitive `codec/rate` test against an a=rtpmap entry. */
 const isCodec = (rtp: { codec: string; rate?: number }, codec: string, rate: number): boolean =>
   rtp.codec.toLowerCase() === codec.toLowerCase() && rtp.rate === rate;
@@ -95,9 +98,9 @@ export function negotiate(offerSdp: string): NegotiationResult {
     if (dynamicPcma !== undefined) return fail(`PCMA only offered as dynamic payload type ${dynamicPcma}; payload type 8 required`);
     const offered = pts.map((pt) => {
       const map = mapOf(pt);
-      return map ? `${map.codec}/${map.rate ?? '?'}` : String(pt);
+      return map ? `${map.codec}/${map.rate ?? '?'}` : (STATIC_PAYLOAD_TYPES[pt] ?? String(pt));
     });
-    return fail(`no PCMA/8000 in the offer (offered: ${offered.join(', ')}); only G.711 A-law is supported`);
+    return { ...fail(`no PCMA/8000 in the offer (offered: ${offered.join(', ')}); only G.711 A-law is supported`), codecs: offered };
   }
 
   // Terms 5.2: 20 ms only. An absent ptime means the offerer takes any; we send 20.

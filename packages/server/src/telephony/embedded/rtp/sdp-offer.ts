@@ -5,7 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { negotiate, PTIME_MS } from './sdp-negotiate.js';
-import type { NegotiationResult, RtpAddress } from './sdp-types.js';
+import type { NegotiationFailure, NegotiationResult, RtpAddress } from './sdp-types.js';
 
 /** The telephone-event payload type we offer. */
 export const OFFER_DTMF_PAYLOAD_TYPE = 101;
@@ -43,4 +43,14 @@ export function readAnswer(answerSdp: string): NegotiationResult {
     return rest;
   }
   return result;
+}
+
+/**
+ * A refused answer in words about the far end, for the call record: `the far end answered PCMU` when it
+ * picked another codec (telephone-event left out, `/8000` dropped), else what was wrong with its SDP.
+ */
+export function answerProblem(failure: NegotiationFailure): string {
+  const codecs = failure.codecs?.filter((c) => !/^telephone-event\//i.test(c)).map((c) => c.replace(/\/8000$/, ''));
+  if (codecs && codecs.length > 0) return `the far end answered ${codecs.join(', ')}`;
+  return `the far end's SDP answer was refused (${failure.reason.replace(/\boffer\b/g, 'answer')})`;
 }

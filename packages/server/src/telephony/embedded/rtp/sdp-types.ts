@@ -42,6 +42,8 @@ export interface NegotiationFailure {
   ok: false;
   status: 488;
   reason: string;
+  /** When the refusal is the codec: what the SDP had instead of PCMA, e.g. `['PCMU/8000']`. */
+  codecs?: string[];
 }
 
 /** The result of {@link negotiate}. */

@@ -1,4 +1,4 @@
-import type { CallEnd, DialFailure } from '../../backend.js';
+import type { CallEnd, DialFailure, DialFailureCause } from '../../backend.js';
 import type { InviteTransactionUser } from './client-invite-transaction.js';
 import { digestAuthorization, pickChallenge } from './digest-client.js';
 import { parseNameAddr, uriHostPort } from './header-values.js';
@@ -145,7 +145,7 @@ export class UacCall {
   shutdown(): void {
     if (this.#state === 'confirmed') void this.#sendBye();
     else if (this.#state !== 'terminated' && this.#provisional) this.#sendCancel();
-    this.#settle({ ok: false, status: 503, reason: 'SIP stack stopped', local: true });
+    this.#settle({ ok: false, status: 503, reason: 'SIP stack stopped', local: true, cause: 'stopped' });
     this.#terminate();
     this.#fireEnd({ by: 'system', cause: 'error' });
   }
@@ -163,7 +163,7 @@ export class UacCall {
     const buf = serialize({ startLine: `INVITE ${this.opts.requestUri} SIP/2.0`, headers, body: this.opts.sdp });
     const user: InviteTransactionUser = {
       onResponse: (res) => this.#onResponse(res),
-      onTimeout: () => this.#fail(408, 'no response to the INVITE', true),
+      onTimeout: () => this.#fail(408, 'no response to the INVITE', true, 'no_response'),
     };
     this.host.sendInvite(buf, this.opts.destination, this.#branch, user, (res) => this.#ackForFailure(res));
   }
@@ -217,7 +217,8 @@ export class UacCall {
       }
     }
     if (res.status === 487 && this.#cancelWanted) {
-      this.#fail(this.#cancelWanted === 'timeout' ? 408 : 487, this.#cancelWanted === 'timeout' ? 'no answer within the ring timeout' : 'cancelled', true);
+      const timeout = this.#cancelWanted === 'timeout';
+      this.#fail(timeout ? 408 : 487, timeout ? 'no answer within the ring timeout' : 'cancelled', true, timeout ? 'ring_timeout' : 'canceled');
       return;
     }
     this.#fail(res.status, res.reason, false);
@@ -241,7 +242,8 @@ export class UacCall {
     this.#timers = [];
     if (this.#cancelWanted) {
       // Our CANCEL crossed the 200: the call exists, so end it with BYE (§9.1).
-      this.#settle({ ok: false, status: this.#cancelWanted === 'timeout' ? 408 : 487, reason: 'cancelled', local: true });
+      const timeout = this.#cancelWanted === 'timeout';
+      this.#settle({ ok: false, status: timeout ? 408 : 487, reason: 'cancelled', local: true, cause: timeout ? 'ring_timeout' : 'canceled' });
       void this.#sendBye();
       return;
     }
@@ -257,7 +259,11 @@ export class UacCall {
     // §9.1: no CANCEL before a provisional; it goes out with the first one.
     if (this.#provisional) this.#sendCancel();
     // No final within 64*T1 after the CANCEL: give the INVITE up.
-    this.#timers.push(after(64 * this.host.timers.t1, () => this.#fail(why === 'timeout' ? 408 : 487, 'no answer to CANCEL', true)));
+    this.#timers.push(
+      after(64 * this.host.timers.t1, () =>
+        this.#fail(why === 'timeout' ? 408 : 487, 'no answer to CANCEL', true, why === 'timeout' ? 'ring_timeout' : 'canceled'),
+      ),
+    );
   }
 
   #sendCancel(): void {
@@ -302,9 +308,9 @@ export class UacCall {
     if (!res) this.host.warn({ callId: this.callId }, 'sip: BYE got no response');
   }
 
-  #fail(status: number, reason: string, local: boolean): void {
+  #fail(status: number, reason: string, local: boolean, cause?: DialFailureCause): void {
     if (this.#state === 'terminated' || this.#state === 'confirmed') return;
-    this.#settle({ ok: false, status, reason, local });
+    this.#settle({ ok: false, status, reason, local, ...(cause ? { cause } : {}) });
     this.#terminate();
   }
 
