@@ -1,7 +1,7 @@
 // Prolope SDK quickstart: check the server, see whose key this is, create, list and revoke an
 // API key, and handle a typed error.
 //
-//   pnpm --filter @prolope/sdk build
+//   npx -y pnpm@10 --filter @prolope/sdk build   (in this repository)
 //   PROLOPE_API_KEY=pk_live_… node examples/sdk-quickstart/index.mjs
 //
 // PROLOPE_BASE_URL points it at a server other than the local one (http://localhost:3000).
