@@ -1,6 +1,21 @@
 import { Command, Errors, Flags, toConfiguredId } from '@oclif/core';
 import { exitCodes, toCliError } from './errors.js';
 import { writeErr, writeJson, writeOut } from './output.js';
+import type { Layout } from './render.js';
+import { terminalWidth } from './terminal-width.js';
+
+/**
+ * The `--wide` flag of commands that print tables: every value in full instead of a table fitted
+ * to the terminal.
+ *
+ * @example
+ * ```ts
+ * static override flags = { wide: wideFlag };
+ * ```
+ */
+export const wideFlag = Flags.boolean({
+  description: 'Print every column in full; by default tables are fitted to the terminal, long values cut with …. Piped output is in full anyway.',
+});
 
 /**
  * Whether `--json` appears in argv before any `--`.
@@ -51,6 +66,18 @@ export abstract class BaseCommand extends Command {
   protected print<T>(value: T, human: (value: T) => string): void {
     if (this.jsonEnabled()) writeJson(value);
     else writeOut(human(value));
+  }
+
+  /**
+   * How tables are laid out: fitted to the terminal (see `terminalWidth`), or in full with `--wide`.
+   *
+   * @example
+   * ```ts
+   * this.print(page, (p) => renderList(p.data, this.layout(flags)));
+   * ```
+   */
+  protected layout(flags: { wide?: boolean | undefined }): Layout {
+    return { width: flags.wide ? undefined : terminalWidth() };
   }
 
   /**

@@ -14,7 +14,8 @@ let t: TestServer;
 
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
-  for (const name of ['PROLOPE_API_KEY', 'PROLOPE_BASE_URL', 'PROLOPE_PROFILE']) if (!(name in extra)) delete env[name];
+  // COLUMNS too: output here is piped, and tables are fitted only when a test asks for a width.
+  for (const name of ['PROLOPE_API_KEY', 'PROLOPE_BASE_URL', 'PROLOPE_PROFILE', 'COLUMNS']) if (!(name in extra)) delete env[name];
   return env;
 }
 
@@ -124,5 +125,42 @@ describe('bin/run.js', () => {
       if (child && child.exitCode === null) child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('tables', () => {
+  const width = (text: string) =>
+    Math.max(
+      ...text
+        .trimEnd()
+        .split('\n')
+        .map((l) => Array.from(l).length),
+    );
+
+  test('fit COLUMNS, cutting wide columns with … but never the id; --wide and piped output are in full', async () => {
+    const env = { PROLOPE_API_KEY: t.operatorKey, PROLOPE_BASE_URL: t.url };
+    const keys = JSON.parse((await prolope(['api-keys', 'list', '--json'], env)).stdout).data as { id: string; created_at: string }[];
+    const key = keys[0];
+    if (!key) throw new Error('the test server has an operator key');
+
+    const piped = await prolope(['api-keys', 'list'], env);
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(width(piped.stdout)).toBeGreaterThan(120);
+    expect(piped.stdout).toContain(key.created_at);
+
+    const fitted = await prolope(['api-keys', 'list'], { ...env, COLUMNS: '120' });
+    expect(fitted.code, fitted.stderr).toBe(0);
+    expect(width(fitted.stdout)).toBe(120);
+    expect(fitted.stdout).toMatch(new RegExp(`^${key.id}  `, 'm'));
+    expect(fitted.stdout).toContain('…');
+    expect(fitted.stdout.split('\n')[0]).toMatch(/^ID +ACCOUNT_ID/);
+
+    const wide = await prolope(['api-keys', 'list', '--wide'], { ...env, COLUMNS: '120' });
+    expect(wide.stdout).toBe(piped.stdout);
+
+    const one = await prolope(['api-keys', 'retrieve', key.id], { ...env, COLUMNS: '40' });
+    expect(one.code, one.stderr).toBe(0);
+    expect(width(one.stdout)).toBeLessThanOrEqual(40);
+    expect(one.stdout).toMatch(/^last_used_at +\S+$/m);
   });
 });

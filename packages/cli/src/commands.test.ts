@@ -173,6 +173,7 @@ describe('operations that do not exist yet', () => {
       'must-be-true',
       'routing.sip.uri',
       'data',
+      'wide',
     ]);
     expect(Cls.flags?.['dry-run']).toMatchObject({ type: 'boolean', required: true });
     expect(Cls.flags?.['must-be-true']).toMatchObject({ allowNo: false });
