@@ -95,7 +95,7 @@ export abstract class BaseCommand extends Command {
   /** Reports any error once, in the chosen format, and exits with its documented code. */
   protected override async catch(err: Error & { exitCode?: number }): Promise<never> {
     if (err instanceof Errors.ExitError) throw err;
-    const error = toCliError(err);
+    const error = toCliError(err, { ...this.ctor.baseFlags, ...this.ctor.flags });
     if (this.jsonEnabled()) {
       writeJson(error.toJSON(), 'stderr');
     } else {

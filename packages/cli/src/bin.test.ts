@@ -128,6 +128,46 @@ describe('bin/run.js', () => {
   });
 });
 
+describe('mistakes are named as typed, with what to do instead', () => {
+  test('an unknown command suggests the closest in space form and exits 2, as JSON with --json', async () => {
+    const wrong = await prolope(['number', 'list', '--limit', '5']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stdout).toBe('');
+    expect(wrong.stderr).toBe('Error: There is no command "prolope number list". Did you mean: prolope numbers list --limit 5\nSee: prolope --help\n');
+
+    const typo = await prolope(['numbers', 'lst']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('Did you mean: prolope numbers list');
+    expect(typo.stderr).toContain('See: prolope numbers --help');
+
+    const json = await prolope(['contact', 'create', '--name', 'Ana B', '--json']);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stderr).error).toEqual({
+      code: 'usage_error',
+      exit_code: 2,
+      message: `There is no command "prolope contact create". Did you mean: prolope contacts create --name 'Ana B' --json`,
+    });
+
+    const nothing = await prolope(['frobnicate']);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toBe('Error: There is no command "prolope frobnicate".\nSee: prolope --help\n');
+    for (const r of [wrong, typo, json, nothing]) expect(r.stderr).not.toMatch(/\w:\w/);
+  });
+
+  test('a missing required flag is named with its dashes and what to add', async () => {
+    const simulate = await prolope(['billing', 'simulate', '--plan', 'plan_1'], { PROLOPE_API_KEY: t.operatorKey, PROLOPE_BASE_URL: t.url });
+    expect(simulate.code).toBe(2);
+    expect(simulate.stderr).toBe('Error: Missing required flag --from: add --from <value>.\nSee: prolope billing simulate --help\n');
+
+    const sla = await prolope(['sla', 'due', '--json']);
+    expect(sla.code).toBe(2);
+    expect(JSON.parse(sla.stderr).error).toMatchObject({
+      code: 'usage_error',
+      message: 'Missing required flags --at, --severity: add --at <value> --severity <critical|high|medium|low>.',
+    });
+  });
+});
+
 describe('tables', () => {
   const width = (text: string) =>
     Math.max(

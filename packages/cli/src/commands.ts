@@ -12,6 +12,9 @@ import { commandAliasesFor, commandIdFor, createOperationCommand } from './opera
 import { type OperationSpec, operationTable } from './schema.js';
 import { resourceTopics } from './topics.js';
 
+// oclif's command_not_found hook; bin/run.js points oclif at it in this module.
+export { commandNotFound } from './not-found.js';
+
 /**
  * One command per operation of the table, keyed by command id (`api-keys:create`). Alias ids
  * (`trunks:create`) are not keys: they live on the command class as oclif `aliases`.

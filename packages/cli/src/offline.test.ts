@@ -88,7 +88,7 @@ describe('capacity offline', () => {
     expect(noBandwidth.errorJson().error.message).toContain('Give --bandwidth-kbps to describe the link');
     const noLines = await runCli(['trunks', 'capacity', '--kind', 'web'], nowhere);
     expect(noLines.exitCode).toBe(exitCodes.usage);
-    expect(noLines.stderr).toContain('Missing required flag lines');
+    expect(noLines.stderr).toContain('Missing required flag --lines: add --lines <value>.');
   });
 
   test('with an id the command calls the API instead', async () => {
