@@ -168,6 +168,21 @@ describe('mistakes are named as typed, with what to do instead', () => {
   });
 });
 
+describe('version', () => {
+  test('--version, -v and version print the same line as version --json describes', async () => {
+    const json = await prolope(['version', '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const v = JSON.parse(json.stdout);
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    expect(v).toEqual({ object: 'version', name: 'prolope', version: pkg.version, platform: process.platform, arch: process.arch, node: process.version });
+    const line = `prolope/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`;
+    for (const args of [['--version'], ['-v'], ['version']]) {
+      const r = await prolope(args);
+      expect({ args, code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ args, code: 0, stdout: line, stderr: '' });
+    }
+  });
+});
+
 describe('tables', () => {
   const width = (text: string) =>
     Math.max(

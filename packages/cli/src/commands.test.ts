@@ -45,6 +45,7 @@ describe('the commands map', () => {
         'logs:tail',
         'profiles',
         'trigger',
+        'version',
       ].sort(),
     );
   });

@@ -8,6 +8,7 @@ import { Logout } from './commands/logout.js';
 import { LogsTail } from './commands/logs-tail.js';
 import { Profiles } from './commands/profiles.js';
 import { Trigger } from './commands/trigger.js';
+import { Version } from './commands/version.js';
 import { commandAliasesFor, commandIdFor, createOperationCommand } from './operation-command.js';
 import { type OperationSpec, operationTable } from './schema.js';
 import { resourceTopics } from './topics.js';
@@ -50,6 +51,7 @@ const handWritten: Record<string, Command.Class> = {
   trigger: Trigger,
   'logs:tail': LogsTail,
   'billing:simulate': BillingSimulate,
+  version: Version,
 };
 
 function build(): Record<string, Command.Class> {
