@@ -163,7 +163,7 @@ describe('mistakes are named as typed, with what to do instead', () => {
     expect(sla.code).toBe(2);
     expect(JSON.parse(sla.stderr).error).toMatchObject({
       code: 'usage_error',
-      message: 'Missing required flags --at, --severity: add --at <value> --severity <critical|high|medium|low>.',
+      message: 'Missing required flag --severity: add --severity <critical|high|medium|low>.',
     });
   });
 });

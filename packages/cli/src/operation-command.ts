@@ -114,9 +114,15 @@ export function createOperationCommand(operationId: string, op: OperationSpec): 
   const byDefault = offlineByDefault[operationId];
   const file = downloadType(op);
   if (file && 'output' in cli.flags) throw new Error(`${operationId} answers a file, but already has an --output flag for another purpose`);
+  const withDefaults: Interfaces.FlagInput = { ...cli.flags };
+  for (const [name, { value, help }] of Object.entries(byDefault?.defaults ?? {})) {
+    const flag = withDefaults[name];
+    if (!flag) throw new Error(`${operationId} has a default for --${name}, which it does not have`);
+    withDefaults[name] = { ...flag, required: false, default: async () => value(), defaultHelp: async () => help } as typeof flag;
+  }
   const commandFlags: Interfaces.FlagInput = file
     ? {
-        ...cli.flags,
+        ...withDefaults,
         output: Flags.string({
           char: 'o',
           description: `Write the ${file} file here (- for stdout). Without it the bytes go to stdout, unless that is a terminal.`,
@@ -124,13 +130,16 @@ export function createOperationCommand(operationId: string, op: OperationSpec): 
       }
     : byDefault
       ? {
-          ...cli.flags,
+          ...withDefaults,
           online: Flags.boolean({ description: `Ask the server (${op.method.toUpperCase()} ${op.path}) instead of answering offline.` }),
           wide: wideFlag,
         }
-      : { ...cli.flags, wide: wideFlag };
+      : { ...withDefaults, wide: wideFlag };
   const command = `<%= config.bin %> ${toKebab(op.resource)} ${toKebab(op.action)} ${op.pathParams.map((p) => `<${p}>`).join(' ')}`;
-  const examples = file ? [`${command} --output <file>`, `${command} > <file>`] : cli.examples;
+  // With a flag defaulted, the first example leaves it out (`prolope sla due --severity critical`).
+  const defaulted = Object.keys(byDefault?.defaults ?? {});
+  const short = cli.examples.map((e) => defaulted.reduce((line, name) => line.replace(new RegExp(` --${name} \\S+`), ''), e));
+  const examples = file ? [`${command} --output <file>`, `${command} > <file>`] : [...new Set([...short.slice(0, 1), ...cli.examples])];
 
   class OperationCommand extends ApiCommand {
     static readonly operationId = operationId;
