@@ -99,7 +99,7 @@ describe('the commands map', () => {
       cli: { aliases, args: [], shortcuts: [], offline: null },
     });
     expect(() => operationCommands({ 'a.retrieve': row('a', ['b']), 'b.retrieve': row('b', []) })).toThrow(
-      'Operations b.retrieve and a.retrieve both map to the command b:retrieve',
+      'Operations b.retrieve and a.retrieve both map to the command prolope b retrieve',
     );
     expect(() => operationCommands({ 'a.retrieve': { ...row('a', []), cli: { aliases: [], args: [], shortcuts: [], offline: 'nope' } } })).toThrow(
       'names the offline implementation nope',

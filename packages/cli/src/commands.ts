@@ -33,7 +33,7 @@ export function operationCommands(table: Readonly<Record<string, OperationSpec>>
   for (const [operationId, op] of Object.entries(table)) {
     for (const id of [commandIdFor(op), ...commandAliasesFor(op)]) {
       const other = owner.get(id);
-      if (other) throw new Error(`Operations ${operationId} and ${other} both map to the command ${id}`);
+      if (other) throw new Error(`Operations ${operationId} and ${other} both map to the command prolope ${id.replaceAll(':', ' ')}`);
       owner.set(id, operationId);
     }
     out[commandIdFor(op)] = createOperationCommand(operationId, op);
@@ -58,7 +58,7 @@ function build(): Record<string, Command.Class> {
   const generated = operationCommands(operationTable);
   const generatedIds = Object.entries(generated).flatMap(([id, Cls]) => [id, ...(Cls.aliases ?? [])]);
   for (const id of Object.keys(handWritten)) {
-    if (generatedIds.includes(id)) throw new Error(`The operation command ${id} clashes with a built-in command`);
+    if (generatedIds.includes(id)) throw new Error(`The operation command prolope ${id.replaceAll(':', ' ')} clashes with a built-in command`);
   }
   return { ...handWritten, ...generated };
 }
