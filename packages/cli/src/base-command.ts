@@ -2,6 +2,21 @@ import { Command, Errors, Flags, toConfiguredId } from '@oclif/core';
 import { CliError, exitCodes, toCliError } from './errors.js';
 import { fieldRequested, formatField, pickField } from './field.js';
 import { writeErr, writeJson, writeOut } from './output.js';
+import type { Layout } from './render.js';
+import { terminalWidth } from './terminal-width.js';
+
+/**
+ * The `--wide` flag of commands that print tables: every value in full instead of a table fitted
+ * to the terminal.
+ *
+ * @example
+ * ```ts
+ * static override flags = { wide: wideFlag };
+ * ```
+ */
+export const wideFlag = Flags.boolean({
+  description: 'Print every column in full; by default tables are fitted to the terminal, long values cut with …. Piped output is in full anyway.',
+});
 
 /**
  * Whether `--json` appears in argv before any `--`.
@@ -76,6 +91,18 @@ export abstract class BaseCommand extends Command {
   }
 
   /**
+   * How tables are laid out: fitted to the terminal (see `terminalWidth`), or in full with `--wide`.
+   *
+   * @example
+   * ```ts
+   * this.print(page, (p) => renderList(p.data, this.layout(flags)));
+   * ```
+   */
+  protected layout(flags: { wide?: boolean | undefined }): Layout {
+    return { width: flags.wide ? undefined : terminalWidth() };
+  }
+
+  /**
    * Prints a side note (hints, warnings) to stderr, never with `--json`.
    *
    * @example
@@ -90,7 +117,7 @@ export abstract class BaseCommand extends Command {
   /** Reports any error once, in the chosen format, and exits with its documented code. */
   protected override async catch(err: Error & { exitCode?: number }): Promise<never> {
     if (err instanceof Errors.ExitError) throw err;
-    const error = toCliError(err);
+    const error = toCliError(err, { ...this.ctor.baseFlags, ...this.ctor.flags });
     if (this.jsonEnabled()) {
       writeJson(error.toJSON(), 'stderr');
     } else {

@@ -14,7 +14,8 @@ let t: TestServer;
 
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
-  for (const name of ['PROLOPE_API_KEY', 'PROLOPE_BASE_URL', 'PROLOPE_PROFILE']) if (!(name in extra)) delete env[name];
+  // COLUMNS too: output here is piped, and tables are fitted only when a test asks for a width.
+  for (const name of ['PROLOPE_API_KEY', 'PROLOPE_BASE_URL', 'PROLOPE_PROFILE', 'COLUMNS']) if (!(name in extra)) delete env[name];
   return env;
 }
 
@@ -140,5 +141,97 @@ describe('bin/run.js', () => {
       if (child && child.exitCode === null) child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('mistakes are named as typed, with what to do instead', () => {
+  test('an unknown command suggests the closest in space form and exits 2, as JSON with --json', async () => {
+    const wrong = await prolope(['number', 'list', '--limit', '5']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stdout).toBe('');
+    expect(wrong.stderr).toBe('Error: There is no command "prolope number list". Did you mean: prolope numbers list --limit 5\nSee: prolope --help\n');
+
+    const typo = await prolope(['numbers', 'lst']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('Did you mean: prolope numbers list');
+    expect(typo.stderr).toContain('See: prolope numbers --help');
+
+    const json = await prolope(['contact', 'create', '--name', 'Ana B', '--json']);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stderr).error).toEqual({
+      code: 'usage_error',
+      exit_code: 2,
+      message: `There is no command "prolope contact create". Did you mean: prolope contacts create --name 'Ana B' --json`,
+    });
+
+    const nothing = await prolope(['frobnicate']);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toBe('Error: There is no command "prolope frobnicate".\nSee: prolope --help\n');
+    for (const r of [wrong, typo, json, nothing]) expect(r.stderr).not.toMatch(/\w:\w/);
+  });
+
+  test('a missing required flag is named with its dashes and what to add', async () => {
+    const simulate = await prolope(['billing', 'simulate', '--plan', 'plan_1'], { PROLOPE_API_KEY: t.operatorKey, PROLOPE_BASE_URL: t.url });
+    expect(simulate.code).toBe(2);
+    expect(simulate.stderr).toBe('Error: Missing required flag --from: add --from <value>.\nSee: prolope billing simulate --help\n');
+
+    const sla = await prolope(['sla', 'due', '--json']);
+    expect(sla.code).toBe(2);
+    expect(JSON.parse(sla.stderr).error).toMatchObject({
+      code: 'usage_error',
+      message: 'Missing required flag --severity: add --severity <critical|high|medium|low>.',
+    });
+  });
+});
+
+describe('version', () => {
+  test('--version, -v and version print the same line as version --json describes', async () => {
+    const json = await prolope(['version', '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const v = JSON.parse(json.stdout);
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    expect(v).toEqual({ object: 'version', name: 'prolope', version: pkg.version, platform: process.platform, arch: process.arch, node: process.version });
+    const line = `prolope/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`;
+    for (const args of [['--version'], ['-v'], ['version']]) {
+      const r = await prolope(args);
+      expect({ args, code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ args, code: 0, stdout: line, stderr: '' });
+    }
+  });
+});
+
+describe('tables', () => {
+  const width = (text: string) =>
+    Math.max(
+      ...text
+        .trimEnd()
+        .split('\n')
+        .map((l) => Array.from(l).length),
+    );
+
+  test('fit COLUMNS, cutting wide columns with … but never the id; --wide and piped output are in full', async () => {
+    const env = { PROLOPE_API_KEY: t.operatorKey, PROLOPE_BASE_URL: t.url };
+    const keys = JSON.parse((await prolope(['api-keys', 'list', '--json'], env)).stdout).data as { id: string; created_at: string }[];
+    const key = keys[0];
+    if (!key) throw new Error('the test server has an operator key');
+
+    const piped = await prolope(['api-keys', 'list'], env);
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(width(piped.stdout)).toBeGreaterThan(120);
+    expect(piped.stdout).toContain(key.created_at);
+
+    const fitted = await prolope(['api-keys', 'list'], { ...env, COLUMNS: '120' });
+    expect(fitted.code, fitted.stderr).toBe(0);
+    expect(width(fitted.stdout)).toBe(120);
+    expect(fitted.stdout).toMatch(new RegExp(`^${key.id}  `, 'm'));
+    expect(fitted.stdout).toContain('…');
+    expect(fitted.stdout.split('\n')[0]).toMatch(/^ID +ACCOUNT_ID/);
+
+    const wide = await prolope(['api-keys', 'list', '--wide'], { ...env, COLUMNS: '120' });
+    expect(wide.stdout).toBe(piped.stdout);
+
+    const one = await prolope(['api-keys', 'retrieve', key.id], { ...env, COLUMNS: '40' });
+    expect(one.code, one.stderr).toBe(0);
+    expect(width(one.stdout)).toBeLessThanOrEqual(40);
+    expect(one.stdout).toMatch(/^last_used_at +\S+$/m);
   });
 });

@@ -7,7 +7,6 @@ import { CliError } from './errors.js';
 import { operationInterface } from './operation-flags.js';
 import { missingRequired } from './required-fields.js';
 import { operationTable } from './schema.js';
-import { renderTable } from './table.js';
 
 const create = operationTable['accounts.create'];
 if (!create?.body) throw new Error('accounts.create has a body');
@@ -50,21 +49,5 @@ test('missing required fields are named down to the nested field', () => {
     ['signatory', 'email'],
     ['signatory', 'confirms_age_18_or_over'],
     ['signatory', 'confirms_authority'],
-  ]);
-});
-
-test('tables align columns, cut long cells and keep one line per row', () => {
-  const text = renderTable(
-    [
-      ['ctc_1', 'Ana\nMaria', 'x'.repeat(60)],
-      ['ctc_22', 'Bo', ''],
-    ],
-    { header: ['ID', 'NAME', 'NOTE'] },
-  );
-  expect(text.split('\n')).toEqual([
-    'ID      NAME       NOTE',
-    '------  ---------  ------------------------------------------------',
-    `ctc_1   Ana Maria  ${'x'.repeat(47)}…`,
-    'ctc_22  Bo',
   ]);
 });

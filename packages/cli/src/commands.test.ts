@@ -45,6 +45,7 @@ describe('the commands map', () => {
         'logs:tail',
         'profiles',
         'trigger',
+        'version',
       ].sort(),
     );
   });
@@ -98,7 +99,7 @@ describe('the commands map', () => {
       cli: { aliases, args: [], shortcuts: [], offline: null },
     });
     expect(() => operationCommands({ 'a.retrieve': row('a', ['b']), 'b.retrieve': row('b', []) })).toThrow(
-      'Operations b.retrieve and a.retrieve both map to the command b:retrieve',
+      'Operations b.retrieve and a.retrieve both map to the command prolope b retrieve',
     );
     expect(() => operationCommands({ 'a.retrieve': { ...row('a', []), cli: { aliases: [], args: [], shortcuts: [], offline: 'nope' } } })).toThrow(
       'names the offline implementation nope',
@@ -173,6 +174,7 @@ describe('operations that do not exist yet', () => {
       'must-be-true',
       'routing.sip.uri',
       'data',
+      'wide',
     ]);
     expect(Cls.flags?.['dry-run']).toMatchObject({ type: 'boolean', required: true });
     expect(Cls.flags?.['must-be-true']).toMatchObject({ allowNo: false });

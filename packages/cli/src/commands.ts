@@ -8,9 +8,13 @@ import { Logout } from './commands/logout.js';
 import { LogsTail } from './commands/logs-tail.js';
 import { Profiles } from './commands/profiles.js';
 import { Trigger } from './commands/trigger.js';
+import { Version } from './commands/version.js';
 import { commandAliasesFor, commandIdFor, createOperationCommand } from './operation-command.js';
 import { type OperationSpec, operationTable } from './schema.js';
 import { resourceTopics } from './topics.js';
+
+// oclif's command_not_found hook; bin/run.js points oclif at it in this module.
+export { commandNotFound } from './not-found.js';
 
 /**
  * One command per operation of the table, keyed by command id (`api-keys:create`). Alias ids
@@ -29,7 +33,7 @@ export function operationCommands(table: Readonly<Record<string, OperationSpec>>
   for (const [operationId, op] of Object.entries(table)) {
     for (const id of [commandIdFor(op), ...commandAliasesFor(op)]) {
       const other = owner.get(id);
-      if (other) throw new Error(`Operations ${operationId} and ${other} both map to the command ${id}`);
+      if (other) throw new Error(`Operations ${operationId} and ${other} both map to the command prolope ${id.replaceAll(':', ' ')}`);
       owner.set(id, operationId);
     }
     out[commandIdFor(op)] = createOperationCommand(operationId, op);
@@ -47,13 +51,14 @@ const handWritten: Record<string, Command.Class> = {
   trigger: Trigger,
   'logs:tail': LogsTail,
   'billing:simulate': BillingSimulate,
+  version: Version,
 };
 
 function build(): Record<string, Command.Class> {
   const generated = operationCommands(operationTable);
   const generatedIds = Object.entries(generated).flatMap(([id, Cls]) => [id, ...(Cls.aliases ?? [])]);
   for (const id of Object.keys(handWritten)) {
-    if (generatedIds.includes(id)) throw new Error(`The operation command ${id} clashes with a built-in command`);
+    if (generatedIds.includes(id)) throw new Error(`The operation command prolope ${id.replaceAll(':', ' ')} clashes with a built-in command`);
   }
   return { ...handWritten, ...generated };
 }

@@ -1,5 +1,6 @@
 import { Errors } from '@oclif/core';
 import { ApiError, AuthenticationError, ConnectionError, NotFoundError, PermissionError, ProlopeError, TimeoutError } from '@prolope/sdk';
+import { explainFlagErrors, type FlagInfo } from './parse-errors.js';
 
 /**
  * The process exit codes of every `prolope` command. They are part of the CLI's contract:
@@ -131,6 +132,8 @@ function apiCode(err: ApiError): CliErrorCode {
 
 /**
  * Maps anything a command may throw (SDK errors, oclif parse errors, bugs) to a {@link CliError}.
+ * `flags`, the command's flag definitions, let oclif's validation errors name flags with their
+ * dashes and say what to add.
  *
  * @example
  * ```ts
@@ -138,7 +141,7 @@ function apiCode(err: ApiError): CliErrorCode {
  * err.code; // 'internal_error'
  * ```
  */
-export function toCliError(err: unknown): CliError {
+export function toCliError(err: unknown, flags: Readonly<Record<string, FlagInfo>> = {}): CliError {
   if (err instanceof CliError) return err;
   if (err instanceof ApiError) {
     const api: ApiErrorDetails = { status: err.status, code: err.code, detail: err.detail, request_id: err.requestId, param: err.param };
@@ -152,7 +155,7 @@ export function toCliError(err: unknown): CliError {
   if (err instanceof ProlopeError) return new CliError('api_error', err.message, { cause: err });
   // oclif's parser errors (unknown flag, missing argument, bad option) carry exit code 2.
   if (err instanceof Errors.CLIError) {
-    const message = err.message.replace(/\n?See more help with --help\s*$/, '').trim();
+    const message = explainFlagErrors(err.message.replace(/\n?See more help with --help\s*$/, '').trim(), flags);
     return new CliError(err.oclif.exit === exitCodes.usage ? 'usage_error' : 'internal_error', message, { cause: err });
   }
   if (err instanceof TypeError && /path parameter/.test(err.message)) {

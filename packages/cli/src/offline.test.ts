@@ -88,7 +88,7 @@ describe('capacity offline', () => {
     expect(noBandwidth.errorJson().error.message).toContain('Give --bandwidth-kbps to describe the link');
     const noLines = await runCli(['trunks', 'capacity', '--kind', 'web'], nowhere);
     expect(noLines.exitCode).toBe(exitCodes.usage);
-    expect(noLines.stderr).toContain('Missing required flag lines');
+    expect(noLines.stderr).toContain('Missing required flag --lines: add --lines <value>.');
   });
 
   test('with an id the command calls the API instead', async () => {
@@ -153,6 +153,27 @@ describe('sla due offline', () => {
     const online = await runCli(['sla', 'due', '--severity', 'high', '--at', '2026-12-23T17:00:00Z', '--online', '--json'], nowhere);
     expect(online.exitCode).toBe(exitCodes.connection);
     expect(online.errorJson().error.message).toContain('GET http://127.0.0.1:1/v1/sla/due');
+  });
+
+  test('--at defaults to now, offline and with --online (which sends it); the help says so', async () => {
+    const before = Date.now();
+    const now = await runCli(['sla', 'due', '--severity', 'critical', '--json'], nowhere);
+    const after = Date.now();
+    expect(now.exitCode, now.stderr).toBe(0);
+    const due = now.json<typeof sample>();
+    expect(Date.parse(due.started_at)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(due.started_at)).toBeLessThanOrEqual(after);
+    // Critical runs on a 24/7 clock: the first response is due an hour after the start.
+    expect(Date.parse(due.initial_response) - Date.parse(due.started_at)).toBe(60 * 60 * 1000);
+
+    const online = await runCli(['sla', 'due', '--severity', 'high', '--online', '--json'], nowhere);
+    expect(online.exitCode).toBe(exitCodes.connection);
+    expect(online.errorJson().error.message).toMatch(/GET http:\/\/127\.0\.0\.1:1\/v1\/sla\/due\?severity=high&at=\d{4}-\d\d-\d\dT\d\d%3A\d\d%3A\d\d\.\d{3}Z /);
+
+    const SlaDue = commands['sla:due'];
+    expect(SlaDue?.flags?.at?.required).toBe(false);
+    expect(SlaDue?.flags?.severity?.required).toBe(true);
+    expect(SlaDue?.examples?.[0]).toBe('<%= config.bin %> sla due --severity critical');
   });
 
   test('the help says it is offline and uses the statutory calendar only', () => {

@@ -84,21 +84,39 @@ export function renderSlaDue(due: SlaDue): string {
 }
 
 /**
+ * How the CLI answers one operation offline by default: the offline implementation's name, how the
+ * answer reads without `--json`, the help note, and defaults for flags the API requires.
+ *
+ * @example
+ * ```ts
+ * const entry: OfflineByDefault = { implementation: 'slaDue', render: renderSlaDue, help: '…', defaults: { at: { value: () => new Date().toISOString(), help: 'now' } } };
+ * ```
+ */
+export interface OfflineByDefault {
+  implementation: string;
+  render: (result: never) => string;
+  help: string;
+  /** Flag defaults, by flag name: the value is taken when the command runs; `help` is what `--help` shows. */
+  defaults?: Readonly<Record<string, { value: () => string; help: string }>>;
+}
+
+/**
  * Operations the CLI answers offline although they have no path params to leave out, keyed by
- * operation id: the offline implementation's name, how the answer reads without `--json`, and the
- * help note. `prolope sla due` computes with the statutory Bulgarian calendar only; the operator's
+ * operation id. `prolope sla due` computes with the statutory Bulgarian calendar only; the operator's
  * extra days off and working days live on the server, which `--online` asks instead
- * (`GET /v1/sla/due`, no API key needed).
+ * (`GET /v1/sla/due`, no API key needed). Its `--at` defaults to now.
  *
  * @example
  * ```ts
  * offlineByDefault['sla.due']?.implementation; // 'slaDue'
  * ```
  */
-export const offlineByDefault: Readonly<Record<string, { implementation: string; render: (result: never) => string; help: string }>> = {
+export const offlineByDefault: Readonly<Record<string, OfflineByDefault>> = {
   'sla.due': {
     implementation: 'slaDue',
     render: renderSlaDue,
+    // What one asks most is "if I report it now"; the API still wants `at`, and --online sends it.
+    defaults: { at: { value: () => new Date().toISOString(), help: 'now' } },
     help:
       "Answered offline by the SDK's slaDueTimes(), with no server or API key, on the statutory Bulgarian calendar only " +
       "(holidays, Orthodox Easter, days in lieu). The operator's extra days off and working days are on the server: " +

@@ -1,14 +1,15 @@
 import { writeFile } from 'node:fs/promises';
-import { type Command, Flags } from '@oclif/core';
+import { type Command, Flags, type Interfaces } from '@oclif/core';
 import type { LooseRequestParams, OperationId } from '@prolope/sdk';
 import { ApiCommand } from './api-command.js';
+import { wideFlag } from './base-command.js';
 import { CliError } from './errors.js';
 import { toKebab } from './names.js';
 import { offline, offlineByDefault, runOffline } from './offline.js';
 import { DEFAULT_MAX_ITEMS, type OperationInterface, operationInterface } from './operation-flags.js';
 import { writeBytes } from './output.js';
 import { fetchAll, type Page } from './paginate.js';
-import { type Download, renderDownload, renderList, renderObject } from './render.js';
+import { type Download, type Layout, renderDownload, renderList, renderObject } from './render.js';
 import { requestParams } from './request-params.js';
 import { cliSpec, type OperationSpec } from './schema.js';
 
@@ -113,19 +114,32 @@ export function createOperationCommand(operationId: string, op: OperationSpec): 
   const byDefault = offlineByDefault[operationId];
   const file = downloadType(op);
   if (file && 'output' in cli.flags) throw new Error(`${operationId} answers a file, but already has an --output flag for another purpose`);
-  const commandFlags = file
+  const withDefaults: Interfaces.FlagInput = { ...cli.flags };
+  for (const [name, { value, help }] of Object.entries(byDefault?.defaults ?? {})) {
+    const flag = withDefaults[name];
+    if (!flag) throw new Error(`${operationId} has a default for --${name}, which it does not have`);
+    withDefaults[name] = { ...flag, required: false, default: async () => value(), defaultHelp: async () => help } as typeof flag;
+  }
+  const commandFlags: Interfaces.FlagInput = file
     ? {
-        ...cli.flags,
+        ...withDefaults,
         output: Flags.string({
           char: 'o',
           description: `Write the ${file} file here (- for stdout). Without it the bytes go to stdout, unless that is a terminal.`,
         }),
       }
     : byDefault
-      ? { ...cli.flags, online: Flags.boolean({ description: `Ask the server (${op.method.toUpperCase()} ${op.path}) instead of answering offline.` }) }
-      : cli.flags;
+      ? {
+          ...withDefaults,
+          online: Flags.boolean({ description: `Ask the server (${op.method.toUpperCase()} ${op.path}) instead of answering offline.` }),
+          wide: wideFlag,
+        }
+      : { ...withDefaults, wide: wideFlag };
   const command = `<%= config.bin %> ${toKebab(op.resource)} ${toKebab(op.action)} ${op.pathParams.map((p) => `<${p}>`).join(' ')}`;
-  const examples = file ? [`${command} --output <file>`, `${command} > <file>`] : cli.examples;
+  // With a flag defaulted, the first example leaves it out (`prolope sla due --severity critical`).
+  const defaulted = Object.keys(byDefault?.defaults ?? {});
+  const short = cli.examples.map((e) => defaulted.reduce((line, name) => line.replace(new RegExp(` --${name} \\S+`), ''), e));
+  const examples = file ? [`${command} --output <file>`, `${command} > <file>`] : [...new Set([...short.slice(0, 1), ...cli.examples])];
 
   class OperationCommand extends ApiCommand {
     static readonly operationId = operationId;
@@ -141,13 +155,14 @@ export function createOperationCommand(operationId: string, op: OperationSpec): 
       const { args, flags } = await this.parse(OperationCommand);
       const params = requestParams(op, cli, args as Parsed, flags as Parsed);
       const output = (flags as Parsed).output as string | undefined;
+      const layout = this.layout(flags as Parsed & { wide?: boolean });
       if (file) this.checkDownloadTarget(file, output);
       if (byDefault && !(flags as Parsed).online) {
         this.print(runOffline(byDefault.implementation, params.query ?? {}), byDefault.render as (result: unknown) => string);
         return;
       }
       if (cli.offline && op.pathParams.length && !params.path) {
-        this.printResult(runOffline(cli.offline, params.query ?? {}));
+        this.printResult(runOffline(cli.offline, params.query ?? {}), layout);
         return;
       }
       const { client } = this.connect(flags, { requireKey: op.auth });
@@ -167,12 +182,12 @@ export function createOperationCommand(operationId: string, op: OperationSpec): 
           },
           { max, pageSize, startingAfter: params.query?.starting_after as string | undefined },
         );
-        this.printResult(page);
+        this.printResult(page, layout);
         return;
       }
       const result = await call(params);
       if (file) await this.saveDownload(result as Response, file, output);
-      else this.printResult(result);
+      else this.printResult(result, layout);
     }
 
     // Checked before anything is sent: raw audio would garble a terminal, and --json promises JSON on stdout.
@@ -200,15 +215,15 @@ export function createOperationCommand(operationId: string, op: OperationSpec): 
       this.print(download, renderDownload);
     }
 
-    private printResult(result: unknown): void {
+    private printResult(result: unknown, layout: Layout): void {
       if (op.paginated && isPage(result)) {
-        this.print(result, (page) => renderList(page.data));
+        this.print(result, (page) => renderList(page.data, layout));
         if (result.has_more && result.next_cursor) {
           this.note(`More results: add --starting-after ${result.next_cursor} (or --all).`);
         }
         return;
       }
-      this.print(result, renderObject);
+      this.print(result, (value) => renderObject(value, layout));
     }
   }
 

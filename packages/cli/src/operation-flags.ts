@@ -57,7 +57,7 @@ export interface OperationInterface {
  * RESERVED_FLAGS.includes('json'); // true
  * ```
  */
-export const RESERVED_FLAGS: readonly string[] = ['json', 'api-key', 'base-url', 'profile', 'data', 'all', 'max', 'idempotency-key', 'help'];
+export const RESERVED_FLAGS: readonly string[] = ['json', 'api-key', 'base-url', 'profile', 'data', 'all', 'max', 'idempotency-key', 'help', 'wide'];
 
 /**
  * How many items `--all` fetches when `--max` is not given.

@@ -1,5 +1,18 @@
 import { renderTable } from './table.js';
 
+/**
+ * How human output is laid out: `width` is what tables are fitted to (see `terminalWidth`); undefined
+ * prints every value in full (`--wide`, or stdout not a terminal).
+ *
+ * @example
+ * ```ts
+ * renderList(page.data, { width: process.stdout.columns });
+ * ```
+ */
+export interface Layout {
+  width?: number | undefined;
+}
+
 type Json = Record<string, unknown>;
 
 function isObject(value: unknown): value is Json {
@@ -50,7 +63,8 @@ function flatten(value: Json, prefix: string, out: [string, string][]): void {
 
 /**
  * Renders one API object as `field  value` lines, nested objects as dotted field names, arrays of
- * objects with an index (`reasons[0].rule`), and `_kbps` / `_ms` numbers with their unit.
+ * objects with an index (`reasons[0].rule`), and `_kbps` / `_ms` numbers with their unit. Values
+ * longer than `layout.width` leaves them are cut with `…`; field names never are.
  *
  * @example
  * ```ts
@@ -62,16 +76,17 @@ function flatten(value: Json, prefix: string, out: [string, string][]): void {
  * // reasons[0].rule  bandwidth
  * ```
  */
-export function renderObject(value: unknown): string {
+export function renderObject(value: unknown, layout: Layout = {}): string {
   if (!isObject(value)) return formatValue(value);
   const rows: [string, string][] = [];
   flatten(value, '', rows);
-  return renderTable(rows, { maxCellWidth: 200 });
+  return renderTable(rows, { width: layout.width });
 }
 
 /**
  * Renders a list of API objects as a table: one row per item, one column per top-level field
- * that holds a scalar in some item (`object` left out). Nested fields are in `--json` output.
+ * that holds a scalar in some item (`object` left out). Nested fields are in `--json` output. A
+ * table wider than `layout.width` gets its widest columns cut with `…`, never the first (the id).
  *
  * @example
  * ```ts
@@ -81,7 +96,7 @@ export function renderObject(value: unknown): string {
  * // ctc_1  Ana
  * ```
  */
-export function renderList(items: readonly unknown[]): string {
+export function renderList(items: readonly unknown[], layout: Layout = {}): string {
   if (items.length === 0) return 'No results.';
   const columns: string[] = [];
   for (const item of items) {
@@ -93,7 +108,7 @@ export function renderList(items: readonly unknown[]): string {
   }
   if (columns.length === 0) return items.map(formatValue).join('\n');
   const rows = items.map((item) => columns.map((c) => (isObject(item) ? formatValue(item[c]) : '')));
-  return renderTable(rows, { header: columns.map((c) => c.toUpperCase()) });
+  return renderTable(rows, { header: columns.map((c) => c.toUpperCase()), width: layout.width });
 }
 
 /**

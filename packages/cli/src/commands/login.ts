@@ -63,7 +63,8 @@ export class Login extends ApiCommand {
     const result = { profile: name, base_url: baseUrl, api_key: maskKey(apiKey), account_id: account.id, account_name: account.name, config_path: file };
     this.print(
       result,
-      (r) => `Logged in to ${r.base_url} as ${r.account_name} (${r.account_id}).\nSaved profile "${r.profile}" in ${configPath()}.\n\n${renderObject(r)}`,
+      (r) =>
+        `Logged in to ${r.base_url} as ${r.account_name} (${r.account_id}).\nSaved profile "${r.profile}" in ${configPath()}.\n\n${renderObject(r, this.layout({}))}`,
     );
   }
 }

@@ -50,8 +50,8 @@ function findCommand(argv: readonly string[]): { Cls: Command.Class; rest: strin
 type Write = typeof process.stdout.write;
 
 /**
- * Runs one command line in-process against the real commands map, with `env` set for the
- * duration, capturing stdout and stderr.
+ * Runs one command line in-process against the real commands map, with `given` set in the
+ * environment for the duration (`undefined` unsets), capturing stdout and stderr.
  *
  * @example
  * ```ts
@@ -59,7 +59,10 @@ type Write = typeof process.stdout.write;
  * expect(result.exitCode).toBe(0);
  * ```
  */
-export async function runCli(argv: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+export async function runCli(argv: string[], given: Record<string, string | undefined> = {}): Promise<CliResult> {
+  // Output is captured, as if piped: tables come out in full unless a test sets COLUMNS itself,
+  // whatever COLUMNS the shell that started the tests exported.
+  const env = { COLUMNS: undefined, ...given };
   const { Cls, rest } = findCommand(argv);
   const cfg = await loadConfig();
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
