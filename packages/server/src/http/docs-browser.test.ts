@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, requireChromium } from '../status/chromium.js';
+import { CHROMIUM, CHROMIUM_FLAGS, requireChromium } from '../status/chromium.js';
 import { startTestServer, type TestServer } from '../test/harness.js';
 import { operationTable } from './operations.js';
 
@@ -34,16 +34,7 @@ describe.skipIf(!CHROMIUM)('/docs in headless chromium', () => {
     // playwright-core drives the system's chromium; it downloads no browser of its own. launch() uses a fresh profile.
     browser = await chromium.launch({
       executablePath: CHROMIUM!,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-dev-shm-usage',
-      ],
+      args: [...CHROMIUM_FLAGS],
     });
     // Another origin (another port) for a page that calls the API cross-origin.
     elsewhere = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>elsewhere</title>'));

@@ -9,6 +9,21 @@ const which = spawnSync('which', ['chromium'], { encoding: 'utf8' });
 export const CHROMIUM: string | undefined = which.status === 0 ? which.stdout.trim() : undefined;
 const STRICT = process.env.PROLOPE_TEST_STRICT === '1';
 
+/**
+ * Flags for headless chromium on these machines: without the background-networking ones it tries
+ * Google's hosts at every start and the closed network refuses them.
+ */
+export const CHROMIUM_FLAGS: readonly string[] = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
 /** Call once per test file: fails the run without chromium under PROLOPE_TEST_STRICT=1, else explains the skip. */
 export function requireChromium(suite: string): void {
   if (CHROMIUM) return;
@@ -35,14 +50,7 @@ export async function dumpDom(url: string, extra: string[] = [], timeoutMs = 45_
   try {
     const args = [
       '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
+      ...CHROMIUM_FLAGS,
       `--user-data-dir=${profile}`,
       ...extra,
       '--dump-dom',
