@@ -32,8 +32,14 @@ async function freeTcpPort(): Promise<number> {
   return address.port;
 }
 
-/** Runs the example as `node server.js` and resolves once it listens; `lines` collects what it prints. */
-async function startExample(env: Record<string, string>): Promise<{ child: ChildProcess; lines: string[] }> {
+/**
+ * Runs the example as `node server.js` and resolves once it listens; `lines` collects what it prints,
+ * and `printed(test)` resolves once a line passes the test (output arrives through a pipe, so after
+ * the HTTP answer that followed it).
+ */
+async function startExample(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; lines: string[]; printed: (test: (line: string) => boolean) => Promise<void> }> {
   const child = spawn(process.execPath, [example], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let buffered = '';
@@ -50,7 +56,19 @@ async function startExample(env: Record<string, string>): Promise<{ child: Child
     const check = () => (lines.some((l) => l.startsWith('First IVR listening on')) ? resolve() : undefined);
     child.stdout?.on('data', check);
   });
-  return { child, lines };
+  const printed = (test: (line: string) => boolean) =>
+    new Promise<void>((resolve) => {
+      const check = () => {
+        if (!lines.some(test)) return;
+        child.stdout?.off('data', check);
+        child.stderr?.off('data', check);
+        resolve();
+      };
+      child.stdout?.on('data', check);
+      child.stderr?.on('data', check);
+      check();
+    });
+  return { child, lines, printed };
 }
 
 describe.skipIf(!SIPP).each(storeKinds)('examples/first-ivr against a real server and SIP calls (%s)', (kind) => {
@@ -186,6 +204,7 @@ describe.skipIf(!SIPP).each(storeKinds)('examples/first-ivr against a real serve
     });
     expect(res.status).toBe(401);
     expect(logged('call_forged')).toEqual([]);
-    expect(app.lines.some((l) => l.startsWith('No signature in the webhook-signature header matches'))).toBe(true);
+    // Resolves once the example has printed why (the test times out otherwise).
+    await app.printed((l) => l.startsWith('No signature in the webhook-signature header matches'));
   });
 });
