@@ -81,10 +81,10 @@ export const operations = {
     "method": "post",
     "path": "/v1/accounts",
     "summary": "Create an account",
-    "description": "The platform operator creates top-level accounts; a customer key with `accounts:write` creates a subaccount\nunder its own account. The signatory must confirm being 18 or over and having authority (terms section 3).\nThe answer includes the account's first API key (scope `admin`), whose secret is shown only here.\n",
+    "description": "The platform operator creates top-level accounts; a customer's `admin` key creates a subaccount under its\nown account (`accounts:write` is not enough: the answer holds the new account's admin key). The signatory\nmust confirm being 18 or over and having authority (terms section 3). The answer includes the account's\nfirst API key (scope `admin`), whose secret is shown only here.\n",
     "auth": true,
     "scopes": [
-      "accounts:write"
+      "admin"
     ],
     "pathParams": [],
     "query": [],
@@ -488,7 +488,7 @@ export const operations = {
     "method": "post",
     "path": "/v1/api-keys/{id}/revoke",
     "summary": "Revoke an API key",
-    "description": "The key stops working at once. Revoking a revoked key answers the key unchanged.",
+    "description": "The key stops working at once. Revoking a revoked key answers the key unchanged. A key may revoke only keys whose scopes it holds itself, so only an `admin` key revokes an `admin` key (`403 missing_scope`).",
     "auth": true,
     "scopes": [
       "api_keys:write"
@@ -5422,10 +5422,17 @@ export const operations = {
     "method": "post",
     "path": "/v1/exports",
     "summary": "Export an account's data",
-    "description": "All of the account's data as a ZIP archive of JSON files (and recordings' WAV), also during the 30 days after termination (terms 13.3, GDPR art. 20).",
+    "description": "All of the account's data as a ZIP archive of JSON files (and recordings' WAV), also during the 30 days after termination (terms 13.3, GDPR art. 20). The archive holds every kind of the account's data, so the key needs the read scope of each (or `admin`); listing and retrieving exports needs only `accounts:read`.",
     "auth": true,
     "scopes": [
-      "accounts:read"
+      "accounts:read",
+      "api_keys:read",
+      "contacts:read",
+      "numbers:read",
+      "calls:read",
+      "events:read",
+      "webhooks:read",
+      "billing:read"
     ],
     "pathParams": [],
     "query": [],
@@ -5491,10 +5498,17 @@ export const operations = {
     "method": "get",
     "path": "/v1/exports/{id}/download",
     "summary": "Download an export",
-    "description": "The ZIP archive.",
+    "description": "The ZIP archive. Like creating one, this needs the read scope of every kind of data it holds (or `admin`).",
     "auth": true,
     "scopes": [
-      "accounts:read"
+      "accounts:read",
+      "api_keys:read",
+      "contacts:read",
+      "numbers:read",
+      "calls:read",
+      "events:read",
+      "webhooks:read",
+      "billing:read"
     ],
     "pathParams": [
       "id"

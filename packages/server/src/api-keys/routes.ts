@@ -42,7 +42,7 @@ export function apiKeyRoutes(deps: Deps): Handlers {
     'apiKeys.revoke': async (req) => {
       const auth = authOf(req);
       const { id } = req.params as { id: string };
-      return revokeKey(deps, auth.accountId, id);
+      return revokeKey(deps, auth.scopes, auth.accountId, id);
     },
   };
 }

@@ -96,11 +96,27 @@ export async function createKey(deps: Deps, creatorScopes: ReadonlySet<string>, 
   return deps.db.transaction().execute((tx) => createKeyInTx(tx, now, input));
 }
 
-export async function revokeKey(deps: Deps, accountId: string, id: string): Promise<ApiKey> {
+/**
+ * Revoking is the mirror of granting: a key may revoke only a key whose scopes it holds itself, else an
+ * `api_keys:write` key could lock the account's admins out (issue 13 item 11).
+ */
+export function checkRevocable(revokerScopes: ReadonlySet<string>, target: ApiKeyRow): void {
+  const scopes = JSON.parse(target.scopes) as string[];
+  const missing = scopes.filter((s) => !hasScope(revokerScopes, s));
+  if (missing.length > 0) {
+    throw new ProblemError(
+      'missing_scope',
+      `Key ${target.id} has ${missing.map((s) => `\`${s}\``).join(', ')}, which this key lacks: a key may revoke only keys with scopes it holds. Revoke it with a key that holds them (an \`admin\` key holds every customer scope).`,
+    );
+  }
+}
+
+export async function revokeKey(deps: Deps, revokerScopes: ReadonlySet<string>, accountId: string, id: string): Promise<ApiKey> {
   const now = deps.clock.now();
   const key = await deps.db.transaction().execute(async (tx) => {
     const row = await findApiKey(tx, accountId, id);
     if (!row) throw notFound('API key', id);
+    checkRevocable(revokerScopes, row);
     if (row.revoked_at) return toApiKey(row, now);
     await markRevoked(tx, id, iso(now));
     const key = toApiKey({ ...row, revoked_at: iso(now) }, now);

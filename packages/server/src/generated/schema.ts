@@ -55,9 +55,10 @@ export interface paths {
         put?: never;
         /**
          * Create an account
-         * @description The platform operator creates top-level accounts; a customer key with `accounts:write` creates a subaccount
-         *     under its own account. The signatory must confirm being 18 or over and having authority (terms section 3).
-         *     The answer includes the account's first API key (scope `admin`), whose secret is shown only here.
+         * @description The platform operator creates top-level accounts; a customer's `admin` key creates a subaccount under its
+         *     own account (`accounts:write` is not enough: the answer holds the new account's admin key). The signatory
+         *     must confirm being 18 or over and having authority (terms section 3). The answer includes the account's
+         *     first API key (scope `admin`), whose secret is shown only here.
          */
         post: operations["accounts.create"];
         delete?: never;
@@ -217,7 +218,7 @@ export interface paths {
         put?: never;
         /**
          * Revoke an API key
-         * @description The key stops working at once. Revoking a revoked key answers the key unchanged.
+         * @description The key stops working at once. Revoking a revoked key answers the key unchanged. A key may revoke only keys whose scopes it holds itself, so only an `admin` key revokes an `admin` key (`403 missing_scope`).
          */
         post: operations["apiKeys.revoke"];
         delete?: never;
@@ -867,7 +868,7 @@ export interface paths {
         put?: never;
         /**
          * Export an account's data
-         * @description All of the account's data as a ZIP archive of JSON files (and recordings' WAV), also during the 30 days after termination (terms 13.3, GDPR art. 20).
+         * @description All of the account's data as a ZIP archive of JSON files (and recordings' WAV), also during the 30 days after termination (terms 13.3, GDPR art. 20). The archive holds every kind of the account's data, so the key needs the read scope of each (or `admin`); listing and retrieving exports needs only `accounts:read`.
          */
         post: operations["exports.create"];
         delete?: never;
@@ -908,7 +909,7 @@ export interface paths {
         };
         /**
          * Download an export
-         * @description The ZIP archive.
+         * @description The ZIP archive. Like creating one, this needs the read scope of every kind of data it holds (or `admin`).
          */
         get: operations["exports.download"];
         put?: never;
