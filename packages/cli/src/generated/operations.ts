@@ -383,7 +383,7 @@ export const operations = {
     "method": "post",
     "path": "/v1/api-keys",
     "summary": "Create an API key",
-    "description": "The secret is in this answer only; Prolope keeps just a hash. A key cannot be given a scope its creator lacks.",
+    "description": "The secret is in this answer only; Prolope keeps just a hash. A key cannot be given a scope its creator lacks. With `contact_id`, a personal key of one of the account's contacts (an `admin` key only).",
     "auth": true,
     "scopes": [
       "api_keys:write"
@@ -433,6 +433,11 @@ export const operations = {
             "type": "string",
             "format": "date-time",
             "description": "RFC 3339 time in UTC."
+          },
+          "contact_id": {
+            "type": "string",
+            "description": "Makes a personal key for this contact of the account: whoever holds it acts as that person (opening and\nfollowing up incidents). Only an `admin` key creates one (`403 missing_scope`); a contact of another account\nis `422 invalid_reference`. Deleting the contact revokes its keys.\n",
+            "pattern": "^ctc_[0-9A-Za-z]+$"
           }
         },
         "required": [
@@ -600,7 +605,8 @@ export const operations = {
           },
           "can_open_incidents": {
             "type": "boolean",
-            "default": true
+            "description": "Makes the contact an authorized contact person (terms 6.3). Only an `admin` key sets it true\n(`403 missing_scope`).\n",
+            "default": false
           },
           "receives_notices": {
             "type": "boolean",
@@ -698,7 +704,8 @@ export const operations = {
             ]
           },
           "can_open_incidents": {
-            "type": "boolean"
+            "type": "boolean",
+            "description": "Only an `admin` key changes it (`403 missing_scope`); sending the value it has is allowed."
           },
           "receives_notices": {
             "type": "boolean"
@@ -725,7 +732,7 @@ export const operations = {
     "method": "delete",
     "path": "/v1/contacts/{id}",
     "summary": "Remove a contact person",
-    "description": "",
+    "description": "Revokes the contact's personal API keys in the same change. A contact who may open incidents, or who has\npersonal keys, is removed by an `admin` key only (`403 missing_scope`).\n",
     "auth": true,
     "scopes": [
       "contacts:write"

@@ -175,7 +175,7 @@ export interface paths {
         put?: never;
         /**
          * Create an API key
-         * @description The secret is in this answer only; Prolope keeps just a hash. A key cannot be given a scope its creator lacks.
+         * @description The secret is in this answer only; Prolope keeps just a hash. A key cannot be given a scope its creator lacks. With `contact_id`, a personal key of one of the account's contacts (an `admin` key only).
          */
         post: operations["apiKeys.create"];
         delete?: never;
@@ -676,7 +676,11 @@ export interface paths {
         get: operations["contacts.retrieve"];
         put?: never;
         post?: never;
-        /** Remove a contact person */
+        /**
+         * Remove a contact person
+         * @description Revokes the contact's personal API keys in the same change. A contact who may open incidents, or who has
+         *     personal keys, is removed by an `admin` key only (`403 missing_scope`).
+         */
         delete: operations["contacts.delete"];
         options?: never;
         head?: never;
@@ -2747,6 +2751,11 @@ export interface components {
         };
         ApiKey: {
             account_id: string;
+            /**
+             * @description A personal key: the contact (a person of the account) this key authenticates; null for an account key.
+             *     A customer acts on incidents only with the personal key of a contact with `can_open_incidents` (terms 6.3).
+             */
+            contact_id: string | null;
             created_at: components["schemas"]["Timestamp"];
             expires_at: components["schemas"]["Timestamp"] | null;
             id: string;
@@ -2764,6 +2773,12 @@ export interface components {
             status: "active" | "revoked" | "expired";
         };
         ApiKeyCreate: {
+            /**
+             * @description Makes a personal key for this contact of the account: whoever holds it acts as that person (opening and
+             *     following up incidents). Only an `admin` key creates one (`403 missing_scope`); a contact of another account
+             *     is `422 invalid_reference`. Deleting the contact revokes its keys.
+             */
+            contact_id?: string;
             expires_at?: components["schemas"]["Timestamp"];
             name: string;
             /** @description A key cannot be given a scope its creator lacks. */
@@ -3131,7 +3146,10 @@ export interface components {
         };
         Contact: {
             account_id: string;
-            /** @description Only such contacts may open or update support incidents (terms 6.3). */
+            /**
+             * @description An authorized contact person (terms 6.3): with a personal API key of theirs (`contact_id` on the key), they
+             *     open and follow up support incidents. Only an `admin` key changes it.
+             */
             can_open_incidents: boolean;
             created_at: components["schemas"]["Timestamp"];
             email: string;
@@ -3147,7 +3165,11 @@ export interface components {
             updated_at: components["schemas"]["Timestamp"];
         };
         ContactCreate: {
-            /** @default true */
+            /**
+             * @description Makes the contact an authorized contact person (terms 6.3). Only an `admin` key sets it true
+             *     (`403 missing_scope`).
+             * @default false
+             */
             can_open_incidents?: boolean;
             /** Format: email */
             email: string;
@@ -3164,6 +3186,7 @@ export interface components {
         /** @enum {string} */
         ContactRole: "primary" | "technical" | "billing" | "legal";
         ContactUpdate: {
+            /** @description Only an `admin` key changes it (`403 missing_scope`); sending the value it has is allowed. */
             can_open_incidents?: boolean;
             /** Format: email */
             email?: string;

@@ -9,6 +9,7 @@ interface CreateBody {
   name: string;
   scopes: string[];
   expires_at?: string;
+  contact_id?: string;
 }
 
 export function apiKeyRoutes(deps: Deps): Handlers {
@@ -21,6 +22,7 @@ export function apiKeyRoutes(deps: Deps): Handlers {
         name: body.name,
         scopes: body.scopes,
         expiresAt: body.expires_at,
+        contactId: body.contact_id,
       });
       return reply.code(201).send(key);
     },

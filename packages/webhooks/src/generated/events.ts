@@ -75,6 +75,11 @@ export interface components {
         };
         ApiKey: {
             account_id: string;
+            /**
+             * @description A personal key: the contact (a person of the account) this key authenticates; null for an account key.
+             *     A customer acts on incidents only with the personal key of a contact with `can_open_incidents` (terms 6.3).
+             */
+            contact_id: string | null;
             created_at: components["schemas"]["Timestamp"];
             expires_at: components["schemas"]["Timestamp"] | null;
             id: string;
