@@ -5723,7 +5723,7 @@ export const operations = {
     "method": "post",
     "path": "/v1/incidents",
     "summary": "Open an incident",
-    "description": "Only an authorized contact person of the account may open one (terms 6.3): name it in `contact`. The SLA clock starts at the complete written description; a critical incident also opens an outage of its service.",
+    "description": "Only an authorized contact person of the account opens one (terms 6.3), with their personal API key (`contact_id` on the key, made by an admin key); an account key gets `403 contact_not_authorized`. The SLA clock starts at the complete written description. A customer's critical incident is a report to the operator: it shows on `/status` once the operator confirms it with an outage (`POST /v1/outages` with `incident_id`). The operator may open one for a customer (by phone), naming the customer's contact in `contact`.",
     "auth": true,
     "scopes": [
       "incidents:write"
@@ -5738,7 +5738,7 @@ export const operations = {
         "properties": {
           "contact": {
             "type": "string",
-            "description": "The authorized contact person submitting it (terms 6.3); others get 403 `contact_not_authorized`.",
+            "description": "Operator only: the customer's authorized contact who reported it by phone, which says whose incident it is. A customer leaves it out (`403 forbidden`): the person opening it is the one its personal API key belongs to (terms 6.3).",
             "pattern": "^ctc_[0-9A-Za-z]+$"
           },
           "severity": {
@@ -5775,7 +5775,6 @@ export const operations = {
           }
         },
         "required": [
-          "contact",
           "severity",
           "service",
           "title",
@@ -5830,7 +5829,7 @@ export const operations = {
     "method": "post",
     "path": "/v1/incidents/{id}",
     "summary": "Update an incident",
-    "description": "By an authorized contact: complete the description (starts the SLA clock), add to it, or change the severity (the due times are computed again from the start).",
+    "description": "By an authorized contact with their personal key (or the operator): complete the description (starts the SLA clock), add to it, or change the severity (the due times are computed again from the start).",
     "auth": true,
     "scopes": [
       "incidents:write"
@@ -5845,10 +5844,6 @@ export const operations = {
       "schema": {
         "type": "object",
         "properties": {
-          "contact": {
-            "type": "string",
-            "pattern": "^ctc_[0-9A-Za-z]+$"
-          },
           "description": {
             "type": "string"
           },
@@ -5867,9 +5862,7 @@ export const operations = {
             "description": "Terms 6.2. critical: complete cessation or serious permanent restrictions for all users (24/7 clock); high: partial loss, significant management limits, data loss or a security vulnerability; medium: issues that may disrupt service or lose traffic or statistics; low: minor impact."
           }
         },
-        "required": [
-          "contact"
-        ]
+        "required": []
       }
     },
     "paginated": false,
@@ -5912,11 +5905,6 @@ export const operations = {
           "operator_notes": {
             "type": "string",
             "description": "Operator only."
-          },
-          "contact": {
-            "type": "string",
-            "description": "For `close` by the customer: the authorized contact.",
-            "pattern": "^ctc_[0-9A-Za-z]+$"
           }
         },
         "required": []
@@ -5964,11 +5952,6 @@ export const operations = {
           "operator_notes": {
             "type": "string",
             "description": "Operator only."
-          },
-          "contact": {
-            "type": "string",
-            "description": "For `close` by the customer: the authorized contact.",
-            "pattern": "^ctc_[0-9A-Za-z]+$"
           }
         },
         "required": []
@@ -6014,11 +5997,6 @@ export const operations = {
           "operator_notes": {
             "type": "string",
             "description": "Operator only."
-          },
-          "contact": {
-            "type": "string",
-            "description": "For `close` by the customer: the authorized contact.",
-            "pattern": "^ctc_[0-9A-Za-z]+$"
           }
         },
         "required": []
@@ -6042,7 +6020,7 @@ export const operations = {
     "method": "post",
     "path": "/v1/incidents/{id}/close",
     "summary": "Close an incident",
-    "description": "By the operator, or by an authorized contact of the account (`contact`) once it is resolved.",
+    "description": "By the operator, or by an authorized contact of the account with their personal key once it is resolved.",
     "auth": true,
     "scopes": [
       "incidents:write"
@@ -6064,11 +6042,6 @@ export const operations = {
           "operator_notes": {
             "type": "string",
             "description": "Operator only."
-          },
-          "contact": {
-            "type": "string",
-            "description": "For `close` by the customer: the authorized contact.",
-            "pattern": "^ctc_[0-9A-Za-z]+$"
           }
         },
         "required": []
@@ -6142,7 +6115,7 @@ export const operations = {
     "method": "post",
     "path": "/v1/incidents/{id}/comments",
     "summary": "Comment on an incident",
-    "description": "",
+    "description": "By an authorized contact with their personal key (the author), or the operator (`internal` allowed).",
     "auth": true,
     "scopes": [
       "incidents:write"
@@ -6157,11 +6130,6 @@ export const operations = {
       "schema": {
         "type": "object",
         "properties": {
-          "contact": {
-            "type": "string",
-            "description": "Required for a customer: an authorized contact.",
-            "pattern": "^ctc_[0-9A-Za-z]+$"
-          },
           "body": {
             "type": "string"
           },
@@ -6389,7 +6357,7 @@ export const operations = {
     "method": "post",
     "path": "/v1/outages",
     "summary": "Record an outage",
-    "description": "",
+    "description": "The operator's record of a service being down: it marks the service `outage` on `/status` while it lasts and counts against uptime. With `incident_id`, it confirms a customer's incident (whose report alone changes neither).",
     "auth": true,
     "scopes": [
       "operator"
@@ -6401,6 +6369,7 @@ export const operations = {
       "required": true,
       "schema": {
         "type": "object",
+        "description": "`service` and `started_at` are required, unless `incident_id` is given: then they default to the incident's service and start (its complete description, else the ticket).",
         "properties": {
           "service": {
             "type": "string",
@@ -6424,13 +6393,16 @@ export const operations = {
             "description": "RFC 3339 time in UTC."
           },
           "description": {
-            "type": "string"
+            "type": "string",
+            "description": "Shown on the public status page; never put customer data here."
+          },
+          "incident_id": {
+            "type": "string",
+            "description": "Confirms this incident as an outage: a customer's critical incident shows on `/status` and counts against uptime only then. Sets the incident's `outage_id` (mitigating it ends the outage); an incident that has one already is `409 incident_transition_not_allowed`.",
+            "pattern": "^inc_[0-9A-Za-z]+$"
           }
         },
-        "required": [
-          "service",
-          "started_at"
-        ]
+        "required": []
       }
     },
     "paginated": false,
@@ -6599,7 +6571,7 @@ export const operations = {
     "method": "get",
     "path": "/status.json",
     "summary": "Service status (JSON)",
-    "description": "Public, no key: each service's state, open incidents without customer data, scheduled maintenance.",
+    "description": "Public, no key: each service's state (from the operator's outages and maintenance windows only), the open incidents the operator confirmed (by their outage id, without customer data), scheduled maintenance.",
     "auth": false,
     "scopes": [],
     "pathParams": [],

@@ -29,7 +29,7 @@ export interface paths {
         };
         /**
          * Service status (JSON)
-         * @description Public, no key: each service's state, open incidents without customer data, scheduled maintenance.
+         * @description Public, no key: each service's state (from the operator's outages and maintenance windows only), the open incidents the operator confirmed (by their outage id, without customer data), scheduled maintenance.
          */
         get: operations["status.retrieve"];
         put?: never;
@@ -959,7 +959,7 @@ export interface paths {
         put?: never;
         /**
          * Open an incident
-         * @description Only an authorized contact person of the account may open one (terms 6.3): name it in `contact`. The SLA clock starts at the complete written description; a critical incident also opens an outage of its service.
+         * @description Only an authorized contact person of the account opens one (terms 6.3), with their personal API key (`contact_id` on the key, made by an admin key); an account key gets `403 contact_not_authorized`. The SLA clock starts at the complete written description. A customer's critical incident is a report to the operator: it shows on `/status` once the operator confirms it with an outage (`POST /v1/outages` with `incident_id`). The operator may open one for a customer (by phone), naming the customer's contact in `contact`.
          */
         post: operations["incidents.create"];
         delete?: never;
@@ -983,7 +983,7 @@ export interface paths {
         put?: never;
         /**
          * Update an incident
-         * @description By an authorized contact: complete the description (starts the SLA clock), add to it, or change the severity (the due times are computed again from the start).
+         * @description By an authorized contact with their personal key (or the operator): complete the description (starts the SLA clock), add to it, or change the severity (the due times are computed again from the start).
          */
         post: operations["incidents.update"];
         delete?: never;
@@ -1029,7 +1029,7 @@ export interface paths {
         put?: never;
         /**
          * Close an incident
-         * @description By the operator, or by an authorized contact of the account (`contact`) once it is resolved.
+         * @description By the operator, or by an authorized contact of the account with their personal key once it is resolved.
          */
         post: operations["incidents.close"];
         delete?: never;
@@ -1054,7 +1054,10 @@ export interface paths {
          */
         get: operations["incidents.listComments"];
         put?: never;
-        /** Comment on an incident */
+        /**
+         * Comment on an incident
+         * @description By an authorized contact with their personal key (the author), or the operator (`internal` allowed).
+         */
         post: operations["incidents.createComment"];
         delete?: never;
         options?: never;
@@ -1519,7 +1522,10 @@ export interface paths {
         /** List outages */
         get: operations["outages.list"];
         put?: never;
-        /** Record an outage */
+        /**
+         * Record an outage
+         * @description The operator's record of a service being down: it marks the service `outage` on `/status` while it lasts and counts against uptime. With `incident_id`, it confirms a customer's incident (whose report alone changes neither).
+         */
         post: operations["outages.create"];
         delete?: never;
         options?: never;
@@ -3494,7 +3500,7 @@ export interface components {
             id: string;
             /** @constant */
             object: "incident";
-            /** @description The authorized contact who opened it. */
+            /** @description The authorized contact who opened it (the owner of the personal key, or the contact the operator named). */
             opened_by: string;
             /** @description Operator only: always null for customers. */
             operator_notes: string | null;
@@ -3521,8 +3527,6 @@ export interface components {
         };
         IncidentCommentCreate: {
             body: string;
-            /** @description Required for a customer: an authorized contact. */
-            contact?: string;
             /**
              * @description Operator only.
              * @default false
@@ -3533,8 +3537,8 @@ export interface components {
             data: components["schemas"]["IncidentComment"][];
         };
         IncidentCreate: {
-            /** @description The authorized contact person submitting it (terms 6.3); others get 403 `contact_not_authorized`. */
-            contact: string;
+            /** @description Operator only: the customer's authorized contact who reported it by phone, which says whose incident it is. A customer leaves it out (`403 forbidden`): the person opening it is the one its personal API key belongs to (terms 6.3). */
+            contact?: string;
             description: string;
             /**
              * @description False while the description still lacks what Prolope needs; the SLA clock starts when it is complete.
@@ -3590,15 +3594,12 @@ export interface components {
         /** @enum {string} */
         IncidentStatus: "open" | "acknowledged" | "mitigated" | "resolved" | "closed";
         IncidentTransition: {
-            /** @description For `close` by the customer: the authorized contact. */
-            contact?: string;
             /** @description Added as a comment. */
             note?: string;
             /** @description Operator only. */
             operator_notes?: string;
         };
         IncidentUpdate: {
-            contact: string;
             description?: string;
             /** @description true starts the SLA clock (once). */
             description_complete?: boolean;
@@ -3938,11 +3939,15 @@ export interface components {
             service: components["schemas"]["Service"];
             started_at: components["schemas"]["Timestamp"];
         };
+        /** @description `service` and `started_at` are required, unless `incident_id` is given: then they default to the incident's service and start (its complete description, else the ticket). */
         OutageCreate: {
+            /** @description Shown on the public status page; never put customer data here. */
             description?: string;
             ended_at?: components["schemas"]["Timestamp"];
-            service: components["schemas"]["Service"];
-            started_at: components["schemas"]["Timestamp"];
+            /** @description Confirms this incident as an outage: a customer's critical incident shows on `/status` and counts against uptime only then. Sets the incident's `outage_id` (mitigating it ends the outage); an incident that has one already is `409 incident_transition_not_allowed`. */
+            incident_id?: string;
+            service?: components["schemas"]["Service"];
+            started_at?: components["schemas"]["Timestamp"];
         };
         OutageList: components["schemas"]["ListEnvelope"] & {
             data: components["schemas"]["Outage"][];
@@ -4448,8 +4453,9 @@ export interface components {
             state: "not_started" | "pending" | "met" | "breached";
         };
         Status: {
-            /** @description Open incidents, without customer data. */
+            /** @description Open incidents the operator confirmed as outages, without customer data. A customer's report that the operator has not confirmed is not shown. */
             incidents: {
+                /** @description The outage's id (the operator's record), never the customer's incident id. */
                 id: string;
                 service: components["schemas"]["Service"];
                 severity: components["schemas"]["Severity"];

@@ -340,7 +340,7 @@ export interface components {
             id: string;
             /** @constant */
             object: "incident";
-            /** @description The authorized contact who opened it. */
+            /** @description The authorized contact who opened it (the owner of the personal key, or the contact the operator named). */
             opened_by: string;
             /** @description Operator only: always null for customers. */
             operator_notes: string | null;
