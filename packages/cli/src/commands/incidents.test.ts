@@ -36,19 +36,7 @@ describe('prolope incidents', () => {
 
   const open = async (severity: string, title: string) => {
     const res = await runCli(
-      [
-        'incidents',
-        'create',
-        '--severity',
-        severity,
-        '--service',
-        'cloud_pbx',
-        '--title',
-        title,
-        '--description',
-        'Calls drop after 30 s.',
-        '--json',
-      ],
+      ['incidents', 'create', '--severity', severity, '--service', 'cloud_pbx', '--title', title, '--description', 'Calls drop after 30 s.', '--json'],
       ana,
     );
     expect(res.exitCode, res.stderr).toBe(0);

@@ -17,7 +17,8 @@ describe.each(storeKinds)('admin-only actions and export scopes (%s)', (kind) =>
   afterAll(() => t?.close());
 
   const db = () => t.server.store.db;
-  const countRows = async (table: 'accounts' | 'exports') => Number((await db().selectFrom(table).select(db().fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const countRows = async (table: 'accounts' | 'exports') =>
+    Number((await db().selectFrom(table).select(db().fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
   async function keyWith(api: ReturnType<TestServer['client']>, scopes: string[]) {
     const res = await api.post('/v1/api-keys', { name: scopes.join(' ').slice(0, 100), scopes });

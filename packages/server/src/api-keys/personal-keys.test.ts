@@ -110,7 +110,7 @@ describe.each(storeKinds)('personal keys and who may open incidents (%s)', (kind
     expect((await writer.delete(`/v1/contacts/${other.body.id}`)).status).toBe(200);
   });
 
-  it("deleting a contact revokes its personal keys at once, with api_key.revoked, and only an admin does it", async () => {
+  it('deleting a contact revokes its personal keys at once, with api_key.revoked, and only an admin does it', async () => {
     const c = await t.customer();
     const ctc = await contactOf(c.api, false);
     const personal = (await c.api.post('/v1/api-keys', { name: 'Ana', scopes: ['contacts:read'], contact_id: ctc })).body;

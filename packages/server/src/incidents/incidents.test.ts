@@ -288,7 +288,9 @@ describe.each(storeKinds)('incidents (%s)', (kind) => {
     expect(updated.at(-1).data.object.outage_id).toBe(confirmed.body.id);
     const down = (await t.client().get('/status.json')).body;
     expect(down.services.find((s: { service: string }) => s.service === 'sip_trunking').status).toBe('outage');
-    expect(down.incidents).toEqual([{ id: confirmed.body.id, severity: 'critical', service: 'sip_trunking', status: 'open', started_at: '2027-01-12T08:00:00.000Z' }]);
+    expect(down.incidents).toEqual([
+      { id: confirmed.body.id, severity: 'critical', service: 'sip_trunking', status: 'open', started_at: '2027-01-12T08:00:00.000Z' },
+    ]);
     for (const hidden of [inc.id, c.accountId, 'ALL DOWN', inc.description]) expect(JSON.stringify(down)).not.toContain(hidden);
     // Once is enough; an unknown incident is 422.
     const twice = await t.operator.post('/v1/outages', { incident_id: inc.id });
@@ -309,6 +311,24 @@ describe.each(storeKinds)('incidents (%s)', (kind) => {
     const after = (await t.client().get('/status.json')).body;
     expect(after.services.find((s: { service: string }) => s.service === 'sip_trunking').status).toBe('operational');
     expect(after.incidents).toEqual([]);
+  });
+
+  it.each([
+    ['', 400],
+    ['inc_', 400],
+    ['out_01JXXXXXXXXXXXXXXXXXXXXXXX', 400],
+    ['inc_../../x', 400],
+    [12, 400],
+    [null, 400],
+    ['inc_01JZZZZZZZZZZZZZZZZZZZZZZZ', 422],
+  ])('refuses %j as the incident an outage confirms (%i), and writes nothing', async (incidentId, status) => {
+    const db = t.server.store.db;
+    const count = async () => Number((await db.selectFrom('outages').select(db.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    const res = await t.operator.post('/v1/outages', { incident_id: incidentId });
+    expect(res.status).toBe(status);
+    expect(res.body.param).toBe('/body/incident_id');
+    expect(await count()).toBe(before);
   });
 
   it('opens an outage at once for a critical incident the operator opens, which the temporary solution ends', async () => {

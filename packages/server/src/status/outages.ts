@@ -49,7 +49,9 @@ export async function createOutage(deps: Deps, req: FastifyRequest) {
   // Without an incident there is nothing to take them from.
   for (const field of ['service', 'started_at'] as const) {
     if (body[field] === undefined) {
-      throw new ProblemError('validation_failed', `body must have ${field} (or incident_id, to confirm an incident as an outage).`, { param: `/body/${field}` });
+      throw new ProblemError('validation_failed', `body must have ${field} (or incident_id, to confirm an incident as an outage).`, {
+        param: `/body/${field}`,
+      });
     }
   }
   const now = deps.clock.now();
