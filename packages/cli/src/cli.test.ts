@@ -216,6 +216,7 @@ describe('contacts', () => {
         '--role',
         'technical',
         '--no-receives-notices',
+        '--can-open-incidents',
         '--json',
       ],
       env,

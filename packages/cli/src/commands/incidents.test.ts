@@ -5,7 +5,7 @@ import { accountFlags, startTestServer, type TestServer } from '../testing/test-
 
 /**
  * The incident commands as an ops team scripts them, against a real server on a manual clock: a
- * customer's contact opens an incident, the operator acknowledges (`incidents ack`) and resolves it, and
+ * customer's authorized contact opens an incident with a personal key, the operator acknowledges (`incidents ack`) and resolves it, and
  * `--breached` / `--no-breached` split the list once a target is missed.
  */
 describe('prolope incidents', () => {
@@ -14,7 +14,8 @@ describe('prolope incidents', () => {
   let t: TestServer;
   let operator: Record<string, string>;
   let customer: Record<string, string>;
-  let contact: string;
+  /** The authorized contact's personal key: the person opening incidents. */
+  let ana: Record<string, string>;
 
   beforeAll(async () => {
     t = await startTestServer({ clock });
@@ -24,28 +25,19 @@ describe('prolope incidents', () => {
     customer = { PROLOPE_API_KEY: created.json<{ initial_api_key: { secret: string } }>().initial_api_key.secret, PROLOPE_BASE_URL: t.url };
     const ctc = await runCli(['contacts', 'create', '--name', 'Ana Petrova', '--email', 'ana@example.com', '--can-open-incidents', '--json'], customer);
     expect(ctc.exitCode, ctc.stderr).toBe(0);
-    contact = ctc.json<{ id: string }>().id;
+    const key = await runCli(
+      ['api-keys', 'create', '--name', 'Ana', '--scopes', 'incidents:write,incidents:read', '--contact-id', ctc.json<{ id: string }>().id, '--json'],
+      customer,
+    );
+    expect(key.exitCode, key.stderr).toBe(0);
+    ana = { PROLOPE_API_KEY: key.json<{ secret: string }>().secret, PROLOPE_BASE_URL: t.url };
   });
   afterAll(() => t?.close());
 
   const open = async (severity: string, title: string) => {
     const res = await runCli(
-      [
-        'incidents',
-        'create',
-        '--contact',
-        contact,
-        '--severity',
-        severity,
-        '--service',
-        'cloud_pbx',
-        '--title',
-        title,
-        '--description',
-        'Calls drop after 30 s.',
-        '--json',
-      ],
-      customer,
+      ['incidents', 'create', '--severity', severity, '--service', 'cloud_pbx', '--title', title, '--description', 'Calls drop after 30 s.', '--json'],
+      ana,
     );
     expect(res.exitCode, res.stderr).toBe(0);
     return res.json<{ id: string; status: string; sla: Record<string, { due_at: string | null; state: string }> }>();
@@ -57,6 +49,10 @@ describe('prolope incidents', () => {
   };
 
   it('opens, acknowledges with the ack alias, resolves and filters by breach', async () => {
+    // The account's key is nobody: incidents are opened with a person's key (exit code 3, permission).
+    const nobody = await runCli(['incidents', 'create', '--severity', 'low', '--service', 'api', '--title', 'x', '--description', 'y', '--json'], customer);
+    expect(nobody.exitCode).toBe(3);
+    expect(nobody.errorJson().error.api?.code).toBe('contact_not_authorized');
     const high = await open('high', 'Calls drop');
     expect(high.status).toBe('open');
     // 8 support hours from Tuesday 10:00 Sofia: Tuesday 18:00.

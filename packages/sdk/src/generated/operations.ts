@@ -81,10 +81,10 @@ export const operations = {
     "method": "post",
     "path": "/v1/accounts",
     "summary": "Create an account",
-    "description": "The platform operator creates top-level accounts; a customer key with `accounts:write` creates a subaccount\nunder its own account. The signatory must confirm being 18 or over and having authority (terms section 3).\nThe answer includes the account's first API key (scope `admin`), whose secret is shown only here.\n",
+    "description": "The platform operator creates top-level accounts; a customer's `admin` key creates a subaccount under its\nown account (`accounts:write` is not enough: the answer holds the new account's admin key). The signatory\nmust confirm being 18 or over and having authority (terms section 3). The answer includes the account's\nfirst API key (scope `admin`), whose secret is shown only here.\n",
     "auth": true,
     "scopes": [
-      "accounts:write"
+      "admin"
     ],
     "pathParams": [],
     "query": [],
@@ -383,7 +383,7 @@ export const operations = {
     "method": "post",
     "path": "/v1/api-keys",
     "summary": "Create an API key",
-    "description": "The secret is in this answer only; Prolope keeps just a hash. A key cannot be given a scope its creator lacks.",
+    "description": "The secret is in this answer only; Prolope keeps just a hash. A key cannot be given a scope its creator lacks. With `contact_id`, a personal key of one of the account's contacts (an `admin` key only).",
     "auth": true,
     "scopes": [
       "api_keys:write"
@@ -433,6 +433,11 @@ export const operations = {
             "type": "string",
             "format": "date-time",
             "description": "RFC 3339 time in UTC."
+          },
+          "contact_id": {
+            "type": "string",
+            "description": "Makes a personal key for this contact of the account: whoever holds it acts as that person (opening and\nfollowing up incidents). Only an `admin` key creates one (`403 missing_scope`); a contact of another account\nis `422 invalid_reference`. Deleting the contact revokes its keys.\n",
+            "pattern": "^ctc_[0-9A-Za-z]+$"
           }
         },
         "required": [
@@ -488,7 +493,7 @@ export const operations = {
     "method": "post",
     "path": "/v1/api-keys/{id}/revoke",
     "summary": "Revoke an API key",
-    "description": "The key stops working at once. Revoking a revoked key answers the key unchanged.",
+    "description": "The key stops working at once. Revoking a revoked key answers the key unchanged. A key may revoke only keys whose scopes it holds itself, so only an `admin` key revokes an `admin` key (`403 missing_scope`).",
     "auth": true,
     "scopes": [
       "api_keys:write"
@@ -600,7 +605,8 @@ export const operations = {
           },
           "can_open_incidents": {
             "type": "boolean",
-            "default": true
+            "description": "Makes the contact an authorized contact person (terms 6.3). Only an `admin` key sets it true\n(`403 missing_scope`).\n",
+            "default": false
           },
           "receives_notices": {
             "type": "boolean",
@@ -698,7 +704,8 @@ export const operations = {
             ]
           },
           "can_open_incidents": {
-            "type": "boolean"
+            "type": "boolean",
+            "description": "Only an `admin` key changes it (`403 missing_scope`); sending the value it has is allowed."
           },
           "receives_notices": {
             "type": "boolean"
@@ -725,7 +732,7 @@ export const operations = {
     "method": "delete",
     "path": "/v1/contacts/{id}",
     "summary": "Remove a contact person",
-    "description": "",
+    "description": "Revokes the contact's personal API keys in the same change. A contact who may open incidents, or who has\npersonal keys, is removed by an `admin` key only (`403 missing_scope`).\n",
     "auth": true,
     "scopes": [
       "contacts:write"
@@ -5422,10 +5429,17 @@ export const operations = {
     "method": "post",
     "path": "/v1/exports",
     "summary": "Export an account's data",
-    "description": "All of the account's data as a ZIP archive of JSON files (and recordings' WAV), also during the 30 days after termination (terms 13.3, GDPR art. 20).",
+    "description": "All of the account's data as a ZIP archive of JSON files (and recordings' WAV), also during the 30 days after termination (terms 13.3, GDPR art. 20). The archive holds every kind of the account's data, so the key needs the read scope of each (or `admin`); listing and retrieving exports needs only `accounts:read`.",
     "auth": true,
     "scopes": [
-      "accounts:read"
+      "accounts:read",
+      "api_keys:read",
+      "contacts:read",
+      "numbers:read",
+      "calls:read",
+      "events:read",
+      "webhooks:read",
+      "billing:read"
     ],
     "pathParams": [],
     "query": [],
@@ -5491,10 +5505,17 @@ export const operations = {
     "method": "get",
     "path": "/v1/exports/{id}/download",
     "summary": "Download an export",
-    "description": "The ZIP archive.",
+    "description": "The ZIP archive. Like creating one, this needs the read scope of every kind of data it holds (or `admin`).",
     "auth": true,
     "scopes": [
-      "accounts:read"
+      "accounts:read",
+      "api_keys:read",
+      "contacts:read",
+      "numbers:read",
+      "calls:read",
+      "events:read",
+      "webhooks:read",
+      "billing:read"
     ],
     "pathParams": [
       "id"
@@ -5702,7 +5723,7 @@ export const operations = {
     "method": "post",
     "path": "/v1/incidents",
     "summary": "Open an incident",
-    "description": "Only an authorized contact person of the account may open one (terms 6.3): name it in `contact`. The SLA clock starts at the complete written description; a critical incident also opens an outage of its service.",
+    "description": "Only an authorized contact person of the account opens one (terms 6.3), with their personal API key (`contact_id` on the key, made by an admin key); an account key gets `403 contact_not_authorized`. The SLA clock starts at the complete written description. A customer's critical incident is a report to the operator: it shows on `/status` once the operator confirms it with an outage (`POST /v1/outages` with `incident_id`). The operator may open one for a customer (by phone), naming the customer's contact in `contact`.",
     "auth": true,
     "scopes": [
       "incidents:write"
@@ -5717,7 +5738,7 @@ export const operations = {
         "properties": {
           "contact": {
             "type": "string",
-            "description": "The authorized contact person submitting it (terms 6.3); others get 403 `contact_not_authorized`.",
+            "description": "Operator only: the customer's authorized contact who reported it by phone, which says whose incident it is. A customer leaves it out (`403 forbidden`): the person opening it is the one its personal API key belongs to (terms 6.3).",
             "pattern": "^ctc_[0-9A-Za-z]+$"
           },
           "severity": {
@@ -5754,7 +5775,6 @@ export const operations = {
           }
         },
         "required": [
-          "contact",
           "severity",
           "service",
           "title",
@@ -5809,7 +5829,7 @@ export const operations = {
     "method": "post",
     "path": "/v1/incidents/{id}",
     "summary": "Update an incident",
-    "description": "By an authorized contact: complete the description (starts the SLA clock), add to it, or change the severity (the due times are computed again from the start).",
+    "description": "By an authorized contact with their personal key (or the operator): complete the description (starts the SLA clock), add to it, or change the severity (the due times are computed again from the start).",
     "auth": true,
     "scopes": [
       "incidents:write"
@@ -5824,10 +5844,6 @@ export const operations = {
       "schema": {
         "type": "object",
         "properties": {
-          "contact": {
-            "type": "string",
-            "pattern": "^ctc_[0-9A-Za-z]+$"
-          },
           "description": {
             "type": "string"
           },
@@ -5846,9 +5862,7 @@ export const operations = {
             "description": "Terms 6.2. critical: complete cessation or serious permanent restrictions for all users (24/7 clock); high: partial loss, significant management limits, data loss or a security vulnerability; medium: issues that may disrupt service or lose traffic or statistics; low: minor impact."
           }
         },
-        "required": [
-          "contact"
-        ]
+        "required": []
       }
     },
     "paginated": false,
@@ -5891,11 +5905,6 @@ export const operations = {
           "operator_notes": {
             "type": "string",
             "description": "Operator only."
-          },
-          "contact": {
-            "type": "string",
-            "description": "For `close` by the customer: the authorized contact.",
-            "pattern": "^ctc_[0-9A-Za-z]+$"
           }
         },
         "required": []
@@ -5943,11 +5952,6 @@ export const operations = {
           "operator_notes": {
             "type": "string",
             "description": "Operator only."
-          },
-          "contact": {
-            "type": "string",
-            "description": "For `close` by the customer: the authorized contact.",
-            "pattern": "^ctc_[0-9A-Za-z]+$"
           }
         },
         "required": []
@@ -5993,11 +5997,6 @@ export const operations = {
           "operator_notes": {
             "type": "string",
             "description": "Operator only."
-          },
-          "contact": {
-            "type": "string",
-            "description": "For `close` by the customer: the authorized contact.",
-            "pattern": "^ctc_[0-9A-Za-z]+$"
           }
         },
         "required": []
@@ -6021,7 +6020,7 @@ export const operations = {
     "method": "post",
     "path": "/v1/incidents/{id}/close",
     "summary": "Close an incident",
-    "description": "By the operator, or by an authorized contact of the account (`contact`) once it is resolved.",
+    "description": "By the operator, or by an authorized contact of the account with their personal key once it is resolved.",
     "auth": true,
     "scopes": [
       "incidents:write"
@@ -6043,11 +6042,6 @@ export const operations = {
           "operator_notes": {
             "type": "string",
             "description": "Operator only."
-          },
-          "contact": {
-            "type": "string",
-            "description": "For `close` by the customer: the authorized contact.",
-            "pattern": "^ctc_[0-9A-Za-z]+$"
           }
         },
         "required": []
@@ -6121,7 +6115,7 @@ export const operations = {
     "method": "post",
     "path": "/v1/incidents/{id}/comments",
     "summary": "Comment on an incident",
-    "description": "",
+    "description": "By an authorized contact with their personal key (the author), or the operator (`internal` allowed).",
     "auth": true,
     "scopes": [
       "incidents:write"
@@ -6136,11 +6130,6 @@ export const operations = {
       "schema": {
         "type": "object",
         "properties": {
-          "contact": {
-            "type": "string",
-            "description": "Required for a customer: an authorized contact.",
-            "pattern": "^ctc_[0-9A-Za-z]+$"
-          },
           "body": {
             "type": "string"
           },
@@ -6368,7 +6357,7 @@ export const operations = {
     "method": "post",
     "path": "/v1/outages",
     "summary": "Record an outage",
-    "description": "",
+    "description": "The operator's record of a service being down: it marks the service `outage` on `/status` while it lasts and counts against uptime. With `incident_id`, it confirms a customer's incident (whose report alone changes neither).",
     "auth": true,
     "scopes": [
       "operator"
@@ -6380,6 +6369,7 @@ export const operations = {
       "required": true,
       "schema": {
         "type": "object",
+        "description": "`service` and `started_at` are required, unless `incident_id` is given: then they default to the incident's service and start (its complete description, else the ticket).",
         "properties": {
           "service": {
             "type": "string",
@@ -6403,13 +6393,16 @@ export const operations = {
             "description": "RFC 3339 time in UTC."
           },
           "description": {
-            "type": "string"
+            "type": "string",
+            "description": "Shown on the public status page; never put customer data here."
+          },
+          "incident_id": {
+            "type": "string",
+            "description": "Confirms this incident as an outage: a customer's critical incident shows on `/status` and counts against uptime only then. Sets the incident's `outage_id` (mitigating it ends the outage); an incident that has one already is `409 incident_transition_not_allowed`.",
+            "pattern": "^inc_[0-9A-Za-z]+$"
           }
         },
-        "required": [
-          "service",
-          "started_at"
-        ]
+        "required": []
       }
     },
     "paginated": false,
@@ -6578,7 +6571,7 @@ export const operations = {
     "method": "get",
     "path": "/status.json",
     "summary": "Service status (JSON)",
-    "description": "Public, no key: each service's state, open incidents without customer data, scheduled maintenance.",
+    "description": "Public, no key: each service's state (from the operator's outages and maintenance windows only), the open incidents the operator confirmed (by their outage id, without customer data), scheduled maintenance.",
     "auth": false,
     "scopes": [],
     "pathParams": [],

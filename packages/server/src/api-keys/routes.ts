@@ -9,6 +9,7 @@ interface CreateBody {
   name: string;
   scopes: string[];
   expires_at?: string;
+  contact_id?: string;
 }
 
 export function apiKeyRoutes(deps: Deps): Handlers {
@@ -21,6 +22,7 @@ export function apiKeyRoutes(deps: Deps): Handlers {
         name: body.name,
         scopes: body.scopes,
         expiresAt: body.expires_at,
+        contactId: body.contact_id,
       });
       return reply.code(201).send(key);
     },
@@ -42,7 +44,7 @@ export function apiKeyRoutes(deps: Deps): Handlers {
     'apiKeys.revoke': async (req) => {
       const auth = authOf(req);
       const { id } = req.params as { id: string };
-      return revokeKey(deps, auth.accountId, id);
+      return revokeKey(deps, auth.scopes, auth.accountId, id);
     },
   };
 }

@@ -6,7 +6,7 @@ import { hasScope } from '../http/auth.js';
 import { newId } from '../ids.js';
 import type { Tx } from '../store/db.js';
 import { hashSecret, newSecret, SECRET_PREFIX } from './secret.js';
-import { type ApiKeyRow, findApiKey, insertApiKey, markRevoked } from './store.js';
+import { type ApiKeyRow, findApiKey, findContactOf, insertApiKey, liveKeysOfContact, markRevoked } from './store.js';
 
 export interface ApiKey {
   id: string;
@@ -14,6 +14,7 @@ export interface ApiKey {
   account_id: string;
   name: string;
   scopes: string[];
+  contact_id: string | null;
   prefix: string;
   last4: string;
   status: 'active' | 'revoked' | 'expired';
@@ -31,6 +32,7 @@ export function toApiKey(row: ApiKeyRow, now: Date): ApiKey {
     account_id: row.account_id,
     name: row.name,
     scopes: JSON.parse(row.scopes) as string[],
+    contact_id: row.contact_id,
     prefix: row.prefix,
     last4: row.last4,
     status,
@@ -46,6 +48,8 @@ export interface NewKey {
   name: string;
   scopes: string[];
   expiresAt?: string | undefined;
+  /** A personal key's contact (of the same account). */
+  contactId?: string | undefined;
   /** A fixed secret (the operator key from the environment); otherwise one is made. */
   secret?: string;
 }
@@ -65,6 +69,7 @@ export async function createKeyInTx(tx: Tx, now: Date, input: NewKey): Promise<A
     last_used_at: null,
     revoked_at: null,
     created_at: iso(now),
+    contact_id: input.contactId ?? null,
   };
   await insertApiKey(tx, row);
   const key = toApiKey(row, now);
@@ -93,14 +98,60 @@ export async function createKey(deps: Deps, creatorScopes: ReadonlySet<string>, 
   if (input.expiresAt && input.expiresAt <= iso(now)) {
     throw new ProblemError('validation_failed', `expires_at ${input.expiresAt} is in the past.`, { param: '/body/expires_at' });
   }
-  return deps.db.transaction().execute((tx) => createKeyInTx(tx, now, input));
+  if (input.contactId !== undefined && !hasScope(creatorScopes, 'admin')) {
+    throw new ProblemError(
+      'missing_scope',
+      'Only an `admin` key creates a personal key (`contact_id`): whoever holds it acts as that person, on incidents too. Leave out contact_id, or use an admin key.',
+      { param: '/body/contact_id' },
+    );
+  }
+  return deps.db.transaction().execute(async (tx) => {
+    // In the transaction, so a contact deleted meanwhile does not leave a key acting as nobody.
+    if (input.contactId !== undefined && !(await findContactOf(tx, input.accountId, input.contactId))) {
+      throw new ProblemError(
+        'invalid_reference',
+        `No contact ${input.contactId} on this account: a personal key belongs to one of the account's own contacts. List them with GET /v1/contacts.`,
+        { param: '/body/contact_id' },
+      );
+    }
+    return createKeyInTx(tx, now, input);
+  });
 }
 
-export async function revokeKey(deps: Deps, accountId: string, id: string): Promise<ApiKey> {
+/**
+ * Revokes every live key of a contact (the contact is being deleted), recording `api_key.revoked` for each;
+ * the caller forgets them in the authenticator once committed. Answers the revoked keys' ids.
+ */
+export async function revokeContactKeysInTx(tx: Tx, now: Date, accountId: string, contactId: string): Promise<string[]> {
+  const rows = await liveKeysOfContact(tx, accountId, contactId);
+  for (const row of rows) {
+    await markRevoked(tx, row.id, iso(now));
+    await recordEvent(tx, { accountId, type: 'api_key.revoked', object: { ...toApiKey({ ...row, revoked_at: iso(now) }, now) }, at: now });
+  }
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Revoking is the mirror of granting: a key may revoke only a key whose scopes it holds itself, else an
+ * `api_keys:write` key could lock the account's admins out (issue 13 item 11).
+ */
+export function checkRevocable(revokerScopes: ReadonlySet<string>, target: ApiKeyRow): void {
+  const scopes = JSON.parse(target.scopes) as string[];
+  const missing = scopes.filter((s) => !hasScope(revokerScopes, s));
+  if (missing.length > 0) {
+    throw new ProblemError(
+      'missing_scope',
+      `Key ${target.id} has ${missing.map((s) => `\`${s}\``).join(', ')}, which this key lacks: a key may revoke only keys with scopes it holds. Revoke it with a key that holds them (an \`admin\` key holds every customer scope).`,
+    );
+  }
+}
+
+export async function revokeKey(deps: Deps, revokerScopes: ReadonlySet<string>, accountId: string, id: string): Promise<ApiKey> {
   const now = deps.clock.now();
   const key = await deps.db.transaction().execute(async (tx) => {
     const row = await findApiKey(tx, accountId, id);
     if (!row) throw notFound('API key', id);
+    checkRevocable(revokerScopes, row);
     if (row.revoked_at) return toApiKey(row, now);
     await markRevoked(tx, id, iso(now));
     const key = toApiKey({ ...row, revoked_at: iso(now) }, now);

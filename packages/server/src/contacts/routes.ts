@@ -7,7 +7,7 @@ import { findContact, listContacts } from './store.js';
 
 export function contactRoutes(deps: Deps): Handlers {
   return {
-    'contacts.create': async (req, reply) => reply.code(201).send(await createContact(deps, authOf(req).accountId, req.body as ContactInput)),
+    'contacts.create': async (req, reply) => reply.code(201).send(await createContact(deps, authOf(req), req.body as ContactInput)),
     'contacts.list': async (req) => {
       const q = req.query as PageQuery;
       const rows = await listContacts(deps.db, authOf(req).accountId, limitOf(q), q.starting_after);
@@ -22,11 +22,11 @@ export function contactRoutes(deps: Deps): Handlers {
     },
     'contacts.update': async (req) => {
       const { id } = req.params as { id: string };
-      return updateContact(deps, authOf(req).accountId, id, req.body as Partial<ContactInput>);
+      return updateContact(deps, authOf(req), id, req.body as Partial<ContactInput>);
     },
     'contacts.delete': async (req) => {
       const { id } = req.params as { id: string };
-      return deleteContact(deps, authOf(req).accountId, id);
+      return deleteContact(deps, authOf(req), id);
     },
   };
 }

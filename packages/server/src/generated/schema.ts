@@ -29,7 +29,7 @@ export interface paths {
         };
         /**
          * Service status (JSON)
-         * @description Public, no key: each service's state, open incidents without customer data, scheduled maintenance.
+         * @description Public, no key: each service's state (from the operator's outages and maintenance windows only), the open incidents the operator confirmed (by their outage id, without customer data), scheduled maintenance.
          */
         get: operations["status.retrieve"];
         put?: never;
@@ -55,9 +55,10 @@ export interface paths {
         put?: never;
         /**
          * Create an account
-         * @description The platform operator creates top-level accounts; a customer key with `accounts:write` creates a subaccount
-         *     under its own account. The signatory must confirm being 18 or over and having authority (terms section 3).
-         *     The answer includes the account's first API key (scope `admin`), whose secret is shown only here.
+         * @description The platform operator creates top-level accounts; a customer's `admin` key creates a subaccount under its
+         *     own account (`accounts:write` is not enough: the answer holds the new account's admin key). The signatory
+         *     must confirm being 18 or over and having authority (terms section 3). The answer includes the account's
+         *     first API key (scope `admin`), whose secret is shown only here.
          */
         post: operations["accounts.create"];
         delete?: never;
@@ -174,7 +175,7 @@ export interface paths {
         put?: never;
         /**
          * Create an API key
-         * @description The secret is in this answer only; Prolope keeps just a hash. A key cannot be given a scope its creator lacks.
+         * @description The secret is in this answer only; Prolope keeps just a hash. A key cannot be given a scope its creator lacks. With `contact_id`, a personal key of one of the account's contacts (an `admin` key only).
          */
         post: operations["apiKeys.create"];
         delete?: never;
@@ -217,7 +218,7 @@ export interface paths {
         put?: never;
         /**
          * Revoke an API key
-         * @description The key stops working at once. Revoking a revoked key answers the key unchanged.
+         * @description The key stops working at once. Revoking a revoked key answers the key unchanged. A key may revoke only keys whose scopes it holds itself, so only an `admin` key revokes an `admin` key (`403 missing_scope`).
          */
         post: operations["apiKeys.revoke"];
         delete?: never;
@@ -675,7 +676,11 @@ export interface paths {
         get: operations["contacts.retrieve"];
         put?: never;
         post?: never;
-        /** Remove a contact person */
+        /**
+         * Remove a contact person
+         * @description Revokes the contact's personal API keys in the same change. A contact who may open incidents, or who has
+         *     personal keys, is removed by an `admin` key only (`403 missing_scope`).
+         */
         delete: operations["contacts.delete"];
         options?: never;
         head?: never;
@@ -867,7 +872,7 @@ export interface paths {
         put?: never;
         /**
          * Export an account's data
-         * @description All of the account's data as a ZIP archive of JSON files (and recordings' WAV), also during the 30 days after termination (terms 13.3, GDPR art. 20).
+         * @description All of the account's data as a ZIP archive of JSON files (and recordings' WAV), also during the 30 days after termination (terms 13.3, GDPR art. 20). The archive holds every kind of the account's data, so the key needs the read scope of each (or `admin`); listing and retrieving exports needs only `accounts:read`.
          */
         post: operations["exports.create"];
         delete?: never;
@@ -908,7 +913,7 @@ export interface paths {
         };
         /**
          * Download an export
-         * @description The ZIP archive.
+         * @description The ZIP archive. Like creating one, this needs the read scope of every kind of data it holds (or `admin`).
          */
         get: operations["exports.download"];
         put?: never;
@@ -954,7 +959,7 @@ export interface paths {
         put?: never;
         /**
          * Open an incident
-         * @description Only an authorized contact person of the account may open one (terms 6.3): name it in `contact`. The SLA clock starts at the complete written description; a critical incident also opens an outage of its service.
+         * @description Only an authorized contact person of the account opens one (terms 6.3), with their personal API key (`contact_id` on the key, made by an admin key); an account key gets `403 contact_not_authorized`. The SLA clock starts at the complete written description. A customer's critical incident is a report to the operator: it shows on `/status` once the operator confirms it with an outage (`POST /v1/outages` with `incident_id`). The operator may open one for a customer (by phone), naming the customer's contact in `contact`.
          */
         post: operations["incidents.create"];
         delete?: never;
@@ -978,7 +983,7 @@ export interface paths {
         put?: never;
         /**
          * Update an incident
-         * @description By an authorized contact: complete the description (starts the SLA clock), add to it, or change the severity (the due times are computed again from the start).
+         * @description By an authorized contact with their personal key (or the operator): complete the description (starts the SLA clock), add to it, or change the severity (the due times are computed again from the start).
          */
         post: operations["incidents.update"];
         delete?: never;
@@ -1024,7 +1029,7 @@ export interface paths {
         put?: never;
         /**
          * Close an incident
-         * @description By the operator, or by an authorized contact of the account (`contact`) once it is resolved.
+         * @description By the operator, or by an authorized contact of the account with their personal key once it is resolved.
          */
         post: operations["incidents.close"];
         delete?: never;
@@ -1049,7 +1054,10 @@ export interface paths {
          */
         get: operations["incidents.listComments"];
         put?: never;
-        /** Comment on an incident */
+        /**
+         * Comment on an incident
+         * @description By an authorized contact with their personal key (the author), or the operator (`internal` allowed).
+         */
         post: operations["incidents.createComment"];
         delete?: never;
         options?: never;
@@ -1514,7 +1522,10 @@ export interface paths {
         /** List outages */
         get: operations["outages.list"];
         put?: never;
-        /** Record an outage */
+        /**
+         * Record an outage
+         * @description The operator's record of a service being down: it marks the service `outage` on `/status` while it lasts and counts against uptime. With `incident_id`, it confirms a customer's incident (whose report alone changes neither).
+         */
         post: operations["outages.create"];
         delete?: never;
         options?: never;
@@ -2746,6 +2757,11 @@ export interface components {
         };
         ApiKey: {
             account_id: string;
+            /**
+             * @description A personal key: the contact (a person of the account) this key authenticates; null for an account key.
+             *     A customer acts on incidents only with the personal key of a contact with `can_open_incidents` (terms 6.3).
+             */
+            contact_id: string | null;
             created_at: components["schemas"]["Timestamp"];
             expires_at: components["schemas"]["Timestamp"] | null;
             id: string;
@@ -2763,6 +2779,12 @@ export interface components {
             status: "active" | "revoked" | "expired";
         };
         ApiKeyCreate: {
+            /**
+             * @description Makes a personal key for this contact of the account: whoever holds it acts as that person (opening and
+             *     following up incidents). Only an `admin` key creates one (`403 missing_scope`); a contact of another account
+             *     is `422 invalid_reference`. Deleting the contact revokes its keys.
+             */
+            contact_id?: string;
             expires_at?: components["schemas"]["Timestamp"];
             name: string;
             /** @description A key cannot be given a scope its creator lacks. */
@@ -3130,7 +3152,10 @@ export interface components {
         };
         Contact: {
             account_id: string;
-            /** @description Only such contacts may open or update support incidents (terms 6.3). */
+            /**
+             * @description An authorized contact person (terms 6.3): with a personal API key of theirs (`contact_id` on the key), they
+             *     open and follow up support incidents. Only an `admin` key changes it.
+             */
             can_open_incidents: boolean;
             created_at: components["schemas"]["Timestamp"];
             email: string;
@@ -3146,7 +3171,11 @@ export interface components {
             updated_at: components["schemas"]["Timestamp"];
         };
         ContactCreate: {
-            /** @default true */
+            /**
+             * @description Makes the contact an authorized contact person (terms 6.3). Only an `admin` key sets it true
+             *     (`403 missing_scope`).
+             * @default false
+             */
             can_open_incidents?: boolean;
             /** Format: email */
             email: string;
@@ -3163,6 +3192,7 @@ export interface components {
         /** @enum {string} */
         ContactRole: "primary" | "technical" | "billing" | "legal";
         ContactUpdate: {
+            /** @description Only an `admin` key changes it (`403 missing_scope`); sending the value it has is allowed. */
             can_open_incidents?: boolean;
             /** Format: email */
             email?: string;
@@ -3470,7 +3500,7 @@ export interface components {
             id: string;
             /** @constant */
             object: "incident";
-            /** @description The authorized contact who opened it. */
+            /** @description The authorized contact who opened it (the owner of the personal key, or the contact the operator named). */
             opened_by: string;
             /** @description Operator only: always null for customers. */
             operator_notes: string | null;
@@ -3497,8 +3527,6 @@ export interface components {
         };
         IncidentCommentCreate: {
             body: string;
-            /** @description Required for a customer: an authorized contact. */
-            contact?: string;
             /**
              * @description Operator only.
              * @default false
@@ -3509,8 +3537,8 @@ export interface components {
             data: components["schemas"]["IncidentComment"][];
         };
         IncidentCreate: {
-            /** @description The authorized contact person submitting it (terms 6.3); others get 403 `contact_not_authorized`. */
-            contact: string;
+            /** @description Operator only: the customer's authorized contact who reported it by phone, which says whose incident it is. A customer leaves it out (`403 forbidden`): the person opening it is the one its personal API key belongs to (terms 6.3). */
+            contact?: string;
             description: string;
             /**
              * @description False while the description still lacks what Prolope needs; the SLA clock starts when it is complete.
@@ -3566,15 +3594,12 @@ export interface components {
         /** @enum {string} */
         IncidentStatus: "open" | "acknowledged" | "mitigated" | "resolved" | "closed";
         IncidentTransition: {
-            /** @description For `close` by the customer: the authorized contact. */
-            contact?: string;
             /** @description Added as a comment. */
             note?: string;
             /** @description Operator only. */
             operator_notes?: string;
         };
         IncidentUpdate: {
-            contact: string;
             description?: string;
             /** @description true starts the SLA clock (once). */
             description_complete?: boolean;
@@ -3914,11 +3939,15 @@ export interface components {
             service: components["schemas"]["Service"];
             started_at: components["schemas"]["Timestamp"];
         };
+        /** @description `service` and `started_at` are required, unless `incident_id` is given: then they default to the incident's service and start (its complete description, else the ticket). */
         OutageCreate: {
+            /** @description Shown on the public status page; never put customer data here. */
             description?: string;
             ended_at?: components["schemas"]["Timestamp"];
-            service: components["schemas"]["Service"];
-            started_at: components["schemas"]["Timestamp"];
+            /** @description Confirms this incident as an outage: a customer's critical incident shows on `/status` and counts against uptime only then. Sets the incident's `outage_id` (mitigating it ends the outage); an incident that has one already is `409 incident_transition_not_allowed`. */
+            incident_id?: string;
+            service?: components["schemas"]["Service"];
+            started_at?: components["schemas"]["Timestamp"];
         };
         OutageList: components["schemas"]["ListEnvelope"] & {
             data: components["schemas"]["Outage"][];
@@ -4424,8 +4453,9 @@ export interface components {
             state: "not_started" | "pending" | "met" | "breached";
         };
         Status: {
-            /** @description Open incidents, without customer data. */
+            /** @description Open incidents the operator confirmed as outages, without customer data. A customer's report that the operator has not confirmed is not shown. */
             incidents: {
+                /** @description The outage's id (the operator's record), never the customer's incident id. */
                 id: string;
                 service: components["schemas"]["Service"];
                 severity: components["schemas"]["Severity"];

@@ -8,6 +8,8 @@ import type { AccountsTable } from '../store/schema.js';
 export interface AuthContext {
   accountId: string;
   keyId: string;
+  /** A personal key's contact: the person acting (issue 13); null for an account key. */
+  contactId: string | null;
   scopes: ReadonlySet<string>;
   isOperator: boolean;
   parentAccountId: string | null;
@@ -63,7 +65,7 @@ export function createAuthenticator(db: Db, clock: Clock): Authenticator {
       .selectFrom('api_keys')
       .innerJoin('accounts', 'accounts.id', 'api_keys.account_id')
       .selectAll('accounts')
-      .select(['api_keys.id as key_id', 'api_keys.account_id', 'api_keys.scopes', 'api_keys.expires_at', 'api_keys.revoked_at'])
+      .select(['api_keys.id as key_id', 'api_keys.account_id', 'api_keys.contact_id', 'api_keys.scopes', 'api_keys.expires_at', 'api_keys.revoked_at'])
       .where('api_keys.secret_hash', '=', hash)
       .executeTakeFirst();
     if (!row) {
@@ -74,6 +76,7 @@ export function createAuthenticator(db: Db, clock: Clock): Authenticator {
       ctx: {
         accountId: row.account_id,
         keyId: row.key_id,
+        contactId: row.contact_id,
         scopes: new Set<string>(JSON.parse(row.scopes) as string[]),
         isOperator: row.is_operator === 1,
         parentAccountId: row.parent_account_id,

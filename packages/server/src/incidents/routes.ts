@@ -9,7 +9,7 @@ import { type AuthContext, authOf } from '../http/auth.js';
 import { limitOf, type PageQuery, pageOf } from '../http/pagination.js';
 import type { Tx } from '../store/db.js';
 import { accountTime, accountTimes } from '../test-clocks/account-time.js';
-import { authorizedContact } from './authorized-contact.js';
+import { actingContact, namedContact } from './authorized-contact.js';
 import { announceBreaches } from './breach-job.js';
 import { CUSTOMER, type IncidentRow, toComment, toIncident } from './incident.js';
 import { anyBreached, computeSla } from './sla.js';
@@ -17,7 +17,8 @@ import { endOutage, findIncident, insertComment, listComments, listIncidents, op
 import { type HistoryEntry, type IncidentStatus, transition } from './transitions.js';
 
 interface CreateBody {
-  contact: string;
+  /** Operator only: the customer's contact who reported it. */
+  contact?: string;
   severity: string;
   service: string;
   title: string;
@@ -26,7 +27,6 @@ interface CreateBody {
 }
 
 interface UpdateBody {
-  contact: string;
   description?: string;
   description_complete?: boolean;
   severity?: string;
@@ -35,11 +35,9 @@ interface UpdateBody {
 interface TransitionBody {
   note?: string;
   operator_notes?: string;
-  contact?: string;
 }
 
 interface CommentBody {
-  contact?: string;
   body: string;
   internal?: boolean;
 }
@@ -117,7 +115,7 @@ export function incidentRoutes(deps: Deps): Handlers {
     let by = OPERATOR;
     if (!auth.isOperator) {
       // Only closing reaches here for a customer (the other transitions need the operator scope).
-      by = (await authorizedContact(deps.db, row.account_id, body.contact)).id;
+      by = (await actingContact(deps.db, auth)).id;
       if (row.status !== 'resolved') {
         throw new ProblemError(
           'incident_transition_not_allowed',
@@ -140,9 +138,16 @@ export function incidentRoutes(deps: Deps): Handlers {
     'incidents.create': async (req, reply) => {
       const auth = authOf(req);
       const body = req.body as CreateBody;
-      // A customer names one of its contacts; the operator (taking a call on the 24/7 line) names the customer's
-      // contact, which says whose incident it is.
-      const contact = await authorizedContact(deps.db, auth.isOperator ? undefined : auth.accountId, body.contact);
+      // A customer's incident is opened by the person its personal key authenticates; the operator (taking a
+      // call on the 24/7 line) names the customer's contact, which says whose incident it is.
+      if (!auth.isOperator && body.contact !== undefined) {
+        throw new ProblemError(
+          'forbidden',
+          'Leave out `contact`: the person opening the incident is the one this personal API key belongs to (terms 6.3). `contact` is for the operator opening one on a customer’s behalf.',
+          { param: '/body/contact' },
+        );
+      }
+      const contact = auth.isOperator ? await namedContact(deps.db, body.contact) : await actingContact(deps.db, auth);
       if (contact.account_id === auth.accountId && auth.isOperator) {
         throw new ProblemError('forbidden', "Incidents are the customers': name a contact of the customer's account you are opening it for.", {
           param: '/body/contact',
@@ -174,8 +179,10 @@ export function incidentRoutes(deps: Deps): Handlers {
         created_at: at,
         updated_at: at,
       };
+      // A customer's critical incident is a report: it starts the SLA clock, but the service is down on /status only
+      // once the operator confirms it with an outage (POST /v1/outages with incident_id), or the operator opened it.
       // A test account's critical incident is a simulation: the platform's outages and status page stay as they are.
-      if (row.severity === 'critical' && !simulated) row.outage_id = newId('outage', recordedAt);
+      if (row.severity === 'critical' && auth.isOperator && !simulated) row.outage_id = newId('outage', recordedAt);
       const overrides = await loadOverrides(deps.db);
       await deps.db.transaction().execute(async (tx) => {
         await tx.insertInto('incidents').values(row).execute();
@@ -231,8 +238,8 @@ export function incidentRoutes(deps: Deps): Handlers {
       const auth = authOf(req);
       const body = req.body as UpdateBody;
       const row = await incidentOf(deps, req);
-      // The operator may update too (a description received by phone), naming the customer's contact like a customer.
-      await authorizedContact(deps.db, row.account_id, body.contact);
+      // The operator may update too (a description received by phone); a customer only as an authorized person.
+      if (!auth.isOperator) await actingContact(deps.db, auth);
       if (row.status === 'closed') {
         throw new ProblemError('incident_transition_not_allowed', `Incident ${row.id} is closed; open a new incident for a new problem.`);
       }
@@ -242,7 +249,9 @@ export function incidentRoutes(deps: Deps): Handlers {
       // The clock starts once, at the first complete description; completing it again (or "un-completing") changes nothing.
       if (body.description_complete === true && row.description_completed_at === null) patch.description_completed_at = iso(now);
       if (body.severity !== undefined) patch.severity = body.severity;
-      const openOutageNow = body.severity === 'critical' && !simulated && row.outage_id === null && (row.status === 'open' || row.status === 'acknowledged');
+      // As at creation: only the operator's word opens an outage.
+      const openOutageNow =
+        auth.isOperator && body.severity === 'critical' && !simulated && row.outage_id === null && (row.status === 'open' || row.status === 'acknowledged');
       if (openOutageNow) patch.outage_id = newId('outage', deps.clock.now());
       const after = await save(row, patch, now, async (tx, next) => {
         if (openOutageNow && next.outage_id) await openOutage(tx, next, next.outage_id, now);
@@ -264,7 +273,7 @@ export function incidentRoutes(deps: Deps): Handlers {
         if (body.internal) {
           throw new ProblemError('forbidden', 'Internal comments are the operator’s; leave out `internal`.', { param: '/body/internal' });
         }
-        author = (await authorizedContact(deps.db, row.account_id, body.contact)).id;
+        author = (await actingContact(deps.db, auth)).id;
       }
       const { now } = await timeOf(row.account_id);
       const comment = await deps.db.transaction().execute((tx) => insertComment(tx, row, author, body.body, auth.isOperator && body.internal === true, now));

@@ -3,6 +3,7 @@ import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { ProblemError } from '../errors.js';
 import { newId } from '../ids.js';
+import { confirmOutage } from '../incidents/confirm-outage.js';
 import { limitOf, type PageQuery, pageOf } from '../http/pagination.js';
 import type { Db } from '../store/db.js';
 import type { OutagesTable } from '../store/schema.js';
@@ -31,16 +32,35 @@ function checkRange(startedAt: string, endedAt: string): void {
   }
 }
 
-/** Records an outage (operator): open while `ended_at` is absent. */
+/** Records an outage (operator): open while `ended_at` is absent; with `incident_id`, confirms a customer's incident. */
 export async function createOutage(deps: Deps, req: FastifyRequest) {
-  const body = req.body as { service: Service; started_at: string; ended_at?: string; description?: string };
+  const body = req.body as { service?: Service; started_at?: string; ended_at?: string; description?: string; incident_id?: string };
+  if (body.incident_id !== undefined) {
+    return toOutage(
+      await confirmOutage(deps, {
+        incidentId: body.incident_id,
+        service: body.service,
+        startedAt: body.started_at,
+        endedAt: body.ended_at,
+        description: body.description,
+      }),
+    );
+  }
+  // Without an incident there is nothing to take them from.
+  for (const field of ['service', 'started_at'] as const) {
+    if (body[field] === undefined) {
+      throw new ProblemError('validation_failed', `body must have ${field} (or incident_id, to confirm an incident as an outage).`, {
+        param: `/body/${field}`,
+      });
+    }
+  }
   const now = deps.clock.now();
-  const startedAt = iso(new Date(body.started_at));
+  const startedAt = iso(new Date(body.started_at as string));
   const endedAt = body.ended_at === undefined ? null : iso(new Date(body.ended_at));
   if (endedAt !== null) checkRange(startedAt, endedAt);
   const row: OutageRow = {
     id: newId('outage', now),
-    service: body.service,
+    service: body.service as Service,
     started_at: startedAt,
     ended_at: endedAt,
     incident_id: null,

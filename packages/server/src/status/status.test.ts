@@ -302,15 +302,36 @@ describe.each(storeKinds)('maintenance, outages, uptime and status (%s)', (kind)
       created_at: '2027-01-10T11:00:00.000Z',
       updated_at: '2027-01-10T11:00:00.000Z',
     });
-    criticalId = `inc_01K${kind === 'sqlite' ? 'S' : 'P'}CRITICAL0000000000000`;
+    const incidentId = `inc_01K${kind === 'sqlite' ? 'S' : 'P'}CRITICAL0000000000000`;
+    criticalId = `out_01K${kind === 'sqlite' ? 'S' : 'P'}CRITICAL0000000000000`;
+    const mitigatedOutage = 'out_01KMITIGATED00000000000000';
     await t.server.store.db
       .insertInto('incidents')
       .values([
-        incident(criticalId, 'critical', 'cloud_pbx', 'open', '2027-01-10T11:05:00.000Z'),
+        // Confirmed by the operator: its outage is going on.
+        { ...incident(incidentId, 'critical', 'cloud_pbx', 'open', '2027-01-10T11:05:00.000Z'), outage_id: criticalId },
+        // A customer's reports the operator has not confirmed: nothing public (issue 13 item 3).
         incident('inc_01KHIGH00000000000000000000', 'high', 'voice_ai', 'acknowledged', null),
+        incident('inc_01KREPORTED000000000000000', 'critical', 'api', 'open', '2027-01-10T11:20:00.000Z'),
         incident('inc_01KRESOLVED000000000000000', 'critical', 'api', 'resolved', '2027-01-10T11:00:00.000Z'),
-        // A temporary solution runs: degraded, not an outage.
-        incident('inc_01KMITIGATED00000000000000', 'critical', 'api', 'mitigated', '2027-01-10T11:10:00.000Z'),
+        // Confirmed, and a temporary solution runs (its outage ended): degraded, not an outage.
+        { ...incident('inc_01KMITIGATED00000000000000', 'critical', 'api', 'mitigated', '2027-01-10T11:10:00.000Z'), outage_id: mitigatedOutage },
+      ])
+      .execute();
+    const outage = (id: string, service: string, started: string, ended: string | null, incidentId: string) => ({
+      id,
+      service,
+      started_at: started,
+      ended_at: ended,
+      incident_id: incidentId,
+      description: null,
+      created_at: started,
+    });
+    await t.server.store.db
+      .insertInto('outages')
+      .values([
+        outage(criticalId, 'cloud_pbx', '2027-01-10T11:05:00.000Z', null, incidentId),
+        outage(mitigatedOutage, 'api', '2027-01-10T11:10:00.000Z', '2027-01-10T11:40:00.000Z', 'inc_01KMITIGATED00000000000000'),
       ])
       .execute();
 
@@ -320,21 +341,21 @@ describe.each(storeKinds)('maintenance, outages, uptime and status (%s)', (kind)
     expect(res.body.services).toEqual([
       { service: 'cloud_pbx', name: 'Cloud PBX', status: 'outage' },
       { service: 'contact_center', name: 'Contact Center', status: 'maintenance' },
-      { service: 'voice_ai', name: 'Voice AI', status: 'degraded' },
+      { service: 'voice_ai', name: 'Voice AI', status: 'operational' },
       { service: 'sip_trunking', name: 'SIP Trunking', status: 'outage' },
       { service: 'api', name: 'API', status: 'degraded' },
     ]);
     expect(res.body.incidents).toEqual([
       { id: criticalId, severity: 'critical', service: 'cloud_pbx', status: 'open', started_at: '2027-01-10T11:05:00.000Z' },
-      { id: 'inc_01KMITIGATED00000000000000', severity: 'critical', service: 'api', status: 'mitigated', started_at: '2027-01-10T11:10:00.000Z' },
-      { id: 'inc_01KHIGH00000000000000000000', severity: 'high', service: 'voice_ai', status: 'acknowledged', started_at: '2027-01-10T11:00:00.000Z' },
+      { id: mitigatedOutage, severity: 'critical', service: 'api', status: 'mitigated', started_at: '2027-01-10T11:10:00.000Z' },
     ]);
     expect(res.body.maintenance.map((w: { id: string; status: string }) => [w.id, w.status])).toEqual([
       [running.body.id, 'in_progress'],
       [later.body.id, 'scheduled'],
     ]);
     const text = JSON.stringify(res.body);
-    for (const secret of [c.accountId, 'account_id', 'Secret title', 'Private description', 'internal', 'opened_by']) expect(text).not.toContain(secret);
+    // Neither the customers' data nor their incident ids.
+    for (const secret of [c.accountId, 'account_id', 'Secret title', 'Private description', 'internal', 'opened_by', 'inc_']) expect(text).not.toContain(secret);
   });
 
   it('serves the status page as self-contained HTML with everything escaped', async () => {

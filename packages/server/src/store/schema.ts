@@ -37,6 +37,8 @@ export interface ApiKeysTable {
   last_used_at: string | null;
   revoked_at: string | null;
   created_at: string;
+  /** A personal key's contact (issue 13): the person the key authenticates; null for an account key. */
+  contact_id: string | null;
 }
 
 export interface ContactsTable {

@@ -75,6 +75,11 @@ export interface components {
         };
         ApiKey: {
             account_id: string;
+            /**
+             * @description A personal key: the contact (a person of the account) this key authenticates; null for an account key.
+             *     A customer acts on incidents only with the personal key of a contact with `can_open_incidents` (terms 6.3).
+             */
+            contact_id: string | null;
             created_at: components["schemas"]["Timestamp"];
             expires_at: components["schemas"]["Timestamp"] | null;
             id: string;
@@ -335,7 +340,7 @@ export interface components {
             id: string;
             /** @constant */
             object: "incident";
-            /** @description The authorized contact who opened it. */
+            /** @description The authorized contact who opened it (the owner of the personal key, or the contact the operator named). */
             opened_by: string;
             /** @description Operator only: always null for customers. */
             operator_notes: string | null;
