@@ -35,6 +35,8 @@ describe.each(storeKinds)('spec-driven fuzzer (%s)', (kind) => {
     const rng = prng(SEED);
     const failures: string[] = [];
     let sent = 0;
+    const statuses = new Map<number, number>();
+    const reached = new Set<string>();
     for (const op of operations) {
       for (const c of fuzzCases(op, rng, CASES, realIds)) {
         const key = c.key === 'bogus' ? 'sk_test_0000000000000000000000000000' : c.key === 'none' || op.scopes === null ? undefined : op.scopes.includes('operator') ? t.operatorKey : customerKey;
@@ -43,6 +45,12 @@ describe.each(storeKinds)('spec-driven fuzzer (%s)', (kind) => {
           headers: { ...(c.body === undefined ? {} : { 'content-type': 'application/json' }), ...(key ? { authorization: `Bearer ${key}` } : {}) },
         });
         sent++;
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        if (res.status < 300) reached.add(op.id);
+        // What the run creates is fuzzed on by the operations after it (ports, trunks, incidents...).
+        if (res.status === 201 && c.method === 'POST' && !op.path.endsWith('}') && typeof res.json?.id === 'string' && !realIds.has(op.path)) {
+          realIds.set(op.path, op.path === '/v1/numbers' ? res.json.number : res.json.id);
+        }
         const type = String(res.headers['content-type'] ?? '');
         const label = `${op.id} ${c.method} ${c.path.slice(0, 120)} [${c.mutation}] -> ${res.status}`;
         if (res.status >= 500) failures.push(`${label}: server error ${res.text.slice(0, 200)}`);
@@ -57,6 +65,7 @@ describe.each(storeKinds)('spec-driven fuzzer (%s)', (kind) => {
       }
     }
     expect(sent).toBe(operations.length * CASES);
+    if (process.env.PROLOPE_FUZZ_REPORT) console.log(kind, Object.fromEntries(statuses), `${reached.size}/${operations.length} operations answered 2xx at least once`, operations.filter((o) => !reached.has(o.id)).map((o) => o.id).join(' '));
     expect(failures, `seed ${SEED}`).toEqual([]);
   }, 120_000);
 });
