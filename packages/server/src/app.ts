@@ -20,6 +20,8 @@ import type { SipEndpoint } from './sip-address.js';
 import { type Authenticator, createAuthenticator } from './http/auth.js';
 import { registerCors } from './http/cors.js';
 import { registerDocs } from './http/docs.js';
+import { installJsonParser, refuseBody, refuseNulInUrl } from './http/body-policy.js';
+import { clientErrorHandler, frameworkErrors } from './http/framework-errors.js';
 import { idempotencyHooks } from './http/idempotency.js';
 import { openapiDocument, operationIds, operationTable, type OperationId } from './http/operations.js';
 import { installProblemHandlers } from './http/problem.js';
@@ -106,6 +108,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     genReqId: newRequestId,
     requestIdHeader: false,
+    // The router's and Node's refusals (a bad or too long URL, malformed HTTP) in problem+json too.
+    frameworkErrors,
+    clientErrorHandler,
   });
   app.decorateRequest('auth', null);
   app.addHook('onRequest', async (req, reply) => {
@@ -116,6 +121,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // Only application/json bodies are read (Fastify's JSON parser, charset allowed); its default
   // text/plain parser would hand handlers a string where the schema expects an object.
   app.removeContentTypeParser('text/plain');
+  installJsonParser(app);
+  app.addHook('onRequest', refuseNulInUrl);
   // Before the rate limit and the routes: a preflight is answered before any route's auth or limit.
   await registerCors(app);
   await registerRateLimit(app, opts.rateLimitPerSecond);
@@ -155,6 +162,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return {
       handler,
       ...(op.scopes ? { onRequest: [deps.auth.hook(op.scopes), standingGuard(op)] } : {}),
+      ...(op.hasBody ? {} : { preParsing: refuseBody(op) }),
       ...(op.method === 'POST' && op.scopes ? { preHandler: idem.claim, onSend: idem.store } : {}),
     };
   };

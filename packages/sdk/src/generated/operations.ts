@@ -6481,7 +6481,7 @@ export const operations = {
         "description": "`YYYY-MM`.",
         "schema": {
           "type": "string",
-          "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"
+          "pattern": "^(19[7-9][0-9]|2[0-9]{3})-(0[1-9]|1[0-2])$"
         }
       },
       {

@@ -11,6 +11,8 @@ export interface OperationInfo {
   costsMoney: boolean;
   /** `x-when-terminated: allowed`: still answered after termination (exports, invoices, terms 13.3). */
   allowedWhenTerminated: boolean;
+  /** Whether the operation takes a request body; one that does not refuses any (`body_not_allowed`). */
+  hasBody: boolean;
 }
 
 type SpecOperation = {
@@ -18,6 +20,7 @@ type SpecOperation = {
   security?: Record<string, string[]>[];
   'x-costs-money'?: boolean;
   'x-when-terminated'?: string;
+  requestBody?: unknown;
 };
 
 /** The spec as served at /openapi.json; the one contract. */
@@ -41,6 +44,7 @@ export function operationTable(): Map<OperationId, OperationInfo> {
         scopes: security.length === 0 ? null : security.flatMap((s) => Object.values(s).flat()),
         costsMoney: op['x-costs-money'] === true,
         allowedWhenTerminated: op['x-when-terminated'] === 'allowed',
+        hasBody: op.requestBody !== undefined,
       });
     }
   }
