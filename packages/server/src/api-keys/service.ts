@@ -6,6 +6,7 @@ import { hasScope } from '../http/auth.js';
 import { newId } from '../ids.js';
 import type { Tx } from '../store/db.js';
 import { hashSecret, newSecret, SECRET_PREFIX } from './secret.js';
+import { isExpired, normalizeExpiry } from './expiry.js';
 import { type ApiKeyRow, findApiKey, insertApiKey, markRevoked } from './store.js';
 
 export interface ApiKey {
@@ -24,7 +25,7 @@ export interface ApiKey {
 }
 
 export function toApiKey(row: ApiKeyRow, now: Date): ApiKey {
-  const status = row.revoked_at ? 'revoked' : row.expires_at && row.expires_at <= iso(now) ? 'expired' : 'active';
+  const status = row.revoked_at ? 'revoked' : isExpired(row.expires_at, now) ? 'expired' : 'active';
   return {
     id: row.id,
     object: 'api_key',
@@ -90,10 +91,8 @@ export function checkGrantable(creatorScopes: ReadonlySet<string>, wanted: strin
 export async function createKey(deps: Deps, creatorScopes: ReadonlySet<string>, input: NewKey): Promise<ApiKey & { secret: string }> {
   checkGrantable(creatorScopes, input.scopes);
   const now = deps.clock.now();
-  if (input.expiresAt && input.expiresAt <= iso(now)) {
-    throw new ProblemError('validation_failed', `expires_at ${input.expiresAt} is in the past.`, { param: '/body/expires_at' });
-  }
-  return deps.db.transaction().execute((tx) => createKeyInTx(tx, now, input));
+  const expiresAt = input.expiresAt === undefined ? undefined : normalizeExpiry(input.expiresAt, now);
+  return deps.db.transaction().execute((tx) => createKeyInTx(tx, now, { ...input, expiresAt }));
 }
 
 export async function revokeKey(deps: Deps, accountId: string, id: string): Promise<ApiKey> {

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isExpired } from '../api-keys/expiry.js';
 import { hashSecret } from '../api-keys/secret.js';
 import { type Clock, iso } from '../clock.js';
 import { ProblemError } from '../errors.js';
@@ -117,7 +118,7 @@ export function createAuthenticator(db: Db, clock: Clock): Authenticator {
       const record = await lookup(hashSecret(match[1]), now.getTime());
       if (!record) throw new ProblemError('invalid_api_key', 'This API key is not known. Check for a copy-paste error, or create a new key.');
       if (record.revokedAt) throw new ProblemError('invalid_api_key', `This API key was revoked at ${record.revokedAt}.`);
-      if (record.expiresAt && record.expiresAt <= iso(now)) throw new ProblemError('invalid_api_key', `This API key expired at ${record.expiresAt}.`);
+      if (isExpired(record.expiresAt, now)) throw new ProblemError('invalid_api_key', `This API key expired at ${record.expiresAt}.`);
       const { ctx } = record;
       for (const needed of requiredScopes) {
         if (!hasScope(ctx.scopes, needed)) {
