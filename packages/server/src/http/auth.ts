@@ -14,6 +14,23 @@ export interface AuthContext {
   parentAccountId: string | null;
   /** The key's account as read with the key (at most CACHE_MS old); `accounts.me` answers from it. */
   account: AccountsTable;
+  /** What the key may do by standing: the worse of its account's and its parent's (terms 7.2 and 13.3 apply down the tree). */
+  standing: Standing;
+}
+
+/** The standing that governs a key, and which account it comes from (the key's own or its parent). */
+export interface Standing {
+  status: string;
+  accountId: string;
+  terminatedOn: string | null;
+}
+
+const SEVERITY: Record<string, number> = { active: 0, past_due: 1, suspended: 2, terminated: 3 };
+
+/** The worse of two standings; the account's own wins a tie, so a message names the parent only when the parent is the cause. */
+export function worseStanding(own: Standing, parent: Standing | undefined): Standing {
+  if (!parent) return own;
+  return (SEVERITY[parent.status] ?? 0) > (SEVERITY[own.status] ?? 0) ? parent : own;
 }
 
 declare module 'fastify' {
@@ -49,7 +66,7 @@ export interface Authenticator {
   hook(requiredScopes: readonly string[]): (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
   /** Forget a key at once (after revocation). */
   invalidate(keyId: string): void;
-  /** Forget every key of an account (after the account changed). */
+  /** Forget every key of an account and of its subaccounts (after the account changed). */
   invalidateAccount(accountId: string): void;
 }
 
@@ -63,7 +80,11 @@ export function createAuthenticator(db: Db, clock: Clock): Authenticator {
     const row = await db
       .selectFrom('api_keys')
       .innerJoin('accounts', 'accounts.id', 'api_keys.account_id')
+      // Accounts are at most two levels deep (accounts/service refuses a subaccount of a subaccount), so
+      // one join reaches every account above the key's.
+      .leftJoin('accounts as parent', 'parent.id', 'accounts.parent_account_id')
       .selectAll('accounts')
+      .select(['parent.status as parent_status', 'parent.terminated_on as parent_terminated_on'])
       .select(['api_keys.id as key_id', 'api_keys.account_id', 'api_keys.scopes', 'api_keys.expires_at', 'api_keys.revoked_at'])
       .where('api_keys.secret_hash', '=', hash)
       .executeTakeFirst();
@@ -96,6 +117,12 @@ export function createAuthenticator(db: Db, clock: Clock): Authenticator {
           billed_through: row.billed_through,
           data_deleted_at: row.data_deleted_at,
         },
+        standing: worseStanding(
+          { status: row.status, accountId: row.id, terminatedOn: row.terminated_on },
+          row.parent_account_id && row.parent_status
+            ? { status: row.parent_status, accountId: row.parent_account_id, terminatedOn: row.parent_terminated_on }
+            : undefined,
+        ),
       },
       expiresAt: row.expires_at,
       revokedAt: row.revoked_at,
@@ -143,7 +170,8 @@ export function createAuthenticator(db: Db, clock: Clock): Authenticator {
   }
 
   function invalidateAccount(accountId: string): void {
-    for (const [hash, record] of cache) if (record.ctx.accountId === accountId) cache.delete(hash);
+    // A parent's standing is its subaccounts' too: their keys go with it.
+    for (const [hash, record] of cache) if (record.ctx.accountId === accountId || record.ctx.parentAccountId === accountId) cache.delete(hash);
   }
 
   return { hook, invalidate, invalidateAccount };
