@@ -17,6 +17,7 @@ import { sipTrunkRoutes } from './sip-trunks/routes.js';
 import { carrierRoutes } from './carriers/routes.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import type { SipEndpoint } from './sip-address.js';
+import type { TrustProxy } from './config.js';
 import { type Authenticator, createAuthenticator } from './http/auth.js';
 import { registerCors } from './http/cors.js';
 import { registerDocs } from './http/docs.js';
@@ -47,6 +48,10 @@ export interface AppOptions {
   clock: Clock;
   version: string;
   rateLimitPerSecond: number;
+  /** Requests per second per client IP without a known valid key (PROLOPE_RATE_LIMIT_IP); default 20. */
+  rateLimitPerIp?: number;
+  /** Which proxies' X-Forwarded-For to believe for the client IP (PROLOPE_TRUST_PROXY); default none. */
+  trustProxy?: TrustProxy;
   logger?: FastifyServerOptions['logger'];
   /** Outbound calls (`POST /v1/calls`); the telephony side attaches to it when SIP starts. */
   outbound?: OutboundCalls;
@@ -99,6 +104,10 @@ export function missingHandlers(handlers: Handlers): OperationId[] {
   return operationIds.filter((id) => typeof handlers[id] !== 'function');
 }
 
+function hops(n: number) {
+  return (_address: string, hop: number) => hop < n;
+}
+
 /** Builds the Fastify app from the spec. No I/O beyond what the store already opened. */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -106,6 +115,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     genReqId: newRequestId,
     requestIdHeader: false,
+    // Fastify takes a hop count at run time but its types do not: the same rule as a function.
+    trustProxy: typeof opts.trustProxy === 'number' ? hops(opts.trustProxy) : (opts.trustProxy ?? false),
   });
   app.decorateRequest('auth', null);
   app.addHook('onRequest', async (req, reply) => {
@@ -118,7 +129,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
   // Before the rate limit and the routes: a preflight is answered before any route's auth or limit.
   await registerCors(app);
-  await registerRateLimit(app, opts.rateLimitPerSecond);
+  const auth = opts.auth ?? createAuthenticator(opts.store.db, opts.clock);
+  const limiter = await registerRateLimit(app, { perKey: opts.rateLimitPerSecond, perIp: opts.rateLimitPerIp ?? 20 }, auth);
   await registerDocs(app, { publicUrl: opts.publicUrl });
 
   // Handlers write through idem.db, whose transactions confirm the request's Idempotency-Key claim.
@@ -128,7 +140,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     storeKind: opts.store.kind,
     clock: opts.clock,
     version: opts.version,
-    auth: opts.auth ?? createAuthenticator(opts.store.db, opts.clock),
+    auth,
     outbound: opts.outbound,
     recordings: opts.recordings ?? memoryRecordingStore(),
     exportFiles: opts.exportFiles ?? memoryRecordingStore(),
@@ -140,7 +152,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   };
   opts.outbound?.useDb(idem.db);
   // Before the routes: it adds the request-log hook every route must carry.
-  await app.register(liveStreamsPlugin, { deps });
+  await app.register(liveStreamsPlugin, { deps, limiter });
   const handlers = allHandlers(deps);
   const missing = missingHandlers(handlers);
   if (missing.length > 0) throw new Error(`operations in the spec without a handler: ${missing.join(', ')}`);
@@ -154,7 +166,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // Auth runs on onRequest, before the body is parsed: an unauthenticated caller learns nothing about the schema.
     return {
       handler,
-      ...(op.scopes ? { onRequest: [deps.auth.hook(op.scopes), standingGuard(op)] } : {}),
+      ...(op.scopes ? { onRequest: [limiter.authenticated(deps.auth.hook(op.scopes)), standingGuard(op)] } : {}),
       ...(op.method === 'POST' && op.scopes ? { preHandler: idem.claim, onSend: idem.store } : {}),
     };
   };

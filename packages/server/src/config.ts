@@ -1,6 +1,28 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
+/** Fastify's trustProxy: nothing, a hop count, or the proxies' addresses and CIDR blocks. */
+export type TrustProxy = false | number | string[];
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function trustProxy(value: string | undefined): TrustProxy {
+  const v = value?.trim() ?? '';
+  if (v === '' || v === 'off' || v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v.split(',').map((s) => s.trim());
+  for (const entry of list) {
+    const [address, bits, extra] = entry.split('/');
+    const ok = PROXY_NAMES.has(entry) || (extra === undefined && isIP(address ?? '') !== 0 && (bits === undefined || /^\d{1,3}$/.test(bits)));
+    if (!ok) {
+      throw new Error(
+        `PROLOPE_TRUST_PROXY must be off, a number of proxy hops (1 behind one load balancer) or the proxies' addresses or CIDR blocks (10.0.0.0/8,loopback), got "${entry}". "true" is not accepted: it would let any client choose its IP by sending X-Forwarded-For.`,
+      );
+    }
+  }
+  return list;
+}
+
 /** Everything the server reads from its environment, read once. */
 export interface Config {
   /** HTTP port; 0 picks a free one (tests). */
@@ -12,8 +34,18 @@ export interface Config {
   databaseUrl: string | undefined;
   /** The platform operator's API key, when fixed by the environment. */
   operatorKey: string | undefined;
-  /** Requests per second allowed per API key (or per client IP without a key). */
+  /** Requests per second allowed per API key (PROLOPE_RATE_LIMIT); 0 turns every request limit off. */
   rateLimitPerSecond: number;
+  /**
+   * Requests per second per client IP that carry no key this process knows to be valid
+   * (PROLOPE_RATE_LIMIT_IP, default 20): public endpoints, and missing, unknown, revoked or expired keys.
+   */
+  rateLimitPerIp: number;
+  /**
+   * Which proxies to believe about the client's address (PROLOPE_TRUST_PROXY): `false` (default: the
+   * socket's address, X-Forwarded-For ignored), a number of proxy hops, or their addresses/CIDR blocks.
+   */
+  trustProxy: TrustProxy;
   logLevel: string;
   /**
    * Development mode (any NODE_ENV but `production`) relaxes checks meant for the public internet:
@@ -141,6 +173,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databaseUrl: env.DATABASE_URL || undefined,
     operatorKey: env.PROLOPE_OPERATOR_KEY || undefined,
     rateLimitPerSecond: int('PROLOPE_RATE_LIMIT', env.PROLOPE_RATE_LIMIT, 100),
+    rateLimitPerIp: int('PROLOPE_RATE_LIMIT_IP', env.PROLOPE_RATE_LIMIT_IP, 20),
+    trustProxy: trustProxy(env.PROLOPE_TRUST_PROXY),
     logLevel: env.PROLOPE_LOG_LEVEL || 'info',
     development: env.NODE_ENV !== 'production',
     stockTestNumbers: env.NODE_ENV !== 'production' && env.PROLOPE_TEST_NUMBERS !== 'off',

@@ -82,6 +82,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       clock,
       version,
       rateLimitPerSecond: config.rateLimitPerSecond,
+      rateLimitPerIp: config.rateLimitPerIp,
+      trustProxy: config.trustProxy,
       logger: opts.logger ?? { level: config.logLevel },
       outbound,
       recordings,

@@ -64,6 +64,13 @@ const TOUCH_EVERY_MS = 60_000;
 export interface Authenticator {
   /** The onRequest hook for an operation needing these scopes. */
   hook(requiredScopes: readonly string[]): (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /**
+   * The id of the key an Authorization header carries, when this process has already read that key
+   * and it was neither revoked nor expired then (the entry may be older than CACHE_MS); otherwise
+   * undefined. No store access: the rate limiter asks before authentication, to charge a request to its
+   * key or, for a key it must look up (unknown, mistyped, revoked, not seen lately), to its client IP.
+   */
+  knownKeyId(header: string | undefined): string | undefined;
   /** Forget a key at once (after revocation). */
   invalidate(keyId: string): void;
   /** Forget every key of an account and of its subaccounts (after the account changed). */
@@ -133,16 +140,23 @@ export function createAuthenticator(db: Db, clock: Clock): Authenticator {
     return record;
   }
 
+  function knownKeyId(header: string | undefined): string | undefined {
+    const secret = bearerSecret(header);
+    const record = secret ? cache.get(hashSecret(secret)) : undefined;
+    if (!record || record.revokedAt || isExpired(record.expiresAt, clock.now())) return undefined;
+    return record.ctx.keyId;
+  }
+
   function hook(requiredScopes: readonly string[]) {
     return async function authHook(req: FastifyRequest, _reply: FastifyReply): Promise<void> {
       const header = req.headers.authorization;
       if (!header) throw new ProblemError('missing_api_key', 'No API key. Send it as `Authorization: Bearer pk_live_...`.');
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-      if (!match?.[1]) {
+      const secret = bearerSecret(header);
+      if (!secret) {
         throw new ProblemError('invalid_api_key', 'The Authorization header must be `Bearer <api key>`, with the key after one space.');
       }
       const now = clock.now();
-      const record = await lookup(hashSecret(match[1]), now.getTime());
+      const record = await lookup(hashSecret(secret), now.getTime());
       if (!record) throw new ProblemError('invalid_api_key', 'This API key is not known. Check for a copy-paste error, or create a new key.');
       if (record.revokedAt) throw new ProblemError('invalid_api_key', `This API key was revoked at ${record.revokedAt}.`);
       if (isExpired(record.expiresAt, now)) throw new ProblemError('invalid_api_key', `This API key expired at ${record.expiresAt}.`);
@@ -174,7 +188,12 @@ export function createAuthenticator(db: Db, clock: Clock): Authenticator {
     for (const [hash, record] of cache) if (record.ctx.accountId === accountId || record.ctx.parentAccountId === accountId) cache.delete(hash);
   }
 
-  return { hook, invalidate, invalidateAccount };
+  return { hook, knownKeyId, invalidate, invalidateAccount };
+}
+
+/** The key in `Authorization: Bearer <key>` (any case of "Bearer", any spaces around the key), or undefined. */
+function bearerSecret(header: string | undefined): string | undefined {
+  return header ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined;
 }
 
 /** The authenticated context; handlers behind a secured operation always have one. */
