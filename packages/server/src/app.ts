@@ -17,7 +17,8 @@ import { sipTrunkRoutes } from './sip-trunks/routes.js';
 import { carrierRoutes } from './carriers/routes.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import type { SipEndpoint } from './sip-address.js';
-import type { TrustProxy } from './config.js';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits, type TrustProxy } from './config.js';
+import { capConnectionsPerIp } from './http/connection-cap.js';
 import { type Authenticator, createAuthenticator } from './http/auth.js';
 import { registerCors } from './http/cors.js';
 import { registerDocs } from './http/docs.js';
@@ -50,6 +51,8 @@ export interface AppOptions {
   rateLimitPerSecond: number;
   /** Requests per second per client IP without a known valid key (PROLOPE_RATE_LIMIT_IP); default 20. */
   rateLimitPerIp?: number;
+  /** Slow-client defences (timeouts, connections per IP); defaults as in config. */
+  http?: HttpLimits;
   /** Which proxies' X-Forwarded-For to believe for the client IP (PROLOPE_TRUST_PROXY); default none. */
   trustProxy?: TrustProxy;
   logger?: FastifyServerOptions['logger'];
@@ -110,7 +113,17 @@ function hops(n: number) {
 
 /** Builds the Fastify app from the spec. No I/O beyond what the store already opened. */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const limits = opts.http ?? DEFAULT_HTTP_LIMITS;
   const app = Fastify({
+    // Slow clients (slow-loris): Node gives headers 60 s and Fastify turns the request timeout off, so a
+    // socket trickling bytes was held for ever. Node checks these every connectionsCheckingInterval
+    // (30 s by default), which would stretch a short timeout, hence the interval follows the timeout.
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(limits.headersTimeoutMs / 4))),
+    },
     logger: opts.logger ?? false,
     bodyLimit: 1024 * 1024,
     genReqId: newRequestId,
@@ -118,6 +131,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // Fastify takes a hop count at run time but its types do not: the same rule as a function.
     trustProxy: typeof opts.trustProxy === 'number' ? hops(opts.trustProxy) : (opts.trustProxy ?? false),
   });
+  capConnectionsPerIp(app.server, limits.maxConnectionsPerIp);
   app.decorateRequest('auth', null);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('Prolope-Request-Id', req.id);

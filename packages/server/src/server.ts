@@ -84,6 +84,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       rateLimitPerSecond: config.rateLimitPerSecond,
       rateLimitPerIp: config.rateLimitPerIp,
       trustProxy: config.trustProxy,
+      http: config.http,
       logger: opts.logger ?? { level: config.logLevel },
       outbound,
       recordings,
