@@ -822,7 +822,10 @@ export interface paths {
          * Stream events live (WebSocket)
          * @description Upgrade to a WebSocket (`Authorization: Bearer` on the upgrade request) to receive the account's events as they
          *     happen, one JSON event per text message; `types` filters them like `enabled_events` (comma-separated). Without an
-         *     upgrade the request answers 426. Used by `prolope listen`.
+         *     upgrade the request answers 426. Used by `prolope listen`. The stream lives as long as its key: when the key is
+         *     revoked or expires the server closes it with code 4401 and the reason `api key revoked` or `api key expired`
+         *     (at once on the server that revoked it, within 6 seconds on others); reconnecting with that key answers 401.
+         *     A server shutting down closes streams with 1001.
          */
         get: operations["events.stream"];
         put?: never;
@@ -1157,7 +1160,8 @@ export interface paths {
          * Stream API requests and events live (WebSocket)
          * @description Upgrade to a WebSocket to receive one JSON message per API request the account makes (a `RequestLog`,
          *     `{"object":"request_log",...}`) and per event (`{"object":"event",...}`), as they happen in this server
-         *     process. Used by `prolope logs tail`.
+         *     process. Used by `prolope logs tail`. Like the events stream, it is closed with code 4401 (`api key revoked`,
+         *     `api key expired`) when its key stops working.
          */
         get: operations["logs.stream"];
         put?: never;

@@ -61,6 +61,9 @@ const CACHE_MAX = 10_000;
 // last_used_at is informative; writing it on every request would turn each read into a write.
 const TOUCH_EVERY_MS = 60_000;
 
+/** Why a key that worked stopped working. */
+export type KeyLapse = 'revoked' | 'expired' | 'unknown';
+
 export interface Authenticator {
   /** The onRequest hook for an operation needing these scopes. */
   hook(requiredScopes: readonly string[]): (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
@@ -71,6 +74,14 @@ export interface Authenticator {
    * key or, for a key it must look up (unknown, mistyped, revoked, not seen lately), to its client IP.
    */
   knownKeyId(header: string | undefined): string | undefined;
+  /**
+   * Checks again a key a long-lived connection (a live stream) was opened with, by the hash of its
+   * secret: why it no longer works (`revoked`, `expired`, `unknown` once deleted), or undefined. Reads
+   * the store at most every CACHE_MS, so another process's revocation shows within that time.
+   */
+  recheck(secretHash: string): Promise<KeyLapse | undefined>;
+  /** Calls `listener` when a key or an account's keys are forgotten here (revocation, standing change); returns the unsubscribe. */
+  onInvalidate(listener: (change: { keyId?: string; accountId?: string }) => void): () => void;
   /** Forget a key at once (after revocation). */
   invalidate(keyId: string): void;
   /** Forget every key of an account and of its subaccounts (after the account changed). */
@@ -179,20 +190,37 @@ export function createAuthenticator(db: Db, clock: Clock): Authenticator {
     };
   }
 
+  async function recheck(secretHash: string): Promise<KeyLapse | undefined> {
+    const now = clock.now();
+    const record = await lookup(secretHash, now.getTime());
+    if (!record) return 'unknown';
+    if (record.revokedAt) return 'revoked';
+    if (isExpired(record.expiresAt, now)) return 'expired';
+    return undefined;
+  }
+
+  const listeners = new Set<(change: { keyId?: string; accountId?: string }) => void>();
+  function onInvalidate(listener: (change: { keyId?: string; accountId?: string }) => void): () => void {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  }
+
   function invalidate(keyId: string): void {
     for (const [hash, record] of cache) if (record.ctx.keyId === keyId) cache.delete(hash);
+    for (const listener of listeners) listener({ keyId });
   }
 
   function invalidateAccount(accountId: string): void {
     // A parent's standing is its subaccounts' too: their keys go with it.
     for (const [hash, record] of cache) if (record.ctx.accountId === accountId || record.ctx.parentAccountId === accountId) cache.delete(hash);
+    for (const listener of listeners) listener({ accountId });
   }
 
-  return { hook, knownKeyId, invalidate, invalidateAccount };
+  return { hook, knownKeyId, recheck, onInvalidate, invalidate, invalidateAccount };
 }
 
 /** The key in `Authorization: Bearer <key>` (any case of "Bearer", any spaces around the key), or undefined. */
-function bearerSecret(header: string | undefined): string | undefined {
+export function bearerSecret(header: string | undefined): string | undefined {
   return header ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined;
 }
 

@@ -20,6 +20,8 @@ export interface LiveStreamsOptions {
   pollMs?: number;
   /** Default 20 s. */
   heartbeatMs?: number;
+  /** How often an open stream's key is checked again; default 1 s (a key cache hit, a store read at most every 5 s). */
+  keyCheckMs?: number;
 }
 
 /** What the app knows about its open streams (`app.liveStreams`), for tests and diagnostics. */
@@ -88,6 +90,7 @@ async function liveStreams(app: FastifyInstance, opts: LiveStreamsOptions): Prom
         serveStream(ws, deps, stream, after, {
           pollMs: opts.pollMs ?? 500,
           heartbeatMs: opts.heartbeatMs ?? 20_000,
+          keyCheckMs: opts.keyCheckMs ?? 1_000,
           requestLog,
           log: app.log,
         });
