@@ -8,7 +8,7 @@ export const operations = {
     "method": "get",
     "path": "/v1/health",
     "summary": "Check that the server is up",
-    "description": "Needs no API key. Answers 200 while the server can reach its store.",
+    "description": "Needs no API key. Answers 200 while the server can reach its store. Counted against the client IP's rate\nlimit (PROLOPE_RATE_LIMIT_IP): a monitor polling it from one address should stay under that.\n",
     "auth": false,
     "scopes": [],
     "pathParams": [],

@@ -931,7 +931,8 @@ export interface paths {
         };
         /**
          * Check that the server is up
-         * @description Needs no API key. Answers 200 while the server can reach its store.
+         * @description Needs no API key. Answers 200 while the server can reach its store. Counted against the client IP's rate
+         *     limit (PROLOPE_RATE_LIMIT_IP): a monitor polling it from one address should stay under that.
          */
         get: operations["health.retrieve"];
         put?: never;
@@ -6651,6 +6652,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The server cannot reach its store. */
             503: {
                 headers: {
