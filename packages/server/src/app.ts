@@ -17,6 +17,8 @@ import { sipTrunkRoutes } from './sip-trunks/routes.js';
 import { carrierRoutes } from './carriers/routes.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import type { SipEndpoint } from './sip-address.js';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits, type TrustProxy } from './config.js';
+import { capConnectionsPerIp } from './http/connection-cap.js';
 import { type Authenticator, createAuthenticator } from './http/auth.js';
 import { registerCors } from './http/cors.js';
 import { registerDocs } from './http/docs.js';
@@ -49,6 +51,12 @@ export interface AppOptions {
   clock: Clock;
   version: string;
   rateLimitPerSecond: number;
+  /** Requests per second per client IP without a known valid key (PROLOPE_RATE_LIMIT_IP); default 20. */
+  rateLimitPerIp?: number;
+  /** Slow-client defences (timeouts, connections per IP); defaults as in config. */
+  http?: HttpLimits;
+  /** Which proxies' X-Forwarded-For to believe for the client IP (PROLOPE_TRUST_PROXY); default none. */
+  trustProxy?: TrustProxy;
   logger?: FastifyServerOptions['logger'];
   /** Outbound calls (`POST /v1/calls`); the telephony side attaches to it when SIP starts. */
   outbound?: OutboundCalls;
@@ -101,9 +109,23 @@ export function missingHandlers(handlers: Handlers): OperationId[] {
   return operationIds.filter((id) => typeof handlers[id] !== 'function');
 }
 
+function hops(n: number) {
+  return (_address: string, hop: number) => hop < n;
+}
+
 /** Builds the Fastify app from the spec. No I/O beyond what the store already opened. */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const limits = opts.http ?? DEFAULT_HTTP_LIMITS;
   const app = Fastify({
+    // Slow clients (slow-loris): Node gives headers 60 s and Fastify turns the request timeout off, so a
+    // socket trickling bytes was held for ever. Node checks these every connectionsCheckingInterval
+    // (30 s by default), which would stretch a short timeout, hence the interval follows the timeout.
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(limits.headersTimeoutMs / 4))),
+    },
     logger: opts.logger ?? false,
     bodyLimit: 1024 * 1024,
     genReqId: newRequestId,
@@ -111,7 +133,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // The router's and Node's refusals (a bad or too long URL, malformed HTTP) in problem+json too.
     frameworkErrors,
     clientErrorHandler,
+    // Fastify takes a hop count at run time but its types do not: the same rule as a function.
+    trustProxy: typeof opts.trustProxy === 'number' ? hops(opts.trustProxy) : (opts.trustProxy ?? false),
   });
+  capConnectionsPerIp(app.server, limits.maxConnectionsPerIp);
   app.decorateRequest('auth', null);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('Prolope-Request-Id', req.id);
@@ -125,7 +150,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', refuseNulInUrl);
   // Before the rate limit and the routes: a preflight is answered before any route's auth or limit.
   await registerCors(app);
-  await registerRateLimit(app, opts.rateLimitPerSecond);
+  const auth = opts.auth ?? createAuthenticator(opts.store.db, opts.clock);
+  const limiter = await registerRateLimit(app, { perKey: opts.rateLimitPerSecond, perIp: opts.rateLimitPerIp ?? 20 }, auth);
   await registerDocs(app, { publicUrl: opts.publicUrl });
 
   // Handlers write through idem.db, whose transactions confirm the request's Idempotency-Key claim.
@@ -135,7 +161,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     storeKind: opts.store.kind,
     clock: opts.clock,
     version: opts.version,
-    auth: opts.auth ?? createAuthenticator(opts.store.db, opts.clock),
+    auth,
     outbound: opts.outbound,
     recordings: opts.recordings ?? memoryRecordingStore(),
     exportFiles: opts.exportFiles ?? memoryRecordingStore(),
@@ -147,7 +173,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   };
   opts.outbound?.useDb(idem.db);
   // Before the routes: it adds the request-log hook every route must carry.
-  await app.register(liveStreamsPlugin, { deps });
+  await app.register(liveStreamsPlugin, { deps, limiter });
   const handlers = allHandlers(deps);
   const missing = missingHandlers(handlers);
   if (missing.length > 0) throw new Error(`operations in the spec without a handler: ${missing.join(', ')}`);
@@ -161,7 +187,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // Auth runs on onRequest, before the body is parsed: an unauthenticated caller learns nothing about the schema.
     return {
       handler,
-      ...(op.scopes ? { onRequest: [deps.auth.hook(op.scopes), standingGuard(op)] } : {}),
+      ...(op.scopes ? { onRequest: [limiter.authenticated(deps.auth.hook(op.scopes)), standingGuard(op)] } : {}),
       ...(op.hasBody ? {} : { preParsing: refuseBody(op) }),
       ...(op.method === 'POST' && op.scopes ? { preHandler: idem.claim, onSend: idem.store } : {}),
     };

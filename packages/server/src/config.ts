@@ -1,6 +1,43 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
+/** How long and how many sockets a client may hold. */
+export interface HttpLimits {
+  /** Time to send the complete request headers (PROLOPE_HEADERS_TIMEOUT_MS, default 10 000). */
+  headersTimeoutMs: number;
+  /** Time to send the complete request, headers and body (PROLOPE_REQUEST_TIMEOUT_MS, default 30 000). */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open (PROLOPE_KEEP_ALIVE_TIMEOUT_MS, default 72 000: longer than common load balancers' 60 s). */
+  keepAliveTimeoutMs: number;
+  /** Open connections per client address (PROLOPE_MAX_CONNECTIONS_PER_IP, default 100; 0: no cap). */
+  maxConnectionsPerIp: number;
+}
+
+/** The slow-client defaults, for an app built without a config (tests, embedding). */
+export const DEFAULT_HTTP_LIMITS: HttpLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 72_000, maxConnectionsPerIp: 100 };
+
+/** Fastify's trustProxy: nothing, a hop count, or the proxies' addresses and CIDR blocks. */
+export type TrustProxy = false | number | string[];
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function trustProxy(value: string | undefined): TrustProxy {
+  const v = value?.trim() ?? '';
+  if (v === '' || v === 'off' || v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v.split(',').map((s) => s.trim());
+  for (const entry of list) {
+    const [address, bits, extra] = entry.split('/');
+    const ok = PROXY_NAMES.has(entry) || (extra === undefined && isIP(address ?? '') !== 0 && (bits === undefined || /^\d{1,3}$/.test(bits)));
+    if (!ok) {
+      throw new Error(
+        `PROLOPE_TRUST_PROXY must be off, a number of proxy hops (1 behind one load balancer) or the proxies' addresses or CIDR blocks (10.0.0.0/8,loopback), got "${entry}". "true" is not accepted: it would let any client choose its IP by sending X-Forwarded-For.`,
+      );
+    }
+  }
+  return list;
+}
+
 /** Everything the server reads from its environment, read once. */
 export interface Config {
   /** HTTP port; 0 picks a free one (tests). */
@@ -12,8 +49,20 @@ export interface Config {
   databaseUrl: string | undefined;
   /** The platform operator's API key, when fixed by the environment. */
   operatorKey: string | undefined;
-  /** Requests per second allowed per API key (or per client IP without a key). */
+  /** Requests per second allowed per API key (PROLOPE_RATE_LIMIT); 0 turns every request limit off. */
   rateLimitPerSecond: number;
+  /**
+   * Requests per second per client IP that carry no key this process knows to be valid
+   * (PROLOPE_RATE_LIMIT_IP, default 20): public endpoints, and missing, unknown, revoked or expired keys.
+   */
+  rateLimitPerIp: number;
+  /**
+   * Which proxies to believe about the client's address (PROLOPE_TRUST_PROXY): `false` (default: the
+   * socket's address, X-Forwarded-For ignored), a number of proxy hops, or their addresses/CIDR blocks.
+   */
+  trustProxy: TrustProxy;
+  /** Slow-client defences of the HTTP server (slow-loris): see {@link HttpLimits}. */
+  http: HttpLimits;
   logLevel: string;
   /**
    * Development mode (any NODE_ENV but `production`) relaxes checks meant for the public internet:
@@ -132,6 +181,29 @@ function int(name: string, value: string | undefined, fallback: number): number 
   return n;
 }
 
+function httpLimits(env: NodeJS.ProcessEnv): HttpLimits {
+  const limits = {
+    headersTimeoutMs: int('PROLOPE_HEADERS_TIMEOUT_MS', env.PROLOPE_HEADERS_TIMEOUT_MS, DEFAULT_HTTP_LIMITS.headersTimeoutMs),
+    requestTimeoutMs: int('PROLOPE_REQUEST_TIMEOUT_MS', env.PROLOPE_REQUEST_TIMEOUT_MS, DEFAULT_HTTP_LIMITS.requestTimeoutMs),
+    keepAliveTimeoutMs: int('PROLOPE_KEEP_ALIVE_TIMEOUT_MS', env.PROLOPE_KEEP_ALIVE_TIMEOUT_MS, DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs),
+    maxConnectionsPerIp: int('PROLOPE_MAX_CONNECTIONS_PER_IP', env.PROLOPE_MAX_CONNECTIONS_PER_IP, DEFAULT_HTTP_LIMITS.maxConnectionsPerIp),
+  };
+  // 0 would mean "never", which is the hole these close.
+  for (const [name, value] of [
+    ['PROLOPE_HEADERS_TIMEOUT_MS', limits.headersTimeoutMs],
+    ['PROLOPE_REQUEST_TIMEOUT_MS', limits.requestTimeoutMs],
+    ['PROLOPE_KEEP_ALIVE_TIMEOUT_MS', limits.keepAliveTimeoutMs],
+  ] as const) {
+    if (value < 100) throw new Error(`${name} must be at least 100 (milliseconds), got ${value}`);
+  }
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new Error(
+      `PROLOPE_HEADERS_TIMEOUT_MS (${limits.headersTimeoutMs}) must not exceed PROLOPE_REQUEST_TIMEOUT_MS (${limits.requestTimeoutMs}): the headers are part of the request.`,
+    );
+  }
+  return limits;
+}
+
 /** Builds the config from environment variables, with embedded defaults for a laptop. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   return {
@@ -141,6 +213,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databaseUrl: env.DATABASE_URL || undefined,
     operatorKey: env.PROLOPE_OPERATOR_KEY || undefined,
     rateLimitPerSecond: int('PROLOPE_RATE_LIMIT', env.PROLOPE_RATE_LIMIT, 100),
+    rateLimitPerIp: int('PROLOPE_RATE_LIMIT_IP', env.PROLOPE_RATE_LIMIT_IP, 20),
+    trustProxy: trustProxy(env.PROLOPE_TRUST_PROXY),
+    http: httpLimits(env),
     logLevel: env.PROLOPE_LOG_LEVEL || 'info',
     development: env.NODE_ENV !== 'production',
     stockTestNumbers: env.NODE_ENV !== 'production' && env.PROLOPE_TEST_NUMBERS !== 'off',

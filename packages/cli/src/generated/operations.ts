@@ -8,7 +8,7 @@ export const operations = {
     "method": "get",
     "path": "/v1/health",
     "summary": "Check that the server is up",
-    "description": "Needs no API key. Answers 200 while the server can reach its store.",
+    "description": "Needs no API key. Answers 200 while the server can reach its store. Counted against the client IP's rate\nlimit (PROLOPE_RATE_LIMIT_IP): a monitor polling it from one address should stay under that.\n",
     "auth": false,
     "scopes": [],
     "pathParams": [],
@@ -3691,7 +3691,7 @@ export const operations = {
     "method": "get",
     "path": "/v1/events/stream",
     "summary": "Stream events live (WebSocket)",
-    "description": "Upgrade to a WebSocket (`Authorization: Bearer` on the upgrade request) to receive the account's events as they\nhappen, one JSON event per text message; `types` filters them like `enabled_events` (comma-separated). Without an\nupgrade the request answers 426. Used by `prolope listen`.\n",
+    "description": "Upgrade to a WebSocket (`Authorization: Bearer` on the upgrade request) to receive the account's events as they\nhappen, one JSON event per text message; `types` filters them like `enabled_events` (comma-separated). Without an\nupgrade the request answers 426. Used by `prolope listen`. The stream lives as long as its key: when the key is\nrevoked or expires the server closes it with code 4401 and the reason `api key revoked` or `api key expired`\n(at once on the server that revoked it, within 6 seconds on others); reconnecting with that key answers 401.\nA server shutting down closes streams with 1001.\n",
     "auth": true,
     "scopes": [
       "events:read"
@@ -3938,7 +3938,7 @@ export const operations = {
     "method": "get",
     "path": "/v1/logs/stream",
     "summary": "Stream API requests and events live (WebSocket)",
-    "description": "Upgrade to a WebSocket to receive one JSON message per API request the account makes (a `RequestLog`,\n`{\"object\":\"request_log\",...}`) and per event (`{\"object\":\"event\",...}`), as they happen in this server\nprocess. Used by `prolope logs tail`.\n",
+    "description": "Upgrade to a WebSocket to receive one JSON message per API request the account makes (a `RequestLog`,\n`{\"object\":\"request_log\",...}`) and per event (`{\"object\":\"event\",...}`), as they happen in this server\nprocess. Used by `prolope logs tail`. Like the events stream, it is closed with code 4401 (`api key revoked`,\n`api key expired`) when its key stops working.\n",
     "auth": true,
     "scopes": [
       "events:read"

@@ -6,6 +6,7 @@ import { hasScope } from '../http/auth.js';
 import { newId } from '../ids.js';
 import type { Tx } from '../store/db.js';
 import { hashSecret, newSecret, SECRET_PREFIX } from './secret.js';
+import { isExpired, normalizeExpiry } from './expiry.js';
 import { type ApiKeyRow, findApiKey, findContactOf, insertApiKey, liveKeysOfContact, markRevoked } from './store.js';
 
 export interface ApiKey {
@@ -25,7 +26,7 @@ export interface ApiKey {
 }
 
 export function toApiKey(row: ApiKeyRow, now: Date): ApiKey {
-  const status = row.revoked_at ? 'revoked' : row.expires_at && row.expires_at <= iso(now) ? 'expired' : 'active';
+  const status = row.revoked_at ? 'revoked' : isExpired(row.expires_at, now) ? 'expired' : 'active';
   return {
     id: row.id,
     object: 'api_key',
@@ -95,9 +96,7 @@ export function checkGrantable(creatorScopes: ReadonlySet<string>, wanted: strin
 export async function createKey(deps: Deps, creatorScopes: ReadonlySet<string>, input: NewKey): Promise<ApiKey & { secret: string }> {
   checkGrantable(creatorScopes, input.scopes);
   const now = deps.clock.now();
-  if (input.expiresAt && input.expiresAt <= iso(now)) {
-    throw new ProblemError('validation_failed', `expires_at ${input.expiresAt} is in the past.`, { param: '/body/expires_at' });
-  }
+  const expiresAt = input.expiresAt === undefined ? undefined : normalizeExpiry(input.expiresAt, now);
   if (input.contactId !== undefined && !hasScope(creatorScopes, 'admin')) {
     throw new ProblemError(
       'missing_scope',
@@ -114,7 +113,7 @@ export async function createKey(deps: Deps, creatorScopes: ReadonlySet<string>, 
         { param: '/body/contact_id' },
       );
     }
-    return createKeyInTx(tx, now, input);
+    return createKeyInTx(tx, now, { ...input, expiresAt });
   });
 }
 

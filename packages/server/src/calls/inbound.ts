@@ -33,9 +33,16 @@ function e164(user: string): string | undefined {
 
 /** Why the account may not take calls (its standing, terms 7.2 and 13.3), or undefined when it may. */
 async function standingRefusal(deps: InboundDeps, accountId: string): Promise<string | undefined> {
-  const account = await deps.db.selectFrom('accounts').select('status').where('id', '=', accountId).executeTakeFirst();
-  if (account?.status === 'suspended') return 'Account suspended for non-payment';
-  if (account?.status === 'terminated') return 'Account terminated';
+  // A parent's standing applies to its subaccounts (accounts are at most two levels deep).
+  const account = await deps.db
+    .selectFrom('accounts')
+    .leftJoin('accounts as parent', 'parent.id', 'accounts.parent_account_id')
+    .select(['accounts.status', 'parent.status as parent_status'])
+    .where('accounts.id', '=', accountId)
+    .executeTakeFirst();
+  const statuses = [account?.status, account?.parent_status];
+  if (statuses.includes('terminated')) return 'Account terminated';
+  if (statuses.includes('suspended')) return 'Account suspended for non-payment';
   return undefined;
 }
 

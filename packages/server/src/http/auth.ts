@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isExpired } from '../api-keys/expiry.js';
 import { hashSecret } from '../api-keys/secret.js';
 import { type Clock, iso } from '../clock.js';
 import { ProblemError } from '../errors.js';
@@ -15,6 +16,23 @@ export interface AuthContext {
   parentAccountId: string | null;
   /** The key's account as read with the key (at most CACHE_MS old); `accounts.me` answers from it. */
   account: AccountsTable;
+  /** What the key may do by standing: the worse of its account's and its parent's (terms 7.2 and 13.3 apply down the tree). */
+  standing: Standing;
+}
+
+/** The standing that governs a key, and which account it comes from (the key's own or its parent). */
+export interface Standing {
+  status: string;
+  accountId: string;
+  terminatedOn: string | null;
+}
+
+const SEVERITY: Record<string, number> = { active: 0, past_due: 1, suspended: 2, terminated: 3 };
+
+/** The worse of two standings; the account's own wins a tie, so a message names the parent only when the parent is the cause. */
+export function worseStanding(own: Standing, parent: Standing | undefined): Standing {
+  if (!parent) return own;
+  return (SEVERITY[parent.status] ?? 0) > (SEVERITY[own.status] ?? 0) ? parent : own;
 }
 
 declare module 'fastify' {
@@ -45,12 +63,30 @@ const CACHE_MAX = 10_000;
 // last_used_at is informative; writing it on every request would turn each read into a write.
 const TOUCH_EVERY_MS = 60_000;
 
+/** Why a key that worked stopped working. */
+export type KeyLapse = 'revoked' | 'expired' | 'unknown';
+
 export interface Authenticator {
   /** The onRequest hook for an operation needing these scopes. */
   hook(requiredScopes: readonly string[]): (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /**
+   * The id of the key an Authorization header carries, when this process has already read that key
+   * and it was neither revoked nor expired then (the entry may be older than CACHE_MS); otherwise
+   * undefined. No store access: the rate limiter asks before authentication, to charge a request to its
+   * key or, for a key it must look up (unknown, mistyped, revoked, not seen lately), to its client IP.
+   */
+  knownKeyId(header: string | undefined): string | undefined;
+  /**
+   * Checks again a key a long-lived connection (a live stream) was opened with, by the hash of its
+   * secret: why it no longer works (`revoked`, `expired`, `unknown` once deleted), or undefined. Reads
+   * the store at most every CACHE_MS, so another process's revocation shows within that time.
+   */
+  recheck(secretHash: string): Promise<KeyLapse | undefined>;
+  /** Calls `listener` when a key or an account's keys are forgotten here (revocation, standing change); returns the unsubscribe. */
+  onInvalidate(listener: (change: { keyId?: string; accountId?: string }) => void): () => void;
   /** Forget a key at once (after revocation). */
   invalidate(keyId: string): void;
-  /** Forget every key of an account (after the account changed). */
+  /** Forget every key of an account and of its subaccounts (after the account changed). */
   invalidateAccount(accountId: string): void;
 }
 
@@ -64,7 +100,11 @@ export function createAuthenticator(db: Db, clock: Clock): Authenticator {
     const row = await db
       .selectFrom('api_keys')
       .innerJoin('accounts', 'accounts.id', 'api_keys.account_id')
+      // Accounts are at most two levels deep (accounts/service refuses a subaccount of a subaccount), so
+      // one join reaches every account above the key's.
+      .leftJoin('accounts as parent', 'parent.id', 'accounts.parent_account_id')
       .selectAll('accounts')
+      .select(['parent.status as parent_status', 'parent.terminated_on as parent_terminated_on'])
       .select(['api_keys.id as key_id', 'api_keys.account_id', 'api_keys.contact_id', 'api_keys.scopes', 'api_keys.expires_at', 'api_keys.revoked_at'])
       .where('api_keys.secret_hash', '=', hash)
       .executeTakeFirst();
@@ -98,6 +138,12 @@ export function createAuthenticator(db: Db, clock: Clock): Authenticator {
           billed_through: row.billed_through,
           data_deleted_at: row.data_deleted_at,
         },
+        standing: worseStanding(
+          { status: row.status, accountId: row.id, terminatedOn: row.terminated_on },
+          row.parent_account_id && row.parent_status
+            ? { status: row.parent_status, accountId: row.parent_account_id, terminatedOn: row.parent_terminated_on }
+            : undefined,
+        ),
       },
       expiresAt: row.expires_at,
       revokedAt: row.revoked_at,
@@ -108,19 +154,26 @@ export function createAuthenticator(db: Db, clock: Clock): Authenticator {
     return record;
   }
 
+  function knownKeyId(header: string | undefined): string | undefined {
+    const secret = bearerSecret(header);
+    const record = secret ? cache.get(hashSecret(secret)) : undefined;
+    if (!record || record.revokedAt || isExpired(record.expiresAt, clock.now())) return undefined;
+    return record.ctx.keyId;
+  }
+
   function hook(requiredScopes: readonly string[]) {
     return async function authHook(req: FastifyRequest, _reply: FastifyReply): Promise<void> {
       const header = req.headers.authorization;
       if (!header) throw new ProblemError('missing_api_key', 'No API key. Send it as `Authorization: Bearer pk_live_...`.');
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-      if (!match?.[1]) {
+      const secret = bearerSecret(header);
+      if (!secret) {
         throw new ProblemError('invalid_api_key', 'The Authorization header must be `Bearer <api key>`, with the key after one space.');
       }
       const now = clock.now();
-      const record = await lookup(hashSecret(match[1]), now.getTime());
+      const record = await lookup(hashSecret(secret), now.getTime());
       if (!record) throw new ProblemError('invalid_api_key', 'This API key is not known. Check for a copy-paste error, or create a new key.');
       if (record.revokedAt) throw new ProblemError('invalid_api_key', `This API key was revoked at ${record.revokedAt}.`);
-      if (record.expiresAt && record.expiresAt <= iso(now)) throw new ProblemError('invalid_api_key', `This API key expired at ${record.expiresAt}.`);
+      if (isExpired(record.expiresAt, now)) throw new ProblemError('invalid_api_key', `This API key expired at ${record.expiresAt}.`);
       const { ctx } = record;
       for (const needed of requiredScopes) {
         if (!hasScope(ctx.scopes, needed)) {
@@ -140,15 +193,38 @@ export function createAuthenticator(db: Db, clock: Clock): Authenticator {
     };
   }
 
+  async function recheck(secretHash: string): Promise<KeyLapse | undefined> {
+    const now = clock.now();
+    const record = await lookup(secretHash, now.getTime());
+    if (!record) return 'unknown';
+    if (record.revokedAt) return 'revoked';
+    if (isExpired(record.expiresAt, now)) return 'expired';
+    return undefined;
+  }
+
+  const listeners = new Set<(change: { keyId?: string; accountId?: string }) => void>();
+  function onInvalidate(listener: (change: { keyId?: string; accountId?: string }) => void): () => void {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  }
+
   function invalidate(keyId: string): void {
     for (const [hash, record] of cache) if (record.ctx.keyId === keyId) cache.delete(hash);
+    for (const listener of listeners) listener({ keyId });
   }
 
   function invalidateAccount(accountId: string): void {
-    for (const [hash, record] of cache) if (record.ctx.accountId === accountId) cache.delete(hash);
+    // A parent's standing is its subaccounts' too: their keys go with it.
+    for (const [hash, record] of cache) if (record.ctx.accountId === accountId || record.ctx.parentAccountId === accountId) cache.delete(hash);
+    for (const listener of listeners) listener({ accountId });
   }
 
-  return { hook, invalidate, invalidateAccount };
+  return { hook, knownKeyId, recheck, onInvalidate, invalidate, invalidateAccount };
+}
+
+/** The key in `Authorization: Bearer <key>` (any case of "Bearer", any spaces around the key), or undefined. */
+export function bearerSecret(header: string | undefined): string | undefined {
+  return header ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined;
 }
 
 /** The authenticated context; handlers behind a secured operation always have one. */

@@ -6,6 +6,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../errors.js';
 import { newRequestId } from '../../http/request-id.js';
+import type { Limiter } from '../../http/rate-limit.js';
 import { installRequestLog } from '../../http/request-log.js';
 import { newestEventId } from './event-feed.js';
 import { serveStream } from './serve.js';
@@ -13,10 +14,14 @@ import { acceptStream, refuse, streamKindOf } from './upgrade.js';
 
 export interface LiveStreamsOptions {
   deps: Deps;
+  /** Charges a handshake whose authentication fails to its client IP, as on every route. */
+  limiter?: Limiter;
   /** Default 500 ms. */
   pollMs?: number;
   /** Default 20 s. */
   heartbeatMs?: number;
+  /** How often an open stream's key is checked again; default 1 s (a key cache hit, a store read at most every 5 s). */
+  keyCheckMs?: number;
 }
 
 /** What the app knows about its open streams (`app.liveStreams`), for tests and diagnostics. */
@@ -64,7 +69,11 @@ async function liveStreams(app: FastifyInstance, opts: LiveStreamsOptions): Prom
     }
     try {
       if (closing) throw new ProblemError('store_unavailable', 'The server is shutting down; connect again in a moment.');
-      const stream = await acceptStream(deps, req, kind);
+      const stream = await acceptStream(deps, req, kind).catch(async (err: unknown) => {
+        // The socket's peer: a handshake has no Fastify request to apply PROLOPE_TRUST_PROXY to.
+        if (err instanceof ProblemError && err.status === 401) await opts.limiter?.chargeIp({ ip: req.socket.remoteAddress ?? '', headers: req.headers });
+        throw err;
+      });
       if (count(stream.auth.accountId) >= MAX_PER_ACCOUNT) {
         throw new ProblemError('rate_limited', `This account has ${MAX_PER_ACCOUNT} live streams open already; close one first.`);
       }
@@ -81,6 +90,7 @@ async function liveStreams(app: FastifyInstance, opts: LiveStreamsOptions): Prom
         serveStream(ws, deps, stream, after, {
           pollMs: opts.pollMs ?? 500,
           heartbeatMs: opts.heartbeatMs ?? 20_000,
+          keyCheckMs: opts.keyCheckMs ?? 1_000,
           requestLog,
           log: app.log,
         });

@@ -11,6 +11,8 @@ export interface ServeOptions {
   pollMs: number;
   /** Ping interval; a client that has not answered the previous ping by the next one is dropped. */
   heartbeatMs: number;
+  /** How often the stream's key is checked again (revoked or expired elsewhere); a revocation in this process closes at once. */
+  keyCheckMs: number;
   requestLog: RequestLog;
   log: FastifyBaseLogger;
 }
@@ -21,6 +23,13 @@ const MAX_BUFFERED = 4 * 1024 * 1024;
 // On PostgreSQL transactions can commit out of id order; see EventFeed.
 const PG_LOOKBACK_MS = 2_000;
 const HINT_FOLLOW_UP_MS = 25;
+
+/**
+ * The close code of a stream whose API key stopped working (revoked, expired or deleted): 4401, the
+ * 4000 range being the application's and 401 the HTTP status a request with that key now gets; the
+ * reason says which (`api key revoked`). A client should not reconnect with the same key.
+ */
+export const KEY_LAPSED_CLOSE_CODE = 4401;
 
 /**
  * Serves one open stream: the account's committed events after `after` (filtered by the request's
@@ -38,6 +47,8 @@ export function serveStream(ws: WebSocket, deps: Deps, req: StreamRequest, after
   let running = false;
   let again = false;
   let failing = false;
+  // Set when this process forgot the key (revoked here?): sending waits for the key check's answer.
+  let suspect = false;
 
   async function pump(): Promise<void> {
     if (closed) return;
@@ -50,7 +61,7 @@ export function serveStream(ws: WebSocket, deps: Deps, req: StreamRequest, after
       do {
         again = false;
         let more = true;
-        while (more && !closed && ws.bufferedAmount < MAX_BUFFERED) {
+        while (more && !closed && !suspect && ws.bufferedAmount < MAX_BUFFERED) {
           const page = await feed.next();
           more = page.more;
           for (const event of page.events) ws.send(event.payload);
@@ -80,11 +91,54 @@ export function serveStream(ws: WebSocket, deps: Deps, req: StreamRequest, after
   const unsubscribeLog =
     req.kind === 'logs'
       ? opts.requestLog.subscribe((entry) => {
-          if (entry.account_id === accountId && ws.bufferedAmount < MAX_BUFFERED) ws.send(JSON.stringify(entry));
+          if (entry.account_id === accountId && !closed && !suspect && ws.bufferedAmount < MAX_BUFFERED) ws.send(JSON.stringify(entry));
         })
       : () => {};
   const poll = setInterval(() => void pump(), opts.pollMs);
   poll.unref();
+
+  // A key revoked or expired after the handshake must not go on receiving (issue 13): check it on every
+  // invalidation this process makes and every keyCheckMs for other processes' revocations and expiry.
+  let checking = false;
+  let checkAgain = false;
+  async function checkKey(): Promise<void> {
+    if (closed) return;
+    if (checking) {
+      // A check already under way may have read the key before it changed: check once more after it.
+      checkAgain = true;
+      return;
+    }
+    checking = true;
+    try {
+      do {
+        checkAgain = false;
+        const lapse = await deps.auth.recheck(req.secretHash);
+        if (lapse && !closed) {
+          closed = true;
+          ws.close(KEY_LAPSED_CLOSE_CODE, `api key ${lapse}`);
+          return;
+        }
+      } while (checkAgain && !closed);
+      if (suspect) {
+        suspect = false;
+        void pump();
+      }
+    } catch (err) {
+      // The store is unreachable: the event reads fail too, so nothing is sent meanwhile; try again.
+      opts.log.warn({ err, accountId }, 'live stream could not check its API key; retrying');
+    } finally {
+      checking = false;
+    }
+  }
+  const keyCheck = setInterval(() => void checkKey(), opts.keyCheckMs);
+  keyCheck.unref();
+  const unsubscribeAuth = deps.auth.onInvalidate((change) => {
+    if (change.keyId === req.auth.keyId || change.accountId === accountId || change.accountId === req.auth.parentAccountId) {
+      // Nothing more is sent until the check says the key still works.
+      suspect = true;
+      void checkKey();
+    }
+  });
 
   let alive = true;
   ws.on('pong', () => {
@@ -105,6 +159,8 @@ export function serveStream(ws: WebSocket, deps: Deps, req: StreamRequest, after
   ws.on('close', () => {
     closed = true;
     clearInterval(poll);
+    clearInterval(keyCheck);
+    unsubscribeAuth();
     clearInterval(heartbeat);
     clearTimeout(followUp);
     unsubscribeBus();

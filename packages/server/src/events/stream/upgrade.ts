@@ -3,7 +3,8 @@ import type { Duplex } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../errors.js';
-import type { AuthContext } from '../../http/auth.js';
+import { hashSecret } from '../../api-keys/secret.js';
+import { type AuthContext, bearerSecret } from '../../http/auth.js';
 
 /** The two live streams and the scope both need (the spec's `events.stream` and `logs.stream`). */
 export const streamPaths = { '/v1/events/stream': 'events', '/v1/logs/stream': 'logs' } as const;
@@ -20,6 +21,8 @@ export interface StreamRequest {
   filters: string[];
   /** `starting_after`: send the events after this id first (a client resuming after a drop). */
   startingAfter: string | undefined;
+  /** The SHA-256 of the key's secret (never the secret), to check the key again while the stream is open. */
+  secretHash: string;
 }
 
 /** The path of an upgrade request without its query, or undefined when it is not a stream. */
@@ -67,7 +70,8 @@ async function authenticate(deps: Deps, req: IncomingMessage): Promise<AuthConte
 /** Checks the key, its scope and the query of an upgrade request; throws a ProblemError to refuse it. */
 export async function acceptStream(deps: Deps, req: IncomingMessage, kind: StreamKind): Promise<StreamRequest> {
   const auth = await authenticate(deps, req);
-  return { kind, auth, ...parseQuery(kind, req.url) };
+  const secretHash = hashSecret(bearerSecret(req.headers.authorization) ?? '');
+  return { kind, auth, secretHash, ...parseQuery(kind, req.url) };
 }
 
 /**
