@@ -65,7 +65,7 @@ describe('drachtio backend (wire protocol, scripted drachtio-server)', () => {
     const challenge = await double.waitFor((m) => m.status === 401);
     const values = challenge.all('www-authenticate');
     expect(values).toHaveLength(2);
-    expect(values[0]).toMatch(/^Digest realm="prolope", nonce="[0-9a-f]+\.[0-9a-f]{64}", algorithm=MD5, qop="auth"$/);
+    expect(values[0]).toMatch(/^Digest realm="prolope", nonce="[0-9a-f]+\.[0-9a-f]{16}\.[0-9a-f]{64}", algorithm=MD5, qop="auth"$/);
     expect(values[1]).toMatch(/algorithm=SHA-256/);
 
     const nonce = /nonce="([^"]+)"/.exec(values[0]!)![1]!;
@@ -91,7 +91,7 @@ describe('drachtio backend (wire protocol, scripted drachtio-server)', () => {
     expect(call.callId).toBe('c-488');
     expect(call.source).toEqual({ address: '198.51.100.9', port: 5080 });
     expect(call.requestUri).toBe('sip:+4930123456@127.0.0.1:5060');
-    expect(call.toUser).toBe('+4930123456');
+    expect(call.requestUser).toBe('+4930123456');
     expect(call.fromUser).toBe('+4930999');
     expect(call.sdp).toBe(SDP);
     expect(call.credentials).toBeUndefined();
