@@ -3196,6 +3196,7 @@ export interface components {
         CredentialsInput: {
             /** @description Leave out to have Prolope generate one. Shown once in the answer; only digest hashes (HA1) are stored. */
             password?: string;
+            /** @description Unique among this account's trunks (`409 sip_username_taken` otherwise); other accounts may use the same username. Inbound calls find the trunk by source address and A-number first, then by username. */
             username: string;
         };
         CreditNote: {

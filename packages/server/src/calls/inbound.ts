@@ -57,8 +57,10 @@ export function inboundHandler(deps: InboundDeps, engine: InboundEngine) {
     if (byCaller.length === 0) return call.reject(403, 'Caller ID not authorized');
     // No credentials, or an answer to a challenge of ours that has since expired: challenge (again).
     if (!call.credentials || call.staleNonce) return call.challenge();
-    const trunk: TrunkAuth | undefined = byCaller.find((t) => t.username === call.credentials?.username);
-    if (!trunk || !call.verifyDigest(trunk.ha1)) {
+    // Usernames are unique per account, and the A-number already names the account (a number has one
+    // holder); should two accounts' trunks still match, only the one whose password verifies is taken.
+    const trunk: TrunkAuth | undefined = byCaller.filter((t) => t.username === call.credentials?.username).find((t) => call.verifyDigest(t.ha1));
+    if (!trunk) {
       // A wrong password, an unknown username, a forged nonce or a replay: each counts towards a ban of the source.
       call.authFailed();
       return call.reject(403, 'Wrong credentials');

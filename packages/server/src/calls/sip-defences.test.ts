@@ -31,6 +31,29 @@ describe.skipIf(!SIPP).each(storeKinds)('SIP failed-auth bans (%s)', (kind) => {
   });
   afterAll(() => t?.close());
 
+  it('two accounts may use the same digest username: inbound auth picks the trunk by A-number, then checks its own password', async () => {
+    const a = await t.customer();
+    const b = await t.customer();
+    const [fromA, fromB] = [`+3592${base + 11}`, `+3592${base + 12}`];
+    await buyNumbers(t.operator, a.api, [fromA]);
+    await buyNumbers(t.operator, b.api, [fromB]);
+    await pbxTrunk(a.api, { username: 'shared-pbx', password: 'password-of-A-2026', callerIds: [fromA] });
+    await pbxTrunk(b.api, { username: 'shared-pbx', password: 'password-of-B-2026', callerIds: [fromB] });
+    const unknown = `+3592${base + 19}`;
+    const attempt = (file: string, from: string, password: string) =>
+      runSipp(scenario(file), unknown, sipPort, [
+        ...['-au', 'shared-pbx', '-ap', password, '-auth_uri', `${unknown}@127.0.0.1:${sipPort}`],
+        ...['-set', 'from', from, '-set', 'rtpport', '40000', '-set', 'codec', '8'],
+      ]);
+    // B's PBX with B's password passes authentication (then 404: nobody holds the number); with A's password it is refused.
+    const own = await attempt('inbound-auth-404.xml', fromB, 'password-of-B-2026');
+    expect(own.code, explain(own)).toBe(0);
+    const crossed = await attempt('inbound-auth-403.xml', fromB, 'password-of-A-2026');
+    expect(crossed.code, explain(crossed)).toBe(0);
+    const ownA = await attempt('inbound-auth-404.xml', fromA, 'password-of-A-2026');
+    expect(ownA.code, explain(ownA)).toBe(0);
+  });
+
   it(`bans a source after ${BAN_AFTER} wrong passwords, tells the trunk's account and the operator only, then drops its datagrams`, async () => {
     const c = await t.customer();
     const other = await t.customer();
