@@ -148,6 +148,7 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop' | 'o
         const key = uacKey(call.callId, call.localTag);
         if (this.#uacCalls.get(key) === call) this.#uacCalls.delete(key);
       },
+      dropInvite: (branch) => this.#inviteTx.get(branch)?.dispose(),
       warn: (obj, msg) => this.#opts.logger?.warn(obj, msg),
     };
     const call = new UacCall(opts, callHost);
