@@ -98,6 +98,12 @@ export interface Config {
   /** Turns the embedded SIP endpoint off (an API-only process). */
   sipEnabled: boolean;
   /**
+   * Digest-guessing defence (fail2ban-like): `maxFailures` failed authentications from one source address
+   * within `windowSeconds` ban it for `banSeconds` (PROLOPE_SIP_BAN_FAILURES, default 10, 0 turns it off;
+   * PROLOPE_SIP_BAN_WINDOW, default 60; PROLOPE_SIP_BAN_SECONDS, default 600).
+   */
+  sipBan: { maxFailures: number; windowSeconds: number; banSeconds: number };
+  /**
    * How other server processes sharing the database reach this one's API (PROLOPE_NODE_URL), to
    * forward live call actions to the process carrying the call; default: the address it listens on.
    */
@@ -231,6 +237,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sipPublicPort: port('PROLOPE_SIP_PUBLIC_PORT', env.PROLOPE_SIP_PUBLIC_PORT),
     rtpPortRange: portRange(env.PROLOPE_RTP_PORTS),
     sipEnabled: env.PROLOPE_SIP !== 'off',
+    sipBan: {
+      maxFailures: int('PROLOPE_SIP_BAN_FAILURES', env.PROLOPE_SIP_BAN_FAILURES, 10),
+      windowSeconds: int('PROLOPE_SIP_BAN_WINDOW', env.PROLOPE_SIP_BAN_WINDOW, 60),
+      banSeconds: int('PROLOPE_SIP_BAN_SECONDS', env.PROLOPE_SIP_BAN_SECONDS, 600),
+    },
     publicUrl: env.PROLOPE_PUBLIC_URL?.replace(/\/+$/, '') || undefined,
     nodeUrl: env.PROLOPE_NODE_URL?.replace(/\/+$/, '') || undefined,
     telephony: telephonyKind(env.PROLOPE_TELEPHONY),

@@ -32,6 +32,7 @@ export const idPrefixes = {
   incidentComment: 'icm',
   maintenanceWindow: 'mw',
   outage: 'out',
+  sipSourceBan: 'ban',
   // The webhook-id of a signed request to a voice application.
   message: 'msg',
 } as const;

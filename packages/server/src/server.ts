@@ -18,6 +18,7 @@ import { serverKey } from './secrets/server-key.js';
 import { sipEndpoint, sipListening } from './sip-address.js';
 import { openStore, type Store } from './store/db.js';
 import { migrateToLatest } from './store/migrate.js';
+import type { EmbeddedSipStats } from './telephony/embedded/sip/embedded-sip.js';
 import { startVoice, type Voice } from './telephony/voice.js';
 import { version } from './version.js';
 
@@ -28,6 +29,8 @@ export interface RunningServer {
   url: string;
   /** The UDP port the embedded SIP endpoint answers on; undefined with PROLOPE_SIP=off. */
   sipPort: number | undefined;
+  /** The embedded SIP endpoint's counters (datagrams, bytes, bans dropped); undefined without it. */
+  sipStats(): EmbeddedSipStats | undefined;
   /** The free test numbers this start put in the inventory (development mode, fresh store); empty otherwise. */
   stockedTestNumbers: string[];
   /** Where PBXs send SIP as the API shows it (PROLOPE_SIP_PUBLIC_HOST/PORT, else where SIP listens). */
@@ -129,6 +132,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       store,
       url: address.replace('[::1]', 'localhost'),
       sipPort: voice?.sipPort,
+      sipStats: () => voice?.sipStats?.(),
       sipAddress: sip,
       createdOperatorKey: operator.createdSecret,
       stockedTestNumbers,

@@ -1416,6 +1416,7 @@ export const operations = {
             "properties": {
               "username": {
                 "type": "string",
+                "description": "Unique among this account's trunks (`409 sip_username_taken` otherwise); other accounts may use the same username. Inbound calls find the trunk by source address and A-number first, then by username.",
                 "pattern": "^[A-Za-z0-9._-]{3,64}$"
               },
               "password": {
@@ -1563,6 +1564,7 @@ export const operations = {
             "properties": {
               "username": {
                 "type": "string",
+                "description": "Unique among this account's trunks (`409 sip_username_taken` otherwise); other accounts may use the same username. Inbound calls find the trunk by source address and A-number first, then by username.",
                 "pattern": "^[A-Za-z0-9._-]{3,64}$"
               },
               "password": {

@@ -51,7 +51,7 @@ export const DEFAULT_GREETING = 'Welcome to Prolope. This number has no voice ap
 
 /**
  * Authorizes an INVITE the way terms 5.3 require — source IP in a trunk's allowlist, A-number on that
- * trunk, then digest — and routes it to a number the trunk's account holds. Refusals carry the SIP
+ * trunk, then digest — and routes it, by the Request-URI's user part, to a number the trunk's account holds. Refusals carry the SIP
  * status the caller can act on: 403 for IP or caller ID, 401 to ask for credentials, 404 for an
  * unknown number, 488 for a codec other than PCMA at 20 ms.
  */
@@ -62,11 +62,18 @@ export function inboundHandler(deps: InboundDeps, engine: InboundEngine) {
     const from = e164(call.fromUser);
     const byCaller = trunks.filter((t) => from !== undefined && t.allowedCallerIds.includes(from));
     if (byCaller.length === 0) return call.reject(403, 'Caller ID not authorized');
-    if (!call.credentials) return call.challenge();
-    const trunk: TrunkAuth | undefined = byCaller.find((t) => t.username === call.credentials?.username);
-    if (!trunk || !call.verifyDigest(trunk.ha1)) return call.reject(403, 'Wrong credentials');
+    // No credentials, or an answer to a challenge of ours that has since expired: challenge (again).
+    if (!call.credentials || call.staleNonce) return call.challenge();
+    // Usernames are unique per account, and the A-number already names the account (a number has one
+    // holder); should two accounts' trunks still match, only the one whose password verifies is taken.
+    const trunk: TrunkAuth | undefined = byCaller.filter((t) => t.username === call.credentials?.username).find((t) => call.verifyDigest(t.ha1));
+    if (!trunk) {
+      // A wrong password, an unknown username, a forged nonce or a replay: each counts towards a ban of the source.
+      call.authFailed();
+      return call.reject(403, 'Wrong credentials');
+    }
 
-    const to = e164(call.toUser);
+    const to = e164(call.requestUser);
     const number = to ? await assignedNumber(deps.db, to) : undefined;
     if (!to || !number || number.account_id !== trunk.accountId) return call.reject(404, 'Not Found');
     // Terms 7.2 and 13.3: no calls for a suspended or terminated account; the reason is said (RFC 3326).

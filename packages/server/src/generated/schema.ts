@@ -2607,6 +2607,28 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "sip.source_banned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A source address was banned from SIP after failed authentications
+         * @description Sent to each account with a SIP trunk allowing the address, and to the operator. A PBX of yours
+         *     with a wrong password, or someone guessing it from an address you allow, is the likely cause; calls
+         *     from the address are refused until `expires_at`.
+         */
+        post: operations["events.sip.source_banned"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "subscription.price_change_scheduled": {
         parameters: {
             query?: never;
@@ -3209,6 +3231,7 @@ export interface components {
         CredentialsInput: {
             /** @description Leave out to have Prolope generate one. Shown once in the answer; only digest hashes (HA1) are stored. */
             password?: string;
+            /** @description Unique among this account's trunks (`409 sip_username_taken` otherwise); other accounts may use the same username. Inbound calls find the trunk by source address and A-number first, then by username. */
             username: string;
         };
         CreditNote: {
@@ -4357,6 +4380,37 @@ export interface components {
             transport: "udp";
             /** @description The same as a SIP URI, e.g. `sip:203.0.113.1:5060;transport=udp`. */
             uri: string;
+        };
+        /**
+         * @description A source address banned from SIP after too many failed digest authentications (fail2ban-like: by
+         *     default 10 within 60 s ban it for 10 minutes; the operator sets PROLOPE_SIP_BAN_FAILURES,
+         *     PROLOPE_SIP_BAN_WINDOW and PROLOPE_SIP_BAN_SECONDS). While banned, the embedded SIP endpoint drops
+         *     the address's datagrams unanswered. Sent to each account with a SIP trunk whose `allowed_ips` contain
+         *     the address (only its own trunks are named) and to the operator.
+         */
+        SipSourceBan: {
+            banned_at: components["schemas"]["Timestamp"];
+            expires_at: components["schemas"]["Timestamp"];
+            /** @description Failed authentications counted within the window when the ban started. */
+            failures: number;
+            id: string;
+            /** @constant */
+            object: "sip_source_ban";
+            /** @description The receiving account's trunks that allow this address (empty for the operator when none of its own do). */
+            sip_trunk_ids: string[];
+            /**
+             * @description The IP address the failed INVITEs came from (the UDP source, not a header).
+             * @example 203.0.113.5
+             */
+            source_address: string;
+            window_seconds: number;
+        };
+        SipSourceBannedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["SipSourceBan"];
+            };
+            /** @constant */
+            type: "sip.source_banned";
         };
         SipTrunk: {
             account_id: string;
@@ -9890,6 +9944,28 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["SipTrunkUpdatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.sip.source_banned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SipSourceBannedEvent"];
             };
         };
         responses: {

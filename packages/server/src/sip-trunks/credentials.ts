@@ -27,11 +27,13 @@ export function credentialsRequired(): ProblemError {
 }
 
 /**
- * Checks the username is free (on every account: the SIP side finds a trunk by username alone),
- * picks the password and hashes it. `ownTrunkId` lets a trunk keep its username while changing its password.
+ * Checks the username is free on this account, picks the password and hashes it. Usernames are unique
+ * per account, like a Twilio credential list: a rule across Prolope would tell one tenant which usernames
+ * others use. The SIP side stays unambiguous because it narrows by source address and A-number (a number
+ * belongs to one account) before the username. `ownTrunkId` lets a trunk keep its username while changing its password.
  */
-export async function prepareCredentials(db: Db, input: CredentialsInput, ownTrunkId?: string): Promise<PreparedCredentials> {
-  const holder = await findTrunkIdByUsername(db, input.username);
+export async function prepareCredentials(db: Db, accountId: string, input: CredentialsInput, ownTrunkId?: string): Promise<PreparedCredentials> {
+  const holder = await findTrunkIdByUsername(db, accountId, input.username);
   if (holder && holder !== ownTrunkId) throw usernameTaken(input.username);
   const password = input.password ?? newSipPassword();
   const ha1 = digestHa1(input.username, SIP_REALM, password);
@@ -41,7 +43,7 @@ export async function prepareCredentials(db: Db, input: CredentialsInput, ownTru
 export function usernameTaken(username: string): ProblemError {
   return new ProblemError(
     'sip_username_taken',
-    `The digest username "${username}" is already used by another SIP trunk (usernames are unique across Prolope). Choose another, e.g. with your company name as a prefix.`,
+    `The digest username "${username}" is already used by another SIP trunk of this account. Choose another, or change that trunk's credentials.`,
     { param: '/body/credentials/username' },
   );
 }

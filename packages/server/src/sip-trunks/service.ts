@@ -79,7 +79,7 @@ export async function createSipTrunk(deps: Deps, accountId: string, input: SipTr
   const target = input.outbound_target === undefined ? null : normaliseOutboundTarget(input.outbound_target, allowedIps, '/body/outbound_target');
   const callerIds = await checkCallerIds(deps.db, accountId, input.allowed_caller_ids, '/body/allowed_caller_ids');
   if (!input.credentials) throw credentialsRequired();
-  const creds = await prepareCredentials(deps.db, input.credentials);
+  const creds = await prepareCredentials(deps.db, accountId, input.credentials);
   const now = deps.clock.now();
   const row: SipTrunkRow = {
     id: newId('sipTrunk', now),
@@ -123,7 +123,7 @@ async function changesOf(deps: Deps, accountId: string, row: SipTrunkRow, patch:
   }
   let creds: PreparedCredentials | undefined;
   if (patch.credentials !== undefined) {
-    creds = await prepareCredentials(deps.db, patch.credentials, row.id);
+    creds = await prepareCredentials(deps.db, accountId, patch.credentials, row.id);
     next.username = creds.username;
     next.realm = creds.realm;
     next.ha1_md5 = creds.ha1_md5;

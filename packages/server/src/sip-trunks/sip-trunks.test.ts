@@ -133,19 +133,21 @@ describe.each(storeKinds)('SIP trunks (%s)', (kind) => {
     expect(await footprint(t)).toEqual(before);
   });
 
-  it('refuses a digest username another trunk uses, on any account', async () => {
+  it('refuses a digest username another trunk of the same account uses; another account may use it (a 409 tells nobody who else has it)', async () => {
     const a = await holder(t);
     const b = await holder(t);
     const username = freshUsername();
     expect((await a.api.post('/v1/sip-trunks', trunkBody(a.number, { credentials: { username } }))).status).toBe(201);
     const before = await footprint(t);
-    for (const c of [a, b]) {
-      const res = await c.api.post('/v1/sip-trunks', trunkBody(c.number, { credentials: { username } }));
-      expect(res.status).toBe(409);
-      expect(res.body).toMatchObject({ code: 'sip_username_taken', param: '/body/credentials/username' });
-      expect(res.body.detail).toContain(username);
-    }
+    const again = await a.api.post('/v1/sip-trunks', trunkBody(a.number, { credentials: { username } }));
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ code: 'sip_username_taken', param: '/body/credentials/username' });
+    expect(again.body.detail).toContain(username);
+    expect(again.body.detail).toContain('of this account');
     expect(await footprint(t)).toEqual(before);
+    const theirs = await b.api.post('/v1/sip-trunks', trunkBody(b.number, { credentials: { username } }));
+    expect(theirs.status).toBe(201);
+    expect(theirs.body.credentials.username).toBe(username);
   });
 
   it('gives a username to one of several concurrent creates and 409 to the rest', async () => {
@@ -193,7 +195,7 @@ describe.each(storeKinds)('SIP trunks (%s)', (kind) => {
   it('checks updated fields like new ones and leaves the trunk as it was when refusing', async () => {
     const c = await holder(t);
     const other = await holder(t);
-    const taken = (await other.api.post('/v1/sip-trunks', trunkBody(other.number))).body.credentials.username;
+    const taken = (await c.api.post('/v1/sip-trunks', trunkBody(c.number))).body.credentials.username;
     const created = (await c.api.post('/v1/sip-trunks', trunkBody(c.number))).body;
     const before = await footprint(t);
     const rowBefore = await rowOf(created.id);

@@ -12,9 +12,9 @@ export async function findSipTrunk(db: Db | Tx, accountId: string, id: string): 
   return db.selectFrom('sip_trunks').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
 }
 
-/** The trunk holding a digest username, on any account: usernames are unique across Prolope. */
-export async function findTrunkIdByUsername(db: Db | Tx, username: string): Promise<string | undefined> {
-  const row = await db.selectFrom('sip_trunks').select('id').where('username', '=', username).executeTakeFirst();
+/** The account's trunk holding a digest username (usernames are unique per account). */
+export async function findTrunkIdByUsername(db: Db | Tx, accountId: string, username: string): Promise<string | undefined> {
+  const row = await db.selectFrom('sip_trunks').select('id').where('account_id', '=', accountId).where('username', '=', username).executeTakeFirst();
   return row?.id;
 }
 

@@ -23,6 +23,10 @@ export function openStore(opts: { databaseUrl?: string | undefined; dataDir: str
     // An idle client whose backend goes away (restart, failover) emits 'error'; unhandled, that would
     // crash the process. The pool replaces the client on next use, so noting it is enough.
     pool.on('error', (err) => opts.onIdleError?.(err));
+    // A client checked out when its backend goes away (pg_terminate_backend, a failover mid-query) emits
+    // 'error' with no pool listener attached, which would crash the process; its query fails anyway, so
+    // the request answers 500 and the client is discarded. Noting it is enough here too.
+    pool.on('connect', (client) => client.on('error', (err) => opts.onIdleError?.(err)));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }

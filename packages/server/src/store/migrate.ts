@@ -16,6 +16,7 @@ const ordered: Record<string, Migration> = {
   '0010-incidents': migrations.incidents,
   '0011-carriers': migrations.carriers,
   '0014-personal-keys': migrations.personalKeys,
+  '0016-trunk-usernames-per-account': migrations.trunkUsernamesPerAccount,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ordered };
@@ -30,4 +31,11 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
   if (error || failed) {
     throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/** Brings the schema to one named migration, up or down (tests of a migration start from the one before it). */
+export async function migrateTo(db: Kysely<unknown>, name: string): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider }).migrateTo(name);
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
 }

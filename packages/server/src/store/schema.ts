@@ -152,7 +152,7 @@ export interface SipTrunksTable {
   name: string;
   allowed_ips: string;
   allowed_caller_ids: string;
-  /** Digest username, unique across Prolope (the SIP side finds the trunk by it). */
+  /** Digest username, unique per account (the SIP side narrows by source address and A-number first). */
   username: string;
   realm: string;
   /** Digest HA1 = H(username:realm:password) in MD5 and SHA-256 (RFC 7616); never the password. */

@@ -66,17 +66,27 @@ export interface InboundCall {
   readonly callId: string;
   /** Where the INVITE came from (the UDP source, not a header). */
   readonly source: { address: string; port: number };
-  /** The full Request-URI and its user part (the dialled number as sent). */
+  /**
+   * The full Request-URI and its user part: the dialled number as sent, and what the call is routed on
+   * (RFC 3261 §8.2.2.1: the To header is the caller's wish for display, not the target).
+   */
   readonly requestUri: string;
-  readonly toUser: string;
+  readonly requestUser: string;
   /** The From user part: the A-number (calling number) as sent. */
   readonly fromUser: string;
   /** The raw SDP offer, if the INVITE had one. */
   readonly sdp: string | undefined;
   /** Parsed digest credentials, if the INVITE carried an Authorization header. */
   readonly credentials: DigestCredentials | undefined;
-  /** Checks the credentials against a stored HA1 (MD5 and SHA-256 forms) for this request. */
+  /**
+   * Checks the credentials against a stored HA1 (MD5 and SHA-256 forms) for this request: a nonce we
+   * issued to this source and not expired, and not a replay (the nonce count must grow).
+   */
   verifyDigest(ha1: { md5: string; sha256: string }): boolean;
+  /** True when the credentials answer a challenge of ours that has expired: challenge again (stale=true), it is no failure. */
+  readonly staleNonce: boolean;
+  /** Counts a failed authentication against the source address (throttling: enough of them ban it, see SourceGuard). */
+  authFailed(): void;
   /** Answers 401 with a fresh digest challenge. */
   challenge(): Promise<void>;
   /** Answers a final failure (403, 404, 480, 486, 488, ...). */

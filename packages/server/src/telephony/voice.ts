@@ -4,6 +4,7 @@ import type { OutboundCalls } from '../calls/outbound.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { safeFetch } from '../http/safe-fetch.js';
+import { recordSourceBan } from '../sip-trunks/source-bans.js';
 import type { NodeIdentity } from '../node.js';
 import { urlPolicy } from '../webhook-endpoints/url-policy.js';
 import { fileRecordingStore } from '../recordings/storage.js';
@@ -11,17 +12,32 @@ import type { Db } from '../store/db.js';
 import type { TelephonyBackend } from './backend.js';
 import { createDrachtioBackend } from './drachtio/drachtio-backend.js';
 import { createEmbeddedBackend } from './embedded/embedded-backend.js';
+import type { EmbeddedSip, EmbeddedSipStats } from './embedded/sip/embedded-sip.js';
 import { buildAnswer, negotiate } from './embedded/rtp/index.js';
+import { SourceGuard } from './source-guard.js';
 import { cachedTts, defaultTtsEngine } from './tts/index.js';
 
 export interface Voice {
   sipPort: number;
+  /** The embedded endpoint's counters (undefined with drachtio, which keeps its own). */
+  sipStats?(): EmbeddedSipStats | undefined;
   stop(): Promise<void>;
 }
 
 /** Starts the telephony side: the backend, speech, and the inbound call flow on top of them. */
 export async function startVoice(config: Config, db: Db, clock: Clock, log: FastifyBaseLogger, outbound?: OutboundCalls, node?: NodeIdentity): Promise<Voice> {
   // One interface, two adapters: the embedded endpoint by default, drachtio + rtpengine in production.
+  // Digest guessing: enough failed authentications from one address ban it; each ban is an event.
+  const guard = new SourceGuard({
+    maxFailures: config.sipBan.maxFailures,
+    windowMs: config.sipBan.windowSeconds * 1000,
+    banMs: config.sipBan.banSeconds * 1000,
+    clock,
+    onBan: (ban) => {
+      log.warn({ source: ban.address, failures: ban.failures, until: ban.expiresAt }, 'sip: source banned after failed authentications');
+      recordSourceBan(db, ban, config.sipBan.windowSeconds).catch((err: unknown) => log.error({ err, source: ban.address }, 'sip: could not record the ban'));
+    },
+  });
   const backend: TelephonyBackend =
     config.telephony === 'drachtio'
       ? createDrachtioBackend({
@@ -33,6 +49,7 @@ export async function startVoice(config: Config, db: Db, clock: Clock, log: Fast
             ...(config.rtpengineRecordingDir ? { recordingDir: config.rtpengineRecordingDir } : {}),
           },
           logger: log,
+          guard,
         })
       : createEmbeddedBackend({
           host: config.sipHost,
@@ -43,6 +60,7 @@ export async function startVoice(config: Config, db: Db, clock: Clock, log: Fast
           rtpPortRange: config.rtpPortRange,
           clock,
           logger: log,
+          guard,
         });
   const engine = defaultTtsEngine({ logger: log });
   // Prompts repeat (greetings, menus), so synthesise each once.
@@ -70,6 +88,7 @@ export async function startVoice(config: Config, db: Db, clock: Clock, log: Fast
     if (dial) outbound?.attach({ dial, speak: (text, opts) => tts.synthesize(text, opts), log, recordings, fetch: customerFetch });
     return {
       sipPort,
+      sipStats: () => ('sip' in backend ? (backend.sip as EmbeddedSip).stats() : undefined),
       async stop() {
         const placed = outbound?.detach();
         await backend.stop();

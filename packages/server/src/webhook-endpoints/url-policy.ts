@@ -28,14 +28,40 @@ export function urlPolicy(opts: { development: boolean; webhookAllow: readonly s
 /** Why `address` may not be reached, or undefined when it may. */
 export function refusedAddress(address: string, policy: UrlPolicy): string | undefined {
   if (!ipaddr.isValid(address)) return `${address} is not an IP address`;
-  let parsed = ipaddr.parse(address);
-  // ::ffff:10.0.0.1 is 10.0.0.1 on the wire.
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  let parsed = parseAddress(address);
+  if (parsed.kind() === 'ipv6') {
+    const v6 = parsed as ipaddr.IPv6;
+    // ::ffff:10.0.0.1 is 10.0.0.1 on the wire.
+    if (v6.isIPv4MappedAddress()) parsed = v6.toIPv4Address();
+    // ::/96 (IPv4-compatible, deprecated by RFC 4291 §2.5.5.1): ipaddr.js calls ::7f00:1 unicast, but a
+    // stack may still carry it to 127.0.0.1, so it is never reached, whatever the policy (:: and ::1 have their own ranges).
+    else if (isIpv4Compatible(v6)) return `${address} is an IPv4-compatible IPv6 address (::/96)`;
+  }
   if (policy.allow.some(([net, bits]) => net.kind() === parsed.kind() && parsed.match(net, bits))) return undefined;
   const range = parsed.range();
   if (range === 'unicast') return undefined;
   if (policy.allowPrivate && ['private', 'loopback', 'uniqueLocal', 'linkLocal', 'carrierGradeNat'].includes(range)) return undefined;
   return `${address} is a ${range} address`;
+}
+
+/**
+ * ipaddr.parse, except that an IPv6 address written with a dotted tail is read as the URL parser and
+ * the socket read it: ipaddr.js 2.x turns `::127.0.0.1` into `::ffff:127.0.0.1` (IPv4-mapped), while
+ * `new URL('http://[::127.0.0.1]/')` and connect() mean `::7f00:1`.
+ */
+function parseAddress(address: string): ipaddr.IPv4 | ipaddr.IPv6 {
+  const dotted = /^(.*:)(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(%.*)?$/.exec(address);
+  if (!dotted) return ipaddr.parse(address);
+  const [a, b, c, d] = dotted.slice(2, 6).map(Number) as [number, number, number, number];
+  const hex = `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  return ipaddr.parse(`${dotted[1]}${hex}${dotted[6] ?? ''}`);
+}
+
+function isIpv4Compatible(v6: ipaddr.IPv6): boolean {
+  const p = v6.parts;
+  if (p.slice(0, 6).some((x) => x !== 0)) return false;
+  // :: is unspecified and ::1 loopback: their ranges say so.
+  return !(p[6] === 0 && (p[7] === 0 || p[7] === 1));
 }
 
 /**

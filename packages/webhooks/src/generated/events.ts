@@ -713,6 +713,37 @@ export interface components {
             email: string;
             name: string;
         };
+        /**
+         * @description A source address banned from SIP after too many failed digest authentications (fail2ban-like: by
+         *     default 10 within 60 s ban it for 10 minutes; the operator sets PROLOPE_SIP_BAN_FAILURES,
+         *     PROLOPE_SIP_BAN_WINDOW and PROLOPE_SIP_BAN_SECONDS). While banned, the embedded SIP endpoint drops
+         *     the address's datagrams unanswered. Sent to each account with a SIP trunk whose `allowed_ips` contain
+         *     the address (only its own trunks are named) and to the operator.
+         */
+        SipSourceBan: {
+            banned_at: components["schemas"]["Timestamp"];
+            expires_at: components["schemas"]["Timestamp"];
+            /** @description Failed authentications counted within the window when the ban started. */
+            failures: number;
+            id: string;
+            /** @constant */
+            object: "sip_source_ban";
+            /** @description The receiving account's trunks that allow this address (empty for the operator when none of its own do). */
+            sip_trunk_ids: string[];
+            /**
+             * @description The IP address the failed INVITEs came from (the UDP source, not a header).
+             * @example 203.0.113.5
+             */
+            source_address: string;
+            window_seconds: number;
+        };
+        SipSourceBannedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["SipSourceBan"];
+            };
+            /** @constant */
+            type: "sip.source_banned";
+        };
         SipTrunk: {
             account_id: string;
             /** @description A-numbers this trunk may call from; each is a number the account owns. */
@@ -954,7 +985,7 @@ export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
 
 /** Every webhook event type Prolope sends. */
-export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","carrier.created","carrier.updated","carrier.deleted","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.recording.completed","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
+export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","sip.source_banned","carrier.created","carrier.updated","carrier.deleted","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.recording.completed","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
 
 /** The name of a webhook event type, e.g. `"api_key.created"`. */
 export type EventType = (typeof eventTypes)[number];
@@ -970,6 +1001,7 @@ export interface EventMap {
   "number_port.updated": components['schemas']["NumberPortUpdatedEvent"];
   "sip_trunk.created": components['schemas']["SipTrunkCreatedEvent"];
   "sip_trunk.updated": components['schemas']["SipTrunkUpdatedEvent"];
+  "sip.source_banned": components['schemas']["SipSourceBannedEvent"];
   "carrier.created": components['schemas']["CarrierCreatedEvent"];
   "carrier.updated": components['schemas']["CarrierUpdatedEvent"];
   "carrier.deleted": components['schemas']["CarrierDeletedEvent"];

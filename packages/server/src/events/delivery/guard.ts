@@ -35,8 +35,10 @@ export function guardedLookup(policy: UrlPolicy): LookupFunction {
  * sent, a name through guardedLookup, and, whatever path the socket took, its actual peer address
  * once connected.
  */
-export function guardedConnector(policy: UrlPolicy, timeoutMs: number): buildConnector.connector {
-  const connect = buildConnector({ lookup: guardedLookup(policy), timeout: timeoutMs });
+export function guardedConnector(policy: UrlPolicy, timeoutMs: number, lookup: LookupFunction = guardedLookup(policy)): buildConnector.connector {
+  // `lookup` is a parameter so a test can hand over a resolver that lies (a rebinding between our check
+  // and the kernel's connect) and prove the peer-address check alone stops it.
+  const connect = buildConnector({ lookup, timeout: timeoutMs });
   return (options, callback) => {
     const host = options.hostname.replace(/^\[|\]$/g, '');
     const literal = isIP(host) ? refusedAddress(host, policy) : undefined;

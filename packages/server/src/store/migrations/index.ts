@@ -10,3 +10,4 @@ export { billing } from './0009-billing.js';
 export { incidents } from './0010-incidents.js';
 export { carriers } from './0011-carriers.js';
 export { personalKeys } from './0014-personal-keys.js';
+export { trunkUsernamesPerAccount } from './0016-trunk-usernames-per-account.js';

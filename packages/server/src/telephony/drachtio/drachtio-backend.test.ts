@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { digestHa1, SIP_REALM } from '../../sip-trunks/digest.js';
 import type { CallEnd, InboundCall } from '../backend.js';
 import { digestResponse } from '../embedded/sip/digest-auth.js';
+import { SourceGuard } from '../source-guard.js';
 import { createDrachtioBackend, type DrachtioBackend, sipPortOf } from './drachtio-backend.js';
 import { DrachtioServerDouble, inviteText, requestText } from './drachtio-server-double.test-helper.js';
 
@@ -24,7 +25,10 @@ afterEach(async () => {
   double = undefined;
 });
 
-async function connected(handler: (call: InboundCall) => Promise<void>): Promise<{ double: DrachtioServerDouble; backend: DrachtioBackend }> {
+async function connected(
+  handler: (call: InboundCall) => Promise<void>,
+  guard?: SourceGuard,
+): Promise<{ double: DrachtioServerDouble; backend: DrachtioBackend }> {
   double = new DrachtioServerDouble('s3cret');
   const port = await double.listen();
   backend = createDrachtioBackend({
@@ -32,6 +36,7 @@ async function connected(handler: (call: InboundCall) => Promise<void>): Promise
     rtpengine: { host: '127.0.0.1', port: 9 },
     ackTimeoutMs: 500,
     logger,
+    ...(guard ? { guard } : {}),
   });
   backend.onInvite(handler);
   const { sipPort } = await backend.start();
@@ -65,7 +70,7 @@ describe('drachtio backend (wire protocol, scripted drachtio-server)', () => {
     const challenge = await double.waitFor((m) => m.status === 401);
     const values = challenge.all('www-authenticate');
     expect(values).toHaveLength(2);
-    expect(values[0]).toMatch(/^Digest realm="prolope", nonce="[0-9a-f]+\.[0-9a-f]{64}", algorithm=MD5, qop="auth"$/);
+    expect(values[0]).toMatch(/^Digest realm="prolope", nonce="[0-9a-f]+\.[0-9a-f]{16}\.[0-9a-f]{64}", algorithm=MD5, qop="auth"$/);
     expect(values[1]).toMatch(/algorithm=SHA-256/);
 
     const nonce = /nonce="([^"]+)"/.exec(values[0]!)![1]!;
@@ -75,6 +80,38 @@ describe('drachtio backend (wire protocol, scripted drachtio-server)', () => {
     double.deliver(inviteText({ callId: 'c-auth-2', sdp: SDP, authorization, cseq: 2 }));
     await double.waitFor((m) => m.status === 403);
     expect(verified).toEqual([true, false]);
+  });
+
+  it('counts failed authentications per source; a banned source gets 403 before the handler sees its INVITE', async () => {
+    const bans: string[] = [];
+    const guard = new SourceGuard({ maxFailures: 2, windowMs: 60_000, banMs: 600_000, onBan: (b) => bans.push(b.address) });
+    const seen: string[] = [];
+    const { double } = await connected(async (call) => {
+      seen.push(call.callId);
+      call.authFailed();
+      await call.reject(403);
+    }, guard);
+    const guesser = { address: '198.51.100.66', port: 5060 };
+    for (const callId of ['g-1', 'g-2', 'g-3']) double.deliver(inviteText({ callId, sdp: SDP }), guesser);
+    const refusals = () => double.sent.filter((m) => m.status === 403).length;
+    await double.waitFor(() => refusals() === 3);
+    expect(bans).toEqual(['198.51.100.66']);
+    expect(seen).toEqual(['g-1', 'g-2']);
+    // Another source is still served.
+    double.deliver(inviteText({ callId: 'other-1', sdp: SDP }), { address: '198.51.100.67', port: 5060 });
+    await double.waitFor(() => refusals() === 4);
+    expect(seen).toEqual(['g-1', 'g-2', 'other-1']);
+  });
+
+  it('routes on the Request-URI, not the To header', async () => {
+    const seen: InboundCall[] = [];
+    const { double } = await connected(async (call) => {
+      seen.push(call);
+      await call.reject(404);
+    });
+    double.deliver(inviteText({ callId: 'c-ruri', sdp: SDP }).replace('To: <sip:+4930123456@', 'To: <sip:+4930555555@'));
+    await double.waitFor((m) => m.status === 404);
+    expect(seen[0]?.requestUser).toBe('+4930123456');
   });
 
   it('reject(488) → 488 with the reason and headers; the InboundCall carries source, users and SDP', async () => {
@@ -91,7 +128,7 @@ describe('drachtio backend (wire protocol, scripted drachtio-server)', () => {
     expect(call.callId).toBe('c-488');
     expect(call.source).toEqual({ address: '198.51.100.9', port: 5080 });
     expect(call.requestUri).toBe('sip:+4930123456@127.0.0.1:5060');
-    expect(call.toUser).toBe('+4930123456');
+    expect(call.requestUser).toBe('+4930123456');
     expect(call.fromUser).toBe('+4930999');
     expect(call.sdp).toBe(SDP);
     expect(call.credentials).toBeUndefined();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Srf from 'drachtio-srf';
 import type { DialOptions, MediaSession, OutboundCall, TelephonyBackend } from '../backend.js';
 import { NonceIssuer } from '../embedded/sip/digest-auth.js';
+import type { SourceGuard } from '../source-guard.js';
 import { DEFAULT_REALM, DrachtioInboundCall } from './inbound-call.js';
 import { DrachtioOutboundCall, type OutboundCallDeps } from './outbound-call.js';
 import { openRtpengineMedia } from './rtpengine-media.js';
@@ -40,6 +41,8 @@ export interface DrachtioBackendOptions {
   ackTimeoutMs?: number;
   /** How long start() waits for drachtio-server to accept us; default 5 s. */
   connectTimeoutMs?: number;
+  /** Failed-authentication throttling: INVITEs from a banned source get 403 before any lookup. */
+  guard?: SourceGuard;
   logger: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
 }
 
@@ -83,6 +86,12 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
   srf.invite((req: unknown, res: unknown) => {
     const request = req as SrfRequest;
     const response = res as SrfResponse;
+    // drachtio-server owns the transaction (it has sent 100 and will resend what we answer), so a banned
+    // source cannot be met with silence here; 403 before any lookup is the cheapest answer left.
+    if (opts.guard?.isBanned(request.source_address)) {
+      response.send(403, 'Forbidden', {}, () => {});
+      return;
+    }
     let call: DrachtioInboundCall;
     try {
       call = new DrachtioInboundCall(request, response, {
@@ -90,6 +99,7 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
         nonces,
         realm,
         ackTimeoutMs: opts.ackTimeoutMs ?? 32_000,
+        authFailed: (address) => void opts.guard?.recordFailure(address),
         warn: (obj, msg) => log.warn(obj, msg),
       });
     } catch (err) {

@@ -19,6 +19,8 @@ export interface InboundCallDeps {
   realm: string;
   /** How long answer() waits for the ACK before giving up (drachtio-server resends the 2xx meanwhile). */
   ackTimeoutMs: number;
+  /** Counts a failed authentication from this address (SourceGuard). */
+  authFailed?(address: string): void;
   warn(obj: object, msg?: string): void;
 }
 
@@ -26,7 +28,7 @@ export class DrachtioInboundCall implements InboundCall {
   readonly callId: string;
   readonly source: { address: string; port: number };
   readonly requestUri: string;
-  readonly toUser: string;
+  readonly requestUser: string;
   readonly fromUser: string;
   readonly fromTag: string;
   readonly sdp: string | undefined;
@@ -51,7 +53,8 @@ export class DrachtioInboundCall implements InboundCall {
     const from = req.getParsedHeader('from');
     this.fromTag = from.params.tag ?? '';
     this.fromUser = uriUser(from.uri);
-    this.toUser = uriUser(req.getParsedHeader('to').uri);
+    // Routed on the Request-URI, never the To header (which the caller may set to anything).
+    this.requestUser = uriUser(req.uri);
     this.sdp = req.body ? req.body : undefined;
     // Prefer Authorization (our 401); accept Proxy-Authorization from UAs that answer a 401 with it.
     const auths = [req.get('Authorization'), req.get('Proxy-Authorization')]
@@ -72,15 +75,23 @@ export class DrachtioInboundCall implements InboundCall {
   }
 
   verifyDigest(ha1: { md5: string; sha256: string }): boolean {
-    return verifyDigest(this.credentials, ha1, { method: 'INVITE', uri: this.requestUri }, this.#deps);
+    return verifyDigest(this.credentials, ha1, { method: 'INVITE', uri: this.requestUri, source: this.source.address }, this.#deps);
+  }
+
+  get staleNonce(): boolean {
+    return this.credentials !== undefined && this.#deps.nonces.check(this.credentials.nonce, this.source.address) === 'stale';
+  }
+
+  authFailed(): void {
+    this.#deps.authFailed?.(this.source.address);
   }
 
   async challenge(): Promise<void> {
     if (this.#state === 'terminated') return;
     this.#assertNoFinal();
     // stale=true tells the UA its password was fine but the nonce aged out, so it retries silently.
-    const stale = this.credentials !== undefined && this.#deps.nonces.check(this.credentials.nonce) === 'stale';
-    const nonce = this.#deps.nonces.issue();
+    const stale = this.staleNonce;
+    const nonce = this.#deps.nonces.issue(this.source.address);
     const tail = stale ? ', stale=true' : '';
     const values = ['MD5', 'SHA-256'].map((alg) => `Digest realm="${this.#deps.realm}", nonce="${nonce}", algorithm=${alg}, qop="auth"${tail}`);
     // drachtio-srf joins repeated header values with commas, which is wrong for challenges (each is
@@ -221,7 +232,7 @@ export function uriUser(uri: string): string {
 function verifyDigest(
   creds: DigestCredentials | undefined,
   ha1: { md5: string; sha256: string },
-  request: { method: string; uri: string },
+  request: { method: string; uri: string; source: string },
   deps: Pick<InboundCallDeps, 'realm' | 'nonces'>,
 ): boolean {
   return verifyDigestCredentials(creds, ha1, request, deps.nonces, deps.realm);

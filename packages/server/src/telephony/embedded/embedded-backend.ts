@@ -1,4 +1,5 @@
 import type { Clock } from '../../clock.js';
+import type { SourceGuard } from '../source-guard.js';
 import type { CallEnd, DialAnswered, DialFailure, DialOptions, MediaSession, OutboundCall, TelephonyBackend } from '../backend.js';
 import { answerProblem, bindEvenPort, buildOffer, openRtpSession, RtpSession, readAnswer, releasePort } from './rtp/index.js';
 import { EmbeddedSip, type SipLogger } from './sip/index.js';
@@ -12,6 +13,8 @@ export interface EmbeddedBackendOptions {
   rtpPortRange: [number, number];
   clock: Clock;
   logger: SipLogger & { info(obj: unknown, msg?: string): void };
+  /** Failed-authentication throttling (banned sources are dropped unread). */
+  guard?: SourceGuard;
 }
 
 /**
@@ -26,6 +29,7 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): TelephonyBa
     ...(opts.publicPort ? { publicPort: opts.publicPort } : {}),
     clock: opts.clock,
     logger: opts.logger,
+    ...(opts.guard ? { guard: opts.guard } : {}),
   });
   return {
     sip,

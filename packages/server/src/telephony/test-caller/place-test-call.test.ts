@@ -91,12 +91,14 @@ describe('placeTestCall', () => {
 
     const sip = result.timeline.filter((e): e is SipEntry => e.kind === 'sip');
     const seen = sip.map((e) => `${e.direction} ${e.method ?? `${e.status} ${e.cseqMethod}`}`);
-    // The digest round: a challenge, its ACK, then the INVITE again with credentials.
-    expect(seen.slice(0, 4)).toEqual(['out INVITE', 'in 100 INVITE', 'in 401 INVITE', 'out ACK']);
-    expect(sip[4]).toMatchObject({ direction: 'out', method: 'INVITE', authorized: true });
+    // The digest round: a challenge, its ACK, then the INVITE again with credentials. The server sends
+    // 100 Trying only when its answer takes over 200 ms, so a 100 before the 401 is allowed, not required.
+    const challenged = seen.indexOf('out ACK');
+    expect(seen.slice(0, challenged + 1).filter((m) => m !== 'in 100 INVITE')).toEqual(['out INVITE', 'in 401 INVITE', 'out ACK']);
+    expect(sip[challenged + 1]).toMatchObject({ direction: 'out', method: 'INVITE', authorized: true });
     const progress = seen.indexOf('in 183 INVITE');
     const ok = seen.indexOf('in 200 INVITE');
-    expect(progress).toBeGreaterThan(4);
+    expect(progress).toBeGreaterThan(challenged + 1);
     expect(ok).toBeGreaterThan(progress);
     expect(seen[ok + 1]).toBe('out ACK');
     expect(sip[progress]?.sdp).toMatch(/^PCMA\/8000, telephone-event\/8000 ptime 20 at 127\.0\.0\.1:\d+$/);

@@ -80,45 +80,78 @@ describe('nonces and verification', () => {
   const nonces = new NonceIssuer({ clock });
   const ha1 = digestHa1('trunk1', 'prolope', 's3cret');
   const uri = 'sip:+33123456789@127.0.0.1:5060';
+  const pbx = '192.0.2.10';
+  const req = { method: 'INVITE', uri, source: pbx };
 
   function credsFor(nonce: string, algorithm: 'MD5' | 'SHA-256', over: Record<string, string> = {}) {
-    const base = { username: 'trunk1', realm: 'prolope', nonce, uri, algorithm, qop: 'auth', nc: '00000001', cnonce: 'c1' };
+    const base = { username: 'trunk1', realm: 'prolope', nonce, uri, algorithm, qop: 'auth', nc: '00000001', cnonce: 'c1', ...over };
     const response = digestResponse({ ha1: algorithm === 'MD5' ? ha1.md5 : ha1.sha256, method: 'INVITE', ...base });
     return { ...base, response, ...over };
   }
 
   it('accepts a correct MD5 and SHA-256 response, rejects wrong password, URI, realm, forged nonce', () => {
-    const n = nonces.issue();
-    const req = { method: 'INVITE', uri };
+    const n = nonces.issue(pbx);
     expect(verifyDigestCredentials(credsFor(n, 'MD5'), ha1, req, nonces)).toBe(true);
-    expect(verifyDigestCredentials(credsFor(n, 'SHA-256'), ha1, req, nonces)).toBe(true);
-    expect(verifyDigestCredentials(credsFor(n, 'MD5'), digestHa1('trunk1', 'prolope', 'wrong'), req, nonces)).toBe(false);
-    expect(verifyDigestCredentials(credsFor(n, 'MD5'), ha1, { method: 'INVITE', uri: 'sip:other@h' }, nonces)).toBe(false);
-    expect(verifyDigestCredentials(credsFor(n, 'MD5', { realm: 'other' }), ha1, req, nonces)).toBe(false);
-    expect(verifyDigestCredentials(credsFor(`${n.slice(0, -1)}${n.endsWith('0') ? '1' : '0'}`, 'MD5'), ha1, req, nonces)).toBe(false);
-    expect(verifyDigestCredentials(credsFor(n, 'MD5', { qop: 'auth-int' }), ha1, req, nonces)).toBe(false);
+    expect(verifyDigestCredentials(credsFor(n, 'SHA-256', { nc: '00000002' }), ha1, req, nonces)).toBe(true);
+    const m = nonces.issue(pbx);
+    expect(verifyDigestCredentials(credsFor(m, 'MD5'), digestHa1('trunk1', 'prolope', 'wrong'), req, nonces)).toBe(false);
+    expect(verifyDigestCredentials(credsFor(m, 'MD5'), ha1, { ...req, uri: 'sip:other@h' }, nonces)).toBe(false);
+    expect(verifyDigestCredentials(credsFor(m, 'MD5', { realm: 'other' }), ha1, req, nonces)).toBe(false);
+    expect(verifyDigestCredentials(credsFor(`${m.slice(0, -1)}${m.endsWith('0') ? '1' : '0'}`, 'MD5'), ha1, req, nonces)).toBe(false);
+    expect(verifyDigestCredentials(credsFor(m, 'MD5', { qop: 'auth-int' }), ha1, req, nonces)).toBe(false);
     expect(verifyDigestCredentials(undefined, ha1, req, nonces)).toBe(false);
     // A nonce from another process (other secret) is not ours.
-    expect(new NonceIssuer({ clock }).check(n)).toBe('invalid');
+    expect(new NonceIssuer({ clock }).check(m, pbx)).toBe('invalid');
+    // Failed attempts do not use the nonce up: the right answer still works.
+    expect(verifyDigestCredentials(credsFor(m, 'MD5'), ha1, req, nonces)).toBe(true);
   });
 
-  it('no-qop responses verify too', () => {
-    const n = nonces.issue();
+  it('refuses a replay: the same nc again, a lower nc, or a captured response on a new call', () => {
+    const n = nonces.issue(pbx);
+    const captured = credsFor(n, 'MD5');
+    expect(verifyDigestCredentials(captured, ha1, req, nonces)).toBe(true);
+    expect(verifyDigestCredentials(captured, ha1, req, nonces)).toBe(false);
+    expect(verifyDigestCredentials(credsFor(n, 'SHA-256'), ha1, req, nonces)).toBe(false);
+    // A UA that keeps the nonce and counts up (RFC 7616 §3.4.2) is fine; counting back is not.
+    expect(verifyDigestCredentials(credsFor(n, 'MD5', { nc: '00000003', cnonce: 'c3' }), ha1, req, nonces)).toBe(true);
+    expect(verifyDigestCredentials(credsFor(n, 'MD5', { nc: '00000002', cnonce: 'c2' }), ha1, req, nonces)).toBe(false);
+    expect(verifyDigestCredentials(credsFor(n, 'MD5', { nc: '00000004', cnonce: 'c4' }), ha1, req, nonces)).toBe(true);
+  });
+
+  it('binds a nonce to the address it was issued to', () => {
+    const n = nonces.issue(pbx);
+    expect(nonces.check(n, pbx)).toBe('valid');
+    expect(nonces.check(n, '192.0.2.11')).toBe('invalid');
+    expect(verifyDigestCredentials(credsFor(n, 'MD5'), ha1, { ...req, source: '192.0.2.11' }, nonces)).toBe(false);
+    expect(verifyDigestCredentials(credsFor(n, 'MD5'), ha1, req, nonces)).toBe(true);
+  });
+
+  it('no-qop responses verify once', () => {
+    const n = nonces.issue(pbx);
     const response = digestResponse({ ha1: ha1.md5, algorithm: 'MD5', method: 'INVITE', uri, nonce: n });
-    expect(
-      verifyDigestCredentials({ username: 'trunk1', realm: 'prolope', nonce: n, uri, response, algorithm: 'MD5' }, ha1, { method: 'INVITE', uri }, nonces),
-    ).toBe(true);
+    const creds = { username: 'trunk1', realm: 'prolope', nonce: n, uri, response, algorithm: 'MD5' as const };
+    expect(verifyDigestCredentials(creds, ha1, req, nonces)).toBe(true);
+    expect(verifyDigestCredentials(creds, ha1, req, nonces)).toBe(false);
+    // Nor may the nonce then be used with a count.
+    expect(verifyDigestCredentials(credsFor(n, 'MD5', { nc: '00000009' }), ha1, req, nonces)).toBe(false);
   });
 
-  it('expires nonces after 5 minutes (stale)', () => {
-    const n = nonces.issue();
-    expect(nonces.check(n)).toBe('valid');
+  it('expires nonces after 5 minutes (stale), and forgets their uses afterwards', () => {
+    const fresh = new NonceIssuer({ clock });
+    const n = fresh.issue(pbx);
+    expect(fresh.check(n, pbx)).toBe('valid');
+    expect(verifyDigestCredentials(credsFor(n, 'MD5'), ha1, req, fresh)).toBe(true);
+    expect(fresh.remembered).toBe(1);
     clock.advance(5 * 60 * 1000 - 1);
-    expect(nonces.check(n)).toBe('valid');
+    expect(fresh.check(n, pbx)).toBe('valid');
     clock.advance(2);
-    expect(nonces.check(n)).toBe('stale');
-    expect(verifyDigestCredentials(credsFor(n, 'MD5'), ha1, { method: 'INVITE', uri }, nonces)).toBe(false);
-    expect(nonces.check('garbage')).toBe('invalid');
+    expect(fresh.check(n, pbx)).toBe('stale');
+    expect(verifyDigestCredentials(credsFor(n, 'MD5', { nc: '00000002' }), ha1, req, fresh)).toBe(false);
+    expect(fresh.check('garbage', pbx)).toBe('invalid');
+    // The next successful authentication sweeps the expired use away.
+    const later = fresh.issue(pbx);
+    expect(verifyDigestCredentials(credsFor(later, 'MD5'), ha1, req, fresh)).toBe(true);
+    expect(fresh.remembered).toBe(1);
   });
 
   it('challenge headers offer MD5 then SHA-256, with stale when asked', () => {

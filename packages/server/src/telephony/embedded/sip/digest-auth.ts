@@ -12,16 +12,27 @@ import type { DigestCredentials } from '../../backend.js';
 /** How long a nonce stays valid. Long enough for a PBX to retry, short enough to limit replays. */
 export const NONCE_LIFETIME_MS = 5 * 60 * 1000;
 
+/** The nc of a response without qop, which has none: such a nonce is good for one request. */
+const NO_COUNT = -1;
+
 /**
- * Stateless nonces: `<ms timestamp hex>.<HMAC-SHA256(secret, timestamp) hex>`. No table to fill or
- * expire (a flood of INVITEs costs us nothing), and any nonce we issued can be checked for origin and
- * age. The price is that a captured response can be replayed within the lifetime; nc is not tracked.
- * The secret is per process, so a restart invalidates outstanding nonces (the UA simply retries).
+ * Nonces bound to a time, a source and a count. A nonce is `<ms timestamp hex>.<8 random bytes hex>.
+ * <HMAC-SHA256(secret, timestamp.random|source address) hex>`: issuing one stores nothing (a flood of INVITEs costs us no memory),
+ * any nonce we issued can be checked for origin, age and the address it was issued to, so a captured
+ * Authorization does not work from elsewhere. Replays from the same address are refused by the count:
+ * once a response verifies, its nonce and nc are remembered until the nonce expires, and a later use
+ * must carry a higher nc (RFC 7616 §3.4.2); a response without qop (no nc) is good once. Only verified
+ * responses are remembered, so the table holds at most one entry per successful authentication within
+ * the lifetime and cannot be filled by someone without a password. The secret is per process, so a
+ * restart invalidates outstanding nonces (the UA simply retries).
  */
 export class NonceIssuer {
   readonly #secret: Buffer;
   readonly #clock: Clock;
   readonly #lifetimeMs: number;
+  /** Highest nc used per nonce (NO_COUNT for a no-qop use), with the nonce's issue time for pruning. */
+  readonly #used = new Map<string, { nc: number; issuedAt: number }>();
+  #lastSweep = 0;
 
   constructor(opts: { secret?: Buffer; clock?: Clock; lifetimeMs?: number } = {}) {
     this.#secret = opts.secret ?? randomBytes(32);
@@ -29,24 +40,51 @@ export class NonceIssuer {
     this.#lifetimeMs = opts.lifetimeMs ?? NONCE_LIFETIME_MS;
   }
 
-  /** A fresh nonce for the current time. */
-  issue(): string {
-    const ts = this.#clock.now().getTime().toString(16);
-    return `${ts}.${this.#mac(ts)}`;
+  /** A fresh nonce for the current time, good only for requests from `source` (the UDP source address). */
+  issue(source: string): string {
+    // The random part keeps two challenges in one millisecond apart: each call from a PBX counts its own nc.
+    const head = `${this.#clock.now().getTime().toString(16)}.${randomBytes(8).toString('hex')}`;
+    return `${head}.${this.#mac(head, source)}`;
   }
 
-  /** 'valid', 'stale' (ours but expired — challenge again with stale=true), or 'invalid'. */
-  check(nonce: string): 'valid' | 'stale' | 'invalid' {
-    const m = /^([0-9a-f]{1,13})\.([0-9a-f]{64})$/.exec(nonce);
+  /** 'valid', 'stale' (ours but expired — challenge again with stale=true), or 'invalid' (not ours, or issued to another address). */
+  check(nonce: string, source: string): 'valid' | 'stale' | 'invalid' {
+    const m = /^(([0-9a-f]{1,13})\.[0-9a-f]{16})\.([0-9a-f]{64})$/.exec(nonce);
     if (!m) return 'invalid';
-    if (!safeEqualHex(m[2]!, this.#mac(m[1]!))) return 'invalid';
-    const age = this.#clock.now().getTime() - Number.parseInt(m[1]!, 16);
+    if (!safeEqualHex(m[3]!, this.#mac(m[1]!, source))) return 'invalid';
+    const age = this.#clock.now().getTime() - Number.parseInt(m[2]!, 16);
     if (age < 0 || age > this.#lifetimeMs) return 'stale';
     return 'valid';
   }
 
-  #mac(ts: string): string {
-    return createHmac('sha256', this.#secret).update(ts).digest('hex');
+  /**
+   * Records one use of a valid nonce after its response verified; false when it is a replay (the same
+   * or a lower nc than a use before it, or any second use of a no-qop response).
+   */
+  consume(nonce: string, nc: string | undefined): boolean {
+    const now = this.#clock.now().getTime();
+    this.#sweep(now);
+    const count = nc === undefined ? NO_COUNT : Number.parseInt(nc, 16);
+    const prev = this.#used.get(nonce);
+    if (prev && (prev.nc === NO_COUNT || count === NO_COUNT || count <= prev.nc)) return false;
+    this.#used.set(nonce, { nc: count, issuedAt: prev?.issuedAt ?? Number.parseInt(nonce.split('.')[0]!, 16) });
+    return true;
+  }
+
+  /** Nonces whose use is remembered (tests check it stays bounded). */
+  get remembered(): number {
+    return this.#used.size;
+  }
+
+  /** Forgets uses of expired nonces (they fail the age check anyway), at most once a minute. */
+  #sweep(now: number): void {
+    if (now - this.#lastSweep < Math.min(60_000, this.#lifetimeMs)) return;
+    this.#lastSweep = now;
+    for (const [nonce, use] of this.#used) if (now - use.issuedAt > this.#lifetimeMs) this.#used.delete(nonce);
+  }
+
+  #mac(head: string, source: string): string {
+    return createHmac('sha256', this.#secret).update(`${head}|${source}`).digest('hex');
   }
 }
 
@@ -155,20 +193,21 @@ export function digestResponse(input: DigestInput): string {
 }
 
 /**
- * Checks credentials against a stored HA1 for a request: right realm, a nonce we issued and that is
- * not expired, the digest URI equal to the Request-URI (so a response cannot be lifted from another
- * request), a supported qop, and the response compared in constant time.
+ * Checks credentials against a stored HA1 for a request: right realm, a nonce we issued to this source
+ * and that is not expired, the digest URI equal to the Request-URI (so a response cannot be lifted from
+ * another request), a supported qop, the response compared in constant time, and last — only for a
+ * response that is right — the nonce count, so a captured Authorization replayed on a new Call-ID fails.
  */
 export function verifyDigestCredentials(
   creds: DigestCredentials | undefined,
   ha1: { md5: string; sha256: string },
-  request: { method: string; uri: string },
+  request: { method: string; uri: string; source: string },
   nonces: NonceIssuer,
   realm: string = SIP_REALM,
 ): boolean {
   if (!creds) return false;
   if (creds.realm !== realm) return false;
-  if (nonces.check(creds.nonce) !== 'valid') return false;
+  if (nonces.check(creds.nonce, request.source) !== 'valid') return false;
   if (creds.uri.trim() !== request.uri.trim()) return false;
   if (creds.qop !== undefined) {
     if (creds.qop.toLowerCase() !== 'auth') return false;
@@ -182,5 +221,6 @@ export function verifyDigestCredentials(
     nonce: creds.nonce,
     ...(creds.qop !== undefined ? { qop: creds.qop, nc: creds.nc!, cnonce: creds.cnonce! } : {}),
   });
-  return safeEqualHex(creds.response.toLowerCase(), expected);
+  if (!safeEqualHex(creds.response.toLowerCase(), expected)) return false;
+  return nonces.consume(creds.nonce, creds.qop !== undefined ? creds.nc : undefined);
 }

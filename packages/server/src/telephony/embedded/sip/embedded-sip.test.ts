@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../../../clock.js';
 import { digestHa1 } from '../../../sip-trunks/digest.js';
 import type { CallEnd, InboundCall } from '../../backend.js';
+import { SourceGuard } from '../../source-guard.js';
 import { digestResponse } from './digest-auth.js';
 import { EmbeddedSip } from './embedded-sip.js';
 import { getHeader, getHeaders, type SipMessage } from './sip-message.js';
@@ -61,6 +62,23 @@ function request(c: SipTestClient, o: ReqOpts = {}): string {
 }
 
 const toTagOf = (m: SipMessage) => m.to.params.tag!;
+const nonceOf = (challenge: SipMessage) => /nonce="([^"]+)"/.exec(getHeader(challenge, 'www-authenticate')!)![1]!;
+
+/** The Authorization header a PBX sends for trunk1 (qop=auth, nc 1) to the default Request-URI. */
+function authorization(c: SipTestClient, nonce: string, password = 'pw'): string {
+  const uri = `sip:+33123456789@127.0.0.1:${c.serverPort}`;
+  const response = digestResponse({
+    ha1: digestHa1('trunk1', 'prolope', password).md5,
+    algorithm: 'MD5',
+    method: 'INVITE',
+    uri,
+    nonce,
+    qop: 'auth',
+    nc: '00000001',
+    cnonce: 'c0ffee',
+  });
+  return `Authorization: Digest username="trunk1", realm="prolope", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=MD5, qop=auth, nc=00000001, cnonce="c0ffee"`;
+}
 
 /** OPTIONS round trip, retransmitted like a real UAC until answered (UDP may drop under load). */
 async function probe(c: SipTestClient, callId: string): Promise<void> {
@@ -99,7 +117,7 @@ describe('EmbeddedSip over real UDP', () => {
     await drained(sip);
   });
 
-  it('INVITE: 100 at once, same response to a retransmission, 183, 200 until ACK, BYE answered', async () => {
+  it('INVITE: 100 while the handler thinks, same response to a retransmission, 183, 200 until ACK, BYE answered', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => {
       release = r;
@@ -122,7 +140,7 @@ describe('EmbeddedSip over real UDP', () => {
     expect(sip.stats().dialogs).toBe(1);
     expect(seen).toMatchObject({
       callId: 'call-1',
-      toUser: '+33123456789',
+      requestUser: '+33123456789',
       fromUser: '+33999',
       credentials: undefined,
       source: { address: '127.0.0.1', port: client.port },
@@ -159,13 +177,95 @@ describe('EmbeddedSip over real UDP', () => {
     await client.waitFor(isResponse(481, 'BYE'));
   });
 
-  it('non-2xx final is retransmitted until the ACK, which ends the transaction', async () => {
+  it('a failure final to a caller that has not authenticated goes out once: again only for a retransmitted INVITE, never on Timer G', async () => {
     const { sip, client } = await setup((call) => call.reject(486, 'Busy Here'));
     client.send(request(client));
+    await client.waitFor(isResponse(486));
+    client.send(request(client)); // the INVITE retransmitted (our 486 was "lost")
+    await client.waitFor(isResponse(486), 2);
+    // Timer H ends the transaction without an ACK; Timer G would have sent ~6 more copies by then.
+    await drained(sip);
+    expect(client.count(isResponse(486))).toBe(2);
+    expect(client.count(isResponse(100))).toBe(0);
+  });
+
+  it('a failure final after authentication is retransmitted until the ACK, which ends the transaction', async () => {
+    const ha1 = digestHa1('trunk1', 'prolope', 'pw');
+    const { sip, client } = await setup(async (call) => {
+      if (!call.credentials) return call.challenge();
+      if (!call.verifyDigest(ha1)) return call.reject(403);
+      await call.reject(486, 'Busy Here');
+    });
+    client.send(request(client));
+    const [challenge] = await client.waitFor(isResponse(401));
+    client.send(request(client, { branch: 'z9hG4bK-b2', cseq: 2 }).replace('Max-Forwards: 70', `Max-Forwards: 70\n${authorization(client, nonceOf(challenge!))}`));
     const busy = await client.waitFor(isResponse(486), 3);
     expect(sip.stats().dialogs).toBe(0);
-    client.send(request(client, { method: 'ACK', toTag: toTagOf(busy[0]!), body: '' })); // same branch as the INVITE
+    client.send(request(client, { method: 'ACK', branch: 'z9hG4bK-b2', cseq: 2, toTag: toTagOf(busy[0]!), body: '' })); // same branch as the INVITE
+    client.send(request(client, { method: 'ACK', toTag: toTagOf(challenge!), body: '' }));
     await drained(sip);
+  });
+
+  it('a captured Authorization does not work on a new Call-ID (nonce count replay), nor from another address', async () => {
+    const ha1 = digestHa1('trunk1', 'prolope', 'pw');
+    const results: Array<[string, boolean]> = [];
+    const { client } = await setup(async (call) => {
+      if (!call.credentials) return call.challenge();
+      results.push([call.callId, call.verifyDigest(ha1)]);
+      await call.reject(486);
+    });
+    client.send(request(client, { callId: 'call-a' }));
+    const [challenge] = await client.waitFor(isResponse(401));
+    const auth = authorization(client, nonceOf(challenge!));
+    client.send(request(client, { callId: 'call-a', branch: 'z9hG4bK-a2', cseq: 2 }).replace('Max-Forwards: 70', `Max-Forwards: 70\n${auth}`));
+    await client.waitFor((m) => isResponse(486)(m) && m.callId === 'call-a');
+    // The attacker's copy: same Authorization, new call.
+    client.send(request(client, { callId: 'call-b', branch: 'z9hG4bK-b9', cseq: 2 }).replace('Max-Forwards: 70', `Max-Forwards: 70\n${auth}`));
+    await client.waitFor((m) => isResponse(486)(m) && m.callId === 'call-b');
+    // And from another port of another client: the nonce was issued to 127.0.0.1, so only the count stops it there;
+    // the address binding is covered in digest-auth.test.ts.
+    expect(results).toEqual([
+      ['call-a', true],
+      ['call-b', false],
+    ]);
+  });
+
+  it('routes on the Request-URI, not the To header', async () => {
+    const seen: InboundCall[] = [];
+    const { client } = await setup(async (call) => {
+      seen.push(call);
+      await call.reject(404);
+    });
+    client.send(request(client, { uri: `sip:+35929876543@127.0.0.1:${client.serverPort}` }));
+    await client.waitFor(isResponse(404));
+    expect(seen[0]?.requestUser).toBe('+35929876543');
+    expect(seen[0]?.requestUri).toBe(`sip:+35929876543@127.0.0.1:${client.serverPort}`);
+  });
+
+  it('bans a source after failed authentications: its datagrams are then dropped unread, other sources still served', async () => {
+    const bans: string[] = [];
+    const guard = new SourceGuard({ maxFailures: 3, windowMs: 60_000, banMs: 600_000, onBan: (b) => bans.push(b.address) });
+    sip = new EmbeddedSip({ host: '127.0.0.1', port: 0, timers: TIMERS, guard });
+    sip.onInvite(async (call) => {
+      if (!call.credentials) return call.challenge();
+      call.authFailed();
+      await call.reject(403);
+    });
+    client = await SipTestClient.open((await sip.start()).sipPort);
+    const c = client;
+    c.send(request(c, { callId: 'guess-0' }));
+    const [challenge] = await c.waitFor(isResponse(401));
+    const nonce = nonceOf(challenge!);
+    for (let i = 1; i <= 3; i++) {
+      c.send(request(c, { callId: `guess-${i}`, branch: `z9hG4bK-g${i}` }).replace('Max-Forwards: 70', `Max-Forwards: 70\n${authorization(c, nonce, 'wrong')}`));
+      await c.waitFor((m) => isResponse(403)(m) && m.callId === `guess-${i}`);
+    }
+    expect(bans).toEqual(['127.0.0.1']);
+    const answered = c.received.length;
+    c.send(request(c, { callId: 'guess-4', branch: 'z9hG4bK-g4' }).replace('Max-Forwards: 70', `Max-Forwards: 70\n${authorization(c, nonce)}`));
+    c.send(request(c, { method: 'OPTIONS', callId: 'probe', branch: 'z9hG4bK-probe' }));
+    await eventually(() => sip!.stats().bannedDropped === 2);
+    expect(c.received.length).toBe(answered);
   });
 
   it('gives up on a never-ACKed 200: onEnd(system), answer() rejects, BYE sent', async () => {
@@ -316,7 +416,7 @@ describe('EmbeddedSip over real UDP', () => {
     const [r] = await client.waitFor(isResponse(401));
     const auth = getHeaders(r!, 'www-authenticate');
     expect(auth).toHaveLength(2);
-    expect(auth[0]).toMatch(/^Digest realm="prolope", nonce="[0-9a-f]+\.[0-9a-f]{64}", algorithm=MD5, qop="auth"$/);
+    expect(auth[0]).toMatch(/^Digest realm="prolope", nonce="[0-9a-f]+\.[0-9a-f]{16}\.[0-9a-f]{64}", algorithm=MD5, qop="auth"$/);
     expect(auth[1]).toContain('algorithm=SHA-256');
   });
 

@@ -1,6 +1,7 @@
 import { isIPv6 } from 'node:net';
 import type { Clock } from '../../../clock.js';
 import type { InboundCall, TelephonyBackend } from '../../backend.js';
+import type { SourceGuard } from '../../source-guard.js';
 import { ClientInviteTransaction } from './client-invite-transaction.js';
 import { ClientNonInviteTransaction } from './client-transaction.js';
 import { NonceIssuer } from './digest-auth.js';
@@ -8,7 +9,7 @@ import { uriHostPort } from './header-values.js';
 import { ALLOW, basisOf, buildResponse, type Endpoint, type ResponseOptions, randomToken } from './responses.js';
 import { ServerInviteTransaction, ServerNonInviteTransaction, type ServerTransaction, serverTransactionKey } from './server-transactions.js';
 import { type SipRequest, type SipResponse, serialize } from './sip-message.js';
-import { DEFAULT_TIMERS, type SipTimerConfig } from './sip-timers.js';
+import { after, DEFAULT_TIMERS, type SipTimerConfig } from './sip-timers.js';
 import { UacCall, type UacHost, type UacOptions } from './uac-call.js';
 import { type CallHost, UasCall } from './uas-call.js';
 import { type SipLogger, type TransportStats, UdpTransport } from './udp-transport.js';
@@ -34,6 +35,8 @@ export interface EmbeddedSipOptions {
   nonceSecret?: Buffer;
   /** Clock for nonce ages (tests). */
   clock?: Clock;
+  /** Failed-authentication throttling: banned sources are dropped unread (default: none). */
+  guard?: SourceGuard;
   logger?: SipLogger;
 }
 
@@ -83,10 +86,15 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop' | 'o
     this.#opts = opts;
     this.#timers = { ...DEFAULT_TIMERS, ...opts.timers };
     this.#nonces = new NonceIssuer({ ...(opts.nonceSecret ? { secret: opts.nonceSecret } : {}), ...(opts.clock ? { clock: opts.clock } : {}) });
-    this.#transport = new UdpTransport((msg, source) => {
-      if (msg.kind === 'request') this.#onRequest(msg, source);
-      else this.#onResponse(msg);
-    }, opts.logger);
+    const guard = opts.guard;
+    this.#transport = new UdpTransport(
+      (msg, source) => {
+        if (msg.kind === 'request') this.#onRequest(msg, source);
+        else this.#onResponse(msg);
+      },
+      opts.logger,
+      guard ? (address) => guard.isBanned(address) : undefined,
+    );
     this.#callHost = {
       timers: this.#timers,
       nonces: this.#nonces,
@@ -98,6 +106,7 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop' | 'o
         const key = dialogKey(call.callId, call.localTag, call.remoteTag);
         if (this.#calls.get(key) === call) this.#calls.delete(key);
       },
+      authFailed: (address) => void guard?.recordFailure(address),
       warn: (obj, msg) => this.#opts.logger?.warn(obj, msg),
     };
   }
@@ -139,6 +148,7 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop' | 'o
         const key = uacKey(call.callId, call.localTag);
         if (this.#uacCalls.get(key) === call) this.#uacCalls.delete(key);
       },
+      dropInvite: (branch) => this.#inviteTx.get(branch)?.dispose(),
       warn: (obj, msg) => this.#opts.logger?.warn(obj, msg),
     };
     const call = new UacCall(opts, callHost);
@@ -236,8 +246,11 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop' | 'o
         return;
       }
     }
-    // 100 at once (§17.2.1) stops the caller's INVITE retransmissions while the handler thinks.
-    this.#reply(tx, 100);
+    // 100 Trying stops the caller's INVITE retransmissions while the handler thinks (§17.2.1), but only
+    // if it has not answered within `trying`: a challenge or refusal then goes alone, one datagram for one.
+    after(this.#timers.trying, () => {
+      if (!tx.responded) this.#reply(tx, 100);
+    });
     const call = new UasCall(req, source, randomToken(), tx, this.#callHost);
     this.#calls.set(dialogKey(call.callId, call.localTag, call.remoteTag), call);
     const handler = this.#handler;
@@ -305,7 +318,9 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop' | 'o
   #reply(tx: ServerTransaction, status: number, opts: ResponseOptions = {}): void {
     // Final responses outside a dialog still need a To tag (§8.2.6.2); a random one is fine.
     const toTag = opts.toTag ?? (status > 100 ? randomToken() : undefined);
-    tx.respond(status, serialize(buildResponse(basisOf(tx.request), tx.source, status, { ...opts, toTag })));
+    // What the core answers itself (482, 481, 405, ...) goes to someone who has not authenticated: once,
+    // resent only when the request is (non-INVITE transactions never retransmit on their own anyway).
+    tx.respond(status, serialize(buildResponse(basisOf(tx.request), tx.source, status, { ...opts, toTag })), { retransmit: false });
   }
 
   #findDialog(req: SipRequest): UasCall | undefined {

@@ -51,8 +51,18 @@ export class ServerInviteTransaction {
     return this.state !== 'proceeding';
   }
 
-  /** Sends a response through the transaction. Ignored once terminated or after a final. */
-  respond(status: number, buf: Buffer): void {
+  /** True once any response (provisional or final) went out. */
+  get responded(): boolean {
+    return this.#last !== undefined;
+  }
+
+  /**
+   * Sends a response through the transaction. Ignored once terminated or after a final. With
+   * `retransmit: false` a failure final is not resent on Timer G — only when the INVITE is — while the
+   * transaction still waits (Timer H) to absorb the ACK: what RFC 3261 allows for a 401 to an INVITE
+   * nobody authenticated, and what keeps a flood of spoofed INVITEs from being amplified.
+   */
+  respond(status: number, buf: Buffer, opts: { retransmit?: boolean } = {}): void {
     if (this.state !== 'proceeding') return;
     this.#last = buf;
     this.host.sendRaw(buf, this.source);
@@ -64,6 +74,10 @@ export class ServerInviteTransaction {
       return;
     }
     this.state = 'completed';
+    if (opts.retransmit === false) {
+      this.#cancelTimers.push(after(64 * this.host.timers.t1, () => this.#terminate())); // Timer H alone
+      return;
+    }
     const cancelG = retransmitUntil(
       this.host.timers,
       () => this.host.sendRaw(buf, this.source), // Timer G
@@ -120,7 +134,7 @@ export class ServerNonInviteTransaction {
   ) {}
 
   /** Sends the final response; we never send provisionals to non-INVITE requests. */
-  respond(_status: number, buf: Buffer): void {
+  respond(_status: number, buf: Buffer, _opts: { retransmit?: boolean } = {}): void {
     if (this.state !== 'trying') return;
     this.#last = buf;
     this.state = 'completed';

@@ -13,10 +13,15 @@ export interface SipTimerConfig {
   t2: number;
   /** Maximum time a message stays in the network (default 5 s): Timers I and K. */
   t4: number;
+  /**
+   * How long an INVITE may wait for the handler's first response before we send 100 Trying (§17.2.1:
+   * within 200 ms). A challenge or refusal sent sooner goes alone, so a flood draws one datagram each.
+   */
+  trying: number;
 }
 
 /** RFC 3261 defaults (§17.1.1.1, Table 4). */
-export const DEFAULT_TIMERS: SipTimerConfig = { t1: 500, t2: 4000, t4: 5000 };
+export const DEFAULT_TIMERS: SipTimerConfig = { t1: 500, t2: 4000, t4: 5000, trying: 200 };
 
 /** Cancels a scheduled timer or schedule. */
 export type Cancel = () => void;

@@ -32,8 +32,8 @@ describe.skipIf(!SIPP)('SIPp interop', () => {
   beforeAll(async () => {
     sip = new EmbeddedSip({ host: '127.0.0.1', port: 0, timers: { t1: 50, t2: 400, t4: 200 } });
     sip.onInvite(async (call: InboundCall) => {
-      call.onEnd((e) => ends.set(call.toUser, e));
-      switch (call.toUser) {
+      call.onEnd((e) => ends.set(call.requestUser, e));
+      switch (call.requestUser) {
         case 'answer':
           await call.progress(SDP_ANSWER);
           await call.answer(SDP_ANSWER);
@@ -46,6 +46,9 @@ describe.skipIf(!SIPP)('SIPp interop', () => {
           await call.answer(SDP_ANSWER);
           return;
         }
+        case 'flood':
+          // What the inbound flow does for an INVITE without credentials.
+          return call.challenge();
         case 'cancel':
           await call.progress(SDP_ANSWER);
           return;
@@ -96,6 +99,22 @@ describe.skipIf(!SIPP)('SIPp interop', () => {
   it('(e) rejections 488 and 403 reach SIPp', async () => {
     expectPass(await runSipp('invite-reject-488.xml', 'reject488', port));
     expectPass(await runSipp('invite-reject-403.xml', 'reject403', port));
+  });
+
+  it('(f) a flood of never-acknowledged INVITEs: one 401 each, no 100, no retransmission; response bytes <= 2x request bytes', async () => {
+    await eventually(() => sip.stats().serverTransactions === 0);
+    const before = sip.stats();
+    const calls = 300;
+    const run = await runSipp('invite-flood.xml', 'flood', port, ['-m', String(calls), '-l', String(calls), '-r', '300', '-nr']);
+    expectPass(run);
+    // Wait until every transaction has ended (Timer H), so any retransmission would have been sent and counted.
+    await eventually(() => sip.stats().serverTransactions === 0);
+    const after = sip.stats();
+    const bytesIn = after.bytesIn - before.bytesIn;
+    const bytesOut = after.bytesOut - before.bytesOut;
+    expect(after.messagesIn - before.messagesIn).toBe(calls);
+    expect(after.messagesOut - before.messagesOut).toBe(calls);
+    expect(bytesOut).toBeLessThanOrEqual(2 * bytesIn);
   });
 
   it('leaves no transactions or dialogs behind', async () => {

@@ -19,6 +19,8 @@ export interface UacHost {
   sendRequest(buf: Buffer, to: Endpoint, key: string): Promise<SipResponse | undefined>;
   /** Removes the call from the dialog table. */
   forget(call: UacCall): void;
+  /** Destroys the INVITE client transaction with this branch (a CANCEL nobody answered, §9.1). */
+  dropInvite(branch: string): void;
   warn(obj: object, msg: string): void;
 }
 
@@ -258,11 +260,13 @@ export class UacCall {
     this.#cancelWanted = why;
     // §9.1: no CANCEL before a provisional; it goes out with the first one.
     if (this.#provisional) this.#sendCancel();
-    // No final within 64*T1 after the CANCEL: give the INVITE up.
+    // No final within 64*T1 after the CANCEL: give the INVITE up and destroy its transaction (§9.1),
+    // which after a provisional has no timer left to end it and would stay in the table for ever.
     this.#timers.push(
-      after(64 * this.host.timers.t1, () =>
-        this.#fail(why === 'timeout' ? 408 : 487, 'no answer to CANCEL', true, why === 'timeout' ? 'ring_timeout' : 'canceled'),
-      ),
+      after(64 * this.host.timers.t1, () => {
+        this.#fail(why === 'timeout' ? 408 : 487, 'no answer to CANCEL', true, why === 'timeout' ? 'ring_timeout' : 'canceled');
+        this.host.dropInvite(this.#branch);
+      }),
     );
   }
 

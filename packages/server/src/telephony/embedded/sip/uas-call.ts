@@ -21,6 +21,8 @@ export interface CallHost {
   sendRequest(buf: Buffer, to: Endpoint, branch: string): Promise<SipResponse | undefined>;
   /** Removes the call from the dialog table. */
   forget(call: UasCall): void;
+  /** Counts a failed authentication from this address (SourceGuard). */
+  authFailed(address: string): void;
   warn(obj: object, msg: string): void;
 }
 
@@ -35,7 +37,7 @@ export class UasCall implements InboundCall {
   readonly callId: string;
   readonly source: Endpoint;
   readonly requestUri: string;
-  readonly toUser: string;
+  readonly requestUser: string;
   readonly fromUser: string;
   readonly sdp: string | undefined;
   readonly credentials: DigestCredentials | undefined;
@@ -56,6 +58,8 @@ export class UasCall implements InboundCall {
   #answerWaiter: { resolve: () => void; reject: (e: Error) => void } | undefined;
   #pendingHangup: Array<() => void> = [];
   #cancelRingTimer: Cancel | undefined;
+  /** Set once verifyDigest succeeded: until then a failure final is sent once, never retransmitted. */
+  #authenticated = false;
 
   constructor(
     readonly invite: SipRequest,
@@ -67,7 +71,7 @@ export class UasCall implements InboundCall {
     this.callId = invite.callId;
     this.source = { ...source };
     this.requestUri = invite.uri;
-    this.toUser = uriUser(invite.to.uri);
+    this.requestUser = uriUser(invite.uri);
     this.fromUser = uriUser(invite.from.uri);
     this.localTag = localTag;
     this.remoteTag = invite.from.params.tag ?? '';
@@ -97,15 +101,25 @@ export class UasCall implements InboundCall {
   }
 
   verifyDigest(ha1: { md5: string; sha256: string }): boolean {
-    return verifyDigestCredentials(this.credentials, ha1, { method: 'INVITE', uri: this.requestUri }, this.host.nonces);
+    const ok = verifyDigestCredentials(this.credentials, ha1, { method: 'INVITE', uri: this.requestUri, source: this.source.address }, this.host.nonces);
+    if (ok) this.#authenticated = true;
+    return ok;
+  }
+
+  get staleNonce(): boolean {
+    return this.credentials !== undefined && this.host.nonces.check(this.credentials.nonce, this.source.address) === 'stale';
+  }
+
+  authFailed(): void {
+    this.host.authFailed(this.source.address);
   }
 
   async challenge(): Promise<void> {
     if (this.#state === 'terminated') return;
     this.#assertNoFinal();
     // stale=true tells the UA its password was fine but the nonce aged out, so it retries silently (§3.2.1 RFC 2617).
-    const stale = this.credentials !== undefined && this.host.nonces.check(this.credentials.nonce) === 'stale';
-    const nonce = this.host.nonces.issue();
+    const stale = this.staleNonce;
+    const nonce = this.host.nonces.issue(this.source.address);
     this.#finalFailure(401, { headers: challengeHeaders(nonce, stale).map((v) => ['WWW-Authenticate', v] as [string, string]) });
   }
 
@@ -312,14 +326,16 @@ export class UasCall implements InboundCall {
     if (this.tx.finalSent || this.#state === 'answering' || this.#state === 'confirmed') throw new Error('a final response was already sent for this call');
   }
 
-  #respond(status: number, opts: ResponseOptions): Buffer {
+  #respond(status: number, opts: ResponseOptions, retransmit = true): Buffer {
     const buf = serialize(buildResponse(basisOf(this.invite), this.source, status, { toTag: this.localTag, ...opts }));
-    this.tx.respond(status, buf);
+    this.tx.respond(status, buf, { retransmit });
     return buf;
   }
 
   #finalFailure(status: number, opts: ResponseOptions): void {
-    this.#respond(status, opts);
+    // To a caller that has not authenticated, a failure goes out once (a retransmitted INVITE still gets
+    // it again): resending it on Timer G made each spoofed, never-ACKed INVITE draw a dozen datagrams.
+    this.#respond(status, opts, this.#authenticated);
     this.#terminate();
   }
 

@@ -16,6 +16,11 @@ export interface TransportStats {
   malformedDropped: number;
   /** Exceptions thrown by the message handler (caught here; the datagram is dropped). */
   handlerErrors: number;
+  /** Bytes received and sent (amplification checks: what we send per byte a stranger sends us). */
+  bytesIn: number;
+  bytesOut: number;
+  /** Datagrams dropped unread because their source is banned (SourceGuard). */
+  bannedDropped: number;
 }
 
 /** Minimal logger (pino-compatible) so the transport can report without depending on pino. */
@@ -31,14 +36,27 @@ export interface SipLogger {
  * throws would crash the process.
  */
 export class UdpTransport {
-  readonly stats: TransportStats = { messagesIn: 0, messagesOut: 0, malformed: 0, badRequestsAnswered: 0, malformedDropped: 0, handlerErrors: 0 };
+  readonly stats: TransportStats = {
+    messagesIn: 0,
+    messagesOut: 0,
+    malformed: 0,
+    badRequestsAnswered: 0,
+    malformedDropped: 0,
+    handlerErrors: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    bannedDropped: 0,
+  };
   #socket: Socket | undefined;
   readonly #onMessage: (msg: SipMessage, source: Endpoint) => void;
   readonly #log: SipLogger | undefined;
+  readonly #banned: ((address: string) => boolean) | undefined;
 
-  constructor(onMessage: (msg: SipMessage, source: Endpoint) => void, log?: SipLogger) {
+  /** `banned` names sources whose datagrams are dropped before parsing (a banned guesser gets silence). */
+  constructor(onMessage: (msg: SipMessage, source: Endpoint) => void, log?: SipLogger, banned?: (address: string) => boolean) {
     this.#onMessage = onMessage;
     this.#log = log;
+    this.#banned = banned;
   }
 
   /** Binds the socket; resolves with the bound address (port 0 picks a free port). */
@@ -74,6 +92,7 @@ export class UdpTransport {
     if (!s) return;
     const buf = Buffer.isBuffer(msg) ? msg : serialize(msg);
     this.stats.messagesOut++;
+    this.stats.bytesOut += buf.length;
     s.send(buf, to.port, to.address, (err) => {
       if (err) this.#log?.debug({ err, to }, 'sip: send failed');
     });
@@ -81,6 +100,11 @@ export class UdpTransport {
 
   #receive(buf: Buffer, source: Endpoint): void {
     this.stats.messagesIn++;
+    this.stats.bytesIn += buf.length;
+    if (this.#banned?.(source.address)) {
+      this.stats.bannedDropped++;
+      return;
+    }
     const parsed = buf.length > MAX_DATAGRAM_BYTES ? ({ ok: false, reason: 'datagram too large' } as const) : parseSipDatagram(buf);
     if (!parsed.ok) {
       if ('keepAlive' in parsed && parsed.keepAlive) return;
