@@ -8,6 +8,7 @@ import { urlPolicy } from './webhook-endpoints/url-policy.js';
 import { type DeliveryOptions, type DeliveryWorker, startDeliveryWorker } from './events/delivery/index.js';
 import { type BillingLoop, type BillingLoopOptions, startBillingLoop } from './billing/engine/index.js';
 import { createAuthenticator } from './http/auth.js';
+import { type IdempotencyPurge, type IdempotencyPurgeOptions, startIdempotencyPurge } from './http/idempotency-purge.js';
 import { type BreachJob, type BreachJobOptions, startBreachJob } from './incidents/breach-job.js';
 import { type Clock, systemClock } from './clock.js';
 import { type Config, loadConfig } from './config.js';
@@ -40,6 +41,8 @@ export interface RunningServer {
   billing: BillingLoop;
   /** Announces SLA breaches of incidents (`incident.sla_breached`); with `incidents: { loop: false }` only when told (tick()). */
   incidents: BreachJob;
+  /** Deletes Idempotency-Key records past their 24 hours; with `idempotency: { loop: false }` only when told (tick()). */
+  idempotency: IdempotencyPurge;
   close(): Promise<void>;
 }
 
@@ -53,6 +56,8 @@ export interface StartOptions {
   billing?: BillingLoopOptions;
   /** Options of the incident breach job; tests pass `{ loop: false }` and call `incidents.tick()` with a manual clock. */
   incidents?: BreachJobOptions;
+  /** Options of the Idempotency-Key purge; tests pass `{ loop: false }` and call `idempotency.tick()` with a manual clock. */
+  idempotency?: IdempotencyPurgeOptions;
 }
 
 /** Opens the store, migrates it, makes sure the operator exists, and starts listening. */
@@ -120,6 +125,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       { perEndpoint: config.webhookPerEndpoint, maxInFlight: config.webhookMaxInFlight, ...opts.deliveries },
     );
     const incidents = startBreachJob({ db: store.db, clock, log: app.log }, opts.incidents);
+    const idempotency = startIdempotencyPurge({ db: store.db, clock, log: app.log }, opts.idempotency);
     const billing = startBillingLoop({ db: store.db, storeKind: store.kind, clock, auth, recordings, exportFiles }, opts.billing, app.log);
     return {
       app,
@@ -132,7 +138,9 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       deliveries,
       billing,
       incidents,
+      idempotency,
       async close() {
+        await idempotency.stop();
         await incidents.stop();
         await billing.stop();
         await deliveries.stop();

@@ -4874,6 +4874,7 @@ export interface components {
         /**
          * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
          *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+         *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
          */
         IdempotencyKey: string;
         /** @description How many objects a page holds (1 to 100). */
@@ -4969,6 +4970,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5101,6 +5103,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5194,6 +5197,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5260,6 +5264,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5424,6 +5429,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5491,6 +5497,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5531,6 +5538,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5566,6 +5574,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5601,6 +5610,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5640,6 +5650,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5675,6 +5686,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5710,6 +5722,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5745,6 +5758,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5780,6 +5794,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5819,6 +5834,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5859,6 +5875,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5923,6 +5940,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -6081,6 +6099,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -6242,6 +6261,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -6401,6 +6421,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -6469,6 +6490,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -6539,6 +6561,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -6702,6 +6725,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -6769,6 +6793,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -6811,6 +6836,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -6853,6 +6879,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -6928,6 +6955,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -6970,6 +6998,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7012,6 +7041,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7169,6 +7199,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7239,6 +7270,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7306,6 +7338,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7373,6 +7406,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7409,6 +7443,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7445,6 +7480,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7517,6 +7553,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7559,6 +7596,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7601,6 +7639,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7666,6 +7705,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7768,6 +7808,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7834,6 +7875,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7873,6 +7915,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7947,6 +7990,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -8015,6 +8059,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -8082,6 +8127,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -8268,6 +8314,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -8468,6 +8515,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -8535,6 +8583,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -8610,6 +8659,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -8681,6 +8731,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -8748,6 +8799,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -8848,6 +8900,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -8977,6 +9030,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -9019,6 +9073,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };

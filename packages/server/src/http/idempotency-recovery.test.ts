@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iso, manualClock } from '../clock.js';
+import { secretBox } from '../secrets/secret-box.js';
 import { storeKinds, startTestServer, type TestServer } from '../test/harness.js';
 import { CLAIM_LEASE_MS, idempotencyHooks } from './idempotency.js';
 
@@ -26,7 +28,7 @@ describe.each(storeKinds)('Idempotency-Key claims left by a dead process (%s)', 
     const model = await db().selectFrom('idempotency_keys').selectAll().where('key', '=', sameAs).executeTakeFirstOrThrow();
     await db()
       .insertInto('idempotency_keys')
-      .values({ ...model, key, state, response_status: null, response_body: null, created_at: iso(clock.now()) })
+      .values({ ...model, key, state, response_status: null, response_sealed: null, created_at: iso(clock.now()) })
       .execute();
   }
 
@@ -70,13 +72,14 @@ describe.each(storeKinds)('Idempotency-Key claims left by a dead process (%s)', 
   });
 
   it("commits a claimed request's transaction only while the claim is still its own", async () => {
-    const hooks = idempotencyHooks(db(), clock);
+    const hooks = idempotencyHooks(db(), clock, secretBox(randomBytes(32)));
+    const { id: keyId } = await db().selectFrom('api_keys').select('id').where('account_id', '=', c.accountId).executeTakeFirstOrThrow();
     const req = {
       method: 'POST',
       url: '/v1/contacts',
       body: { name: 'fenced' },
       headers: { 'idempotency-key': 'slow-1' },
-      auth: { accountId: c.accountId },
+      auth: { accountId: c.accountId, keyId },
     } as unknown as FastifyRequest;
     const reply = { sent: false, statusCode: 201 } as unknown as FastifyReply;
     const contact = (id: string) => ({

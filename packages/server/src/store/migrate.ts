@@ -15,6 +15,7 @@ const ordered: Record<string, Migration> = {
   '0009-billing': migrations.billing,
   '0010-incidents': migrations.incidents,
   '0011-carriers': migrations.carriers,
+  '0013-secrets-at-rest': migrations.secretsAtRest,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ordered };

@@ -109,13 +109,16 @@ export interface EventAttemptsTable {
   created_at: string;
 }
 
+/** One row per (API key, Idempotency-Key); purged 24 hours after created_at (http/idempotency-purge.ts). */
 export interface IdempotencyKeysTable {
-  account_id: string;
+  api_key_id: string;
   key: string;
+  account_id: string;
   fingerprint: string;
   state: string;
   response_status: number | null;
-  response_body: string | null;
+  /** The stored answer sealed with the server key (secrets/secret-box.ts): it may hold a new key's secret. */
+  response_sealed: string | null;
   created_at: string;
 }
 

@@ -9,3 +9,4 @@ export { callOwner } from './0008-call-owner.js';
 export { billing } from './0009-billing.js';
 export { incidents } from './0010-incidents.js';
 export { carriers } from './0011-carriers.js';
+export { secretsAtRest } from './0013-secrets-at-rest.js';
