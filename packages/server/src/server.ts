@@ -14,7 +14,7 @@ import { type Clock, systemClock } from './clock.js';
 import { type Config, loadConfig } from './config.js';
 import { SECRET_PATTERN } from './api-keys/secret.js';
 import { fileObjectStore, fileRecordingStore } from './recordings/storage.js';
-import { secretBox } from './secrets/secret-box.js';
+import { type SecretBox, secretBox } from './secrets/secret-box.js';
 import { serverKey } from './secrets/server-key.js';
 import { sipEndpoint, sipListening } from './sip-address.js';
 import { openStore, type Store } from './store/db.js';
@@ -33,6 +33,8 @@ export interface RunningServer {
   stockedTestNumbers: string[];
   /** Where PBXs send SIP as the API shows it (PROLOPE_SIP_PUBLIC_HOST/PORT, else where SIP listens). */
   sipAddress: { host: string; port: number | undefined };
+  /** The server key's secret box: what it seals (signing secrets, stored answers) only it opens. */
+  secrets: SecretBox;
   /** Set when this start created the operator key (first start on an empty store). */
   createdOperatorKey: string | undefined;
   /** Sends webhook deliveries; with `deliveries: { loop: false }` only when told (tick()). */
@@ -69,14 +71,15 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const clock = opts.clock ?? systemClock;
   const store = openStore(config);
   try {
-    await migrateToLatest(store.db as never);
+    // Before migrating: migration 0013 seals the signing secrets stored in the clear by earlier versions.
+    const secrets = secretBox(serverKey(config.secretKey, config.dataDir));
+    await migrateToLatest(store.db as never, { secrets });
     const operator = await ensureOperator({ db: store.db, clock }, config.operatorKey);
     const stockedTestNumbers = config.stockTestNumbers ? await stockTestNumbers({ db: store.db, clock }) : [];
     const webhookPolicy = urlPolicy(config);
     const node = nodeIdentity(config.nodeUrl);
-    const secrets = secretBox(serverKey(config.secretKey, config.dataDir));
     const sip = sipEndpoint(config);
-    const outbound = new OutboundCalls({ db: store.db, clock, node }, config, secrets);
+    const outbound = new OutboundCalls({ db: store.db, clock, node, secrets }, config);
     const recordings = fileRecordingStore(config.dataDir);
     const exportFiles = fileObjectStore(config.dataDir, 'exports', 'zip', 'export');
     // One key cache for the API and the billing loop: a standing the loop changes applies to keys at once.
@@ -103,7 +106,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     try {
       // Recording URLs the voice side hands out point at this API (PROLOPE_PUBLIC_URL, else where it listens).
       const voiceConfig = { ...config, publicUrl: config.publicUrl ?? address.replace('[::1]', 'localhost') };
-      voice = config.sipEnabled ? await startVoice(voiceConfig, store.db, clock, app.log, outbound, node) : undefined;
+      voice = config.sipEnabled ? await startVoice(voiceConfig, store.db, clock, app.log, secrets, outbound, node) : undefined;
       if (voice) sipListening(sip, config, voice.sipPort);
     } catch (err) {
       await app.close();
@@ -121,7 +124,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
         .execute();
     }
     const deliveries = startDeliveryWorker(
-      { db: store.db, storeKind: store.kind, clock, webhookPolicy, log: app.log },
+      { db: store.db, storeKind: store.kind, clock, webhookPolicy, secrets, log: app.log },
       { perEndpoint: config.webhookPerEndpoint, maxInFlight: config.webhookMaxInFlight, ...opts.deliveries },
     );
     const incidents = startBreachJob({ db: store.db, clock, log: app.log }, opts.incidents);
@@ -133,6 +136,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       url: address.replace('[::1]', 'localhost'),
       sipPort: voice?.sipPort,
       sipAddress: sip,
+      secrets,
       createdOperatorKey: operator.createdSecret,
       stockedTestNumbers,
       deliveries,

@@ -60,7 +60,7 @@ export function inboundHandler(deps: InboundDeps, engine: InboundEngine) {
     if (!trunk || !call.verifyDigest(trunk.ha1)) return call.reject(403, 'Wrong credentials');
 
     const to = e164(call.toUser);
-    const number = to ? await assignedNumber(deps.db, to) : undefined;
+    const number = to ? await assignedNumber(deps, to) : undefined;
     if (!to || !number || number.account_id !== trunk.accountId) return call.reject(404, 'Not Found');
     // Terms 7.2 and 13.3: no calls for a suspended or terminated account; the reason is said (RFC 3326).
     const refusal = await standingRefusal(deps, trunk.accountId);

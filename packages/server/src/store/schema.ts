@@ -71,8 +71,10 @@ export interface WebhookEndpointsTable {
   status: string;
   disabled_reason: string | null;
   failing_since: string | null;
-  secret: string;
-  previous_secret: string | null;
+  /** The signing secret sealed with the server key (webhook-endpoints/endpoint.ts); never the secret itself. */
+  secret_sealed: string;
+  /** The secret before the last rotation, sealed, while it still signs (until previous_secret_expires_at). */
+  previous_secret_sealed: string | null;
   previous_secret_expires_at: string | null;
   created_at: string;
   updated_at: string;

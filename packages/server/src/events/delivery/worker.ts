@@ -144,7 +144,7 @@ export function deliveryCore(deps: DeliveryDeps, limits: DeliveryLimits, sender:
     for (const row of rows) {
       const payload = events.get(row.event_id);
       if (payload === undefined) continue;
-      start(row, endpoint.url, payload, (at) => signingSecrets(endpoint, at));
+      start(row, endpoint.url, payload, (at) => signingSecrets(endpoint, at, deps.secrets));
       started++;
     }
     return { claimed: rows.length, started };
