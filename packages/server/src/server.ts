@@ -17,6 +17,7 @@ import { fileObjectStore, fileRecordingStore } from './recordings/storage.js';
 import { type SecretBox, secretBox } from './secrets/secret-box.js';
 import { serverKey } from './secrets/server-key.js';
 import { sipEndpoint, sipListening } from './sip-address.js';
+import { secureDataDir } from './store/data-dir.js';
 import { openStore, type Store } from './store/db.js';
 import { migrateToLatest } from './store/migrate.js';
 import { startVoice, type Voice } from './telephony/voice.js';
@@ -69,6 +70,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     throw new Error('PROLOPE_OPERATOR_KEY must look like pk_live_ followed by at least 16 letters or digits (e.g. pk_live_$(openssl rand -hex 20)).');
   }
   const clock = opts.clock ?? systemClock;
+  // With PostgreSQL too: the data folder keeps the key file, recordings and exports.
+  secureDataDir(config.dataDir);
   const store = openStore(config);
   try {
     // Before migrating: migration 0013 seals the signing secrets stored in the clear by earlier versions.
