@@ -60,7 +60,7 @@ describe.each(storeKinds)('Idempotency-Key records per API key, sealed and purge
     expect(other.headers.get('idempotent-replayed')).toBeNull();
   });
 
-  it("re-checks the replaying key: once revoked, its own stored answer is not shown again", async () => {
+  it('re-checks the replaying key: once revoked, its own stored answer is not shown again', async () => {
     const second = await newKey(['admin'], 'second admin');
     const body = { name: 'made by second', scopes: ['contacts:read'] };
     const made = await second.api.post('/v1/api-keys', body, withKey('by-second'));

@@ -44,7 +44,12 @@ describe('toPhoneNumber', () => {
   it("opens the voice application's sealed signing secret, and only for its own number", () => {
     const voice = storeVoice(box, 'pn_1', { url: 'https://a', method: 'POST', fallback_method: 'POST', signing_secret: 'whsec_c2VjcmV0c2VjcmV0' });
     expect(voice).not.toContain('whsec_c2VjcmV0c2VjcmV0');
-    expect(toPhoneNumber({ ...base, voice }, box).voice).toEqual({ url: 'https://a', method: 'POST', fallback_method: 'POST', signing_secret: 'whsec_c2VjcmV0c2VjcmV0' });
+    expect(toPhoneNumber({ ...base, voice }, box).voice).toEqual({
+      url: 'https://a',
+      method: 'POST',
+      fallback_method: 'POST',
+      signing_secret: 'whsec_c2VjcmV0c2VjcmV0',
+    });
     expect(() => toPhoneNumber({ ...base, id: 'pn_2', voice }, box)).toThrow();
   });
 

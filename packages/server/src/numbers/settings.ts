@@ -35,7 +35,6 @@ export function voiceOf(input: NonNullable<NumberUpdateInput['voice']>, previous
   };
 }
 
-
 /** Normalises every target to E.164; forwarding a number to itself would ring in a loop. */
 export function forwardingOf(input: NonNullable<NumberUpdateInput['forwarding']>, ownNumber: string): Forwarding {
   const targets = input.targets.map((t, i) => {
@@ -56,11 +55,7 @@ export function forwardingOf(input: NonNullable<NumberUpdateInput['forwarding']>
  * `current` is the row as stored, whose voice signing secret survives a new voice URL; `secrets`
  * seals it in the stored column (numbers/stored-voice.ts).
  */
-export function settingsPatch(
-  input: NumberUpdateInput,
-  current: Pick<PhoneNumberRow, 'id' | 'number' | 'voice'>,
-  secrets: SecretBox,
-): Partial<PhoneNumberRow> {
+export function settingsPatch(input: NumberUpdateInput, current: Pick<PhoneNumberRow, 'id' | 'number' | 'voice'>, secrets: SecretBox): Partial<PhoneNumberRow> {
   const ownNumber = current.number;
   const patch: Partial<PhoneNumberRow> = {};
   if (input.friendly_name !== undefined) patch.friendly_name = input.friendly_name;

@@ -75,7 +75,11 @@ export function secretsAtRest(secrets: SecretBox | undefined): Migration {
         const { signing_secret: secret, ...voice } = JSON.parse(row.voice as string) as { signing_secret?: string };
         if (!secret) continue;
         const sealed = { ...voice, signing_secret_sealed: needKey(secrets).seal(secret, voiceContext(row.id)) };
-        await legacy.updateTable('phone_numbers').set({ voice: JSON.stringify(sealed) }).where('id', '=', row.id).execute();
+        await legacy
+          .updateTable('phone_numbers')
+          .set({ voice: JSON.stringify(sealed) })
+          .where('id', '=', row.id)
+          .execute();
       }
     },
     async down(db: Kysely<unknown>) {
@@ -84,7 +88,11 @@ export function secretsAtRest(secrets: SecretBox | undefined): Migration {
         const { signing_secret_sealed: sealed, ...voice } = JSON.parse(row.voice as string) as { signing_secret_sealed?: string };
         if (!sealed) continue;
         const plain = { ...voice, signing_secret: needKey(secrets).open(sealed, voiceContext(row.id)) };
-        await legacy.updateTable('phone_numbers').set({ voice: JSON.stringify(plain) }).where('id', '=', row.id).execute();
+        await legacy
+          .updateTable('phone_numbers')
+          .set({ voice: JSON.stringify(plain) })
+          .where('id', '=', row.id)
+          .execute();
       }
       for (const row of await legacy.selectFrom('webhook_endpoints').select(['id', 'secret_sealed', 'previous_secret_sealed']).execute()) {
         const box = needKey(secrets);
