@@ -74,7 +74,7 @@ export interface AppOptions {
   auth?: Authenticator;
   /** Prolope's public SIP address, completed by startServer once SIP listens. */
   sip: SipEndpoint;
-  /** The server key's secret box (carriers' digest passwords). */
+  /** The server key's secret box (carriers' digest passwords, stored Idempotency-Key answers, signing secrets). */
   secrets: SecretBox;
 }
 
@@ -155,7 +155,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await registerDocs(app, { publicUrl: opts.publicUrl });
 
   // Handlers write through idem.db, whose transactions confirm the request's Idempotency-Key claim.
-  const idem = idempotencyHooks(opts.store.db, opts.clock);
+  const idem = idempotencyHooks(opts.store.db, opts.clock, opts.secrets);
   const deps: Deps = {
     db: idem.db,
     storeKind: opts.store.kind,

@@ -8,14 +8,16 @@ import { urlPolicy } from './webhook-endpoints/url-policy.js';
 import { type DeliveryOptions, type DeliveryWorker, startDeliveryWorker } from './events/delivery/index.js';
 import { type BillingLoop, type BillingLoopOptions, startBillingLoop } from './billing/engine/index.js';
 import { createAuthenticator } from './http/auth.js';
+import { type IdempotencyPurge, type IdempotencyPurgeOptions, startIdempotencyPurge } from './http/idempotency-purge.js';
 import { type BreachJob, type BreachJobOptions, startBreachJob } from './incidents/breach-job.js';
 import { type Clock, systemClock } from './clock.js';
 import { type Config, loadConfig } from './config.js';
 import { SECRET_PATTERN } from './api-keys/secret.js';
 import { fileObjectStore, fileRecordingStore } from './recordings/storage.js';
-import { secretBox } from './secrets/secret-box.js';
+import { type SecretBox, secretBox } from './secrets/secret-box.js';
 import { serverKey } from './secrets/server-key.js';
 import { sipEndpoint, sipListening } from './sip-address.js';
+import { secureDataDir } from './store/data-dir.js';
 import { openStore, type Store } from './store/db.js';
 import { migrateToLatest } from './store/migrate.js';
 import type { EmbeddedSipStats } from './telephony/embedded/sip/embedded-sip.js';
@@ -35,6 +37,8 @@ export interface RunningServer {
   stockedTestNumbers: string[];
   /** Where PBXs send SIP as the API shows it (PROLOPE_SIP_PUBLIC_HOST/PORT, else where SIP listens). */
   sipAddress: { host: string; port: number | undefined };
+  /** The server key's secret box: what it seals (signing secrets, stored answers) only it opens. */
+  secrets: SecretBox;
   /** Set when this start created the operator key (first start on an empty store). */
   createdOperatorKey: string | undefined;
   /** Sends webhook deliveries; with `deliveries: { loop: false }` only when told (tick()). */
@@ -43,6 +47,8 @@ export interface RunningServer {
   billing: BillingLoop;
   /** Announces SLA breaches of incidents (`incident.sla_breached`); with `incidents: { loop: false }` only when told (tick()). */
   incidents: BreachJob;
+  /** Deletes Idempotency-Key records past their 24 hours; with `idempotency: { loop: false }` only when told (tick()). */
+  idempotency: IdempotencyPurge;
   close(): Promise<void>;
 }
 
@@ -56,6 +62,8 @@ export interface StartOptions {
   billing?: BillingLoopOptions;
   /** Options of the incident breach job; tests pass `{ loop: false }` and call `incidents.tick()` with a manual clock. */
   incidents?: BreachJobOptions;
+  /** Options of the Idempotency-Key purge; tests pass `{ loop: false }` and call `idempotency.tick()` with a manual clock. */
+  idempotency?: IdempotencyPurgeOptions;
 }
 
 /** Opens the store, migrates it, makes sure the operator exists, and starts listening. */
@@ -65,16 +73,19 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     throw new Error('PROLOPE_OPERATOR_KEY must look like pk_live_ followed by at least 16 letters or digits (e.g. pk_live_$(openssl rand -hex 20)).');
   }
   const clock = opts.clock ?? systemClock;
+  // With PostgreSQL too: the data folder keeps the key file, recordings and exports.
+  secureDataDir(config.dataDir);
   const store = openStore(config);
   try {
-    await migrateToLatest(store.db as never);
+    // Before migrating: migration 0013 seals the signing secrets stored in the clear by earlier versions.
+    const secrets = secretBox(serverKey(config.secretKey, config.dataDir));
+    await migrateToLatest(store.db as never, { secrets });
     const operator = await ensureOperator({ db: store.db, clock }, config.operatorKey);
     const stockedTestNumbers = config.stockTestNumbers ? await stockTestNumbers({ db: store.db, clock }) : [];
     const webhookPolicy = urlPolicy(config);
     const node = nodeIdentity(config.nodeUrl);
-    const secrets = secretBox(serverKey(config.secretKey, config.dataDir));
     const sip = sipEndpoint(config);
-    const outbound = new OutboundCalls({ db: store.db, clock, node }, config, secrets);
+    const outbound = new OutboundCalls({ db: store.db, clock, node, secrets }, config);
     const recordings = fileRecordingStore(config.dataDir);
     const exportFiles = fileObjectStore(config.dataDir, 'exports', 'zip', 'export');
     // One key cache for the API and the billing loop: a standing the loop changes applies to keys at once.
@@ -104,7 +115,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     try {
       // Recording URLs the voice side hands out point at this API (PROLOPE_PUBLIC_URL, else where it listens).
       const voiceConfig = { ...config, publicUrl: config.publicUrl ?? address.replace('[::1]', 'localhost') };
-      voice = config.sipEnabled ? await startVoice(voiceConfig, store.db, clock, app.log, outbound, node) : undefined;
+      voice = config.sipEnabled ? await startVoice(voiceConfig, store.db, clock, app.log, secrets, outbound, node) : undefined;
       if (voice) sipListening(sip, config, voice.sipPort);
     } catch (err) {
       await app.close();
@@ -122,10 +133,11 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
         .execute();
     }
     const deliveries = startDeliveryWorker(
-      { db: store.db, storeKind: store.kind, clock, webhookPolicy, log: app.log },
+      { db: store.db, storeKind: store.kind, clock, webhookPolicy, secrets, log: app.log },
       { perEndpoint: config.webhookPerEndpoint, maxInFlight: config.webhookMaxInFlight, ...opts.deliveries },
     );
     const incidents = startBreachJob({ db: store.db, clock, log: app.log }, opts.incidents);
+    const idempotency = startIdempotencyPurge({ db: store.db, clock, log: app.log }, opts.idempotency);
     const billing = startBillingLoop({ db: store.db, storeKind: store.kind, clock, auth, recordings, exportFiles }, opts.billing, app.log);
     return {
       app,
@@ -134,12 +146,15 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       sipPort: voice?.sipPort,
       sipStats: () => voice?.sipStats?.(),
       sipAddress: sip,
+      secrets,
       createdOperatorKey: operator.createdSecret,
       stockedTestNumbers,
       deliveries,
       billing,
       incidents,
+      idempotency,
       async close() {
+        await idempotency.stop();
         await incidents.stop();
         await billing.stop();
         await deliveries.stop();

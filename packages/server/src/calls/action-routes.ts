@@ -44,7 +44,7 @@ function noRecording(id: string): ProblemError {
 
 async function checkCallerId(deps: Deps, accountId: string, callerId: string): Promise<void> {
   const e164 = toE164(callerId, '/body/caller_id');
-  const number = await assignedNumber(deps.db, e164);
+  const number = await assignedNumber(deps, e164);
   if (!number || number.account_id !== accountId) {
     throw new ProblemError('caller_id_not_owned', `${e164} is not a number this account holds, so the transferred leg may not show it (terms 5.3).`, {
       param: '/body/caller_id',

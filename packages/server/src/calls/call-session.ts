@@ -17,7 +17,7 @@ import type { CallRow } from './store.js';
 import { callContext } from './voice-app.js';
 
 /** What a call needs from the server around it; `recordings` stores recorded audio (else it is dropped). */
-export interface SessionDeps extends Pick<Deps, 'db' | 'clock'> {
+export interface SessionDeps extends Pick<Deps, 'db' | 'clock' | 'secrets'> {
   recordings?: { store: RecordingStore; publicUrl: string } | undefined;
   /** This process, recorded as the owner of the calls it carries. */
   node?: NodeIdentity | undefined;

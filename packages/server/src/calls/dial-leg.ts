@@ -50,7 +50,7 @@ const RINGBACK_GAP_MS = 4000;
  * Runs a `dial` verb: `to`, then `fallback_to` when the first leg does not answer. The leg is a call
  * of its own (`parent_call_id`) with its own CDR and events. The caller hears ringback while it rings.
  */
-export async function dialLeg(deps: Pick<Deps, 'db' | 'clock'>, legs: DialLegs, parent: DialParent, verb: DialVerb): Promise<DialResult> {
+export async function dialLeg(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, legs: DialLegs, parent: DialParent, verb: DialVerb): Promise<DialResult> {
   let last: DialResult = { status: 'failed', callId: undefined, durationSeconds: 0 };
   for (const to of verb.fallback_to ? [verb.to, verb.fallback_to] : [verb.to]) {
     if (parent.signal.aborted) break;
@@ -60,7 +60,7 @@ export async function dialLeg(deps: Pick<Deps, 'db' | 'clock'>, legs: DialLegs, 
   return last;
 }
 
-async function tryLeg(deps: Pick<Deps, 'db' | 'clock'>, legs: DialLegs, parent: DialParent, verb: DialVerb, to: string): Promise<DialResult> {
+async function tryLeg(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, legs: DialLegs, parent: DialParent, verb: DialVerb, to: string): Promise<DialResult> {
   // The account's own number on this call, so the A-number rule of terms 5.3 holds without configuration.
   const from = verb.caller_id ?? (parent.row.direction === 'inbound' ? parent.row.to : parent.row.from);
   let placed: PlacedLeg;

@@ -74,7 +74,7 @@ export function inboundHandler(deps: InboundDeps, engine: InboundEngine) {
     }
 
     const to = e164(call.requestUser);
-    const number = to ? await assignedNumber(deps.db, to) : undefined;
+    const number = to ? await assignedNumber(deps, to) : undefined;
     if (!to || !number || number.account_id !== trunk.accountId) return call.reject(404, 'Not Found');
     // Terms 7.2 and 13.3: no calls for a suspended or terminated account; the reason is said (RFC 3326).
     const refusal = await standingRefusal(deps, trunk.accountId);

@@ -61,7 +61,7 @@ export async function markEarlyMedia(deps: Pick<Deps, 'db' | 'clock'>, row: Call
   return next;
 }
 
-export async function markAnswered(deps: Pick<Deps, 'db' | 'clock'>, row: CallRow): Promise<CallRow> {
+export async function markAnswered(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, row: CallRow): Promise<CallRow> {
   const now = deps.clock.now();
   const next = { ...row, status: 'in_progress', sip_code: 200, answered_at: iso(now), updated_at: iso(now) };
   const eventId = await deps.db.transaction().execute(async (tx) => {
@@ -83,7 +83,7 @@ export function finalStatus(row: Pick<CallRow, 'answered_at'>, end: CallEnd): st
 }
 
 /** Writes the CDR and `call.completed`; `reason` words why (else it is read from `end`). */
-export async function endCall(deps: Pick<Deps, 'db' | 'clock'>, row: CallRow, end: CallEnd, reason?: HangupReason): Promise<CallRow> {
+export async function endCall(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, row: CallRow, end: CallEnd, reason?: HangupReason): Promise<CallRow> {
   const now = deps.clock.now();
   const why = reason ?? endReason(end, row.answered_at !== null);
   const next: CallRow = {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, explain, rtpSink, scenario } from '../test/call-fixtures.js';
@@ -21,8 +22,10 @@ describe.skipIf(!SIPP || !storeKinds.includes('postgres'))('live actions across 
   beforeAll(async () => {
     db = await createDatabase();
     // `sqlite` here only means the harness makes no database of its own: both use the shared one.
-    a = await startTestServer('sqlite', { config: { databaseUrl: db.url } });
-    b = await startTestServer('sqlite', { config: { databaseUrl: db.url, operatorKey: a.operatorKey, sipEnabled: false } });
+    // Processes sharing a database share the server key (what one seals, the other opens).
+    const secretKey = randomBytes(32);
+    a = await startTestServer('sqlite', { config: { databaseUrl: db.url, secretKey } });
+    b = await startTestServer('sqlite', { config: { databaseUrl: db.url, secretKey, operatorKey: a.operatorKey, sipEnabled: false } });
     app = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([{ verb: 'pause', seconds: 20 }])));
     await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
     appUrl = `http://127.0.0.1:${(app.address() as { port: number }).port}/voice`;

@@ -13,7 +13,7 @@ import { type CallRow, updateCallRow } from './store.js';
 import { callContext } from './voice-app.js';
 
 /** `ringing` with `call.ringing` on the first 180/183 from the far end. */
-export async function markRinging(deps: Pick<Deps, 'db' | 'clock'>, row: CallRow, status: number): Promise<CallRow> {
+export async function markRinging(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, row: CallRow, status: number): Promise<CallRow> {
   const now = deps.clock.now();
   const next = { ...row, status: 'ringing', sip_code: status, updated_at: iso(now) };
   const eventId = await deps.db.transaction().execute(async (tx) => {

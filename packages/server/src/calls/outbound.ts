@@ -61,13 +61,12 @@ export class OutboundCalls implements DialLegs {
   readonly #running = new Set<Promise<void>>();
 
   /**
+   * @param deps `secrets` opens the carriers' sealed digest passwords and the numbers' voice signing secrets
    * @param carrier the bootstrap carrier (PROLOPE_CARRIER_URI), used while no carrier is enabled through the API
-   * @param secrets opens the carriers' sealed digest passwords
    */
   constructor(
-    private deps: Pick<Deps, 'db' | 'clock' | 'node'>,
+    private deps: Pick<Deps, 'db' | 'clock' | 'node' | 'secrets'>,
     private readonly carrier: CarrierConfig,
-    private readonly secrets: SecretBox,
   ) {}
 
   attach(engine: OutboundEngine): void {
@@ -115,7 +114,7 @@ export class OutboundCalls implements DialLegs {
       throw new ProblemError('validation_failed', 'fallback_url goes with url; with instructions leave it out.', { param: '/body/fallback_url' });
     }
     const from = toE164(input.from, '/body/from');
-    const number = await ownedNumber(this.deps.db, accountId, from);
+    const number = await ownedNumber(this.deps, accountId, from);
     const plan: CallPlan = input.instructions
       ? { verbs: input.instructions }
       : {
@@ -125,7 +124,7 @@ export class OutboundCalls implements DialLegs {
           ],
           // The caller ID's own voice application secret signs the requests, so the customer verifies them
           // like those for inbound calls to that number; a number without one sends them unsigned.
-          secret: number.voice ? (number.voice.signing_secret ?? (await voiceSigningSecret(this.deps.db, number.id))) : undefined,
+          secret: number.voice ? (number.voice.signing_secret ?? (await voiceSigningSecret(this.deps, number.id))) : undefined,
         };
 
     const { row, call, engine, release, failureReason } = await this.#place({
@@ -154,7 +153,7 @@ export class OutboundCalls implements DialLegs {
   /** A `dial` verb's leg: the same checks as `POST /v1/calls`, run by the parent call (calls/dial-leg.ts). */
   async placeLeg(input: Parameters<DialLegs['placeLeg']>[0]): Promise<PlacedLeg> {
     const from = toE164(input.from, '/caller_id');
-    const number = await ownedNumber(this.deps.db, input.accountId, from);
+    const number = await ownedNumber(this.deps, input.accountId, from);
     const placed = await this.#place({ ...input, from, numberId: number.id });
     return { row: placed.row, call: placed.call, release: placed.release, failureReason: placed.failureReason };
   }
@@ -175,7 +174,7 @@ export class OutboundCalls implements DialLegs {
     const engine = this.#engine;
     // Read per call: a carrier added, changed or disabled through the API applies from the next call on.
     const routes = await outboundRoutes(this.deps.db, accountId, input.sipTrunkId, {
-      secrets: this.secrets,
+      secrets: this.deps.secrets,
       bootstrap: this.carrier,
       // Without SIP the call is refused just below, so a skipped carrier needs no log line then.
       log: engine?.log ?? { error: () => {} },
@@ -235,8 +234,8 @@ export class OutboundCalls implements DialLegs {
 }
 
 /** The account's number used as caller ID; terms 5.3 authorize calls by A-number, so it must be the account's own. */
-async function ownedNumber(db: Db, accountId: string, from: string): Promise<PhoneNumber> {
-  const number = await assignedNumber(db, from);
+async function ownedNumber(deps: { db: Db; secrets: SecretBox }, accountId: string, from: string): Promise<PhoneNumber> {
+  const number = await assignedNumber(deps, from);
   if (!number || number.account_id !== accountId) {
     throw new ProblemError(
       'caller_id_not_owned',

@@ -22,7 +22,7 @@ interface Log {
  * of one call run one after another.
  */
 export function reportStatus(
-  deps: Pick<Deps, 'db'> & { fetch?: FetchLike | undefined },
+  deps: Pick<Deps, 'db' | 'secrets'> & { fetch?: FetchLike | undefined },
   row: Pick<CallRow, 'id' | 'status_callback_url' | 'status_callback_events' | 'phone_number_id'>,
   eventId: string,
   type: string,
@@ -48,14 +48,14 @@ export function statusCallbacksSettled(callId: string): Promise<void> {
 }
 
 async function send(
-  deps: Pick<Deps, 'db'> & { fetch?: FetchLike | undefined },
+  deps: Pick<Deps, 'db' | 'secrets'> & { fetch?: FetchLike | undefined },
   row: Pick<CallRow, 'phone_number_id'>,
   url: string,
   eventId: string,
 ): Promise<void> {
   const event = await deps.db.selectFrom('events').select(['payload']).where('id', '=', eventId).executeTakeFirst();
   if (!event) return;
-  const secret = row.phone_number_id ? await voiceSigningSecret(deps.db, row.phone_number_id) : undefined;
+  const secret = row.phone_number_id ? await voiceSigningSecret(deps, row.phone_number_id) : undefined;
   let last: unknown;
   for (const delay of RETRY_DELAYS_MS) {
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));

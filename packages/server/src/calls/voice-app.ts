@@ -11,12 +11,12 @@ export interface VoiceApp {
 }
 
 /** The number's voice application, or undefined when calls to it get the default greeting. */
-export async function voiceAppOf(deps: Pick<Deps, 'db'>, number: PhoneNumber): Promise<VoiceApp | undefined> {
+export async function voiceAppOf(deps: Pick<Deps, 'db' | 'secrets'>, number: PhoneNumber): Promise<VoiceApp | undefined> {
   const voice = number.voice;
   if (!voice) return undefined;
   const sources: InstructionSource[] = [{ url: voice.url, method: voice.method }];
   if (voice.fallback_url) sources.push({ url: voice.fallback_url, method: voice.fallback_method });
-  return { sources, secret: voice.signing_secret ?? (await voiceSigningSecret(deps.db, number.id)) };
+  return { sources, secret: voice.signing_secret ?? (await voiceSigningSecret(deps, number.id)) };
 }
 
 /** The call as the voice application is told about it. */

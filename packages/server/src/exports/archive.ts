@@ -34,11 +34,11 @@ function without(row: Row, columns: readonly string[]): Row {
   return out;
 }
 
-/** A number's voice application carries the signing secret of its webhooks: never exported. */
+/** A number's voice application carries the signing secret of its webhooks (sealed): never exported. */
 function phoneNumberOut(row: Row): Row {
   const out = parseJson(row, ['capabilities', 'voice', 'forwarding']);
   if (out.voice && typeof out.voice === 'object') {
-    const { signing_secret: _secret, ...voice } = out.voice as Record<string, unknown>;
+    const { signing_secret: _secret, signing_secret_sealed: _sealed, ...voice } = out.voice as Record<string, unknown>;
     out.voice = voice;
   }
   return out;
@@ -123,7 +123,7 @@ const tables: TableExport[] = [
     about: 'Webhook endpoints: URL, event filter, status (never the signing secrets).',
     rows: async (db, id) =>
       (await db.selectFrom('webhook_endpoints').selectAll().where('account_id', '=', id).orderBy('id').execute()).map((r) =>
-        parseJson(without(r, ['secret', 'previous_secret']), ['enabled_events']),
+        parseJson(without(r, ['secret_sealed', 'previous_secret_sealed']), ['enabled_events']),
       ),
   },
   {

@@ -10,6 +10,8 @@ import { endCall, markAnswered, openInboundCall } from '../calls/lifecycle.js';
 import { iso, systemClock } from '../clock.js';
 import { newId } from '../ids.js';
 import { ownNumber } from '../numbers/test-fixtures.js';
+import type { VoiceApplication } from '../numbers/phone-number.js';
+import { storeVoice } from '../numbers/stored-voice.js';
 import { saveRecording } from '../recordings/service.js';
 import { fileObjectStore, fileRecordingStore } from '../recordings/storage.js';
 import type { Database } from '../store/schema.js';
@@ -88,10 +90,11 @@ describe.each(storeKinds)('account data exports and deletion (%s)', (kind) => {
     const apiKey = await c.api.post('/v1/api-keys', { name: 'reporting', scopes: ['contacts:read'] });
     expect(apiKey.status).toBe(201);
     const number = await ownNumber(t.operator, c.api, { friendly_name: 'Sales line' });
-    // A voice application's signing secret, as numbers/voice-secret.ts stores it.
+    // A voice application's signing secret, sealed as numbers/stored-voice.ts stores it.
+    const voice = { url: 'https://example.com/voice', signing_secret: 'whsec_voicevoicevoice' } as VoiceApplication;
     await db()
       .updateTable('phone_numbers')
-      .set({ voice: JSON.stringify({ url: 'https://example.com/voice', signing_secret: 'whsec_voicevoicevoice' }) })
+      .set({ voice: storeVoice(t.server.secrets, number.id, voice) })
       .where('id', '=', number.id)
       .execute();
 
@@ -111,7 +114,7 @@ describe.each(storeKinds)('account data exports and deletion (%s)', (kind) => {
     expect(doc.status).toBe(201);
     const documentId = (await db().selectFrom('port_documents').select('id').where('port_id', '=', port.body.id).executeTakeFirstOrThrow()).id;
 
-    const deps = { db: db(), clock: systemClock };
+    const deps = { db: db(), clock: systemClock, secrets: t.server.secrets };
     const call = await openInboundCall(deps, {
       accountId: c.accountId,
       from: '+359888123456',
@@ -225,6 +228,7 @@ describe.each(storeKinds)('account data exports and deletion (%s)', (kind) => {
       .map(([, data]) => strFromU8(data))
       .join('\n');
     expect(allText).not.toContain('whsec_');
+    expect(allText).not.toContain('signing_secret');
     expect(allText).not.toContain('secret_hash');
     expect(allText).not.toContain('ha1_');
     expect(allText).not.toContain(c.key);

@@ -4977,6 +4977,7 @@ export interface components {
         /**
          * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
          *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+         *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
          */
         IdempotencyKey: string;
         /** @description How many objects a page holds (1 to 100). */
@@ -5075,6 +5076,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5213,6 +5215,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5311,6 +5314,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5379,6 +5383,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5550,6 +5555,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5619,6 +5625,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5662,6 +5669,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5698,6 +5706,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5734,6 +5743,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5776,6 +5786,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5812,6 +5823,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5848,6 +5860,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5884,6 +5897,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5920,6 +5934,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5962,6 +5977,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -6005,6 +6021,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -6071,6 +6088,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -6234,6 +6252,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -6400,6 +6419,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -6565,6 +6585,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -6635,6 +6656,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -6707,6 +6729,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -6877,6 +6900,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -6946,6 +6970,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -6989,6 +7014,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7032,6 +7058,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7109,6 +7136,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7152,6 +7180,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7195,6 +7224,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7358,6 +7388,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7430,6 +7461,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7499,6 +7531,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7568,6 +7601,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7605,6 +7639,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7642,6 +7677,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7716,6 +7752,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7759,6 +7796,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7802,6 +7840,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7869,6 +7908,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7974,6 +8014,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -8042,6 +8083,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -8082,6 +8124,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -8158,6 +8201,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -8228,6 +8272,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -8297,6 +8342,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -8489,6 +8535,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -8695,6 +8742,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -8764,6 +8812,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -8841,6 +8890,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -8914,6 +8964,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -8983,6 +9034,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -9086,6 +9138,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -9219,6 +9272,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -9262,6 +9316,7 @@ export interface operations {
                 /**
                  * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
                  *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };

@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iso, manualClock } from '../clock.js';
+import { secretBox } from '../secrets/secret-box.js';
 import { storeKinds, startTestServer, type TestServer } from '../test/harness.js';
 import { CLAIM_LEASE_MS, idempotencyHooks } from './idempotency.js';
 
@@ -26,7 +28,7 @@ describe.each(storeKinds)('Idempotency-Key claims left by a dead process (%s)', 
     const model = await db().selectFrom('idempotency_keys').selectAll().where('key', '=', sameAs).executeTakeFirstOrThrow();
     await db()
       .insertInto('idempotency_keys')
-      .values({ ...model, key, state, response_status: null, response_body: null, created_at: iso(clock.now()) })
+      .values({ ...model, key, state, response_status: null, response_sealed: null, created_at: iso(clock.now()) })
       .execute();
   }
 
@@ -70,13 +72,14 @@ describe.each(storeKinds)('Idempotency-Key claims left by a dead process (%s)', 
   });
 
   it("commits a claimed request's transaction only while the claim is still its own", async () => {
-    const hooks = idempotencyHooks(db(), clock);
+    const hooks = idempotencyHooks(db(), clock, secretBox(randomBytes(32)));
+    const { id: keyId } = await db().selectFrom('api_keys').select('id').where('account_id', '=', c.accountId).executeTakeFirstOrThrow();
     const req = {
       method: 'POST',
       url: '/v1/contacts',
       body: { name: 'fenced' },
       headers: { 'idempotency-key': 'slow-1' },
-      auth: { accountId: c.accountId },
+      auth: { accountId: c.accountId, keyId },
     } as unknown as FastifyRequest;
     const reply = { sent: false, statusCode: 201 } as unknown as FastifyReply;
     const contact = (id: string) => ({
@@ -124,5 +127,53 @@ describe.each(storeKinds)('Idempotency-Key claims left by a dead process (%s)', 
     const row = await db().selectFrom('idempotency_keys').selectAll().where('key', '=', 'slow-1').executeTakeFirstOrThrow();
     expect(row.created_at).toBe('2099-01-01T00:00:00.000Z');
     expect(row.response_status).toBeNull();
+  });
+
+  it('forgets a claim after a 5xx when nothing committed (a retry runs), and keeps it when the change did', async () => {
+    const hooks = idempotencyHooks(db(), clock, secretBox(randomBytes(32)));
+    const { id: keyId } = await db().selectFrom('api_keys').select('id').where('account_id', '=', c.accountId).executeTakeFirstOrThrow();
+    const request = (key: string) =>
+      ({
+        method: 'POST',
+        url: '/v1/contacts',
+        body: { name: key },
+        headers: { 'idempotency-key': key },
+        auth: { accountId: c.accountId, keyId },
+      }) as unknown as FastifyRequest;
+    const failed = { sent: false, statusCode: 500 } as unknown as FastifyReply;
+    const state = async (key: string) => (await db().selectFrom('idempotency_keys').select('state').where('key', '=', key).executeTakeFirst())?.state;
+    /** Runs `handler` as Fastify would between the claim and the answer, which is a 500. */
+    const run = (key: string, handler: () => Promise<unknown>) =>
+      new Promise<void>((resolve, reject) => {
+        const req = request(key);
+        hooks.claim(req, failed, async (err) => {
+          if (err) return reject(err);
+          await handler();
+          await hooks.store(req, failed, '{"status":500}');
+          resolve();
+        });
+      });
+
+    await run('five-1', async () => expect(await state('five-1')).toBe('in_progress'));
+    expect(await state('five-1')).toBeUndefined();
+
+    await run('five-2', () =>
+      hooks.db.transaction().execute((tx) =>
+        tx
+          .updateTable('accounts')
+          .set({ updated_at: iso(clock.now()) })
+          .where('id', '=', c.accountId)
+          .execute(),
+      ),
+    );
+    expect(await state('five-2')).toBe('applied');
+    clock.advance(CLAIM_LEASE_MS + 1);
+    // A retry (the same request) may not run again: the change is made, its answer lost.
+    const retried = await new Promise<unknown>((resolve) => hooks.claim(request('five-2'), failed, (err) => resolve(err)));
+    expect(retried).toMatchObject({ code: 'idempotency_key_answer_lost' });
+    // While after the forgotten one, a retry claims the key afresh and runs.
+    const fresh = await new Promise<unknown>((resolve) => hooks.claim(request('five-1'), failed, (err) => resolve(err ?? 'claimed')));
+    expect(fresh).toBe('claimed');
+    expect(await state('five-1')).toBe('in_progress');
   });
 });

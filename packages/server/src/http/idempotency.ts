@@ -4,10 +4,12 @@ import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fast
 import type { TransactionBuilder } from 'kysely';
 import { iso, type Clock } from '../clock.js';
 import { ProblemError } from '../errors.js';
+import type { SecretBox } from '../secrets/secret-box.js';
 import { type Db, isUniqueViolation, type Tx } from '../store/db.js';
 import type { Database } from '../store/schema.js';
 
-const TTL_MS = 24 * 60 * 60 * 1000;
+/** How long a key's answer is replayed; the purge job (idempotency-purge.ts) deletes older records. */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 /**
  * How long an unfinished claim is taken to belong to a request still running. Past it, the process
@@ -22,6 +24,7 @@ export const CLAIM_LEASE_MS = 10_000;
  * taking over an abandoned claim gives the row a new one, which fences the first request out.
  */
 interface Claim {
+  apiKeyId: string;
   accountId: string;
   key: string;
   token: string;
@@ -41,10 +44,23 @@ function fingerprintOf(req: FastifyRequest): string {
     .digest('hex');
 }
 
+/** What a stored answer is sealed under: a sealed answer copied to another key's row does not open there. */
+function sealContext(apiKeyId: string, key: string): string {
+  return `idempotency:${apiKeyId}:${key}`;
+}
+
 /**
- * Idempotency-Key for POSTs, scoped per account. The key is claimed with an insert before the handler
- * runs, so two concurrent requests with one key can never both execute; the finished response is
- * stored and replayed for 24 hours. 5xx answers are not kept, so a retry runs the request again.
+ * Idempotency-Key for POSTs, scoped per API key as Stripe scopes it: the same Idempotency-Key sent with
+ * another API key (of the same account or not) is another request, run with that key's own rights, so a
+ * key can never be handed the answer another key was given (a new API key's secret, say). A replay comes
+ * after the route's authentication, scope and standing checks (onRequest), so the replaying key must
+ * still hold the operation's scopes. The key is claimed with an insert before the handler runs, so two
+ * concurrent requests with one key can never both execute; the finished response is stored and
+ * replayed for 24 hours. 5xx answers are not kept, so a retry runs the request again.
+ *
+ * The stored answer is sealed with the server key (secrets/secret-box.ts), because answers carry
+ * secrets shown once (API keys, webhook signing secrets); a replay opens it and answers byte for byte
+ * what the first request got, as Stripe does, instead of an answer with the secrets taken out.
  *
  * A process can die between any two of those steps, and a claim's state says what a retry may do:
  * - `in_progress`: claimed, and no change committed. Every transaction the request runs through
@@ -58,16 +74,29 @@ function fingerprintOf(req: FastifyRequest): string {
  * Writes made outside a transaction cannot move the claim, so for them a crash in that window
  * means the retry runs them again.
  */
-export function idempotencyHooks(db: Db, clock: Clock) {
+export function idempotencyHooks(db: Db, clock: Clock, secrets: SecretBox) {
   const running = new AsyncLocalStorage<Claim>();
-  const keyRow = (accountId: string, key: string) =>
-    db.selectFrom('idempotency_keys').selectAll().where('account_id', '=', accountId).where('key', '=', key).executeTakeFirst();
+  const keyRow = (apiKeyId: string, key: string) =>
+    db.selectFrom('idempotency_keys').selectAll().where('api_key_id', '=', apiKeyId).where('key', '=', key).executeTakeFirst();
+
+  function storedAnswer(apiKeyId: string, key: string, sealed: string | null, createdAt: string): string {
+    if (sealed === null) return '';
+    try {
+      return secrets.open(sealed, sealContext(apiKeyId, key));
+    } catch (err) {
+      // Sealed under another PROLOPE_SECRET_KEY (or damaged): the change was made, its answer cannot be shown.
+      throw new ProblemError(
+        'idempotency_key_answer_lost',
+        `The request with Idempotency-Key "${key}" made its change at ${createdAt}, but its stored answer cannot be opened (${(err as Error).message}). Do not retry: look the object up (GET) instead.`,
+      );
+    }
+  }
 
   async function claimKey(req: FastifyRequest, reply: FastifyReply): Promise<Claim | undefined> {
     const raw = req.headers['idempotency-key'];
     const key = Array.isArray(raw) ? raw[0] : raw;
     if (!key || !req.auth) return undefined;
-    const accountId = req.auth.accountId;
+    const { accountId, keyId: apiKeyId } = req.auth;
     const fingerprint = fingerprintOf(req);
     const now = clock.now();
     const token = iso(now);
@@ -75,17 +104,26 @@ export function idempotencyHooks(db: Db, clock: Clock) {
       try {
         await db
           .insertInto('idempotency_keys')
-          .values({ account_id: accountId, key, fingerprint, state: 'in_progress', response_status: null, response_body: null, created_at: token })
+          .values({
+            api_key_id: apiKeyId,
+            key,
+            account_id: accountId,
+            fingerprint,
+            state: 'in_progress',
+            response_status: null,
+            response_sealed: null,
+            created_at: token,
+          })
           .execute();
-        return { accountId, key, token, open: true };
+        return { apiKeyId, accountId, key, token, open: true };
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
       }
-      const row = await keyRow(accountId, key);
+      const row = await keyRow(apiKeyId, key);
       if (!row) continue; // deleted between our insert and select (a 5xx): claim again
       const age = now.getTime() - new Date(row.created_at).getTime();
-      if (age > TTL_MS) {
-        await db.deleteFrom('idempotency_keys').where('account_id', '=', accountId).where('key', '=', key).where('created_at', '=', row.created_at).execute();
+      if (age > IDEMPOTENCY_TTL_MS) {
+        await db.deleteFrom('idempotency_keys').where('api_key_id', '=', apiKeyId).where('key', '=', key).where('created_at', '=', row.created_at).execute();
         continue;
       }
       if (row.fingerprint !== fingerprint) {
@@ -95,11 +133,12 @@ export function idempotencyHooks(db: Db, clock: Clock) {
         );
       }
       if (row.state === 'done' && row.response_status !== null) {
+        const answer = storedAnswer(apiKeyId, key, row.response_sealed, row.created_at);
         reply
           .code(row.response_status)
           .header('Idempotent-Replayed', 'true')
           .type(row.response_status >= 400 ? 'application/problem+json' : 'application/json')
-          .send(row.response_body ?? '');
+          .send(answer);
         return undefined;
       }
       if (age < CLAIM_LEASE_MS) {
@@ -116,12 +155,12 @@ export function idempotencyHooks(db: Db, clock: Clock) {
       const taken = await db
         .updateTable('idempotency_keys')
         .set({ created_at: token })
-        .where('account_id', '=', accountId)
+        .where('api_key_id', '=', apiKeyId)
         .where('key', '=', key)
         .where('state', '=', 'in_progress')
         .where('created_at', '=', row.created_at)
         .executeTakeFirst();
-      if (Number(taken.numUpdatedRows) === 1) return { accountId, key, token, open: true };
+      if (Number(taken.numUpdatedRows) === 1) return { apiKeyId, accountId, key, token, open: true };
     }
     throw new ProblemError('idempotency_key_in_use', `Idempotency-Key "${key}" is contended; retry shortly.`);
   }
@@ -147,7 +186,7 @@ export function idempotencyHooks(db: Db, clock: Clock) {
     const res = await tx
       .updateTable('idempotency_keys')
       .set({ state: 'applied' })
-      .where('account_id', '=', c.accountId)
+      .where('api_key_id', '=', c.apiKeyId)
       .where('key', '=', c.key)
       .where('created_at', '=', c.token)
       .where('state', 'in', ['in_progress', 'applied'])
@@ -198,12 +237,12 @@ export function idempotencyHooks(db: Db, clock: Clock) {
     req.idempotencyClaim = undefined;
     c.open = false;
     // Only while the claim is still this request's: a retry may have taken it over.
-    const mine = { account_id: c.accountId, key: c.key, created_at: c.token };
+    const mine = { api_key_id: c.apiKeyId, key: c.key, created_at: c.token };
     if (reply.statusCode >= 500) {
       // Not kept, so a retry runs again; unless the change committed (applied), which must not be made twice.
       await db
         .deleteFrom('idempotency_keys')
-        .where('account_id', '=', mine.account_id)
+        .where('api_key_id', '=', mine.api_key_id)
         .where('key', '=', mine.key)
         .where('created_at', '=', mine.created_at)
         .where('state', '=', 'in_progress')
@@ -211,8 +250,12 @@ export function idempotencyHooks(db: Db, clock: Clock) {
     } else {
       await db
         .updateTable('idempotency_keys')
-        .set({ state: 'done', response_status: reply.statusCode, response_body: typeof payload === 'string' ? payload : String(payload ?? '') })
-        .where('account_id', '=', mine.account_id)
+        .set({
+          state: 'done',
+          response_status: reply.statusCode,
+          response_sealed: secrets.seal(typeof payload === 'string' ? payload : String(payload ?? ''), sealContext(c.apiKeyId, c.key)),
+        })
+        .where('api_key_id', '=', mine.api_key_id)
         .where('key', '=', mine.key)
         .where('created_at', '=', mine.created_at)
         .execute();

@@ -50,7 +50,7 @@ export async function transitionPort(deps: Deps, auth: AuthContext, id: string, 
     }
     // Throws number_already_held if another account got one of the numbers since the draft;
     // the transaction then rolls back and the request stays foc_set.
-    if (action === 'complete') await assignPortedNumbers(tx, row.account_id, JSON.parse(row.numbers) as string[], now);
+    if (action === 'complete') await assignPortedNumbers(tx, deps.secrets, row.account_id, JSON.parse(row.numbers) as string[], now);
 
     const port = await viewOf(tx, { ...row, ...patch });
     await recordEvent(tx, { accountId: row.account_id, type: 'number_port.updated', object: port, at: now });

@@ -1,6 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { secretBox } from '../secrets/secret-box.js';
 import type { PhoneNumberRow } from './phone-number.js';
 import { toInventoryNumber, toPhoneNumber } from './phone-number.js';
+import { storeVoice } from './stored-voice.js';
+
+const box = secretBox(randomBytes(32));
 
 const now = new Date('2026-03-01T12:00:00.000Z');
 const base: PhoneNumberRow = {
@@ -27,7 +32,7 @@ const base: PhoneNumberRow = {
 
 describe('toPhoneNumber', () => {
   it('parses the JSON columns and keeps money as text', () => {
-    expect(toPhoneNumber(base)).toMatchObject({
+    expect(toPhoneNumber(base, box)).toMatchObject({
       object: 'phone_number',
       capabilities: ['voice'],
       monthly_price: '12.50',
@@ -36,8 +41,20 @@ describe('toPhoneNumber', () => {
     });
   });
 
+  it("opens the voice application's sealed signing secret, and only for its own number", () => {
+    const voice = storeVoice(box, 'pn_1', { url: 'https://a', method: 'POST', fallback_method: 'POST', signing_secret: 'whsec_c2VjcmV0c2VjcmV0' });
+    expect(voice).not.toContain('whsec_c2VjcmV0c2VjcmV0');
+    expect(toPhoneNumber({ ...base, voice }, box).voice).toEqual({
+      url: 'https://a',
+      method: 'POST',
+      fallback_method: 'POST',
+      signing_secret: 'whsec_c2VjcmV0c2VjcmV0',
+    });
+    expect(() => toPhoneNumber({ ...base, id: 'pn_2', voice }, box)).toThrow();
+  });
+
   it('refuses a row nobody holds (a bug in the caller, not a customer error)', () => {
-    expect(() => toPhoneNumber({ ...base, status: 'available', account_id: null, source: null, purchased_at: null })).toThrow(/not assigned/);
+    expect(() => toPhoneNumber({ ...base, status: 'available', account_id: null, source: null, purchased_at: null }, box)).toThrow(/not assigned/);
   });
 });
 

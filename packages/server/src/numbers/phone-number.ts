@@ -1,6 +1,8 @@
+import type { SecretBox } from '../secrets/secret-box.js';
 import type { PhoneNumbersTable } from '../store/schema.js';
 import type { NumberType } from './phone-facts.js';
 import { effectiveStatus, type InventoryStatus } from './quarantine.js';
+import { readVoice } from './stored-voice.js';
 
 export type PhoneNumberRow = PhoneNumbersTable;
 
@@ -108,8 +110,11 @@ export function toInventoryNumber(row: PhoneNumberRow, now: Date): InventoryNumb
   };
 }
 
-/** A number as its holder sees it. Only an assigned row (with an account) is a PhoneNumber. */
-export function toPhoneNumber(row: PhoneNumberRow): PhoneNumber {
+/**
+ * A number as its holder sees it. Only an assigned row (with an account) is a PhoneNumber. `secrets`
+ * opens the voice application's signing secret, kept sealed in the row (numbers/stored-voice.ts).
+ */
+export function toPhoneNumber(row: PhoneNumberRow, secrets: SecretBox): PhoneNumber {
   if (row.account_id === null || row.source === null || row.purchased_at === null) {
     throw new Error(`phone number ${row.id} is not assigned (status ${row.status}); only an account's number maps to a PhoneNumber`);
   }
@@ -126,7 +131,7 @@ export function toPhoneNumber(row: PhoneNumberRow): PhoneNumber {
     currency: row.currency as Currency,
     source: row.source as PhoneNumber['source'],
     friendly_name: row.friendly_name,
-    voice: jsonOrNull<VoiceApplication>(row.voice),
+    voice: readVoice(secrets, row.id, row.voice),
     sip_trunk_id: row.sip_trunk_id,
     forwarding: jsonOrNull<Forwarding>(row.forwarding),
     purchased_at: row.purchased_at,

@@ -53,11 +53,11 @@ export function numberRoutes(deps: Deps): Handlers {
       const q = req.query as PageQuery;
       const rows = await listHeld(deps.db, authOf(req).accountId, limitOf(q), q.starting_after);
       const page = pageOf(rows, limitOf(q));
-      return { ...page, data: page.data.map(toPhoneNumber) };
+      return { ...page, data: page.data.map((row) => toPhoneNumber(row, deps.secrets)) };
     },
     'numbers.retrieve': async (req) => {
       const { number } = req.params as { number: string };
-      return toPhoneNumber(await heldNumber(deps.db, authOf(req).accountId, number));
+      return toPhoneNumber(await heldNumber(deps.db, authOf(req).accountId, number), deps.secrets);
     },
     'numbers.update': async (req) => {
       const { number } = req.params as { number: string };

@@ -51,7 +51,7 @@ describe.each(storeKinds)('numbers service for other domains (%s)', (kind) => {
     const newMobile = '+359898123456';
     const result = await db()
       .transaction()
-      .execute((tx) => assignPortedNumbers(tx, a.accountId, [newMobile, inventory as string, quarantined.number, already.number], now));
+      .execute((tx) => assignPortedNumbers(tx, t.server.secrets, a.accountId, [newMobile, inventory as string, quarantined.number, already.number], now));
     expect(result.map((n) => n.number)).toEqual([newMobile, inventory, quarantined.number, already.number]);
     expect(result[0]).toMatchObject({
       account_id: a.accountId,
@@ -79,7 +79,7 @@ describe.each(storeKinds)('numbers service for other domains (%s)', (kind) => {
     const newNumber = '+359898123457';
     const attempt = db()
       .transaction()
-      .execute((tx) => assignPortedNumbers(tx, a.accountId, [newNumber, theirs.number], new Date()));
+      .execute((tx) => assignPortedNumbers(tx, t.server.secrets, a.accountId, [newNumber, theirs.number], new Date()));
     await expect(attempt).rejects.toBeInstanceOf(ProblemError);
     await expect(attempt).rejects.toMatchObject({ code: 'number_already_held' });
     expect(await db().selectFrom('phone_numbers').select('id').where('number', '=', newNumber).executeTakeFirst()).toBeUndefined();

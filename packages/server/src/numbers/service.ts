@@ -4,6 +4,7 @@ import type { Deps } from '../deps.js';
 import { notFound, ProblemError } from '../errors.js';
 import { recordEvent } from '../events/outbox.js';
 import { newId } from '../ids.js';
+import type { SecretBox } from '../secrets/secret-box.js';
 import type { Db, Tx } from '../store/db.js';
 import { describeRef, type NumberRef, parseNumberRef } from './number-ref.js';
 import { numberFacts } from './phone-facts.js';
@@ -68,7 +69,7 @@ export async function buyNumber(deps: Deps, accountId: string, input: { number: 
     );
     const row = await findByNumber(tx, number);
     if (changed === 0 || !row) throw buyRefusal(row, number, accountId, now);
-    const bought = toPhoneNumber(row);
+    const bought = toPhoneNumber(row, deps.secrets);
     await recordEvent(tx, { accountId, type: 'number.purchased', object: { ...withoutSecrets(bought) }, at: now });
     return bought;
   });
@@ -78,7 +79,7 @@ export async function updateNumber(deps: Deps, accountId: string, rawRef: string
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (tx) => {
     const row = await heldNumber(tx, accountId, rawRef);
-    const patch = settingsPatch(input, row);
+    const patch = settingsPatch(input, row, deps.secrets);
     if (patch.sip_trunk_id && !(await trunkBelongsTo(tx, accountId, patch.sip_trunk_id))) {
       throw new ProblemError(
         'invalid_reference',
@@ -89,7 +90,7 @@ export async function updateNumber(deps: Deps, accountId: string, rawRef: string
     const next = { ...patch, updated_at: iso(now) };
     // Conditional on still holding it: a release committed meanwhile makes this a 404, not a write.
     if ((await updateHeld(tx, accountId, row.id, next)) === 0) throw notFound('number', rawRef);
-    const updated = toPhoneNumber({ ...row, ...next });
+    const updated = toPhoneNumber({ ...row, ...next }, deps.secrets);
     await recordEvent(tx, { accountId, type: 'number.updated', object: { ...withoutSecrets(updated) }, at: now });
     return updated;
   });
@@ -111,7 +112,7 @@ export async function releaseNumber(deps: Deps, accountId: string, rawRef: strin
     });
     if (released === 0) throw notFound('number', rawRef);
     await dropCallerIdFromTrunks(tx, deps.sip, accountId, row.number, now);
-    const before = toPhoneNumber(row);
+    const before = toPhoneNumber(row, deps.secrets);
     await recordEvent(tx, { accountId, type: 'number.released', object: { ...withoutSecrets(before) }, at: now });
     return before;
   });
@@ -173,14 +174,14 @@ function portedRow(accountId: string, number: string, now: Date): PhoneNumberRow
  * number_already_held, and the caller's transaction rolls back. Records no event: the porting
  * domain reports the completion as `number_port.updated`.
  */
-export async function assignPortedNumbers(tx: Tx, accountId: string, numbers: string[], now: Date): Promise<PhoneNumber[]> {
+export async function assignPortedNumbers(tx: Tx, secrets: SecretBox, accountId: string, numbers: string[], now: Date): Promise<PhoneNumber[]> {
   const result: PhoneNumber[] = [];
   for (const number of [...new Set(numbers)]) {
     const fresh = portedRow(accountId, number, now);
     // Insert-if-new, then a conditional take-over: both decided by the database, so a concurrent
     // buy of the same number cannot leave two holders.
     if ((await insertNewNumbers(tx, [fresh])).length === 1) {
-      result.push(toPhoneNumber(fresh));
+      result.push(toPhoneNumber(fresh, secrets));
       continue;
     }
     await claimForPort(tx, accountId, number, portedHolding(accountId, now));
@@ -188,13 +189,13 @@ export async function assignPortedNumbers(tx: Tx, accountId: string, numbers: st
     if (row?.status !== 'assigned' || row.account_id !== accountId) {
       throw new ProblemError('number_already_held', `${number} is already on Prolope with another customer, so it cannot be ported in to this account.`);
     }
-    result.push(toPhoneNumber(row));
+    result.push(toPhoneNumber(row, secrets));
   }
   return result;
 }
 
 /** The number's row when some account holds it (the SIP side routes calls for it). */
-export async function assignedNumber(db: Db | Tx, number: string): Promise<PhoneNumber | undefined> {
-  const row = await findByNumber(db, number);
-  return row && row.status === 'assigned' && row.account_id ? toPhoneNumber(row) : undefined;
+export async function assignedNumber(deps: { db: Db | Tx; secrets: SecretBox }, number: string): Promise<PhoneNumber | undefined> {
+  const row = await findByNumber(deps.db, number);
+  return row && row.status === 'assigned' && row.account_id ? toPhoneNumber(row, deps.secrets) : undefined;
 }

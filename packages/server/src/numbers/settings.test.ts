@@ -1,8 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { secretBox } from '../secrets/secret-box.js';
+import { readVoice } from './stored-voice.js';
 import { ProblemError } from '../errors.js';
 import { forwardingOf, type NumberUpdateInput, settingsPatch, voiceOf } from './settings.js';
 
 const own = '+35929876543';
+const box = secretBox(randomBytes(32));
 
 describe('voiceOf', () => {
   it.each([
@@ -67,15 +71,21 @@ describe('settingsPatch', () => {
       { forwarding: '{"mode":"sequential","targets":[{"number":"+359888123456","ring_timeout":20}]}' },
     ],
   ])('%j -> %j', (input, patch) => {
-    expect(settingsPatch(input, { number: own, voice: null })).toEqual(patch);
+    expect(settingsPatch(input, { id: 'pn_1', number: own, voice: null }, box)).toEqual(patch);
   });
 
-  it('stores voice with a new signing secret, or the one it had', () => {
-    const fresh = JSON.parse(settingsPatch({ voice: { url: 'https://a' } }, { number: own, voice: null }).voice as string);
+  it('stores voice with a new signing secret, or the one it had, sealed for this number only', () => {
+    const column = settingsPatch({ voice: { url: 'https://a' } }, { id: 'pn_1', number: own, voice: null }, box).voice as string;
+    const fresh = JSON.parse(column);
     expect(fresh).toMatchObject({ url: 'https://a', method: 'POST', fallback_method: 'POST' });
-    expect(fresh.signing_secret).toMatch(/^whsec_/);
+    expect(fresh).not.toHaveProperty('signing_secret');
+    expect(fresh.signing_secret_sealed).toMatch(/^v1\./);
+    const secret = readVoice(box, 'pn_1', column)?.signing_secret as string;
+    expect(secret).toMatch(/^whsec_/);
+    expect(column).not.toContain(secret.slice(6, 20));
+    expect(() => readVoice(box, 'pn_2', column)).toThrow();
     const stored = JSON.stringify({ ...fresh, url: 'https://old' });
-    const moved = JSON.parse(settingsPatch({ voice: { url: 'https://new', method: 'GET' } }, { number: own, voice: stored }).voice as string);
-    expect(moved).toEqual({ url: 'https://new', method: 'GET', fallback_method: 'POST', signing_secret: fresh.signing_secret });
+    const moved = settingsPatch({ voice: { url: 'https://new', method: 'GET' } }, { id: 'pn_1', number: own, voice: stored }, box).voice as string;
+    expect(readVoice(box, 'pn_1', moved)).toEqual({ url: 'https://new', method: 'GET', fallback_method: 'POST', signing_secret: secret });
   });
 });

@@ -1,7 +1,9 @@
 import { generateSecret } from '@prolope/webhooks';
 import { toE164 } from '../contacts/phone.js';
 import { ProblemError } from '../errors.js';
+import type { SecretBox } from '../secrets/secret-box.js';
 import type { Forwarding, HttpMethod, PhoneNumberRow, VoiceApplication } from './phone-number.js';
+import { readVoice, storeVoice } from './stored-voice.js';
 
 /** The PATCH body as the spec allows it: every field optional, `null` clears. */
 export interface NumberUpdateInput {
@@ -33,12 +35,6 @@ export function voiceOf(input: NonNullable<NumberUpdateInput['voice']>, previous
   };
 }
 
-/** The signing secret of a stored voice column, if it has one. */
-export function signingSecretOf(storedVoice: string | null): string | undefined {
-  if (storedVoice === null) return undefined;
-  return (JSON.parse(storedVoice) as VoiceApplication).signing_secret;
-}
-
 /** Normalises every target to E.164; forwarding a number to itself would ring in a loop. */
 export function forwardingOf(input: NonNullable<NumberUpdateInput['forwarding']>, ownNumber: string): Forwarding {
   const targets = input.targets.map((t, i) => {
@@ -56,13 +52,17 @@ export function forwardingOf(input: NonNullable<NumberUpdateInput['forwarding']>
 
 /**
  * The columns a PATCH changes; fields left out of the body are left alone. Throws before any write.
- * `current` is the row as stored, whose voice signing secret survives a new voice URL.
+ * `current` is the row as stored, whose voice signing secret survives a new voice URL; `secrets`
+ * seals it in the stored column (numbers/stored-voice.ts).
  */
-export function settingsPatch(input: NumberUpdateInput, current: Pick<PhoneNumberRow, 'number' | 'voice'>): Partial<PhoneNumberRow> {
+export function settingsPatch(input: NumberUpdateInput, current: Pick<PhoneNumberRow, 'id' | 'number' | 'voice'>, secrets: SecretBox): Partial<PhoneNumberRow> {
   const ownNumber = current.number;
   const patch: Partial<PhoneNumberRow> = {};
   if (input.friendly_name !== undefined) patch.friendly_name = input.friendly_name;
-  if (input.voice !== undefined) patch.voice = input.voice === null ? null : JSON.stringify(voiceOf(input.voice, signingSecretOf(current.voice)));
+  if (input.voice !== undefined) {
+    const kept = readVoice(secrets, current.id, current.voice)?.signing_secret;
+    patch.voice = input.voice === null ? null : storeVoice(secrets, current.id, voiceOf(input.voice, kept));
+  }
   if (input.sip_trunk_id !== undefined) patch.sip_trunk_id = input.sip_trunk_id;
   if (input.forwarding !== undefined) patch.forwarding = input.forwarding === null ? null : JSON.stringify(forwardingOf(input.forwarding, ownNumber));
   return patch;

@@ -23,7 +23,7 @@ describe.each(storeKinds)('SDK download of a recording (%s)', (kind) => {
   beforeAll(async () => {
     t = await startTestServer(kind, { config: { dataDir, sipEnabled: false } });
     customer = await t.customer();
-    const deps = { db: t.server.store.db, clock: systemClock };
+    const deps = { db: t.server.store.db, clock: systemClock, secrets: t.server.secrets };
     const call = await openInboundCall(deps, {
       accountId: customer.accountId,
       from: '+359888123456',

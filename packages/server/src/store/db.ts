@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { secureDatabaseFile, secureDataDir } from './data-dir.js';
 import { cachedStatements } from './sqlite-statements.js';
 
 export type Db = Kysely<Database>;
@@ -30,8 +30,10 @@ export function openStore(opts: { databaseUrl?: string | undefined; dataDir: str
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
-  mkdirSync(opts.dataDir, { recursive: true });
-  const file = new SQLite(join(opts.dataDir, 'prolope.sqlite'));
+  secureDataDir(opts.dataDir);
+  const path = join(opts.dataDir, 'prolope.sqlite');
+  secureDatabaseFile(path);
+  const file = new SQLite(path);
   // WAL lets readers go on while a write commits; the busy timeout covers a second process (the CLI).
   file.pragma('journal_mode = WAL');
   file.pragma('busy_timeout = 5000');

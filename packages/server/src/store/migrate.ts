@@ -1,32 +1,42 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { SecretBox } from '../secrets/secret-box.js';
 import * as migrations from './migrations/index.js';
+
+export interface MigrateOptions {
+  /** The server key's box: a migration that seals stored secrets (0013) needs it when there are any. */
+  secrets?: SecretBox | undefined;
+}
 
 // Migrations are compiled into the bundle (not read from a folder at run time) so the built server
 // and the tests run the same list; names sort in the order they were written.
-const ordered: Record<string, Migration> = {
-  '0001-initial': migrations.initial,
-  '0002-numbers-trunks-ports': migrations.numbersTrunksPorts,
-  '0003-calls': migrations.calls,
-  '0004-recordings': migrations.recordings,
-  '0005-call-legs': migrations.callLegs,
-  '0006-webhooks': migrations.webhooks,
-  '0007-call-status-callbacks': migrations.callStatusCallbacks,
-  '0008-call-owner': migrations.callOwner,
-  '0009-billing': migrations.billing,
-  '0010-incidents': migrations.incidents,
-  '0011-carriers': migrations.carriers,
-  '0014-personal-keys': migrations.personalKeys,
-  '0016-trunk-usernames-per-account': migrations.trunkUsernamesPerAccount,
-};
+export function migrationList(opts: MigrateOptions = {}): Record<string, Migration> {
+  return {
+    '0001-initial': migrations.initial,
+    '0002-numbers-trunks-ports': migrations.numbersTrunksPorts,
+    '0003-calls': migrations.calls,
+    '0004-recordings': migrations.recordings,
+    '0005-call-legs': migrations.callLegs,
+    '0006-webhooks': migrations.webhooks,
+    '0007-call-status-callbacks': migrations.callStatusCallbacks,
+    '0008-call-owner': migrations.callOwner,
+    '0009-billing': migrations.billing,
+    '0010-incidents': migrations.incidents,
+    '0011-carriers': migrations.carriers,
+    '0013-secrets-at-rest': migrations.secretsAtRest(opts.secrets),
+    '0014-personal-keys': migrations.personalKeys,
+    '0016-trunk-usernames-per-account': migrations.trunkUsernamesPerAccount,
+  };
+}
 
-const provider: MigrationProvider = { getMigrations: async () => ordered };
+/** The migrator over the compiled list (tests use it to stop at an earlier version). */
+export function migrator(db: Kysely<unknown>, opts: MigrateOptions = {}): Migrator {
+  const provider: MigrationProvider = { getMigrations: async () => migrationList(opts) };
+  return new Migrator({ db, provider });
+}
 
 /** Brings the schema up to date; runs on every start. */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const { error, results } = await new Migrator({
-    db,
-    provider,
-  }).migrateToLatest();
+export async function migrateToLatest(db: Kysely<unknown>, opts: MigrateOptions = {}): Promise<void> {
+  const { error, results } = await migrator(db, opts).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -34,8 +44,8 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
 }
 
 /** Brings the schema to one named migration, up or down (tests of a migration start from the one before it). */
-export async function migrateTo(db: Kysely<unknown>, name: string): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider }).migrateTo(name);
+export async function migrateTo(db: Kysely<unknown>, name: string, opts: MigrateOptions = {}): Promise<void> {
+  const { error, results } = await migrator(db, opts).migrateTo(name);
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
 }

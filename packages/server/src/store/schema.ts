@@ -73,8 +73,10 @@ export interface WebhookEndpointsTable {
   status: string;
   disabled_reason: string | null;
   failing_since: string | null;
-  secret: string;
-  previous_secret: string | null;
+  /** The signing secret sealed with the server key (webhook-endpoints/endpoint.ts); never the secret itself. */
+  secret_sealed: string;
+  /** The secret before the last rotation, sealed, while it still signs (until previous_secret_expires_at). */
+  previous_secret_sealed: string | null;
   previous_secret_expires_at: string | null;
   created_at: string;
   updated_at: string;
@@ -111,13 +113,16 @@ export interface EventAttemptsTable {
   created_at: string;
 }
 
+/** One row per (API key, Idempotency-Key); purged 24 hours after created_at (http/idempotency-purge.ts). */
 export interface IdempotencyKeysTable {
-  account_id: string;
+  api_key_id: string;
   key: string;
+  account_id: string;
   fingerprint: string;
   state: string;
   response_status: number | null;
-  response_body: string | null;
+  /** The stored answer sealed with the server key (secrets/secret-box.ts): it may hold a new key's secret. */
+  response_sealed: string | null;
   created_at: string;
 }
 

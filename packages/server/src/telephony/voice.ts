@@ -9,6 +9,7 @@ import type { NodeIdentity } from '../node.js';
 import { urlPolicy } from '../webhook-endpoints/url-policy.js';
 import { fileRecordingStore } from '../recordings/storage.js';
 import type { Db } from '../store/db.js';
+import type { SecretBox } from '../secrets/secret-box.js';
 import type { TelephonyBackend } from './backend.js';
 import { createDrachtioBackend } from './drachtio/drachtio-backend.js';
 import { createEmbeddedBackend } from './embedded/embedded-backend.js';
@@ -25,7 +26,15 @@ export interface Voice {
 }
 
 /** Starts the telephony side: the backend, speech, and the inbound call flow on top of them. */
-export async function startVoice(config: Config, db: Db, clock: Clock, log: FastifyBaseLogger, outbound?: OutboundCalls, node?: NodeIdentity): Promise<Voice> {
+export async function startVoice(
+  config: Config,
+  db: Db,
+  clock: Clock,
+  log: FastifyBaseLogger,
+  secrets: SecretBox,
+  outbound?: OutboundCalls,
+  node?: NodeIdentity,
+): Promise<Voice> {
   // One interface, two adapters: the embedded endpoint by default, drachtio + rtpengine in production.
   // Digest guessing: enough failed authentications from one address ban it; each ban is an event.
   const guard = new SourceGuard({
@@ -70,7 +79,7 @@ export async function startVoice(config: Config, db: Db, clock: Clock, log: Fast
   const recordings = { store: fileRecordingStore(config.dataDir), publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}` };
   backend.onInvite(
     inboundHandler(
-      { db, clock, recordings, node, fetch: customerFetch },
+      { db, clock, secrets, recordings, node, fetch: customerFetch },
       {
         negotiate,
         buildAnswer: (local, negotiation) => buildAnswer(local, negotiation),

@@ -44,7 +44,7 @@ describe.each(storeKinds)('retention after termination, on a test clock (%s)', (
     expect((await sub.post('/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/prolope' })).status).toBe(201);
     const number = await ownNumber(t.operator, sub);
     const db = t.server.store.db;
-    const deps = { db, clock: systemClock };
+    const deps = { db, clock: systemClock, secrets: t.server.secrets };
     const call = await openInboundCall(deps, {
       accountId,
       from: '+359888123456',

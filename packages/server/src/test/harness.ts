@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import type { BillingLoopOptions } from '../billing/engine/index.js';
 import type { DeliveryOptions } from '../events/delivery/index.js';
 import type { BreachJobOptions } from '../incidents/breach-job.js';
+import type { IdempotencyPurgeOptions } from '../http/idempotency-purge.js';
 import { type RunningServer, startServer } from '../server.js';
 import type { StoreKind } from '../store/db.js';
 import { type ApiClient, apiClient } from './api-client.js';
@@ -35,7 +36,14 @@ export const accountBody = (name = 'Acme OOD') => ({
 /** Starts a real server on a free loopback port with a store of its own. */
 export async function startTestServer(
   kind: StoreKind,
-  opts: { config?: Partial<Config>; clock?: Clock; deliveries?: DeliveryOptions; billing?: BillingLoopOptions; incidents?: BreachJobOptions } = {},
+  opts: {
+    config?: Partial<Config>;
+    clock?: Clock;
+    deliveries?: DeliveryOptions;
+    billing?: BillingLoopOptions;
+    incidents?: BreachJobOptions;
+    idempotency?: IdempotencyPurgeOptions;
+  } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'prolope-test-'));
   const pg = kind === 'postgres' ? await createDatabase() : undefined;
@@ -60,6 +68,8 @@ export async function startTestServer(
     billing: opts.billing ?? { loop: false },
     // SLA breaches are announced when a test says so (incidents.tick()), unless it asks for the loop.
     incidents: opts.incidents ?? { loop: false },
+    // Old Idempotency-Key records are purged when a test says so (idempotency.tick()).
+    idempotency: opts.idempotency ?? { loop: false },
     logger: false,
   });
   const operatorKey = opts.config?.operatorKey ?? server.createdOperatorKey;

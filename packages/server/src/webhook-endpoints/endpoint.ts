@@ -1,3 +1,4 @@
+import type { SecretBox } from '../secrets/secret-box.js';
 import type { WebhookEndpointsTable } from '../store/schema.js';
 
 export type EndpointRow = WebhookEndpointsTable;
@@ -20,12 +21,31 @@ export function toEndpoint(row: EndpointRow) {
   };
 }
 
-export function withSecret(row: EndpointRow) {
-  return { ...toEndpoint(row), secret: row.secret };
+/** The endpoint with the secret just made (create, rotate): the one answer that shows it. */
+export function withSecret(row: EndpointRow, secret: string) {
+  return { ...toEndpoint(row), secret };
+}
+
+/**
+ * Signing secrets are kept sealed with the server key (secrets/secret-box.ts): Prolope must read them
+ * back to sign, so a hash would not do. Current and previous share the endpoint's context, so a
+ * rotation moves the sealed current secret to previous as it is.
+ */
+function secretContext(endpointId: string): string {
+  return `webhook_endpoint:${endpointId}:signing_secret`;
+}
+
+export function sealEndpointSecret(secrets: SecretBox, endpointId: string, secret: string): string {
+  return secrets.seal(secret, secretContext(endpointId));
 }
 
 /** The secrets that sign a delivery at `now`: the current one, and the previous one during a rotation. */
-export function signingSecrets(row: Pick<EndpointRow, 'secret' | 'previous_secret' | 'previous_secret_expires_at'>, now: Date): string[] {
-  const previousValid = row.previous_secret && row.previous_secret_expires_at && new Date(row.previous_secret_expires_at) > now;
-  return previousValid ? [row.secret, row.previous_secret as string] : [row.secret];
+export function signingSecrets(
+  row: Pick<EndpointRow, 'id' | 'secret_sealed' | 'previous_secret_sealed' | 'previous_secret_expires_at'>,
+  now: Date,
+  secrets: SecretBox,
+): string[] {
+  const current = secrets.open(row.secret_sealed, secretContext(row.id));
+  const previousValid = row.previous_secret_sealed && row.previous_secret_expires_at && new Date(row.previous_secret_expires_at) > now;
+  return previousValid ? [current, secrets.open(row.previous_secret_sealed as string, secretContext(row.id))] : [current];
 }

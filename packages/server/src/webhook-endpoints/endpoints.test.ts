@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
+import { signingSecrets } from './endpoint.js';
 import { refusedAddress, refusedUrl, urlPolicy } from './url-policy.js';
 
 /**
@@ -107,7 +108,10 @@ describe.each(storeKinds)('webhook endpoints (%s)', (kind) => {
     const expires = new Date(rotated.body.previous_secret_expires_at).getTime();
     expect(expires - Date.now()).toBeGreaterThan(86_000_000);
     const row = await t.server.store.db.selectFrom('webhook_endpoints').selectAll().where('id', '=', created.id).executeTakeFirstOrThrow();
-    expect(row.previous_secret).toBe(created.secret);
+    // Both kept sealed (never in the clear), and both sign during the grace period.
+    expect(JSON.stringify(row)).not.toContain(created.secret);
+    expect(JSON.stringify(row)).not.toContain(rotated.body.secret);
+    expect(signingSecrets(row, new Date(), t.server.secrets)).toEqual([rotated.body.secret, created.secret]);
     const now = await c.api.post(`/v1/webhook-endpoints/${created.id}/rotate-secret`, { previous_secret_expires_in: 0 });
     expect(now.body.previous_secret_expires_at).toBeNull();
   });

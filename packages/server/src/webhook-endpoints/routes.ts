@@ -6,7 +6,7 @@ import { notFound, ProblemError } from '../errors.js';
 import { newId } from '../ids.js';
 import { authOf } from '../http/auth.js';
 import { limitOf, type PageQuery, pageOf } from '../http/pagination.js';
-import { type EndpointRow, toEndpoint, withSecret } from './endpoint.js';
+import { type EndpointRow, sealEndpointSecret, toEndpoint, withSecret } from './endpoint.js';
 import { countEndpoints, findEndpoint, listEndpoints } from './store.js';
 import { refusedUrl } from './url-policy.js';
 
@@ -55,8 +55,10 @@ export function webhookEndpointRoutes(deps: Deps): Handlers {
       }
       const now = iso(deps.clock.now());
       const status = body.status ?? 'enabled';
+      const id = newId('webhookEndpoint', deps.clock.now());
+      const secret = generateSecret();
       const row: EndpointRow = {
-        id: newId('webhookEndpoint', deps.clock.now()),
+        id,
         account_id: accountId,
         url: body.url,
         description: body.description ?? null,
@@ -64,8 +66,8 @@ export function webhookEndpointRoutes(deps: Deps): Handlers {
         status,
         disabled_reason: status === 'disabled' ? 'manual' : null,
         failing_since: null,
-        secret: generateSecret(),
-        previous_secret: null,
+        secret_sealed: sealEndpointSecret(deps.secrets, id, secret),
+        previous_secret_sealed: null,
         previous_secret_expires_at: null,
         created_at: now,
         updated_at: now,
@@ -73,7 +75,7 @@ export function webhookEndpointRoutes(deps: Deps): Handlers {
       // In a transaction, like every change: that is what confirms an Idempotency-Key claim (http/idempotency.ts).
       await deps.db.transaction().execute((tx) => tx.insertInto('webhook_endpoints').values(row).execute());
       reply.code(201);
-      return withSecret(row);
+      return withSecret(row, secret);
     },
     'webhookEndpoints.list': async (req) => {
       const q = req.query as PageQuery;
@@ -111,14 +113,15 @@ export function webhookEndpointRoutes(deps: Deps): Handlers {
       const row = await endpointOf(deps, req);
       const keepFor = (req.body as { previous_secret_expires_in?: number } | undefined)?.previous_secret_expires_in ?? 86_400;
       const now = deps.clock.now();
+      const secret = generateSecret();
       const patch = {
-        secret: generateSecret(),
-        previous_secret: keepFor > 0 ? row.secret : null,
+        secret_sealed: sealEndpointSecret(deps.secrets, row.id, secret),
+        previous_secret_sealed: keepFor > 0 ? row.secret_sealed : null,
         previous_secret_expires_at: keepFor > 0 ? iso(new Date(now.getTime() + keepFor * 1000)) : null,
         updated_at: iso(now),
       };
       await deps.db.transaction().execute((tx) => tx.updateTable('webhook_endpoints').set(patch).where('id', '=', row.id).execute());
-      return withSecret({ ...row, ...patch });
+      return withSecret({ ...row, ...patch }, secret);
     },
     'webhookEndpoints.recover': async (req) => {
       const row = await endpointOf(deps, req);

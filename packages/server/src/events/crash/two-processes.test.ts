@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
@@ -20,6 +21,8 @@ const EVENTS = 400;
 const PER_ENDPOINT = 8;
 const HOLD_MS = 150;
 const OPERATOR_KEY = `pk_live_twoprocesses${'0'.repeat(20)}`;
+/** Processes sharing a database share the server key: each seals and opens the endpoints' signing secrets. */
+const SECRET_KEY = randomBytes(32).toString('hex');
 
 /**
  * A slow receiver: holds every request HOLD_MS, counts how many are open at once, verifies each with
@@ -94,6 +97,7 @@ describe.runIf(storeKinds.includes('postgres'))('webhook delivery shared by two 
         PROLOPE_DATA_DIR: dataDir,
         DATABASE_URL: pg.url,
         PROLOPE_OPERATOR_KEY: OPERATOR_KEY,
+        PROLOPE_SECRET_KEY: SECRET_KEY,
         PROLOPE_SIP: 'off',
         PROLOPE_RATE_LIMIT: '0',
         PROLOPE_LOG_LEVEL: 'error',

@@ -68,7 +68,7 @@ describe.runIf(storeKinds.includes('postgres'))('two workers sharing PostgreSQL'
 
     const errors: string[] = [];
     const log = { error: (_obj: object, msg: string) => errors.push(msg) };
-    const deps = { clock, webhookPolicy: devPolicy, storeKind: 'postgres' as const, log };
+    const deps = { clock, webhookPolicy: devPolicy, storeKind: 'postgres' as const, secrets: t.server.secrets, log };
     workers = [startDeliveryWorker({ ...deps, db: t.server.store.db }, { loop: false }), startDeliveryWorker({ ...deps, db: second.db }, { loop: false })];
     const tries = await Promise.all(workers.map((w) => w.tick()));
     clearTimeout(fallback);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iso } from '../../clock.js';
 import { newId } from '../../ids.js';
 import { storeKinds } from '../../test/harness.js';
+import { sealEndpointSecret } from '../../webhook-endpoints/endpoint.js';
 import { urlPolicy } from '../../webhook-endpoints/url-policy.js';
 import { type DeliverySetup, deliverySetup } from './test-setup.js';
 
@@ -36,8 +37,8 @@ describe.each(storeKinds)('delivery SSRF guard (%s)', (kind) => {
           status: 'enabled',
           disabled_reason: null,
           failing_since: null,
-          secret: generateSecret(),
-          previous_secret: null,
+          secret_sealed: sealEndpointSecret(s.t.server.secrets, id, generateSecret()),
+          previous_secret_sealed: null,
           previous_secret_expires_at: null,
           created_at: now,
           updated_at: now,

@@ -1,4 +1,5 @@
 import type { Clock } from '../../clock.js';
+import type { SecretBox } from '../../secrets/secret-box.js';
 import type { Db, StoreKind } from '../../store/db.js';
 import type { UrlPolicy } from '../../webhook-endpoints/url-policy.js';
 
@@ -14,6 +15,8 @@ export interface DeliveryDeps {
   clock: Clock;
   /** Checked against the address each delivery actually connects to. */
   webhookPolicy: UrlPolicy;
+  /** Opens the endpoints' sealed signing secrets. */
+  secrets: SecretBox;
   log?: DeliveryLog | undefined;
 }
 

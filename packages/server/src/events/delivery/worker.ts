@@ -138,13 +138,21 @@ export function deliveryCore(deps: DeliveryDeps, limits: DeliveryLimits, sender:
         .execute();
     }
     if (endpoint?.status !== 'enabled') return { claimed: rows.length, started: 0 };
+    try {
+      signingSecrets(endpoint, now, deps.secrets);
+    } catch (err) {
+      // Sealed under another server key (processes sharing a database must share PROLOPE_SECRET_KEY):
+      // nothing can be signed. The rows stay claimed until their lock runs out, then are tried again.
+      deps.log?.error({ err, endpoint: endpointId }, "webhook delivery: the endpoint's signing secret cannot be opened; its deliveries wait");
+      return { claimed: rows.length, started: 0 };
+    }
     // Oldest first, as claimed (RETURNING keeps no order).
     rows.sort((a, b) => compare(a.next_attempt_at, b.next_attempt_at) || compare(a.id, b.id));
     let started = 0;
     for (const row of rows) {
       const payload = events.get(row.event_id);
       if (payload === undefined) continue;
-      start(row, endpoint.url, payload, (at) => signingSecrets(endpoint, at));
+      start(row, endpoint.url, payload, (at) => signingSecrets(endpoint, at, deps.secrets));
       started++;
     }
     return { claimed: rows.length, started };

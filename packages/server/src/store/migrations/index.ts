@@ -9,5 +9,6 @@ export { callOwner } from './0008-call-owner.js';
 export { billing } from './0009-billing.js';
 export { incidents } from './0010-incidents.js';
 export { carriers } from './0011-carriers.js';
+export { secretsAtRest } from './0013-secrets-at-rest.js';
 export { personalKeys } from './0014-personal-keys.js';
 export { trunkUsernamesPerAccount } from './0016-trunk-usernames-per-account.js';
