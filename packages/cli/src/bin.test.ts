@@ -224,7 +224,8 @@ describe('tables', () => {
     expect(width(fitted.stdout)).toBe(120);
     expect(fitted.stdout).toMatch(new RegExp(`^${key.id}  `, 'm'));
     expect(fitted.stdout).toContain('…');
-    expect(fitted.stdout.split('\n')[0]).toMatch(/^ID +ACCOUNT_ID/);
+    // The id column and its header stay whole; which other columns are cut depends on their widths.
+    expect(fitted.stdout.split('\n')[0]).toMatch(/^ID {2,}[A-Z]/);
 
     const wide = await prolope(['api-keys', 'list', '--wide'], { ...env, COLUMNS: '120' });
     expect(wide.stdout).toBe(piped.stdout);

@@ -251,7 +251,7 @@ describe.each(storeKinds)('carriers (%s)', (kind) => {
         seen.created++;
       } else {
         seen.refused++;
-        expect(res.body.code).toMatch(/^(validation_failed|unknown_field|invalid_carrier_uri)$/);
+        expect(res.body.code).toMatch(/^(validation_failed|unknown_field|invalid_carrier_uri|invalid_character)$/);
         expect(await footprint()).toEqual(before);
       }
       const patched = await t.operator.patch('/v1/carriers/car_01FUZZ', body);
