@@ -17,5 +17,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default is one worker less than the cores: one on the 2-core CI machines, so every file
+    // ran in turn. Most files wait on sockets (SIP calls, HTTP, PostgreSQL), not the CPU: three at once
+    // halve the suite's time (691 s to 352 s measured) and keep CI well under 20 minutes.
+    maxWorkers: 3,
   },
 });
