@@ -1,5 +1,6 @@
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
+import type { components } from '../generated/schema.js';
 import { notFound, ProblemError } from '../errors.js';
 import { recordEvent } from '../events/outbox.js';
 import { newId } from '../ids.js';
@@ -9,23 +10,9 @@ import type { Db } from '../store/db.js';
 import { type CarrierTarget, parseCarrierUri } from './carrier-uri.js';
 import { type CarrierRow, deleteCarrierRow, enabledCarriers, findCarrier, insertCarrier, updateCarrierRow } from './store.js';
 
-export interface CarrierCreate {
-  name: string;
-  uri: string;
-  username?: string;
-  password?: string;
-  priority?: number;
-  enabled?: boolean;
-}
-
-export interface CarrierPatch {
-  name?: string;
-  uri?: string;
-  username?: string | null;
-  password?: string;
-  priority?: number;
-  enabled?: boolean;
-}
+// The request bodies as the spec defines them (one source of truth), not restated here.
+export type CarrierCreate = components['schemas']['CarrierCreate'];
+export type CarrierPatch = components['schemas']['CarrierUpdate'];
 
 const DEFAULT_PRIORITY = 10;
 

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
+import type { components } from '../generated/schema.js';
 import { ProblemError } from '../errors.js';
 import { newId } from '../ids.js';
 import { confirmOutage } from '../incidents/confirm-outage.js';
@@ -34,7 +35,7 @@ function checkRange(startedAt: string, endedAt: string): void {
 
 /** Records an outage (operator): open while `ended_at` is absent; with `incident_id`, confirms a customer's incident. */
 export async function createOutage(deps: Deps, req: FastifyRequest) {
-  const body = req.body as { service?: Service; started_at?: string; ended_at?: string; description?: string; incident_id?: string };
+  const body = req.body as components['schemas']['OutageCreate'];
   if (body.incident_id !== undefined) {
     return toOutage(
       await confirmOutage(deps, {
@@ -74,7 +75,7 @@ export async function createOutage(deps: Deps, req: FastifyRequest) {
 /** Ends an outage (or corrects its end) and/or describes it (operator). */
 export async function updateOutage(deps: Deps, req: FastifyRequest) {
   const { id } = req.params as { id: string };
-  const body = req.body as { ended_at?: string; description?: string };
+  const body = req.body as components['schemas']['OutageUpdate'];
   const row = await deps.db.selectFrom('outages').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new ProblemError('not_found', `No outage ${id}. List them with GET /v1/outages.`);
   const patch: Partial<OutageRow> = {};
