@@ -1,6 +1,6 @@
 // One load target per process, so the two targets never share a CPU-bound event loop:
 //   node target.mjs prolope   -> the Prolope server on SQLite, rate limits off
-//   node target.mjs bare      -> a bare Fastify route answering the same size of JSON
+//   node target.mjs bare      -> a bare Fastify route answering the bytes in BENCH_BARE_BODY
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,21 +9,10 @@ const kind = process.argv[2];
 if (kind === 'bare') {
   const { default: Fastify } = await import('fastify');
   const app = Fastify({ logger: false });
-  // The same shape and size as the account Prolope answers, so the ratio measures Prolope's work
-  // (auth, store, hooks), not the cost of writing a bigger body.
-  const body = {
-    id: 'acct_01M8AZK3Z7MD4H3438MG4WH72E',
-    object: 'account',
-    name: 'Bench',
-    legal_entity: { type: 'company', legal_name: 'Bench OOD', country: 'BG' },
-    signatory: { name: 'B', email: 'b@example.com', confirmed_age_18_or_over: true, confirmed_authority: true, confirmed_at: '2026-11-26T03:50:06.567Z' },
-    parent_account_id: null,
-    status: 'active',
-    metadata: {},
-    created_at: '2026-11-26T03:50:06.567Z',
-    updated_at: '2026-11-26T03:50:06.567Z',
-  };
-  app.get('/bare', async () => body);
+  // run.mjs hands over the exact bytes Prolope answered, so both sides write the same body.
+  const body = process.env.BENCH_BARE_BODY;
+  if (!body) throw new Error('BENCH_BARE_BODY is not set: start the bare target from run.mjs');
+  app.get('/bare', async (_req, reply) => reply.type('application/json; charset=utf-8').send(body));
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   process.send?.({ url: `${url}/bare` });
 } else if (kind === 'prolope') {

@@ -67,8 +67,13 @@ const TOUCH_EVERY_MS = 60_000;
 export type KeyLapse = 'revoked' | 'expired' | 'unknown';
 
 export interface Authenticator {
-  /** The onRequest hook for an operation needing these scopes. */
-  hook(requiredScopes: readonly string[]): (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /**
+   * The onRequest hook for an operation needing these scopes. Callback style: a key read in the last
+   * CACHE_MS is checked without a promise or a turn of the event loop (the common case).
+   */
+  hook(requiredScopes: readonly string[]): (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => void;
+  /** The same check as `hook`, as a promise: for callers outside Fastify's hook chain (live-stream upgrades). */
+  authenticate(req: Pick<FastifyRequest, 'headers' | 'auth'>, requiredScopes: readonly string[]): Promise<void>;
   /**
    * The id of the key an Authorization header carries, when this process has already read that key
    * and it was neither revoked nor expired then (the entry may be older than CACHE_MS); otherwise
@@ -94,9 +99,14 @@ export function createAuthenticator(db: Db, clock: Clock): Authenticator {
   const cache = new Map<string, KeyRecord>();
   const touched = new Map<string, number>();
 
-  async function lookup(hash: string, nowMs: number): Promise<KeyRecord | undefined> {
+  function cached(hash: string, nowMs: number): KeyRecord | undefined {
     const hit = cache.get(hash);
-    if (hit && hit.cachedUntil > nowMs) return hit;
+    return hit && hit.cachedUntil > nowMs ? hit : undefined;
+  }
+
+  async function lookup(hash: string, nowMs: number): Promise<KeyRecord | undefined> {
+    const hit = cached(hash, nowMs);
+    if (hit) return hit;
     const row = await db
       .selectFrom('api_keys')
       .innerJoin('accounts', 'accounts.id', 'api_keys.account_id')
@@ -161,36 +171,68 @@ export function createAuthenticator(db: Db, clock: Clock): Authenticator {
     return record.ctx.keyId;
   }
 
+  /** Accepts the request (sets `req.auth`) or throws the refusal, for a key record already read. */
+  function admit(req: Pick<FastifyRequest, 'auth'>, record: KeyRecord | undefined, now: Date, requiredScopes: readonly string[]): asserts record is KeyRecord {
+    if (!record) throw new ProblemError('invalid_api_key', 'This API key is not known. Check for a copy-paste error, or create a new key.');
+    if (record.revokedAt) throw new ProblemError('invalid_api_key', `This API key was revoked at ${record.revokedAt}.`);
+    if (isExpired(record.expiresAt, now)) throw new ProblemError('invalid_api_key', `This API key expired at ${record.expiresAt}.`);
+    const { ctx } = record;
+    for (const needed of requiredScopes) {
+      if (!hasScope(ctx.scopes, needed)) {
+        throw new ProblemError('missing_scope', `This operation needs the \`${needed}\` scope; the key has ${[...ctx.scopes].join(', ') || 'none'}.`);
+      }
+    }
+    req.auth = ctx;
+  }
+
+  /** The secret's hash, or throws why the header carries no key. */
+  function secretHashOf(header: string | undefined): string {
+    if (!header) throw new ProblemError('missing_api_key', 'No API key. Send it as `Authorization: Bearer pk_live_...`.');
+    const secret = bearerSecret(header);
+    if (!secret) {
+      throw new ProblemError('invalid_api_key', 'The Authorization header must be `Bearer <api key>`, with the key after one space.');
+    }
+    return hashSecret(secret);
+  }
+
+  /** last_used_at, written at most every TOUCH_EVERY_MS per key; undefined when not due. */
+  function touch(keyId: string, now: Date): Promise<unknown> | undefined {
+    const last = touched.get(keyId) ?? 0;
+    if (now.getTime() - last <= TOUCH_EVERY_MS) return undefined;
+    touched.set(keyId, now.getTime());
+    return db.updateTable('api_keys').set({ last_used_at: iso(now) }).where('id', '=', keyId).execute();
+  }
+
+  /** Checks the request's key; returns a promise only when the store must be read or written. */
+  function check(req: Pick<FastifyRequest, 'headers' | 'auth'>, requiredScopes: readonly string[]): Promise<void> | undefined {
+    const hash = secretHashOf(req.headers.authorization);
+    const now = clock.now();
+    const hit = cached(hash, now.getTime());
+    if (hit) {
+      admit(req, hit, now, requiredScopes);
+      return touch(hit.ctx.keyId, now)?.then(() => undefined);
+    }
+    return lookup(hash, now.getTime()).then((record) => {
+      admit(req, record, now, requiredScopes);
+      return touch(record.ctx.keyId, now)?.then(() => undefined);
+    });
+  }
+
   function hook(requiredScopes: readonly string[]) {
-    return async function authHook(req: FastifyRequest, _reply: FastifyReply): Promise<void> {
-      const header = req.headers.authorization;
-      if (!header) throw new ProblemError('missing_api_key', 'No API key. Send it as `Authorization: Bearer pk_live_...`.');
-      const secret = bearerSecret(header);
-      if (!secret) {
-        throw new ProblemError('invalid_api_key', 'The Authorization header must be `Bearer <api key>`, with the key after one space.');
+    return function authHook(req: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void): void {
+      let pending: Promise<void> | undefined;
+      try {
+        pending = check(req, requiredScopes);
+      } catch (err) {
+        return done(err as Error);
       }
-      const now = clock.now();
-      const record = await lookup(hashSecret(secret), now.getTime());
-      if (!record) throw new ProblemError('invalid_api_key', 'This API key is not known. Check for a copy-paste error, or create a new key.');
-      if (record.revokedAt) throw new ProblemError('invalid_api_key', `This API key was revoked at ${record.revokedAt}.`);
-      if (isExpired(record.expiresAt, now)) throw new ProblemError('invalid_api_key', `This API key expired at ${record.expiresAt}.`);
-      const { ctx } = record;
-      for (const needed of requiredScopes) {
-        if (!hasScope(ctx.scopes, needed)) {
-          throw new ProblemError('missing_scope', `This operation needs the \`${needed}\` scope; the key has ${[...ctx.scopes].join(', ') || 'none'}.`);
-        }
-      }
-      req.auth = ctx;
-      const last = touched.get(ctx.keyId) ?? 0;
-      if (now.getTime() - last > TOUCH_EVERY_MS) {
-        touched.set(ctx.keyId, now.getTime());
-        await db
-          .updateTable('api_keys')
-          .set({ last_used_at: iso(now) })
-          .where('id', '=', ctx.keyId)
-          .execute();
-      }
+      if (pending) pending.then(() => done(), done);
+      else done();
     };
+  }
+
+  async function authenticate(req: Pick<FastifyRequest, 'headers' | 'auth'>, requiredScopes: readonly string[]): Promise<void> {
+    await check(req, requiredScopes);
   }
 
   async function recheck(secretHash: string): Promise<KeyLapse | undefined> {
@@ -219,7 +261,7 @@ export function createAuthenticator(db: Db, clock: Clock): Authenticator {
     for (const listener of listeners) listener({ accountId });
   }
 
-  return { hook, knownKeyId, recheck, onInvalidate, invalidate, invalidateAccount };
+  return { hook, authenticate, knownKeyId, recheck, onInvalidate, invalidate, invalidateAccount };
 }
 
 /** The key in `Authorization: Bearer <key>` (any case of "Bearer", any spaces around the key), or undefined. */

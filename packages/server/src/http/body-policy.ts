@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError } from '../errors.js';
 import type { OperationInfo } from './operations.js';
 
@@ -17,11 +17,14 @@ function hasBody(req: FastifyRequest): boolean {
  * "with options" would still release.
  */
 export function refuseBody(op: OperationInfo) {
-  return async (req: FastifyRequest): Promise<void> => {
-    if (!hasBody(req)) return;
-    throw new ProblemError(
-      'body_not_allowed',
-      `${op.method} ${op.path} takes no body; send the request without one (no Content-Type, no body). Its options, if any, are query parameters.`,
+  // Callback style: it never waits, and every request without a body passes through it.
+  return (req: FastifyRequest, _reply: FastifyReply, payload: unknown, done: (err: Error | null, payload?: unknown) => void): void => {
+    if (!hasBody(req)) return done(null, payload);
+    done(
+      new ProblemError(
+        'body_not_allowed',
+        `${op.method} ${op.path} takes no body; send the request without one (no Content-Type, no body). Its options, if any, are query parameters.`,
+      ),
     );
   };
 }
@@ -103,8 +106,9 @@ export function installJsonParser(app: FastifyInstance): void {
 }
 
 /** onRequest: a NUL character in the path or query (percent-encoded, the only way it can arrive) is refused. */
-export async function refuseNulInUrl(req: FastifyRequest): Promise<void> {
-  if (!/%00/i.test(req.url)) return;
+export function refuseNulInUrl(req: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void): void {
+  // Callback style: it never waits, and it runs on every request.
+  if (!/%00/i.test(req.url)) return done();
   const path = req.url.split('?')[0] ?? '';
-  throw nulProblem(/%00/i.test(path) ? '/path' : '/query');
+  done(nulProblem(/%00/i.test(path) ? '/path' : '/query'));
 }

@@ -85,7 +85,12 @@ export async function registerRateLimit(app: FastifyInstance, limits: RateLimits
     authenticated(authHook) {
       const hook = async function limitedAuth(this: FastifyInstance, req: FastifyRequest, reply: FastifyReply): Promise<void> {
         try {
-          await (authHook as (req: FastifyRequest, reply: FastifyReply) => Promise<void>).call(this, req, reply);
+          // The auth hook is callback style (it answers a cached key without a promise).
+          await new Promise<void>((resolve, reject) =>
+            (authHook as (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => void).call(this, req, reply, (err) =>
+              err ? reject(err) : resolve(),
+            ),
+          );
         } catch (err) {
           // A 401 (and only a 401: a 403 missing_scope is a valid key) is charged to the address.
           if (err instanceof ProblemError && err.status === 401) await limiter.chargeIp(req, reply);

@@ -47,7 +47,9 @@ export function loggedPath(url: string): string {
  */
 export function installRequestLog(app: FastifyInstance, clock: Clock): RequestLog {
   const listeners = new Set<RequestLogListener>();
-  app.addHook('onResponse', async (req, reply) => {
+  // Callback style: it never waits, and it runs after every request.
+  app.addHook('onResponse', (req, reply, done) => {
+    done();
     if (listeners.size === 0 || !req.auth) return;
     const duration = reply.elapsedTime;
     const entry: RequestLogEntry = {

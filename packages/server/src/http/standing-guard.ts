@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError } from '../errors.js';
 import type { OperationInfo } from './operations.js';
 
@@ -17,19 +17,26 @@ function whose(req: FastifyRequest): string {
  * A subaccount has the worse of its own standing and its parent's (`auth.standing`).
  */
 export function standingGuard(op: OperationInfo) {
-  return async function standingHook(req: FastifyRequest): Promise<void> {
-    const standing = req.auth?.standing;
-    if (standing?.status === 'terminated' && !op.allowedWhenTerminated) {
-      throw new ProblemError(
-        'account_terminated',
-        `${whose(req)}'s agreement ended on ${standing.terminatedOn ?? 'an earlier day'} (terms 13.3): only exports and invoices are still available, for 30 days. Request an export with POST /v1/exports.`,
-      );
-    }
-    if (standing?.status === 'suspended' && op.costsMoney) {
-      throw new ProblemError(
-        'account_suspended',
-        `${whose(req)} is suspended: an invoice is more than 20 days overdue (terms 7.2). Reads and exports still work; the overdue invoices (GET /v1/invoices?overdue=true) must be paid to reinstate it.`,
-      );
-    }
+  // Callback style: it never waits, and it runs on every authenticated request.
+  return function standingHook(req: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void): void {
+    done(refusal(req, op));
   };
+}
+
+/** The refusal of a request by its key's standing, or undefined when the standing allows it. */
+function refusal(req: FastifyRequest, op: OperationInfo): ProblemError | undefined {
+  const standing = req.auth?.standing;
+  if (standing?.status === 'terminated' && !op.allowedWhenTerminated) {
+    return new ProblemError(
+      'account_terminated',
+      `${whose(req)}'s agreement ended on ${standing.terminatedOn ?? 'an earlier day'} (terms 13.3): only exports and invoices are still available, for 30 days. Request an export with POST /v1/exports.`,
+    );
+  }
+  if (standing?.status === 'suspended' && op.costsMoney) {
+    return new ProblemError(
+      'account_suspended',
+      `${whose(req)} is suspended: an invoice is more than 20 days overdue (terms 7.2). Reads and exports still work; the overdue invoices (GET /v1/invoices?overdue=true) must be paid to reinstate it.`,
+    );
+  }
+  return undefined;
 }

@@ -1,6 +1,5 @@
 import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../errors.js';
 import { hashSecret } from '../../api-keys/secret.js';
@@ -62,7 +61,7 @@ function parseQuery(kind: StreamKind, url: string | undefined): Pick<StreamReque
  */
 async function authenticate(deps: Deps, req: IncomingMessage): Promise<AuthContext> {
   const standIn = { headers: req.headers, auth: null as AuthContext | null };
-  await deps.auth.hook([SCOPE])(standIn as unknown as FastifyRequest, undefined as unknown as FastifyReply);
+  await deps.auth.authenticate(standIn, [SCOPE]);
   if (!standIn.auth) throw new Error('the authenticator accepted a request without setting its auth');
   return standIn.auth;
 }
