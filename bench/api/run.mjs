@@ -75,11 +75,12 @@ try {
   const ratio = rps('prolope') / rps('bare');
   const sorted = [...roundRatios].sort((a, b) => a - b);
   console.log(`bench/api: ${rounds} interleaved rounds of ${roundSeconds} s per side, ${connections} connections, node ${process.version}`);
-  const row = (label, k) =>
-    console.log(`  ${label.padEnd(40)} ${rps(k).toFixed(0).padStart(7)} req/s   worst-round p99 ${String(p99(k)).padStart(3)} ms`);
+  const row = (label, k) => console.log(`  ${label.padEnd(40)} ${rps(k).toFixed(0).padStart(7)} req/s   worst-round p99 ${String(p99(k)).padStart(3)} ms`);
   row(`GET /v1/accounts/me (auth, ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'SQLite'})`, 'prolope');
   row(`GET /bare (plain Fastify, same body)`, 'bare');
-  console.log(`  ratio prolope/bare: ${ratio.toFixed(2)} (rounds: min ${sorted[0].toFixed(2)}, max ${sorted.at(-1).toFixed(2)}; target >= ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'})`);
+  console.log(
+    `  ratio prolope/bare: ${ratio.toFixed(2)} (rounds: min ${sorted[0].toFixed(2)}, max ${sorted.at(-1).toFixed(2)}; target >= ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'})`,
+  );
   if (process.env.BENCH_JSON === '1') {
     console.log(JSON.stringify({ measure: 'api', ours: rps('prolope'), peer: rps('bare'), ratio, target: TARGET_RATIO, met: ratio >= TARGET_RATIO }));
   }

@@ -200,7 +200,11 @@ export function createAuthenticator(db: Db, clock: Clock): Authenticator {
     const last = touched.get(keyId) ?? 0;
     if (now.getTime() - last <= TOUCH_EVERY_MS) return undefined;
     touched.set(keyId, now.getTime());
-    return db.updateTable('api_keys').set({ last_used_at: iso(now) }).where('id', '=', keyId).execute();
+    return db
+      .updateTable('api_keys')
+      .set({ last_used_at: iso(now) })
+      .where('id', '=', keyId)
+      .execute();
   }
 
   /** Checks the request's key; returns a promise only when the store must be read or written. */
@@ -224,7 +228,8 @@ export function createAuthenticator(db: Db, clock: Clock): Authenticator {
       try {
         pending = check(req, requiredScopes);
       } catch (err) {
-        return done(err as Error);
+        done(err as Error);
+        return;
       }
       if (pending) pending.then(() => done(), done);
       else done();

@@ -19,7 +19,10 @@ function hasBody(req: FastifyRequest): boolean {
 export function refuseBody(op: OperationInfo) {
   // Callback style: it never waits, and every request without a body passes through it.
   return (req: FastifyRequest, _reply: FastifyReply, payload: unknown, done: (err: Error | null, payload?: unknown) => void): void => {
-    if (!hasBody(req)) return done(null, payload);
+    if (!hasBody(req)) {
+      done(null, payload);
+      return;
+    }
     done(
       new ProblemError(
         'body_not_allowed',
@@ -42,7 +45,8 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
@@ -91,9 +95,13 @@ export function installJsonParser(app: FastifyInstance): void {
     if (text.length === 0 && !req.routeOptions.schema?.body) return done(null, undefined);
     if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
       return done(
-        new ProblemError('json_too_deep', `The body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep; no operation takes that. Check how it is built.`, {
-          param: '/body',
-        }),
+        new ProblemError(
+          'json_too_deep',
+          `The body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep; no operation takes that. Check how it is built.`,
+          {
+            param: '/body',
+          },
+        ),
         undefined,
       );
     }
@@ -108,7 +116,10 @@ export function installJsonParser(app: FastifyInstance): void {
 /** onRequest: a NUL character in the path or query (percent-encoded, the only way it can arrive) is refused. */
 export function refuseNulInUrl(req: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void): void {
   // Callback style: it never waits, and it runs on every request.
-  if (!/%00/i.test(req.url)) return done();
+  if (!/%00/i.test(req.url)) {
+    done();
+    return;
+  }
   const path = req.url.split('?')[0] ?? '';
   done(nulProblem(/%00/i.test(path) ? '/path' : '/query'));
 }
