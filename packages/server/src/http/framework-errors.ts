@@ -15,10 +15,7 @@ export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: F
   const path = req.url.split('?')[0] ?? '';
   let problem: ProblemError;
   if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
-    problem = new ProblemError(
-      'uri_too_long',
-      'A path segment is longer than any id Prolope issues (at most 100 characters). Check that the id was not pasted twice or with a payload.',
-    );
+    problem = new ProblemError('uri_too_long', 'A path segment is longer than any id Prolope issues (at most 100 characters). Check that the id was not pasted twice or with a payload.');
   } else if (err.code === 'FST_ERR_BAD_URL') {
     problem = new ProblemError(
       'invalid_url',

@@ -39,14 +39,7 @@ describe.each(storeKinds)('spec-driven fuzzer (%s)', (kind) => {
     const reached = new Set<string>();
     for (const op of operations) {
       for (const c of fuzzCases(op, rng, CASES, realIds)) {
-        const key =
-          c.key === 'bogus'
-            ? 'sk_test_0000000000000000000000000000'
-            : c.key === 'none' || op.scopes === null
-              ? undefined
-              : op.scopes.includes('operator')
-                ? t.operatorKey
-                : customerKey;
+        const key = c.key === 'bogus' ? 'sk_test_0000000000000000000000000000' : c.key === 'none' || op.scopes === null ? undefined : op.scopes.includes('operator') ? t.operatorKey : customerKey;
         const res = await rawRequest(t.url, c.method, c.path, {
           ...(c.body === undefined ? {} : { body: c.body }),
           headers: { ...(c.body === undefined ? {} : { 'content-type': 'application/json' }), ...(key ? { authorization: `Bearer ${key}` } : {}) },
@@ -72,16 +65,7 @@ describe.each(storeKinds)('spec-driven fuzzer (%s)', (kind) => {
       }
     }
     expect(sent).toBe(operations.length * CASES);
-    if (process.env.PROLOPE_FUZZ_REPORT)
-      console.log(
-        kind,
-        Object.fromEntries(statuses),
-        `${reached.size}/${operations.length} operations answered 2xx at least once`,
-        operations
-          .filter((o) => !reached.has(o.id))
-          .map((o) => o.id)
-          .join(' '),
-      );
+    if (process.env.PROLOPE_FUZZ_REPORT) console.log(kind, Object.fromEntries(statuses), `${reached.size}/${operations.length} operations answered 2xx at least once`, operations.filter((o) => !reached.has(o.id)).map((o) => o.id).join(' '));
     expect(failures, `seed ${SEED}`).toEqual([]);
   }, 120_000);
 });
