@@ -82,7 +82,7 @@ try {
     `  ratio prolope/bare: ${ratio.toFixed(2)} (rounds: min ${sorted[0].toFixed(2)}, max ${sorted.at(-1).toFixed(2)}; target >= ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'})`,
   );
   if (process.env.BENCH_JSON === '1') {
-    console.log(JSON.stringify({ measure: 'api', ours: rps('prolope'), peer: rps('bare'), ratio, target: TARGET_RATIO, met: ratio >= TARGET_RATIO }));
+    console.log(JSON.stringify({ measure: 'api GET /v1/accounts/me req/s vs bare Fastify', ours: rps('prolope'), peer: rps('bare'), ratio, target: TARGET_RATIO, met: ratio >= TARGET_RATIO }));
   }
 } finally {
   prolope.child.kill();
