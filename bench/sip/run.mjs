@@ -19,6 +19,7 @@
 // non-zero only when the bench itself breaks.
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
 import { createServer } from 'node:http';
 import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,8 +36,18 @@ const num = (name, fallback) => {
   if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a positive number, got "${env[name]}"`);
   return v;
 };
-const mode = env.BENCH_SIP_MODE ?? 'both';
-if (!['rates', 'hold', 'both'].includes(mode)) throw new Error(`BENCH_SIP_MODE must be rates, hold or both, got "${mode}"`);
+const mode = env.BENCH_SIP_MODE ?? 'all';
+const modes = { rates: ['rates'], hold: ['hold'], peer: ['peer'], both: ['rates', 'hold'], all: ['peer', 'rates', 'hold'] };
+if (!modes[mode]) throw new Error(`BENCH_SIP_MODE must be peer, rates, hold, both or all, got "${mode}"`);
+const runs = new Set(modes[mode]);
+// The peer phase: SIPp as the answering side (peer-uas.xml) against the same SIPp caller, rate by rate,
+// interleaved with Prolope at the same rate; the highest rate with no failed call on each side.
+const peerRates = (env.BENCH_SIP_PEER_RATES ?? '25,50,100,200,300,400').split(',').map(Number);
+if (!peerRates.every((r) => Number.isFinite(r) && r > 0)) throw new Error(`BENCH_SIP_PEER_RATES must list positive numbers, got "${env.BENCH_SIP_PEER_RATES}"`);
+const TARGET_PEER_RATIO = 0.5;
+// The peer's pcap (g711a.pcap) sends a packet every 30 ms: 4.6 s is about 150; 100 leaves room for
+// the first and last packets crossing the call's edges.
+const PEER_MIN_PACKETS = 100;
 const rates = (env.BENCH_SIP_RATES ?? '5,10,25,50,100,200').split(',').map(Number);
 if (!rates.every((r) => Number.isFinite(r) && r > 0)) throw new Error(`BENCH_SIP_RATES must list positive numbers, got "${env.BENCH_SIP_RATES}"`);
 const seconds = num('BENCH_SIP_SECONDS', 5);
@@ -198,13 +209,15 @@ function readStats(file) {
 }
 
 let sippPid;
-function sipp(rate, total, timeoutSeconds) {
+/** Runs the SIPp caller against Prolope, or against the SIPp peer when `peerPort` is given. */
+function sipp(rate, total, timeoutSeconds, peerPort) {
   const cwd = mkdtempSync(join(tmpdir(), 'prolope-bench-sipp-'));
+  const port = peerPort ?? t.sipPort;
   const args = ['-sf', scenario, '-s', t.to, '-set', 'from', t.from, '-set', 'rtpport', String(sinkPort), '-set', 'codec', '8'];
-  args.push('-au', t.username, '-ap', t.password, '-auth_uri', `${t.to}@127.0.0.1:${t.sipPort}`);
+  args.push('-au', t.username, '-ap', t.password, '-auth_uri', `${t.to}@127.0.0.1:${port}`);
   args.push('-r', String(rate), '-m', String(total), '-l', String(Math.max(2000, total)), '-timeout', `${Math.ceil(timeoutSeconds)}s`);
   args.push('-trace_stat', '-stf', 'stats.csv', '-fd', '1', '-trace_err', '-error_file', 'errors.log', '-trace_rtt', '-rtt_freq', '1');
-  args.push('-nostdin', '-i', '127.0.0.1', '-p', '0', `127.0.0.1:${t.sipPort}`);
+  args.push('-nostdin', '-i', '127.0.0.1', '-p', '0', `127.0.0.1:${port}`);
   return new Promise((resolve, reject) => {
     const child = spawn('sipp', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     sippPid = child.pid;
@@ -356,6 +369,61 @@ async function phase(label, { rate, calls, echo, callSeconds }) {
   return r;
 }
 
+/** A free UDP port on loopback (bound, read, released). */
+async function freeUdpPort() {
+  const socket = createSocket('udp4');
+  await new Promise((r) => socket.bind(0, '127.0.0.1', r));
+  const { port } = socket.address();
+  await new Promise((r) => socket.close(r));
+  return port;
+}
+
+/** SIPp as the answering side (peer-uas.xml), in the background for the whole peer phase. */
+async function startPeerUas() {
+  const port = await freeUdpPort();
+  const mediaPort = await freeUdpPort();
+  const scenarioFile = fileURLToPath(new URL('./peer-uas.xml', import.meta.url));
+  const args = ['-sf', scenarioFile, '-set', 'user', t.username, '-set', 'pass', t.password, '-i', '127.0.0.1', '-p', String(port)];
+  args.push('-mi', '127.0.0.1', '-mp', String(mediaPort), '-l', '100000', '-nostdin');
+  const child = spawn('sipp', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  child.on('exit', (code) => {
+    if (!stopping && !child.stopped) fail(new Error(`the SIPp peer exited ${code}: ${err.slice(-500)}`));
+  });
+  raise(child.pid, -5);
+  // One call first, as for Prolope: it also waits for SIPp's socket (the caller resends its INVITE).
+  const first = await sipp(1, 1, 30, port);
+  if (first.successful !== 1) throw new Error(`the first call to the SIPp peer failed: ${first.errors.slice(0, 500)}`);
+  return {
+    port,
+    stop() {
+      child.stopped = true;
+      child.kill();
+    },
+  };
+}
+
+/** One SIPp run against the SIPp peer, with the sink counting its RTP streams: failed = SIPp failures or calls without media. */
+async function peerPhase(label, { rate, calls }, peer) {
+  if (quietWait > 0) await waitForQuiet();
+  await request(sink, { cmd: 'phase', name: label, echo: false });
+  const run = await sipp(rate, calls, calls / rate + 60, peer.port);
+  await sleep(300);
+  const { report: m } = await request(sink, { cmd: 'report' });
+  // SIPp plays the same pcap, same SSRC, from one port for every call, so the sink cannot tell its
+  // calls apart: a call counts as having had media by packets, at least PEER_MIN_PACKETS per call.
+  const withMedia = Math.floor(m.packets / PEER_MIN_PACKETS);
+  const failures = { sipp: Math.max(run.failed, calls - run.successful), noMedia: Math.max(0, calls - withMedia) };
+  const failed = Math.max(failures.sipp, failures.noMedia);
+  const setup = run.setupMs;
+  console.log(
+    `  ${String(rate).padStart(4)} calls/s x ${calls} to the SIPp peer: ${failed ? `${failed} FAILED (SIPp ${failures.sipp}, no media ${failures.noMedia})` : 'none failed'};` +
+      ` INVITE to 200 OK p50 ${quantile(setup, 0.5)} p99 ${quantile(setup, 0.99)} ms; ${m.packets} RTP packets (${f(m.packets / calls, 0)} per call)`,
+  );
+  return { rate, failed };
+}
+
 const quantile = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * q) - 1)] : Number.NaN);
 
 function printPhase({ rate, calls, echo, failed, failures, run, m, cdrs, billed, mediaOk, cpu, loop, wall, drops }) {
@@ -435,14 +503,39 @@ async function serveHoldApp() {
   await api('PATCH', `/v1/numbers/${encodeURIComponent(t.to)}`, { voice: { url: `http://127.0.0.1:${voiceApp.address().port}/voice` } });
 }
 
-const results = { rates: [], hold: undefined };
+const results = { rates: [], hold: undefined, peer: undefined };
 try {
   console.log(`bench/sip: inbound calls with digest, 183/200, PCMA 20 ms to a timing sink, BYE from Prolope (${process.env.CI ? 'CI' : 'local'})`);
   console.log(`  priorities: ${prioritize ? 'Prolope and SIPp at nice -5, the sink at -10' : 'left alone (BENCH_SIP_PRIORITY=0)'}`);
   console.log(`  "media at 20 ms" = p99 |interval - 20 ms| <= ${maxP99Ms} ms, every timestamp step in a talkspurt 160, loss <= ${maxLoss * 100} %`);
   // One call first, so the greeting's speech synthesis and the JIT warm-up stay out of the first rate.
   await sipp(1, 1, 30);
-  if (mode !== 'hold') {
+  if (runs.has('peer')) {
+    console.log(`peer: ${seconds} s per rate, Prolope then SIPp as the answering side at each rate (the same caller, digest, 183/200, ~4.6 s of PCMA, BYE)`);
+    const peer = await startPeerUas();
+    const best = { prolope: 0, sipp: 0 };
+    const failedAt = {};
+    try {
+      for (const rate of peerRates) {
+        const calls = Math.round(rate * seconds);
+        if (!failedAt.prolope) {
+          const r = await phase(`peer prolope ${rate}`, { rate, calls, echo: false, callSeconds: 10 });
+          if (r.failed) failedAt.prolope = rate;
+          else best.prolope = rate;
+        }
+        if (!failedAt.sipp) {
+          const r = await peerPhase(`peer sipp ${rate}`, { rate, calls }, peer);
+          if (r.failed) failedAt.sipp = rate;
+          else best.sipp = rate;
+        }
+        if (failedAt.prolope && failedAt.sipp) break;
+      }
+    } finally {
+      peer.stop();
+    }
+    results.peer = { best, failedAt };
+  }
+  if (runs.has('rates')) {
     console.log(`rates: ${seconds} s per rate, default greeting (~4.6 s)`);
     for (const rate of rates) {
       const r = await phase(`rate ${rate}`, { rate, calls: Math.round(rate * seconds), echo: echoFor(false), callSeconds: 10 });
@@ -450,7 +543,7 @@ try {
       if (r.failed) break;
     }
   }
-  if (mode !== 'rates') {
+  if (runs.has('hold')) {
     const calls = Math.round(holdRate * (holdSeconds + holdPlateau));
     console.log(
       `hold: ${holdRate} calls/s for ${holdSeconds + holdPlateau} s, each ${holdAudio === 'play' ? `playing a ${holdSeconds} s WAV` : `saying a sentence for ~${holdSeconds} s`} from a voice application`,
@@ -464,8 +557,21 @@ try {
   fail(err);
 }
 
-function summarize({ rates: ran, hold }) {
+function summarize({ rates: ran, hold, peer }) {
   const all = [...ran, ...(hold ? [hold] : [])];
+  if (peer) {
+    const { best, failedAt } = peer;
+    const ratio = best.sipp ? best.prolope / best.sipp : Number.NaN;
+    const note = (side) => (failedAt[side] ? `first failure at ${failedAt[side]}` : `no failure up to ${peerRates.at(-1)}: a floor, raise BENCH_SIP_PEER_RATES`);
+    console.log(
+      `peer: highest rate with no failed call: Prolope ${best.prolope} calls/s (${note('prolope')}), SIPp as the answering side ${best.sipp} calls/s (${note('sipp')});` +
+        ` ratio ${f(ratio, 2)} (target >= ${TARGET_PEER_RATIO}: ${ratio >= TARGET_PEER_RATIO ? 'met' : 'NOT met'})`,
+    );
+    if (env.BENCH_JSON === '1') {
+      console.log(JSON.stringify({ measure: 'sip calls/s with no failure vs SIPp answering', ours: best.prolope, peer: best.sipp, ratio, target: TARGET_PEER_RATIO, met: ratio >= TARGET_PEER_RATIO }));
+    }
+  }
+  if (all.length === 0) return;
   console.log(`summary (2 cores shared by Prolope, SIPp and the sink; "media at 20 ms" as defined above):`);
   const cols = ['phase', 'calls/s', 'reached', 'failed', 'up at once', '|dt-20| p50/p99/max ms', 'jitter', 'ts!=160', 'setup p99', 'loop busy', 'at 20 ms'];
   const rows = all.map((r) => [
@@ -512,14 +618,14 @@ function summarize({ rates: ran, hold }) {
     );
   }
   if (env.BENCH_JSON === '1') {
-    // No peer yet: issue 15 asks for SIPp itself as the answering side (signalling) and rtpengine
-    // (media) in the same run; until then these rows carry Prolope's figures against the fixed targets.
+    // Against the fixed targets; the media row has no peer yet (issue 15: rtpengine playing the same
+    // WAV to the same sink in the same run).
     const clean = ran.filter((r) => !r.failed);
     const bestRate = clean.at(-1)?.rate ?? 0;
     const held = top?.m.concurrentSustained ?? 0;
-    console.log(JSON.stringify({ measure: 'sip calls/s, no failure (no peer yet)', ours: bestRate, peer: null, ratio: null, target: TARGET_RATE, met: bestRate >= TARGET_RATE }));
+    console.log(JSON.stringify({ measure: 'sip calls/s with no failure (rates phase, fixed target)', ours: bestRate, peer: null, ratio: null, target: TARGET_RATE, met: bestRate >= TARGET_RATE }));
     console.log(
-      JSON.stringify({ measure: 'sip calls up with media at 20 ms (no peer yet)', ours: held, peer: null, ratio: null, target: TARGET_CONCURRENT, met: held >= TARGET_CONCURRENT }),
+      JSON.stringify({ measure: 'sip calls up with media at 20 ms (no rtpengine peer yet)', ours: held, peer: null, ratio: null, target: TARGET_CONCURRENT, met: held >= TARGET_CONCURRENT }),
     );
   }
   const busiest = Math.max(0, ...all.map((r) => r.cpu.peakOthers));
