@@ -18,13 +18,14 @@
 // Needs `pnpm build` first and SIPp (Debian sip-tester). Prints figures; asserts nothing, and exits
 // non-zero only when the bench itself breaks.
 import { fork, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:http';
 import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { startRtpengine } from './rtpengine-peer.mjs';
 
 if (spawnSync('which', ['sipp']).status !== 0) {
   console.error('bench/sip needs sipp (apt-get install sip-tester)');
@@ -37,14 +38,22 @@ const num = (name, fallback) => {
   return v;
 };
 const mode = env.BENCH_SIP_MODE ?? 'all';
-const modes = { rates: ['rates'], hold: ['hold'], peer: ['peer'], both: ['rates', 'hold'], all: ['peer', 'rates', 'hold'] };
-if (!modes[mode]) throw new Error(`BENCH_SIP_MODE must be peer, rates, hold, both or all, got "${mode}"`);
+const modes = { rates: ['rates'], hold: ['hold'], peer: ['peer'], media: ['media'], both: ['rates', 'hold'], all: ['peer', 'media', 'rates', 'hold'] };
+if (!modes[mode]) throw new Error(`BENCH_SIP_MODE must be peer, media, rates, hold, both or all, got "${mode}"`);
 const runs = new Set(modes[mode]);
 // The peer phase: SIPp as the answering side (peer-uas.xml) against the same SIPp caller, rate by rate,
 // interleaved with Prolope at the same rate; the highest rate with no failed call on each side.
 const peerRates = (env.BENCH_SIP_PEER_RATES ?? '25,50,100,200,300,400').split(',').map(Number);
 if (!peerRates.every((r) => Number.isFinite(r) && r > 0)) throw new Error(`BENCH_SIP_PEER_RATES must list positive numbers, got "${env.BENCH_SIP_PEER_RATES}"`);
 const TARGET_PEER_RATIO = 0.5;
+// The media phase: at each step, that many calls held at once (each playing a BENCH_SIP_HOLD_SECONDS
+// WAV), by Prolope and then by rtpengine playing the same WAV to the same sink; the most held with
+// media at 20 ms (p99 |interval - 20 ms| <= 5 ms, no loss) on each side.
+const mediaSteps = (env.BENCH_SIP_MEDIA_STEPS ?? '250,500,1000,1500').split(',').map(Number);
+if (!mediaSteps.every((r) => Number.isInteger(r) && r > 0)) throw new Error(`BENCH_SIP_MEDIA_STEPS must list whole numbers, got "${env.BENCH_SIP_MEDIA_STEPS}"`);
+const MEDIA_P99_MS = 5;
+const TARGET_MEDIA_RATIO = 0.8;
+const TARGET_MEDIA_HELD = 1000;
 // The peer's pcap (g711a.pcap) sends a packet every 30 ms: 4.6 s is about 150; 100 leaves room for
 // the first and last packets crossing the call's edges.
 const PEER_MIN_PACKETS = 100;
@@ -484,6 +493,8 @@ function wav(secondsLong) {
 }
 
 async function serveHoldApp() {
+  // The media and hold phases share one voice application.
+  if (voiceApp) return;
   const audio = wav(holdSeconds);
   voiceApp = createServer((req, res) => {
     req.resume();
@@ -503,7 +514,58 @@ async function serveHoldApp() {
   await api('PATCH', `/v1/numbers/${encodeURIComponent(t.to)}`, { voice: { url: `http://127.0.0.1:${voiceApp.address().port}/voice` } });
 }
 
-const results = { rates: [], hold: undefined, peer: undefined };
+const results = { rates: [], hold: undefined, peer: undefined, media: undefined };
+
+/** Whether a sink report shows media at 20 ms by the media phase's stricter rule. */
+function strictMedia(m) {
+  const lossShare = m.packets ? m.lost / (m.packets + m.lost) : 1;
+  return m.intervals > 0 && m.devP99 <= MEDIA_P99_MS && m.tsOff === 0 && lossShare <= maxLoss;
+}
+
+/** The media phase: Prolope's held calls against rtpengine's, step by step (see mediaSteps). */
+async function mediaPhase() {
+  console.log(
+    `media: at each step, that many calls held at once, each playing a ${holdSeconds} s WAV: Prolope (SIP calls from SIPp), then rtpengine (ng offer/answer/play media), both to the sink with echo on`,
+  );
+  await serveHoldApp();
+  const dir = mkdtempSync(join(tmpdir(), 'prolope-bench-media-'));
+  const wavFile = join(dir, 'hold.wav');
+  writeFileSync(wavFile, wav(holdSeconds));
+  const engine = await startRtpengine({ ports: 4 * Math.max(...mediaSteps) + 100, nice: (pid) => raise(pid, -5) });
+  const best = { prolope: 0, rtpengine: 0 };
+  const done = {};
+  try {
+    for (const held of mediaSteps) {
+      const rate = held / holdSeconds;
+      const calls = Math.round(rate * (holdSeconds + holdPlateau));
+      if (!done.prolope) {
+        const r = await phase(`media prolope ${held}`, { rate, calls, echo: true, callSeconds: holdSeconds + 10 });
+        const ok = !r.failed && strictMedia(r.m);
+        if (ok) best.prolope = Math.max(best.prolope, r.m.concurrentSustained);
+        else done.prolope = held;
+      }
+      if (!done.rtpengine) {
+        if (quietWait > 0) await waitForQuiet();
+        await request(sink, { cmd: 'phase', name: `media rtpengine ${held}`, echo: true });
+        const run = await engine.hold({ calls, rate, wavFile, sinkPort, holdMs: holdSeconds * 1000 + 500, label: `step${held}` });
+        await sleep(300);
+        const { report: m } = await request(sink, { cmd: 'report' });
+        const ok = run.failed === 0 && m.streams >= calls && strictMedia(m);
+        console.log(
+          `  ${String(held).padStart(5)} held by rtpengine: ${run.failed} ng failures, ${m.streams} of ${calls} streams; up at once ${m.concurrentSustained} for a whole second;` +
+            ` |interval - 20 ms| p99 ${f(m.devP99, 2)} ms, lost ${m.lost}, ts!=160 ${m.tsOff}; media at 20 ms: ${ok ? 'yes' : 'NO'}`,
+        );
+        if (ok) best.rtpengine = Math.max(best.rtpengine, m.concurrentSustained);
+        else done.rtpengine = held;
+      }
+      if (done.prolope && done.rtpengine) break;
+    }
+  } finally {
+    engine.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { best, done };
+}
 try {
   console.log(`bench/sip: inbound calls with digest, 183/200, PCMA 20 ms to a timing sink, BYE from Prolope (${process.env.CI ? 'CI' : 'local'})`);
   console.log(`  priorities: ${prioritize ? 'Prolope and SIPp at nice -5, the sink at -10' : 'left alone (BENCH_SIP_PRIORITY=0)'}`);
@@ -535,6 +597,7 @@ try {
     }
     results.peer = { best, failedAt };
   }
+  if (runs.has('media')) results.media = await mediaPhase();
   if (runs.has('rates')) {
     console.log(`rates: ${seconds} s per rate, default greeting (~4.6 s)`);
     for (const rate of rates) {
@@ -557,8 +620,20 @@ try {
   fail(err);
 }
 
-function summarize({ rates: ran, hold, peer }) {
+function summarize({ rates: ran, hold, peer, media }) {
   const all = [...ran, ...(hold ? [hold] : [])];
+  if (media) {
+    const { best, done } = media;
+    const ratio = best.rtpengine ? best.prolope / best.rtpengine : Number.NaN;
+    const note = (side) => (done[side] ? `first miss at ${done[side]}` : `none missed up to ${mediaSteps.at(-1)}: a floor, raise BENCH_SIP_MEDIA_STEPS`);
+    console.log(
+      `media: most calls held with media at 20 ms (p99 <= ${MEDIA_P99_MS} ms, no loss): Prolope ${best.prolope} (${note('prolope')}), rtpengine ${best.rtpengine} (${note('rtpengine')});` +
+        ` ratio ${f(ratio, 2)} (target >= ${TARGET_MEDIA_RATIO} and Prolope >= ${TARGET_MEDIA_HELD}: ${ratio >= TARGET_MEDIA_RATIO && best.prolope >= TARGET_MEDIA_HELD ? 'met' : 'NOT met'})`,
+    );
+    if (env.BENCH_JSON === '1') {
+      console.log(JSON.stringify({ measure: 'sip calls held with media at 20 ms vs rtpengine', ours: best.prolope, peer: best.rtpengine, ratio, target: TARGET_MEDIA_RATIO, met: ratio >= TARGET_MEDIA_RATIO && best.prolope >= TARGET_MEDIA_HELD }));
+    }
+  }
   if (peer) {
     const { best, failedAt } = peer;
     const ratio = best.sipp ? best.prolope / best.sipp : Number.NaN;
