@@ -49,7 +49,12 @@ const OPERATOR_KEY = `pk_live_bench${'0'.repeat(28)}`;
 
 const children = new Set();
 function start(file, args, extraEnv) {
-  const child = fork(fileURLToPath(new URL(file, import.meta.url)), args, { env: { ...env, ...extraEnv }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(new URL(file, import.meta.url)), args, {
+    env: { ...env, ...extraEnv },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // BENCH_WEBHOOKS_PROFILE=dir writes a CPU profile of the server (target.mjs) there, to see where its time goes.
+    execArgv: env.BENCH_WEBHOOKS_PROFILE && file === './target.mjs' ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_WEBHOOKS_PROFILE}`] : [],
+  });
   children.add(child);
   child.on('exit', () => children.delete(child));
   return child;
