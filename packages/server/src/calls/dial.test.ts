@@ -1,10 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { encodePcma, tone } from '../telephony/embedded/rtp/index.js';
 import { eventually, explain, rtpPeer, scenario } from '../test/call-fixtures.js';
-import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
-import { freeUdpPort, requireSipp, runSipp, SIPP, startSippUas } from '../test/sipp.js';
-import { pbxTrunk } from '../test/pbx-fixtures.js';
+import { storeKinds, type TestServer } from '../test/harness.js';
+import { type CallSuite, callSuite } from '../test/call-suite.js';
+import { requireSipp, runSipp, SIPP, startSippUas } from '../test/sipp.js';
 
 /**
  * `dial` and transfers end to end: SIPp plays a PBX calling a number (the A leg) and the carrier
@@ -12,27 +11,6 @@ import { pbxTrunk } from '../test/pbx-fixtures.js';
  * sees what crosses the bridge byte for byte: A's audio at B, B's audio at A, A's key at B.
  */
 requireSipp('dial and transfer');
-
-async function voiceApplication() {
-  const requests: Array<{ path: string; body: Record<string, any> }> = [];
-  const routes = new Map<string, unknown>();
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d: Buffer) => {
-      body += d.toString();
-    });
-    req.on('end', () => {
-      const path = (req.url ?? '/').split('?')[0] as string;
-      requests.push({ path, body: body ? (JSON.parse(body) as Record<string, any>) : {} });
-      const route = routes.get(path);
-      res.writeHead(route ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(route ?? { error: 'no such route' }));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('no address');
-  return { server, base: `http://127.0.0.1:${address.port}`, requests, routes };
-}
 
 /** 160-byte A-law frames of a tone, each frame distinct so the far side can be matched byte for byte. */
 function frames(hz: number, count: number): Uint8Array[] {
@@ -43,55 +21,18 @@ function frames(hz: number, count: number): Uint8Array[] {
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 describe.skipIf(!SIPP).each(storeKinds)('dial and transfer (%s)', (kind) => {
+  const suite = callSuite(kind, { name: 'dial', numberBase: 8_700_000, carrier: true });
+  const { numberAnswering, callTo } = suite;
   let t: TestServer;
-  let c: Awaited<ReturnType<TestServer['customer']>>;
-  let app: Awaited<ReturnType<typeof voiceApplication>>;
+  let c: CallSuite['c'];
+  let app: CallSuite['app'];
   let sipPort: number;
   let carrierPort: number;
-  let seq = 0;
-  const password = 'pbx-Secret-2026';
-  const username = `dial-${kind}-${process.pid}`;
-  const fresh = () => `+3592${8_700_000 + ++seq + (kind === 'postgres' ? 500 : 0)}`;
   let from: string;
-
-  beforeAll(async () => {
-    carrierPort = await freeUdpPort();
-    t = await startTestServer(kind, { config: { carrierUri: `sip:127.0.0.1:${carrierPort}` } });
-    sipPort = t.server.sipPort as number;
-    c = await t.customer();
-    app = await voiceApplication();
-    from = fresh();
-    await buy(from);
-    await pbxTrunk(c.api, { username, password, callerIds: [from] });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await new Promise((r) => app?.server.close(r));
-  });
-
-  async function buy(number: string): Promise<void> {
-    const stock = await t.operator.post('/v1/number-inventory', {
-      numbers: [{ number, type: 'local', monthly_price: '5.00', setup_price: '0.00', currency: 'EUR' }],
-    });
-    expect(stock.status).toBe(201);
-    expect((await c.api.post('/v1/numbers', { number })).status).toBe(201);
-  }
-
-  async function numberAnswering(name: string, verbs: unknown[]): Promise<string> {
-    const number = fresh();
-    await buy(number);
-    app.routes.set(`/voice/${name}`, verbs);
-    expect((await c.api.patch(`/v1/numbers/${number}`, { voice: { url: `${app.base}/voice/${name}` } })).status).toBe(200);
-    return number;
-  }
+  beforeAll(() => ({ t, c, app, sipPort, carrierPort, from } = suite));
 
   const pbx = (number: string, rtpport: number) =>
-    runSipp(scenario('live-control.xml'), number, sipPort, [
-      ...['-au', username, '-ap', password, '-auth_uri', `${number}@127.0.0.1:${sipPort}`],
-      ...['-set', 'from', from, '-set', 'rtpport', String(rtpport), '-set', 'codec', '8'],
-    ]);
-  const callTo = (number: string, ok: (call: Record<string, any> | undefined) => boolean) =>
-    eventually(async () => ((await c.api.get('/v1/calls')).body.data as Array<Record<string, any>>).find((x) => x.to === number), ok);
+    runSipp(scenario('live-control.xml'), number, sipPort, [...suite.auth(number), '-set', 'rtpport', String(rtpport), '-set', 'codec', '8']);
   const legsOf = async (id: string) => (await c.api.get(`/v1/calls?parent_call_id=${id}`)).body.data as Array<Record<string, any>>;
   const eventTypes = async (callId: string) =>
     (await t.server.store.db.selectFrom('events').select(['type']).where('object_id', '=', callId).orderBy('id').execute()).map((e) => e.type);

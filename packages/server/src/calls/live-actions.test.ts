@@ -1,36 +1,14 @@
-import { createServer, type Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { eventually, explain, rtpPeer, rtpSink, scenario } from '../test/call-fixtures.js';
-import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
-import { freeUdpPort, requireSipp, runSipp, SIPP, startSippUas } from '../test/sipp.js';
-import { pbxTrunk } from '../test/pbx-fixtures.js';
+import { storeKinds, type TestServer } from '../test/harness.js';
+import { type CallSuite, callSuite } from '../test/call-suite.js';
+import { requireSipp, runSipp, SIPP, startSippUas } from '../test/sipp.js';
 
 /**
  * Live call control beyond say/play/hangup, end to end with SIPp: gather, mute, record
  * pause/resume on inbound calls, and control of outbound calls (answered, and still ringing).
  */
 requireSipp('live call actions');
-
-async function voiceApplication() {
-  const requests: Array<{ path: string; body: Record<string, any> }> = [];
-  const routes = new Map<string, unknown>();
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d: Buffer) => {
-      body += d.toString();
-    });
-    req.on('end', () => {
-      const path = (req.url ?? '/').split('?')[0] as string;
-      requests.push({ path, body: body ? (JSON.parse(body) as Record<string, any>) : {} });
-      const route = routes.get(path);
-      res.writeHead(route ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(route ?? { error: 'no such route' }));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('no address');
-  return { server, base: `http://127.0.0.1:${address.port}`, requests, routes };
-}
 
 /** RMS of a WAV's samples (16-bit mono after a 44-byte header). */
 function wavRms(wav: Buffer): number {
@@ -43,51 +21,18 @@ function wavRms(wav: Buffer): number {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.skipIf(!SIPP).each(storeKinds)('live call actions (%s)', (kind) => {
+  const suite = callSuite(kind, { name: 'live', numberBase: 8_800_000, carrier: true });
+  const { auth, callTo } = suite;
   let t: TestServer;
-  let c: Awaited<ReturnType<TestServer['customer']>>;
-  let app: Awaited<ReturnType<typeof voiceApplication>>;
+  let c: CallSuite['c'];
+  let app: CallSuite['app'];
   let sipPort: number;
   let carrierPort: number;
-  let seq = 0;
-  const password = 'pbx-Secret-2026';
-  const username = `live-${kind}-${process.pid}`;
-  const fresh = () => `+3592${8_800_000 + ++seq + (kind === 'postgres' ? 500 : 0)}`;
   let from: string;
+  beforeAll(() => ({ t, c, app, sipPort, carrierPort, from } = suite));
 
-  beforeAll(async () => {
-    carrierPort = await freeUdpPort();
-    t = await startTestServer(kind, { config: { carrierUri: `sip:127.0.0.1:${carrierPort}` } });
-    sipPort = t.server.sipPort as number;
-    c = await t.customer();
-    app = await voiceApplication();
-    from = fresh();
-    await buy(from);
-    await pbxTrunk(c.api, { username, password, callerIds: [from] });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await new Promise((r) => app?.server.close(r));
-  });
+  const holdingNumber = (name: string) => suite.numberAnswering(name, [{ verb: 'pause', seconds: 20 }]);
 
-  async function buy(number: string): Promise<void> {
-    const stock = await t.operator.post('/v1/number-inventory', {
-      numbers: [{ number, type: 'local', monthly_price: '5.00', setup_price: '0.00', currency: 'EUR' }],
-    });
-    expect(stock.status).toBe(201);
-    expect((await c.api.post('/v1/numbers', { number })).status).toBe(201);
-  }
-
-  async function holdingNumber(name: string): Promise<string> {
-    const number = fresh();
-    await buy(number);
-    app.routes.set(`/voice/${name}`, [{ verb: 'pause', seconds: 20 }]);
-    expect((await c.api.patch(`/v1/numbers/${number}`, { voice: { url: `${app.base}/voice/${name}` } })).status).toBe(200);
-    return number;
-  }
-
-  const auth = (number: string) => ['-au', username, '-ap', password, '-auth_uri', `${number}@127.0.0.1:${sipPort}`, '-set', 'from', from];
-  const callTo = (number: string, ok: (call: Record<string, any> | undefined) => boolean) =>
-    eventually(async () => ((await c.api.get('/v1/calls')).body.data as Array<Record<string, any>>).find((x) => x.to === number), ok);
   const wav = async (id: string) =>
     Buffer.from(await (await fetch(`${t.url}/v1/recordings/${id}/media`, { headers: { authorization: `Bearer ${c.key}` } })).arrayBuffer());
 

@@ -1,9 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { storeKinds, type TestServer } from '../test/harness.js';
+import { type CallSuite, callSuite } from '../test/call-suite.js';
 import { requireSipp, runSipp, SIPP } from '../test/sipp.js';
 import { eventually, explain, rtpSink, scenario } from '../test/call-fixtures.js';
-import { pbxTrunk } from '../test/pbx-fixtures.js';
 
 /**
  * Recordings and live call control end to end: SIPp calls a number through a customer's trunk and
@@ -14,27 +13,6 @@ import { pbxTrunk } from '../test/pbx-fixtures.js';
 requireSipp('recordings and live call control');
 
 /** A voice application: answers each path with JSON and keeps every request body. */
-async function voiceApplication() {
-  const requests: Array<{ path: string; body: Record<string, any> }> = [];
-  const routes = new Map<string, unknown>();
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d: Buffer) => {
-      body += d.toString();
-    });
-    req.on('end', () => {
-      const path = (req.url ?? '/').split('?')[0] as string;
-      requests.push({ path, body: body ? (JSON.parse(body) as Record<string, any>) : {} });
-      const route = routes.get(path);
-      res.writeHead(route ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(route ?? { error: 'no such route' }));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('no address');
-  return { server, base: `http://127.0.0.1:${address.port}`, requests, routes };
-}
-
 /** The PCM samples of a 16-bit mono WAV, after checking its RIFF header. */
 function wavSamples(wav: Buffer): Int16Array {
   expect(wav.subarray(0, 4).toString('ascii')).toBe('RIFF');
@@ -56,52 +34,18 @@ function rms(samples: Int16Array): number {
 }
 
 describe.skipIf(!SIPP).each(storeKinds)('recordings and live call control (%s)', (kind) => {
+  const suite = callSuite(kind, { name: 'rec', numberBase: 8_300_000 });
+  const { numberAnswering, auth, callTo } = suite;
   let t: TestServer;
-  let c: Awaited<ReturnType<TestServer['customer']>>;
-  let other: Awaited<ReturnType<TestServer['customer']>>;
-  let app: Awaited<ReturnType<typeof voiceApplication>>;
+  let c: CallSuite['c'];
+  let other: CallSuite['c'];
+  let app: CallSuite['app'];
   let sipPort: number;
-  let seq = 0;
-  const password = 'pbx-Secret-2026';
-  const username = `rec-${kind}-${process.pid}`;
-  const fresh = () => `+3592${8_300_000 + ++seq + (kind === 'postgres' ? 500 : 0)}`;
-  let from: string;
-
   beforeAll(async () => {
-    t = await startTestServer(kind);
-    sipPort = t.server.sipPort as number;
-    c = await t.customer();
+    ({ t, c, app, sipPort } = suite);
     other = await t.customer();
-    app = await voiceApplication();
-    from = fresh();
-    await buy(from);
-    await pbxTrunk(c.api, { username, password, callerIds: [from] });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await new Promise((r) => app?.server.close(r));
   });
 
-  async function buy(number: string): Promise<void> {
-    const stock = await t.operator.post('/v1/number-inventory', {
-      numbers: [{ number, type: 'local', monthly_price: '5.00', setup_price: '0.00', currency: 'EUR' }],
-    });
-    expect(stock.status).toBe(201);
-    expect((await c.api.post('/v1/numbers', { number })).status).toBe(201);
-  }
-
-  /** A new number whose voice application answers `verbs` at /voice/<name>. */
-  async function numberAnswering(name: string, verbs: unknown[]): Promise<string> {
-    const number = fresh();
-    await buy(number);
-    app.routes.set(`/voice/${name}`, verbs);
-    expect((await c.api.patch(`/v1/numbers/${number}`, { voice: { url: `${app.base}/voice/${name}` } })).status).toBe(200);
-    return number;
-  }
-
-  const auth = (service: string) => ['-au', username, '-ap', password, '-auth_uri', `${service}@127.0.0.1:${sipPort}`, '-set', 'from', from];
-  const callTo = async (number: string, ok: (call: Record<string, any> | undefined) => boolean) =>
-    eventually(async () => ((await c.api.get('/v1/calls')).body.data as Array<Record<string, any>>).find((x) => x.to === number), ok);
   const media = (id: string, key = c.key) => fetch(`${t.url}/v1/recordings/${id}/media`, { headers: { authorization: `Bearer ${key}` } });
 
   it('records the caller after the prompt, posts the recording to action_url, and serves, lists and deletes the WAV', async () => {

@@ -1,12 +1,11 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { tone, writeWav8k } from '../telephony/embedded/rtp/index.js';
-import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
+import { storeKinds, type TestServer } from '../test/harness.js';
+import { type AppRequest, type CallSuite, callSuite, reply } from '../test/call-suite.js';
 import { freeUdpPort, requireSipp, runSipp, SIPP } from '../test/sipp.js';
 import { eventually, explain, scenario } from '../test/call-fixtures.js';
-import { pbxTrunk } from '../test/pbx-fixtures.js';
 
 /**
  * Voice applications end to end: SIPp calls a number through a customer's SIP trunk, Prolope asks the
@@ -23,80 +22,22 @@ const { Webhook } = requireFromWebhooks('standardwebhooks') as {
   Webhook: new (secret: string) => { verify(payload: string, headers: Record<string, string>): unknown };
 };
 
-interface AppRequest {
-  path: string;
-  method: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** The customer's voice application: answers each path with a status and JSON, and keeps every request. */
-async function voiceApplication(): Promise<{
-  server: Server;
-  base: string;
-  requests: AppRequest[];
-  routes: Map<string, { status: number; body: unknown }>;
-}> {
-  const requests: AppRequest[] = [];
-  const routes = new Map<string, { status: number; body: unknown }>();
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d: Buffer) => {
-      body += d.toString();
-    });
-    req.on('end', () => {
-      const path = (req.url ?? '/').split('?')[0] as string;
-      requests.push({ path, method: req.method ?? '', headers: req.headers, body });
-      const route = routes.get(path) ?? { status: 404, body: { error: 'no such route' } };
-      if (Buffer.isBuffer(route.body)) res.writeHead(route.status, { 'content-type': 'audio/wav' }).end(route.body);
-      else res.writeHead(route.status, { 'content-type': 'application/json' }).end(JSON.stringify(route.body));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('no address');
-  return { server, base: `http://127.0.0.1:${address.port}`, requests, routes };
-}
-
 /** Verifies a request as a customer would; throws when the signature does not match. */
 function verified(secret: string, req: AppRequest): Record<string, unknown> {
   const headers = Object.fromEntries(['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((h) => [h, String(req.headers[h] ?? '')]));
-  new Webhook(secret).verify(req.body, headers);
-  return JSON.parse(req.body) as Record<string, unknown>;
+  new Webhook(secret).verify(req.raw, headers);
+  return JSON.parse(req.raw) as Record<string, unknown>;
 }
 
 describe.skipIf(!SIPP).each(storeKinds)('voice applications (%s)', (kind) => {
+  const suite = callSuite(kind, { name: 'vapp', numberBase: 8_200_000 });
+  const { buy, fresh, auth } = suite;
   let t: TestServer;
-  let c: Awaited<ReturnType<TestServer['customer']>>;
-  let app: Awaited<ReturnType<typeof voiceApplication>>;
+  let c: CallSuite['c'];
+  let app: CallSuite['app'];
   let sipPort: number;
-  let seq = 0;
-  const password = 'pbx-Secret-2026';
-  const username = `vapp-${kind}-${process.pid}`;
-  const fresh = () => `+3592${8_200_000 + ++seq + (kind === 'postgres' ? 500 : 0)}`;
   let from: string;
-
-  beforeAll(async () => {
-    t = await startTestServer(kind);
-    sipPort = t.server.sipPort as number;
-    c = await t.customer();
-    app = await voiceApplication();
-    from = fresh();
-    await buy(from);
-    await pbxTrunk(c.api, { username, password, callerIds: [from] });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await new Promise((r) => app?.server.close(r));
-  });
-
-  async function buy(number: string): Promise<void> {
-    const stock = await t.operator.post('/v1/number-inventory', {
-      numbers: [{ number, type: 'local', monthly_price: '5.00', setup_price: '0.00', currency: 'EUR' }],
-    });
-    expect(stock.status).toBe(201);
-    expect((await c.api.post('/v1/numbers', { number })).status).toBe(201);
-  }
+  beforeAll(() => ({ t, c, app, sipPort, from } = suite));
 
   /** A new number of the account with this voice application; answers the signing secret the owner reads. */
   async function numberWithVoice(voice: Record<string, string>): Promise<{ number: string; secret: string }> {
@@ -107,7 +48,6 @@ describe.skipIf(!SIPP).each(storeKinds)('voice applications (%s)', (kind) => {
     return { number, secret: read.body.voice.signing_secret as string };
   }
 
-  const auth = (service: string) => ['-au', username, '-ap', password, '-auth_uri', `${service}@127.0.0.1:${sipPort}`];
   const callTo = async (number: string) =>
     eventually(
       async () => ((await c.api.get('/v1/calls')).body.data as Array<Record<string, any>>).find((x) => x.to === number),
@@ -123,14 +63,11 @@ describe.skipIf(!SIPP).each(storeKinds)('voice applications (%s)', (kind) => {
     const { number, secret } = await numberWithVoice({ url: `${app.base}/voice/gather` });
     expect(secret).toMatch(/^whsec_/);
     app.routes.set('/voice/gather', {
-      status: 200,
-      body: {
-        instructions: [{ verb: 'gather', digits: 1, timeout_seconds: 5, action_url: `${app.base}/gathered`, prompt: { verb: 'say', text: 'Press one' } }],
-      },
+      instructions: [{ verb: 'gather', digits: 1, timeout_seconds: 5, action_url: `${app.base}/gathered`, prompt: { verb: 'say', text: 'Press one' } }],
     });
-    app.routes.set('/gathered', { status: 200, body: { instructions: [{ verb: 'say', text: 'You pressed one. Goodbye.' }, { verb: 'hangup' }] } });
+    app.routes.set('/gathered', { instructions: [{ verb: 'say', text: 'You pressed one. Goodbye.' }, { verb: 'hangup' }] });
 
-    const run = await runSipp(scenario('voice-app-dtmf.xml'), number, sipPort, [...auth(number), '-set', 'from', from]);
+    const run = await runSipp(scenario('voice-app-dtmf.xml'), number, sipPort, auth(number));
     expect(run.code, explain(run)).toBe(0);
 
     const call = await callTo(number);
@@ -146,7 +83,7 @@ describe.skipIf(!SIPP).each(storeKinds)('voice applications (%s)', (kind) => {
     expect(gathered).toHaveLength(1);
     expect(verified(secret, gathered[0]!)).toMatchObject({ call_id: call?.id, from, to: number, status: 'in_progress', digits: '1' });
     // A tampered body must not verify: the check above is a real one.
-    expect(() => verified(secret, { ...gathered[0]!, body: gathered[0]!.body.replace('"1"', '"2"') })).toThrow();
+    expect(() => verified(secret, { ...gathered[0]!, raw: gathered[0]!.raw.replace('"1"', '"2"') })).toThrow();
 
     const events = await eventsOf(call?.id as string);
     expect(events.map((e) => e.type)).toEqual(['call.initiated', 'call.answered', 'call.dtmf', 'call.gather.completed', 'call.completed']);
@@ -156,22 +93,16 @@ describe.skipIf(!SIPP).each(storeKinds)('voice applications (%s)', (kind) => {
 
   it('falls back to fallback_url when the primary URL fails, and plays a WAV it names', async () => {
     const { number, secret } = await numberWithVoice({ url: `${app.base}/voice/broken`, fallback_url: `${app.base}/voice/fallback` });
-    app.routes.set('/voice/broken', { status: 500, body: { error: 'down' } });
-    app.routes.set('/voice/fallback', {
-      status: 200,
-      body: [
-        { verb: 'say', text: 'Fallback here.' },
-        { verb: 'pause', seconds: 0.2 },
-        { verb: 'play', url: `${app.base}/beep.wav`, loop: 2 },
-      ],
-    });
-    app.routes.set('/beep.wav', { status: 200, body: writeWav8k(tone(440, 300)) });
+    app.routes.set('/voice/broken', reply(500, { error: 'down' }));
+    app.routes.set('/voice/fallback', [
+      { verb: 'say', text: 'Fallback here.' },
+      { verb: 'pause', seconds: 0.2 },
+      { verb: 'play', url: `${app.base}/beep.wav`, loop: 2 },
+    ]);
+    app.routes.set('/beep.wav', writeWav8k(tone(440, 300)));
 
     const run = await runSipp(scenario('inbound-greeting.xml'), number, sipPort, [
       ...auth(number),
-      '-set',
-      'from',
-      from,
       '-set',
       'rtpport',
       String(await freeUdpPort()),
@@ -189,9 +120,9 @@ describe.skipIf(!SIPP).each(storeKinds)('voice applications (%s)', (kind) => {
 
   it('refuses the call with 486 when the application answers reject busy, and the call ends busy', async () => {
     const { number } = await numberWithVoice({ url: `${app.base}/voice/busy` });
-    app.routes.set('/voice/busy', { status: 200, body: { instructions: [{ verb: 'reject', reason: 'busy' }] } });
+    app.routes.set('/voice/busy', { instructions: [{ verb: 'reject', reason: 'busy' }] });
 
-    const run = await runSipp(scenario('voice-app-reject-486.xml'), number, sipPort, [...auth(number), '-set', 'from', from]);
+    const run = await runSipp(scenario('voice-app-reject-486.xml'), number, sipPort, auth(number));
     expect(run.code, explain(run)).toBe(0);
     const call = await callTo(number);
     expect(call).toMatchObject({ status: 'busy', sip_code: 486, hangup_by: 'callee', hangup_cause: 'rejected', answered_at: null, duration_seconds: 0 });
@@ -200,13 +131,10 @@ describe.skipIf(!SIPP).each(storeKinds)('voice applications (%s)', (kind) => {
 
   it('apologises and hangs up when neither URL gives valid instructions', async () => {
     const { number } = await numberWithVoice({ url: `${app.base}/voice/invalid`, fallback_url: `${app.base}/voice/missing` });
-    app.routes.set('/voice/invalid', { status: 200, body: { instructions: [{ verb: 'dial', number: '+359888123456' }] } });
+    app.routes.set('/voice/invalid', { instructions: [{ verb: 'dial', number: '+359888123456' }] });
 
     const run = await runSipp(scenario('inbound-greeting.xml'), number, sipPort, [
       ...auth(number),
-      '-set',
-      'from',
-      from,
       '-set',
       'rtpport',
       String(await freeUdpPort()),
