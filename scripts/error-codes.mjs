@@ -13,7 +13,9 @@ export function readErrorCodes(file) {
   const out = {};
   for (const [code, entry] of Object.entries(data)) {
     if (!CODE.test(code)) throw new Error(`${file}: ${code}: a code is snake_case`);
-    const keys = Object.keys(entry ?? {}).sort().join(',');
+    const keys = Object.keys(entry ?? {})
+      .sort()
+      .join(',');
     if (keys !== 'status,title') throw new Error(`${file}: ${code}: expected exactly status and title, got ${keys || 'nothing'}`);
     if (!Number.isInteger(entry.status) || entry.status < 400 || entry.status > 599) throw new Error(`${file}: ${code}: status must be 400-599`);
     if (typeof entry.title !== 'string' || entry.title.trim() === '') throw new Error(`${file}: ${code}: title must be text`);
