@@ -2,15 +2,19 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const generated = fileURLToPath(new URL('./packages/contract/src/generated/', import.meta.url));
 
 export default defineConfig({
   // Tests run on the sources of the workspace packages, so the test command needs no build first.
   resolve: {
-    alias: {
-      '@prolope/sdk': src('sdk'),
-      '@prolope/webhooks': src('webhooks'),
-      '@prolope/server': src('server'),
-    },
+    alias: [
+      { find: '@prolope/sdk', replacement: src('sdk') },
+      { find: '@prolope/webhooks', replacement: src('webhooks') },
+      { find: '@prolope/server', replacement: src('server') },
+      // The contract is imported by subpath (its package.json `exports`): each is one generated file.
+      { find: /^@prolope\/contract\/openapi\.json$/, replacement: `${generated}openapi.json` },
+      { find: /^@prolope\/contract\/([a-z-]+)$/, replacement: `${generated}$1.ts` },
+    ],
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'bench/**/*.test.ts', 'test/**/*.test.ts'],

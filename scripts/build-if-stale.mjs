@@ -12,7 +12,11 @@ import { fileURLToPath } from 'node:url';
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const packagesDir = join(root, 'packages');
 
-/** Workspace packages by name: folder, main entry and the workspace packages it depends on. */
+/**
+ * Workspace packages by name: folder, main entry, the workspace packages it depends on, and whether it
+ * has a build. One without (@prolope/contract: generated TypeScript read as is) is bundled into the
+ * packages that use it, so it is never built itself and its sources count as theirs.
+ */
 function workspace() {
   const byName = new Map();
   for (const folder of readdirSync(packagesDir)) {
@@ -22,7 +26,7 @@ function workspace() {
     const deps = Object.entries({ ...pkg.dependencies, ...pkg.devDependencies, ...pkg.peerDependencies })
       .filter(([, range]) => String(range).startsWith('workspace:'))
       .map(([name]) => name);
-    byName.set(pkg.name, { name: pkg.name, dir: join(packagesDir, folder), main: pkg.main ?? './dist/index.js', deps });
+    byName.set(pkg.name, { name: pkg.name, dir: join(packagesDir, folder), main: pkg.main ?? './dist/index.js', deps, builds: Boolean(pkg.scripts?.build) });
   }
   return byName;
 }
@@ -55,11 +59,13 @@ function newestSource(dir) {
   return newest;
 }
 
-function isStale(pkg) {
+function isStale(pkg, byName) {
   const main = join(pkg.dir, pkg.main);
   const types = main.replace(/\.js$/, '.d.ts');
   if (!existsSync(main) || !existsSync(types)) return true;
-  return Math.min(statSync(main).mtimeMs, statSync(types).mtimeMs) < newestSource(pkg.dir);
+  const bundled = pkg.deps.map((dep) => byName.get(dep)).filter((dep) => dep && !dep.builds);
+  const newest = Math.max(newestSource(pkg.dir), ...bundled.map((dep) => newestSource(dep.dir)));
+  return Math.min(statSync(main).mtimeMs, statSync(types).mtimeMs) < newest;
 }
 
 /**
@@ -72,7 +78,8 @@ export function buildIfStale(name, log = (line) => process.stderr.write(`${line}
     console.error('prolope: dependencies are not installed; run `npx -y pnpm@10 install` first.');
     process.exit(1);
   }
-  for (const pkg of buildOrder(workspace(), name).filter(isStale)) {
+  const byName = workspace();
+  for (const pkg of buildOrder(byName, name).filter((p) => p.builds && isStale(p, byName))) {
     log(`  Building ${pkg.name} (only when its sources changed)...`);
     const run = spawnSync(tsup, ['--silent'], { cwd: pkg.dir, stdio: ['ignore', 'inherit', 'inherit'] });
     if (run.status !== 0) {

@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
+import { inlineContractTypes } from '../../scripts/tsup-contract.mjs';
 
 // @prolope/sdk and @prolope/server stay external: they are real dependencies of the package, so
 // npm installs them once and apps that also use the SDK share it. The server in particular must
@@ -9,7 +10,7 @@ export default defineConfig({
   format: ['esm'],
   target: 'node20',
   platform: 'node',
-  dts: { entry: 'src/index.ts' },
+  dts: { entry: 'src/index.ts', compilerOptions: inlineContractTypes },
   clean: true,
   sourcemap: true,
   external: ['@prolope/sdk', '@prolope/server', '@oclif/core'],

@@ -1,9 +1,10 @@
 import { defineConfig } from "tsup";
+import { inlineContractTypes } from "../../scripts/tsup-contract.mjs";
 
 export default defineConfig({
 	entry: ["src/index.ts"],
 	format: ["esm"],
-	dts: true,
+	dts: { compilerOptions: inlineContractTypes },
 	clean: true,
 	target: "node20",
 	sourcemap: true,

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { commands, operationCommands, topics } from './commands.js';
-import { operations } from './generated/operations.js';
+import { operations } from '@prolope/contract/operations';
 import { operationInterface } from './operation-flags.js';
 import type { OperationSpec } from './schema.js';
 

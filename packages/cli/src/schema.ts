@@ -1,4 +1,4 @@
-import { operations } from './generated/operations.js';
+import { operations } from '@prolope/contract/operations';
 
 /**
  * The flattened JSON Schema subset the operation table carries for query parameters and bodies.
@@ -89,7 +89,7 @@ export interface CliSpec {
 }
 
 /**
- * One row of the generated operation table (`src/generated/operations.ts`).
+ * One row of the generated operation table (`@prolope/contract/operations`, generated from the spec).
  *
  * @example
  * ```ts

@@ -1,8 +1,8 @@
 import type { Client } from 'openapi-fetch';
 import { errorFromResponse } from './error-from-response.js';
 import { AbortError, ProlopeError, TimeoutError } from './errors.js';
-import { type OperationId, operations } from './generated/operations.js';
-import type { paths } from './generated/schema.js';
+import { type OperationId, operations } from '@prolope/contract/operations';
+import type { paths } from '@prolope/contract/schema';
 import type { LooseRequestParams } from './operation-types.js';
 import { checkRetries, checkTimeout, type RequestOptions, type ResolvedOptions } from './options.js';
 import { type ListPage, PagePromise } from './pagination.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Middleware, Prolope, ProlopeError } from './index.js';
 import { apiKey, json, startServer, type TestServer, text } from './test-server.js';
-import { operations } from './generated/operations.js';
+import { operations } from '@prolope/contract/operations';
 import { VERSION } from './version.js';
 
 let server: TestServer | undefined;

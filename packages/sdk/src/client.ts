@@ -1,7 +1,7 @@
 import createClient, { type Client } from 'openapi-fetch';
 import { type CallContext, callOperation } from './call-operation.js';
-import type { OperationId } from './generated/operations.js';
-import type { paths } from './generated/schema.js';
+import type { OperationId } from '@prolope/contract/operations';
+import type { paths } from '@prolope/contract/schema';
 import { authMiddleware, idempotencyMiddleware } from './middleware.js';
 import type { LooseRequestParams, RequestArgs, RequestReturn, Resources } from './operation-types.js';
 import { type ProlopeOptions, type RequestOptions, resolveOptions } from './options.js';

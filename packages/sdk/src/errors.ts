@@ -1,4 +1,4 @@
-import type { components } from './generated/schema.js';
+import type { components } from '@prolope/contract/schema';
 
 /**
  * An RFC 9457 problem detail as the Prolope API sends it (`application/problem+json`).

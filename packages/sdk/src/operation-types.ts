@@ -1,8 +1,8 @@
 // Type-level view of the generated operation table: every method signature is derived from
 // `operations` (schema.ts) and the `operations` table (operations.ts), so a new operation in the
 // spec gets a typed method without anyone editing this file.
-import type { OperationId, operations as table } from './generated/operations.js';
-import type { operations as Schema } from './generated/schema.js';
+import type { OperationId, operations as table } from '@prolope/contract/operations';
+import type { operations as Schema } from '@prolope/contract/schema';
 import type { RequestOptions } from './options.js';
 import type { ListPage, PagePromise } from './pagination.js';
 import type { LiveStream } from './streams/live-stream.js';

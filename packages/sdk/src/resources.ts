@@ -1,5 +1,5 @@
 import { type CallContext, callOperation, type OperationSpec } from './call-operation.js';
-import { operations } from './generated/operations.js';
+import { operations } from '@prolope/contract/operations';
 import type { LooseRequestParams } from './operation-types.js';
 import type { RequestOptions } from './options.js';
 import { eventStream, logStream } from './streams/stream-methods.js';

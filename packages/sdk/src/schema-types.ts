@@ -1,4 +1,4 @@
-import type { components, paths } from './generated/schema.js';
+import type { components, paths } from '@prolope/contract/schema';
 
 /**
  * A named schema from the API spec.

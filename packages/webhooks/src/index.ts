@@ -21,7 +21,7 @@ export {
   type EventType,
   eventTypes,
   type WebhookEvent,
-} from './generated/events.js';
+} from '@prolope/contract/events';
 export type { WebhookHeaders, WebhookHeadersInput } from './headers.js';
 export { type ReadRawBodyOptions, readRawBody } from './raw-body.js';
 export { generateSecret } from './secret.js';

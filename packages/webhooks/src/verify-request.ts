@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { WebhookRawBodyError } from './errors.js';
-import type { WebhookEvent } from './generated/events.js';
+import type { WebhookEvent } from '@prolope/contract/events';
 import type { WebhookHeadersInput } from './headers.js';
 import { type ReadRawBodyOptions, readRawBody } from './raw-body.js';
 import { type RawBody, type VerifyOptions, verify } from './verify.js';

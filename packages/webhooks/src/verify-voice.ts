@@ -1,5 +1,5 @@
 import { WebhookRawBodyError } from './errors.js';
-import type { components } from './generated/events.js';
+import type { components } from '@prolope/contract/events';
 import type { WebhookHeadersInput } from './headers.js';
 import type { ReadRawBodyOptions } from './raw-body.js';
 import { type VerifyOptions, verifySignature } from './verify-signature.js';

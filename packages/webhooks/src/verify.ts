@@ -1,5 +1,5 @@
 import { WebhookPayloadError, WebhookRawBodyError } from './errors.js';
-import type { WebhookEvent } from './generated/events.js';
+import type { WebhookEvent } from '@prolope/contract/events';
 import type { WebhookHeadersInput } from './headers.js';
 import { type VerifyOptions, verifySignature } from './verify-signature.js';
 

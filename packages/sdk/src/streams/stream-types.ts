@@ -1,4 +1,4 @@
-import type { webhooks } from '../generated/schema.js';
+import type { webhooks } from '@prolope/contract/schema';
 
 type WebhookBody<T extends keyof webhooks> = webhooks[T]['post'] extends { requestBody: { content: { 'application/json': infer Body } } } ? Body : never;
 

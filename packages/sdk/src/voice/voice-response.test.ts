@@ -6,7 +6,7 @@ import { type Instructions, type InstructionsDocument, type Verb, VoiceResponse 
 
 // The bundled spec, as the server validates voice applications' answers with it
 // (packages/server/src/telephony/verbs/instructions-schema.ts): every builder output must pass.
-const spec = JSON.parse(readFileSync(new URL('../../../server/src/generated/openapi.json', import.meta.url), 'utf8')) as {
+const spec = JSON.parse(readFileSync(new URL('../../../contract/src/generated/openapi.json', import.meta.url), 'utf8')) as {
   components: { schemas: Record<string, { examples?: unknown[] }> };
 };
 const ajv = new Ajv2020({ strict: false, allErrors: true });

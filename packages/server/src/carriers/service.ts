@@ -1,6 +1,6 @@
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
-import type { components } from '../generated/schema.js';
+import type { components } from '../http/contract.js';
 import { notFound, ProblemError } from '../errors.js';
 import { recordEvent } from '../events/outbox.js';
 import { newId } from '../ids.js';

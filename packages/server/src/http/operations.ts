@@ -1,5 +1,4 @@
-import spec from '../generated/openapi.json' with { type: 'json' };
-import { operationIds, type OperationId } from '../generated/operation-ids.js';
+import { openapiDocument as bundled, type OperationId, operationIds } from './contract.js';
 
 export interface OperationInfo {
   id: OperationId;
@@ -24,7 +23,7 @@ type SpecOperation = {
 };
 
 /** The spec as served at /openapi.json; the one contract. */
-export const openapiDocument = spec as unknown as {
+export const openapiDocument = bundled as unknown as {
   paths: Record<string, Record<string, SpecOperation>>;
   security?: Record<string, string[]>[];
 } & Record<string, unknown>;

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
-import type { components } from '../generated/schema.js';
+import type { components } from '../http/contract.js';
 import { ProblemError } from '../errors.js';
 import { newId } from '../ids.js';
 import { confirmOutage } from '../incidents/confirm-outage.js';
