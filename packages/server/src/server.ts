@@ -4,7 +4,7 @@ import { buildApp } from './app.js';
 import { OutboundCalls } from './calls/outbound.js';
 import { stockTestNumbers } from './numbers/test-numbers.js';
 import { nodeIdentity } from './node.js';
-import { urlPolicy } from './webhook-endpoints/url-policy.js';
+import { urlPolicy } from './http/url-policy.js';
 import { type DeliveryOptions, type DeliveryWorker, startDeliveryWorker } from './events/delivery/index.js';
 import { type BillingLoop, type BillingLoopOptions, startBillingLoop } from './billing/engine/index.js';
 import { createAuthenticator } from './http/auth.js';
@@ -21,7 +21,7 @@ import { secureDataDir } from './store/data-dir.js';
 import { openStore, type Store } from './store/db.js';
 import { migrateToLatest } from './store/migrate.js';
 import type { EmbeddedSipStats } from './telephony/embedded/sip/embedded-sip.js';
-import { startVoice, type Voice } from './telephony/voice.js';
+import { startVoice, type Voice } from './voice.js';
 import { version } from './version.js';
 
 export interface RunningServer {

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodePcma, tone } from '../telephony/embedded/rtp/index.js';
+import { encodePcma, tone } from '../telephony/media/index.js';
 import { eventually, explain, rtpPeer, scenario } from '../test/call-fixtures.js';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
 import { freeUdpPort, requireSipp, runSipp, SIPP, startSippUas } from '../test/sipp.js';

@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tone, writeWav8k } from '../telephony/embedded/rtp/index.js';
+import { tone, writeWav8k } from '../telephony/media/index.js';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
 import { freeUdpPort, requireSipp, runSipp, SIPP } from '../test/sipp.js';
 import { eventually, explain, scenario } from '../test/call-fixtures.js';

@@ -101,6 +101,22 @@ export interface InboundCall {
   onEnd(listener: (end: CallEnd) => void): void;
 }
 
+/**
+ * The caller's SDP offer, checked by telephony: refused with the SIP status and why (488 for a codec
+ * other than PCMA at 20 ms), or accepted, and then `open()` opens the call's media. The calls domain
+ * never sees SDP: it gets the media session and says when to send 183 and 200.
+ */
+export type InboundOffer = { ok: true; open(): Promise<AnsweringMedia> } | { ok: false; status: number; reason: string };
+
+/** An inbound call's media, open before the answer. Both messages carry the same SDP answer. */
+export interface AnsweringMedia {
+  readonly media: MediaSession;
+  /** 183 Session Progress with our SDP answer (early media). */
+  progress(): Promise<void>;
+  /** 200 OK with our SDP answer; resolves when the ACK arrives (or rejects on timeout). */
+  answer(): Promise<void>;
+}
+
 /** Where and how to place an outbound call (a UAC INVITE). */
 export interface DialOptions {
   /** The SIP Call-ID to use (the calls domain stores it before the INVITE leaves). */

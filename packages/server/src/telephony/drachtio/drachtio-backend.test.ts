@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { digestHa1, SIP_REALM } from '../../sip-trunks/digest.js';
+import { digestHa1, SIP_REALM } from '../digest-ha1.js';
 import type { CallEnd, InboundCall } from '../backend.js';
 import { digestResponse } from '../embedded/sip/digest-auth.js';
 import { SourceGuard } from '../source-guard.js';

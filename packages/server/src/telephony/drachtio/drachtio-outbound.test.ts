@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CallEnd, DialAnswered, DialFailure, DialOptions, OutboundCall } from '../backend.js';
 import { digestResponse, parseDigestCredentials } from '../embedded/sip/digest-auth.js';
-import { decodePcma, decodeRtp, encodeRtp, type RtpPacket, toPcmaFrames, tone } from '../embedded/rtp/index.js';
+import { decodePcma, decodeRtp, encodeRtp, type RtpPacket, toPcmaFrames, tone } from '../media/index.js';
 import { createDrachtioBackend, type DrachtioBackend } from './drachtio-backend.js';
 import { DrachtioServerDouble } from './drachtio-server-double.test-helper.js';
 import { type RtpengineDaemon, rtpengineBinary, startRtpengine } from './rtpengine-daemon.test-helper.js';

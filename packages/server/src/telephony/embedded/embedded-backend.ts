@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock.js';
 import type { SourceGuard } from '../source-guard.js';
 import type { CallEnd, DialAnswered, DialFailure, DialOptions, MediaSession, OutboundCall, TelephonyBackend } from '../backend.js';
-import { answerProblem, bindEvenPort, buildOffer, openRtpSession, RtpSession, readAnswer, releasePort } from './rtp/index.js';
+import { answerProblem, bindEvenPort, buildOffer, openRtpSession, RtpSession, readAnswer, releasePort } from '../media/index.js';
 import { EmbeddedSip, type SipLogger } from './sip/index.js';
 
 export interface EmbeddedBackendOptions {

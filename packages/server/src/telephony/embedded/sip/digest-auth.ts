@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type Clock, systemClock } from '../../../clock.js';
-import { SIP_REALM } from '../../../sip-trunks/digest.js';
+import { SIP_REALM } from '../../digest-ha1.js';
 import type { DigestCredentials } from '../../backend.js';
 
 /**

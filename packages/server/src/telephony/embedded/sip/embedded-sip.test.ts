@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../../../clock.js';
-import { digestHa1 } from '../../../sip-trunks/digest.js';
+import { digestHa1 } from '../../digest-ha1.js';
 import type { CallEnd, InboundCall } from '../../backend.js';
 import { SourceGuard } from '../../source-guard.js';
 import { digestResponse } from './digest-auth.js';

@@ -1,4 +1,4 @@
-import { SIP_REALM } from '../../../sip-trunks/digest.js';
+import { SIP_REALM } from '../../digest-ha1.js';
 import type { CallEnd, DigestCredentials, InboundCall } from '../../backend.js';
 import { challengeHeaders, type NonceIssuer, parseDigestCredentials, verifyDigestCredentials } from './digest-auth.js';
 import { parseNameAddr, uriHostPort, uriUser } from './header-values.js';
