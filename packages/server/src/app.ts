@@ -13,7 +13,7 @@ import { healthRoutes } from './health/routes.js';
 import { numberPortRoutes } from './number-ports/routes.js';
 import { numberRoutes } from './numbers/routes.js';
 import { recordingRoutes } from './recordings/routes.js';
-import { memoryRecordingStore, type ObjectStore, type RecordingStore } from './recordings/storage.js';
+import { memoryRecordingStore, type ObjectStore, type RecordingStore } from './store/object-store.js';
 import { sipTrunkRoutes } from './sip-trunks/routes.js';
 import { carrierRoutes } from './carriers/routes.js';
 import type { SecretBox } from './secrets/secret-box.js';

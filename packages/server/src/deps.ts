@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from './clock.js';
 import type { Authenticator } from './http/auth.js';
 import type { OperationId } from './generated/operation-ids.js';
-import type { ObjectStore, RecordingStore } from './recordings/storage.js';
+import type { ObjectStore, RecordingStore } from './store/object-store.js';
 import type { Db, StoreKind } from './store/db.js';
 import type { NodeIdentity } from './node.js';
 import type { SecretBox } from './secrets/secret-box.js';

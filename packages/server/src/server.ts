@@ -12,8 +12,8 @@ import { type IdempotencyPurge, type IdempotencyPurgeOptions, startIdempotencyPu
 import { type BreachJob, type BreachJobOptions, startBreachJob } from './incidents/breach-job.js';
 import { type Clock, systemClock } from './clock.js';
 import { type Config, loadConfig } from './config.js';
-import { SECRET_PATTERN } from './api-keys/secret.js';
-import { fileObjectStore, fileRecordingStore } from './recordings/storage.js';
+import { SECRET_PATTERN } from './http/api-key-secret.js';
+import { fileObjectStore, fileRecordingStore } from './store/object-store.js';
 import { type SecretBox, secretBox } from './secrets/secret-box.js';
 import { serverKey } from './secrets/server-key.js';
 import { sipEndpoint, sipListening } from './sip-address.js';

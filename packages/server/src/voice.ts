@@ -6,7 +6,7 @@ import type { Config } from './config.js';
 import { safeFetch } from './http/safe-fetch.js';
 import { urlPolicy } from './http/url-policy.js';
 import type { NodeIdentity } from './node.js';
-import { fileRecordingStore } from './recordings/storage.js';
+import { fileRecordingStore } from './store/object-store.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import { recordSourceBan } from './sip-trunks/source-bans.js';
 import type { Db } from './store/db.js';
