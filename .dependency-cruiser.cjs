@@ -1,6 +1,6 @@
 /**
  * Which way imports may point (docs/architecture.md draws the same layers). `pnpm deps:check` runs it
- * over packages/*\/src; CI runs it before the build, and scripts/deps-check.test.ts proves each rule
+ * over packages/*\/src; CI runs it before the build, and test/deps-check.test.ts proves each rule
  * fails on a planted violation.
  *
  * Server layers, bottom to top:
@@ -63,6 +63,20 @@ module.exports = {
       comment: 'Telephony (SIP, media, adapters, speech, verbs) imports only itself and the base and infra layers, never a domain.',
       from: { path: `${S}telephony/`, pathNot: TESTS },
       to: { path: S, pathNot: `${BASE}|${INFRA}|${S}telephony/` },
+    },
+    {
+      name: 'verbs-above-adapters',
+      severity: 'error',
+      comment: 'Inside telephony the verbs sit on top: the adapters, media and speech never import the interpreter.',
+      from: { path: `${S}telephony/(?!verbs/)`, pathNot: TESTS },
+      to: { path: `${S}telephony/verbs/` },
+    },
+    {
+      name: 'shared-telephony-sees-no-adapter',
+      severity: 'error',
+      comment: 'backend.ts, media/, tts/ and verbs/ serve both adapters, so they import neither (the adapters import them).',
+      from: { path: `${S}telephony/((media|tts|verbs)/|backend\\.ts$)`, pathNot: TESTS },
+      to: { path: `${S}telephony/(embedded|drachtio)/` },
     },
     {
       name: 'adapters-only-from-root',
