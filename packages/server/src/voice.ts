@@ -12,7 +12,6 @@ import { recordSourceBan } from './sip-trunks/source-bans.js';
 import type { Db } from './store/db.js';
 import { createBackend } from './telephony/create-backend.js';
 import type { EmbeddedSip, EmbeddedSipStats } from './telephony/embedded/sip/embedded-sip.js';
-import { answerOffer } from './telephony/media/answer-offer.js';
 import { cachedTts, defaultTtsEngine } from './telephony/tts/index.js';
 
 export interface Voice {
@@ -50,7 +49,7 @@ export async function startVoice(
     inboundHandler(
       { db, clock, secrets, recordings, node, fetch: customerFetch },
       {
-        answerOffer: (call) => answerOffer(call, (remote) => backend.openMedia(remote)),
+        answerOffer: (call) => backend.answerOffer(call),
         speak: (text, opts) => tts.synthesize(text, opts),
         log,
         // `dial` places its legs like POST /v1/calls; without SIP out (no dial in the backend) it is skipped.

@@ -188,6 +188,11 @@ export interface TelephonyBackend {
   onInvite(handler: (call: InboundCall) => Promise<void>): void;
   /** Opens an RTP session for a call (the embedded backend owns its ports). */
   openMedia(remote: { address: string; port: number; dtmfPayloadType?: number }): Promise<MediaSession>;
+  /**
+   * Checks an INVITE's SDP offer and, once accepted, opens its media and answers with our SDP, so the
+   * calls domain gets a media session and never SDP (both adapters use telephony/media/answer-offer.ts).
+   */
+  answerOffer(call: InboundCall): InboundOffer;
   /** Places an outbound call: SDP offer PCMA 8 + telephone-event 101 at 20 ms, digest answered once. */
   dial?(opts: DialOptions): OutboundCall;
 }

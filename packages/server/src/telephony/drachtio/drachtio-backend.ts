@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Srf from 'drachtio-srf';
 import type { DialOptions, MediaSession, OutboundCall, TelephonyBackend } from '../backend.js';
 import { NonceIssuer } from '../embedded/sip/digest-auth.js';
+import { answerOffer } from '../media/answer-offer.js';
 import type { SourceGuard } from '../source-guard.js';
 import { DEFAULT_REALM, DrachtioInboundCall } from './inbound-call.js';
 import { DrachtioOutboundCall, type OutboundCallDeps } from './outbound-call.js';
@@ -130,7 +131,7 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
       .finally(forget);
   });
 
-  return {
+  const backend: DrachtioBackend = {
     start(): Promise<{ sipPort: number }> {
       const recordingDir = opts.media?.recordingDir;
       // rtpengine creates pcaps/ in its --recording-dir at start-up; missing, every recording would come back empty.
@@ -198,6 +199,8 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
       handler = h as (call: DrachtioInboundCall) => Promise<void>;
     },
 
+    answerOffer: (call) => answerOffer(call, (remote) => backend.openMedia(remote)),
+
     async openMedia(remote: { address: string; port: number; dtmfPayloadType?: number; callId?: string }): Promise<MediaSession> {
       const pending = (remote.callId !== undefined ? byCallId.get(remote.callId) : undefined) ?? byRemote.get(addressKey(remote));
       if (!pending) throw new Error(`openMedia: no INVITE in progress offers media at ${addressKey(remote)}`);
@@ -216,6 +219,7 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
       });
     },
   };
+  return backend;
 }
 
 /** Our RTP leg toward rtpengine, the same for inbound and outbound calls. */
