@@ -6,8 +6,9 @@
  * Server layers, bottom to top:
  *   base        store/ (Kysely, migrations, object storage), clock.ts, ids.ts, errors.ts, generated/, secrets/
  *   infra       http/ (auth, problems, SSRF-guarded fetch, ...), events/, config.ts, deps.ts, node.ts, sip-address.ts
- *   telephony   telephony/: backend.ts (the interface), media/, sip digest, embedded/ and drachtio/ adapters,
- *               tts/, verbs/ (the interpreter) — knows nothing of calls, numbers, trunks or accounts
+ *   telephony   telephony/: backend.ts (the interface), sip/ (the SIP stack), media/ (codecs, SDP, RTP, WAV),
+ *               the embedded/ and drachtio/ adapters, tts/, verbs/ (the interpreter); knows nothing of
+ *               calls, numbers, trunks or accounts
  *   domains     calls/, numbers/, sip-trunks/, accounts/, billing/, ... (routes.ts, service.ts, store.ts)
  *   root        app.ts, server.ts, voice.ts, main.ts, index.ts: build the process and wire domains onto telephony
  * Test files (and their helpers) start real servers, so they may import across layers; cycles count everywhere.
@@ -74,9 +75,16 @@ module.exports = {
     {
       name: 'shared-telephony-sees-no-adapter',
       severity: 'error',
-      comment: 'backend.ts, media/, tts/ and verbs/ serve both adapters, so they import neither (the adapters import them).',
-      from: { path: `${S}telephony/((media|tts|verbs)/|backend\\.ts$)`, pathNot: TESTS },
+      comment: 'backend.ts, sip/, media/, tts/ and verbs/ serve both adapters, so they import neither (the adapters import them).',
+      from: { path: `${S}telephony/((sip|media|tts|verbs)/|backend\\.ts$)`, pathNot: TESTS },
       to: { path: `${S}telephony/(embedded|drachtio)/` },
+    },
+    {
+      name: 'adapters-import-no-other-adapter',
+      severity: 'error',
+      comment: 'embedded/ and drachtio/ are alternatives: what both need (SIP digest, codecs, SDP, RTP) lives in sip/ or media/.',
+      from: { path: `${S}telephony/(embedded|drachtio)/`, pathNot: TESTS },
+      to: { path: `${S}telephony/(embedded|drachtio)/`, pathNot: `${S}telephony/$1/` },
     },
     {
       name: 'adapters-only-from-root',

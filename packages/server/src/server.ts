@@ -20,7 +20,7 @@ import { sipEndpoint, sipListening } from './sip-address.js';
 import { secureDataDir } from './store/data-dir.js';
 import { openStore, type Store } from './store/db.js';
 import { migrateToLatest } from './store/migrate.js';
-import type { EmbeddedSipStats } from './telephony/embedded/sip/embedded-sip.js';
+import type { EmbeddedSipStats } from './telephony/sip/embedded-sip.js';
 import { startVoice, type Voice } from './voice.js';
 import { version } from './version.js';
 

@@ -11,7 +11,7 @@ import type { SecretBox } from './secrets/secret-box.js';
 import { recordSourceBan } from './sip-trunks/source-bans.js';
 import type { Db } from './store/db.js';
 import { createBackend } from './telephony/create-backend.js';
-import type { EmbeddedSip, EmbeddedSipStats } from './telephony/embedded/sip/embedded-sip.js';
+import type { EmbeddedSip, EmbeddedSipStats } from './telephony/sip/embedded-sip.js';
 import { cachedTts, defaultTtsEngine } from './telephony/tts/index.js';
 
 export interface Voice {

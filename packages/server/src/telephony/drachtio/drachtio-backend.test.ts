@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { digestHa1, SIP_REALM } from '../digest-ha1.js';
 import type { CallEnd, InboundCall } from '../backend.js';
-import { digestResponse } from '../embedded/sip/digest-auth.js';
+import { digestResponse } from '../sip/digest-auth.js';
 import { SourceGuard } from '../source-guard.js';
 import { createDrachtioBackend, type DrachtioBackend, sipPortOf } from './drachtio-backend.js';
 import { DrachtioServerDouble, inviteText, requestText } from './drachtio-server-double.test-helper.js';

@@ -3,7 +3,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import Srf from 'drachtio-srf';
 import type { DialOptions, MediaSession, OutboundCall, TelephonyBackend } from '../backend.js';
-import { NonceIssuer } from '../embedded/sip/digest-auth.js';
+import { NonceIssuer } from '../sip/digest-auth.js';
 import { answerOffer } from '../media/answer-offer.js';
 import type { SourceGuard } from '../source-guard.js';
 import { DEFAULT_REALM, DrachtioInboundCall } from './inbound-call.js';

@@ -4,7 +4,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CallEnd, DialAnswered, DialFailure, DialOptions, OutboundCall } from '../backend.js';
-import { digestResponse, parseDigestCredentials } from '../embedded/sip/digest-auth.js';
+import { digestResponse, parseDigestCredentials } from '../sip/digest-auth.js';
 import { decodePcma, decodeRtp, encodeRtp, type RtpPacket, toPcmaFrames, tone } from '../media/index.js';
 import { createDrachtioBackend, type DrachtioBackend } from './drachtio-backend.js';
 import { DrachtioServerDouble } from './drachtio-server-double.test-helper.js';

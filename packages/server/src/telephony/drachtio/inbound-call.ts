@@ -1,6 +1,6 @@
 import { SIP_REALM } from '../digest-ha1.js';
 import type { CallEnd, DigestCredentials, InboundCall } from '../backend.js';
-import { type NonceIssuer, parseDigestCredentials, verifyDigestCredentials } from '../embedded/sip/digest-auth.js';
+import { type NonceIssuer, parseDigestCredentials, verifyDigestCredentials } from '../sip/digest-auth.js';
 import type { SrfDialog, SrfLike, SrfRequest, SrfResponse } from './srf-types.js';
 
 /**

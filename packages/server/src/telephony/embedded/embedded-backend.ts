@@ -3,7 +3,7 @@ import type { SourceGuard } from '../source-guard.js';
 import type { CallEnd, DialAnswered, DialFailure, DialOptions, OutboundCall, TelephonyBackend } from '../backend.js';
 import { answerOffer } from '../media/answer-offer.js';
 import { answerProblem, bindEvenPort, buildOffer, openRtpSession, RtpSession, readAnswer, releasePort } from '../media/index.js';
-import { EmbeddedSip, type SipLogger } from './sip/index.js';
+import { EmbeddedSip, type SipLogger } from '../sip/index.js';
 
 export interface EmbeddedBackendOptions {
   host: string;

@@ -5,7 +5,7 @@ import type { RtpPacket } from '../media/rtp-packet.js';
 import { RtpSession } from '../media/rtp-session.js';
 import { readAnswer } from '../media/sdp-offer.js';
 import type { RtpAddress } from '../media/sdp-types.js';
-import type { UacCall } from '../embedded/sip/uac-call.js';
+import type { UacCall } from '../sip/uac-call.js';
 import type { EndEntry, TimelineEntry } from './timeline.js';
 
 /** 200 ms of A-law silence per play(): short, so a digit never waits long behind it in the send queue. */

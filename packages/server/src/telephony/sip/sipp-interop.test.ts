@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestHa1, SIP_REALM } from '../../digest-ha1.js';
-import { requireSipp, runSipp as runSippFile, SIPP, type SippRun } from '../../../test/sipp.js';
-import type { CallEnd, InboundCall } from '../../backend.js';
+import { digestHa1, SIP_REALM } from '../digest-ha1.js';
+import { requireSipp, runSipp as runSippFile, SIPP, type SippRun } from '../../test/sipp.js';
+import type { CallEnd, InboundCall } from '../backend.js';
 import { EmbeddedSip } from './embedded-sip.js';
 import { eventually } from './sip-test-client.js';
 

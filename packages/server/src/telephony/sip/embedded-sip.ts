@@ -1,7 +1,7 @@
 import { isIPv6 } from 'node:net';
-import type { Clock } from '../../../clock.js';
-import type { InboundCall, TelephonyBackend } from '../../backend.js';
-import type { SourceGuard } from '../../source-guard.js';
+import type { Clock } from '../../clock.js';
+import type { InboundCall, TelephonyBackend } from '../backend.js';
+import type { SourceGuard } from '../source-guard.js';
 import { ClientInviteTransaction } from './client-invite-transaction.js';
 import { ClientNonInviteTransaction } from './client-transaction.js';
 import { NonceIssuer } from './digest-auth.js';

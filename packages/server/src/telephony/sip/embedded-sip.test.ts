@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { manualClock } from '../../../clock.js';
-import { digestHa1 } from '../../digest-ha1.js';
-import type { CallEnd, InboundCall } from '../../backend.js';
-import { SourceGuard } from '../../source-guard.js';
+import { manualClock } from '../../clock.js';
+import { digestHa1 } from '../digest-ha1.js';
+import type { CallEnd, InboundCall } from '../backend.js';
+import { SourceGuard } from '../source-guard.js';
 import { digestResponse } from './digest-auth.js';
 import { EmbeddedSip } from './embedded-sip.js';
 import { getHeader, getHeaders, type SipMessage } from './sip-message.js';

@@ -1,5 +1,5 @@
-import { SIP_REALM } from '../../digest-ha1.js';
-import type { CallEnd, DigestCredentials, InboundCall } from '../../backend.js';
+import { SIP_REALM } from '../digest-ha1.js';
+import type { CallEnd, DigestCredentials, InboundCall } from '../backend.js';
 import { challengeHeaders, type NonceIssuer, parseDigestCredentials, verifyDigestCredentials } from './digest-auth.js';
 import { parseNameAddr, uriHostPort, uriUser } from './header-values.js';
 import { ALLOW, basisOf, buildResponse, type Endpoint, newBranch, type ResponseOptions, SERVER_NAME } from './responses.js';
