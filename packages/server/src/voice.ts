@@ -49,7 +49,6 @@ export async function startVoice(
     inboundHandler(
       { db, clock, secrets, recordings, node, fetch: customerFetch },
       {
-        answerOffer: (call) => backend.answerOffer(call),
         speak: (text, opts) => tts.synthesize(text, opts),
         log,
         // `dial` places its legs like POST /v1/calls; without SIP out (no dial in the backend) it is skipped.

@@ -8,11 +8,8 @@ import type { CallRow } from './store.js';
 import { CallSession, type SessionDeps, type SessionEngine } from './call-session.js';
 import { callContext, voiceAppOf } from './voice-app.js';
 
-/** What the inbound flow needs from the media side, speech and (for `dial`) placing legs; injected per backend. */
-export interface InboundEngine extends SessionEngine {
-  /** Checks the INVITE's SDP offer and, once accepted, opens the call's media (telephony/media/answer-offer.ts). */
-  answerOffer(call: InboundCall): InboundOffer;
-}
+/** Speech, logs and (for `dial`) placing legs; the media comes with each call's InboundOffer. */
+export type InboundEngine = SessionEngine;
 
 /** What the inbound flow reads and writes; `recordings` stores `record` audio (without it, audio is dropped). */
 export type InboundDeps = SessionDeps;
@@ -51,7 +48,7 @@ export const DEFAULT_GREETING = 'Welcome to Prolope. This number has no voice ap
  * unknown number, 488 for a codec other than PCMA at 20 ms.
  */
 export function inboundHandler(deps: InboundDeps, engine: InboundEngine) {
-  return async function onInvite(call: InboundCall): Promise<void> {
+  return async function onInvite(call: InboundCall, offer: InboundOffer): Promise<void> {
     const trunks = await trunksForSource(deps.db, call.source.address);
     if (trunks.length === 0) return call.reject(403, 'Source IP not authorized');
     const from = e164(call.fromUser);
@@ -88,7 +85,6 @@ export function inboundHandler(deps: InboundDeps, engine: InboundEngine) {
       await endCall(deps, row, { by: 'system', cause: 'rejected', sipCode: 403 }, { code: 'account_not_in_good_standing', message: refusal });
       return;
     }
-    const offer = engine.answerOffer(call);
     if (!offer.ok) {
       await call.reject(offer.status, 'Not Acceptable Here', { Warning: `399 prolope "${offer.reason}"` });
       await endCall(

@@ -43,9 +43,8 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): TelephonyBa
     sip,
     start: () => sip.start(),
     stop: () => sip.stop(),
-    onInvite: (handler) => sip.onInvite(handler),
+    onInvite: (handler) => sip.onInvite((call) => handler(call, answerOffer(call, openMedia))),
     openMedia,
-    answerOffer: (call) => answerOffer(call, openMedia),
     dial: (o) => dialEmbedded(sip, opts, o),
   };
 }

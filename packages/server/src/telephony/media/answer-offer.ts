@@ -1,12 +1,13 @@
-import type { InboundCall, InboundOffer, MediaSession, TelephonyBackend } from '../backend.js';
+import type { InboundOffer, MediaSession, SipInboundCall, TelephonyBackend } from '../backend.js';
 import { buildAnswer } from './sdp-answer.js';
 import { negotiate } from './sdp-negotiate.js';
 
 /**
  * SDP offer/answer for an inbound call, the same for both backends: negotiate the INVITE's offer,
- * open media toward it with the backend, and answer with our address. Keeps SDP inside telephony.
+ * open media toward it with the backend, and answer with our address. Each backend hands the result
+ * to its INVITE handler beside the call, so SDP stays inside telephony.
  */
-export function answerOffer(call: InboundCall, openMedia: TelephonyBackend['openMedia']): InboundOffer {
+export function answerOffer(call: SipInboundCall, openMedia: TelephonyBackend['openMedia']): InboundOffer {
   const negotiation = negotiate(call.sdp ?? '');
   if (!negotiation.ok) return { ok: false, status: negotiation.status, reason: negotiation.reason };
   return {
