@@ -1,7 +1,7 @@
 import { Args, type Interfaces } from '@oclif/core';
 import { coerce, setPath } from './body-builder.js';
 import { CliError } from './errors.js';
-import type { FlagBinding } from './operation-flags.js';
+import type { FlagBinding } from './flag-binding.js';
 import { fieldSchema, type JsonSchema } from './schema.js';
 
 /**

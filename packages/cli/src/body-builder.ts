@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { CliError } from './errors.js';
 import { toSnake } from './names.js';
-import type { FlagBinding } from './operation-flags.js';
+import type { FlagBinding } from './flag-binding.js';
 import { isNullable, type JsonSchema, primaryType } from './schema.js';
 
 type JsonObject = Record<string, unknown>;

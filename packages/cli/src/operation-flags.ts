@@ -1,29 +1,13 @@
 import { Args, Flags, type Interfaces } from '@oclif/core';
 import { type BodyArgBinding, bodyArgBindings, bodyArgInputs } from './body-args.js';
+import type { FlagBinding } from './flag-binding.js';
 import { type FlagKind, kindOf, makeFlag, stringEnum } from './flag-kinds.js';
 import { resourceWords, toKebab } from './names.js';
 import { cliSpec, isNullable, type JsonSchema, type OperationSpec } from './schema.js';
 import { type ShortcutBinding, shortcutBindings, shortcutFlag } from './shortcuts.js';
 
 export type { FlagKind } from './flag-kinds.js';
-
-/**
- * Ties one generated flag to the query parameter or body field it sets.
- *
- * @example
- * ```ts
- * const binding: FlagBinding = { flag: 'legal-entity.type', in: 'body', path: ['legal_entity', 'type'], kind: 'string', schema: { type: 'string' } };
- * ```
- */
-export interface FlagBinding {
-  /** The flag name without dashes, e.g. `legal-entity.legal-name`. */
-  flag: string;
-  in: 'query' | 'body';
-  /** The API field path, e.g. `['legal_entity', 'legal_name']`. */
-  path: readonly string[];
-  kind: FlagKind;
-  schema: JsonSchema;
-}
+export type { FlagBinding } from './flag-binding.js';
 
 /**
  * Everything generated from one operation: oclif args and flags, and the bindings that turn

@@ -4,7 +4,8 @@ import { accountRoutes } from './accounts/routes.js';
 import { apiKeyRoutes } from './api-keys/routes.js';
 import type { Clock } from './clock.js';
 import { contactRoutes } from './contacts/routes.js';
-import type { Deps, Handler, Handlers } from './deps.js';
+import type { Handler, Handlers } from './deps.js';
+import type { CallDeps } from './calls/call-deps.js';
 import type { OutboundCalls } from './calls/outbound.js';
 import { callActionRoutes } from './calls/action-routes.js';
 import { callRoutes } from './calls/routes.js';
@@ -12,7 +13,7 @@ import { healthRoutes } from './health/routes.js';
 import { numberPortRoutes } from './number-ports/routes.js';
 import { numberRoutes } from './numbers/routes.js';
 import { recordingRoutes } from './recordings/routes.js';
-import { memoryRecordingStore, type ObjectStore, type RecordingStore } from './recordings/storage.js';
+import { memoryRecordingStore, type ObjectStore, type RecordingStore } from './store/object-store.js';
 import { sipTrunkRoutes } from './sip-trunks/routes.js';
 import { carrierRoutes } from './carriers/routes.js';
 import type { SecretBox } from './secrets/secret-box.js';
@@ -44,7 +45,7 @@ import { exportRoutes } from './exports/routes.js';
 import { incidentRoutes } from './incidents/routes.js';
 import { statusRoutes } from './status/routes.js';
 import { slaCalculatorRoutes } from './sla-calculator/routes.js';
-import { type UrlPolicy, urlPolicy } from './webhook-endpoints/url-policy.js';
+import { type UrlPolicy, urlPolicy } from './http/url-policy.js';
 
 export interface AppOptions {
   store: Store;
@@ -79,7 +80,7 @@ export interface AppOptions {
 }
 
 /** Every domain's handlers; a spec operation without one fails the build of the app (and a test). */
-export function allHandlers(deps: Deps): Handlers {
+export function allHandlers(deps: CallDeps): Handlers {
   return {
     ...healthRoutes(deps),
     ...accountRoutes(deps),
@@ -159,7 +160,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   // Handlers write through idem.db, whose transactions confirm the request's Idempotency-Key claim.
   const idem = idempotencyHooks(opts.store.db, opts.clock, opts.secrets);
-  const deps: Deps = {
+  const deps: CallDeps = {
     db: idem.db,
     storeKind: opts.store.kind,
     clock: opts.clock,

@@ -1,14 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { OutboundCalls } from './calls/outbound.js';
 import type { Clock } from './clock.js';
 import type { Authenticator } from './http/auth.js';
 import type { OperationId } from './http/contract.js';
-import type { ObjectStore, RecordingStore } from './recordings/storage.js';
+import type { ObjectStore, RecordingStore } from './store/object-store.js';
 import type { Db, StoreKind } from './store/db.js';
 import type { NodeIdentity } from './node.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import type { SipEndpoint } from './sip-address.js';
-import type { UrlPolicy } from './webhook-endpoints/url-policy.js';
+import type { UrlPolicy } from './http/url-policy.js';
 
 /** What every domain's routes get: the store, the clock and a few facts about the server. */
 export interface Deps {
@@ -18,8 +17,6 @@ export interface Deps {
   version: string;
   /** Key lookups; revocation tells it to forget a key at once. */
   auth: Authenticator;
-  /** Places outbound calls once SIP is up; absent in an app built without telephony. */
-  outbound?: OutboundCalls | undefined;
   /** Where recordings' audio is kept. */
   recordings: RecordingStore;
   /** Where export archives are kept (`<account id>/<export id>` keys). */

@@ -1,4 +1,5 @@
-import { type ErrorCode, errorCodes } from './http/contract.js';
+// The contract package itself, not http/contract.ts: errors.ts is the bottom layer, below http/.
+import { type ErrorCode, errorCodes } from '@prolope/contract/errors';
 
 /**
  * Every error the API can answer has a stable code. The list, with each code's status and title, is

@@ -4,7 +4,7 @@ import { buildApp } from './app.js';
 import { OutboundCalls } from './calls/outbound.js';
 import { stockTestNumbers } from './numbers/test-numbers.js';
 import { nodeIdentity } from './node.js';
-import { urlPolicy } from './webhook-endpoints/url-policy.js';
+import { urlPolicy } from './http/url-policy.js';
 import { type DeliveryOptions, type DeliveryWorker, startDeliveryWorker } from './events/delivery/index.js';
 import { type BillingLoop, type BillingLoopOptions, startBillingLoop } from './billing/engine/index.js';
 import { createAuthenticator } from './http/auth.js';
@@ -12,16 +12,16 @@ import { type IdempotencyPurge, type IdempotencyPurgeOptions, startIdempotencyPu
 import { type BreachJob, type BreachJobOptions, startBreachJob } from './incidents/breach-job.js';
 import { type Clock, systemClock } from './clock.js';
 import { type Config, loadConfig } from './config.js';
-import { SECRET_PATTERN } from './api-keys/secret.js';
-import { fileObjectStore, fileRecordingStore } from './recordings/storage.js';
+import { SECRET_PATTERN } from './http/api-key-secret.js';
+import { fileObjectStore, fileRecordingStore } from './store/object-store.js';
 import { type SecretBox, secretBox } from './secrets/secret-box.js';
 import { serverKey } from './secrets/server-key.js';
 import { sipEndpoint, sipListening } from './sip-address.js';
 import { secureDataDir } from './store/data-dir.js';
 import { openStore, type Store } from './store/db.js';
 import { migrateToLatest } from './store/migrate.js';
-import type { EmbeddedSipStats } from './telephony/embedded/sip/embedded-sip.js';
-import { startVoice, type Voice } from './telephony/voice.js';
+import type { EmbeddedSipStats } from './telephony/sip/embedded-sip.js';
+import { startVoice, type Voice } from './voice.js';
 import { version } from './version.js';
 
 export interface RunningServer {

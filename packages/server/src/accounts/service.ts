@@ -4,10 +4,13 @@ import { notFound, ProblemError } from '../errors.js';
 import { recordEvent } from '../events/outbox.js';
 import type { AuthContext } from '../http/auth.js';
 import { newId } from '../ids.js';
-import { hashSecret } from '../api-keys/secret.js';
+import { hashSecret } from '../http/api-key-secret.js';
 import { type ApiKey, createKeyInTx } from '../api-keys/service.js';
 import type { Tx } from '../store/db.js';
 import { type AccountRow, findAccount, findOperatorAccount, insertAccount, updateAccountRow } from './store.js';
+
+// Other domains find the operator through this service (SIP bans are its events), never through store.ts.
+export { findOperatorAccount } from './store.js';
 
 export interface LegalEntity {
   type: 'company' | 'sole_trader' | 'individual';

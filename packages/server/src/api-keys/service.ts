@@ -5,8 +5,8 @@ import { recordEvent } from '../events/outbox.js';
 import { hasScope } from '../http/auth.js';
 import { newId } from '../ids.js';
 import type { Tx } from '../store/db.js';
-import { hashSecret, newSecret, SECRET_PREFIX } from './secret.js';
-import { isExpired, normalizeExpiry } from './expiry.js';
+import { hashSecret, newSecret, SECRET_PREFIX } from '../http/api-key-secret.js';
+import { isExpired, normalizeExpiry } from '../http/api-key-expiry.js';
 import { type ApiKeyRow, findApiKey, findContactOf, insertApiKey, liveKeysOfContact, markRevoked } from './store.js';
 
 export interface ApiKey {

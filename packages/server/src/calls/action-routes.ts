@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Deps, Handler, Handlers } from '../deps.js';
+import type { CallDeps } from './call-deps.js';
 import { forwardingToOwner } from './forward-action.js';
 import { notFound, ProblemError } from '../errors.js';
 import { authOf } from '../http/auth.js';
@@ -27,7 +28,7 @@ async function activeCall(deps: Deps, req: FastifyRequest): Promise<{ row: CallR
 }
 
 /** Hangs up an outbound call that has not been answered yet (CANCEL); undefined for any other call. */
-async function ringingOutbound(deps: Deps, req: FastifyRequest) {
+async function ringingOutbound(deps: CallDeps, req: FastifyRequest) {
   const { id } = req.params as { id: string };
   const row = await findCall(deps.db, authOf(req).accountId, id);
   if (!row || row.direction !== 'outbound' || (row.status !== 'queued' && row.status !== 'ringing')) return undefined;
@@ -58,7 +59,7 @@ async function current(deps: Deps, row: CallRow) {
 }
 
 /** `POST /v1/calls/{id}/actions/*`: live control of a call in progress (see active-calls.ts for its limits). */
-export function callActionRoutes(deps: Deps): Handlers {
+export function callActionRoutes(deps: CallDeps): Handlers {
   const handlers: Handlers = {
     'calls.hangup': async (req) => {
       // An outbound call still ringing has no session yet: hanging it up CANCELs the INVITE.

@@ -3,7 +3,7 @@ import type { Deps } from '../deps.js';
 import type { FetchLike } from '../http/safe-fetch.js';
 import type { NodeIdentity } from '../node.js';
 import { saveRecording } from '../recordings/service.js';
-import type { RecordingStore } from '../recordings/storage.js';
+import type { RecordingStore } from '../store/object-store.js';
 import type { CallEnd, MediaSession } from '../telephony/backend.js';
 import type { CallHost, Speak } from '../telephony/verbs/call-host.js';
 import { DigitQueue } from '../telephony/verbs/digit-queue.js';

@@ -2,12 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Deps } from '../deps.js';
 import type { CallEnd, DialFailure, MediaSession, OutboundCall } from '../telephony/backend.js';
-import { tone } from '../telephony/embedded/rtp/index.js';
+import { tone } from '../telephony/media/index.js';
 import type { DialResult } from '../telephony/verbs/call-host.js';
 import type { DialVerb } from '../telephony/verbs/verb-types.js';
 import type { HangupReason } from './hangup-reason.js';
-import { endCall, markAnswered } from './lifecycle.js';
-import { failureEnd, markRinging } from './outbound-run.js';
+import { endCall, failureEnd, markAnswered, markRinging } from './lifecycle.js';
 import type { CallRow } from './store.js';
 
 /** A leg placed for a `dial`: its call row (written, `queued`) and the SIP side ringing. */

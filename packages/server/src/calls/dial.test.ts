@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodePcma, tone } from '../telephony/embedded/rtp/index.js';
+import { encodePcma, tone } from '../telephony/media/index.js';
 import { eventually, explain, rtpPeer, scenario } from '../test/call-fixtures.js';
 import { storeKinds, type TestServer } from '../test/harness.js';
 import { type CallSuite, callSuite } from '../test/call-suite.js';

@@ -1,23 +1,15 @@
 import { toE164 } from '../contacts/phone.js';
 import { assignedNumber, type PhoneNumber } from '../numbers/service.js';
 import { type TrunkAuth, trunksForSource } from '../sip-trunks/service.js';
-import type { InboundCall, MediaSession } from '../telephony/backend.js';
-import type { NegotiatedMedia, NegotiationResult } from '../telephony/embedded/rtp/index.js';
+import type { InboundCall, InboundOffer } from '../telephony/backend.js';
 import { firstInstructions, REJECT_STATUS } from '../telephony/verbs/interpreter.js';
 import { endCall, markEarlyMedia, openInboundCall } from './lifecycle.js';
 import type { CallRow } from './store.js';
 import { CallSession, type SessionDeps, type SessionEngine } from './call-session.js';
 import { callContext, voiceAppOf } from './voice-app.js';
 
-/** The outcome of SDP offer/answer: the far end's media address, or why the offer is refused. */
-export type Negotiation = NegotiationResult;
-
-/** What the inbound flow needs from the media side, speech and (for `dial`) placing legs; injected per backend. */
-export interface InboundEngine extends SessionEngine {
-  negotiate(offer: string): Negotiation;
-  buildAnswer(local: { address: string; port: number }, negotiation: NegotiatedMedia): string;
-  openMedia(remote: { address: string; port: number; dtmfPayloadType?: number | undefined }): Promise<MediaSession>;
-}
+/** Speech, logs and (for `dial`) placing legs; the media comes with each call's InboundOffer. */
+export type InboundEngine = SessionEngine;
 
 /** What the inbound flow reads and writes; `recordings` stores `record` audio (without it, audio is dropped). */
 export type InboundDeps = SessionDeps;
@@ -56,7 +48,7 @@ export const DEFAULT_GREETING = 'Welcome to Prolope. This number has no voice ap
  * unknown number, 488 for a codec other than PCMA at 20 ms.
  */
 export function inboundHandler(deps: InboundDeps, engine: InboundEngine) {
-  return async function onInvite(call: InboundCall): Promise<void> {
+  return async function onInvite(call: InboundCall, offer: InboundOffer): Promise<void> {
     const trunks = await trunksForSource(deps.db, call.source.address);
     if (trunks.length === 0) return call.reject(403, 'Source IP not authorized');
     const from = e164(call.fromUser);
@@ -93,18 +85,17 @@ export function inboundHandler(deps: InboundDeps, engine: InboundEngine) {
       await endCall(deps, row, { by: 'system', cause: 'rejected', sipCode: 403 }, { code: 'account_not_in_good_standing', message: refusal });
       return;
     }
-    const negotiation = engine.negotiate(call.sdp ?? '');
-    if (!negotiation.ok) {
-      await call.reject(negotiation.status, 'Not Acceptable Here', { Warning: `399 prolope "${negotiation.reason}"` });
+    if (!offer.ok) {
+      await call.reject(offer.status, 'Not Acceptable Here', { Warning: `399 prolope "${offer.reason}"` });
       await endCall(
         deps,
         row,
-        { by: 'system', cause: 'rejected', sipCode: negotiation.status },
-        { code: 'media_incompatible', message: `the caller's SDP offer was refused: ${negotiation.reason}; Prolope requires PCMA at 20 ms (terms 5.2)` },
+        { by: 'system', cause: 'rejected', sipCode: offer.status },
+        { code: 'media_incompatible', message: `the caller's SDP offer was refused: ${offer.reason}; Prolope requires PCMA at 20 ms (terms 5.2)` },
       );
       return;
     }
-    await runCall(deps, engine, call, row, negotiation, number);
+    await runCall(deps, engine, call, row, offer, number);
   };
 }
 
@@ -113,16 +104,16 @@ async function runCall(
   engine: InboundEngine,
   call: InboundCall,
   opened: CallRow,
-  negotiation: NegotiatedMedia,
+  offer: Extract<InboundOffer, { ok: true }>,
   number: PhoneNumber,
 ): Promise<void> {
   const app = await voiceAppOf(deps, number);
-  const media = await engine.openMedia({ ...negotiation.remote, dtmfPayloadType: negotiation.dtmfPayloadType });
+  const answering = await offer.open();
+  const { media } = answering;
   // Only calls run by a voice application report keys: nobody else acts on them.
   const session = new CallSession({ deps, engine, row: opened, media, sip: call, us: 'callee', reportDigits: app !== undefined });
   try {
-    const answerSdp = engine.buildAnswer(media.local, negotiation);
-    await call.progress(answerSdp);
+    await answering.progress();
     session.row = await markEarlyMedia(deps, session.row);
     // Asked before answering, so the application can still refuse the call with `reject`.
     const verbs = app
@@ -142,7 +133,7 @@ async function runCall(
       await session.finish({ by: 'callee', cause: 'rejected', sipCode: status });
       return;
     }
-    await call.answer(answerSdp);
+    await answering.answer();
     if (session.ended) return await session.ended;
     await session.answered();
     await session.run(verbs ?? [{ verb: 'say', text: DEFAULT_GREETING }], app?.secret);

@@ -2,7 +2,7 @@ import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { recordEvent } from '../events/outbox.js';
 import { newId } from '../ids.js';
-import type { CallEnd } from '../telephony/backend.js';
+import type { CallEnd, DialFailure } from '../telephony/backend.js';
 import { durationSeconds, toCall } from './call.js';
 import { endReason, type HangupReason } from './hangup-reason.js';
 import { reportStatus } from './status-callback.js';
@@ -111,4 +111,23 @@ export async function endCall(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, row:
 export async function recordCallEvent(deps: Pick<Deps, 'db' | 'clock'>, row: CallRow, type: string, data: Record<string, unknown>): Promise<void> {
   const at = deps.clock.now();
   await deps.db.transaction().execute((tx) => recordEvent(tx, { accountId: row.account_id, type, object: toCall(row), data, at }));
+}
+
+/** `ringing` with `call.ringing` on the first 180/183 from the far end. */
+export async function markRinging(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, row: CallRow, status: number): Promise<CallRow> {
+  const now = deps.clock.now();
+  const next = { ...row, status: 'ringing', sip_code: status, updated_at: iso(now) };
+  const eventId = await deps.db.transaction().execute(async (tx) => {
+    await updateCallRow(tx, row.id, { status: next.status, sip_code: status, updated_at: next.updated_at });
+    return recordEvent(tx, { accountId: row.account_id, type: 'call.ringing', object: toCall(next), at: now });
+  });
+  reportStatus(deps, next, eventId, 'call.ringing');
+  return next;
+}
+
+/** How a failed INVITE ends the call: busy (486), no_answer (480, 408, our ring timeout), canceled (our CANCEL), else failed. */
+export function failureEnd(failure: DialFailure): CallEnd {
+  if (failure.status === 487) return { by: 'caller', cause: 'canceled', sipCode: 487 };
+  if (failure.local) return { by: 'system', cause: failure.status === 408 ? 'canceled' : 'error', sipCode: failure.status };
+  return { by: 'callee', cause: 'rejected', sipCode: failure.status };
 }

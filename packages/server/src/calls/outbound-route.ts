@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import { ProblemError } from '../errors.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { Db } from '../store/db.js';
-import { findSipTrunk } from '../sip-trunks/store.js';
+import { findSipTrunk } from '../sip-trunks/service.js';
 import { DEFAULT_SIP_PORT, parseOutboundTarget } from '../sip-trunks/outbound-target.js';
 
 /** One place an outbound INVITE may go: a trunk's PBX or one of the operator's carriers. */

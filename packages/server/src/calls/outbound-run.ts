@@ -1,35 +1,14 @@
-import { iso } from '../clock.js';
-import { recordEvent } from '../events/outbox.js';
-import { toCall } from './call.js';
-import { reportStatus } from './status-callback.js';
-import type { Deps } from '../deps.js';
-import type { CallEnd, DialFailure, OutboundCall } from '../telephony/backend.js';
+import type { DialFailure, OutboundCall } from '../telephony/backend.js';
 import { firstInstructions } from '../telephony/verbs/interpreter.js';
+import type { InstructionSource, Verb } from '../telephony/verbs/verb-types.js';
 import { CallSession, type SessionDeps, type SessionEngine } from './call-session.js';
 import type { HangupReason } from './hangup-reason.js';
-import { endCall } from './lifecycle.js';
-import type { CallPlan } from './outbound.js';
-import { type CallRow, updateCallRow } from './store.js';
+import { endCall, failureEnd, markRinging } from './lifecycle.js';
+import type { CallRow } from './store.js';
 import { callContext } from './voice-app.js';
 
-/** `ringing` with `call.ringing` on the first 180/183 from the far end. */
-export async function markRinging(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, row: CallRow, status: number): Promise<CallRow> {
-  const now = deps.clock.now();
-  const next = { ...row, status: 'ringing', sip_code: status, updated_at: iso(now) };
-  const eventId = await deps.db.transaction().execute(async (tx) => {
-    await updateCallRow(tx, row.id, { status: next.status, sip_code: status, updated_at: next.updated_at });
-    return recordEvent(tx, { accountId: row.account_id, type: 'call.ringing', object: toCall(next), at: now });
-  });
-  reportStatus(deps, next, eventId, 'call.ringing');
-  return next;
-}
-
-/** How a failed INVITE ends the call: busy (486), no_answer (480, 408, our ring timeout), canceled (our CANCEL), else failed. */
-export function failureEnd(failure: DialFailure): CallEnd {
-  if (failure.status === 487) return { by: 'caller', cause: 'canceled', sipCode: 487 };
-  if (failure.local) return { by: 'system', cause: failure.status === 408 ? 'canceled' : 'error', sipCode: failure.status };
-  return { by: 'callee', cause: 'rejected', sipCode: failure.status };
-}
+/** What runs once the call is answered: inline verbs, or a voice application asked with the signing secret. */
+export type CallPlan = { verbs: Verb[] } | { sources: InstructionSource[]; secret: string | undefined };
 
 /**
  * One outbound call from the INVITE to the CDR: ringing, then either the final failure (worded by

@@ -10,12 +10,12 @@ import type { Db } from '../store/db.js';
 import { voiceSigningSecret } from '../numbers/voice-secret.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { DialFailure, DialOptions, OutboundCall } from '../telephony/backend.js';
-import type { InstructionSource, Verb } from '../telephony/verbs/verb-types.js';
+import type { Verb } from '../telephony/verbs/verb-types.js';
 import { toCall } from './call.js';
 import { reportStatus } from './status-callback.js';
 import type { SessionDeps, SessionEngine } from './call-session.js';
 import type { DialLegs, PlacedLeg } from './dial-leg.js';
-import { runOutboundCall } from './outbound-run.js';
+import { type CallPlan, runOutboundCall } from './outbound-run.js';
 import { type CallInTurn, dialInTurn } from './dial-in-turn.js';
 import { dialFailureReason, type HangupReason } from './hangup-reason.js';
 import { type CarrierConfig, outboundRoutes, sipUriHostPort } from './outbound-route.js';
@@ -44,9 +44,6 @@ export interface OutboundEngine extends SessionEngine {
   /** How customer URLs are fetched (SSRF-guarded); default: the global fetch. */
   fetch?: SessionDeps['fetch'];
 }
-
-/** What runs once the call is answered: inline verbs, or a voice application asked with the signing secret. */
-export type CallPlan = { verbs: Verb[] } | { sources: InstructionSource[]; secret: string | undefined };
 
 const DEFAULT_RING_TIMEOUT_S = 30;
 

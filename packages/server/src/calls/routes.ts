@@ -1,4 +1,5 @@
-import type { Deps, Handlers } from '../deps.js';
+import type { Handlers } from '../deps.js';
+import type { CallDeps } from './call-deps.js';
 import { notFound, ProblemError } from '../errors.js';
 import { authOf } from '../http/auth.js';
 import { limitOf, type PageQuery, pageOf } from '../http/pagination.js';
@@ -6,7 +7,7 @@ import { toCall } from './call.js';
 import type { CallCreateInput } from './outbound.js';
 import { findCall, listCalls } from './store.js';
 
-export function callRoutes(deps: Deps): Handlers {
+export function callRoutes(deps: CallDeps): Handlers {
   return {
     'calls.create': async (req, reply) => {
       const outbound = deps.outbound;

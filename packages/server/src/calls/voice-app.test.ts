@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tone, writeWav8k } from '../telephony/embedded/rtp/index.js';
+import { tone, writeWav8k } from '../telephony/media/index.js';
 import { storeKinds, type TestServer } from '../test/harness.js';
 import { type AppRequest, type CallSuite, callSuite, reply } from '../test/call-suite.js';
 import { freeUdpPort, requireSipp, runSipp, SIPP } from '../test/sipp.js';

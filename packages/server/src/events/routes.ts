@@ -7,7 +7,7 @@ import { notFound, ProblemError } from '../errors.js';
 import { newId } from '../ids.js';
 import { authOf } from '../http/auth.js';
 import { limitOf, type PageQuery, pageOf } from '../http/pagination.js';
-import { findEndpoint } from '../webhook-endpoints/store.js';
+import { findEndpoint } from '../webhook-endpoints/service.js';
 import { eventCatalog } from './catalog.js';
 import { matchesAny } from './filters.js';
 import { recordEvent } from './outbox.js';

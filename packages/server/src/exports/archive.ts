@@ -1,6 +1,6 @@
 import { type Zippable, zipSync } from 'fflate';
 import { toAccount } from '../accounts/service.js';
-import { type RecordingStore, recordingKey } from '../recordings/storage.js';
+import { type RecordingStore, recordingKey } from '../store/object-store.js';
 import type { Db, Tx } from '../store/db.js';
 import type { AccountsTable } from '../store/schema.js';
 

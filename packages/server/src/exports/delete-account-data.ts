@@ -1,7 +1,7 @@
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { quarantineEnd } from '../numbers/quarantine.js';
-import { recordingKey } from '../recordings/storage.js';
+import { recordingKey } from '../store/object-store.js';
 import type { Tx } from '../store/db.js';
 import { exportKey } from './store.js';
 

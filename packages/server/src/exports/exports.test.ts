@@ -13,7 +13,7 @@ import { ownNumber } from '../numbers/test-fixtures.js';
 import type { VoiceApplication } from '../numbers/phone-number.js';
 import { storeVoice } from '../numbers/stored-voice.js';
 import { saveRecording } from '../recordings/service.js';
-import { fileObjectStore, fileRecordingStore } from '../recordings/storage.js';
+import { fileObjectStore, fileRecordingStore } from '../store/object-store.js';
 import type { Database } from '../store/schema.js';
 import { accountBody, startTestServer, storeKinds, type TestServer } from '../test/harness.js';
 import { deleteAccountFiles, deleteAccountRows, KEPT_TABLES } from './delete-account-data.js';

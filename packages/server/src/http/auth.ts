@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isExpired } from '../api-keys/expiry.js';
-import { hashSecret } from '../api-keys/secret.js';
+import { isExpired } from './api-key-expiry.js';
+import { hashSecret } from './api-key-secret.js';
 import { type Clock, iso } from '../clock.js';
 import { ProblemError } from '../errors.js';
 import type { Db } from '../store/db.js';

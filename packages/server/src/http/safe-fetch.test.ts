@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchInstructions } from '../telephony/verbs/fetch-instructions.js';
-import { urlPolicy } from '../webhook-endpoints/url-policy.js';
+import { urlPolicy } from './url-policy.js';
 import { safeFetch } from './safe-fetch.js';
 
 /** Customer URLs on the voice side (voice applications, prompts, status callbacks) obey the webhook SSRF rules. */

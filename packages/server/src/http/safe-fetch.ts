@@ -1,6 +1,6 @@
 import { Agent, fetch as undiciFetch } from 'undici';
-import { guardedConnector } from '../events/delivery/guard.js';
-import type { UrlPolicy } from '../webhook-endpoints/url-policy.js';
+import { guardedConnector } from './ssrf-guard.js';
+import type { UrlPolicy } from './url-policy.js';
 
 /** The part of fetch the voice side uses; the global fetch fits, so tests and tools may pass it. */
 export type FetchLike = (url: string | URL, init?: RequestInit) => Promise<Response>;

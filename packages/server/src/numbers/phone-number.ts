@@ -3,21 +3,14 @@ import type { PhoneNumbersTable } from '../store/schema.js';
 import type { NumberType } from './phone-facts.js';
 import { effectiveStatus, type InventoryStatus } from './quarantine.js';
 import { readVoice } from './stored-voice.js';
+import type { VoiceApplication } from './voice-application.js';
+
+export type { HttpMethod, VoiceApplication } from './voice-application.js';
 
 export type PhoneNumberRow = PhoneNumbersTable;
 
 export type Capability = 'voice' | 'sms' | 'fax';
 export type Currency = 'EUR' | 'BGN';
-export type HttpMethod = 'POST' | 'GET';
-
-export interface VoiceApplication {
-  url: string;
-  method: HttpMethod;
-  fallback_url?: string;
-  fallback_method: HttpMethod;
-  /** Signs Prolope's requests to the application (Standard Webhooks); rows stored before it existed lack it. */
-  signing_secret?: string;
-}
 
 export interface ForwardingTarget {
   number: string;

@@ -5,9 +5,10 @@ import { limitOf, type PageQuery, pageOf } from '../http/pagination.js';
 import { importInventory, type InventoryNumberInput } from './inventory.js';
 import { toAvailableNumber, toInventoryNumber, toPhoneNumber } from './phone-number.js';
 import { asE164Prefix, searchPage } from './search-page.js';
-import { buyNumber, heldNumber, releaseNumber, updateNumber } from './service.js';
+import { buyNumber, heldNumber, type OnNumberReleased, releaseNumber, updateNumber } from './service.js';
 import type { NumberUpdateInput } from './settings.js';
 import { listHeld, listInventory, searchAvailable } from './store.js';
+import { dropCallerIdFromTrunks } from '../sip-trunks/service.js';
 
 interface InventoryQuery extends PageQuery {
   status?: string;
@@ -22,6 +23,8 @@ interface SearchQuery extends PageQuery {
 }
 
 export function numberRoutes(deps: Deps): Handlers {
+  // Terms 5.3: a released number is no longer the account's, so its trunks stop accepting it as an A-number.
+  const dropFromTrunks: OnNumberReleased = (tx, r) => dropCallerIdFromTrunks(tx, deps.sip, r.accountId, r.number, r.at);
   return {
     'inventory.import': async (req, reply) => {
       const body = req.body as { numbers: InventoryNumberInput[] };
@@ -65,7 +68,7 @@ export function numberRoutes(deps: Deps): Handlers {
     },
     'numbers.release': async (req) => {
       const { number } = req.params as { number: string };
-      return releaseNumber(deps, authOf(req).accountId, number);
+      return releaseNumber(deps, authOf(req).accountId, number, dropFromTrunks);
     },
   };
 }

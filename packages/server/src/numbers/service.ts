@@ -12,7 +12,6 @@ import { type PhoneNumber, type PhoneNumberRow, toPhoneNumber, withoutSecrets } 
 import { quarantineEnd, quarantineOver } from './quarantine.js';
 import { type NumberUpdateInput, settingsPatch } from './settings.js';
 import { claimForPort, claimNumber, findByNumber, findHeld, heldAmong, insertNewNumbers, isAssigned, trunkBelongsTo, updateHeld } from './store.js';
-import { dropCallerIdFromTrunks } from '../sip-trunks/service.js';
 
 export { type PhoneNumber, toPhoneNumber } from './phone-number.js';
 
@@ -96,8 +95,15 @@ export async function updateNumber(deps: Deps, accountId: string, rawRef: string
   });
 }
 
+/**
+ * What else must change when a number leaves an account, inside the release transaction (its trunks
+ * stop accepting it as an A-number). Passed in by the routes: SIP trunks build on numbers, so this
+ * service does not import theirs (that was an import cycle).
+ */
+export type OnNumberReleased = (tx: Tx, released: { accountId: string; number: string; at: Date }) => Promise<void>;
+
 /** The number leaves the account at once and rests in quarantine; returns it as it was. */
-export async function releaseNumber(deps: Deps, accountId: string, rawRef: string): Promise<PhoneNumber> {
+export async function releaseNumber(deps: Deps, accountId: string, rawRef: string, onReleased: OnNumberReleased): Promise<PhoneNumber> {
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (tx) => {
     const row = await heldNumber(tx, accountId, rawRef);
@@ -111,7 +117,7 @@ export async function releaseNumber(deps: Deps, accountId: string, rawRef: strin
       updated_at: iso(now),
     });
     if (released === 0) throw notFound('number', rawRef);
-    await dropCallerIdFromTrunks(tx, deps.sip, accountId, row.number, now);
+    await onReleased(tx, { accountId, number: row.number, at: now });
     const before = toPhoneNumber(row, deps.secrets);
     await recordEvent(tx, { accountId, type: 'number.released', object: { ...withoutSecrets(before) }, at: now });
     return before;

@@ -1,5 +1,5 @@
 import type { SecretBox } from '../secrets/secret-box.js';
-import type { VoiceApplication } from './phone-number.js';
+import type { VoiceApplication } from './voice-application.js';
 
 /**
  * The `phone_numbers.voice` column: the voice application as the API shows it, except that its

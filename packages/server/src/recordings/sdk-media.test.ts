@@ -7,7 +7,7 @@ import { endCall, markAnswered, openInboundCall } from '../calls/lifecycle.js';
 import { systemClock } from '../clock.js';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
 import { saveRecording } from './service.js';
-import { fileRecordingStore } from './storage.js';
+import { fileRecordingStore } from '../store/object-store.js';
 
 /**
  * `prolope.recordings.media()` against the real server: the recording is stored through the same

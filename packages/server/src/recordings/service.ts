@@ -3,9 +3,9 @@ import type { Deps } from '../deps.js';
 import { notFound } from '../errors.js';
 import { recordEvent } from '../events/outbox.js';
 import { newId } from '../ids.js';
-import { writeWav8k } from '../telephony/embedded/rtp/index.js';
+import { writeWav8k } from '../telephony/media/index.js';
 import { type Recording, recordingSeconds, toRecording } from './recording.js';
-import { recordingKey, type RecordingStore } from './storage.js';
+import { recordingKey, type RecordingStore } from '../store/object-store.js';
 import { deleteRecordingRow, findRecording, insertRecording, type RecordingRow } from './store.js';
 
 /** What storing a recording needs: the store, the clock, the audio storage and the public API address. */

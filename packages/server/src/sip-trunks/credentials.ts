@@ -1,6 +1,6 @@
 import { ProblemError } from '../errors.js';
 import type { Db } from '../store/db.js';
-import { digestHa1, SIP_REALM } from './digest.js';
+import { digestHa1, SIP_REALM } from '../telephony/digest-ha1.js';
 import { newSipPassword } from './password.js';
 import { findTrunkIdByUsername } from './store.js';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { digestHa1, SIP_REALM } from './digest.js';
+import { digestHa1, SIP_REALM } from '../telephony/digest-ha1.js';
 import { newSipPassword } from './password.js';
 
 describe('digest HA1', () => {

@@ -13,6 +13,9 @@ import type { SipEndpoint } from '../sip-address.js';
 import { type LinkDescription, linkOfRow, normaliseLink } from './link.js';
 import { allTrunks, findSipTrunk, insertSipTrunk, type SipTrunkRow, trunksOfAccount, updateSipTrunkRow } from './store.js';
 
+// Other domains read a trunk through this service (calls route over it), never through store.ts.
+export { findSipTrunk } from './store.js';
+
 export interface SipTrunkCreate {
   name: string;
   allowed_ips: string[];

@@ -1,4 +1,4 @@
-import { findOperatorAccount } from '../accounts/store.js';
+import { findOperatorAccount } from '../accounts/service.js';
 import { iso } from '../clock.js';
 import { recordEvent } from '../events/outbox.js';
 import { newId } from '../ids.js';

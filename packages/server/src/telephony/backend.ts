@@ -60,8 +60,8 @@ export interface CallEnd {
   sipCode?: number;
 }
 
-/** An INVITE that reached us; the calls domain decides what to do with it. */
-export interface InboundCall {
+/** An INVITE as a SIP stack delivers it (the embedded one or drachtio), SDP included. */
+export interface SipInboundCall {
   /** The SIP Call-ID. */
   readonly callId: string;
   /** Where the INVITE came from (the UDP source, not a header). */
@@ -99,6 +99,29 @@ export interface InboundCall {
   hangup(): Promise<void>;
   /** Called once when the call ends from the far side (BYE, CANCEL) or a timer. */
   onEnd(listener: (end: CallEnd) => void): void;
+}
+
+/**
+ * An INVITE that reached us, as the calls domain sees it: it decides what to do with the call, and
+ * its media comes with the InboundOffer handed over beside it. No SDP: the offer and our answer stay
+ * in telephony.
+ */
+export type InboundCall = Omit<SipInboundCall, 'sdp' | 'progress' | 'answer'>;
+
+/**
+ * The caller's SDP offer, checked by telephony: refused with the SIP status and why (488 for a codec
+ * other than PCMA at 20 ms), or accepted, and then `open()` opens the call's media. The calls domain
+ * never sees SDP: it gets the media session and says when to send 183 and 200.
+ */
+export type InboundOffer = { ok: true; open(): Promise<AnsweringMedia> } | { ok: false; status: number; reason: string };
+
+/** An inbound call's media, open before the answer. Both messages carry the same SDP answer. */
+export interface AnsweringMedia {
+  readonly media: MediaSession;
+  /** 183 Session Progress with our SDP answer (early media). */
+  progress(): Promise<void>;
+  /** 200 OK with our SDP answer; resolves when the ACK arrives (or rejects on timeout). */
+  answer(): Promise<void>;
 }
 
 /** Where and how to place an outbound call (a UAC INVITE). */
@@ -168,8 +191,8 @@ export interface TelephonyBackend {
   /** Starts listening; answers with the bound SIP port. */
   start(): Promise<{ sipPort: number }>;
   stop(): Promise<void>;
-  /** Registers the handler for new INVITEs (one handler). */
-  onInvite(handler: (call: InboundCall) => Promise<void>): void;
+  /** Registers the handler for new INVITEs (one handler), each with its SDP offer already checked. */
+  onInvite(handler: (call: InboundCall, offer: InboundOffer) => Promise<void>): void;
   /** Opens an RTP session for a call (the embedded backend owns its ports). */
   openMedia(remote: { address: string; port: number; dtmfPayloadType?: number }): Promise<MediaSession>;
   /** Places an outbound call: SDP offer PCMA 8 + telephone-event 101 at 20 ms, digest answered once. */

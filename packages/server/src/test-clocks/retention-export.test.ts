@@ -7,7 +7,7 @@ import { endCall, markAnswered, openInboundCall } from '../calls/lifecycle.js';
 import { systemClock } from '../clock.js';
 import { ownNumber } from '../numbers/test-fixtures.js';
 import { saveRecording } from '../recordings/service.js';
-import { fileRecordingStore } from '../recordings/storage.js';
+import { fileRecordingStore } from '../store/object-store.js';
 import { accountBody, startTestServer, storeKinds, type TestServer } from '../test/harness.js';
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
 import { signingSecrets } from './endpoint.js';
-import { refusedAddress, refusedUrl, urlPolicy } from './url-policy.js';
+import { refusedAddress, refusedUrl, urlPolicy } from '../http/url-policy.js';
 
 /**
  * Webhook endpoints through the API: the secret shown only on create and rotate, filters, updates,

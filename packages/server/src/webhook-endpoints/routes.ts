@@ -8,7 +8,7 @@ import { authOf } from '../http/auth.js';
 import { limitOf, type PageQuery, pageOf } from '../http/pagination.js';
 import { type EndpointRow, sealEndpointSecret, toEndpoint, withSecret } from './endpoint.js';
 import { countEndpoints, findEndpoint, listEndpoints } from './store.js';
-import { refusedUrl } from './url-policy.js';
+import { refusedUrl } from '../http/url-policy.js';
 
 /** As many as Stripe allows: enough for every service of a customer, few enough that fan-out stays cheap. */
 export const MAX_ENDPOINTS = 16;

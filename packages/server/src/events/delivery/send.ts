@@ -1,7 +1,7 @@
 import { signHeaders } from '@prolope/webhooks';
 import { Agent, request } from 'undici';
-import type { UrlPolicy } from '../../webhook-endpoints/url-policy.js';
-import { guardedConnector, RefusedAddressError } from './guard.js';
+import type { UrlPolicy } from '../../http/url-policy.js';
+import { guardedConnector, RefusedAddressError } from '../../http/ssrf-guard.js';
 
 /** The snippet kept with each attempt (the spec's maxLength), enough to see what an endpoint said. */
 export const SNIPPET_BYTES = 1024;

@@ -4,7 +4,7 @@ import { iso } from '../../clock.js';
 import { newId } from '../../ids.js';
 import { storeKinds } from '../../test/harness.js';
 import { sealEndpointSecret } from '../../webhook-endpoints/endpoint.js';
-import { urlPolicy } from '../../webhook-endpoints/url-policy.js';
+import { urlPolicy } from '../../http/url-policy.js';
 import { type DeliverySetup, deliverySetup } from './test-setup.js';
 
 /**

@@ -1,7 +1,7 @@
 import { manualClock } from '../../clock.js';
 import type { StoreKind } from '../../store/db.js';
 import { startTestServer, type TestServer } from '../../test/harness.js';
-import { type UrlPolicy, urlPolicy } from '../../webhook-endpoints/url-policy.js';
+import { type UrlPolicy, urlPolicy } from '../../http/url-policy.js';
 import { type DeliveryOptions, type DeliveryWorker, startDeliveryWorker } from './index.js';
 import { type Receiver, startReceiver } from './test-receiver.js';
 

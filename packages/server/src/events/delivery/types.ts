@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock.js';
 import type { SecretBox } from '../../secrets/secret-box.js';
 import type { Db, StoreKind } from '../../store/db.js';
-import type { UrlPolicy } from '../../webhook-endpoints/url-policy.js';
+import type { UrlPolicy } from '../../http/url-policy.js';
 
 /** Where errors go that no request can report (a try that could not be recorded); pino and Fastify's logger fit. */
 export interface DeliveryLog {

@@ -2,7 +2,7 @@ import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Deps } from '../../deps.js';
 import { ProblemError } from '../../errors.js';
-import { hashSecret } from '../../api-keys/secret.js';
+import { hashSecret } from '../../http/api-key-secret.js';
 import { type AuthContext, bearerSecret } from '../../http/auth.js';
 
 /** The two live streams and the scope both need (the spec's `events.stream` and `logs.stream`). */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { digestHa1, SIP_REALM } from '../../sip-trunks/digest.js';
-import type { CallEnd, InboundCall } from '../backend.js';
-import { digestResponse } from '../embedded/sip/digest-auth.js';
+import { digestHa1, SIP_REALM } from '../digest-ha1.js';
+import type { CallEnd, SipInboundCall } from '../backend.js';
+import { digestResponse } from '../sip/digest-auth.js';
 import { SourceGuard } from '../source-guard.js';
 import { createDrachtioBackend, type DrachtioBackend, sipPortOf } from './drachtio-backend.js';
 import { DrachtioServerDouble, inviteText, requestText } from './drachtio-server-double.test-helper.js';
@@ -26,7 +26,7 @@ afterEach(async () => {
 });
 
 async function connected(
-  handler: (call: InboundCall) => Promise<void>,
+  handler: (call: SipInboundCall) => Promise<void>,
   guard?: SourceGuard,
 ): Promise<{ double: DrachtioServerDouble; backend: DrachtioBackend }> {
   double = new DrachtioServerDouble('s3cret');
@@ -104,7 +104,7 @@ describe('drachtio backend (wire protocol, scripted drachtio-server)', () => {
   });
 
   it('routes on the Request-URI, not the To header', async () => {
-    const seen: InboundCall[] = [];
+    const seen: SipInboundCall[] = [];
     const { double } = await connected(async (call) => {
       seen.push(call);
       await call.reject(404);
@@ -114,8 +114,8 @@ describe('drachtio backend (wire protocol, scripted drachtio-server)', () => {
     expect(seen[0]?.requestUser).toBe('+4930123456');
   });
 
-  it('reject(488) → 488 with the reason and headers; the InboundCall carries source, users and SDP', async () => {
-    const seen: InboundCall[] = [];
+  it('reject(488) → 488 with the reason and headers; the SipInboundCall carries source, users and SDP', async () => {
+    const seen: SipInboundCall[] = [];
     const { double } = await connected(async (call) => {
       seen.push(call);
       await call.reject(488, 'Not Acceptable Here', { Warning: '399 prolope "no PCMA"' });

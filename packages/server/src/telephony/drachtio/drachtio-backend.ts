@@ -2,8 +2,9 @@ import type { EventEmitter } from 'node:events';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import Srf from 'drachtio-srf';
-import type { DialOptions, MediaSession, OutboundCall, TelephonyBackend } from '../backend.js';
-import { NonceIssuer } from '../embedded/sip/digest-auth.js';
+import type { DialOptions, InboundOffer, MediaSession, OutboundCall, SipInboundCall, TelephonyBackend } from '../backend.js';
+import { NonceIssuer } from '../sip/digest-auth.js';
+import { answerOffer } from '../media/answer-offer.js';
 import type { SourceGuard } from '../source-guard.js';
 import { DEFAULT_REALM, DrachtioInboundCall } from './inbound-call.js';
 import { DrachtioOutboundCall, type OutboundCallDeps } from './outbound-call.js';
@@ -53,7 +54,9 @@ interface PendingCall {
   sdp: string;
 }
 
-export type DrachtioBackend = TelephonyBackend & {
+export type DrachtioBackend = Omit<TelephonyBackend, 'onInvite'> & {
+  /** As TelephonyBackend's, but the handler may also see the INVITE as SIP (its SDP; the adapter's tests do). */
+  onInvite(handler: (call: SipInboundCall, offer: InboundOffer) => Promise<void>): void;
   /**
    * openMedia takes the far end's address from the SDP offer (interface contract); we also accept
    * the Call-ID, which is unambiguous — without it the INVITE is found by the address its SDP offers.
@@ -73,7 +76,7 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
   const ng = new RtpengineNg(opts.rtpengine);
   const byCallId = new Map<string, PendingCall>();
   const byRemote = new Map<string, PendingCall>();
-  let handler: ((call: DrachtioInboundCall) => Promise<void>) | undefined;
+  let handler: ((call: SipInboundCall, offer: InboundOffer) => Promise<void>) | undefined;
   let connected = false;
 
   // Srf is an EventEmitter: an 'error' nobody listens to would throw. Connection drops after start()
@@ -122,7 +125,7 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
       if (byCallId.get(pending.callId) === pending) byCallId.delete(pending.callId);
       if (remote && byRemote.get(addressKey(remote)) === pending) byRemote.delete(addressKey(remote));
     };
-    handler(call)
+    handler(call, answerOffer(call, (remote) => backend.openMedia(remote)))
       .catch(async (err) => {
         log.error({ err, callId: call.callId }, 'drachtio: INVITE handler failed');
         if (call.state === 'incoming' || call.state === 'early') await call.reject(500).catch(() => {});
@@ -130,7 +133,7 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
       .finally(forget);
   });
 
-  return {
+  const backend: DrachtioBackend = {
     start(): Promise<{ sipPort: number }> {
       const recordingDir = opts.media?.recordingDir;
       // rtpengine creates pcaps/ in its --recording-dir at start-up; missing, every recording would come back empty.
@@ -195,7 +198,7 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
     },
 
     onInvite(h) {
-      handler = h as (call: DrachtioInboundCall) => Promise<void>;
+      handler = h;
     },
 
     async openMedia(remote: { address: string; port: number; dtmfPayloadType?: number; callId?: string }): Promise<MediaSession> {
@@ -216,6 +219,7 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
       });
     },
   };
+  return backend;
 }
 
 /** Our RTP leg toward rtpengine, the same for inbound and outbound calls. */

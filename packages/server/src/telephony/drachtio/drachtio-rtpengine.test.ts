@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAnswer, decodeRtp, tone } from '../embedded/rtp/index.js';
+import { buildAnswer, decodeRtp, tone } from '../media/index.js';
 import { createDrachtioBackend } from './drachtio-backend.js';
 import { DrachtioServerDouble, inviteText } from './drachtio-server-double.test-helper.js';
 import { type RtpengineDaemon, rtpengineBinary, startRtpengine } from './rtpengine-daemon.test-helper.js';

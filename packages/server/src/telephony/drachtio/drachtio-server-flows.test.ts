@@ -4,8 +4,8 @@ import { startTestServer, storeKinds, type TestServer } from '../../test/harness
 import { eventually } from '../../test/call-fixtures.js';
 import { buyNumbers } from '../../numbers/test-fixtures.js';
 import { pbxTrunk } from '../../test/pbx-fixtures.js';
-import { decodeRtp } from '../embedded/rtp/index.js';
-import { digestAuthorization, pickChallenge } from '../embedded/sip/digest-client.js';
+import { decodeRtp } from '../media/index.js';
+import { digestAuthorization, pickChallenge } from '../sip/digest-client.js';
 import { DrachtioServerDouble, inviteText, requestText } from './drachtio-server-double.test-helper.js';
 import { type RtpengineDaemon, rtpengineBinary, startRtpengine } from './rtpengine-daemon.test-helper.js';
 import { sdpAudioAddress } from './sdp-media-address.js';

@@ -1,6 +1,6 @@
-import { SIP_REALM } from '../../sip-trunks/digest.js';
-import type { CallEnd, DigestCredentials, InboundCall } from '../backend.js';
-import { type NonceIssuer, parseDigestCredentials, verifyDigestCredentials } from '../embedded/sip/digest-auth.js';
+import { SIP_REALM } from '../digest-ha1.js';
+import type { CallEnd, DigestCredentials, SipInboundCall } from '../backend.js';
+import { type NonceIssuer, parseDigestCredentials, verifyDigestCredentials } from '../sip/digest-auth.js';
 import type { SrfDialog, SrfLike, SrfRequest, SrfResponse } from './srf-types.js';
 
 /**
@@ -24,7 +24,7 @@ export interface InboundCallDeps {
   warn(obj: object, msg?: string): void;
 }
 
-export class DrachtioInboundCall implements InboundCall {
+export class DrachtioInboundCall implements SipInboundCall {
   readonly callId: string;
   readonly source: { address: string; port: number };
   readonly requestUri: string;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CallEnd, DialAnswered, DialFailure, DialOptions, OutboundCall } from '../backend.js';
-import { answerProblem, bindEvenPort, buildOffer, DEFAULT_PORT_RANGE, type RtpLogger, RtpSession, readAnswer, releasePort } from '../embedded/rtp/index.js';
+import { answerProblem, bindEvenPort, buildOffer, DEFAULT_PORT_RANGE, type RtpLogger, RtpSession, readAnswer, releasePort } from '../media/index.js';
 import { RtpengineMedia } from './rtpengine-media.js';
 import type { RtpengineNg } from './rtpengine-ng.js';
 import { sdpAudioAddress } from './sdp-media-address.js';

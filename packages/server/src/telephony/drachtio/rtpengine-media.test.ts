@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MediaSession } from '../backend.js';
-import { decodePcma, decodeRtp, encodeDtmfPayload, encodePcma, encodeRtp, type RtpPacket, toPcmaFrames, tone } from '../embedded/rtp/index.js';
+import { decodePcma, decodeRtp, encodeDtmfPayload, encodePcma, encodeRtp, type RtpPacket, toPcmaFrames, tone } from '../media/index.js';
 import { type RtpengineDaemon, rtpengineBinary, startRtpengine } from './rtpengine-daemon.test-helper.js';
 import { openRtpengineMedia } from './rtpengine-media.js';
 import { RtpengineNg } from './rtpengine-ng.js';

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MediaSession, RecordingHandle } from '../backend.js';
-import { buildAnswer, openRtpSession, type RtpLogger, type RtpSession, writeWav8k } from '../embedded/rtp/index.js';
+import { buildAnswer, openRtpSession, type RtpLogger, type RtpSession, writeWav8k } from '../media/index.js';
 import type { RtpengineNg } from './rtpengine-ng.js';
 import { PcapRecorder } from './rtpengine-recording.js';
 import { sdpAudioAddress } from './sdp-media-address.js';

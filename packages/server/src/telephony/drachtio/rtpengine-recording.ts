@@ -1,9 +1,9 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RecordingHandle } from '../backend.js';
-import { decodePcma, decodeRtp, type RtpLogger } from '../embedded/rtp/index.js';
-import { type PcapUdpPacket, readPcapUdp } from '../embedded/rtp/pcap-reader.js';
-import { RecordingBuffer } from '../embedded/rtp/recording-buffer.js';
+import { decodePcma, decodeRtp, type RtpLogger } from '../media/index.js';
+import { type PcapUdpPacket, readPcapUdp } from '../media/pcap-reader.js';
+import { RecordingBuffer } from '../media/recording-buffer.js';
 import type { RtpengineNg } from './rtpengine-ng.js';
 
 /**

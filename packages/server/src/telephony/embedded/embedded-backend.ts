@@ -1,8 +1,9 @@
 import type { Clock } from '../../clock.js';
 import type { SourceGuard } from '../source-guard.js';
-import type { CallEnd, DialAnswered, DialFailure, DialOptions, MediaSession, OutboundCall, TelephonyBackend } from '../backend.js';
-import { answerProblem, bindEvenPort, buildOffer, openRtpSession, RtpSession, readAnswer, releasePort } from './rtp/index.js';
-import { EmbeddedSip, type SipLogger } from './sip/index.js';
+import type { CallEnd, DialAnswered, DialFailure, DialOptions, OutboundCall, TelephonyBackend } from '../backend.js';
+import { answerOffer } from '../media/answer-offer.js';
+import { answerProblem, bindEvenPort, buildOffer, openRtpSession, RtpSession, readAnswer, releasePort } from '../media/index.js';
+import { EmbeddedSip, type SipLogger } from '../sip/index.js';
 
 export interface EmbeddedBackendOptions {
   host: string;
@@ -31,19 +32,19 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): TelephonyBa
     logger: opts.logger,
     ...(opts.guard ? { guard: opts.guard } : {}),
   });
+  const openMedia: TelephonyBackend['openMedia'] = async (remote) =>
+    openRtpSession({
+      bindAddress: opts.host,
+      portRange: opts.rtpPortRange,
+      remote: { address: remote.address, port: remote.port },
+      ...(remote.dtmfPayloadType !== undefined ? { dtmfPayloadType: remote.dtmfPayloadType } : {}),
+    });
   return {
     sip,
     start: () => sip.start(),
     stop: () => sip.stop(),
-    onInvite: (handler) => sip.onInvite(handler),
-    async openMedia(remote): Promise<MediaSession> {
-      return openRtpSession({
-        bindAddress: opts.host,
-        portRange: opts.rtpPortRange,
-        remote: { address: remote.address, port: remote.port },
-        ...(remote.dtmfPayloadType !== undefined ? { dtmfPayloadType: remote.dtmfPayloadType } : {}),
-      });
-    },
+    onInvite: (handler) => sip.onInvite((call) => handler(call, answerOffer(call, openMedia))),
+    openMedia,
     dial: (o) => dialEmbedded(sip, opts, o),
   };
 }

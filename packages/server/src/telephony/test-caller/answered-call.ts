@@ -1,11 +1,11 @@
 import type { Socket } from 'node:dgram';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FRAME_SAMPLES } from '../embedded/rtp/g711.js';
-import type { RtpPacket } from '../embedded/rtp/rtp-packet.js';
-import { RtpSession } from '../embedded/rtp/rtp-session.js';
-import { readAnswer } from '../embedded/rtp/sdp-offer.js';
-import type { RtpAddress } from '../embedded/rtp/sdp-types.js';
-import type { UacCall } from '../embedded/sip/uac-call.js';
+import { FRAME_SAMPLES } from '../media/g711.js';
+import type { RtpPacket } from '../media/rtp-packet.js';
+import { RtpSession } from '../media/rtp-session.js';
+import { readAnswer } from '../media/sdp-offer.js';
+import type { RtpAddress } from '../media/sdp-types.js';
+import type { UacCall } from '../sip/uac-call.js';
 import type { EndEntry, TimelineEntry } from './timeline.js';
 
 /** 200 ms of A-law silence per play(): short, so a digit never waits long behind it in the send queue. */

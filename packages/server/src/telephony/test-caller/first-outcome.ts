@@ -1,4 +1,4 @@
-import type { UacCall, UacOutcome } from '../embedded/sip/uac-call.js';
+import type { UacCall, UacOutcome } from '../sip/uac-call.js';
 import { hangUp, pause } from './answered-call.js';
 
 /**

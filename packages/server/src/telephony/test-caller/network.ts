@@ -1,8 +1,8 @@
 import { createSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIPv4 } from 'node:net';
-import { digitToEvent } from '../embedded/rtp/dtmf-event.js';
-import type { Endpoint } from '../embedded/sip/responses.js';
+import { digitToEvent } from '../media/dtmf-event.js';
+import type { Endpoint } from '../sip/responses.js';
 
 /** The IPv4 address of a host name or literal (RTP and our SDP are IPv4 only). */
 export async function resolveIPv4(host: string): Promise<string> {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { decodeRtp, type RtpPacket } from '../embedded/rtp/rtp-packet.js';
-import { buildOffer, OFFER_DTMF_PAYLOAD_TYPE } from '../embedded/rtp/sdp-offer.js';
-import type { RtpAddress } from '../embedded/rtp/sdp-types.js';
-import { bindEvenPort, releasePort } from '../embedded/rtp/udp-port.js';
-import { EmbeddedSip } from '../embedded/sip/embedded-sip.js';
+import { decodeRtp, type RtpPacket } from '../media/rtp-packet.js';
+import { buildOffer, OFFER_DTMF_PAYLOAD_TYPE } from '../media/sdp-offer.js';
+import type { RtpAddress } from '../media/sdp-types.js';
+import { bindEvenPort, releasePort } from '../media/udp-port.js';
+import { EmbeddedSip } from '../sip/embedded-sip.js';
 import { type AnsweredOutcome, runAnsweredCall } from './answered-call.js';
 import { firstOutcome } from './first-outcome.js';
 import { isLoopback, parseDigits, resolveIPv4, routeAddress } from './network.js';

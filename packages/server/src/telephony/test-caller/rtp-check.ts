@@ -1,5 +1,5 @@
-import { FRAME_SAMPLES } from '../embedded/rtp/g711.js';
-import type { RtpPacket } from '../embedded/rtp/rtp-packet.js';
+import { FRAME_SAMPLES } from '../media/g711.js';
+import type { RtpPacket } from '../media/rtp-packet.js';
 
 const PCMA_PT = 8;
 

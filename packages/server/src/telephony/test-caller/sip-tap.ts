@@ -1,7 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
-import type { Endpoint } from '../embedded/sip/responses.js';
-import type { SipMessage } from '../embedded/sip/sip-message.js';
-import { parseSipDatagram } from '../embedded/sip/sip-parser.js';
+import type { Endpoint } from '../sip/responses.js';
+import type { SipMessage } from '../sip/sip-message.js';
+import { parseSipDatagram } from '../sip/sip-parser.js';
 
 /** One SIP datagram that crossed the tap. */
 export interface TappedMessage {

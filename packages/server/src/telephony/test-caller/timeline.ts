@@ -1,4 +1,4 @@
-import { getHeader, type SipMessage } from '../embedded/sip/sip-message.js';
+import { getHeader, type SipMessage } from '../sip/sip-message.js';
 
 /** A SIP message the test call sent (`out`) or received (`in`). */
 export interface SipEntry {

@@ -1,4 +1,4 @@
-import { tone } from '../embedded/rtp/index.js';
+import { tone } from '../media/index.js';
 import type { CallHost, SavedRecording } from './call-host.js';
 import { watchSilence } from './silence.js';
 import type { RecordVerb } from './verb-types.js';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RtpSession } from '../embedded/rtp/rtp-session.js';
-import { openPair } from '../embedded/rtp/test-helpers.js';
-import { tone } from '../embedded/rtp/wav.js';
+import type { RtpSession } from '../media/rtp-session.js';
+import { openPair } from '../media/test-helpers.js';
+import { tone } from '../media/wav.js';
 import type { CallHost, SavedRecording } from './call-host.js';
 import { DigitQueue } from './digit-queue.js';
 import { recordCaller } from './record.js';

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tone, writeWav8k } from '../embedded/rtp/index.js';
+import { tone, writeWav8k } from '../media/index.js';
 import { fetchWav } from './wav-cache.js';
 
 /** Prompts from a real HTTP server that counts how often each is fetched. */

@@ -1,5 +1,5 @@
 import type { FetchLike } from '../../http/safe-fetch.js';
-import { readWavAs8kPcm } from '../embedded/rtp/index.js';
+import { readWavAs8kPcm } from '../media/index.js';
 import { readCapped } from './read-capped.js';
 
 /** The largest WAV `play` fetches (about 10 minutes of 8 kHz 16-bit audio, or 1 minute at 44.1 kHz stereo). */

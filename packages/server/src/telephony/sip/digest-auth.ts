@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { type Clock, systemClock } from '../../../clock.js';
-import { SIP_REALM } from '../../../sip-trunks/digest.js';
-import type { DigestCredentials } from '../../backend.js';
+import { type Clock, systemClock } from '../../clock.js';
+import { SIP_REALM } from '../digest-ha1.js';
+import type { DigestCredentials } from '../backend.js';
 
 /**
  * SIP digest authentication (RFC 3261 §22, RFC 2617, RFC 7616) for the UAS side: parsing the

@@ -1,7 +1,7 @@
 import { isIPv6 } from 'node:net';
-import type { Clock } from '../../../clock.js';
-import type { InboundCall, TelephonyBackend } from '../../backend.js';
-import type { SourceGuard } from '../../source-guard.js';
+import type { Clock } from '../../clock.js';
+import type { SipInboundCall, TelephonyBackend } from '../backend.js';
+import type { SourceGuard } from '../source-guard.js';
 import { ClientInviteTransaction } from './client-invite-transaction.js';
 import { ClientNonInviteTransaction } from './client-transaction.js';
 import { NonceIssuer } from './digest-auth.js';
@@ -53,7 +53,7 @@ const KNOWN_METHODS = new Set(['REGISTER', 'SUBSCRIBE', 'NOTIFY', 'MESSAGE', 'IN
 
 /**
  * The signalling half of the embedded telephony backend: a SIP UAS over UDP (RFC 3261) that turns
- * INVITEs into `InboundCall`s for the calls domain. Media (`openMedia`) lives in the RTP module.
+ * INVITEs into `SipInboundCall`s (the backends hand them to the calls domain). Media (`openMedia`) lives in the RTP module.
  *
  * @example
  * ```ts
@@ -66,7 +66,7 @@ const KNOWN_METHODS = new Set(['REGISTER', 'SUBSCRIBE', 'NOTIFY', 'MESSAGE', 'IN
  * const { sipPort } = await sip.start();
  * ```
  */
-export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop' | 'onInvite'> {
+export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop'> {
   readonly #opts: EmbeddedSipOptions;
   readonly #timers: SipTimerConfig;
   readonly #nonces: NonceIssuer;
@@ -78,7 +78,7 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop' | 'o
   /** Outbound calls by Call-ID and our From tag (their requests carry it as the To tag). */
   readonly #uacCalls = new Map<string, UacCall>();
   readonly #callHost: CallHost;
-  #handler: ((call: InboundCall) => Promise<void>) | undefined;
+  #handler: ((call: SipInboundCall) => Promise<void>) | undefined;
   #bound: Endpoint | undefined;
   #strayResponses = 0;
 
@@ -112,7 +112,7 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop' | 'o
   }
 
   /** Registers the handler for new INVITEs (one handler; a later call replaces it). */
-  onInvite(handler: (call: InboundCall) => Promise<void>): void {
+  onInvite(handler: (call: SipInboundCall) => Promise<void>): void {
     this.#handler = handler;
   }
 

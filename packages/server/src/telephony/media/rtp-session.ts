@@ -5,7 +5,7 @@
  */
 import type { RemoteInfo, Socket } from 'node:dgram';
 import { randomInt } from 'node:crypto';
-import type { MediaSession } from '../../backend.js';
+import type { MediaSession } from '../backend.js';
 import { decodeDtmfPayload, digitToEvent, encodeDtmfPayload, eventToDigit } from './dtmf-event.js';
 import { decodePcma, FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, toPcmaFrames } from './g711.js';
 import { pacer } from './pacer.js';

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { manualClock } from '../../../clock.js';
-import { digestHa1 } from '../../../sip-trunks/digest.js';
-import type { CallEnd, InboundCall } from '../../backend.js';
-import { SourceGuard } from '../../source-guard.js';
+import { manualClock } from '../../clock.js';
+import { digestHa1 } from '../digest-ha1.js';
+import type { CallEnd, SipInboundCall } from '../backend.js';
+import { SourceGuard } from '../source-guard.js';
 import { digestResponse } from './digest-auth.js';
 import { EmbeddedSip } from './embedded-sip.js';
 import { getHeader, getHeaders, type SipMessage } from './sip-message.js';
@@ -23,7 +23,7 @@ afterEach(async () => {
   sip = undefined;
 });
 
-async function setup(handler?: (call: InboundCall) => Promise<void>) {
+async function setup(handler?: (call: SipInboundCall) => Promise<void>) {
   sip = new EmbeddedSip({ host: '127.0.0.1', port: 0, timers: TIMERS });
   if (handler) sip.onInvite(handler);
   const { sipPort } = await sip.start();
@@ -124,7 +124,7 @@ describe('EmbeddedSip over real UDP', () => {
     });
     const ends: CallEnd[] = [];
     let answered = false;
-    let seen: InboundCall | undefined;
+    let seen: SipInboundCall | undefined;
     const { sip, client } = await setup(async (call) => {
       seen = call;
       call.onEnd((e) => ends.push(e));
@@ -231,7 +231,7 @@ describe('EmbeddedSip over real UDP', () => {
   });
 
   it('routes on the Request-URI, not the To header', async () => {
-    const seen: InboundCall[] = [];
+    const seen: SipInboundCall[] = [];
     const { client } = await setup(async (call) => {
       seen.push(call);
       await call.reject(404);
@@ -287,7 +287,7 @@ describe('EmbeddedSip over real UDP', () => {
   });
 
   it('hangup(): BYE retransmitted until answered', async () => {
-    let call!: InboundCall;
+    let call!: SipInboundCall;
     const { sip, client } = await setup(async (c) => {
       call = c;
       await c.answer(SDP_ANSWER);

@@ -1,5 +1,5 @@
-import { SIP_REALM } from '../../../sip-trunks/digest.js';
-import type { CallEnd, DigestCredentials, InboundCall } from '../../backend.js';
+import { SIP_REALM } from '../digest-ha1.js';
+import type { CallEnd, DigestCredentials, SipInboundCall } from '../backend.js';
 import { challengeHeaders, type NonceIssuer, parseDigestCredentials, verifyDigestCredentials } from './digest-auth.js';
 import { parseNameAddr, uriHostPort, uriUser } from './header-values.js';
 import { ALLOW, basisOf, buildResponse, type Endpoint, newBranch, type ResponseOptions, SERVER_NAME } from './responses.js';
@@ -33,7 +33,7 @@ type CallState = 'incoming' | 'early' | 'answering' | 'confirmed' | 'terminated'
  * `InboundCall` the calls domain drives. One To tag from the first non-100 response to the end, so
  * the 183, the 200 and our BYE all belong to the same dialog.
  */
-export class UasCall implements InboundCall {
+export class UasCall implements SipInboundCall {
   readonly callId: string;
   readonly source: Endpoint;
   readonly requestUri: string;

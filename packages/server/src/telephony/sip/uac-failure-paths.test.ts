@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { requireSipp, SIPP, type SippRun, startSippUas } from '../../../test/sipp.js';
-import type { CallEnd } from '../../backend.js';
+import { requireSipp, SIPP, type SippRun, startSippUas } from '../../test/sipp.js';
+import type { CallEnd } from '../backend.js';
 import { EmbeddedSip } from './embedded-sip.js';
 import { getHeader } from './sip-message.js';
 import { eventually, isRequest, SipTestClient } from './sip-test-client.js';

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestHa1, SIP_REALM } from '../../../sip-trunks/digest.js';
-import { requireSipp, runSipp as runSippFile, SIPP, type SippRun } from '../../../test/sipp.js';
-import type { CallEnd, InboundCall } from '../../backend.js';
+import { digestHa1, SIP_REALM } from '../digest-ha1.js';
+import { requireSipp, runSipp as runSippFile, SIPP, type SippRun } from '../../test/sipp.js';
+import type { CallEnd, SipInboundCall } from '../backend.js';
 import { EmbeddedSip } from './embedded-sip.js';
 import { eventually } from './sip-test-client.js';
 
@@ -31,7 +31,7 @@ describe.skipIf(!SIPP)('SIPp interop', () => {
 
   beforeAll(async () => {
     sip = new EmbeddedSip({ host: '127.0.0.1', port: 0, timers: { t1: 50, t2: 400, t4: 200 } });
-    sip.onInvite(async (call: InboundCall) => {
+    sip.onInvite(async (call: SipInboundCall) => {
       call.onEnd((e) => ends.set(call.requestUser, e));
       switch (call.requestUser) {
         case 'answer':

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fileRecordingStore, memoryRecordingStore, recordingKey } from './storage.js';
+import { fileRecordingStore, memoryRecordingStore, recordingKey } from './object-store.js';
 
 describe('recording stores', () => {
   const dir = mkdtempSync(join(tmpdir(), 'prolope-rec-'));

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { manualClock } from '../../../clock.js';
-import { digestHa1 } from '../../../sip-trunks/digest.js';
+import { manualClock } from '../../clock.js';
+import { digestHa1 } from '../digest-ha1.js';
 import { challengeHeaders, digestResponse, NonceIssuer, parseDigestCredentials, verifyDigestCredentials } from './digest-auth.js';
 
 describe('digest response (RFC vectors)', () => {

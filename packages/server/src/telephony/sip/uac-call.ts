@@ -1,4 +1,4 @@
-import type { CallEnd, DialFailure, DialFailureCause } from '../../backend.js';
+import type { CallEnd, DialFailure, DialFailureCause } from '../backend.js';
 import type { InviteTransactionUser } from './client-invite-transaction.js';
 import { digestAuthorization, pickChallenge } from './digest-client.js';
 import { parseNameAddr, uriHostPort } from './header-values.js';

@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction, type Socket } from 'node:net';
 import { buildConnector } from 'undici';
-import { refusedAddress, type UrlPolicy } from '../../webhook-endpoints/url-policy.js';
+import { refusedAddress, type UrlPolicy } from './url-policy.js';
 
 /** A connection the SSRF rules refused; its message is the reason shown in the attempt. */
 export class RefusedAddressError extends Error {

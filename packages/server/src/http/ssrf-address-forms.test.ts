@@ -3,9 +3,9 @@ import { createServer, type Server } from 'node:http';
 import type { LookupFunction } from 'node:net';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { safeFetch } from '../../http/safe-fetch.js';
-import { refusedAddress, refusedUrl, urlPolicy } from '../../webhook-endpoints/url-policy.js';
-import { guardedConnector, RefusedAddressError } from './guard.js';
+import { safeFetch } from './safe-fetch.js';
+import { refusedAddress, refusedUrl, urlPolicy } from './url-policy.js';
+import { guardedConnector, RefusedAddressError } from './ssrf-guard.js';
 
 /**
  * Every way of writing an address that is not public unicast, at save time (refusedUrl) and at
