@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OutboundCalls } from './calls/outbound.js';
+import type { RemoteControl } from './calls/remote-control/index.js';
 import type { Clock } from './clock.js';
 import type { Authenticator } from './http/auth.js';
 import type { OperationId } from './generated/operation-ids.js';
@@ -30,6 +31,8 @@ export interface Deps {
   webhookPolicy: UrlPolicy;
   /** This process's API address for other processes (live actions are forwarded to a call's owner). */
   node?: NodeIdentity | undefined;
+  /** With PostgreSQL: sends live actions to the process holding the call (calls/remote-control). */
+  remoteControl?: RemoteControl | undefined;
   /** Prolope's public SIP address (trunks and health show it); its port is filled in once SIP listens. */
   sip: SipEndpoint;
   /** Seals and opens secrets Prolope must read back (carriers' digest passwords) with the server key. */
