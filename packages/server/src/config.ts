@@ -104,8 +104,8 @@ export interface Config {
    */
   sipBan: { maxFailures: number; windowSeconds: number; banSeconds: number };
   /**
-   * How other server processes sharing the database reach this one's API (PROLOPE_NODE_URL), to
-   * forward live call actions to the process carrying the call; default: the address it listens on.
+   * This process's API address as recorded on the calls it carries (PROLOPE_NODE_URL, `owner_url`,
+   * informative: live actions travel by node id, see `node`); default: the address it listens on.
    */
   nodeUrl: string | undefined;
   /**

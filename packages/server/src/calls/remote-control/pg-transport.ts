@@ -46,8 +46,11 @@ export async function openPgTransport(databaseUrl: string, self: string, log?: L
   }
 
   function receive(text: string): void {
-    const [rid, i, n, kind, from, chunk] = text.split(' ');
-    if (!rid || !kind || !from || chunk === undefined) return;
+    // Five header fields, then the chunk as it is (it may hold spaces).
+    const header = /^(\S+) (\d+) (\d+) ([qa]) (\S+) /.exec(text);
+    if (!header) return;
+    const [, rid = '', i, n, kind, from = ''] = header;
+    const chunk = text.slice(header[0].length);
     const count = Number(n);
     let whole = chunk;
     if (count > 1) {
