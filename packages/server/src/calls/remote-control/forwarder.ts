@@ -2,8 +2,9 @@ import type { Deps, Handler } from '../../deps.js';
 import { authOf } from '../../http/auth.js';
 import { activeCalls } from '../active-calls.js';
 import { findCall } from '../store.js';
+import { FINAL_STATUSES } from './final-statuses.js';
 
-const FINAL = new Set(['completed', 'busy', 'no_answer', 'failed', 'canceled']);
+const FINAL = new Set(FINAL_STATUSES);
 
 /**
  * Live actions act on media, which lives in the one process holding the call. With several server

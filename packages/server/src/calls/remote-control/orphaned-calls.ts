@@ -4,8 +4,7 @@ import { recordEvent } from '../../events/outbox.js';
 import { durationSeconds, toCall } from '../call.js';
 import { reportStatus } from '../status-callback.js';
 import type { CallRow } from '../store.js';
-
-const FINAL = ['completed', 'busy', 'no_answer', 'failed', 'canceled'];
+import { FINAL_STATUSES } from './final-statuses.js';
 
 /**
  * Marks failed the calls a node held that never ended (it stopped, or restarted and lost them): their
@@ -15,7 +14,7 @@ const FINAL = ['completed', 'busy', 'no_answer', 'failed', 'canceled'];
  * Resolves with the calls it failed.
  */
 export async function failCallsOf(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, nodeId: string, lastSeen: Date, why: string): Promise<CallRow[]> {
-  const live = await deps.db.selectFrom('calls').selectAll().where('node_id', '=', nodeId).where('status', 'not in', FINAL).execute();
+  const live = await deps.db.selectFrom('calls').selectAll().where('node_id', '=', nodeId).where('status', 'not in', FINAL_STATUSES).execute();
   const failed: CallRow[] = [];
   for (const row of live) {
     const now = deps.clock.now();
