@@ -64,7 +64,12 @@ describe.skipIf(!storeKinds.includes('postgres'))('node leases (postgres)', () =
     expect(await ts.server.store.db.selectFrom('nodes').select('id').where('id', '=', 'ghost').executeTakeFirst()).toBeUndefined();
     expect(await sweeper.tick()).toBe(0);
     await ghost.stop();
+    // Stopping cleanly leaves nothing to sweep: a call still recorded under the node is failed, the lease given up.
     await sweeper.stop();
+    const left = (await c.api.get(`/v1/calls/${sweeperCall.id}`)).body;
+    expect(left.status).toBe('failed');
+    expect(left.hangup_reason.message).toContain('node sweeper) stopped');
+    expect(await ts.server.store.db.selectFrom('nodes').select('id').where('id', 'in', ['ghost', 'sweeper']).execute()).toEqual([]);
   });
 
   it('fails at start the calls an earlier run under the same node id left behind', async () => {

@@ -19,7 +19,7 @@ export interface NodeLeaseDeps {
 export interface NodeLease {
   /** Renews this node's lease, then fails the calls of nodes whose lease ran out; resolves with how many. */
   tick(): Promise<number>;
-  /** Stops renewing and gives the lease up (the calls ended before: voice stops first). */
+  /** Stops renewing, fails any call still recorded under this node (voice stops first) and gives the lease up. */
   stop(): Promise<void>;
 }
 
@@ -72,6 +72,9 @@ export async function startNodeLease(
     async stop() {
       if (timer) clearInterval(timer);
       await running;
+      // Voice has stopped: a call it left unended is held by no one now, and once the lease is given up
+      // no other node would sweep it.
+      await failCallsOf(deps, node.id, deps.clock.now(), `the server process carrying the call (node ${node.id}) stopped`);
       await releaseLease(deps.db, node.id);
     },
   };
