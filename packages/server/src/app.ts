@@ -33,6 +33,7 @@ import { installValidators } from './http/validation.js';
 import { standingGuard } from './http/standing-guard.js';
 import { newRequestId } from './http/request-id.js';
 import type { NodeIdentity } from './node.js';
+import type { RemoteControl } from './calls/remote-control/index.js';
 import type { Store } from './store/db.js';
 import { eventRoutes } from './events/routes.js';
 import { liveStreamsPlugin } from './events/stream/plugin.js';
@@ -71,6 +72,8 @@ export interface AppOptions {
   webhookPolicy?: UrlPolicy;
   /** This process as other processes reach it (filled in once it listens). */
   node?: NodeIdentity;
+  /** With PostgreSQL: live actions on calls other processes hold go there (calls/remote-control). */
+  remoteControl?: RemoteControl | undefined;
   /** Key lookups, shared with the billing loop so a standing change it makes shows at once. */
   auth?: Authenticator;
   /** Prolope's public SIP address, completed by startServer once SIP listens. */
@@ -172,6 +175,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     publicUrl: opts.publicUrl,
     webhookPolicy: opts.webhookPolicy ?? urlPolicy({ development: true, webhookAllow: [] }),
     node: opts.node,
+    remoteControl: opts.remoteControl,
     sip: opts.sip,
     secrets: opts.secrets,
   };

@@ -104,10 +104,17 @@ export interface Config {
    */
   sipBan: { maxFailures: number; windowSeconds: number; banSeconds: number };
   /**
-   * How other server processes sharing the database reach this one's API (PROLOPE_NODE_URL), to
-   * forward live call actions to the process carrying the call; default: the address it listens on.
+   * This process's API address as recorded on the calls it carries (PROLOPE_NODE_URL, `owner_url`,
+   * informative: live actions travel by node id, see `node`); default: the address it listens on.
    */
   nodeUrl: string | undefined;
+  /**
+   * With PostgreSQL and several server processes (calls/remote-control): this process's node id
+   * (PROLOPE_NODE_ID, letters, digits, `_` and `-`, up to 48; default: one made at start), the lease it
+   * renews, after which the others mark its calls failed (PROLOPE_NODE_LEASE_SECONDS, default 30), and
+   * where live actions travel between processes: NATS when NATS_URL is set, else PostgreSQL LISTEN/NOTIFY.
+   */
+  node: { id: string | undefined; leaseSeconds: number; natsUrl: string | undefined };
   /** The API's public address (PROLOPE_PUBLIC_URL) for absolute URLs such as a recording's `media_url`; default: the address it listens on. */
   publicUrl: string | undefined;
   /** `embedded` (default: SIP/RTP in this process) or `drachtio` (drachtio-server + rtpengine). */
@@ -180,6 +187,19 @@ function carrierUri(value: string | undefined): string | undefined {
   return value;
 }
 
+function nodeId(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  // It names a NATS subject token and a PostgreSQL channel: no dots, wildcards or spaces.
+  if (!/^[A-Za-z0-9_-]{1,48}$/.test(value)) throw new Error(`PROLOPE_NODE_ID must be 1 to 48 letters, digits, "_" or "-", got "${value}"`);
+  return value;
+}
+
+function leaseSeconds(value: string | undefined): number {
+  const n = int('PROLOPE_NODE_LEASE_SECONDS', value, 30);
+  if (n < 1) throw new Error(`PROLOPE_NODE_LEASE_SECONDS must be at least 1, got "${value}"`);
+  return n;
+}
+
 function int(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
@@ -244,6 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     publicUrl: env.PROLOPE_PUBLIC_URL?.replace(/\/+$/, '') || undefined,
     nodeUrl: env.PROLOPE_NODE_URL?.replace(/\/+$/, '') || undefined,
+    node: { id: nodeId(env.PROLOPE_NODE_ID), leaseSeconds: leaseSeconds(env.PROLOPE_NODE_LEASE_SECONDS), natsUrl: env.NATS_URL || undefined },
     telephony: telephonyKind(env.PROLOPE_TELEPHONY),
     drachtio: { host: env.DRACHTIO_HOST || '127.0.0.1', port: int('DRACHTIO_PORT', env.DRACHTIO_PORT, 9022), secret: env.DRACHTIO_SECRET || 'cymru' },
     rtpengine: { host: env.RTPENGINE_HOST || '127.0.0.1', port: int('RTPENGINE_PORT', env.RTPENGINE_PORT, 22222) },

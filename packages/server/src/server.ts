@@ -2,6 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import { ensureOperator } from './accounts/service.js';
 import { buildApp } from './app.js';
 import { OutboundCalls } from './calls/outbound.js';
+import {
+  type NodeLease,
+  type NodeLeaseOptions,
+  openTransport,
+  type RemoteControl,
+  remoteControl,
+  resolveNodeId,
+  startNodeLease,
+} from './calls/remote-control/index.js';
 import { stockTestNumbers } from './numbers/test-numbers.js';
 import { nodeIdentity } from './node.js';
 import { urlPolicy } from './http/url-policy.js';
@@ -49,6 +58,8 @@ export interface RunningServer {
   incidents: BreachJob;
   /** Deletes Idempotency-Key records past their 24 hours; with `idempotency: { loop: false }` only when told (tick()). */
   idempotency: IdempotencyPurge;
+  /** With PostgreSQL: this process's node id and lease (the sweep of dead nodes' calls); undefined on SQLite. */
+  nodeLease: (NodeLease & { nodeId: string }) | undefined;
   close(): Promise<void>;
 }
 
@@ -64,6 +75,8 @@ export interface StartOptions {
   incidents?: BreachJobOptions;
   /** Options of the Idempotency-Key purge; tests pass `{ loop: false }` and call `idempotency.tick()` with a manual clock. */
   idempotency?: IdempotencyPurgeOptions;
+  /** Options of the node lease (PostgreSQL); tests pass `{ loop: false }` and call `nodeLease.tick()` with a manual clock. */
+  nodes?: NodeLeaseOptions;
 }
 
 /** Opens the store, migrates it, makes sure the operator exists, and starts listening. */
@@ -76,6 +89,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   // With PostgreSQL too: the data folder keeps the key file, recordings and exports.
   secureDataDir(config.dataDir);
   const store = openStore(config);
+  let remote: RemoteControl | undefined;
   try {
     // Before migrating: migration 0013 seals the signing secrets stored in the clear by earlier versions.
     const secrets = secretBox(serverKey(config.secretKey, config.dataDir));
@@ -83,7 +97,18 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     const operator = await ensureOperator({ db: store.db, clock }, config.operatorKey);
     const stockedTestNumbers = config.stockTestNumbers ? await stockTestNumbers({ db: store.db, clock }) : [];
     const webhookPolicy = urlPolicy(config);
-    const node = nodeIdentity(config.nodeUrl);
+    // Several processes may share PostgreSQL: each live call records the node holding it, and actions on
+    // it are sent there (calls/remote-control). One process owns a SQLite file: nothing to route.
+    const log = lateLog();
+    if (store.kind === 'postgres' && config.databaseUrl) {
+      const nodeId = resolveNodeId(config.node.id);
+      remote = remoteControl(
+        { db: store.db, clock, secrets, log },
+        nodeId,
+        await openTransport({ databaseUrl: config.databaseUrl, natsUrl: config.node.natsUrl }, nodeId, log),
+      );
+    }
+    const node = nodeIdentity(config.nodeUrl, remote?.nodeId);
     const sip = sipEndpoint(config);
     const outbound = new OutboundCalls({ db: store.db, clock, node, secrets }, config);
     const recordings = fileRecordingStore(config.dataDir);
@@ -106,18 +131,32 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       publicUrl: config.publicUrl,
       webhookPolicy,
       node,
+      remoteControl: remote,
       sip,
       secrets,
     });
+    log.to(app.log);
     const address = await app.listen({ port: config.port, host: config.host });
     node.url ??= address.replace('[::1]', 'localhost');
     let voice: Voice | undefined;
+    let nodeLease: RunningServer['nodeLease'];
     try {
+      if (remote) {
+        // Before voice: calls an earlier run under this node id left are failed before new ones come.
+        const lease = await startNodeLease(
+          { db: store.db, clock, secrets, log: app.log },
+          { id: remote.nodeId, url: node.url ?? null, leaseMs: config.node.leaseSeconds * 1000 },
+          opts.nodes,
+        );
+        nodeLease = Object.assign(lease, { nodeId: remote.nodeId });
+        await remote.serve(app);
+      }
       // Recording URLs the voice side hands out point at this API (PROLOPE_PUBLIC_URL, else where it listens).
       const voiceConfig = { ...config, publicUrl: config.publicUrl ?? address.replace('[::1]', 'localhost') };
       voice = config.sipEnabled ? await startVoice(voiceConfig, store.db, clock, app.log, secrets, outbound, node) : undefined;
       if (voice) sipListening(sip, config, voice.sipPort);
     } catch (err) {
+      await nodeLease?.stop();
       await app.close();
       throw err;
     }
@@ -153,18 +192,34 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       billing,
       incidents,
       idempotency,
+      nodeLease,
       async close() {
         await idempotency.stop();
         await incidents.stop();
         await billing.stop();
         await deliveries.stop();
         await voice?.stop();
+        // After voice: its calls have ended, so giving the lease up leaves none to sweep.
+        await nodeLease?.stop();
+        await remote?.close();
         await app.close();
         await store.close();
       },
     };
   } catch (err) {
+    await remote?.close();
     await store.close();
     throw err;
   }
+}
+
+/** A logger usable before the app (and its logger) exists; it writes to the app's once told. */
+function lateLog() {
+  let target: { warn(obj: object, msg: string): void } | undefined;
+  return {
+    warn: (obj: object, msg: string) => target?.warn(obj, msg),
+    to(log: { warn(obj: object, msg: string): void }) {
+      target = log;
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Deps, Handler, Handlers } from '../deps.js';
 import type { CallDeps } from './call-deps.js';
-import { forwardingToOwner } from './forward-action.js';
+import { forwardingToHolder } from './remote-control/index.js';
 import { notFound, ProblemError } from '../errors.js';
 import { authOf } from '../http/auth.js';
 import { type CallController, activeCalls } from './active-calls.js';
@@ -125,5 +125,5 @@ export function callActionRoutes(deps: CallDeps): Handlers {
     },
   };
   // Every live action may land on a process that does not carry the call: forward it to the one that does.
-  return Object.fromEntries(Object.entries(handlers).map(([id, handler]) => [id, forwardingToOwner(deps, handler as Handler)])) as Handlers;
+  return Object.fromEntries(Object.entries(handlers).map(([id, handler]) => [id, forwardingToHolder(deps, handler as Handler)])) as Handlers;
 }

@@ -22,7 +22,7 @@ export interface CallController {
 /**
  * The calls in progress in this process, by call id. An API request for live control finds its call
  * here; a request that landed on another process is forwarded to the call's owner first
- * (forward-action.ts).
+ * (calls/remote-control/).
  */
 export class ActiveCalls {
   private readonly calls = new Map<string, CallController>();

@@ -1,11 +1,14 @@
 import type { Deps } from '../deps.js';
 import type { OutboundCalls } from './outbound.js';
+import type { RemoteControl } from './remote-control/remote-control.js';
 
 /**
- * What the calls routes get: every domain's deps plus the outbound calls. Kept out of deps.ts, which
+ * What the calls routes get: every domain's deps plus the outbound calls and, with PostgreSQL, the remote control of calls held elsewhere. Kept out of deps.ts, which
  * every domain imports, so the bottom layer never names the calls domain (that was an import cycle).
  */
 export interface CallDeps extends Deps {
   /** Places outbound calls once SIP is up; absent in an app built without telephony. */
   outbound?: OutboundCalls | undefined;
+  /** With PostgreSQL: sends live actions to the process holding the call (calls/remote-control). */
+  remoteControl?: RemoteControl | undefined;
 }

@@ -79,6 +79,7 @@ export function inboundHandler(deps: InboundDeps, engine: InboundEngine) {
       trunkId: trunk.id,
       numberId: number.id,
       ownerUrl: deps.node?.url,
+      nodeId: deps.node?.id,
     });
     if (refusal) {
       await call.reject(403, 'Forbidden', { Reason: `SIP;cause=403;text="${refusal}"` });

@@ -19,6 +19,8 @@ export interface NewInboundCall {
   numberId: string | null;
   /** The API address of the process carrying the call. */
   ownerUrl?: string | undefined;
+  /** The node holding the call (PROLOPE_NODE_ID), with PostgreSQL. */
+  nodeId?: string | undefined;
 }
 
 export async function openInboundCall(deps: Pick<Deps, 'db' | 'clock'>, input: NewInboundCall): Promise<CallRow> {
@@ -45,6 +47,7 @@ export async function openInboundCall(deps: Pick<Deps, 'db' | 'clock'>, input: N
     status_callback_url: null,
     status_callback_events: null,
     owner_url: input.ownerUrl ?? null,
+    node_id: input.nodeId ?? null,
     hangup_reason_code: null,
     hangup_reason_message: null,
   };

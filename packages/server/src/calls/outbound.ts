@@ -200,6 +200,7 @@ export class OutboundCalls implements DialLegs {
       status_callback_url: input.statusCallback?.url ?? null,
       status_callback_events: input.statusCallback ? JSON.stringify(input.statusCallback.events) : null,
       owner_url: this.deps.node?.url ?? null,
+      node_id: this.deps.node?.id ?? null,
       hangup_reason_code: null,
       hangup_reason_message: null,
     };

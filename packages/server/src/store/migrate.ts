@@ -25,6 +25,7 @@ export function migrationList(opts: MigrateOptions = {}): Record<string, Migrati
     '0013-secrets-at-rest': migrations.secretsAtRest(opts.secrets),
     '0014-personal-keys': migrations.personalKeys,
     '0016-trunk-usernames-per-account': migrations.trunkUsernamesPerAccount,
+    '0017-call-nodes': migrations.callNodes,
   };
 }
 

@@ -223,6 +223,8 @@ export interface CallsTable {
   status_callback_events: string | null;
   /** The API address of the server process carrying the call (live actions are forwarded there). */
   owner_url: string | null;
+  /** The node (PROLOPE_NODE_ID) holding the call's media, with PostgreSQL; null on SQLite (one process). */
+  node_id: string | null;
   /** Why the call ended: a stable code and the same in words (null while live). */
   hangup_reason_code: string | null;
   hangup_reason_message: string | null;
@@ -506,4 +508,15 @@ export interface Database {
   maintenance_windows: MaintenanceWindowsTable;
   outages: OutagesTable;
   carriers: CarriersTable;
+  nodes: NodesTable;
+}
+
+/** A server process sharing PostgreSQL, with the lease it renews while it runs (calls/remote-control). */
+export interface NodesTable {
+  id: string;
+  /** Its API address (informative). */
+  url: string | null;
+  started_at: string;
+  heartbeat_at: string;
+  lease_until: string;
 }

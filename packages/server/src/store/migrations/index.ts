@@ -12,3 +12,4 @@ export { carriers } from './0011-carriers.js';
 export { secretsAtRest } from './0013-secrets-at-rest.js';
 export { personalKeys } from './0014-personal-keys.js';
 export { trunkUsernamesPerAccount } from './0016-trunk-usernames-per-account.js';
+export { callNodes } from './0017-call-nodes.js';

@@ -1,0 +1,34 @@
+import type { Handler } from '../../deps.js';
+import type { CallDeps } from '../call-deps.js';
+import { authOf } from '../../http/auth.js';
+import { activeCalls } from '../active-calls.js';
+import { findCall } from '../store.js';
+import { FINAL_STATUSES } from './final-statuses.js';
+
+const FINAL = new Set(FINAL_STATUSES);
+
+/**
+ * Live actions act on media, which lives in the one process holding the call. With several server
+ * processes sharing PostgreSQL the request may land anywhere: a process that does not hold the call
+ * sends it to the holder named on the call row (`node_id`) and answers with the holder's answer. The
+ * caller's key authenticates it there again; the Idempotency-Key stays here, where the replay is stored.
+ * Without remote control (SQLite: one process) the handler runs as it always did.
+ */
+export function forwardingToHolder(deps: CallDeps, handler: Handler): Handler {
+  return async (req, reply) => {
+    const remote = deps.remoteControl;
+    if (!remote || remote.isForwarded(req)) return handler(req, reply);
+    const { id } = req.params as { id: string };
+    if (activeCalls.get(id)) return handler(req, reply);
+    const row = await findCall(deps.db, authOf(req).accountId, id);
+    // Unknown (404), ended (409) or held here: the local handler says so.
+    if (!row?.node_id || row.node_id === remote.nodeId || FINAL.has(row.status)) return handler(req, reply);
+    const answer = await remote.forward(row.node_id, id, {
+      method: req.method,
+      url: req.url,
+      authorization: req.headers.authorization ?? '',
+      ...(req.body !== undefined ? { body: req.body } : {}),
+    });
+    return reply.code(answer.status).type(answer.contentType).send(answer.body);
+  };
+}
