@@ -7,6 +7,7 @@ export default defineConfig({
   // Tests run on the sources of the workspace packages, so the test command needs no build first.
   resolve: {
     alias: {
+      '@prolope/rules': src('rules'),
       '@prolope/sdk': src('sdk'),
       '@prolope/webhooks': src('webhooks'),
       '@prolope/server': src('server'),

@@ -1,4 +1,4 @@
-import { addDays, type LocalDate } from '@prolope/sdk';
+import { addDays, type LocalDate } from '../calendar/index.js';
 import { daysOverdue } from './penalty.js';
 
 /**

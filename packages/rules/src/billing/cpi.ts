@@ -1,4 +1,4 @@
-import { addDays, addMonths, daysBetween, type LocalDate } from '@prolope/sdk';
+import { addDays, addMonths, daysBetween, type LocalDate } from '../calendar/index.js';
 import { assertMinor, mulDiv } from './money.js';
 
 /**

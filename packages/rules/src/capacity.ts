@@ -1,5 +1,6 @@
-import type { Schema } from '../schema-types.js';
-
+// The API's LinkDescription and Capacity schemas, written out: this package depends on nothing, so it
+// cannot import the generated spec types. packages/sdk/src/rules-match-spec.ts fails the SDK's
+// typecheck if they drift from the spec.
 /**
  * The customer's link to Prolope, as the API describes it: `type` defaults to `internet` and
  * `static_ip` to `true`, as in the spec.
@@ -9,7 +10,15 @@ import type { Schema } from '../schema-types.js';
  * const link: LinkDescription = { type: 'leased_line', bandwidth_kbps: 100_000, delay_ms: 12 };
  * ```
  */
-export type LinkDescription = Schema<'LinkDescription'>;
+export interface LinkDescription {
+  bandwidth_kbps: number;
+  /** Round-trip (bidirectional) delay. */
+  delay_ms?: number;
+  /** Defaults to true. */
+  static_ip?: boolean;
+  /** Defaults to `internet`. */
+  type?: 'internet' | 'leased_line';
+}
 
 /**
  * What {@link capacity} returns; the same object as `GET /v1/sip-trunks/{id}/capacity` answers.
@@ -19,7 +28,22 @@ export type LinkDescription = Schema<'LinkDescription'>;
  * const { required_kbps, meets, reasons }: CapacityResult = capacity({ lines: 10 });
  * ```
  */
-export type CapacityResult = Schema<'Capacity'>;
+export interface CapacityResult {
+  kind: 'ip' | 'web';
+  lines: number;
+  link: LinkDescription | null;
+  /** Null when no link was described. */
+  meets: boolean | null;
+  object: 'capacity';
+  /** 80 for an IP phone line (signalling and voice); 145 for a web phone line (80 plus 65 for the web interface). */
+  per_line_kbps: number;
+  /** Each rule the link breaks, in words. */
+  reasons: {
+    message: string;
+    rule: 'bandwidth' | 'static_ip' | 'leased_line_capacity' | 'leased_line_delay';
+  }[];
+  required_kbps: number;
+}
 
 /**
  * What to check: how many concurrent lines of which kind, and optionally the link they would use.

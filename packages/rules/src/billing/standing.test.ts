@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays } from '@prolope/sdk';
+import { addDays } from '../calendar/index.js';
 import { dataDeletionDate, exportDeadline, isDataRetained, retentionDay } from './termination.js';
 import { type Standing, type StandingHolds, standingOn, standingSchedule } from './standing.js';
 

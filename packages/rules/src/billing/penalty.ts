@@ -1,4 +1,4 @@
-import { addDays, daysBetween, type LocalDate } from '@prolope/sdk';
+import { addDays, daysBetween, type LocalDate } from '../calendar/index.js';
 import { assertMinor, divideHalfUp } from './money.js';
 
 /**

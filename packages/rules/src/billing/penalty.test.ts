@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays } from '@prolope/sdk';
+import { addDays } from '../calendar/index.js';
 import { daysOverdue, overdueAmount, type Payment, type PenaltyInput, penaltyAccrued, penaltyForDay } from './penalty.js';
 
 const due = '2026-01-10';

@@ -1,4 +1,3 @@
-import type { Schema } from '../../schema-types.js';
 import { type CalendarOverrides, noOverrides } from '../calendar/index.js';
 import { dueTimes } from './due-times.js';
 import { isSeverity, SEVERITIES, SEVERITY_RULES, type Severity } from './severity.js';
@@ -12,7 +11,17 @@ import { isSeverity, SEVERITIES, SEVERITY_RULES, type Severity } from './severit
  * const { initial_response, temporary_solution, final_resolution }: SlaDue = slaDueTimes('high', new Date());
  * ```
  */
-export type SlaDue = Schema<'SlaDue'>;
+// The API's SlaDue schema, written out (this package depends on nothing); the SDK's typecheck compares
+// it with the spec (packages/sdk/src/rules-match-spec.ts).
+export interface SlaDue {
+  clock: '24x7' | 'support_hours';
+  final_resolution: string;
+  initial_response: string;
+  object: 'sla_due';
+  severity: Severity;
+  started_at: string;
+  temporary_solution: string;
+}
 
 // RFC 3339 date-time with a zone (Z or ±hh:mm); `Date.parse` alone would take "Dec 23 2026" in local time.
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;

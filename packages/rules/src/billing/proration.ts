@@ -1,4 +1,4 @@
-import { daysBetween, dateParts, daysInMonth, type LocalDate } from '@prolope/sdk';
+import { daysBetween, dateParts, daysInMonth, type LocalDate } from '../calendar/index.js';
 import { assertMinor, mulDiv } from './money.js';
 
 /**

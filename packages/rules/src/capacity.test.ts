@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CapacityInput, capacity } from '../index.js';
+import { type CapacityInput, capacity } from './index.js';
 
 type Rule = 'bandwidth' | 'static_ip' | 'leased_line_capacity' | 'leased_line_delay';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CalendarOverrides } from '@prolope/sdk';
+import type { CalendarOverrides } from '../calendar/index.js';
 import { type ActivationEvidence, activationDate, type MonthlyDueInput, monthlyFeeDueDate, setupInvoiceDueDate } from './due-dates.js';
 
 describe('setupInvoiceDueDate: 5 Bulgarian working days after the invoice date', () => {

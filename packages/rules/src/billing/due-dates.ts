@@ -1,4 +1,4 @@
-import { dateParts, daysInMonth, type LocalDate, localDate, minDate, type CalendarOverrides, addWorkingDays } from '@prolope/sdk';
+import { dateParts, daysInMonth, type LocalDate, localDate, minDate, type CalendarOverrides, addWorkingDays } from '../calendar/index.js';
 
 /** Terms 7.1: one-time installation or setup fees are due within 5 business days of the invoice date. */
 export const SETUP_DUE_WORKING_DAYS = 5;

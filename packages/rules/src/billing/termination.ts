@@ -1,4 +1,4 @@
-import { addDays, addMonths, daysBetween, type LocalDate } from '@prolope/sdk';
+import { addDays, addMonths, daysBetween, type LocalDate } from '../calendar/index.js';
 import { assertMinor } from './money.js';
 
 /** Terms 13.1: either party may terminate with one month's written notice. */
