@@ -31,6 +31,10 @@ export default {
     '!/scripts/mutation',
   ],
   coverageAnalysis: 'perTest',
+  // Static mutants (module-level constants and tables, evaluated once on import) need every related test
+  // file re-imported for each one: 376 of them took 83 % of the time (over 30 minutes on two cores). They are
+  // left out so the run fits in CI; the constants they would change are pinned by the behaviour tests.
+  ignoreStatic: true,
   // CI has two cores.
   concurrency: 2,
   reporters: ['clear-text', 'progress-append-only', 'json', 'html'],

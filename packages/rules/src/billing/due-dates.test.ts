@@ -39,8 +39,15 @@ describe('monthlyFeeDueDate', () => {
     expect(monthlyFeeDueDate(input)).toBe(due);
   });
 
-  it('refuses an impossible due day', () => {
-    expect(() => monthlyFeeDueDate({ periodStart: '2026-02-01', invoiceDate: '2026-02-01', dueDay: 0 })).toThrow(RangeError);
+  it.each([0, 32, -1, 10.5, Number.NaN])('refuses the impossible due day %s', (dueDay) => {
+    expect(() => monthlyFeeDueDate({ periodStart: '2026-02-01', invoiceDate: '2026-01-25', dueDay })).toThrow(/due day must be 1-31/);
+  });
+
+  it.each([
+    [1, '2026-03-01'],
+    [31, '2026-03-31'],
+  ])('takes the bounds: due day %i is %s', (dueDay, due) => {
+    expect(monthlyFeeDueDate({ periodStart: '2026-03-01', invoiceDate: '2026-02-20', dueDay })).toBe(due);
   });
 });
 

@@ -39,6 +39,13 @@ describe('penaltyAccrued: 0.2 % a calendar day on the overdue amount, capped at 
     ['a partial payment counts from the next day', 10_000, [paid(5, 4000)], 10, 160], // 5 x 100.00 + 5 x 60.00
     ['two payments the same day', 10_000, [paid(3, 2000), paid(3, 3000)], 6, 90], // 3 x 100.00 + 3 x 50.00
     ['two payments on different days', 10_000, [paid(2, 5000), paid(4, 5000)], 10, 60], // 2 x 100 + 2 x 50 + 6 x 0
+    // Payments come in the order they were recorded, not their dates: the segments must still follow the dates.
+    ['the same two payments listed latest first', 10_000, [paid(4, 5000), paid(2, 5000)], 10, 60],
+    ['three payments in no order', 10_000, [paid(6, 2000), paid(1, 3000), paid(3, 1000)], 10, 116], // 1 x 100 + 2 x 70 + 3 x 60 + 4 x 40 = 580 x 0.2
+    // A payment the day before the due date reduces the amount from the due date on: 10 days on 70.00, not 11.
+    ['paid in part the day before the due date', 10_000, [paid(-1, 3000)], 10, 140],
+    // A payment the day before the evaluated day already counts on the evaluated day.
+    ['a partial payment the day before the evaluated day', 10_000, [paid(9, 5000)], 10, 190], // 9 x 100 + 1 x 50
     ['an overpayment stops accrual', 10_000, [paid(2, 12_000)], 10, 40],
     ['a payment after the evaluated day is not seen yet', 10_000, [paid(20, 10_000)], 10, 200],
     ['the cap is the overdue amount, not what is left', 10_000, [paid(400, 9000)], 1400, 10_000], // 8000 + 2 a day on 10.00

@@ -36,6 +36,31 @@ describe('evaluateSla', () => {
       '2026-01-13T11:00:00.001Z',
     ],
     ['resolved early meets every stage', { final_resolution: at('2026-01-13T10:40:00.000Z') }, '2026-01-25T00:00:00.000Z', 'met', 1_200_000, null],
+    [
+      'met exactly now counts as met',
+      { initial_response: at('2026-01-13T10:30:00.000Z') },
+      '2026-01-13T10:30:00.000Z',
+      'met',
+      1_800_000,
+      '2026-01-13T18:00:00.001Z',
+    ],
+    // A later stage met before an earlier one was recorded: the earlier stage was met then too.
+    [
+      'a temporary solution before the recorded response meets the response',
+      { initial_response: at('2026-01-13T11:30:00.000Z'), temporary_solution: at('2026-01-13T10:30:00.000Z') },
+      '2026-01-13T12:00:00.000Z',
+      'met',
+      1_800_000,
+      '2026-01-20T10:00:00.001Z',
+    ],
+    [
+      'a response before a later stage keeps its own time',
+      { initial_response: at('2026-01-13T10:30:00.000Z'), final_resolution: at('2026-01-13T10:50:00.000Z') },
+      '2026-01-13T12:00:00.000Z',
+      'met',
+      1_800_000,
+      null,
+    ],
   ])('%s', (_why, metAt, now, state, figure, next) => {
     const result = evaluateSla({ due, metAt, now: at(now) });
     const status = result.targets.initial_response;
@@ -71,6 +96,15 @@ describe('evaluateSla', () => {
     const onTime = evaluateSla({ due: times, metAt: { initial_response: new Date('2026-01-13T18:00:00+02:00') }, now: new Date('2026-01-14T08:00:00+02:00') });
     expect(onTime.targets.initial_response.state).toBe('met');
     expect(onTime.next_breach_at?.toISOString()).toBe(new Date(times.temporary_solution.getTime() + 1).toISOString());
+  });
+
+  it('wakes for the earliest pending due time, whatever order the targets are due in', () => {
+    const shuffled: DueTimes = {
+      initial_response: new Date('2026-01-13T18:00:00.000Z'),
+      temporary_solution: new Date('2026-01-13T11:00:00.000Z'),
+      final_resolution: new Date('2026-01-13T11:00:00.000Z'),
+    };
+    expect(evaluateSla({ due: shuffled, metAt: {}, now: at('2026-01-13T10:00:00.000Z') }).next_breach_at?.toISOString()).toBe('2026-01-13T11:00:00.001Z');
   });
 
   it('refuses invalid dates', () => {

@@ -62,6 +62,16 @@ describe('intervals', () => {
       3,
     ],
     [[[0, 10]], [[10, 20]], 0],
+    // A later interval that does not reach the first one: nothing in common, never a negative length.
+    [[[0, 10]], [[20, 30]], 0],
+    [
+      [
+        [0, 10],
+        [40, 50],
+      ],
+      [[20, 30]],
+      0,
+    ],
     [[], [[0, 5]], 0],
   ])('%j and %j overlap for %i', (a, b, expected) => {
     expect(overlapLength(iv(a), iv(b))).toBe(expected);

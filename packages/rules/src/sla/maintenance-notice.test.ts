@@ -45,6 +45,14 @@ describe('checkMaintenanceNotice', () => {
     else expect(result.code).toBe(code);
   });
 
+  it('says when a refused window could start at the earliest', () => {
+    const noReason = checkMaintenanceNotice({ announcedAt, startsAt: later(0), impact: 'possible', emergency: { reason: ' ' } });
+    expect(noReason).toMatchObject({ ok: false, code: 'emergency_reason_required', notice_ms: 0, required_ms: 72 * HOUR });
+    expect(!noReason.ok && noReason.earliest_start.toISOString()).toBe(later(72 * HOUR).toISOString());
+    const early = checkMaintenanceNotice({ announcedAt, startsAt: later(-60_000), impact: 'none', emergency: { reason: 'kernel panic loop' } });
+    expect(!early.ok && early.earliest_start.toISOString()).toBe(announcedAt.toISOString());
+  });
+
   it('an emergency window is allowed but not announced in time, so uptime counts it', () => {
     const window = { announcedAt, startsAt: later(0), impact: 'none' as const };
     expect(checkMaintenanceNotice({ ...window, emergency: { reason: 'TLS certificate leak' } }).ok).toBe(true);

@@ -110,10 +110,9 @@ export function checkMaintenanceNotice(input: MaintenanceNoticeInput): Maintenan
     if (notice_ms < 0) return refuse('starts_before_announcement', 'Emergency maintenance cannot start before it is announced.', announced);
     return { ok: true, basis: 'emergency', notice_ms, required_ms };
   }
-  const hours = required_ms / HOUR_MS;
   return refuse(
     'insufficient_notice',
-    `Maintenance with ${input.impact === 'none' ? 'no' : 'possible'} quality impact needs ${hours} hours' notice.`,
+    `Maintenance with ${input.impact === 'none' ? 'no' : 'possible'} quality impact needs ${required_ms / HOUR_MS} hours' notice.`,
     announced + required_ms,
   );
 }

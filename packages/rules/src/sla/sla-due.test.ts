@@ -22,11 +22,22 @@ describe('slaDueTimes', () => {
     expect(slaDueTimes('high', '2026-12-23T15:00:00Z', { daysOff: ['2026-12-29'], workingDays: [] }).initial_response).toBe('2026-12-30T14:00:00.000Z');
   });
 
+  it.each([
+    ['2026-12-23T17:00:00.5+02:00', '2026-12-23T15:00:00.500Z'],
+    ['2026-12-23T15:00:00.123Z', '2026-12-23T15:00:00.123Z'],
+    ['2026-12-23T15:00:00.123456Z', '2026-12-23T15:00:00.123Z'],
+    ['2026-12-23 15:00:00z', '2026-12-23T15:00:00.000Z'],
+  ])('takes the RFC 3339 date-time %s (fractional seconds, a space, a lower-case z)', (at, started) => {
+    expect(slaDueTimes('critical', at).started_at).toBe(started);
+  });
+
   it('throws a RangeError for an unknown severity or an instant that is not RFC 3339 with a zone', () => {
-    expect(() => slaDueTimes('urgent' as 'high', '2026-12-23T15:00:00Z')).toThrow(RangeError);
-    for (const at of ['2026-12-23T15:00:00', 'Dec 23 2026', '2026-12-23', new Date(Number.NaN)]) {
-      expect(() => slaDueTimes('high', at)).toThrow(RangeError);
+    // Refused up front, for what is wrong with the input (not later, by the clock arithmetic).
+    expect(() => slaDueTimes('urgent' as 'high', '2026-12-23T15:00:00Z')).toThrow(/severity must be one of critical, high, medium, low/);
+    for (const at of ['2026-12-23T15:00:00', 'Dec 23 2026', '2026-12-23', '2026-12-23T15:00:00.Z', 20_261_223 as never]) {
+      expect(() => slaDueTimes('high', at)).toThrow(/at must be an RFC 3339 date-time with a zone/);
     }
+    expect(() => slaDueTimes('high', new Date(Number.NaN))).toThrow(/at must be a valid Date/);
   });
 });
 

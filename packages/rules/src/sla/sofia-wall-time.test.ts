@@ -20,12 +20,23 @@ describe('sofiaInstant', () => {
     expect(() => sofiaInstant('2026-03-29', 3, 30)).toThrow(/does not exist/);
   });
 
+  // Refused as no time of day at all, before any clock arithmetic (which would fail later, for another reason).
   it.each([
     [24, 0],
     [9, 60],
     [-1, 0],
     [9.5, 0],
-  ])('refuses %s:%s', (hour, minute) => {
-    expect(() => sofiaInstant('2026-01-15', hour, minute)).toThrow(RangeError);
+    [9, -1],
+    [9, 0.5],
+    [Number.NaN, 0],
+  ])('refuses %s:%s as not a time of day', (hour, minute) => {
+    expect(() => sofiaInstant('2026-01-15', hour, minute)).toThrow(/not a time of day/);
+  });
+
+  it.each([
+    [0, 0, '2026-01-14T22:00:00.000Z'],
+    [23, 59, '2026-01-15T21:59:00.000Z'],
+  ])('takes the bounds %s:%s', (hour, minute, expected) => {
+    expect(sofiaInstant('2026-01-15', hour, minute).toISOString()).toBe(expected);
   });
 });

@@ -53,6 +53,14 @@ describe('addSupportHours', () => {
     expect(addSupportHours(new Date('2026-12-18T17:00:00+02:00'), 2, decree).toISOString()).toBe(iso('2026-12-19T10:00:00+02:00'));
   });
 
+  it.each([[-1], [-0.5], [1.5e-7], [Number.NaN]])('addSupportMillis refuses %s ms: whole milliseconds >= 0 only', (ms) => {
+    expect(() => addSupportMillis(new Date('2026-01-13T10:00:00+02:00'), ms)).toThrow(/whole milliseconds/);
+  });
+
+  it.each([[-1], [Number.NaN], [Number.POSITIVE_INFINITY]])('refuses %s hours as hours', (hours) => {
+    expect(() => addSupportHours(new Date('2026-01-13T10:00:00+02:00'), hours)).toThrow(/hours must be a finite number/);
+  });
+
   it.each([[-1], [Number.NaN], [Number.POSITIVE_INFINITY]])('refuses %s hours', (hours) => {
     expect(() => addSupportHours(new Date('2026-01-13T10:00:00+02:00'), hours)).toThrow(RangeError);
   });

@@ -24,6 +24,9 @@ describe('monthlyUptime', () => {
     ['a window announced in time with no outage in it costs nothing', [], [window(1040, 1100, true)], afterJune, 0, 0, '100.000', true],
     ['overlapping outages count once', [outage(1000, 1030), outage(1020, 1050), outage(1025, 1026)], [], afterJune, 50, 0, '99.884', false],
     ['touching outages count once', [outage(1000, 1025), outage(1025, 1050)], [], afterJune, 50, 0, '99.884', false],
+    // An outage, then a window announced in time days later: nothing in common, nothing excused.
+    ['an outage and a later window announced in time do not overlap', [outage(1000, 1050)], [window(5000, 8945, true)], afterJune, 50, 0, '99.884', false],
+    ['a window announced in time before an outage excuses nothing', [outage(5000, 5050)], [window(1000, 1100, true)], afterJune, 50, 0, '99.884', false],
     ['overlapping windows excuse once', [outage(1000, 1050)], [window(1040, 1045, true), window(1042, 1050, true)], afterJune, 40, 10, '99.907', true],
     ['an outage from May is clipped at the start of June', [outage(-100, 50)], [], afterJune, 50, 0, '99.884', false],
     ['an outage into July is clipped at the end of June', [outage(43_200 - 30, 43_200 + 500)], [], afterJune, 30, 0, '99.931', true],
@@ -49,6 +52,17 @@ describe('monthlyUptime', () => {
   ])('%s runs from %s to %s (Sofia midnights): %i minutes', (month, starts, ends, minutes) => {
     const result = monthlyUptime({ month, outages: [], maintenance: [], now: new Date('2030-01-01T00:00:00Z') });
     expect([result.starts_at.toISOString(), result.ends_at.toISOString(), result.minutes_in_month]).toEqual([starts, ends, minutes]);
+    expect(result.month).toBe(month);
+    expect(result.target_percent).toBe('99.9');
+    expect(result.complete).toBe(true);
+  });
+
+  it.each([
+    ['1 ms before the month ends', '2026-06-30T20:59:59.999Z', false],
+    ['exactly at the month end', '2026-06-30T21:00:00.000Z', true],
+    ['after the month', '2026-07-15T00:00:00.000Z', true],
+  ])('is complete only from the month end on: %s', (_why, now, complete) => {
+    expect(monthlyUptime({ month: '2026-06', outages: [], maintenance: [], now: new Date(now) }).complete).toBe(complete);
   });
 
   it('keeps exact milliseconds and says when the month is not over', () => {
@@ -65,6 +79,15 @@ describe('monthlyUptime', () => {
 
   it.each([['2026-6'], ['2026-13'], ['June']])('refuses the month %j', (month) => {
     expect(() => monthlyUptime({ month, outages: [], maintenance: [], now: afterJune })).toThrow(RangeError);
+  });
+
+  it('refuses a maintenance window that ends before it starts', () => {
+    expect(() => monthlyUptime({ month: '2026-06', outages: [], maintenance: [window(10, 5, true)], now: afterJune })).toThrow(/maintenance\[0\] ends before/);
+  });
+
+  it('takes an outage or a window that ends as it starts (nothing down), and an ongoing outage that starts after now', () => {
+    const result = monthlyUptime({ month: '2026-06', outages: [outage(10, 10), outage(500, null)], maintenance: [window(20, 20, false)], now: t(100) });
+    expect(result.downtime_ms).toBe(0);
   });
 
   it('refuses an outage that ends before it starts', () => {
@@ -90,8 +113,11 @@ describe('percentHalfUp', () => {
   it.each([
     [-1, 10],
     [1, 0],
+    [1, -10],
     [0.5, 10],
+    [1, 10.5],
+    [Number.NaN, 10],
   ])('refuses %s / %s', (part, whole) => {
-    expect(() => percentHalfUp(part, whole)).toThrow(RangeError);
+    expect(() => percentHalfUp(part, whole)).toThrow(/percent needs integers/);
   });
 });
