@@ -11,9 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
-const NAMES = { sdk: '@prolope/sdk', webhooks: '@prolope/webhooks', cli: 'prolope', server: '@prolope/server' } as const;
+const NAMES = { rules: '@prolope/rules', sdk: '@prolope/sdk', webhooks: '@prolope/webhooks', cli: 'prolope', server: '@prolope/server' } as const;
 type Pkg = keyof typeof NAMES;
 const BUILT: Record<Pkg, string[]> = {
+  rules: ['dist/index.js', 'dist/index.d.ts'],
   sdk: ['dist/index.js', 'dist/index.d.ts'],
   webhooks: ['dist/index.js', 'dist/index.d.ts'],
   cli: ['dist/index.js', 'dist/commands.js', 'bin/run.js'],
@@ -162,15 +163,16 @@ describe('the packed packages, installed with npm outside the workspace', () => 
     }
   });
 
-  test('sdk, webhooks and cli install without the server: real folders, no native build; --version, a webhook check, dev says what to install', async () => {
+  test('rules, sdk, webhooks and cli install without the server: real folders, no native build; --version, a webhook check, dev says what to install', async () => {
     // The same standardwebhooks version the workspace tests @prolope/webhooks with.
     const sw = createRequire(join(repo, 'packages/webhooks/package.json'))('standardwebhooks/package.json') as { version: string };
     writeFileSync(join(app, 'package.json'), `${JSON.stringify({ name: 'pack-install-app', private: true, type: 'module' }, null, 2)}\n`);
     // The official standardwebhooks package signs (as any Standard Webhooks sender would), the tarball's @prolope/webhooks verifies.
-    await ok('npm', ['install', ...NPM_FLAGS, tgz.sdk, tgz.webhooks, tgz.cli, `standardwebhooks@${sw.version}`], { cwd: app });
+    // @prolope/rules is not on the registry yet: its tarball stands in for the version the SDK's manifest names.
+    await ok('npm', ['install', ...NPM_FLAGS, tgz.rules, tgz.sdk, tgz.webhooks, tgz.cli, `standardwebhooks@${sw.version}`], { cwd: app });
 
     const nodeModules = join(app, 'node_modules');
-    for (const name of [NAMES.sdk, NAMES.webhooks, NAMES.cli]) {
+    for (const name of [NAMES.rules, NAMES.sdk, NAMES.webhooks, NAMES.cli]) {
       const dir = join(nodeModules, name);
       expect(lstatSync(dir).isSymbolicLink(), `${name} is a link`).toBe(false);
       expect(realpathSync(dir).startsWith(realpathSync(app))).toBe(true);
@@ -203,6 +205,17 @@ console.log(JSON.stringify({ type: event.type, id: event.id, tampered }));
     );
     const checked = JSON.parse(await ok(process.execPath, ['verify-webhook.mjs'], { cwd: app }));
     expect(checked).toEqual({ type: 'account.created', id: 'evt_1', tampered: 'signature_mismatch' });
+
+    // The SDK's rules come from the installed @prolope/rules tarball: the same functions, one copy.
+    writeFileSync(
+      join(app, 'sdk-rules.mjs'),
+      `import * as sdk from '@prolope/sdk';
+import * as rules from '@prolope/rules';
+console.log(JSON.stringify({ due: sdk.slaDueTimes('high', '2026-12-23T17:00:00+02:00').initial_response, same: sdk.addWorkingDays === rules.addWorkingDays, billing: 'penaltyAccrued' in sdk }));
+`,
+    );
+    const sdkRules = JSON.parse(await ok(process.execPath, ['sdk-rules.mjs'], { cwd: app }));
+    expect(sdkRules).toEqual({ due: '2026-12-29T14:00:00.000Z', same: true, billing: false });
 
     // The range the error message quotes: the packed CLI's peer range, pnpm's `workspace:` gone.
     const peerRange = (dir: string): string =>

@@ -37,9 +37,7 @@ export type {
 export type { ProlopeOptions, RequestOptions } from './options.js';
 export type { FetchLike } from './retry.js';
 export type { Paths, Schema } from './schema-types.js';
-export { capacity, type CapacityInput, type CapacityResult, type LinkDescription } from './rules/capacity.js';
-export * from './rules/calendar/index.js';
-export * from './rules/sla/index.js';
+export * from './rules.js';
 export { LiveStream } from './streams/live-stream.js';
 export type { EventStreamOptions, LogEntry, RequestLog, StreamEvent, StreamOptions, StreamStatus } from './streams/stream-types.js';
 export type { WebSocketConstructor, WebSocketLike } from './streams/web-socket.js';

@@ -216,9 +216,17 @@ describe('prolope billing simulate', () => {
 
     // Penalty invoices: 0.2 % a day of what was paid late, for the 25 days; the January one is total × 0.2 % × 25.
     const penalties = issued.filter((c) => c.kind === 'penalty');
-    const januaryPenalty = 600; // 0.2 % × 25 days × 120.00 = 6.00, in cents
-    expect(januaryPenalty).toBe(600);
+    const januaryPayment = payments.find((p) => p.invoice === january?.invoice);
+    const januaryPenalty = penaltyFor(january?.total ?? 0, januaryPayment?.days_late ?? 0);
+    expect(januaryPenalty).toBe(600); // 0.2 % × 25 days × 120.00 = 6.00, in cents
     expect(penalties.map((p) => p.total)).toContain(januaryPenalty);
+    // The server's running figure for the January invoice, reported every 7 days overdue until it is paid on day 25.
+    const januaryAccrued = of('penalty_accrued').filter((c) => c.invoice === january?.invoice);
+    expect(januaryAccrued.map((c) => [c.days_overdue, c.penalty_accrued])).toEqual([
+      [7, 168],
+      [14, 336],
+      [21, 504],
+    ]);
     const expectedPenalties = payments
       .map((p) => ({ p, inv: issued.find((i) => i.invoice === p.invoice) }))
       .filter(({ inv }) => inv && inv.kind !== 'penalty')

@@ -1,4 +1,4 @@
-import { holidays, addDays, dateParts, isWeekend, type LocalDate, localDate, type CalendarOverrides, overrideProblems, isWorkingDay } from '@prolope/sdk';
+import { addDays, type CalendarOverrides, dateParts, holidays, isWeekend, isWorkingDay, type LocalDate, localDate, overrideProblems } from '@prolope/rules';
 import type { Deps, Handlers } from '../deps.js';
 import { ProblemError } from '../errors.js';
 import type { Db, Tx } from '../store/db.js';

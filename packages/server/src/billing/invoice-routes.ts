@@ -1,5 +1,5 @@
 import { accountPage } from '../store/account-page.js';
-import type { LocalDate } from '@prolope/sdk';
+import type { LocalDate } from '@prolope/rules';
 import type { AccountsTable } from '../store/schema.js';
 import type { Deps, Handlers } from '../deps.js';
 import { authOf } from '../http/auth.js';

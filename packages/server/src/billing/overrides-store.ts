@@ -1,4 +1,4 @@
-import type { CalendarOverrides, LocalDate } from '@prolope/sdk';
+import type { CalendarOverrides, LocalDate } from '@prolope/rules';
 import type { Db, Tx } from '../store/db.js';
 
 /** The operator's extra days off and working days, all years (a few dozen rows at most). */

@@ -1,4 +1,4 @@
-import { sofiaDateOf, type LocalDate } from '@prolope/sdk';
+import { type LocalDate, sofiaDateOf } from '@prolope/rules';
 import type { Clock } from '../clock.js';
 import type { Db, Tx } from '../store/db.js';
 import type { AccountsTable } from '../store/schema.js';

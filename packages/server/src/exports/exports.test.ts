@@ -5,7 +5,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueInvoice } from '../billing/invoices/issue.js';
-import { addDays, sofiaDateOf, sofiaStartOfDay } from '@prolope/sdk';
+import { addDays, sofiaDateOf, sofiaStartOfDay } from '@prolope/rules';
 import { endCall, markAnswered, openInboundCall } from '../calls/lifecycle.js';
 import { iso, systemClock } from '../clock.js';
 import { newId } from '../ids.js';

@@ -1,8 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { readableAccount } from '../billing/access.js';
-import { dataDeletionDate } from '../billing/rules/termination.js';
+import { dataDeletionDate, sofiaStartOfDay } from '@prolope/rules';
 import { billingNow } from '../billing/today.js';
-import { sofiaStartOfDay } from '@prolope/sdk';
 import { iso } from '../clock.js';
 import type { Deps, Handlers } from '../deps.js';
 import { notFound, ProblemError } from '../errors.js';

@@ -1,5 +1,5 @@
 import { loadOverrides } from '../billing/overrides-store.js';
-import { type CalendarOverrides, SLA_TARGETS } from '@prolope/sdk';
+import { type CalendarOverrides, SLA_TARGETS } from '@prolope/rules';
 import { type Clock, iso } from '../clock.js';
 import { recordEvent } from '../events/outbox.js';
 import type { Db, Tx } from '../store/db.js';

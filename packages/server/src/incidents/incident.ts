@@ -1,4 +1,4 @@
-import type { CalendarOverrides } from '@prolope/sdk';
+import type { CalendarOverrides } from '@prolope/rules';
 import type { IncidentCommentsTable, IncidentsTable } from '../store/schema.js';
 import { computeSla, type IncidentSla } from './sla.js';
 import type { HistoryEntry } from './transitions.js';

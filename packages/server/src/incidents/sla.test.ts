@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { noOverrides } from '@prolope/sdk';
+import { noOverrides } from '@prolope/rules';
 import type { IncidentsTable } from '../store/schema.js';
 import { anyBreached, computeSla } from './sla.js';
 import { transition } from './transitions.js';

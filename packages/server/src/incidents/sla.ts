@@ -4,11 +4,11 @@ import {
   evaluateSla,
   isSeverity,
   SEVERITY_RULES,
-  type SlaEvaluation,
   SLA_TARGETS,
+  type SlaEvaluation,
   type SlaTarget,
   type TargetStatus,
-} from '@prolope/sdk';
+} from '@prolope/rules';
 import { iso } from '../clock.js';
 import type { IncidentsTable } from '../store/schema.js';
 

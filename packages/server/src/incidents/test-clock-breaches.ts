@@ -1,4 +1,4 @@
-import type { SlaEvaluation } from '@prolope/sdk';
+import type { SlaEvaluation } from '@prolope/rules';
 import { loadOverrides } from '../billing/overrides-store.js';
 import { announceBreaches, type BreachJobDeps } from './breach-job.js';
 import { computeSla } from './sla.js';

@@ -1,4 +1,4 @@
-import { type CapacityResult, capacity } from '@prolope/sdk';
+import { capacity, type CapacityResult } from '@prolope/rules';
 import type { Deps } from '../deps.js';
 import { notFound, ProblemError } from '../errors.js';
 import type { LinkDescription } from './link.js';

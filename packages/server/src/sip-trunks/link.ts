@@ -1,4 +1,4 @@
-import type { LinkDescription } from '@prolope/sdk';
+import type { LinkDescription } from '@prolope/rules';
 
 export type { LinkDescription };
 

@@ -1,4 +1,4 @@
-import { type Severity, slaDueTimes } from '@prolope/sdk';
+import { type Severity, slaDueTimes } from '@prolope/rules';
 import { loadOverrides } from '../billing/overrides-store.js';
 import type { Deps, Handlers } from '../deps.js';
 import { ProblemError } from '../errors.js';

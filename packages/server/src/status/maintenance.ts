@@ -5,7 +5,7 @@ import { ProblemError } from '../errors.js';
 import { recordEvent } from '../events/outbox.js';
 import { newId } from '../ids.js';
 import { limitOf, type PageQuery, pageOf } from '../http/pagination.js';
-import { announcedInTime, checkMaintenanceNotice, type MaintenanceImpact } from '@prolope/sdk';
+import { announcedInTime, checkMaintenanceNotice, type MaintenanceImpact } from '@prolope/rules';
 import type { Db, Tx } from '../store/db.js';
 import type { MaintenanceWindowsTable } from '../store/schema.js';
 import type { Service } from './services.js';

@@ -1,4 +1,4 @@
-import { sofiaWallClockOf } from '@prolope/sdk';
+import { sofiaWallClockOf } from '@prolope/rules';
 import { serviceName } from './services.js';
 import type { Status } from './status-data.js';
 

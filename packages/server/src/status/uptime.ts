@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.js';
-import { monthlyUptime } from '@prolope/sdk';
+import { monthlyUptime } from '@prolope/rules';
 import { servicesOf, windowsBetween } from './maintenance.js';
 import { outagesBetween } from './outages.js';
 import { SERVICES, type Service } from './services.js';

@@ -1,4 +1,4 @@
-import { sofiaDateOf } from '@prolope/sdk';
+import { sofiaDateOf } from '@prolope/rules';
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { notFound, ProblemError } from '../errors.js';

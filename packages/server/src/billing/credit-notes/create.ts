@@ -11,7 +11,7 @@ import { nextDocumentNumber } from '../invoices/numbering.js';
 import { amountDue } from '../invoices/serialize.js';
 import { managedInvoice, notOpen } from '../payments/invoice-access.js';
 import { settleIfDone } from '../payments/settle.js';
-import { mulDiv } from '../rules/money.js';
+import { mulDiv } from '@prolope/rules';
 import { billingToday } from '../today.js';
 
 export interface CreditNoteCreate {

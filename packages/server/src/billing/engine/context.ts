@@ -1,4 +1,4 @@
-import type { CalendarOverrides, LocalDate } from '@prolope/sdk';
+import type { CalendarOverrides, LocalDate } from '@prolope/rules';
 import type { Tx } from '../../store/db.js';
 import type { AccountsTable } from '../../store/schema.js';
 

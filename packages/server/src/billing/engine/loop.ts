@@ -1,4 +1,4 @@
-import { sofiaDateOf } from '@prolope/sdk';
+import { sofiaDateOf } from '@prolope/rules';
 import type { BillingDeps } from './deps.js';
 import { runAccountBilling } from './run.js';
 

@@ -1,13 +1,10 @@
-import { addDays, type LocalDate } from '@prolope/sdk';
+import { addDays, type Currency, daysOverdue, type LocalDate, setupInvoiceDueDate } from '@prolope/rules';
 import { iso } from '../../clock.js';
 import { recordEvent } from '../../events/outbox.js';
 import type { Tx } from '../../store/db.js';
 import type { InvoicesTable } from '../../store/schema.js';
 import { issueInvoice } from '../invoices/issue.js';
 import { accruedPenalty, loadInvoiceObject } from '../invoices/serialize.js';
-import { setupInvoiceDueDate } from '../rules/due-dates.js';
-import type { Currency } from '../rules/money.js';
-import { daysOverdue } from '../rules/penalty.js';
 import { type DayContext, endedBefore } from './context.js';
 
 /** Kinds of invoice a late payment of which costs a penalty (no penalty on a penalty, terms 7.2). */

@@ -1,10 +1,9 @@
-import type { LocalDate } from '@prolope/sdk';
+import { dataDeletionDate, type LocalDate } from '@prolope/rules';
 import { iso } from '../../clock.js';
 import { recordEvent } from '../../events/outbox.js';
 import { deleteAccountRows } from '../../exports/delete-account-data.js';
 import type { Tx } from '../../store/db.js';
 import type { AccountsTable } from '../../store/schema.js';
-import { dataDeletionDate } from '../rules/termination.js';
 
 /** Whether the 30 days of retention after termination are over on `day` (terms 13.3) and the data is still there. */
 export function deletionDue(account: Pick<AccountsTable, 'terminated_on' | 'data_deleted_at'>, day: LocalDate): boolean {

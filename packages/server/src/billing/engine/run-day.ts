@@ -1,4 +1,4 @@
-import type { LocalDate, CalendarOverrides } from '@prolope/sdk';
+import type { CalendarOverrides, LocalDate } from '@prolope/rules';
 import { deleteAccountFiles } from '../../exports/delete-account-data.js';
 import type { Tx } from '../../store/db.js';
 import type { AccountsTable } from '../../store/schema.js';

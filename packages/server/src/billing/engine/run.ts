@@ -1,6 +1,5 @@
-import { addDays, type LocalDate, minDate } from '@prolope/sdk';
+import { activationDate, addDays, type LocalDate, minDate } from '@prolope/rules';
 import { loadOverrides } from '../overrides-store.js';
-import { activationDate } from '../rules/due-dates.js';
 import type { BillingDeps } from './deps.js';
 import { runDay } from './run-day.js';
 import { applyStanding } from './standing-step.js';

@@ -1,11 +1,10 @@
-import type { LocalDate, CalendarOverrides } from '@prolope/sdk';
+import { type CalendarOverrides, type LocalDate, type Standing, standingOn } from '@prolope/rules';
 import { toAccount } from '../../accounts/service.js';
 import { iso } from '../../clock.js';
 import { recordEvent } from '../../events/outbox.js';
 import type { Tx } from '../../store/db.js';
 import type { AccountsTable } from '../../store/schema.js';
 import { amountDue } from '../invoices/serialize.js';
-import { type Standing, standingOn } from '../rules/standing.js';
 import { terminateInTx } from './termination.js';
 
 /** Due date of the oldest invoice with anything left to pay, or null. */

@@ -1,10 +1,22 @@
-import { addDays, addMonths, dateParts, daysBetween, daysInMonth, type LocalDate, localDate, minDate } from '@prolope/sdk';
+import {
+  activationDate,
+  addDays,
+  addMonths,
+  type Currency,
+  dateParts,
+  daysBetween,
+  daysInMonth,
+  feeForDays,
+  type LocalDate,
+  localDate,
+  minDate,
+  monthlyFeeDueDate,
+  prorate,
+  setupInvoiceDueDate,
+} from '@prolope/rules';
 import { iso } from '../../clock.js';
 import type { SubscriptionsTable } from '../../store/schema.js';
 import { issueInvoice } from '../invoices/issue.js';
-import { activationDate, monthlyFeeDueDate, setupInvoiceDueDate } from '../rules/due-dates.js';
-import type { Currency } from '../rules/money.js';
-import { feeForDays, prorate } from '../rules/proration.js';
 import { type DayContext, endedBefore } from './context.js';
 
 /** Step 1: CPI price changes taking effect today set the subscription's fee (terms 7.3). */

@@ -1,6 +1,6 @@
 import { toAccount } from '../../accounts/service.js';
 import type { Account } from '../../accounts/service.js';
-import type { LocalDate } from '@prolope/sdk';
+import type { LocalDate } from '@prolope/rules';
 import type { AccountsTable } from '../../store/schema.js';
 import { loadOverrides } from '../overrides-store.js';
 import { billingToday } from '../today.js';

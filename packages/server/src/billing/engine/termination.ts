@@ -1,4 +1,13 @@
-import type { LocalDate, CalendarOverrides } from '@prolope/sdk';
+import {
+  type BillingInterval,
+  type CalendarOverrides,
+  type Currency,
+  type LocalDate,
+  oneMonthFee,
+  setupInvoiceDueDate,
+  type TerminationGround,
+  terminationPenalty,
+} from '@prolope/rules';
 import { toAccount } from '../../accounts/service.js';
 import { iso } from '../../clock.js';
 import { recordEvent } from '../../events/outbox.js';
@@ -6,10 +15,6 @@ import type { Tx } from '../../store/db.js';
 import type { AccountsTable } from '../../store/schema.js';
 import { issueInvoice, type NewLine } from '../invoices/issue.js';
 import { accruedPenalty } from '../invoices/serialize.js';
-import { setupInvoiceDueDate } from '../rules/due-dates.js';
-import type { Currency } from '../rules/money.js';
-import { type BillingInterval, oneMonthFee } from '../rules/proration.js';
-import { type TerminationGround, terminationPenalty } from '../rules/termination.js';
 import { paymentsOf, penaltyDescription } from './overdue-step.js';
 
 /** The grounds `POST /v1/accounts/{id}/terminate` takes, as the termination rules see them (terms 13.1, 13.2). */

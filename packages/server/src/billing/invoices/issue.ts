@@ -1,11 +1,9 @@
-import type { LocalDate } from '@prolope/sdk';
+import { type Currency, invoiceTotals, type LocalDate, vatTreatment } from '@prolope/rules';
 import { iso } from '../../clock.js';
 import { recordEvent } from '../../events/outbox.js';
 import { newId } from '../../ids.js';
 import type { Tx } from '../../store/db.js';
 import type { AccountsTable, InvoicesTable } from '../../store/schema.js';
-import type { Currency } from '../rules/money.js';
-import { invoiceTotals, vatTreatment } from '../rules/vat.js';
 import { nextDocumentNumber } from './numbering.js';
 import { loadInvoiceObject } from './serialize.js';
 

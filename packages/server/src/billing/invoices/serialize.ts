@@ -1,7 +1,6 @@
-import { type LocalDate, minDate } from '@prolope/sdk';
+import { daysOverdue, type LocalDate, minDate, penaltyAccrued } from '@prolope/rules';
 import type { Db, Tx } from '../../store/db.js';
 import type { InvoiceLinesTable, InvoicesTable } from '../../store/schema.js';
-import { daysOverdue, penaltyAccrued } from '../rules/penalty.js';
 
 /** What is still owed on the invoice. */
 export function amountDue(row: Pick<InvoicesTable, 'total' | 'amount_paid' | 'amount_credited'>): number {

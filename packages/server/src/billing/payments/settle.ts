@@ -1,5 +1,5 @@
 import { iso } from '../../clock.js';
-import type { LocalDate } from '@prolope/sdk';
+import type { LocalDate } from '@prolope/rules';
 import { recordEvent } from '../../events/outbox.js';
 import type { Tx } from '../../store/db.js';
 import type { InvoicesTable } from '../../store/schema.js';

@@ -6,10 +6,7 @@ import type { SubscriptionsTable } from '../../store/schema.js';
 import { mayManage } from '../access.js';
 import { issueInvoice } from '../invoices/issue.js';
 import { loadOverrides } from '../overrides-store.js';
-import { setupInvoiceDueDate } from '../rules/due-dates.js';
-import type { Currency } from '../rules/money.js';
-import { type BillingInterval, oneMonthFee } from '../rules/proration.js';
-import { noticePeriodEnd } from '../rules/termination.js';
+import { type BillingInterval, type Currency, noticePeriodEnd, oneMonthFee, setupInvoiceDueDate } from '@prolope/rules';
 import { billingToday } from '../today.js';
 import { findSubscriptionRow, readableSubscription } from './subscription.js';
 

@@ -8,7 +8,7 @@ import type { AccountsTable, PlansTable, SubscriptionsTable } from '../../store/
 import { manageableAccount, readableAccount } from '../access.js';
 import { runAccountBilling } from '../engine/index.js';
 import { findVisiblePlan } from '../plans/plan.js';
-import { activationDate } from '../rules/due-dates.js';
+import { activationDate } from '@prolope/rules';
 import { billingToday } from '../today.js';
 import { checkDate } from './dates.js';
 import { findSubscriptionRow } from './subscription.js';

@@ -1,4 +1,4 @@
-import { isLocalDate, type LocalDate } from '@prolope/sdk';
+import { isLocalDate, type LocalDate } from '@prolope/rules';
 import { ProblemError } from '../../errors.js';
 
 /** A body date that matched the spec's pattern but may not exist (2027-02-30): 400 naming the field. */

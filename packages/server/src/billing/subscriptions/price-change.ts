@@ -6,7 +6,7 @@ import type { AuthContext } from '../../http/auth.js';
 import { newId } from '../../ids.js';
 import type { PriceChangesTable } from '../../store/schema.js';
 import { manageableAccount } from '../access.js';
-import { adjustPrice, checkPriceChange, type PriceChangeRefusal, parseCpiIndex } from '../rules/cpi.js';
+import { adjustPrice, checkPriceChange, parseCpiIndex, type PriceChangeRefusal } from '@prolope/rules';
 import { billingToday } from '../today.js';
 import { checkDate } from './dates.js';
 import { readableSubscription, toPriceChange, toSubscription } from './subscription.js';
