@@ -28,6 +28,7 @@ import { clientErrorHandler, frameworkErrors } from './http/framework-errors.js'
 import { idempotencyHooks } from './http/idempotency.js';
 import { openapiDocument, operationIds, operationTable, type OperationId } from './http/operations.js';
 import { installProblemHandlers } from './http/problem.js';
+import { methodsByPath } from './http/method-not-allowed.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { installValidators } from './http/validation.js';
 import { standingGuard } from './http/standing-guard.js';
@@ -148,7 +149,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     reply.header('Prolope-Request-Id', req.id);
     done();
   });
-  installProblemHandlers(app);
+  installProblemHandlers(app, methodsByPath(operationTable().values()));
   installValidators(app);
   // Only application/json bodies are read (Fastify's JSON parser, charset allowed); its default
   // text/plain parser would hand handlers a string where the schema expects an object.

@@ -93,6 +93,22 @@ describe.each(storeKinds)('API conventions (%s)', (kind) => {
     expect(d.body.code).toBe('route_not_found');
   });
 
+  it('answers a known path asked with another method 405 with Allow, and an unknown path 404', async () => {
+    const contactsBefore = await count('contacts');
+    const put = await c.api.request('PUT', '/v1/contacts/con_123', { body: { name: 'x' } });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('content-type')).toContain('application/problem+json');
+    expect(put.body.code).toBe('method_not_allowed');
+    expect(put.headers.get('allow')).toBe('DELETE, GET, HEAD, PATCH');
+    expect(put.body.detail).toContain('PATCH');
+    const list = await c.api.delete('/v1/contacts');
+    expect(list.status).toBe(405);
+    expect(list.headers.get('allow')).toBe('GET, HEAD, POST');
+    // A path that only looks like one (an extra segment) is still unknown.
+    expect((await c.api.get('/v1/contacts/con_123/extra')).status).toBe(404);
+    expect(await count('contacts')).toBe(contactsBefore);
+  });
+
   it('replays a POST with the same Idempotency-Key and body, creating once', async () => {
     const before = await count('contacts');
     const headers = { 'idempotency-key': `k-${kind}-1` };

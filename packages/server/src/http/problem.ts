@@ -88,12 +88,24 @@ export function sendProblem(reply: FastifyReply, req: FastifyRequest, problem: P
   return reply.code(problem.status).type('application/problem+json').send(JSON.stringify(body));
 }
 
-/** Installs problem+json for every error and for unknown routes. */
-export function installProblemHandlers(app: FastifyInstance): void {
+/**
+ * Installs problem+json for every error and for unknown routes: 405 with `Allow` when the spec has
+ * the path under other methods (`allowed`), 404 otherwise.
+ */
+export function installProblemHandlers(app: FastifyInstance, allowed: (path: string) => string[] = () => []): void {
   app.setErrorHandler((err, req, reply) => sendProblem(reply, req, toProblem(err, req)));
-  app.setNotFoundHandler((req, reply) =>
-    sendProblem(reply, req, new ProblemError('route_not_found', `No endpoint ${req.method} ${req.url.split('?')[0]}. See /openapi.json for the list.`)),
-  );
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '';
+    const methods = allowed(path);
+    if (methods.length > 0) {
+      return sendProblem(
+        reply,
+        req,
+        new ProblemError('method_not_allowed', `${path} does not take ${req.method}; it takes ${methods.join(', ')}.`, { headers: { Allow: methods.join(', ') } }),
+      );
+    }
+    return sendProblem(reply, req, new ProblemError('route_not_found', `No endpoint ${req.method} ${path}. See /openapi.json for the list.`));
+  });
 }
 
 export { errorCodes };
