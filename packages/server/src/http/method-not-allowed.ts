@@ -11,7 +11,7 @@ export function methodsByPath(operations: Iterable<OperationInfo>): (path: strin
   for (const op of operations) {
     let entry = templates.get(op.path);
     if (!entry) {
-      const pattern = new RegExp(`^${op.path.split(/\{[^}]+\}/).map(escape).join('[^/]+')}$`);
+      const pattern = new RegExp(`^${op.path.split(/\{[^}]+\}/).map(escapeRegExp).join('[^/]+')}$`);
       entry = { pattern, methods: new Set() };
       templates.set(op.path, entry);
     }
@@ -27,4 +27,4 @@ export function methodsByPath(operations: Iterable<OperationInfo>): (path: strin
   };
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
