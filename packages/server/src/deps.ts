@@ -1,8 +1,6 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OutboundCalls } from './calls/outbound.js';
 import type { Clock } from './clock.js';
 import type { Authenticator } from './http/auth.js';
-import type { OperationId } from './generated/operation-ids.js';
 import type { ObjectStore, RecordingStore } from './recordings/storage.js';
 import type { Db, StoreKind } from './store/db.js';
 import type { NodeIdentity } from './node.js';
@@ -36,7 +34,4 @@ export interface Deps {
   secrets: SecretBox;
 }
 
-export type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
-
-/** A domain's handlers, keyed by operationId from the spec. */
-export type Handlers = Partial<Record<OperationId, Handler>>;
+export type { Handler, Handlers } from './http/typed-handlers.js';

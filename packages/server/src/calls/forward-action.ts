@@ -1,7 +1,8 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Deps, Handler } from '../deps.js';
+import type { FastifyReply } from 'fastify';
+import type { Deps } from '../deps.js';
 import { ProblemError } from '../errors.js';
 import { authOf } from '../http/auth.js';
+import type { ReqWithId } from '../http/typed-handlers.js';
 import { activeCalls } from './active-calls.js';
 import { findCall } from './store.js';
 
@@ -17,7 +18,10 @@ const FINAL = new Set(['completed', 'busy', 'no_answer', 'failed', 'canceled']);
  * The caller's own key authenticates it there again; the Idempotency-Key stays here, where the
  * replay is stored.
  */
-export function forwardingToOwner(deps: Deps, handler: Handler): Handler {
+/** A live action's handler as Fastify runs it: every one has the call's `{id}` in its path. */
+export type LiveActionHandler = (req: ReqWithId, reply: FastifyReply) => Promise<unknown>;
+
+export function forwardingToOwner(deps: Deps, handler: LiveActionHandler): LiveActionHandler {
   return async (req, reply) => {
     const owner = await remoteOwner(deps, req);
     if (!owner) return handler(req, reply);
@@ -25,17 +29,17 @@ export function forwardingToOwner(deps: Deps, handler: Handler): Handler {
   };
 }
 
-async function remoteOwner(deps: Deps, req: FastifyRequest): Promise<string | undefined> {
+async function remoteOwner(deps: Deps, req: ReqWithId): Promise<string | undefined> {
   const self = deps.node?.url;
   if (!self || req.headers[FORWARDED_HEADER]) return undefined;
-  const { id } = req.params as { id: string };
+  const { id } = req.params;
   if (activeCalls.get(id)) return undefined;
   const row = await findCall(deps.db, authOf(req).accountId, id);
   if (!row?.owner_url || row.owner_url === self || FINAL.has(row.status)) return undefined;
   return row.owner_url;
 }
 
-async function forward(owner: string, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+async function forward(owner: string, req: ReqWithId, reply: FastifyReply): Promise<FastifyReply> {
   let res: Response;
   try {
     res = await fetch(owner + req.url, {
@@ -51,7 +55,7 @@ async function forward(owner: string, req: FastifyRequest, reply: FastifyReply):
       signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
     });
   } catch (err) {
-    const { id } = req.params as { id: string };
+    const { id } = req.params;
     throw new ProblemError(
       'call_not_active',
       `Call ${id} is carried by the server process at ${owner}, which did not answer (${(err as Error).message}); the call cannot be controlled until it does.`,

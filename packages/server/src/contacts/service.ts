@@ -3,28 +3,23 @@ import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { notFound, ProblemError } from '../errors.js';
 import { type AuthContext, hasScope } from '../http/auth.js';
+import type { Schema } from '../http/contract.js';
 import { newId } from '../ids.js';
 import { toE164 } from './phone.js';
 import { type ContactRow, deleteContactRow, findContact, insertContact, updateContactRow } from './store.js';
 
-export interface ContactInput {
-  name: string;
-  email: string;
-  phone?: string | null;
-  role?: string;
-  can_open_incidents?: boolean;
-  receives_notices?: boolean;
-}
+export type ContactInput = Schema<'ContactCreate'>;
+export type Contact = Schema<'Contact'>;
 
-export function toContact(row: ContactRow) {
+export function toContact(row: ContactRow): Contact {
   return {
     id: row.id,
-    object: 'contact' as const,
+    object: 'contact',
     account_id: row.account_id,
     name: row.name,
     email: row.email,
     phone: row.phone,
-    role: row.role,
+    role: row.role as Contact['role'],
     can_open_incidents: row.can_open_incidents === 1,
     receives_notices: row.receives_notices === 1,
     created_at: row.created_at,
@@ -69,7 +64,7 @@ export async function createContact(deps: Deps, auth: AuthContext, input: Contac
   return toContact(row);
 }
 
-export async function updateContact(deps: Deps, auth: AuthContext, id: string, patch: Partial<ContactInput>) {
+export async function updateContact(deps: Deps, auth: AuthContext, id: string, patch: Schema<'ContactUpdate'>) {
   const accountId = auth.accountId;
   const row = await findContact(deps.db, accountId, id);
   if (!row) throw notFound('contact', id);

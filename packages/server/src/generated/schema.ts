@@ -2870,6 +2870,8 @@ export interface components {
                 date: components["schemas"]["LocalDate"];
                 kind: string;
                 name: string;
+                /** @description The holiday's official Bulgarian name. */
+                name_bg?: string;
             }[];
             /** @description Every weekday of the year that is not worked (holidays, days in lieu, extra days off), less the declared working days. */
             non_working_days: components["schemas"]["LocalDate"][];
