@@ -107,5 +107,8 @@ ${eventTypes.map((e) => `  ${JSON.stringify(e.type)}: components['schemas'][${JS
 
 /** The name of a webhook event type, e.g. \`"api_key.created"\`. */
 export type EventType = keyof EventMap;
+
+/** Every webhook event type, for run-time checks of a type named in a request. */
+export const eventTypes: readonly EventType[] = ${JSON.stringify(eventTypes.map((e) => e.type))};
 `,
 );

@@ -6,7 +6,7 @@ import type { Deps, Handlers } from '../deps.js';
 import { notFound, ProblemError } from '../errors.js';
 import { newId } from '../ids.js';
 import { authOf } from '../http/auth.js';
-import type { Schema } from '../http/contract.js';
+import { type EventMap, type EventType, eventTypes, type Schema } from '../http/contract.js';
 import { limitOf, pageOf } from '../http/pagination.js';
 import type { EventAttemptsTable } from '../store/schema.js';
 import { findEndpoint } from '../webhook-endpoints/store.js';
@@ -26,6 +26,8 @@ function validatorFor(type: string, schema: object) {
   validators.set(type, validate);
   return validate;
 }
+
+const isEventType = (type: string): type is EventType => (eventTypes as readonly string[]).includes(type);
 
 /** The event as stored: its payload is exactly what deliveries send. */
 const eventOf = (row: { payload: string }) => JSON.parse(row.payload) as Schema<'Event'>;
@@ -136,8 +138,9 @@ export function eventRoutes(deps: Deps): Handlers {
     'events.trigger': async (req) => {
       const accountId = authOf(req).accountId;
       const body = req.body;
-      const info = eventCatalog().get(body.type);
-      if (!info) {
+      const type = body.type;
+      const info = isEventType(type) ? eventCatalog().get(type) : undefined;
+      if (!isEventType(type) || !info) {
         throw new ProblemError('unknown_event_type', `"${body.type}" is not an event type. GET /v1/event-types lists them (e.g. call.completed).`, {
           param: '/body/type',
         });
@@ -165,11 +168,9 @@ export function eventRoutes(deps: Deps): Handlers {
           errors,
         });
       }
-      const data = sample.data as { object: { id: string } & Record<string, unknown> } & Record<string, unknown>;
-      const { object, ...extra } = data;
-      const eventId = await deps.db
-        .transaction()
-        .execute((tx) => recordEvent(tx, { accountId, type: body.type, object, data: extra, at: now, triggered: true }));
+      // The sample was just validated against the event type's schema (above).
+      const { object, ...extra } = sample.data as EventMap[typeof type]['data'];
+      const eventId = await deps.db.transaction().execute((tx) => recordEvent(tx, { accountId, type, object, data: extra, at: now, triggered: true }));
       const row = await findEvent(deps.db, accountId, eventId);
       return eventOf(row as { payload: string });
     },

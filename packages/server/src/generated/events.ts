@@ -40,3 +40,6 @@ export interface EventMap {
 
 /** The name of a webhook event type, e.g. `"api_key.created"`. */
 export type EventType = keyof EventMap;
+
+/** Every webhook event type, for run-time checks of a type named in a request. */
+export const eventTypes: readonly EventType[] = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","sip.source_banned","carrier.created","carrier.updated","carrier.deleted","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.recording.completed","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"];

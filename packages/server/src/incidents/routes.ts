@@ -63,7 +63,7 @@ export function incidentRoutes(deps: Deps): Handlers {
       await recordEvent(tx, {
         accountId: after.account_id,
         type: 'incident.updated',
-        object: asObject(toIncident(after, now, overrides, CUSTOMER)),
+        object: toIncident(after, now, overrides, CUSTOMER),
         at: recordedAt,
       });
     });
@@ -158,7 +158,7 @@ export function incidentRoutes(deps: Deps): Handlers {
         await recordEvent(tx, {
           accountId: row.account_id,
           type: 'incident.created',
-          object: asObject(toIncident(row, now, overrides, CUSTOMER)),
+          object: toIncident(row, now, overrides, CUSTOMER),
           at: recordedAt,
         });
       });
@@ -256,8 +256,4 @@ export function incidentRoutes(deps: Deps): Handlers {
       return { ...page, data: page.data.map(toComment) };
     },
   });
-}
-
-function asObject(incident: ReturnType<typeof toIncident>): { id: string } & Record<string, unknown> {
-  return incident as unknown as { id: string } & Record<string, unknown>;
 }
