@@ -30,7 +30,7 @@ export function planRoutes(deps: Deps): Handlers {
         currency: body.currency,
         setup_fee: body.setup_fee ?? 0,
         fee: body.fee,
-        interval: body.interval ?? 'month',
+        interval: body.interval,
         active: 1,
         created_at: iso(at),
         updated_at: iso(at),

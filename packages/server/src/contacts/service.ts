@@ -4,11 +4,13 @@ import type { Deps } from '../deps.js';
 import { notFound, ProblemError } from '../errors.js';
 import { type AuthContext, hasScope } from '../http/auth.js';
 import type { Schema } from '../http/contract.js';
+import type { BodyOf } from '../http/typed-handlers.js';
 import { newId } from '../ids.js';
 import { toE164 } from './phone.js';
 import { type ContactRow, deleteContactRow, findContact, insertContact, updateContactRow } from './store.js';
 
-export type ContactInput = Schema<'ContactCreate'>;
+/** With the spec's defaults (`can_open_incidents`, `receives_notices`) filled in by validation. */
+export type ContactInput = BodyOf<'contacts.create'>;
 export type Contact = Schema<'Contact'>;
 
 export function toContact(row: ContactRow): Contact {
@@ -43,7 +45,7 @@ function requireAdmin(auth: AuthContext, what: string, param?: string): void {
 export async function createContact(deps: Deps, auth: AuthContext, input: ContactInput) {
   const accountId = auth.accountId;
   // Not authorized unless an admin says so: a contact made by a contacts:write key must not be able to open incidents.
-  if (input.can_open_incidents === true) requireAdmin(auth, 'creates a contact with can_open_incidents: true', '/body/can_open_incidents');
+  if (input.can_open_incidents) requireAdmin(auth, 'creates a contact with can_open_incidents: true', '/body/can_open_incidents');
   // Normalise before writing anything, so a bad number leaves no half-made contact.
   const phone = input.phone ? toE164(input.phone, '/body/phone') : null;
   const now = iso(deps.clock.now());
@@ -54,8 +56,8 @@ export async function createContact(deps: Deps, auth: AuthContext, input: Contac
     email: input.email,
     phone,
     role: input.role ?? 'primary',
-    can_open_incidents: input.can_open_incidents === true ? 1 : 0,
-    receives_notices: input.receives_notices === false ? 0 : 1,
+    can_open_incidents: input.can_open_incidents ? 1 : 0,
+    receives_notices: input.receives_notices ? 1 : 0,
     created_at: now,
     updated_at: now,
   };

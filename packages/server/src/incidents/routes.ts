@@ -243,7 +243,7 @@ export function incidentRoutes(deps: Deps): Handlers {
         author = (await actingContact(deps.db, auth)).id;
       }
       const { now } = await timeOf(row.account_id);
-      const comment = await deps.db.transaction().execute((tx) => insertComment(tx, row, author, body.body, auth.isOperator && body.internal === true, now));
+      const comment = await deps.db.transaction().execute((tx) => insertComment(tx, row, author, body.body, auth.isOperator && body.internal, now));
       return toComment(comment);
     },
 

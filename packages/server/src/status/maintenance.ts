@@ -62,7 +62,7 @@ export async function createWindow(deps: Deps, req: Req<'maintenanceWindows.crea
       param: '/body/ends_at',
     });
   }
-  const emergency = body.emergency ?? false;
+  const emergency = body.emergency;
   const reason = body.reason?.trim() ? body.reason : null;
   const check = checkMaintenanceNotice({
     announcedAt: now,

@@ -1,6 +1,6 @@
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
-import type { components } from '../generated/schema.js';
+import type { components } from '../http/contract.js';
 import { servicesOf, toWindow } from './maintenance.js';
 import { SERVICES, type Service } from './services.js';
 import { testAccountIds } from '../test-clocks/account-time.js';

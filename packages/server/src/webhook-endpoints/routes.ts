@@ -47,7 +47,7 @@ export function webhookEndpointRoutes(deps: Deps): Handlers {
         );
       }
       const now = iso(deps.clock.now());
-      const status = body.status ?? 'enabled';
+      const status = body.status;
       const id = newId('webhookEndpoint', deps.clock.now());
       const secret = generateSecret();
       const row: EndpointRow = {
@@ -55,7 +55,7 @@ export function webhookEndpointRoutes(deps: Deps): Handlers {
         account_id: accountId,
         url: body.url,
         description: body.description ?? null,
-        enabled_events: JSON.stringify(body.enabled_events ?? ['*']),
+        enabled_events: JSON.stringify(body.enabled_events),
         status,
         disabled_reason: status === 'disabled' ? 'manual' : null,
         failing_since: null,
