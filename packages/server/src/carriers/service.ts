@@ -1,6 +1,6 @@
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
-import type { components } from '../http/contract.js';
+import type { components, Schema } from '../http/contract.js';
 import { notFound, ProblemError } from '../errors.js';
 import { recordEvent } from '../events/outbox.js';
 import type { BodyOf } from '../http/typed-handlers.js';
@@ -17,7 +17,7 @@ export type CarrierCreate = BodyOf<'carriers.create'>;
 export type CarrierPatch = components['schemas']['CarrierUpdate'];
 
 /** The carrier as the API shows it: whether a password is kept, never the password or its sealed form. */
-export function toCarrier(row: CarrierRow) {
+export function toCarrier(row: CarrierRow): Carrier {
   return {
     id: row.id,
     object: 'carrier' as const,
@@ -32,7 +32,7 @@ export function toCarrier(row: CarrierRow) {
   };
 }
 
-export type Carrier = ReturnType<typeof toCarrier>;
+export type Carrier = Schema<'Carrier'>;
 
 // Sealed with the carrier's id as context: a sealed password copied onto another carrier does not open.
 const passwordContext = (id: string) => `carrier:${id}`;

@@ -1,3 +1,4 @@
+import type { Schema } from '../http/contract.js';
 import type { Req } from '../http/typed-handlers.js';
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
@@ -26,7 +27,7 @@ export function servicesOf(row: Pick<WindowRow, 'services'>): Service[] {
 }
 
 /** The window as the API shows it; its status depends on `now`. */
-export function toWindow(row: WindowRow, now: Date) {
+export function toWindow(row: WindowRow, now: Date): MaintenanceWindow {
   return {
     id: row.id,
     object: 'maintenance_window' as const,
@@ -44,7 +45,7 @@ export function toWindow(row: WindowRow, now: Date) {
   };
 }
 
-export type MaintenanceWindow = ReturnType<typeof toWindow>;
+export type MaintenanceWindow = Schema<'MaintenanceWindow'>;
 
 /**
  * Schedules a window (operator). The notice of terms 6 is checked against the announcement, which is
