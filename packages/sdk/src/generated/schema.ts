@@ -3310,12 +3310,6 @@ export interface components {
          * @example +35929876543
          */
         E164: string;
-        /**
-         * @default [
-         *       "*"
-         *     ]
-         */
-        enabled_events: components["schemas"]["EventFilter"][];
         /** @description An event of any type; `data.object` is the object it is about, as it was then (see the `webhooks` section for each type). */
         Event: components["schemas"]["EventBase"] & {
             data: {
@@ -4843,7 +4837,7 @@ export interface components {
         };
         WebhookEndpointUpdate: {
             description?: string | null;
-            enabled_events?: components["schemas"]["enabled_events"];
+            enabled_events?: components["schemas"]["EventFilter"][];
             /**
              * @description Enabling a disabled endpoint clears `disabled_reason` and `failing_since`; events missed meanwhile can be sent with `recover`.
              * @enum {string}

@@ -8,7 +8,6 @@ export interface RequestDefaults {
   "calls.gather": "finish_on_key" | "timeout_seconds";
   "calls.transfer": "time_limit_seconds" | "timeout_seconds";
   "webhookEndpoints.create": "enabled_events" | "status";
-  "webhookEndpoints.update": "enabled_events";
   "webhookEndpoints.rotateSecret": "previous_secret_expires_in";
   "plans.create": "interval";
   "subscriptions.cancel": "without_notice";
