@@ -112,12 +112,7 @@ export async function endCall(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, row:
 export type CallEventType = 'call.dtmf' | 'call.gather.completed';
 export type CallEventData<T extends CallEventType> = Omit<EventMap[T]['data'], 'object'>;
 
-export async function recordCallEvent<T extends CallEventType>(
-  deps: Pick<Deps, 'db' | 'clock'>,
-  row: CallRow,
-  type: T,
-  data: CallEventData<T>,
-): Promise<void> {
+export async function recordCallEvent<T extends CallEventType>(deps: Pick<Deps, 'db' | 'clock'>, row: CallRow, type: T, data: CallEventData<T>): Promise<void> {
   const at = deps.clock.now();
   await deps.db.transaction().execute((tx) => recordEvent(tx, { accountId: row.account_id, type, object: toCall(row), data, at }));
 }

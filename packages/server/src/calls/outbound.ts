@@ -122,9 +122,7 @@ export class OutboundCalls implements DialLegs {
       sipTrunkId: input.sip_trunk_id,
       ringTimeoutMs: input.timeout_seconds * 1000,
       parentCallId: null,
-      statusCallback: input.status_callback_url
-        ? { url: input.status_callback_url, events: input.status_callback_events }
-        : undefined,
+      statusCallback: input.status_callback_url ? { url: input.status_callback_url, events: input.status_callback_events } : undefined,
     });
     const deps = { ...this.deps, recordings: engine.recordings, fetch: engine.fetch };
     const running = runOutboundCall(deps, { ...engine, legs: this }, call, row, plan, failureReason)

@@ -1,3 +1,4 @@
+import type { Schema } from '../http/contract.js';
 import type { Req } from '../http/typed-handlers.js';
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
@@ -11,7 +12,7 @@ import type { Service } from './services.js';
 
 export type OutageRow = OutagesTable;
 
-export function toOutage(row: OutageRow) {
+export function toOutage(row: OutageRow): Schema<'Outage'> {
   return {
     id: row.id,
     object: 'outage' as const,
