@@ -89,11 +89,9 @@ write(
   'packages/server/src/generated/request-defaults.ts',
   `${banner}
 /** Per operationId, the request body's fields with a spec default (Ajv's useDefaults fills them in). */
-export interface RequestDefaults {
-${Object.entries(defaults)
-  .map(([id, keys]) => `  ${JSON.stringify(id)}: ${keys.map((k) => JSON.stringify(k)).join(' | ')};`)
-  .join('\n')}
-}
+export const requestDefaults = ${JSON.stringify(defaults, null, 2)} as const;
+
+export type RequestDefaults = { [Id in keyof typeof requestDefaults]: (typeof requestDefaults)[Id][number] };
 `,
 );
 write(
