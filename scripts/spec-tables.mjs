@@ -167,3 +167,22 @@ function defaultedKeys(spec, node, depth) {
     .map(([k]) => k);
   return [...own, ...(s.allOf ?? []).flatMap((p) => defaultedKeys(spec, p, depth + 1))];
 }
+
+/**
+ * Per verb (`dial`, `gather`, ...), its fields' spec defaults. Verbs sit in a oneOf, where Ajv fills in
+ * no default, so the verb code reads them from this generated table instead of restating them.
+ */
+export function verbDefaults(spec) {
+  const out = {};
+  for (const schema of Object.values(spec.components?.schemas ?? {})) {
+    const verb = deref(spec, schema.properties?.verb)?.const;
+    if (typeof verb !== 'string') continue;
+    const defaults = {};
+    for (const [name, prop] of Object.entries(schema.properties)) {
+      const value = deref(spec, prop)?.default;
+      if (value !== undefined) defaults[name] = value;
+    }
+    out[verb] = defaults;
+  }
+  return out;
+}

@@ -6,6 +6,7 @@ import spec from '../generated/openapi.json' with { type: 'json' };
 export type { components, operations, paths, webhooks } from '../generated/schema.js';
 export { operationIds, type OperationId } from '../generated/operation-ids.js';
 export { type RequestDefaults, requestDefaults } from '../generated/request-defaults.js';
+export { verbDefaults } from '../generated/verb-defaults.js';
 export { type EventMap, type EventType, eventTypes } from '../generated/events.js';
 
 /** The bundled OpenAPI document as generated (served at /openapi.json). */
