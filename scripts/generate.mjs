@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { addErrorCodeEnum, readErrorCodes } from './error-codes.mjs';
-import { buildOperationTable, webhookSchemaNames } from './spec-tables.mjs';
+import { buildOperationTable, requestDefaults, verbDefaults, webhookSchemaNames } from './spec-tables.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'packages/contract/src/generated');
@@ -104,5 +104,24 @@ ${eventTypes.map((e) => `  ${JSON.stringify(e.type)}: components['schemas'][${JS
 
 /** Any Prolope webhook event; narrow it with \`event.type\`. */
 export type WebhookEvent = EventMap[EventType];
+`,
+);
+
+// 7. For the server's typed handlers: which request-body fields validation fills in from the spec's
+// defaults (Ajv's useDefaults), and each verb's defaults (verbs are a oneOf, where validation fills in none).
+write(
+  'request-defaults.ts',
+  `${banner}
+/** Per operationId, the request body's fields with a spec default (Ajv's useDefaults fills them in). */
+export const requestDefaults = ${JSON.stringify(requestDefaults(spec), null, 2)} as const;
+
+export type RequestDefaults = { [Id in keyof typeof requestDefaults]: (typeof requestDefaults)[Id][number] };
+`,
+);
+write(
+  'verb-defaults.ts',
+  `${banner}
+/** Per verb, its fields' spec defaults (verbs are a oneOf, where validation fills in none). */
+export const verbDefaults = ${JSON.stringify(verbDefaults(spec), null, 2)} as const;
 `,
 );

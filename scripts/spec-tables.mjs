@@ -137,3 +137,52 @@ export function webhookSchemaNames(spec, extraRoots = []) {
   }
   return { events, reachable: [...reachable].sort() };
 }
+
+/**
+ * Per operation, the request body's top-level fields that have a spec default. Ajv's `useDefaults`
+ * fills these in (it reads `properties`, also through `allOf`, never inside oneOf/anyOf), so the
+ * server's handler types mark them present.
+ */
+export function requestDefaults(spec) {
+  const out = {};
+  for (const item of Object.values(spec.paths ?? {})) {
+    for (const method of METHODS) {
+      const op = item[method];
+      if (!op?.operationId) continue;
+      const body = deref(spec, op.requestBody);
+      const schema = body?.content?.['application/json']?.schema;
+      if (!schema) continue;
+      const keys = defaultedKeys(spec, schema, 0);
+      if (keys.length > 0) out[op.operationId] = [...new Set(keys)].sort();
+    }
+  }
+  return out;
+}
+
+function defaultedKeys(spec, node, depth) {
+  const s = deref(spec, node);
+  if (!s || typeof s !== 'object' || depth > 8) return [];
+  const own = Object.entries(s.properties ?? {})
+    .filter(([, v]) => deref(spec, v)?.default !== undefined)
+    .map(([k]) => k);
+  return [...own, ...(s.allOf ?? []).flatMap((p) => defaultedKeys(spec, p, depth + 1))];
+}
+
+/**
+ * Per verb (`dial`, `gather`, ...), its fields' spec defaults. Verbs sit in a oneOf, where Ajv fills in
+ * no default, so the verb code reads them from this generated table instead of restating them.
+ */
+export function verbDefaults(spec) {
+  const out = {};
+  for (const schema of Object.values(spec.components?.schemas ?? {})) {
+    const verb = deref(spec, schema.properties?.verb)?.const;
+    if (typeof verb !== 'string') continue;
+    const defaults = {};
+    for (const [name, prop] of Object.entries(schema.properties)) {
+      const value = deref(spec, prop)?.default;
+      if (value !== undefined) defaults[name] = value;
+    }
+    out[verb] = defaults;
+  }
+  return out;
+}

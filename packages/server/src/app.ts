@@ -4,7 +4,7 @@ import { accountRoutes } from './accounts/routes.js';
 import { apiKeyRoutes } from './api-keys/routes.js';
 import type { Clock } from './clock.js';
 import { contactRoutes } from './contacts/routes.js';
-import type { Handler, Handlers } from './deps.js';
+import type { Handlers } from './deps.js';
 import type { CallDeps } from './calls/call-deps.js';
 import type { OutboundCalls } from './calls/outbound.js';
 import { callActionRoutes } from './calls/action-routes.js';
@@ -27,6 +27,7 @@ import { installJsonParser, refuseBody, refuseNulInUrl } from './http/body-polic
 import { clientErrorHandler, frameworkErrors } from './http/framework-errors.js';
 import { idempotencyHooks } from './http/idempotency.js';
 import { openapiDocument, operationIds, operationTable, type OperationId } from './http/operations.js';
+import { routeHandler } from './http/typed-handlers.js';
 import { installProblemHandlers } from './http/problem.js';
 import { methodsByPath } from './http/method-not-allowed.js';
 import { registerRateLimit } from './http/rate-limit.js';
@@ -191,11 +192,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // The glue's typings want full RouteOptions, but at run time it merges partial ones (handler and hooks).
   const resolver = (operationId: string) => {
     const op = table.get(operationId as OperationId);
-    const handler = handlers[operationId as OperationId] as Handler;
-    if (!op) throw new Error(`operation ${operationId} is not in the table`);
+    const handler = handlers[operationId as OperationId];
+    if (!op || !handler) throw new Error(`operation ${operationId} is not in the table or has no handler`);
     // Auth runs on onRequest, before the body is parsed: an unauthenticated caller learns nothing about the schema.
     return {
-      handler,
+      handler: routeHandler(handler, op.successStatus),
       ...(op.scopes ? { onRequest: [limiter.authenticated(deps.auth.hook(op.scopes)), standingGuard(op)] } : {}),
       ...(op.hasBody ? {} : { preParsing: refuseBody(op) }),
       ...(op.method === 'POST' && op.scopes ? { preHandler: idem.claim, onSend: idem.store } : {}),

@@ -1,7 +1,5 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from './clock.js';
 import type { Authenticator } from './http/auth.js';
-import type { OperationId } from './http/contract.js';
 import type { ObjectStore, RecordingStore } from './store/object-store.js';
 import type { Db, StoreKind } from './store/db.js';
 import type { NodeIdentity } from './node.js';
@@ -33,7 +31,4 @@ export interface Deps {
   secrets: SecretBox;
 }
 
-export type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
-
-/** A domain's handlers, keyed by operationId from the spec. */
-export type Handlers = Partial<Record<OperationId, Handler>>;
+export type { Handler, Handlers } from './http/typed-handlers.js';

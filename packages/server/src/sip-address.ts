@@ -1,15 +1,10 @@
 import { isIPv6 } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { Config } from './config.js';
+import type { Schema } from './http/contract.js';
 
 /** Where PBXs and test callers send SIP, as the API shows it (trunks, health). */
-export interface SipAddress {
-  host: string;
-  port: number;
-  transport: 'udp';
-  /** The same as a SIP URI: `sip:203.0.113.1:5060;transport=udp`. */
-  uri: string;
-}
+export type SipAddress = Schema<'SipAddress'>;
 
 /**
  * This process's public SIP address. The bound port is known only once SIP listens (port 0 picks one),

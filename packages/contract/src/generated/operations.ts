@@ -4144,9 +4144,6 @@ export const operations = {
           },
           "enabled_events": {
             "type": "array",
-            "default": [
-              "*"
-            ],
             "items": {
               "type": "string",
               "description": "An event type (`call.completed`), a prefix wildcard (`call.*` matches every `call.` event), or `*` for all.",

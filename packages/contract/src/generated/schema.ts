@@ -2870,6 +2870,8 @@ export interface components {
                 date: components["schemas"]["LocalDate"];
                 kind: string;
                 name: string;
+                /** @description The holiday's official Bulgarian name. */
+                name_bg?: string;
             }[];
             /** @description Every weekday of the year that is not worked (holidays, days in lieu, extra days off), less the declared working days. */
             non_working_days: components["schemas"]["LocalDate"][];
@@ -3308,12 +3310,6 @@ export interface components {
          * @example +35929876543
          */
         E164: string;
-        /**
-         * @default [
-         *       "*"
-         *     ]
-         */
-        enabled_events: components["schemas"]["EventFilter"][];
         /** @description An event of any type; `data.object` is the object it is about, as it was then (see the `webhooks` section for each type). */
         Event: components["schemas"]["EventBase"] & {
             data: {
@@ -4842,7 +4838,7 @@ export interface components {
         };
         WebhookEndpointUpdate: {
             description?: string | null;
-            enabled_events?: components["schemas"]["enabled_events"];
+            enabled_events?: components["schemas"]["EventFilter"][];
             /**
              * @description Enabling a disabled endpoint clears `disabled_reason` and `failing_since`; events missed meanwhile can be sent with `recover`.
              * @enum {string}

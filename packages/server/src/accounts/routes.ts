@@ -1,30 +1,26 @@
+import { defineHandlers } from '../http/typed-handlers.js';
 import type { Deps, Handlers } from '../deps.js';
 import { authOf } from '../http/auth.js';
-import { limitOf, type PageQuery, pageOf } from '../http/pagination.js';
-import { type AccountInput, createAccount, toAccount, updateAccount, visibleAccount } from './service.js';
+import { limitOf, pageOf } from '../http/pagination.js';
+import { createAccount, toAccount, updateAccount, visibleAccount } from './service.js';
 import { listAccounts } from './store.js';
 
 export function accountRoutes(deps: Deps): Handlers {
-  return {
-    'accounts.create': async (req, reply) => {
-      const created = await createAccount(deps, authOf(req), req.body as AccountInput);
-      return reply.code(201).send(created);
-    },
+  return defineHandlers({
+    'accounts.create': async (req) => createAccount(deps, authOf(req), req.body),
     'accounts.list': async (req) => {
       const auth = authOf(req);
-      const q = req.query as PageQuery;
+      const q = req.query;
       const rows = await listAccounts(deps.db, auth.isOperator ? 'all' : { parentId: auth.accountId }, limitOf(q), q.starting_after);
       const page = pageOf(rows, limitOf(q));
       return { ...page, data: page.data.map(toAccount) };
     },
     'accounts.me': async (req) => toAccount(authOf(req).account),
     'accounts.retrieve': async (req) => {
-      const { id } = req.params as { id: string };
-      return toAccount(await visibleAccount(deps, authOf(req), id));
+      return toAccount(await visibleAccount(deps, authOf(req), req.params.id));
     },
     'accounts.update': async (req) => {
-      const { id } = req.params as { id: string };
-      return updateAccount(deps, authOf(req), id, req.body as Partial<AccountInput>);
+      return updateAccount(deps, authOf(req), req.params.id, req.body);
     },
-  };
+  });
 }

@@ -5,45 +5,27 @@ import { recordEvent } from '../events/outbox.js';
 import type { AuthContext } from '../http/auth.js';
 import { newId } from '../ids.js';
 import { hashSecret } from '../http/api-key-secret.js';
-import { type ApiKey, createKeyInTx } from '../api-keys/service.js';
+import { createKeyInTx } from '../api-keys/service.js';
+import type { Schema } from '../http/contract.js';
 import type { Tx } from '../store/db.js';
 import { type AccountRow, findAccount, findOperatorAccount, insertAccount, updateAccountRow } from './store.js';
 
 // Other domains find the operator through this service (SIP bans are its events), never through store.ts.
 export { findOperatorAccount } from './store.js';
 
-export interface LegalEntity {
-  type: 'company' | 'sole_trader' | 'individual';
-  legal_name: string;
-  registration_number?: string;
-  vat_number?: string;
-  country: string;
-  address?: string;
-}
+export type LegalEntity = Schema<'LegalEntity'>;
+export type AccountInput = Schema<'AccountCreate'>;
+export type Account = Schema<'Account'>;
 
-export interface AccountInput {
-  name: string;
-  legal_entity: LegalEntity;
-  signatory: {
-    name: string;
-    email: string;
-    confirms_age_18_or_over: boolean;
-    confirms_authority: boolean;
-  };
-  metadata?: Record<string, string>;
-  /** Attach the new (test) account to one of the caller's test clocks. */
-  test_clock?: string;
-}
-
-export function toAccount(row: AccountRow) {
+export function toAccount(row: AccountRow): Account {
   return {
     id: row.id,
-    object: 'account' as const,
+    object: 'account',
     name: row.name,
     legal_entity: JSON.parse(row.legal_entity) as LegalEntity,
-    signatory: JSON.parse(row.signatory) as Record<string, unknown>,
+    signatory: JSON.parse(row.signatory) as Schema<'Signatory'>,
     parent_account_id: row.parent_account_id,
-    status: row.status as 'active' | 'past_due' | 'suspended' | 'terminated',
+    status: row.status as Account['status'],
     test_clock: row.test_clock_id,
     holds: { suspension: row.hold_suspension === 1, termination: row.hold_termination === 1 },
     terminated_on: row.terminated_on,
@@ -52,8 +34,6 @@ export function toAccount(row: AccountRow) {
     updated_at: row.updated_at,
   };
 }
-
-export type Account = ReturnType<typeof toAccount>;
 
 /** Terms section 3: the person signing must be 18 or over and have authority to bind the customer. */
 export function checkSignatory(s: AccountInput['signatory']): void {
@@ -110,7 +90,7 @@ async function insertNewAccount(tx: Tx, now: Date, input: AccountInput, parentId
  * The operator creates top-level accounts; a customer creates subaccounts under itself (one level,
  * as Twilio allows). Prolope issues the first credentials (terms section 3): an `admin` key.
  */
-export async function createAccount(deps: Deps, auth: AuthContext, input: AccountInput): Promise<Account & { initial_api_key: ApiKey & { secret: string } }> {
+export async function createAccount(deps: Deps, auth: AuthContext, input: AccountInput): Promise<Schema<'AccountCreated'>> {
   checkSignatory(input.signatory);
   if (!auth.isOperator && auth.parentAccountId) {
     throw new ProblemError('forbidden', 'A subaccount cannot create subaccounts; use a key of the parent account.');
@@ -166,12 +146,7 @@ export async function visibleAccount(deps: Deps, auth: AuthContext, id: string):
   return row;
 }
 
-export async function updateAccount(
-  deps: Deps,
-  auth: AuthContext,
-  id: string,
-  patch: Partial<Pick<AccountInput, 'name' | 'legal_entity' | 'metadata'>>,
-): Promise<Account> {
+export async function updateAccount(deps: Deps, auth: AuthContext, id: string, patch: Schema<'AccountUpdate'>): Promise<Account> {
   const row = await visibleAccount(deps, auth, id);
   const now = iso(deps.clock.now());
   const updated = await deps.db.transaction().execute(async (tx) => {

@@ -1,22 +1,16 @@
+import { defineHandlers } from '../http/typed-handlers.js';
 import type { Deps, Handlers } from '../deps.js';
 import { notFound } from '../errors.js';
 import { authOf } from '../http/auth.js';
-import { limitOf, type PageQuery, pageOf } from '../http/pagination.js';
+import { limitOf, pageOf } from '../http/pagination.js';
 import { createKey, revokeKey, toApiKey } from './service.js';
 import { findApiKey, listApiKeys } from './store.js';
 
-interface CreateBody {
-  name: string;
-  scopes: string[];
-  expires_at?: string;
-  contact_id?: string;
-}
-
 export function apiKeyRoutes(deps: Deps): Handlers {
-  return {
-    'apiKeys.create': async (req, reply) => {
+  return defineHandlers({
+    'apiKeys.create': async (req) => {
       const auth = authOf(req);
-      const body = req.body as CreateBody;
+      const body = req.body;
       const key = await createKey(deps, auth.scopes, {
         accountId: auth.accountId,
         name: body.name,
@@ -24,11 +18,11 @@ export function apiKeyRoutes(deps: Deps): Handlers {
         expiresAt: body.expires_at,
         contactId: body.contact_id,
       });
-      return reply.code(201).send(key);
+      return key;
     },
     'apiKeys.list': async (req) => {
       const auth = authOf(req);
-      const q = req.query as PageQuery;
+      const q = req.query;
       const now = deps.clock.now();
       const rows = await listApiKeys(deps.db, auth.accountId, limitOf(q), q.starting_after);
       const page = pageOf(rows, limitOf(q));
@@ -36,15 +30,15 @@ export function apiKeyRoutes(deps: Deps): Handlers {
     },
     'apiKeys.retrieve': async (req) => {
       const auth = authOf(req);
-      const { id } = req.params as { id: string };
+      const { id } = req.params;
       const row = await findApiKey(deps.db, auth.accountId, id);
       if (!row) throw notFound('API key', id);
       return toApiKey(row, deps.clock.now());
     },
     'apiKeys.revoke': async (req) => {
       const auth = authOf(req);
-      const { id } = req.params as { id: string };
+      const { id } = req.params;
       return revokeKey(deps, auth.scopes, auth.accountId, id);
     },
-  };
+  });
 }

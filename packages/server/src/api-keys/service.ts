@@ -4,26 +4,13 @@ import { notFound, ProblemError } from '../errors.js';
 import { recordEvent } from '../events/outbox.js';
 import { hasScope } from '../http/auth.js';
 import { newId } from '../ids.js';
+import type { Schema } from '../http/contract.js';
 import type { Tx } from '../store/db.js';
 import { hashSecret, newSecret, SECRET_PREFIX } from '../http/api-key-secret.js';
 import { isExpired, normalizeExpiry } from '../http/api-key-expiry.js';
 import { type ApiKeyRow, findApiKey, findContactOf, insertApiKey, liveKeysOfContact, markRevoked } from './store.js';
 
-export interface ApiKey {
-  id: string;
-  object: 'api_key';
-  account_id: string;
-  name: string;
-  scopes: string[];
-  contact_id: string | null;
-  prefix: string;
-  last4: string;
-  status: 'active' | 'revoked' | 'expired';
-  expires_at: string | null;
-  last_used_at: string | null;
-  revoked_at: string | null;
-  created_at: string;
-}
+export type ApiKey = Schema<'ApiKey'>;
 
 export function toApiKey(row: ApiKeyRow, now: Date): ApiKey {
   const status = row.revoked_at ? 'revoked' : isExpired(row.expires_at, now) ? 'expired' : 'active';
@@ -32,7 +19,7 @@ export function toApiKey(row: ApiKeyRow, now: Date): ApiKey {
     object: 'api_key',
     account_id: row.account_id,
     name: row.name,
-    scopes: JSON.parse(row.scopes) as string[],
+    scopes: JSON.parse(row.scopes) as ApiKey['scopes'],
     contact_id: row.contact_id,
     prefix: row.prefix,
     last4: row.last4,
@@ -56,7 +43,7 @@ export interface NewKey {
 }
 
 /** Creates a key inside a transaction and records `api_key.created`; the secret is returned once. */
-export async function createKeyInTx(tx: Tx, now: Date, input: NewKey): Promise<ApiKey & { secret: string }> {
+export async function createKeyInTx(tx: Tx, now: Date, input: NewKey): Promise<Schema<'ApiKeyWithSecret'>> {
   const secret = input.secret ?? newSecret();
   const row: ApiKeyRow = {
     id: newId('apiKey', now),
@@ -93,7 +80,7 @@ export function checkGrantable(creatorScopes: ReadonlySet<string>, wanted: strin
   }
 }
 
-export async function createKey(deps: Deps, creatorScopes: ReadonlySet<string>, input: NewKey): Promise<ApiKey & { secret: string }> {
+export async function createKey(deps: Deps, creatorScopes: ReadonlySet<string>, input: NewKey): Promise<Schema<'ApiKeyWithSecret'>> {
   checkGrantable(creatorScopes, input.scopes);
   const now = deps.clock.now();
   const expiresAt = input.expiresAt === undefined ? undefined : normalizeExpiry(input.expiresAt, now);

@@ -1,3 +1,4 @@
+import { defineHandlers } from '../http/typed-handlers.js';
 import { addDays, type CalendarOverrides, dateParts, holidays, isWeekend, isWorkingDay, type LocalDate, localDate, overrideProblems } from '@prolope/rules';
 import type { Deps, Handlers } from '../deps.js';
 import { ProblemError } from '../errors.js';
@@ -33,14 +34,14 @@ function calendarYear(year: number, overrides: CalendarOverrides) {
 }
 
 export function calendarRoutes(deps: Deps): Handlers {
-  return {
+  return defineHandlers({
     'calendar.retrieve': async (req) => {
-      const { year } = req.params as { year: number };
+      const { year } = req.params;
       return calendarYear(Number(year), await overridesOf(deps.db, Number(year)));
     },
     'calendar.update': async (req) => {
-      const year = Number((req.params as { year: number }).year);
-      const body = req.body as { days_off: string[]; working_days: string[] };
+      const year = Number(req.params.year);
+      const body = req.body;
       const overrides: CalendarOverrides = { daysOff: body.days_off, workingDays: body.working_days };
       const errors = overrideProblems(overrides).map((p) => ({
         param: `/body/${p.field === 'daysOff' ? 'days_off' : 'working_days'}/${p.index}`,
@@ -70,5 +71,5 @@ export function calendarRoutes(deps: Deps): Handlers {
       });
       return calendarYear(year, await overridesOf(deps.db, year));
     },
-  };
+  });
 }

@@ -1,19 +1,18 @@
+import { defineHandlers } from '../http/typed-handlers.js';
 import { accountPage } from '../store/account-page.js';
 import type { LocalDate } from '@prolope/rules';
 import type { AccountsTable } from '../store/schema.js';
 import type { Deps, Handlers } from '../deps.js';
 import { authOf } from '../http/auth.js';
-import { limitOf, type PageQuery, pageOf } from '../http/pagination.js';
+import { limitOf, pageOf } from '../http/pagination.js';
 import { readableAccount } from './access.js';
 import { toCreditNote } from './credit-notes/credit-note.js';
-import { type CreditNoteCreate, issueCreditNote } from './credit-notes/create.js';
+import { issueCreditNote } from './credit-notes/create.js';
 import { loadInvoiceObject } from './invoices/serialize.js';
-import { type PaymentCreate, recordPayment } from './payments/create.js';
+import { recordPayment } from './payments/create.js';
 import { readableInvoice } from './payments/invoice-access.js';
 import { toPayment } from './payments/payment.js';
 import { billingToday } from './today.js';
-
-type AccountQuery = PageQuery & { account?: string };
 
 /**
  * The day penalties and days overdue are shown as of: today, or the termination day once the agreement
@@ -25,10 +24,10 @@ function accrualDay(account: Pick<AccountsTable, 'terminated_on'>, today: LocalD
 }
 
 export function invoiceRoutes(deps: Deps): Handlers {
-  return {
+  return defineHandlers({
     // Penalty and days overdue are as of the account's billing day, so they follow its test clock.
     'invoices.list': async (req) => {
-      const q = req.query as AccountQuery & { status?: string; overdue?: boolean };
+      const q = req.query;
       const account = await readableAccount(deps, authOf(req), q.account);
       const today = await billingToday(deps.db, account, deps.clock);
       // Overdue today means days_overdue > 0: open and past its due date.
@@ -48,33 +47,31 @@ export function invoiceRoutes(deps: Deps): Handlers {
       return { ...page, data: await Promise.all(page.data.map((row) => loadInvoiceObject(deps.db, row, asOf))) };
     },
     'invoices.retrieve': async (req) => {
-      const { id } = req.params as { id: string };
+      const { id } = req.params;
       const { invoice, account } = await readableInvoice(deps, authOf(req), id);
       return loadInvoiceObject(deps.db, invoice, accrualDay(account, await billingToday(deps.db, account, deps.clock)));
     },
-    'payments.create': async (req, reply) => {
-      const row = await recordPayment(deps, authOf(req), req.body as PaymentCreate, req.log);
-      reply.code(201);
+    'payments.create': async (req) => {
+      const row = await recordPayment(deps, authOf(req), req.body, req.log);
       return toPayment(row);
     },
     'payments.list': async (req) => {
-      const q = req.query as AccountQuery;
+      const q = req.query;
       const account = await readableAccount(deps, authOf(req), q.account);
       const rows = await accountPage(deps.db, 'payments', account.id, limitOf(q), q.starting_after);
       const page = pageOf(rows, limitOf(q));
       return { ...page, data: page.data.map(toPayment) };
     },
-    'creditNotes.create': async (req, reply) => {
-      const row = await issueCreditNote(deps, authOf(req), req.body as CreditNoteCreate, req.log);
-      reply.code(201);
+    'creditNotes.create': async (req) => {
+      const row = await issueCreditNote(deps, authOf(req), req.body, req.log);
       return toCreditNote(row);
     },
     'creditNotes.list': async (req) => {
-      const q = req.query as AccountQuery;
+      const q = req.query;
       const account = await readableAccount(deps, authOf(req), q.account);
       const rows = await accountPage(deps.db, 'credit_notes', account.id, limitOf(q), q.starting_after);
       const page = pageOf(rows, limitOf(q));
       return { ...page, data: page.data.map(toCreditNote) };
     },
-  };
+  });
 }

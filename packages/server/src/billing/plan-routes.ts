@@ -1,34 +1,26 @@
-import type { FastifyRequest } from 'fastify';
+import { defineHandlers, type ReqWithId } from '../http/typed-handlers.js';
 import { iso } from '../clock.js';
 import type { Deps, Handlers } from '../deps.js';
 import { notFound, ProblemError } from '../errors.js';
 import { authOf } from '../http/auth.js';
-import { limitOf, type PageQuery, pageOf } from '../http/pagination.js';
+import { limitOf, pageOf } from '../http/pagination.js';
 import { newId } from '../ids.js';
 import type { PlansTable } from '../store/schema.js';
 import { calendarRoutes } from './calendar-routes.js';
 import { findVisiblePlan, listVisiblePlans, mayEditPlan, toPlan } from './plans/plan.js';
 
-interface PlanCreate {
-  name: string;
-  currency: 'EUR' | 'BGN';
-  setup_fee?: number;
-  fee: number;
-  interval?: 'month' | 'year';
-}
-
-async function planOf(deps: Deps, req: FastifyRequest): Promise<PlansTable> {
-  const { id } = req.params as { id: string };
+async function planOf(deps: Deps, req: ReqWithId): Promise<PlansTable> {
+  const { id } = req.params;
   const row = await findVisiblePlan(deps.db, authOf(req), id);
   if (!row) throw notFound('plan', id);
   return row;
 }
 
 export function planRoutes(deps: Deps): Handlers {
-  return {
-    'plans.create': async (req, reply) => {
+  return defineHandlers({
+    'plans.create': async (req) => {
       const auth = authOf(req);
-      const body = req.body as PlanCreate;
+      const body = req.body;
       const at = deps.clock.now();
       const row: PlansTable = {
         id: newId('plan', at),
@@ -38,17 +30,16 @@ export function planRoutes(deps: Deps): Handlers {
         currency: body.currency,
         setup_fee: body.setup_fee ?? 0,
         fee: body.fee,
-        interval: body.interval ?? 'month',
+        interval: body.interval,
         active: 1,
         created_at: iso(at),
         updated_at: iso(at),
       };
       await deps.db.transaction().execute((tx) => tx.insertInto('plans').values(row).execute());
-      reply.code(201);
       return toPlan(row);
     },
     'plans.list': async (req) => {
-      const q = req.query as PageQuery;
+      const q = req.query;
       const rows = await listVisiblePlans(deps.db, authOf(req), limitOf(q), q.starting_after);
       const page = pageOf(rows, limitOf(q));
       return { ...page, data: page.data.map(toPlan) };
@@ -60,7 +51,7 @@ export function planRoutes(deps: Deps): Handlers {
         const whose = row.owner_account_id === null ? "the operator's: only the operator" : `a test plan of ${row.owner_account_id}: only that account`;
         throw new ProblemError('billing_not_allowed', `Plan ${row.id} is ${whose} may change it. Create a plan of your own (a test plan) to simulate.`);
       }
-      const body = req.body as { name?: string; active?: boolean };
+      const body = req.body;
       const patch: Partial<PlansTable> = { updated_at: iso(deps.clock.now()) };
       if (body.name !== undefined) patch.name = body.name;
       if (body.active !== undefined) patch.active = body.active ? 1 : 0;
@@ -68,5 +59,5 @@ export function planRoutes(deps: Deps): Handlers {
       return toPlan({ ...row, ...patch });
     },
     ...calendarRoutes(deps),
-  };
+  });
 }

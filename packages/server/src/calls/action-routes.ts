@@ -1,19 +1,18 @@
-import type { FastifyRequest } from 'fastify';
-import type { Deps, Handler, Handlers } from '../deps.js';
+import type { Deps, Handlers } from '../deps.js';
+import { defineHandlers, type ReqWithId } from '../http/typed-handlers.js';
 import type { CallDeps } from './call-deps.js';
-import { forwardingToHolder } from './remote-control/index.js';
+import { forwardingToHolder, type LiveActionHandler } from './remote-control/index.js';
 import { notFound, ProblemError } from '../errors.js';
 import { authOf } from '../http/auth.js';
 import { type CallController, activeCalls } from './active-calls.js';
 import { toCall } from './call.js';
 import { toE164 } from '../contacts/phone.js';
 import { assignedNumber } from '../numbers/service.js';
-import type { DialVerb, GatherVerb } from '../telephony/verbs/verb-types.js';
 import { type CallRow, findCall } from './store.js';
 
 /** The call of the request's account (404 otherwise) and its controller (409 when it is not in progress here). */
-async function activeCall(deps: Deps, req: FastifyRequest): Promise<{ row: CallRow; controller: CallController }> {
-  const { id } = req.params as { id: string };
+async function activeCall(deps: Deps, req: ReqWithId): Promise<{ row: CallRow; controller: CallController }> {
+  const { id } = req.params;
   const accountId = authOf(req).accountId;
   const row = await findCall(deps.db, accountId, id);
   if (!row) throw notFound('call', id);
@@ -28,8 +27,8 @@ async function activeCall(deps: Deps, req: FastifyRequest): Promise<{ row: CallR
 }
 
 /** Hangs up an outbound call that has not been answered yet (CANCEL); undefined for any other call. */
-async function ringingOutbound(deps: CallDeps, req: FastifyRequest) {
-  const { id } = req.params as { id: string };
+async function ringingOutbound(deps: CallDeps, req: ReqWithId) {
+  const { id } = req.params;
   const row = await findCall(deps.db, authOf(req).accountId, id);
   if (!row || row.direction !== 'outbound' || (row.status !== 'queued' && row.status !== 'ringing')) return undefined;
   if (!(await deps.outbound?.hangup(row.id))) return undefined;
@@ -60,7 +59,7 @@ async function current(deps: Deps, row: CallRow) {
 
 /** `POST /v1/calls/{id}/actions/*`: live control of a call in progress (see active-calls.ts for its limits). */
 export function callActionRoutes(deps: CallDeps): Handlers {
-  const handlers: Handlers = {
+  const handlers = defineHandlers({
     'calls.hangup': async (req) => {
       // An outbound call still ringing has no session yet: hanging it up CANCELs the INVITE.
       const ringing = await ringingOutbound(deps, req);
@@ -71,13 +70,13 @@ export function callActionRoutes(deps: CallDeps): Handlers {
     },
     'calls.say': async (req) => {
       const { row, controller } = await activeCall(deps, req);
-      const body = req.body as { text: string; language?: string };
+      const body = req.body;
       controller.replaceVerbs([{ verb: 'say', text: body.text, ...(body.language ? { language: body.language } : {}) }]);
       return current(deps, row);
     },
     'calls.play': async (req) => {
       const { row, controller } = await activeCall(deps, req);
-      controller.replaceVerbs([{ verb: 'play', url: (req.body as { url: string }).url }]);
+      controller.replaceVerbs([{ verb: 'play', url: req.body.url }]);
       return current(deps, row);
     },
     'calls.recordStart': async (req) => {
@@ -102,12 +101,12 @@ export function callActionRoutes(deps: CallDeps): Handlers {
     },
     'calls.gather': async (req) => {
       const { row, controller } = await activeCall(deps, req);
-      controller.replaceVerbs([{ verb: 'gather', ...(req.body as Omit<GatherVerb, 'verb'>) }]);
+      controller.replaceVerbs([{ verb: 'gather', ...req.body }]);
       return current(deps, row);
     },
     'calls.transfer': async (req) => {
       const { row, controller } = await activeCall(deps, req);
-      const body = req.body as Omit<DialVerb, 'verb'>;
+      const body = req.body;
       // Checked now, so a caller ID the account does not hold is a 422 here rather than a failed leg later.
       if (body.caller_id !== undefined) await checkCallerId(deps, row.account_id, body.caller_id);
       controller.replaceVerbs([{ verb: 'dial', ...body }]);
@@ -123,7 +122,10 @@ export function callActionRoutes(deps: CallDeps): Handlers {
       controller.setMuted(false);
       return current(deps, row);
     },
-  };
+  });
   // Every live action may land on a process that does not carry the call: forward it to the one that does.
-  return Object.fromEntries(Object.entries(handlers).map(([id, handler]) => [id, forwardingToHolder(deps, handler as Handler)])) as Handlers;
+  // The wrapper works below the typed layer (it relays another process's raw answer), hence the casts of handlers.
+  return Object.fromEntries(
+    Object.entries(handlers).map(([id, handler]) => [id, forwardingToHolder(deps, handler as unknown as LiveActionHandler)]),
+  ) as Handlers;
 }

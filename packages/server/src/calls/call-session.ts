@@ -12,7 +12,7 @@ import type { Verb } from '../telephony/verbs/verb-types.js';
 import { activeCalls } from './active-calls.js';
 import { callControl } from './call-control.js';
 import { type DialLegs, dialLeg } from './dial-leg.js';
-import { endCall, markAnswered, recordCallEvent } from './lifecycle.js';
+import { type CallEventData, type CallEventType, endCall, markAnswered, recordCallEvent } from './lifecycle.js';
 import type { CallRow } from './store.js';
 import { callContext } from './voice-app.js';
 
@@ -106,7 +106,7 @@ export class CallSession {
   }
 
   /** Records an event about the call as it stands, after the ones before it. */
-  record(type: string, data: Record<string, unknown>): Promise<void> {
+  record<T extends CallEventType>(type: T, data: CallEventData<T>): Promise<void> {
     this.#writes = this.#writes
       .then(() => recordCallEvent(this.#opts.deps, this.row, type, data))
       .catch((err) => this.#opts.engine.log.error({ err, callId: this.row.id, type }, 'call event not recorded'));

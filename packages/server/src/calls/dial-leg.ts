@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Deps } from '../deps.js';
+import { verbDefaults } from '../http/contract.js';
 import type { CallEnd, DialFailure, MediaSession, OutboundCall } from '../telephony/backend.js';
 import { tone } from '../telephony/media/index.js';
 import type { DialResult } from '../telephony/verbs/call-host.js';
@@ -39,8 +40,8 @@ export interface DialParent {
   signal: AbortSignal;
 }
 
-const DEFAULT_RING_TIMEOUT_S = 30;
-const DEFAULT_TIME_LIMIT_S = 14_400;
+// A verb's defaults come from the spec (generated): verbs sit in a oneOf, where validation fills in none.
+const DEFAULTS = verbDefaults.dial;
 /** ETSI ringback (ES 201 970, used across Europe): 425 Hz, 1 s on, 4 s off. */
 const RINGBACK = tone(425, 1000, 0.25);
 const RINGBACK_GAP_MS = 4000;
@@ -69,7 +70,7 @@ async function tryLeg(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, legs: DialLe
       from,
       to,
       sipTrunkId: verb.sip_trunk_id,
-      ringTimeoutMs: (verb.timeout_seconds ?? DEFAULT_RING_TIMEOUT_S) * 1000,
+      ringTimeoutMs: (verb.timeout_seconds ?? DEFAULTS.timeout_seconds) * 1000,
       parentCallId: parent.row.id,
     });
   } catch (err) {
@@ -101,7 +102,7 @@ async function tryLeg(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, legs: DialLe
       return { status: ended.status as DialResult['status'], callId: row.id, durationSeconds: 0 };
     }
     row = await markAnswered(deps, row);
-    const end = await bridgeUntilEnd(parent, outcome.media, call, (verb.time_limit_seconds ?? DEFAULT_TIME_LIMIT_S) * 1000);
+    const end = await bridgeUntilEnd(parent, outcome.media, call, (verb.time_limit_seconds ?? DEFAULTS.time_limit_seconds) * 1000);
     await outcome.media.close();
     const ended = await endCall(deps, row, end);
     return { status: 'completed', callId: row.id, durationSeconds: ended.duration_seconds ?? 0 };

@@ -1,28 +1,11 @@
+import type { Schema } from '../http/contract.js';
 import type { CallEnd, DialFailure } from '../telephony/backend.js';
 
-/** The stable codes of `hangup_reason` (the spec's HangupReason enum). */
-export type HangupReasonCode =
-  | 'normal_clearing'
-  | 'busy'
-  | 'no_answer'
-  | 'canceled'
-  | 'rejected'
-  | 'invalid_number'
-  | 'media_incompatible'
-  | 'media_timeout'
-  | 'authentication_failed'
-  | 'carrier_error'
-  | 'carrier_unreachable'
-  | 'no_response'
-  | 'media_unavailable'
-  | 'account_not_in_good_standing'
-  | 'internal_error';
+/** The stable codes of `hangup_reason`: the spec's HangupReason enum. */
+export type HangupReasonCode = HangupReason['code'];
 
 /** Why a call ended, as the call record shows it: a code to branch on and the same in words. */
-export interface HangupReason {
-  code: HangupReasonCode;
-  message: string;
-}
+export type HangupReason = Schema<'HangupReason'>;
 
 const PCMA_RULE = 'Prolope requires PCMA at 20 ms (terms 5.2)';
 

@@ -1,6 +1,7 @@
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { recordEvent } from '../events/outbox.js';
+import type { EventMap } from '../http/contract.js';
 import { newId } from '../ids.js';
 import type { CallEnd, DialFailure } from '../telephony/backend.js';
 import { durationSeconds, toCall } from './call.js';
@@ -111,7 +112,10 @@ export async function endCall(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, row:
 }
 
 /** Records an event about the call as it stands (`call.dtmf`, `call.gather.completed`), with its extra data fields. */
-export async function recordCallEvent(deps: Pick<Deps, 'db' | 'clock'>, row: CallRow, type: string, data: Record<string, unknown>): Promise<void> {
+export type CallEventType = 'call.dtmf' | 'call.gather.completed';
+export type CallEventData<T extends CallEventType> = Omit<EventMap[T]['data'], 'object'>;
+
+export async function recordCallEvent<T extends CallEventType>(deps: Pick<Deps, 'db' | 'clock'>, row: CallRow, type: T, data: CallEventData<T>): Promise<void> {
   const at = deps.clock.now();
   await deps.db.transaction().execute((tx) => recordEvent(tx, { accountId: row.account_id, type, object: toCall(row), data, at }));
 }

@@ -4,13 +4,13 @@ import { toE164 } from '../contacts/phone.js';
 import type { Deps } from '../deps.js';
 import { ProblemError } from '../errors.js';
 import { recordEvent } from '../events/outbox.js';
+import type { BodyOf } from '../http/typed-handlers.js';
 import { newId } from '../ids.js';
 import { assignedNumber, type PhoneNumber } from '../numbers/service.js';
 import type { Db } from '../store/db.js';
 import { voiceSigningSecret } from '../numbers/voice-secret.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { DialFailure, DialOptions, OutboundCall } from '../telephony/backend.js';
-import type { Verb } from '../telephony/verbs/verb-types.js';
 import { toCall } from './call.js';
 import { reportStatus } from './status-callback.js';
 import type { SessionDeps, SessionEngine } from './call-session.js';
@@ -21,20 +21,8 @@ import { dialFailureReason, type HangupReason } from './hangup-reason.js';
 import { type CarrierConfig, outboundRoutes, sipUriHostPort } from './outbound-route.js';
 import { type CallRow, insertCall } from './store.js';
 
-/** The body of `POST /v1/calls` (already checked against the spec's CallCreate). */
-export interface CallCreateInput {
-  from: string;
-  to: string;
-  sip_trunk_id?: string;
-  instructions?: Verb[];
-  url?: string;
-  method?: 'POST' | 'GET';
-  fallback_url?: string;
-  fallback_method?: 'POST' | 'GET';
-  timeout_seconds?: number;
-  status_callback_url?: string;
-  status_callback_events?: string[];
-}
+/** The body of `POST /v1/calls`, checked against the spec's CallCreate with its defaults filled in. */
+export type CallCreateInput = BodyOf<'calls.create'>;
 
 /** What placing calls needs from the telephony side; attached when SIP starts. */
 export interface OutboundEngine extends SessionEngine {
@@ -45,7 +33,6 @@ export interface OutboundEngine extends SessionEngine {
   fetch?: SessionDeps['fetch'];
 }
 
-const DEFAULT_RING_TIMEOUT_S = 30;
 
 /**
  * Outbound calls: `POST /v1/calls` writes the call (`queued`, `call.initiated`) and dials in the
@@ -116,8 +103,8 @@ export class OutboundCalls implements DialLegs {
       ? { verbs: input.instructions }
       : {
           sources: [
-            { url: input.url as string, method: input.method ?? 'POST' },
-            ...(input.fallback_url ? [{ url: input.fallback_url, method: input.fallback_method ?? 'POST' }] : []),
+            { url: input.url as string, method: input.method },
+            ...(input.fallback_url ? [{ url: input.fallback_url, method: input.fallback_method }] : []),
           ],
           // The caller ID's own voice application secret signs the requests, so the customer verifies them
           // like those for inbound calls to that number; a number without one sends them unsigned.
@@ -130,11 +117,9 @@ export class OutboundCalls implements DialLegs {
       numberId: number.id,
       to: input.to,
       sipTrunkId: input.sip_trunk_id,
-      ringTimeoutMs: (input.timeout_seconds ?? DEFAULT_RING_TIMEOUT_S) * 1000,
+      ringTimeoutMs: input.timeout_seconds * 1000,
       parentCallId: null,
-      statusCallback: input.status_callback_url
-        ? { url: input.status_callback_url, events: input.status_callback_events ?? ['initiated', 'ringing', 'answered', 'completed'] }
-        : undefined,
+      statusCallback: input.status_callback_url ? { url: input.status_callback_url, events: input.status_callback_events } : undefined,
     });
     const deps = { ...this.deps, recordings: engine.recordings, fetch: engine.fetch };
     const running = runOutboundCall(deps, { ...engine, legs: this }, call, row, plan, failureReason)

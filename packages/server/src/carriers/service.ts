@@ -1,8 +1,9 @@
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
-import type { components } from '../http/contract.js';
+import type { components, Schema } from '../http/contract.js';
 import { notFound, ProblemError } from '../errors.js';
 import { recordEvent } from '../events/outbox.js';
+import type { BodyOf } from '../http/typed-handlers.js';
 import { newId } from '../ids.js';
 import type { Tx } from '../store/db.js';
 import type { SecretBox } from '../secrets/secret-box.js';
@@ -11,13 +12,12 @@ import { type CarrierTarget, parseCarrierUri } from './carrier-uri.js';
 import { type CarrierRow, deleteCarrierRow, enabledCarriers, findCarrier, insertCarrier, updateCarrierRow } from './store.js';
 
 // The request bodies as the spec defines them (one source of truth), not restated here.
-export type CarrierCreate = components['schemas']['CarrierCreate'];
+/** With the spec's defaults (`enabled`, `priority`) filled in by validation. */
+export type CarrierCreate = BodyOf<'carriers.create'>;
 export type CarrierPatch = components['schemas']['CarrierUpdate'];
 
-const DEFAULT_PRIORITY = 10;
-
 /** The carrier as the API shows it: whether a password is kept, never the password or its sealed form. */
-export function toCarrier(row: CarrierRow) {
+export function toCarrier(row: CarrierRow): Carrier {
   return {
     id: row.id,
     object: 'carrier' as const,
@@ -32,7 +32,7 @@ export function toCarrier(row: CarrierRow) {
   };
 }
 
-export type Carrier = ReturnType<typeof toCarrier>;
+export type Carrier = Schema<'Carrier'>;
 
 // Sealed with the carrier's id as context: a sealed password copied onto another carrier does not open.
 const passwordContext = (id: string) => `carrier:${id}`;
@@ -58,8 +58,8 @@ export async function createCarrier(deps: Deps, operatorAccountId: string, input
     uri: input.uri,
     username: input.username ?? null,
     password_sealed: input.password === undefined ? null : sealFor(deps, id, input.password),
-    priority: input.priority ?? DEFAULT_PRIORITY,
-    enabled: input.enabled === false ? 0 : 1,
+    priority: input.priority,
+    enabled: input.enabled ? 1 : 0,
     created_at: iso(now),
     updated_at: iso(now),
   };

@@ -3,28 +3,25 @@ import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { notFound, ProblemError } from '../errors.js';
 import { type AuthContext, hasScope } from '../http/auth.js';
+import type { Schema } from '../http/contract.js';
+import type { BodyOf } from '../http/typed-handlers.js';
 import { newId } from '../ids.js';
 import { toE164 } from './phone.js';
 import { type ContactRow, deleteContactRow, findContact, insertContact, updateContactRow } from './store.js';
 
-export interface ContactInput {
-  name: string;
-  email: string;
-  phone?: string | null;
-  role?: string;
-  can_open_incidents?: boolean;
-  receives_notices?: boolean;
-}
+/** With the spec's defaults (`can_open_incidents`, `receives_notices`) filled in by validation. */
+export type ContactInput = BodyOf<'contacts.create'>;
+export type Contact = Schema<'Contact'>;
 
-export function toContact(row: ContactRow) {
+export function toContact(row: ContactRow): Contact {
   return {
     id: row.id,
-    object: 'contact' as const,
+    object: 'contact',
     account_id: row.account_id,
     name: row.name,
     email: row.email,
     phone: row.phone,
-    role: row.role,
+    role: row.role as Contact['role'],
     can_open_incidents: row.can_open_incidents === 1,
     receives_notices: row.receives_notices === 1,
     created_at: row.created_at,
@@ -48,7 +45,7 @@ function requireAdmin(auth: AuthContext, what: string, param?: string): void {
 export async function createContact(deps: Deps, auth: AuthContext, input: ContactInput) {
   const accountId = auth.accountId;
   // Not authorized unless an admin says so: a contact made by a contacts:write key must not be able to open incidents.
-  if (input.can_open_incidents === true) requireAdmin(auth, 'creates a contact with can_open_incidents: true', '/body/can_open_incidents');
+  if (input.can_open_incidents) requireAdmin(auth, 'creates a contact with can_open_incidents: true', '/body/can_open_incidents');
   // Normalise before writing anything, so a bad number leaves no half-made contact.
   const phone = input.phone ? toE164(input.phone, '/body/phone') : null;
   const now = iso(deps.clock.now());
@@ -59,8 +56,8 @@ export async function createContact(deps: Deps, auth: AuthContext, input: Contac
     email: input.email,
     phone,
     role: input.role ?? 'primary',
-    can_open_incidents: input.can_open_incidents === true ? 1 : 0,
-    receives_notices: input.receives_notices === false ? 0 : 1,
+    can_open_incidents: input.can_open_incidents ? 1 : 0,
+    receives_notices: input.receives_notices ? 1 : 0,
     created_at: now,
     updated_at: now,
   };
@@ -69,7 +66,7 @@ export async function createContact(deps: Deps, auth: AuthContext, input: Contac
   return toContact(row);
 }
 
-export async function updateContact(deps: Deps, auth: AuthContext, id: string, patch: Partial<ContactInput>) {
+export async function updateContact(deps: Deps, auth: AuthContext, id: string, patch: Schema<'ContactUpdate'>) {
   const accountId = auth.accountId;
   const row = await findContact(deps.db, accountId, id);
   if (!row) throw notFound('contact', id);

@@ -1,15 +1,19 @@
 import { iso } from '../clock.js';
+import type { EventMap, EventType } from '../http/contract.js';
 import { newId } from '../ids.js';
 import type { Tx } from '../store/db.js';
 import { eventBus } from './bus.js';
 import { matchesAny } from './filters.js';
 
-export interface EventInput {
+type EventData<T extends EventType> = EventMap[T]['data'];
+
+/** An event as the spec's webhooks describe it: `object` (and any other `data` field) has the type's schema. */
+export interface EventInput<T extends EventType = EventType> {
   accountId: string;
-  type: string;
-  object: { id: string } & Record<string, unknown>;
+  type: T;
+  object: EventData<T>['object'];
   /** Fields beside `data.object` that some events carry (e.g. `digits` on call.gather.completed). */
-  data?: Record<string, unknown>;
+  data?: Omit<EventData<T>, 'object'>;
   /** A sample from `POST /v1/events/trigger`, not a real change. */
   triggered?: boolean;
   at: Date;
@@ -21,7 +25,7 @@ export interface EventInput {
  * account whose filters match (the outbox): the delivery worker sends them, and nothing is lost
  * when the process dies between the commit and the send.
  */
-export async function recordEvent(tx: Tx, input: EventInput): Promise<string> {
+export async function recordEvent<T extends EventType>(tx: Tx, input: EventInput<T>): Promise<string> {
   const id = newId('event', input.at);
   const payload = {
     id,

@@ -1,12 +1,14 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import type { FastifyRequest } from 'fastify';
+import { defineHandlers, type ReqWithId } from '../http/typed-handlers.js';
 import { iso } from '../clock.js';
 import type { Deps, Handlers } from '../deps.js';
 import { notFound, ProblemError } from '../errors.js';
 import { newId } from '../ids.js';
 import { authOf } from '../http/auth.js';
-import { limitOf, type PageQuery, pageOf } from '../http/pagination.js';
+import { type EventMap, type EventType, eventTypes, type Schema } from '../http/contract.js';
+import { limitOf, pageOf } from '../http/pagination.js';
+import type { EventAttemptsTable } from '../store/schema.js';
 import { findEndpoint } from '../webhook-endpoints/service.js';
 import { eventCatalog } from './catalog.js';
 import { matchesAny } from './filters.js';
@@ -25,11 +27,30 @@ function validatorFor(type: string, schema: object) {
   return validate;
 }
 
-/** The event as stored: its payload is exactly what deliveries send. */
-const eventOf = (row: { payload: string }) => JSON.parse(row.payload) as Record<string, unknown>;
+const isEventType = (type: string): type is EventType => (eventTypes as readonly string[]).includes(type);
 
-async function eventFor(deps: Deps, req: FastifyRequest) {
-  const { id } = req.params as { id: string };
+/** The event as stored: its payload is exactly what deliveries send. */
+const eventOf = (row: { payload: string }) => JSON.parse(row.payload) as Schema<'Event'>;
+
+function toEventAttempt(a: EventAttemptsTable): Schema<'EventAttempt'> {
+  return {
+    id: a.id,
+    object: 'event_attempt',
+    event_id: a.event_id,
+    endpoint_id: a.endpoint_id,
+    attempt: a.attempt,
+    status: a.status as Schema<'EventAttempt'>['status'],
+    response_status: a.response_status,
+    latency_ms: a.latency_ms,
+    response_snippet: a.response_snippet,
+    error: a.error,
+    next_attempt_at: a.next_attempt_at,
+    created_at: a.created_at,
+  };
+}
+
+async function eventFor(deps: Deps, req: ReqWithId) {
+  const { id } = req.params;
   const row = await findEvent(deps.db, authOf(req).accountId, id);
   if (!row) throw notFound('event', id);
   return row;
@@ -46,9 +67,9 @@ function websocketOnly(path: string): never {
 }
 
 export function eventRoutes(deps: Deps): Handlers {
-  return {
+  return defineHandlers({
     'events.list': async (req) => {
-      const q = req.query as PageQuery & { type?: string; object_id?: string; created_gte?: string; created_lt?: string };
+      const q = req.query;
       const filters = {
         type: q.type,
         objectId: q.object_id,
@@ -62,30 +83,17 @@ export function eventRoutes(deps: Deps): Handlers {
     'events.retrieve': async (req) => eventOf(await eventFor(deps, req)),
     'events.attempts': async (req) => {
       const event = await eventFor(deps, req);
-      const q = req.query as PageQuery & { endpoint_id?: string };
+      const q = req.query;
       const rows = await listAttempts(deps.db, event.id, q.endpoint_id, limitOf(q), q.starting_after);
       const page = pageOf(rows, limitOf(q));
       return {
         ...page,
-        data: page.data.map((a) => ({
-          id: a.id,
-          object: 'event_attempt' as const,
-          event_id: a.event_id,
-          endpoint_id: a.endpoint_id,
-          attempt: a.attempt,
-          status: a.status,
-          response_status: a.response_status,
-          latency_ms: a.latency_ms,
-          response_snippet: a.response_snippet,
-          error: a.error,
-          next_attempt_at: a.next_attempt_at,
-          created_at: a.created_at,
-        })),
+        data: page.data.map(toEventAttempt),
       };
     },
     'events.resend': async (req) => {
       const event = await eventFor(deps, req);
-      const endpointId = (req.body as { endpoint_id?: string } | undefined)?.endpoint_id;
+      const endpointId = req.body?.endpoint_id;
       let targets: string[];
       if (endpointId) {
         const endpoint = await findEndpoint(deps.db, event.account_id, endpointId);
@@ -127,11 +135,12 @@ export function eventRoutes(deps: Deps): Handlers {
       return { object: 'event_resend' as const, event_id: event.id, scheduled: targets.length };
     },
     'eventTypes.list': async () => ({ object: 'list' as const, data: [...eventCatalog().values()], has_more: false as const, next_cursor: null }),
-    'events.trigger': async (req, reply) => {
+    'events.trigger': async (req) => {
       const accountId = authOf(req).accountId;
-      const body = req.body as { type: string; overrides?: Record<string, unknown> };
-      const info = eventCatalog().get(body.type);
-      if (!info) {
+      const body = req.body;
+      const type = body.type;
+      const info = isEventType(type) ? eventCatalog().get(type) : undefined;
+      if (!isEventType(type) || !info) {
         throw new ProblemError('unknown_event_type', `"${body.type}" is not an event type. GET /v1/event-types lists them (e.g. call.completed).`, {
           param: '/body/type',
         });
@@ -159,16 +168,13 @@ export function eventRoutes(deps: Deps): Handlers {
           errors,
         });
       }
-      const data = sample.data as { object: { id: string } & Record<string, unknown> } & Record<string, unknown>;
-      const { object, ...extra } = data;
-      const eventId = await deps.db
-        .transaction()
-        .execute((tx) => recordEvent(tx, { accountId, type: body.type, object, data: extra, at: now, triggered: true }));
+      // The sample was just validated against the event type's schema (above).
+      const { object, ...extra } = sample.data as EventMap[typeof type]['data'];
+      const eventId = await deps.db.transaction().execute((tx) => recordEvent(tx, { accountId, type, object, data: extra, at: now, triggered: true }));
       const row = await findEvent(deps.db, accountId, eventId);
-      reply.code(201);
       return eventOf(row as { payload: string });
     },
     'events.stream': async () => websocketOnly('/v1/events/stream'),
     'logs.stream': async () => websocketOnly('/v1/logs/stream'),
-  };
+  });
 }

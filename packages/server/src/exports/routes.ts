@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import { defineHandlers, type ReqWithId } from '../http/typed-handlers.js';
 import { readableAccount } from '../billing/access.js';
 import { dataDeletionDate, sofiaStartOfDay } from '@prolope/rules';
 import { billingNow } from '../billing/today.js';
@@ -6,7 +6,7 @@ import { iso } from '../clock.js';
 import type { Deps, Handlers } from '../deps.js';
 import { notFound, ProblemError } from '../errors.js';
 import { authOf } from '../http/auth.js';
-import { limitOf, type PageQuery, pageOf } from '../http/pagination.js';
+import { limitOf, pageOf } from '../http/pagination.js';
 import { newId } from '../ids.js';
 import type { AccountsTable } from '../store/schema.js';
 import { buildArchive } from './archive.js';
@@ -40,8 +40,8 @@ async function expiryOf(deps: Deps, account: AccountsTable, now: Date): Promise<
 }
 
 /** An export the key may see (its account's, a subaccount's, or any for the operator), or 404. */
-async function readableExport(deps: Deps, req: FastifyRequest): Promise<ExportRow> {
-  const { id } = req.params as { id: string };
+async function readableExport(deps: Deps, req: ReqWithId): Promise<ExportRow> {
+  const { id } = req.params;
   const row = await findExport(deps.db, id);
   if (!row) throw notFound('export', id);
   try {
@@ -54,10 +54,9 @@ async function readableExport(deps: Deps, req: FastifyRequest): Promise<ExportRo
 }
 
 export function exportRoutes(deps: Deps): Handlers {
-  return {
-    'exports.create': async (req, reply) => {
-      const body = (req.body ?? {}) as { account?: string };
-      const account = await readableAccount(deps, authOf(req), body.account);
+  return defineHandlers({
+    'exports.create': async (req) => {
+      const account = await readableAccount(deps, authOf(req), req.body.account);
       if (account.data_deleted_at) throw dataDeleted(account, account.data_deleted_at);
       const now = deps.clock.now();
       const expiresAt = await expiryOf(deps, account, now);
@@ -83,11 +82,10 @@ export function exportRoutes(deps: Deps): Handlers {
         await deps.exportFiles.delete(key).catch(() => undefined);
         throw err;
       }
-      reply.code(201);
       return toExport(row, now);
     },
     'exports.list': async (req) => {
-      const q = req.query as PageQuery & { account?: string };
+      const q = req.query;
       const account = await readableAccount(deps, authOf(req), q.account).catch((err: unknown) => {
         // The spec documents no 404 for a list: an account the key may not read is a 403 here.
         if (err instanceof ProblemError && err.code === 'not_found') {
@@ -119,5 +117,5 @@ export function exportRoutes(deps: Deps): Handlers {
       if (!zip) throw gone();
       return reply.type('application/zip').header('content-disposition', `attachment; filename="prolope-export-${row.id}.zip"`).send(zip);
     },
-  };
+  });
 }

@@ -1,3 +1,4 @@
+import type { Schema } from '../http/contract.js';
 import { accountPage } from '../store/account-page.js';
 import type { Db, Tx } from '../store/db.js';
 import type { ExportsTable } from '../store/schema.js';
@@ -9,16 +10,7 @@ export function exportKey(accountId: string, exportId: string): string {
   return `${accountId}/${exportId}`;
 }
 
-export interface Export {
-  id: string;
-  object: 'export';
-  account_id: string;
-  status: 'completed' | 'expired';
-  size_bytes: number;
-  files: string[];
-  created_at: string;
-  expires_at: string;
-}
+export type Export = Schema<'Export'>;
 
 /** Whether the archive may no longer be downloaded: its time ran out (computed on read, no job flips the row). */
 export function isExpired(row: Pick<ExportRow, 'status' | 'expires_at'>, now: Date): boolean {

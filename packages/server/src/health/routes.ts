@@ -1,3 +1,4 @@
+import { defineHandlers } from '../http/typed-handlers.js';
 import { sql } from 'kysely';
 import { iso } from '../clock.js';
 import type { Deps, Handlers } from '../deps.js';
@@ -5,7 +6,7 @@ import { ProblemError } from '../errors.js';
 import { sipAddressOf } from '../sip-address.js';
 
 export function healthRoutes(deps: Deps): Handlers {
-  return {
+  return defineHandlers({
     'health.retrieve': async () => {
       try {
         await sql`select 1`.execute(deps.db);
@@ -20,5 +21,5 @@ export function healthRoutes(deps: Deps): Handlers {
         sip: sipAddressOf(deps.sip),
       };
     },
-  };
+  });
 }

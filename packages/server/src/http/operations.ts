@@ -12,6 +12,11 @@ export interface OperationInfo {
   allowedWhenTerminated: boolean;
   /** Whether the operation takes a request body; one that does not refuses any (`body_not_allowed`). */
   hasBody: boolean;
+  /**
+   * The one 2xx status the spec gives the operation (201 for creates): a handler's returned body is
+   * sent with it. Undefined for a WebSocket upgrade (101), which the handler never answers with a body.
+   */
+  successStatus: number | undefined;
 }
 
 type SpecOperation = {
@@ -20,6 +25,7 @@ type SpecOperation = {
   'x-costs-money'?: boolean;
   'x-when-terminated'?: string;
   requestBody?: unknown;
+  responses?: Record<string, unknown>;
 };
 
 /** The spec as served at /openapi.json; the one contract. */
@@ -44,10 +50,17 @@ export function operationTable(): Map<OperationId, OperationInfo> {
         costsMoney: op['x-costs-money'] === true,
         allowedWhenTerminated: op['x-when-terminated'] === 'allowed',
         hasBody: op.requestBody !== undefined,
+        successStatus: successStatus(op),
       });
     }
   }
   return out;
+}
+
+function successStatus(op: SpecOperation): number | undefined {
+  const codes = Object.keys(op.responses ?? {}).filter((c) => /^2\d\d$/.test(c));
+  if (codes.length > 1) throw new Error(`operation ${op.operationId} has several 2xx responses (${codes.join(', ')}): a handler could not tell which to send`);
+  return codes[0] === undefined ? undefined : Number(codes[0]);
 }
 
 export { operationIds, type OperationId };

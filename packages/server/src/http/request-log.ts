@@ -1,19 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { type Clock, iso } from '../clock.js';
+import type { Schema } from './contract.js';
 
 /** One authenticated API request, as `GET /v1/logs/stream` (`prolope logs tail`) sends it. */
-export interface RequestLogEntry {
-  object: 'request_log';
-  /** The request id (`Prolope-Request-Id`). */
-  id: string;
-  method: string;
-  /** Path and query, with the values of credential-like query parameters masked. */
-  path: string;
-  status: number;
-  duration_ms: number;
-  created_at: string;
-  account_id: string;
-}
+export type RequestLogEntry = Schema<'RequestLog'>;
 
 export type RequestLogListener = (entry: RequestLogEntry) => void;
 

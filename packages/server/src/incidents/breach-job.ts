@@ -57,7 +57,7 @@ export async function announceBreaches(tx: Tx, row: IncidentRow, now: Date, over
     await recordEvent(tx, {
       accountId: row.account_id,
       type: 'incident.sla_breached',
-      object: object as unknown as { id: string } & Record<string, unknown>,
+      object,
       data: { target, due_at: iso(status.due_at), breached_by_seconds: Math.ceil(lateMs / 1000) },
       at: recordedAt,
     });

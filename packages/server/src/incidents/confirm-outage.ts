@@ -80,7 +80,7 @@ export async function confirmOutage(deps: Deps, input: OutageConfirmation): Prom
     await recordEvent(tx, {
       accountId: incident.account_id,
       type: 'incident.updated',
-      object: toIncident(after, now, overrides, CUSTOMER) as unknown as { id: string } & Record<string, unknown>,
+      object: toIncident(after, now, overrides, CUSTOMER),
       at: recordedAt,
     });
   });

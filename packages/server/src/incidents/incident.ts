@@ -1,6 +1,7 @@
 import type { CalendarOverrides } from '@prolope/rules';
+import type { Schema } from '../http/contract.js';
 import type { IncidentCommentsTable, IncidentsTable } from '../store/schema.js';
-import { computeSla, type IncidentSla } from './sla.js';
+import { computeSla } from './sla.js';
 import type { HistoryEntry } from './transitions.js';
 
 export type IncidentRow = IncidentsTable;
@@ -13,24 +14,7 @@ export interface Viewer {
 
 export const CUSTOMER: Viewer = { isOperator: false };
 
-export interface Incident {
-  id: string;
-  object: 'incident';
-  account_id: string;
-  severity: string;
-  service: string;
-  title: string;
-  description: string;
-  description_completed_at: string | null;
-  status: string;
-  opened_by: string;
-  history: HistoryEntry[];
-  sla: IncidentSla;
-  operator_notes: string | null;
-  outage_id: string | null;
-  created_at: string;
-  updated_at: string;
-}
+export type Incident = Schema<'Incident'>;
 
 /** A row as the API shows it at `now` (the `sla` block depends on the time). */
 export function toIncident(row: IncidentRow, now: Date, overrides: CalendarOverrides, viewer: Viewer): Incident {
@@ -38,12 +22,12 @@ export function toIncident(row: IncidentRow, now: Date, overrides: CalendarOverr
     id: row.id,
     object: 'incident',
     account_id: row.account_id,
-    severity: row.severity,
-    service: row.service,
+    severity: row.severity as Incident['severity'],
+    service: row.service as Incident['service'],
     title: row.title,
     description: row.description,
     description_completed_at: row.description_completed_at,
-    status: row.status,
+    status: row.status as Incident['status'],
     opened_by: row.opened_by,
     history: JSON.parse(row.history) as HistoryEntry[],
     sla: computeSla(row, now, overrides).sla,
@@ -54,10 +38,10 @@ export function toIncident(row: IncidentRow, now: Date, overrides: CalendarOverr
   };
 }
 
-export function toComment(row: CommentRow) {
+export function toComment(row: CommentRow): Schema<'IncidentComment'> {
   return {
     id: row.id,
-    object: 'incident_comment' as const,
+    object: 'incident_comment',
     incident_id: row.incident_id,
     author: row.author,
     body: row.body,

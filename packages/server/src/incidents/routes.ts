@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import { defineHandlers, type Req, type ReqWithId } from '../http/typed-handlers.js';
 import { loadOverrides } from '../billing/overrides-store.js';
 import { iso } from '../clock.js';
 import type { Deps, Handlers } from '../deps.js';
@@ -6,7 +6,7 @@ import { notFound, ProblemError } from '../errors.js';
 import { recordEvent } from '../events/outbox.js';
 import { newId } from '../ids.js';
 import { type AuthContext, authOf } from '../http/auth.js';
-import { limitOf, type PageQuery, pageOf } from '../http/pagination.js';
+import { limitOf, pageOf } from '../http/pagination.js';
 import type { Tx } from '../store/db.js';
 import { accountTime, accountTimes } from '../test-clocks/account-time.js';
 import { actingContact, namedContact } from './authorized-contact.js';
@@ -16,47 +16,14 @@ import { anyBreached, computeSla } from './sla.js';
 import { endOutage, findIncident, insertComment, listComments, listIncidents, openOutage, type Scope } from './store.js';
 import { type HistoryEntry, type IncidentStatus, transition } from './transitions.js';
 
-interface CreateBody {
-  /** Operator only: the customer's contact who reported it. */
-  contact?: string;
-  severity: string;
-  service: string;
-  title: string;
-  description: string;
-  description_complete?: boolean;
-}
-
-interface UpdateBody {
-  description?: string;
-  description_complete?: boolean;
-  severity?: string;
-}
-
-interface TransitionBody {
-  note?: string;
-  operator_notes?: string;
-}
-
-interface CommentBody {
-  body: string;
-  internal?: boolean;
-}
-
-interface ListQuery extends PageQuery {
-  status?: string;
-  severity?: string;
-  breached?: boolean | string;
-  account?: string;
-}
-
 /** The operator's key sees every account's incidents; a customer's only its own (others are 404). */
 const scopeOf = (auth: AuthContext): Scope => (auth.isOperator ? 'any' : { accountId: auth.accountId });
 
 /** Who did it, as history entries and comments name it. */
 const OPERATOR = 'prolope';
 
-async function incidentOf(deps: Deps, req: FastifyRequest): Promise<IncidentRow> {
-  const { id } = req.params as { id: string };
+async function incidentOf(deps: Deps, req: ReqWithId): Promise<IncidentRow> {
+  const { id } = req.params;
   const row = await findIncident(deps.db, scopeOf(authOf(req)), id);
   if (!row) throw notFound('incident', id);
   return row;
@@ -96,16 +63,17 @@ export function incidentRoutes(deps: Deps): Handlers {
       await recordEvent(tx, {
         accountId: after.account_id,
         type: 'incident.updated',
-        object: asObject(toIncident(after, now, overrides, CUSTOMER)),
+        object: toIncident(after, now, overrides, CUSTOMER),
         at: recordedAt,
       });
     });
     return after;
   }
 
-  async function move(req: FastifyRequest, to: Exclude<IncidentStatus, 'open'>) {
+  // The four transitions share one request schema (IncidentTransition).
+  async function move(req: Req<'incidents.acknowledge'>, to: Exclude<IncidentStatus, 'open'>) {
     const auth = authOf(req);
-    const body = (req.body ?? {}) as TransitionBody;
+    const body = req.body;
     const row = await incidentOf(deps, req);
     if (body.operator_notes !== undefined && !auth.isOperator) {
       throw new ProblemError('forbidden', 'operator_notes are written by Prolope only; leave them out, and use `note` (a comment) instead.', {
@@ -134,10 +102,10 @@ export function incidentRoutes(deps: Deps): Handlers {
     return present(after, auth);
   }
 
-  return {
-    'incidents.create': async (req, reply) => {
+  return defineHandlers({
+    'incidents.create': async (req) => {
       const auth = authOf(req);
-      const body = req.body as CreateBody;
+      const body = req.body;
       // A customer's incident is opened by the person its personal key authenticates; the operator (taking a
       // call on the 24/7 line) names the customer's contact, which says whose incident it is.
       if (!auth.isOperator && body.contact !== undefined) {
@@ -166,7 +134,7 @@ export function incidentRoutes(deps: Deps): Handlers {
         service: body.service,
         title: body.title,
         description: body.description,
-        description_completed_at: (body.description_complete ?? true) ? at : null,
+        description_completed_at: body.description_complete ? at : null,
         status: 'open',
         opened_by: contact.id,
         history: JSON.stringify(history),
@@ -190,17 +158,16 @@ export function incidentRoutes(deps: Deps): Handlers {
         await recordEvent(tx, {
           accountId: row.account_id,
           type: 'incident.created',
-          object: asObject(toIncident(row, now, overrides, CUSTOMER)),
+          object: toIncident(row, now, overrides, CUSTOMER),
           at: recordedAt,
         });
       });
-      reply.code(201);
       return toIncident(row, now, overrides, auth);
     },
 
     'incidents.list': async (req) => {
       const auth = authOf(req);
-      const q = req.query as ListQuery;
+      const q = req.query;
       if (!auth.isOperator && q.account !== undefined && q.account !== auth.accountId) {
         throw new ProblemError('forbidden', "Only the operator lists other accounts' incidents; leave out `account`.", { param: '/query/account' });
       }
@@ -208,7 +175,7 @@ export function incidentRoutes(deps: Deps): Handlers {
       const filter = { accountId: auth.isOperator ? q.account : auth.accountId, status: q.status, severity: q.severity };
       const nowOf = accountTimes(deps.db, deps.clock);
       const overrides = await loadOverrides(deps.db);
-      const breached = q.breached === undefined ? undefined : q.breached === true || q.breached === 'true';
+      const breached = q.breached;
       let rows: IncidentRow[];
       if (breached === undefined) rows = await listIncidents(deps.db, filter, limit + 1, q.starting_after);
       else {
@@ -236,7 +203,7 @@ export function incidentRoutes(deps: Deps): Handlers {
 
     'incidents.update': async (req) => {
       const auth = authOf(req);
-      const body = req.body as UpdateBody;
+      const body = req.body;
       const row = await incidentOf(deps, req);
       // The operator may update too (a description received by phone); a customer only as an authorized person.
       if (!auth.isOperator) await actingContact(deps.db, auth);
@@ -264,9 +231,9 @@ export function incidentRoutes(deps: Deps): Handlers {
     'incidents.resolve': async (req) => move(req, 'resolved'),
     'incidents.close': async (req) => move(req, 'closed'),
 
-    'incidents.createComment': async (req, reply) => {
+    'incidents.createComment': async (req) => {
       const auth = authOf(req);
-      const body = req.body as CommentBody;
+      const body = req.body;
       const row = await incidentOf(deps, req);
       let author = OPERATOR;
       if (!auth.isOperator) {
@@ -276,22 +243,17 @@ export function incidentRoutes(deps: Deps): Handlers {
         author = (await actingContact(deps.db, auth)).id;
       }
       const { now } = await timeOf(row.account_id);
-      const comment = await deps.db.transaction().execute((tx) => insertComment(tx, row, author, body.body, auth.isOperator && body.internal === true, now));
-      reply.code(201);
+      const comment = await deps.db.transaction().execute((tx) => insertComment(tx, row, author, body.body, auth.isOperator && body.internal, now));
       return toComment(comment);
     },
 
     'incidents.listComments': async (req) => {
       const auth = authOf(req);
-      const q = req.query as PageQuery;
+      const q = req.query;
       const row = await incidentOf(deps, req);
       const rows = await listComments(deps.db, row.id, auth.isOperator, limitOf(q), q.starting_after);
       const page = pageOf(rows, limitOf(q));
       return { ...page, data: page.data.map(toComment) };
     },
-  };
-}
-
-function asObject(incident: ReturnType<typeof toIncident>): { id: string } & Record<string, unknown> {
-  return incident as unknown as { id: string } & Record<string, unknown>;
+  });
 }

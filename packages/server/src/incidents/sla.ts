@@ -1,3 +1,4 @@
+import type { Schema } from '../http/contract.js';
 import {
   type CalendarOverrides,
   dueTimes,
@@ -12,21 +13,9 @@ import {
 import { iso } from '../clock.js';
 import type { IncidentsTable } from '../store/schema.js';
 
-export interface SlaTargetView {
-  due_at: string | null;
-  met_at: string | null;
-  state: 'not_started' | 'pending' | 'met' | 'breached';
-  /** How late it was met, or is so far, in whole seconds rounded up (a breach is never "0 seconds"); 0 unless breached. */
-  breached_by_seconds: number;
-}
+export type SlaTargetView = Schema<'SlaTarget'>;
 
-export interface IncidentSla {
-  clock: '24x7' | 'support_hours';
-  started_at: string | null;
-  initial_response: SlaTargetView;
-  temporary_solution: SlaTargetView;
-  final_resolution: SlaTargetView;
-}
+export type IncidentSla = Schema<'IncidentSla'>;
 
 /** The stored time that meets each target: acknowledging is the initial response, mitigating the temporary solution. */
 const MET_COLUMN = {

@@ -2,19 +2,15 @@ import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { notFound } from '../errors.js';
 import type { AuthContext } from '../http/auth.js';
+import type { Schema } from '../http/contract.js';
 import { newId } from '../ids.js';
 import { ownedBy } from './access.js';
-import { checkContentType, type DocumentContentType, decodeBase64Strict } from './document-content.js';
+import { checkContentType, decodeBase64Strict } from './document-content.js';
 import { findPort, insertDocument, updatePortIfStatus } from './store.js';
 import { assertDocumentsOpen, changedMeanwhile, type PortStatus } from './transitions.js';
 import { type NumberPort, viewOf } from './view.js';
 
-export interface DocumentInput {
-  kind: 'letter_of_authorization' | 'invoice' | 'other';
-  filename: string;
-  content_type: DocumentContentType;
-  content_base64: string;
-}
+export type DocumentInput = Schema<'PortDocumentCreate'>;
 
 /**
  * Attaches a file to a draft request. No event: a document changes no status, and the request's

@@ -4,17 +4,14 @@ import type { Deps } from '../deps.js';
 import { ProblemError } from '../errors.js';
 import { recordEvent } from '../events/outbox.js';
 import type { AuthContext } from '../http/auth.js';
+import type { Schema } from '../http/contract.js';
 import { newId } from '../ids.js';
 import { numberHeld } from '../numbers/service.js';
 import { DECLARATION_TEXT } from './declaration.js';
 import { insertPort, type PortRow } from './store.js';
 import { type HistoryEntry, type NumberPort, type OwnershipDeclaration, toNumberPort } from './view.js';
 
-export interface PortCreateInput {
-  numbers: string[];
-  losing_carrier: string;
-  declaration: { signer_name: string; accepted: boolean };
-}
+export type PortCreateInput = Schema<'NumberPortCreate'>;
 
 /** Terms 4.2: numbers come to Prolope only on the customer's declaration of lawful ownership or usage rights. */
 function checkDeclaration(declaration: PortCreateInput['declaration']): void {

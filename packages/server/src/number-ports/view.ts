@@ -1,25 +1,17 @@
+import type { Schema } from '../http/contract.js';
 import type { Db, Tx } from '../store/db.js';
 import type { PortStatus } from './transitions.js';
 import { type DocumentSummary, documentsOf, type PortRow } from './store.js';
 
-export interface OwnershipDeclaration {
-  signer_name: string;
-  text: string;
-  accepted_at: string;
-  api_key_id: string;
-}
+export type OwnershipDeclaration = Schema<'OwnershipDeclaration'>;
+export type NumberPort = Schema<'NumberPort'>;
+export type HistoryEntry = NumberPort['history'][number];
 
-export interface HistoryEntry {
-  status: PortStatus;
-  at: string;
-  reason?: string;
-}
-
-export function toPortDocument(row: DocumentSummary) {
+export function toPortDocument(row: DocumentSummary): Schema<'PortDocument'> {
   return {
     id: row.id,
-    object: 'port_document' as const,
-    kind: row.kind,
+    object: 'port_document',
+    kind: row.kind as Schema<'PortDocument'>['kind'],
     filename: row.filename,
     content_type: row.content_type,
     size: row.size,
@@ -27,10 +19,10 @@ export function toPortDocument(row: DocumentSummary) {
   };
 }
 
-export function toNumberPort(row: PortRow, documents: DocumentSummary[]) {
+export function toNumberPort(row: PortRow, documents: DocumentSummary[]): NumberPort {
   return {
     id: row.id,
-    object: 'number_port' as const,
+    object: 'number_port',
     account_id: row.account_id,
     numbers: JSON.parse(row.numbers) as string[],
     losing_carrier: row.losing_carrier,
@@ -44,8 +36,6 @@ export function toNumberPort(row: PortRow, documents: DocumentSummary[]) {
     updated_at: row.updated_at,
   };
 }
-
-export type NumberPort = ReturnType<typeof toNumberPort>;
 
 /** The request as the API answers it, with its documents read in the same transaction. */
 export async function viewOf(db: Db | Tx, row: PortRow): Promise<NumberPort> {

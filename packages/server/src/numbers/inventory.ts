@@ -1,25 +1,15 @@
+import type { Schema } from '../http/contract.js';
 import { iso } from '../clock.js';
 import { toE164 } from '../contacts/phone.js';
 import type { Deps } from '../deps.js';
 import { newId } from '../ids.js';
-import { numberFacts, type NumberType } from './phone-facts.js';
-import type { Capability, Currency, PhoneNumberRow } from './phone-number.js';
+import { numberFacts } from './phone-facts.js';
+import type { PhoneNumberRow } from './phone-number.js';
 import { insertNewNumbers } from './store.js';
 
-export interface InventoryNumberInput {
-  number: string;
-  type: NumberType;
-  capabilities?: Capability[];
-  monthly_price: string;
-  setup_price: string;
-  currency: Currency;
-}
+export type InventoryNumberInput = Schema<'InventoryNumberInput'>;
 
-export interface InventoryImportResult {
-  object: 'inventory_import';
-  imported: number;
-  skipped: string[];
-}
+export type InventoryImportResult = Schema<'InventoryImportResult'>;
 
 function inventoryRow(input: InventoryNumberInput, number: string, country: string, now: Date): PhoneNumberRow {
   return {

@@ -1,67 +1,26 @@
+import type { Schema } from '../http/contract.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { PhoneNumbersTable } from '../store/schema.js';
 import type { NumberType } from './phone-facts.js';
-import { effectiveStatus, type InventoryStatus } from './quarantine.js';
+import { effectiveStatus } from './quarantine.js';
 import { readVoice } from './stored-voice.js';
-import type { VoiceApplication } from './voice-application.js';
 
 export type { HttpMethod, VoiceApplication } from './voice-application.js';
 
 export type PhoneNumberRow = PhoneNumbersTable;
 
-export type Capability = 'voice' | 'sms' | 'fax';
-export type Currency = 'EUR' | 'BGN';
+export type Capability = Schema<'Capability'>;
+export type Currency = Schema<'Currency'>;
 
-export interface ForwardingTarget {
-  number: string;
-  ring_timeout: number;
-}
+export type ForwardingTarget = Schema<'ForwardingTarget'>;
 
-export interface Forwarding {
-  mode: 'sequential' | 'simultaneous';
-  targets: ForwardingTarget[];
-}
+export type Forwarding = Schema<'Forwarding'>;
 
-export interface AvailableNumber {
-  object: 'available_number';
-  number: string;
-  country: string;
-  type: NumberType;
-  capabilities: Capability[];
-  /** Decimal strings exactly as imported: money never passes through a float. */
-  monthly_price: string;
-  setup_price: string;
-  currency: Currency;
-}
+export type AvailableNumber = Schema<'AvailableNumber'>;
 
-export interface InventoryNumber extends Omit<AvailableNumber, 'object'> {
-  object: 'inventory_number';
-  id: string;
-  status: InventoryStatus;
-  account_id: string | null;
-  quarantined_until: string | null;
-}
+export type InventoryNumber = Schema<'InventoryNumber'>;
 
-export interface PhoneNumber {
-  id: string;
-  object: 'phone_number';
-  account_id: string;
-  number: string;
-  country: string;
-  type: NumberType;
-  capabilities: Capability[];
-  monthly_price: string;
-  setup_price: string;
-  currency: Currency;
-  source: 'purchased' | 'ported';
-  friendly_name: string | null;
-  voice: VoiceApplication | null;
-  sip_trunk_id: string | null;
-  forwarding: Forwarding | null;
-  purchased_at: string;
-  created_at: string;
-  updated_at: string;
-}
+export type PhoneNumber = Schema<'PhoneNumber'>;
 
 /**
  * The number as an event carries it: events travel to webhook endpoints and sit in the outbox, so the

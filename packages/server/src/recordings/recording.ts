@@ -1,7 +1,8 @@
+import type { Schema } from '../http/contract.js';
 import type { RecordingRow } from './store.js';
 
 /** The recording as the API shows it; `baseUrl` is the API's public address (no trailing slash). */
-export function toRecording(row: RecordingRow, baseUrl: string) {
+export function toRecording(row: RecordingRow, baseUrl: string): Recording {
   return {
     id: row.id,
     object: 'recording' as const,
@@ -15,7 +16,7 @@ export function toRecording(row: RecordingRow, baseUrl: string) {
   };
 }
 
-export type Recording = ReturnType<typeof toRecording>;
+export type Recording = Schema<'Recording'>;
 
 /** Whole seconds of 8 kHz audio, rounded up (a started second counts, like call durations). */
 export function recordingSeconds(samples: number): number {

@@ -1,13 +1,11 @@
+import type { Schema } from '../http/contract.js';
 import { ProblemError } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { digestHa1, SIP_REALM } from '../telephony/digest-ha1.js';
 import { newSipPassword } from './password.js';
 import { findTrunkIdByUsername } from './store.js';
 
-export interface CredentialsInput {
-  username: string;
-  password?: string;
-}
+export type CredentialsInput = Schema<'CredentialsInput'>;
 
 /** What a trunk keeps of its credentials (hashes only) plus the password to show once. */
 export interface PreparedCredentials {

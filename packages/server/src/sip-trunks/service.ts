@@ -1,3 +1,4 @@
+import type { Schema } from '../http/contract.js';
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { notFound } from '../errors.js';
@@ -6,39 +7,25 @@ import { newId } from '../ids.js';
 import { type Db, isUniqueViolation, type Tx } from '../store/db.js';
 import { addressInCidr, normaliseAllowedIps } from './allowed-ips.js';
 import { checkCallerIds } from './caller-ids.js';
-import { type CredentialsInput, credentialsRequired, type PreparedCredentials, prepareCredentials, usernameTaken } from './credentials.js';
+import { credentialsRequired, type PreparedCredentials, prepareCredentials, usernameTaken } from './credentials.js';
 import { CODEC_PROFILE, SIP_TRANSPORT } from './fixed-media.js';
 import { DEFAULT_SIP_PORT, normaliseOutboundTarget } from './outbound-target.js';
 import type { SipEndpoint } from '../sip-address.js';
-import { type LinkDescription, linkOfRow, normaliseLink } from './link.js';
+import { linkOfRow, normaliseLink } from './link.js';
 import { allTrunks, findSipTrunk, insertSipTrunk, type SipTrunkRow, trunksOfAccount, updateSipTrunkRow } from './store.js';
 
 // Other domains read a trunk through this service (calls route over it), never through store.ts.
 export { findSipTrunk } from './store.js';
 
-export interface SipTrunkCreate {
-  name: string;
-  allowed_ips: string[];
-  allowed_caller_ids: string[];
-  credentials?: CredentialsInput;
-  link?: LinkDescription;
-  outbound_target?: string;
-}
+export type SipTrunkCreate = Schema<'SipTrunkCreate'>;
 
-export interface SipTrunkPatch {
-  name?: string;
-  allowed_ips?: string[];
-  allowed_caller_ids?: string[];
-  credentials?: CredentialsInput;
-  link?: LinkDescription | null;
-  outbound_target?: string | null;
-}
+export type SipTrunkPatch = Schema<'SipTrunkUpdate'>;
 
 /**
  * The trunk as the API shows it: never the password, never the hashes. `host` and `port` are where the
  * PBX sends SIP, this server's public address as it is now (so a changed PROLOPE_SIP_PORT shows at once).
  */
-export function toSipTrunk(row: SipTrunkRow, sip: SipEndpoint) {
+export function toSipTrunk(row: SipTrunkRow, sip: SipEndpoint): SipTrunk {
   return {
     id: row.id,
     object: 'sip_trunk' as const,
@@ -59,7 +46,7 @@ export function toSipTrunk(row: SipTrunkRow, sip: SipEndpoint) {
   };
 }
 
-export type SipTrunk = ReturnType<typeof toSipTrunk>;
+export type SipTrunk = Schema<'SipTrunk'>;
 
 function withPassword(trunk: SipTrunk, password: string) {
   return { ...trunk, credentials: { ...trunk.credentials, password } };

@@ -23,7 +23,7 @@ export async function recordSourceBan(db: Db, ban: SourceBan, windowSeconds: num
     for (const [accountId, trunkIds] of byAccount) {
       const object = {
         id,
-        object: 'sip_source_ban',
+        object: 'sip_source_ban' as const,
         source_address: ban.address,
         failures: ban.failures,
         window_seconds: windowSeconds,

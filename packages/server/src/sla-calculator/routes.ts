@@ -1,21 +1,17 @@
-import { type Severity, slaDueTimes } from '@prolope/rules';
+import { defineHandlers } from '../http/typed-handlers.js';
+import { slaDueTimes } from '@prolope/rules';
 import { loadOverrides } from '../billing/overrides-store.js';
 import type { Deps, Handlers } from '../deps.js';
 import { ProblemError } from '../errors.js';
-
-interface SlaDueQuery {
-  severity: Severity;
-  at: string;
-}
 
 /**
  * `GET /v1/sla/due`: the SDK's `slaDueTimes()` with the operator's calendar overrides (extra days off
  * and working days), so the answer can differ from the CLI's offline one only by those days.
  */
 export function slaCalculatorRoutes(deps: Deps): Handlers {
-  return {
+  return defineHandlers({
     'sla.due': async (req) => {
-      const { severity, at } = req.query as SlaDueQuery;
+      const { severity, at } = req.query;
       const overrides = await loadOverrides(deps.db);
       try {
         return slaDueTimes(severity, at, overrides);
@@ -25,5 +21,5 @@ export function slaCalculatorRoutes(deps: Deps): Handlers {
         throw err;
       }
     },
-  };
+  });
 }

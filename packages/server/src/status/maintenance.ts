@@ -1,10 +1,11 @@
-import type { FastifyRequest } from 'fastify';
+import type { Schema } from '../http/contract.js';
+import type { Req } from '../http/typed-handlers.js';
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { ProblemError } from '../errors.js';
 import { recordEvent } from '../events/outbox.js';
 import { newId } from '../ids.js';
-import { limitOf, type PageQuery, pageOf } from '../http/pagination.js';
+import { limitOf, pageOf } from '../http/pagination.js';
 import { announcedInTime, checkMaintenanceNotice, type MaintenanceImpact } from '@prolope/rules';
 import type { Db, Tx } from '../store/db.js';
 import type { MaintenanceWindowsTable } from '../store/schema.js';
@@ -13,16 +14,6 @@ import type { Service } from './services.js';
 export type WindowRow = MaintenanceWindowsTable;
 
 export type WindowStatus = 'scheduled' | 'in_progress' | 'completed';
-
-interface WindowCreate {
-  services: Service[];
-  title: string;
-  starts_at: string;
-  ends_at: string;
-  impact: MaintenanceImpact;
-  emergency?: boolean;
-  reason?: string;
-}
 
 /** Scheduled before it starts, in progress in [starts_at, ends_at), completed from ends_at on. */
 export function windowStatus(row: Pick<WindowRow, 'starts_at' | 'ends_at'>, now: Date): WindowStatus {
@@ -36,7 +27,7 @@ export function servicesOf(row: Pick<WindowRow, 'services'>): Service[] {
 }
 
 /** The window as the API shows it; its status depends on `now`. */
-export function toWindow(row: WindowRow, now: Date) {
+export function toWindow(row: WindowRow, now: Date): MaintenanceWindow {
   return {
     id: row.id,
     object: 'maintenance_window' as const,
@@ -54,7 +45,7 @@ export function toWindow(row: WindowRow, now: Date) {
   };
 }
 
-export type MaintenanceWindow = ReturnType<typeof toWindow>;
+export type MaintenanceWindow = Schema<'MaintenanceWindow'>;
 
 /**
  * Schedules a window (operator). The notice of terms 6 is checked against the announcement, which is
@@ -62,8 +53,8 @@ export type MaintenanceWindow = ReturnType<typeof toWindow>;
  * start at once, but it is not "scheduled maintenance": `announced_in_time` is false and its minutes
  * count as downtime unless it happened to be announced in time anyway.
  */
-export async function createWindow(deps: Deps, req: FastifyRequest): Promise<MaintenanceWindow> {
-  const body = req.body as WindowCreate;
+export async function createWindow(deps: Deps, req: Req<'maintenanceWindows.create'>): Promise<MaintenanceWindow> {
+  const body = req.body;
   const now = deps.clock.now();
   const startsAt = new Date(body.starts_at);
   const endsAt = new Date(body.ends_at);
@@ -72,7 +63,7 @@ export async function createWindow(deps: Deps, req: FastifyRequest): Promise<Mai
       param: '/body/ends_at',
     });
   }
-  const emergency = body.emergency ?? false;
+  const emergency = body.emergency;
   const reason = body.reason?.trim() ? body.reason : null;
   const check = checkMaintenanceNotice({
     announcedAt: now,
@@ -134,8 +125,8 @@ async function announce(tx: Tx, window: MaintenanceWindow, now: Date): Promise<v
   }
 }
 
-export async function listWindows(deps: Deps, req: FastifyRequest) {
-  const q = req.query as PageQuery;
+export async function listWindows(deps: Deps, req: Req<'maintenanceWindows.list'>) {
+  const q = req.query;
   const limit = limitOf(q);
   const rows = await deps.db
     .selectFrom('maintenance_windows')

@@ -1,18 +1,18 @@
-import type { FastifyRequest } from 'fastify';
+import type { Schema } from '../http/contract.js';
+import type { Req } from '../http/typed-handlers.js';
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
-import type { components } from '../http/contract.js';
 import { ProblemError } from '../errors.js';
 import { newId } from '../ids.js';
 import { confirmOutage } from '../incidents/confirm-outage.js';
-import { limitOf, type PageQuery, pageOf } from '../http/pagination.js';
+import { limitOf, pageOf } from '../http/pagination.js';
 import type { Db } from '../store/db.js';
 import type { OutagesTable } from '../store/schema.js';
 import type { Service } from './services.js';
 
 export type OutageRow = OutagesTable;
 
-export function toOutage(row: OutageRow) {
+export function toOutage(row: OutageRow): Schema<'Outage'> {
   return {
     id: row.id,
     object: 'outage' as const,
@@ -34,8 +34,8 @@ function checkRange(startedAt: string, endedAt: string): void {
 }
 
 /** Records an outage (operator): open while `ended_at` is absent; with `incident_id`, confirms a customer's incident. */
-export async function createOutage(deps: Deps, req: FastifyRequest) {
-  const body = req.body as components['schemas']['OutageCreate'];
+export async function createOutage(deps: Deps, req: Req<'outages.create'>) {
+  const body = req.body;
   if (body.incident_id !== undefined) {
     return toOutage(
       await confirmOutage(deps, {
@@ -73,9 +73,9 @@ export async function createOutage(deps: Deps, req: FastifyRequest) {
 }
 
 /** Ends an outage (or corrects its end) and/or describes it (operator). */
-export async function updateOutage(deps: Deps, req: FastifyRequest) {
-  const { id } = req.params as { id: string };
-  const body = req.body as components['schemas']['OutageUpdate'];
+export async function updateOutage(deps: Deps, req: Req<'outages.update'>) {
+  const { id } = req.params;
+  const body = req.body;
   const row = await deps.db.selectFrom('outages').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new ProblemError('not_found', `No outage ${id}. List them with GET /v1/outages.`);
   const patch: Partial<OutageRow> = {};
@@ -88,8 +88,8 @@ export async function updateOutage(deps: Deps, req: FastifyRequest) {
   return toOutage({ ...row, ...patch });
 }
 
-export async function listOutages(deps: Deps, req: FastifyRequest) {
-  const q = req.query as PageQuery & { service?: Service };
+export async function listOutages(deps: Deps, req: Req<'outages.list'>) {
+  const q = req.query;
   const limit = limitOf(q);
   const rows = await deps.db
     .selectFrom('outages')

@@ -1,3 +1,4 @@
+import { defineHandlers } from '../http/typed-handlers.js';
 import type { Deps, Handlers } from '../deps.js';
 import { createWindow, listWindows } from './maintenance.js';
 import { createOutage, listOutages, updateOutage } from './outages.js';
@@ -10,18 +11,10 @@ import { retrieveUptime } from './uptime.js';
  * per service, and the public status page (`/status.json` and `/status`, no key).
  */
 export function statusRoutes(deps: Deps): Handlers {
-  return {
-    'maintenanceWindows.create': async (req, reply) => {
-      const window = await createWindow(deps, req);
-      reply.code(201);
-      return window;
-    },
+  return defineHandlers({
+    'maintenanceWindows.create': async (req) => createWindow(deps, req),
     'maintenanceWindows.list': async (req) => listWindows(deps, req),
-    'outages.create': async (req, reply) => {
-      const outage = await createOutage(deps, req);
-      reply.code(201);
-      return outage;
-    },
+    'outages.create': async (req) => createOutage(deps, req),
     'outages.list': async (req) => listOutages(deps, req),
     'outages.update': async (req) => updateOutage(deps, req),
     'uptime.retrieve': async (req) => retrieveUptime(deps, req),
@@ -43,5 +36,5 @@ export function statusRoutes(deps: Deps): Handlers {
           .send(html)
       );
     },
-  };
+  });
 }

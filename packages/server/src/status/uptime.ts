@@ -1,16 +1,16 @@
-import type { FastifyRequest } from 'fastify';
+import type { Req } from '../http/typed-handlers.js';
 import type { Deps } from '../deps.js';
 import { monthlyUptime } from '@prolope/rules';
 import { servicesOf, windowsBetween } from './maintenance.js';
 import { outagesBetween } from './outages.js';
-import { SERVICES, type Service } from './services.js';
+import { SERVICES } from './services.js';
 
 /**
  * A month's uptime per service (terms 6: 99.9 %), from the outages, excusing outage time inside windows
  * announced in time. The month's bounds (Sofia midnights) and all arithmetic are the pure rule's.
  */
-export async function retrieveUptime(deps: Deps, req: FastifyRequest) {
-  const q = req.query as { month: string; service?: Service };
+export async function retrieveUptime(deps: Deps, req: Req<'uptime.retrieve'>) {
+  const q = req.query;
   const now = deps.clock.now();
   // The rule knows the month's bounds; asking it with nothing in it gives them.
   const bounds = monthlyUptime({ month: q.month, outages: [], maintenance: [], now });

@@ -1,26 +1,25 @@
+import { defineHandlers } from '../http/typed-handlers.js';
 import { toAccount } from '../accounts/service.js';
 import { manageableAccount } from '../billing/access.js';
-import { type ApiTerminationGround, refreshStanding, terminateAccount } from '../billing/engine/index.js';
+import { refreshStanding, terminateAccount } from '../billing/engine/index.js';
 import { billingToday } from '../billing/today.js';
 import { iso } from '../clock.js';
 import type { Deps, Handlers } from '../deps.js';
 import { ProblemError } from '../errors.js';
 import { authOf } from '../http/auth.js';
-import { limitOf, type PageQuery, pageOf } from '../http/pagination.js';
+import { limitOf, pageOf } from '../http/pagination.js';
 import type { AccountsTable } from '../store/schema.js';
 import { advanceTestClock, createTestClock, listTestClocks, retrieveTestClock } from './service.js';
 
 export function testClockRoutes(deps: Deps): Handlers {
-  return {
-    'testClocks.create': async (req, reply) =>
-      reply.code(201).send(await createTestClock(deps, authOf(req).accountId, req.body as { name?: string; frozen_time: string })),
+  return defineHandlers({
+    'testClocks.create': async (req) => await createTestClock(deps, authOf(req).accountId, req.body),
     'testClocks.list': async (req) => {
-      const q = req.query as PageQuery;
+      const q = req.query;
       return pageOf(await listTestClocks(deps, authOf(req).accountId, limitOf(q), q.starting_after), limitOf(q));
     },
-    'testClocks.retrieve': async (req) => retrieveTestClock(deps, authOf(req).accountId, (req.params as { id: string }).id),
-    'testClocks.advance': async (req) =>
-      advanceTestClock(deps, authOf(req).accountId, (req.params as { id: string }).id, (req.body as { frozen_time: string }).frozen_time),
+    'testClocks.retrieve': async (req) => retrieveTestClock(deps, authOf(req).accountId, req.params.id),
+    'testClocks.advance': async (req) => advanceTestClock(deps, authOf(req).accountId, req.params.id, req.body.frozen_time),
 
     /**
      * Holds stop the automatic steps of terms 7.2 from happening; they do not undo one that happened: a
@@ -28,8 +27,8 @@ export function testClockRoutes(deps: Deps): Handlers {
      * the standing the account has earned at once (35 days overdue without a termination hold: terminated).
      */
     'accounts.setHolds': async (req) => {
-      const { id } = req.params as { id: string };
-      const holds = req.body as { suspension: boolean; termination: boolean };
+      const { id } = req.params;
+      const holds = req.body;
       const account = await manageableAccount(deps, authOf(req), id, 'hold suspension or termination');
       await deps.db
         .updateTable('accounts')
@@ -42,11 +41,11 @@ export function testClockRoutes(deps: Deps): Handlers {
       return toAccount(row);
     },
     'accounts.terminate': async (req) => {
-      const { id } = req.params as { id: string };
-      const { ground } = req.body as { ground: ApiTerminationGround };
+      const { id } = req.params;
+      const { ground } = req.body;
       const account = await manageableAccount(deps, authOf(req), id, 'terminate an agreement');
       if (account.is_operator === 1) throw new ProblemError('forbidden', "The operator's own account cannot be terminated.");
       return terminateAccount(deps, account, ground);
     },
-  };
+  });
 }

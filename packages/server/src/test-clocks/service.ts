@@ -1,3 +1,4 @@
+import type { Schema } from '../http/contract.js';
 import { sofiaDateOf } from '@prolope/rules';
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
@@ -11,7 +12,7 @@ import { announceTestClockBreaches } from '../incidents/test-clock-breaches.js';
 /** A clock moves at most this far in one advance (the spec's "at most two years later"). */
 export const MAX_ADVANCE_YEARS = 2;
 
-export function toTestClock(row: TestClocksTable, accountIds: readonly string[]) {
+export function toTestClock(row: TestClocksTable, accountIds: readonly string[]): TestClock {
   return {
     id: row.id,
     object: 'test_clock' as const,
@@ -25,7 +26,7 @@ export function toTestClock(row: TestClocksTable, accountIds: readonly string[])
   };
 }
 
-export type TestClock = ReturnType<typeof toTestClock>;
+export type TestClock = Schema<'TestClock'>;
 
 async function attached(db: Db, clockIds: readonly string[]): Promise<Map<string, string[]>> {
   const byClock = new Map<string, string[]>(clockIds.map((id) => [id, []]));

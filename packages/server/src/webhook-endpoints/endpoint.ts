@@ -1,10 +1,11 @@
+import type { Schema } from '../http/contract.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { WebhookEndpointsTable } from '../store/schema.js';
 
 export type EndpointRow = WebhookEndpointsTable;
 
 /** The endpoint as the API shows it; the secret only when it was just made (create, rotate). */
-export function toEndpoint(row: EndpointRow) {
+export function toEndpoint(row: EndpointRow): Schema<'WebhookEndpoint'> {
   return {
     id: row.id,
     object: 'webhook_endpoint' as const,

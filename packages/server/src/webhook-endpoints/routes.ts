@@ -1,11 +1,11 @@
 import { generateSecret } from '@prolope/webhooks';
-import type { FastifyRequest } from 'fastify';
+import { defineHandlers, type ReqWithId } from '../http/typed-handlers.js';
 import { iso } from '../clock.js';
 import type { Deps, Handlers } from '../deps.js';
 import { notFound, ProblemError } from '../errors.js';
 import { newId } from '../ids.js';
 import { authOf } from '../http/auth.js';
-import { limitOf, type PageQuery, pageOf } from '../http/pagination.js';
+import { limitOf, pageOf } from '../http/pagination.js';
 import { type EndpointRow, sealEndpointSecret, toEndpoint, withSecret } from './endpoint.js';
 import { countEndpoints, findEndpoint, listEndpoints } from './store.js';
 import { refusedUrl } from '../http/url-policy.js';
@@ -15,13 +15,6 @@ export const MAX_ENDPOINTS = 16;
 /** Events are kept this long, so recovery reaches this far back. */
 export const EVENT_RETENTION_DAYS = 30;
 const DAY_MS = 86_400_000;
-
-interface EndpointInput {
-  url?: string;
-  description?: string | null;
-  enabled_events?: string[];
-  status?: 'enabled' | 'disabled';
-}
 
 async function checkUrl(deps: Deps, url: string): Promise<void> {
   const why = await refusedUrl(url, deps.webhookPolicy);
@@ -34,18 +27,18 @@ async function checkUrl(deps: Deps, url: string): Promise<void> {
   }
 }
 
-async function endpointOf(deps: Deps, req: FastifyRequest): Promise<EndpointRow> {
-  const { id } = req.params as { id: string };
+async function endpointOf(deps: Deps, req: ReqWithId): Promise<EndpointRow> {
+  const { id } = req.params;
   const row = await findEndpoint(deps.db, authOf(req).accountId, id);
   if (!row) throw notFound('webhook endpoint', id);
   return row;
 }
 
 export function webhookEndpointRoutes(deps: Deps): Handlers {
-  return {
-    'webhookEndpoints.create': async (req, reply) => {
+  return defineHandlers({
+    'webhookEndpoints.create': async (req) => {
       const accountId = authOf(req).accountId;
-      const body = req.body as EndpointInput & { url: string };
+      const body = req.body;
       await checkUrl(deps, body.url);
       if ((await countEndpoints(deps.db, accountId)) >= MAX_ENDPOINTS) {
         throw new ProblemError(
@@ -54,7 +47,7 @@ export function webhookEndpointRoutes(deps: Deps): Handlers {
         );
       }
       const now = iso(deps.clock.now());
-      const status = body.status ?? 'enabled';
+      const status = body.status;
       const id = newId('webhookEndpoint', deps.clock.now());
       const secret = generateSecret();
       const row: EndpointRow = {
@@ -62,7 +55,7 @@ export function webhookEndpointRoutes(deps: Deps): Handlers {
         account_id: accountId,
         url: body.url,
         description: body.description ?? null,
-        enabled_events: JSON.stringify(body.enabled_events ?? ['*']),
+        enabled_events: JSON.stringify(body.enabled_events),
         status,
         disabled_reason: status === 'disabled' ? 'manual' : null,
         failing_since: null,
@@ -74,11 +67,10 @@ export function webhookEndpointRoutes(deps: Deps): Handlers {
       };
       // In a transaction, like every change: that is what confirms an Idempotency-Key claim (http/idempotency.ts).
       await deps.db.transaction().execute((tx) => tx.insertInto('webhook_endpoints').values(row).execute());
-      reply.code(201);
       return withSecret(row, secret);
     },
     'webhookEndpoints.list': async (req) => {
-      const q = req.query as PageQuery;
+      const q = req.query;
       const rows = await listEndpoints(deps.db, authOf(req).accountId, limitOf(q), q.starting_after);
       const page = pageOf(rows, limitOf(q));
       return { ...page, data: page.data.map(toEndpoint) };
@@ -86,7 +78,7 @@ export function webhookEndpointRoutes(deps: Deps): Handlers {
     'webhookEndpoints.retrieve': async (req) => toEndpoint(await endpointOf(deps, req)),
     'webhookEndpoints.update': async (req) => {
       const row = await endpointOf(deps, req);
-      const body = req.body as EndpointInput;
+      const body = req.body;
       if (body.url !== undefined) await checkUrl(deps, body.url);
       const patch: Partial<EndpointRow> = { updated_at: iso(deps.clock.now()) };
       if (body.url !== undefined) patch.url = body.url;
@@ -111,7 +103,7 @@ export function webhookEndpointRoutes(deps: Deps): Handlers {
     },
     'webhookEndpoints.rotateSecret': async (req) => {
       const row = await endpointOf(deps, req);
-      const keepFor = (req.body as { previous_secret_expires_in?: number } | undefined)?.previous_secret_expires_in ?? 86_400;
+      const keepFor = req.body?.previous_secret_expires_in ?? 86_400;
       const now = deps.clock.now();
       const secret = generateSecret();
       const patch = {
@@ -125,7 +117,7 @@ export function webhookEndpointRoutes(deps: Deps): Handlers {
     },
     'webhookEndpoints.recover': async (req) => {
       const row = await endpointOf(deps, req);
-      const since = new Date((req.body as { since: string }).since);
+      const since = new Date(req.body.since);
       const now = deps.clock.now();
       if (since.getTime() < now.getTime() - EVENT_RETENTION_DAYS * DAY_MS) {
         throw new ProblemError(
@@ -150,5 +142,5 @@ export function webhookEndpointRoutes(deps: Deps): Handlers {
       );
       return { object: 'webhook_endpoint_recovery' as const, endpoint_id: row.id, since: iso(since), scheduled: Number(result.numUpdatedRows) };
     },
-  };
+  });
 }

@@ -1,3 +1,4 @@
+import type { Schema } from '../../http/contract.js';
 import { sql } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import { iso } from '../../clock.js';
@@ -14,11 +15,7 @@ import { settleIfDone } from '../payments/settle.js';
 import { mulDiv } from '@prolope/rules';
 import { billingToday } from '../today.js';
 
-export interface CreditNoteCreate {
-  invoice: string;
-  amount?: number;
-  reason: string;
-}
+export type CreditNoteCreate = Schema<'CreditNoteCreate'>;
 
 function exceeds(invoice: InvoicesTable, amount: number): ProblemError {
   return new ProblemError(

@@ -1,6 +1,7 @@
+import type { Schema } from '../../http/contract.js';
 import type { CreditNotesTable } from '../../store/schema.js';
 
-export function toCreditNote(row: CreditNotesTable) {
+export function toCreditNote(row: CreditNotesTable): Schema<'CreditNote'> {
   return {
     id: row.id,
     object: 'credit_note' as const,

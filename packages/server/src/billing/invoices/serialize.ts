@@ -1,3 +1,4 @@
+import type { Schema } from '../../http/contract.js';
 import { daysOverdue, type LocalDate, minDate, penaltyAccrued } from '@prolope/rules';
 import type { Db, Tx } from '../../store/db.js';
 import type { InvoiceLinesTable, InvoicesTable } from '../../store/schema.js';
@@ -30,7 +31,7 @@ export function toInvoice(
   lines: readonly InvoiceLinesTable[],
   payments: readonly { amount: number; received_on: string }[],
   today: LocalDate,
-) {
+): Invoice {
   return {
     id: row.id,
     object: 'invoice' as const,
@@ -74,7 +75,7 @@ export function toInvoice(
   };
 }
 
-export type Invoice = ReturnType<typeof toInvoice>;
+export type Invoice = Schema<'Invoice'>;
 
 /** The API object of an invoice row, reading its lines and payments; `today` is the account's billing day. */
 export async function loadInvoiceObject(db: Db | Tx, row: InvoicesTable, today: LocalDate): Promise<Invoice> {

@@ -1,3 +1,4 @@
+import type { Schema } from '../../http/contract.js';
 import { sql } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import { iso } from '../../clock.js';
@@ -13,12 +14,7 @@ import { billingToday } from '../today.js';
 import { managedInvoice, notOpen } from './invoice-access.js';
 import { settleIfDone } from './settle.js';
 
-export interface PaymentCreate {
-  invoice: string;
-  amount: number;
-  received_on?: string;
-  reference?: string;
-}
+export type PaymentCreate = Schema<'PaymentCreate'>;
 
 function exceeds(invoice: InvoicesTable, amount: number): ProblemError {
   return new ProblemError(

@@ -1,6 +1,7 @@
+import type { Schema } from '../../http/contract.js';
 import type { PaymentsTable } from '../../store/schema.js';
 
-export function toPayment(row: PaymentsTable) {
+export function toPayment(row: PaymentsTable): Schema<'Payment'> {
   return {
     id: row.id,
     object: 'payment' as const,

@@ -1,8 +1,9 @@
+import type { Schema } from '../../http/contract.js';
 import type { AuthContext } from '../../http/auth.js';
 import type { Db, Tx } from '../../store/db.js';
 import type { PlansTable } from '../../store/schema.js';
 
-export function toPlan(row: PlansTable) {
+export function toPlan(row: PlansTable): Schema<'Plan'> {
   return {
     id: row.id,
     object: 'plan' as const,

@@ -1,3 +1,4 @@
+import type { Schema } from '../../http/contract.js';
 import type { FastifyBaseLogger } from 'fastify';
 import { iso } from '../../clock.js';
 import type { Deps } from '../../deps.js';
@@ -13,11 +14,7 @@ import { billingToday } from '../today.js';
 import { checkDate } from './dates.js';
 import { findSubscriptionRow } from './subscription.js';
 
-export interface SubscriptionCreate {
-  account?: string;
-  plan: string;
-  protocol_signed_on?: string;
-}
+export type SubscriptionCreate = Schema<'SubscriptionCreate'>;
 
 /** Subscribing another account, or recording its activation protocol, is Prolope's act (or a test clock owner's). */
 async function subscriberOf(deps: Deps, auth: AuthContext, body: SubscriptionCreate): Promise<AccountsTable> {

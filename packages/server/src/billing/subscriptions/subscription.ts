@@ -1,3 +1,4 @@
+import type { Schema } from '../../http/contract.js';
 import type { Deps } from '../../deps.js';
 import { notFound, ProblemError } from '../../errors.js';
 import type { AuthContext } from '../../http/auth.js';
@@ -5,7 +6,7 @@ import type { Db, Tx } from '../../store/db.js';
 import type { AccountsTable, PriceChangesTable, SubscriptionsTable } from '../../store/schema.js';
 import { readableAccount } from '../access.js';
 
-export function toSubscription(row: SubscriptionsTable) {
+export function toSubscription(row: SubscriptionsTable): Schema<'Subscription'> {
   return {
     id: row.id,
     object: 'subscription' as const,
@@ -26,7 +27,7 @@ export function toSubscription(row: SubscriptionsTable) {
   };
 }
 
-export function toPriceChange(row: PriceChangesTable) {
+export function toPriceChange(row: PriceChangesTable): Schema<'PriceChange'> {
   return {
     id: row.id,
     object: 'price_change' as const,

@@ -1,4 +1,5 @@
-import type { Handler } from '../../deps.js';
+import type { FastifyReply } from 'fastify';
+import type { ReqWithId } from '../../http/typed-handlers.js';
 import type { CallDeps } from '../call-deps.js';
 import { authOf } from '../../http/auth.js';
 import { activeCalls } from '../active-calls.js';
@@ -14,11 +15,14 @@ const FINAL = new Set(FINAL_STATUSES);
  * caller's key authenticates it there again; the Idempotency-Key stays here, where the replay is stored.
  * Without remote control (SQLite: one process) the handler runs as it always did.
  */
-export function forwardingToHolder(deps: CallDeps, handler: Handler): Handler {
+/** A live action's handler as Fastify runs it: every one has the call's `{id}` in its path. */
+export type LiveActionHandler = (req: ReqWithId, reply: FastifyReply) => Promise<unknown>;
+
+export function forwardingToHolder(deps: CallDeps, handler: LiveActionHandler): LiveActionHandler {
   return async (req, reply) => {
     const remote = deps.remoteControl;
     if (!remote || remote.isForwarded(req)) return handler(req, reply);
-    const { id } = req.params as { id: string };
+    const { id } = req.params;
     if (activeCalls.get(id)) return handler(req, reply);
     const row = await findCall(deps.db, authOf(req).accountId, id);
     // Unknown (404), ended (409) or held here: the local handler says so.

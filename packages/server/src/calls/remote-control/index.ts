@@ -1,4 +1,4 @@
-export { forwardingToHolder } from './forwarder.js';
+export { forwardingToHolder, type LiveActionHandler } from './forwarder.js';
 export { startNodeLease, type NodeLease, type NodeLeaseOptions } from './node-lease.js';
 export { openNatsTransport } from './nats-transport.js';
 export { openPgTransport } from './pg-transport.js';

@@ -1,9 +1,10 @@
 import { play, say } from './audio-verbs.js';
 import type { CallHost } from './call-host.js';
+import { verbDefaults } from '../../http/contract.js';
 import type { GatherVerb } from './verb-types.js';
 
-const DEFAULT_TIMEOUT_SECONDS = 5;
-const DEFAULT_FINISH_KEY = '#';
+// A verb's defaults come from the spec (generated): verbs sit in a oneOf, where validation fills in none.
+const DEFAULTS = verbDefaults.gather;
 
 /**
  * Collects DTMF: plays the prompt until the first key (barge-in), then takes keys until `digits` of
@@ -12,8 +13,8 @@ const DEFAULT_FINISH_KEY = '#';
  */
 export async function collectDigits(verb: GatherVerb, host: CallHost): Promise<string> {
   const { signal } = host;
-  const timeoutMs = (verb.timeout_seconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
-  const finishKey = verb.finish_on_key ?? DEFAULT_FINISH_KEY;
+  const timeoutMs = (verb.timeout_seconds ?? DEFAULTS.timeout_seconds) * 1000;
+  const finishKey = verb.finish_on_key ?? DEFAULTS.finish_on_key;
 
   if (verb.prompt && !host.digits.pending) {
     const bargeIn = new AbortController();

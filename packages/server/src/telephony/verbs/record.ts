@@ -2,9 +2,10 @@ import { tone } from '../media/index.js';
 import type { CallHost, SavedRecording } from './call-host.js';
 import { watchSilence } from './silence.js';
 import type { RecordVerb } from './verb-types.js';
+import { verbDefaults } from '../../http/contract.js';
 
-const DEFAULT_MAX_SECONDS = 60;
-const DEFAULT_FINISH_KEY = '#';
+// A verb's defaults come from the spec (generated): verbs sit in a oneOf, where validation fills in none.
+const DEFAULTS = verbDefaults.record;
 /** The beep before recording: 1 kHz for a quarter second, as answering machines do. */
 export const BEEP = tone(1000, 250);
 
@@ -17,13 +18,13 @@ export const BEEP = tone(1000, 250);
  */
 export async function recordCaller(verb: RecordVerb, host: CallHost): Promise<SavedRecording | undefined> {
   const { signal } = host;
-  if (verb.play_beep ?? true) await host.media.play(BEEP, { signal });
+  if (verb.play_beep ?? DEFAULTS.play_beep) await host.media.play(BEEP, { signal });
   signal.throwIfAborted();
   // Type-ahead belongs to gathers; a key pressed before the beep must not cut the message short.
   while (host.digits.pending) await host.digits.take(0, signal);
 
-  const finishKey = verb.finish_on_key ?? DEFAULT_FINISH_KEY;
-  const maxSeconds = verb.max_seconds ?? DEFAULT_MAX_SECONDS;
+  const finishKey = verb.finish_on_key ?? DEFAULTS.finish_on_key;
+  const maxSeconds = verb.max_seconds ?? DEFAULTS.max_seconds;
   const deadline = Date.now() + maxSeconds * 1000;
   const recording = host.media.startRecording();
   const silence = verb.timeout_seconds ? watchSilence(host.media, verb.timeout_seconds * 1000) : undefined;
