@@ -6,8 +6,11 @@
 // Needs a build first (`pnpm build`); `pnpm bench` does both.
 //   BENCH_ROUNDS (default 6) rounds of BENCH_ROUND_SECONDS (default 2) per side, BENCH_CONNECTIONS (10),
 //   BENCH_DATABASE_URL to run Prolope on PostgreSQL instead, BENCH_JSON=1 for one JSON line at the end.
+//   BENCH_API_COMPARE=<another checkout> also measures that checkout's server build (built there first),
+//   in the same rounds, to see what a change did.
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 
 const num = (name, fallback) => {
@@ -46,19 +49,20 @@ const sample = await fetch(prolope.url, { headers: prolope.headers });
 if (sample.status !== 200) throw new Error(`prolope answered ${sample.status} to the sample request`);
 const body = await sample.text();
 const bare = await start('bare', { BENCH_BARE_BODY: body });
+const compareDir = process.env.BENCH_API_COMPARE;
+const other = compareDir
+  ? { ...(await start('prolope', { BENCH_SERVER_ENTRY: pathToFileURL(join(compareDir, 'packages/server/dist/index.js')).href })), kind: 'compared' }
+  : undefined;
+const targets = other ? [prolope, bare, other] : [prolope, bare];
 
 try {
   // Warm-up: JIT, caches and sockets in the same state on both sides before anything counts.
-  await load(prolope, 2);
-  await load(bare, 2);
-  const totals = new Map([
-    ['prolope', { requests: 0, seconds: 0, p99: [] }],
-    ['bare', { requests: 0, seconds: 0, p99: [] }],
-  ]);
+  for (const t of targets) await load(t, 2);
+  const totals = new Map(targets.map((t) => [t.kind, { requests: 0, seconds: 0, p99: [] }]));
   const roundRatios = [];
   for (let i = 0; i < rounds; i++) {
     // A B then B A: a drift that grows during a round pair hits both sides equally.
-    const order = i % 2 === 0 ? [prolope, bare] : [bare, prolope];
+    const order = i % 2 === 0 ? targets : [...targets].reverse();
     const rate = {};
     for (const t of order) {
       const r = await load(t, roundSeconds);
@@ -78,6 +82,10 @@ try {
   const row = (label, k) => console.log(`  ${label.padEnd(40)} ${rps(k).toFixed(0).padStart(7)} req/s   worst-round p99 ${String(p99(k)).padStart(3)} ms`);
   row(`GET /v1/accounts/me (auth, ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'SQLite'})`, 'prolope');
   row(`GET /bare (plain Fastify, same body)`, 'bare');
+  if (other) {
+    row('the same on the compared build', 'compared');
+    console.log(`  ratio compared/bare: ${(rps('compared') / rps('bare')).toFixed(2)}; this build/compared: ${(rps('prolope') / rps('compared')).toFixed(2)}`);
+  }
   console.log(
     `  ratio prolope/bare: ${ratio.toFixed(2)} (rounds: min ${sorted[0].toFixed(2)}, max ${sorted.at(-1).toFixed(2)}; target >= ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'})`,
   );
@@ -85,6 +93,5 @@ try {
     console.log(JSON.stringify({ measure: 'api GET /v1/accounts/me req/s vs bare Fastify', ours: rps('prolope'), peer: rps('bare'), ratio, target: TARGET_RATIO, met: ratio >= TARGET_RATIO }));
   }
 } finally {
-  prolope.child.kill();
-  bare.child.kill();
+  for (const t of targets) t.child.kill();
 }

@@ -17,7 +17,8 @@ if (kind === 'bare') {
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   process.send?.({ url: `${url}/bare` });
 } else if (kind === 'prolope') {
-  const { startServer } = await import('@prolope/server');
+  // BENCH_SERVER_ENTRY: another build's dist/index.js (run.mjs's BENCH_API_COMPARE), to measure a change.
+  const { startServer } = await import(process.env.BENCH_SERVER_ENTRY ?? '@prolope/server');
   const server = await startServer({
     config: {
       port: 0,

@@ -2,7 +2,7 @@ import { defineHandlers } from '../http/typed-handlers.js';
 import type { Deps, Handlers } from '../deps.js';
 import { authOf } from '../http/auth.js';
 import { limitOf, pageOf } from '../http/pagination.js';
-import { createAccount, toAccount, updateAccount, visibleAccount } from './service.js';
+import { accountOfKey, createAccount, toAccount, updateAccount, visibleAccount } from './service.js';
 import { listAccounts } from './store.js';
 
 export function accountRoutes(deps: Deps): Handlers {
@@ -15,7 +15,7 @@ export function accountRoutes(deps: Deps): Handlers {
       const page = pageOf(rows, limitOf(q));
       return { ...page, data: page.data.map(toAccount) };
     },
-    'accounts.me': async (req) => toAccount(authOf(req).account),
+    'accounts.me': async (req) => accountOfKey(authOf(req).account),
     'accounts.retrieve': async (req) => {
       return toAccount(await visibleAccount(deps, authOf(req), req.params.id));
     },
