@@ -126,8 +126,17 @@ describe.each(storeKinds)('status callbacks through the outbox (%s)', (kind) => 
     });
     await runCall(deps, row);
 
+    const t0 = s.clock.now();
     expect(await s.worker.tick()).toBe(1);
     expect(s.receiver.at('/flaky').map((r) => typeOf(r.body))).toEqual(['call.ringing']);
+    // The later statuses are not due before the first one's retry.
+    const waiting = await deps.db
+      .selectFrom('event_deliveries')
+      .innerJoin('call_subscriptions', 'call_subscriptions.id', 'event_deliveries.endpoint_id')
+      .select(['event_deliveries.next_attempt_at'])
+      .where('call_subscriptions.call_id', '=', row.id)
+      .execute();
+    expect(waiting.map((d) => d.next_attempt_at)).toEqual(Array(3).fill(new Date(t0.getTime() + 5 * S).toISOString()));
     s.clock.advance(5 * S - 1);
     expect(await s.worker.tick()).toBe(0);
     s.clock.advance(1);

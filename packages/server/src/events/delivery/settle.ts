@@ -73,6 +73,18 @@ export async function settleAttempt(db: Db, kind: StoreKind, delivery: DeliveryR
       .set({ status: outcome.delivery, attempts: tries, next_attempt_at: next ?? delivery.next_attempt_at, locked_until: null, updated_at: at })
       .where('id', '=', delivery.id)
       .execute();
+    // A status callback's later deliveries wait behind this one (claim.ts): not due before its retry,
+    // so they stay out of the worker's scan for due rows instead of crowding it until then.
+    if (subscription && outcome.delivery === 'pending' && next) {
+      await tx
+        .updateTable('event_deliveries')
+        .set({ next_attempt_at: next, updated_at: at })
+        .where('endpoint_id', '=', delivery.endpoint_id)
+        .where('status', '=', 'pending')
+        .where('id', '!=', delivery.id)
+        .where('next_attempt_at', '<', next)
+        .execute();
+    }
     return outcome;
   });
 }

@@ -200,7 +200,8 @@ export function deliveryCore(deps: DeliveryDeps, limits: DeliveryLimits, sender:
     // An endpoint with sends in flight waits until a few of its slots are free, so that a claim (a
     // few round trips) takes several rows rather than one per answer; those sends' ends call again.
     // Until then it counts as full, so the scan below looks past its backlog.
-    const full = new Set([...perEndpoint].filter(([, n]) => limits.perEndpoint - n < refillAt).map(([id]) => id));
+    // A status callback with its one send in flight is full: its later deliveries wait behind it.
+    const full = new Set([...perEndpoint].filter(([id, n]) => (isCallSubscription(id) ? n >= 1 : limits.perEndpoint - n < refillAt)).map(([id]) => id));
     // Endpoints already being sent to are claimed for directly. The scan for others walks the due rows
     // past those of skipped endpoints, which under a backlog of one endpoint is the whole backlog: run on
     // every answer it cost PostgreSQL more than the deliveries themselves (bench/webhooks). So while
