@@ -18,6 +18,8 @@ export const idPrefixes = {
   recording: 'rec',
   webhookEndpoint: 'we',
   delivery: 'dlv',
+  // A call's status callback as a delivery target (events/call-subscriptions.ts).
+  callSubscription: 'csub',
   attempt: 'att',
   plan: 'plan',
   subscription: 'sub',

@@ -2880,7 +2880,7 @@ export const operations = {
           "status_callback_url": {
             "type": "string",
             "format": "uri",
-            "description": "Told about this call's status changes: Prolope POSTs the event (`call.initiated`, `call.ringing`,\n`call.answered`, `call.completed`, the same body a webhook endpoint gets) there, in order, signed like\nvoice requests with the voice application secret of `from` (unsigned when that number has none).\nBest effort: 3 tries over about 10 seconds. For durable delivery use webhook endpoints.\n",
+            "description": "Told about this call's status changes: Prolope POSTs the event (`call.initiated`, `call.ringing`,\n`call.answered`, `call.completed`, the same body a webhook endpoint gets) there, in order, signed like\nvoice requests with the voice application secret of `from` (unsigned when that number has none).\nDelivered through the webhook outbox: stored with the event, retried on the webhook schedule (5 s,\n5 min, 30 min, 2 h, 5 h, 10 h, 10 h) and kept across restarts; one at a time per call, so a later\nstatus waits until the earlier one is delivered or its tries are used up.\n",
             "pattern": "^https?://"
           },
           "status_callback_events": {

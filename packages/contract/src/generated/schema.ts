@@ -2967,7 +2967,9 @@ export interface components {
              * @description Told about this call's status changes: Prolope POSTs the event (`call.initiated`, `call.ringing`,
              *     `call.answered`, `call.completed`, the same body a webhook endpoint gets) there, in order, signed like
              *     voice requests with the voice application secret of `from` (unsigned when that number has none).
-             *     Best effort: 3 tries over about 10 seconds. For durable delivery use webhook endpoints.
+             *     Delivered through the webhook outbox: stored with the event, retried on the webhook schedule (5 s,
+             *     5 min, 30 min, 2 h, 5 h, 10 h, 10 h) and kept across restarts; one at a time per call, so a later
+             *     status waits until the earlier one is delivered or its tries are used up.
              */
             status_callback_url?: string;
             /**

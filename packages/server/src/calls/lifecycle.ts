@@ -6,7 +6,6 @@ import { newId } from '../ids.js';
 import type { CallEnd, DialFailure } from '../telephony/backend.js';
 import { durationSeconds, toCall } from './call.js';
 import { endReason, type HangupReason } from './hangup-reason.js';
-import { reportStatus } from './status-callback.js';
 import { type CallRow, insertCall, updateCallRow } from './store.js';
 
 // Each change of a call's state is one transaction with its event, like every other state change.
@@ -68,11 +67,10 @@ export async function markEarlyMedia(deps: Pick<Deps, 'db' | 'clock'>, row: Call
 export async function markAnswered(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, row: CallRow): Promise<CallRow> {
   const now = deps.clock.now();
   const next = { ...row, status: 'in_progress', sip_code: 200, answered_at: iso(now), updated_at: iso(now) };
-  const eventId = await deps.db.transaction().execute(async (tx) => {
+  await deps.db.transaction().execute(async (tx) => {
     await updateCallRow(tx, row.id, { status: next.status, sip_code: 200, answered_at: next.answered_at, updated_at: next.updated_at });
     return recordEvent(tx, { accountId: row.account_id, type: 'call.answered', object: toCall(next), at: now });
   });
-  reportStatus(deps, next, eventId, 'call.answered');
   return next;
 }
 
@@ -102,12 +100,11 @@ export async function endCall(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, row:
     duration_seconds: durationSeconds(row.answered_at, now),
     updated_at: iso(now),
   };
-  const eventId = await deps.db.transaction().execute(async (tx) => {
+  await deps.db.transaction().execute(async (tx) => {
     const { id: _id, ...patch } = next;
     await updateCallRow(tx, row.id, patch);
     return recordEvent(tx, { accountId: row.account_id, type: 'call.completed', object: toCall(next), at: now });
   });
-  reportStatus(deps, next, eventId, 'call.completed');
   return next;
 }
 
@@ -124,11 +121,10 @@ export async function recordCallEvent<T extends CallEventType>(deps: Pick<Deps, 
 export async function markRinging(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, row: CallRow, status: number): Promise<CallRow> {
   const now = deps.clock.now();
   const next = { ...row, status: 'ringing', sip_code: status, updated_at: iso(now) };
-  const eventId = await deps.db.transaction().execute(async (tx) => {
+  await deps.db.transaction().execute(async (tx) => {
     await updateCallRow(tx, row.id, { status: next.status, sip_code: status, updated_at: next.updated_at });
     return recordEvent(tx, { accountId: row.account_id, type: 'call.ringing', object: toCall(next), at: now });
   });
-  reportStatus(deps, next, eventId, 'call.ringing');
   return next;
 }
 

@@ -1,7 +1,6 @@
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { statusCallbacksSettled } from './status-callback.js';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
 import { freeUdpPort, requireSipp, SIPP, startSippUas } from '../test/sipp.js';
 import { eventually, explain, rtpSink, scenario } from '../test/call-fixtures.js';
@@ -236,7 +235,8 @@ describe.skipIf(!SIPP).each(storeKinds)('outbound calls (%s)', (kind) => {
       expect((await uas.done).code).toBe(0);
       media.socket.close();
       await ended(res.body.id);
-      await statusCallbacksSettled(res.body.id);
+      // The outbox delivers them; the test server's worker sends when told.
+      await t.server.deliveries.tick();
       const events = received.map((r) => JSON.parse(r.body));
       expect(events.map((e) => e.type)).toEqual(['call.initiated', 'call.ringing', 'call.answered', 'call.completed']);
       expect(events.every((e) => e.data.object.id === res.body.id)).toBe(true);
@@ -258,7 +258,7 @@ describe.skipIf(!SIPP).each(storeKinds)('outbound calls (%s)', (kind) => {
       });
       await busy.done;
       await ended(only.body.id);
-      await statusCallbacksSettled(only.body.id);
+      await t.server.deliveries.tick();
       expect(received.map((r) => JSON.parse(r.body).data.object.status)).toEqual(['busy']);
     } finally {
       await new Promise((r) => receiver.close(r));

@@ -12,7 +12,7 @@ import { voiceSigningSecret } from '../numbers/voice-secret.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { DialFailure, DialOptions, OutboundCall } from '../telephony/backend.js';
 import { toCall } from './call.js';
-import { reportStatus } from './status-callback.js';
+import { statusCallbackSecret, subscribeStatusCallback } from './status-callback.js';
 import type { SessionDeps, SessionEngine } from './call-session.js';
 import type { DialLegs, PlacedLeg } from './dial-leg.js';
 import { type CallPlan, runOutboundCall } from './outbound-run.js';
@@ -32,7 +32,6 @@ export interface OutboundEngine extends SessionEngine {
   /** How customer URLs are fetched (SSRF-guarded); default: the global fetch. */
   fetch?: SessionDeps['fetch'];
 }
-
 
 /**
  * Outbound calls: `POST /v1/calls` writes the call (`queued`, `call.initiated`) and dials in the
@@ -189,11 +188,12 @@ export class OutboundCalls implements DialLegs {
       hangup_reason_code: null,
       hangup_reason_message: null,
     };
-    const eventId = await this.deps.db.transaction().execute(async (tx) => {
+    const callback = input.statusCallback && { ...input.statusCallback, secret: await statusCallbackSecret(this.deps, input.numberId) };
+    await this.deps.db.transaction().execute(async (tx) => {
       await insertCall(tx, row);
-      return recordEvent(tx, { accountId, type: 'call.initiated', object: toCall(row), at: now });
+      if (callback) await subscribeStatusCallback(tx, this.deps, row, callback, now);
+      await recordEvent(tx, { accountId, type: 'call.initiated', object: toCall(row), at: now });
     });
-    reportStatus({ ...this.deps, fetch: engine.fetch }, row, eventId, 'call.initiated');
 
     const call = dialInTurn((o) => engine.dial(o), routes, {
       callId: row.sip_call_id,

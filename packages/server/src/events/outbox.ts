@@ -3,6 +3,7 @@ import type { EventMap, EventType } from '../http/contract.js';
 import { newId } from '../ids.js';
 import type { Tx } from '../store/db.js';
 import { eventBus } from './bus.js';
+import { subscriptionsFor } from './call-subscriptions.js';
 import { matchesAny } from './filters.js';
 
 type EventData<T extends EventType> = EventMap[T]['data'];
@@ -49,6 +50,10 @@ export async function recordEvent<T extends EventType>(tx: Tx, input: EventInput
     .execute();
   const endpoints = await tx.selectFrom('webhook_endpoints').select(['id', 'enabled_events', 'status']).where('account_id', '=', input.accountId).execute();
   const targets = endpoints.filter((e) => matchesAny(JSON.parse(e.enabled_events) as string[], input.type));
+  // A call's status callback is a target too (events/call-subscriptions.ts), never disabled.
+  if (input.type.startsWith('call.') && !input.triggered) {
+    for (const sub of await subscriptionsFor(tx, input.object.id, input.type)) targets.push({ id: sub, enabled_events: '[]', status: 'enabled' });
+  }
   if (targets.length > 0) {
     await tx
       .insertInto('event_deliveries')

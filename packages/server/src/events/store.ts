@@ -36,13 +36,17 @@ export async function findEvent(db: Db | Tx, accountId: string, id: string): Pro
 }
 
 export async function listAttempts(db: Db, eventId: string, endpointId: string | undefined, limit: number, startingAfter?: string) {
-  return db
-    .selectFrom('event_attempts')
-    .selectAll()
-    .where('event_id', '=', eventId)
-    .$if(!!endpointId, (q) => q.where('endpoint_id', '=', endpointId as string))
-    .$if(!!startingAfter, (q) => q.where('id', '<', startingAfter as string))
-    .orderBy('id', 'desc')
-    .limit(limit + 1)
-    .execute();
+  return (
+    db
+      .selectFrom('event_attempts')
+      .selectAll()
+      .where('event_id', '=', eventId)
+      // Tries to a call's status callback (events/call-subscriptions.ts) are not a webhook endpoint's: the spec's attempts name endpoints only.
+      .where('endpoint_id', 'not like', 'csub_%')
+      .$if(!!endpointId, (q) => q.where('endpoint_id', '=', endpointId as string))
+      .$if(!!startingAfter, (q) => q.where('id', '<', startingAfter as string))
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute()
+  );
 }

@@ -70,6 +70,8 @@ export async function deleteAccountRows(tx: Tx, accountId: string, now: Date = n
   );
   counts.events = n(await tx.deleteFrom('events').where('account_id', '=', accountId).executeTakeFirst());
   counts.webhook_endpoints = n(await tx.deleteFrom('webhook_endpoints').where('account_id', '=', accountId).executeTakeFirst());
+  // Status callbacks of the account's calls (their deliveries went with the account's above).
+  counts.call_subscriptions = n(await tx.deleteFrom('call_subscriptions').where('account_id', '=', accountId).executeTakeFirst());
 
   counts.recordings = n(await tx.deleteFrom('recordings').where('account_id', '=', accountId).executeTakeFirst());
   counts.calls = n(await tx.deleteFrom('calls').where('account_id', '=', accountId).executeTakeFirst());

@@ -31,6 +31,7 @@ const accountTables: [keyof Database, string][] = [
   ['number_ports', 'account_id'],
   ['port_documents', 'account_id'],
   ['calls', 'account_id'],
+  ['call_subscriptions', 'account_id'],
   ['recordings', 'account_id'],
   ['webhook_endpoints', 'account_id'],
   ['event_deliveries', 'account_id'],

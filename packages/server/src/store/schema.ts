@@ -509,6 +509,25 @@ export interface Database {
   outages: OutagesTable;
   carriers: CarriersTable;
   nodes: NodesTable;
+  call_subscriptions: CallSubscriptionsTable;
+}
+
+/**
+ * A call's status callback as a delivery target (migration 0018): the delivery worker serves it like a
+ * webhook endpoint, so `event_deliveries.endpoint_id` may name one of these.
+ */
+export interface CallSubscriptionsTable {
+  id: string;
+  account_id: string;
+  call_id: string;
+  url: string;
+  /** Always POST today (the spec has no method for status callbacks). */
+  method: string;
+  /** JSON array of event types, e.g. ["call.initiated","call.completed"]. */
+  events: string;
+  /** The sealed voice signing secret of the call's number; null: sent unsigned. */
+  secret_sealed: string | null;
+  created_at: string;
 }
 
 /** A server process sharing PostgreSQL, with the lease it renews while it runs (calls/remote-control). */

@@ -2,7 +2,6 @@ import { iso } from '../../clock.js';
 import type { Deps } from '../../deps.js';
 import { recordEvent } from '../../events/outbox.js';
 import { durationSeconds, toCall } from '../call.js';
-import { reportStatus } from '../status-callback.js';
 import type { CallRow } from '../store.js';
 import { FINAL_STATUSES } from './final-statuses.js';
 
@@ -38,7 +37,6 @@ export async function failCallsOf(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, 
       return recordEvent(tx, { accountId: row.account_id, type: 'call.completed', object: toCall(next), at: now });
     });
     if (!eventId) continue;
-    reportStatus(deps, next, eventId, 'call.completed');
     failed.push(next);
   }
   return failed;

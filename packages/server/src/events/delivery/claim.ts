@@ -1,6 +1,7 @@
 import { iso } from '../../clock.js';
 import type { Db, StoreKind } from '../../store/db.js';
 import type { EventDeliveriesTable } from '../../store/schema.js';
+import { isCallSubscription } from '../call-subscriptions.js';
 
 export type DeliveryRow = EventDeliveriesTable;
 
@@ -36,6 +37,7 @@ export async function dueEndpoints(db: Db, now: Date, scan: number, skip: Readon
  */
 export async function claimDeliveries(db: Db, kind: StoreKind, endpointId: string, n: number, now: Date, lockMs: number): Promise<DeliveryRow[]> {
   const at = iso(now);
+  if (isCallSubscription(endpointId)) return claimHead(db, endpointId, now, lockMs);
   return db
     .updateTable('event_deliveries')
     .set({ locked_until: iso(new Date(now.getTime() + lockMs)) })
@@ -52,6 +54,26 @@ export async function claimDeliveries(db: Db, kind: StoreKind, endpointId: strin
         .limit(n)
         .$if(kind === 'postgres', (q) => q.forUpdate().skipLocked()),
     )
+    .returningAll()
+    .execute();
+}
+
+/**
+ * A call subscription's deliveries go one at a time, in the order they were written: only its oldest
+ * pending delivery is claimed, and only once due and free, so a later status never overtakes one still
+ * in flight or waiting for its retry. The inner select takes no lock (SKIP LOCKED would pass over a
+ * head another worker holds and claim the next one): the update re-checks the head's lock instead.
+ */
+async function claimHead(db: Db, subscriptionId: string, now: Date, lockMs: number): Promise<DeliveryRow[]> {
+  const at = iso(now);
+  return db
+    .updateTable('event_deliveries')
+    .set({ locked_until: iso(new Date(now.getTime() + lockMs)) })
+    .where('id', 'in', (eb) =>
+      eb.selectFrom('event_deliveries').select('id').where('endpoint_id', '=', subscriptionId).where('status', '=', 'pending').orderBy('id').limit(1),
+    )
+    .where('next_attempt_at', '<=', at)
+    .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<', at)]))
     .returningAll()
     .execute();
 }

@@ -15,6 +15,8 @@ export interface SendRequest {
   secrets: string[];
   /** The signature's timestamp. */
   now: Date;
+  /** Default Prolope-Webhooks/1; status callbacks keep their own. */
+  userAgent?: string | undefined;
 }
 
 export interface SendResult {
@@ -92,8 +94,9 @@ export function createSender(opts: { policy: UrlPolicy; timeoutMs: number }): Se
       stop.addEventListener('abort', onStop, { once: true });
       const headers = {
         'content-type': 'application/json',
-        'user-agent': 'Prolope-Webhooks/1',
-        ...signHeaders({ id: req.eventId, payload: req.payload, secret: req.secrets, timestamp: req.now }),
+        'user-agent': req.userAgent ?? 'Prolope-Webhooks/1',
+        // No secret (a status callback whose number has no voice application): sent unsigned.
+        ...(req.secrets.length > 0 ? signHeaders({ id: req.eventId, payload: req.payload, secret: req.secrets, timestamp: req.now }) : {}),
       };
       try {
         const res = await request(req.url, {

@@ -3,6 +3,7 @@ import { iso } from '../../clock.js';
 import { newId } from '../../ids.js';
 import type { Db, StoreKind, Tx } from '../../store/db.js';
 import { toEndpoint } from '../../webhook-endpoints/endpoint.js';
+import { isCallSubscription } from '../call-subscriptions.js';
 import { recordEvent } from '../outbox.js';
 import type { DeliveryRow } from './claim.js';
 import { decideOutcome, type Outcome } from './outcome.js';
@@ -16,13 +17,17 @@ import type { SendResult } from './send.js';
  */
 export async function settleAttempt(db: Db, kind: StoreKind, delivery: DeliveryRow, result: SendResult, now: Date, random: () => number): Promise<Outcome> {
   return db.transaction().execute(async (tx) => {
-    const readEndpoint = (lock: boolean) =>
-      tx
-        .selectFrom('webhook_endpoints')
-        .select(['status', 'failing_since'])
-        .where('id', '=', delivery.endpoint_id)
-        .$if(lock && kind === 'postgres', (q) => q.forUpdate())
-        .executeTakeFirst();
+    // A status callback is never marked failing nor disabled: its deliveries just use up their tries.
+    const subscription = isCallSubscription(delivery.endpoint_id);
+    const readEndpoint = async (lock: boolean) =>
+      subscription
+        ? { status: 'enabled', failing_since: null }
+        : tx
+            .selectFrom('webhook_endpoints')
+            .select(['status', 'failing_since'])
+            .where('id', '=', delivery.endpoint_id)
+            .$if(lock && kind === 'postgres', (q) => q.forUpdate())
+            .executeTakeFirst();
     const tries = delivery.attempts + 1;
     const decide = (endpoint: { status: string; failing_since: string | null } | undefined) =>
       decideOutcome({
@@ -40,7 +45,8 @@ export async function settleAttempt(db: Db, kind: StoreKind, delivery: DeliveryR
     // endpoint, then deliveries): a disable dropping the endpoint's pending rows cannot deadlock with
     // a settle that holds one of them and waits for the endpoint. Most tries (a success on a healthy
     // endpoint, a retry on one already failing) leave the endpoint alone and never wait for it.
-    if (outcome.endpoint !== 'keep') outcome = decide(await readEndpoint(true));
+    if (subscription) outcome = { ...outcome, endpoint: 'keep' };
+    else if (outcome.endpoint !== 'keep') outcome = decide(await readEndpoint(true));
     await changeEndpoint(tx, delivery, outcome, now);
     const at = iso(now);
     const next = outcome.nextAttemptAt ? iso(outcome.nextAttemptAt) : null;
@@ -67,6 +73,18 @@ export async function settleAttempt(db: Db, kind: StoreKind, delivery: DeliveryR
       .set({ status: outcome.delivery, attempts: tries, next_attempt_at: next ?? delivery.next_attempt_at, locked_until: null, updated_at: at })
       .where('id', '=', delivery.id)
       .execute();
+    // A status callback's later deliveries wait behind this one (claim.ts): not due before its retry,
+    // so they stay out of the worker's scan for due rows instead of crowding it until then.
+    if (subscription && outcome.delivery === 'pending' && next) {
+      await tx
+        .updateTable('event_deliveries')
+        .set({ next_attempt_at: next, updated_at: at })
+        .where('endpoint_id', '=', delivery.endpoint_id)
+        .where('status', '=', 'pending')
+        .where('id', '!=', delivery.id)
+        .where('next_attempt_at', '<', next)
+        .execute();
+    }
     return outcome;
   });
 }

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { iso } from '../../clock.js';
 import { signingSecrets } from '../../webhook-endpoints/endpoint.js';
+import { CALL_SUBSCRIPTION_USER_AGENT, findSubscription, isCallSubscription, subscriptionSecrets } from '../call-subscriptions.js';
 import { claimDeliveries, type DeliveryRow, dueEndpoints } from './claim.js';
 import type { Sender } from './send.js';
 import { isSuccess } from './outcome.js';
@@ -75,7 +76,7 @@ export function deliveryCore(deps: DeliveryDeps, limits: DeliveryLimits, sender:
     else perEndpoint.set(endpointId, n);
   };
 
-  function start(row: DeliveryRow, url: string, payload: string, secrets: (now: Date) => string[]): void {
+  function start(row: DeliveryRow, url: string, payload: string, secrets: (now: Date) => string[], userAgent?: string): void {
     adjust(row.endpoint_id, 1);
     let holding = true;
     const release = () => {
@@ -86,7 +87,7 @@ export function deliveryCore(deps: DeliveryDeps, limits: DeliveryLimits, sender:
     const send: Promise<void> = (async () => {
       try {
         const now = deps.clock.now();
-        const result = await sender.send({ url, eventId: row.event_id, payload, secrets: secrets(now), now }, stop.signal);
+        const result = await sender.send({ url, eventId: row.event_id, payload, secrets: secrets(now), now, userAgent }, stop.signal);
         // Cut off by stop(): the row stays locked until locked_until and is sent again then.
         if (result.interrupted) return;
         // Failures go one by one: they may change the endpoint, schedule retries or disable it.
@@ -116,6 +117,7 @@ export function deliveryCore(deps: DeliveryDeps, limits: DeliveryLimits, sender:
   async function serve(endpointId: string, room: number, now: Date): Promise<FillResult> {
     const rows = await claimDeliveries(deps.db, deps.storeKind, endpointId, room, now, limits.lockMs);
     if (rows.length === 0) return { claimed: 0, started: 0 };
+    if (isCallSubscription(endpointId)) return serveSubscription(endpointId, rows);
     const ids = rows.map((r) => r.event_id);
     // Independent reads, so on PostgreSQL they go on two connections at once: one round trip less per claim.
     const [endpoint, payloads] = await Promise.all([
@@ -158,6 +160,39 @@ export function deliveryCore(deps: DeliveryDeps, limits: DeliveryLimits, sender:
     return { claimed: rows.length, started };
   }
 
+  /** A call's status callback: its one claimed delivery (claim.ts takes only the oldest), signed with its own secret. */
+  async function serveSubscription(subscriptionId: string, rows: DeliveryRow[]): Promise<FillResult> {
+    const ids = rows.map((r) => r.event_id);
+    const [subscription, payloads] = await Promise.all([
+      findSubscription(deps.db, subscriptionId),
+      deps.db.selectFrom('events').select(['id', 'payload']).where('id', 'in', ids).execute(),
+    ]);
+    const events = new Map(payloads.map((e) => [e.id, e.payload]));
+    let secrets: string[] = [];
+    try {
+      if (subscription) secrets = subscriptionSecrets(subscription, deps.secrets);
+    } catch (err) {
+      deps.log?.error({ err, subscription: subscriptionId }, "webhook delivery: a status callback's signing secret cannot be opened; its deliveries wait");
+      return { claimed: rows.length, started: 0 };
+    }
+    let started = 0;
+    for (const row of rows) {
+      const payload = events.get(row.event_id);
+      if (!subscription || payload === undefined) {
+        // The call's data was deleted meanwhile (account deletion): nothing left to send.
+        await deps.db
+          .updateTable('event_deliveries')
+          .set({ status: 'dropped', locked_until: null, updated_at: iso(deps.clock.now()) })
+          .where('id', '=', row.id)
+          .execute();
+        continue;
+      }
+      start(row, subscription.url, payload, () => secrets, CALL_SUBSCRIPTION_USER_AGENT);
+      started++;
+    }
+    return { claimed: rows.length, started };
+  }
+
   async function fillOnce(forceScan: boolean): Promise<FillResult> {
     const total = { claimed: 0, started: 0 };
     if (stopping || sends.size >= limits.maxInFlight) return total;
@@ -165,7 +200,8 @@ export function deliveryCore(deps: DeliveryDeps, limits: DeliveryLimits, sender:
     // An endpoint with sends in flight waits until a few of its slots are free, so that a claim (a
     // few round trips) takes several rows rather than one per answer; those sends' ends call again.
     // Until then it counts as full, so the scan below looks past its backlog.
-    const full = new Set([...perEndpoint].filter(([, n]) => limits.perEndpoint - n < refillAt).map(([id]) => id));
+    // A status callback with its one send in flight is full: its later deliveries wait behind it.
+    const full = new Set([...perEndpoint].filter(([id, n]) => (isCallSubscription(id) ? n >= 1 : limits.perEndpoint - n < refillAt)).map(([id]) => id));
     // Endpoints already being sent to are claimed for directly. The scan for others walks the due rows
     // past those of skipped endpoints, which under a backlog of one endpoint is the whole backlog: run on
     // every answer it cost PostgreSQL more than the deliveries themselves (bench/webhooks). So while
@@ -177,7 +213,8 @@ export function deliveryCore(deps: DeliveryDeps, limits: DeliveryLimits, sender:
     const scanned = scanNow ? await dueEndpoints(deps.db, now, limits.maxInFlight, full) : [];
     const endpoints = [...new Set([...serving, ...scanned])];
     for (const endpointId of endpoints) {
-      const room = Math.min(limits.perEndpoint - busy(endpointId), limits.maxInFlight - sends.size);
+      // A status callback gets one send at a time, so its receiver sees the call's statuses in order.
+      const room = Math.min((isCallSubscription(endpointId) ? 1 : limits.perEndpoint) - busy(endpointId), limits.maxInFlight - sends.size);
       if (room <= 0 || stopping) continue;
       const r = await serve(endpointId, room, now);
       total.claimed += r.claimed;

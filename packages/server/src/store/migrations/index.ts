@@ -13,3 +13,4 @@ export { secretsAtRest } from './0013-secrets-at-rest.js';
 export { personalKeys } from './0014-personal-keys.js';
 export { trunkUsernamesPerAccount } from './0016-trunk-usernames-per-account.js';
 export { callNodes } from './0017-call-nodes.js';
+export { callStatusSubscriptions } from './0018-call-status-subscriptions.js';
