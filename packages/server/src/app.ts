@@ -6,6 +6,7 @@ import type { Clock } from './clock.js';
 import { contactRoutes } from './contacts/routes.js';
 import type { Handlers } from './deps.js';
 import type { CallDeps } from './calls/call-deps.js';
+import { ActiveCalls } from './calls/active-calls.js';
 import type { OutboundCalls } from './calls/outbound.js';
 import { callActionRoutes } from './calls/action-routes.js';
 import { callRoutes } from './calls/routes.js';
@@ -62,6 +63,8 @@ export interface AppOptions {
   /** Which proxies' X-Forwarded-For to believe for the client IP (PROLOPE_TRUST_PROXY); default none. */
   trustProxy?: TrustProxy;
   logger?: FastifyServerOptions['logger'];
+  /** This server's live calls (its CallRuntime's); a registry of the app's own when not given. */
+  activeCalls?: ActiveCalls;
   /** Outbound calls (`POST /v1/calls`); the telephony side attaches to it when SIP starts. */
   outbound?: OutboundCalls;
   /** Where recordings' audio is kept; in memory when not given (an app without a data folder). */
@@ -171,6 +174,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     clock: opts.clock,
     version: opts.version,
     auth,
+    activeCalls: opts.activeCalls ?? new ActiveCalls(),
     outbound: opts.outbound,
     recordings: opts.recordings ?? memoryRecordingStore(),
     exportFiles: opts.exportFiles ?? memoryRecordingStore(),

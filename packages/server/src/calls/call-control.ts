@@ -1,5 +1,5 @@
 import type { MediaSession, RecordingHandle } from '../telephony/backend.js';
-import type { VerbLogger } from '../telephony/verbs/call-host.js';
+import type { VerbLogger } from '../telephony/verbs/verb-host.js';
 import type { VerbInterrupts } from '../telephony/verbs/interpreter.js';
 import type { CallController } from './active-calls.js';
 

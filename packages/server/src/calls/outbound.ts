@@ -49,7 +49,7 @@ export class OutboundCalls implements DialLegs {
    * @param carrier the bootstrap carrier (PROLOPE_CARRIER_URI), used while no carrier is enabled through the API
    */
   constructor(
-    private deps: Pick<Deps, 'db' | 'clock' | 'node' | 'secrets'>,
+    private deps: Pick<Deps, 'db' | 'clock' | 'node' | 'secrets'> & Pick<SessionDeps, 'activeCalls' | 'wavs'>,
     private readonly carrier: CarrierConfig,
   ) {}
 
