@@ -40,7 +40,7 @@ export async function startVoice(
   const backend = createBackend(config, clock, log, (ban) => {
     log.warn({ source: ban.address, failures: ban.failures, until: ban.expiresAt }, 'sip: source banned after failed authentications');
     recordSourceBan(db, ban, config.sipBan.windowSeconds).catch((err: unknown) => log.error({ err, source: ban.address }, 'sip: could not record the ban'));
-  });
+  }, runtime.rtpPorts);
   const engine = defaultTtsEngine({ logger: log });
   // Prompts repeat (greetings, menus), so synthesise each once.
   const tts = cachedTts(engine, 200);

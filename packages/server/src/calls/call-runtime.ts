@@ -1,3 +1,4 @@
+import { RtpPorts } from '../telephony/media/index.js';
 import { WavCache } from '../telephony/verbs/wav-cache.js';
 import { ActiveCalls } from './active-calls.js';
 
@@ -11,8 +12,10 @@ export interface CallRuntime {
   activeCalls: ActiveCalls;
   /** Prompts `play` fetched, decoded once for all of this server's calls. */
   wavs: WavCache;
+  /** The RTP ports this server's calls hold (embedded media, and our legs toward rtpengine). */
+  rtpPorts: RtpPorts;
 }
 
 export function createCallRuntime(): CallRuntime {
-  return { activeCalls: new ActiveCalls(), wavs: new WavCache() };
+  return { activeCalls: new ActiveCalls(), wavs: new WavCache(), rtpPorts: new RtpPorts() };
 }

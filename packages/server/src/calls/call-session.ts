@@ -31,7 +31,7 @@ export interface SessionDeps extends Pick<Deps, 'db' | 'clock' | 'secrets'> {
 }
 
 /** Speech, logs and (for `dial`) a way to place legs; the telephony side supplies them. */
-export interface SessionEngine {
+export interface SessionTools {
   speak: Speak;
   log: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
   legs?: DialLegs | undefined;
@@ -45,7 +45,7 @@ export interface SessionSignalling {
 
 export interface CallSessionOptions {
   deps: SessionDeps;
-  engine: SessionEngine;
+  engine: SessionTools;
   row: CallRow;
   media: MediaSession;
   sip: SessionSignalling;

@@ -13,7 +13,7 @@ import type { SecretBox } from '../secrets/secret-box.js';
 import type { DialFailure, DialOptions, OutboundCall } from '../telephony/backend.js';
 import { toCall } from './call.js';
 import { reportStatus } from './status-callback.js';
-import type { SessionDeps, SessionEngine } from './call-session.js';
+import type { SessionDeps, SessionTools } from './call-session.js';
 import type { DialLegs, PlacedLeg } from './dial-leg.js';
 import { type CallPlan, runOutboundCall } from './outbound-run.js';
 import { type CallInTurn, dialInTurn } from './dial-in-turn.js';
@@ -25,7 +25,7 @@ import { type CallRow, insertCall } from './store.js';
 export type CallCreateInput = BodyOf<'calls.create'>;
 
 /** What placing calls needs from the telephony side; attached when SIP starts. */
-export interface OutboundEngine extends SessionEngine {
+export interface OutboundTelephony extends SessionTools {
   dial(opts: DialOptions): OutboundCall;
   /** Where `record` audio goes; without it recordings on outbound calls are dropped with a warning. */
   recordings?: SessionDeps['recordings'];
@@ -40,7 +40,7 @@ export interface OutboundEngine extends SessionEngine {
  * telephony side attaches itself here when it is up (and without it every call has no route).
  */
 export class OutboundCalls implements DialLegs {
-  #engine: OutboundEngine | undefined;
+  #engine: OutboundTelephony | undefined;
   readonly #live = new Map<string, OutboundCall>();
   readonly #running = new Set<Promise<void>>();
 
@@ -53,7 +53,7 @@ export class OutboundCalls implements DialLegs {
     private readonly carrier: CarrierConfig,
   ) {}
 
-  attach(engine: OutboundEngine): void {
+  attach(engine: OutboundTelephony): void {
     this.#engine = engine;
   }
 
@@ -150,7 +150,7 @@ export class OutboundCalls implements DialLegs {
     ringTimeoutMs: number;
     parentCallId: string | null;
     statusCallback?: { url: string; events: string[] } | undefined;
-  }): Promise<{ row: CallRow; call: CallInTurn; engine: OutboundEngine; release(): void; failureReason(f: DialFailure): HangupReason }> {
+  }): Promise<{ row: CallRow; call: CallInTurn; engine: OutboundTelephony; release(): void; failureReason(f: DialFailure): HangupReason }> {
     const { accountId, from } = input;
     const to = destination(input.to);
     const engine = this.#engine;
