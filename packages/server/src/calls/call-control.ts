@@ -16,7 +16,7 @@ export interface CallControlOptions {
 }
 
 /**
- * The live-control side of a running call: register the result with `activeCalls` once the call is
+ * The live-control side of a running call: register the result with the server's `ActiveCalls` once the call is
  * answered, and call `finishRecording()` when it ends so a recording started through the API is
  * stored (before the media closes).
  */
