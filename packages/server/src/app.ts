@@ -26,7 +26,7 @@ import { registerCors } from './http/cors.js';
 import { registerDocs } from './http/docs.js';
 import { installJsonParser, refuseBody, refuseNulInUrl } from './http/body-policy.js';
 import { clientErrorHandler, frameworkErrors } from './http/framework-errors.js';
-import { idempotencyHooks } from './http/idempotency.js';
+import { type IdempotencyHooks, idempotencyHooks } from './http/idempotency.js';
 import { openapiDocument, operationIds, operationTable, type OperationId } from './http/operations.js';
 import { routeHandler } from './http/typed-handlers.js';
 import { installProblemHandlers } from './http/problem.js';
@@ -65,8 +65,14 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** This server's live calls (its CallRuntime's); a registry of the app's own when not given. */
   activeCalls?: ActiveCalls;
-  /** Outbound calls (`POST /v1/calls`); the telephony side attaches to it when SIP starts. */
+  /**
+   * Outbound calls (`POST /v1/calls`); the telephony side attaches to it when SIP starts. Build it on
+   * `idempotency.db` (and pass that `idempotency` too): its writes then confirm a request's
+   * Idempotency-Key claim, so a `POST /v1/calls` retried after a crash never places the call twice.
+   */
   outbound?: OutboundCalls;
+  /** The Idempotency-Key hooks and the database handlers write through; built here when not given. */
+  idempotency?: IdempotencyHooks;
   /** Where recordings' audio is kept; in memory when not given (an app without a data folder). */
   recordings?: RecordingStore;
   /** Where export archives are kept; in memory when not given. */
@@ -167,7 +173,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await registerDocs(app, { publicUrl: opts.publicUrl });
 
   // Handlers write through idem.db, whose transactions confirm the request's Idempotency-Key claim.
-  const idem = idempotencyHooks(opts.store.db, opts.clock, opts.secrets);
+  const idem = opts.idempotency ?? idempotencyHooks(opts.store.db, opts.clock, opts.secrets);
   const deps: CallDeps = {
     db: idem.db,
     storeKind: opts.store.kind,
@@ -185,7 +191,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     sip: opts.sip,
     secrets: opts.secrets,
   };
-  opts.outbound?.useDb(idem.db);
   // Before the routes: it adds the request-log hook every route must carry.
   await app.register(liveStreamsPlugin, { deps, limiter });
   const handlers = allHandlers(deps);

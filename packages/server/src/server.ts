@@ -15,6 +15,7 @@ import {
 import { stockTestNumbers } from './numbers/test-numbers.js';
 import { nodeIdentity } from './node.js';
 import { urlPolicy } from './http/url-policy.js';
+import { idempotencyHooks } from './http/idempotency.js';
 import { type DeliveryOptions, type DeliveryWorker, startDeliveryWorker } from './events/delivery/index.js';
 import { type BillingLoop, type BillingLoopOptions, startBillingLoop } from './billing/engine/index.js';
 import { createAuthenticator } from './http/auth.js';
@@ -114,7 +115,9 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     const node = nodeIdentity(config.nodeUrl, remote?.nodeId);
     const sip = sipEndpoint(config);
     const runtime = createCallRuntime();
-    const outbound = new OutboundCalls({ db: store.db, clock, node, secrets, activeCalls: runtime.activeCalls, wavs: runtime.wavs }, config);
+    // Outbound calls write through the handlers' database, whose transactions confirm Idempotency-Key claims.
+    const idempotencyKeys = idempotencyHooks(store.db, clock, secrets);
+    const outbound = new OutboundCalls({ db: idempotencyKeys.db, clock, node, secrets, activeCalls: runtime.activeCalls, wavs: runtime.wavs }, config);
     const recordings = fileRecordingStore(config.dataDir);
     const exportFiles = fileObjectStore(config.dataDir, 'exports', 'zip', 'export');
     // One key cache for the API and the billing loop: a standing the loop changes applies to keys at once.
@@ -130,6 +133,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       http: config.http,
       logger: opts.logger ?? { level: config.logLevel },
       activeCalls: runtime.activeCalls,
+      idempotency: idempotencyKeys,
       outbound,
       recordings,
       exportFiles,

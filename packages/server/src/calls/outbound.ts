@@ -45,24 +45,18 @@ export class OutboundCalls implements DialLegs {
   readonly #running = new Set<Promise<void>>();
 
   /**
-   * @param deps `secrets` opens the carriers' sealed digest passwords and the numbers' voice signing secrets
+   * @param deps `db` should be the handlers' database (buildApp's `idempotency.db`): its transactions
+   *   confirm an Idempotency-Key claim, so a `POST /v1/calls` retried after a crash never places the call
+   *   twice; `secrets` opens the carriers' sealed digest passwords and the numbers' voice signing secrets
    * @param carrier the bootstrap carrier (PROLOPE_CARRIER_URI), used while no carrier is enabled through the API
    */
   constructor(
-    private deps: Pick<Deps, 'db' | 'clock' | 'node' | 'secrets'> & Pick<SessionDeps, 'activeCalls' | 'wavs'>,
+    private readonly deps: Pick<Deps, 'db' | 'clock' | 'node' | 'secrets'> & Pick<SessionDeps, 'activeCalls' | 'wavs'>,
     private readonly carrier: CarrierConfig,
   ) {}
 
   attach(engine: OutboundTelephony): void {
     this.#engine = engine;
-  }
-
-  /**
-   * Writes through the handlers' database from now on (buildApp calls it): its transactions confirm an
-   * Idempotency-Key claim, so a `POST /v1/calls` retried after a crash never places the call twice.
-   */
-  useDb(db: Deps['db']): void {
-    this.deps = { ...this.deps, db };
   }
 
   /** Stops placing calls; waits for the calls in flight to be written down. */
