@@ -6,6 +6,7 @@ import type { Clock } from './clock.js';
 import { contactRoutes } from './contacts/routes.js';
 import type { Handlers } from './deps.js';
 import type { CallDeps } from './calls/call-deps.js';
+import { ActiveCalls } from './calls/active-calls.js';
 import type { OutboundCalls } from './calls/outbound.js';
 import { callActionRoutes } from './calls/action-routes.js';
 import { callRoutes } from './calls/routes.js';
@@ -25,7 +26,7 @@ import { registerCors } from './http/cors.js';
 import { registerDocs } from './http/docs.js';
 import { installJsonParser, refuseBody, refuseNulInUrl } from './http/body-policy.js';
 import { clientErrorHandler, frameworkErrors } from './http/framework-errors.js';
-import { idempotencyHooks } from './http/idempotency.js';
+import { type IdempotencyHooks, idempotencyHooks } from './http/idempotency.js';
 import { openapiDocument, operationIds, operationTable, type OperationId } from './http/operations.js';
 import { routeHandler } from './http/typed-handlers.js';
 import { installProblemHandlers } from './http/problem.js';
@@ -62,8 +63,16 @@ export interface AppOptions {
   /** Which proxies' X-Forwarded-For to believe for the client IP (PROLOPE_TRUST_PROXY); default none. */
   trustProxy?: TrustProxy;
   logger?: FastifyServerOptions['logger'];
-  /** Outbound calls (`POST /v1/calls`); the telephony side attaches to it when SIP starts. */
+  /** This server's live calls (its CallRuntime's); a registry of the app's own when not given. */
+  activeCalls?: ActiveCalls;
+  /**
+   * Outbound calls (`POST /v1/calls`); the telephony side attaches to it when SIP starts. Build it on
+   * `idempotency.db` (and pass that `idempotency` too): its writes then confirm a request's
+   * Idempotency-Key claim, so a `POST /v1/calls` retried after a crash never places the call twice.
+   */
   outbound?: OutboundCalls;
+  /** The Idempotency-Key hooks and the database handlers write through; built here when not given. */
+  idempotency?: IdempotencyHooks;
   /** Where recordings' audio is kept; in memory when not given (an app without a data folder). */
   recordings?: RecordingStore;
   /** Where export archives are kept; in memory when not given. */
@@ -164,13 +173,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await registerDocs(app, { publicUrl: opts.publicUrl });
 
   // Handlers write through idem.db, whose transactions confirm the request's Idempotency-Key claim.
-  const idem = idempotencyHooks(opts.store.db, opts.clock, opts.secrets);
+  const idem = opts.idempotency ?? idempotencyHooks(opts.store.db, opts.clock, opts.secrets);
   const deps: CallDeps = {
     db: idem.db,
     storeKind: opts.store.kind,
     clock: opts.clock,
     version: opts.version,
     auth,
+    activeCalls: opts.activeCalls ?? new ActiveCalls(),
     outbound: opts.outbound,
     recordings: opts.recordings ?? memoryRecordingStore(),
     exportFiles: opts.exportFiles ?? memoryRecordingStore(),
@@ -181,7 +191,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     sip: opts.sip,
     secrets: opts.secrets,
   };
-  opts.outbound?.useDb(idem.db);
   // Before the routes: it adds the request-log hook every route must carry.
   await app.register(liveStreamsPlugin, { deps, limiter });
   const handlers = allHandlers(deps);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ensureOperator } from './accounts/service.js';
 import { buildApp } from './app.js';
 import { OutboundCalls } from './calls/outbound.js';
+import { type CallRuntime, createCallRuntime } from './calls/call-runtime.js';
 import {
   type NodeLease,
   type NodeLeaseOptions,
@@ -14,6 +15,7 @@ import {
 import { stockTestNumbers } from './numbers/test-numbers.js';
 import { nodeIdentity } from './node.js';
 import { urlPolicy } from './http/url-policy.js';
+import { idempotencyHooks } from './http/idempotency.js';
 import { type DeliveryOptions, type DeliveryWorker, startDeliveryWorker } from './events/delivery/index.js';
 import { type BillingLoop, type BillingLoopOptions, startBillingLoop } from './billing/engine/index.js';
 import { createAuthenticator } from './http/auth.js';
@@ -60,6 +62,8 @@ export interface RunningServer {
   idempotency: IdempotencyPurge;
   /** With PostgreSQL: this process's node id and lease (the sweep of dead nodes' calls); undefined on SQLite. */
   nodeLease: (NodeLease & { nodeId: string }) | undefined;
+  /** This server's call state (live calls); another server in the same process has its own. */
+  runtime: CallRuntime;
   close(): Promise<void>;
 }
 
@@ -110,7 +114,10 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     }
     const node = nodeIdentity(config.nodeUrl, remote?.nodeId);
     const sip = sipEndpoint(config);
-    const outbound = new OutboundCalls({ db: store.db, clock, node, secrets }, config);
+    const runtime = createCallRuntime();
+    // Outbound calls write through the handlers' database, whose transactions confirm Idempotency-Key claims.
+    const idempotencyKeys = idempotencyHooks(store.db, clock, secrets);
+    const outbound = new OutboundCalls({ db: idempotencyKeys.db, clock, node, secrets, activeCalls: runtime.activeCalls, wavs: runtime.wavs }, config);
     const recordings = fileRecordingStore(config.dataDir);
     const exportFiles = fileObjectStore(config.dataDir, 'exports', 'zip', 'export');
     // One key cache for the API and the billing loop: a standing the loop changes applies to keys at once.
@@ -125,6 +132,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       trustProxy: config.trustProxy,
       http: config.http,
       logger: opts.logger ?? { level: config.logLevel },
+      activeCalls: runtime.activeCalls,
+      idempotency: idempotencyKeys,
       outbound,
       recordings,
       exportFiles,
@@ -153,7 +162,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       }
       // Recording URLs the voice side hands out point at this API (PROLOPE_PUBLIC_URL, else where it listens).
       const voiceConfig = { ...config, publicUrl: config.publicUrl ?? address.replace('[::1]', 'localhost') };
-      voice = config.sipEnabled ? await startVoice(voiceConfig, store.db, clock, app.log, secrets, outbound, node) : undefined;
+      voice = config.sipEnabled ? await startVoice(voiceConfig, store.db, clock, app.log, secrets, runtime, outbound, node) : undefined;
       if (voice) sipListening(sip, config, voice.sipPort);
     } catch (err) {
       await nodeLease?.stop();
@@ -193,6 +202,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       incidents,
       idempotency,
       nodeLease,
+      runtime,
       async close() {
         await idempotency.stop();
         await incidents.stop();

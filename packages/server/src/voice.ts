@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { inboundHandler } from './calls/inbound.js';
+import type { CallRuntime } from './calls/call-runtime.js';
 import type { OutboundCalls } from './calls/outbound.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -32,13 +33,14 @@ export async function startVoice(
   clock: Clock,
   log: FastifyBaseLogger,
   secrets: SecretBox,
+  runtime: CallRuntime,
   outbound?: OutboundCalls,
   node?: NodeIdentity,
 ): Promise<Voice> {
   const backend = createBackend(config, clock, log, (ban) => {
     log.warn({ source: ban.address, failures: ban.failures, until: ban.expiresAt }, 'sip: source banned after failed authentications');
     recordSourceBan(db, ban, config.sipBan.windowSeconds).catch((err: unknown) => log.error({ err, source: ban.address }, 'sip: could not record the ban'));
-  });
+  }, runtime.rtpPorts);
   const engine = defaultTtsEngine({ logger: log });
   // Prompts repeat (greetings, menus), so synthesise each once.
   const tts = cachedTts(engine, 200);
@@ -47,7 +49,7 @@ export async function startVoice(
   const recordings = { store: fileRecordingStore(config.dataDir), publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}` };
   backend.onInvite(
     inboundHandler(
-      { db, clock, secrets, recordings, node, fetch: customerFetch },
+      { db, clock, secrets, recordings, node, fetch: customerFetch, activeCalls: runtime.activeCalls, wavs: runtime.wavs },
       {
         speak: (text, opts) => tts.synthesize(text, opts),
         log,

@@ -4,19 +4,19 @@ import type { CallDeps } from './call-deps.js';
 import { forwardingToHolder, type LiveActionHandler } from './remote-control/index.js';
 import { notFound, ProblemError } from '../errors.js';
 import { authOf } from '../http/auth.js';
-import { type CallController, activeCalls } from './active-calls.js';
+import type { CallController } from './active-calls.js';
 import { toCall } from './call.js';
 import { toE164 } from '../contacts/phone.js';
 import { assignedNumber } from '../numbers/service.js';
 import { type CallRow, findCall } from './store.js';
 
 /** The call of the request's account (404 otherwise) and its controller (409 when it is not in progress here). */
-async function activeCall(deps: Deps, req: ReqWithId): Promise<{ row: CallRow; controller: CallController }> {
+async function activeCall(deps: CallDeps, req: ReqWithId): Promise<{ row: CallRow; controller: CallController }> {
   const { id } = req.params;
   const accountId = authOf(req).accountId;
   const row = await findCall(deps.db, accountId, id);
   if (!row) throw notFound('call', id);
-  const controller = row.status === 'in_progress' ? activeCalls.get(id) : undefined;
+  const controller = row.status === 'in_progress' ? deps.activeCalls.get(id) : undefined;
   if (!controller) {
     throw new ProblemError(
       'call_not_active',

@@ -20,7 +20,8 @@ export interface CallController {
 }
 
 /**
- * The calls in progress in this process, by call id. An API request for live control finds its call
+ * The calls in progress in one server instance, by call id (each server builds its own, in its
+ * CallRuntime, so two servers in one process never see each other's calls). An API request for live control finds its call
  * here; a request that landed on another process is forwarded to the call's owner first
  * (calls/remote-control/).
  */
@@ -41,6 +42,3 @@ export class ActiveCalls {
     return this.calls.get(callId);
   }
 }
-
-/** This process's registry. Call ids are unique, so one registry serves every server in the process. */
-export const activeCalls = new ActiveCalls();

@@ -1,5 +1,5 @@
 import type { MediaSession, RecordingHandle } from '../telephony/backend.js';
-import type { VerbLogger } from '../telephony/verbs/call-host.js';
+import type { VerbLogger } from '../telephony/verbs/verb-host.js';
 import type { VerbInterrupts } from '../telephony/verbs/interpreter.js';
 import type { CallController } from './active-calls.js';
 
@@ -16,7 +16,7 @@ export interface CallControlOptions {
 }
 
 /**
- * The live-control side of a running call: register the result with `activeCalls` once the call is
+ * The live-control side of a running call: register the result with the server's `ActiveCalls` once the call is
  * answered, and call `finishRecording()` when it ends so a recording started through the API is
  * stored (before the media closes).
  */

@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.js';
+import type { ActiveCalls } from './active-calls.js';
 import type { OutboundCalls } from './outbound.js';
 import type { RemoteControl } from './remote-control/remote-control.js';
 
@@ -7,6 +8,8 @@ import type { RemoteControl } from './remote-control/remote-control.js';
  * every domain imports, so the bottom layer never names the calls domain (that was an import cycle).
  */
 export interface CallDeps extends Deps {
+  /** This server's live calls (its CallRuntime's registry): live actions find their call here. */
+  activeCalls: ActiveCalls;
   /** Places outbound calls once SIP is up; absent in an app built without telephony. */
   outbound?: OutboundCalls | undefined;
   /** With PostgreSQL: sends live actions to the process holding the call (calls/remote-control). */

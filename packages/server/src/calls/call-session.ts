@@ -5,11 +5,12 @@ import type { NodeIdentity } from '../node.js';
 import { saveRecording } from '../recordings/service.js';
 import type { RecordingStore } from '../store/object-store.js';
 import type { CallEnd, MediaSession } from '../telephony/backend.js';
-import type { CallHost, Speak } from '../telephony/verbs/call-host.js';
+import type { VerbHost, Speak } from '../telephony/verbs/verb-host.js';
 import { DigitQueue } from '../telephony/verbs/digit-queue.js';
+import type { WavCache } from '../telephony/verbs/wav-cache.js';
 import { runVerbs, VerbInterrupts } from '../telephony/verbs/interpreter.js';
 import type { Verb } from '../telephony/verbs/verb-types.js';
-import { activeCalls } from './active-calls.js';
+import type { ActiveCalls } from './active-calls.js';
 import { callControl } from './call-control.js';
 import { type DialLegs, dialLeg } from './dial-leg.js';
 import { type CallEventData, type CallEventType, endCall, markAnswered, recordCallEvent } from './lifecycle.js';
@@ -18,6 +19,10 @@ import { callContext } from './voice-app.js';
 
 /** What a call needs from the server around it; `recordings` stores recorded audio (else it is dropped). */
 export interface SessionDeps extends Pick<Deps, 'db' | 'clock' | 'secrets'> {
+  /** This server's live calls: an answered call registers here for `POST /v1/calls/{id}/actions/*`. */
+  activeCalls: ActiveCalls;
+  /** This server's prompt cache for `play`. */
+  wavs: WavCache;
   recordings?: { store: RecordingStore; publicUrl: string } | undefined;
   /** This process, recorded as the owner of the calls it carries. */
   node?: NodeIdentity | undefined;
@@ -26,7 +31,7 @@ export interface SessionDeps extends Pick<Deps, 'db' | 'clock' | 'secrets'> {
 }
 
 /** Speech, logs and (for `dial`) a way to place legs; the telephony side supplies them. */
-export interface SessionEngine {
+export interface SessionTools {
   speak: Speak;
   log: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
   legs?: DialLegs | undefined;
@@ -40,7 +45,7 @@ export interface SessionSignalling {
 
 export interface CallSessionOptions {
   deps: SessionDeps;
-  engine: SessionEngine;
+  engine: SessionTools;
   row: CallRow;
   media: MediaSession;
   sip: SessionSignalling;
@@ -121,14 +126,14 @@ export class CallSession {
   /** `in_progress` with `call.answered`; from here the API can control the call until it ends. */
   async answered(): Promise<void> {
     this.row = await markAnswered(this.#opts.deps, this.row);
-    if (!this.#ended) activeCalls.register(this.row.id, this.#control);
+    if (!this.#ended) this.#opts.deps.activeCalls.register(this.row.id, this.#control);
   }
 
   /** Ends the call once: stops the verbs, stores an API recording, closes the media, writes the CDR. */
   finish(end: CallEnd): Promise<void> {
     if (this.#ended) return this.#ended;
     this.#abort.abort();
-    activeCalls.unregister(this.row.id, this.#control);
+    this.#opts.deps.activeCalls.unregister(this.row.id, this.#control);
     // Takes the API recording's audio before the media closes; stores it before the call completes.
     const recorded = this.#control.finishRecording();
     this.#ended = Promise.all([this.#opts.media.close(), recorded]).then(async () => {
@@ -149,7 +154,7 @@ export class CallSession {
   }
 
   /** The interpreter's view of this call. */
-  host(secret: string | undefined): CallHost {
+  host(secret: string | undefined): VerbHost {
     const { engine, media } = this.#opts;
     const legs = engine.legs;
     return {
@@ -158,6 +163,7 @@ export class CallSession {
       speak: (text, opts) => engine.speak(text, opts),
       context: () => callContext(this.row),
       secret,
+      wavs: this.#opts.deps.wavs,
       fetch: this.#opts.deps.fetch,
       signal: this.signal,
       gatherCompleted: (collected) => this.record('call.gather.completed', { digits: collected }),

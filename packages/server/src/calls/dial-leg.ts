@@ -4,7 +4,7 @@ import type { Deps } from '../deps.js';
 import { verbDefaults } from '../http/contract.js';
 import type { CallEnd, DialFailure, MediaSession, OutboundCall } from '../telephony/backend.js';
 import { tone } from '../telephony/media/index.js';
-import type { DialResult } from '../telephony/verbs/call-host.js';
+import type { DialResult } from '../telephony/verbs/verb-host.js';
 import type { DialVerb } from '../telephony/verbs/verb-types.js';
 import type { HangupReason } from './hangup-reason.js';
 import { endCall, failureEnd, markAnswered, markRinging } from './lifecycle.js';

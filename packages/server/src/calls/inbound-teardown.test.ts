@@ -6,7 +6,6 @@ import { requireSipp, runSipp, SIPP } from '../test/sipp.js';
 import { eventually, explain, rtpSink, scenario } from '../test/call-fixtures.js';
 import { buyNumbers } from '../numbers/test-fixtures.js';
 import { pbxTrunk } from '../test/pbx-fixtures.js';
-import { activeCalls } from './active-calls.js';
 
 /**
  * How inbound calls end other than by Prolope's BYE, and what bad input does to a started server: SIPp
@@ -194,7 +193,7 @@ describe.skipIf(!SIPP).each(storeKinds)('inbound call teardown and bad input (%s
     expect(list.length).toBeGreaterThanOrEqual(4);
     for (const call of list) {
       expect(FINAL).toContain(call.status);
-      expect(activeCalls.get(call.id)).toBeUndefined();
+      expect(t.server.runtime.activeCalls.get(call.id)).toBeUndefined();
     }
     const raw = list.filter((x) => String(x.sip_call_id ?? '').startsWith('raw-'));
     expect(raw).toEqual([]);

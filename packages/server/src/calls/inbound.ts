@@ -5,11 +5,11 @@ import type { InboundCall, InboundOffer } from '../telephony/backend.js';
 import { firstInstructions, REJECT_STATUS } from '../telephony/verbs/interpreter.js';
 import { endCall, markEarlyMedia, openInboundCall } from './lifecycle.js';
 import type { CallRow } from './store.js';
-import { CallSession, type SessionDeps, type SessionEngine } from './call-session.js';
+import { CallSession, type SessionDeps, type SessionTools } from './call-session.js';
 import { callContext, voiceAppOf } from './voice-app.js';
 
 /** Speech, logs and (for `dial`) placing legs; the media comes with each call's InboundOffer. */
-export type InboundEngine = SessionEngine;
+export type InboundTools = SessionTools;
 
 /** What the inbound flow reads and writes; `recordings` stores `record` audio (without it, audio is dropped). */
 export type InboundDeps = SessionDeps;
@@ -47,7 +47,7 @@ export const DEFAULT_GREETING = 'Welcome to Prolope. This number has no voice ap
  * status the caller can act on: 403 for IP or caller ID, 401 to ask for credentials, 404 for an
  * unknown number, 488 for a codec other than PCMA at 20 ms.
  */
-export function inboundHandler(deps: InboundDeps, engine: InboundEngine) {
+export function inboundHandler(deps: InboundDeps, engine: InboundTools) {
   return async function onInvite(call: InboundCall, offer: InboundOffer): Promise<void> {
     const trunks = await trunksForSource(deps.db, call.source.address);
     if (trunks.length === 0) return call.reject(403, 'Source IP not authorized');
@@ -102,7 +102,7 @@ export function inboundHandler(deps: InboundDeps, engine: InboundEngine) {
 
 async function runCall(
   deps: InboundDeps,
-  engine: InboundEngine,
+  engine: InboundTools,
   call: InboundCall,
   opened: CallRow,
   offer: Extract<InboundOffer, { ok: true }>,

@@ -104,6 +104,24 @@ describe.skipIf(!SIPP).each(storeKinds)('outbound calls (%s)', (kind) => {
     expect(await eventTypes(call.id)).toEqual(['call.initiated', 'call.completed']);
   });
 
+  it('places a call once for a POST /v1/calls retried with the same Idempotency-Key (the call is written through the claim)', async () => {
+    const uas = await startSippUas(scenario('outbound-uas-busy.xml'), [], carrierPort);
+    const body = { from, to: '+35929990009', instructions: [{ verb: 'hangup' }] };
+    const headers = { 'idempotency-key': `outbound-once-${kind}` };
+    const first = await c.api.post('/v1/calls', body, { headers });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    const again = await c.api.post('/v1/calls', body, { headers });
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(first.body.id);
+    const run = await uas.done;
+    expect(run.code, explain(run)).toBe(0);
+    await ended(first.body.id);
+    const rows = await t.server.store.db.selectFrom('calls').select('id').where('to', '=', '+35929990009').execute();
+    expect(rows.map((r) => r.id)).toEqual([first.body.id]);
+    const claim = await t.server.store.db.selectFrom('idempotency_keys').selectAll().where('key', '=', `outbound-once-${kind}`).executeTakeFirst();
+    expect(claim).toBeDefined();
+  });
+
   it('rings out its timeout_seconds, then CANCELs (487 ACKed) and ends no_answer', async () => {
     const uas = await startSippUas(scenario('outbound-uas-no-answer.xml'), [], carrierPort);
     const res = await c.api.post('/v1/calls', { from, to: '+35929990007', timeout_seconds: 5, instructions: [{ verb: 'say', text: 'Never heard.' }] });

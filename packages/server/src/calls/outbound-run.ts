@@ -1,7 +1,7 @@
 import type { DialFailure, OutboundCall } from '../telephony/backend.js';
 import { firstInstructions } from '../telephony/verbs/interpreter.js';
 import type { InstructionSource, Verb } from '../telephony/verbs/verb-types.js';
-import { CallSession, type SessionDeps, type SessionEngine } from './call-session.js';
+import { CallSession, type SessionDeps, type SessionTools } from './call-session.js';
 import type { HangupReason } from './hangup-reason.js';
 import { endCall, failureEnd, markRinging } from './lifecycle.js';
 import type { CallRow } from './store.js';
@@ -17,7 +17,7 @@ export type CallPlan = { verbs: Verb[] } | { sources: InstructionSource[]; secre
  */
 export async function runOutboundCall(
   deps: SessionDeps,
-  engine: SessionEngine,
+  engine: SessionTools,
   call: OutboundCall,
   opened: CallRow,
   plan: CallPlan,

@@ -13,7 +13,7 @@ import type { SecretBox } from '../secrets/secret-box.js';
 import type { DialFailure, DialOptions, OutboundCall } from '../telephony/backend.js';
 import { toCall } from './call.js';
 import { statusCallbackSecret, subscribeStatusCallback } from './status-callback.js';
-import type { SessionDeps, SessionEngine } from './call-session.js';
+import type { SessionDeps, SessionTools } from './call-session.js';
 import type { DialLegs, PlacedLeg } from './dial-leg.js';
 import { type CallPlan, runOutboundCall } from './outbound-run.js';
 import { type CallInTurn, dialInTurn } from './dial-in-turn.js';
@@ -25,7 +25,7 @@ import { type CallRow, insertCall } from './store.js';
 export type CallCreateInput = BodyOf<'calls.create'>;
 
 /** What placing calls needs from the telephony side; attached when SIP starts. */
-export interface OutboundEngine extends SessionEngine {
+export interface OutboundTelephony extends SessionTools {
   dial(opts: DialOptions): OutboundCall;
   /** Where `record` audio goes; without it recordings on outbound calls are dropped with a warning. */
   recordings?: SessionDeps['recordings'];
@@ -39,29 +39,23 @@ export interface OutboundEngine extends SessionEngine {
  * telephony side attaches itself here when it is up (and without it every call has no route).
  */
 export class OutboundCalls implements DialLegs {
-  #engine: OutboundEngine | undefined;
+  #engine: OutboundTelephony | undefined;
   readonly #live = new Map<string, OutboundCall>();
   readonly #running = new Set<Promise<void>>();
 
   /**
-   * @param deps `secrets` opens the carriers' sealed digest passwords and the numbers' voice signing secrets
+   * @param deps `db` should be the handlers' database (buildApp's `idempotency.db`): its transactions
+   *   confirm an Idempotency-Key claim, so a `POST /v1/calls` retried after a crash never places the call
+   *   twice; `secrets` opens the carriers' sealed digest passwords and the numbers' voice signing secrets
    * @param carrier the bootstrap carrier (PROLOPE_CARRIER_URI), used while no carrier is enabled through the API
    */
   constructor(
-    private deps: Pick<Deps, 'db' | 'clock' | 'node' | 'secrets'>,
+    private readonly deps: Pick<Deps, 'db' | 'clock' | 'node' | 'secrets'> & Pick<SessionDeps, 'activeCalls' | 'wavs'>,
     private readonly carrier: CarrierConfig,
   ) {}
 
-  attach(engine: OutboundEngine): void {
+  attach(engine: OutboundTelephony): void {
     this.#engine = engine;
-  }
-
-  /**
-   * Writes through the handlers' database from now on (buildApp calls it): its transactions confirm an
-   * Idempotency-Key claim, so a `POST /v1/calls` retried after a crash never places the call twice.
-   */
-  useDb(db: Deps['db']): void {
-    this.deps = { ...this.deps, db };
   }
 
   /** Stops placing calls; waits for the calls in flight to be written down. */
@@ -149,7 +143,7 @@ export class OutboundCalls implements DialLegs {
     ringTimeoutMs: number;
     parentCallId: string | null;
     statusCallback?: { url: string; events: string[] } | undefined;
-  }): Promise<{ row: CallRow; call: CallInTurn; engine: OutboundEngine; release(): void; failureReason(f: DialFailure): HangupReason }> {
+  }): Promise<{ row: CallRow; call: CallInTurn; engine: OutboundTelephony; release(): void; failureReason(f: DialFailure): HangupReason }> {
     const { accountId, from } = input;
     const to = destination(input.to);
     const engine = this.#engine;

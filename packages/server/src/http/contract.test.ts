@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { allHandlers, missingHandlers } from '../app.js';
 import { manualClock } from '../clock.js';
-import type { Deps } from '../deps.js';
+import { ActiveCalls } from '../calls/active-calls.js';
+import type { CallDeps } from '../calls/call-deps.js';
 import { openapiDocument, operationIds, operationTable } from './operations.js';
 
 // The spec is the one contract: these checks fail when code and spec drift apart.
@@ -17,7 +18,8 @@ describe('contract', () => {
     webhookPolicy: {} as never,
     sip: { host: '127.0.0.1', port: 5060 },
     secrets: {} as never,
-  } satisfies Deps;
+    activeCalls: new ActiveCalls(),
+  } satisfies CallDeps;
 
   it('every operation in the spec has a handler', () => {
     expect(missingHandlers(allHandlers(deps))).toEqual([]);

@@ -265,3 +265,6 @@ export function idempotencyHooks(db: Db, clock: Clock, secrets: SecretBox) {
 
   return { claim, store, db: handlersDb };
 }
+
+/** What idempotencyHooks returns: the request hooks and the database handlers write through. */
+export type IdempotencyHooks = ReturnType<typeof idempotencyHooks>;

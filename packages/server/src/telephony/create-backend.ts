@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { TelephonyBackend } from './backend.js';
+import type { RtpPorts } from './media/udp-port.js';
 import { createDrachtioBackend } from './drachtio/drachtio-backend.js';
 import { createEmbeddedBackend } from './embedded/embedded-backend.js';
 import { type SourceBan, SourceGuard } from './source-guard.js';
@@ -17,7 +18,13 @@ export type BackendConfig = Pick<
  * Digest guessing: enough failed authentications from one address ban it; `onBan` hears of each ban
  * (the composition root records it, since telephony knows nothing of trunks or events).
  */
-export function createBackend(config: BackendConfig, clock: Clock, log: FastifyBaseLogger, onBan: (ban: SourceBan) => void): TelephonyBackend {
+export function createBackend(
+  config: BackendConfig,
+  clock: Clock,
+  log: FastifyBaseLogger,
+  onBan: (ban: SourceBan) => void,
+  rtpPorts: RtpPorts,
+): TelephonyBackend {
   const guard = new SourceGuard({
     maxFailures: config.sipBan.maxFailures,
     windowMs: config.sipBan.windowSeconds * 1000,
@@ -29,6 +36,7 @@ export function createBackend(config: BackendConfig, clock: Clock, log: FastifyB
     ? createDrachtioBackend({
         drachtio: config.drachtio,
         rtpengine: config.rtpengine,
+        rtpPorts,
         media: {
           bindAddress: config.sipHost,
           portRange: config.rtpPortRange,
@@ -44,6 +52,7 @@ export function createBackend(config: BackendConfig, clock: Clock, log: FastifyB
         ...(config.sipPublicHost ? { publicHost: config.sipPublicHost } : {}),
         ...(config.sipPublicPort ? { publicPort: config.sipPublicPort } : {}),
         rtpPortRange: config.rtpPortRange,
+        rtpPorts,
         clock,
         logger: log,
         guard,

@@ -2,7 +2,6 @@ import type { FastifyReply } from 'fastify';
 import type { ReqWithId } from '../../http/typed-handlers.js';
 import type { CallDeps } from '../call-deps.js';
 import { authOf } from '../../http/auth.js';
-import { activeCalls } from '../active-calls.js';
 import { findCall } from '../store.js';
 import { FINAL_STATUSES } from './final-statuses.js';
 
@@ -23,7 +22,7 @@ export function forwardingToHolder(deps: CallDeps, handler: LiveActionHandler): 
     const remote = deps.remoteControl;
     if (!remote || remote.isForwarded(req)) return handler(req, reply);
     const { id } = req.params;
-    if (activeCalls.get(id)) return handler(req, reply);
+    if (deps.activeCalls.get(id)) return handler(req, reply);
     const row = await findCall(deps.db, authOf(req).accountId, id);
     // Unknown (404), ended (409) or held here: the local handler says so.
     if (!row?.node_id || row.node_id === remote.nodeId || FINAL.has(row.status)) return handler(req, reply);

@@ -3,6 +3,7 @@ import { digestHa1, SIP_REALM } from '../digest-ha1.js';
 import type { CallEnd, SipInboundCall } from '../backend.js';
 import { digestResponse } from '../sip/digest-auth.js';
 import { SourceGuard } from '../source-guard.js';
+import { RtpPorts } from '../media/udp-port.js';
 import { createDrachtioBackend, type DrachtioBackend, sipPortOf } from './drachtio-backend.js';
 import { DrachtioServerDouble, inviteText, requestText } from './drachtio-server-double.test-helper.js';
 
@@ -33,7 +34,7 @@ async function connected(
   const port = await double.listen();
   backend = createDrachtioBackend({
     drachtio: { host: '127.0.0.1', port, secret: 's3cret' },
-    rtpengine: { host: '127.0.0.1', port: 9 },
+    rtpengine: { host: '127.0.0.1', port: 9 }, rtpPorts: new RtpPorts(),
     ackTimeoutMs: 500,
     logger,
     ...(guard ? { guard } : {}),
@@ -47,13 +48,13 @@ async function connected(
 
 describe('drachtio backend (wire protocol, scripted drachtio-server)', () => {
   it('rejects start() clearly when drachtio-server is unreachable or refuses the secret', async () => {
-    const closed = createDrachtioBackend({ drachtio: { host: '127.0.0.1', port: 1, secret: 'x' }, rtpengine: { host: '127.0.0.1', port: 9 }, logger });
+    const closed = createDrachtioBackend({ drachtio: { host: '127.0.0.1', port: 1, secret: 'x' }, rtpengine: { host: '127.0.0.1', port: 9 }, rtpPorts: new RtpPorts(), logger });
     await expect(closed.start()).rejects.toThrow(/cannot connect to drachtio-server at 127\.0\.0\.1:1: .*ECONNREFUSED/);
     await closed.stop();
 
     double = new DrachtioServerDouble('right');
     const port = await double.listen();
-    const wrong = createDrachtioBackend({ drachtio: { host: '127.0.0.1', port, secret: 'wrong' }, rtpengine: { host: '127.0.0.1', port: 9 }, logger });
+    const wrong = createDrachtioBackend({ drachtio: { host: '127.0.0.1', port, secret: 'wrong' }, rtpengine: { host: '127.0.0.1', port: 9 }, rtpPorts: new RtpPorts(), logger });
     await expect(wrong.start()).rejects.toThrow(/failed to authenticate/);
     await wrong.stop();
   });

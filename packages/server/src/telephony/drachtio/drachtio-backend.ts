@@ -5,6 +5,7 @@ import Srf from 'drachtio-srf';
 import type { DialOptions, InboundOffer, MediaSession, OutboundCall, SipInboundCall, TelephonyBackend } from '../backend.js';
 import { NonceIssuer } from '../sip/digest-auth.js';
 import { answerOffer } from '../media/answer-offer.js';
+import type { RtpPorts } from '../media/udp-port.js';
 import type { SourceGuard } from '../source-guard.js';
 import { DEFAULT_REALM, DrachtioInboundCall } from './inbound-call.js';
 import { DrachtioOutboundCall, type OutboundCallDeps } from './outbound-call.js';
@@ -23,6 +24,8 @@ export interface DrachtioBackendOptions {
   rtpengine: { host: string; port: number; timeoutMs?: number; offerFlags?: Record<string, unknown> };
   /** Realm of our digest challenges; stored HA1s use SIP_REALM, so change it only together with them. */
   realm?: string;
+  /** The server's RTP port set (its CallRuntime's): our legs toward rtpengine take their ports from it. */
+  rtpPorts: RtpPorts;
   /** Our RTP leg toward rtpengine (see rtpengine-media.ts); rtpengine must reach bindAddress/advertisedAddress. */
   media?: {
     bindAddress?: string;
@@ -189,7 +192,7 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
       return new DrachtioOutboundCall(o, {
         srf: srf as unknown as SrfUacLike,
         ng,
-        leg: legOf(opts.media),
+        leg: legOf(opts.media, opts.rtpPorts),
         ...(opts.rtpengine.offerFlags ? { offerFlags: opts.rtpengine.offerFlags } : {}),
         ...(opts.media?.playDir ? { playDir: opts.media.playDir } : {}),
         ...(opts.media?.recordingDir ? { recordingDir: opts.media.recordingDir } : {}),
@@ -211,7 +214,7 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
         fromTag: pending.fromTag,
         offerSdp: pending.sdp,
         ...(remote.dtmfPayloadType !== undefined ? { dtmfPayloadType: remote.dtmfPayloadType } : {}),
-        leg: legOf(media),
+        leg: legOf(media, opts.rtpPorts),
         ...(opts.rtpengine.offerFlags ? { offerFlags: opts.rtpengine.offerFlags } : {}),
         ...(media.playDir ? { playDir: media.playDir } : {}),
         ...(media.recordingDir ? { recordingDir: media.recordingDir } : {}),
@@ -223,10 +226,11 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
 }
 
 /** Our RTP leg toward rtpengine, the same for inbound and outbound calls. */
-function legOf(media: DrachtioBackendOptions['media']): OutboundCallDeps['leg'] {
+function legOf(media: DrachtioBackendOptions['media'], ports: RtpPorts): OutboundCallDeps['leg'] {
   const m = media ?? {};
   return {
     bindAddress: m.bindAddress ?? '127.0.0.1',
+    ports,
     ...(m.advertisedAddress ? { advertisedAddress: m.advertisedAddress } : {}),
     ...(m.portRange ? { portRange: m.portRange } : {}),
     ...(m.rtpTimeoutMs !== undefined ? { rtpTimeoutMs: m.rtpTimeoutMs } : {}),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CallEnd, DialAnswered, DialFailure, DialOptions, OutboundCall } from '../backend.js';
 import { digestResponse, parseDigestCredentials } from '../sip/digest-auth.js';
-import { decodePcma, decodeRtp, encodeRtp, type RtpPacket, toPcmaFrames, tone } from '../media/index.js';
+import { decodePcma, decodeRtp, encodeRtp, type RtpPacket, toPcmaFrames, tone , RtpPorts } from '../media/index.js';
 import { createDrachtioBackend, type DrachtioBackend } from './drachtio-backend.js';
 import { DrachtioServerDouble } from './drachtio-server-double.test-helper.js';
 import { type RtpengineDaemon, rtpengineBinary, startRtpengine } from './rtpengine-daemon.test-helper.js';
@@ -103,6 +103,7 @@ describe.skipIf(!binary && !strict)('drachtio backend: outbound calls (scripted 
     backend = createDrachtioBackend({
       drachtio: { host: '127.0.0.1', port, secret: double.secret },
       rtpengine: { host: '127.0.0.1', port: daemon.ngPort },
+      rtpPorts: new RtpPorts(),
       media: { bindAddress: '127.0.0.1', portRange: [37200, 37299], recordingDir: daemon.recordingDir },
       logger: { info() {}, warn() {}, error() {} },
     });

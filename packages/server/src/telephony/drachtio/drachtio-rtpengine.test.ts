@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAnswer, decodeRtp, tone } from '../media/index.js';
+import { buildAnswer, decodeRtp, tone , RtpPorts } from '../media/index.js';
 import { createDrachtioBackend } from './drachtio-backend.js';
 import { DrachtioServerDouble, inviteText } from './drachtio-server-double.test-helper.js';
 import { type RtpengineDaemon, rtpengineBinary, startRtpengine } from './rtpengine-daemon.test-helper.js';
@@ -36,6 +36,7 @@ describe.skipIf(!binary && !strict)('drachtio backend with a real rtpengine', ()
     const backend = createDrachtioBackend({
       drachtio: { host: '127.0.0.1', port, secret: double.secret },
       rtpengine: { host: '127.0.0.1', port: daemon.ngPort },
+      rtpPorts: new RtpPorts(),
       media: { bindAddress: '127.0.0.1', portRange: [36800, 36899] },
       logger: { info() {}, warn() {}, error() {} },
     });

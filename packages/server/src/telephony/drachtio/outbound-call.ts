@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CallEnd, DialAnswered, DialFailure, DialOptions, OutboundCall } from '../backend.js';
-import { answerProblem, bindEvenPort, buildOffer, DEFAULT_PORT_RANGE, type RtpLogger, RtpSession, readAnswer, releasePort } from '../media/index.js';
+import { answerProblem, buildOffer, DEFAULT_PORT_RANGE, type RtpLogger, type RtpPorts, RtpSession, readAnswer } from '../media/index.js';
 import { RtpengineMedia } from './rtpengine-media.js';
 import type { RtpengineNg } from './rtpengine-ng.js';
 import { sdpAudioAddress } from './sdp-media-address.js';
@@ -10,7 +10,7 @@ export interface OutboundCallDeps {
   srf: SrfUacLike;
   ng: RtpengineNg;
   /** Our RTP leg toward rtpengine, as for inbound media. */
-  leg: { bindAddress: string; advertisedAddress?: string; portRange?: readonly [number, number]; rtpTimeoutMs?: number };
+  leg: { bindAddress: string; ports: RtpPorts; advertisedAddress?: string; portRange?: readonly [number, number]; rtpTimeoutMs?: number };
   offerFlags?: Record<string, unknown>;
   playDir?: string;
   recordingDir?: string;
@@ -89,9 +89,9 @@ export class DrachtioOutboundCall implements OutboundCall {
   async #run(): Promise<DialAnswered | DialFailure> {
     const { ng, leg, logger } = this.#deps;
     const o = this.#o;
-    let bound: Awaited<ReturnType<typeof bindEvenPort>>;
+    let bound: Awaited<ReturnType<RtpPorts['bind']>>;
     try {
-      bound = await bindEvenPort(leg.bindAddress, leg.portRange ?? DEFAULT_PORT_RANGE);
+      bound = await leg.ports.bind(leg.bindAddress, leg.portRange ?? DEFAULT_PORT_RANGE);
     } catch (err) {
       logger.warn({ err, callId: o.callId }, 'drachtio: no free RTP port for an outbound call');
       return this.#fail({ ok: false, status: 503, reason: 'no free RTP port', local: true, cause: 'no_media_port' });
@@ -101,7 +101,7 @@ export class DrachtioOutboundCall implements OutboundCall {
     const release = async () => {
       if (media) return media.close();
       await new Promise<void>((resolve) => bound.socket.close(() => resolve()));
-      releasePort(leg.bindAddress, bound.port);
+      leg.ports.release(leg.bindAddress, bound.port);
       await ng.command('delete', rtpengineCall).catch(() => {});
     };
 
@@ -148,6 +148,7 @@ export class DrachtioOutboundCall implements OutboundCall {
         if (!towardUs) throw new Error('rtpengine answer returned no audio address');
         const rtp = new RtpSession(bound.socket, bound.port, {
           bindAddress: leg.bindAddress,
+          ports: leg.ports,
           ...(leg.advertisedAddress ? { advertisedAddress: leg.advertisedAddress } : {}),
           ...(leg.rtpTimeoutMs !== undefined ? { rtpTimeoutMs: leg.rtpTimeoutMs } : {}),
           ...(answer.dtmfPayloadType !== undefined ? { dtmfPayloadType: answer.dtmfPayloadType } : {}),

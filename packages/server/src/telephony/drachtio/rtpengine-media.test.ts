@@ -3,7 +3,9 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MediaSession } from '../backend.js';
-import { decodePcma, decodeRtp, encodeDtmfPayload, encodePcma, encodeRtp, type RtpPacket, toPcmaFrames, tone } from '../media/index.js';
+import { decodePcma, decodeRtp, encodeDtmfPayload, encodePcma, encodeRtp, RtpPorts, type RtpPacket, toPcmaFrames, tone } from '../media/index.js';
+
+const ports = new RtpPorts();
 import { type RtpengineDaemon, rtpengineBinary, startRtpengine } from './rtpengine-daemon.test-helper.js';
 import { openRtpengineMedia } from './rtpengine-media.js';
 import { RtpengineNg } from './rtpengine-ng.js';
@@ -99,7 +101,7 @@ describe.skipIf(!binary && !strict)('rtpengine media (real daemon)', () => {
       fromTag: `caller-${callId}`,
       offerSdp: offerSdp(caller.port),
       dtmfPayloadType: 101,
-      leg: { bindAddress: '127.0.0.1', portRange: [36400, 36499] },
+      leg: { bindAddress: '127.0.0.1', ports, portRange: [36400, 36499] },
       ...(recordingDir ? { recordingDir } : {}),
     });
   }

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MediaSession, RecordingHandle } from '../backend.js';
-import { buildAnswer, openRtpSession, type RtpLogger, type RtpSession, writeWav8k } from '../media/index.js';
+import { buildAnswer, openRtpSession, type RtpLogger, type RtpPorts, type RtpSession, writeWav8k } from '../media/index.js';
 import type { RtpengineNg } from './rtpengine-ng.js';
 import { PcapRecorder } from './rtpengine-recording.js';
 import { sdpAudioAddress } from './sdp-media-address.js';
@@ -32,7 +32,7 @@ export interface RtpengineMediaOptions {
   offerSdp: string;
   dtmfPayloadType?: number;
   /** Our own RTP leg toward rtpengine. */
-  leg: { bindAddress: string; advertisedAddress?: string; portRange?: readonly [number, number]; rtpTimeoutMs?: number };
+  leg: { bindAddress: string; ports: RtpPorts; advertisedAddress?: string; portRange?: readonly [number, number]; rtpTimeoutMs?: number };
   /** Extra ng flags for the offer, e.g. `direction: ['external', 'internal']` with two rtpengine interfaces. */
   offerFlags?: Record<string, unknown>;
   /**
@@ -69,6 +69,7 @@ export async function openRtpengineMedia(opts: RtpengineMediaOptions): Promise<M
     // 2. Our leg: an RTP socket whose far end is rtpengine's port for us.
     rtp = await openRtpSession({
       bindAddress: opts.leg.bindAddress,
+      ports: opts.leg.ports,
       ...(opts.leg.advertisedAddress ? { advertisedAddress: opts.leg.advertisedAddress } : {}),
       ...(opts.leg.portRange ? { portRange: opts.leg.portRange } : {}),
       ...(opts.leg.rtpTimeoutMs !== undefined ? { rtpTimeoutMs: opts.leg.rtpTimeoutMs } : {}),

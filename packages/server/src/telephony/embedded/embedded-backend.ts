@@ -2,7 +2,7 @@ import type { Clock } from '../../clock.js';
 import type { SourceGuard } from '../source-guard.js';
 import type { CallEnd, DialAnswered, DialFailure, DialOptions, OutboundCall, TelephonyBackend } from '../backend.js';
 import { answerOffer } from '../media/answer-offer.js';
-import { answerProblem, bindEvenPort, buildOffer, openRtpSession, RtpSession, readAnswer, releasePort } from '../media/index.js';
+import { answerProblem, buildOffer, openRtpSession, type RtpPorts, RtpSession, readAnswer } from '../media/index.js';
 import { EmbeddedSip, type SipLogger } from '../sip/index.js';
 
 export interface EmbeddedBackendOptions {
@@ -12,6 +12,8 @@ export interface EmbeddedBackendOptions {
   publicHost?: string;
   publicPort?: number;
   rtpPortRange: [number, number];
+  /** The server's RTP port set (its CallRuntime's). */
+  rtpPorts: RtpPorts;
   clock: Clock;
   logger: SipLogger & { info(obj: unknown, msg?: string): void };
   /** Failed-authentication throttling (banned sources are dropped unread). */
@@ -35,6 +37,7 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): TelephonyBa
   const openMedia: TelephonyBackend['openMedia'] = async (remote) =>
     openRtpSession({
       bindAddress: opts.host,
+      ports: opts.rtpPorts,
       portRange: opts.rtpPortRange,
       remote: { address: remote.address, port: remote.port },
       ...(remote.dtmfPayloadType !== undefined ? { dtmfPayloadType: remote.dtmfPayloadType } : {}),
@@ -60,14 +63,14 @@ function dialEmbedded(sip: EmbeddedSip, opts: EmbeddedBackendOptions, o: DialOpt
   let uac: ReturnType<EmbeddedSip['dial']> | undefined;
   let hangupWanted = false;
   const outcome = (async (): Promise<DialAnswered | DialFailure> => {
-    let bound: Awaited<ReturnType<typeof bindEvenPort>>;
+    let bound: Awaited<ReturnType<RtpPorts['bind']>>;
     try {
-      bound = await bindEvenPort(opts.host, opts.rtpPortRange);
+      bound = await opts.rtpPorts.bind(opts.host, opts.rtpPortRange);
     } catch (err) {
       opts.logger.warn({ err, callId: o.callId }, 'outbound call: no free RTP port');
       return { ok: false, status: 503, reason: 'no free RTP port', local: true, cause: 'no_media_port' };
     }
-    const closePort = () => new Promise<void>((resolve) => bound.socket.close(() => resolve())).finally(() => releasePort(opts.host, bound.port));
+    const closePort = () => new Promise<void>((resolve) => bound.socket.close(() => resolve())).finally(() => opts.rtpPorts.release(opts.host, bound.port));
     if (hangupWanted) {
       await closePort();
       return { ok: false, status: 487, reason: 'cancelled', local: true, cause: 'canceled' };
@@ -95,6 +98,7 @@ function dialEmbedded(sip: EmbeddedSip, opts: EmbeddedBackendOptions, o: DialOpt
     }
     const media = new RtpSession(bound.socket, bound.port, {
       bindAddress: opts.host,
+      ports: opts.rtpPorts,
       remote: answer.remote,
       ...(answer.dtmfPayloadType !== undefined ? { dtmfPayloadType: answer.dtmfPayloadType } : {}),
       logger: opts.logger,

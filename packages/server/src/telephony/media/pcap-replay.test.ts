@@ -8,6 +8,7 @@ import { readPcapUdp } from './pcap-reader.js';
 import { decodeRtp, encodeRtp } from './rtp-packet.js';
 import { openRtpSession, type RtpSession } from './rtp-session.js';
 import { LOOPBACK, rawSocket, waitForCount } from './test-helpers.js';
+import { RtpPorts } from './udp-port.js';
 
 /** Where SIPp's captures live; PROLOPE_SIPP_PCAP_DIR overrides it. */
 const PCAP_DIR = process.env['PROLOPE_SIPP_PCAP_DIR'] ?? '/usr/share/sip-tester';
@@ -34,6 +35,7 @@ async function sessionWithSender(dtmfPayloadType?: number) {
   const sender = await rawSocket();
   const session = await openRtpSession({
     bindAddress: LOOPBACK,
+    ports: new RtpPorts(),
     remote: { address: LOOPBACK, port: sender.port },
     rtpTimeoutMs: 0,
     ...(dtmfPayloadType !== undefined ? { dtmfPayloadType } : {}),

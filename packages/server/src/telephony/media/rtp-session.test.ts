@@ -4,8 +4,10 @@ import { decodePcma, encodePcma } from './g711.js';
 import { encodeRtp, type RtpPacket } from './rtp-packet.js';
 import { openRtpSession, type RtpSession } from './rtp-session.js';
 import { LOOPBACK, openPair, rawSocket, waitForCount } from './test-helpers.js';
-import { NoFreePortError } from './udp-port.js';
+import { NoFreePortError, RtpPorts } from './udp-port.js';
 import { tone } from './wav.js';
+
+const ports = new RtpPorts();
 
 const open: Array<{ close(): Promise<void> }> = [];
 const track = <T extends { close(): Promise<void> }>(x: T): T => {
@@ -150,7 +152,7 @@ describe('RtpSession on loopback', () => {
   });
 
   it('reports an event once even when its end packets were lost, and ignores flash', async () => {
-    const session = track(await openRtpSession({ bindAddress: LOOPBACK, remote: { address: LOOPBACK, port: 9 }, dtmfPayloadType: 101, rtpTimeoutMs: 0 }));
+    const session = track(await openRtpSession({ bindAddress: LOOPBACK, ports, remote: { address: LOOPBACK, port: 9 }, dtmfPayloadType: 101, rtpTimeoutMs: 0 }));
     const sender = track(await rawSocket());
     session.setRemote({ address: LOOPBACK, port: sender.port });
     const digits: string[] = [];
@@ -166,7 +168,7 @@ describe('RtpSession on loopback', () => {
   });
 
   it('fires onTimeout when no RTP arrives', async () => {
-    const session = track(await openRtpSession({ bindAddress: LOOPBACK, remote: { address: LOOPBACK, port: 9 }, rtpTimeoutMs: 50 }));
+    const session = track(await openRtpSession({ bindAddress: LOOPBACK, ports, remote: { address: LOOPBACK, port: 9 }, rtpTimeoutMs: 50 }));
     await new Promise<void>((resolve) => session.onTimeout(resolve));
     expect(session.stats().packetsReceived).toBe(0);
   });
@@ -190,9 +192,9 @@ describe('RtpSession on loopback', () => {
   });
 
   it('latches onto the source of incoming RTP (symmetric RTP) and ignores other sources afterwards', async () => {
-    const a = track(await openRtpSession({ bindAddress: LOOPBACK, remote: { address: LOOPBACK, port: 9 }, rtpTimeoutMs: 0 }));
+    const a = track(await openRtpSession({ bindAddress: LOOPBACK, ports, remote: { address: LOOPBACK, port: 9 }, rtpTimeoutMs: 0 }));
     // B was told (by a NATed SDP) to send somewhere useless.
-    const b = track(await openRtpSession({ bindAddress: LOOPBACK, remote: { address: LOOPBACK, port: 9 }, rtpTimeoutMs: 0 }));
+    const b = track(await openRtpSession({ bindAddress: LOOPBACK, ports, remote: { address: LOOPBACK, port: 9 }, rtpTimeoutMs: 0 }));
     a.setRemote(b.local);
     await flush(a, b);
     expect(b.stats().remote).toEqual(a.local);
@@ -208,22 +210,22 @@ describe('RtpSession on loopback', () => {
 
   it('frees its port on close', async () => {
     // A one-port range made of a port just seen free, so parallel test runs rarely collide.
-    const probe = await openRtpSession({ bindAddress: LOOPBACK, portRange: [30000, 30999], remote: { address: LOOPBACK, port: 9 }, rtpTimeoutMs: 0 });
+    const probe = await openRtpSession({ bindAddress: LOOPBACK, ports, portRange: [30000, 30999], remote: { address: LOOPBACK, port: 9 }, rtpTimeoutMs: 0 });
     const port = probe.local.port;
     await probe.close();
     const range = [port, port + 1] as const;
-    const first = await openRtpSession({ bindAddress: LOOPBACK, portRange: range, remote: { address: LOOPBACK, port: 9 }, rtpTimeoutMs: 0 });
+    const first = await openRtpSession({ bindAddress: LOOPBACK, ports, portRange: range, remote: { address: LOOPBACK, port: 9 }, rtpTimeoutMs: 0 });
     expect(first.local.port).toBe(port);
-    await expect(openRtpSession({ bindAddress: LOOPBACK, portRange: range, remote: { address: LOOPBACK, port: 9 } })).rejects.toThrow(NoFreePortError);
+    await expect(openRtpSession({ bindAddress: LOOPBACK, ports, portRange: range, remote: { address: LOOPBACK, port: 9 } })).rejects.toThrow(NoFreePortError);
     await first.close();
     await first.close(); // idempotent
     await expect(first.play(tone(440, 100))).resolves.toBeUndefined();
-    const second = track(await openRtpSession({ bindAddress: LOOPBACK, portRange: range, remote: { address: LOOPBACK, port: 9 }, rtpTimeoutMs: 0 }));
+    const second = track(await openRtpSession({ bindAddress: LOOPBACK, ports, portRange: range, remote: { address: LOOPBACK, port: 9 }, rtpTimeoutMs: 0 }));
     expect(second.local.port).toBe(port);
   });
 
   it('refuses port ranges at or below 1024', async () => {
-    await expect(openRtpSession({ bindAddress: LOOPBACK, portRange: [1000, 1100], remote: { address: LOOPBACK, port: 9 } })).rejects.toThrow(RangeError);
+    await expect(openRtpSession({ bindAddress: LOOPBACK, ports, portRange: [1000, 1100], remote: { address: LOOPBACK, port: 9 } })).rejects.toThrow(RangeError);
   });
 
   it('resolves a running play() when the session closes', async () => {

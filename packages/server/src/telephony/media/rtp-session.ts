@@ -13,7 +13,7 @@ import { MAX_LATENESS_MS, now, waitUntil } from './pacing.js';
 import { RecordingBuffer } from './recording-buffer.js';
 import { decodeRtp, encodeRtp, type RtpPacket } from './rtp-packet.js';
 import type { RtpAddress } from './sdp-types.js';
-import { bindEvenPort, DEFAULT_PORT_RANGE, releasePort } from './udp-port.js';
+import { DEFAULT_PORT_RANGE, type RtpPorts } from './udp-port.js';
 
 /** PCMA's static payload type; the only audio payload type we send or accept. */
 const PCMA_PT = 8;
@@ -35,6 +35,8 @@ export interface RtpLogger {
 export interface RtpSessionOptions {
   /** Local IPv4 address to bind, e.g. `0.0.0.0` or `127.0.0.1`. */
   bindAddress: string;
+  /** The server's RTP port set: the session's port is taken from it and given back on close. */
+  ports: RtpPorts;
   /** Address to put in `local` (and so in our SDP) when it differs from bindAddress (0.0.0.0, NAT). */
   advertisedAddress?: string;
   /** Inclusive UDP port range; an even port above 1024 is taken. Default 20000-20999. */
@@ -83,7 +85,7 @@ export interface RtpSessionStats {
 
 /** Opens an RTP session bound to a free even port of `portRange` and ready to send to `remote`. */
 export async function openRtpSession(options: RtpSessionOptions): Promise<RtpSession> {
-  const { socket, port } = await bindEvenPort(options.bindAddress, options.portRange ?? DEFAULT_PORT_RANGE);
+  const { socket, port } = await options.ports.bind(options.bindAddress, options.portRange ?? DEFAULT_PORT_RANGE);
   return new RtpSession(socket, port, options);
 }
 
@@ -290,7 +292,7 @@ export class RtpSession implements MediaSession {
         } catch {
           resolve(); // already closed
         }
-      }).finally(() => releasePort(this.bindAddress, this.local.port));
+      }).finally(() => this.options.ports.release(this.bindAddress, this.local.port));
     }
     return this.closed;
   }

@@ -4,13 +4,14 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { openRtpSession, type RtpSession, type RtpSessionOptions } from './rtp-session.js';
+import { RtpPorts } from './udp-port.js';
 
 /** The loopback address every test session binds to. */
 export const LOOPBACK = '127.0.0.1';
 
 /** Opens two sessions on loopback, each sending to the other. */
 export async function openPair(options: Partial<RtpSessionOptions> = {}): Promise<[RtpSession, RtpSession]> {
-  const base = { bindAddress: LOOPBACK, rtpTimeoutMs: 0, ...options };
+  const base = { bindAddress: LOOPBACK, rtpTimeoutMs: 0, ...options, ports: options.ports ?? new RtpPorts() };
   const a = await openRtpSession({ ...base, remote: { address: LOOPBACK, port: 9 } });
   const b = await openRtpSession({ ...base, remote: a.local });
   a.setRemote(b.local);

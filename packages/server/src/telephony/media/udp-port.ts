@@ -9,9 +9,6 @@ import { randomInt } from 'node:crypto';
 /** The default RTP port range. */
 export const DEFAULT_PORT_RANGE: readonly [number, number] = [20000, 20999];
 
-/** Ports this process holds right now, so concurrent sessions skip them without a failed bind. */
-const inUse = new Set<string>();
-
 const key = (address: string, port: number) => `${address}:${port}`;
 
 /** Thrown when every even port of the range is taken. */
@@ -40,32 +37,41 @@ function tryBind(address: string, port: number): Promise<Socket | undefined> {
 }
 
 /**
- * Binds a udp4 socket on the first free even port of `range`, starting at a random even port so
- * concurrent processes and quickly reopened sessions rarely collide (and a late packet of an old call
- * is unlikely to land in a new one). Call {@link releasePort} when the socket closes.
+ * The RTP ports one server instance holds right now, so its concurrent sessions skip them without a
+ * failed bind. Each server has its own (in its CallRuntime): a port another server or process holds
+ * only costs a failed bind, since sockets are bound without SO_REUSEADDR.
  */
-export async function bindEvenPort(address: string, range: readonly [number, number] = DEFAULT_PORT_RANGE): Promise<{ socket: Socket; port: number }> {
-  const [min, max] = range;
-  if (!Number.isInteger(min) || !Number.isInteger(max) || min <= 1024 || max > 65535 || min > max) {
-    throw new RangeError(`invalid RTP port range ${min}-${max} (must be within 1025-65535)`);
-  }
-  const first = min % 2 === 0 ? min : min + 1;
-  const count = Math.floor((max - first) / 2) + 1;
-  if (count <= 0) throw new RangeError(`RTP port range ${min}-${max} holds no even port`);
-  const startIndex = randomInt(0, count);
-  for (let i = 0; i < count; i++) {
-    const port = first + ((startIndex + i) % count) * 2;
-    if (inUse.has(key(address, port))) continue;
-    const socket = await tryBind(address, port);
-    if (socket) {
-      inUse.add(key(address, port));
-      return { socket, port };
-    }
-  }
-  throw new NoFreePortError(range);
-}
+export class RtpPorts {
+  readonly #inUse = new Set<string>();
 
-/** Forgets a port taken by {@link bindEvenPort} so the next session may use it. */
-export function releasePort(address: string, port: number): void {
-  inUse.delete(key(address, port));
+  /**
+   * Binds a udp4 socket on the first free even port of `range`, starting at a random even port so
+   * concurrent processes and quickly reopened sessions rarely collide (and a late packet of an old call
+   * is unlikely to land in a new one). Call {@link release} when the socket closes.
+   */
+  async bind(address: string, range: readonly [number, number] = DEFAULT_PORT_RANGE): Promise<{ socket: Socket; port: number }> {
+    const [min, max] = range;
+    if (!Number.isInteger(min) || !Number.isInteger(max) || min <= 1024 || max > 65535 || min > max) {
+      throw new RangeError(`invalid RTP port range ${min}-${max} (must be within 1025-65535)`);
+    }
+    const first = min % 2 === 0 ? min : min + 1;
+    const count = Math.floor((max - first) / 2) + 1;
+    if (count <= 0) throw new RangeError(`RTP port range ${min}-${max} holds no even port`);
+    const startIndex = randomInt(0, count);
+    for (let i = 0; i < count; i++) {
+      const port = first + ((startIndex + i) % count) * 2;
+      if (this.#inUse.has(key(address, port))) continue;
+      const socket = await tryBind(address, port);
+      if (socket) {
+        this.#inUse.add(key(address, port));
+        return { socket, port };
+      }
+    }
+    throw new NoFreePortError(range);
+  }
+
+  /** Forgets a port taken by {@link bind} so the next session may use it. */
+  release(address: string, port: number): void {
+    this.#inUse.delete(key(address, port));
+  }
 }

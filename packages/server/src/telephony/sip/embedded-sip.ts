@@ -11,7 +11,7 @@ import { ServerInviteTransaction, ServerNonInviteTransaction, type ServerTransac
 import { type SipRequest, type SipResponse, serialize } from './sip-message.js';
 import { after, DEFAULT_TIMERS, type SipTimerConfig } from './sip-timers.js';
 import { UacCall, type UacHost, type UacOptions } from './uac-call.js';
-import { type CallHost, UasCall } from './uas-call.js';
+import { type UasCallOwner, UasCall } from './uas-call.js';
 import { type SipLogger, type TransportStats, UdpTransport } from './udp-transport.js';
 
 /** Options of the embedded SIP endpoint. */
@@ -77,7 +77,7 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop'> {
   readonly #inviteTx = new Map<string, ClientInviteTransaction>();
   /** Outbound calls by Call-ID and our From tag (their requests carry it as the To tag). */
   readonly #uacCalls = new Map<string, UacCall>();
-  readonly #callHost: CallHost;
+  readonly #callOwner: UasCallOwner;
   #handler: ((call: SipInboundCall) => Promise<void>) | undefined;
   #bound: Endpoint | undefined;
   #strayResponses = 0;
@@ -95,7 +95,7 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop'> {
       opts.logger,
       guard ? (address) => guard.isBanned(address) : undefined,
     );
-    this.#callHost = {
+    this.#callOwner = {
       timers: this.#timers,
       nonces: this.#nonces,
       sendRaw: (buf, to) => this.#transport.send(buf, to),
@@ -251,7 +251,7 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop'> {
     after(this.#timers.trying, () => {
       if (!tx.responded) this.#reply(tx, 100);
     });
-    const call = new UasCall(req, source, randomToken(), tx, this.#callHost);
+    const call = new UasCall(req, source, randomToken(), tx, this.#callOwner);
     this.#calls.set(dialogKey(call.callId, call.localTag, call.remoteTag), call);
     const handler = this.#handler;
     if (!handler) {

@@ -9,7 +9,7 @@ import { getHeader, getHeaders, type SipRequest, type SipResponse, serialize } f
 import { after, type Cancel, retransmitUntil, type SipTimerConfig } from './sip-timers.js';
 
 /** What a call needs from the SIP core that owns it. */
-export interface CallHost {
+export interface UasCallOwner {
   readonly timers: SipTimerConfig;
   readonly nonces: NonceIssuer;
   sendRaw(buf: Buffer, to: Endpoint): void;
@@ -66,7 +66,7 @@ export class UasCall implements SipInboundCall {
     source: Endpoint,
     localTag: string,
     private readonly tx: ServerInviteTransaction,
-    private readonly host: CallHost,
+    private readonly host: UasCallOwner,
   ) {
     this.callId = invite.callId;
     this.source = { ...source };

@@ -5,6 +5,7 @@ import type { RtpPacket } from '../media/rtp-packet.js';
 import { RtpSession } from '../media/rtp-session.js';
 import { readAnswer } from '../media/sdp-offer.js';
 import type { RtpAddress } from '../media/sdp-types.js';
+import type { RtpPorts } from '../media/udp-port.js';
 import type { UacCall } from '../sip/uac-call.js';
 import type { EndEntry, TimelineEntry } from './timeline.js';
 
@@ -19,6 +20,8 @@ export interface AnsweredCall {
   /** The 200 OK's SDP. */
   sdp: string | undefined;
   rtp: { socket: Socket; port: number };
+  /** The set the RTP port came from; the session gives it back there on close. */
+  ports: RtpPorts;
   bindAddress: string;
   advertised: string;
   digits: readonly string[];
@@ -71,6 +74,7 @@ export async function runAnsweredCall(c: AnsweredCall): Promise<AnsweredOutcome>
   const dtmfPayloadType = answer.dtmfPayloadType;
   const media = new RtpSession(c.rtp.socket, c.rtp.port, {
     bindAddress: c.bindAddress,
+    ports: c.ports,
     advertisedAddress: c.advertised,
     remote: answer.remote,
     ...(dtmfPayloadType !== undefined ? { dtmfPayloadType } : {}),

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { decodeRtp, type RtpPacket } from '../media/rtp-packet.js';
 import { buildOffer, OFFER_DTMF_PAYLOAD_TYPE } from '../media/sdp-offer.js';
 import type { RtpAddress } from '../media/sdp-types.js';
-import { bindEvenPort, releasePort } from '../media/udp-port.js';
+import { RtpPorts } from '../media/udp-port.js';
 import { EmbeddedSip } from '../sip/embedded-sip.js';
 import { type AnsweredOutcome, runAnsweredCall } from './answered-call.js';
 import { firstOutcome } from './first-outcome.js';
@@ -60,10 +60,12 @@ export async function placeTestCall(opts: TestCallOptions): Promise<TestCallResu
   });
   // The UAC only talks to the tap, on loopback; it advertises the tap's wire port (see SipTap).
   const sip = new EmbeddedSip({ host: '127.0.0.1', port: 0, publicAddress: advertised, publicPort: tap.outer.port });
-  let rtp: Awaited<ReturnType<typeof bindEvenPort>> | undefined;
+  // One call's port: a set of its own (a port held elsewhere only costs a failed bind).
+  const ports = new RtpPorts();
+  let rtp: Awaited<ReturnType<RtpPorts['bind']>> | undefined;
   try {
     await sip.start();
-    rtp = await bindEvenPort(bindAddress, opts.rtpPortRange ?? TEST_RTP_PORTS);
+    rtp = await ports.bind(bindAddress, opts.rtpPortRange ?? TEST_RTP_PORTS);
     const check = new RtpCheck(OFFER_DTMF_PAYLOAD_TYPE);
     let heardRtp = false;
     const received = (packet: RtpPacket, from: RtpAddress, early = false) => {
@@ -123,6 +125,7 @@ export async function placeTestCall(opts: TestCallOptions): Promise<TestCallResu
       call,
       sdp: first.sdp,
       rtp,
+      ports,
       bindAddress,
       advertised,
       digits,
@@ -166,15 +169,15 @@ export async function placeTestCall(opts: TestCallOptions): Promise<TestCallResu
   } finally {
     await sip.stop();
     await tap.close();
-    if (rtp) closeRtpSocket(rtp, bindAddress);
+    if (rtp) closeRtpSocket(rtp, bindAddress, ports);
   }
 }
 
-function closeRtpSocket(rtp: { socket: { close(cb?: () => void): void }; port: number }, bindAddress: string): void {
+function closeRtpSocket(rtp: { socket: { close(cb?: () => void): void }; port: number }, bindAddress: string, ports: RtpPorts): void {
   try {
     rtp.socket.close();
   } catch {
     // The RTP session closed it already.
   }
-  releasePort(bindAddress, rtp.port);
+  ports.release(bindAddress, rtp.port);
 }

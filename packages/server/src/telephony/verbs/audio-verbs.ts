@@ -1,9 +1,8 @@
-import type { CallHost } from './call-host.js';
+import type { VerbHost } from './verb-host.js';
 import type { PlayVerb, SayVerb } from './verb-types.js';
-import { fetchWav } from './wav-cache.js';
 
 /** Speaks `text` (`loop` times); stops when `signal` aborts. */
-export async function say(verb: SayVerb, host: CallHost, signal: AbortSignal): Promise<void> {
+export async function say(verb: SayVerb, host: VerbHost, signal: AbortSignal): Promise<void> {
   const samples = await host.speak(verb.text, {
     ...(verb.language ? { language: verb.language } : {}),
     ...(verb.voice ? { voice: verb.voice } : {}),
@@ -16,10 +15,10 @@ export async function say(verb: SayVerb, host: CallHost, signal: AbortSignal): P
  * Plays the WAV at `url` (`loop` times). A file that cannot be fetched or read is skipped with a
  * warning, like a missing prompt on a PBX: the call goes on with the next verb.
  */
-export async function play(verb: PlayVerb, host: CallHost, signal: AbortSignal): Promise<void> {
+export async function play(verb: PlayVerb, host: VerbHost, signal: AbortSignal): Promise<void> {
   let samples: Int16Array;
   try {
-    samples = await fetchWav(verb.url, signal, host.fetch);
+    samples = await host.wavs.fetch(verb.url, signal, host.fetch);
   } catch (err) {
     if (signal.aborted) throw err;
     host.log.warn({ err, url: verb.url, callId: host.context().call_id }, 'play: skipping a WAV that could not be fetched or read');

@@ -1,5 +1,5 @@
 import { play, say } from './audio-verbs.js';
-import type { CallHost } from './call-host.js';
+import type { VerbHost } from './verb-host.js';
 import { verbDefaults } from '../../http/contract.js';
 import type { GatherVerb } from './verb-types.js';
 
@@ -11,7 +11,7 @@ const DEFAULTS = verbDefaults.gather;
  * them, the finish key, or `timeout_seconds` without a key (also the wait for the first key after the
  * prompt). Returns the digits without the finish key; records `call.gather.completed`.
  */
-export async function collectDigits(verb: GatherVerb, host: CallHost): Promise<string> {
+export async function collectDigits(verb: GatherVerb, host: VerbHost): Promise<string> {
   const { signal } = host;
   const timeoutMs = (verb.timeout_seconds ?? DEFAULTS.timeout_seconds) * 1000;
   const finishKey = verb.finish_on_key ?? DEFAULTS.finish_on_key;

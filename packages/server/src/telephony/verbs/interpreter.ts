@@ -1,6 +1,6 @@
 import type { FetchLike } from '../../http/safe-fetch.js';
 import { pause, play, say } from './audio-verbs.js';
-import type { CallHost, VerbLogger } from './call-host.js';
+import type { VerbHost, VerbLogger } from './verb-host.js';
 import { fetchInstructions, fetchWithFallback } from './fetch-instructions.js';
 import { collectDigits } from './gather.js';
 import { recordCaller } from './record.js';
@@ -37,7 +37,7 @@ export async function firstInstructions(
 }
 
 /** Instructions from a gather's action URL or a redirect; an apology when that request fails. */
-async function nextInstructions(source: InstructionSource, host: CallHost, extra: Record<string, string | number> = {}): Promise<Verb[]> {
+async function nextInstructions(source: InstructionSource, host: VerbHost, extra: Record<string, string | number> = {}): Promise<Verb[]> {
   try {
     return await fetchInstructions(source, { fields: fieldsOf(host.context(), extra), secret: host.secret, signal: host.signal, fetch: host.fetch });
   } catch (err) {
@@ -80,7 +80,7 @@ export class VerbInterrupts {
 }
 
 /** Runs one verb; answers the instructions that replace the rest of the list, 'end' to stop, or undefined to go on. */
-async function runVerb(verb: Verb, host: CallHost): Promise<Verb[] | 'end' | undefined> {
+async function runVerb(verb: Verb, host: VerbHost): Promise<Verb[] | 'end' | undefined> {
   switch (verb.verb) {
     case 'answer':
       return undefined; // the call was answered before the first verb
@@ -139,7 +139,7 @@ async function runVerb(verb: Verb, host: CallHost): Promise<Verb[] | 'end' | und
  * a live-control replacement through `interrupts`. Resolves when the list ends or a `hangup` is
  * reached (the caller then hangs up the call); rejects with the abort reason when the call ends meanwhile.
  */
-export async function runVerbs(verbs: Verb[], host: CallHost, interrupts?: VerbInterrupts): Promise<void> {
+export async function runVerbs(verbs: Verb[], host: VerbHost, interrupts?: VerbInterrupts): Promise<void> {
   let queue = [...verbs];
   for (;;) {
     if (interrupts?.hasPending) queue = interrupts.take();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MediaSession } from '../backend.js';
-import type { CallHost, SavedRecording } from './call-host.js';
+import type { VerbHost, SavedRecording } from './verb-host.js';
 import { DigitQueue } from './digit-queue.js';
+import { WavCache } from './wav-cache.js';
 import { runVerbs, VerbInterrupts } from './interpreter.js';
 import { BEEP } from './record.js';
 import type { Verb } from './verb-types.js';
@@ -23,9 +24,10 @@ function fakeHost(signal: AbortSignal) {
       return { stop: () => new Int16Array(8000).fill(1000) };
     },
   } as unknown as MediaSession;
-  const host: CallHost = {
+  const host: VerbHost = {
     media,
     digits: new DigitQueue(),
+    wavs: new WavCache(),
     speak: async (text) => new Int16Array(text === 'long' ? 80_000 : 800),
     context: () => ({ call_id: 'call_1', account_id: 'acct_1', from: '+1', to: '+2', direction: 'inbound', status: 'in_progress' }),
     secret: undefined,

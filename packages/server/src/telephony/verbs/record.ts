@@ -1,5 +1,5 @@
 import { tone } from '../media/index.js';
-import type { CallHost, SavedRecording } from './call-host.js';
+import type { VerbHost, SavedRecording } from './verb-host.js';
 import { watchSilence } from './silence.js';
 import type { RecordVerb } from './verb-types.js';
 import { verbDefaults } from '../../http/contract.js';
@@ -16,7 +16,7 @@ export const BEEP = tone(1000, 250);
  * do not end it. With `timeout_seconds`, that much silence ends it too (see silence.ts), and the
  * silence at its end is left out.
  */
-export async function recordCaller(verb: RecordVerb, host: CallHost): Promise<SavedRecording | undefined> {
+export async function recordCaller(verb: RecordVerb, host: VerbHost): Promise<SavedRecording | undefined> {
   const { signal } = host;
   if (verb.play_beep ?? DEFAULTS.play_beep) await host.media.play(BEEP, { signal });
   signal.throwIfAborted();

@@ -2,8 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RtpSession } from '../media/rtp-session.js';
 import { openPair } from '../media/test-helpers.js';
 import { tone } from '../media/wav.js';
-import type { CallHost, SavedRecording } from './call-host.js';
+import type { VerbHost, SavedRecording } from './verb-host.js';
 import { DigitQueue } from './digit-queue.js';
+import { WavCache } from './wav-cache.js';
 import { recordCaller } from './record.js';
 import { rms, SILENCE_RMS } from './silence.js';
 
@@ -17,10 +18,11 @@ describe('record timeout_seconds (silence)', () => {
     await Promise.all(pair?.map((s) => s.close()) ?? []);
   });
 
-  function hostOf(media: RtpSession, saved: Int16Array[]): CallHost {
+  function hostOf(media: RtpSession, saved: Int16Array[]): VerbHost {
     return {
       media,
       digits: new DigitQueue(),
+      wavs: new WavCache(),
       speak: async () => new Int16Array(0),
       context: () => ({ call_id: 'call_1', account_id: 'acct_1', from: '+1', to: '+2', direction: 'inbound', status: 'in_progress' }),
       secret: undefined,

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tone, writeWav8k } from '../media/index.js';
-import { fetchWav } from './wav-cache.js';
+import { WavCache } from './wav-cache.js';
 
 /** Prompts from a real HTTP server that counts how often each is fetched. */
 describe('WAV cache for play', () => {
@@ -28,6 +28,8 @@ describe('WAV cache for play', () => {
   });
 
   const signal = () => new AbortController().signal;
+  const cache = new WavCache();
+  const fetchWav = (url: string, s: AbortSignal) => cache.fetch(url, s);
 
   it('fetches a URL once for concurrent and later plays', async () => {
     const [a, b] = await Promise.all([fetchWav(`${base}/slow.wav`, signal()), fetchWav(`${base}/slow.wav`, signal())]);
@@ -57,5 +59,13 @@ describe('WAV cache for play', () => {
     await expect(fetchWav(`${base}/missing.wav`, signal())).rejects.toThrow('answered 404');
     await expect(fetchWav(`${base}/missing.wav`, signal())).rejects.toThrow('answered 404');
     expect(hits.get('/missing.wav')).toBe(2);
+  });
+
+  it('keeps one cache per server: another cache (another server in the process) fetches for itself', async () => {
+    const first = await fetchWav(`${base}/per-server.wav`, signal());
+    const other = await new WavCache().fetch(`${base}/per-server.wav`, signal());
+    expect(other).not.toBe(first);
+    expect(other).toEqual(first);
+    expect(hits.get('/per-server.wav')).toBe(2);
   });
 });

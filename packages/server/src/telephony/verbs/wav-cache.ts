@@ -21,10 +21,63 @@ interface Entry {
  * Decoded prompts by URL. Fetching and decoding a long WAV took 11-17 ms of the event loop per call
  * in bench/sip, which delays every other call's packets; so each URL is fetched once and shared by the
  * calls that play it (concurrent ones wait for the same fetch), honouring `Cache-Control` (no-store
- * and no-cache are not kept; max-age is, up to an hour).
+ * and no-cache are not kept; max-age is, up to an hour). One per server instance (its CallRuntime),
+ * not per process: two servers in one process keep their own.
  */
-const entries = new Map<string, Entry>();
-let cachedSamples = 0;
+export class WavCache {
+  readonly #entries = new Map<string, Entry>();
+  #cachedSamples = 0;
+
+  /** The WAV at `url` as 8 kHz PCM, from the cache when fresh; throws when it is unreachable, too large or not a WAV. */
+  async fetch(url: string, signal: AbortSignal, fetchImpl: FetchLike = fetch): Promise<Int16Array> {
+    signal.throwIfAborted();
+    const entries = this.#entries;
+    const hit = entries.get(url);
+    if (hit?.samples && hit.expires > Date.now()) return hit.samples;
+    let loading = hit?.loading;
+    if (!loading) {
+      const entry: Entry = { expires: 0, samples: undefined, loading: undefined };
+      loading = load(url, fetchImpl).then(
+        ({ samples, ttlMs }) => {
+          entry.loading = undefined;
+          if (ttlMs > 0 && samples.length <= MAX_SAMPLES) {
+            entry.samples = samples;
+            entry.expires = Date.now() + ttlMs;
+            this.#cachedSamples += samples.length;
+            // Re-inserted last, so the map's order stays oldest-first for eviction.
+            entries.delete(url);
+            entries.set(url, entry);
+            this.#evict();
+          } else if (entries.get(url) === entry) entries.delete(url);
+          return samples;
+        },
+        (err: unknown) => {
+          if (entries.get(url) === entry) entries.delete(url);
+          throw err;
+        },
+      );
+      entry.loading = loading;
+      if (hit?.samples) this.#cachedSamples -= hit.samples.length;
+      entries.set(url, entry);
+    }
+    // This call stops waiting when it ends; the fetch goes on for the others.
+    return new Promise<Int16Array>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      (loading as Promise<Int16Array>).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
+  #evict(): void {
+    const at = Date.now();
+    for (const [url, entry] of this.#entries) {
+      if (this.#cachedSamples <= MAX_SAMPLES && entry.expires > at) break;
+      if (!entry.samples) continue;
+      this.#entries.delete(url);
+      this.#cachedSamples -= entry.samples.length;
+    }
+  }
+}
 
 function ttlOf(cacheControl: string | null): number {
   if (!cacheControl) return DEFAULT_TTL_MS;
@@ -42,53 +95,4 @@ async function load(url: string, fetchImpl: FetchLike): Promise<{ samples: Int16
   }
   const samples = readWavAs8kPcm(await readCapped(res, MAX_WAV_BYTES));
   return { samples, ttlMs: ttlOf(res.headers.get('cache-control')) };
-}
-
-function evict(): void {
-  const at = Date.now();
-  for (const [url, entry] of entries) {
-    if (cachedSamples <= MAX_SAMPLES && entry.expires > at) break;
-    if (!entry.samples) continue;
-    entries.delete(url);
-    cachedSamples -= entry.samples.length;
-  }
-}
-
-/** The WAV at `url` as 8 kHz PCM, from the cache when fresh; throws when it is unreachable, too large or not a WAV. */
-export async function fetchWav(url: string, signal: AbortSignal, fetchImpl: FetchLike = fetch): Promise<Int16Array> {
-  signal.throwIfAborted();
-  const hit = entries.get(url);
-  if (hit?.samples && hit.expires > Date.now()) return hit.samples;
-  let loading = hit?.loading;
-  if (!loading) {
-    const entry: Entry = { expires: 0, samples: undefined, loading: undefined };
-    loading = load(url, fetchImpl).then(
-      ({ samples, ttlMs }) => {
-        entry.loading = undefined;
-        if (ttlMs > 0 && samples.length <= MAX_SAMPLES) {
-          entry.samples = samples;
-          entry.expires = Date.now() + ttlMs;
-          cachedSamples += samples.length;
-          // Re-inserted last, so the map's order stays oldest-first for eviction.
-          entries.delete(url);
-          entries.set(url, entry);
-          evict();
-        } else if (entries.get(url) === entry) entries.delete(url);
-        return samples;
-      },
-      (err: unknown) => {
-        if (entries.get(url) === entry) entries.delete(url);
-        throw err;
-      },
-    );
-    entry.loading = loading;
-    if (hit?.samples) cachedSamples -= hit.samples.length;
-    entries.set(url, entry);
-  }
-  // This call stops waiting when it ends; the fetch goes on for the others.
-  return new Promise<Int16Array>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    (loading as Promise<Int16Array>).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

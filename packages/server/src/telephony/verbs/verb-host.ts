@@ -1,6 +1,7 @@
 import type { FetchLike } from '../../http/safe-fetch.js';
 import type { MediaSession } from '../backend.js';
 import type { DigitQueue } from './digit-queue.js';
+import type { WavCache } from './wav-cache.js';
 import type { CallContext, DialVerb } from './verb-types.js';
 
 /** Speech for `say`, injected so the interpreter never builds a TTS engine itself. */
@@ -29,7 +30,7 @@ export interface DialResult {
 }
 
 /** Everything the verbs act on for one answered call; the calls domain builds it. */
-export interface CallHost {
+export interface VerbHost {
   media: MediaSession;
   digits: DigitQueue;
   speak: Speak;
@@ -37,6 +38,8 @@ export interface CallHost {
   context(): CallContext;
   /** The voice application's signing secret (Standard Webhooks). */
   secret: string | undefined;
+  /** The server's decoded prompts, shared by its calls (`play` fetches each URL once). */
+  wavs: WavCache;
   /** How requests to the voice application and prompt URLs are made (SSRF-guarded); default: the global fetch. */
   fetch?: FetchLike | undefined;
   /** Aborts when the call ends, from either side: every verb stops at once. */
