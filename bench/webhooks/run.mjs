@@ -244,7 +244,10 @@ async function benchStore(kind) {
     // The peer sends an event of the same shape and size as the ones Prolope delivers.
     const [template] = (await call(target.url, key, 'GET', '/v1/events?limit=1')).data;
     await stopTarget(target);
-    // The bare sender before and after Prolope's backlog (A B A), so a drift of the machine hits both.
+    // A warm-up run first, not counted: the sender's first run is cold (JIT, sockets) and measured half
+    // its second. Then the bare sender before and after Prolope's backlog (A B A), so a drift of the
+    // machine hits both.
+    await peerRate(sender, receiver, { url: hookUrl, secret: endpoint.secret, template, label: `${kind}w` });
     const peerBefore = await peerRate(sender, receiver, { url: hookUrl, secret: endpoint.secret, template, label: `${kind}a` });
     await ask(receiver, { type: 'reset' });
     target = await startTarget(storeEnv);
@@ -340,7 +343,7 @@ for (const r of results) {
       JSON.stringify({ measure: `webhooks ${r.label} deliveries/s`, ours: r.backlog.rate, peer: r.peer, ratio, target: TARGET_RATIO[r.kind], met: ratio >= TARGET_RATIO[r.kind] }),
     );
     console.log(
-      JSON.stringify({ measure: `webhooks ${r.label} p99 at ${RATE}/s (ms)`, ours: r.steady.p99, peer: null, ratio: null, target: TARGET_P99_MS, met: r.steady.p99 < TARGET_P99_MS }),
+      JSON.stringify({ measure: `webhooks ${r.label} p99 at ${RATE}/s (ms)`, ours: r.steady.p99, peer: null, ratio: null, target: TARGET_P99_MS, better: 'lower', met: r.steady.p99 < TARGET_P99_MS }),
     );
   }
   const rateMet = r.backlog.rate >= TARGET_RATE;
