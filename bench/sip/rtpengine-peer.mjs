@@ -4,19 +4,11 @@
 // points at the sink, an answer, and a `play media` toward the offerer; no SIP is involved, so the
 // peer is rtpengine's media plane alone, which is what Prolope's media plane is compared with.
 import { spawn } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import { freeUdpPort } from './free-port.mjs';
 
 const { Client } = createRequire(new URL('../../packages/server/package.json', import.meta.url))('rtpengine-client');
-
-async function freeUdpPort() {
-  const socket = createSocket('udp4');
-  await new Promise((r) => socket.bind(0, '127.0.0.1', r));
-  const { port } = socket.address();
-  await new Promise((r) => socket.close(r));
-  return port;
-}
 
 const sdp = (port, origin) =>
   ['v=0', `o=${origin} 1 1 IN IP4 127.0.0.1`, 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', `m=audio ${port} RTP/AVP 8`, 'a=rtpmap:8 PCMA/8000', 'a=ptime:20', 'a=sendrecv', ''].join(

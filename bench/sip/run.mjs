@@ -19,12 +19,12 @@
 // non-zero only when the bench itself breaks.
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createSocket } from 'node:dgram';
 import { createServer } from 'node:http';
 import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { freeUdpPort } from './free-port.mjs';
 import { startRtpengine } from './rtpengine-peer.mjs';
 
 if (spawnSync('which', ['sipp']).status !== 0) {
@@ -380,15 +380,6 @@ async function phase(label, { rate, calls, echo, callSeconds }) {
   const r = { label, rate, calls, echo, failed, failures, run, m, cdrs, billed, mediaOk, cpu, loop, wall, drops: dropsSince(drops) };
   printPhase(r);
   return r;
-}
-
-/** A free UDP port on loopback (bound, read, released). */
-async function freeUdpPort() {
-  const socket = createSocket('udp4');
-  await new Promise((r) => socket.bind(0, '127.0.0.1', r));
-  const { port } = socket.address();
-  await new Promise((r) => socket.close(r));
-  return port;
 }
 
 /** SIPp as the answering side (peer-uas.xml), in the background for the whole peer phase. */
