@@ -45,27 +45,12 @@ export interface ReplyHeaders {
   header(name: string, value: string): void;
 }
 
-declare const relayedBrand: unique symbol;
-/** A reply already sent verbatim with another process's answer; see relay(). */
-export type Relayed = { readonly [relayedBrand]: true };
-
 export type ReplyOf<Id extends OperationId> = AnswersJson<Id> extends true ? ReplyHeaders : FastifyReply;
 
-export type Handler<Id extends OperationId> = (req: Req<Id>, reply: ReplyOf<Id>) => Promise<ResOf<Id> | Relayed>;
+export type Handler<Id extends OperationId> = (req: Req<Id>, reply: ReplyOf<Id>) => Promise<ResOf<Id>>;
 
 /** A domain's handlers, keyed by operationId from the spec. */
 export type Handlers = { [Id in OperationId]?: Handler<Id> };
-
-/**
- * Sends another process's answer unchanged (live call actions run where the call is): that body was
- * checked against the spec there. Nothing else may use it to skip the check.
- */
-export function relay(reply: ReplyHeaders, status: number, contentType: string, body: string): Relayed {
-  // Every handler is given Fastify's reply (routeHandler below); ReplyHeaders only narrows what it sees.
-  const full = reply as unknown as FastifyReply;
-  full.code(status).type(contentType).send(body);
-  return full as unknown as Relayed;
-}
 
 /** A handler as Fastify calls it: the glue routes by operationId, so the types meet only at run time. */
 type RouteHandler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
@@ -109,7 +94,7 @@ type ExtraFields<R, B, Depth extends unknown[] = []> = Depth['length'] extends 5
           : Exclude<keyof R, KeysOf<NonNullable<B>>> | { [K in keyof R]-?: ExtraFields<R[K], FieldOf<NonNullable<B>, K>, [...Depth, 0]> }[keyof R]
         : never;
 
-type Answer<F> = F extends (...args: never[]) => Promise<infer R> ? Exclude<R, Relayed> : never;
+type Answer<F> = F extends (...args: never[]) => Promise<infer R> ? R : never;
 type Checked<H> = {
   [Id in keyof H]: Id extends OperationId
     ? AnswersJson<Id> extends true
