@@ -5,7 +5,7 @@
  *
  * Server layers, bottom to top:
  *   base        store/ (Kysely, migrations, object storage), clock.ts, ids.ts, errors.ts, secrets/ (generated code is the @prolope/contract package)
- *   infra       http/ (auth, problems, SSRF-guarded fetch, ...), events/, config.ts, deps.ts, node.ts, sip-address.ts
+ *   infra       http/ (auth, problems, SSRF-guarded fetch, ...), events/, config.ts, deps.ts, this-node.ts, sip-address.ts
  *   telephony   telephony/: backend.ts (the interface), sip/ (the SIP stack), media/ (codecs, SDP, RTP, WAV),
  *               the embedded/ and drachtio/ adapters, tts/, verbs/ (the interpreter); knows nothing of
  *               calls, numbers, trunks or accounts
@@ -17,7 +17,7 @@ const S = '^packages/server/src/';
 // Test files and the helpers only they import (test-numbers.ts and test-clock-*.ts are features, not helpers).
 const TESTS = '(\\.test\\.ts|\\.test-helper\\.ts|/test-(helpers|setup|receiver|client|fixtures|accounts)\\.ts)$|/src/test/';
 const BASE = `${S}(store/|generated/|secrets/|(clock|ids|errors)\\.ts$)`;
-const INFRA = `${S}(http/|events/|(config|deps|node|sip-address|version)\\.ts$)`;
+const INFRA = `${S}(http/|events/|(config|deps|this-node|sip-address|version)\\.ts$)`;
 const ROOT = `${S}(app|server|voice|main|index)\\.ts$`;
 
 /** @type {import('dependency-cruiser').IConfiguration} */
