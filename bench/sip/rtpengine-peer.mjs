@@ -47,10 +47,10 @@ export async function startRtpengine({ ports, nice }) {
   return {
     pid: child.pid,
     /**
-     * `calls` calls at `rate`/s, each playing `wavFile` to the sink at 127.0.0.1:`sinkPort`; resolves
+     * `calls` calls at `rate`/s, each playing `mediaFile` to the sink at 127.0.0.1:`sinkPort`; resolves
      * when the last one has played for `holdMs` (rtpengine does not say when a play ends), then deletes them.
      */
-    async hold({ calls, rate, wavFile, sinkPort, holdMs, label }) {
+    async hold({ calls, rate, mediaFile, sinkPort, holdMs, label }) {
       const started = performance.now();
       const ids = [];
       let failed = 0;
@@ -66,7 +66,7 @@ export async function startRtpengine({ ports, nice }) {
             await ng('offer', { 'call-id': callId, 'from-tag': 'caller', sdp: sdp(sinkPort, 'caller'), replace: ['origin'] });
             // The answering leg's RTP goes to the discard port: only the caller side (the sink) hears anything.
             await ng('answer', { 'call-id': callId, 'from-tag': 'caller', 'to-tag': 'callee', sdp: sdp(9, 'callee') });
-            await ng('playMedia', { 'call-id': callId, 'from-tag': 'caller', file: wavFile });
+            await ng('playMedia', { 'call-id': callId, 'from-tag': 'caller', file: mediaFile });
           })().catch(() => {
             failed++;
           }),

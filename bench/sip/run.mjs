@@ -18,13 +18,14 @@
 // Needs `pnpm build` first and SIPp (Debian sip-tester). Prints figures; asserts nothing, and exits
 // non-zero only when the bench itself breaks.
 import { fork, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { setPriority, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { freeUdpPort } from './free-port.mjs';
+import { pcmToMka } from './mka.mjs';
 import { startRtpengine } from './rtpengine-peer.mjs';
 
 if (spawnSync('which', ['sipp']).status !== 0) {
@@ -78,9 +79,19 @@ const TARGET_RATE = 200;
 const TARGET_CONCURRENT = 300;
 const scenario = fileURLToPath(new URL('./inbound.xml', import.meta.url));
 
+// BENCH_SIP_COMPARE=<another checkout>: that checkout's server build (built there first) runs beside
+// this one, and the rates and hold phases measure both in the same run, step by step, to see what a
+// change did. The same target.mjs starts it (it takes the same settings), only its entry differs.
+const compareDir = env.BENCH_SIP_COMPARE;
+const compareEntry = compareDir ? join(compareDir, 'packages/server/dist/index.js') : undefined;
+if (compareEntry && !existsSync(compareEntry)) throw new Error(`BENCH_SIP_COMPARE: ${compareEntry} does not exist; build that checkout first`);
+const compareLabel = compareDir
+  ? spawnSync('git', ['-C', compareDir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout?.trim() || basename(compareDir)
+  : undefined;
+
 const children = [];
-function start(file) {
-  const child = fork(fileURLToPath(new URL(file, import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function start(file, extraEnv = {}) {
+  const child = fork(fileURLToPath(new URL(file, import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...extraEnv } });
   children.push(child);
   child.on('exit', (code) => {
     if (!stopping) fail(new Error(`${file} exited ${code}`));
@@ -107,8 +118,13 @@ function fail(err) {
 }
 
 const target = start('./target.mjs');
+const comparedTarget = compareEntry ? start('./target.mjs', { BENCH_SERVER_ENTRY: pathToFileURL(compareEntry).href }) : undefined;
 const sink = start('./sink.mjs');
-const [t, { port: sinkPort }] = await Promise.all([request(target), request(sink)]);
+const [t, { port: sinkPort }, ct] = await Promise.all([request(target), request(sink), comparedTarget ? request(comparedTarget) : undefined]);
+// A side is one Prolope server under test: this build, and with BENCH_SIP_COMPARE the compared one.
+// Both serve the same numbers and trunk (target.mjs), so SIPp's caller differs only in the port.
+const ours = { name: 'this build', tag: '', child: target, t };
+const sides = comparedTarget ? [ours, { name: compareLabel, tag: ` [${compareLabel}]`, child: comparedTarget, t: ct }] : [ours];
 // The targets are for a machine that runs Prolope alone. On one shared with other work (builds, test
 // runs), the bench's own processes go ahead of it: Prolope and SIPp at nice -5, and the sink at -10,
 // ahead of Prolope too, so its own scheduling delay does not show up as Prolope's jitter.
@@ -123,14 +139,14 @@ function raise(pid, nice) {
     return false;
   }
 }
-if (!raise(sink.pid, -10) || !raise(target.pid, -5)) {
+if (!raise(sink.pid, -10) || !sides.every((side) => raise(side.child.pid, -5))) {
   console.log('  (could not raise priorities: other work and the sink itself may add to the jitter figures)');
 }
 
-async function api(method, path, body) {
-  const res = await fetch(t.url + path, {
+async function api(method, path, body, side = ours) {
+  const res = await fetch(side.t.url + path, {
     method,
-    headers: { authorization: `Bearer ${t.key}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${side.t.key}`, 'content-type': 'application/json' },
     body: body ? JSON.stringify(body) : undefined,
   });
   if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
@@ -138,11 +154,11 @@ async function api(method, path, body) {
 }
 
 /** CDRs created after `sinceId` (the list is newest first). */
-async function cdrsSince(sinceId) {
+async function cdrsSince(sinceId, side) {
   const rows = [];
   let cursor;
   for (;;) {
-    const page = await api('GET', `/v1/calls?limit=100${cursor ? `&starting_after=${cursor}` : ''}`);
+    const page = await api('GET', `/v1/calls?limit=100${cursor ? `&starting_after=${cursor}` : ''}`, undefined, side);
     const fresh = page.data.filter((c) => !sinceId || c.id > sinceId);
     rows.push(...fresh);
     if (fresh.length < page.data.length || !page.has_more) return rows;
@@ -155,16 +171,16 @@ const OPEN_STATUSES = new Set(['queued', 'ringing', 'early_media', 'in_progress'
  * The phase's CDRs once none is still open. A call stays open after SIPp is done when the 200 OK to
  * Prolope's BYE was lost: Prolope ends it when its BYE transaction gives up (Timer F, 32 s).
  */
-async function settledCdrs(sinceId) {
+async function settledCdrs(sinceId, side) {
   const until = performance.now() + 40_000;
   for (;;) {
-    const rows = await cdrsSince(sinceId);
+    const rows = await cdrsSince(sinceId, side);
     if (!rows.some((c) => OPEN_STATUSES.has(c.status)) || performance.now() > until) return rows;
     await sleep(1000);
   }
 }
 
-const newestCall = async () => (await api('GET', '/v1/calls?limit=1')).data[0]?.id;
+const newestCall = async (side) => (await api('GET', '/v1/calls?limit=1', undefined, side)).data[0]?.id;
 
 /** Receive-buffer overflows of the UDP socket bound to 127.0.0.1:`port` (the drops column of /proc/net/udp). */
 function socketDrops(port) {
@@ -218,10 +234,10 @@ function readStats(file) {
 }
 
 let sippPid;
-/** Runs the SIPp caller against Prolope, or against the SIPp peer when `peerPort` is given. */
-function sipp(rate, total, timeoutSeconds, peerPort) {
+/** Runs the SIPp caller against a Prolope side (this build by default), or against the SIPp peer when `peerPort` is given. */
+function sipp(rate, total, timeoutSeconds, peerPort, side = ours) {
   const cwd = mkdtempSync(join(tmpdir(), 'prolope-bench-sipp-'));
-  const port = peerPort ?? t.sipPort;
+  const port = peerPort ?? side.t.sipPort;
   const args = ['-sf', scenario, '-s', t.to, '-set', 'from', t.from, '-set', 'rtpport', String(sinkPort), '-set', 'codec', '8'];
   args.push('-au', t.username, '-ap', t.password, '-auth_uri', `${t.to}@127.0.0.1:${port}`);
   args.push('-r', String(rate), '-m', String(total), '-l', String(Math.max(2000, total)), '-timeout', `${Math.ceil(timeoutSeconds)}s`);
@@ -271,12 +287,15 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const f = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 const pct = (part, whole) => (whole ? `${((100 * part) / whole).toFixed(3)} %` : '-');
 
+/** CPU seconds of every Prolope server the bench started (this build, and the compared one). */
+const serversCpu = () => sides.reduce((sum, side) => sum + cpuSeconds(side.child.pid), 0);
+
 /** CPU (in cores) that processes other than Prolope, the sink and this one used over `ms`. */
 async function othersCpu(ms) {
-  const ours = () => cpuSeconds(target.pid) + cpuSeconds(sink.pid) + benchCpu();
-  const [m0, o0] = [machineCpu(), ours()];
+  const mine = () => serversCpu() + cpuSeconds(sink.pid) + benchCpu();
+  const [m0, o0] = [machineCpu(), mine()];
   await sleep(ms);
-  return Math.max(0, (machineCpu().busy - m0.busy - (ours() - o0)) / (ms / 1000));
+  return Math.max(0, (machineCpu().busy - m0.busy - (mine() - o0)) / (ms / 1000));
 }
 
 async function waitForQuiet() {
@@ -295,7 +314,7 @@ async function waitForQuiet() {
  * CPU per process while a phase runs, sampled every second: averages over the phase, and the busiest
  * second, since a 5 s burst of calls followed by 30 s of draining averages out to very little.
  */
-function watchCpu() {
+function watchCpu(side = ours) {
   const sippCpu = () => {
     try {
       return cpuSeconds(sippPid);
@@ -309,7 +328,9 @@ function watchCpu() {
     if (sippNow !== undefined) sippLast = sippNow;
     return {
       at: performance.now(),
-      prolope: cpuSeconds(target.pid),
+      prolope: cpuSeconds(side.child.pid),
+      // The other side's server, idle meanwhile: ours, so not counted among the other processes.
+      idle: serversCpu() - cpuSeconds(side.child.pid),
       sink: cpuSeconds(sink.pid),
       bench: benchCpu(),
       sipp: sippLast,
@@ -320,7 +341,7 @@ function watchCpu() {
     const seconds = (b.at - a.at) / 1000;
     const c = { prolope: (b.prolope - a.prolope) / seconds, sink: (b.sink - a.sink) / seconds, sipp: (b.sipp - a.sipp) / seconds };
     // Whatever else ran meanwhile (another build or test run) competed for the same cores.
-    c.others = Math.max(0, (b.machine - a.machine) / seconds - c.prolope - c.sink - c.sipp - (b.bench - a.bench) / seconds);
+    c.others = Math.max(0, (b.machine - a.machine) / seconds - c.prolope - c.sink - c.sipp - (b.bench - a.bench + b.idle - a.idle) / seconds);
     return c;
   };
   const first = read();
@@ -340,28 +361,28 @@ function watchCpu() {
 }
 
 /** UDP datagrams dropped for a full receive buffer since `before`: at Prolope's SIP socket, at the sink, elsewhere (SIPp, RTP sockets). */
-function dropsSince(before) {
-  const sip = socketDrops(t.sipPort) - before.sip;
+function dropsSince(before, side) {
+  const sip = socketDrops(side.t.sipPort) - before.sip;
   const sinkDrops = socketDrops(sinkPort) - before.sink;
   return { sip, sink: sinkDrops, elsewhere: Math.max(0, udpRcvbufErrors() - before.all - sip - sinkDrops) };
 }
 
 /** One SIPp run with the sink timing its RTP; returns SIPp's, the sink's and the CDRs' view of it. */
-async function phase(label, { rate, calls, echo, callSeconds }) {
+async function phase(label, { rate, calls, echo, callSeconds }, side = ours) {
   if (quietWait > 0) await waitForQuiet();
-  const since = await newestCall();
-  await Promise.all([request(sink, { cmd: 'phase', name: label, echo }), request(target, { cmd: 'loop-reset' })]);
-  const drops = { all: udpRcvbufErrors(), sip: socketDrops(t.sipPort), sink: socketDrops(sinkPort) };
+  const since = await newestCall(side);
+  await Promise.all([request(sink, { cmd: 'phase', name: label, echo }), request(side.child, { cmd: 'loop-reset' })]);
+  const drops = { all: udpRcvbufErrors(), sip: socketDrops(side.t.sipPort), sink: socketDrops(sinkPort) };
   const started = performance.now();
-  const stopCpu = watchCpu();
-  const run = await sipp(rate, calls, calls / rate + callSeconds + 60);
+  const stopCpu = watchCpu(side);
+  const run = await sipp(rate, calls, calls / rate + callSeconds + 60, undefined, side);
   const cpu = stopCpu();
-  const { loop } = await request(target, { cmd: 'loop-report' });
+  const { loop } = await request(side.child, { cmd: 'loop-report' });
   const wall = (performance.now() - started) / 1000;
   // The last packets of the last call are still crossing loopback when SIPp sees the BYE.
   await sleep(300);
   const { report: m } = await request(sink, { cmd: 'report' });
-  const cdrRows = await settledCdrs(since);
+  const cdrRows = await settledCdrs(since, side);
   const cdrs = {};
   for (const c of cdrRows) cdrs[`${c.status}/${c.hangup_cause}`] = (cdrs[`${c.status}/${c.hangup_cause}`] ?? 0) + 1;
   const billed = cdrRows.map((c) => c.duration_seconds ?? 0).sort((a, b) => a - b);
@@ -377,7 +398,7 @@ async function phase(label, { rate, calls, echo, callSeconds }) {
   const failed = Math.max(failures.sipp, failures.cdr, failures.noMedia);
   const lossShare = m.packets ? m.lost / (m.packets + m.lost) : 0;
   const mediaOk = m.intervals > 0 && m.devP99 <= maxP99Ms && m.tsOff === 0 && lossShare <= maxLoss;
-  const r = { label, rate, calls, echo, failed, failures, run, m, cdrs, billed, mediaOk, cpu, loop, wall, drops: dropsSince(drops) };
+  const r = { label, side: side.name, rate, calls, echo, failed, failures, run, m, cdrs, billed, mediaOk, cpu, loop, wall, drops: dropsSince(drops, side) };
   printPhase(r);
   return r;
 }
@@ -430,9 +451,9 @@ async function peerPhase(label, { rate, calls }, peer) {
 
 const quantile = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * q) - 1)] : Number.NaN);
 
-function printPhase({ rate, calls, echo, failed, failures, run, m, cdrs, billed, mediaOk, cpu, loop, wall, drops }) {
+function printPhase({ label, rate, calls, echo, failed, failures, run, m, cdrs, billed, mediaOk, cpu, loop, wall, drops }) {
   const outcome = failed ? `${failed} FAILED (SIPp ${failures.sipp}, CDR not completed/normal ${failures.cdr}, no media ${failures.noMedia})` : 'none failed';
-  console.log(`  ${String(rate).padStart(4)} calls/s x ${calls}: ${outcome}`);
+  console.log(`  ${String(rate).padStart(4)} calls/s x ${calls}${sides.length > 1 ? ` (${label})` : ''}: ${outcome}`);
   const setup = run.setupMs;
   console.log(
     `       reached media at ${f(m.mediaStartsPerSecond)}/s; INVITE to 200 OK p50 ${quantile(setup, 0.5)} p99 ${quantile(setup, 0.99)} max ${setup.at(-1) ?? '-'} ms;` +
@@ -506,10 +527,11 @@ async function serveHoldApp() {
     }
   });
   await new Promise((r) => voiceApp.listen(0, '127.0.0.1', r));
-  await api('PATCH', `/v1/numbers/${encodeURIComponent(t.to)}`, { voice: { url: `http://127.0.0.1:${voiceApp.address().port}/voice` } });
+  for (const side of sides) await api('PATCH', `/v1/numbers/${encodeURIComponent(t.to)}`, { voice: { url: `http://127.0.0.1:${voiceApp.address().port}/voice` } }, side);
 }
 
-const results = { rates: [], hold: undefined, peer: undefined, media: undefined };
+const results = { rates: [], hold: undefined, peer: undefined, media: undefined, compared: { rates: [], hold: undefined } };
+const resultsOf = (side) => (side === ours ? results : results.compared);
 
 /** Whether a sink report shows media at 20 ms by the media phase's stricter rule. */
 function strictMedia(m) {
@@ -524,8 +546,10 @@ async function mediaPhase() {
   );
   await serveHoldApp();
   const dir = mkdtempSync(join(tmpdir(), 'prolope-bench-media-'));
-  const wavFile = join(dir, 'hold.wav');
-  writeFileSync(wavFile, wav(holdSeconds));
+  // The same samples as the WAV Prolope plays, in 20 ms blocks: rtpengine's player mis-schedules the
+  // 256 ms packets FFmpeg's WAV demuxer hands it (mka.mjs, docs/bench.md).
+  const mediaFile = join(dir, 'hold.mka');
+  writeFileSync(mediaFile, pcmToMka(wav(holdSeconds).subarray(44)));
   const engine = await startRtpengine({ ports: 4 * Math.max(...mediaSteps) + 100, nice: (pid) => raise(pid, -5) });
   const best = { prolope: 0, rtpengine: 0 };
   const done = {};
@@ -542,7 +566,7 @@ async function mediaPhase() {
       if (!done.rtpengine) {
         if (quietWait > 0) await waitForQuiet();
         await request(sink, { cmd: 'phase', name: `media rtpengine ${held}`, echo: true });
-        const run = await engine.hold({ calls, rate, wavFile, sinkPort, holdMs: holdSeconds * 1000 + 500, label: `step${held}` });
+        const run = await engine.hold({ calls, rate, mediaFile, sinkPort, holdMs: holdSeconds * 1000 + 500, label: `step${held}` });
         await sleep(300);
         const { report: m } = await request(sink, { cmd: 'report' });
         const ok = run.failed === 0 && m.streams >= calls && strictMedia(m);
@@ -565,8 +589,9 @@ try {
   console.log(`bench/sip: inbound calls with digest, 183/200, PCMA 20 ms to a timing sink, BYE from Prolope (${process.env.CI ? 'CI' : 'local'})`);
   console.log(`  priorities: ${prioritize ? 'Prolope and SIPp at nice -5, the sink at -10' : 'left alone (BENCH_SIP_PRIORITY=0)'}`);
   console.log(`  "media at 20 ms" = p99 |interval - 20 ms| <= ${maxP99Ms} ms, every timestamp step in a talkspurt 160, loss <= ${maxLoss * 100} %`);
+  if (sides.length > 1) console.log(`  compared build: ${compareLabel} (${compareDir}), measured in the rates and hold phases beside this build, step by step`);
   // One call first, so the greeting's speech synthesis and the JIT warm-up stay out of the first rate.
-  await sipp(1, 1, 30);
+  for (const side of sides) await sipp(1, 1, 30, undefined, side);
   if (runs.has('peer')) {
     console.log(`peer: ${seconds} s per rate, Prolope then SIPp as the answering side at each rate (the same caller, digest, 183/200, ~4.6 s of PCMA, BYE)`);
     const peer = await startPeerUas();
@@ -594,11 +619,18 @@ try {
   }
   if (runs.has('media')) results.media = await mediaPhase();
   if (runs.has('rates')) {
-    console.log(`rates: ${seconds} s per rate, default greeting (~4.6 s)`);
-    for (const rate of rates) {
-      const r = await phase(`rate ${rate}`, { rate, calls: Math.round(rate * seconds), echo: echoFor(false), callSeconds: 10 });
-      results.rates.push(r);
-      if (r.failed) break;
+    console.log(`rates: ${seconds} s per rate, default greeting (~4.6 s)${sides.length > 1 ? '; this build and the compared one at each rate, in turns' : ''}`);
+    const stopped = new Set();
+    for (const [i, rate] of rates.entries()) {
+      // A B, then B A: a drift of the machine over a pair of steps hits both builds alike.
+      const order = i % 2 === 0 ? sides : [...sides].reverse();
+      for (const side of order) {
+        if (stopped.has(side)) continue;
+        const r = await phase(`rate ${rate}${side.tag}`, { rate, calls: Math.round(rate * seconds), echo: echoFor(false), callSeconds: 10 }, side);
+        resultsOf(side).rates.push(r);
+        if (r.failed) stopped.add(side);
+      }
+      if (stopped.size === sides.length) break;
     }
   }
   if (runs.has('hold')) {
@@ -607,16 +639,19 @@ try {
       `hold: ${holdRate} calls/s for ${holdSeconds + holdPlateau} s, each ${holdAudio === 'play' ? `playing a ${holdSeconds} s WAV` : `saying a sentence for ~${holdSeconds} s`} from a voice application`,
     );
     await serveHoldApp();
-    results.hold = await phase('hold', { rate: holdRate, calls, echo: echoFor(true), callSeconds: holdSeconds + 10 });
+    for (const side of sides) resultsOf(side).hold = await phase(`hold${side.tag}`, { rate: holdRate, calls, echo: echoFor(true), callSeconds: holdSeconds + 10 }, side);
   }
   summarize(results);
+  if (sides.length > 1) compare(results, results.compared);
   stop();
 } catch (err) {
   fail(err);
 }
 
-function summarize({ rates: ran, hold, peer, media }) {
+function summarize({ rates: ran, hold, peer, media, compared }) {
   const all = [...ran, ...(hold ? [hold] : [])];
+  // The compared build's phases go in the table too; the targets below are judged on this build alone.
+  const tabled = [...all, ...compared.rates, ...(compared.hold ? [compared.hold] : [])];
   if (media) {
     const { best, done } = media;
     const ratio = best.rtpengine ? best.prolope / best.rtpengine : Number.NaN;
@@ -644,7 +679,7 @@ function summarize({ rates: ran, hold, peer, media }) {
   if (all.length === 0) return;
   console.log(`summary (2 cores shared by Prolope, SIPp and the sink; "media at 20 ms" as defined above):`);
   const cols = ['phase', 'calls/s', 'reached', 'failed', 'up at once', '|dt-20| p50/p99/max ms', 'jitter', 'ts!=160', 'setup p99', 'loop busy', 'at 20 ms'];
-  const rows = all.map((r) => [
+  const rows = tabled.map((r) => [
     r.label,
     String(r.rate),
     f(r.m.mediaStartsPerSecond),
@@ -697,8 +732,56 @@ function summarize({ rates: ran, hold, peer, media }) {
       JSON.stringify({ measure: 'sip calls up with media at 20 ms (hold phase, fixed target)', ours: held, peer: null, ratio: null, target: TARGET_CONCURRENT, met: held >= TARGET_CONCURRENT }),
     );
   }
-  const busiest = Math.max(0, ...all.map((r) => r.cpu.peakOthers));
+  const busiest = Math.max(0, ...tabled.map((r) => r.cpu.peakOthers));
   if (busiest > 0.25) {
     console.log(`  NOTE: other processes used up to ${f(busiest * 100, 0)} % of a core in some second of a phase; figures from a busy machine are pessimistic`);
+  }
+}
+
+/**
+ * BENCH_SIP_COMPARE: this build against the compared one, phase by phase, from the same run. Ratios
+ * are this build / the compared one; for latencies and CPU, below 1 is better.
+ */
+function compare(a, b) {
+  const pairs = [];
+  for (const r of a.rates) {
+    const other = b.rates.find((x) => x.rate === r.rate);
+    if (other) pairs.push([`rate ${r.rate}`, r, other]);
+  }
+  if (a.hold && b.hold) pairs.push(['hold', a.hold, b.hold]);
+  if (pairs.length === 0) return;
+  const ratio = (x, y) => (Number.isFinite(x) && Number.isFinite(y) && y > 0 ? x / y : Number.NaN);
+  // Prolope's CPU per call: the figure least moved by the rate actually reached.
+  const cpuMsPerCall = (r) => (r.cpu.prolope * r.wall * 1000) / r.calls;
+  const figures = [
+    ['failed', (r) => r.failed, 0],
+    ['reached/s', (r) => r.m.mediaStartsPerSecond, 1],
+    ['up at once', (r) => r.m.concurrentSustained, 0],
+    ['|dt-20| p99 ms', (r) => r.m.devP99, 2],
+    ['jitter ms', (r) => r.m.jitterMeanMs, 2],
+    ['setup p99 ms', (r) => quantile(r.run.setupMs, 0.99), 0],
+    ['CPU ms/call', cpuMsPerCall, 1],
+    ['loop busy %', (r) => r.loop.elu * 100, 0],
+  ];
+  console.log(`compare: this build vs ${compareLabel}, measured in turns in this run (cells: this build / ${compareLabel} = ratio)`);
+  const cols = ['phase', ...figures.map(([name]) => name)];
+  const rows = pairs.map(([label, x, y]) => [
+    label,
+    ...figures.map(([, get, digits]) => {
+      const [p, q] = [get(x), get(y)];
+      const r = ratio(p, q);
+      return `${f(p, digits)} / ${f(q, digits)}${Number.isFinite(r) ? ` = ${f(r, 2)}` : ''}`;
+    }),
+  ]);
+  const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((row) => row[i].length)));
+  for (const row of [cols, ...rows]) console.log(`  ${row.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ')}`);
+  const best = (ran) => ran.filter((r) => !r.failed).at(-1)?.rate ?? 0;
+  console.log(`  highest rate with no failed call: this build ${best(a.rates)}, ${compareLabel} ${best(b.rates)} calls/s`);
+  // Over all paired phases: total CPU per call, the figure a 5 % budget is best judged on.
+  const total = (list) => list.reduce((sum, r) => sum + cpuMsPerCall(r) * r.calls, 0) / list.reduce((sum, r) => sum + r.calls, 0);
+  const [cpuA, cpuB] = [total(pairs.map((p) => p[1])), total(pairs.map((p) => p[2]))];
+  console.log(`  Prolope CPU per call over the paired phases: this build ${f(cpuA, 2)} ms, ${compareLabel} ${f(cpuB, 2)} ms, ratio ${f(ratio(cpuA, cpuB), 3)}`);
+  if (env.BENCH_JSON === '1') {
+    console.log(JSON.stringify({ measure: `sip CPU per call vs ${compareLabel} (compare)`, ours: cpuA, peer: cpuB, ratio: ratio(cpuA, cpuB), target: null, met: null }));
   }
 }

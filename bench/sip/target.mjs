@@ -4,7 +4,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { startServer } from '@prolope/server';
+
+// BENCH_SERVER_ENTRY: another build's dist/index.js (run.mjs's BENCH_SIP_COMPARE), to measure a change.
+const { startServer } = await import(process.env.BENCH_SERVER_ENTRY ?? '@prolope/server');
 
 const server = await startServer({
   config: { port: 0, host: '127.0.0.1', dataDir: mkdtempSync(join(tmpdir(), 'prolope-bench-sip-')), rateLimitPerSecond: 0, sipPort: 0, sipHost: '127.0.0.1' },
