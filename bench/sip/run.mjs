@@ -5,15 +5,21 @@
 // from Prolope. Every call's RTP goes to sink.mjs, which times each packet, so concurrency and pacing
 // are measured where a caller would receive them, not estimated.
 //
-// Two phases (BENCH_SIP_MODE=rates|hold|both, default both):
+// Phases (BENCH_SIP_MODE=peer|media|rates|hold|both|all|knee|soak, default all; docs/bench.md has them all),
+// among them:
 // - rates: BENCH_SIP_RATES calls/s for BENCH_SIP_SECONDS each, to a number without a voice
 //   application (the ~4.6 s default greeting); stops at the first rate with a failed call.
 // - hold: BENCH_SIP_HOLD_RATE calls/s to a voice application (served here) that plays a
 //   BENCH_SIP_HOLD_SECONDS WAV (or, with BENCH_SIP_HOLD_AUDIO=say, loops a spoken sentence), placing
 //   calls for BENCH_SIP_HOLD_SECONDS + BENCH_SIP_HOLD_PLATEAU seconds, so rate × hold calls are up at
 //   once for the plateau (defaults: 13 × 25 = 325, the 300 target with a margin).
+// - knee: rates raised step by step until the first failed call, then refined; soak: the knee search,
+//   then BENCH_SIP_SOAK_SECONDS (600) at half the knee, watching memory, handles and open calls.
 // BENCH_SIP_ECHO=0|1 makes the sink send every packet back (two-way media); default: only in hold,
 // where held calls would otherwise hit Prolope's 30 s RTP timeout, and a held call talks both ways.
+//
+// BENCH_SIP_COMPARE=<another checkout, built> also measures that checkout's server in the rates and hold
+// phases, in turns with this build's, and prints both and their ratios.
 //
 // Needs `pnpm build` first and SIPp (Debian sip-tester). Prints figures; asserts nothing, and exits
 // non-zero only when the bench itself breaks.
@@ -39,8 +45,19 @@ const num = (name, fallback) => {
   return v;
 };
 const mode = env.BENCH_SIP_MODE ?? 'all';
-const modes = { rates: ['rates'], hold: ['hold'], peer: ['peer'], media: ['media'], both: ['rates', 'hold'], all: ['peer', 'media', 'rates', 'hold'] };
-if (!modes[mode]) throw new Error(`BENCH_SIP_MODE must be peer, media, rates, hold, both or all, got "${mode}"`);
+// knee and soak are apart from `all`: a soak takes ten minutes. soak finds the knee first, unless
+// BENCH_SIP_SOAK_RATE gives its rate.
+const modes = {
+  rates: ['rates'],
+  hold: ['hold'],
+  peer: ['peer'],
+  media: ['media'],
+  both: ['rates', 'hold'],
+  all: ['peer', 'media', 'rates', 'hold'],
+  knee: ['knee'],
+  soak: env.BENCH_SIP_SOAK_RATE ? ['soak'] : ['knee', 'soak'],
+};
+if (!modes[mode]) throw new Error(`BENCH_SIP_MODE must be peer, media, rates, hold, both, all, knee or soak, got "${mode}"`);
 const runs = new Set(modes[mode]);
 // The peer phase: SIPp as the answering side (peer-uas.xml) against the same SIPp caller, rate by rate,
 // interleaved with Prolope at the same rate; the highest rate with no failed call on each side.
@@ -58,6 +75,18 @@ const TARGET_MEDIA_HELD = 1000;
 // The peer's pcap (g711a.pcap) sends a packet every 30 ms: 4.6 s is about 150; 100 leaves room for
 // the first and last packets crossing the call's edges.
 const PEER_MIN_PACKETS = 100;
+// The knee: from BENCH_SIP_KNEE_START calls/s, times BENCH_SIP_KNEE_FACTOR per step until a step has a
+// failed call (or BENCH_SIP_KNEE_MAX is passed), then BENCH_SIP_KNEE_REFINE halvings of the gap between
+// the last clean rate and the first failed one. The knee is the highest rate with no failed call.
+const kneeStart = num('BENCH_SIP_KNEE_START', 50);
+const kneeFactor = num('BENCH_SIP_KNEE_FACTOR', 1.5);
+if (kneeFactor <= 1) throw new Error(`BENCH_SIP_KNEE_FACTOR must be above 1, got ${kneeFactor}`);
+const kneeMax = num('BENCH_SIP_KNEE_MAX', 2000);
+const kneeRefine = Number(env.BENCH_SIP_KNEE_REFINE ?? 2);
+// The soak: BENCH_SIP_SOAK_SECONDS at half the knee (or BENCH_SIP_SOAK_RATE), with memory, handles and
+// open calls printed at its start, every BENCH_SIP_SOAK_SAMPLE seconds, and at its end.
+const soakSeconds = num('BENCH_SIP_SOAK_SECONDS', 600);
+const soakSample = num('BENCH_SIP_SOAK_SAMPLE', 60);
 const rates = (env.BENCH_SIP_RATES ?? '5,10,25,50,100,200').split(',').map(Number);
 if (!rates.every((r) => Number.isFinite(r) && r > 0)) throw new Error(`BENCH_SIP_RATES must list positive numbers, got "${env.BENCH_SIP_RATES}"`);
 const seconds = num('BENCH_SIP_SECONDS', 5);
@@ -91,18 +120,30 @@ const compareLabel = compareDir
 
 const children = [];
 function start(file, extraEnv = {}) {
-  const child = fork(fileURLToPath(new URL(file, import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...extraEnv } });
+  // --expose-gc: the soak's memory figures are taken after a full collection, not at a random point of the heap's cycle.
+  const child = fork(fileURLToPath(new URL(file, import.meta.url)), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, ...extraEnv },
+    execArgv: [...process.execArgv, '--expose-gc'],
+  });
+  child.queue = Promise.resolve();
   children.push(child);
   child.on('exit', (code) => {
     if (!stopping) fail(new Error(`${file} exited ${code}`));
   });
   return child;
 }
+/** One request to a child, answered by its next message; a child's requests go one at a time (the soak's sampler runs beside a phase's). */
 function request(child, message) {
-  return new Promise((resolve) => {
-    child.once('message', resolve);
-    if (message) child.send(message);
-  });
+  const answer = child.queue.then(
+    () =>
+      new Promise((resolve) => {
+        child.once('message', resolve);
+        if (message) child.send(message);
+      }),
+  );
+  child.queue = answer.catch(() => {});
+  return answer;
 }
 let stopping = false;
 let voiceApp;
@@ -533,6 +574,75 @@ async function serveHoldApp() {
 const results = { rates: [], hold: undefined, peer: undefined, media: undefined, compared: { rates: [], hold: undefined } };
 const resultsOf = (side) => (side === ours ? results : results.compared);
 
+/** The knee search (see kneeStart): each step as a rates step, BENCH_SIP_SECONDS long, on this build. */
+async function kneePhase() {
+  console.log(
+    `knee: ${seconds} s per rate, default greeting (~4.6 s), from ${kneeStart} calls/s times ${kneeFactor} until a call fails (at most ${kneeMax}), then ${kneeRefine} halvings`,
+  );
+  const steps = [];
+  const step = async (rate) => {
+    const r = await phase(`knee ${rate}`, { rate, calls: Math.round(rate * seconds), echo: echoFor(false), callSeconds: 10 });
+    steps.push(r);
+    return !r.failed;
+  };
+  let good = 0;
+  let bad;
+  for (let rate = kneeStart; rate <= kneeMax; rate = Math.round(rate * kneeFactor)) {
+    if (!(await step(rate))) {
+      bad = rate;
+      break;
+    }
+    good = rate;
+  }
+  // Halve the gap while it is more than one call/s and 2 % of the clean rate: finer than that, runs of the same rate differ more.
+  for (let i = 0; bad !== undefined && i < kneeRefine && bad - good > Math.max(1, good * 0.02); i++) {
+    const mid = Math.round((good + bad) / 2);
+    if (await step(mid)) good = mid;
+    else bad = mid;
+  }
+  console.log(
+    `knee: highest rate with no failed call ${good} calls/s` +
+      (bad === undefined ? ` (no failure up to ${steps.at(-1)?.rate}: a floor, raise BENCH_SIP_KNEE_MAX)` : `; first failure at ${bad} calls/s`),
+  );
+  if (env.BENCH_JSON === '1') console.log(JSON.stringify({ measure: 'sip knee: highest calls/s with no failed call', ours: good, peer: null, ratio: null, target: null, met: null }));
+  return { knee: good, failedAt: bad, steps };
+}
+
+/** The soak: one long SIPp run at `rate` (half the knee), with the server's memory, handles and open calls watched. */
+async function soakPhase(rate) {
+  if (!(rate > 0)) throw new Error('the soak needs a rate: the knee search found none with no failed call (set BENCH_SIP_SOAK_RATE)');
+  const calls = Math.round(rate * soakSeconds);
+  console.log(`soak: ${f(rate)} calls/s for ${soakSeconds} s (${calls} calls, default greeting), memory, handles and open calls every ${soakSample} s`);
+  const line = (label, s) =>
+    console.log(
+      `  ${label.padEnd(9)} RSS ${f(s.rssMiB)} MiB, heap used ${f(s.heapUsedMiB)} MiB, handles ${s.handles}, file descriptors ${s.fds}, open calls ${s.openCalls}`,
+    );
+  const stats = async () => (await request(target, { cmd: 'stats' })).stats;
+  const first = await stats();
+  line('start', first);
+  const t0 = performance.now();
+  let sampling = Promise.resolve();
+  const sampler = setInterval(() => {
+    sampling = sampling.then(async () => line(`${f((performance.now() - t0) / 1000, 0)} s`, await stats()));
+  }, soakSample * 1000);
+  let r;
+  try {
+    r = await phase('soak', { rate, calls, echo: echoFor(false), callSeconds: 10 });
+  } finally {
+    clearInterval(sampler);
+    await sampling;
+  }
+  // phase() returned once every CDR had closed (or 40 s had passed), so the end is after the last call.
+  const last = await stats();
+  line('end', last);
+  const grew = (k) => last[k] - first[k];
+  console.log(
+    `  soak: ${r.failed} failed of ${calls}; from start to end RSS ${grew('rssMiB') >= 0 ? '+' : ''}${f(grew('rssMiB'))} MiB, heap used ${grew('heapUsedMiB') >= 0 ? '+' : ''}${f(grew('heapUsedMiB'))} MiB,` +
+      ` handles ${grew('handles') >= 0 ? '+' : ''}${grew('handles')}, file descriptors ${grew('fds') >= 0 ? '+' : ''}${grew('fds')}, open calls at the end ${last.openCalls}`,
+  );
+  return { rate, calls, failed: r.failed, first, last, r };
+}
+
 /** Whether a sink report shows media at 20 ms by the media phase's stricter rule. */
 function strictMedia(m) {
   const lossShare = m.packets ? m.lost / (m.packets + m.lost) : 1;
@@ -633,6 +743,8 @@ try {
       if (stopped.size === sides.length) break;
     }
   }
+  if (runs.has('knee')) results.knee = await kneePhase();
+  if (runs.has('soak')) results.soak = await soakPhase(env.BENCH_SIP_SOAK_RATE ? num('BENCH_SIP_SOAK_RATE', 1) : results.knee.knee / 2);
   if (runs.has('hold')) {
     const calls = Math.round(holdRate * (holdSeconds + holdPlateau));
     console.log(
