@@ -676,13 +676,16 @@ async function mediaPhase() {
       if (!done.rtpengine) {
         if (quietWait > 0) await waitForQuiet();
         await request(sink, { cmd: 'phase', name: `media rtpengine ${held}`, echo: true });
+        const [cpu0, at0] = [cpuSeconds(engine.pid), performance.now()];
         const run = await engine.hold({ calls, rate, mediaFile, sinkPort, holdMs: holdSeconds * 1000 + 500, label: `step${held}` });
+        // All of rtpengine's threads, over the whole step, as Prolope's CPU line counts its process.
+        const engineCpu = (cpuSeconds(engine.pid) - cpu0) / ((performance.now() - at0) / 1000);
         await sleep(300);
         const { report: m } = await request(sink, { cmd: 'report' });
         const ok = run.failed === 0 && m.streams >= calls && strictMedia(m);
         console.log(
           `  ${String(held).padStart(5)} held by rtpengine: ${run.failed} ng failures, ${m.streams} of ${calls} streams; up at once ${m.concurrentSustained} for a whole second;` +
-            ` |interval - 20 ms| p99 ${f(m.devP99, 2)} ms, lost ${m.lost}, ts!=160 ${m.tsOff}; media at 20 ms: ${ok ? 'yes' : 'NO'}`,
+            ` |interval - 20 ms| p99 ${f(m.devP99, 2)} ms, lost ${m.lost}, late/dup ${m.lateOrDuplicate}, ts!=160 ${m.tsOff}; rtpengine CPU ${f(engineCpu * 100, 0)} % of a core; media at 20 ms: ${ok ? 'yes' : 'NO'}`,
         );
         if (ok) best.rtpengine = Math.max(best.rtpengine, m.concurrentSustained);
         else done.rtpengine = held;
