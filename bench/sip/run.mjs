@@ -18,8 +18,8 @@
 // BENCH_SIP_ECHO=0|1 makes the sink send every packet back (two-way media); default: only in hold,
 // where held calls would otherwise hit Prolope's 30 s RTP timeout, and a held call talks both ways.
 //
-// BENCH_SIP_COMPARE=<another checkout, built> also measures that checkout's server in the rates and hold
-// phases, in turns with this build's, and prints both and their ratios.
+// BENCH_SIP_COMPARE=<another checkout, built> also measures that checkout's server, step by step in turns
+// with this build's, and prints both and their ratios.
 //
 // Needs `pnpm build` first and SIPp (Debian sip-tester). Prints figures; asserts nothing, and exits
 // non-zero only when the bench itself breaks.
@@ -109,8 +109,8 @@ const TARGET_CONCURRENT = 300;
 const scenario = fileURLToPath(new URL('./inbound.xml', import.meta.url));
 
 // BENCH_SIP_COMPARE=<another checkout>: that checkout's server build (built there first) runs beside
-// this one, and the rates and hold phases measure both in the same run, step by step, to see what a
-// change did. The same target.mjs starts it (it takes the same settings), only its entry differs.
+// this one, and every phase measures both in the same run, step by step (the peer and media phases: their
+// Prolope steps), to see what a change did. The same target.mjs starts it (it takes the same settings), only its entry differs.
 const compareDir = env.BENCH_SIP_COMPARE;
 const compareEntry = compareDir ? join(compareDir, 'packages/server/dist/index.js') : undefined;
 if (compareEntry && !existsSync(compareEntry)) throw new Error(`BENCH_SIP_COMPARE: ${compareEntry} does not exist; build that checkout first`);
@@ -571,7 +571,7 @@ async function serveHoldApp() {
   for (const side of sides) await api('PATCH', `/v1/numbers/${encodeURIComponent(t.to)}`, { voice: { url: `http://127.0.0.1:${voiceApp.address().port}/voice` } }, side);
 }
 
-const results = { rates: [], hold: undefined, peer: undefined, media: undefined, compared: { rates: [], hold: undefined } };
+const results = { rates: [], hold: undefined, peer: undefined, media: undefined, peerSteps: [], mediaSteps: [], compared: { rates: [], hold: undefined, peerSteps: [], mediaSteps: [] } };
 const resultsOf = (side) => (side === ours ? results : results.compared);
 
 /** The knee search (see kneeStart): each step as a rates step, BENCH_SIP_SECONDS long, on this build. */
@@ -667,11 +667,15 @@ async function mediaPhase() {
     for (const held of mediaSteps) {
       const rate = held / holdSeconds;
       const calls = Math.round(rate * (holdSeconds + holdPlateau));
-      if (!done.prolope) {
-        const r = await phase(`media prolope ${held}`, { rate, calls, echo: true, callSeconds: holdSeconds + 10 });
+      // With BENCH_SIP_COMPARE the compared build holds the same step too, right after this one.
+      for (const side of sides) {
+        const key = side === ours ? 'prolope' : 'compared';
+        if (done[key]) continue;
+        const r = await phase(`media prolope ${held}${side.tag}`, { rate, calls, echo: true, callSeconds: holdSeconds + 10 }, side);
+        resultsOf(side).mediaSteps.push({ ...r, step: held });
         const ok = !r.failed && strictMedia(r.m);
-        if (ok) best.prolope = Math.max(best.prolope, r.m.concurrentSustained);
-        else done.prolope = held;
+        if (ok) best[key] = Math.max(best[key] ?? 0, r.m.concurrentSustained);
+        else done[key] = held;
       }
       if (!done.rtpengine) {
         if (quietWait > 0) await waitForQuiet();
@@ -690,7 +694,7 @@ async function mediaPhase() {
         if (ok) best.rtpengine = Math.max(best.rtpengine, m.concurrentSustained);
         else done.rtpengine = held;
       }
-      if (done.prolope && done.rtpengine) break;
+      if (done.prolope && done.rtpengine && (sides.length === 1 || done.compared)) break;
     }
   } finally {
     engine.stop();
@@ -702,7 +706,7 @@ try {
   console.log(`bench/sip: inbound calls with digest, 183/200, PCMA 20 ms to a timing sink, BYE from Prolope (${process.env.CI ? 'CI' : 'local'})`);
   console.log(`  priorities: ${prioritize ? 'Prolope and SIPp at nice -5, the sink at -10' : 'left alone (BENCH_SIP_PRIORITY=0)'}`);
   console.log(`  "media at 20 ms" = p99 |interval - 20 ms| <= ${maxP99Ms} ms, every timestamp step in a talkspurt 160, loss <= ${maxLoss * 100} %`);
-  if (sides.length > 1) console.log(`  compared build: ${compareLabel} (${compareDir}), measured in the rates and hold phases beside this build, step by step`);
+  if (sides.length > 1) console.log(`  compared build: ${compareLabel} (${compareDir}), measured beside this build, step by step (in the peer and media phases: Prolope's steps)`);
   // One call first, so the greeting's speech synthesis and the JIT warm-up stay out of the first rate.
   for (const side of sides) await sipp(1, 1, 30, undefined, side);
   if (runs.has('peer')) {
@@ -713,17 +717,20 @@ try {
     try {
       for (const rate of peerRates) {
         const calls = Math.round(rate * seconds);
-        if (!failedAt.prolope) {
-          const r = await phase(`peer prolope ${rate}`, { rate, calls, echo: false, callSeconds: 10 });
-          if (r.failed) failedAt.prolope = rate;
-          else best.prolope = rate;
+        for (const side of sides) {
+          const key = side === ours ? 'prolope' : 'compared';
+          if (failedAt[key]) continue;
+          const r = await phase(`peer prolope ${rate}${side.tag}`, { rate, calls, echo: false, callSeconds: 10 }, side);
+          resultsOf(side).peerSteps.push(r);
+          if (r.failed) failedAt[key] = rate;
+          else best[key] = rate;
         }
         if (!failedAt.sipp) {
           const r = await peerPhase(`peer sipp ${rate}`, { rate, calls }, peer);
           if (r.failed) failedAt.sipp = rate;
           else best.sipp = rate;
         }
-        if (failedAt.prolope && failedAt.sipp) break;
+        if (failedAt.prolope && failedAt.sipp && (sides.length === 1 || failedAt.compared)) break;
       }
     } finally {
       peer.stop();
@@ -775,6 +782,7 @@ function summarize({ rates: ran, hold, peer, media, compared }) {
       `media: most calls held with media at 20 ms (p99 <= ${MEDIA_P99_MS} ms, no loss): Prolope ${best.prolope} (${note('prolope')}), rtpengine ${best.rtpengine} (${note('rtpengine')});` +
         ` ratio ${f(ratio, 2)} (target >= ${TARGET_MEDIA_RATIO} and Prolope >= ${TARGET_MEDIA_HELD}: ${ratio >= TARGET_MEDIA_RATIO && best.prolope >= TARGET_MEDIA_HELD ? 'met' : 'NOT met'})`,
     );
+    if (sides.length > 1) console.log(`  the compared build ${compareLabel} held ${best.compared ?? 0} (${note('compared')})`);
     if (env.BENCH_JSON === '1') {
       console.log(JSON.stringify({ measure: 'sip calls held with media at 20 ms vs rtpengine', ours: best.prolope, peer: best.rtpengine, ratio, target: TARGET_MEDIA_RATIO, met: ratio >= TARGET_MEDIA_RATIO && best.prolope >= TARGET_MEDIA_HELD }));
     }
@@ -787,6 +795,7 @@ function summarize({ rates: ran, hold, peer, media, compared }) {
       `peer: highest rate with no failed call: Prolope ${best.prolope} calls/s (${note('prolope')}), SIPp as the answering side ${best.sipp} calls/s (${note('sipp')});` +
         ` ratio ${f(ratio, 2)} (target >= ${TARGET_PEER_RATIO}: ${ratio >= TARGET_PEER_RATIO ? 'met' : 'NOT met'})`,
     );
+    if (sides.length > 1) console.log(`  the compared build ${compareLabel}: ${best.compared ?? 0} calls/s (${note('compared')})`);
     if (env.BENCH_JSON === '1') {
       console.log(JSON.stringify({ measure: 'sip calls/s with no failure vs SIPp answering', ours: best.prolope, peer: best.sipp, ratio, target: TARGET_PEER_RATIO, met: ratio >= TARGET_PEER_RATIO }));
     }
@@ -859,6 +868,14 @@ function summarize({ rates: ran, hold, peer, media, compared }) {
  */
 function compare(a, b) {
   const pairs = [];
+  for (const r of a.peerSteps) {
+    const other = b.peerSteps.find((x) => x.rate === r.rate);
+    if (other) pairs.push([`peer ${r.rate}`, r, other]);
+  }
+  for (const r of a.mediaSteps) {
+    const other = b.mediaSteps.find((x) => x.step === r.step);
+    if (other) pairs.push([`media ${r.step}`, r, other]);
+  }
   for (const r of a.rates) {
     const other = b.rates.find((x) => x.rate === r.rate);
     if (other) pairs.push([`rate ${r.rate}`, r, other]);
