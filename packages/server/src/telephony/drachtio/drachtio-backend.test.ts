@@ -5,7 +5,7 @@ import { digestResponse } from '../sip/digest-auth.js';
 import { SourceGuard } from '../source-guard.js';
 import { RtpPorts } from '../media/udp-port.js';
 import { createDrachtioBackend, type DrachtioBackend, sipPortOf } from './drachtio-backend.js';
-import { DrachtioServerDouble, inviteText, requestText } from './drachtio-server-double.test-helper.js';
+import { DrachtioServerDouble, inviteText, outOfDialogText, requestText } from './drachtio-server-double.test-helper.js';
 
 /**
  * Wire level: the real drachtio-srf in the adapter talks to a scripted drachtio-server double over
@@ -102,6 +102,35 @@ describe('drachtio backend (wire protocol, scripted drachtio-server)', () => {
     double.deliver(inviteText({ callId: 'other-1', sdp: SDP }), { address: '198.51.100.67', port: 5060 });
     await double.waitFor(() => refusals() === 4);
     expect(seen).toEqual(['g-1', 'g-2', 'other-1']);
+  });
+
+  it('answers OPTIONS 200 with Allow, and the other methods drachtio-server routes outside a dialog 405; BYE outside a dialog stays 481', async () => {
+    const seen: string[] = [];
+    const { double } = await connected(async (call) => {
+      seen.push(call.callId);
+      await call.reject(486);
+    });
+    double.deliver(outOfDialogText('OPTIONS', 'ka-1'));
+    const ok = await double.waitFor((m) => m.header('call-id') === 'ka-1');
+    expect(ok.by).toBeUndefined();
+    expect(ok.status).toBe(200);
+    expect(ok.header('allow')).toBe('INVITE, ACK, CANCEL, BYE, OPTIONS');
+    for (const method of ['REGISTER', 'MESSAGE', 'INFO', 'NOTIFY', 'SUBSCRIBE', 'PUBLISH']) {
+      double.deliver(outOfDialogText(method, `ood-${method}`));
+      const res = await double.waitFor((m) => m.header('call-id') === `ood-${method}`);
+      expect({ method, status: res.status, allow: res.header('allow') }).toEqual({ method, status: 405, allow: 'INVITE, ACK, CANCEL, BYE, OPTIONS' });
+    }
+    double.deliver(outOfDialogText('BYE', 'stray-bye'));
+    expect(await double.waitFor((m) => m.header('call-id') === 'stray-bye')).toMatchObject({ status: 481, by: 'server' });
+    expect(seen).toEqual([]);
+  });
+
+  it('refuses OPTIONS from a banned source with 403', async () => {
+    const guard = new SourceGuard({ maxFailures: 1, windowMs: 60_000, banMs: 600_000 });
+    guard.recordFailure('198.51.100.66');
+    const { double } = await connected(async (call) => call.reject(486), guard);
+    double.deliver(outOfDialogText('OPTIONS', 'ka-banned'), { address: '198.51.100.66', port: 5060 });
+    expect((await double.waitFor((m) => m.header('call-id') === 'ka-banned')).status).toBe(403);
   });
 
   it('routes on the Request-URI, not the To header', async () => {

@@ -9,6 +9,7 @@ import type { RtpPorts } from '../media/udp-port.js';
 import type { SourceGuard } from '../source-guard.js';
 import { DEFAULT_REALM, DrachtioInboundCall } from './inbound-call.js';
 import { DrachtioOutboundCall, type OutboundCallDeps } from './outbound-call.js';
+import { answerRequestsOutsideDialog, type SrfMethodRouter } from './requests-outside-dialog.js';
 import { openRtpengineMedia } from './rtpengine-media.js';
 import { RtpengineNg } from './rtpengine-ng.js';
 import { addressKey, sdpAudioAddress } from './sdp-media-address.js';
@@ -135,6 +136,8 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
       })
       .finally(forget);
   });
+
+  answerRequestsOutsideDialog(srf as unknown as SrfMethodRouter, { isBanned: (address) => opts.guard?.isBanned(address) ?? false });
 
   const backend: DrachtioBackend = {
     start(): Promise<{ sipPort: number }> {

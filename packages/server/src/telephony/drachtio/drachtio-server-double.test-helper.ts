@@ -7,7 +7,10 @@ import { createServer, type Server, type Socket } from 'node:net';
  * body `<msgId>|<command>|<args...>` and, for SIP, CRLF plus the raw SIP text.
  *
  * - app → server `authenticate|<secret>|<tags>`; we answer `response|<msgId>|OK|<hostport>|<version>`.
- * - app → server `route|invite`; acknowledged, nothing else.
+ * - app → server `route|<method>`; acknowledged and remembered: as drachtio-server does, a request outside a
+ *   dialog whose method no app routed is answered by the server itself with 503 (INVITE, REGISTER, MESSAGE,
+ *   OPTIONS, INFO, NOTIFY, SUBSCRIBE, PUBLISH), a BYE or UPDATE outside a dialog with 481; the app never sees
+ *   them. Those answers are recorded in `sent` with `by: 'server'`.
  * - server → app `sip|network|<len>|udp|<srcAddr>|<srcPort>|<time>|<txnId>|<dialogId>|<rcvAddr>|<rcvPort>` + SIP:
  *   a request from the network (INVITE, ACK, CANCEL, BYE) or a response to the app's request.
  * - app → server `sip|<txnId>|<dialogId>` + SIP: a response to send, or an in-dialog request (BYE);
@@ -29,6 +32,8 @@ export interface SentSip {
   target?: string;
   headers: Array<[string, string]>;
   body: string;
+  /** Set on an answer drachtio-server gave itself, without asking the app. */
+  by?: 'server';
   header(name: string): string | undefined;
   all(name: string): string[];
 }
@@ -41,6 +46,8 @@ export class DrachtioServerDouble {
   private buffer = Buffer.alloc(0);
   private waiters: Array<() => void> = [];
   private dialogs = new Map<string, string>(); // call-id → dialog id
+  /** Methods the app registered for (`route|<method>`), lower case as drachtio-srf sends them. */
+  readonly routes = new Set<string>();
   /** App-originated INVITEs by transaction, and whether the far end (the test) gave a final response. */
   private outgoing = new Map<string, { invite: SentSip; final: boolean }>();
   authenticated = false;
@@ -68,9 +75,35 @@ export class DrachtioServerDouble {
 
   /** Delivers a SIP request from the network, as drachtio-server does. */
   deliver(raw: string, source = { address: '203.0.113.7', port: 5060 }, dialogId = ''): void {
+    const method = /^([A-Z]+) /.exec(raw)?.[1] ?? '';
+    const answer = dialogId ? undefined : this.serverAnswerTo(method);
+    if (answer) {
+      this.serverAnswers(raw, answer);
+      return;
+    }
     this.write(
       `${randomUUID()}|sip|network|${Buffer.byteLength(raw)}|udp|${source.address}|${source.port}|${Date.now()}|${randomUUID()}|${dialogId}|127.0.0.1|5060\r\n${raw}`,
     );
+  }
+
+  /** What drachtio-server answers itself to a request outside a dialog, or undefined when the app gets it. */
+  private serverAnswerTo(method: string): number | undefined {
+    if (ROUTED_BY_METHOD.has(method)) return this.routes.has(method.toLowerCase()) ? undefined : 503;
+    return method === 'BYE' || method === 'UPDATE' ? 481 : undefined;
+  }
+
+  /** drachtio-server's own answer to a request it does not pass to the app. */
+  private serverAnswers(raw: string, status: number): void {
+    const req = parseSip(raw);
+    const lines = [
+      `SIP/2.0 ${status} ${REASONS[status] ?? 'Whatever'}`,
+      ...['via', 'from', 'to', 'call-id', 'cseq'].map((h) => `${h}: ${req.header(h) ?? ''}`),
+      'Content-Length: 0',
+      '',
+      '',
+    ];
+    this.sent.push({ ...parseSip(lines.join('\r\n')), dialogId: '', by: 'server' });
+    for (const w of this.waiters.splice(0)) w();
   }
 
   /** The dialog id we gave the 200 OK for this call (in-dialog requests carry it). */
@@ -125,6 +158,9 @@ export class DrachtioServerDouble {
         );
         return;
       case 'route':
+        this.routes.add(args[0] ?? '');
+        this.write(`${randomUUID()}|response|${msgId}|OK`);
+        return;
       case 'ping':
         this.write(`${randomUUID()}|response|${msgId}|OK`);
         return;
@@ -265,6 +301,9 @@ export class DrachtioServerDouble {
   }
 }
 
+/** What drachtio-server routes to an app by method when outside a dialog (controller.cpp, v0.9.10). */
+const ROUTED_BY_METHOD = new Set(['INVITE', 'REGISTER', 'MESSAGE', 'OPTIONS', 'INFO', 'NOTIFY', 'SUBSCRIBE', 'PUBLISH']);
+
 const REASONS: Record<number, string> = {
   100: 'Trying',
   180: 'Ringing',
@@ -273,7 +312,9 @@ const REASONS: Record<number, string> = {
   401: 'Unauthorized',
   407: 'Proxy Authentication Required',
   486: 'Busy Here',
+  481: 'Call/Transaction Does Not Exist',
   487: 'Request Terminated',
+  503: 'Service Unavailable',
 };
 
 function parseSip(raw: string): Omit<SentSip, 'dialogId'> {
@@ -325,6 +366,22 @@ export function requestText(method: 'ACK' | 'BYE' | 'CANCEL', callId: string, cs
     `To: <sip:+4930123456@127.0.0.1>${method === 'CANCEL' ? '' : ';tag=double-tag'}`,
     `Call-ID: ${callId}`,
     `CSeq: ${seq} ${method}`,
+    'Content-Length: 0',
+    '',
+    '',
+  ].join('\r\n');
+}
+
+/** A request outside any dialog, as a PBX sends keep-alives (OPTIONS) and the like. */
+export function outOfDialogText(method: string, callId: string): string {
+  return [
+    `${method} sip:127.0.0.1:5060 SIP/2.0`,
+    'Via: SIP/2.0/UDP 203.0.113.7:5060;branch=z9hG4bK-ood',
+    'Max-Forwards: 70',
+    'From: <sip:pbx@203.0.113.7>;tag=pbx-tag',
+    'To: <sip:127.0.0.1>',
+    `Call-ID: ${callId}`,
+    `CSeq: 1 ${method}`,
     'Content-Length: 0',
     '',
     '',
