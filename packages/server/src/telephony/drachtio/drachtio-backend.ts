@@ -12,7 +12,6 @@ import { DrachtioOutboundCall, type OutboundCallDeps } from './outbound-call.js'
 import { answerRequestsOutsideDialog, type SrfMethodRouter } from './requests-outside-dialog.js';
 import { openRtpengineMedia } from './rtpengine-media.js';
 import { RtpengineNg } from './rtpengine-ng.js';
-import { addressKey, sdpAudioAddress } from './sdp-media-address.js';
 import type { SrfLike, SrfRequest, SrfResponse, SrfUacLike } from './srf-types.js';
 
 /**
@@ -51,7 +50,7 @@ export interface DrachtioBackendOptions {
   logger: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
 }
 
-/** What openMedia needs of the INVITE it serves, kept from the INVITE until the call is done. */
+/** What rtpengine needs of the INVITE whose media it anchors. */
 interface PendingCall {
   callId: string;
   fromTag: string;
@@ -61,11 +60,6 @@ interface PendingCall {
 export type DrachtioBackend = Omit<TelephonyBackend, 'onInvite'> & {
   /** As TelephonyBackend's, but the handler may also see the INVITE as SIP (its SDP; the adapter's tests do). */
   onInvite(handler: (call: SipInboundCall, offer: InboundOffer) => Promise<void>): void;
-  /**
-   * openMedia takes the far end's address from the SDP offer (interface contract); we also accept
-   * the Call-ID, which is unambiguous — without it the INVITE is found by the address its SDP offers.
-   */
-  openMedia(remote: { address: string; port: number; dtmfPayloadType?: number; callId?: string }): Promise<MediaSession>;
   /** Places an outbound call through drachtio-server, media anchored by rtpengine (outbound-call.ts). */
   dial(opts: DialOptions): OutboundCall;
 };
@@ -78,8 +72,6 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
   const nonces = new NonceIssuer();
   const realm = opts.realm ?? DEFAULT_REALM;
   const ng = new RtpengineNg(opts.rtpengine);
-  const byCallId = new Map<string, PendingCall>();
-  const byRemote = new Map<string, PendingCall>();
   let handler: ((call: SipInboundCall, offer: InboundOffer) => Promise<void>) | undefined;
   let connected = false;
 
@@ -118,23 +110,15 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
       response.send(503, undefined, {}, () => {});
       return;
     }
-    const pending: PendingCall | undefined = call.sdp ? { callId: call.callId, fromTag: call.fromTag, sdp: call.sdp } : undefined;
-    const remote = call.sdp ? sdpAudioAddress(call.sdp) : undefined;
-    if (pending) {
-      byCallId.set(pending.callId, pending);
-      if (remote) byRemote.set(addressKey(remote), pending);
-    }
-    const forget = () => {
-      if (!pending) return;
-      if (byCallId.get(pending.callId) === pending) byCallId.delete(pending.callId);
-      if (remote && byRemote.get(addressKey(remote)) === pending) byRemote.delete(addressKey(remote));
-    };
-    handler(call, answerOffer(call, (remote) => backend.openMedia(remote)))
-      .catch(async (err) => {
-        log.error({ err, callId: call.callId }, 'drachtio: INVITE handler failed');
-        if (call.state === 'incoming' || call.state === 'early') await call.reject(500).catch(() => {});
-      })
-      .finally(forget);
+    // The offer opens media for this INVITE and no other: rtpengine's call is named by its Call-ID and
+    // From tag. Never by the address its SDP offers, which PBXs behind one NAT share.
+    const sdp = call.sdp;
+    const open: TelephonyBackend['openMedia'] = (remote) =>
+      sdp ? openInviteMedia({ callId: call.callId, fromTag: call.fromTag, sdp }, remote) : Promise.reject(new Error('the INVITE has no SDP offer'));
+    handler(call, answerOffer(call, open)).catch(async (err) => {
+      log.error({ err, callId: call.callId }, 'drachtio: INVITE handler failed');
+      if (call.state === 'incoming' || call.state === 'early') await call.reject(500).catch(() => {});
+    });
   });
 
   answerRequestsOutsideDialog(srf as unknown as SrfMethodRouter, { isBanned: (address) => opts.guard?.isBanned(address) ?? false });
@@ -207,24 +191,27 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
       handler = h;
     },
 
-    async openMedia(remote: { address: string; port: number; dtmfPayloadType?: number; callId?: string }): Promise<MediaSession> {
-      const pending = (remote.callId !== undefined ? byCallId.get(remote.callId) : undefined) ?? byRemote.get(addressKey(remote));
-      if (!pending) throw new Error(`openMedia: no INVITE in progress offers media at ${addressKey(remote)}`);
-      const media = opts.media ?? {};
-      return openRtpengineMedia({
-        ng,
-        callId: pending.callId,
-        fromTag: pending.fromTag,
-        offerSdp: pending.sdp,
-        ...(remote.dtmfPayloadType !== undefined ? { dtmfPayloadType: remote.dtmfPayloadType } : {}),
-        leg: legOf(media, opts.rtpPorts),
-        ...(opts.rtpengine.offerFlags ? { offerFlags: opts.rtpengine.offerFlags } : {}),
-        ...(media.playDir ? { playDir: media.playDir } : {}),
-        ...(media.recordingDir ? { recordingDir: media.recordingDir } : {}),
-        logger: log,
-      });
+    async openMedia(remote: { address: string; port: number }): Promise<MediaSession> {
+      throw new Error(`drachtio: media is opened through its INVITE (InboundOffer.open), never by the address ${remote.address}:${remote.port} an SDP offers`);
     },
   };
+
+  /** rtpengine anchors the INVITE's offer, named by its Call-ID and From tag; our leg answers it. */
+  function openInviteMedia(pending: PendingCall, remote: { dtmfPayloadType?: number }): Promise<MediaSession> {
+    const media = opts.media ?? {};
+    return openRtpengineMedia({
+      ng,
+      callId: pending.callId,
+      fromTag: pending.fromTag,
+      offerSdp: pending.sdp,
+      ...(remote.dtmfPayloadType !== undefined ? { dtmfPayloadType: remote.dtmfPayloadType } : {}),
+      leg: legOf(media, opts.rtpPorts),
+      ...(opts.rtpengine.offerFlags ? { offerFlags: opts.rtpengine.offerFlags } : {}),
+      ...(media.playDir ? { playDir: media.playDir } : {}),
+      ...(media.recordingDir ? { recordingDir: media.recordingDir } : {}),
+      logger: log,
+    });
+  }
   return backend;
 }
 

@@ -1,18 +1,23 @@
 import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAnswer, decodeRtp, tone , RtpPorts } from '../media/index.js';
-import { createDrachtioBackend } from './drachtio-backend.js';
+import type { AnsweringMedia } from '../backend.js';
+import { decodeRtp, RtpPorts, tone } from '../media/index.js';
+import { createDrachtioBackend, type DrachtioBackend } from './drachtio-backend.js';
 import { DrachtioServerDouble, inviteText } from './drachtio-server-double.test-helper.js';
 import { type RtpengineDaemon, rtpengineBinary, startRtpengine } from './rtpengine-daemon.test-helper.js';
+import { RtpengineNg } from './rtpengine-ng.js';
 import { sdpAudioAddress } from './sdp-media-address.js';
 
 /**
- * Both halves together, as the calls domain drives them: an INVITE through the drachtio double,
- * openMedia(remote from the offer) through a real rtpengine, a 183 advertising rtpengine's port, a
+ * Both halves together, as the calls domain drives them: an INVITE through the drachtio double, its
+ * offer opened (InboundOffer.open) through a real rtpengine, a 183 advertising rtpengine's port, a
  * prompt that reaches the caller's socket.
  */
 const binary = rtpengineBinary();
 const strict = process.env.PROLOPE_TEST_STRICT === '1';
+const logger = { info() {}, warn() {}, error() {} };
+const sdpAt = (port: number) =>
+  `v=0\r\no=pbx 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio ${port} RTP/AVP 8 101\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\n`;
 
 describe.skipIf(!binary && !strict)('drachtio backend with a real rtpengine', () => {
   let daemon: RtpengineDaemon;
@@ -24,7 +29,19 @@ describe.skipIf(!binary && !strict)('drachtio backend with a real rtpengine', ()
     await daemon?.stop();
   });
 
-  it('matches openMedia to the INVITE by its offered address and advertises rtpengine in the 183', async () => {
+  async function started(double: DrachtioServerDouble): Promise<DrachtioBackend> {
+    const port = await double.listen();
+    const backend = createDrachtioBackend({
+      drachtio: { host: '127.0.0.1', port, secret: double.secret },
+      rtpengine: { host: '127.0.0.1', port: daemon.ngPort },
+      rtpPorts: new RtpPorts(),
+      media: { bindAddress: '127.0.0.1', portRange: [36800, 36899] },
+      logger,
+    });
+    return backend;
+  }
+
+  it('opens the INVITE’s own offer through rtpengine and advertises rtpengine in the 183', async () => {
     const caller = createSocket('udp4');
     await new Promise<void>((resolve) => caller.bind(0, '127.0.0.1', resolve));
     let pcma = 0;
@@ -32,20 +49,13 @@ describe.skipIf(!binary && !strict)('drachtio backend with a real rtpengine', ()
       if (decodeRtp(m)?.payloadType === 8) pcma++;
     });
     const double = new DrachtioServerDouble();
-    const port = await double.listen();
-    const backend = createDrachtioBackend({
-      drachtio: { host: '127.0.0.1', port, secret: double.secret },
-      rtpengine: { host: '127.0.0.1', port: daemon.ngPort },
-      rtpPorts: new RtpPorts(),
-      media: { bindAddress: '127.0.0.1', portRange: [36800, 36899] },
-      logger: { info() {}, warn() {}, error() {} },
-    });
+    const backend = await started(double);
     let failure: unknown;
-    backend.onInvite(async (call) => {
+    backend.onInvite(async (call, offer) => {
       try {
-        const remote = sdpAudioAddress(call.sdp ?? '')!;
-        const media = await backend.openMedia({ ...remote, dtmfPayloadType: 101 });
-        await call.progress(buildAnswer(media.local, { dtmfPayloadType: 101 }));
+        if (!offer.ok) throw new Error(offer.reason);
+        const { media, progress } = await offer.open();
+        await progress();
         await media.play(tone(440, 200));
         await media.close();
         await call.reject(486);
@@ -56,8 +66,7 @@ describe.skipIf(!binary && !strict)('drachtio backend with a real rtpengine', ()
     });
     try {
       await backend.start();
-      const sdp = `v=0\r\no=pbx 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio ${caller.address().port} RTP/AVP 8 101\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\n`;
-      double.deliver(inviteText({ callId: 'c-media', sdp }));
+      double.deliver(inviteText({ callId: 'c-media', sdp: sdpAt(caller.address().port) }));
       const early = await double.waitFor((m) => m.status === 183);
       const advertised = sdpAudioAddress(early.body)!;
       expect(advertised.port).toBeGreaterThanOrEqual(36600);
@@ -65,13 +74,53 @@ describe.skipIf(!binary && !strict)('drachtio backend with a real rtpengine', ()
       await double.waitFor((m) => m.status === 486);
       expect(failure).toBeUndefined();
       expect(pcma).toBeGreaterThanOrEqual(8);
-      // Once the handler returned, the finished INVITE is forgotten (the 486 can reach the double first).
-      await new Promise((r) => setTimeout(r, 100));
-      await expect(backend.openMedia({ address: '127.0.0.1', port: caller.address().port })).rejects.toThrow(/no INVITE in progress/);
+      // Media is only ever found through its INVITE: the address an SDP offers names no call.
+      await expect(backend.openMedia({ address: '127.0.0.1', port: caller.address().port })).rejects.toThrow(/through its INVITE/);
     } finally {
       await backend.stop();
       await double.close();
       caller.close();
+    }
+  });
+
+  it('gives each of 20 concurrent INVITEs offering one media address (PBXs behind one NAT) its own rtpengine session, by Call-ID', async () => {
+    const n = 20;
+    const double = new DrachtioServerDouble();
+    const backend = await started(double);
+    const ng = new RtpengineNg({ host: '127.0.0.1', port: daemon.ngPort });
+    // Every INVITE arrives before any opens its media, as when a burst reaches the calls domain together.
+    let arrived = 0;
+    let allArrived!: () => void;
+    const barrier = new Promise<void>((resolve) => (allArrived = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    backend.onInvite(async (call, offer) => {
+      if (++arrived === n) allArrived();
+      await barrier;
+      if (!offer.ok) throw new Error(offer.reason);
+      const answering: AnsweringMedia = await offer.open();
+      await answering.progress();
+      await released;
+      await answering.media.close();
+      await call.reject(486);
+    });
+    const callIds = Array.from({ length: n }, (_, i) => `shared-${i}`);
+    try {
+      await backend.start();
+      for (const callId of callIds) double.deliver(inviteText({ callId, sdp: sdpAt(40000) }));
+      const early = await Promise.all(callIds.map((id) => double.waitFor((m) => m.status === 183 && m.header('call-id') === id, 10_000)));
+      // One rtpengine call per Call-ID, each with its own port toward the caller.
+      const ports = early.map((m) => sdpAudioAddress(m.body)?.port);
+      expect(new Set(ports).size).toBe(n);
+      const known = await Promise.all(callIds.map((id) => ng.command('query', { 'call-id': id }).then(() => id, () => undefined)));
+      expect(known).toEqual(callIds);
+      release();
+      await Promise.all(callIds.map((id) => double.waitFor((m) => m.status === 486 && m.header('call-id') === id, 10_000)));
+    } finally {
+      release();
+      ng.close();
+      await backend.stop();
+      await double.close();
     }
   });
 });

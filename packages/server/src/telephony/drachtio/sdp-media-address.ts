@@ -2,8 +2,8 @@ import { parse } from 'sdp-transform';
 
 /**
  * Where an SDP says its first audio stream listens: the media-level `c=` (else the session-level one)
- * and the `m=audio` port. Used on rtpengine's rewritten SDPs (to learn its anchor ports) and on a
- * caller's offer (to match `openMedia(remote)` back to the INVITE it came from).
+ * and the `m=audio` port. Used on rtpengine's rewritten SDPs (to learn its anchor ports); never to find
+ * the call an offer belongs to (PBXs behind one NAT offer the same address): that is its Call-ID.
  */
 export function sdpAudioAddress(sdp: string): { address: string; port: number } | undefined {
   let session: ReturnType<typeof parse>;
@@ -18,7 +18,3 @@ export function sdpAudioAddress(sdp: string): { address: string; port: number } 
   return { address, port: audio.port };
 }
 
-/** The key under which a media address is looked up. */
-export function addressKey(a: { address: string; port: number }): string {
-  return `${a.address}:${a.port}`;
-}
