@@ -1,7 +1,7 @@
 import { toE164 } from '../contacts/phone.js';
 import { assignedNumber, type PhoneNumber } from '../numbers/service.js';
 import { type TrunkAuth, trunksForSource } from '../sip-trunks/service.js';
-import type { InboundCall, InboundOffer } from '../telephony/backend.js';
+import type { AnsweringMedia, CallEnd, InboundCall, InboundOffer } from '../telephony/backend.js';
 import { firstInstructions, REJECT_STATUS } from '../telephony/verbs/interpreter.js';
 import { endCall, markEarlyMedia, openInboundCall } from './lifecycle.js';
 import type { CallRow } from './store.js';
@@ -37,6 +37,11 @@ async function standingRefusal(deps: InboundDeps, accountId: string): Promise<st
   if (statuses.includes('suspended')) return 'Account suspended for non-payment';
   return undefined;
 }
+
+const MEDIA_NOT_OPENED = {
+  code: 'media_unavailable',
+  message: 'the call’s media could not be opened on this server (the operator finds details in the server log)',
+} as const;
 
 // A number without a voice application answers with this, so a test call shows the line works.
 export const DEFAULT_GREETING = 'Welcome to Prolope. This number has no voice application yet. Goodbye.';
@@ -109,7 +114,26 @@ async function runCall(
   number: PhoneNumber,
 ): Promise<void> {
   const app = await voiceAppOf(deps, number);
-  const answering = await offer.open();
+  // A CANCEL while the media opens ends the call as the caller's; heard here as no session listens yet.
+  let endedEarly: CallEnd | undefined;
+  call.onEnd((end) => {
+    endedEarly ??= end;
+  });
+  let answering: AnsweringMedia;
+  try {
+    answering = await offer.open();
+  } catch (err) {
+    // The media relay (rtpengine) did not answer, or no RTP port was free: the call row is open, so it
+    // must end here too, with its cause and call.completed, not stay `ringing` for ever.
+    engine.log.error({ err, callId: call.callId }, 'inbound call: media could not be opened');
+    if (endedEarly) {
+      await endCall(deps, opened, endedEarly);
+      return;
+    }
+    await call.reject(500).catch((rejectErr: unknown) => engine.log.warn({ err: rejectErr, callId: call.callId }, 'inbound call: the 500 could not be sent'));
+    await endCall(deps, opened, { by: 'system', cause: 'error', sipCode: 500 }, MEDIA_NOT_OPENED);
+    return;
+  }
   const { media } = answering;
   // Only calls run by a voice application report keys: nobody else acts on them.
   const session = new CallSession({ deps, engine, row: opened, media, sip: call, us: 'callee', reportDigits: app !== undefined });

@@ -129,4 +129,23 @@ describe.skipIf(!binary && !strict).each(storeKinds)('the server on the drachtio
     expect((await double.waitFor((m) => m.status === 403 && m.header('call-id') === `drachtio-ip-${kind}`)).raw).toMatch(/^SIP\/2\.0 403 Source IP/);
     expect(await calls()).toHaveLength(before);
   });
+
+  // Last: it stops this file's rtpengine.
+  it('ends the call record with a cause and call.completed when rtpengine does not answer at setup (killed), and answers 500', async () => {
+    await daemon.stop();
+    const callId = `drachtio-no-relay-${kind}`;
+    await authenticatedInvite(callId, sdpFor(40000));
+    await double.waitFor((m) => m.status === 500 && m.header('call-id') === callId, 15_000);
+    const call = await callOf(callId);
+    expect(call).toMatchObject({
+      status: 'failed',
+      sip_code: 500,
+      hangup_by: 'system',
+      hangup_cause: 'error',
+      hangup_reason: { code: 'media_unavailable' },
+    });
+    expect(call?.ended_at).not.toBeNull();
+    const events = await t.server.store.db.selectFrom('events').select('type').where('object_id', '=', call?.id).orderBy('id').execute();
+    expect(events.map((e) => e.type)).toEqual(['call.initiated', 'call.completed']);
+  });
 });
