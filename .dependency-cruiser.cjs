@@ -115,6 +115,14 @@ module.exports = {
       to: { path: '^(packages/(server|cli)/|@prolope/(server|cli)$)' },
     },
     {
+      name: 'cli-runs-the-server-only-in-dev-and-call-test',
+      severity: 'error',
+      comment:
+        'The CLI talks to a server over HTTP through the SDK and takes its rules from @prolope/rules. Only `prolope dev` (load-server.ts) and `prolope call test` (the SIP test caller, until it has a package of its own) load @prolope/server, an optional peer dependency; tests start servers.',
+      from: { path: '^packages/cli/src/', pathNot: `${TESTS}|^packages/cli/src/(testing/|load-server\\.ts$|commands/call-test(-report)?\\.ts$)` },
+      to: { path: '^(packages/server/|@prolope/server$)' },
+    },
+    {
       name: 'server-imports-no-cli',
       severity: 'error',
       comment: 'The CLI builds on the server (prolope dev), never the other way round.',
