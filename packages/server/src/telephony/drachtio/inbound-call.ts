@@ -1,6 +1,6 @@
 import { SIP_REALM } from '../digest-ha1.js';
 import type { CallEnd, DigestCredentials, SipInboundCall } from '../backend.js';
-import { awaitingFinal, checkRejectStatus, EndOnce, hangupInbound, type InboundCallState, InviteAuth } from '../inbound-common/index.js';
+import { awaitingFinal, checkRejectStatus, EndOnce, hangupInbound, type InboundCallState, InviteAuth } from '../call-common/index.js';
 import type { NonceIssuer } from '../sip/digest-auth.js';
 import { uriUser } from '../sip/header-values.js';
 import type { SrfDialog, SrfLike, SrfRequest, SrfResponse } from './srf-types.js';
@@ -10,7 +10,7 @@ import type { SrfDialog, SrfLike, SrfRequest, SrfResponse } from './srf-types.js
  * owns the SIP transactions (retransmissions, 100 Trying, the 487 after a CANCEL, the 2xx resent
  * until ACK), so this class only maps the calls domain's decisions onto drachtio-srf responses and
  * dialogs, and keeps the same state rules as the embedded UAS (one final response, BYE only after
- * the ACK, a far-end end reported once: telephony/inbound-common holds what the two share).
+ * the ACK, a far-end end reported once: telephony/call-common holds what the two share).
  */
 
 export interface InboundCallDeps {

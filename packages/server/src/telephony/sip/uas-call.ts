@@ -1,6 +1,6 @@
 import { SIP_REALM } from '../digest-ha1.js';
 import type { CallEnd, DigestCredentials, SipInboundCall } from '../backend.js';
-import { awaitingFinal, checkRejectStatus, EndOnce, hangupInbound, type InboundCallState, InviteAuth } from '../inbound-common/index.js';
+import { awaitingFinal, checkRejectStatus, EndOnce, hangupInbound, type InboundCallState, InviteAuth } from '../call-common/index.js';
 import type { NonceIssuer } from './digest-auth.js';
 import { parseNameAddr, uriHostPort, uriUser } from './header-values.js';
 import { ALLOW, basisOf, buildResponse, type Endpoint, newBranch, type ResponseOptions, SERVER_NAME } from './responses.js';
@@ -31,7 +31,7 @@ export interface UasCallOwner {
  * One inbound INVITE and the UAS dialog it may become (RFC 3261 §12, §13.3, §15): the
  * `InboundCall` the calls domain drives. One To tag from the first non-100 response to the end, so
  * the 183, the 200 and our BYE all belong to the same dialog. What it shares with drachtio's inbound
- * call (digest, end bookkeeping, hang-up rules) is in telephony/inbound-common.
+ * call (digest, end bookkeeping, hang-up rules) is in telephony/call-common.
  */
 export class UasCall implements SipInboundCall {
   readonly callId: string;

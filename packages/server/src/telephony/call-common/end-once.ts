@@ -1,7 +1,7 @@
 import type { CallEnd } from '../backend.js';
 
 /**
- * The end of an inbound call, told once to every listener: `onEnd` of both backends' inbound calls.
+ * The end of a call, told once to every listener: `onEnd` of both backends' calls, inbound and outbound.
  * A listener registered after the end still hears of it (once), so a fast CANCEL races no one.
  */
 export class EndOnce {
