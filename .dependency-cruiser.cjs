@@ -5,7 +5,7 @@
  *
  * Server layers, bottom to top:
  *   base        store/ (Kysely, migrations, object storage), clock.ts, ids.ts, errors.ts, secrets/ (generated code is the @prolope/contract package)
- *   infra       http/ (auth, problems, SSRF-guarded fetch, ...), events/, config.ts, deps.ts, node.ts, sip-address.ts
+ *   infra       http/ (auth, problems, SSRF-guarded fetch, ...), events/, config.ts, deps.ts, this-node.ts, sip-address.ts
  *   telephony   telephony/: backend.ts (the interface), sip/ (the SIP stack), media/ (codecs, SDP, RTP, WAV),
  *               call-common/ (what both adapters' calls share: an end told once; an inbound call's digest and hang-up rules),
  *               the embedded/ and drachtio/ adapters, tts/, verbs/ (the interpreter); knows nothing of
@@ -18,7 +18,7 @@ const S = '^packages/server/src/';
 // Test files and the helpers only they import (test-numbers.ts and test-clock-*.ts are features, not helpers).
 const TESTS = '(\\.test\\.ts|\\.test-helper\\.ts|/test-(helpers|setup|receiver|client|fixtures|accounts)\\.ts)$|/src/test/';
 const BASE = `${S}(store/|generated/|secrets/|(clock|ids|errors)\\.ts$)`;
-const INFRA = `${S}(http/|events/|(config|deps|node|sip-address|version)\\.ts$)`;
+const INFRA = `${S}(http/|events/|(config|deps|this-node|sip-address|version)\\.ts$)`;
 const ROOT = `${S}(app|server|voice|main|index)\\.ts$`;
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -114,6 +114,14 @@ module.exports = {
       comment: 'The SDK and the webhooks package are what customers install: they never import the server or the CLI.',
       from: { path: '^packages/(sdk|webhooks)/src/' },
       to: { path: '^(packages/(server|cli)/|@prolope/(server|cli)$)' },
+    },
+    {
+      name: 'cli-runs-the-server-only-in-dev-and-call-test',
+      severity: 'error',
+      comment:
+        'The CLI talks to a server over HTTP through the SDK and takes its rules from @prolope/rules. Only `prolope dev` (load-server.ts) and `prolope call test` (the SIP test caller, until it has a package of its own) load @prolope/server, an optional peer dependency; tests start servers.',
+      from: { path: '^packages/cli/src/', pathNot: `${TESTS}|^packages/cli/src/(testing/|load-server\\.ts$|commands/call-test(-report)?\\.ts$)` },
+      to: { path: '^(packages/server/|@prolope/server$)' },
     },
     {
       name: 'server-imports-no-cli',

@@ -1,10 +1,12 @@
 // The SIP load target: a Prolope server on SQLite with one customer, two numbers and a trunk for
 // 127.0.0.1, so SIPp can place authorized calls. Sends the call parameters to the parent over IPC.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { startServer } from '@prolope/server';
+
+// BENCH_SERVER_ENTRY: another build's dist/index.js (run.mjs's BENCH_SIP_COMPARE), to measure a change.
+const { startServer } = await import(process.env.BENCH_SERVER_ENTRY ?? '@prolope/server');
 
 const server = await startServer({
   config: { port: 0, host: '127.0.0.1', dataDir: mkdtempSync(join(tmpdir(), 'prolope-bench-sip-')), rateLimitPerSecond: 0, sipPort: 0, sipHost: '127.0.0.1' },
@@ -55,8 +57,37 @@ setInterval(() => {
   eluPrev = now;
 }, 1000).unref();
 
-process.on('message', (m) => {
+/** Calls whose CDR is still open, by the API's status filter (what a soak must end with none of). */
+async function openCalls() {
+  let n = 0;
+  for (const status of ['queued', 'ringing', 'early_media', 'in_progress']) {
+    let cursor;
+    for (;;) {
+      const page = await api(key, 'GET', `/v1/calls?status=${status}&limit=100${cursor ? `&starting_after=${cursor}` : ''}`);
+      n += page.data.length;
+      if (!page.has_more) break;
+      cursor = page.next_cursor;
+    }
+  }
+  return n;
+}
+
+/** What a soak watches for growth: memory (after a full GC when run.mjs exposed it), handles, descriptors, open calls. */
+async function stats() {
+  globalThis.gc?.();
+  const mem = process.memoryUsage();
+  return {
+    rssMiB: mem.rss / 2 ** 20,
+    heapUsedMiB: mem.heapUsed / 2 ** 20,
+    handles: process.getActiveResourcesInfo().length,
+    fds: readdirSync('/proc/self/fd').length,
+    openCalls: await openCalls(),
+  };
+}
+
+process.on('message', async (m) => {
   if (m === 'exit') server.close().then(() => process.exit(0));
+  else if (m?.cmd === 'stats') process.send({ stats: await stats() });
   else if (m?.cmd === 'loop-reset') {
     delay.reset();
     eluStart = eluPrev = performance.eventLoopUtilization();

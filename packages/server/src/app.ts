@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import openapiGlue from 'fastify-openapi-glue';
 import { accountRoutes } from './accounts/routes.js';
 import { apiKeyRoutes } from './api-keys/routes.js';
@@ -35,7 +35,7 @@ import { registerRateLimit } from './http/rate-limit.js';
 import { installValidators } from './http/validation.js';
 import { standingGuard } from './http/standing-guard.js';
 import { newRequestId } from './http/request-id.js';
-import type { NodeIdentity } from './node.js';
+import type { ThisNode } from './this-node.js';
 import type { RemoteControl } from './calls/remote-control/index.js';
 import type { Store } from './store/db.js';
 import { eventRoutes } from './events/routes.js';
@@ -63,10 +63,12 @@ export interface AppOptions {
   /** Which proxies' X-Forwarded-For to believe for the client IP (PROLOPE_TRUST_PROXY); default none. */
   trustProxy?: TrustProxy;
   logger?: FastifyServerOptions['logger'];
+  /** A logger made beforehand (startServer's, shared with the voice side); takes the place of `logger`. */
+  loggerInstance?: FastifyBaseLogger | undefined;
   /** This server's live calls (its CallRuntime's); a registry of the app's own when not given. */
   activeCalls?: ActiveCalls;
   /**
-   * Outbound calls (`POST /v1/calls`); the telephony side attaches to it when SIP starts. Build it on
+   * Outbound calls (`POST /v1/calls`), built with their telephony (voice.ts). Build it on
    * `idempotency.db` (and pass that `idempotency` too): its writes then confirm a request's
    * Idempotency-Key claim, so a `POST /v1/calls` retried after a crash never places the call twice.
    */
@@ -82,7 +84,7 @@ export interface AppOptions {
   /** Which addresses webhook endpoints may resolve to; default: development rules (private addresses allowed). */
   webhookPolicy?: UrlPolicy;
   /** This process as other processes reach it (filled in once it listens). */
-  node?: NodeIdentity;
+  node?: ThisNode;
   /** With PostgreSQL: live actions on calls other processes hold go there (calls/remote-control). */
   remoteControl?: RemoteControl | undefined;
   /** Key lookups, shared with the billing loop so a standing change it makes shows at once. */
@@ -141,7 +143,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       headersTimeout: limits.headersTimeoutMs,
       connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(limits.headersTimeoutMs / 4))),
     },
-    logger: opts.logger ?? false,
+    ...(opts.loggerInstance ? { loggerInstance: opts.loggerInstance } : { logger: opts.logger ?? false }),
     bodyLimit: 1024 * 1024,
     genReqId: newRequestId,
     requestIdHeader: false,

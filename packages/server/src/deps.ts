@@ -2,7 +2,7 @@ import type { Clock } from './clock.js';
 import type { Authenticator } from './http/auth.js';
 import type { ObjectStore, RecordingStore } from './store/object-store.js';
 import type { Db, StoreKind } from './store/db.js';
-import type { NodeIdentity } from './node.js';
+import type { ThisNode } from './this-node.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import type { SipEndpoint } from './sip-address.js';
 import type { UrlPolicy } from './http/url-policy.js';
@@ -24,7 +24,7 @@ export interface Deps {
   /** Which addresses webhook endpoints may resolve to (SSRF rules). */
   webhookPolicy: UrlPolicy;
   /** This process's API address for other processes (live actions are forwarded to a call's owner). */
-  node?: NodeIdentity | undefined;
+  node?: ThisNode | undefined;
   /** Prolope's public SIP address (trunks and health show it); its port is filled in once SIP listens. */
   sip: SipEndpoint;
   /** Seals and opens secrets Prolope must read back (carriers' digest passwords) with the server key. */

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { type LoggerOptions, pino } from 'pino';
 import { ensureOperator } from './accounts/service.js';
 import { buildApp } from './app.js';
 import { OutboundCalls } from './calls/outbound.js';
@@ -13,7 +14,7 @@ import {
   startNodeLease,
 } from './calls/remote-control/index.js';
 import { stockTestNumbers } from './numbers/test-numbers.js';
-import { nodeIdentity } from './node.js';
+import { ThisNode } from './this-node.js';
 import { urlPolicy } from './http/url-policy.js';
 import { idempotencyHooks } from './http/idempotency.js';
 import { type DeliveryOptions, type DeliveryWorker, startDeliveryWorker } from './events/delivery/index.js';
@@ -32,7 +33,7 @@ import { secureDataDir } from './store/data-dir.js';
 import { openStore, type Store } from './store/db.js';
 import { migrateToLatest } from './store/migrate.js';
 import type { EmbeddedSipStats } from './telephony/sip/embedded-sip.js';
-import { startVoice, type Voice } from './voice.js';
+import { buildVoice, type Voice } from './voice.js';
 import { version } from './version.js';
 
 export interface RunningServer {
@@ -103,7 +104,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     const webhookPolicy = urlPolicy(config);
     // Several processes may share PostgreSQL: each live call records the node holding it, and actions on
     // it are sent there (calls/remote-control). One process owns a SQLite file: nothing to route.
-    const log = lateLog();
+    const log = processLog(opts.logger, config.logLevel);
     if (store.kind === 'postgres' && config.databaseUrl) {
       const nodeId = resolveNodeId(config.node.id);
       remote = remoteControl(
@@ -112,12 +113,19 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
         await openTransport({ databaseUrl: config.databaseUrl, natsUrl: config.node.natsUrl }, nodeId, log),
       );
     }
-    const node = nodeIdentity(config.nodeUrl, remote?.nodeId);
+    const node = new ThisNode({ url: config.nodeUrl, id: remote?.nodeId });
     const sip = sipEndpoint(config);
     const runtime = createCallRuntime();
     // Outbound calls write through the handlers' database, whose transactions confirm Idempotency-Key claims.
     const idempotencyKeys = idempotencyHooks(store.db, clock, secrets);
-    const outbound = new OutboundCalls({ db: idempotencyKeys.db, clock, node, secrets, activeCalls: runtime.activeCalls, wavs: runtime.wavs }, config);
+    // Built whole before the API, which places its calls; it listens only once started, after the API.
+    const voice: Voice | undefined = config.sipEnabled
+      ? buildVoice({ config, db: store.db, handlersDb: idempotencyKeys.db, clock, log, secrets, runtime, node })
+      : undefined;
+    // Without SIP, calls are still routed (a missing carrier is said first) and then refused: no_route.
+    const outbound =
+      voice?.outbound ??
+      new OutboundCalls({ db: idempotencyKeys.db, clock, node, secrets, activeCalls: runtime.activeCalls, wavs: runtime.wavs }, config, undefined);
     const recordings = fileRecordingStore(config.dataDir);
     const exportFiles = fileObjectStore(config.dataDir, 'exports', 'zip', 'export');
     // One key cache for the API and the billing loop: a standing the loop changes applies to keys at once.
@@ -131,7 +139,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       rateLimitPerIp: config.rateLimitPerIp,
       trustProxy: config.trustProxy,
       http: config.http,
-      logger: opts.logger ?? { level: config.logLevel },
+      loggerInstance: opts.logger === false ? undefined : log,
       activeCalls: runtime.activeCalls,
       idempotency: idempotencyKeys,
       outbound,
@@ -144,10 +152,9 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       sip,
       secrets,
     });
-    log.to(app.log);
     const address = await app.listen({ port: config.port, host: config.host });
-    node.url ??= address.replace('[::1]', 'localhost');
-    let voice: Voice | undefined;
+    node.listening(address.replace('[::1]', 'localhost'));
+    let sipPort: number | undefined;
     let nodeLease: RunningServer['nodeLease'];
     try {
       if (remote) {
@@ -160,10 +167,11 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
         nodeLease = Object.assign(lease, { nodeId: remote.nodeId });
         await remote.serve(app);
       }
-      // Recording URLs the voice side hands out point at this API (PROLOPE_PUBLIC_URL, else where it listens).
-      const voiceConfig = { ...config, publicUrl: config.publicUrl ?? address.replace('[::1]', 'localhost') };
-      voice = config.sipEnabled ? await startVoice(voiceConfig, store.db, clock, app.log, secrets, runtime, outbound, node) : undefined;
-      if (voice) sipListening(sip, config, voice.sipPort);
+      // After listen: recording URLs and the calls' owner_url are this API's address (see ThisNode).
+      if (voice) {
+        ({ sipPort } = await voice.start());
+        sipListening(sip, config, sipPort);
+      }
     } catch (err) {
       await nodeLease?.stop();
       await app.close();
@@ -191,8 +199,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       app,
       store,
       url: address.replace('[::1]', 'localhost'),
-      sipPort: voice?.sipPort,
-      sipStats: () => voice?.sipStats?.(),
+      sipPort,
+      sipStats: () => voice?.sipStats(),
       sipAddress: sip,
       secrets,
       createdOperatorKey: operator.createdSecret,
@@ -223,13 +231,11 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   }
 }
 
-/** A logger usable before the app (and its logger) exists; it writes to the app's once told. */
-function lateLog() {
-  let target: { warn(obj: object, msg: string): void } | undefined;
-  return {
-    warn: (obj: object, msg: string) => target?.warn(obj, msg),
-    to(log: { warn(obj: object, msg: string): void }) {
-      target = log;
-    },
-  };
+/**
+ * The process's logger, made before the app so the voice side and remote control built before it log
+ * where the API does (the app logs through a child of it). Fastify's options: false for none.
+ */
+function processLog(logger: StartOptions['logger'], level: string): FastifyBaseLogger {
+  if (logger === false) return pino({ enabled: false });
+  return pino(logger === true ? {} : ((logger as LoggerOptions | undefined) ?? { level }));
 }

@@ -8,7 +8,7 @@ export type SipAddress = Schema<'SipAddress'>;
 
 /**
  * This process's public SIP address. The bound port is known only once SIP listens (port 0 picks one),
- * so it is a holder the composition root fills in, like NodeIdentity; routes read it per request.
+ * so it is a holder the composition root fills in, like ThisNode; routes read it per request.
  */
 export interface SipEndpoint {
   host: string;

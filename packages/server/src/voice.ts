@@ -1,12 +1,12 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { inboundHandler } from './calls/inbound.js';
 import type { CallRuntime } from './calls/call-runtime.js';
-import type { OutboundCalls } from './calls/outbound.js';
+import { OutboundCalls } from './calls/outbound.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { safeFetch } from './http/safe-fetch.js';
 import { urlPolicy } from './http/url-policy.js';
-import type { NodeIdentity } from './node.js';
+import type { ThisNode } from './this-node.js';
 import { fileRecordingStore } from './store/object-store.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import { recordSourceBan } from './sip-trunks/source-bans.js';
@@ -14,29 +14,37 @@ import type { Db } from './store/db.js';
 import { createBackend } from './telephony/create-backend.js';
 import type { EmbeddedSip, EmbeddedSipStats } from './telephony/sip/embedded-sip.js';
 import { cachedTts, defaultTtsEngine } from './telephony/tts/index.js';
+import type { Speak } from './telephony/verbs/verb-host.js';
 
 export interface Voice {
-  sipPort: number;
+  /** Places outbound calls through this voice side's backend once started; hand it to buildApp. */
+  outbound: OutboundCalls;
+  /** Binds SIP (after the API listens: see server.ts) and starts placing calls; answers with the bound port. */
+  start(): Promise<{ sipPort: number }>;
   /** The embedded endpoint's counters (undefined with drachtio, which keeps its own). */
-  sipStats?(): EmbeddedSipStats | undefined;
+  sipStats(): EmbeddedSipStats | undefined;
   stop(): Promise<void>;
 }
 
+export interface VoiceDeps {
+  config: Config;
+  /** The store's database: inbound calls and SIP bans. */
+  db: Db;
+  /** The handlers' database (the Idempotency-Key hooks'), which outbound calls write through: see OutboundCalls. */
+  handlersDb: Db;
+  clock: Clock;
+  log: FastifyBaseLogger;
+  secrets: SecretBox;
+  runtime: CallRuntime;
+  node: ThisNode;
+}
+
 /**
- * Starts the telephony side and wires the calls domain onto it: the backend, speech, the inbound call
- * flow and outbound dialling. Part of the composition root (beside server.ts), so telephony never
- * imports calls.
+ * Builds the telephony side and wires the calls domain onto it: the backend, speech, the inbound call
+ * flow and outbound dialling, all in one go; nothing is attached later. Part of the composition root
+ * (beside server.ts), so telephony never imports calls. Nothing listens until start().
  */
-export async function startVoice(
-  config: Config,
-  db: Db,
-  clock: Clock,
-  log: FastifyBaseLogger,
-  secrets: SecretBox,
-  runtime: CallRuntime,
-  outbound?: OutboundCalls,
-  node?: NodeIdentity,
-): Promise<Voice> {
+export function buildVoice({ config, db, handlersDb, clock, log, secrets, runtime, node }: VoiceDeps): Voice {
   const backend = createBackend(config, clock, log, (ban) => {
     log.warn({ source: ban.address, failures: ban.failures, until: ban.expiresAt }, 'sip: source banned after failed authentications');
     recordSourceBan(db, ban, config.sipBan.windowSeconds).catch((err: unknown) => log.error({ err, source: ban.address }, 'sip: could not record the ban'));
@@ -44,39 +52,57 @@ export async function startVoice(
   const engine = defaultTtsEngine({ logger: log });
   // Prompts repeat (greetings, menus), so synthesise each once.
   const tts = cachedTts(engine, 200);
+  const speak: Speak = (text, opts) => tts.synthesize(text, opts);
   // Voice applications, prompts and status callbacks are customer URLs: the webhook SSRF rules apply.
   const customerFetch = safeFetch(urlPolicy(config));
-  const recordings = { store: fileRecordingStore(config.dataDir), publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}` };
+  const store = fileRecordingStore(config.dataDir);
+  const recordings = {
+    store,
+    // Recording URLs point at this API: PROLOPE_PUBLIC_URL, else where it listens (known once it does,
+    // before any call is taken or placed).
+    get publicUrl(): string {
+      return config.publicUrl ?? node.listenUrl ?? `http://${config.host}:${config.port}`;
+    },
+  };
+  // Usable once the backend has started; OutboundCalls dials only between its start() and stop().
+  const dial = backend.dial?.bind(backend);
+  const outbound = new OutboundCalls(
+    { db: handlersDb, clock, node, secrets, activeCalls: runtime.activeCalls, wavs: runtime.wavs },
+    config,
+    dial && { dial, speak, log, recordings, fetch: customerFetch },
+  );
   backend.onInvite(
     inboundHandler(
       { db, clock, secrets, recordings, node, fetch: customerFetch, activeCalls: runtime.activeCalls, wavs: runtime.wavs },
       {
-        speak: (text, opts) => tts.synthesize(text, opts),
+        speak,
         log,
         // `dial` places its legs like POST /v1/calls; without SIP out (no dial in the backend) it is skipped.
-        legs: backend.dial ? outbound : undefined,
+        legs: dial ? outbound : undefined,
       },
     ),
   );
-  try {
-    const { sipPort } = await backend.start();
-    const dial = backend.dial?.bind(backend);
-    if (dial) outbound?.attach({ dial, speak: (text, opts) => tts.synthesize(text, opts), log, recordings, fetch: customerFetch });
-    return {
-      sipPort,
-      sipStats: () => ('sip' in backend ? (backend.sip as EmbeddedSip).stats() : undefined),
-      async stop() {
-        const placed = outbound?.detach();
-        await backend.stop();
-        await placed;
-        await (engine as { close?: () => Promise<void> | void }).close?.();
-      },
-    };
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES') {
-      throw new Error(`cannot listen for SIP on UDP ${config.sipHost}:${config.sipPort} (${code}); set PROLOPE_SIP_PORT to a free port, or PROLOPE_SIP=off`);
-    }
-    throw err;
-  }
+  return {
+    outbound,
+    async start() {
+      try {
+        const { sipPort } = await backend.start();
+        outbound.start();
+        return { sipPort };
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (code === 'EADDRINUSE' || code === 'EACCES') {
+          throw new Error(`cannot listen for SIP on UDP ${config.sipHost}:${config.sipPort} (${code}); set PROLOPE_SIP_PORT to a free port, or PROLOPE_SIP=off`);
+        }
+        throw err;
+      }
+    },
+    sipStats: () => ('sip' in backend ? (backend.sip as EmbeddedSip).stats() : undefined),
+    async stop() {
+      const placed = outbound.stop();
+      await backend.stop();
+      await placed;
+      await (engine as { close?: () => Promise<void> | void }).close?.();
+    },
+  };
 }

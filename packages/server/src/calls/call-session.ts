@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Deps } from '../deps.js';
 import type { FetchLike } from '../http/safe-fetch.js';
-import type { NodeIdentity } from '../node.js';
+import type { ThisNode } from '../this-node.js';
 import { saveRecording } from '../recordings/service.js';
 import type { RecordingStore } from '../store/object-store.js';
 import type { CallEnd, MediaSession } from '../telephony/backend.js';
@@ -25,7 +25,7 @@ export interface SessionDeps extends Pick<Deps, 'db' | 'clock' | 'secrets'> {
   wavs: WavCache;
   recordings?: { store: RecordingStore; publicUrl: string } | undefined;
   /** This process, recorded as the owner of the calls it carries. */
-  node?: NodeIdentity | undefined;
+  node?: ThisNode | undefined;
   /** How customer URLs are fetched (SSRF-guarded, http/safe-fetch.ts); default: the global fetch. */
   fetch?: FetchLike | undefined;
 }

@@ -23,8 +23,9 @@ import { type CallRow, insertCall } from './store.js';
 /** The body of `POST /v1/calls`, checked against the spec's CallCreate with its defaults filled in. */
 export type CallCreateInput = BodyOf<'calls.create'>;
 
-/** What placing calls needs from the telephony side; attached when SIP starts. */
+/** What placing calls needs from the telephony side (built with the backend, in voice.ts). */
 export interface OutboundTelephony extends SessionTools {
+  /** The backend's dial: usable once the backend has started, hence OutboundCalls' start(). */
   dial(opts: DialOptions): OutboundCall;
   /** Where `record` audio goes; without it recordings on outbound calls are dropped with a warning. */
   recordings?: SessionDeps['recordings'];
@@ -34,11 +35,13 @@ export interface OutboundTelephony extends SessionTools {
 
 /**
  * Outbound calls: `POST /v1/calls` writes the call (`queued`, `call.initiated`) and dials in the
- * background; the HTTP answer never waits for the far end. The API is built before SIP starts, so the
- * telephony side attaches itself here when it is up (and without it every call has no route).
+ * background; the HTTP answer never waits for the far end. Built once per server with its telephony
+ * (none with PROLOPE_SIP=off or a backend that cannot dial: then every call has no route). The API
+ * listens before SIP is bound, so calls are placed only between start() and stop().
  */
 export class OutboundCalls implements DialLegs {
-  #engine: OutboundTelephony | undefined;
+  readonly #telephony: OutboundTelephony | undefined;
+  #placing = false;
   readonly #live = new Map<string, OutboundCall>();
   readonly #running = new Set<Promise<void>>();
 
@@ -47,19 +50,24 @@ export class OutboundCalls implements DialLegs {
    *   confirm an Idempotency-Key claim, so a `POST /v1/calls` retried after a crash never places the call
    *   twice; `secrets` opens the carriers' sealed digest passwords and the numbers' voice signing secrets
    * @param carrier the bootstrap carrier (PROLOPE_CARRIER_URI), used while no carrier is enabled through the API
+   * @param telephony how calls are dialled; undefined when this server places none (SIP off, no dial)
    */
   constructor(
     private readonly deps: Pick<Deps, 'db' | 'clock' | 'node' | 'secrets'> & Pick<SessionDeps, 'activeCalls' | 'wavs'>,
     private readonly carrier: CarrierConfig,
-  ) {}
+    telephony: OutboundTelephony | undefined,
+  ) {
+    this.#telephony = telephony;
+  }
 
-  attach(engine: OutboundTelephony): void {
-    this.#engine = engine;
+  /** Starts placing calls; call it once the backend has started (its dial then works). */
+  start(): void {
+    this.#placing = true;
   }
 
   /** Stops placing calls; waits for the calls in flight to be written down. */
-  async detach(): Promise<void> {
-    this.#engine = undefined;
+  async stop(): Promise<void> {
+    this.#placing = false;
     await Promise.allSettled([...this.#running]);
   }
 
@@ -145,7 +153,7 @@ export class OutboundCalls implements DialLegs {
   }): Promise<{ row: CallRow; call: CallInTurn; engine: OutboundTelephony; release(): void; failureReason(f: DialFailure): HangupReason }> {
     const { accountId, from } = input;
     const to = destination(input.to);
-    const engine = this.#engine;
+    const engine = this.#placing ? this.#telephony : undefined;
     // Read per call: a carrier added, changed or disabled through the API applies from the next call on.
     const routes = await outboundRoutes(this.deps.db, accountId, input.sipTrunkId, {
       secrets: this.deps.secrets,
@@ -153,7 +161,8 @@ export class OutboundCalls implements DialLegs {
       // Without SIP the call is refused just below, so a skipped carrier needs no log line then.
       log: engine?.log ?? { error: () => {} },
     });
-    if (!engine) throw new ProblemError('no_route', 'SIP is off on this Prolope (PROLOPE_SIP=off), so it cannot place calls.');
+    if (!this.#telephony) throw new ProblemError('no_route', 'SIP is off on this Prolope (PROLOPE_SIP=off), so it cannot place calls.');
+    if (!engine) throw new ProblemError('no_route', 'SIP is not running on this Prolope (it is starting or shutting down), so it cannot place calls now; try again.');
     const now = this.deps.clock.now();
     const row = newCallRow(
       {
