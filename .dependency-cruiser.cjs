@@ -7,6 +7,7 @@
  *   base        store/ (Kysely, migrations, object storage), clock.ts, ids.ts, errors.ts, secrets/ (generated code is the @prolope/contract package)
  *   infra       http/ (auth, problems, SSRF-guarded fetch, ...), events/, config.ts, deps.ts, this-node.ts, sip-address.ts
  *   telephony   telephony/: backend.ts (the interface), sip/ (the SIP stack), media/ (codecs, SDP, RTP, WAV),
+ *               call-common/ (what both adapters' calls share: an end told once; an inbound call's digest and hang-up rules),
  *               the embedded/ and drachtio/ adapters, tts/, verbs/ (the interpreter); knows nothing of
  *               calls, numbers, trunks or accounts
  *   domains     calls/, numbers/, sip-trunks/, accounts/, billing/, ... (routes.ts, service.ts, store.ts)
@@ -75,14 +76,14 @@ module.exports = {
     {
       name: 'shared-telephony-sees-no-adapter',
       severity: 'error',
-      comment: 'backend.ts, sip/, media/, tts/ and verbs/ serve both adapters, so they import neither (the adapters import them).',
-      from: { path: `${S}telephony/((sip|media|tts|verbs)/|backend\\.ts$)`, pathNot: TESTS },
+      comment: 'backend.ts, sip/, media/, call-common/, tts/ and verbs/ serve both adapters, so they import neither (the adapters import them).',
+      from: { path: `${S}telephony/((sip|media|call-common|tts|verbs)/|backend\\.ts$)`, pathNot: TESTS },
       to: { path: `${S}telephony/(embedded|drachtio)/` },
     },
     {
       name: 'adapters-import-no-other-adapter',
       severity: 'error',
-      comment: 'embedded/ and drachtio/ are alternatives: what both need (SIP digest, codecs, SDP, RTP) lives in sip/ or media/.',
+      comment: 'embedded/ and drachtio/ are alternatives: what both need (SIP digest, codecs, SDP, RTP, call rules) lives in sip/, media/ or call-common/.',
       from: { path: `${S}telephony/(embedded|drachtio)/`, pathNot: TESTS },
       to: { path: `${S}telephony/(embedded|drachtio)/`, pathNot: `${S}telephony/$1/` },
     },

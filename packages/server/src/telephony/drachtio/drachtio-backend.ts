@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Srf from 'drachtio-srf';
 import type { DialOptions, InboundOffer, MediaSession, OutboundCall, SipInboundCall, TelephonyBackend } from '../backend.js';
 import { NonceIssuer } from '../sip/digest-auth.js';
+import { awaitingFinal } from '../call-common/index.js';
 import { answerOffer } from '../media/answer-offer.js';
 import type { RtpPorts } from '../media/udp-port.js';
 import type { SourceGuard } from '../source-guard.js';
@@ -131,7 +132,7 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
     handler(call, answerOffer(call, (remote) => backend.openMedia(remote)))
       .catch(async (err) => {
         log.error({ err, callId: call.callId }, 'drachtio: INVITE handler failed');
-        if (call.state === 'incoming' || call.state === 'early') await call.reject(500).catch(() => {});
+        if (awaitingFinal(call.state)) await call.reject(500).catch(() => {});
       })
       .finally(forget);
   });
