@@ -7,6 +7,7 @@
  *   base        store/ (Kysely, migrations, object storage), clock.ts, ids.ts, errors.ts, secrets/ (generated code is the @prolope/contract package)
  *   infra       http/ (auth, problems, SSRF-guarded fetch, ...), events/, config.ts, deps.ts, this-node.ts, sip-address.ts
  *   telephony   telephony/: backend.ts (the interface), sip/ (the SIP stack), media/ (codecs, SDP, RTP, WAV),
+ *               call-common/ (what both adapters' calls share: an end told once; an inbound call's digest and hang-up rules),
  *               the embedded/ and drachtio/ adapters, tts/, verbs/ (the interpreter); knows nothing of
  *               calls, numbers, trunks or accounts
  *   domains     calls/, numbers/, sip-trunks/, accounts/, billing/, ... (routes.ts, service.ts, store.ts)
@@ -75,14 +76,14 @@ module.exports = {
     {
       name: 'shared-telephony-sees-no-adapter',
       severity: 'error',
-      comment: 'backend.ts, sip/, media/, tts/ and verbs/ serve both adapters, so they import neither (the adapters import them).',
-      from: { path: `${S}telephony/((sip|media|tts|verbs)/|backend\\.ts$)`, pathNot: TESTS },
+      comment: 'backend.ts, sip/, media/, call-common/, tts/ and verbs/ serve both adapters, so they import neither (the adapters import them).',
+      from: { path: `${S}telephony/((sip|media|call-common|tts|verbs)/|backend\\.ts$)`, pathNot: TESTS },
       to: { path: `${S}telephony/(embedded|drachtio)/` },
     },
     {
       name: 'adapters-import-no-other-adapter',
       severity: 'error',
-      comment: 'embedded/ and drachtio/ are alternatives: what both need (SIP digest, codecs, SDP, RTP) lives in sip/ or media/.',
+      comment: 'embedded/ and drachtio/ are alternatives: what both need (SIP digest, codecs, SDP, RTP, call rules) lives in sip/, media/ or call-common/.',
       from: { path: `${S}telephony/(embedded|drachtio)/`, pathNot: TESTS },
       to: { path: `${S}telephony/(embedded|drachtio)/`, pathNot: `${S}telephony/$1/` },
     },
@@ -113,6 +114,14 @@ module.exports = {
       comment: 'The SDK and the webhooks package are what customers install: they never import the server or the CLI.',
       from: { path: '^packages/(sdk|webhooks)/src/' },
       to: { path: '^(packages/(server|cli)/|@prolope/(server|cli)$)' },
+    },
+    {
+      name: 'cli-runs-the-server-only-in-dev-and-call-test',
+      severity: 'error',
+      comment:
+        'The CLI talks to a server over HTTP through the SDK and takes its rules from @prolope/rules. Only `prolope dev` (load-server.ts) and `prolope call test` (the SIP test caller, until it has a package of its own) load @prolope/server, an optional peer dependency; tests start servers.',
+      from: { path: '^packages/cli/src/', pathNot: `${TESTS}|^packages/cli/src/(testing/|load-server\\.ts$|commands/call-test(-report)?\\.ts$)` },
+      to: { path: '^(packages/server/|@prolope/server$)' },
     },
     {
       name: 'server-imports-no-cli',

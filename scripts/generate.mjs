@@ -9,7 +9,15 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { addErrorCodeEnum, readErrorCodes } from './error-codes.mjs';
-import { buildOperationTable, requestDefaults, verbDefaults, webhookSchemaNames } from './spec-tables.mjs';
+import {
+  buildOperationTable,
+  operationParameterDefaults,
+  parameterDefaults,
+  requestDefaults,
+  schemaDefaults,
+  verbDefaults,
+  webhookSchemaNames,
+} from './spec-tables.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'packages/contract/src/generated');
@@ -123,5 +131,22 @@ write(
   `${banner}
 /** Per verb, its fields' spec defaults (verbs are a oneOf, where validation fills in none). */
 export const verbDefaults = ${JSON.stringify(verbDefaults(spec), null, 2)} as const;
+`,
+);
+
+// 8. Every other default of the spec, by schema and by parameter, for the places validation does not reach
+// (a oneOf or nullable object, a query read without the route's schema, a caller that is not a request):
+// code reads the value here rather than restating it.
+write(
+  'schema-defaults.ts',
+  `${banner}
+/** Per component schema, its properties' spec defaults (schemas without one are left out). */
+export const schemaDefaults = ${JSON.stringify(schemaDefaults(spec), null, 2)} as const;
+
+/** Per shared parameter (components.parameters), its spec default. */
+export const parameterDefaults = ${JSON.stringify(parameterDefaults(spec), null, 2)} as const;
+
+/** Per operationId, the spec defaults of the parameters it declares itself. */
+export const operationParameterDefaults = ${JSON.stringify(operationParameterDefaults(spec), null, 2)} as const;
 `,
 );

@@ -186,3 +186,55 @@ export function verbDefaults(spec) {
   }
   return out;
 }
+
+/** The spec default of a property or parameter schema, following `$ref`s (`VerbLoop` carries `default: 1`). */
+function defaultOf(spec, node) {
+  return deref(spec, node)?.default;
+}
+
+/**
+ * Per component schema, its own properties' spec defaults (`{ LinkDescription: { type: 'internet', ... } }`),
+ * schemas without any left out. Code that fills a default where validation cannot (inside a oneOf, in a
+ * nullable object, for a caller that is not a request) reads it here instead of restating it.
+ */
+export function schemaDefaults(spec) {
+  const out = {};
+  for (const [name, schema] of Object.entries(spec.components?.schemas ?? {})) {
+    const defaults = {};
+    for (const [field, prop] of Object.entries(schema.properties ?? {})) {
+      const value = defaultOf(spec, prop);
+      if (value !== undefined) defaults[field] = value;
+    }
+    if (Object.keys(defaults).length > 0) out[name] = defaults;
+  }
+  return out;
+}
+
+/** Per shared parameter (`components.parameters`), its spec default: `{ Limit: 20 }`. */
+export function parameterDefaults(spec) {
+  const out = {};
+  for (const [name, param] of Object.entries(spec.components?.parameters ?? {})) {
+    const value = defaultOf(spec, deref(spec, param)?.schema);
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+/** Per operationId, the defaults of its own (not shared) parameters: `{ 'sipTrunks.capacity': { kind: 'ip' } }`. */
+export function operationParameterDefaults(spec) {
+  const out = {};
+  for (const item of Object.values(spec.paths ?? {})) {
+    for (const method of METHODS) {
+      const op = item[method];
+      if (!op?.operationId) continue;
+      const defaults = {};
+      for (const param of [...(item.parameters ?? []), ...(op.parameters ?? [])]) {
+        if (param.$ref) continue;
+        const value = defaultOf(spec, param.schema);
+        if (value !== undefined) defaults[param.name] = value;
+      }
+      if (Object.keys(defaults).length > 0) out[op.operationId] = defaults;
+    }
+  }
+  return out;
+}

@@ -73,6 +73,10 @@ const planted: { rule: string; files: Record<string, string[]> }[] = [
   { rule: 'adapters-only-from-root', files: { [`${S}/calls/dial.ts`]: ['../telephony/embedded/rtp.js'], [`${S}/telephony/embedded/rtp.ts`]: [] } },
   { rule: 'nothing-imports-the-root', files: { [`${S}/numbers/service.ts`]: ['../server.js'], [`${S}/server.ts`]: [] } },
   { rule: 'libraries-import-no-server-or-cli', files: { 'packages/sdk/src/client.ts': ['../../server/src/index.js'], [`${S}/index.ts`]: [] } },
+  {
+    rule: 'cli-runs-the-server-only-in-dev-and-call-test',
+    files: { 'packages/cli/src/commands/billing-simulate.ts': ['../../../server/src/billing.js'], [`${S}/billing.ts`]: [] },
+  },
   { rule: 'server-imports-no-cli', files: { [`${S}/app.ts`]: ['../../cli/src/index.js'], 'packages/cli/src/index.ts': [] } },
 ];
 
@@ -108,6 +112,9 @@ describe('dependency rules (pnpm deps:check)', () => {
       [`${S}/store/db.ts`]: ['../clock.js'],
       [`${S}/clock.ts`]: [],
       [`${S}/errors.ts`]: [],
+      // `prolope dev` loads the server it runs.
+      'packages/cli/src/load-server.ts': ['../../server/src/index.js'],
+      [`${S}/index.ts`]: [],
       // Tests start whole servers, so they may reach across layers.
       [`${S}/telephony/embedded/backend.test.ts`]: ['../../calls/inbound.js', '../../numbers/store.js'],
     });

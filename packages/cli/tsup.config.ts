@@ -1,8 +1,8 @@
 import { defineConfig } from 'tsup';
 import { inlineContractTypes } from '../../scripts/tsup-contract.mjs';
 
-// @prolope/sdk and @prolope/server stay external: they are real dependencies of the package, so
-// npm installs them once and apps that also use the SDK share it. The server in particular must
+// @prolope/rules, @prolope/sdk and @prolope/server stay external: they are real dependencies of the
+// package, so npm installs them once and apps that also use the SDK (which depends on the rules) share them. The server in particular must
 // not be bundled (better-sqlite3 is a native module), and `prolope dev` imports it lazily, so the
 // other commands never load Fastify or SQLite. @oclif/core is external for the same reason.
 export default defineConfig({
@@ -13,5 +13,5 @@ export default defineConfig({
   dts: { entry: 'src/index.ts', compilerOptions: inlineContractTypes },
   clean: true,
   sourcemap: true,
-  external: ['@prolope/sdk', '@prolope/server', '@oclif/core'],
+  external: ['@prolope/rules', '@prolope/sdk', '@prolope/server', '@oclif/core'],
 });

@@ -1,5 +1,5 @@
-// `sip-trunks capacity` without an id: computed by the SDK's capacity(), with no server and no key.
-// `sla due`: computed by the SDK's slaDueTimes() unless --online, with no server and no key.
+// `sip-trunks capacity` without an id: computed by @prolope/rules' capacity() (as the SDK exports it), with no server and no key.
+// `sla due`: computed by @prolope/rules' slaDueTimes() (as the SDK exports it) unless --online, with no server and no key.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-import { type CapacityInput, capacity, formatSofiaTime, type Severity, type SlaDue, slaDueTimes } from '@prolope/sdk';
+import { type CapacityInput, capacity, formatSofiaTime, type Severity, type SlaDue, slaDueTimes } from '@prolope/rules';
 import { CliError } from './errors.js';
 
 /**
@@ -13,7 +13,7 @@ import { CliError } from './errors.js';
 export type OfflineOperation = (query: Readonly<Record<string, unknown>>) => unknown;
 
 /**
- * Turns the capacity endpoint's query into the input of the SDK's `capacity()`: the `link_*` fields
+ * Turns the capacity endpoint's query into the input of `capacity()` of @prolope/rules: the `link_*` fields
  * and `bandwidth_kbps` describe a link, and a link needs its bandwidth (as the API requires).
  *
  * @throws CliError `usage_error` when link fields are given without `bandwidth_kbps`.
@@ -139,7 +139,7 @@ export function runOffline(name: string, query: Readonly<Record<string, unknown>
   try {
     return run(query);
   } catch (err) {
-    // The SDK checks its input with RangeError; on the command line that is a usage mistake.
+    // @prolope/rules checks its input with RangeError; on the command line that is a usage mistake.
     if (err instanceof RangeError) throw new CliError('usage_error', err.message, { cause: err });
     throw err;
   }

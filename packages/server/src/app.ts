@@ -179,6 +179,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const deps: CallDeps = {
     db: idem.db,
     storeKind: opts.store.kind,
+    events: opts.store.events,
     clock: opts.clock,
     version: opts.version,
     auth,

@@ -2,6 +2,7 @@ import type { Clock } from './clock.js';
 import type { Authenticator } from './http/auth.js';
 import type { ObjectStore, RecordingStore } from './store/object-store.js';
 import type { Db, StoreKind } from './store/db.js';
+import type { EventBus } from './store/event-bus.js';
 import type { ThisNode } from './this-node.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import type { SipEndpoint } from './sip-address.js';
@@ -11,6 +12,8 @@ import type { UrlPolicy } from './http/url-policy.js';
 export interface Deps {
   db: Db;
   storeKind: StoreKind;
+  /** The store's hints of new events (live streams wake on them). */
+  events: EventBus;
   clock: Clock;
   version: string;
   /** Key lookups; revocation tells it to forget a key at once. */

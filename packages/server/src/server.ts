@@ -189,7 +189,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
         .execute();
     }
     const deliveries = startDeliveryWorker(
-      { db: store.db, storeKind: store.kind, clock, webhookPolicy, secrets, log: app.log },
+      { db: store.db, storeKind: store.kind, events: store.events, clock, webhookPolicy, secrets, log: app.log },
       { perEndpoint: config.webhookPerEndpoint, maxInFlight: config.webhookMaxInFlight, ...opts.deliveries },
     );
     const incidents = startBreachJob({ db: store.db, clock, log: app.log }, opts.incidents);

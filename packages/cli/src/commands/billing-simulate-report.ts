@@ -1,80 +1,7 @@
 // The pure half of `prolope billing simulate`: dates, money, what changed from one simulated day to
 // the next, and how each change reads. No I/O here, so all of it is unit-tested without a server.
-
-/**
- * A `YYYY-MM-DD` calendar date (a Sofia date, as billing counts days).
- *
- * @example
- * ```ts
- * const day: LocalDate = '2027-01-01';
- * ```
- */
-export type LocalDate = string;
-
-const DAY_MS = 86_400_000;
-
-function toUtcMs(date: LocalDate): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) throw new RangeError(`not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-}
-
-function fromUtcMs(ms: number): LocalDate {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
-/**
- * Whether `text` is a real calendar date written `YYYY-MM-DD` (so `2027-02-30` is not).
- *
- * @example
- * ```ts
- * isLocalDate('2027-01-01'); // true
- * isLocalDate('2027-02-30'); // false
- * ```
- */
-export function isLocalDate(text: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(text) && fromUtcMs(toUtcMs(text)) === text;
-}
-
-/**
- * The date `days` calendar days after `date` (before it when negative).
- *
- * @example
- * ```ts
- * addDays('2027-01-31', 1); // '2027-02-01'
- * ```
- */
-export function addDays(date: LocalDate, days: number): LocalDate {
-  return fromUtcMs(toUtcMs(date) + days * DAY_MS);
-}
-
-/**
- * Calendar days from `from` to `to` (negative when `to` is earlier).
- *
- * @example
- * ```ts
- * daysBetween('2027-01-10', '2027-02-04'); // 25
- * ```
- */
-export function daysBetween(from: LocalDate, to: LocalDate): number {
-  return Math.round((toUtcMs(to) - toUtcMs(from)) / DAY_MS);
-}
-
-/**
- * The same day `months` months later, or that month's last day when it has no such day.
- *
- * @example
- * ```ts
- * addMonths('2027-01-31', 1); // '2027-02-28'
- * ```
- */
-export function addMonths(date: LocalDate, months: number): LocalDate {
-  const d = new Date(toUtcMs(date));
-  const year = d.getUTCFullYear();
-  const month = d.getUTCMonth() + months;
-  const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  return fromUtcMs(Date.UTC(year, month, Math.min(d.getUTCDate(), last)));
-}
+// Dates and amounts go through @prolope/rules, the same rules the server bills with: no copy here.
+import { addDays, addMonths, formatAmount, type LocalDate } from '@prolope/rules';
 
 /**
  * The last day a simulation of `months` months starting on `from` covers: the day before the same
@@ -89,40 +16,6 @@ export function simulationEnd(from: LocalDate, months: number): LocalDate {
   return addDays(addMonths(from, months), -1);
 }
 
-const sofiaParts = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/Sofia',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-
-/** Minutes Sofia's wall clock is ahead of UTC at the instant `ms` (120 in winter, 180 in summer). */
-function sofiaOffsetMinutes(ms: number): number {
-  const parts = Object.fromEntries(sofiaParts.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
-  const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute));
-  return Math.round((wall - Math.floor(ms / 60_000) * 60_000) / 60_000);
-}
-
-/**
- * The instant (ISO 8601, UTC) when Sofia's clocks show `hour`:00 on `date`, summer time included.
- * Billing days are Sofia days, so the simulation parks the test clock at 08:00 there.
- *
- * @example
- * ```ts
- * sofiaTime('2027-01-01', 8); // '2027-01-01T06:00:00.000Z'
- * sofiaTime('2027-07-01', 8); // '2027-07-01T05:00:00.000Z'
- * ```
- */
-export function sofiaTime(date: LocalDate, hour: number): string {
-  const wall = toUtcMs(date) + hour * 3_600_000;
-  let ms = wall - sofiaOffsetMinutes(wall) * 60_000;
-  ms = wall - sofiaOffsetMinutes(ms) * 60_000;
-  return new Date(ms).toISOString();
-}
-
 /**
  * An amount in minor units with its currency, without floating point: `12345` → `123.45 EUR`.
  *
@@ -133,26 +26,7 @@ export function sofiaTime(date: LocalDate, hour: number): string {
  * ```
  */
 export function formatMoney(minor: number, currency: string): string {
-  if (!Number.isSafeInteger(minor)) throw new RangeError(`not an integer amount of minor units: ${minor}`);
-  const abs = Math.abs(minor);
-  const text = `${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-  return `${minor < 0 ? '-' : ''}${text} ${currency}`;
-}
-
-/**
- * The late-payment penalty of terms 7.2 for an amount paid in full `daysLate` days after its due
- * date: 0.2 % a day, rounded half-up once, capped at the amount. Integers only.
- *
- * @example
- * ```ts
- * penaltyFor(12000, 25); // 600
- * ```
- */
-export function penaltyFor(amount: number, daysLate: number): number {
-  if (daysLate <= 0) return 0;
-  const thousandths = BigInt(amount) * 2n * BigInt(daysLate);
-  const rounded = Number((thousandths + 500n) / 1000n);
-  return Math.min(rounded, amount);
+  return `${formatAmount(minor)} ${currency}`;
 }
 
 /**

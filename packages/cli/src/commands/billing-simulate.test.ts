@@ -1,3 +1,4 @@
+import { addDays, addMonths, isLocalDate, type LocalDate, penaltyAccrued, sofiaInstant } from '@prolope/rules';
 import { Prolope } from '@prolope/sdk';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { exitCodes } from '../errors.js';
@@ -5,21 +6,23 @@ import { runCli } from '../testing/run-cli.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { payDay } from './billing-simulate.js';
 import {
-  addDays,
-  addMonths,
   changeLine,
-  daysBetween,
   type DaySnapshot,
   diffDay,
   formatMoney,
   type InvoiceView,
-  isLocalDate,
-  penaltyFor,
   type SimulationChange,
   simulationEnd,
-  sofiaTime,
   summarize,
 } from './billing-simulate-report.js';
+
+/**
+ * The penalty @prolope/rules (terms 7.2) gives on `amount` fallen due on `dueDate` and unpaid through
+ * `asOf`: what the server bills and the simulation prints, with no formula restated in the CLI.
+ */
+function rulesPenalty(amount: number, dueDate: LocalDate, asOf: LocalDate): number {
+  return penaltyAccrued({ amount, dueDate }, asOf);
+}
 
 describe('billing simulate: dates, money and changes', () => {
   test('money is formatted from integer minor units, never through a float', () => {
@@ -31,11 +34,12 @@ describe('billing simulate: dates, money and changes', () => {
   });
 
   test('the clock is parked at 08:00 Sofia time, in winter and in summer', () => {
-    expect(sofiaTime('2027-01-01', 8)).toBe('2027-01-01T06:00:00.000Z');
-    expect(sofiaTime('2027-07-01', 8)).toBe('2027-07-01T05:00:00.000Z');
+    const parked = (date: LocalDate) => sofiaInstant(date, 8).toISOString();
+    expect(parked('2027-01-01')).toBe('2027-01-01T06:00:00.000Z');
+    expect(parked('2027-07-01')).toBe('2027-07-01T05:00:00.000Z');
     // Summer time starts on the last Sunday of March at 03:00: 08:00 that day is already UTC+3.
-    expect(sofiaTime('2027-03-28', 8)).toBe('2027-03-28T05:00:00.000Z');
-    expect(sofiaTime('2027-10-31', 8)).toBe('2027-10-31T06:00:00.000Z');
+    expect(parked('2027-03-28')).toBe('2027-03-28T05:00:00.000Z');
+    expect(parked('2027-10-31')).toBe('2027-10-31T06:00:00.000Z');
   });
 
   test('dates: months end on the day before, and impossible dates are refused', () => {
@@ -50,11 +54,28 @@ describe('billing simulate: dates, money and changes', () => {
     expect(payDay({ due_date: '2027-01-10' }, { never: true })).toBeNull();
   });
 
-  test('the penalty is 0.2 % a day of the amount, rounded half-up once, capped at the amount', () => {
-    expect(penaltyFor(12000, 25)).toBe(600);
-    expect(penaltyFor(1250, 14)).toBe(35);
-    expect(penaltyFor(1000, 1000)).toBe(1000);
-    expect(penaltyFor(12000, 0)).toBe(0);
+  // The figures the simulation checks the server against come from @prolope/rules; this table pins them
+  // to terms 7.2 worked by hand, so a CLI expectation can only pass if the rules package agrees.
+  test.each([
+    // amount, days late, penalty: 0.2 % a day, rounded half-up once, capped at the amount
+    [12000, 0, 0],
+    [12000, 1, 24],
+    [12000, 7, 168],
+    [12000, 14, 336],
+    [12000, 21, 504],
+    [12000, 25, 600],
+    [1250, 14, 35], // 12.50 x 0.2 % is 2.5 cents a day: once-rounded 35, not 14 x 3 = 42
+    [250, 1, 1], // 0.5 rounds up
+    [249, 1, 0], // 0.498 rounds down
+    [1000, 499, 998],
+    [1000, 500, 1000],
+    [1000, 1000, 1000], // capped at the amount
+  ])('the penalty on %i cents paid %i days late is %i cents', (amount, daysLate, penalty) => {
+    const due = '2027-01-10';
+    expect(rulesPenalty(amount, due, addDays(due, daysLate))).toBe(penalty);
+    // Paid in full on day N: that day still accrues, nothing after it.
+    const paidOn = addDays(due, daysLate);
+    expect(penaltyAccrued({ amount, dueDate: due, payments: [{ receivedOn: paidOn, amount }] }, addDays(paidOn, 30))).toBe(penalty);
   });
 
   const invoice = (over: Partial<InvoiceView>): InvoiceView => ({
@@ -216,10 +237,7 @@ describe('prolope billing simulate', () => {
 
     // Penalty invoices: 0.2 % a day of what was paid late, for the 25 days; the January one is total × 0.2 % × 25.
     const penalties = issued.filter((c) => c.kind === 'penalty');
-    const januaryPayment = payments.find((p) => p.invoice === january?.invoice);
-    const januaryPenalty = penaltyFor(january?.total ?? 0, januaryPayment?.days_late ?? 0);
-    expect(januaryPenalty).toBe(600); // 0.2 % × 25 days × 120.00 = 6.00, in cents
-    expect(penalties.map((p) => p.total)).toContain(januaryPenalty);
+    expect(penalties.map((p) => p.total)).toContain(600); // 0.2 % × 25 days × 120.00 = 6.00, in cents
     // The server's running figure for the January invoice, reported every 7 days overdue until it is paid on day 25.
     const januaryAccrued = of('penalty_accrued').filter((c) => c.invoice === january?.invoice);
     expect(januaryAccrued.map((c) => [c.days_overdue, c.penalty_accrued])).toEqual([
@@ -227,10 +245,16 @@ describe('prolope billing simulate', () => {
       [14, 336],
       [21, 504],
     ]);
+    // Every running figure printed is what @prolope/rules gives for that invoice on that day.
+    for (const c of of('penalty_accrued')) {
+      const inv = issued.find((i) => i.invoice === c.invoice);
+      expect(inv, c.invoice).toBeDefined();
+      if (inv) expect(c.penalty_accrued, `${c.number} on ${c.date}`).toBe(rulesPenalty(inv.total, inv.due_date, c.date));
+    }
     const expectedPenalties = payments
       .map((p) => ({ p, inv: issued.find((i) => i.invoice === p.invoice) }))
       .filter(({ inv }) => inv && inv.kind !== 'penalty')
-      .reduce((sum, { p }) => sum + penaltyFor(p.amount, p.days_late), 0);
+      .reduce((sum, { p, inv }) => sum + rulesPenalty(p.amount, inv?.due_date ?? p.received_on, p.received_on), 0);
     expect(penalties.reduce((sum, p) => sum + p.total, 0)).toBe(expectedPenalties);
 
     const summary = records.at(-1) as Record<string, unknown>;
@@ -292,7 +316,7 @@ describe('prolope billing simulate', () => {
     const issued = changes.filter((c): c is Dated<Extract<SimulationChange, { type: 'invoice_issued' }>> => c.type === 'invoice_issued');
     const accrued = issued
       .filter((c) => c.kind !== 'termination' && c.due_date < terminatedOn)
-      .reduce((sum, c) => sum + penaltyFor(c.total, daysBetween(c.due_date, terminatedOn)), 0);
+      .reduce((sum, c) => sum + rulesPenalty(c.total, c.due_date, terminatedOn), 0);
     expect(issued.find((c) => c.kind === 'termination')).toMatchObject({ date: terminatedOn, total: 10000 + accrued, penalties: accrued });
     expect(changes.filter((c) => c.type === 'penalty_accrued' && c.date >= terminatedOn)).toEqual([]);
     const deleted = changes.find((c) => c.type === 'data_deleted');

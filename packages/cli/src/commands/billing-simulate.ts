@@ -1,21 +1,17 @@
 import { Flags } from '@oclif/core';
+import { addDays, daysOverdue, isLocalDate, type LocalDate, sofiaInstant } from '@prolope/rules';
 import type { Prolope, Schema } from '@prolope/sdk';
 import { ApiCommand } from '../api-command.js';
 import { CliError } from '../errors.js';
 import { writeOut } from '../output.js';
 import {
-  addDays,
   changeLine,
   type DaySnapshot,
-  daysBetween,
   diffDay,
   formatMoney,
   type InvoiceView,
-  isLocalDate,
-  type LocalDate,
   type SimulationChange,
   simulationEnd,
-  sofiaTime,
   summarize,
   summaryText,
 } from './billing-simulate-report.js';
@@ -128,7 +124,7 @@ export class BillingSimulate extends ApiCommand {
 
     const me = await client.accounts.me();
     const name = `Simulation ${flags.from}`;
-    const clock = await client.testClocks.create({ name, frozen_time: sofiaTime(flags.from, CLOCK_HOUR) });
+    const clock = await client.testClocks.create({ name, frozen_time: sofiaInstant(flags.from, CLOCK_HOUR).toISOString() });
     const account = await client.accounts.create({
       name,
       legal_entity: me.legal_entity,
@@ -164,7 +160,7 @@ export class BillingSimulate extends ApiCommand {
     let stoppedEarly = false;
     for (; day <= through; day = addDays(day, 1)) {
       days++;
-      if (day !== flags.from) await client.testClocks.advance(clock.id, { frozen_time: sofiaTime(day, CLOCK_HOUR) });
+      if (day !== flags.from) await client.testClocks.advance(clock.id, { frozen_time: sofiaInstant(day, CLOCK_HOUR).toISOString() });
       let invoices = await this.invoices(client, account.id);
       const payments: SimulationChange[] = [];
       for (const inv of invoices.values()) {
@@ -173,7 +169,7 @@ export class BillingSimulate extends ApiCommand {
         await client.payments.create({ invoice: inv.id, amount: inv.amount_due, received_on: day, reference: `Simulation ${inv.number}` });
         paidByUs.add(inv.id);
         paid += inv.amount_due;
-        const late = Math.max(0, daysBetween(inv.due_date, day));
+        const late = daysOverdue(inv.due_date, day);
         payments.push({
           type: 'payment',
           invoice: inv.id,

@@ -30,7 +30,7 @@ async function activeCall(deps: CallDeps, req: ReqWithId): Promise<{ row: CallRo
 async function ringingOutbound(deps: CallDeps, req: ReqWithId) {
   const { id } = req.params;
   const row = await findCall(deps.db, authOf(req).accountId, id);
-  if (!row || row.direction !== 'outbound' || (row.status !== 'queued' && row.status !== 'ringing')) return undefined;
+  if (row?.direction !== 'outbound' || (row.status !== 'queued' && row.status !== 'ringing')) return undefined;
   if (!(await deps.outbound?.hangup(row.id))) return undefined;
   return current(deps, row);
 }

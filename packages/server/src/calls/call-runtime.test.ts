@@ -29,15 +29,7 @@ describe.skipIf(!SIPP)(`one call runtime per server (${kind})`, () => {
     const number = await suite.numberAnswering('hold', [{ verb: 'pause', seconds: 20 }]);
     const peer = await rtpPeer();
     try {
-      const running = runSipp(scenario('live-control.xml'), number, suite.sipPort, [
-        ...suite.auth(number),
-        '-set',
-        'rtpport',
-        String(peer.port),
-        '-set',
-        'codec',
-        '8',
-      ]);
+      const running = runSipp(scenario('live-control.xml'), number, suite.sipPort, suite.auth(number, { rtpport: peer.port, codec: '8' }));
       const call = await suite.callTo(number, (x) => x?.status === 'in_progress');
       const id = call?.id as string;
       expect(suite.t.server.runtime.activeCalls.get(id)).toBeDefined();

@@ -32,7 +32,7 @@ describe.skipIf(!SIPP).each(storeKinds)('dial and transfer (%s)', (kind) => {
   beforeAll(() => ({ t, c, app, sipPort, carrierPort, from } = suite));
 
   const pbx = (number: string, rtpport: number) =>
-    runSipp(scenario('live-control.xml'), number, sipPort, [...suite.auth(number), '-set', 'rtpport', String(rtpport), '-set', 'codec', '8']);
+    runSipp(scenario('live-control.xml'), number, sipPort, suite.auth(number, { rtpport, codec: '8' }));
   const legsOf = async (id: string) => (await c.api.get(`/v1/calls?parent_call_id=${id}`)).body.data as Array<Record<string, any>>;
   const eventTypes = async (callId: string) =>
     (await t.server.store.db.selectFrom('events').select(['type']).where('object_id', '=', callId).orderBy('id').execute()).map((e) => e.type);

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { storeKinds, type TestServer } from '../test/harness.js';
 import { requireSipp, runSipp, SIPP } from '../test/sipp.js';
 import { eventually, explain, rtpSink, scenario } from '../test/call-fixtures.js';
-import { buyNumbers } from '../numbers/test-fixtures.js';
-import { pbxTrunk } from '../test/pbx-fixtures.js';
+import { type CallSuite, callSuite } from '../test/call-suite.js';
 
 /**
  * Real inbound calls: SIPp plays a customer's PBX on a SIP trunk and calls a number of the same
@@ -12,45 +11,26 @@ import { pbxTrunk } from '../test/pbx-fixtures.js';
 requireSipp('inbound calls');
 
 describe.skipIf(!SIPP).each(storeKinds)('inbound SIP calls (%s)', (kind) => {
+  const suite = callSuite(kind, { name: 'pbx', numberBase: 8_100_000 });
+  const { fresh, auth } = suite;
   let t: TestServer;
-  let c: Awaited<ReturnType<TestServer['customer']>>;
+  let c: CallSuite['c'];
   let sipPort: number;
-  let seq = 0;
-  const password = 'pbx-Secret-2026';
-  const username = `pbx-${kind}-${process.pid}`;
-  const fresh = () => `+3592${8_100_000 + ++seq + (kind === 'postgres' ? 500 : 0)}`;
   let from: string;
   let to: string;
 
   beforeAll(async () => {
-    t = await startTestServer(kind);
-    sipPort = t.server.sipPort as number;
-    c = await t.customer();
-    from = fresh();
+    ({ t, c, sipPort, from } = suite);
     to = fresh();
-    await buyNumbers(t.operator, c.api, [from, to]);
-    await pbxTrunk(c.api, { username, password, callerIds: [from] });
+    await suite.buy(to);
   });
-  afterAll(() => t?.close());
 
-  const auth = (service: string) => ['-au', username, '-ap', password, '-auth_uri', `${service}@127.0.0.1:${sipPort}`];
   const callsOf = async () => (await c.api.get('/v1/calls')).body.data as Array<Record<string, any>>;
 
   it('answers an authorized PCMA call with 183 and 200, plays the greeting as 20 ms PCMA RTP, hangs up and keeps a CDR', async () => {
     const sink = await rtpSink();
     try {
-      const run = await runSipp(scenario('inbound-greeting.xml'), to, sipPort, [
-        ...auth(to),
-        '-set',
-        'from',
-        from,
-        '-set',
-        'rtpport',
-        String(sink.port),
-        '-set',
-        'codec',
-        '8',
-      ]);
+      const run = await runSipp(scenario('inbound-greeting.xml'), to, sipPort, auth(to, { rtpport: sink.port, codec: '8' }));
       expect(run.code, explain(run)).toBe(0);
       const audio = sink.packets.filter((p) => p.pt === 8);
       // The greeting is a few seconds of speech: 50 packets a second.
@@ -80,18 +60,7 @@ describe.skipIf(!SIPP).each(storeKinds)('inbound SIP calls (%s)', (kind) => {
     ['G.729', '18'],
   ])('refuses an offer of only %s with 488 after authentication, and records the failed call', async (_name, codec) => {
     const before = (await callsOf()).length;
-    const run = await runSipp(scenario('inbound-auth-488.xml'), to, sipPort, [
-      ...auth(to),
-      '-set',
-      'from',
-      from,
-      '-set',
-      'rtpport',
-      '40000',
-      '-set',
-      'codec',
-      codec,
-    ]);
+    const run = await runSipp(scenario('inbound-auth-488.xml'), to, sipPort, auth(to, { rtpport: 40000, codec }));
     expect(run.code, explain(run)).toBe(0);
     // SIPp exits on the 488; the CDR is written just after it, so wait for the final status.
     const calls = await eventually(callsOf, (list) => list.length > before && list[0]?.status !== 'ringing');
@@ -104,18 +73,7 @@ describe.skipIf(!SIPP).each(storeKinds)('inbound SIP calls (%s)', (kind) => {
 
   it('answers 404 for a number the account does not hold', async () => {
     const unknown = fresh();
-    const run = await runSipp(scenario('inbound-auth-404.xml'), unknown, sipPort, [
-      ...auth(unknown),
-      '-set',
-      'from',
-      from,
-      '-set',
-      'rtpport',
-      '40000',
-      '-set',
-      'codec',
-      '8',
-    ]);
+    const run = await runSipp(scenario('inbound-auth-404.xml'), unknown, sipPort, auth(unknown, { rtpport: 40000, codec: '8' }));
     expect(run.code, explain(run)).toBe(0);
   });
 

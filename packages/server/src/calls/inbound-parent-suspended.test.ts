@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, explain } from '../test/call-fixtures.js';
 import { accountBody, startTestServer, storeKinds, type TestServer } from '../test/harness.js';
+import { buyNumbers } from '../numbers/test-fixtures.js';
+import { pbxCallArgs } from '../test/call-suite.js';
 import { pbxTrunk } from '../test/pbx-fixtures.js';
 import { requireSipp, runSipp, SIPP } from '../test/sipp.js';
 
@@ -35,34 +37,14 @@ describe.skipIf(!SIPP).each(storeKinds)('inbound SIP for a subaccount of a suspe
     expect(created.status).toBe(201);
     subId = created.body.id;
     sub = t.client(created.body.initial_api_key.secret);
-    const stock = await t.operator.post('/v1/number-inventory', {
-      numbers: [from, to].map((number) => ({ number, type: 'local', monthly_price: '5.00', setup_price: '0.00', currency: 'EUR' })),
-    });
-    expect(stock.status).toBe(201);
-    for (const number of [from, to]) expect((await sub.post('/v1/numbers', { number })).status).toBe(201);
+    await buyNumbers(t.operator, sub, [from, to]);
     await pbxTrunk(sub, { username, password, callerIds: [from] });
     await t.server.store.db.updateTable('accounts').set({ status: 'suspended' }).where('id', '=', parentId).execute();
   });
   afterAll(() => t?.close());
 
   it('answers 403 with Reason "Account suspended for non-payment" and records the refused call on the subaccount', async () => {
-    const run = await runSipp(refusal, to, sipPort, [
-      '-au',
-      username,
-      '-ap',
-      password,
-      '-auth_uri',
-      `${to}@127.0.0.1:${sipPort}`,
-      '-set',
-      'from',
-      from,
-      '-set',
-      'rtpport',
-      '40000',
-      '-set',
-      'codec',
-      '8',
-    ]);
+    const run = await runSipp(refusal, to, sipPort, pbxCallArgs(to, { sipPort, username, password, from, rtpport: 40000, codec: '8' }));
     expect(run.code, explain(run)).toBe(0);
     const calls = await eventually(
       async () => (await sub.get('/v1/calls')).body.data as Array<Record<string, unknown>>,

@@ -6,6 +6,7 @@ import { requireSipp, runSipp, SIPP } from '../test/sipp.js';
 import { eventually, explain, rtpSink, scenario } from '../test/call-fixtures.js';
 import { buyNumbers } from '../numbers/test-fixtures.js';
 import { pbxTrunk } from '../test/pbx-fixtures.js';
+import { pbxCallArgs } from '../test/call-suite.js';
 
 /**
  * How inbound calls end other than by Prolope's BYE, and what bad input does to a started server: SIPp
@@ -96,23 +97,7 @@ describe.skipIf(!SIPP).each(storeKinds)('inbound call teardown and bad input (%s
     await new Promise((r) => app?.close(r));
   });
 
-  const sippArgs = (service: string, rtpport: number) => [
-    '-au',
-    username,
-    '-ap',
-    password,
-    '-auth_uri',
-    `${service}@127.0.0.1:${sipPort}`,
-    '-set',
-    'from',
-    from,
-    '-set',
-    'rtpport',
-    String(rtpport),
-    '-set',
-    'codec',
-    '8',
-  ];
+  const sippArgs = (service: string, rtpport: number) => pbxCallArgs(service, { sipPort, username, password, from, rtpport, codec: '8' });
   const calls = async () => (await c.api.get('/v1/calls?limit=100')).body.data as Array<Record<string, any>>;
   const callTo = (number: string, ok: (call: Record<string, any> | undefined) => boolean) =>
     eventually(async () => (await calls()).find((x) => x.to === number), ok);

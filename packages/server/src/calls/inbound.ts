@@ -1,4 +1,5 @@
 import { toE164 } from '../contacts/phone.js';
+import { verbDefaults } from '../http/contract.js';
 import { assignedNumber, type PhoneNumber } from '../numbers/service.js';
 import { type TrunkAuth, trunksForSource } from '../sip-trunks/service.js';
 import type { AnsweringMedia, CallEnd, InboundCall, InboundOffer } from '../telephony/backend.js';
@@ -153,7 +154,7 @@ async function runCall(
     if (session.ended) return await session.ended;
     const first = verbs?.[0];
     if (first?.verb === 'reject') {
-      const { status, reason } = REJECT_STATUS[first.reason ?? 'rejected'];
+      const { status, reason } = REJECT_STATUS[first.reason ?? verbDefaults.reject.reason];
       await call.reject(status, reason);
       await session.finish({ by: 'callee', cause: 'rejected', sipCode: status });
       return;

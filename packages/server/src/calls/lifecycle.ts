@@ -2,7 +2,7 @@ import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { recordEvent } from '../events/outbox.js';
 import type { EventMap } from '../http/contract.js';
-import { newId } from '../ids.js';
+import { newCallRow } from './new-call-row.js';
 import type { CallEnd, DialFailure } from '../telephony/backend.js';
 import { durationSeconds, toCall } from './call.js';
 import { endReason, type HangupReason } from './hangup-reason.js';
@@ -25,32 +25,20 @@ export interface NewInboundCall {
 
 export async function openInboundCall(deps: Pick<Deps, 'db' | 'clock'>, input: NewInboundCall): Promise<CallRow> {
   const now = deps.clock.now();
-  const row: CallRow = {
-    id: newId('call', now),
-    account_id: input.accountId,
-    direction: 'inbound',
-    from: input.from,
-    to: input.to,
-    status: 'ringing',
-    sip_call_id: input.sipCallId,
-    sip_trunk_id: input.trunkId,
-    phone_number_id: input.numberId,
-    sip_code: null,
-    hangup_by: null,
-    hangup_cause: null,
-    answered_at: null,
-    ended_at: null,
-    duration_seconds: null,
-    created_at: iso(now),
-    updated_at: iso(now),
-    parent_call_id: null,
-    status_callback_url: null,
-    status_callback_events: null,
-    owner_url: input.ownerUrl ?? null,
-    node_id: input.nodeId ?? null,
-    hangup_reason_code: null,
-    hangup_reason_message: null,
-  };
+  const row = newCallRow(
+    {
+      direction: 'inbound',
+      accountId: input.accountId,
+      from: input.from,
+      to: input.to,
+      sipCallId: input.sipCallId,
+      sipTrunkId: input.trunkId,
+      phoneNumberId: input.numberId,
+      ownerUrl: input.ownerUrl,
+      nodeId: input.nodeId,
+    },
+    now,
+  );
   await deps.db.transaction().execute(async (tx) => {
     await insertCall(tx, row);
     await recordEvent(tx, { accountId: row.account_id, type: 'call.initiated', object: toCall(row), at: now });

@@ -41,7 +41,7 @@ describe.skipIf(!SIPP).each(storeKinds)('live call actions (%s)', (kind) => {
     app.routes.set('/gathered', [{ verb: 'hangup' }]);
     const peer = await rtpPeer();
     try {
-      const running = runSipp(scenario('live-control.xml'), number, sipPort, [...auth(number), '-set', 'rtpport', String(peer.port), '-set', 'codec', '8']);
+      const running = runSipp(scenario('live-control.xml'), number, sipPort, auth(number, { rtpport: peer.port, codec: '8' }));
       const call = await callTo(number, (x) => x?.status === 'in_progress');
       const id = call?.id as string;
       const bad = await c.api.post(`/v1/calls/${id}/actions/gather`, { action_url: 'ftp://nope', digits: 1 });

@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { iso } from '../clock.js';
 import { toE164 } from '../contacts/phone.js';
 import type { Deps } from '../deps.js';
 import { ProblemError } from '../errors.js';
 import { recordEvent } from '../events/outbox.js';
 import type { BodyOf } from '../http/typed-handlers.js';
-import { newId } from '../ids.js';
 import { assignedNumber, type PhoneNumber } from '../numbers/service.js';
 import type { Db } from '../store/db.js';
 import { voiceSigningSecret } from '../numbers/voice-secret.js';
@@ -19,6 +17,7 @@ import { type CallPlan, runOutboundCall } from './outbound-run.js';
 import { type CallInTurn, dialInTurn } from './dial-in-turn.js';
 import { dialFailureReason, type HangupReason } from './hangup-reason.js';
 import { type CarrierConfig, outboundRoutes, sipUriHostPort } from './outbound-route.js';
+import { newCallRow } from './new-call-row.js';
 import { type CallRow, insertCall } from './store.js';
 
 /** The body of `POST /v1/calls`, checked against the spec's CallCreate with its defaults filled in. */
@@ -165,32 +164,22 @@ export class OutboundCalls implements DialLegs {
     if (!this.#telephony) throw new ProblemError('no_route', 'SIP is off on this Prolope (PROLOPE_SIP=off), so it cannot place calls.');
     if (!engine) throw new ProblemError('no_route', 'SIP is not running on this Prolope (it is starting or shutting down), so it cannot place calls now; try again.');
     const now = this.deps.clock.now();
-    const row: CallRow = {
-      id: newId('call', now),
-      account_id: accountId,
-      direction: 'outbound',
-      from,
-      to,
-      status: 'queued',
-      sip_call_id: `${randomBytes(12).toString('hex')}@prolope`,
-      sip_trunk_id: routes[0]?.trunkId ?? null,
-      phone_number_id: input.numberId,
-      sip_code: null,
-      hangup_by: null,
-      hangup_cause: null,
-      answered_at: null,
-      ended_at: null,
-      duration_seconds: null,
-      created_at: iso(now),
-      updated_at: iso(now),
-      parent_call_id: input.parentCallId,
-      status_callback_url: input.statusCallback?.url ?? null,
-      status_callback_events: input.statusCallback ? JSON.stringify(input.statusCallback.events) : null,
-      owner_url: this.deps.node?.url ?? null,
-      node_id: this.deps.node?.id ?? null,
-      hangup_reason_code: null,
-      hangup_reason_message: null,
-    };
+    const row = newCallRow(
+      {
+        direction: 'outbound',
+        accountId,
+        from,
+        to,
+        sipCallId: `${randomBytes(12).toString('hex')}@prolope`,
+        sipTrunkId: routes[0]?.trunkId ?? null,
+        phoneNumberId: input.numberId,
+        parentCallId: input.parentCallId,
+        statusCallback: input.statusCallback,
+        ownerUrl: this.deps.node?.url,
+        nodeId: this.deps.node?.id,
+      },
+      now,
+    );
     const callback = input.statusCallback && { ...input.statusCallback, secret: await statusCallbackSecret(this.deps, input.numberId) };
     await this.deps.db.transaction().execute(async (tx) => {
       await insertCall(tx, row);

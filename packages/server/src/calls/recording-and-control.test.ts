@@ -119,7 +119,7 @@ describe.skipIf(!SIPP).each(storeKinds)('recordings and live call control (%s)',
     const number = await numberAnswering('hold', [{ verb: 'pause', seconds: 20 }]);
     const sink = await rtpSink();
     try {
-      const running = runSipp(scenario('live-control.xml'), number, sipPort, [...auth(number), '-set', 'rtpport', String(sink.port), '-set', 'codec', '8']);
+      const running = runSipp(scenario('live-control.xml'), number, sipPort, auth(number, { rtpport: sink.port, codec: '8' }));
       const call = await callTo(number, (x) => x?.status === 'in_progress');
       expect(call?.status).toBe('in_progress');
       const id = call?.id as string;

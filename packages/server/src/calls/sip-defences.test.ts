@@ -4,6 +4,7 @@ import { buyNumbers } from '../numbers/test-fixtures.js';
 import { eventually, explain, scenario } from '../test/call-fixtures.js';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
 import { pbxTrunk } from '../test/pbx-fixtures.js';
+import { pbxCallArgs } from '../test/call-suite.js';
 import { requireSipp, runSipp, SIPP } from '../test/sipp.js';
 
 /**
@@ -41,10 +42,7 @@ describe.skipIf(!SIPP).each(storeKinds)('SIP failed-auth bans (%s)', (kind) => {
     await pbxTrunk(b.api, { username: 'shared-pbx', password: 'password-of-B-2026', callerIds: [fromB] });
     const unknown = `+3592${base + 19}`;
     const attempt = (file: string, from: string, password: string) =>
-      runSipp(scenario(file), unknown, sipPort, [
-        ...['-au', 'shared-pbx', '-ap', password, '-auth_uri', `${unknown}@127.0.0.1:${sipPort}`],
-        ...['-set', 'from', from, '-set', 'rtpport', '40000', '-set', 'codec', '8'],
-      ]);
+      runSipp(scenario(file), unknown, sipPort, pbxCallArgs(unknown, { sipPort, username: 'shared-pbx', password, from, rtpport: 40000, codec: '8' }));
     // B's PBX with B's password passes authentication (then 404: nobody holds the number); with A's password it is refused.
     const own = await attempt('inbound-auth-404.xml', fromB, 'password-of-B-2026');
     expect(own.code, explain(own)).toBe(0);
@@ -120,23 +118,8 @@ describe.skipIf(!SIPP).each(storeKinds)('SIP failed-auth bans (%s)', (kind) => {
 
     // The PBX at 127.0.0.1 is not affected: its authenticated call gets through to routing (404: no such number).
     const unknown = `+3592${base + 9}`;
-    const ok = await runSipp(scenario('inbound-auth-404.xml'), unknown, sipPort, [
-      '-au',
-      username,
-      '-ap',
-      password,
-      '-auth_uri',
-      `${unknown}@127.0.0.1:${sipPort}`,
-      '-set',
-      'from',
-      from,
-      '-set',
-      'rtpport',
-      '40000',
-      '-set',
-      'codec',
-      '8',
-    ]);
+    const pbx = pbxCallArgs(unknown, { sipPort, username, password, from, rtpport: 40000, codec: '8' });
+    const ok = await runSipp(scenario('inbound-auth-404.xml'), unknown, sipPort, pbx);
     expect(ok.code, explain(ok)).toBe(0);
   });
 });

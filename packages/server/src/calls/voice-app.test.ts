@@ -101,15 +101,7 @@ describe.skipIf(!SIPP).each(storeKinds)('voice applications (%s)', (kind) => {
     ]);
     app.routes.set('/beep.wav', writeWav8k(tone(440, 300)));
 
-    const run = await runSipp(scenario('inbound-greeting.xml'), number, sipPort, [
-      ...auth(number),
-      '-set',
-      'rtpport',
-      String(await freeUdpPort()),
-      '-set',
-      'codec',
-      '8',
-    ]);
+    const run = await runSipp(scenario('inbound-greeting.xml'), number, sipPort, auth(number, { rtpport: await freeUdpPort(), codec: '8' }));
     expect(run.code, explain(run)).toBe(0);
     const call = await callTo(number);
     expect(call).toMatchObject({ status: 'completed', hangup_by: 'callee', hangup_cause: 'normal' });
@@ -133,15 +125,7 @@ describe.skipIf(!SIPP).each(storeKinds)('voice applications (%s)', (kind) => {
     const { number } = await numberWithVoice({ url: `${app.base}/voice/invalid`, fallback_url: `${app.base}/voice/missing` });
     app.routes.set('/voice/invalid', { instructions: [{ verb: 'dial', number: '+359888123456' }] });
 
-    const run = await runSipp(scenario('inbound-greeting.xml'), number, sipPort, [
-      ...auth(number),
-      '-set',
-      'rtpport',
-      String(await freeUdpPort()),
-      '-set',
-      'codec',
-      '8',
-    ]);
+    const run = await runSipp(scenario('inbound-greeting.xml'), number, sipPort, auth(number, { rtpport: await freeUdpPort(), codec: '8' }));
     expect(run.code, explain(run)).toBe(0);
     expect(await callTo(number)).toMatchObject({ status: 'completed', hangup_by: 'callee' });
     expect(app.requests.filter((r) => r.path === '/voice/invalid' || r.path === '/voice/missing').map((r) => r.path)).toEqual([

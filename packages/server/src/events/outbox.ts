@@ -2,7 +2,6 @@ import { iso } from '../clock.js';
 import type { EventMap, EventType } from '../http/contract.js';
 import { newId } from '../ids.js';
 import type { Tx } from '../store/db.js';
-import { eventBus } from './bus.js';
 import { subscriptionsFor } from './call-subscriptions.js';
 import { matchesAny } from './filters.js';
 
@@ -24,7 +23,8 @@ export interface EventInput<T extends EventType = EventType> {
  * Writes an event row inside the caller's transaction, so an event exists exactly when its change
  * committed, and in the same transaction one pending delivery per enabled webhook endpoint of the
  * account whose filters match (the outbox): the delivery worker sends them, and nothing is lost
- * when the process dies between the commit and the send.
+ * when the process dies between the commit and the send. The INSERT into `events` hints the store's
+ * event bus (store/event-hints.ts), which wakes the delivery worker and live streams.
  */
 export async function recordEvent<T extends EventType>(tx: Tx, input: EventInput<T>): Promise<string> {
   const id = newId('event', input.at);
@@ -74,6 +74,5 @@ export async function recordEvent<T extends EventType>(tx: Tx, input: EventInput
       )
       .execute();
   }
-  eventBus.recorded(input.accountId);
   return id;
 }

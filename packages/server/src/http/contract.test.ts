@@ -3,6 +3,7 @@ import { allHandlers, missingHandlers } from '../app.js';
 import { manualClock } from '../clock.js';
 import { ActiveCalls } from '../calls/active-calls.js';
 import type { CallDeps } from '../calls/call-deps.js';
+import { createEventBus } from '../store/event-bus.js';
 import { openapiDocument, operationIds, operationTable } from './operations.js';
 
 // The spec is the one contract: these checks fail when code and spec drift apart.
@@ -10,6 +11,7 @@ describe('contract', () => {
   const deps = {
     db: {} as never,
     storeKind: 'sqlite',
+    events: createEventBus(),
     clock: manualClock('2026-01-01T00:00:00Z'),
     version: 'test',
     auth: {} as never,

@@ -10,6 +10,7 @@ export { type ErrorCode, errorCodes } from '@prolope/contract/errors';
 export { type EventMap, type EventType, eventTypes, type WebhookEvent } from '@prolope/contract/events';
 export { type RequestDefaults, requestDefaults } from '@prolope/contract/request-defaults';
 export { verbDefaults } from '@prolope/contract/verb-defaults';
+export { operationParameterDefaults, parameterDefaults, schemaDefaults } from '@prolope/contract/schema-defaults';
 /** The bundled spec as generated (openapi/ with every $ref inside one document). */
 export { default as openapiDocument } from '@prolope/contract/openapi.json' with { type: 'json' };
 

@@ -1,3 +1,5 @@
+import { parameterDefaults } from './contract.js';
+
 export interface PageQuery {
   limit?: number;
   starting_after?: string;
@@ -23,5 +25,5 @@ export function pageOf<T extends { id: string }>(rows: T[], limit: number): Page
 }
 
 export function limitOf(q: PageQuery): number {
-  return q.limit ?? 20;
+  return q.limit ?? parameterDefaults.Limit;
 }

@@ -1,4 +1,4 @@
-import type { Schema } from '../http/contract.js';
+import { type Schema, schemaDefaults } from '../http/contract.js';
 import { iso } from '../clock.js';
 import { toE164 } from '../contacts/phone.js';
 import type { Deps } from '../deps.js';
@@ -18,7 +18,7 @@ function inventoryRow(input: InventoryNumberInput, number: string, country: stri
     country,
     // The operator states the type (it decides how the number is sold); the country is a fact of the number.
     type: input.type,
-    capabilities: JSON.stringify(input.capabilities ?? ['voice']),
+    capabilities: JSON.stringify(input.capabilities ?? schemaDefaults.InventoryNumberInput.capabilities),
     monthly_price: input.monthly_price,
     setup_price: input.setup_price,
     currency: input.currency,

@@ -3,6 +3,7 @@ import { toE164 } from '../contacts/phone.js';
 import type { Deps } from '../deps.js';
 import { notFound, ProblemError } from '../errors.js';
 import { recordEvent } from '../events/outbox.js';
+import { schemaDefaults } from '../http/contract.js';
 import { newId } from '../ids.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { Db, Tx } from '../store/db.js';
@@ -158,7 +159,8 @@ function portedRow(accountId: string, number: string, now: Date): PhoneNumberRow
     number,
     country,
     type,
-    capabilities: JSON.stringify(['voice']),
+    // Nobody states a ported number's capabilities: it gets those of an inventory number imported without them.
+    capabilities: JSON.stringify(schemaDefaults.InventoryNumberInput.capabilities),
     // A ported number was never sold from the inventory, so it carries no Prolope number price.
     monthly_price: '0.00',
     setup_price: '0.00',

@@ -1,6 +1,7 @@
 import { generateSecret } from '@prolope/webhooks';
 import { toE164 } from '../contacts/phone.js';
 import { ProblemError } from '../errors.js';
+import { schemaDefaults } from '../http/contract.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { Forwarding, HttpMethod, PhoneNumberRow, VoiceApplication } from './phone-number.js';
 import { readVoice, storeVoice } from './stored-voice.js';
@@ -17,9 +18,8 @@ export interface NumberUpdateInput {
 }
 
 // Defaults are applied here, not left to the validator: Ajv does not fill defaults inside `oneOf`,
-// which is how the spec makes these objects nullable.
-const DEFAULT_METHOD: HttpMethod = 'POST';
-const DEFAULT_RING_TIMEOUT = 20;
+// which is how the spec makes these objects nullable. The values are the spec's, from the generated table.
+const VOICE_DEFAULTS = schemaDefaults.VoiceApplicationInput;
 
 /**
  * The stored voice application. The signing secret is the previous one when there is one: the customer's
@@ -28,9 +28,9 @@ const DEFAULT_RING_TIMEOUT = 20;
 export function voiceOf(input: NonNullable<NumberUpdateInput['voice']>, previousSecret?: string): VoiceApplication {
   return {
     url: input.url,
-    method: input.method ?? DEFAULT_METHOD,
+    method: input.method ?? VOICE_DEFAULTS.method,
     ...(input.fallback_url !== undefined ? { fallback_url: input.fallback_url } : {}),
-    fallback_method: input.fallback_method ?? DEFAULT_METHOD,
+    fallback_method: input.fallback_method ?? VOICE_DEFAULTS.fallback_method,
     signing_secret: previousSecret ?? generateSecret(),
   };
 }
@@ -45,9 +45,9 @@ export function forwardingOf(input: NonNullable<NumberUpdateInput['forwarding']>
         param,
       });
     }
-    return { number, ring_timeout: t.ring_timeout ?? DEFAULT_RING_TIMEOUT };
+    return { number, ring_timeout: t.ring_timeout ?? schemaDefaults.ForwardingTarget.ring_timeout };
   });
-  return { mode: input.mode ?? 'sequential', targets };
+  return { mode: input.mode ?? schemaDefaults.Forwarding.mode, targets };
 }
 
 /**

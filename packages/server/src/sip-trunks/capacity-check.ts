@@ -1,6 +1,7 @@
 import { capacity, type CapacityResult } from '@prolope/rules';
 import type { Deps } from '../deps.js';
 import { notFound, ProblemError } from '../errors.js';
+import { operationParameterDefaults } from '../http/contract.js';
 import type { LinkDescription } from './link.js';
 import { linkOfRow } from './link.js';
 import { findSipTrunk } from './store.js';
@@ -42,5 +43,5 @@ export async function trunkCapacity(deps: Deps, accountId: string, id: string, q
   const row = await findSipTrunk(deps.db, accountId, id);
   if (!row) throw notFound('SIP trunk', id);
   const link = linkOfQuery(q) ?? linkOfRow(row.link);
-  return capacity({ lines: q.lines, kind: q.kind ?? 'ip', link });
+  return capacity({ lines: q.lines, kind: q.kind ?? operationParameterDefaults['sipTrunks.capacity'].kind, link });
 }

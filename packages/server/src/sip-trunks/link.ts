@@ -1,4 +1,5 @@
 import type { LinkDescription } from '@prolope/rules';
+import { schemaDefaults } from '../http/contract.js';
 
 export type { LinkDescription };
 
@@ -8,10 +9,10 @@ export type { LinkDescription };
  */
 export function normaliseLink(link: LinkDescription): LinkDescription {
   return {
-    type: link.type ?? 'internet',
+    type: link.type ?? schemaDefaults.LinkDescription.type,
     bandwidth_kbps: link.bandwidth_kbps,
     ...(link.delay_ms !== undefined ? { delay_ms: link.delay_ms } : {}),
-    static_ip: link.static_ip ?? true,
+    static_ip: link.static_ip ?? schemaDefaults.LinkDescription.static_ip,
   };
 }
 

@@ -5,6 +5,8 @@ import pg from 'pg';
 import type { Database } from './schema.js';
 import { secureDatabaseFile, secureDataDir } from './data-dir.js';
 import { cachedStatements } from './sqlite-statements.js';
+import { createEventBus, type EventBus } from './event-bus.js';
+import { eventHints } from './event-hints.js';
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
@@ -13,6 +15,8 @@ export type StoreKind = 'sqlite' | 'postgres';
 export interface Store {
   db: Db;
   kind: StoreKind;
+  /** Hints of new events written through this store (store/event-hints.ts); this store's only. */
+  events: EventBus;
   close(): Promise<void>;
 }
 
@@ -27,8 +31,9 @@ export function openStore(opts: { databaseUrl?: string | undefined; dataDir: str
     // 'error' with no pool listener attached, which would crash the process; its query fails anyway, so
     // the request answers 500 and the client is discarded. Noting it is enough here too.
     pool.on('connect', (client) => client.on('error', (err) => opts.onIdleError?.(err)));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', close: () => db.destroy() };
+    const events = createEventBus();
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [eventHints(events)] });
+    return { db, kind: 'postgres', events, close: () => db.destroy() };
   }
   secureDataDir(opts.dataDir);
   const path = join(opts.dataDir, 'prolope.sqlite');
@@ -38,10 +43,12 @@ export function openStore(opts: { databaseUrl?: string | undefined; dataDir: str
   file.pragma('journal_mode = WAL');
   file.pragma('busy_timeout = 5000');
   file.pragma('foreign_keys = ON');
+  const events = createEventBus();
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: cachedStatements(file) }),
+    plugins: [eventHints(events)],
   });
-  return { db, kind: 'sqlite', close: () => db.destroy() };
+  return { db, kind: 'sqlite', events, close: () => db.destroy() };
 }
 
 /** True when an error is a unique-constraint violation, on either database. */

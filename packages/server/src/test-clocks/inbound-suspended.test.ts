@@ -4,6 +4,8 @@ import { eventually, explain } from '../test/call-fixtures.js';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
 import { requireSipp, runSipp, SIPP } from '../test/sipp.js';
 import { pbxTrunk } from '../test/pbx-fixtures.js';
+import { buyNumbers } from '../numbers/test-fixtures.js';
+import { pbxCallArgs } from '../test/call-suite.js';
 
 /**
  * Terms 7.2: a suspended account takes no calls. SIPp plays the customer's PBX on an authorized trunk
@@ -28,11 +30,7 @@ describe.skipIf(!SIPP).each(storeKinds)('inbound SIP for a suspended account (%s
     t = await startTestServer(kind);
     sipPort = t.server.sipPort as number;
     c = await t.customer();
-    const stock = await t.operator.post('/v1/number-inventory', {
-      numbers: [from, to].map((number) => ({ number, type: 'local', monthly_price: '5.00', setup_price: '0.00', currency: 'EUR' })),
-    });
-    expect(stock.status).toBe(201);
-    for (const number of [from, to]) expect((await c.api.post('/v1/numbers', { number })).status).toBe(201);
+    await buyNumbers(t.operator, c.api, [from, to]);
     await pbxTrunk(c.api, { username, password, callerIds: [from] });
     // The standing the billing jobs give an account 21 days overdue (tested through test clocks elsewhere).
     await t.server.store.db.updateTable('accounts').set({ status: 'suspended' }).where('id', '=', c.accountId).execute();
@@ -40,23 +38,7 @@ describe.skipIf(!SIPP).each(storeKinds)('inbound SIP for a suspended account (%s
   afterAll(() => t?.close());
 
   it('answers 403 with Reason: SIP;cause=403;text="Account suspended for non-payment" and records the refused call', async () => {
-    const run = await runSipp(refusal, to, sipPort, [
-      '-au',
-      username,
-      '-ap',
-      password,
-      '-auth_uri',
-      `${to}@127.0.0.1:${sipPort}`,
-      '-set',
-      'from',
-      from,
-      '-set',
-      'rtpport',
-      '40000',
-      '-set',
-      'codec',
-      '8',
-    ]);
+    const run = await runSipp(refusal, to, sipPort, pbxCallArgs(to, { sipPort, username, password, from, rtpport: 40000, codec: '8' }));
     expect(run.code, explain(run)).toBe(0);
     const calls = await eventually(
       async () => (await c.api.get('/v1/calls')).body.data as Array<Record<string, unknown>>,

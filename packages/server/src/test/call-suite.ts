@@ -64,6 +64,29 @@ export async function voiceApplication(): Promise<VoiceApplication> {
   return { server, base: `http://127.0.0.1:${address.port}`, requests, routes };
 }
 
+/** How a PBX on a trunk calls in (see pbxCallArgs); what is left out, the scenario does without. */
+export interface PbxCall {
+  sipPort: number;
+  username: string;
+  password: string;
+  /** The caller id (`-set from`). */
+  from?: string | undefined;
+  /** Where SIPp's RTP listens (`-set rtpport`); the scenarios that offer SDP need it. */
+  rtpport?: number | undefined;
+  /** The payload type SIPp offers (`-set codec`), '8' for PCMA. */
+  codec?: string | undefined;
+}
+
+/** SIPp's arguments for a PBX calling `number` through its trunk: digest credentials, then caller id, RTP port and codec when given. */
+export function pbxCallArgs(number: string, o: PbxCall): string[] {
+  return [
+    ...['-au', o.username, '-ap', o.password, '-auth_uri', `${number}@127.0.0.1:${o.sipPort}`],
+    ...(o.from === undefined ? [] : ['-set', 'from', o.from]),
+    ...(o.rtpport === undefined ? [] : ['-set', 'rtpport', String(o.rtpport)]),
+    ...(o.codec === undefined ? [] : ['-set', 'codec', o.codec]),
+  ];
+}
+
 type Customer = Awaited<ReturnType<TestServer['customer']>>;
 type CallRow = Record<string, any>;
 
@@ -85,8 +108,11 @@ export interface CallSuite {
   buy(number: string): Promise<void>;
   /** A new number whose voice application answers `verbs` at /voice/<name>. */
   numberAnswering(name: string, verbs: unknown[]): Promise<string>;
-  /** SIPp's digest arguments for a call to `number` (and `-set from` with the PBX's caller id unless `from: false`). */
-  auth(number: string, o?: { from?: boolean }): string[];
+  /**
+   * SIPp's arguments for the PBX's call to `number`: digest, `-set from` with the PBX's caller id unless
+   * `from: false`, and the RTP port and codec when given (pbxCallArgs).
+   */
+  auth(number: string, o?: { from?: boolean; rtpport?: number; codec?: string }): string[];
   /** The call to `number` once `ok` holds for it. */
   callTo(number: string, ok: (call: CallRow | undefined) => boolean): Promise<CallRow | undefined>;
 }
@@ -116,10 +142,8 @@ export function callSuite(kind: StoreKind, o: { name: string; numberBase: number
       expect((await s.c.api.patch(`/v1/numbers/${number}`, { voice: { url: `${s.app.base}/voice/${name}` } })).status).toBe(200);
       return number;
     },
-    auth: (number: string, a: { from?: boolean } = {}) => [
-      ...['-au', s.username, '-ap', s.password, '-auth_uri', `${number}@127.0.0.1:${s.sipPort}`],
-      ...(a.from === false ? [] : ['-set', 'from', s.from]),
-    ],
+    auth: (number: string, a: { from?: boolean; rtpport?: number; codec?: string } = {}) =>
+      pbxCallArgs(number, { sipPort: s.sipPort, username: s.username, password: s.password, ...a, from: a.from === false ? undefined : s.from }),
     callTo: (number: string, ok: (call: CallRow | undefined) => boolean) =>
       eventually(async () => ((await s.c.api.get('/v1/calls')).body.data as CallRow[]).find((x) => x.to === number), ok),
   } as CallSuite;

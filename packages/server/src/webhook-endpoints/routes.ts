@@ -5,6 +5,7 @@ import type { Deps, Handlers } from '../deps.js';
 import { notFound, ProblemError } from '../errors.js';
 import { newId } from '../ids.js';
 import { authOf } from '../http/auth.js';
+import { schemaDefaults } from '../http/contract.js';
 import { limitOf, pageOf } from '../http/pagination.js';
 import { type EndpointRow, sealEndpointSecret, toEndpoint, withSecret } from './endpoint.js';
 import { countEndpoints, findEndpoint, listEndpoints } from './store.js';
@@ -103,7 +104,8 @@ export function webhookEndpointRoutes(deps: Deps): Handlers {
     },
     'webhookEndpoints.rotateSecret': async (req) => {
       const row = await endpointOf(deps, req);
-      const keepFor = req.body?.previous_secret_expires_in ?? 86_400;
+      // The body is optional and validation fills defaults only into a body that is sent: the spec's value then.
+      const keepFor = req.body?.previous_secret_expires_in ?? schemaDefaults.WebhookEndpointRotate.previous_secret_expires_in;
       const now = deps.clock.now();
       const secret = generateSecret();
       const patch = {

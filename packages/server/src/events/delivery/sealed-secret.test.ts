@@ -31,7 +31,7 @@ describe.each(storeKinds)('a webhook signing secret sealed with another server k
     const logged: string[] = [];
     const log = { error: (obj: object, msg: string) => logged.push(`${msg}: ${(obj as { err?: Error }).err?.message}`) };
     const wrongKey = startDeliveryWorker(
-      { db, storeKind: s.t.server.store.kind, clock: s.clock, webhookPolicy: devPolicy, secrets: s.t.server.secrets, log },
+      { db, storeKind: s.t.server.store.kind, events: s.t.server.store.events, clock: s.clock, webhookPolicy: devPolicy, secrets: s.t.server.secrets, log },
       { loop: false, random: () => 0.5 },
     );
     try {

@@ -71,7 +71,7 @@ describe.runIf(storeKinds.includes('postgres'))('two workers sharing PostgreSQL'
     const errors: string[] = [];
     const log = { error: (_obj: object, msg: string) => errors.push(msg) };
     const deps = { clock, webhookPolicy: devPolicy, storeKind: 'postgres' as const, secrets: t.server.secrets, log };
-    workers = [startDeliveryWorker({ ...deps, db: t.server.store.db }, { loop: false }), startDeliveryWorker({ ...deps, db: second.db }, { loop: false })];
+    workers = [startDeliveryWorker({ ...deps, db: t.server.store.db, events: t.server.store.events }, { loop: false }), startDeliveryWorker({ ...deps, db: second.db, events: second.events }, { loop: false })];
     const tries = await Promise.all(workers.map((w) => w.tick()));
     clearTimeout(fallback);
 

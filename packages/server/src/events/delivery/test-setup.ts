@@ -23,7 +23,7 @@ export async function deliverySetup(kind: StoreKind) {
   const errors: string[] = [];
   const log = { error: (obj: object, msg: string) => errors.push(`${msg}: ${(obj as { err?: Error }).err?.message}`) };
   const workerWith = (options: DeliveryOptions = {}, policy: UrlPolicy = devPolicy) => {
-    const deps = { db: t.server.store.db, storeKind: t.server.store.kind, clock, webhookPolicy: policy, secrets: t.server.secrets, log };
+    const deps = { db: t.server.store.db, storeKind: t.server.store.kind, events: t.server.store.events, clock, webhookPolicy: policy, secrets: t.server.secrets, log };
     const w = startDeliveryWorker(deps, { loop: false, random: () => 0.5, ...options });
     workers.push(w);
     return w;

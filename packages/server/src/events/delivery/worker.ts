@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { iso } from '../../clock.js';
 import { signingSecrets } from '../../webhook-endpoints/endpoint.js';
 import { CALL_SUBSCRIPTION_USER_AGENT, findSubscription, isCallSubscription, subscriptionSecrets } from '../call-subscriptions.js';
-import { claimDeliveries, type DeliveryRow, dueEndpoints } from './claim.js';
+import { type ClaimedRow, claimDeliveries, type DeliveryRow, dueEndpoints } from './claim.js';
 import type { Sender } from './send.js';
 import { isSuccess } from './outcome.js';
 import { type Success, settleAttempt, settleSuccesses } from './settle.js';
@@ -15,6 +15,19 @@ const SCAN_EVERY_MS = 50;
 
 // Bounds one batch's statements (13 parameters per attempt row: 832 for 64, under SQLite's old 999).
 const MAX_BATCH = 64;
+
+/**
+ * The endpoint's signing secrets opened once per claim rather than once per delivery (an AES-GCM
+ * open each, seen in bench/webhooks profiles), and picked at each send's time as signingSecrets
+ * does: the previous secret only while its rotation window lasts. It is opened only when valid at
+ * the claim's time; a send's time is later, so one expired then is expired at the send too.
+ */
+function openedSecrets(endpoint: Parameters<typeof signingSecrets>[0], now: Date, secrets: DeliveryDeps['secrets']): (at: Date) => string[] {
+  const [current, previous] = signingSecrets(endpoint, now, secrets) as [string, string | undefined];
+  if (previous === undefined) return () => [current];
+  const expires = new Date(endpoint.previous_secret_expires_at as string);
+  return (at) => (expires > at ? [current, previous] : [current]);
+}
 
 /** What one round of claiming did: rows taken off the queue, and how many of them went out as tries. */
 export interface FillResult {
@@ -118,14 +131,9 @@ export function deliveryCore(deps: DeliveryDeps, limits: DeliveryLimits, sender:
     const rows = await claimDeliveries(deps.db, deps.storeKind, endpointId, room, now, limits.lockMs);
     if (rows.length === 0) return { claimed: 0, started: 0 };
     if (isCallSubscription(endpointId)) return serveSubscription(endpointId, rows);
-    const ids = rows.map((r) => r.event_id);
-    // Independent reads, so on PostgreSQL they go on two connections at once: one round trip less per claim.
-    const [endpoint, payloads] = await Promise.all([
-      deps.db.selectFrom('webhook_endpoints').selectAll().where('id', '=', endpointId).executeTakeFirst(),
-      deps.db.selectFrom('events').select(['id', 'payload']).where('id', 'in', ids).execute(),
-    ]);
-    const events = new Map(payloads.map((e) => [e.id, e.payload]));
-    const unsendable = endpoint?.status === 'enabled' ? rows.filter((r) => !events.has(r.event_id)) : rows;
+    // The claim brought the payloads (claim.ts); the endpoint is read after it, so a disable is seen.
+    const endpoint = await deps.db.selectFrom('webhook_endpoints').selectAll().where('id', '=', endpointId).executeTakeFirst();
+    const unsendable = endpoint?.status === 'enabled' ? rows.filter((r) => r.payload === null) : rows;
     if (unsendable.length > 0) {
       // Disabled since the delivery was written: kept as `dropped` so recover can send it later.
       await deps.db
@@ -140,8 +148,9 @@ export function deliveryCore(deps: DeliveryDeps, limits: DeliveryLimits, sender:
         .execute();
     }
     if (endpoint?.status !== 'enabled') return { claimed: rows.length, started: 0 };
+    let keys: (at: Date) => string[];
     try {
-      signingSecrets(endpoint, now, deps.secrets);
+      keys = openedSecrets(endpoint, now, deps.secrets);
     } catch (err) {
       // Sealed under another server key (processes sharing a database must share PROLOPE_SECRET_KEY):
       // nothing can be signed. The rows stay claimed until their lock runs out, then are tried again.
@@ -152,22 +161,17 @@ export function deliveryCore(deps: DeliveryDeps, limits: DeliveryLimits, sender:
     rows.sort((a, b) => compare(a.next_attempt_at, b.next_attempt_at) || compare(a.id, b.id));
     let started = 0;
     for (const row of rows) {
-      const payload = events.get(row.event_id);
-      if (payload === undefined) continue;
-      start(row, endpoint.url, payload, (at) => signingSecrets(endpoint, at, deps.secrets));
+      const { payload, ...delivery } = row;
+      if (payload === null) continue;
+      start(delivery, endpoint.url, payload, keys);
       started++;
     }
     return { claimed: rows.length, started };
   }
 
   /** A call's status callback: its one claimed delivery (claim.ts takes only the oldest), signed with its own secret. */
-  async function serveSubscription(subscriptionId: string, rows: DeliveryRow[]): Promise<FillResult> {
-    const ids = rows.map((r) => r.event_id);
-    const [subscription, payloads] = await Promise.all([
-      findSubscription(deps.db, subscriptionId),
-      deps.db.selectFrom('events').select(['id', 'payload']).where('id', 'in', ids).execute(),
-    ]);
-    const events = new Map(payloads.map((e) => [e.id, e.payload]));
+  async function serveSubscription(subscriptionId: string, rows: ClaimedRow[]): Promise<FillResult> {
+    const subscription = await findSubscription(deps.db, subscriptionId);
     let secrets: string[] = [];
     try {
       if (subscription) secrets = subscriptionSecrets(subscription, deps.secrets);
@@ -176,9 +180,8 @@ export function deliveryCore(deps: DeliveryDeps, limits: DeliveryLimits, sender:
       return { claimed: rows.length, started: 0 };
     }
     let started = 0;
-    for (const row of rows) {
-      const payload = events.get(row.event_id);
-      if (!subscription || payload === undefined) {
+    for (const { payload, ...row } of rows) {
+      if (!subscription || payload === null) {
         // The call's data was deleted meanwhile (account deletion): nothing left to send.
         await deps.db
           .updateTable('event_deliveries')

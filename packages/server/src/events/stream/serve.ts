@@ -2,7 +2,6 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { Deps } from '../../deps.js';
 import type { RequestLog } from '../../http/request-log.js';
-import { eventBus } from '../bus.js';
 import { EventFeed } from './event-feed.js';
 import type { StreamRequest } from './upgrade.js';
 
@@ -80,7 +79,7 @@ export function serveStream(ws: WebSocket, deps: Deps, req: StreamRequest, after
   // The hint can come before the writer's commit (always on PostgreSQL, where the commit is a round
   // trip): read now, and once more a moment later rather than waiting for the next poll.
   let followUp: NodeJS.Timeout | undefined;
-  const unsubscribeBus = eventBus.subscribe((account) => {
+  const unsubscribeBus = deps.events.subscribe((account) => {
     if (account !== accountId) return;
     void pump();
     followUp ??= setTimeout(() => {

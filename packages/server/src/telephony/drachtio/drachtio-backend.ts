@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Srf from 'drachtio-srf';
 import type { DialOptions, InboundOffer, MediaSession, OutboundCall, SipInboundCall, TelephonyBackend } from '../backend.js';
 import { NonceIssuer } from '../sip/digest-auth.js';
+import { awaitingFinal } from '../call-common/index.js';
 import { answerOffer } from '../media/answer-offer.js';
 import type { RtpPorts } from '../media/udp-port.js';
 import type { SourceGuard } from '../source-guard.js';
@@ -117,7 +118,7 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
       sdp ? openInviteMedia({ callId: call.callId, fromTag: call.fromTag, sdp }, remote) : Promise.reject(new Error('the INVITE has no SDP offer'));
     handler(call, answerOffer(call, open)).catch(async (err) => {
       log.error({ err, callId: call.callId }, 'drachtio: INVITE handler failed');
-      if (call.state === 'incoming' || call.state === 'early') await call.reject(500).catch(() => {});
+      if (awaitingFinal(call.state)) await call.reject(500).catch(() => {});
     });
   });
 

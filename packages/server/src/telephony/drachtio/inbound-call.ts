@@ -1,6 +1,8 @@
 import { SIP_REALM } from '../digest-ha1.js';
 import type { CallEnd, DigestCredentials, SipInboundCall } from '../backend.js';
-import { type NonceIssuer, parseDigestCredentials, verifyDigestCredentials } from '../sip/digest-auth.js';
+import { awaitingFinal, checkRejectStatus, EndOnce, hangupInbound, type InboundCallState, InviteAuth } from '../call-common/index.js';
+import type { NonceIssuer } from '../sip/digest-auth.js';
+import { uriUser } from '../sip/header-values.js';
 import type { SrfDialog, SrfLike, SrfRequest, SrfResponse } from './srf-types.js';
 
 /**
@@ -8,9 +10,8 @@ import type { SrfDialog, SrfLike, SrfRequest, SrfResponse } from './srf-types.js
  * owns the SIP transactions (retransmissions, 100 Trying, the 487 after a CANCEL, the 2xx resent
  * until ACK), so this class only maps the calls domain's decisions onto drachtio-srf responses and
  * dialogs, and keeps the same state rules as the embedded UAS (one final response, BYE only after
- * the ACK, a far-end end reported once).
+ * the ACK, a far-end end reported once: telephony/call-common holds what the two share).
  */
-type State = 'incoming' | 'early' | 'answering' | 'confirmed' | 'terminated';
 
 export interface InboundCallDeps {
   srf: SrfLike;
@@ -37,11 +38,11 @@ export class DrachtioInboundCall implements SipInboundCall {
   readonly #req: SrfRequest;
   readonly #res: SrfResponse;
   readonly #deps: InboundCallDeps;
-  #state: State = 'incoming';
+  readonly #auth: InviteAuth;
+  readonly #end: EndOnce;
+  #state: InboundCallState = 'incoming';
   #dialog: SrfDialog | undefined;
   #ack: Promise<void> | undefined;
-  #ended: CallEnd | undefined;
-  readonly #listeners: Array<(end: CallEnd) => void> = [];
 
   constructor(req: SrfRequest, res: SrfResponse, deps: InboundCallDeps) {
     this.#req = req;
@@ -56,51 +57,51 @@ export class DrachtioInboundCall implements SipInboundCall {
     // Routed on the Request-URI, never the To header (which the caller may set to anything).
     this.requestUser = uriUser(req.uri);
     this.sdp = req.body ? req.body : undefined;
-    // Prefer Authorization (our 401); accept Proxy-Authorization from UAs that answer a 401 with it.
-    const auths = [req.get('Authorization'), req.get('Proxy-Authorization')]
-      .filter((v): v is string => v !== undefined)
-      .map(parseDigestCredentials)
-      .filter((c): c is DigestCredentials => c !== undefined);
-    this.credentials = auths.find((c) => c.realm === deps.realm) ?? auths[0];
+    this.#auth = new InviteAuth({
+      authorizations: [req.get('Authorization'), req.get('Proxy-Authorization')].filter((v): v is string => v !== undefined),
+      requestUri: this.requestUri,
+      source: this.source.address,
+      nonces: deps.nonces,
+      realm: deps.realm,
+      ...(deps.authFailed ? { authFailed: deps.authFailed } : {}),
+    });
+    this.credentials = this.#auth.credentials;
+    this.#end = new EndOnce((err) => deps.warn({ err, callId: this.callId }, 'drachtio: onEnd listener threw'));
     // drachtio-server has already answered the CANCEL and sent 487 to the INVITE; we only record it.
     req.on('cancel', () => {
-      if (this.#state !== 'incoming' && this.#state !== 'early') return;
+      if (!awaitingFinal(this.#state)) return;
       this.#state = 'terminated';
       this.#fireEnd({ by: 'caller', cause: 'canceled', sipCode: 487 });
     });
   }
 
-  get state(): State {
+  get state(): InboundCallState {
     return this.#state;
   }
 
   verifyDigest(ha1: { md5: string; sha256: string }): boolean {
-    return verifyDigest(this.credentials, ha1, { method: 'INVITE', uri: this.requestUri, source: this.source.address }, this.#deps);
+    return this.#auth.verify(ha1);
   }
 
   get staleNonce(): boolean {
-    return this.credentials !== undefined && this.#deps.nonces.check(this.credentials.nonce, this.source.address) === 'stale';
+    return this.#auth.stale;
   }
 
   authFailed(): void {
-    this.#deps.authFailed?.(this.source.address);
+    this.#auth.failed();
   }
 
   async challenge(): Promise<void> {
     if (this.#state === 'terminated') return;
     this.#assertNoFinal();
-    // stale=true tells the UA its password was fine but the nonce aged out, so it retries silently.
-    const stale = this.staleNonce;
-    const nonce = this.#deps.nonces.issue(this.source.address);
-    const tail = stale ? ', stale=true' : '';
-    const values = ['MD5', 'SHA-256'].map((alg) => `Digest realm="${this.#deps.realm}", nonce="${nonce}", algorithm=${alg}, qop="auth"${tail}`);
+    const values = this.#auth.challenge();
     // drachtio-srf joins repeated header values with commas, which is wrong for challenges (each is
     // its own header, RFC 3261 §20.44); it writes values verbatim, so a CRLF makes two header lines.
     await this.#final(401, undefined, { 'WWW-Authenticate': values.join('\r\nWWW-Authenticate: ') });
   }
 
   async reject(status: number, reason?: string, headers?: Record<string, string>): Promise<void> {
-    if (!Number.isInteger(status) || status < 300 || status > 699) throw new RangeError(`reject() needs a 3xx-6xx status, got ${status}`);
+    checkRejectStatus(status);
     if (this.#state === 'terminated') return;
     this.#assertNoFinal();
     await this.#final(status, reason, headers ?? {});
@@ -146,7 +147,7 @@ export class DrachtioInboundCall implements SipInboundCall {
       await this.#ack;
       if (this.#state === 'answering') this.#state = 'confirmed';
     } catch (err) {
-      if ((this.#state as State) !== 'terminated') {
+      if ((this.#state as InboundCallState) !== 'terminated') {
         // §13.3.1.4: no ACK in time — the dialog is ended with a BYE.
         this.#state = 'confirmed';
         this.#fireEnd({ by: 'system', cause: 'error' });
@@ -156,30 +157,19 @@ export class DrachtioInboundCall implements SipInboundCall {
     }
   }
 
-  async hangup(): Promise<void> {
-    switch (this.#state) {
-      case 'terminated':
-        return;
-      case 'incoming':
-      case 'early':
-        // A UAS cannot BYE an early dialog (§15); ending it means a final failure to the INVITE.
-        await this.#final(480, undefined, {});
-        return;
-      case 'answering':
-        // §15: no BYE before the ACK (or its timeout, which sends the BYE itself).
+  hangup(): Promise<void> {
+    return hangupInbound(this.#state, {
+      fail: (status) => this.#final(status, undefined, {}),
+      afterAck: async () => {
         await this.#ack?.catch(() => {});
-        if ((this.#state as State) === 'confirmed') await this.#bye();
-        return;
-      case 'confirmed':
-        await this.#bye();
-    }
+        if (this.#state === 'confirmed') await this.#bye();
+      },
+      bye: () => this.#bye(),
+    });
   }
 
   onEnd(listener: (end: CallEnd) => void): void {
-    const ended = this.#ended;
-    // A listener registered after the end still hears about it (once), so no race with a fast CANCEL.
-    if (ended) queueMicrotask(() => listener(ended));
-    else this.#listeners.push(listener);
+    this.#end.listen(listener);
   }
 
   async #bye(): Promise<void> {
@@ -206,36 +196,12 @@ export class DrachtioInboundCall implements SipInboundCall {
   }
 
   #assertNoFinal(): void {
-    if (this.#state !== 'incoming' && this.#state !== 'early') throw new Error(`a final response was already sent (${this.#state})`);
+    if (!awaitingFinal(this.#state)) throw new Error(`a final response was already sent (${this.#state})`);
   }
 
   #fireEnd(end: CallEnd): void {
-    if (this.#ended) return;
-    this.#ended = end;
-    for (const listener of this.#listeners.splice(0)) {
-      try {
-        listener(end);
-      } catch (err) {
-        this.#deps.warn({ err, callId: this.callId }, 'drachtio: onEnd listener threw');
-      }
-    }
+    this.#end.fire(end);
   }
-}
-
-/** The user part of a SIP URI (`sip:+4930123@host;user=phone` → `+4930123`), '' when it has none. */
-export function uriUser(uri: string): string {
-  const m = /^sips?:([^@;?]*)@/i.exec(uri.trim()) ?? /^tel:([^;?]*)/i.exec(uri.trim());
-  return m ? decodeURIComponent(m[1]!) : '';
-}
-
-// Same check as the embedded endpoint; only the realm is configurable here.
-function verifyDigest(
-  creds: DigestCredentials | undefined,
-  ha1: { md5: string; sha256: string },
-  request: { method: string; uri: string; source: string },
-  deps: Pick<InboundCallDeps, 'realm' | 'nonces'>,
-): boolean {
-  return verifyDigestCredentials(creds, ha1, request, deps.nonces, deps.realm);
 }
 
 export const DEFAULT_REALM = SIP_REALM;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CallEnd, DialAnswered, DialFailure, DialOptions, OutboundCall } from '../backend.js';
+import { EndOnce } from '../call-common/end-once.js';
 import { answerProblem, buildOffer, DEFAULT_PORT_RANGE, type RtpLogger, type RtpPorts, RtpSession, readAnswer } from '../media/index.js';
 import { RtpengineMedia } from './rtpengine-media.js';
 import type { RtpengineNg } from './rtpengine-ng.js';
@@ -49,14 +50,14 @@ export class DrachtioOutboundCall implements OutboundCall {
   #cancelSent = false;
   #onCancel: (() => void) | undefined;
   #provisional = false;
-  #ended: CallEnd | undefined;
   readonly #progress: Array<(status: number) => void> = [];
-  readonly #ends: Array<(end: CallEnd) => void> = [];
+  readonly #end: EndOnce;
 
   constructor(o: DialOptions, deps: OutboundCallDeps) {
     this.callId = o.callId;
     this.#o = o;
     this.#deps = deps;
+    this.#end = new EndOnce((err) => deps.logger.warn({ err, callId: o.callId }, 'drachtio: onEnd listener threw'));
     this.outcome = this.#run().catch((err: unknown) => {
       deps.logger.warn({ err, callId: o.callId }, 'drachtio: outbound call failed');
       this.#state = 'ended';
@@ -69,10 +70,8 @@ export class DrachtioOutboundCall implements OutboundCall {
   }
 
   onEnd(listener: (end: CallEnd) => void): void {
-    const ended = this.#ended;
-    // A far-end BYE can beat the listener (it may come while the answer is being set up).
-    if (ended) queueMicrotask(() => listener(ended));
-    else this.#ends.push(listener);
+    // A far-end BYE can beat the listener (it may come while the answer is being set up): EndOnce still tells it.
+    this.#end.listen(listener);
   }
 
   async hangup(): Promise<void> {
@@ -289,15 +288,7 @@ export class DrachtioOutboundCall implements OutboundCall {
   }
 
   #fireEnd(end: CallEnd): void {
-    if (this.#ended) return;
-    this.#ended = end;
-    for (const listener of this.#ends.splice(0)) {
-      try {
-        listener(end);
-      } catch (err) {
-        this.#deps.logger.warn({ err, callId: this.callId }, 'drachtio: onEnd listener threw');
-      }
-    }
+    this.#end.fire(end);
   }
 }
 

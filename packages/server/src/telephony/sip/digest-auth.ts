@@ -96,12 +96,9 @@ function safeEqualHex(a: string, b: string): boolean {
 }
 
 /** The two `WWW-Authenticate` values of a challenge: MD5 first (what most PBXs and SIPp pick), then SHA-256. */
-export function challengeHeaders(nonce: string, stale: boolean): string[] {
+export function challengeHeaders(nonce: string, stale: boolean, realm: string = SIP_REALM): string[] {
   const tail = stale ? ', stale=true' : '';
-  return [
-    `Digest realm="${SIP_REALM}", nonce="${nonce}", algorithm=MD5, qop="auth"${tail}`,
-    `Digest realm="${SIP_REALM}", nonce="${nonce}", algorithm=SHA-256, qop="auth"${tail}`,
-  ];
+  return ['MD5', 'SHA-256'].map((alg) => `Digest realm="${realm}", nonce="${nonce}", algorithm=${alg}, qop="auth"${tail}`);
 }
 
 /**

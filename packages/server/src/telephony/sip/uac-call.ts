@@ -1,4 +1,5 @@
 import type { CallEnd, DialFailure, DialFailureCause } from '../backend.js';
+import { EndOnce } from '../call-common/end-once.js';
 import type { InviteTransactionUser } from './client-invite-transaction.js';
 import { digestAuthorization, pickChallenge } from './digest-client.js';
 import { parseNameAddr, uriHostPort } from './header-values.js';
@@ -68,14 +69,14 @@ export class UacCall {
   #ack: Buffer | undefined;
   #timers: Cancel[] = [];
   #progress: Array<(status: number) => void> = [];
-  #endListeners: Array<(end: CallEnd) => void> = [];
-  #ended: CallEnd | undefined;
+  readonly #end: EndOnce;
 
   constructor(
     private readonly opts: UacOptions,
     private readonly host: UacHost,
   ) {
     this.callId = opts.callId;
+    this.#end = new EndOnce((err) => host.warn({ err, callId: this.callId }, 'sip: onEnd listener threw'));
     this.#remoteTarget = opts.requestUri;
     this.outcome = new Promise((resolve) => {
       this.#resolve = resolve;
@@ -97,9 +98,7 @@ export class UacCall {
   }
 
   onEnd(listener: (end: CallEnd) => void): void {
-    const ended = this.#ended;
-    if (ended) queueMicrotask(() => listener(ended));
-    else this.#endListeners.push(listener);
+    this.#end.listen(listener);
   }
 
   /** CANCEL before the answer, BYE after it; resolves when that is done (or has timed out). */
@@ -333,16 +332,6 @@ export class UacCall {
   }
 
   #fireEnd(end: CallEnd): void {
-    if (this.#ended) return;
-    this.#ended = end;
-    const listeners = this.#endListeners;
-    this.#endListeners = [];
-    for (const l of listeners) {
-      try {
-        l(end);
-      } catch (err) {
-        this.host.warn({ err, callId: this.callId }, 'sip: onEnd listener threw');
-      }
-    }
+    this.#end.fire(end);
   }
 }

@@ -1,6 +1,7 @@
 import { SIP_REALM } from '../digest-ha1.js';
 import type { CallEnd, DigestCredentials, SipInboundCall } from '../backend.js';
-import { challengeHeaders, type NonceIssuer, parseDigestCredentials, verifyDigestCredentials } from './digest-auth.js';
+import { awaitingFinal, checkRejectStatus, EndOnce, hangupInbound, type InboundCallState, InviteAuth } from '../call-common/index.js';
+import type { NonceIssuer } from './digest-auth.js';
 import { parseNameAddr, uriHostPort, uriUser } from './header-values.js';
 import { ALLOW, basisOf, buildResponse, type Endpoint, newBranch, type ResponseOptions, SERVER_NAME } from './responses.js';
 import { sameMediaTarget } from './sdp-compare.js';
@@ -26,12 +27,11 @@ export interface UasCallOwner {
   warn(obj: object, msg: string): void;
 }
 
-type CallState = 'incoming' | 'early' | 'answering' | 'confirmed' | 'terminated';
-
 /**
  * One inbound INVITE and the UAS dialog it may become (RFC 3261 §12, §13.3, §15): the
  * `InboundCall` the calls domain drives. One To tag from the first non-100 response to the end, so
- * the 183, the 200 and our BYE all belong to the same dialog.
+ * the 183, the 200 and our BYE all belong to the same dialog. What it shares with drachtio's inbound
+ * call (digest, end bookkeeping, hang-up rules) is in telephony/call-common.
  */
 export class UasCall implements SipInboundCall {
   readonly callId: string;
@@ -46,9 +46,9 @@ export class UasCall implements SipInboundCall {
   /** The caller's From tag. */
   readonly remoteTag: string;
 
-  #state: CallState = 'incoming';
-  #listeners: Array<(end: CallEnd) => void> = [];
-  #ended: CallEnd | undefined;
+  readonly #auth: InviteAuth;
+  readonly #end: EndOnce;
+  #state: InboundCallState = 'incoming';
   #answerSdp: string | undefined;
   #localCseq = 1;
   #remoteCseq: number;
@@ -78,15 +78,20 @@ export class UasCall implements SipInboundCall {
     this.#remoteCseq = invite.cseq.seq;
     const ct = getHeader(invite, 'content-type');
     this.sdp = ct && /^application\/sdp\b/i.test(ct.trim()) && invite.body.length > 0 ? invite.body.toString('utf8') : undefined;
-    // Prefer Authorization (UAS challenge); accept Proxy-Authorization from UAs that answer a 401 with it.
-    const auths = [...getHeaders(invite, 'authorization'), ...getHeaders(invite, 'proxy-authorization')]
-      .map(parseDigestCredentials)
-      .filter((c): c is DigestCredentials => c !== undefined);
-    this.credentials = auths.find((c) => c.realm === SIP_REALM) ?? auths[0];
+    this.#auth = new InviteAuth({
+      authorizations: [...getHeaders(invite, 'authorization'), ...getHeaders(invite, 'proxy-authorization')],
+      requestUri: this.requestUri,
+      source: this.source.address,
+      nonces: host.nonces,
+      realm: SIP_REALM,
+      authFailed: (address) => host.authFailed(address),
+    });
+    this.credentials = this.#auth.credentials;
+    this.#end = new EndOnce((err) => host.warn({ err, callId: this.callId }, 'sip: onEnd listener threw'));
   }
 
   /** Current dialog state (for stats and tests). */
-  get state(): CallState {
+  get state(): InboundCallState {
     return this.#state;
   }
 
@@ -94,37 +99,34 @@ export class UasCall implements SipInboundCall {
   armRingTimer(ms: number, status: number): void {
     if (ms <= 0) return;
     this.#cancelRingTimer = after(ms, () => {
-      if (this.#state !== 'incoming' && this.#state !== 'early') return;
+      if (!awaitingFinal(this.#state)) return;
       this.#finalFailure(status, {});
       this.#fireEnd({ by: 'system', cause: 'error', sipCode: status });
     });
   }
 
   verifyDigest(ha1: { md5: string; sha256: string }): boolean {
-    const ok = verifyDigestCredentials(this.credentials, ha1, { method: 'INVITE', uri: this.requestUri, source: this.source.address }, this.host.nonces);
+    const ok = this.#auth.verify(ha1);
     if (ok) this.#authenticated = true;
     return ok;
   }
 
   get staleNonce(): boolean {
-    return this.credentials !== undefined && this.host.nonces.check(this.credentials.nonce, this.source.address) === 'stale';
+    return this.#auth.stale;
   }
 
   authFailed(): void {
-    this.host.authFailed(this.source.address);
+    this.#auth.failed();
   }
 
   async challenge(): Promise<void> {
     if (this.#state === 'terminated') return;
     this.#assertNoFinal();
-    // stale=true tells the UA its password was fine but the nonce aged out, so it retries silently (§3.2.1 RFC 2617).
-    const stale = this.staleNonce;
-    const nonce = this.host.nonces.issue(this.source.address);
-    this.#finalFailure(401, { headers: challengeHeaders(nonce, stale).map((v) => ['WWW-Authenticate', v] as [string, string]) });
+    this.#finalFailure(401, { headers: this.#auth.challenge().map((v) => ['WWW-Authenticate', v] as [string, string]) });
   }
 
   async reject(status: number, reason?: string, headers?: Record<string, string>): Promise<void> {
-    if (!Number.isInteger(status) || status < 300 || status > 699) throw new RangeError(`reject() needs a 3xx-6xx status, got ${status}`);
+    checkRejectStatus(status);
     if (this.#state === 'terminated') return;
     this.#assertNoFinal();
     this.#finalFailure(status, { reason, headers: Object.entries(headers ?? {}) });
@@ -171,34 +173,22 @@ export class UasCall implements SipInboundCall {
     });
   }
 
-  async hangup(): Promise<void> {
-    switch (this.#state) {
-      case 'terminated':
-        return;
-      case 'incoming':
-      case 'early':
-        // A UAS cannot BYE an early dialog (§15); ending it means a final failure to the INVITE.
-        this.#finalFailure(480, {});
-        return;
-      case 'answering':
-        // §15: the callee must not send BYE before the ACK (or the 2xx timing out) — wait for it.
-        await new Promise<void>((resolve) => this.#pendingHangup.push(resolve));
-        return;
-      case 'confirmed':
-        await this.#sendBye();
-    }
+  hangup(): Promise<void> {
+    return hangupInbound(this.#state, {
+      fail: (status) => this.#finalFailure(status, {}),
+      // #confirm (the ACK) or the 2xx timing out sends the BYE, then resolves this.
+      afterAck: () => new Promise<void>((resolve) => this.#pendingHangup.push(resolve)),
+      bye: () => this.#sendBye(),
+    });
   }
 
   onEnd(listener: (end: CallEnd) => void): void {
-    const ended = this.#ended;
-    // A listener registered after the end still hears about it (once), so no race with a fast CANCEL.
-    if (ended) queueMicrotask(() => listener(ended));
-    else this.#listeners.push(listener);
+    this.#end.listen(listener);
   }
 
   /** CANCEL for our INVITE (§9.2): 487 if no final was sent yet. The 200 to the CANCEL is the core's. */
   onCancel(): void {
-    if (this.#state !== 'incoming' && this.#state !== 'early') return;
+    if (!awaitingFinal(this.#state)) return;
     this.#finalFailure(487, {});
     this.#fireEnd({ by: 'caller', cause: 'canceled', sipCode: 487 });
   }
@@ -232,7 +222,7 @@ export class UasCall implements SipInboundCall {
     switch (req.method) {
       case 'BYE': {
         reply(200);
-        const wasEarly = this.#state === 'incoming' || this.#state === 'early';
+        const wasEarly = awaitingFinal(this.#state);
         // §15.1.2: a BYE on an early dialog ends the INVITE with 487.
         if (wasEarly) this.#finalFailure(487, {});
         else if (this.#state === 'answering') this.#confirm(); // the BYE proves our 200 arrived
@@ -254,14 +244,14 @@ export class UasCall implements SipInboundCall {
   /** The handler failed: 500 if nothing final was sent, else BYE; the call ends as a system error. */
   failFromHandler(): void {
     if (this.#state === 'terminated') return;
-    if (this.#state === 'incoming' || this.#state === 'early') this.#finalFailure(500, {});
+    if (awaitingFinal(this.#state)) this.#finalFailure(500, {});
     else void this.hangup();
     this.#fireEnd({ by: 'system', cause: 'error', sipCode: 500 });
   }
 
   /** Ends everything now without network traffic beyond one best-effort message (shutdown). */
   shutdown(): void {
-    if (this.#state === 'incoming' || this.#state === 'early') this.#finalFailure(503, {});
+    if (awaitingFinal(this.#state)) this.#finalFailure(503, {});
     else if (this.#state === 'answering' || this.#state === 'confirmed') {
       this.#cancel2xx?.();
       const waiter = this.#answerWaiter;
@@ -384,17 +374,7 @@ export class UasCall implements SipInboundCall {
   }
 
   #fireEnd(end: CallEnd): void {
-    if (this.#ended) return;
-    this.#ended = end;
-    const listeners = this.#listeners;
-    this.#listeners = [];
-    for (const l of listeners) {
-      try {
-        l(end);
-      } catch (err) {
-        this.host.warn({ err, callId: this.callId }, 'sip: onEnd listener threw');
-      }
-    }
+    this.#end.fire(end);
   }
 }
 

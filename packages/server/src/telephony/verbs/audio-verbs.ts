@@ -1,3 +1,4 @@
+import { verbDefaults } from '../../http/contract.js';
 import type { VerbHost } from './verb-host.js';
 import type { PlayVerb, SayVerb } from './verb-types.js';
 
@@ -8,7 +9,7 @@ export async function say(verb: SayVerb, host: VerbHost, signal: AbortSignal): P
     ...(verb.voice ? { voice: verb.voice } : {}),
     signal,
   });
-  for (let i = 0; i < (verb.loop ?? 1) && !signal.aborted; i++) await host.media.play(samples, { signal });
+  for (let i = 0; i < (verb.loop ?? verbDefaults.say.loop) && !signal.aborted; i++) await host.media.play(samples, { signal });
 }
 
 /**
@@ -24,7 +25,7 @@ export async function play(verb: PlayVerb, host: VerbHost, signal: AbortSignal):
     host.log.warn({ err, url: verb.url, callId: host.context().call_id }, 'play: skipping a WAV that could not be fetched or read');
     return;
   }
-  for (let i = 0; i < (verb.loop ?? 1) && !signal.aborted; i++) await host.media.play(samples, { signal });
+  for (let i = 0; i < (verb.loop ?? verbDefaults.play.loop) && !signal.aborted; i++) await host.media.play(samples, { signal });
 }
 
 /** Waits `seconds` in silence, or until `signal` aborts. */

@@ -1,3 +1,4 @@
+import { verbDefaults } from '../../http/contract.js';
 import type { FetchLike } from '../../http/safe-fetch.js';
 import { pause, play, say } from './audio-verbs.js';
 import type { VerbHost, VerbLogger } from './verb-host.js';
@@ -123,7 +124,7 @@ async function runVerb(verb: Verb, host: VerbHost): Promise<Verb[] | 'end' | und
       });
     }
     case 'redirect':
-      return nextInstructions({ url: verb.url, method: verb.method ?? 'POST' }, host);
+      return nextInstructions({ url: verb.url, method: verb.method ?? verbDefaults.redirect.method }, host);
     case 'reject':
       // Only meaningful before the answer, which the calls domain handles; afterwards it ends the call.
       host.log.warn({ callId: host.context().call_id }, 'reject after the call was answered: hanging up instead');
