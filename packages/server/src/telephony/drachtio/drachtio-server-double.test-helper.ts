@@ -355,9 +355,9 @@ export function inviteText(o: { callId: string; from?: string; to?: string; sdp?
   ].join('\r\n');
 }
 
-/** An in-dialog request (ACK, BYE) or CANCEL for that INVITE. */
-export function requestText(method: 'ACK' | 'BYE' | 'CANCEL', callId: string, cseq = 1): string {
-  const seq = method === 'BYE' ? cseq + 1 : cseq;
+/** An in-dialog request (ACK, BYE, INFO, REFER) or CANCEL for that INVITE. */
+export function requestText(method: 'ACK' | 'BYE' | 'CANCEL' | 'INFO' | 'REFER', callId: string, cseq = 1): string {
+  const seq = method === 'ACK' || method === 'CANCEL' ? cseq : cseq + 1;
   return [
     `${method} sip:+4930123456@127.0.0.1:5060 SIP/2.0`,
     'Via: SIP/2.0/UDP 203.0.113.7:5060;branch=z9hG4bK-2',

@@ -3,6 +3,7 @@ import type { CallEnd, DigestCredentials, SipInboundCall } from '../backend.js';
 import { awaitingFinal, checkRejectStatus, EndOnce, hangupInbound, type InboundCallState, InviteAuth } from '../call-common/index.js';
 import type { NonceIssuer } from '../sip/digest-auth.js';
 import { uriUser } from '../sip/header-values.js';
+import { answerDialogRequests } from './dialog-requests.js';
 import type { SrfDialog, SrfLike, SrfRequest, SrfResponse } from './srf-types.js';
 
 /**
@@ -136,6 +137,7 @@ export class DrachtioInboundCall implements SipInboundCall {
       this.#state = 'terminated';
       this.#fireEnd({ by: 'caller', cause: 'normal' });
     });
+    answerDialogRequests(dialog);
     this.#ack = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no ACK for 200 OK')), this.#deps.ackTimeoutMs);
       dialog.once('ack', () => {

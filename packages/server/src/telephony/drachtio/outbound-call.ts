@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { CallEnd, DialAnswered, DialFailure, DialOptions, OutboundCall } from '../backend.js';
 import { EndOnce } from '../call-common/end-once.js';
 import { answerProblem, buildOffer, DEFAULT_PORT_RANGE, type RtpLogger, type RtpPorts, RtpSession, readAnswer } from '../media/index.js';
+import { answerDialogRequests } from './dialog-requests.js';
 import { RtpengineMedia } from './rtpengine-media.js';
 import type { RtpengineNg } from './rtpengine-ng.js';
 import { sdpAudioAddress } from './sdp-media-address.js';
@@ -132,6 +133,7 @@ export class DrachtioOutboundCall implements OutboundCall {
       this.#state = 'ended';
       this.#fireEnd({ by: 'callee', cause: 'normal' });
     });
+    answerDialogRequests(dialog);
     const farSdp = dialog.remote.sdp ?? '';
     const answer = readAnswer(farSdp);
     let failure: DialFailure | undefined;

@@ -22,6 +22,8 @@ export interface SrfResponse {
 
 export interface SrfDialog {
   on(event: 'destroy', listener: () => void): void;
+  /** An in-dialog request; with no listener drachtio-srf answers it 200 itself (lib/dialog.js). */
+  on(event: 'refer', listener: (req: SrfRequest, res: SrfResponse) => void): void;
   once(event: 'ack', listener: () => void): void;
   destroy(opts: Record<string, never>, callback: (err: unknown) => void): void;
 }
