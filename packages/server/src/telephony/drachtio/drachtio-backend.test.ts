@@ -184,13 +184,13 @@ describe('drachtio backend (wire protocol, scripted drachtio-server)', () => {
     double.deliver(requestText('ACK', 'c-ok'), undefined, double.dialogOf('c-ok'));
     await expect.poll(() => answered).toBe(true);
 
-    // In the dialog: drachtio-srf answers INFO 200 itself; a REFER is refused (no transfer is done, so
-    // no 202 that would promise one), with what we do allow.
+    // In the dialog: drachtio-srf answers INFO 200 itself; a REFER is refused 501 as on the embedded
+    // endpoint (no transfer is done, so no 2xx that would promise one), with what we do allow.
     double.deliver(requestText('INFO', 'c-ok', 5), undefined, double.dialogOf('c-ok'));
     expect((await double.waitFor((m) => m.status !== undefined && /INFO/.test(m.header('cseq') ?? ''))).status).toBe(200);
     double.deliver(requestText('REFER', 'c-ok', 6), undefined, double.dialogOf('c-ok'));
     const refer = await double.waitFor((m) => m.status !== undefined && /REFER/.test(m.header('cseq') ?? ''));
-    expect({ status: refer.status, allow: refer.header('allow') }).toEqual({ status: 405, allow: 'INVITE, ACK, CANCEL, BYE, OPTIONS' });
+    expect({ status: refer.status, allow: refer.header('allow') }).toEqual({ status: 501, allow: 'INVITE, ACK, CANCEL, BYE, OPTIONS' });
 
     double.deliver(requestText('BYE', 'c-ok', 7), undefined, double.dialogOf('c-ok'));
     await expect.poll(() => ends).toEqual([{ by: 'caller', cause: 'normal' }]);
