@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,6 +78,7 @@ describe.skipIf(missing !== undefined)('the server on a real drachtio-server (SI
   const password = 'pbx-Secret-2026';
   const from = '+35928700001';
   const to = '+35928700002';
+  const shared = '+35928700003';
 
   beforeAll(async () => {
     daemon = await startRtpengine(rtpengine as string, [38600, 38799], ['--delete-delay=0']);
@@ -91,7 +93,7 @@ describe.skipIf(missing !== undefined)('the server on a real drachtio-server (SI
       },
     });
     c = await t.customer();
-    await buyNumbers(t.operator, c.api, [from, to]);
+    await buyNumbers(t.operator, c.api, [from, to, shared]);
     await pbxTrunk(c.api, { username, password, callerIds: [from], name: 'PBX behind a real drachtio-server' });
   }, 30_000);
   afterAll(async () => {
@@ -125,5 +127,33 @@ describe.skipIf(missing !== undefined)('the server on a real drachtio-server (SI
       (x) => x?.ended_at != null,
     );
     expect(call).toMatchObject({ direction: 'inbound', from, to, status: 'completed', sip_code: 200, hangup_by: 'callee', hangup_cause: 'normal' });
+  });
+
+  it('gives 10 concurrent calls whose offers share one media address each their own media (one greeting stream per call, by SSRC) and CDR', async () => {
+    const n = 10;
+    // One socket for all the calls' offers, as PBXs behind one NAT offer one public address.
+    const sink = createSocket('udp4');
+    const streams = new Map<number, number>();
+    sink.on('message', (m) => {
+      if (m.length < 12 || m[0]! >> 6 !== 2 || (m[1]! & 0x7f) !== 8) return;
+      const ssrc = m.readUInt32BE(8);
+      streams.set(ssrc, (streams.get(ssrc) ?? 0) + 1);
+    });
+    await new Promise<void>((resolve) => sink.bind(0, '127.0.0.1', resolve));
+    try {
+      const args = pbxCallArgs(shared, { sipPort: target.sipPort, username, password, from, rtpport: sink.address().port, codec: '8' });
+      const runs = await Promise.all(Array.from({ length: n }, () => runSipp(scenario('inbound-greeting.xml'), shared, target.sipPort, args)));
+      for (const run of runs) expect(run.code, explain(run)).toBe(0);
+    } finally {
+      sink.close();
+    }
+    expect(streams.size).toBe(n);
+    for (const count of streams.values()) expect(count).toBeGreaterThan(100);
+    const calls = await eventually(
+      async () => ((await c.api.get('/v1/calls?limit=100')).body.data as Array<Record<string, any>>).filter((x) => x.to === shared),
+      (list) => list.length === n && list.every((x) => x.ended_at != null),
+    );
+    expect(new Set(calls.map((x) => x.sip_call_id)).size).toBe(n);
+    for (const call of calls) expect(call).toMatchObject({ status: 'completed', sip_code: 200, hangup_by: 'callee' });
   });
 });
