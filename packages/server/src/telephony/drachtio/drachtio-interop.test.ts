@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, explain, rtpSink, scenario } from '../../test/call-fixtures.js';
@@ -37,13 +40,21 @@ async function freeTcpPort(): Promise<number> {
   return address.port;
 }
 
-/** A drachtio-server of ours: no config file, admin (control) port and SIP on loopback. */
+/**
+ * A drachtio-server of ours: admin (control) port and SIP on loopback. It always reads a config file
+ * (`--noconfig` only changes logging, v0.9.10), so it gets a minimal one.
+ */
 async function startDrachtio(binary: string): Promise<{ host: string; port: number; secret: string; sipPort: number; output(): string; stop(): Promise<void> }> {
   const port = await freeTcpPort();
   const sipPort = await freeUdpPort();
   const secret = `interop-${process.pid}`;
-  const args = ['--noconfig', '--stdout', '--loglevel', 'info', '--address', '127.0.0.1', '--port', String(port), '--secret', secret, '--contact', `sip:127.0.0.1:${sipPort};transport=udp`];
-  const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const dir = await mkdtemp(join(tmpdir(), 'prolope-drachtio-'));
+  const config = join(dir, 'drachtio.conf.xml');
+  await writeFile(
+    config,
+    `<drachtio><admin port="${port}" secret="${secret}">127.0.0.1</admin><sip><contacts><contact>sip:127.0.0.1:${sipPort};transport=udp</contact></contacts></sip><logging><console/><loglevel>info</loglevel></logging></drachtio>\n`,
+  );
+  const child: ChildProcess = spawn(binary, ['-f', config], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d) => {
     out += String(d);
@@ -52,6 +63,14 @@ async function startDrachtio(binary: string): Promise<{ host: string; port: numb
     out += String(d);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Ready once its SIP stack runs (it listens for apps before that).
+  for (let i = 0; !out.includes('Starting sofia event loop'); i++) {
+    if (child.exitCode !== null || i > 100) {
+      child.kill('SIGKILL');
+      throw new Error(`drachtio-server did not start (${binary}):\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
   return {
     host: '127.0.0.1',
     port,
@@ -59,11 +78,11 @@ async function startDrachtio(binary: string): Promise<{ host: string; port: numb
     sipPort,
     output: () => out,
     async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
+      if (child.exitCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
       await exited;
       clearTimeout(timer);
+      await rm(dir, { recursive: true, force: true });
     },
   };
 }
