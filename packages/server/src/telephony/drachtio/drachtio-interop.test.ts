@@ -175,4 +175,18 @@ describe.skipIf(missing !== undefined)('the server on a real drachtio-server (SI
     expect(new Set(calls.map((x) => x.sip_call_id)).size).toBe(n);
     for (const call of calls) expect(call).toMatchObject({ status: 'completed', sip_code: 200, hangup_by: 'callee' });
   });
+
+  it('refuses as the embedded endpoint does: 488 for only PCMU, 404 for a number not held, 403 for a caller ID not allowed and for a wrong password', async () => {
+    const sipp = (file: string, number: string, extra: string[]) => runSipp(scenario(file), number, target.sipPort, extra);
+    const auth = (number: string, o: { codec?: string; password?: string } = {}) =>
+      pbxCallArgs(number, { sipPort: target.sipPort, username, password: o.password ?? password, from, rtpport: 40000, codec: o.codec ?? '8' });
+    const runs = [
+      await sipp('inbound-auth-488.xml', to, auth(to, { codec: '0' })),
+      await sipp('inbound-auth-404.xml', '+35928700099', auth('+35928700099')),
+      await sipp('inbound-refused.xml', to, ['-set', 'from', '+35928700098']),
+      // Last: a failed authentication counts towards a ban of 127.0.0.1.
+      await sipp('inbound-auth-403.xml', to, auth(to, { password: 'not-the-password' })),
+    ];
+    for (const run of runs) expect(run.code, `${explain(run)}\n${drachtio?.output().slice(-3000) ?? ''}`).toBe(0);
+  });
 });
