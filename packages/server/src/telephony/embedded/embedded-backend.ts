@@ -57,9 +57,19 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): TelephonyBa
     });
   return {
     sip,
-    start() {
-      // Started with SIP, so the first call does not wait for the workers to load.
-      if ((opts.mediaWorkers ?? 0) > 0) pool ??= new MediaWorkerPool({ size: opts.mediaWorkers ?? 0, logger: opts.logger });
+    async start() {
+      // The media workers are up before SIP listens, so no call waits for them to load.
+      if ((opts.mediaWorkers ?? 0) > 0) {
+        pool ??= new MediaWorkerPool({ size: opts.mediaWorkers ?? 0, logger: opts.logger });
+        try {
+          await pool.ready();
+        } catch (err) {
+          const failed = pool;
+          pool = undefined;
+          await failed.terminate();
+          throw err;
+        }
+      }
       return sip.start();
     },
     async stop() {

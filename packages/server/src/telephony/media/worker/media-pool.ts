@@ -29,6 +29,14 @@ export class MediaWorkerPool {
     for (let i = 0; i < Math.max(1, options.size); i++) this.#workers.push(this.#spawn());
   }
 
+  /**
+   * Resolves when every worker listens; rejects when one fails to start. Requests posted earlier
+   * wait in the worker's queue, so this is only for a server that wants its media up before calls.
+   */
+  ready(): Promise<void> {
+    return Promise.all(this.#workers.map((w) => w.ready)).then(() => undefined);
+  }
+
   get size(): number {
     return this.#workers.length;
   }
@@ -124,6 +132,8 @@ export class MediaWorkerPool {
         return;
       case 'audio':
         w.sessions.get(m.id)?.deliverAudio(m.pcm);
+        return;
+      case 'ready':
         return;
       case 'warn':
         this.#logger?.warn({ err: m.err, ...(m.port !== undefined ? { port: m.port } : {}) }, m.msg);

@@ -122,6 +122,7 @@ function serve(port: NonNullable<typeof parentPort>): void {
     }
   };
   port.on('message', handle);
+  post({ ev: 'ready' });
 }
 
 /**

@@ -38,6 +38,8 @@ export type ToWorker =
   | { op: 'close'; req: number; id: number };
 
 export type FromWorker =
+  /** Sent once, when the worker listens: the server takes no call before its media workers are up. */
+  | { ev: 'ready' }
   | { ev: 'reply'; req: number; error?: string; bound?: boolean; pcm?: Int16Array }
   | { ev: 'dtmf'; id: number; digit: string }
   | { ev: 'timeout'; id: number }

@@ -23,11 +23,29 @@ export class MediaWorker {
   /** Bound ports not yet started, counted for the load balance. */
   reserved = 0;
   dead = false;
+  /** Settles when the worker listens (or fails to start). */
+  readonly ready: Promise<void>;
 
   constructor(
     readonly worker: Worker,
     private readonly nextReq: () => number,
-  ) {}
+  ) {
+    this.ready = new Promise<void>((resolve, reject) => {
+      const onExit = (code: number) => reject(new Error(`media worker exited (${code}) before it was ready`));
+      const onMessage = (m: FromWorker) => {
+        if (m.ev !== 'ready') return;
+        worker.off('message', onMessage);
+        worker.off('error', reject);
+        worker.off('exit', onExit);
+        resolve();
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+      worker.once('exit', onExit);
+    });
+    // A worker that dies later is handled by the pool; this only reports the start.
+    this.ready.catch(() => undefined);
+  }
 
   post(message: ToWorker): void {
     if (!this.dead) this.worker.postMessage(message);
