@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MediaSession } from '../../backend.js';
 import type { RtpSession } from '../rtp-session.js';
 import { LOOPBACK, openPair, waitForCount } from '../test-helpers.js';
+import { sharedPcm } from '../shared-pcm.js';
 import { RtpPorts } from '../udp-port.js';
 import { tone } from '../wav.js';
 import { MediaWorkerPool } from './media-pool.js';
@@ -42,6 +43,16 @@ describe('media worker pool', () => {
     expect(media.stats().packetsSent).toBe(20);
     await waitForCount(() => peer.stats().pcmaPacketsReceived, 20);
     expect(rms(recording.stop())).toBeGreaterThan(5000);
+  });
+
+  it('plays audio kept in shared memory (cached prompts) without taking it from its owner', async () => {
+    const [media, peer] = await workerAndPeer(new RtpPorts());
+    const prompt = sharedPcm(tone(1000, 200));
+    await media.play(prompt);
+    await media.play(prompt);
+    expect(prompt.length).toBe(1600);
+    expect(media.stats().packetsSent).toBe(20);
+    await waitForCount(() => peer.stats().pcmaPacketsReceived, 20);
   });
 
   it('stops a play when its signal aborts', async () => {
