@@ -350,6 +350,13 @@ export class RtpSession implements MediaSession {
       };
       const step = () => {
         if (this.isClosed || signal?.aborted) return finish();
+        if (i === 0) {
+          // The schedule starts when the first packet really leaves: when many plays start in one turn
+          // (a burst of calls), the later ones' first packets go out a few ms late, and their second
+          // must not then follow early.
+          start = Math.max(start, now());
+          firstTimestamp = this.talkspurtTimestamp(start);
+        }
         firstTimestamp ??= this.talkspurtTimestamp(start);
         let due = start + i * FRAME_MS;
         const lateness = now() - due;

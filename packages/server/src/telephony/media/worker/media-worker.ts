@@ -28,7 +28,10 @@ function serve(port: NonNullable<typeof parentPort>): void {
   const post = (message: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer);
   const reply = (req: number, extra: Omit<Extract<FromWorker, { ev: 'reply' }>, 'ev' | 'req'> = {}, transfer?: ArrayBuffer[]) =>
     post({ ev: 'reply', req, ...extra }, transfer);
-  const logger = { warn: (obj: object, msg?: string) => post({ ev: 'warn', msg: msg ?? '', err: String((obj as { err?: unknown }).err ?? ''), port: (obj as { port?: number }).port }) };
+  const logger = {
+    warn: (obj: object, msg?: string) =>
+      post({ ev: 'warn', msg: msg ?? '', err: String((obj as { err?: unknown }).err ?? ''), port: (obj as { port?: number }).port }),
+  };
 
   const handle = (m: ToWorker): void => {
     if (m.op === 'bind') {
@@ -60,7 +63,10 @@ function serve(port: NonNullable<typeof parentPort>): void {
         hosted.delete(m.id);
         for (const play of h.plays.values()) play.abort();
         const closed = s ? s.close() : new Promise<void>((resolve) => h.socket.close(() => resolve()));
-        closed.then(() => reply(m.req), () => reply(m.req));
+        closed.then(
+          () => reply(m.req),
+          () => reply(m.req),
+        );
         return;
       }
       case 'play': {
@@ -70,10 +76,12 @@ function serve(port: NonNullable<typeof parentPort>): void {
         }
         const abort = new AbortController();
         h.plays.set(m.req, abort);
-        s.play(m.samples, { signal: abort.signal }).then(
-          () => reply(m.req),
-          (err: unknown) => reply(m.req, { error: String(err) }),
-        ).finally(() => h.plays.delete(m.req));
+        s.play(m.samples, { signal: abort.signal })
+          .then(
+            () => reply(m.req),
+            (err: unknown) => reply(m.req, { error: String(err) }),
+          )
+          .finally(() => h.plays.delete(m.req));
         return;
       }
       case 'stop-play':

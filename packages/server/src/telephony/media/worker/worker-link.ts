@@ -76,4 +76,3 @@ export class MediaWorker {
     return this.sessions.size + this.reserved;
   }
 }
-

@@ -42,12 +42,14 @@ export class WorkerMediaSession implements MediaSession, WorkerSessionEvents {
     const { req, reply } = this.#worker.request((r) => ({ op: 'play', req: r, id: this.#id, samples }));
     const stop = () => this.#worker.post({ op: 'stop-play', id: this.#id, play: req });
     signal?.addEventListener('abort', stop, { once: true });
-    return reply.then(
-      (answer) => {
-        if (answer.error) throw new Error(answer.error);
-      },
-      () => undefined, // the worker is gone: nothing more will be played
-    ).finally(() => signal?.removeEventListener('abort', stop));
+    return reply
+      .then(
+        (answer) => {
+          if (answer.error) throw new Error(answer.error);
+        },
+        () => undefined, // the worker is gone: nothing more will be played
+      )
+      .finally(() => signal?.removeEventListener('abort', stop));
   }
 
   sendDtmf(digit: string, durationMs?: number): Promise<void> {
@@ -55,9 +57,11 @@ export class WorkerMediaSession implements MediaSession, WorkerSessionEvents {
     if (digitToEvent(digit) === undefined) return Promise.reject(new RangeError(`not a DTMF digit: ${JSON.stringify(digit)}`));
     if (this.#dtmfPayloadType === undefined) return Promise.reject(new Error('telephone-event was not negotiated for this session'));
     if (this.#closed) return Promise.resolve();
-    return this.#worker.request((req) => ({ op: 'dtmf', req, id: this.#id, digit, durationMs })).reply.then((answer) => {
-      if (answer.error) throw new Error(answer.error);
-    });
+    return this.#worker
+      .request((req) => ({ op: 'dtmf', req, id: this.#id, digit, durationMs }))
+      .reply.then((answer) => {
+        if (answer.error) throw new Error(answer.error);
+      });
   }
 
   onDtmf(listener: (digit: string) => void): void {
@@ -76,7 +80,10 @@ export class WorkerMediaSession implements MediaSession, WorkerSessionEvents {
       stop: () => {
         stopped ??= this.#worker
           .request((req) => ({ op: 'record-stop', req, id: this.#id, rec }))
-          .reply.then((answer) => answer.pcm ?? new Int16Array(0), () => new Int16Array(0));
+          .reply.then(
+            (answer) => answer.pcm ?? new Int16Array(0),
+            () => new Int16Array(0),
+          );
         return stopped;
       },
       pause: () => this.#worker.post({ op: 'record-pause', id: this.#id, rec }),
