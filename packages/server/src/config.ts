@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 
 /** How long and how many sockets a client may hold. */
 export interface HttpLimits {
@@ -95,6 +96,13 @@ export interface Config {
   sipPublicPort: number | undefined;
   /** Even UDP ports for RTP, above 1024 (terms 5.1). */
   rtpPortRange: [number, number];
+  /**
+   * Worker threads that carry the embedded backend's RTP (PROLOPE_MEDIA_WORKERS): sockets and 20 ms
+   * pacing off the main event loop, so SIP, the API and the store cannot delay a call's audio. 0 runs
+   * media on the main loop (a fallback, and for comparison). Default: one per core. Not used with drachtio
+   * (media in rtpengine).
+   */
+  mediaWorkers: number;
   /** Turns the embedded SIP endpoint off (an API-only process). */
   sipEnabled: boolean;
   /**
@@ -256,6 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sipPublicHost: publicHost(env.PROLOPE_SIP_PUBLIC_HOST),
     sipPublicPort: port('PROLOPE_SIP_PUBLIC_PORT', env.PROLOPE_SIP_PUBLIC_PORT),
     rtpPortRange: portRange(env.PROLOPE_RTP_PORTS),
+    mediaWorkers: int('PROLOPE_MEDIA_WORKERS', env.PROLOPE_MEDIA_WORKERS, availableParallelism()),
     sipEnabled: env.PROLOPE_SIP !== 'off',
     sipBan: {
       maxFailures: int('PROLOPE_SIP_BAN_FAILURES', env.PROLOPE_SIP_BAN_FAILURES, 10),

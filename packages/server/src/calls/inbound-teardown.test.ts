@@ -121,7 +121,7 @@ describe.skipIf(!SIPP).each(storeKinds)('inbound call teardown and bad input (%s
     try {
       const run = await runSipp(scenario('inbound-caller-bye.xml'), to, sipPort, sippArgs(to, sink.port));
       expect(run.code, explain(run)).toBe(0);
-      // The greeting was playing when the caller left after 1.5 s: part of it arrived, not its whole 4.6 s (230 packets).
+      // The greeting was playing when the caller left after 3 s: part of it arrived, not its whole 4.6 s (230 packets).
       expect(sink.pcma()).toBeGreaterThan(0);
       expect(sink.pcma()).toBeLessThan(200);
     } finally {

@@ -10,7 +10,7 @@ import { type SourceBan, SourceGuard } from './source-guard.js';
 /** The settings that choose and configure the backend. */
 export type BackendConfig = Pick<
   Config,
-  'telephony' | 'drachtio' | 'rtpengine' | 'rtpengineRecordingDir' | 'sipHost' | 'sipPort' | 'sipPublicHost' | 'sipPublicPort' | 'rtpPortRange' | 'sipBan'
+  'telephony' | 'drachtio' | 'rtpengine' | 'rtpengineRecordingDir' | 'sipHost' | 'sipPort' | 'sipPublicHost' | 'sipPublicPort' | 'rtpPortRange' | 'sipBan' | 'mediaWorkers'
 >;
 
 /**
@@ -53,6 +53,7 @@ export function createBackend(
         ...(config.sipPublicPort ? { publicPort: config.sipPublicPort } : {}),
         rtpPortRange: config.rtpPortRange,
         rtpPorts,
+        mediaWorkers: config.mediaWorkers,
         clock,
         logger: log,
         guard,

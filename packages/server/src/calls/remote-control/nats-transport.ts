@@ -26,6 +26,9 @@ export async function openNatsTransport(url: string, self: string, log?: Log): P
             .catch((e: unknown) => log?.warn({ err: e }, 'remote control: a forwarded action failed here'));
         },
       });
+      // subscribe() only queues the SUB; until the server has it, a request from another connection
+      // gets "no responders". A round trip (PING/PONG after the SUB) makes serve() mean "reachable now".
+      await nc.flush();
     },
     async request(to, payload, timeoutMs) {
       try {

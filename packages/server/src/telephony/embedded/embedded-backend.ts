@@ -2,7 +2,9 @@ import type { Clock } from '../../clock.js';
 import type { SourceGuard } from '../source-guard.js';
 import type { CallEnd, DialAnswered, DialFailure, DialOptions, OutboundCall, TelephonyBackend } from '../backend.js';
 import { answerOffer } from '../media/answer-offer.js';
-import { answerProblem, buildOffer, openRtpSession, type RtpPorts, RtpSession, readAnswer } from '../media/index.js';
+import { type BoundPort, bindInProcess } from '../media/bound-port.js';
+import { answerProblem, buildOffer, type RtpPorts, readAnswer } from '../media/index.js';
+import { MediaWorkerPool } from '../media/worker/media-pool.js';
 import { EmbeddedSip, type SipLogger } from '../sip/index.js';
 
 export interface EmbeddedBackendOptions {
@@ -18,6 +20,11 @@ export interface EmbeddedBackendOptions {
   logger: SipLogger & { info(obj: unknown, msg?: string): void };
   /** Failed-authentication throttling (banned sources are dropped unread). */
   guard?: SourceGuard;
+  /**
+   * Worker threads for the calls' RTP (PROLOPE_MEDIA_WORKERS); 0 or absent: media on the main event
+   * loop, as before the workers. Started with the backend, ended by stop().
+   */
+  mediaWorkers?: number;
 }
 
 /**
@@ -34,21 +41,46 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): TelephonyBa
     logger: opts.logger,
     ...(opts.guard ? { guard: opts.guard } : {}),
   });
+  let pool: MediaWorkerPool | undefined;
+  const bindMedia = (): Promise<BoundPort> => {
+    const workers = opts.mediaWorkers ?? 0;
+    if (workers > 0) {
+      pool ??= new MediaWorkerPool({ size: workers, logger: opts.logger });
+      return pool.bind(opts.rtpPorts, opts.host, opts.rtpPortRange);
+    }
+    return bindInProcess(opts.rtpPorts, opts.host, opts.rtpPortRange, opts.logger);
+  };
   const openMedia: TelephonyBackend['openMedia'] = async (remote) =>
-    openRtpSession({
-      bindAddress: opts.host,
-      ports: opts.rtpPorts,
-      portRange: opts.rtpPortRange,
+    (await bindMedia()).start({
       remote: { address: remote.address, port: remote.port },
       ...(remote.dtmfPayloadType !== undefined ? { dtmfPayloadType: remote.dtmfPayloadType } : {}),
     });
   return {
     sip,
-    start: () => sip.start(),
-    stop: () => sip.stop(),
+    async start() {
+      // The media workers are up before SIP listens, so no call waits for them to load.
+      if ((opts.mediaWorkers ?? 0) > 0) {
+        pool ??= new MediaWorkerPool({ size: opts.mediaWorkers ?? 0, logger: opts.logger });
+        try {
+          await pool.ready();
+        } catch (err) {
+          const failed = pool;
+          pool = undefined;
+          await failed.terminate();
+          throw err;
+        }
+      }
+      return sip.start();
+    },
+    async stop() {
+      await sip.stop();
+      const ending = pool;
+      pool = undefined;
+      await ending?.terminate();
+    },
     onInvite: (handler) => sip.onInvite((call) => handler(call, answerOffer(call, openMedia))),
     openMedia,
-    dial: (o) => dialEmbedded(sip, opts, o),
+    dial: (o) => dialEmbedded(sip, opts, bindMedia, o),
   };
 }
 
@@ -57,20 +89,20 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): TelephonyBa
  * then the INVITE; on the answer the far end's SDP is checked (PCMA 8 at 20 ms, else BYE and a 488
  * failure) and the RTP session starts on the port the offer named.
  */
-function dialEmbedded(sip: EmbeddedSip, opts: EmbeddedBackendOptions, o: DialOptions): OutboundCall {
+function dialEmbedded(sip: EmbeddedSip, opts: EmbeddedBackendOptions, bindMedia: () => Promise<BoundPort>, o: DialOptions): OutboundCall {
   const progress: Array<(status: number) => void> = [];
   const ends: Array<(end: CallEnd) => void> = [];
   let uac: ReturnType<EmbeddedSip['dial']> | undefined;
   let hangupWanted = false;
   const outcome = (async (): Promise<DialAnswered | DialFailure> => {
-    let bound: Awaited<ReturnType<RtpPorts['bind']>>;
+    let bound: BoundPort;
     try {
-      bound = await opts.rtpPorts.bind(opts.host, opts.rtpPortRange);
+      bound = await bindMedia();
     } catch (err) {
       opts.logger.warn({ err, callId: o.callId }, 'outbound call: no free RTP port');
       return { ok: false, status: 503, reason: 'no free RTP port', local: true, cause: 'no_media_port' };
     }
-    const closePort = () => new Promise<void>((resolve) => bound.socket.close(() => resolve())).finally(() => opts.rtpPorts.release(opts.host, bound.port));
+    const closePort = () => bound.close();
     if (hangupWanted) {
       await closePort();
       return { ok: false, status: 487, reason: 'cancelled', local: true, cause: 'canceled' };
@@ -96,12 +128,9 @@ function dialEmbedded(sip: EmbeddedSip, opts: EmbeddedBackendOptions, o: DialOpt
       await closePort();
       return { ok: false, status: 488, reason: answerProblem(answer), local: true, cause: 'unacceptable_answer' };
     }
-    const media = new RtpSession(bound.socket, bound.port, {
-      bindAddress: opts.host,
-      ports: opts.rtpPorts,
+    const media = bound.start({
       remote: answer.remote,
       ...(answer.dtmfPayloadType !== undefined ? { dtmfPayloadType: answer.dtmfPayloadType } : {}),
-      logger: opts.logger,
     });
     return { ok: true, media };
   })();

@@ -8,4 +8,5 @@ export { decodeDtmfPayload, digitToEvent, encodeDtmfPayload, eventToDigit, type 
 export { ALAW_SILENCE, decodePcma, encodePcma, FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, toPcmaFrames } from './g711.js';
 export { openRtpSession, RtpSession, type RtpLogger, type RtpSessionOptions, type RtpSessionStats } from './rtp-session.js';
 export { DEFAULT_PORT_RANGE, NoFreePortError, RtpPorts } from './udp-port.js';
+export { sharedPcm } from './shared-pcm.js';
 export { readWavAs8kPcm, resampleTo8k, mixToMono, tone, writeWav8k } from './wav.js';

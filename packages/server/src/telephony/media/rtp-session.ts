@@ -59,7 +59,15 @@ export interface RtpSessionOptions {
   symmetricRtp?: boolean;
   /** Where listener errors and socket errors go; they are never thrown into the socket loop. */
   logger?: RtpLogger;
+  /**
+   * Shared counters kept up to date beside stats(): [packetsSent, packetsReceived, dtmfReceived]. A
+   * session in a media worker writes them so the main thread reads stats() synchronously (SHARED_STATS).
+   */
+  sharedStats?: Int32Array;
 }
+
+/** Indexes of {@link RtpSessionOptions.sharedStats}. */
+export const SHARED_STATS = { packetsSent: 0, packetsReceived: 1, dtmfReceived: 2, length: 3 } as const;
 
 /** Counters of one session. */
 export interface RtpSessionStats {
@@ -325,8 +333,10 @@ export class RtpSession implements MediaSession {
    */
   private sendAudio(samples: Int16Array, signal: AbortSignal | undefined): Promise<void> {
     if (this.isClosed || signal?.aborted) return Promise.resolve();
-    const frames = toPcmaFrames(samples);
-    if (frames.length === 0) return Promise.resolve();
+    // Each frame is encoded when it leaves, not all up front: a minute-long prompt, or many calls
+    // starting together, would otherwise stall the pacer for every other stream while it encodes.
+    const count = Math.ceil(samples.length / FRAME_SAMPLES);
+    if (count === 0) return Promise.resolve();
     return new Promise<void>((resolve) => {
       let start = Math.max(now(), this.nextSendAt);
       let firstTimestamp: number | undefined;
@@ -340,6 +350,13 @@ export class RtpSession implements MediaSession {
       };
       const step = () => {
         if (this.isClosed || signal?.aborted) return finish();
+        if (i === 0) {
+          // The schedule starts when the first packet really leaves: when many plays start in one turn
+          // (a burst of calls), the later ones' first packets go out a few ms late, and their second
+          // must not then follow early.
+          start = Math.max(start, now());
+          firstTimestamp = this.talkspurtTimestamp(start);
+        }
         firstTimestamp ??= this.talkspurtTimestamp(start);
         let due = start + i * FRAME_MS;
         const lateness = now() - due;
@@ -350,11 +367,11 @@ export class RtpSession implements MediaSession {
           due += lateness;
         }
         const timestamp = firstTimestamp + i * FRAME_SAMPLES;
-        this.send(PCMA_PT, i === 0, timestamp, frames[i]!);
+        this.send(PCMA_PT, i === 0, timestamp, toPcmaFrames(samples.subarray(i * FRAME_SAMPLES, (i + 1) * FRAME_SAMPLES))[0]!);
         this.nextTimestamp = timestamp + FRAME_SAMPLES;
         this.nextSendAt = due + FRAME_MS;
         i++;
-        if (i >= frames.length) return finish();
+        if (i >= count) return finish();
         next = pacer.at(start + i * FRAME_MS, step);
       };
       signal?.addEventListener('abort', finish, { once: true });
@@ -396,6 +413,7 @@ export class RtpSession implements MediaSession {
     });
     this.sequence = (this.sequence + 1) & 0xffff;
     this.counters.packetsSent++;
+    if (this.options.sharedStats) Atomics.store(this.options.sharedStats, SHARED_STATS.packetsSent, this.counters.packetsSent);
     this.counters.bytesSent += packet.length;
     try {
       // No completion callback: one per packet was a third of the send cost at 300 calls. Send errors
@@ -436,6 +454,7 @@ export class RtpSession implements MediaSession {
     // Any valid RTP from the far end (comfort noise included) shows the call is alive.
     this.timeoutTimer?.refresh();
     this.counters.packetsReceived++;
+    if (this.options.sharedStats) Atomics.store(this.options.sharedStats, SHARED_STATS.packetsReceived, this.counters.packetsReceived);
     for (const listener of this.packetListeners) this.safely(() => listener(packet, { address: rinfo.address, port: rinfo.port }));
     if (pt === PCMA_PT) {
       this.counters.pcmaPacketsReceived++;
@@ -482,6 +501,7 @@ export class RtpSession implements MediaSession {
     const digit = eventToDigit(event);
     if (digit === undefined) return; // flash (16) and other non-DTMF events
     this.counters.dtmfReceived++;
+    if (this.options.sharedStats) Atomics.store(this.options.sharedStats, SHARED_STATS.dtmfReceived, this.counters.dtmfReceived);
     for (const listener of this.dtmfListeners) this.safely(() => listener(digit));
   }
 

@@ -19,7 +19,8 @@ export class NoFreePortError extends Error {
   }
 }
 
-function tryBind(address: string, port: number): Promise<Socket | undefined> {
+/** Binds a udp4 socket on exactly `port`; undefined when the port is taken or not allowed. */
+export function tryBind(address: string, port: number): Promise<Socket | undefined> {
   return new Promise((resolve, reject) => {
     const socket = createSocket({ type: 'udp4', reuseAddr: false });
     const onError = (err: NodeJS.ErrnoException) => {
@@ -50,6 +51,17 @@ export class RtpPorts {
    * is unlikely to land in a new one). Call {@link release} when the socket closes.
    */
   async bind(address: string, range: readonly [number, number] = DEFAULT_PORT_RANGE): Promise<{ socket: Socket; port: number }> {
+    return this.claim(address, range, async (port) => {
+      const socket = await tryBind(address, port);
+      return socket && { socket, port };
+    });
+  }
+
+  /**
+   * The port search of {@link bind} with the bind itself left to `bindAt` (undefined when that port is
+   * taken): a media worker binds in its own thread, since a socket cannot move between threads.
+   */
+  async claim<T>(address: string, range: readonly [number, number], bindAt: (port: number) => Promise<T | undefined>): Promise<T> {
     const [min, max] = range;
     if (!Number.isInteger(min) || !Number.isInteger(max) || min <= 1024 || max > 65535 || min > max) {
       throw new RangeError(`invalid RTP port range ${min}-${max} (must be within 1025-65535)`);
@@ -61,11 +73,17 @@ export class RtpPorts {
     for (let i = 0; i < count; i++) {
       const port = first + ((startIndex + i) % count) * 2;
       if (this.#inUse.has(key(address, port))) continue;
-      const socket = await tryBind(address, port);
-      if (socket) {
-        this.#inUse.add(key(address, port));
-        return { socket, port };
+      // Held while the bind runs, so a concurrent claim does not try the same port.
+      this.#inUse.add(key(address, port));
+      let bound: T | undefined;
+      try {
+        bound = await bindAt(port);
+      } catch (err) {
+        this.#inUse.delete(key(address, port));
+        throw err;
       }
+      if (bound !== undefined) return bound;
+      this.#inUse.delete(key(address, port));
     }
     throw new NoFreePortError(range);
   }

@@ -1,3 +1,4 @@
+import { sharedPcm } from '../media/shared-pcm.js';
 import { raceAbort } from './abort.js';
 import type { TtsEngine, TtsOptions } from './tts-engine.js';
 
@@ -42,7 +43,8 @@ export function cachedTts(engine: TtsEngine, maxEntries: number): CachedTtsEngin
       } else {
         misses++;
         // No signal: the shared synthesis must not die with the first caller's call.
-        const created = engine.synthesize(text, { ...opts, signal: undefined });
+        // Kept in shared memory, so plays in media workers share it instead of copying it each time.
+        const created = engine.synthesize(text, { ...opts, signal: undefined }).then(sharedPcm);
         entry = created;
         entries.set(key, created);
         created.catch(() => {

@@ -1,5 +1,5 @@
 import type { FetchLike } from '../../http/safe-fetch.js';
-import { readWavAs8kPcm } from '../media/index.js';
+import { readWavAs8kPcm, sharedPcm } from '../media/index.js';
 import { readCapped } from './read-capped.js';
 
 /** The largest WAV `play` fetches (about 10 minutes of 8 kHz 16-bit audio, or 1 minute at 44.1 kHz stereo). */
@@ -38,8 +38,10 @@ export class WavCache {
     if (!loading) {
       const entry: Entry = { expires: 0, samples: undefined, loading: undefined };
       loading = load(url, fetchImpl).then(
-        ({ samples, ttlMs }) => {
+        ({ samples: decoded, ttlMs }) => {
           entry.loading = undefined;
+          // Kept shared: every call playing it hands the same memory to its media worker, uncopied.
+          const samples = ttlMs > 0 ? sharedPcm(decoded) : decoded;
           if (ttlMs > 0 && samples.length <= MAX_SAMPLES) {
             entry.samples = samples;
             entry.expires = Date.now() + ttlMs;

@@ -1,0 +1,154 @@
+/**
+ * A media worker's entry: it holds the UDP sockets and RtpSessions of the calls the pool gives it and
+ * paces their packets on its own event loop (its own pacer: the module is loaded once per thread), so
+ * a busy main thread (SIP, the API, the store) does not delay a call's audio. Built as its own file
+ * (tsup entry `media-worker`); see worker-entry.ts for how it is started from sources.
+ */
+import type { Socket } from 'node:dgram';
+import { constants, setPriority } from 'node:os';
+import { parentPort } from 'node:worker_threads';
+import { RtpSession } from '../rtp-session.js';
+import { RtpPorts, tryBind } from '../udp-port.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+
+interface Hosted {
+  socket: Socket;
+  port: number;
+  address: string;
+  session?: RtpSession;
+  plays: Map<number, AbortController>;
+  recordings: Map<number, ReturnType<RtpSession['startRecording']>>;
+  offAudio?: () => void;
+}
+
+function serve(port: NonNullable<typeof parentPort>): void {
+  const hosted = new Map<number, Hosted>();
+  // The session releases its port here on close; the main thread's RtpPorts is the one that counts.
+  const ports = new RtpPorts();
+  const post = (message: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer);
+  const reply = (req: number, extra: Omit<Extract<FromWorker, { ev: 'reply' }>, 'ev' | 'req'> = {}, transfer?: ArrayBuffer[]) =>
+    post({ ev: 'reply', req, ...extra }, transfer);
+  const logger = {
+    warn: (obj: object, msg?: string) =>
+      post({ ev: 'warn', msg: msg ?? '', err: String((obj as { err?: unknown }).err ?? ''), port: (obj as { port?: number }).port }),
+  };
+
+  const handle = (m: ToWorker): void => {
+    if (m.op === 'bind') {
+      tryBind(m.address, m.port).then(
+        (socket) => {
+          if (socket) hosted.set(m.id, { socket, port: m.port, address: m.address, plays: new Map(), recordings: new Map() });
+          reply(m.req, { bound: socket !== undefined });
+        },
+        (err: unknown) => reply(m.req, { error: String(err) }),
+      );
+      return;
+    }
+    const h = hosted.get(m.id);
+    if (!h) {
+      // A session already closed: answer what waits for an answer, drop the rest.
+      if ('req' in m) reply(m.req, m.op === 'record-stop' ? { pcm: new Int16Array(0) } : {});
+      return;
+    }
+    const s = h.session;
+    switch (m.op) {
+      case 'start': {
+        const sharedStats = new Int32Array(m.stats);
+        h.session = new RtpSession(h.socket, h.port, { bindAddress: h.address, ports, ...m.options, logger, sharedStats });
+        h.session.onDtmf((digit) => post({ ev: 'dtmf', id: m.id, digit }));
+        h.session.onTimeout(() => post({ ev: 'timeout', id: m.id }));
+        return;
+      }
+      case 'close': {
+        hosted.delete(m.id);
+        for (const play of h.plays.values()) play.abort();
+        const closed = s ? s.close() : new Promise<void>((resolve) => h.socket.close(() => resolve()));
+        closed.then(
+          () => reply(m.req),
+          () => reply(m.req),
+        );
+        return;
+      }
+      case 'play': {
+        if (!s) {
+          reply(m.req, { error: 'media not started' });
+          return;
+        }
+        const abort = new AbortController();
+        h.plays.set(m.req, abort);
+        s.play(m.samples, { signal: abort.signal })
+          .then(
+            () => reply(m.req),
+            (err: unknown) => reply(m.req, { error: String(err) }),
+          )
+          .finally(() => h.plays.delete(m.req));
+        return;
+      }
+      case 'stop-play':
+        h.plays.get(m.play)?.abort();
+        return;
+      case 'dtmf':
+        if (!s) {
+          reply(m.req, { error: 'media not started' });
+          return;
+        }
+        s.sendDtmf(m.digit, m.durationMs).then(
+          () => reply(m.req),
+          (err: unknown) => reply(m.req, { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }),
+        );
+        return;
+      case 'record':
+        if (s) h.recordings.set(m.rec, s.startRecording());
+        return;
+      case 'record-pause':
+        h.recordings.get(m.rec)?.pause();
+        return;
+      case 'record-resume':
+        h.recordings.get(m.rec)?.resume();
+        return;
+      case 'record-stop': {
+        const recording = h.recordings.get(m.rec);
+        h.recordings.delete(m.rec);
+        const pcm = (recording?.stop() as Int16Array | undefined) ?? new Int16Array(0);
+        reply(m.req, { pcm }, [pcm.buffer as ArrayBuffer]);
+        return;
+      }
+      case 'audio':
+        h.offAudio?.();
+        h.offAudio = undefined;
+        if (m.on && s) h.offAudio = s.onAudio((pcm) => post({ ev: 'audio', id: m.id, pcm }, [pcm.buffer as ArrayBuffer]));
+        return;
+      case 'frame':
+        s?.sendAudioFrame(m.pcm);
+        return;
+      case 'mute':
+        s?.setMuted(m.muted);
+        return;
+      case 'remote':
+        s?.setRemote(m.remote, m.dtmfPayloadType);
+        return;
+    }
+  };
+  port.on('message', handle);
+  post({ ev: 'ready' });
+}
+
+/**
+ * Media threads ask the scheduler for precedence over the rest of the machine (the main thread's SIP,
+ * API and store work included), as media servers do: on a busy 2-core machine a runnable thread can
+ * otherwise wait a whole time slice (several ms) for a core. On Linux the nice value is per thread, so
+ * this raises only this worker. It needs CAP_SYS_NICE (root has it); without it the worker keeps the
+ * normal priority, and media is still off the main loop.
+ */
+function raisePriority(): void {
+  try {
+    setPriority(0, constants.priority.PRIORITY_HIGH);
+  } catch {
+    // Not allowed here: keep the default priority.
+  }
+}
+
+if (parentPort) {
+  raisePriority();
+  serve(parentPort);
+}
