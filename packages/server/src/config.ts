@@ -91,6 +91,11 @@ export interface Config {
    * the machine's first external IPv4 address). Set it behind NAT.
    */
   sipPublicHost: string | undefined;
+  /**
+   * The parent of every account's SIP domain (PROLOPE_SIP_DOMAIN, default `sip.localhost`): SIP users
+   * register at `<account slug>.<this>`, so usernames never collide across accounts.
+   */
+  sipDomain: string;
   /** The SIP port PBXs reach from outside (PROLOPE_SIP_PUBLIC_PORT, e.g. a NAT's forwarded port); default: the bound port. */
   sipPublicPort: number | undefined;
   /** Even UDP ports for RTP, above 1024 (terms 5.1). */
@@ -146,6 +151,15 @@ function secretKey(value: string | undefined): Buffer | undefined {
     throw new Error('PROLOPE_SECRET_KEY must be 32 bytes, as 64 hex characters or base64 (e.g. $(openssl rand -hex 32))');
   }
   return key;
+}
+
+function sipDomain(value: string | undefined): string {
+  if (!value) return 'sip.localhost';
+  // A DNS name: every account's domain is a label under it, and it goes into SIP URIs and digest realms.
+  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(value)) {
+    throw new Error(`PROLOPE_SIP_DOMAIN must be a DNS name (e.g. sip.example.com), got "${value}"`);
+  }
+  return value.toLowerCase();
 }
 
 function publicHost(value: string | undefined): string | undefined {
@@ -255,6 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sipHost: env.PROLOPE_SIP_HOST || env.PROLOPE_HOST || '127.0.0.1',
     sipPublicHost: publicHost(env.PROLOPE_SIP_PUBLIC_HOST),
     sipPublicPort: port('PROLOPE_SIP_PUBLIC_PORT', env.PROLOPE_SIP_PUBLIC_PORT),
+    sipDomain: sipDomain(env.PROLOPE_SIP_DOMAIN),
     rtpPortRange: portRange(env.PROLOPE_RTP_PORTS),
     sipEnabled: env.PROLOPE_SIP !== 'off',
     sipBan: {
