@@ -109,6 +109,12 @@ export interface Config {
    */
   sipBan: { maxFailures: number; windowSeconds: number; banSeconds: number };
   /**
+   * REGISTER expirations in seconds (RFC 3261 §10): shorter than `minExpires` is refused with 423
+   * (PROLOPE_SIP_MIN_EXPIRES, default 60), longer is cut to `maxExpires` (PROLOPE_SIP_MAX_EXPIRES, default
+   * 3600), and a REGISTER that names none gets `defaultExpires` (the maximum).
+   */
+  sipRegister: { minExpires: number; maxExpires: number; defaultExpires: number };
+  /**
    * This process's API address as recorded on the calls it carries (PROLOPE_NODE_URL, `owner_url`,
    * informative: live actions travel by node id, see `node`); default: the address it listens on.
    */
@@ -151,6 +157,13 @@ function secretKey(value: string | undefined): Buffer | undefined {
     throw new Error('PROLOPE_SECRET_KEY must be 32 bytes, as 64 hex characters or base64 (e.g. $(openssl rand -hex 32))');
   }
   return key;
+}
+
+function registerExpiry(env: NodeJS.ProcessEnv): Config['sipRegister'] {
+  const minExpires = int('PROLOPE_SIP_MIN_EXPIRES', env.PROLOPE_SIP_MIN_EXPIRES, 60);
+  const maxExpires = int('PROLOPE_SIP_MAX_EXPIRES', env.PROLOPE_SIP_MAX_EXPIRES, 3600);
+  if (minExpires < 1 || maxExpires < minExpires) throw new Error(`PROLOPE_SIP_MIN_EXPIRES (${minExpires}) must be at least 1 and at most PROLOPE_SIP_MAX_EXPIRES (${maxExpires})`);
+  return { minExpires, maxExpires, defaultExpires: maxExpires };
 }
 
 function sipDomain(value: string | undefined): string {
@@ -277,6 +290,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       windowSeconds: int('PROLOPE_SIP_BAN_WINDOW', env.PROLOPE_SIP_BAN_WINDOW, 60),
       banSeconds: int('PROLOPE_SIP_BAN_SECONDS', env.PROLOPE_SIP_BAN_SECONDS, 600),
     },
+    sipRegister: registerExpiry(env),
     publicUrl: env.PROLOPE_PUBLIC_URL?.replace(/\/+$/, '') || undefined,
     nodeUrl: env.PROLOPE_NODE_URL?.replace(/\/+$/, '') || undefined,
     node: { id: nodeId(env.PROLOPE_NODE_ID), leaseSeconds: leaseSeconds(env.PROLOPE_NODE_LEASE_SECONDS), natsUrl: env.NATS_URL || undefined },

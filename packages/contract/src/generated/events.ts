@@ -718,6 +718,29 @@ export interface components {
             email: string;
             name: string;
         };
+        /** @description A device registered for a SIP user (a binding, RFC 3261 section 10), kept until it expires, the phone removes it, or the user is disabled or deleted. */
+        SipRegistration: {
+            /**
+             * @description The Contact URI the device registered.
+             * @example sip:201@192.168.1.20:5060
+             */
+            contact: string;
+            created_at: components["schemas"]["Timestamp"];
+            expires_at: components["schemas"]["Timestamp"];
+            id: string;
+            /** @description The server process holding the socket the device registered through (PROLOPE_NODE_ID). */
+            node_id: string | null;
+            /** @constant */
+            object: "sip_registration";
+            sip_user_id: string;
+            /** @description Where the REGISTER came from (RFC 3581); calls to the device go there, so a phone behind NAT is reached through the mapping it opened. */
+            source_address: string;
+            source_port: number;
+            /** @example UDP */
+            transport: string;
+            updated_at: components["schemas"]["Timestamp"];
+            user_agent: string | null;
+        };
         /**
          * @description A source address banned from SIP after too many failed digest authentications (fail2ban-like: by
          *     default 10 within 60 s ban it for 10 minutes; the operator sets PROLOPE_SIP_BAN_FAILURES,
@@ -838,6 +861,20 @@ export interface components {
         };
         /** @description The digest username the phone registers with. Unique within the account (`409 sip_user_username_taken` otherwise); other accounts may use the same one, since each account has its own SIP domain. */
         SipUsername: string;
+        SipUserRegisteredEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["SipRegistration"];
+            };
+            /** @constant */
+            type: "sip_user.registered";
+        };
+        SipUserUnregisteredEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["SipRegistration"];
+            };
+            /** @constant */
+            type: "sip_user.unregistered";
+        };
         SipUserUpdatedEvent: components["schemas"]["EventBase"] & {
             data: {
                 object: components["schemas"]["SipUser"];
@@ -1038,7 +1075,7 @@ export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
 
 /** Every webhook event type Prolope sends. */
-export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","sip.source_banned","sip_user.created","sip_user.updated","sip_user.deleted","carrier.created","carrier.updated","carrier.deleted","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.recording.completed","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
+export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","sip.source_banned","sip_user.created","sip_user.updated","sip_user.deleted","sip_user.registered","sip_user.unregistered","carrier.created","carrier.updated","carrier.deleted","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.recording.completed","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
 
 /** The name of a webhook event type, e.g. `"api_key.created"`. */
 export type EventType = (typeof eventTypes)[number];
@@ -1058,6 +1095,8 @@ export interface EventMap {
   "sip_user.created": components['schemas']["SipUserCreatedEvent"];
   "sip_user.updated": components['schemas']["SipUserUpdatedEvent"];
   "sip_user.deleted": components['schemas']["SipUserDeletedEvent"];
+  "sip_user.registered": components['schemas']["SipUserRegisteredEvent"];
+  "sip_user.unregistered": components['schemas']["SipUserUnregisteredEvent"];
   "carrier.created": components['schemas']["CarrierCreatedEvent"];
   "carrier.updated": components['schemas']["CarrierUpdatedEvent"];
   "carrier.deleted": components['schemas']["CarrierDeletedEvent"];

@@ -36,6 +36,7 @@ export const operationIds = [
   "sipUsers.update",
   "sipUsers.delete",
   "sipUsers.rotatePassword",
+  "sipUsers.registrations",
   "carriers.list",
   "carriers.create",
   "carriers.retrieve",

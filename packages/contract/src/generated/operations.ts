@@ -1994,6 +1994,35 @@ export const operations = {
       "actionAliases": []
     }
   },
+  "sipUsers.registrations": {
+    "resource": "sipUsers",
+    "action": "registrations",
+    "method": "get",
+    "path": "/v1/sip-users/{id}/registrations",
+    "summary": "List a SIP user's registrations",
+    "description": "The devices registered now, soonest to expire first (at most the user's `max_registrations`, so on\none page).\n",
+    "auth": true,
+    "scopes": [
+      "pbx:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
   "carriers.list": {
     "resource": "carriers",
     "action": "list",

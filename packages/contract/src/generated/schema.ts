@@ -1820,6 +1820,30 @@ export interface paths {
         patch: operations["sipUsers.update"];
         trace?: never;
     };
+    "/v1/sip-users/{id}/registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a SIP user's registrations
+         * @description The devices registered now, soonest to expire first (at most the user's `max_registrations`, so on
+         *     one page).
+         */
+        get: operations["sipUsers.registrations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sip-users/{id}/rotate-password": {
         parameters: {
             query?: never;
@@ -2713,6 +2737,46 @@ export interface webhooks {
         put?: never;
         /** A SIP user was deleted */
         post: operations["events.sip_user.deleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "sip_user.registered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A device registered for a SIP user
+         * @description Sent when a new contact is bound (a refresh of a known contact sends nothing).
+         */
+        post: operations["events.sip_user.registered"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "sip_user.unregistered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A device of a SIP user is no longer registered
+         * @description The phone removed it (`Expires: 0` or `Contact: *`), it expired, or the user was disabled or deleted.
+         */
+        post: operations["events.sip_user.unregistered"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4514,6 +4578,32 @@ export interface components {
             /** @description The same as a SIP URI, e.g. `sip:203.0.113.1:5060;transport=udp`. */
             uri: string;
         };
+        /** @description A device registered for a SIP user (a binding, RFC 3261 section 10), kept until it expires, the phone removes it, or the user is disabled or deleted. */
+        SipRegistration: {
+            /**
+             * @description The Contact URI the device registered.
+             * @example sip:201@192.168.1.20:5060
+             */
+            contact: string;
+            created_at: components["schemas"]["Timestamp"];
+            expires_at: components["schemas"]["Timestamp"];
+            id: string;
+            /** @description The server process holding the socket the device registered through (PROLOPE_NODE_ID). */
+            node_id: string | null;
+            /** @constant */
+            object: "sip_registration";
+            sip_user_id: string;
+            /** @description Where the REGISTER came from (RFC 3581); calls to the device go there, so a phone behind NAT is reached through the mapping it opened. */
+            source_address: string;
+            source_port: number;
+            /** @example UDP */
+            transport: string;
+            updated_at: components["schemas"]["Timestamp"];
+            user_agent: string | null;
+        };
+        SipRegistrationList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["SipRegistration"][];
+        };
         /**
          * @description A source address banned from SIP after too many failed digest authentications (fail2ban-like: by
          *     default 10 within 60 s ban it for 10 minutes; the operator sets PROLOPE_SIP_BAN_FAILURES,
@@ -4681,6 +4771,20 @@ export interface components {
         };
         /** @description The digest username the phone registers with. Unique within the account (`409 sip_user_username_taken` otherwise); other accounts may use the same one, since each account has its own SIP domain. */
         SipUsername: string;
+        SipUserRegisteredEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["SipRegistration"];
+            };
+            /** @constant */
+            type: "sip_user.registered";
+        };
+        SipUserUnregisteredEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["SipRegistration"];
+            };
+            /** @constant */
+            type: "sip_user.unregistered";
+        };
         /** @description The username is fixed (it is hashed into the stored HA1); create another user to change it. */
         SipUserUpdate: {
             caller_id?: components["schemas"]["E164"] | null;
@@ -9053,6 +9157,35 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    "sipUsers.registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user's registrations. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SipRegistrationList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     "sipUsers.rotatePassword": {
         parameters: {
             query?: never;
@@ -10459,6 +10592,50 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["SipUserDeletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.sip_user.registered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SipUserRegisteredEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.sip_user.unregistered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SipUserUnregisteredEvent"];
             };
         };
         responses: {

@@ -4,7 +4,9 @@ import { notFound } from '../errors.js';
 import { authOf } from '../http/auth.js';
 import { limitOf, pageOf } from '../http/pagination.js';
 import { createSipUser, deleteSipUser, rotateSipUserPassword, toSipUser, updateSipUser } from './service.js';
-import { findSipUser, listSipUsers } from './store.js';
+import { toSipRegistration } from './registrations.js';
+import { findSipUser, listSipUsers, liveRegistrations } from './store.js';
+import { iso } from '../clock.js';
 
 export function sipUserRoutes(deps: Deps): Handlers {
   return defineHandlers({
@@ -23,6 +25,13 @@ export function sipUserRoutes(deps: Deps): Handlers {
     },
     'sipUsers.update': async (req) => await updateSipUser(deps, authOf(req).accountId, req.params.id, req.body),
     'sipUsers.delete': async (req) => await deleteSipUser(deps, authOf(req).accountId, req.params.id),
+    'sipUsers.registrations': async (req) => {
+      const { id } = req.params;
+      const row = await findSipUser(deps.db, authOf(req).accountId, id);
+      if (!row) throw notFound('SIP user', id);
+      const data = (await liveRegistrations(deps.db, id, iso(deps.clock.now()))).map(toSipRegistration);
+      return { object: 'list' as const, data, has_more: false, next_cursor: null };
+    },
     'sipUsers.rotatePassword': async (req) => await rotateSipUserPassword(deps, authOf(req).accountId, req.params.id),
   });
 }

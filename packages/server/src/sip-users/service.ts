@@ -9,8 +9,9 @@ import { isUniqueViolation, type Tx } from '../store/db.js';
 import { digestHa1 } from '../telephony/digest-ha1.js';
 import { checkCallerId } from './caller-id.js';
 import { checkFree } from './conflicts.js';
+import { unregisterAll } from './registrations.js';
 import { accountSipDomain } from './sip-domain.js';
-import { deleteRegistrationsOf, deleteSipUserRow, findSipUser, insertSipUser, type SipUserRow, updateSipUserRow } from './store.js';
+import { deleteSipUserRow, findSipUser, insertSipUser, type SipUserRow, updateSipUserRow } from './store.js';
 
 export type SipUser = Schema<'SipUser'>;
 export type SipUserCreate = Schema<'SipUserCreate'>;
@@ -102,7 +103,7 @@ export async function updateSipUser(deps: Deps, accountId: string, id: string, p
   await writing(deps, accountId, { extension: patch.extension }, id, () =>
     deps.db.transaction().execute(async (tx: Tx) => {
       await updateSipUserRow(tx, accountId, id, next);
-      if (next.enabled === 0) await deleteRegistrationsOf(tx, accountId, id);
+      if (next.enabled === 0) await unregisterAll(tx, id, now);
       await recordEvent(tx, { accountId, type: 'sip_user.updated', object: user, at: now });
     }),
   );
@@ -129,6 +130,7 @@ export async function deleteSipUser(deps: Deps, accountId: string, id: string) {
   if (!row) throw notFound('SIP user', id);
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (tx: Tx) => {
+    await unregisterAll(tx, id, now);
     await deleteSipUserRow(tx, accountId, id);
     await recordEvent(tx, { accountId, type: 'sip_user.deleted', object: toSipUser(row), at: now });
   });

@@ -1,6 +1,6 @@
 import { accountPage } from '../store/account-page.js';
 import type { Db, Tx } from '../store/db.js';
-import type { SipUsersTable } from '../store/schema.js';
+import type { SipRegistrationsTable, SipUsersTable } from '../store/schema.js';
 
 export type SipUserRow = SipUsersTable;
 
@@ -31,7 +31,35 @@ export async function deleteSipUserRow(tx: Tx, accountId: string, id: string): P
   await tx.deleteFrom('sip_users').where('account_id', '=', accountId).where('id', '=', id).execute();
 }
 
-/** Drops every registration of a user (a disabled user's phones are no longer reachable). */
-export async function deleteRegistrationsOf(tx: Tx, accountId: string, id: string): Promise<void> {
-  await tx.deleteFrom('sip_registrations').where('account_id', '=', accountId).where('sip_user_id', '=', id).execute();
+export type SipRegistrationRow = SipRegistrationsTable;
+
+/** A user that may register at `username@realm` (enabled only). */
+export async function findRegistrableUser(db: Db | Tx, realm: string, username: string): Promise<SipUserRow | undefined> {
+  return db.selectFrom('sip_users').selectAll().where('realm', '=', realm).where('username', '=', username).where('enabled', '=', 1).executeTakeFirst();
+}
+
+/** A user's bindings that have not expired at `now`, soonest to expire first. */
+export async function liveRegistrations(db: Db | Tx, userId: string, now: string): Promise<SipRegistrationRow[]> {
+  return db.selectFrom('sip_registrations').selectAll().where('sip_user_id', '=', userId).where('expires_at', '>', now).orderBy('expires_at').orderBy('id').execute();
+}
+
+export async function registrationsOf(db: Db | Tx, userId: string): Promise<SipRegistrationRow[]> {
+  return db.selectFrom('sip_registrations').selectAll().where('sip_user_id', '=', userId).orderBy('expires_at').orderBy('id').execute();
+}
+
+export async function insertRegistration(tx: Tx, row: SipRegistrationRow): Promise<void> {
+  await tx.insertInto('sip_registrations').values(row).execute();
+}
+
+export async function updateRegistration(tx: Tx, id: string, patch: Partial<SipRegistrationRow>): Promise<void> {
+  await tx.updateTable('sip_registrations').set(patch).where('id', '=', id).execute();
+}
+
+export async function deleteRegistration(tx: Tx, id: string): Promise<void> {
+  await tx.deleteFrom('sip_registrations').where('id', '=', id).execute();
+}
+
+/** Bindings whose time ran out by `now`, oldest first, at most `limit`. */
+export async function expiredRegistrations(db: Db | Tx, now: string, limit: number): Promise<SipRegistrationRow[]> {
+  return db.selectFrom('sip_registrations').selectAll().where('expires_at', '<=', now).orderBy('expires_at').limit(limit).execute();
 }
