@@ -111,9 +111,10 @@ export interface Config {
   /**
    * REGISTER expirations in seconds (RFC 3261 §10): shorter than `minExpires` is refused with 423
    * (PROLOPE_SIP_MIN_EXPIRES, default 60), longer is cut to `maxExpires` (PROLOPE_SIP_MAX_EXPIRES, default
-   * 3600), and a REGISTER that names none gets `defaultExpires` (the maximum).
+   * 3600), and a REGISTER that names none gets `defaultExpires` (the maximum). `algorithms`: the digest
+   * algorithms a REGISTER challenge offers, in order (PROLOPE_SIP_REGISTER_DIGEST, default `MD5,SHA-256`).
    */
-  sipRegister: { minExpires: number; maxExpires: number; defaultExpires: number };
+  sipRegister: { minExpires: number; maxExpires: number; defaultExpires: number; algorithms: Array<'MD5' | 'SHA-256'> };
   /**
    * This process's API address as recorded on the calls it carries (PROLOPE_NODE_URL, `owner_url`,
    * informative: live actions travel by node id, see `node`); default: the address it listens on.
@@ -163,7 +164,11 @@ function registerExpiry(env: NodeJS.ProcessEnv): Config['sipRegister'] {
   const minExpires = int('PROLOPE_SIP_MIN_EXPIRES', env.PROLOPE_SIP_MIN_EXPIRES, 60);
   const maxExpires = int('PROLOPE_SIP_MAX_EXPIRES', env.PROLOPE_SIP_MAX_EXPIRES, 3600);
   if (minExpires < 1 || maxExpires < minExpires) throw new Error(`PROLOPE_SIP_MIN_EXPIRES (${minExpires}) must be at least 1 and at most PROLOPE_SIP_MAX_EXPIRES (${maxExpires})`);
-  return { minExpires, maxExpires, defaultExpires: maxExpires };
+  const algorithms = (env.PROLOPE_SIP_REGISTER_DIGEST ?? 'MD5,SHA-256').split(',').map((a) => a.trim().toUpperCase());
+  if (algorithms.length === 0 || algorithms.some((a) => a !== 'MD5' && a !== 'SHA-256')) {
+    throw new Error(`PROLOPE_SIP_REGISTER_DIGEST must list MD5 and/or SHA-256 (e.g. MD5,SHA-256), got "${env.PROLOPE_SIP_REGISTER_DIGEST}"`);
+  }
+  return { minExpires, maxExpires, defaultExpires: maxExpires, algorithms: algorithms as Array<'MD5' | 'SHA-256'> };
 }
 
 function sipDomain(value: string | undefined): string {

@@ -6,6 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../clock.js';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
 import { requireSipp, runSipp, SIPP, type SippRun } from '../test/sipp.js';
+import { digestAuthorization, pickChallenge } from '../telephony/sip/digest-client.js';
+import { getHeader, getHeaders, type SipResponse } from '../telephony/sip/sip-message.js';
+import { isResponse, SipTestClient } from '../telephony/sip/sip-test-client.js';
 import { sweepExpiredRegistrations } from './registrations.js';
 
 requireSipp('SIP user registration');
@@ -131,6 +134,50 @@ describe.each(SIPP ? storeKinds : [])('SIP user registration over the embedded b
     expect(await sweepExpiredRegistrations({ db: t.server.store.db, clock })).toBeGreaterThanOrEqual(1);
     expect(await t.server.store.db.selectFrom('sip_registrations').select('id').where('sip_user_id', '=', u.id).execute()).toEqual([]);
     expect(await eventTypes(u.c.accountId)).toEqual(['sip_user.registered', 'sip_user.unregistered']);
+  });
+
+  it('answers a SHA-256 digest (RFC 7616), lists the bindings with their seconds left, and tells Min-Expires on a 423', async () => {
+    const u = await user();
+    const phone = await SipTestClient.open(t.server.sipPort!);
+    try {
+      const send = (cseq: number, expires: number, auth?: string) =>
+        phone.send(
+          [
+            `REGISTER sip:${u.domain} SIP/2.0`,
+            `Via: SIP/2.0/UDP 127.0.0.1:${phone.port};branch=z9hG4bK-sha-${cseq};rport`,
+            `From: <sip:201@${u.domain}>;tag=sha`,
+            `To: <sip:201@${u.domain}>`,
+            'Call-ID: sha256-register',
+            `CSeq: ${cseq} REGISTER`,
+            `Contact: <sip:201@10.0.0.5:5062>;expires=${expires}`,
+            ...(auth ? [`Authorization: ${auth}`] : []),
+            'Content-Length: 0',
+            '',
+            '',
+          ].join('\n'),
+        );
+      send(1, 300);
+      const [challenge] = (await phone.waitFor(isResponse(401, 'REGISTER'))) as SipResponse[];
+      const offered = getHeaders(challenge!, 'www-authenticate');
+      expect(offered.map((v) => /algorithm=([\w-]+)/.exec(v)?.[1])).toEqual(['MD5', 'SHA-256']);
+      const sha = pickChallenge(offered)!;
+      expect(sha.algorithm).toBe('SHA-256');
+      expect(sha.realm).toBe(u.domain);
+      send(2, 300, digestAuthorization(sha, { username: '201', password: u.password }, 'REGISTER', `sip:${u.domain}`));
+      const [ok] = (await phone.waitFor(isResponse(200, 'REGISTER'))) as SipResponse[];
+      expect(getHeaders(ok!, 'contact')).toEqual(['<sip:201@10.0.0.5:5062>;expires=300']);
+      // rport filled in with the port the datagram came from (RFC 3581).
+      expect(getHeader(ok!, 'via')).toContain(`rport=${phone.port}`);
+
+      send(3, 10);
+      const [again] = (await phone.waitFor(isResponse(401, 'REGISTER'), 2)).slice(-1) as SipResponse[];
+      send(4, 10, digestAuthorization(pickChallenge(getHeaders(again!, 'www-authenticate'))!, { username: '201', password: u.password }, 'REGISTER', `sip:${u.domain}`));
+      const [brief] = (await phone.waitFor(isResponse(423, 'REGISTER'))) as SipResponse[];
+      expect(getHeader(brief!, 'min-expires')).toBe('60');
+    } finally {
+      await phone.close();
+    }
+    expect((await u.c.api.get(`/v1/sip-users/${u.id}/registrations`)).body.data.map((r: { contact: string }) => r.contact)).toEqual(['sip:201@10.0.0.5:5062']);
   });
 
   it("keeps registrations apart: another account's key gets 404 for them", async () => {

@@ -251,5 +251,11 @@ export interface RegistrarPolicy {
   maxExpires: number;
   /** When neither the contact nor the request says (§10.2.1.1 leaves it to the registrar). */
   defaultExpires: number;
+  /**
+   * The digest algorithms a 401 offers, in order (RFC 8760: the phone takes the first it supports). Some
+   * phones give up on a challenge list holding one they lack (libre-based baresip 1.x and SHA-256), so
+   * the operator may offer MD5 alone.
+   */
+  algorithms: ReadonlyArray<'MD5' | 'SHA-256'>;
 }
 

@@ -37,7 +37,9 @@ export async function processRegister(req: SipRequest, source: Endpoint, deps: R
   const creds = all.find((c) => c.realm === realm) ?? all[0];
   const challenge = (stale: boolean): RegisterAnswer => ({
     status: 401,
-    headers: challengeHeaders(deps.nonces.issue(source.address), stale, realm).map((v) => ['WWW-Authenticate', v] as [string, string]),
+    headers: challengeHeaders(deps.nonces.issue(source.address), stale, realm)
+      .filter((v) => deps.policy.algorithms.some((alg) => v.includes(`algorithm=${alg},`)))
+      .map((v) => ['WWW-Authenticate', v] as [string, string]),
   });
   // Unknown users are challenged like known ones, so a REGISTER tells nobody which usernames exist.
   if (!creds) return challenge(false);
