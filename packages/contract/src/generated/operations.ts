@@ -1769,7 +1769,9 @@ export const operations = {
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
-      "aliases": [],
+      "aliases": [
+        "users"
+      ],
       "args": [],
       "shortcuts": [],
       "offline": null,
@@ -1833,7 +1835,9 @@ export const operations = {
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
-      "aliases": [],
+      "aliases": [
+        "users"
+      ],
       "args": [],
       "shortcuts": [],
       "offline": null,
@@ -1862,7 +1866,9 @@ export const operations = {
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
-      "aliases": [],
+      "aliases": [
+        "users"
+      ],
       "args": [],
       "shortcuts": [],
       "offline": null,
@@ -1929,7 +1935,9 @@ export const operations = {
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
-      "aliases": [],
+      "aliases": [
+        "users"
+      ],
       "args": [],
       "shortcuts": [],
       "offline": null,
@@ -1958,7 +1966,9 @@ export const operations = {
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
-      "aliases": [],
+      "aliases": [
+        "users"
+      ],
       "args": [],
       "shortcuts": [],
       "offline": null,
@@ -1987,7 +1997,9 @@ export const operations = {
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
-      "aliases": [],
+      "aliases": [
+        "users"
+      ],
       "args": [],
       "shortcuts": [],
       "offline": null,
@@ -2016,7 +2028,9 @@ export const operations = {
     "responseType": "json",
     "responseContentType": "application/json",
     "cli": {
-      "aliases": [],
+      "aliases": [
+        "users"
+      ],
       "args": [],
       "shortcuts": [],
       "offline": null,
