@@ -181,12 +181,14 @@ describe.each(storeKinds)('SIP users (%s)', (kind) => {
       await reader.delete(`/v1/sip-users/${id}`),
       await numbers.get('/v1/sip-users'),
       await numbers.get(`/v1/sip-users/${id}`),
+      await numbers.get(`/v1/sip-users/${id}/registrations`),
     ]) {
       expect(res.status).toBe(403);
       expect(res.body.code).toBe('missing_scope');
     }
     expect((await reader.get(`/v1/sip-users/${id}`)).status).toBe(200);
     expect((await reader.get('/v1/sip-users')).body.data).toHaveLength(1);
+    expect((await reader.get(`/v1/sip-users/${id}/registrations`)).status).toBe(200);
   });
 
   it('answers bad input with problem+json and writes nothing', async () => {
