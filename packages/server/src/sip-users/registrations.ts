@@ -61,20 +61,33 @@ export function sipUserDirectory(deps: RegistrarDeps): RegistrarDirectory {
     async bindings(userId) {
       return (await liveRegistrations(deps.db, userId, iso(deps.clock.now()))).map(toBinding);
     },
-    async update(userId, change) {
+    async update(userId, change, maxContacts) {
       const now = deps.clock.now();
-      return deps.db.transaction().execute(async (tx: Tx) => {
-        const rows = await liveRegistrations(tx, userId, iso(now));
-        for (const contact of change.remove) {
-          const row = rows.find((r) => r.contact === contact);
-          if (row) await unregister(tx, row, now);
-        }
-        for (const set of change.set) await bind(tx, deps.nodeId, userId, rows.find((r) => r.contact === set.contact), set, now);
-        return (await liveRegistrations(tx, userId, iso(now))).map(toBinding);
-      });
+      try {
+        return await deps.db.transaction().execute(async (tx: Tx) => {
+          // Writing the user's row first locks it (PostgreSQL; SQLite has one writer anyway), so two
+          // REGISTERs of one user run one after the other and cannot both pass the limit.
+          await tx.updateTable('sip_users').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', userId).execute();
+          const rows = await liveRegistrations(tx, userId, iso(now));
+          for (const contact of change.remove) {
+            const row = rows.find((r) => r.contact === contact);
+            if (row) await unregister(tx, row, now);
+          }
+          for (const set of change.set) await bind(tx, deps.nodeId, userId, rows.find((r) => r.contact === set.contact), set, now);
+          const after = (await liveRegistrations(tx, userId, iso(now))).map(toBinding);
+          if (after.length > maxContacts) throw new TooManyBindings();
+          return after;
+        });
+      } catch (err) {
+        if (err instanceof TooManyBindings) return undefined;
+        throw err;
+      }
     },
   };
 }
+
+/** Rolls the transaction back when a REGISTER would pass the user's max_registrations. */
+class TooManyBindings extends Error {}
 
 async function bind(tx: Tx, nodeId: string | undefined, userId: string, prior: SipRegistrationRow | undefined, set: BindingSet, now: Date): Promise<void> {
   const fields = {

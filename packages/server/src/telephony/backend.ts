@@ -240,8 +240,12 @@ export interface RegistrarDirectory {
   findUser(domain: string, username: string): Promise<RegistrarUser | undefined>;
   /** The user's bindings that have not expired. */
   bindings(userId: string): Promise<RegistrarBinding[]>;
-  /** Adds or refreshes `set` and removes `remove` (contacts) in one step; answers the bindings after it. */
-  update(userId: string, change: { set: BindingSet[]; remove: string[] }): Promise<RegistrarBinding[]>;
+  /**
+   * Adds or refreshes `set` and removes `remove` (contacts) in one step, unless the user would then hold
+   * more than `maxContacts` bindings (then nothing changes and the answer is undefined); answers the
+   * bindings after it. Concurrent REGISTERs of one user are serialized, so the limit holds under races.
+   */
+  update(userId: string, change: { set: BindingSet[]; remove: string[] }, maxContacts: number): Promise<RegistrarBinding[] | undefined>;
 }
 
 export interface RegistrarPolicy {

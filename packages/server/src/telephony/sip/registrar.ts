@@ -61,7 +61,7 @@ export async function processRegister(req: SipRequest, source: Endpoint, deps: R
     // §10.3 step 6: `*` only alone and with Expires: 0.
     if (contacts.length !== 1 || requestExpires !== 0) return { status: 400, reason: 'Invalid wildcard Contact', headers: [] };
     if (existing.some((b) => b.callId === req.callId && b.cseq >= req.cseq.seq)) return { status: 500, reason: 'Out of order', headers: [] };
-    return ok(await deps.directory.update(user.id, { set: [], remove: existing.map((b) => b.contact) }), deps.clock.now());
+    return ok((await deps.directory.update(user.id, { set: [], remove: existing.map((b) => b.contact) }, user.maxContacts)) ?? [], deps.clock.now());
   }
 
   const now = deps.clock.now();
@@ -92,11 +92,9 @@ export async function processRegister(req: SipRequest, source: Endpoint, deps: R
       userAgent: getHeader(req, 'user-agent'),
     });
   }
-  const after = new Set(existing.map((b) => b.contact));
-  for (const c of remove) after.delete(c);
-  for (const b of set) after.add(b.contact);
-  if (after.size > user.maxContacts) return { status: 403, reason: 'Too many registrations', headers: [] };
-  return ok(await deps.directory.update(user.id, { set, remove }), now);
+  const bindings = await deps.directory.update(user.id, { set, remove }, user.maxContacts);
+  if (!bindings) return { status: 403, reason: 'Too many registrations', headers: [] };
+  return ok(bindings, now);
 }
 
 function seconds(value: string): number | undefined {
