@@ -114,7 +114,8 @@ async function bind(tx: Tx, nodeId: string | undefined, userId: string, prior: S
 }
 
 async function unregister(tx: Tx, row: SipRegistrationRow, now: Date): Promise<void> {
-  await deleteRegistration(tx, row.id);
+  // With several processes two sweeps can pick the same row: only the one that deletes it tells.
+  if (!(await deleteRegistration(tx, row.id))) return;
   await recordEvent(tx, { accountId: row.account_id, type: 'sip_user.unregistered', object: toSipRegistration(row), at: now });
 }
 

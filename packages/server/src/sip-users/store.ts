@@ -55,8 +55,10 @@ export async function updateRegistration(tx: Tx, id: string, patch: Partial<SipR
   await tx.updateTable('sip_registrations').set(patch).where('id', '=', id).execute();
 }
 
-export async function deleteRegistration(tx: Tx, id: string): Promise<void> {
-  await tx.deleteFrom('sip_registrations').where('id', '=', id).execute();
+/** Whether this call removed the row (another process's sweep may have got there first). */
+export async function deleteRegistration(tx: Tx, id: string): Promise<boolean> {
+  const res = await tx.deleteFrom('sip_registrations').where('id', '=', id).executeTakeFirst();
+  return Number(res.numDeletedRows) > 0;
 }
 
 /** Bindings whose time ran out by `now`, oldest first, at most `limit`. */
