@@ -16,6 +16,7 @@ import { numberRoutes } from './numbers/routes.js';
 import { recordingRoutes } from './recordings/routes.js';
 import { memoryRecordingStore, type ObjectStore, type RecordingStore } from './store/object-store.js';
 import { sipTrunkRoutes } from './sip-trunks/routes.js';
+import { sipUserRoutes } from './sip-users/routes.js';
 import { carrierRoutes } from './carriers/routes.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import type { SipEndpoint } from './sip-address.js';
@@ -104,6 +105,7 @@ export function allHandlers(deps: CallDeps): Handlers {
     ...contactRoutes(deps),
     ...numberRoutes(deps),
     ...sipTrunkRoutes(deps),
+    ...sipUserRoutes(deps),
     ...carrierRoutes(deps),
     ...numberPortRoutes(deps),
     ...callRoutes(deps),

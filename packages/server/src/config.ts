@@ -92,6 +92,11 @@ export interface Config {
    * the machine's first external IPv4 address). Set it behind NAT.
    */
   sipPublicHost: string | undefined;
+  /**
+   * The parent of every account's SIP domain (PROLOPE_SIP_DOMAIN, default `sip.localhost`): SIP users
+   * register at `<account slug>.<this>`, so usernames never collide across accounts.
+   */
+  sipDomain: string;
   /** The SIP port PBXs reach from outside (PROLOPE_SIP_PUBLIC_PORT, e.g. a NAT's forwarded port); default: the bound port. */
   sipPublicPort: number | undefined;
   /** Even UDP ports for RTP, above 1024 (terms 5.1). */
@@ -111,6 +116,13 @@ export interface Config {
    * PROLOPE_SIP_BAN_WINDOW, default 60; PROLOPE_SIP_BAN_SECONDS, default 600).
    */
   sipBan: { maxFailures: number; windowSeconds: number; banSeconds: number };
+  /**
+   * REGISTER expirations in seconds (RFC 3261 §10): shorter than `minExpires` is refused with 423
+   * (PROLOPE_SIP_MIN_EXPIRES, default 60), longer is cut to `maxExpires` (PROLOPE_SIP_MAX_EXPIRES, default
+   * 3600), and a REGISTER that names none gets `defaultExpires` (the maximum). `algorithms`: the digest
+   * algorithms a REGISTER challenge offers, in order (PROLOPE_SIP_REGISTER_DIGEST, default `MD5,SHA-256`).
+   */
+  sipRegister: { minExpires: number; maxExpires: number; defaultExpires: number; algorithms: Array<'MD5' | 'SHA-256'> };
   /**
    * This process's API address as recorded on the calls it carries (PROLOPE_NODE_URL, `owner_url`,
    * informative: live actions travel by node id, see `node`); default: the address it listens on.
@@ -154,6 +166,26 @@ function secretKey(value: string | undefined): Buffer | undefined {
     throw new Error('PROLOPE_SECRET_KEY must be 32 bytes, as 64 hex characters or base64 (e.g. $(openssl rand -hex 32))');
   }
   return key;
+}
+
+function registerExpiry(env: NodeJS.ProcessEnv): Config['sipRegister'] {
+  const minExpires = int('PROLOPE_SIP_MIN_EXPIRES', env.PROLOPE_SIP_MIN_EXPIRES, 60);
+  const maxExpires = int('PROLOPE_SIP_MAX_EXPIRES', env.PROLOPE_SIP_MAX_EXPIRES, 3600);
+  if (minExpires < 1 || maxExpires < minExpires) throw new Error(`PROLOPE_SIP_MIN_EXPIRES (${minExpires}) must be at least 1 and at most PROLOPE_SIP_MAX_EXPIRES (${maxExpires})`);
+  const algorithms = (env.PROLOPE_SIP_REGISTER_DIGEST ?? 'MD5,SHA-256').split(',').map((a) => a.trim().toUpperCase());
+  if (algorithms.length === 0 || algorithms.some((a) => a !== 'MD5' && a !== 'SHA-256')) {
+    throw new Error(`PROLOPE_SIP_REGISTER_DIGEST must list MD5 and/or SHA-256 (e.g. MD5,SHA-256), got "${env.PROLOPE_SIP_REGISTER_DIGEST}"`);
+  }
+  return { minExpires, maxExpires, defaultExpires: maxExpires, algorithms: algorithms as Array<'MD5' | 'SHA-256'> };
+}
+
+function sipDomain(value: string | undefined): string {
+  if (!value) return 'sip.localhost';
+  // A DNS name: every account's domain is a label under it, and it goes into SIP URIs and digest realms.
+  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(value)) {
+    throw new Error(`PROLOPE_SIP_DOMAIN must be a DNS name (e.g. sip.example.com), got "${value}"`);
+  }
+  return value.toLowerCase();
 }
 
 function publicHost(value: string | undefined): string | undefined {
@@ -263,6 +295,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sipHost: env.PROLOPE_SIP_HOST || env.PROLOPE_HOST || '127.0.0.1',
     sipPublicHost: publicHost(env.PROLOPE_SIP_PUBLIC_HOST),
     sipPublicPort: port('PROLOPE_SIP_PUBLIC_PORT', env.PROLOPE_SIP_PUBLIC_PORT),
+    sipDomain: sipDomain(env.PROLOPE_SIP_DOMAIN),
     rtpPortRange: portRange(env.PROLOPE_RTP_PORTS),
     mediaWorkers: int('PROLOPE_MEDIA_WORKERS', env.PROLOPE_MEDIA_WORKERS, availableParallelism()),
     sipEnabled: env.PROLOPE_SIP !== 'off',
@@ -271,6 +304,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       windowSeconds: int('PROLOPE_SIP_BAN_WINDOW', env.PROLOPE_SIP_BAN_WINDOW, 60),
       banSeconds: int('PROLOPE_SIP_BAN_SECONDS', env.PROLOPE_SIP_BAN_SECONDS, 600),
     },
+    sipRegister: registerExpiry(env),
     publicUrl: env.PROLOPE_PUBLIC_URL?.replace(/\/+$/, '') || undefined,
     nodeUrl: env.PROLOPE_NODE_URL?.replace(/\/+$/, '') || undefined,
     node: { id: nodeId(env.PROLOPE_NODE_ID), leaseSeconds: leaseSeconds(env.PROLOPE_NODE_LEASE_SECONDS), natsUrl: env.NATS_URL || undefined },

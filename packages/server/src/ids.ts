@@ -11,6 +11,8 @@ export const idPrefixes = {
   event: 'evt',
   phoneNumber: 'pn',
   sipTrunk: 'trk',
+  sipUser: 'sipu',
+  sipRegistration: 'sreg',
   carrier: 'car',
   numberPort: 'port',
   portDocument: 'doc',

@@ -14,6 +14,8 @@ export interface SipEndpoint {
   host: string;
   /** Undefined only for a process without SIP whose configured port is 0 (nothing to show). */
   port: number | undefined;
+  /** PROLOPE_SIP_DOMAIN: each account's SIP domain is a label under it (sip-users/sip-domain.ts). */
+  domain: string;
 }
 
 const WILDCARDS = new Set(['0.0.0.0', '::', '']);
@@ -23,10 +25,10 @@ const WILDCARDS = new Set(['0.0.0.0', '::', '']);
  * A wildcard bind says nothing about how to reach us, so then the API's public host or the machine's
  * first external IPv4 address stands in (behind NAT, set PROLOPE_SIP_PUBLIC_HOST).
  */
-export function sipEndpoint(config: Pick<Config, 'sipHost' | 'sipPort' | 'sipPublicHost' | 'sipPublicPort' | 'publicUrl'>): SipEndpoint {
+export function sipEndpoint(config: Pick<Config, 'sipHost' | 'sipPort' | 'sipPublicHost' | 'sipPublicPort' | 'publicUrl' | 'sipDomain'>): SipEndpoint {
   const host = config.sipPublicHost ?? (WILDCARDS.has(config.sipHost) ? reachableHost(config.publicUrl) : config.sipHost);
   const port = config.sipPublicPort ?? (config.sipPort === 0 ? undefined : config.sipPort);
-  return { host, port };
+  return { host, port, domain: config.sipDomain };
 }
 
 /** Fills in the port SIP actually bound (unless a public port was configured). */

@@ -12,6 +12,7 @@ import type { SecretBox } from './secrets/secret-box.js';
 import { recordSourceBan } from './sip-trunks/source-bans.js';
 import type { Db } from './store/db.js';
 import { createBackend } from './telephony/create-backend.js';
+import { sipUserDirectory, sweepExpiredRegistrations } from './sip-users/registrations.js';
 import type { EmbeddedSip, EmbeddedSipStats } from './telephony/sip/embedded-sip.js';
 import { cachedTts, defaultTtsEngine } from './telephony/tts/index.js';
 import type { Speak } from './telephony/verbs/verb-host.js';
@@ -82,11 +83,21 @@ export function buildVoice({ config, db, handlersDb, clock, log, secrets, runtim
       },
     ),
   );
+  // REGISTER is served where the backend can (the embedded one); drachtio answers it as before.
+  backend.serveRegistrations?.(sipUserDirectory({ db, clock, nodeId: node.id }), config.sipRegister);
+  let sweep: NodeJS.Timeout | undefined;
   return {
     outbound,
     async start() {
       try {
         const { sipPort } = await backend.start();
+        // Expired bindings are dropped (with their events) every half minute; tests call the sweep themselves.
+        if (backend.serveRegistrations) {
+          sweep = setInterval(() => {
+            sweepExpiredRegistrations({ db, clock }).catch((err: unknown) => log.error({ err }, 'sip: registration sweep failed'));
+          }, 30_000);
+          sweep.unref();
+        }
         outbound.start();
         return { sipPort };
       } catch (err) {
@@ -99,6 +110,7 @@ export function buildVoice({ config, db, handlersDb, clock, log, secrets, runtim
     },
     sipStats: () => ('sip' in backend ? (backend.sip as EmbeddedSip).stats() : undefined),
     async stop() {
+      if (sweep) clearInterval(sweep);
       const placed = outbound.stop();
       await backend.stop();
       await placed;

@@ -118,6 +118,14 @@ export const errorCodes = {
     "status": 409,
     "title": "Another trunk uses this digest username"
   },
+  "sip_user_username_taken": {
+    "status": 409,
+    "title": "Another SIP user of this account has this username"
+  },
+  "sip_extension_taken": {
+    "status": 409,
+    "title": "Another SIP user of this account has this extension"
+  },
   "call_not_active": {
     "status": 409,
     "title": "The call is not in progress"

@@ -295,6 +295,11 @@ export interface components {
         };
         /** @description An event type (`call.completed`), a prefix wildcard (`call.*` matches every `call.` event), or `*` for all. */
         EventFilter: string;
+        /**
+         * @description The short number other users of the account dial (2 to 6 digits), unique within the account (`409 sip_extension_taken` otherwise).
+         * @example 201
+         */
+        Extension: string;
         /** @description The customer's call forwarding list from this User Number to business numbers (terms 4.2). */
         Forwarding: {
             /**
@@ -695,7 +700,7 @@ export interface components {
          * @description What a key may do. `admin` includes every customer scope. `operator` is only held by the platform operator's key.
          * @enum {string}
          */
-        Scope: "admin" | "operator" | "accounts:read" | "accounts:write" | "api_keys:read" | "api_keys:write" | "contacts:read" | "contacts:write" | "numbers:read" | "numbers:write" | "calls:read" | "calls:write" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "billing:read" | "billing:write" | "incidents:read" | "incidents:write";
+        Scope: "admin" | "operator" | "accounts:read" | "accounts:write" | "api_keys:read" | "api_keys:write" | "contacts:read" | "contacts:write" | "numbers:read" | "numbers:write" | "pbx:read" | "pbx:write" | "calls:read" | "calls:write" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "billing:read" | "billing:write" | "incidents:read" | "incidents:write";
         /**
          * @description A service of the SLA (terms 6): uptime and incidents are per service.
          * @enum {string}
@@ -712,6 +717,29 @@ export interface components {
             confirmed_authority: boolean;
             email: string;
             name: string;
+        };
+        /** @description A device registered for a SIP user (a binding, RFC 3261 section 10), kept until it expires, the phone removes it, or the user is disabled or deleted. */
+        SipRegistration: {
+            /**
+             * @description The Contact URI the device registered.
+             * @example sip:201@192.168.1.20:5060
+             */
+            contact: string;
+            created_at: components["schemas"]["Timestamp"];
+            expires_at: components["schemas"]["Timestamp"];
+            id: string;
+            /** @description The server process holding the socket the device registered through (PROLOPE_NODE_ID). */
+            node_id: string | null;
+            /** @constant */
+            object: "sip_registration";
+            sip_user_id: string;
+            /** @description Where the REGISTER came from (RFC 3581); calls to the device go there, so a phone behind NAT is reached through the mapping it opened. */
+            source_address: string;
+            source_port: number;
+            /** @example UDP */
+            transport: string;
+            updated_at: components["schemas"]["Timestamp"];
+            user_agent: string | null;
         };
         /**
          * @description A source address banned from SIP after too many failed digest authentications (fail2ban-like: by
@@ -791,6 +819,68 @@ export interface components {
             };
             /** @constant */
             type: "sip_trunk.updated";
+        };
+        /** @description A phone or softphone user of the account's cloud PBX, registering at `sip:<username>@<domain>`. */
+        SipUser: {
+            account_id: string;
+            /** @description The number presented on calls out to the public network; a number the account holds. */
+            caller_id: components["schemas"]["E164"] | null;
+            created_at: components["schemas"]["Timestamp"];
+            display_name: string | null;
+            /**
+             * @description The account's SIP domain, `<account slug>.<PROLOPE_SIP_DOMAIN>`; the phone registers to `sip:<domain>` and uses it as the digest realm.
+             * @example 01jd4x2k8t9w3m5q7r6v0z1b2c.sip.localhost
+             */
+            domain: string;
+            /** @description A disabled user cannot register (403) and its registrations are removed. */
+            enabled: boolean;
+            extension: components["schemas"]["Extension"] | null;
+            id: string;
+            /** @description How many devices may be registered at once; a REGISTER adding one more is refused with 403. */
+            max_registrations: number;
+            /** @constant */
+            object: "sip_user";
+            /** @description The digest realm the password is hashed in (the account's SIP domain). */
+            realm: string;
+            updated_at: components["schemas"]["Timestamp"];
+            username: components["schemas"]["SipUsername"];
+        };
+        SipUserCreatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["SipUser"];
+            };
+            /** @constant */
+            type: "sip_user.created";
+        };
+        SipUserDeletedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["SipUser"];
+            };
+            /** @constant */
+            type: "sip_user.deleted";
+        };
+        /** @description The digest username the phone registers with. Unique within the account (`409 sip_user_username_taken` otherwise); other accounts may use the same one, since each account has its own SIP domain. */
+        SipUsername: string;
+        SipUserRegisteredEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["SipRegistration"];
+            };
+            /** @constant */
+            type: "sip_user.registered";
+        };
+        SipUserUnregisteredEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["SipRegistration"];
+            };
+            /** @constant */
+            type: "sip_user.unregistered";
+        };
+        SipUserUpdatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["SipUser"];
+            };
+            /** @constant */
+            type: "sip_user.updated";
         };
         SlaTarget: {
             /** @description How late it was met, or is so far; 0 unless breached. */
@@ -985,7 +1075,7 @@ export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
 
 /** Every webhook event type Prolope sends. */
-export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","sip.source_banned","carrier.created","carrier.updated","carrier.deleted","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.recording.completed","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
+export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","sip.source_banned","sip_user.created","sip_user.updated","sip_user.deleted","sip_user.registered","sip_user.unregistered","carrier.created","carrier.updated","carrier.deleted","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.recording.completed","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
 
 /** The name of a webhook event type, e.g. `"api_key.created"`. */
 export type EventType = (typeof eventTypes)[number];
@@ -1002,6 +1092,11 @@ export interface EventMap {
   "sip_trunk.created": components['schemas']["SipTrunkCreatedEvent"];
   "sip_trunk.updated": components['schemas']["SipTrunkUpdatedEvent"];
   "sip.source_banned": components['schemas']["SipSourceBannedEvent"];
+  "sip_user.created": components['schemas']["SipUserCreatedEvent"];
+  "sip_user.updated": components['schemas']["SipUserUpdatedEvent"];
+  "sip_user.deleted": components['schemas']["SipUserDeletedEvent"];
+  "sip_user.registered": components['schemas']["SipUserRegisteredEvent"];
+  "sip_user.unregistered": components['schemas']["SipUserUnregisteredEvent"];
   "carrier.created": components['schemas']["CarrierCreatedEvent"];
   "carrier.updated": components['schemas']["CarrierUpdatedEvent"];
   "carrier.deleted": components['schemas']["CarrierDeletedEvent"];

@@ -417,6 +417,8 @@ export const operations = {
                 "contacts:write",
                 "numbers:read",
                 "numbers:write",
+                "pbx:read",
+                "pbx:write",
                 "calls:read",
                 "calls:write",
                 "events:read",
@@ -1723,6 +1725,315 @@ export const operations = {
       "args": [],
       "shortcuts": [],
       "offline": "capacity",
+      "actionAliases": []
+    }
+  },
+  "sipUsers.list": {
+    "resource": "sipUsers",
+    "action": "list",
+    "method": "get",
+    "path": "/v1/sip-users",
+    "summary": "List SIP users",
+    "description": "Newest first.\n",
+    "auth": true,
+    "scopes": [
+      "pbx:read"
+    ],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [
+        "users"
+      ],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "sipUsers.create": {
+    "resource": "sipUsers",
+    "action": "create",
+    "method": "post",
+    "path": "/v1/sip-users",
+    "summary": "Create a SIP user",
+    "description": "A phone or softphone of the account's cloud PBX. Prolope generates the password and shows it once,\nin this answer; only digest hashes (HA1, MD5 and SHA-256, in the account's SIP domain as realm) are\nstored. The phone registers as `<username>@<domain>`.\n",
+    "auth": true,
+    "scopes": [
+      "pbx:write"
+    ],
+    "pathParams": [],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "username": {
+            "type": "string",
+            "description": "The digest username the phone registers with. Unique within the account (`409 sip_user_username_taken` otherwise); other accounts may use the same one, since each account has its own SIP domain.",
+            "pattern": "^[A-Za-z0-9._-]{2,64}$"
+          },
+          "extension": {
+            "type": "string",
+            "description": "The short number other users of the account dial (2 to 6 digits), unique within the account (`409 sip_extension_taken` otherwise).",
+            "pattern": "^[0-9]{2,6}$"
+          },
+          "display_name": {
+            "type": "string"
+          },
+          "caller_id": {
+            "type": "string",
+            "description": "A phone number in E.164 (`+359888123456`). Inputs may use spaces or dashes; answers are always E.164."
+          },
+          "max_registrations": {
+            "type": "integer",
+            "default": 3,
+            "minimum": 1,
+            "maximum": 10
+          },
+          "enabled": {
+            "type": "boolean",
+            "default": true
+          }
+        },
+        "required": [
+          "username"
+        ]
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [
+        "users"
+      ],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "sipUsers.retrieve": {
+    "resource": "sipUsers",
+    "action": "retrieve",
+    "method": "get",
+    "path": "/v1/sip-users/{id}",
+    "summary": "Retrieve a SIP user",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "pbx:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [
+        "users"
+      ],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "sipUsers.update": {
+    "resource": "sipUsers",
+    "action": "update",
+    "method": "patch",
+    "path": "/v1/sip-users/{id}",
+    "summary": "Update a SIP user",
+    "description": "Disabling a user removes its registrations; its phones are refused until it is enabled again.\n",
+    "auth": true,
+    "scopes": [
+      "pbx:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "description": "The username is fixed (it is hashed into the stored HA1); create another user to change it.",
+        "properties": {
+          "extension": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The short number other users of the account dial (2 to 6 digits), unique within the account (`409 sip_extension_taken` otherwise).",
+            "pattern": "^[0-9]{2,6}$"
+          },
+          "display_name": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "caller_id": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "A phone number in E.164 (`+359888123456`). Inputs may use spaces or dashes; answers are always E.164."
+          },
+          "max_registrations": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 10
+          },
+          "enabled": {
+            "type": "boolean"
+          }
+        },
+        "required": []
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [
+        "users"
+      ],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "sipUsers.delete": {
+    "resource": "sipUsers",
+    "action": "delete",
+    "method": "delete",
+    "path": "/v1/sip-users/{id}",
+    "summary": "Delete a SIP user",
+    "description": "Its registrations go with it; its phones are refused from then on.",
+    "auth": true,
+    "scopes": [
+      "pbx:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [
+        "users"
+      ],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "sipUsers.rotatePassword": {
+    "resource": "sipUsers",
+    "action": "rotatePassword",
+    "method": "post",
+    "path": "/v1/sip-users/{id}/rotate-password",
+    "summary": "Rotate a SIP user's password",
+    "description": "A new generated password, shown once in this answer. The old one stops working at once; registered\nphones keep their bindings until they next register, which then needs the new password.\n",
+    "auth": true,
+    "scopes": [
+      "pbx:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [
+        "users"
+      ],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "sipUsers.registrations": {
+    "resource": "sipUsers",
+    "action": "registrations",
+    "method": "get",
+    "path": "/v1/sip-users/{id}/registrations",
+    "summary": "List a SIP user's registrations",
+    "description": "The devices registered now, soonest to expire first (at most the user's `max_registrations`, so on\none page).\n",
+    "auth": true,
+    "scopes": [
+      "pbx:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [
+        "users"
+      ],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
       "actionAliases": []
     }
   },

@@ -6,6 +6,10 @@ export const requestDefaults = {
     "can_open_incidents",
     "receives_notices"
   ],
+  "sipUsers.create": [
+    "enabled",
+    "max_registrations"
+  ],
   "carriers.create": [
     "enabled",
     "priority"

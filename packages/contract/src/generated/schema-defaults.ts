@@ -50,6 +50,10 @@ export const schemaDefaults = {
     "type": "internet",
     "static_ip": true
   },
+  "SipUserCreate": {
+    "max_registrations": 3,
+    "enabled": true
+  },
   "CarrierCreate": {
     "priority": 10,
     "enabled": true

@@ -1766,6 +1766,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sip-users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List SIP users
+         * @description Newest first.
+         */
+        get: operations["sipUsers.list"];
+        put?: never;
+        /**
+         * Create a SIP user
+         * @description A phone or softphone of the account's cloud PBX. Prolope generates the password and shows it once,
+         *     in this answer; only digest hashes (HA1, MD5 and SHA-256, in the account's SIP domain as realm) are
+         *     stored. The phone registers as `<username>@<domain>`.
+         */
+        post: operations["sipUsers.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sip-users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** Retrieve a SIP user */
+        get: operations["sipUsers.retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a SIP user
+         * @description Its registrations go with it; its phones are refused from then on.
+         */
+        delete: operations["sipUsers.delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a SIP user
+         * @description Disabling a user removes its registrations; its phones are refused until it is enabled again.
+         */
+        patch: operations["sipUsers.update"];
+        trace?: never;
+    };
+    "/v1/sip-users/{id}/registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a SIP user's registrations
+         * @description The devices registered now, soonest to expire first (at most the user's `max_registrations`, so on
+         *     one page).
+         */
+        get: operations["sipUsers.registrations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sip-users/{id}/rotate-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a SIP user's password
+         * @description A new generated password, shown once in this answer. The old one stops working at once; registered
+         *     phones keep their bindings until they next register, which then needs the new password.
+         */
+        post: operations["sipUsers.rotatePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sla/due": {
         parameters: {
             query?: never;
@@ -2607,6 +2709,97 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "sip_user.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A SIP user was created */
+        post: operations["events.sip_user.created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "sip_user.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A SIP user was deleted */
+        post: operations["events.sip_user.deleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "sip_user.registered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A device registered for a SIP user
+         * @description Sent when a new contact is bound (a refresh of a known contact sends nothing).
+         */
+        post: operations["events.sip_user.registered"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "sip_user.unregistered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A device of a SIP user is no longer registered
+         * @description The phone removed it (`Expires: 0` or `Contact: *`), it expired, or the user was disabled or deleted.
+         */
+        post: operations["events.sip_user.unregistered"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "sip_user.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A SIP user was changed (its password rotated, or disabled) */
+        post: operations["events.sip_user.updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "sip.source_banned": {
         parameters: {
             query?: never;
@@ -3426,6 +3619,11 @@ export interface components {
             data: components["schemas"]["Export"][];
         };
         /**
+         * @description The short number other users of the account dial (2 to 6 digits), unique within the account (`409 sip_extension_taken` otherwise).
+         * @example 201
+         */
+        Extension: string;
+        /**
          * @description The key that ends input (not included in the digits); empty for none.
          * @default #
          */
@@ -4186,7 +4384,7 @@ export interface components {
              * @example validation_failed
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "unknown_field" | "body_not_allowed" | "json_too_deep" | "invalid_character" | "invalid_url" | "invalid_http" | "missing_api_key" | "invalid_api_key" | "missing_scope" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "idempotency_key_in_use" | "idempotency_key_reused" | "idempotency_key_answer_lost" | "request_timeout" | "body_too_large" | "uri_too_long" | "unsupported_media_type" | "signatory_confirmation_required" | "scope_not_grantable" | "invalid_phone_number" | "number_not_available" | "number_quarantined" | "number_already_held" | "sip_username_taken" | "call_not_active" | "recording_not_active" | "webhook_endpoint_disabled" | "websocket_required" | "webhook_url_not_allowed" | "too_many_webhook_endpoints" | "recover_since_too_old" | "unknown_event_type" | "invalid_event_override" | "port_transition_not_allowed" | "invalid_reference" | "sip_trunk_credentials_required" | "invalid_cidr" | "cidr_too_broad" | "invalid_outbound_target" | "invalid_carrier_uri" | "caller_id_not_owned" | "no_route" | "declaration_required" | "port_document_required" | "document_content_mismatch" | "account_suspended" | "account_terminated" | "billing_not_allowed" | "test_clock_not_found" | "test_clock_advance_invalid" | "plan_not_available" | "price_change_notice_too_short" | "price_change_effective_before_notice" | "price_change_more_than_once_a_year" | "payment_exceeds_balance" | "payment_in_future" | "credit_exceeds_balance" | "invoice_not_open" | "subscription_not_active" | "account_data_deleted" | "invalid_calendar_overrides" | "contact_not_authorized" | "incident_transition_not_allowed" | "maintenance_notice_too_short" | "invalid_time_range" | "rate_limited" | "headers_too_large" | "store_unavailable" | "internal_error";
+            code: "validation_failed" | "invalid_json" | "unknown_field" | "body_not_allowed" | "json_too_deep" | "invalid_character" | "invalid_url" | "invalid_http" | "missing_api_key" | "invalid_api_key" | "missing_scope" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "idempotency_key_in_use" | "idempotency_key_reused" | "idempotency_key_answer_lost" | "request_timeout" | "body_too_large" | "uri_too_long" | "unsupported_media_type" | "signatory_confirmation_required" | "scope_not_grantable" | "invalid_phone_number" | "number_not_available" | "number_quarantined" | "number_already_held" | "sip_username_taken" | "sip_user_username_taken" | "sip_extension_taken" | "call_not_active" | "recording_not_active" | "webhook_endpoint_disabled" | "websocket_required" | "webhook_url_not_allowed" | "too_many_webhook_endpoints" | "recover_since_too_old" | "unknown_event_type" | "invalid_event_override" | "port_transition_not_allowed" | "invalid_reference" | "sip_trunk_credentials_required" | "invalid_cidr" | "cidr_too_broad" | "invalid_outbound_target" | "invalid_carrier_uri" | "caller_id_not_owned" | "no_route" | "declaration_required" | "port_document_required" | "document_content_mismatch" | "account_suspended" | "account_terminated" | "billing_not_allowed" | "test_clock_not_found" | "test_clock_advance_invalid" | "plan_not_available" | "price_change_notice_too_short" | "price_change_effective_before_notice" | "price_change_more_than_once_a_year" | "payment_exceeds_balance" | "payment_in_future" | "credit_exceeds_balance" | "invoice_not_open" | "subscription_not_active" | "account_data_deleted" | "invalid_calendar_overrides" | "contact_not_authorized" | "incident_transition_not_allowed" | "maintenance_notice_too_short" | "invalid_time_range" | "rate_limited" | "headers_too_large" | "store_unavailable" | "internal_error";
             detail: string;
             /** @description Each validation failure, when there were several. */
             errors?: {
@@ -4328,7 +4526,7 @@ export interface components {
          * @description What a key may do. `admin` includes every customer scope. `operator` is only held by the platform operator's key.
          * @enum {string}
          */
-        Scope: "admin" | "operator" | "accounts:read" | "accounts:write" | "api_keys:read" | "api_keys:write" | "contacts:read" | "contacts:write" | "numbers:read" | "numbers:write" | "calls:read" | "calls:write" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "billing:read" | "billing:write" | "incidents:read" | "incidents:write";
+        Scope: "admin" | "operator" | "accounts:read" | "accounts:write" | "api_keys:read" | "api_keys:write" | "contacts:read" | "contacts:write" | "numbers:read" | "numbers:write" | "pbx:read" | "pbx:write" | "calls:read" | "calls:write" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "billing:read" | "billing:write" | "incidents:read" | "incidents:write";
         /**
          * @description A service of the SLA (terms 6): uptime and incidents are per service.
          * @enum {string}
@@ -4379,6 +4577,32 @@ export interface components {
             transport: "udp";
             /** @description The same as a SIP URI, e.g. `sip:203.0.113.1:5060;transport=udp`. */
             uri: string;
+        };
+        /** @description A device registered for a SIP user (a binding, RFC 3261 section 10), kept until it expires, the phone removes it, or the user is disabled or deleted. */
+        SipRegistration: {
+            /**
+             * @description The Contact URI the device registered.
+             * @example sip:201@192.168.1.20:5060
+             */
+            contact: string;
+            created_at: components["schemas"]["Timestamp"];
+            expires_at: components["schemas"]["Timestamp"];
+            id: string;
+            /** @description The server process holding the socket the device registered through (PROLOPE_NODE_ID). */
+            node_id: string | null;
+            /** @constant */
+            object: "sip_registration";
+            sip_user_id: string;
+            /** @description Where the REGISTER came from (RFC 3581); calls to the device go there, so a phone behind NAT is reached through the mapping it opened. */
+            source_address: string;
+            source_port: number;
+            /** @example UDP */
+            transport: string;
+            updated_at: components["schemas"]["Timestamp"];
+            user_agent: string | null;
+        };
+        SipRegistrationList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["SipRegistration"][];
         };
         /**
          * @description A source address banned from SIP after too many failed digest authentications (fail2ban-like: by
@@ -4485,6 +4709,100 @@ export interface components {
                 realm: string;
                 username: string;
             };
+        };
+        /** @description A phone or softphone user of the account's cloud PBX, registering at `sip:<username>@<domain>`. */
+        SipUser: {
+            account_id: string;
+            /** @description The number presented on calls out to the public network; a number the account holds. */
+            caller_id: components["schemas"]["E164"] | null;
+            created_at: components["schemas"]["Timestamp"];
+            display_name: string | null;
+            /**
+             * @description The account's SIP domain, `<account slug>.<PROLOPE_SIP_DOMAIN>`; the phone registers to `sip:<domain>` and uses it as the digest realm.
+             * @example 01jd4x2k8t9w3m5q7r6v0z1b2c.sip.localhost
+             */
+            domain: string;
+            /** @description A disabled user cannot register (403) and its registrations are removed. */
+            enabled: boolean;
+            extension: components["schemas"]["Extension"] | null;
+            id: string;
+            /** @description How many devices may be registered at once; a REGISTER adding one more is refused with 403. */
+            max_registrations: number;
+            /** @constant */
+            object: "sip_user";
+            /** @description The digest realm the password is hashed in (the account's SIP domain). */
+            realm: string;
+            updated_at: components["schemas"]["Timestamp"];
+            username: components["schemas"]["SipUsername"];
+        };
+        SipUserCreate: {
+            caller_id?: components["schemas"]["E164"];
+            display_name?: string;
+            /** @default true */
+            enabled?: boolean;
+            extension?: components["schemas"]["Extension"];
+            /** @default 3 */
+            max_registrations?: number;
+            username: components["schemas"]["SipUsername"];
+        };
+        SipUserCreatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["SipUser"];
+            };
+            /** @constant */
+            type: "sip_user.created";
+        };
+        SipUserDeleted: {
+            /** @constant */
+            deleted: true;
+            id: string;
+            /** @constant */
+            object: "sip_user";
+        };
+        SipUserDeletedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["SipUser"];
+            };
+            /** @constant */
+            type: "sip_user.deleted";
+        };
+        SipUserList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["SipUser"][];
+        };
+        /** @description The digest username the phone registers with. Unique within the account (`409 sip_user_username_taken` otherwise); other accounts may use the same one, since each account has its own SIP domain. */
+        SipUsername: string;
+        SipUserRegisteredEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["SipRegistration"];
+            };
+            /** @constant */
+            type: "sip_user.registered";
+        };
+        SipUserUnregisteredEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["SipRegistration"];
+            };
+            /** @constant */
+            type: "sip_user.unregistered";
+        };
+        /** @description The username is fixed (it is hashed into the stored HA1); create another user to change it. */
+        SipUserUpdate: {
+            caller_id?: components["schemas"]["E164"] | null;
+            display_name?: string | null;
+            enabled?: boolean;
+            extension?: components["schemas"]["Extension"] | null;
+            max_registrations?: number;
+        };
+        SipUserUpdatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["SipUser"];
+            };
+            /** @constant */
+            type: "sip_user.updated";
+        };
+        /** @description A user just created, or whose password was just rotated. `password` is shown only here; only digest hashes (HA1) are stored. */
+        SipUserWithPassword: components["schemas"]["SipUser"] & {
+            password: string;
         };
         SlaDue: {
             /** @enum {string} */
@@ -8673,6 +8991,238 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    "sipUsers.list": {
+        parameters: {
+            query?: {
+                /** @description How many objects a page holds (1 to 100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description A cursor from `next_cursor` of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of users. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SipUserList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "sipUsers.create": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SipUserCreate"];
+            };
+        };
+        responses: {
+            /** @description The user; `password` is shown only here. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SipUserWithPassword"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "sipUsers.retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user, without its password. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SipUser"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "sipUsers.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user is gone. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SipUserDeleted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "sipUsers.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SipUserUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SipUser"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "sipUsers.registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user's registrations. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SipRegistrationList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "sipUsers.rotatePassword": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user with its new password, shown only here. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SipUserWithPassword"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     "sla.due": {
         parameters: {
             query: {
@@ -9998,6 +10548,116 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["SipTrunkUpdatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.sip_user.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SipUserCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.sip_user.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SipUserDeletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.sip_user.registered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SipUserRegisteredEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.sip_user.unregistered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SipUserUnregisteredEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.sip_user.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SipUserUpdatedEvent"];
             };
         };
         responses: {

@@ -83,6 +83,16 @@ const tables: TableExport[] = [
       ),
   },
   {
+    file: 'sip_users.json',
+    about: 'Cloud PBX users: username, SIP domain, extension, caller ID, limits (never the password or its HA1 hashes).',
+    rows: async (db, id) => (await db.selectFrom('sip_users').selectAll().where('account_id', '=', id).orderBy('id').execute()).map((r) => without(r, ['ha1_md5', 'ha1_sha256'])),
+  },
+  {
+    file: 'sip_registrations.json',
+    about: "Devices registered for the account's SIP users: contact, source address, expiry.",
+    rows: async (db, id) => db.selectFrom('sip_registrations').selectAll().where('account_id', '=', id).orderBy('id').execute(),
+  },
+  {
     file: 'number_ports.json',
     about: 'Number porting requests, with the signed ownership declaration and their history.',
     rows: async (db, id) =>

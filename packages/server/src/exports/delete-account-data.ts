@@ -98,6 +98,8 @@ export async function deleteAccountRows(tx: Tx, accountId: string, now: Date = n
       .executeTakeFirst(),
   );
   counts.sip_trunks = n(await tx.deleteFrom('sip_trunks').where('account_id', '=', accountId).executeTakeFirst());
+  counts.sip_registrations = n(await tx.deleteFrom('sip_registrations').where('account_id', '=', accountId).executeTakeFirst());
+  counts.sip_users = n(await tx.deleteFrom('sip_users').where('account_id', '=', accountId).executeTakeFirst());
 
   counts.contacts = n(await tx.deleteFrom('contacts').where('account_id', '=', accountId).executeTakeFirst());
   counts.api_keys = n(await tx.deleteFrom('api_keys').where('account_id', '=', accountId).executeTakeFirst());

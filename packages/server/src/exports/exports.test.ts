@@ -28,6 +28,8 @@ const accountTables: [keyof Database, string][] = [
   ['idempotency_keys', 'account_id'],
   ['phone_numbers', 'account_id'],
   ['sip_trunks', 'account_id'],
+  ['sip_users', 'account_id'],
+  ['sip_registrations', 'account_id'],
   ['number_ports', 'account_id'],
   ['port_documents', 'account_id'],
   ['calls', 'account_id'],
@@ -99,6 +101,9 @@ describe.each(storeKinds)('account data exports and deletion (%s)', (kind) => {
       .where('id', '=', number.id)
       .execute();
 
+    // A cloud PBX user: exported without its password or HA1s, deleted with the account.
+    const sipUser = await c.api.post('/v1/sip-users', { username: 'front-desk', extension: '201' });
+    expect(sipUser.status).toBe(201);
     const pdf = Buffer.from('%PDF-1.4\n%%EOF\n');
     const port = await c.api.post('/v1/number-ports', {
       numbers: [`+3592955${kind === 'sqlite' ? '1001' : '1002'}`],
@@ -162,6 +167,8 @@ describe.each(storeKinds)('account data exports and deletion (%s)', (kind) => {
         'contacts.json',
         'phone_numbers.json',
         'sip_trunks.json',
+        'sip_users.json',
+        'sip_registrations.json',
         'number_ports.json',
         'port_documents.json',
         'calls.json',
@@ -220,6 +227,8 @@ describe.each(storeKinds)('account data exports and deletion (%s)', (kind) => {
     expect(json('number_ports.json')).toEqual([
       expect.objectContaining({ id: port.body.id, declaration: expect.objectContaining({ signer_name: 'Ivana Petrova' }) }),
     ]);
+    expect(json('sip_users.json')).toEqual([expect.objectContaining({ id: sipUser.body.id, username: 'front-desk', extension: '201' })]);
+    expect(JSON.stringify(json('sip_users.json'))).not.toContain(sipUser.body.password);
     expect(json('port_documents.json')).toEqual([expect.objectContaining({ id: documentId, filename: 'loa.pdf', content_type: 'application/pdf' })]);
     expect(json('port_documents.json')[0]).not.toHaveProperty('content_base64');
     expect(Buffer.from(files[`port_documents/${documentId}-loa.pdf`] as Uint8Array).equals(pdf)).toBe(true);

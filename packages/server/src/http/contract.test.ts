@@ -18,7 +18,7 @@ describe('contract', () => {
     recordings: {} as never,
     exportFiles: {} as never,
     webhookPolicy: {} as never,
-    sip: { host: '127.0.0.1', port: 5060 },
+    sip: { host: '127.0.0.1', port: 5060, domain: 'sip.localhost' },
     secrets: {} as never,
     activeCalls: new ActiveCalls(),
   } satisfies CallDeps;

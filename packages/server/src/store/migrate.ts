@@ -27,6 +27,7 @@ export function migrationList(opts: MigrateOptions = {}): Record<string, Migrati
     '0016-trunk-usernames-per-account': migrations.trunkUsernamesPerAccount,
     '0017-call-nodes': migrations.callNodes,
     '0018-call-status-subscriptions': migrations.callStatusSubscriptions,
+    '0019-sip-users': migrations.sipUsers,
   };
 }
 

@@ -510,6 +510,8 @@ export interface Database {
   carriers: CarriersTable;
   nodes: NodesTable;
   call_subscriptions: CallSubscriptionsTable;
+  sip_users: SipUsersTable;
+  sip_registrations: SipRegistrationsTable;
 }
 
 /**
@@ -538,4 +540,45 @@ export interface NodesTable {
   started_at: string;
   heartbeat_at: string;
   lease_until: string;
+}
+
+/** A cloud PBX user (migration 0019): digest hashes only, realm = the account's SIP domain. */
+export interface SipUsersTable {
+  id: string;
+  account_id: string;
+  /** Unique per account. */
+  username: string;
+  realm: string;
+  ha1_md5: string;
+  ha1_sha256: string;
+  /** 2-6 digits, unique per account; null: none. */
+  extension: string | null;
+  display_name: string | null;
+  /** E.164, a number the account holds; null: none. */
+  caller_id: string | null;
+  max_registrations: number;
+  /** 1 or 0. */
+  enabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A registered contact of a SIP user (RFC 3261 section 10), kept until `expires_at`. */
+export interface SipRegistrationsTable {
+  id: string;
+  account_id: string;
+  sip_user_id: string;
+  contact: string;
+  call_id: string;
+  cseq: number;
+  /** Where the REGISTER came from (RFC 3581): the device is reached there, not at the Contact's host. */
+  source_address: string;
+  source_port: number;
+  transport: string;
+  /** The node holding the socket the REGISTER arrived on (PROLOPE_NODE_ID); null without one. */
+  node_id: string | null;
+  user_agent: string | null;
+  expires_at: string;
+  created_at: string;
+  updated_at: string;
 }

@@ -197,4 +197,69 @@ export interface TelephonyBackend {
   openMedia(remote: { address: string; port: number; dtmfPayloadType?: number }): Promise<MediaSession>;
   /** Places an outbound call: SDP offer PCMA 8 + telephone-event 101 at 20 ms, digest answered once. */
   dial?(opts: DialOptions): OutboundCall;
+  /**
+   * Serves REGISTER from a directory the composition root builds on the users' domain (telephony knows no
+   * accounts). Only the embedded backend has it so far; drachtio answers REGISTER as before.
+   */
+  serveRegistrations?(directory: RegistrarDirectory, policy: RegistrarPolicy): void;
 }
+
+/** A user that may register, as the directory knows it (only hashes, never a password). */
+export interface RegistrarUser {
+  id: string;
+  ha1: { md5: string; sha256: string };
+  /** Contacts the user may hold at once. */
+  maxContacts: number;
+}
+
+/** A stored, unexpired binding of an address-of-record to a contact (RFC 3261 §10.3). */
+export interface RegistrarBinding {
+  contact: string;
+  callId: string;
+  cseq: number;
+  expiresAt: Date;
+}
+
+/** One binding to add or refresh, with where its REGISTER came from (RFC 3581: reach it there). */
+export interface BindingSet {
+  contact: string;
+  callId: string;
+  cseq: number;
+  expiresAt: Date;
+  /** The UDP source of the REGISTER (`received`/`rport`, RFC 3581). */
+  source: { address: string; port: number };
+  transport: string;
+  userAgent: string | undefined;
+}
+
+/**
+ * Where registrations live: the composition root passes one built on the domain that owns users, so this
+ * file knows nothing of accounts. `domain` is the host of the To URI (the account's SIP domain).
+ */
+export interface RegistrarDirectory {
+  findUser(domain: string, username: string): Promise<RegistrarUser | undefined>;
+  /** The user's bindings that have not expired. */
+  bindings(userId: string): Promise<RegistrarBinding[]>;
+  /**
+   * Adds or refreshes `set` and removes `remove` (contacts) in one step, unless the user would then hold
+   * more than `maxContacts` bindings (then nothing changes and the answer is undefined); answers the
+   * bindings after it. Concurrent REGISTERs of one user are serialized, so the limit holds under races.
+   */
+  update(userId: string, change: { set: BindingSet[]; remove: string[] }, maxContacts: number): Promise<RegistrarBinding[] | undefined>;
+}
+
+export interface RegistrarPolicy {
+  /** Shorter expirations are refused with 423 and Min-Expires (§10.3 step 7). */
+  minExpires: number;
+  /** Longer ones are cut down to this. */
+  maxExpires: number;
+  /** When neither the contact nor the request says (§10.2.1.1 leaves it to the registrar). */
+  defaultExpires: number;
+  /**
+   * The digest algorithms a 401 offers, in order (RFC 8760: the phone takes the first it supports). Some
+   * phones give up on a challenge list holding one they lack (libre-based baresip 1.x and SHA-256), so
+   * the operator may offer MD5 alone.
+   */
+  algorithms: ReadonlyArray<'MD5' | 'SHA-256'>;
+}
+

@@ -43,6 +43,8 @@ export async function startTestServer(
     billing?: BillingLoopOptions;
     incidents?: BreachJobOptions;
     idempotency?: IdempotencyPurgeOptions;
+    /** pino options, for a test that reads what the server logs (e.g. that no secret is logged). */
+    logger?: object;
   } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'prolope-test-'));
@@ -70,7 +72,7 @@ export async function startTestServer(
     incidents: opts.incidents ?? { loop: false },
     // Old Idempotency-Key records are purged when a test says so (idempotency.tick()).
     idempotency: opts.idempotency ?? { loop: false },
-    logger: false,
+    logger: opts.logger ?? false,
   });
   const operatorKey = opts.config?.operatorKey ?? server.createdOperatorKey;
   if (!operatorKey) throw new Error('test server has no operator key');

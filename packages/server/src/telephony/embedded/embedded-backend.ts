@@ -81,6 +81,7 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): TelephonyBa
     onInvite: (handler) => sip.onInvite((call) => handler(call, answerOffer(call, openMedia))),
     openMedia,
     dial: (o) => dialEmbedded(sip, opts, bindMedia, o),
+    serveRegistrations: (directory, policy) => sip.serveRegistrations(directory, policy),
   };
 }
 

@@ -1,10 +1,12 @@
 import { isIPv6 } from 'node:net';
-import type { Clock } from '../../clock.js';
+import { type Clock, systemClock } from '../../clock.js';
 import type { SipInboundCall, TelephonyBackend } from '../backend.js';
 import type { SourceGuard } from '../source-guard.js';
 import { ClientInviteTransaction } from './client-invite-transaction.js';
 import { ClientNonInviteTransaction } from './client-transaction.js';
 import { NonceIssuer } from './digest-auth.js';
+import type { RegistrarDirectory, RegistrarPolicy } from '../backend.js';
+import { processRegister } from './registrar.js';
 import { uriHostPort } from './header-values.js';
 import { ALLOW, basisOf, buildResponse, type Endpoint, type ResponseOptions, randomToken } from './responses.js';
 import { ServerInviteTransaction, ServerNonInviteTransaction, type ServerTransaction, serverTransactionKey } from './server-transactions.js';
@@ -79,6 +81,7 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop'> {
   readonly #uacCalls = new Map<string, UacCall>();
   readonly #callOwner: UasCallOwner;
   #handler: ((call: SipInboundCall) => Promise<void>) | undefined;
+  #registrar: { directory: RegistrarDirectory; policy: RegistrarPolicy } | undefined;
   #bound: Endpoint | undefined;
   #strayResponses = 0;
 
@@ -114,6 +117,11 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop'> {
   /** Registers the handler for new INVITEs (one handler; a later call replaces it). */
   onInvite(handler: (call: SipInboundCall) => Promise<void>): void {
     this.#handler = handler;
+  }
+
+  /** Serves REGISTER (RFC 3261 §10) from a directory of users; without one REGISTER gets 405 as before. */
+  serveRegistrations(directory: RegistrarDirectory, policy: RegistrarPolicy): void {
+    this.#registrar = { directory, policy };
   }
 
   /**
@@ -232,6 +240,13 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop'> {
       case 'BYE':
         this.#reply(tx, 481);
         return;
+      case 'REGISTER':
+        if (this.#registrar) {
+          this.#onRegister(req, source, tx, this.#registrar);
+          return;
+        }
+        this.#reply(tx, 405, { headers: [['Allow', ALLOW]] });
+        return;
       default:
         this.#reply(tx, KNOWN_METHODS.has(req.method) ? 405 : 501, { headers: [['Allow', ALLOW]] });
     }
@@ -264,6 +279,21 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop'> {
       .catch((err: unknown) => {
         this.#opts.logger?.warn({ err, callId: call.callId }, 'sip: INVITE handler failed');
         call.failFromHandler();
+      });
+  }
+
+  #onRegister(req: SipRequest, source: Endpoint, tx: ServerTransaction, registrar: { directory: RegistrarDirectory; policy: RegistrarPolicy }): void {
+    const deps = {
+      ...registrar,
+      nonces: this.#nonces,
+      clock: this.#opts.clock ?? systemClock,
+      authFailed: (address: string) => void this.#opts.guard?.recordFailure(address),
+    };
+    processRegister(req, source, deps)
+      .then((answer) => this.#reply(tx, answer.status, { reason: answer.reason, headers: answer.headers }))
+      .catch((err: unknown) => {
+        this.#opts.logger?.warn({ err, callId: req.callId }, 'sip: REGISTER failed');
+        this.#reply(tx, 500);
       });
   }
 

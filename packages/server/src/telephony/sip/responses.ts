@@ -25,6 +25,7 @@ const REASONS: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  423: 'Interval Too Brief',
   408: 'Request Timeout',
   480: 'Temporarily Unavailable',
   481: 'Call/Transaction Does Not Exist',
