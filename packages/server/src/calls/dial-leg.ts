@@ -114,24 +114,20 @@ async function tryLeg(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, legs: DialLe
 
 /**
  * Passes audio and DTMF both ways until one side ends: the leg's BYE or RTP timeout, the parent's
- * end (the abort listener in tryLeg sends the leg's BYE), or the time limit. Audio goes through this
- * process frame by frame (see MediaSession.sendAudioFrame), so both backends bridge the same way.
+ * end (the abort listener in tryLeg sends the leg's BYE), or the time limit. The media plane carries
+ * it (MediaSession.bridge): on the embedded backend packets go from leg to leg without reaching this
+ * thread's event loop; a recording of the parent still hears the caller as before.
  */
 function bridgeUntilEnd(parent: DialParent, leg: MediaSession, call: OutboundCall, limitMs: number): Promise<CallEnd> {
   let bridged = true;
-  const offAudio = [parent.media.onAudio((pcm) => leg.sendAudioFrame(pcm)), leg.onAudio((pcm) => parent.media.sendAudioFrame(pcm))];
-  const relayDtmf = (to: MediaSession) => (digit: string) => {
-    if (bridged) void to.sendDtmf(digit).catch(() => {});
-  };
-  parent.media.onDtmf(relayDtmf(leg));
-  leg.onDtmf(relayDtmf(parent.media));
+  const unbridge = parent.media.bridge(leg);
   return new Promise<CallEnd>((resolve) => {
     const done = (end: CallEnd) => {
       if (!bridged) return;
       bridged = false;
       clearTimeout(limit);
       parent.signal.removeEventListener('abort', onParentEnd);
-      for (const off of offAudio) off();
+      unbridge();
       resolve(end);
     };
     const onParentEnd = () => done({ by: 'caller', cause: 'normal' });

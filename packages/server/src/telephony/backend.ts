@@ -38,6 +38,13 @@ export interface MediaSession {
   onAudio(listener: (pcm: Int16Array) => void): () => void;
   /** Sends one frame (up to 160 samples) now, for audio relayed live from another call (a bridge). */
   sendAudioFrame(pcm: Int16Array): void;
+  /**
+   * Connects this call's far end to `other`'s, both ways (audio and DTMF), until the returned function is
+   * called; then each session plays as before. The embedded backend relays RTP packets in its media plane
+   * (no transcoding, no main-thread hop between media workers); where it cannot (drachtio, sessions of
+   * two kinds), decoded frames go through sendAudioFrame and digits are sent again.
+   */
+  bridge(other: MediaSession): () => void;
   /** While muted, the far end's audio reaches recordings and onAudio listeners as silence; DTMF still counts. */
   setMuted(muted: boolean): void;
   /** Called when no RTP arrived for the configured timeout. */

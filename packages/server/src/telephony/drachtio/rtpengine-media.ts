@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MediaSession, RecordingHandle } from '../backend.js';
-import { buildAnswer, openRtpSession, type RtpLogger, type RtpPorts, type RtpSession, writeWav8k } from '../media/index.js';
+import { buildAnswer, openRtpSession, relayFrames, type RtpLogger, type RtpPorts, type RtpSession, writeWav8k } from '../media/index.js';
 import type { RtpengineNg } from './rtpengine-ng.js';
 import { PcapRecorder } from './rtpengine-recording.js';
 import { sdpAudioAddress } from './sdp-media-address.js';
@@ -221,6 +221,14 @@ export class RtpengineMedia implements MediaSession {
   sendAudioFrame(pcm: Int16Array): void {
     if (this.#closed) return;
     this.#rtp.sendAudioFrame(pcm);
+  }
+
+  /**
+   * As before the media plane relayed packets: decoded frames and re-sent digits through our leg toward
+   * rtpengine (frame-relay.ts), since rtpengine, not this process, carries the call's RTP.
+   */
+  bridge(other: MediaSession): () => void {
+    return relayFrames(this, other);
   }
 
   setMuted(muted: boolean): void {

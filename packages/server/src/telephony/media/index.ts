@@ -7,6 +7,8 @@ export { decodeRtp, encodeRtp, RTP_HEADER_SIZE, type RtpPacket } from './rtp-pac
 export { decodeDtmfPayload, digitToEvent, encodeDtmfPayload, eventToDigit, type DtmfEventPayload } from './dtmf-event.js';
 export { ALAW_SILENCE, decodePcma, encodePcma, FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, toPcmaFrames } from './g711.js';
 export { openRtpSession, RtpSession, type RtpLogger, type RtpSessionOptions, type RtpSessionStats } from './rtp-session.js';
+export { relayFrames } from './frame-relay.js';
+export type { RelayedPacket } from './rtp-relay.js';
 export { DEFAULT_PORT_RANGE, NoFreePortError, RtpPorts } from './udp-port.js';
 export { sharedPcm } from './shared-pcm.js';
 export { readWavAs8kPcm, resampleTo8k, mixToMono, tone, writeWav8k } from './wav.js';

@@ -7,11 +7,13 @@ import type { RemoteInfo, Socket } from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import type { MediaSession } from '../backend.js';
 import { decodeDtmfPayload, digitToEvent, encodeDtmfPayload, eventToDigit } from './dtmf-event.js';
-import { decodePcma, FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, toPcmaFrames } from './g711.js';
+import { relayFrames } from './frame-relay.js';
+import { ALAW_SILENCE, decodePcma, FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, toPcmaFrames } from './g711.js';
 import { pacer } from './pacer.js';
 import { MAX_LATENESS_MS, now, waitUntil } from './pacing.js';
 import { RecordingBuffer } from './recording-buffer.js';
 import { decodeRtp, encodeRtp, type RtpPacket } from './rtp-packet.js';
+import { RelayClock, type RelayedPacket } from './rtp-relay.js';
 import type { RtpAddress } from './sdp-types.js';
 import { DEFAULT_PORT_RANGE, type RtpPorts } from './udp-port.js';
 
@@ -148,6 +150,10 @@ export class RtpSession implements MediaSession {
   /** Monotonic time of the last sendAudioFrame(), to tell a continuing stream from a new talkspurt. */
   private lastFrameAt = Number.NEGATIVE_INFINITY;
   private readonly recordings = new Set<RecordingBuffer>();
+  /** While bridged: where each accepted PCMA or telephone-event packet goes, untouched (see bridge()). */
+  private relayTarget: ((packet: RelayedPacket) => void) | undefined;
+  /** Timestamp mapping of the packets the other leg relays out through this session. */
+  private readonly relayClock = new RelayClock();
   /** The telephone-event being received whose end we have not seen yet. */
   private pendingDtmf: { key: string; event: number } | undefined;
   private readonly endedDtmf: string[] = [];
@@ -273,6 +279,46 @@ export class RtpSession implements MediaSession {
   }
 
   /**
+   * Bridges this call's far end to `other`'s, both ways, until the returned function is called. Two
+   * RtpSessions in one thread relay packets (see relay()): no decoding, no re-encoding, DTMF passed
+   * as telephone-events; any other session gets decoded frames and re-sent digits (frame-relay.ts).
+   */
+  bridge(other: MediaSession): () => void {
+    if (!(other instanceof RtpSession) || other === this) return relayFrames(this, other);
+    this.relayTo((p) => other.relay(p));
+    other.relayTo((p) => this.relay(p));
+    return () => {
+      this.relayTo(undefined);
+      other.relayTo(undefined);
+    };
+  }
+
+  /** Hands every accepted PCMA and telephone-event packet to `target` (a bridge), or stops when undefined. */
+  relayTo(target: ((packet: RelayedPacket) => void) | undefined): void {
+    this.relayTarget = target;
+    this.relayClock.reset();
+  }
+
+  /**
+   * Sends a packet relayed from the other leg of a bridge, at once (it arrived paced): payload bytes as
+   * they came, this session's SSRC and next sequence number, the source's timestamp moved by an offset
+   * kept per source (RelayClock), its marker kept (and set on the first packet of a new source). A
+   * telephone-event goes out with this session's payload type, or not at all when none was negotiated.
+   * Afterwards play() continues from where the relayed stream ended.
+   */
+  relay(packet: RelayedPacket): void {
+    if (this.isClosed) return;
+    const pt = packet.kind === 'audio' ? PCMA_PT : this.dtmfPayloadType;
+    if (pt === undefined) return;
+    const at = now();
+    const { timestamp, fresh } = this.relayClock.map(packet, () => this.talkspurtTimestamp(at));
+    this.send(pt, packet.marker || fresh, timestamp, packet.payload);
+    const length = packet.kind === 'audio' ? packet.payload.length : (decodeDtmfPayload(packet.payload)?.duration ?? 0);
+    this.nextTimestamp = Math.max(this.nextTimestamp, timestamp + length);
+    this.nextSendAt = Math.max(this.nextSendAt, at + FRAME_MS);
+  }
+
+  /**
    * Points the stream at a new remote address (a re-INVITE's SDP) and clears the symmetric-RTP latch.
    * `dtmfPayloadType` is replaced too when given.
    */
@@ -291,6 +337,7 @@ export class RtpSession implements MediaSession {
   close(): Promise<void> {
     if (!this.closed) {
       this.closing.abort();
+      this.relayTarget = undefined;
       clearTimeout(this.timeoutTimer);
       this.recordings.clear();
       this.audioListeners.clear();
@@ -456,6 +503,13 @@ export class RtpSession implements MediaSession {
     this.counters.packetsReceived++;
     if (this.options.sharedStats) Atomics.store(this.options.sharedStats, SHARED_STATS.packetsReceived, this.counters.packetsReceived);
     for (const listener of this.packetListeners) this.safely(() => listener(packet, { address: rinfo.address, port: rinfo.port }));
+    if (this.relayTarget && known) {
+      const audio = pt === PCMA_PT;
+      // Muted, the far end's audio crosses the bridge as A-law silence of the same length.
+      const payload = audio && this.muted ? new Uint8Array(packet.payload.length).fill(ALAW_SILENCE) : packet.payload;
+      const target = this.relayTarget;
+      this.safely(() => target({ kind: audio ? 'audio' : 'dtmf', marker: packet.marker, timestamp: packet.timestamp, ssrc: packet.ssrc, payload }));
+    }
     if (pt === PCMA_PT) {
       this.counters.pcmaPacketsReceived++;
       if (this.recordings.size > 0 || this.audioListeners.size > 0) {

@@ -6,7 +6,8 @@
  */
 import type { Socket } from 'node:dgram';
 import { constants, setPriority } from 'node:os';
-import { parentPort } from 'node:worker_threads';
+import { type MessagePort, parentPort } from 'node:worker_threads';
+import type { RelayedPacket } from '../rtp-relay.js';
 import { RtpSession } from '../rtp-session.js';
 import { RtpPorts, tryBind } from '../udp-port.js';
 import type { FromWorker, ToWorker } from './protocol.js';
@@ -19,6 +20,50 @@ interface Hosted {
   plays: Map<number, AbortController>;
   recordings: Map<number, ReturnType<RtpSession['startRecording']>>;
   offAudio?: () => void;
+  /** Ends the session's bridge (both ends of a same-worker bridge hold the same function). */
+  unbridge?: () => void;
+}
+
+/** Relays packets between two sessions of this worker; both hold the one function that ends it. */
+function bridgeHere(a: Hosted, b: Hosted): void {
+  const [sa, sb] = [a.session, b.session];
+  if (!sa || !sb || a === b) return;
+  a.unbridge?.();
+  b.unbridge?.();
+  const unbridge = () => {
+    sa.relayTo(undefined);
+    sb.relayTo(undefined);
+    for (const h of [a, b]) if (h.unbridge === unbridge) h.unbridge = undefined;
+  };
+  sa.relayTo((p) => sb.relay(p));
+  sb.relayTo((p) => sa.relay(p));
+  a.unbridge = unbridge;
+  b.unbridge = unbridge;
+}
+
+/**
+ * Relays packets between a session here and one in another worker through `port`: each received packet
+ * is posted with a copy of its payload transferred (the socket's buffer is not ours to give away), and
+ * each packet from the port is sent at once.
+ */
+function bridgeThrough(h: Hosted, port: MessagePort): void {
+  const s = h.session;
+  if (!s) {
+    port.close();
+    return;
+  }
+  h.unbridge?.();
+  port.on('message', (p: RelayedPacket) => s.relay(p));
+  s.relayTo((p) => {
+    const payload = p.payload.slice();
+    port.postMessage({ ...p, payload }, [payload.buffer]);
+  });
+  const unbridge = () => {
+    s.relayTo(undefined);
+    port.close();
+    if (h.unbridge === unbridge) h.unbridge = undefined;
+  };
+  h.unbridge = unbridge;
 }
 
 function serve(port: NonNullable<typeof parentPort>): void {
@@ -61,6 +106,7 @@ function serve(port: NonNullable<typeof parentPort>): void {
       }
       case 'close': {
         hosted.delete(m.id);
+        h.unbridge?.();
         for (const play of h.plays.values()) play.abort();
         const closed = s ? s.close() : new Promise<void>((resolve) => h.socket.close(() => resolve()));
         closed.then(
@@ -123,6 +169,17 @@ function serve(port: NonNullable<typeof parentPort>): void {
         return;
       case 'mute':
         s?.setMuted(m.muted);
+        return;
+      case 'bridge': {
+        const peer = hosted.get(m.peer);
+        if (peer) bridgeHere(h, peer);
+        return;
+      }
+      case 'bridge-port':
+        bridgeThrough(h, m.port);
+        return;
+      case 'unbridge':
+        h.unbridge?.();
         return;
       case 'remote':
         s?.setRemote(m.remote, m.dtmfPayloadType);

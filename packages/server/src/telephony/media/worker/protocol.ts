@@ -5,6 +5,7 @@
  * copied; audio sent to the worker is shared without a copy when it lives in a SharedArrayBuffer (the
  * WAV cache's prompts), else copied once, since the caller may play the same buffer again.
  */
+import type { MessagePort } from 'node:worker_threads';
 import type { RtpAddress } from '../sdp-types.js';
 
 /** Settings of a session that the worker's RtpSession takes as they are. */
@@ -33,6 +34,15 @@ export type ToWorker =
   | { op: 'audio'; id: number; on: boolean }
   | { op: 'frame'; id: number; pcm: Int16Array }
   | { op: 'mute'; id: number; muted: boolean }
+  /** Bridges two sessions of this worker: packets relayed between them here (RtpSession.bridge). */
+  | { op: 'bridge'; id: number; peer: number }
+  /**
+   * Bridges a session to one in another worker: `port` (transferred) carries RelayedPackets (rtp-relay.ts) each way
+   * between the two workers directly, never through the main thread.
+   */
+  | { op: 'bridge-port'; id: number; port: MessagePort }
+  /** Ends the session's bridge (a port is closed; a same-worker peer stops relaying too). */
+  | { op: 'unbridge'; id: number }
   | { op: 'remote'; id: number; remote: RtpAddress; dtmfPayloadType: number | undefined }
   /** Closes the session, or a socket bound but never started (a dial that failed). */
   | { op: 'close'; req: number; id: number };

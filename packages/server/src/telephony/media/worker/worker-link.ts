@@ -1,5 +1,5 @@
 /** The main thread's handle on one media worker: its pending requests and the sessions it carries. */
-import type { Worker } from 'node:worker_threads';
+import type { Transferable, Worker } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 /** The few calls a worker's sessions need from the main thread's side of their session. */
@@ -47,8 +47,8 @@ export class MediaWorker {
     this.ready.catch(() => undefined);
   }
 
-  post(message: ToWorker): void {
-    if (!this.dead) this.worker.postMessage(message);
+  post(message: ToWorker, transfer?: readonly Transferable[]): void {
+    if (!this.dead) this.worker.postMessage(message, transfer);
   }
 
   /** Posts a request and waits for its reply; `lost` settles it when the worker dies first. */

@@ -4,8 +4,10 @@
  * from memory the worker writes (SHARED_STATS), so stats() stays synchronous.
  */
 import type { MediaSession, RecordingHandle } from '../../backend.js';
+import { MessageChannel } from 'node:worker_threads';
 import type { MediaStart } from '../bound-port.js';
 import { digitToEvent } from '../dtmf-event.js';
+import { relayFrames } from '../frame-relay.js';
 import { SHARED_STATS } from '../rtp-session.js';
 import type { RtpAddress } from '../sdp-types.js';
 import type { MediaWorker, WorkerSessionEvents } from './worker-link.js';
@@ -105,6 +107,33 @@ export class WorkerMediaSession implements MediaSession, WorkerSessionEvents {
   sendAudioFrame(pcm: Int16Array): void {
     if (this.#closed || pcm.length === 0) return;
     this.#worker.post({ op: 'frame', id: this.#id, pcm });
+  }
+
+  /**
+   * Bridges in the media plane: two sessions of one worker relay packets to each other there; sessions
+   * of two workers get the two ends of a MessageChannel, transferred, so their packets go from worker to
+   * worker and the main thread only says when the bridge starts and ends. Any other session (or one
+   * already closed) is bridged frame by frame through this thread (frame-relay.ts).
+   */
+  bridge(other: MediaSession): () => void {
+    if (!(other instanceof WorkerMediaSession) || other === this || this.#closed || other.#closed) return relayFrames(this, other);
+    const ends: Array<[MediaWorker, number]> = [
+      [this.#worker, this.#id],
+      [other.#worker, other.#id],
+    ];
+    if (this.#worker === other.#worker) {
+      this.#worker.post({ op: 'bridge', id: this.#id, peer: other.#id });
+    } else {
+      const { port1, port2 } = new MessageChannel();
+      this.#worker.post({ op: 'bridge-port', id: this.#id, port: port1 }, [port1]);
+      other.#worker.post({ op: 'bridge-port', id: other.#id, port: port2 }, [port2]);
+    }
+    let bridged = true;
+    return () => {
+      if (!bridged) return;
+      bridged = false;
+      for (const [worker, id] of ends) worker.post({ op: 'unbridge', id });
+    };
   }
 
   setMuted(muted: boolean): void {
