@@ -30,6 +30,13 @@ export class RecordingBuffer {
     this.baseTs = undefined;
   }
 
+  /** Starts an empty recording with `samples` of silence (its audio began that late). */
+  skip(samples: number): void {
+    if (this.length > 0 || this.baseTs !== undefined) return;
+    this.ensure(samples);
+    this.length = samples;
+  }
+
   /** Adds one decoded packet. */
   add(samples: Int16Array, timestamp: number, ssrc: number): void {
     if (this.paused) return;

@@ -11,7 +11,7 @@ import { relayFrames } from './frame-relay.js';
 import { ALAW_SILENCE, decodePcma, FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, toPcmaFrames } from './g711.js';
 import { pacer } from './pacer.js';
 import { MAX_LATENESS_MS, now, waitUntil } from './pacing.js';
-import { RecordingBuffer } from './recording-buffer.js';
+import { TwoWayRecording } from './two-way-recording.js';
 import { decodeRtp, encodeRtp, type RtpPacket } from './rtp-packet.js';
 import { RelayClock, type RelayedPacket } from './rtp-relay.js';
 import type { RtpAddress } from './sdp-types.js';
@@ -149,7 +149,7 @@ export class RtpSession implements MediaSession {
   private muted = false;
   /** Monotonic time of the last sendAudioFrame(), to tell a continuing stream from a new talkspurt. */
   private lastFrameAt = Number.NEGATIVE_INFINITY;
-  private readonly recordings = new Set<RecordingBuffer>();
+  private readonly recordings = new Set<TwoWayRecording>();
   /** While bridged: where each accepted PCMA or telephone-event packet goes, untouched (see bridge()). */
   private relayTarget: ((packet: RelayedPacket) => void) | undefined;
   /** Timestamp mapping of the packets the other leg relays out through this session. */
@@ -230,11 +230,12 @@ export class RtpSession implements MediaSession {
   }
 
   /**
-   * Starts keeping received PCMA audio. Several recordings may run at once. Audio is placed by RTP
-   * timestamp, so losses and silences between talkspurts come back as silence of the right length.
+   * Starts keeping received PCMA audio, and while bridged the other leg's audio relayed to the far end
+   * too (both directions, mixed: two-way-recording.ts). Several recordings may run at once. Audio is
+   * placed by RTP timestamp, so losses and silences between talkspurts come back as silence of the right length.
    */
   startRecording(): { stop(): Int16Array; pause(): void; resume(): void } {
-    const buffer = new RecordingBuffer();
+    const buffer = new TwoWayRecording();
     this.recordings.add(buffer);
     return {
       stop: () => {
@@ -313,6 +314,11 @@ export class RtpSession implements MediaSession {
     const at = now();
     const { timestamp, fresh } = this.relayClock.map(packet, () => this.talkspurtTimestamp(at));
     this.send(pt, packet.marker || fresh, timestamp, packet.payload);
+    if (packet.kind === 'audio' && this.recordings.size > 0) {
+      // A bridged call's recording keeps both directions: the other leg's audio as sent to this far end.
+      const pcm = decodePcma(packet.payload);
+      for (const recording of this.recordings) recording.addRelayed(pcm, timestamp, this.ssrc);
+    }
     const length = packet.kind === 'audio' ? packet.payload.length : (decodeDtmfPayload(packet.payload)?.duration ?? 0);
     this.nextTimestamp = Math.max(this.nextTimestamp, timestamp + length);
     this.nextSendAt = Math.max(this.nextSendAt, at + FRAME_MS);
@@ -515,7 +521,7 @@ export class RtpSession implements MediaSession {
       if (this.recordings.size > 0 || this.audioListeners.size > 0) {
         // Muted audio still advances the timeline, as silence, so recordings and a bridged call keep time.
         const pcm = this.muted ? new Int16Array(packet.payload.length) : decodePcma(packet.payload);
-        for (const recording of this.recordings) recording.add(pcm, packet.timestamp, packet.ssrc);
+        for (const recording of this.recordings) recording.addReceived(pcm, packet.timestamp, packet.ssrc);
         for (const listener of this.audioListeners) this.safely(() => listener(pcm));
       }
     } else if (known) {

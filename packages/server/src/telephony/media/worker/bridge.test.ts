@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MediaSession } from '../../backend.js';
 import { bindInProcess, type BoundPort } from '../bound-port.js';
+import { decodePcma } from '../g711.js';
 import { LOOPBACK, waitForCount } from '../test-helpers.js';
 import { RtpPorts } from '../udp-port.js';
 import { tone } from '../wav.js';
@@ -149,6 +150,7 @@ describe.each<Placement>(['two media workers', 'one media worker', 'in-process']
     cleanup.push(() => Promise.all([a.close(), b.close()]));
     if (placement === 'two media workers') expect(pool?.loads()).toEqual([1, 1]);
     const unbridge = a.bridge(b);
+    const recording = a.startRecording();
 
     // X → A → B → Y: 50 packets (1 s) from a source whose timestamp wraps on the way, with a DTMF event.
     const fromX = audio(50, 1, 65530, 2 ** 32 - 160 * 10);
@@ -173,6 +175,7 @@ describe.each<Placement>(['two media workers', 'one media worker', 'in-process']
     await ends.send('y', b.local.port, 0x55667788, fromY);
     await waitForCount(() => ends.received('x'), 20);
 
+    const recorded = await recording.stop();
     unbridge();
     // Unbridged, B plays again on its own stream, from where the relayed one ended.
     await b.play(tone(1000, 100));
@@ -208,5 +211,12 @@ describe.each<Placement>(['two media workers', 'one media worker', 'in-process']
     expect(seen.x.map((p) => p.payload)).toEqual(fromY.map((p) => p.payload));
     expectContinuous(seen.x);
     expect(seen.x[0]!.ssrc).not.toBe(0x55667788);
+
+    // A's recording has both directions: what X said (received) and what Y said (relayed to X).
+    expect(recorded.length).toBeGreaterThanOrEqual((50 + 20) * 160);
+    const values = new Set(recorded);
+    const heard = (packets: OutPacket[]) => packets.every((p) => values.has(decodePcma(Buffer.from(p.payload, 'hex'))[0]!));
+    expect(heard(fromX)).toBe(true);
+    expect(heard(fromY)).toBe(true);
   });
 });

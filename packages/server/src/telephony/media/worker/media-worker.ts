@@ -55,7 +55,9 @@ function bridgeThrough(h: Hosted, port: MessagePort): void {
   h.unbridge?.();
   port.on('message', (p: RelayedPacket) => s.relay(p));
   s.relayTo((p) => {
-    const payload = p.payload.slice();
+    // A copy of its own: the payload is a view of the socket's datagram (a Buffer, whose slice() would
+    // be a view too), which this session still decodes for its recordings after the relay.
+    const payload = new Uint8Array(p.payload);
     port.postMessage({ ...p, payload }, [payload.buffer]);
   });
   const unbridge = () => {
