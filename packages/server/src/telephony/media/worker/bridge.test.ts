@@ -220,3 +220,27 @@ describe.each<Placement>(['two media workers', 'one media worker', 'in-process']
     expect(heard(fromY)).toBe(true);
   });
 });
+
+describe('bridge in the media plane: mute and a side without telephone-event', () => {
+  it('relays a muted side as A-law silence of the same length, and drops DTMF toward a side that negotiated none', async () => {
+    const ends = await startEndpoints();
+    const ports = new RtpPorts();
+    const a = (await bindInProcess(ports, LOOPBACK, RANGE)).start({ remote: { address: LOOPBACK, port: ends.ports.x }, dtmfPayloadType: DTMF_A });
+    const b = (await bindInProcess(ports, LOOPBACK, RANGE)).start({ remote: { address: LOOPBACK, port: ends.ports.y } });
+    try {
+      const unbridge = a.bridge(b);
+      a.setMuted(true);
+      await ends.send('x', a.local.port, 42, [...audio(5, 1, 0, 0), ...dtmf(5, 800)]);
+      await waitForCount(() => ends.received('y'), 5);
+      await waitForCount(() => a.stats().packetsReceived, 11);
+      unbridge();
+      const seen = (await ends.report()).y;
+      // Five packets of silence, each as long as what X sent; the six telephone-events had nowhere to go.
+      expect(seen.map((p) => p.pt)).toEqual([8, 8, 8, 8, 8]);
+      expect(seen.every((p) => p.payload === 'd5'.repeat(160))).toBe(true);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await ends.close();
+    }
+  });
+});
