@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodePcma, tone } from '../telephony/media/index.js';
+import { decodePcma, encodePcma, tone } from '../telephony/media/index.js';
 import { eventually, explain, rtpPeer, scenario } from '../test/call-fixtures.js';
 import { storeKinds, type TestServer } from '../test/harness.js';
 import { type CallSuite, callSuite } from '../test/call-suite.js';
@@ -19,6 +19,15 @@ function frames(hz: number, count: number): Uint8Array[] {
 }
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+/** Whether `needle` occurs in `hay`, sample for sample. */
+function contains(hay: Int16Array, needle: Int16Array): boolean {
+  outer: for (let i = 0; i + needle.length <= hay.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
+    return true;
+  }
+  return false;
+}
 
 describe.skipIf(!SIPP).each(storeKinds)('dial and transfer (%s)', (kind) => {
   const suite = callSuite(kind, { name: 'dial', numberBase: 8_700_000, carrier: true });
@@ -61,6 +70,8 @@ describe.skipIf(!SIPP).each(storeKinds)('dial and transfer (%s)', (kind) => {
       expect(leg).toMatchObject({ direction: 'outbound', from: number, to, parent_call_id: parent?.id, status: 'in_progress' });
       const ringbackPackets = a.packets.length;
       expect(ringbackPackets).toBeGreaterThan(10);
+      // A recording of the bridged caller keeps both directions.
+      expect((await c.api.post(`/v1/calls/${parent?.id}/actions/record/start`)).status).toBe(200);
 
       // A → B: the caller's audio arrives at the callee unchanged (A-law in, A-law out).
       const sentByA = frames(1000, 50);
@@ -87,6 +98,14 @@ describe.skipIf(!SIPP).each(storeKinds)('dial and transfer (%s)', (kind) => {
         (p) => p.length >= 25,
       );
       expect(atA.length).toBeGreaterThanOrEqual(25);
+      expect((await c.api.post(`/v1/calls/${parent?.id}/actions/record/stop`)).status).toBe(200);
+      const [recording] = (await c.api.get(`/v1/recordings?call_id=${parent?.id}`)).body.data as Array<{ id: string }>;
+      const wav = await fetch(`${t.url}/v1/recordings/${recording?.id}/media`, { headers: { authorization: `Bearer ${c.key}` } });
+      const bytes = Buffer.from(await wav.arrayBuffer());
+      const recorded = new Int16Array(bytes.buffer.slice(bytes.byteOffset + 44, bytes.byteOffset + bytes.length));
+      // A said its frames to Prolope, B's were relayed to A: both are in it as they were (they did not overlap).
+      expect(contains(recorded, decodePcma(sentByA[25]!))).toBe(true);
+      expect(contains(recorded, decodePcma(sentByB[15]!))).toBe(true);
 
       // A's key 7 (RFC 4733) is passed on to B as RFC 4733.
       await a.sendDigit(prolopeA, 7);
