@@ -14,7 +14,8 @@ import { MediaWorkerPool } from './media-pool.js';
  * this thread. What X sends reaches Y byte for byte, as one stream of B's own: one SSRC, sequence +1
  * and timestamp +160 per packet; DTMF crosses with its payload type mapped (101 at A, 96 at B). The
  * endpoints run in a thread of their own, so the main thread can be blocked while packets flow: they
- * still cross the bridge, since it does not pass through the main thread.
+ * still cross the bridge, since it does not pass through the main thread. Nothing here is timed: the
+ * block only shows that packets cross while the main thread runs nothing.
  */
 
 const RANGE: [number, number] = [32000, 32999];
@@ -156,16 +157,19 @@ describe.each<Placement>(['two media workers', 'one media worker', 'in-process']
     const fromX = audio(50, 1, 65530, 2 ** 32 - 160 * 10);
     const sending = ends.send('x', a.local.port, 0x1234abcd, [...fromX.slice(0, 40), ...dtmf(65530 + 40, (2 ** 32 - 1600 + 40 * 160) >>> 0), ...fromX.slice(40)]);
     if (placement !== 'in-process') {
-      // Once packets flow, block the main thread for 200 ms: they keep crossing the bridge meanwhile.
+      // Once packets flow, block the main thread (200 ms, and on until three packets more crossed, in case
+      // a busy machine holds the media threads back; 5 s at most): they cross the bridge meanwhile.
       await waitForCount(() => ends.received('y'), 5);
       const before = ends.received('y');
-      const until = performance.now() + 200;
-      while (performance.now() < until) {
+      const started = performance.now();
+      let blocked = 0;
+      while ((blocked < 200 || ends.received('y') < before + 3) && blocked < 5000) {
         // busy on purpose: this thread runs no event, timer or message until the loop ends
+        blocked = performance.now() - started;
       }
       const during = ends.received('y') - before;
-      console.info(`bridge (${placement}): ${during} packets crossed while the main thread was blocked 200 ms`);
-      expect(during).toBeGreaterThan(0);
+      console.info(`bridge (${placement}): ${during} packets crossed while the main thread was blocked ${Math.round(blocked)} ms`);
+      expect(during).toBeGreaterThanOrEqual(3);
     }
     await sending;
     await waitForCount(() => ends.received('y'), 56);
