@@ -18,6 +18,9 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'bench/**/*.test.ts', 'test/**/*.test.ts'],
+    // Tests that measure time (`*.timing.test.ts`) run after these, alone, with vitest.timing.config.ts:
+    // beside three busy test files their figures would be the machine's, not the code's.
+    exclude: ['**/node_modules/**', '**/*.timing.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -11,6 +10,7 @@ import { startTestServer, type TestServer } from '../../test/harness.js';
 import { buyNumbers } from '../../numbers/test-fixtures.js';
 import { pbxTrunk } from '../../test/pbx-fixtures.js';
 import { freeUdpPort, runSipp, SIPP } from '../../test/sipp.js';
+import { spawnCaptured } from '../../test/spawn-captured.js';
 import { pbxCallArgs } from '../../test/call-suite.js';
 import { type RtpengineDaemon, rtpengineBinary, startRtpengine } from './rtpengine-daemon.test-helper.js';
 
@@ -54,20 +54,12 @@ async function startDrachtio(binary: string): Promise<{ host: string; port: numb
     config,
     `<drachtio><admin port="${port}" secret="${secret}">127.0.0.1</admin><sip><contacts><contact>sip:127.0.0.1:${sipPort};transport=udp</contact></contacts></sip><logging><console/><loglevel>info</loglevel></logging></drachtio>\n`,
   );
-  const child: ChildProcess = spawn(binary, ['-f', config], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += String(d);
-  });
-  child.stderr?.on('data', (d) => {
-    out += String(d);
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const { child, output, exited } = spawnCaptured(binary, ['-f', config]);
   // Ready once its SIP stack runs (it listens for apps before that).
-  for (let i = 0; !out.includes('Starting sofia event loop'); i++) {
+  for (let i = 0; !output().includes('Starting sofia event loop'); i++) {
     if (child.exitCode !== null || i > 100) {
       child.kill('SIGKILL');
-      throw new Error(`drachtio-server did not start (${binary}):\n${out}`);
+      throw new Error(`drachtio-server did not start (${binary}):\n${output()}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -76,7 +68,7 @@ async function startDrachtio(binary: string): Promise<{ host: string; port: numb
     port,
     secret,
     sipPort,
-    output: () => out,
+    output,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 3000);

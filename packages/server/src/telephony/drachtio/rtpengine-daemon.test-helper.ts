@@ -1,9 +1,10 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnCaptured } from '../../test/spawn-captured.js';
 import { RtpengineNg } from './rtpengine-ng.js';
 
 /**
@@ -56,25 +57,17 @@ export async function startRtpengine(binary: string, portRange: [number, number]
     '--recording-method=pcap',
     ...extraArgs,
   ];
-  const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += String(d);
-  });
-  child.stderr?.on('data', (d) => {
-    out += String(d);
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const { child, output, exited } = spawnCaptured(binary, args);
   // Ready when it answers an ng ping.
   const ng = new RtpengineNg({ host: '127.0.0.1', port: ngPort, timeoutMs: 200 });
   try {
     for (let i = 0; ; i++) {
-      if (child.exitCode !== null) throw new Error(`rtpengine exited (${child.exitCode}):\n${out}`);
+      if (child.exitCode !== null) throw new Error(`rtpengine exited (${child.exitCode}):\n${output()}`);
       try {
         await ng.ping();
         break;
       } catch (err) {
-        if (i > 50) throw new Error(`rtpengine did not answer ng ping: ${String(err)}\n${out}`);
+        if (i > 50) throw new Error(`rtpengine did not answer ng ping: ${String(err)}\n${output()}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     }
@@ -88,7 +81,7 @@ export async function startRtpengine(binary: string, portRange: [number, number]
   return {
     ngPort,
     recordingDir,
-    output: () => out,
+    output,
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
