@@ -11,7 +11,7 @@ import type { SourceGuard } from '../source-guard.js';
 import { DEFAULT_REALM, DrachtioInboundCall } from './inbound-call.js';
 import { DrachtioOutboundCall, type OutboundCallDeps } from './outbound-call.js';
 import { answerRequestsOutsideDialog, type SrfMethodRouter } from './requests-outside-dialog.js';
-import { openRtpengineMedia } from './rtpengine-media.js';
+import { openRtpengineMedia, type RtpengineMedia } from './rtpengine-media.js';
 import { RtpengineNg } from './rtpengine-ng.js';
 import type { SrfLike, SrfRequest, SrfResponse, SrfUacLike } from './srf-types.js';
 
@@ -114,8 +114,13 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
     // The offer opens media for this INVITE and no other: rtpengine's call is named by its Call-ID and
     // From tag. Never by the address its SDP offers, which PBXs behind one NAT share.
     const sdp = call.sdp;
-    const open: TelephonyBackend['openMedia'] = (remote) =>
-      sdp ? openInviteMedia({ callId: call.callId, fromTag: call.fromTag, sdp }, remote) : Promise.reject(new Error('the INVITE has no SDP offer'));
+    const open: TelephonyBackend['openMedia'] = async (remote) => {
+      if (!sdp) throw new Error('the INVITE has no SDP offer');
+      const media = await openInviteMedia({ callId: call.callId, fromTag: call.fromTag, sdp }, remote);
+      // Offers later in the dialog (hold, resume) go to rtpengine too, which answers them.
+      call.relayOffers((offer) => media.reoffer(offer));
+      return media;
+    };
     handler(call, answerOffer(call, open)).catch(async (err) => {
       log.error({ err, callId: call.callId }, 'drachtio: INVITE handler failed');
       if (awaitingFinal(call.state)) await call.reject(500).catch(() => {});
@@ -198,7 +203,7 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
   };
 
   /** rtpengine anchors the INVITE's offer, named by its Call-ID and From tag; our leg answers it. */
-  function openInviteMedia(pending: PendingCall, remote: { dtmfPayloadType?: number }): Promise<MediaSession> {
+  function openInviteMedia(pending: PendingCall, remote: { dtmfPayloadType?: number }): Promise<RtpengineMedia> {
     const media = opts.media ?? {};
     return openRtpengineMedia({
       ng,

@@ -44,6 +44,8 @@ export class DrachtioInboundCall implements SipInboundCall {
   #state: InboundCallState = 'incoming';
   #dialog: SrfDialog | undefined;
   #ack: Promise<void> | undefined;
+  #relay: ((offer: string) => Promise<string>) | undefined;
+  #localSdp: string | undefined;
 
   constructor(req: SrfRequest, res: SrfResponse, deps: InboundCallDeps) {
     this.#req = req;
@@ -74,6 +76,11 @@ export class DrachtioInboundCall implements SipInboundCall {
       this.#state = 'terminated';
       this.#fireEnd({ by: 'caller', cause: 'canceled', sipCode: 487 });
     });
+  }
+
+  /** Where a new offer in the dialog goes (the call's media relay); it returns the SDP our 200 carries. */
+  relayOffers(relay: (offer: string) => Promise<string>): void {
+    this.#relay = relay;
   }
 
   get state(): InboundCallState {
@@ -137,7 +144,9 @@ export class DrachtioInboundCall implements SipInboundCall {
       this.#state = 'terminated';
       this.#fireEnd({ by: 'caller', cause: 'normal' });
     });
+    this.#localSdp = answerSdp;
     answerDialogRequests(dialog);
+    dialog.on('modify', (req, res) => void this.#modify(req, res));
     this.#ack = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no ACK for 200 OK')), this.#deps.ackTimeoutMs);
       dialog.once('ack', () => {
@@ -172,6 +181,29 @@ export class DrachtioInboundCall implements SipInboundCall {
 
   onEnd(listener: (end: CallEnd) => void): void {
     this.#end.listen(listener);
+  }
+
+  /** A re-INVITE (hold, resume, a new address): the media relay answers it, so media follows the SDP. */
+  async #modify(req: SrfRequest, res: SrfResponse): Promise<void> {
+    const relay = this.#relay;
+    const reply = (status: number, opts: { headers?: Record<string, string>; body?: string }) =>
+      res.send(status, undefined, opts, (err) => {
+        if (err) this.#deps.warn({ err, callId: this.callId }, 'drachtio: re-INVITE answer failed');
+      });
+    // Without an offer (RFC 3261 §14.2) our last SDP is the offer and the ACK brings their answer.
+    if (!req.body || !relay) {
+      reply(200, { headers: { 'Content-Type': 'application/sdp' }, body: this.#localSdp ?? '' });
+      return;
+    }
+    try {
+      const sdp = await relay(req.body);
+      this.#localSdp = sdp;
+      reply(200, { headers: { 'Content-Type': 'application/sdp' }, body: sdp });
+    } catch (err) {
+      // The relay refused or did not answer: the old session stands (§14.2), so the call goes on.
+      this.#deps.warn({ err, callId: this.callId }, 'drachtio: re-INVITE offer not taken by the media relay');
+      reply(488, {});
+    }
   }
 
   async #bye(): Promise<void> {

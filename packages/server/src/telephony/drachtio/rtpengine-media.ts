@@ -6,6 +6,7 @@ import type { MediaSession, RecordingHandle } from '../backend.js';
 import { buildAnswer, openRtpSession, type RtpLogger, type RtpPorts, type RtpSession, writeWav8k } from '../media/index.js';
 import type { RtpengineNg } from './rtpengine-ng.js';
 import { PcapRecorder } from './rtpengine-recording.js';
+import { mirrorDirection, offeredDirection } from './sdp-direction.js';
 import { sdpAudioAddress } from './sdp-media-address.js';
 
 /**
@@ -47,7 +48,7 @@ export interface RtpengineMediaOptions {
   logger?: RtpLogger;
 }
 
-export async function openRtpengineMedia(opts: RtpengineMediaOptions): Promise<MediaSession> {
+export async function openRtpengineMedia(opts: RtpengineMediaOptions): Promise<RtpengineMedia> {
   const { ng, callId, fromTag } = opts;
   // Our leg's tag: rtpengine only needs it stable for this call, it never appears in SIP.
   const ourTag = `prolope-${randomBytes(6).toString('hex')}`;
@@ -79,7 +80,7 @@ export async function openRtpengineMedia(opts: RtpengineMediaOptions): Promise<M
     });
     // 3. Our leg answers (PCMA 20 ms, telephone-event if the caller offered it); rtpengine then
     // returns the SDP for the caller, whose address is what our 183/200 must advertise.
-    const ourSdp = buildAnswer(rtp.local, { dtmfPayloadType: opts.dtmfPayloadType });
+    const ourSdp = buildAnswer(rtp.local, { dtmfPayloadType: opts.dtmfPayloadType, direction: mirrorDirection(offeredDirection(opts.offerSdp)) });
     const answer = await ng.command('answer', { ...base, 'to-tag': ourTag, sdp: ourSdp, ICE: 'remove' });
     const towardCaller = answer.sdp ? sdpAudioAddress(answer.sdp) : undefined;
     if (!towardCaller) throw new Error('rtpengine answer returned no audio address');
@@ -89,6 +90,7 @@ export async function openRtpengineMedia(opts: RtpengineMediaOptions): Promise<M
         callId,
         offerTag: fromTag,
         farTag: fromTag,
+        reoffer: { ourTag, ...(opts.dtmfPayloadType !== undefined ? { dtmfPayloadType: opts.dtmfPayloadType } : {}), ...(opts.offerFlags ? { offerFlags: opts.offerFlags } : {}) },
         ...(opts.playDir ? { playDir: opts.playDir } : {}),
         ...(opts.recordingDir ? { recordingDir: opts.recordingDir } : {}),
         ...(opts.logger ? { logger: opts.logger } : {}),
@@ -114,6 +116,8 @@ export interface AnchoredCall {
   playDir?: string;
   recordingDir?: string;
   logger?: RtpLogger;
+  /** Set when the far end offered (inbound): what a new offer of theirs (re-INVITE) needs, see reoffer(). */
+  reoffer?: { ourTag: string; dtmfPayloadType?: number; offerFlags?: Record<string, unknown> };
 }
 
 /**
@@ -143,6 +147,24 @@ export class RtpengineMedia implements MediaSession {
           ...(call.logger ? { logger: call.logger } : {}),
         })
       : undefined;
+  }
+
+  /**
+   * A new offer from the far end in the dialog (a hold or resume re-INVITE, a moved address): rtpengine
+   * must see it, or it keeps relaying to the old address and answers with the old direction. Same
+   * call-id and tags as the first offer, so rtpengine updates its call instead of making another; our
+   * leg answers with the mirrored direction (recvonly to a hold) and keeps its port. Returns the SDP
+   * for the far end: rtpengine's answer.
+   */
+  async reoffer(sdp: string): Promise<string> {
+    const re = this.#call.reoffer;
+    if (!re) throw new Error('only an inbound call (the far end offered first) takes a new offer here');
+    const base = { 'call-id': this.#call.callId, 'from-tag': this.#call.offerTag };
+    await this.#call.ng.command('offer', { ...base, sdp, replace: ['origin', 'session-connection'], ICE: 'remove', ...re.offerFlags });
+    const ourSdp = buildAnswer(this.#rtp.local, { dtmfPayloadType: re.dtmfPayloadType, direction: mirrorDirection(offeredDirection(sdp)) });
+    const answer = await this.#call.ng.command('answer', { ...base, 'to-tag': re.ourTag, sdp: ourSdp, ICE: 'remove' });
+    if (!answer.sdp) throw new Error('rtpengine answer returned no SDP');
+    return answer.sdp;
   }
 
   /** rtpengine's `play media` plays TO the party named by from-tag (checked against 10.5). */
