@@ -42,6 +42,11 @@ export interface MediaSession {
   setMuted(muted: boolean): void;
   /** Called when no RTP arrived for the configured timeout. */
   onTimeout(listener: () => void): void;
+  /**
+   * Called once when the media relay carrying the call (rtpengine on the drachtio backend) lost it
+   * mid-call; the call cannot go on. Media in this process (the embedded backend) has no such relay.
+   */
+  onLost?(listener: (reason: string) => void): void;
   stats(): { packetsSent: number; packetsReceived: number; dtmfReceived: number };
   close(): Promise<void>;
 }

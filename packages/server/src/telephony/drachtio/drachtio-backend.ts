@@ -22,7 +22,8 @@ import type { SrfLike, SrfRequest, SrfResponse, SrfUacLike } from './srf-types.j
  */
 export interface DrachtioBackendOptions {
   drachtio: { host: string; port: number; secret: string };
-  rtpengine: { host: string; port: number; timeoutMs?: number; offerFlags?: Record<string, unknown> };
+  /** checkIntervalMs: how often each call asks rtpengine whether it still has it (rtpengine-watch.ts); default 5 s, 0 never. */
+  rtpengine: { host: string; port: number; timeoutMs?: number; offerFlags?: Record<string, unknown>; checkIntervalMs?: number };
   /** Realm of our digest challenges; stored HA1s use SIP_REALM, so change it only together with them. */
   realm?: string;
   /** The server's RTP port set (its CallRuntime's): our legs toward rtpengine take their ports from it. */
@@ -189,6 +190,7 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
         ...(opts.rtpengine.offerFlags ? { offerFlags: opts.rtpengine.offerFlags } : {}),
         ...(opts.media?.playDir ? { playDir: opts.media.playDir } : {}),
         ...(opts.media?.recordingDir ? { recordingDir: opts.media.recordingDir } : {}),
+        checkIntervalMs: checkIntervalMs(opts.rtpengine),
         logger: log,
       });
     },
@@ -215,10 +217,17 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
       ...(opts.rtpengine.offerFlags ? { offerFlags: opts.rtpengine.offerFlags } : {}),
       ...(media.playDir ? { playDir: media.playDir } : {}),
       ...(media.recordingDir ? { recordingDir: media.recordingDir } : {}),
+      checkIntervalMs: checkIntervalMs(opts.rtpengine),
       logger: log,
     });
   }
   return backend;
+}
+
+const DEFAULT_CHECK_INTERVAL_MS = 5000;
+
+function checkIntervalMs(rtpengine: DrachtioBackendOptions['rtpengine']): number {
+  return rtpengine.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS;
 }
 
 /** Our RTP leg toward rtpengine, the same for inbound and outbound calls. */

@@ -16,6 +16,8 @@ export interface OutboundCallDeps {
   offerFlags?: Record<string, unknown>;
   playDir?: string;
   recordingDir?: string;
+  /** How often the answered call asks rtpengine whether it still has it; 0 or unset: never. */
+  checkIntervalMs?: number;
   /** How long a CANCEL may wait for the INVITE's final response before we give up on it; default 4 s. */
   cancelGraceMs?: number;
   logger: RtpLogger;
@@ -164,6 +166,7 @@ export class DrachtioOutboundCall implements OutboundCall {
             farTag: farTagOf(dialog),
             ...(this.#deps.playDir ? { playDir: this.#deps.playDir } : {}),
             ...(this.#deps.recordingDir ? { recordingDir: this.#deps.recordingDir } : {}),
+            ...(this.#deps.checkIntervalMs ? { checkIntervalMs: this.#deps.checkIntervalMs } : {}),
             logger,
           },
           rtp,

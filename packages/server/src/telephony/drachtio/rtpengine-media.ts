@@ -8,6 +8,7 @@ import type { RtpengineNg } from './rtpengine-ng.js';
 import { PcapRecorder } from './rtpengine-recording.js';
 import { mirrorDirection, offeredDirection } from './sdp-direction.js';
 import { sdpAudioAddress } from './sdp-media-address.js';
+import { RtpengineWatch } from './rtpengine-watch.js';
 
 /**
  * A call's media through rtpengine, for an IVR with no B-leg.
@@ -45,6 +46,8 @@ export interface RtpengineMediaOptions {
   playDir?: string;
   /** rtpengine's `--recording-dir` (pcap method): recordings are made by rtpengine; unset, by our leg. */
   recordingDir?: string;
+  /** How often to ask rtpengine whether it still has the call (rtpengine-watch.ts); 0 or unset: never. */
+  checkIntervalMs?: number;
   logger?: RtpLogger;
 }
 
@@ -93,6 +96,7 @@ export async function openRtpengineMedia(opts: RtpengineMediaOptions): Promise<R
         reoffer: { ourTag, ...(opts.dtmfPayloadType !== undefined ? { dtmfPayloadType: opts.dtmfPayloadType } : {}), ...(opts.offerFlags ? { offerFlags: opts.offerFlags } : {}) },
         ...(opts.playDir ? { playDir: opts.playDir } : {}),
         ...(opts.recordingDir ? { recordingDir: opts.recordingDir } : {}),
+        ...(opts.checkIntervalMs ? { checkIntervalMs: opts.checkIntervalMs } : {}),
         ...(opts.logger ? { logger: opts.logger } : {}),
       },
       rtp,
@@ -115,6 +119,8 @@ export interface AnchoredCall {
   farTag: string;
   playDir?: string;
   recordingDir?: string;
+  /** How often to ask rtpengine whether it still has the call; 0 or unset: never. */
+  checkIntervalMs?: number;
   logger?: RtpLogger;
   /** Set when the far end offered (inbound): what a new offer of theirs (re-INVITE) needs, see reoffer(). */
   reoffer?: { ourTag: string; dtmfPayloadType?: number; offerFlags?: Record<string, unknown> };
@@ -129,6 +135,7 @@ export class RtpengineMedia implements MediaSession {
   readonly #call: AnchoredCall;
   readonly #rtp: RtpSession;
   readonly #recorder: PcapRecorder | undefined;
+  readonly #watch: RtpengineWatch | undefined;
   #packetsSent = 0;
   #queue: Promise<void> = Promise.resolve();
   #closed: Promise<void> | undefined;
@@ -147,6 +154,7 @@ export class RtpengineMedia implements MediaSession {
           ...(call.logger ? { logger: call.logger } : {}),
         })
       : undefined;
+    this.#watch = call.checkIntervalMs ? new RtpengineWatch(call.ng, call.callId, call.checkIntervalMs, call.logger) : undefined;
   }
 
   /**
@@ -254,6 +262,11 @@ export class RtpengineMedia implements MediaSession {
     this.#rtp.onTimeout(listener);
   }
 
+  /** rtpengine no longer carries the call (killed, or restarted without it): the call cannot go on. */
+  onLost(listener: (reason: string) => void): void {
+    this.#watch?.onLost(listener);
+  }
+
   stats(): { packetsSent: number; packetsReceived: number; dtmfReceived: number } {
     const { packetsSent, packetsReceived, dtmfReceived } = this.#rtp.stats();
     return { packetsSent: this.#packetsSent + packetsSent, packetsReceived, dtmfReceived };
@@ -261,6 +274,7 @@ export class RtpengineMedia implements MediaSession {
 
   close(): Promise<void> {
     this.#closed ??= (async () => {
+      this.#watch?.stop();
       await this.#rtp.close();
       // Before `delete`: a recording being stopped still has to close its file through the call.
       await this.#recorder?.close();
