@@ -1,6 +1,7 @@
 import type { InboundOffer, MediaSession, SipInboundCall, TelephonyBackend } from '../backend.js';
 import { buildAnswer } from './sdp-answer.js';
 import { negotiate } from './sdp-negotiate.js';
+import { buildOffer, OFFER_DTMF_PAYLOAD_TYPE, readAnswer } from './sdp-offer.js';
 
 /**
  * SDP offer/answer for an inbound call, the same for both backends: negotiate the INVITE's offer,
@@ -8,6 +9,7 @@ import { negotiate } from './sdp-negotiate.js';
  * to its INVITE handler beside the call, so SDP stays inside telephony.
  */
 export function answerOffer(call: SipInboundCall, openMedia: TelephonyBackend['openMedia']): InboundOffer {
+  if (call.sdp === undefined && call.answerWithOffer) return delayedOffer(call, openMedia);
   const negotiation = negotiate(call.sdp ?? '');
   if (!negotiation.ok) return { ok: false, status: negotiation.status, reason: negotiation.reason };
   return {
@@ -18,6 +20,42 @@ export function answerOffer(call: SipInboundCall, openMedia: TelephonyBackend['o
       let answerSdp: string | undefined;
       const sdp = () => (answerSdp ??= buildAnswer(media.local, negotiation));
       return { media, progress: () => call.progress(sdp()), answer: () => call.answer(sdp()) };
+    },
+  };
+}
+
+/**
+ * An INVITE without SDP (delayed offer, RFC 3261 §13.2.1): our offer goes in the 200 and the caller's
+ * answer comes in the ACK. Until then nobody says where to send, so nothing is sent: the calls domain
+ * plays nothing before the answer, and the 183 (unreliable, so it may not carry an offer) is left out.
+ */
+function delayedOffer(call: SipInboundCall, openMedia: TelephonyBackend['openMedia']): InboundOffer {
+  const answerWithOffer = call.answerWithOffer?.bind(call);
+  if (!answerWithOffer) return { ok: false, status: 488, reason: 'the INVITE has no SDP offer' };
+  return {
+    ok: true,
+    async open() {
+      // Discard port on loopback: a placeholder the ACK's answer replaces before any audio is sent.
+      const media: MediaSession = await openMedia({ address: '127.0.0.1', port: 9, dtmfPayloadType: OFFER_DTMF_PAYLOAD_TYPE });
+      const setRemote = media.setRemote?.bind(media);
+      if (!setRemote) {
+        await media.close();
+        throw new Error('this media cannot be pointed at a delayed answer');
+      }
+      return {
+        media,
+        progress: async () => {},
+        answer: async () => {
+          const theirs = await answerWithOffer(buildOffer(media.local));
+          const answer = readAnswer(theirs ?? '');
+          if (!answer.ok) {
+            // The call is confirmed by the ACK, so it ends with our BYE; the calls domain records the error.
+            await call.hangup();
+            throw new Error(`the ACK's SDP answer was refused: ${theirs ? answer.reason : 'the ACK has no SDP'}`);
+          }
+          setRemote(answer.remote, answer.dtmfPayloadType);
+        },
+      };
     },
   };
 }
