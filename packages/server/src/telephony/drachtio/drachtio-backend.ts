@@ -5,12 +5,13 @@ import Srf from 'drachtio-srf';
 import type { DialOptions, InboundOffer, MediaSession, OutboundCall, SipInboundCall, TelephonyBackend } from '../backend.js';
 import { NonceIssuer } from '../sip/digest-auth.js';
 import { awaitingFinal } from '../call-common/index.js';
-import { answerOffer } from '../media/answer-offer.js';
+import { answerOffer, type DelayedMedia } from '../media/answer-offer.js';
 import type { RtpPorts } from '../media/udp-port.js';
 import type { SourceGuard } from '../source-guard.js';
 import { DEFAULT_REALM, DrachtioInboundCall } from './inbound-call.js';
 import { DrachtioOutboundCall, type OutboundCallDeps } from './outbound-call.js';
 import { answerRequestsOutsideDialog, type SrfMethodRouter } from './requests-outside-dialog.js';
+import { openRtpengineDelayedOffer } from './rtpengine-delayed-offer.js';
 import { openRtpengineMedia, type RtpengineMedia } from './rtpengine-media.js';
 import { RtpengineNg } from './rtpengine-ng.js';
 import type { SrfLike, SrfRequest, SrfResponse, SrfUacLike } from './srf-types.js';
@@ -122,7 +123,9 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
       call.relayOffers((offer) => media.reoffer(offer));
       return media;
     };
-    handler(call, answerOffer(call, open)).catch(async (err) => {
+    // No SDP in the INVITE (delayed offer): rtpengine relays our offer, and the ACK's answer.
+    const openDelayed = () => openDelayedInviteMedia({ callId: call.callId, fromTag: call.fromTag });
+    handler(call, answerOffer(call, open, openDelayed)).catch(async (err) => {
       log.error({ err, callId: call.callId }, 'drachtio: INVITE handler failed');
       if (awaitingFinal(call.state)) await call.reject(500).catch(() => {});
     });
@@ -203,6 +206,21 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
       throw new Error(`drachtio: media is opened through its INVITE (InboundOffer.open), never by the address ${remote.address}:${remote.port} an SDP offers`);
     },
   };
+
+  function openDelayedInviteMedia(pending: Omit<PendingCall, 'sdp'>): Promise<DelayedMedia> {
+    const media = opts.media ?? {};
+    return openRtpengineDelayedOffer({
+      ng,
+      callId: pending.callId,
+      fromTag: pending.fromTag,
+      leg: legOf(media, opts.rtpPorts),
+      ...(opts.rtpengine.offerFlags ? { offerFlags: opts.rtpengine.offerFlags } : {}),
+      ...(media.playDir ? { playDir: media.playDir } : {}),
+      ...(media.recordingDir ? { recordingDir: media.recordingDir } : {}),
+      checkIntervalMs: checkIntervalMs(opts.rtpengine),
+      logger: log,
+    });
+  }
 
   /** rtpengine anchors the INVITE's offer, named by its Call-ID and From tag; our leg answers it. */
   function openInviteMedia(pending: PendingCall, remote: { dtmfPayloadType?: number }): Promise<RtpengineMedia> {

@@ -196,4 +196,52 @@ describe.skipIf(!binary && !strict)('drachtio backend with a real rtpengine', ()
       after.close();
     }
   });
+
+  it('answers an INVITE without SDP (delayed offer) with rtpengine’s offer in the 200 and takes the caller’s answer from the ACK', async () => {
+    const caller = createSocket('udp4');
+    await new Promise<void>((resolve) => caller.bind(0, '127.0.0.1', resolve));
+    let pcma = 0;
+    caller.on('message', (m) => {
+      if (decodeRtp(m)?.payloadType === 8) pcma++;
+    });
+    const double = new DrachtioServerDouble();
+    const backend = await started(double);
+    let failure: unknown;
+    backend.onInvite(async (call, offer) => {
+      try {
+        if (!offer.ok) throw new Error(offer.reason);
+        const answering = await offer.open();
+        await answering.progress();
+        await answering.answer();
+        await answering.media.play(tone(440, 200));
+        await call.hangup();
+        await answering.media.close();
+      } catch (err) {
+        failure = err;
+        throw err;
+      }
+    });
+    const callId = 'c-delayed';
+    try {
+      await backend.start();
+      double.deliver(inviteText({ callId }));
+      const ok = await double.waitFor((m) => m.status !== undefined && m.status >= 200 && m.header('call-id') === callId);
+      expect(ok.status).toBe(200);
+      // Our offer, through rtpengine: its port, PCMA at 20 ms and telephone-event.
+      expect(ok.body).toMatch(/m=audio \d+ RTP\/AVP 8 101\r\n/);
+      const port = sdpAudioAddress(ok.body)?.port ?? 0;
+      expect(port).toBeGreaterThanOrEqual(36600);
+      expect(port).toBeLessThanOrEqual(36699);
+      const answer = sdpAt(caller.address().port);
+      const ack = requestText('ACK', callId).replace('Content-Length: 0\r\n', `Content-Type: application/sdp\r\nContent-Length: ${Buffer.byteLength(answer)}\r\n`).concat(answer);
+      double.deliver(ack, undefined, double.dialogOf(callId));
+      await double.waitFor((m) => m.method === 'BYE', 5000);
+      expect(failure).toBeUndefined();
+      expect(pcma).toBeGreaterThanOrEqual(8);
+    } finally {
+      await backend.stop();
+      await double.close();
+      caller.close();
+    }
+  });
 });

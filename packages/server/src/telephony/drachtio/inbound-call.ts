@@ -46,6 +46,7 @@ export class DrachtioInboundCall implements SipInboundCall {
   #ack: Promise<void> | undefined;
   #relay: ((offer: string) => Promise<string>) | undefined;
   #localSdp: string | undefined;
+  #ackSdp: string | undefined;
 
   constructor(req: SrfRequest, res: SrfResponse, deps: InboundCallDeps) {
     this.#req = req;
@@ -149,8 +150,10 @@ export class DrachtioInboundCall implements SipInboundCall {
     dialog.on('modify', (req, res) => void this.#modify(req, res));
     this.#ack = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no ACK for 200 OK')), this.#deps.ackTimeoutMs);
-      dialog.once('ack', () => {
+      dialog.once('ack', (ack) => {
         clearTimeout(timer);
+        // After a delayed offer (an INVITE without SDP) the ACK brings the caller's answer.
+        if (ack?.body) this.#ackSdp = ack.body;
         resolve();
       });
     });
@@ -166,6 +169,11 @@ export class DrachtioInboundCall implements SipInboundCall {
       }
       throw err;
     }
+  }
+
+  async answerWithOffer(offerSdp: string): Promise<string | undefined> {
+    await this.answer(offerSdp);
+    return this.#ackSdp;
   }
 
   hangup(): Promise<void> {
