@@ -136,6 +136,8 @@ export class RtpengineMedia implements MediaSession {
   readonly #rtp: RtpSession;
   readonly #recorder: PcapRecorder | undefined;
   readonly #watch: RtpengineWatch | undefined;
+  /** The far end's last offer put the call on hold (sendonly or inactive): it takes no media now. */
+  #farHolding = false;
   #packetsSent = 0;
   #queue: Promise<void> = Promise.resolve();
   #closed: Promise<void> | undefined;
@@ -168,8 +170,11 @@ export class RtpengineMedia implements MediaSession {
     const re = this.#call.reoffer;
     if (!re) throw new Error('only an inbound call (the far end offered first) takes a new offer here');
     const base = { 'call-id': this.#call.callId, 'from-tag': this.#call.offerTag };
+    const offered = offeredDirection(sdp);
+    // Set before rtpengine hears of it: a prompt starting meanwhile must not fail the call.
+    this.#farHolding = offered === 'sendonly' || offered === 'inactive';
     await this.#call.ng.command('offer', { ...base, sdp, replace: ['origin', 'session-connection'], ICE: 'remove', ...re.offerFlags });
-    const ourSdp = buildAnswer(this.#rtp.local, { dtmfPayloadType: re.dtmfPayloadType, direction: mirrorDirection(offeredDirection(sdp)) });
+    const ourSdp = buildAnswer(this.#rtp.local, { dtmfPayloadType: re.dtmfPayloadType, direction: mirrorDirection(offered) });
     const answer = await this.#call.ng.command('answer', { ...base, 'to-tag': re.ourTag, sdp: ourSdp, ICE: 'remove' });
     if (!answer.sdp) throw new Error('rtpengine answer returned no SDP');
     return answer.sdp;
@@ -201,9 +206,17 @@ export class RtpengineMedia implements MediaSession {
 
   /** Starts one `play media` and waits the duration rtpengine reports (it does not say when it ends). */
   async #playOne(source: { file: string }, sampleCount: number, signal: AbortSignal | undefined): Promise<void> {
-    const res = await this.#call.ng.command('playMedia', { ...this.#farSide, ...source });
-    const ms = typeof res.duration === 'number' && res.duration > 0 ? res.duration : sampleCount / 8;
-    this.#packetsSent += Math.ceil(sampleCount / 160);
+    let duration: unknown;
+    try {
+      duration = (await this.#call.ng.command('playMedia', { ...this.#farSide, ...source })).duration;
+      this.#packetsSent += Math.ceil(sampleCount / 160);
+    } catch (err) {
+      // On hold the far end takes no media, so rtpengine refuses to play ("No suitable SDP section
+      // for media playback", 10.5): the prompt passes in silence, as its RTP would be discarded, and
+      // the verbs keep their timing instead of failing the call.
+      if (!this.#farHolding) throw err;
+    }
+    const ms = typeof duration === 'number' && duration > 0 ? duration : sampleCount / 8;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
