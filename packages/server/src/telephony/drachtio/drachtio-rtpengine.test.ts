@@ -251,4 +251,33 @@ describe.skipIf(!binary && !strict)('drachtio backend with a real rtpengine', ()
       caller.close();
     }
   });
+
+  it('ends a delayed-offer call whose ACK brings no SDP with our BYE, as a failure of the answer', async () => {
+    const double = new DrachtioServerDouble();
+    const backend = await started(double);
+    let failure: unknown;
+    backend.onInvite(async (_call, offer) => {
+      if (!offer.ok) throw new Error(offer.reason);
+      const answering = await offer.open();
+      try {
+        await answering.answer();
+      } catch (err) {
+        failure = err;
+      } finally {
+        await answering.media.close();
+      }
+    });
+    const callId = 'c-delayed-no-answer';
+    try {
+      await backend.start();
+      double.deliver(inviteText({ callId }));
+      await double.waitFor((m) => m.status === 200 && m.header('call-id') === callId);
+      double.deliver(requestText('ACK', callId), undefined, double.dialogOf(callId));
+      await double.waitFor((m) => m.method === 'BYE', 5000);
+      await expect.poll(() => String(failure)).toMatch(/the ACK has no SDP/);
+    } finally {
+      await backend.stop();
+      await double.close();
+    }
+  });
 });
