@@ -3,7 +3,7 @@ import type { CallEnd, DigestCredentials, SipInboundCall } from '../backend.js';
 import { awaitingFinal, checkRejectStatus, EndOnce, hangupInbound, type InboundCallState, InviteAuth } from '../call-common/index.js';
 import type { NonceIssuer } from '../sip/digest-auth.js';
 import { uriUser } from '../sip/header-values.js';
-import { answerDialogRequests } from './dialog-requests.js';
+import { answerDialogRequests, relayDialogOffers } from './dialog-requests.js';
 import type { SrfDialog, SrfLike, SrfRequest, SrfResponse } from './srf-types.js';
 
 /**
@@ -147,7 +147,14 @@ export class DrachtioInboundCall implements SipInboundCall {
     });
     this.#localSdp = answerSdp;
     answerDialogRequests(dialog);
-    dialog.on('modify', (req, res) => void this.#modify(req, res));
+    relayDialogOffers(dialog, {
+      relay: () => this.#relay,
+      localSdp: () => this.#localSdp ?? '',
+      answered: (sdp) => {
+        this.#localSdp = sdp;
+      },
+      warn: (obj, msg) => this.#deps.warn({ ...obj, callId: this.callId }, msg),
+    });
     this.#ack = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no ACK for 200 OK')), this.#deps.ackTimeoutMs);
       dialog.once('ack', (ack) => {
@@ -189,29 +196,6 @@ export class DrachtioInboundCall implements SipInboundCall {
 
   onEnd(listener: (end: CallEnd) => void): void {
     this.#end.listen(listener);
-  }
-
-  /** A re-INVITE (hold, resume, a new address): the media relay answers it, so media follows the SDP. */
-  async #modify(req: SrfRequest, res: SrfResponse): Promise<void> {
-    const relay = this.#relay;
-    const reply = (status: number, opts: { headers?: Record<string, string>; body?: string }) =>
-      res.send(status, undefined, opts, (err) => {
-        if (err) this.#deps.warn({ err, callId: this.callId }, 'drachtio: re-INVITE answer failed');
-      });
-    // Without an offer (RFC 3261 §14.2) our last SDP is the offer and the ACK brings their answer.
-    if (!req.body || !relay) {
-      reply(200, { headers: { 'Content-Type': 'application/sdp' }, body: this.#localSdp ?? '' });
-      return;
-    }
-    try {
-      const sdp = await relay(req.body);
-      this.#localSdp = sdp;
-      reply(200, { headers: { 'Content-Type': 'application/sdp' }, body: sdp });
-    } catch (err) {
-      // The relay refused or did not answer: the old session stands (§14.2), so the call goes on.
-      this.#deps.warn({ err, callId: this.callId }, 'drachtio: re-INVITE offer not taken by the media relay');
-      reply(488, {});
-    }
   }
 
   async #bye(): Promise<void> {

@@ -122,7 +122,7 @@ export interface AnchoredCall {
   /** How often to ask rtpengine whether it still has the call; 0 or unset: never. */
   checkIntervalMs?: number;
   logger?: RtpLogger;
-  /** Set when the far end offered (inbound): what a new offer of theirs (re-INVITE) needs, see reoffer(). */
+  /** What a new offer of the far end's (re-INVITE) needs, see reoffer(); unset, such offers are refused. */
   reoffer?: { ourTag: string; dtmfPayloadType?: number; offerFlags?: Record<string, unknown> };
 }
 
@@ -168,14 +168,15 @@ export class RtpengineMedia implements MediaSession {
    */
   async reoffer(sdp: string): Promise<string> {
     const re = this.#call.reoffer;
-    if (!re) throw new Error('only an inbound call (the far end offered first) takes a new offer here');
-    const base = { 'call-id': this.#call.callId, 'from-tag': this.#call.offerTag };
+    if (!re) throw new Error('this call takes no new offer from the far end');
+    // The far end offers now, whichever side offered first: its tag is the from-tag, our leg's the to-tag.
+    const base = { 'call-id': this.#call.callId, 'from-tag': this.#call.farTag, 'to-tag': re.ourTag };
     const offered = offeredDirection(sdp);
     // Set before rtpengine hears of it: a prompt starting meanwhile must not fail the call.
     this.#farHolding = offered === 'sendonly' || offered === 'inactive';
     await this.#call.ng.command('offer', { ...base, sdp, replace: ['origin', 'session-connection'], ICE: 'remove', ...re.offerFlags });
     const ourSdp = buildAnswer(this.#rtp.local, { dtmfPayloadType: re.dtmfPayloadType, direction: mirrorDirection(offered) });
-    const answer = await this.#call.ng.command('answer', { ...base, 'to-tag': re.ourTag, sdp: ourSdp, ICE: 'remove' });
+    const answer = await this.#call.ng.command('answer', { ...base, sdp: ourSdp, ICE: 'remove' });
     if (!answer.sdp) throw new Error('rtpengine answer returned no SDP');
     return answer.sdp;
   }
