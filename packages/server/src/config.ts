@@ -140,7 +140,8 @@ export interface Config {
   /** `embedded` (default: SIP/RTP in this process) or `drachtio` (drachtio-server + rtpengine). */
   telephony: 'embedded' | 'drachtio';
   drachtio: { host: string; port: number; secret: string };
-  rtpengine: { host: string; port: number };
+  /** checkIntervalMs: how often each call asks rtpengine whether it still has it; 0 never (RTPENGINE_CHECK_INTERVAL_MS). */
+  rtpengine: { host: string; port: number; checkIntervalMs?: number };
   /** rtpengine's --recording-dir (pcap method), as this process sees it: recordings are made by rtpengine. Unset: in-process. */
   rtpengineRecordingDir: string | undefined;
   /**
@@ -310,7 +311,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     node: { id: nodeId(env.PROLOPE_NODE_ID), leaseSeconds: leaseSeconds(env.PROLOPE_NODE_LEASE_SECONDS), natsUrl: env.NATS_URL || undefined },
     telephony: telephonyKind(env.PROLOPE_TELEPHONY),
     drachtio: { host: env.DRACHTIO_HOST || '127.0.0.1', port: int('DRACHTIO_PORT', env.DRACHTIO_PORT, 9022), secret: env.DRACHTIO_SECRET || 'cymru' },
-    rtpengine: { host: env.RTPENGINE_HOST || '127.0.0.1', port: int('RTPENGINE_PORT', env.RTPENGINE_PORT, 22222) },
+    rtpengine: {
+      host: env.RTPENGINE_HOST || '127.0.0.1',
+      port: int('RTPENGINE_PORT', env.RTPENGINE_PORT, 22222),
+      checkIntervalMs: int('RTPENGINE_CHECK_INTERVAL_MS', env.RTPENGINE_CHECK_INTERVAL_MS, 5000),
+    },
     rtpengineRecordingDir: env.RTPENGINE_RECORDING_DIR || undefined,
     carrierUri: carrierUri(env.PROLOPE_CARRIER_URI),
     carrierUsername: env.PROLOPE_CARRIER_USERNAME || undefined,

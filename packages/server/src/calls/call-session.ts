@@ -14,6 +14,7 @@ import type { ActiveCalls } from './active-calls.js';
 import { callControl } from './call-control.js';
 import { type DialLegs, dialLeg } from './dial-leg.js';
 import { type CallEventData, type CallEventType, endCall, markAnswered, recordCallEvent } from './lifecycle.js';
+import type { HangupReason } from './hangup-reason.js';
 import type { CallRow } from './store.js';
 import { callContext } from './voice-app.js';
 
@@ -92,6 +93,16 @@ export class CallSession {
     media.onTimeout(() => {
       void opts.sip.hangup().finally(() => this.finish({ by: 'system', cause: 'rtp_timeout' }));
     });
+    // The media relay (rtpengine) lost the call: the caller hears nothing more, so BYE them and say why.
+    media.onLost?.((reason) => {
+      opts.engine.log.error({ callId: opts.row.id, reason }, 'the media relay lost the call');
+      void opts.sip
+        .hangup()
+        .catch(() => {})
+        .finally(() =>
+          this.finish({ by: 'system', cause: 'error' }, { code: 'media_unavailable', message: `the media relay lost the call mid-call (${reason})` }),
+        );
+    });
     if (opts.reportDigits) {
       media.onDtmf((digit) => {
         this.digits.push(digit);
@@ -130,7 +141,7 @@ export class CallSession {
   }
 
   /** Ends the call once: stops the verbs, stores an API recording, closes the media, writes the CDR. */
-  finish(end: CallEnd): Promise<void> {
+  finish(end: CallEnd, reason?: HangupReason): Promise<void> {
     if (this.#ended) return this.#ended;
     this.#abort.abort();
     this.#opts.deps.activeCalls.unregister(this.row.id, this.#control);
@@ -138,7 +149,7 @@ export class CallSession {
     const recorded = this.#control.finishRecording();
     this.#ended = Promise.all([this.#opts.media.close(), recorded]).then(async () => {
       await this.#writes;
-      await endCall(this.#opts.deps, this.row, end);
+      await endCall(this.#opts.deps, this.row, end, reason);
     });
     return this.#ended;
   }

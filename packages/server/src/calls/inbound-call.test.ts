@@ -55,6 +55,22 @@ describe.skipIf(!SIPP).each(storeKinds)('inbound SIP calls (%s)', (kind) => {
     expect(events.map((e) => e.type)).toEqual(['call.initiated', 'call.answered', 'call.completed']);
   });
 
+  it('answers an INVITE without SDP (delayed offer) with our offer in the 200, takes the answer from the ACK and plays the greeting there', async () => {
+    const sink = await rtpSink();
+    const before = (await callsOf()).length;
+    try {
+      const run = await runSipp(scenario('inbound-delayed-offer.xml'), to, sipPort, auth(to, { rtpport: sink.port }));
+      expect(run.code, explain(run)).toBe(0);
+      const audio = sink.packets.filter((p) => p.pt === 8);
+      expect(audio.length).toBeGreaterThan(100);
+      for (let i = 1; i < audio.length; i++) expect((audio[i]!.ts - audio[i - 1]!.ts + 2 ** 32) % 2 ** 32).toBe(160);
+    } finally {
+      sink.socket.close();
+    }
+    const calls = await eventually(callsOf, (list) => list.length > before && list[0]?.status === 'completed');
+    expect(calls[0]).toMatchObject({ direction: 'inbound', from, to, status: 'completed', sip_code: 200, hangup_by: 'callee', hangup_cause: 'normal' });
+  });
+
   it.each([
     ['PCMU', '0'],
     ['G.729', '18'],

@@ -49,6 +49,13 @@ export interface MediaSession {
   setMuted(muted: boolean): void;
   /** Called when no RTP arrived for the configured timeout. */
   onTimeout(listener: () => void): void;
+  /**
+   * Called once when the media relay carrying the call (rtpengine on the drachtio backend) lost it
+   * mid-call; the call cannot go on. Media in this process (the embedded backend) has no such relay.
+   */
+  onLost?(listener: (reason: string) => void): void;
+  /** Points the stream at the far end once its SDP says where (a delayed offer's answer in the ACK). */
+  setRemote?(remote: { address: string; port: number }, dtmfPayloadType?: number): void;
   stats(): { packetsSent: number; packetsReceived: number; dtmfReceived: number };
   close(): Promise<void>;
 }
@@ -102,6 +109,12 @@ export interface SipInboundCall {
   progress(answerSdp: string): Promise<void>;
   /** Answers 200 OK with our SDP answer; resolves when the ACK arrives (or rejects on timeout). */
   answer(answerSdp: string): Promise<void>;
+  /**
+   * For an INVITE without SDP (delayed offer, RFC 3261 §13.2.1): answers 200 OK carrying our offer and
+   * resolves with the SDP answer the ACK brought (undefined if it brought none). A backend without it
+   * refuses such INVITEs with 488.
+   */
+  answerWithOffer?(offerSdp: string): Promise<string | undefined>;
   /** Ends an established call with BYE. */
   hangup(): Promise<void>;
   /** Called once when the call ends from the far side (BYE, CANCEL) or a timer. */

@@ -1,5 +1,5 @@
 import { ALLOW } from '../sip/responses.js';
-import type { SrfDialog } from './srf-types.js';
+import type { SrfDialog, SrfRequest, SrfResponse } from './srf-types.js';
 
 /**
  * Requests inside a call's dialog that drachtio-srf's Dialog would answer wrongly on its own. It answers
@@ -9,4 +9,45 @@ import type { SrfDialog } from './srf-types.js';
  */
 export function answerDialogRequests(dialog: SrfDialog): void {
   dialog.on('refer', (_req, res) => res.send(501, undefined, { headers: { Allow: ALLOW } }, () => {}));
+}
+
+/** Where a dialog's new offers go, and what answers an offerless re-INVITE. */
+export interface OfferRelay {
+  /** The media relay's answer to an offer (rtpengine, see RtpengineMedia.reoffer); unset while no media is open. */
+  relay(): ((offer: string) => Promise<string>) | undefined;
+  /** Our SDP as last sent: the offer of our 200 to a re-INVITE without SDP (RFC 3261 §14.2). */
+  localSdp(): string;
+  /** Remembers what our 200 carried. */
+  answered(sdp: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+/**
+ * A re-INVITE (hold, resume, a new address): the media relay answers it, so media follows the SDP.
+ * With a 'modify' listener drachtio-srf leaves every non-refresh re-INVITE to us; without one it would
+ * answer 200 with our old SDP and the relay would never hear of the new offer.
+ */
+export function relayDialogOffers(dialog: SrfDialog, offers: OfferRelay): void {
+  dialog.on('modify', (req, res) => void modify(req, res, offers));
+}
+
+async function modify(req: SrfRequest, res: SrfResponse, offers: OfferRelay): Promise<void> {
+  const reply = (status: number, opts: { headers?: Record<string, string>; body?: string }) =>
+    res.send(status, undefined, opts, (err) => {
+      if (err) offers.warn({ err }, 'drachtio: re-INVITE answer failed');
+    });
+  const relay = offers.relay();
+  if (!req.body || !relay) {
+    reply(200, { headers: { 'Content-Type': 'application/sdp' }, body: offers.localSdp() });
+    return;
+  }
+  try {
+    const sdp = await relay(req.body);
+    offers.answered(sdp);
+    reply(200, { headers: { 'Content-Type': 'application/sdp' }, body: sdp });
+  } catch (err) {
+    // The relay refused or did not answer: the old session stands (§14.2), so the call goes on.
+    offers.warn({ err }, 'drachtio: re-INVITE offer not taken by the media relay');
+    reply(488, {});
+  }
 }

@@ -5,13 +5,14 @@ import Srf from 'drachtio-srf';
 import type { DialOptions, InboundOffer, MediaSession, OutboundCall, SipInboundCall, TelephonyBackend } from '../backend.js';
 import { NonceIssuer } from '../sip/digest-auth.js';
 import { awaitingFinal } from '../call-common/index.js';
-import { answerOffer } from '../media/answer-offer.js';
+import { answerOffer, type DelayedMedia } from '../media/answer-offer.js';
 import type { RtpPorts } from '../media/udp-port.js';
 import type { SourceGuard } from '../source-guard.js';
 import { DEFAULT_REALM, DrachtioInboundCall } from './inbound-call.js';
 import { DrachtioOutboundCall, type OutboundCallDeps } from './outbound-call.js';
 import { answerRequestsOutsideDialog, type SrfMethodRouter } from './requests-outside-dialog.js';
-import { openRtpengineMedia } from './rtpengine-media.js';
+import { openRtpengineDelayedOffer } from './rtpengine-delayed-offer.js';
+import { openRtpengineMedia, type RtpengineMedia } from './rtpengine-media.js';
 import { RtpengineNg } from './rtpengine-ng.js';
 import type { SrfLike, SrfRequest, SrfResponse, SrfUacLike } from './srf-types.js';
 
@@ -22,7 +23,8 @@ import type { SrfLike, SrfRequest, SrfResponse, SrfUacLike } from './srf-types.j
  */
 export interface DrachtioBackendOptions {
   drachtio: { host: string; port: number; secret: string };
-  rtpengine: { host: string; port: number; timeoutMs?: number; offerFlags?: Record<string, unknown> };
+  /** checkIntervalMs: how often each call asks rtpengine whether it still has it (rtpengine-watch.ts); default 5 s, 0 never. */
+  rtpengine: { host: string; port: number; timeoutMs?: number; offerFlags?: Record<string, unknown>; checkIntervalMs?: number };
   /** Realm of our digest challenges; stored HA1s use SIP_REALM, so change it only together with them. */
   realm?: string;
   /** The server's RTP port set (its CallRuntime's): our legs toward rtpengine take their ports from it. */
@@ -114,9 +116,16 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
     // The offer opens media for this INVITE and no other: rtpengine's call is named by its Call-ID and
     // From tag. Never by the address its SDP offers, which PBXs behind one NAT share.
     const sdp = call.sdp;
-    const open: TelephonyBackend['openMedia'] = (remote) =>
-      sdp ? openInviteMedia({ callId: call.callId, fromTag: call.fromTag, sdp }, remote) : Promise.reject(new Error('the INVITE has no SDP offer'));
-    handler(call, answerOffer(call, open)).catch(async (err) => {
+    const open: TelephonyBackend['openMedia'] = async (remote) => {
+      if (!sdp) throw new Error('the INVITE has no SDP offer');
+      const media = await openInviteMedia({ callId: call.callId, fromTag: call.fromTag, sdp }, remote);
+      // Offers later in the dialog (hold, resume) go to rtpengine too, which answers them.
+      call.relayOffers((offer) => media.reoffer(offer));
+      return media;
+    };
+    // No SDP in the INVITE (delayed offer): rtpengine relays our offer, and the ACK's answer.
+    const openDelayed = () => openDelayedInviteMedia({ callId: call.callId, fromTag: call.fromTag });
+    handler(call, answerOffer(call, open, openDelayed)).catch(async (err) => {
       log.error({ err, callId: call.callId }, 'drachtio: INVITE handler failed');
       if (awaitingFinal(call.state)) await call.reject(500).catch(() => {});
     });
@@ -184,6 +193,7 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
         ...(opts.rtpengine.offerFlags ? { offerFlags: opts.rtpengine.offerFlags } : {}),
         ...(opts.media?.playDir ? { playDir: opts.media.playDir } : {}),
         ...(opts.media?.recordingDir ? { recordingDir: opts.media.recordingDir } : {}),
+        checkIntervalMs: checkIntervalMs(opts.rtpengine),
         logger: log,
       });
     },
@@ -197,8 +207,23 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
     },
   };
 
+  function openDelayedInviteMedia(pending: Omit<PendingCall, 'sdp'>): Promise<DelayedMedia> {
+    const media = opts.media ?? {};
+    return openRtpengineDelayedOffer({
+      ng,
+      callId: pending.callId,
+      fromTag: pending.fromTag,
+      leg: legOf(media, opts.rtpPorts),
+      ...(opts.rtpengine.offerFlags ? { offerFlags: opts.rtpengine.offerFlags } : {}),
+      ...(media.playDir ? { playDir: media.playDir } : {}),
+      ...(media.recordingDir ? { recordingDir: media.recordingDir } : {}),
+      checkIntervalMs: checkIntervalMs(opts.rtpengine),
+      logger: log,
+    });
+  }
+
   /** rtpengine anchors the INVITE's offer, named by its Call-ID and From tag; our leg answers it. */
-  function openInviteMedia(pending: PendingCall, remote: { dtmfPayloadType?: number }): Promise<MediaSession> {
+  function openInviteMedia(pending: PendingCall, remote: { dtmfPayloadType?: number }): Promise<RtpengineMedia> {
     const media = opts.media ?? {};
     return openRtpengineMedia({
       ng,
@@ -210,10 +235,17 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
       ...(opts.rtpengine.offerFlags ? { offerFlags: opts.rtpengine.offerFlags } : {}),
       ...(media.playDir ? { playDir: media.playDir } : {}),
       ...(media.recordingDir ? { recordingDir: media.recordingDir } : {}),
+      checkIntervalMs: checkIntervalMs(opts.rtpengine),
       logger: log,
     });
   }
   return backend;
+}
+
+const DEFAULT_CHECK_INTERVAL_MS = 5000;
+
+function checkIntervalMs(rtpengine: DrachtioBackendOptions['rtpengine']): number {
+  return rtpengine.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS;
 }
 
 /** Our RTP leg toward rtpengine, the same for inbound and outbound calls. */

@@ -90,6 +90,8 @@ describe.skipIf(missing !== undefined)('the server on a real drachtio-server (SI
   const from = '+35928700001';
   const to = '+35928700002';
   const shared = '+35928700003';
+  const delayed = '+35928700004';
+  const held = '+35928700005';
 
   beforeAll(async () => {
     daemon = await startRtpengine(rtpengine as string, [38000, 38999], ['--delete-delay=0']);
@@ -104,7 +106,7 @@ describe.skipIf(missing !== undefined)('the server on a real drachtio-server (SI
       },
     });
     c = await t.customer();
-    await buyNumbers(t.operator, c.api, [from, to, shared]);
+    await buyNumbers(t.operator, c.api, [from, to, shared, delayed, held]);
     await pbxTrunk(c.api, { username, password, callerIds: [from], name: 'PBX behind a real drachtio-server' });
   }, 30_000);
   afterAll(async () => {
@@ -168,6 +170,48 @@ describe.skipIf(missing !== undefined)('the server on a real drachtio-server (SI
     );
     expect(new Set(calls.map((x) => x.sip_call_id)).size).toBe(n);
     for (const call of calls) expect(call).toMatchObject({ status: 'completed', sip_code: 200, hangup_by: 'callee' });
+  });
+
+  it('answers an INVITE without SDP (delayed offer): rtpengine’s offer in the 200, the answer in the ACK, the greeting as PCMA there', async () => {
+    const sink = await rtpSink();
+    try {
+      const run = await runSipp(
+        scenario('inbound-delayed-offer.xml'),
+        delayed,
+        target.sipPort,
+        pbxCallArgs(delayed, { sipPort: target.sipPort, username, password, from, rtpport: sink.port }),
+      );
+      expect(run.code, `${explain(run)}\n${drachtio?.output().slice(-3000) ?? ''}`).toBe(0);
+      expect(sink.packets.filter((p) => p.pt === 8).length).toBeGreaterThan(100);
+    } finally {
+      sink.socket.close();
+    }
+    const call = await eventually(
+      async () => ((await c.api.get('/v1/calls')).body.data as Array<Record<string, any>>).find((x) => x.to === delayed),
+      (x) => x?.ended_at != null,
+    );
+    expect(call).toMatchObject({ status: 'completed', sip_code: 200, hangup_by: 'callee', hangup_cause: 'normal' });
+  });
+
+  it('takes a hold re-INVITE (a=sendonly → a=recvonly in the 200) and the resume (a=sendrecv) through rtpengine', async () => {
+    const sink = await rtpSink();
+    try {
+      const run = await runSipp(
+        scenario('inbound-hold.xml'),
+        held,
+        target.sipPort,
+        pbxCallArgs(held, { sipPort: target.sipPort, username, password, from, rtpport: sink.port, codec: '8' }),
+      );
+      expect(run.code, `${explain(run)}\n${drachtio?.output().slice(-3000) ?? ''}`).toBe(0);
+    } finally {
+      sink.socket.close();
+    }
+    // A prompt while the caller holds passes in silence (rtpengine will not play to it): the call goes on.
+    const call = await eventually(
+      async () => ((await c.api.get('/v1/calls')).body.data as Array<Record<string, any>>).find((x) => x.to === held),
+      (x) => x?.ended_at != null,
+    );
+    expect(call).toMatchObject({ status: 'completed', sip_code: 200, hangup_by: 'callee', hangup_cause: 'normal' });
   });
 
   it('refuses as the embedded endpoint does: 488 for only PCMU, 404 for a number not held, 403 for a caller ID not allowed and for a wrong password', async () => {

@@ -194,6 +194,40 @@ describe.skipIf(!binary && !strict)('drachtio backend: outbound calls (scripted 
     expect(ends).toEqual([]); // our own hangup is not reported as an end
   });
 
+  it('the callee’s hold re-INVITE (a=sendonly) goes to rtpengine: the 200 carries its answer (a=recvonly) on the same port', async () => {
+    await connect();
+    const far = await callee();
+    const { call } = dial('out-hold');
+    const invite = await inviteOf('out-hold');
+    const offered = sdpAudioAddress(invite.body)!;
+    double.respond(invite, 200, { sdp: far.answer() });
+    const outcome = (await call.outcome) as DialAnswered;
+    expect(outcome.ok).toBe(true);
+    await double.waitFor((m) => m.method === 'ACK');
+    const sdp = far.answer().replace('o=callee 7 7', 'o=callee 7 8').replace('a=sendrecv', 'a=sendonly');
+    const reinvite = [
+      'INVITE sip:127.0.0.1:5060 SIP/2.0',
+      'Via: SIP/2.0/UDP 203.0.113.9:5060;branch=z9hG4bK-far-hold',
+      'Max-Forwards: 70',
+      `From: ${invite.header('to')};tag=callee-tag`,
+      `To: ${invite.header('from')}`,
+      'Call-ID: out-hold',
+      'CSeq: 1 INVITE',
+      'Contact: <sip:callee@203.0.113.9:5060>',
+      'Content-Type: application/sdp',
+      `Content-Length: ${Buffer.byteLength(sdp)}`,
+      '',
+      sdp,
+    ].join('\r\n');
+    double.deliver(reinvite, { address: '203.0.113.9', port: 5060 }, double.dialogOf('out-hold'));
+    const ok = await double.waitFor((m) => m.status !== undefined && m.header('cseq') === '1 INVITE');
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatch(/^a=recvonly\r?$/m);
+    expect(sdpAudioAddress(ok.body)).toEqual(offered);
+    await call.hangup();
+    await outcome.media.close();
+  });
+
   it('401 → the INVITE again with a valid digest Authorization (answered once: a second 401 fails the call)', async () => {
     await connect();
     const far = await callee();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnsweringMedia } from '../backend.js';
 import { decodeRtp, RtpPorts, tone } from '../media/index.js';
 import { createDrachtioBackend, type DrachtioBackend } from './drachtio-backend.js';
-import { DrachtioServerDouble, inviteText } from './drachtio-server-double.test-helper.js';
+import { DrachtioServerDouble, inviteText, reinviteText, requestText } from './drachtio-server-double.test-helper.js';
 import { type RtpengineDaemon, rtpengineBinary, startRtpengine } from './rtpengine-daemon.test-helper.js';
 import { RtpengineNg } from './rtpengine-ng.js';
 import { sdpAudioAddress } from './sdp-media-address.js';
@@ -119,6 +119,163 @@ describe.skipIf(!binary && !strict)('drachtio backend with a real rtpengine', ()
     } finally {
       release();
       ng.close();
+      await backend.stop();
+      await double.close();
+    }
+  });
+
+  it('takes a hold re-INVITE (sendonly, then c=0.0.0.0) and a resume to rtpengine: recvonly in the 200, media follows the resumed address', async () => {
+    const before = createSocket('udp4');
+    const after = createSocket('udp4');
+    await Promise.all([before, after].map((s) => new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve))));
+    let pcmaAfter = 0;
+    after.on('message', (m) => {
+      if (decodeRtp(m)?.payloadType === 8) pcmaAfter++;
+    });
+    const double = new DrachtioServerDouble();
+    const backend = await started(double);
+    let held!: () => void;
+    const onHold = new Promise<void>((resolve) => (held = resolve));
+    let resumed!: () => void;
+    const resume = new Promise<void>((resolve) => (resumed = resolve));
+    let failure: unknown;
+    backend.onInvite(async (call, offer) => {
+      try {
+        if (!offer.ok) throw new Error(offer.reason);
+        const answering = await offer.open();
+        await answering.answer();
+        // A prompt while the caller holds: rtpengine refuses to play to it, the prompt passes in silence.
+        await onHold;
+        await answering.media.play(tone(440, 100));
+        await resume;
+        await answering.media.play(tone(440, 200));
+        await call.hangup();
+        await answering.media.close();
+      } catch (err) {
+        failure = err;
+        throw err;
+      }
+    });
+    const callId = 'c-hold';
+    const reinviteAnswer = (cseq: number) => double.waitFor((m) => m.status !== undefined && m.header('cseq') === `${cseq} INVITE`);
+    try {
+      await backend.start();
+      double.deliver(inviteText({ callId, sdp: sdpAt(before.address().port) }));
+      const ok = await double.waitFor((m) => m.status === 200);
+      const anchored = sdpAudioAddress(ok.body)!;
+      double.deliver(requestText('ACK', callId), undefined, double.dialogOf(callId));
+
+      // Hold: rtpengine is offered sendonly and its answer (recvonly, same port) is what the 200 carries.
+      double.deliver(reinviteText(callId, 2, sdpAt(before.address().port).replace('o=pbx 1 1', 'o=pbx 1 2').concat('a=sendonly\r\n')), undefined, double.dialogOf(callId));
+      const hold = await reinviteAnswer(2);
+      expect(hold.status).toBe(200);
+      expect(hold.body).toMatch(/^a=recvonly\r?$/m);
+      expect(hold.body).not.toMatch(/^a=sendrecv\r?$/m);
+      expect(sdpAudioAddress(hold.body)).toEqual(anchored);
+      double.deliver(requestText('ACK', callId, 2), undefined, double.dialogOf(callId));
+      held();
+
+      // The old RFC 2543 hold: c=0.0.0.0 is sendonly too.
+      const old = sdpAt(before.address().port).replace('o=pbx 1 1', 'o=pbx 1 3').replace('c=IN IP4 127.0.0.1', 'c=IN IP4 0.0.0.0');
+      double.deliver(reinviteText(callId, 3, old), undefined, double.dialogOf(callId));
+      const oldHold = await reinviteAnswer(3);
+      expect(oldHold.status).toBe(200);
+      expect(oldHold.body).toMatch(/^a=recvonly\r?$/m);
+      double.deliver(requestText('ACK', callId, 3), undefined, double.dialogOf(callId));
+
+      // Resume from another port: sendrecv again, and rtpengine now relays our prompt there.
+      double.deliver(reinviteText(callId, 4, sdpAt(after.address().port).replace('o=pbx 1 1', 'o=pbx 1 4')), undefined, double.dialogOf(callId));
+      const back = await reinviteAnswer(4);
+      expect(back.status).toBe(200);
+      expect(back.body).toMatch(/^a=sendrecv\r?$/m);
+      expect(sdpAudioAddress(back.body)).toEqual(anchored);
+      double.deliver(requestText('ACK', callId, 4), undefined, double.dialogOf(callId));
+      resumed();
+      await double.waitFor((m) => m.method === 'BYE', 5000);
+      expect(failure).toBeUndefined();
+      expect(pcmaAfter).toBeGreaterThanOrEqual(8);
+    } finally {
+      held();
+      resumed();
+      await backend.stop();
+      await double.close();
+      before.close();
+      after.close();
+    }
+  });
+
+  it('answers an INVITE without SDP (delayed offer) with rtpengine’s offer in the 200 and takes the caller’s answer from the ACK', async () => {
+    const caller = createSocket('udp4');
+    await new Promise<void>((resolve) => caller.bind(0, '127.0.0.1', resolve));
+    let pcma = 0;
+    caller.on('message', (m) => {
+      if (decodeRtp(m)?.payloadType === 8) pcma++;
+    });
+    const double = new DrachtioServerDouble();
+    const backend = await started(double);
+    let failure: unknown;
+    backend.onInvite(async (call, offer) => {
+      try {
+        if (!offer.ok) throw new Error(offer.reason);
+        const answering = await offer.open();
+        await answering.progress();
+        await answering.answer();
+        await answering.media.play(tone(440, 200));
+        await call.hangup();
+        await answering.media.close();
+      } catch (err) {
+        failure = err;
+        throw err;
+      }
+    });
+    const callId = 'c-delayed';
+    try {
+      await backend.start();
+      double.deliver(inviteText({ callId }));
+      const ok = await double.waitFor((m) => m.status !== undefined && m.status >= 200 && m.header('call-id') === callId);
+      expect(ok.status).toBe(200);
+      // Our offer, through rtpengine: its port, PCMA at 20 ms and telephone-event.
+      expect(ok.body).toMatch(/m=audio \d+ RTP\/AVP 8 101\r\n/);
+      const port = sdpAudioAddress(ok.body)?.port ?? 0;
+      expect(port).toBeGreaterThanOrEqual(36600);
+      expect(port).toBeLessThanOrEqual(36699);
+      const answer = sdpAt(caller.address().port);
+      const ack = requestText('ACK', callId).replace('Content-Length: 0\r\n', `Content-Type: application/sdp\r\nContent-Length: ${Buffer.byteLength(answer)}\r\n`).concat(answer);
+      double.deliver(ack, undefined, double.dialogOf(callId));
+      await double.waitFor((m) => m.method === 'BYE', 5000);
+      expect(failure).toBeUndefined();
+      expect(pcma).toBeGreaterThanOrEqual(8);
+    } finally {
+      await backend.stop();
+      await double.close();
+      caller.close();
+    }
+  });
+
+  it('ends a delayed-offer call whose ACK brings no SDP with our BYE, as a failure of the answer', async () => {
+    const double = new DrachtioServerDouble();
+    const backend = await started(double);
+    let failure: unknown;
+    backend.onInvite(async (_call, offer) => {
+      if (!offer.ok) throw new Error(offer.reason);
+      const answering = await offer.open();
+      try {
+        await answering.answer();
+      } catch (err) {
+        failure = err;
+      } finally {
+        await answering.media.close();
+      }
+    });
+    const callId = 'c-delayed-no-answer';
+    try {
+      await backend.start();
+      double.deliver(inviteText({ callId }));
+      await double.waitFor((m) => m.status === 200 && m.header('call-id') === callId);
+      double.deliver(requestText('ACK', callId), undefined, double.dialogOf(callId));
+      await double.waitFor((m) => m.method === 'BYE', 5000);
+      await expect.poll(() => String(failure)).toMatch(/the ACK has no SDP/);
+    } finally {
       await backend.stop();
       await double.close();
     }

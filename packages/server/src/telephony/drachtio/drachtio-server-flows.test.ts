@@ -4,6 +4,7 @@ import { startTestServer, storeKinds, type TestServer } from '../../test/harness
 import { eventually } from '../../test/call-fixtures.js';
 import { buyNumbers } from '../../numbers/test-fixtures.js';
 import { pbxTrunk } from '../../test/pbx-fixtures.js';
+import { type VoiceApplication, voiceApplication } from '../../test/call-suite.js';
 import { decodeRtp } from '../media/index.js';
 import { digestAuthorization, pickChallenge } from '../sip/digest-client.js';
 import { DrachtioServerDouble, inviteText, requestText } from './drachtio-server-double.test-helper.js';
@@ -31,6 +32,7 @@ describe.skipIf(!binary && !strict).each(storeKinds)('the server on the drachtio
   const fresh = () => `+3592${8_400_000 + ++seq + (kind === 'postgres' ? 500 : 0)}`;
   let from: string;
   let to: string;
+  let app: VoiceApplication;
 
   beforeAll(async () => {
     if (!binary) throw new Error('PROLOPE_TEST_STRICT=1 but no `rtpengine` binary: apt-get install rtpengine-daemon');
@@ -41,7 +43,8 @@ describe.skipIf(!binary && !strict).each(storeKinds)('the server on the drachtio
       config: {
         telephony: 'drachtio',
         drachtio: { host: '127.0.0.1', port, secret: 'flows-secret' },
-        rtpengine: { host: '127.0.0.1', port: daemon.ngPort },
+        // Asked often here, so a test sees rtpengine lost mid-call within seconds.
+        rtpengine: { host: '127.0.0.1', port: daemon.ngPort, checkIntervalMs: 200 },
         rtpPortRange: kind === 'sqlite' ? [37800, 37899] : [37900, 37999],
       },
     });
@@ -51,8 +54,10 @@ describe.skipIf(!binary && !strict).each(storeKinds)('the server on the drachtio
     to = fresh();
     await buyNumbers(t.operator, c.api, [from, to]);
     await pbxTrunk(c.api, { username, password, callerIds: [from], ips: ['203.0.113.0/24'], name: 'PBX behind drachtio' });
+    app = await voiceApplication();
   });
   afterAll(async () => {
+    app?.server.close();
     await t?.close();
     await double?.close();
     await daemon?.stop();
@@ -62,7 +67,8 @@ describe.skipIf(!binary && !strict).each(storeKinds)('the server on the drachtio
     `v=0\r\no=pbx 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio ${port} RTP/AVP ${codecs}\r\na=rtpmap:101 telephone-event/8000\r\na=ptime:20\r\n`;
 
   /** INVITE, 401, INVITE with the trunk's digest: resolves with the Call-ID of the authenticated INVITE. */
-  async function authenticatedInvite(callId: string, sdp: string, caller = from): Promise<void> {
+  async function authenticatedInvite(callId: string, sdp: string, caller = from, callee = to): Promise<void> {
+    const to = callee;
     double.deliver(inviteText({ callId, from: caller, to, sdp }), PBX);
     const challenge = await double.waitFor((m) => m.status === 401 && m.header('call-id') === callId);
     const picked = pickChallenge(challenge.all('www-authenticate'));
@@ -130,7 +136,33 @@ describe.skipIf(!binary && !strict).each(storeKinds)('the server on the drachtio
     expect(await calls()).toHaveLength(before);
   });
 
-  // Last: it stops this file's rtpengine.
+  // Near the end: it stops this file's rtpengine.
+  it('ends an answered call with a cause and call.completed, and BYEs the caller, when rtpengine is killed mid-call', async () => {
+    const held = fresh();
+    await buyNumbers(t.operator, c.api, [held]);
+    app.routes.set('/voice/wait', { instructions: [{ verb: 'pause', seconds: 120 }] });
+    expect((await c.api.patch(`/v1/numbers/${held}`, { voice: { url: `${app.base}/voice/wait` } })).status).toBe(200);
+    const callId = `drachtio-relay-lost-${kind}`;
+    await authenticatedInvite(callId, sdpFor(40000), from, held);
+    await double.waitFor((m) => m.status === 200 && m.header('call-id') === callId);
+    double.deliver(requestText('ACK', callId, 2), PBX, double.dialogOf(callId));
+    const answered = await eventually(
+      async () => (await calls()).find((x) => x.sip_call_id === callId),
+      (x) => x?.status === 'in_progress',
+    );
+    expect(answered?.status).toBe('in_progress');
+    await daemon.stop();
+    // Long before the pause ends (and before our leg's RTP timeout), the call is ended and the caller told.
+    const dialog = double.dialogOf(callId);
+    await double.waitFor((m) => m.method === 'BYE' && m.dialogId === dialog, 20_000);
+    const call = await callOf(callId);
+    expect(call).toMatchObject({ hangup_by: 'system', hangup_cause: 'error', hangup_reason: { code: 'media_unavailable' } });
+    expect(call?.hangup_reason.message).toMatch(/media relay lost the call/);
+    const events = await t.server.store.db.selectFrom('events').select('type').where('object_id', '=', call?.id).orderBy('id').execute();
+    expect(events.map((e) => e.type)).toEqual(['call.initiated', 'call.answered', 'call.completed']);
+  });
+
+  // Last: rtpengine is stopped by now (stop() is idempotent).
   it('ends the call record with a cause and call.completed when rtpengine does not answer at setup (killed), and answers 500', async () => {
     await daemon.stop();
     const callId = `drachtio-no-relay-${kind}`;

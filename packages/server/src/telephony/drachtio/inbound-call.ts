@@ -3,7 +3,7 @@ import type { CallEnd, DigestCredentials, SipInboundCall } from '../backend.js';
 import { awaitingFinal, checkRejectStatus, EndOnce, hangupInbound, type InboundCallState, InviteAuth } from '../call-common/index.js';
 import type { NonceIssuer } from '../sip/digest-auth.js';
 import { uriUser } from '../sip/header-values.js';
-import { answerDialogRequests } from './dialog-requests.js';
+import { answerDialogRequests, relayDialogOffers } from './dialog-requests.js';
 import type { SrfDialog, SrfLike, SrfRequest, SrfResponse } from './srf-types.js';
 
 /**
@@ -44,6 +44,9 @@ export class DrachtioInboundCall implements SipInboundCall {
   #state: InboundCallState = 'incoming';
   #dialog: SrfDialog | undefined;
   #ack: Promise<void> | undefined;
+  #relay: ((offer: string) => Promise<string>) | undefined;
+  #localSdp: string | undefined;
+  #ackSdp: string | undefined;
 
   constructor(req: SrfRequest, res: SrfResponse, deps: InboundCallDeps) {
     this.#req = req;
@@ -74,6 +77,11 @@ export class DrachtioInboundCall implements SipInboundCall {
       this.#state = 'terminated';
       this.#fireEnd({ by: 'caller', cause: 'canceled', sipCode: 487 });
     });
+  }
+
+  /** Where a new offer in the dialog goes (the call's media relay); it returns the SDP our 200 carries. */
+  relayOffers(relay: (offer: string) => Promise<string>): void {
+    this.#relay = relay;
   }
 
   get state(): InboundCallState {
@@ -137,11 +145,22 @@ export class DrachtioInboundCall implements SipInboundCall {
       this.#state = 'terminated';
       this.#fireEnd({ by: 'caller', cause: 'normal' });
     });
+    this.#localSdp = answerSdp;
     answerDialogRequests(dialog);
+    relayDialogOffers(dialog, {
+      relay: () => this.#relay,
+      localSdp: () => this.#localSdp ?? '',
+      answered: (sdp) => {
+        this.#localSdp = sdp;
+      },
+      warn: (obj, msg) => this.#deps.warn({ ...obj, callId: this.callId }, msg),
+    });
     this.#ack = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no ACK for 200 OK')), this.#deps.ackTimeoutMs);
-      dialog.once('ack', () => {
+      dialog.once('ack', (ack) => {
         clearTimeout(timer);
+        // After a delayed offer (an INVITE without SDP) the ACK brings the caller's answer.
+        if (ack?.body) this.#ackSdp = ack.body;
         resolve();
       });
     });
@@ -157,6 +176,11 @@ export class DrachtioInboundCall implements SipInboundCall {
       }
       throw err;
     }
+  }
+
+  async answerWithOffer(offerSdp: string): Promise<string | undefined> {
+    await this.answer(offerSdp);
+    return this.#ackSdp;
   }
 
   hangup(): Promise<void> {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { CallEnd, DialAnswered, DialFailure, DialOptions, OutboundCall } from '../backend.js';
 import { EndOnce } from '../call-common/end-once.js';
 import { answerProblem, buildOffer, DEFAULT_PORT_RANGE, type RtpLogger, type RtpPorts, RtpSession, readAnswer } from '../media/index.js';
-import { answerDialogRequests } from './dialog-requests.js';
+import { answerDialogRequests, relayDialogOffers } from './dialog-requests.js';
 import { RtpengineMedia } from './rtpengine-media.js';
 import type { RtpengineNg } from './rtpengine-ng.js';
 import { sdpAudioAddress } from './sdp-media-address.js';
@@ -16,6 +16,8 @@ export interface OutboundCallDeps {
   offerFlags?: Record<string, unknown>;
   playDir?: string;
   recordingDir?: string;
+  /** How often the answered call asks rtpengine whether it still has it; 0 or unset: never. */
+  checkIntervalMs?: number;
   /** How long a CANCEL may wait for the INVITE's final response before we give up on it; default 4 s. */
   cancelGraceMs?: number;
   logger: RtpLogger;
@@ -164,11 +166,24 @@ export class DrachtioOutboundCall implements OutboundCall {
             farTag: farTagOf(dialog),
             ...(this.#deps.playDir ? { playDir: this.#deps.playDir } : {}),
             ...(this.#deps.recordingDir ? { recordingDir: this.#deps.recordingDir } : {}),
+            ...(this.#deps.checkIntervalMs ? { checkIntervalMs: this.#deps.checkIntervalMs } : {}),
+            reoffer: { ourTag: this.#tag, ...(answer.dtmfPayloadType !== undefined ? { dtmfPayloadType: answer.dtmfPayloadType } : {}) },
             logger,
           },
           rtp,
           towardFar,
         );
+        // The callee's re-INVITEs (hold, resume) go to rtpengine too, which answers them.
+        const anchored = media;
+        let ourSdp = offerSdp;
+        relayDialogOffers(dialog, {
+          relay: () => (offer) => anchored.reoffer(offer),
+          localSdp: () => ourSdp,
+          answered: (sdp) => {
+            ourSdp = sdp;
+          },
+          warn: (obj, msg) => logger.warn({ ...obj, callId: o.callId }, msg),
+        });
       } catch (err) {
         logger.warn({ err, callId: o.callId }, 'drachtio: rtpengine refused the outbound answer');
         failure = { ok: false, status: 500, reason: 'media relay failed', local: true, cause: 'media_relay' };

@@ -6,7 +6,9 @@ import type { MediaSession, RecordingHandle } from '../backend.js';
 import { buildAnswer, openRtpSession, relayFrames, type RtpLogger, type RtpPorts, type RtpSession, writeWav8k } from '../media/index.js';
 import type { RtpengineNg } from './rtpengine-ng.js';
 import { PcapRecorder } from './rtpengine-recording.js';
+import { mirrorDirection, offeredDirection } from './sdp-direction.js';
 import { sdpAudioAddress } from './sdp-media-address.js';
+import { RtpengineWatch } from './rtpengine-watch.js';
 
 /**
  * A call's media through rtpengine, for an IVR with no B-leg.
@@ -44,10 +46,12 @@ export interface RtpengineMediaOptions {
   playDir?: string;
   /** rtpengine's `--recording-dir` (pcap method): recordings are made by rtpengine; unset, by our leg. */
   recordingDir?: string;
+  /** How often to ask rtpengine whether it still has the call (rtpengine-watch.ts); 0 or unset: never. */
+  checkIntervalMs?: number;
   logger?: RtpLogger;
 }
 
-export async function openRtpengineMedia(opts: RtpengineMediaOptions): Promise<MediaSession> {
+export async function openRtpengineMedia(opts: RtpengineMediaOptions): Promise<RtpengineMedia> {
   const { ng, callId, fromTag } = opts;
   // Our leg's tag: rtpengine only needs it stable for this call, it never appears in SIP.
   const ourTag = `prolope-${randomBytes(6).toString('hex')}`;
@@ -79,7 +83,7 @@ export async function openRtpengineMedia(opts: RtpengineMediaOptions): Promise<M
     });
     // 3. Our leg answers (PCMA 20 ms, telephone-event if the caller offered it); rtpengine then
     // returns the SDP for the caller, whose address is what our 183/200 must advertise.
-    const ourSdp = buildAnswer(rtp.local, { dtmfPayloadType: opts.dtmfPayloadType });
+    const ourSdp = buildAnswer(rtp.local, { dtmfPayloadType: opts.dtmfPayloadType, direction: mirrorDirection(offeredDirection(opts.offerSdp)) });
     const answer = await ng.command('answer', { ...base, 'to-tag': ourTag, sdp: ourSdp, ICE: 'remove' });
     const towardCaller = answer.sdp ? sdpAudioAddress(answer.sdp) : undefined;
     if (!towardCaller) throw new Error('rtpengine answer returned no audio address');
@@ -89,8 +93,10 @@ export async function openRtpengineMedia(opts: RtpengineMediaOptions): Promise<M
         callId,
         offerTag: fromTag,
         farTag: fromTag,
+        reoffer: { ourTag, ...(opts.dtmfPayloadType !== undefined ? { dtmfPayloadType: opts.dtmfPayloadType } : {}), ...(opts.offerFlags ? { offerFlags: opts.offerFlags } : {}) },
         ...(opts.playDir ? { playDir: opts.playDir } : {}),
         ...(opts.recordingDir ? { recordingDir: opts.recordingDir } : {}),
+        ...(opts.checkIntervalMs ? { checkIntervalMs: opts.checkIntervalMs } : {}),
         ...(opts.logger ? { logger: opts.logger } : {}),
       },
       rtp,
@@ -113,7 +119,11 @@ export interface AnchoredCall {
   farTag: string;
   playDir?: string;
   recordingDir?: string;
+  /** How often to ask rtpengine whether it still has the call; 0 or unset: never. */
+  checkIntervalMs?: number;
   logger?: RtpLogger;
+  /** What a new offer of the far end's (re-INVITE) needs, see reoffer(); unset, such offers are refused. */
+  reoffer?: { ourTag: string; dtmfPayloadType?: number; offerFlags?: Record<string, unknown> };
 }
 
 /**
@@ -125,6 +135,9 @@ export class RtpengineMedia implements MediaSession {
   readonly #call: AnchoredCall;
   readonly #rtp: RtpSession;
   readonly #recorder: PcapRecorder | undefined;
+  readonly #watch: RtpengineWatch | undefined;
+  /** The far end's last offer put the call on hold (sendonly or inactive): it takes no media now. */
+  #farHolding = false;
   #packetsSent = 0;
   #queue: Promise<void> = Promise.resolve();
   #closed: Promise<void> | undefined;
@@ -143,6 +156,29 @@ export class RtpengineMedia implements MediaSession {
           ...(call.logger ? { logger: call.logger } : {}),
         })
       : undefined;
+    this.#watch = call.checkIntervalMs ? new RtpengineWatch(call.ng, call.callId, call.checkIntervalMs, call.logger) : undefined;
+  }
+
+  /**
+   * A new offer from the far end in the dialog (a hold or resume re-INVITE, a moved address): rtpengine
+   * must see it, or it keeps relaying to the old address and answers with the old direction. Same
+   * call-id and tags as the first offer, so rtpengine updates its call instead of making another; our
+   * leg answers with the mirrored direction (recvonly to a hold) and keeps its port. Returns the SDP
+   * for the far end: rtpengine's answer.
+   */
+  async reoffer(sdp: string): Promise<string> {
+    const re = this.#call.reoffer;
+    if (!re) throw new Error('this call takes no new offer from the far end');
+    // The far end offers now, whichever side offered first: its tag is the from-tag, our leg's the to-tag.
+    const base = { 'call-id': this.#call.callId, 'from-tag': this.#call.farTag, 'to-tag': re.ourTag };
+    const offered = offeredDirection(sdp);
+    // Set before rtpengine hears of it: a prompt starting meanwhile must not fail the call.
+    this.#farHolding = offered === 'sendonly' || offered === 'inactive';
+    await this.#call.ng.command('offer', { ...base, sdp, replace: ['origin', 'session-connection'], ICE: 'remove', ...re.offerFlags });
+    const ourSdp = buildAnswer(this.#rtp.local, { dtmfPayloadType: re.dtmfPayloadType, direction: mirrorDirection(offered) });
+    const answer = await this.#call.ng.command('answer', { ...base, sdp: ourSdp, ICE: 'remove' });
+    if (!answer.sdp) throw new Error('rtpengine answer returned no SDP');
+    return answer.sdp;
   }
 
   /** rtpengine's `play media` plays TO the party named by from-tag (checked against 10.5). */
@@ -171,9 +207,17 @@ export class RtpengineMedia implements MediaSession {
 
   /** Starts one `play media` and waits the duration rtpengine reports (it does not say when it ends). */
   async #playOne(source: { file: string }, sampleCount: number, signal: AbortSignal | undefined): Promise<void> {
-    const res = await this.#call.ng.command('playMedia', { ...this.#farSide, ...source });
-    const ms = typeof res.duration === 'number' && res.duration > 0 ? res.duration : sampleCount / 8;
-    this.#packetsSent += Math.ceil(sampleCount / 160);
+    let duration: unknown;
+    try {
+      duration = (await this.#call.ng.command('playMedia', { ...this.#farSide, ...source })).duration;
+      this.#packetsSent += Math.ceil(sampleCount / 160);
+    } catch (err) {
+      // On hold the far end takes no media, so rtpengine refuses to play ("No suitable SDP section
+      // for media playback", 10.5): the prompt passes in silence, as its RTP would be discarded, and
+      // the verbs keep their timing instead of failing the call.
+      if (!this.#farHolding) throw err;
+    }
+    const ms = typeof duration === 'number' && duration > 0 ? duration : sampleCount / 8;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
@@ -240,6 +284,11 @@ export class RtpengineMedia implements MediaSession {
     this.#rtp.onTimeout(listener);
   }
 
+  /** rtpengine no longer carries the call (killed, or restarted without it): the call cannot go on. */
+  onLost(listener: (reason: string) => void): void {
+    this.#watch?.onLost(listener);
+  }
+
   stats(): { packetsSent: number; packetsReceived: number; dtmfReceived: number } {
     const { packetsSent, packetsReceived, dtmfReceived } = this.#rtp.stats();
     return { packetsSent: this.#packetsSent + packetsSent, packetsReceived, dtmfReceived };
@@ -247,6 +296,7 @@ export class RtpengineMedia implements MediaSession {
 
   close(): Promise<void> {
     this.#closed ??= (async () => {
+      this.#watch?.stop();
       await this.#rtp.close();
       // Before `delete`: a recording being stopped still has to close its file through the call.
       await this.#recorder?.close();

@@ -24,7 +24,13 @@ export interface SrfDialog {
   on(event: 'destroy', listener: () => void): void;
   /** An in-dialog request; with no listener drachtio-srf answers it 200 itself (lib/dialog.js). */
   on(event: 'refer', listener: (req: SrfRequest, res: SrfResponse) => void): void;
-  once(event: 'ack', listener: () => void): void;
+  /**
+   * A re-INVITE whose SDP is not a plain refresh: with a listener, drachtio-srf leaves the answer to us
+   * (without one it answers 200 with our last SDP and no media relay ever hears of the new offer).
+   */
+  on(event: 'modify', listener: (req: SrfRequest, res: SrfResponse) => void): void;
+  /** The ACK of our 2xx; its body is the answer when our 2xx carried the offer (lib/dialog.js). */
+  once(event: 'ack', listener: (ack?: SrfRequest) => void): void;
   destroy(opts: Record<string, never>, callback: (err: unknown) => void): void;
 }
 

@@ -50,6 +50,8 @@ export class UasCall implements SipInboundCall {
   readonly #end: EndOnce;
   #state: InboundCallState = 'incoming';
   #answerSdp: string | undefined;
+  /** The SDP an ACK brought: the answer to the offer in our 200 when the INVITE had none. */
+  #ackSdp: string | undefined;
   #localCseq = 1;
   #remoteCseq: number;
   #cancel2xx: Cancel | undefined;
@@ -173,6 +175,11 @@ export class UasCall implements SipInboundCall {
     });
   }
 
+  async answerWithOffer(offerSdp: string): Promise<string | undefined> {
+    await this.answer(offerSdp);
+    return this.#ackSdp;
+  }
+
   hangup(): Promise<void> {
     return hangupInbound(this.#state, {
       fail: (status) => this.#finalFailure(status, {}),
@@ -196,6 +203,8 @@ export class UasCall implements SipInboundCall {
   /** An ACK matching this dialog: confirms our 2xx (or the 2xx to a re-INVITE). */
   onAck(ack: SipRequest): void {
     if (this.#state === 'answering' && ack.cseq.seq === this.invite.cseq.seq) {
+      const ct = getHeader(ack, 'content-type');
+      if (ct && /^application\/sdp\b/i.test(ct.trim()) && ack.body.length > 0) this.#ackSdp = ack.body.toString('utf8');
       this.#confirm();
       return;
     }
@@ -274,7 +283,9 @@ export class UasCall implements SipInboundCall {
     // Session refreshes and keep-alive re-INVITEs resend the same media target; we answer those with
     // our unchanged SDP. A real change (new address, hold, codec switch) would need the media layer,
     // which does not renegotiate, so we refuse it and the old session stays (§14.2).
-    if (offer !== undefined && (this.sdp === undefined || !sameMediaTarget(this.sdp, offer))) {
+    // After a delayed offer the caller's SDP is the answer its ACK brought.
+    const theirs = this.sdp ?? this.#ackSdp;
+    if (offer !== undefined && (theirs === undefined || !sameMediaTarget(theirs, offer))) {
       reply(488);
       return;
     }
