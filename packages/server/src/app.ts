@@ -35,7 +35,7 @@ import { methodsByPath } from './http/method-not-allowed.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { installValidators } from './http/validation.js';
 import { standingGuard } from './http/standing-guard.js';
-import { newRequestId } from './http/request-id.js';
+import { requestIdGenerator } from './http/request-id.js';
 import type { ThisNode } from './this-node.js';
 import type { RemoteControl } from './calls/remote-control/index.js';
 import type { Store } from './store/db.js';
@@ -147,7 +147,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     ...(opts.loggerInstance ? { loggerInstance: opts.loggerInstance } : { logger: opts.logger ?? false }),
     bodyLimit: 1024 * 1024,
-    genReqId: newRequestId,
+    genReqId: requestIdGenerator(),
     requestIdHeader: false,
     // The router's and Node's refusals (a bad or too long URL, malformed HTTP) in problem+json too.
     frameworkErrors,
