@@ -62,12 +62,6 @@ const CACHE_MS = 5_000;
 const CACHE_MAX = 10_000;
 // last_used_at is informative; writing it on every request would turn each read into a write.
 const TOUCH_EVERY_MS = 60_000;
-// SHA-256 of the secret on every request was ~3 % of the server's CPU in bench/api (Intel Xeon,
-// 2026-12-07). The hash of a secret never changes, so it is remembered, but only for secrets that
-// named a stored key: an unknown or mistyped secret is hashed every time and never kept, so
-// guessing cannot fill the map or push real keys out. Revocation needs nothing here: it acts on the
-// key cache, which is still keyed and checked by hash.
-const HASH_MEMO_MAX = CACHE_MAX;
 
 /** Why a key that worked stopped working. */
 export type KeyLapse = 'revoked' | 'expired' | 'unknown';
@@ -104,18 +98,6 @@ export interface Authenticator {
 export function createAuthenticator(db: Db, clock: Clock): Authenticator {
   const cache = new Map<string, KeyRecord>();
   const touched = new Map<string, number>();
-  const hashOfSecret = new Map<string, string>();
-
-  function hashOf(secret: string): string {
-    return hashOfSecret.get(secret) ?? hashSecret(secret);
-  }
-
-  /** Remembers the hash of a secret that named a stored key. */
-  function rememberHash(secret: string, hash: string): void {
-    if (hashOfSecret.has(secret)) return;
-    if (hashOfSecret.size >= HASH_MEMO_MAX) hashOfSecret.delete(hashOfSecret.keys().next().value as string);
-    hashOfSecret.set(secret, hash);
-  }
 
   function cached(hash: string, nowMs: number): KeyRecord | undefined {
     const hit = cache.get(hash);
@@ -184,7 +166,7 @@ export function createAuthenticator(db: Db, clock: Clock): Authenticator {
 
   function knownKeyId(header: string | undefined): string | undefined {
     const secret = bearerSecret(header);
-    const record = secret ? cache.get(hashOf(secret)) : undefined;
+    const record = secret ? cache.get(hashSecret(secret)) : undefined;
     if (!record || record.revokedAt || isExpired(record.expiresAt, clock.now())) return undefined;
     return record.ctx.keyId;
   }
@@ -203,14 +185,14 @@ export function createAuthenticator(db: Db, clock: Clock): Authenticator {
     req.auth = ctx;
   }
 
-  /** The header's secret, or throws why the header carries no key. */
-  function secretOf(header: string | undefined): string {
+  /** The secret's hash, or throws why the header carries no key. */
+  function secretHashOf(header: string | undefined): string {
     if (!header) throw new ProblemError('missing_api_key', 'No API key. Send it as `Authorization: Bearer pk_live_...`.');
     const secret = bearerSecret(header);
     if (!secret) {
       throw new ProblemError('invalid_api_key', 'The Authorization header must be `Bearer <api key>`, with the key after one space.');
     }
-    return secret;
+    return hashSecret(secret);
   }
 
   /** last_used_at, written at most every TOUCH_EVERY_MS per key; undefined when not due. */
@@ -227,8 +209,7 @@ export function createAuthenticator(db: Db, clock: Clock): Authenticator {
 
   /** Checks the request's key; returns a promise only when the store must be read or written. */
   function check(req: Pick<FastifyRequest, 'headers' | 'auth'>, requiredScopes: readonly string[]): Promise<void> | undefined {
-    const secret = secretOf(req.headers.authorization);
-    const hash = hashOf(secret);
+    const hash = secretHashOf(req.headers.authorization);
     const now = clock.now();
     const hit = cached(hash, now.getTime());
     if (hit) {
@@ -236,7 +217,6 @@ export function createAuthenticator(db: Db, clock: Clock): Authenticator {
       return touch(hit.ctx.keyId, now)?.then(() => undefined);
     }
     return lookup(hash, now.getTime()).then((record) => {
-      if (record) rememberHash(secret, hash);
       admit(req, record, now, requiredScopes);
       return touch(record.ctx.keyId, now)?.then(() => undefined);
     });
