@@ -8,6 +8,7 @@ export { decodeDtmfPayload, digitToEvent, encodeDtmfPayload, eventToDigit, type 
 export { ALAW_SILENCE, decodePcma, encodePcma, FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, toPcmaFrames } from './g711.js';
 export { openRtpSession, RtpSession, type RtpLogger, type RtpSessionOptions, type RtpSessionStats } from './rtp-session.js';
 export { relayFrames } from './frame-relay.js';
+export { type Conference, MixNotSupportedError } from './conference.js';
 export type { RelayedPacket } from './rtp-relay.js';
 export { DEFAULT_PORT_RANGE, NoFreePortError, RtpPorts } from './udp-port.js';
 export { sharedPcm } from './shared-pcm.js';

@@ -7,6 +7,7 @@
 import type { Socket } from 'node:dgram';
 import { constants, setPriority } from 'node:os';
 import { type MessagePort, parentPort } from 'node:worker_threads';
+import { AudioMixer } from '../audio-mixer.js';
 import type { RelayedPacket } from '../rtp-relay.js';
 import { RtpSession } from '../rtp-session.js';
 import { RtpPorts, tryBind } from '../udp-port.js';
@@ -22,6 +23,52 @@ interface Hosted {
   offAudio?: () => void;
   /** Ends the session's bridge (both ends of a same-worker bridge hold the same function). */
   unbridge?: () => void;
+  /** Ends the session's part in a conference (a mixer here, or a port toward the host worker). */
+  unmix?: () => void;
+}
+
+/** A session of this worker in a mixer of this worker. */
+function mixHere(h: Hosted, mixer: AudioMixer, key: number): void {
+  const s = h.session;
+  if (!s) return;
+  h.unmix?.();
+  mixer.join(key, (pcm) => s.sendAudioFrame(pcm));
+  // A copy: the same frame may be transferred to the main thread by an onAudio of its own.
+  const off = s.onAudio((pcm) => mixer.push(key, pcm.slice()));
+  const unmix = () => {
+    off();
+    mixer.leave(key);
+    if (h.unmix === unmix) h.unmix = undefined;
+  };
+  h.unmix = unmix;
+}
+
+/** A session of this worker in a mixer of another: frames out and the mix back through `port`, transferred. */
+function mixThrough(h: Hosted, port: MessagePort): void {
+  const s = h.session;
+  if (!s) {
+    port.close();
+    return;
+  }
+  h.unmix?.();
+  port.on('message', (pcm: Int16Array) => s.sendAudioFrame(pcm));
+  const off = s.onAudio((pcm) => {
+    const copy = pcm.slice();
+    port.postMessage(copy, [copy.buffer]);
+  });
+  const unmix = () => {
+    off();
+    port.close();
+    if (h.unmix === unmix) h.unmix = undefined;
+  };
+  h.unmix = unmix;
+}
+
+/** The host's end of a mix-port: the participant's frames mixed in, its mix sent back; gone when the port closes. */
+function mixPort(mixer: AudioMixer, key: number, port: MessagePort): void {
+  mixer.join(key, (pcm) => port.postMessage(pcm, [pcm.buffer as ArrayBuffer]));
+  port.on('message', (pcm: Int16Array) => mixer.push(key, pcm));
+  port.on('close', () => mixer.leave(key));
 }
 
 /** Relays packets between two sessions of this worker; both hold the one function that ends it. */
@@ -70,6 +117,7 @@ function bridgeThrough(h: Hosted, port: MessagePort): void {
 
 function serve(port: NonNullable<typeof parentPort>): void {
   const hosted = new Map<number, Hosted>();
+  const mixers = new Map<number, AudioMixer>();
   // The session releases its port here on close; the main thread's RtpPorts is the one that counts.
   const ports = new RtpPorts();
   const post = (message: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer);
@@ -91,6 +139,21 @@ function serve(port: NonNullable<typeof parentPort>): void {
       );
       return;
     }
+    if (m.op === 'mix-open') {
+      mixers.set(m.conf, new AudioMixer());
+      return;
+    }
+    if (m.op === 'mix-port') {
+      const mixer = mixers.get(m.conf);
+      if (mixer) mixPort(mixer, m.key, m.port);
+      else m.port.close();
+      return;
+    }
+    if (m.op === 'mix-close') {
+      mixers.get(m.conf)?.close();
+      mixers.delete(m.conf);
+      return;
+    }
     const h = hosted.get(m.id);
     if (!h) {
       // A session already closed: answer what waits for an answer, drop the rest.
@@ -109,6 +172,7 @@ function serve(port: NonNullable<typeof parentPort>): void {
       case 'close': {
         hosted.delete(m.id);
         h.unbridge?.();
+        h.unmix?.();
         for (const play of h.plays.values()) play.abort();
         const closed = s ? s.close() : new Promise<void>((resolve) => h.socket.close(() => resolve()));
         closed.then(
@@ -182,6 +246,17 @@ function serve(port: NonNullable<typeof parentPort>): void {
         return;
       case 'unbridge':
         h.unbridge?.();
+        return;
+      case 'mix-join': {
+        const mixer = mixers.get(m.conf);
+        if (mixer) mixHere(h, mixer, m.key);
+        return;
+      }
+      case 'mix-remote':
+        mixThrough(h, m.port);
+        return;
+      case 'unmix':
+        h.unmix?.();
         return;
       case 'remote':
         s?.setRemote(m.remote, m.dtmfPayloadType);

@@ -44,6 +44,17 @@ export type ToWorker =
   /** Ends the session's bridge (a port is closed; a same-worker peer stops relaying too). */
   | { op: 'unbridge'; id: number }
   | { op: 'remote'; id: number; remote: RtpAddress; dtmfPayloadType: number | undefined }
+  /** Starts a mixer (audio-mixer.ts) named `conf` in this worker, the conference's host (worker-conference.ts). */
+  | { op: 'mix-open'; conf: number }
+  /** Adds a session of this worker to this worker's mixer `conf`, under `key`. */
+  | { op: 'mix-join'; conf: number; key: number; id: number }
+  /** Adds a participant of another worker to the mixer `conf`: `port` (transferred) brings its frames and takes its mix. */
+  | { op: 'mix-port'; conf: number; key: number; port: MessagePort }
+  /** The participant's end of a mix-port: its decoded frames go out through `port`, the mix coming back is sent. */
+  | { op: 'mix-remote'; id: number; port: MessagePort }
+  /** Ends the session's part in its conference (a port closes, which the host sees). */
+  | { op: 'unmix'; id: number }
+  | { op: 'mix-close'; conf: number }
   /** Closes the session, or a socket bound but never started (a dial that failed). */
   | { op: 'close'; req: number; id: number };
 

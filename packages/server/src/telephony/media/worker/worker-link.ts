@@ -28,7 +28,8 @@ export class MediaWorker {
 
   constructor(
     readonly worker: Worker,
-    private readonly nextReq: () => number,
+    /** Numbers unique in this pool: requests, and conferences (worker-conference.ts). */
+    readonly nextReq: () => number,
   ) {
     this.ready = new Promise<void>((resolve, reject) => {
       const onExit = (code: number) => reject(new Error(`media worker exited (${code}) before it was ready`));

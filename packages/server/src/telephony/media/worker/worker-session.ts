@@ -136,6 +136,11 @@ export class WorkerMediaSession implements MediaSession, WorkerSessionEvents {
     };
   }
 
+  /** Where the session lives, for a conference to place its mixer and address the session (worker-conference.ts). */
+  get place(): { worker: MediaWorker; id: number; closed: boolean } {
+    return { worker: this.#worker, id: this.#id, closed: this.#closed !== undefined };
+  }
+
   setMuted(muted: boolean): void {
     this.#worker.post({ op: 'mute', id: this.#id, muted });
   }

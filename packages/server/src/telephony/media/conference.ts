@@ -1,0 +1,54 @@
+/**
+ * A conference of media sessions: each participant hears the others mixed (audio-mixer.ts), not itself.
+ * DTMF is not mixed: each session keeps reporting its own digits as before.
+ */
+import type { MediaSession } from '../backend.js';
+import { AudioMixer } from './audio-mixer.js';
+import { RtpSession } from './rtp-session.js';
+
+export interface Conference {
+  /** Adds a session (a no-op for one already in). */
+  join(session: MediaSession): void;
+  /** Removes a session; it stops hearing and being heard (a no-op for one not in). */
+  leave(session: MediaSession): void;
+  /** Ends the conference; every session leaves. */
+  close(): void;
+}
+
+/** The error for a session that cannot be mixed here (the drachtio backend's, whose media is in rtpengine). */
+export class MixNotSupportedError extends Error {
+  constructor() {
+    super('mixing needs sessions of the embedded media plane; the drachtio backend (rtpengine) does not support conferences yet');
+    this.name = 'MixNotSupportedError';
+  }
+}
+
+/** A conference of sessions in this thread (PROLOPE_MEDIA_WORKERS=0), mixed on this thread's pacer. */
+export class InProcessConference implements Conference {
+  readonly #mixer = new AudioMixer();
+  readonly #members = new Map<RtpSession, { key: number; off: () => void }>();
+  #nextKey = 0;
+
+  join(session: MediaSession): void {
+    if (!(session instanceof RtpSession)) throw new MixNotSupportedError();
+    if (this.#members.has(session)) return;
+    const key = ++this.#nextKey;
+    this.#mixer.join(key, (pcm) => session.sendAudioFrame(pcm));
+    // A copy: other listeners (a recording, the main thread's onAudio) may hold or transfer the same frame.
+    const off = session.onAudio((pcm) => this.#mixer.push(key, pcm.slice()));
+    this.#members.set(session, { key, off });
+  }
+
+  leave(session: MediaSession): void {
+    const member = this.#members.get(session as RtpSession);
+    if (!member) return;
+    this.#members.delete(session as RtpSession);
+    member.off();
+    this.#mixer.leave(member.key);
+  }
+
+  close(): void {
+    for (const session of [...this.#members.keys()]) this.leave(session);
+    this.#mixer.close();
+  }
+}
