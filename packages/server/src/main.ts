@@ -25,11 +25,18 @@ if (server.sipPort !== undefined) {
   process.stdout.write(`  SIP on udp/${server.sipPort}  (PBXs send to ${host}:${port ?? server.sipPort})\n`);
 }
 
-let closing = false;
+// One Ctrl+C can arrive twice: the terminal sends SIGINT to the whole process group, and a runner in
+// that group (pnpm) forwards it to its child as well, a millisecond later. A repeat within this window
+// is that same press; a later one is someone pressing again to stop at once.
+const REPEAT_WINDOW_MS = 1_000;
+let closingSince: number | undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    if (closing) process.exit(1);
-    closing = true;
+    if (closingSince !== undefined) {
+      if (performance.now() - closingSince < REPEAT_WINDOW_MS) return;
+      process.exit(1);
+    }
+    closingSince = performance.now();
     server.close().then(
       () => {
         process.stdout.write('  Prolope stopped.\n');
