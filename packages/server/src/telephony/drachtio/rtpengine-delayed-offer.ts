@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DelayedMedia } from '../media/answer-offer.js';
-import { buildOffer, OFFER_DTMF_PAYLOAD_TYPE, openRtpSession, type RtpSession } from '../media/index.js';
+import { buildOffer, OFFER_DTMF_PAYLOAD_TYPE, type RtpSession } from '../media/index.js';
+import { openRtpengineLeg } from './rtpengine-leg.js';
 import { RtpengineMedia, type RtpengineMediaOptions } from './rtpengine-media.js';
 import { sdpAudioAddress } from './sdp-media-address.js';
 
@@ -21,16 +22,7 @@ export async function openRtpengineDelayedOffer(opts: Omit<RtpengineMediaOptions
   let rtp: RtpSession | undefined;
   try {
     // Discard port on loopback until rtpengine's answer says where its port toward us is.
-    rtp = await openRtpSession({
-      bindAddress: opts.leg.bindAddress,
-      ports: opts.leg.ports,
-      ...(opts.leg.advertisedAddress ? { advertisedAddress: opts.leg.advertisedAddress } : {}),
-      ...(opts.leg.portRange ? { portRange: opts.leg.portRange } : {}),
-      ...(opts.leg.rtpTimeoutMs !== undefined ? { rtpTimeoutMs: opts.leg.rtpTimeoutMs } : {}),
-      dtmfPayloadType: OFFER_DTMF_PAYLOAD_TYPE,
-      ...(opts.logger ? { logger: opts.logger } : {}),
-      remote: { address: '127.0.0.1', port: 9 },
-    });
+    rtp = await openRtpengineLeg(opts.leg, { address: '127.0.0.1', port: 9 }, { dtmfPayloadType: OFFER_DTMF_PAYLOAD_TYPE, ...(opts.logger ? { logger: opts.logger } : {}) });
     const offer = await ng.command('offer', { ...base, sdp: buildOffer(rtp.local), replace: REPLACE, ICE: 'remove', ...opts.offerFlags });
     const towardCaller = offer.sdp ? sdpAudioAddress(offer.sdp) : undefined;
     if (!offer.sdp || !towardCaller) throw new Error('rtpengine offer returned no audio address');

@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MediaSession, RecordingHandle } from '../backend.js';
-import { buildAnswer, openRtpSession, relayFrames, type RtpLogger, type RtpPorts, type RtpSession, writeWav8k } from '../media/index.js';
+import { type RtpengineLeg, openRtpengineLeg } from './rtpengine-leg.js';
+import { buildAnswer, relayFrames, type RtpLogger, type RtpSession, writeWav8k } from '../media/index.js';
 import type { RtpengineNg } from './rtpengine-ng.js';
 import { PcapRecorder } from './rtpengine-recording.js';
 import { mirrorDirection, offeredDirection } from './sdp-direction.js';
@@ -34,7 +35,7 @@ export interface RtpengineMediaOptions {
   offerSdp: string;
   dtmfPayloadType?: number;
   /** Our own RTP leg toward rtpengine. */
-  leg: { bindAddress: string; ports: RtpPorts; advertisedAddress?: string; portRange?: readonly [number, number]; rtpTimeoutMs?: number };
+  leg: RtpengineLeg;
   /** Extra ng flags for the offer, e.g. `direction: ['external', 'internal']` with two rtpengine interfaces. */
   offerFlags?: Record<string, unknown>;
   /**
@@ -71,16 +72,7 @@ export async function openRtpengineMedia(opts: RtpengineMediaOptions): Promise<R
   let rtp: RtpSession | undefined;
   try {
     // 2. Our leg: an RTP socket whose far end is rtpengine's port for us.
-    rtp = await openRtpSession({
-      bindAddress: opts.leg.bindAddress,
-      ports: opts.leg.ports,
-      ...(opts.leg.advertisedAddress ? { advertisedAddress: opts.leg.advertisedAddress } : {}),
-      ...(opts.leg.portRange ? { portRange: opts.leg.portRange } : {}),
-      ...(opts.leg.rtpTimeoutMs !== undefined ? { rtpTimeoutMs: opts.leg.rtpTimeoutMs } : {}),
-      ...(opts.dtmfPayloadType !== undefined ? { dtmfPayloadType: opts.dtmfPayloadType } : {}),
-      ...(opts.logger ? { logger: opts.logger } : {}),
-      remote: towardUs,
-    });
+    rtp = await openRtpengineLeg(opts.leg, towardUs, { ...(opts.dtmfPayloadType !== undefined ? { dtmfPayloadType: opts.dtmfPayloadType } : {}), ...(opts.logger ? { logger: opts.logger } : {}) });
     // 3. Our leg answers (PCMA 20 ms, telephone-event if the caller offered it); rtpengine then
     // returns the SDP for the caller, whose address is what our 183/200 must advertise.
     const ourSdp = buildAnswer(rtp.local, { dtmfPayloadType: opts.dtmfPayloadType, direction: mirrorDirection(offeredDirection(opts.offerSdp)) });
