@@ -71,6 +71,23 @@ describe.skipIf(!SIPP).each(storeKinds)('inbound SIP calls (%s)', (kind) => {
     expect(calls[0]).toMatchObject({ direction: 'inbound', from, to, status: 'completed', sip_code: 200, hangup_by: 'callee', hangup_cause: 'normal' });
   });
 
+  it('keeps a delayed-offer call `ringing`, not `early_media`, until its answer: no 183 went out', async () => {
+    const number = await suite.numberAnswering('delayed-status', [{ verb: 'say', text: 'Hello.' }]);
+    const sink = await rtpSink();
+    try {
+      const run = await runSipp(scenario('inbound-delayed-offer.xml'), number, sipPort, auth(number, { rtpport: sink.port }));
+      expect(run.code, explain(run)).toBe(0);
+    } finally {
+      sink.socket.close();
+    }
+    // The voice application is asked before the answer: it sees the call as it is then.
+    const asked = suite.app.requests.filter((r) => r.path === '/voice/delayed-status');
+    expect(asked).toHaveLength(1);
+    expect(asked[0]?.body).toMatchObject({ to: number, status: 'ringing' });
+    const call = await suite.callTo(number, (x) => x?.ended_at != null);
+    expect(call).toMatchObject({ status: 'completed', sip_code: 200, hangup_by: 'callee', hangup_cause: 'normal' });
+  });
+
   it.each([
     ['PCMU', '0'],
     ['G.729', '18'],

@@ -139,8 +139,8 @@ async function runCall(
   // Only calls run by a voice application report keys: nobody else acts on them.
   const session = new CallSession({ deps, engine, row: opened, media, sip: call, us: 'callee', reportDigits: app !== undefined });
   try {
-    await answering.progress();
-    session.row = await markEarlyMedia(deps, session.row);
+    // A delayed-offer call sends no 183: it stays `ringing` until the answer.
+    if (await answering.progress()) session.row = await markEarlyMedia(deps, session.row);
     // Asked before answering, so the application can still refuse the call with `reject`.
     const verbs = app
       ? await firstInstructions(app.sources, {

@@ -138,8 +138,11 @@ export type InboundOffer = { ok: true; open(): Promise<AnsweringMedia> } | { ok:
 /** An inbound call's media, open before the answer. Both messages carry the same SDP answer. */
 export interface AnsweringMedia {
   readonly media: MediaSession;
-  /** 183 Session Progress with our SDP answer (early media). */
-  progress(): Promise<void>;
+  /**
+   * 183 Session Progress with our SDP answer (early media); resolves true when it was sent, false when
+   * the call has none (an INVITE without SDP: our offer may only go in the reliable 200).
+   */
+  progress(): Promise<boolean>;
   /** 200 OK with our SDP answer; resolves when the ACK arrives (or rejects on timeout). */
   answer(): Promise<void>;
 }

@@ -32,7 +32,14 @@ export function answerOffer(call: SipInboundCall, openMedia: TelephonyBackend['o
       // Built once, on first use: 183 and 200 must carry the same answer (same session id).
       let answerSdp: string | undefined;
       const sdp = () => (answerSdp ??= buildAnswer(media.local, negotiation));
-      return { media, progress: () => call.progress(sdp()), answer: () => call.answer(sdp()) };
+      return {
+        media,
+        async progress() {
+          await call.progress(sdp());
+          return true;
+        },
+        answer: () => call.answer(sdp()),
+      };
     },
   };
 }
@@ -51,7 +58,7 @@ function delayedOffer(call: SipInboundCall, openDelayed: () => Promise<DelayedMe
       const opened = await openDelayed();
       return {
         media: opened.media,
-        progress: async () => {},
+        progress: async () => false,
         answer: async () => {
           const theirs = await answerWithOffer(opened.offer);
           const answer = readAnswer(theirs ?? '');
