@@ -40,8 +40,9 @@ export interface RtpengineDaemon {
   stop(): Promise<void>;
 }
 
-export async function startRtpengine(binary: string, portRange: [number, number], extraArgs: string[] = []): Promise<RtpengineDaemon> {
-  const ngPort = await freeUdpPort();
+/** @param fixedNgPort the ng port to listen on (to restart on the port a server was configured with); a free one by default. */
+export async function startRtpengine(binary: string, portRange: [number, number], extraArgs: string[] = [], fixedNgPort?: number): Promise<RtpengineDaemon> {
+  const ngPort = fixedNgPort ?? (await freeUdpPort());
   const recordingDir = await mkdtemp(join(tmpdir(), 'prolope-rtpengine-rec-'));
   const args = [
     '--config-file=none',
