@@ -204,6 +204,39 @@ describe.skipIf(!binary && !strict)('drachtio backend with a real rtpengine', ()
     }
   });
 
+  it('relays a hold re-INVITE that reaches drachtio-srf in the same read as the confirmation of our 200 (a busy drachtio-server)', async () => {
+    const caller = createSocket('udp4');
+    await new Promise<void>((resolve) => caller.bind(0, '127.0.0.1', resolve));
+    const double = new DrachtioServerDouble();
+    const backend = await started(double);
+    let done!: () => void;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    backend.onInvite(async (_call, offer) => {
+      if (!offer.ok) throw new Error(offer.reason);
+      const answering = await offer.open();
+      await answering.answer();
+      await finished;
+      await answering.media.close();
+    });
+    const callId = 'c-hold-same-read';
+    const hold = sdpAt(caller.address().port).replace('o=pbx 1 1', 'o=pbx 1 2').concat('a=sendonly\r\n');
+    try {
+      await backend.start();
+      double.behindAnswer(callId, [requestText('ACK', callId), reinviteText(callId, 2, hold)]);
+      double.deliver(inviteText({ callId, sdp: sdpAt(caller.address().port) }));
+      // drachtio-srf handles a re-INVITE at once: with our listener not yet on the new dialog, it
+      // answered 200 with our first SDP (a=sendrecv) itself and rtpengine never heard of the hold.
+      const answer = await double.waitFor((m) => m.status !== undefined && m.header('cseq') === '2 INVITE');
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatch(/^a=recvonly\r?$/m);
+    } finally {
+      done();
+      await backend.stop();
+      await double.close();
+      caller.close();
+    }
+  });
+
   it('answers an INVITE without SDP (delayed offer) with rtpengine’s offer in the 200 and takes the caller’s answer from the ACK', async () => {
     const caller = createSocket('udp4');
     await new Promise<void>((resolve) => caller.bind(0, '127.0.0.1', resolve));

@@ -106,6 +106,17 @@ export class DrachtioServerDouble {
     for (const w of this.waiters.splice(0)) w();
   }
 
+  /** Per Call-ID: requests the caller sends right after our 200, delivered in the same write (see behindAnswer). */
+  private behind = new Map<string, string[]>();
+
+  /**
+   * The caller's requests (ACK, a re-INVITE) that follow our 200 OK so closely that drachtio-server's
+   * confirmation of the 200 and they reach the app in one TCP read, as a busy real server sends them.
+   */
+  behindAnswer(callId: string, raws: string[]): void {
+    this.behind.set(callId, raws);
+  }
+
   /** The dialog id we gave the 200 OK for this call (in-dialog requests carry it). */
   dialogOf(callId: string): string {
     const id = this.dialogs.get(callId);
@@ -191,8 +202,19 @@ export class DrachtioServerDouble {
     }
     this.sent.push({ ...sip, dialogId });
     const txnId = randomUUID();
-    this.write(
-      `${randomUUID()}|response|${msgId}|OK|application|${Buffer.byteLength(echoed)}|udp|127.0.0.1|5060|${Date.now()}|${txnId}|${dialogId}\r\n${echoed}`,
+    const frame = (body: string) => `${Buffer.byteLength(body)}#${body}`;
+    const following = dialogId && dialogId !== dialogIdIn ? (this.behind.get(callId) ?? []) : [];
+    this.behind.delete(callId);
+    this.app?.write(
+      [
+        `${randomUUID()}|response|${msgId}|OK|application|${Buffer.byteLength(echoed)}|udp|127.0.0.1|5060|${Date.now()}|${txnId}|${dialogId}\r\n${echoed}`,
+        ...following.map(
+          (raw) =>
+            `${randomUUID()}|sip|network|${Buffer.byteLength(raw)}|udp|203.0.113.7|5060|${Date.now()}|${randomUUID()}|${dialogId}|127.0.0.1|5060\r\n${raw}`,
+        ),
+      ]
+        .map(frame)
+        .join(''),
     );
     if (sip.method === 'BYE') {
       // The caller answers our BYE.

@@ -127,10 +127,22 @@ export class DrachtioInboundCall implements SipInboundCall {
     if (this.#state === 'terminated') throw new Error('call already ended');
     this.#assertNoFinal();
     this.#state = 'answering';
-    // createUAS sends the 200 OK and resolves once drachtio-server took it (not at the ACK).
-    let dialog: SrfDialog;
+    this.#localSdp = answerSdp;
+    // createUAS sends the 200 OK and calls back once drachtio-server took it (not at the ACK). The
+    // dialog's listeners go on inside that callback: drachtio-srf reads the ACK and a re-INVITE right
+    // behind it (one TCP read on a busy server) before a promise's continuation would run, and unheard
+    // they would be lost (the ACK timing out, the re-INVITE answered with our old SDP, never relayed).
     try {
-      dialog = await this.#deps.srf.createUAS(this.#req, this.#res, { localSdp: answerSdp, headers: { 'Content-Type': 'application/sdp' } });
+      await new Promise<void>((resolve, reject) => {
+        this.#deps.srf.createUAS(this.#req, this.#res, { localSdp: answerSdp, headers: { 'Content-Type': 'application/sdp' } }, (err, dialog) => {
+          if (err || !dialog) {
+            reject(err ?? new Error('drachtio-srf gave no dialog'));
+            return;
+          }
+          this.#established(dialog);
+          resolve();
+        });
+      });
     } catch (err) {
       // A CANCEL that crossed our 200 (drachtio-srf rejects with a 487 SipError), or a lost connection.
       this.#state = 'terminated';
@@ -138,6 +150,22 @@ export class DrachtioInboundCall implements SipInboundCall {
       this.#fireEnd(canceled ? { by: 'caller', cause: 'canceled', sipCode: 487 } : { by: 'system', cause: 'error' });
       throw err;
     }
+    try {
+      await this.#ack;
+      if (this.#state === 'answering') this.#state = 'confirmed';
+    } catch (err) {
+      if ((this.#state as InboundCallState) !== 'terminated') {
+        // §13.3.1.4: no ACK in time — the dialog is ended with a BYE.
+        this.#state = 'confirmed';
+        this.#fireEnd({ by: 'system', cause: 'error' });
+        await this.#bye();
+      }
+      throw err;
+    }
+  }
+
+  /** The dialog our 200 made: listens to it at once (see answer()). */
+  #established(dialog: SrfDialog): void {
     this.#dialog = dialog;
     dialog.on('destroy', () => {
       // A BYE from the caller (or drachtio-server's own, after an ACK timeout).
@@ -145,7 +173,6 @@ export class DrachtioInboundCall implements SipInboundCall {
       this.#state = 'terminated';
       this.#fireEnd({ by: 'caller', cause: 'normal' });
     });
-    this.#localSdp = answerSdp;
     answerDialogRequests(dialog);
     relayDialogOffers(dialog, {
       relay: () => this.#relay,
@@ -164,18 +191,8 @@ export class DrachtioInboundCall implements SipInboundCall {
         resolve();
       });
     });
-    try {
-      await this.#ack;
-      if (this.#state === 'answering') this.#state = 'confirmed';
-    } catch (err) {
-      if ((this.#state as InboundCallState) !== 'terminated') {
-        // §13.3.1.4: no ACK in time — the dialog is ended with a BYE.
-        this.#state = 'confirmed';
-        this.#fireEnd({ by: 'system', cause: 'error' });
-        await this.#bye();
-      }
-      throw err;
-    }
+    // Handled where it is awaited; a rejection before then must not go unhandled.
+    this.#ack.catch(() => {});
   }
 
   async answerWithOffer(offerSdp: string): Promise<string | undefined> {

@@ -35,7 +35,16 @@ export interface SrfDialog {
 }
 
 export interface SrfLike {
-  createUAS(req: SrfRequest, res: SrfResponse, opts: { localSdp: string; headers?: Record<string, string> }): Promise<SrfDialog>;
+  /**
+   * Sends the 200 and calls back once drachtio-server took it. The callback form: it runs inside
+   * drachtio-srf's handling of that response, before the next message of the same read (lib/srf.js).
+   */
+  createUAS(
+    req: SrfRequest,
+    res: SrfResponse,
+    opts: { localSdp: string; headers?: Record<string, string> },
+    callback: (err: unknown, dialog?: SrfDialog) => void,
+  ): unknown;
 }
 
 /** The INVITE drachtio-srf sent for createUAC (lib/request.js); cancel() sends CANCEL in its transaction. */
