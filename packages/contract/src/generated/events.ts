@@ -962,7 +962,8 @@ export interface components {
          * @description What Prolope sends to a voice application: to a number's `voice.url` (then `voice.fallback_url`) or
          *     a call's `url` when the call needs its first instructions, to a `redirect` verb's `url`, and to the
          *     `action_url` of a `gather` (with `digits`), a `record` (with `recording_id`, `recording_url` and
-         *     `duration_seconds`) or a `dial` (with `dial_status`, `dial_call_id` and `dial_duration_seconds`).
+         *     `duration_seconds`), a `dial` (with `dial_status`, `dial_call_id` and `dial_duration_seconds`) or a
+         *     `conference` (with `conference_id`, `conference_status` and `conference_duration_seconds`).
          *
          *     It is a POST with this object as its JSON body (`content-type: application/json`), signed per
          *     Standard Webhooks with the voice application's `signing_secret` (headers `webhook-id`,
@@ -997,6 +998,25 @@ export interface components {
             account_id: string;
             /** @description The call, as `GET /v1/calls/{id}` knows it; the same in every request about this call. */
             call_id: string;
+            /** @description How long the caller was in the room, in whole seconds rounded up; only in requests to a `conference` verb's `action_url`. */
+            conference_duration_seconds?: number;
+            /**
+             * @description With `conference_status: failed`: `conference_unsupported` when this Prolope's media cannot mix
+             *     (the drachtio backend, whose media is in rtpengine), `media_busy` when the call's media was
+             *     already bridged, `mixer_lost` when the media worker mixing the room died.
+             * @enum {string}
+             */
+            conference_error?: "conference_unsupported" | "media_busy" | "mixer_lost";
+            /** @description The room the caller was in (`GET /v1/conferences/{id}` while it lasts); only in requests to a `conference` verb's `action_url`, and absent when the caller could not join. */
+            conference_id?: string;
+            /**
+             * @description Why the caller left the `conference`: `ended` when the room ended (a participant with `end_on_exit`
+             *     left), `time_limit` after the verb's `time_limit_seconds`, `failed` when the caller could not be
+             *     mixed or the mixer was lost (see `conference_error`). Only in requests to a `conference` verb's
+             *     `action_url`; a caller who hangs up leaves without one.
+             * @enum {string}
+             */
+            conference_status?: "ended" | "time_limit" | "failed";
             /** @description The leg the `dial` placed (the last one tried, with `fallback_to`); only in requests to a `dial` verb's `action_url`, and absent when no leg could be placed. */
             dial_call_id?: string;
             /** @description How long the two were bridged, in whole seconds rounded up; only in requests to a `dial` verb's `action_url`. */
