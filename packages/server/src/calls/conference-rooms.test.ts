@@ -3,7 +3,7 @@ import type { MediaSession } from '../telephony/backend.js';
 import { bindInProcess } from '../telephony/media/bound-port.js';
 import { RtpPorts } from '../telephony/media/index.js';
 import { MediaWorkerPool } from '../telephony/media/worker/media-pool.js';
-import { WorkerMediaSession } from '../telephony/media/worker/worker-session.js';
+import type { WorkerMediaSession } from '../telephony/media/worker/worker-session.js';
 import { ConferenceRooms, type JoinInput } from './conference-rooms.js';
 
 /**

@@ -7,7 +7,7 @@ import { LOOPBACK } from '../test-helpers.js';
 import { RtpPorts } from '../udp-port.js';
 import { MediaWorkerPool } from './media-pool.js';
 import { mix } from './worker-conference.js';
-import { WorkerMediaSession } from './worker-session.js';
+import type { WorkerMediaSession } from './worker-session.js';
 
 /**
  * What mixing must refuse or survive (issue 15's note): a session both bridged and mixed, sessions of two
