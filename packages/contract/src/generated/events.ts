@@ -164,6 +164,35 @@ export interface components {
             /** @constant */
             type: "call.completed";
         };
+        CallConferenceJoinedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                /** @description The room the call joined (`GET /v1/conferences/{id}` while it lasts). */
+                conference_id: string;
+                conference_name: components["schemas"]["ConferenceName"];
+                object: components["schemas"]["Call"];
+            };
+            /** @constant */
+            type: "call.conference.joined";
+        };
+        CallConferenceLeftEvent: components["schemas"]["EventBase"] & {
+            data: {
+                conference_id: string;
+                conference_name: components["schemas"]["ConferenceName"];
+                /**
+                 * @description With `reason` `failed`, why (the `conference_error` of the voice request).
+                 * @enum {string}
+                 */
+                error?: "conference_unsupported" | "media_busy" | "mixer_lost";
+                object: components["schemas"]["Call"];
+                /**
+                 * @description `hangup` when the call ended or its instructions were replaced (live control); otherwise the `conference_status` its `action_url` is told.
+                 * @enum {string}
+                 */
+                reason: "hangup" | "ended" | "time_limit" | "failed";
+            };
+            /** @constant */
+            type: "call.conference.left";
+        };
         CallDtmfEvent: components["schemas"]["EventBase"] & {
             data: {
                 /** @description The key the caller pressed (RFC 4733 telephone-event). */
@@ -270,6 +299,8 @@ export interface components {
             /** @description RFC 4733 DTMF is offered alongside PCMA. */
             telephone_event: boolean;
         };
+        /** @description A room's name, chosen by the voice application. Calls of one account naming the same room are mixed; rooms of two accounts never meet, whatever their names. */
+        ConferenceName: string;
         /** @enum {string} */
         Currency: "EUR" | "BGN";
         /**
@@ -1095,7 +1126,7 @@ export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
 
 /** Every webhook event type Prolope sends. */
-export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","sip.source_banned","sip_user.created","sip_user.updated","sip_user.deleted","sip_user.registered","sip_user.unregistered","carrier.created","carrier.updated","carrier.deleted","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.recording.completed","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
+export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","sip.source_banned","sip_user.created","sip_user.updated","sip_user.deleted","sip_user.registered","sip_user.unregistered","carrier.created","carrier.updated","carrier.deleted","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.conference.joined","call.conference.left","call.recording.completed","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
 
 /** The name of a webhook event type, e.g. `"api_key.created"`. */
 export type EventType = (typeof eventTypes)[number];
@@ -1126,6 +1157,8 @@ export interface EventMap {
   "call.completed": components['schemas']["CallCompletedEvent"];
   "call.dtmf": components['schemas']["CallDtmfEvent"];
   "call.gather.completed": components['schemas']["CallGatherCompletedEvent"];
+  "call.conference.joined": components['schemas']["CallConferenceJoinedEvent"];
+  "call.conference.left": components['schemas']["CallConferenceLeftEvent"];
   "call.recording.completed": components['schemas']["CallRecordingCompletedEvent"];
   "webhook_endpoint.disabled": components['schemas']["WebhookEndpointDisabledEvent"];
   "invoice.created": components['schemas']["InvoiceCreatedEvent"];

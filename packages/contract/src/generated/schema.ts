@@ -2371,6 +2371,40 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "call.conference.joined": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A call joined a room of the conference verb */
+        post: operations["events.call.conference.joined"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "call.conference.left": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A call left a room of the conference verb */
+        post: operations["events.call.conference.left"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "call.dtmf": {
         parameters: {
             query?: never;
@@ -3165,6 +3199,35 @@ export interface components {
             };
             /** @constant */
             type: "call.completed";
+        };
+        CallConferenceJoinedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                /** @description The room the call joined (`GET /v1/conferences/{id}` while it lasts). */
+                conference_id: string;
+                conference_name: components["schemas"]["ConferenceName"];
+                object: components["schemas"]["Call"];
+            };
+            /** @constant */
+            type: "call.conference.joined";
+        };
+        CallConferenceLeftEvent: components["schemas"]["EventBase"] & {
+            data: {
+                conference_id: string;
+                conference_name: components["schemas"]["ConferenceName"];
+                /**
+                 * @description With `reason` `failed`, why (the `conference_error` of the voice request).
+                 * @enum {string}
+                 */
+                error?: "conference_unsupported" | "media_busy" | "mixer_lost";
+                object: components["schemas"]["Call"];
+                /**
+                 * @description `hangup` when the call ended or its instructions were replaced (live control); otherwise the `conference_status` its `action_url` is told.
+                 * @enum {string}
+                 */
+                reason: "hangup" | "ended" | "time_limit" | "failed";
+            };
+            /** @constant */
+            type: "call.conference.left";
         };
         /** @description An outbound call. Give exactly one of `instructions` and `url`. */
         CallCreate: {
@@ -10282,6 +10345,50 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CallCompletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.call.conference.joined": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallConferenceJoinedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.call.conference.left": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallConferenceLeftEvent"];
             };
         };
         responses: {

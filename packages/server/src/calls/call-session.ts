@@ -185,7 +185,12 @@ export class CallSession {
       gatherCompleted: (collected) => this.record('call.gather.completed', { digits: collected }),
       ...(this.#save ? { saveRecording: this.#save } : {}),
       ...(legs ? { dial: (verb, signal) => dialLeg(this.#opts.deps, legs, { row: this.row, media, log: engine.log, signal }, verb) } : {}),
-      ...(rooms ? { conference: (verb, signal) => conferenceVerb(this.#opts.deps, rooms, { row: this.row, media, log: engine.log, signal }, verb) } : {}),
+      ...(rooms
+        ? {
+            conference: (verb, signal) =>
+              conferenceVerb(this.#opts.deps, rooms, { row: this.row, media, log: engine.log, signal, record: (type, data) => this.record(type, data) }, verb),
+          }
+        : {}),
       log: engine.log,
     };
   }

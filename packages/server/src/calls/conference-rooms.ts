@@ -58,6 +58,8 @@ interface Room {
 /** What join() answers: the room's id, when the participant left it and why, and how to leave. */
 export interface RoomSeat {
   conferenceId: string;
+  /** False when the room refused the call at once (its exit says why). */
+  seated: boolean;
   exited: Promise<RoomExit>;
   leave(): void;
 }
@@ -112,7 +114,8 @@ export class ConferenceRooms {
     if (input.muted) input.media.setMuted(true);
     if (theRoom.conference) this.#mixIn(theRoom, member);
     else if (input.startOnEnter) this.#start(theRoom, input.now);
-    return { conferenceId: theRoom.id, exited, leave: () => this.#remove(theRoom, input.callId, { status: 'left' }) };
+    const seated = theRoom.members.get(input.callId) === member;
+    return { conferenceId: theRoom.id, seated, exited, leave: () => this.#remove(theRoom, input.callId, { status: 'left' }) };
   }
 
   /** The account's rooms, oldest first. */

@@ -188,6 +188,23 @@ describe.skipIf(!SIPP).each(storeKinds)('conference verb (%s)', (kind) => {
       );
       expect(posted[0]?.body).toMatchObject({ conference_status: 'ended', conference_id: room?.id });
       expect(posted[0]?.body.conference_duration_seconds).toBeGreaterThanOrEqual(0);
+
+      // Each call's events tell when it joined and left, and why.
+      const waiterId = posted[0]?.body.call_id as string;
+      const events = async (id: string) => (await c.api.get(`/v1/events?object_id=${id}`)).body.data as Array<{ type: string; data: any }>;
+      const left = (
+        await eventually(
+          () => events(waiterId),
+          (e) => e.some((x) => x.type === 'call.conference.left'),
+        )
+      ).find((x) => x.type === 'call.conference.left');
+      expect(left?.data).toMatchObject({ conference_id: room?.id, conference_name: 'board', reason: 'ended' });
+      const chairEvents = await eventually(
+        () => events(chairCall!.id),
+        (e) => e.some((x) => x.type === 'call.conference.left'),
+      );
+      expect(chairEvents.find((x) => x.type === 'call.conference.joined')?.data).toMatchObject({ conference_id: room?.id, conference_name: 'board' });
+      expect(chairEvents.find((x) => x.type === 'call.conference.left')?.data).toMatchObject({ reason: 'hangup' });
       await expectRan([waiting, chairing]);
       expect(await rooms()).toEqual([]);
     } finally {
