@@ -213,6 +213,26 @@ describe.skipIf(!SIPP).each(storeKinds)('conference verb (%s)', (kind) => {
     }
   });
 
+  it('takes the caller out after time_limit_seconds and tells action_url', async () => {
+    const number = await numberAnswering('brief', enter({ name: 'brief', time_limit_seconds: 1, action_url: `${app.base}/brief-left` }));
+    app.routes.set('/brief-left', [{ verb: 'hangup' }]);
+    const p = await rtpPeer();
+    try {
+      const run = call(number, p);
+      const posted = await eventually(
+        async () => app.requests.filter((r) => r.path === '/brief-left'),
+        (r) => r.length > 0,
+      );
+      expect(posted[0]?.body).toMatchObject({ conference_status: 'time_limit' });
+      expect(posted[0]?.body.conference_id).toMatch(/^conf_/);
+      expect(posted[0]?.body.conference_duration_seconds).toBeGreaterThanOrEqual(1);
+      await expectRan([run]);
+      expect(await eventually(rooms, (r) => r.length === 0)).toEqual([]);
+    } finally {
+      p.socket.close();
+    }
+  });
+
   it('lists rooms only with calls:read', async () => {
     const key = (await c.api.post('/v1/api-keys', { name: 'numbers only', scopes: ['numbers:read'] })).body.secret as string;
     const res = await t.client(key).get('/v1/conferences');
