@@ -41,10 +41,20 @@ export * from './rules.js';
 export { LiveStream } from './streams/live-stream.js';
 export type { EventStreamOptions, LogEntry, RequestLog, StreamEvent, StreamOptions, StreamStatus } from './streams/stream-types.js';
 export type { WebSocketConstructor, WebSocketLike } from './streams/web-socket.js';
-export type { DialOptions, GatherOptions, PlayOptions, RecordOptions, RedirectOptions, SayOptions, VoiceResponseOptions } from './voice/voice-options.js';
+export type {
+  ConferenceOptions,
+  DialOptions,
+  GatherOptions,
+  PlayOptions,
+  RecordOptions,
+  RedirectOptions,
+  SayOptions,
+  VoiceResponseOptions,
+} from './voice/voice-options.js';
 export { GatherPrompt, VoiceResponse } from './voice/voice-response.js';
 export type {
   AnswerVerb,
+  ConferenceVerb,
   DialVerb,
   GatherVerb,
   HangupVerb,

@@ -10,6 +10,8 @@ import { ActiveCalls } from './calls/active-calls.js';
 import type { OutboundCalls } from './calls/outbound.js';
 import { callActionRoutes } from './calls/action-routes.js';
 import { callRoutes } from './calls/routes.js';
+import type { ConferenceRooms } from './calls/conference-rooms.js';
+import { conferenceRoutes } from './calls/conference-routes.js';
 import { healthRoutes } from './health/routes.js';
 import { numberPortRoutes } from './number-ports/routes.js';
 import { numberRoutes } from './numbers/routes.js';
@@ -68,6 +70,8 @@ export interface AppOptions {
   loggerInstance?: FastifyBaseLogger | undefined;
   /** This server's live calls (its CallRuntime's); a registry of the app's own when not given. */
   activeCalls?: ActiveCalls;
+  /** This server's conference rooms (its CallRuntime's); `GET /v1/conferences` lists none without them. */
+  conferences?: ConferenceRooms | undefined;
   /**
    * Outbound calls (`POST /v1/calls`), built with their telephony (voice.ts). Build it on
    * `idempotency.db` (and pass that `idempotency` too): its writes then confirm a request's
@@ -110,6 +114,7 @@ export function allHandlers(deps: CallDeps): Handlers {
     ...numberPortRoutes(deps),
     ...callRoutes(deps),
     ...callActionRoutes(deps),
+    ...conferenceRoutes(deps),
     ...recordingRoutes(deps),
     ...webhookEndpointRoutes(deps),
     ...eventRoutes(deps),
@@ -186,6 +191,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     version: opts.version,
     auth,
     activeCalls: opts.activeCalls ?? new ActiveCalls(),
+    conferences: opts.conferences,
     outbound: opts.outbound,
     recordings: opts.recordings ?? memoryRecordingStore(),
     exportFiles: opts.exportFiles ?? memoryRecordingStore(),

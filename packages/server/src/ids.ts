@@ -17,6 +17,8 @@ export const idPrefixes = {
   numberPort: 'port',
   portDocument: 'doc',
   call: 'call',
+  // A conference room while it lasts (calls/conference-rooms.ts); never stored.
+  conference: 'conf',
   recording: 'rec',
   webhookEndpoint: 'we',
   delivery: 'dlv',

@@ -68,13 +68,13 @@ export function buildVoice({ config, db, handlersDb, clock, log, secrets, runtim
   // Usable once the backend has started; OutboundCalls dials only between its start() and stop().
   const dial = backend.dial?.bind(backend);
   const outbound = new OutboundCalls(
-    { db: handlersDb, clock, node, secrets, activeCalls: runtime.activeCalls, wavs: runtime.wavs },
+    { db: handlersDb, clock, node, secrets, activeCalls: runtime.activeCalls, wavs: runtime.wavs, conferences: runtime.conferences },
     config,
     dial && { dial, speak, log, recordings, fetch: customerFetch },
   );
   backend.onInvite(
     inboundHandler(
-      { db, clock, secrets, recordings, node, fetch: customerFetch, activeCalls: runtime.activeCalls, wavs: runtime.wavs },
+      { db, clock, secrets, recordings, node, fetch: customerFetch, activeCalls: runtime.activeCalls, wavs: runtime.wavs, conferences: runtime.conferences },
       {
         speak,
         log,

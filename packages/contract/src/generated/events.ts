@@ -164,6 +164,35 @@ export interface components {
             /** @constant */
             type: "call.completed";
         };
+        CallConferenceJoinedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                /** @description The room the call joined (`GET /v1/conferences/{id}` while it lasts). */
+                conference_id: string;
+                conference_name: components["schemas"]["ConferenceName"];
+                object: components["schemas"]["Call"];
+            };
+            /** @constant */
+            type: "call.conference.joined";
+        };
+        CallConferenceLeftEvent: components["schemas"]["EventBase"] & {
+            data: {
+                conference_id: string;
+                conference_name: components["schemas"]["ConferenceName"];
+                /**
+                 * @description With `reason` `failed`, why (the `conference_error` of the voice request).
+                 * @enum {string}
+                 */
+                error?: "conference_unsupported" | "media_busy" | "mixer_lost";
+                object: components["schemas"]["Call"];
+                /**
+                 * @description `hangup` when the call ended or its instructions were replaced (live control); otherwise the `conference_status` its `action_url` is told.
+                 * @enum {string}
+                 */
+                reason: "hangup" | "ended" | "time_limit" | "failed";
+            };
+            /** @constant */
+            type: "call.conference.left";
+        };
         CallDtmfEvent: components["schemas"]["EventBase"] & {
             data: {
                 /** @description The key the caller pressed (RFC 4733 telephone-event). */
@@ -270,6 +299,8 @@ export interface components {
             /** @description RFC 4733 DTMF is offered alongside PCMA. */
             telephone_event: boolean;
         };
+        /** @description A room's name, chosen by the voice application. Calls of one account naming the same room are mixed; rooms of two accounts never meet, whatever their names. */
+        ConferenceName: string;
         /** @enum {string} */
         Currency: "EUR" | "BGN";
         /**
@@ -962,7 +993,8 @@ export interface components {
          * @description What Prolope sends to a voice application: to a number's `voice.url` (then `voice.fallback_url`) or
          *     a call's `url` when the call needs its first instructions, to a `redirect` verb's `url`, and to the
          *     `action_url` of a `gather` (with `digits`), a `record` (with `recording_id`, `recording_url` and
-         *     `duration_seconds`) or a `dial` (with `dial_status`, `dial_call_id` and `dial_duration_seconds`).
+         *     `duration_seconds`), a `dial` (with `dial_status`, `dial_call_id` and `dial_duration_seconds`) or a
+         *     `conference` (with `conference_id`, `conference_status` and `conference_duration_seconds`).
          *
          *     It is a POST with this object as its JSON body (`content-type: application/json`), signed per
          *     Standard Webhooks with the voice application's `signing_secret` (headers `webhook-id`,
@@ -997,6 +1029,25 @@ export interface components {
             account_id: string;
             /** @description The call, as `GET /v1/calls/{id}` knows it; the same in every request about this call. */
             call_id: string;
+            /** @description How long the caller was in the room, in whole seconds rounded up; only in requests to a `conference` verb's `action_url`. */
+            conference_duration_seconds?: number;
+            /**
+             * @description With `conference_status: failed`: `conference_unsupported` when this Prolope's media cannot mix
+             *     (the drachtio backend, whose media is in rtpengine), `media_busy` when the call's media was
+             *     already bridged, `mixer_lost` when the media worker mixing the room died.
+             * @enum {string}
+             */
+            conference_error?: "conference_unsupported" | "media_busy" | "mixer_lost";
+            /** @description The room the caller was in (`GET /v1/conferences/{id}` while it lasts); only in requests to a `conference` verb's `action_url`, and absent when the caller could not join. */
+            conference_id?: string;
+            /**
+             * @description Why the caller left the `conference`: `ended` when the room ended (a participant with `end_on_exit`
+             *     left), `time_limit` after the verb's `time_limit_seconds`, `failed` when the caller could not be
+             *     mixed or the mixer was lost (see `conference_error`). Only in requests to a `conference` verb's
+             *     `action_url`; a caller who hangs up leaves without one.
+             * @enum {string}
+             */
+            conference_status?: "ended" | "time_limit" | "failed";
             /** @description The leg the `dial` placed (the last one tried, with `fallback_to`); only in requests to a `dial` verb's `action_url`, and absent when no leg could be placed. */
             dial_call_id?: string;
             /** @description How long the two were bridged, in whole seconds rounded up; only in requests to a `dial` verb's `action_url`. */
@@ -1075,7 +1126,7 @@ export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
 
 /** Every webhook event type Prolope sends. */
-export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","sip.source_banned","sip_user.created","sip_user.updated","sip_user.deleted","sip_user.registered","sip_user.unregistered","carrier.created","carrier.updated","carrier.deleted","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.recording.completed","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
+export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","sip.source_banned","sip_user.created","sip_user.updated","sip_user.deleted","sip_user.registered","sip_user.unregistered","carrier.created","carrier.updated","carrier.deleted","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.conference.joined","call.conference.left","call.recording.completed","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
 
 /** The name of a webhook event type, e.g. `"api_key.created"`. */
 export type EventType = (typeof eventTypes)[number];
@@ -1106,6 +1157,8 @@ export interface EventMap {
   "call.completed": components['schemas']["CallCompletedEvent"];
   "call.dtmf": components['schemas']["CallDtmfEvent"];
   "call.gather.completed": components['schemas']["CallGatherCompletedEvent"];
+  "call.conference.joined": components['schemas']["CallConferenceJoinedEvent"];
+  "call.conference.left": components['schemas']["CallConferenceLeftEvent"];
   "call.recording.completed": components['schemas']["CallRecordingCompletedEvent"];
   "webhook_endpoint.disabled": components['schemas']["WebhookEndpointDisabledEvent"];
   "invoice.created": components['schemas']["InvoiceCreatedEvent"];

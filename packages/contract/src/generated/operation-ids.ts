@@ -66,6 +66,8 @@ export const operationIds = [
   "calls.transfer",
   "calls.mute",
   "calls.unmute",
+  "conferences.list",
+  "conferences.retrieve",
   "recordings.list",
   "recordings.retrieve",
   "recordings.delete",

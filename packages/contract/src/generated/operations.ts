@@ -3094,6 +3094,52 @@ export const operations = {
                 },
                 {
                   "type": "object",
+                  "description": "Puts the caller in the room `name` of the call's account: each participant hears the others mixed,\nnot itself; alone in a room the caller hears silence. The room starts with its first participant\nwhose `start_on_enter` is true (until then those present wait in silence) and ends when its last\nparticipant leaves, or when one with `end_on_exit` leaves. The caller stays until hanging up, the\nroom ending, or `time_limit_seconds`; then, with `action_url`, Prolope POSTs the call with\n`conference_id`, `conference_status` and `conference_duration_seconds` there and its answer\nreplaces the remaining instructions; without it the next verb runs. Rooms are mixed in the server\nprocess carrying the calls (the embedded media plane): callers of one room must reach the same\nProlope process, and the drachtio backend cannot mix (the verb fails with `conference_error:\nconference_unsupported` and the next verb runs).\n",
+                  "properties": {
+                    "verb": {
+                      "const": "conference"
+                    },
+                    "name": {
+                      "type": "string",
+                      "description": "A room's name, chosen by the voice application. Calls of one account naming the same room are mixed; rooms of two accounts never meet, whatever their names.",
+                      "pattern": "^[A-Za-z0-9][A-Za-z0-9 ._:@+-]*$"
+                    },
+                    "muted": {
+                      "type": "boolean",
+                      "description": "The caller hears the room but is not heard (a listener).",
+                      "default": false
+                    },
+                    "start_on_enter": {
+                      "type": "boolean",
+                      "description": "Whether the caller's arrival starts the room; false makes the caller wait in silence until a participant whose arrival starts it joins.",
+                      "default": true
+                    },
+                    "end_on_exit": {
+                      "type": "boolean",
+                      "description": "Whether the room ends, for everyone in it, when this caller leaves.",
+                      "default": false
+                    },
+                    "time_limit_seconds": {
+                      "type": "integer",
+                      "description": "The longest the caller stays in the room; then the next instructions run.",
+                      "default": 14400,
+                      "minimum": 1,
+                      "maximum": 14400
+                    },
+                    "action_url": {
+                      "type": "string",
+                      "format": "uri",
+                      "description": "An absolute http(s) URL; fetched under the same SSRF rules as webhook deliveries.",
+                      "pattern": "^https?://"
+                    }
+                  },
+                  "required": [
+                    "verb",
+                    "name"
+                  ]
+                },
+                {
+                  "type": "object",
                   "description": "Ends the call.",
                   "properties": {
                     "verb": {
@@ -3757,6 +3803,62 @@ export const operations = {
     ],
     "query": [],
     "idempotent": true,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "conferences.list": {
+    "resource": "conferences",
+    "action": "list",
+    "method": "get",
+    "path": "/v1/conferences",
+    "summary": "List conference rooms",
+    "description": "The account's rooms of the `conference` verb that have participants now, oldest first, all in one page. Rooms live in the Prolope process mixing them; behind a load balancer of several processes, each lists its own.",
+    "auth": true,
+    "scopes": [
+      "calls:read"
+    ],
+    "pathParams": [],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "conferences.retrieve": {
+    "resource": "conferences",
+    "action": "retrieve",
+    "method": "get",
+    "path": "/v1/conferences/{id}",
+    "summary": "Retrieve a conference room",
+    "description": "One room with its participants, while it lasts; `404` once its last participant left, and for another account's room.",
+    "auth": true,
+    "scopes": [
+      "calls:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
     "body": null,
     "paginated": false,
     "websocket": false,

@@ -21,6 +21,12 @@ export const schemaDefaults = {
     "timeout_seconds": 30,
     "time_limit_seconds": 14400
   },
+  "ConferenceVerb": {
+    "muted": false,
+    "start_on_enter": true,
+    "end_on_exit": false,
+    "time_limit_seconds": 14400
+  },
   "RejectVerb": {
     "reason": "rejected"
   },

@@ -644,6 +644,49 @@ export interface paths {
         patch: operations["carriers.update"];
         trace?: never;
     };
+    "/v1/conferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List conference rooms
+         * @description The account's rooms of the `conference` verb that have participants now, oldest first, all in one page. Rooms live in the Prolope process mixing them; behind a load balancer of several processes, each lists its own.
+         */
+        get: operations["conferences.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conferences/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Retrieve a conference room
+         * @description One room with its participants, while it lasts; `404` once its last participant left, and for another account's room.
+         */
+        get: operations["conferences.retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/contacts": {
         parameters: {
             query?: never;
@@ -2328,6 +2371,40 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "call.conference.joined": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A call joined a room of the conference verb */
+        post: operations["events.call.conference.joined"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "call.conference.left": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A call left a room of the conference verb */
+        post: operations["events.call.conference.left"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "call.dtmf": {
         parameters: {
             query?: never;
@@ -3123,6 +3200,35 @@ export interface components {
             /** @constant */
             type: "call.completed";
         };
+        CallConferenceJoinedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                /** @description The room the call joined (`GET /v1/conferences/{id}` while it lasts). */
+                conference_id: string;
+                conference_name: components["schemas"]["ConferenceName"];
+                object: components["schemas"]["Call"];
+            };
+            /** @constant */
+            type: "call.conference.joined";
+        };
+        CallConferenceLeftEvent: components["schemas"]["EventBase"] & {
+            data: {
+                conference_id: string;
+                conference_name: components["schemas"]["ConferenceName"];
+                /**
+                 * @description With `reason` `failed`, why (the `conference_error` of the voice request).
+                 * @enum {string}
+                 */
+                error?: "conference_unsupported" | "media_busy" | "mixer_lost";
+                object: components["schemas"]["Call"];
+                /**
+                 * @description `hangup` when the call ended or its instructions were replaced (live control); otherwise the `conference_status` its `action_url` is told.
+                 * @enum {string}
+                 */
+                reason: "hangup" | "ended" | "time_limit" | "failed";
+            };
+            /** @constant */
+            type: "call.conference.left";
+        };
         /** @description An outbound call. Give exactly one of `instructions` and `url`. */
         CallCreate: {
             /**
@@ -3373,6 +3479,85 @@ export interface components {
             reason: string;
             /** @description RFC 4733 DTMF is offered alongside PCMA. */
             telephone_event: boolean;
+        };
+        /**
+         * @description A room of the `conference` verb while it has participants. Rooms are mixed in the Prolope process
+         *     carrying their calls and are not stored: a room is listed by the process that mixes it, and is gone
+         *     once its last participant leaves.
+         */
+        Conference: {
+            created_at: components["schemas"]["Timestamp"];
+            id: string;
+            name: components["schemas"]["ConferenceName"];
+            /** @constant */
+            object: "conference";
+            participants: components["schemas"]["ConferenceParticipant"][];
+            /**
+             * Format: date-time
+             * @description When the room started mixing; null while waiting.
+             */
+            started_at: string | null;
+            /**
+             * @description `waiting` until a participant whose `start_on_enter` is true joins; `in_progress` once mixed.
+             * @enum {string}
+             */
+            status: "waiting" | "in_progress";
+        };
+        ConferenceList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["Conference"][];
+        };
+        /** @description A room's name, chosen by the voice application. Calls of one account naming the same room are mixed; rooms of two accounts never meet, whatever their names. */
+        ConferenceName: string;
+        ConferenceParticipant: {
+            call_id: string;
+            end_on_exit: boolean;
+            joined_at: components["schemas"]["Timestamp"];
+            muted: boolean;
+            start_on_enter: boolean;
+        };
+        /**
+         * @description Puts the caller in the room `name` of the call's account: each participant hears the others mixed,
+         *     not itself; alone in a room the caller hears silence. The room starts with its first participant
+         *     whose `start_on_enter` is true (until then those present wait in silence) and ends when its last
+         *     participant leaves, or when one with `end_on_exit` leaves. The caller stays until hanging up, the
+         *     room ending, or `time_limit_seconds`; then, with `action_url`, Prolope POSTs the call with
+         *     `conference_id`, `conference_status` and `conference_duration_seconds` there and its answer
+         *     replaces the remaining instructions; without it the next verb runs. Rooms are mixed in the server
+         *     process carrying the calls (the embedded media plane): callers of one room must reach the same
+         *     Prolope process, and the drachtio backend cannot mix (the verb fails with `conference_error:
+         *     conference_unsupported` and the next verb runs).
+         * @example {
+         *       "verb": "conference",
+         *       "name": "weekly-sales",
+         *       "end_on_exit": false,
+         *       "action_url": "https://example.com/voice/left-room"
+         *     }
+         */
+        ConferenceVerb: {
+            action_url?: components["schemas"]["VerbUrl"];
+            /**
+             * @description Whether the room ends, for everyone in it, when this caller leaves.
+             * @default false
+             */
+            end_on_exit?: boolean;
+            /**
+             * @description The caller hears the room but is not heard (a listener).
+             * @default false
+             */
+            muted?: boolean;
+            name: components["schemas"]["ConferenceName"];
+            /**
+             * @description Whether the caller's arrival starts the room; false makes the caller wait in silence until a participant whose arrival starts it joins.
+             * @default true
+             */
+            start_on_enter?: boolean;
+            /**
+             * @description The longest the caller stays in the room; then the next instructions run.
+             * @default 14400
+             */
+            time_limit_seconds?: number;
+            /** @constant */
+            verb: "conference";
         };
         Contact: {
             account_id: string;
@@ -4948,7 +5133,7 @@ export interface components {
          */
         url: string;
         /** @description One call-control step, told apart by `verb`. */
-        Verb: components["schemas"]["AnswerVerb"] | components["schemas"]["SayVerb"] | components["schemas"]["PlayVerb"] | components["schemas"]["PauseVerb"] | components["schemas"]["GatherVerb"] | components["schemas"]["RecordVerb"] | components["schemas"]["DialVerb"] | components["schemas"]["HangupVerb"] | components["schemas"]["RejectVerb"] | components["schemas"]["RedirectVerb"];
+        Verb: components["schemas"]["AnswerVerb"] | components["schemas"]["SayVerb"] | components["schemas"]["PlayVerb"] | components["schemas"]["PauseVerb"] | components["schemas"]["GatherVerb"] | components["schemas"]["RecordVerb"] | components["schemas"]["DialVerb"] | components["schemas"]["ConferenceVerb"] | components["schemas"]["HangupVerb"] | components["schemas"]["RejectVerb"] | components["schemas"]["RedirectVerb"];
         /** @description The verbs to run, in order (at most 100). */
         VerbList: components["schemas"]["Verb"][];
         /**
@@ -5006,7 +5191,8 @@ export interface components {
          * @description What Prolope sends to a voice application: to a number's `voice.url` (then `voice.fallback_url`) or
          *     a call's `url` when the call needs its first instructions, to a `redirect` verb's `url`, and to the
          *     `action_url` of a `gather` (with `digits`), a `record` (with `recording_id`, `recording_url` and
-         *     `duration_seconds`) or a `dial` (with `dial_status`, `dial_call_id` and `dial_duration_seconds`).
+         *     `duration_seconds`), a `dial` (with `dial_status`, `dial_call_id` and `dial_duration_seconds`) or a
+         *     `conference` (with `conference_id`, `conference_status` and `conference_duration_seconds`).
          *
          *     It is a POST with this object as its JSON body (`content-type: application/json`), signed per
          *     Standard Webhooks with the voice application's `signing_secret` (headers `webhook-id`,
@@ -5041,6 +5227,25 @@ export interface components {
             account_id: string;
             /** @description The call, as `GET /v1/calls/{id}` knows it; the same in every request about this call. */
             call_id: string;
+            /** @description How long the caller was in the room, in whole seconds rounded up; only in requests to a `conference` verb's `action_url`. */
+            conference_duration_seconds?: number;
+            /**
+             * @description With `conference_status: failed`: `conference_unsupported` when this Prolope's media cannot mix
+             *     (the drachtio backend, whose media is in rtpengine), `media_busy` when the call's media was
+             *     already bridged, `mixer_lost` when the media worker mixing the room died.
+             * @enum {string}
+             */
+            conference_error?: "conference_unsupported" | "media_busy" | "mixer_lost";
+            /** @description The room the caller was in (`GET /v1/conferences/{id}` while it lasts); only in requests to a `conference` verb's `action_url`, and absent when the caller could not join. */
+            conference_id?: string;
+            /**
+             * @description Why the caller left the `conference`: `ended` when the room ended (a participant with `end_on_exit`
+             *     left), `time_limit` after the verb's `time_limit_seconds`, `failed` when the caller could not be
+             *     mixed or the mixer was lost (see `conference_error`). Only in requests to a `conference` verb's
+             *     `action_url`; a caller who hangs up leaves without one.
+             * @enum {string}
+             */
+            conference_status?: "ended" | "time_limit" | "failed";
             /** @description The leg the `dial` placed (the last one tried, with `fallback_to`); only in requests to a `dial` verb's `action_url`, and absent when no leg could be placed. */
             dial_call_id?: string;
             /** @description How long the two were bridged, in whole seconds rounded up; only in requests to a `dial` verb's `action_url`. */
@@ -6529,6 +6734,60 @@ export interface operations {
             414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "conferences.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rooms (one page). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConferenceList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "conferences.retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The room. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conference"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -10086,6 +10345,50 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CallCompletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.call.conference.joined": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallConferenceJoinedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.call.conference.left": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallConferenceLeftEvent"];
             };
         };
         responses: {

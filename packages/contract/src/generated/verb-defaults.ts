@@ -23,6 +23,12 @@ export const verbDefaults = {
     "timeout_seconds": 30,
     "time_limit_seconds": 14400
   },
+  "conference": {
+    "muted": false,
+    "start_on_enter": true,
+    "end_on_exit": false,
+    "time_limit_seconds": 14400
+  },
   "hangup": {},
   "reject": {
     "reason": "rejected"

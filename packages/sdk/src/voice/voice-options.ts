@@ -1,4 +1,4 @@
-import type { DialVerb, GatherVerb, PlayVerb, RecordVerb, RedirectVerb, SayVerb } from './voice-types.js';
+import type { ConferenceVerb, DialVerb, GatherVerb, PlayVerb, RecordVerb, RedirectVerb, SayVerb } from './voice-types.js';
 
 // The builder's options are the verbs' fields in camelCase, typed from the spec's schemas so they
 // cannot drift from what the server accepts; VoiceResponse writes them out in snake_case.
@@ -122,6 +122,29 @@ export interface DialOptions {
   /** The longest the two may stay bridged (default 4 hours). */
   timeLimitSeconds?: DialVerb['time_limit_seconds'];
   /** Where Prolope POSTs `dial_status`, `dial_call_id` and `dial_duration_seconds` (`action_url`). */
+  actionUrl?: string | URL;
+}
+
+/**
+ * Options of `conference()`.
+ *
+ * @example
+ * ```ts
+ * import type { ConferenceOptions } from '@prolope/sdk';
+ *
+ * const options: ConferenceOptions = { startOnEnter: false, actionUrl: 'https://ivr.example.com/left' };
+ * ```
+ */
+export interface ConferenceOptions {
+  /** The caller hears the room but is not heard (default false). */
+  muted?: ConferenceVerb['muted'];
+  /** Whether the caller's arrival starts the room (default true); false waits in silence for one that does. */
+  startOnEnter?: ConferenceVerb['start_on_enter'];
+  /** Whether the room ends for everyone when this caller leaves (default false). */
+  endOnExit?: ConferenceVerb['end_on_exit'];
+  /** The longest the caller stays in the room (default 4 hours). */
+  timeLimitSeconds?: ConferenceVerb['time_limit_seconds'];
+  /** Where Prolope POSTs `conference_id`, `conference_status` and `conference_duration_seconds` (`action_url`). */
   actionUrl?: string | URL;
 }
 

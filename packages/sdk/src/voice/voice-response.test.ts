@@ -65,6 +65,12 @@ describe('VoiceResponse', () => {
       [{ verb: 'record', action_url: `${base}/recorded`, max_seconds: 120, finish_on_key: '#', timeout_seconds: 5, play_beep: false }],
     ],
     ['dial', () => r().dial('+359888123456'), [{ verb: 'dial', to: '+359888123456' }]],
+    ['conference', () => r().conference('standup'), [{ verb: 'conference', name: 'standup' }]],
+    [
+      'conference with every option',
+      () => r().conference('board room', { muted: true, startOnEnter: false, endOnExit: true, timeLimitSeconds: 600, actionUrl: '/left' }),
+      [{ verb: 'conference', name: 'board room', muted: true, start_on_enter: false, end_on_exit: true, time_limit_seconds: 600, action_url: `${base}/left` }],
+    ],
     [
       'dial with every option',
       () =>
@@ -183,7 +189,7 @@ describe('the spec’s voice schemas', () => {
 
   it('has one schema per verb, and VoiceResponse a method for each', () => {
     const verbs = names.filter((n) => n.endsWith('Verb')).sort();
-    expect(verbs).toEqual(['Answer', 'Dial', 'Gather', 'Hangup', 'Pause', 'Play', 'Record', 'Redirect', 'Reject', 'Say'].map((v) => `${v}Verb`));
+    expect(verbs).toEqual(['Answer', 'Conference', 'Dial', 'Gather', 'Hangup', 'Pause', 'Play', 'Record', 'Redirect', 'Reject', 'Say'].map((v) => `${v}Verb`));
     const oneOf = (spec.components.schemas.Verb as { oneOf: Array<{ $ref: string }> }).oneOf.map((v) => v.$ref.split('/').pop());
     expect(oneOf.sort()).toEqual(verbs);
     for (const name of verbs) {

@@ -1,5 +1,14 @@
 import { absoluteUrl, fieldsOf, text } from './builder-checks.js';
-import type { DialOptions, GatherOptions, PlayOptions, RecordOptions, RedirectOptions, SayOptions, VoiceResponseOptions } from './voice-options.js';
+import type {
+  ConferenceOptions,
+  DialOptions,
+  GatherOptions,
+  PlayOptions,
+  RecordOptions,
+  RedirectOptions,
+  SayOptions,
+  VoiceResponseOptions,
+} from './voice-options.js';
 import type { GatherVerb, InstructionsDocument, PlayVerb, RejectVerb, SayVerb, Verb } from './voice-types.js';
 
 const SAY = { language: 'language', voice: 'voice', loop: 'loop' };
@@ -11,6 +20,13 @@ const DIAL = {
   callerId: 'caller_id',
   sipTrunkId: 'sip_trunk_id',
   timeoutSeconds: 'timeout_seconds',
+  timeLimitSeconds: 'time_limit_seconds',
+  actionUrl: 'action_url',
+};
+const CONFERENCE = {
+  muted: 'muted',
+  startOnEnter: 'start_on_enter',
+  endOnExit: 'end_on_exit',
   timeLimitSeconds: 'time_limit_seconds',
   actionUrl: 'action_url',
 };
@@ -224,6 +240,24 @@ export class VoiceResponse {
     const target = text('dial()', 'to (a number or a sip: URI)', to);
     const fields = fieldsOf('dial()', options, DIAL, (field, value) => (field === 'action_url' ? absoluteUrl('dial()', value, this.#base) : value));
     return this.#add({ verb: 'dial', to: target, ...fields } as Verb);
+  }
+
+  /**
+   * Puts the caller in the account's conference room `name`: callers naming the same room hear each
+   * other. With `actionUrl`, POSTs `conference_id`, `conference_status` and
+   * `conference_duration_seconds` there when the caller leaves the room (the room ended, the time limit).
+   *
+   * @example
+   * ```ts
+   * new VoiceResponse().say('Joining the stand-up.').conference('standup', { endOnExit: false, actionUrl: 'https://ivr.example.com/left' });
+   * ```
+   */
+  conference(name: string, options?: ConferenceOptions): this {
+    const room = text('conference()', 'name (the room, unique in your account)', name);
+    const fields = fieldsOf('conference()', options, CONFERENCE, (field, value) =>
+      field === 'action_url' ? absoluteUrl('conference()', value, this.#base) : value,
+    );
+    return this.#add({ verb: 'conference', name: room, ...fields } as Verb);
   }
 
   /**

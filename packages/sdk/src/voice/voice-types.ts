@@ -166,6 +166,18 @@ export type RecordVerb = Schemas['RecordVerb'];
 export type DialVerb = Schemas['DialVerb'];
 
 /**
+ * Puts the caller in a conference room of the account.
+ *
+ * @example
+ * ```ts
+ * import type { ConferenceVerb } from '@prolope/sdk';
+ *
+ * const verb: ConferenceVerb = { verb: 'conference', name: 'standup', end_on_exit: true };
+ * ```
+ */
+export type ConferenceVerb = Schemas['ConferenceVerb'];
+
+/**
  * Ends the call.
  *
  * @example

@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.js';
 import type { ActiveCalls } from './active-calls.js';
+import type { ConferenceRooms } from './conference-rooms.js';
 import type { OutboundCalls } from './outbound.js';
 import type { RemoteControl } from './remote-control/remote-control.js';
 
@@ -10,6 +11,8 @@ import type { RemoteControl } from './remote-control/remote-control.js';
 export interface CallDeps extends Deps {
   /** This server's live calls (its CallRuntime's registry): live actions find their call here. */
   activeCalls: ActiveCalls;
+  /** This server's conference rooms (its CallRuntime's); absent in an app built without telephony. */
+  conferences?: ConferenceRooms | undefined;
   /** Places outbound calls once SIP is up; absent in an app built without telephony. */
   outbound?: OutboundCalls | undefined;
   /** With PostgreSQL: sends live actions to the process holding the call (calls/remote-control). */

@@ -1,6 +1,7 @@
 import { RtpPorts } from '../telephony/media/index.js';
 import { WavCache } from '../telephony/verbs/wav-cache.js';
 import { ActiveCalls } from './active-calls.js';
+import { ConferenceRooms } from './conference-rooms.js';
 
 /**
  * The state one server instance keeps about its calls, built once by the composition root
@@ -14,8 +15,10 @@ export interface CallRuntime {
   wavs: WavCache;
   /** The RTP ports this server's calls hold (embedded media, and our legs toward rtpengine). */
   rtpPorts: RtpPorts;
+  /** The `conference` verb's rooms: mixed in this process's media plane, so they live here. */
+  conferences: ConferenceRooms;
 }
 
 export function createCallRuntime(): CallRuntime {
-  return { activeCalls: new ActiveCalls(), wavs: new WavCache(), rtpPorts: new RtpPorts() };
+  return { activeCalls: new ActiveCalls(), wavs: new WavCache(), rtpPorts: new RtpPorts(), conferences: new ConferenceRooms() };
 }

@@ -12,6 +12,8 @@ import { runVerbs, VerbInterrupts } from '../telephony/verbs/interpreter.js';
 import type { Verb } from '../telephony/verbs/verb-types.js';
 import type { ActiveCalls } from './active-calls.js';
 import { callControl } from './call-control.js';
+import type { ConferenceRooms } from './conference-rooms.js';
+import { conferenceVerb } from './conference-verb.js';
 import { type DialLegs, dialLeg } from './dial-leg.js';
 import { type CallEventData, type CallEventType, endCall, markAnswered, recordCallEvent } from './lifecycle.js';
 import type { HangupReason } from './hangup-reason.js';
@@ -24,6 +26,8 @@ export interface SessionDeps extends Pick<Deps, 'db' | 'clock' | 'secrets'> {
   activeCalls: ActiveCalls;
   /** This server's prompt cache for `play`. */
   wavs: WavCache;
+  /** This server's conference rooms; without them `conference` is skipped. */
+  conferences?: ConferenceRooms | undefined;
   recordings?: { store: RecordingStore; publicUrl: string } | undefined;
   /** This process, recorded as the owner of the calls it carries. */
   node?: ThisNode | undefined;
@@ -168,6 +172,7 @@ export class CallSession {
   host(secret: string | undefined): VerbHost {
     const { engine, media } = this.#opts;
     const legs = engine.legs;
+    const rooms = this.#opts.deps.conferences;
     return {
       media,
       digits: this.digits,
@@ -180,6 +185,12 @@ export class CallSession {
       gatherCompleted: (collected) => this.record('call.gather.completed', { digits: collected }),
       ...(this.#save ? { saveRecording: this.#save } : {}),
       ...(legs ? { dial: (verb, signal) => dialLeg(this.#opts.deps, legs, { row: this.row, media, log: engine.log, signal }, verb) } : {}),
+      ...(rooms
+        ? {
+            conference: (verb, signal) =>
+              conferenceVerb(this.#opts.deps, rooms, { row: this.row, media, log: engine.log, signal, record: (type, data) => this.record(type, data) }, verb),
+          }
+        : {}),
       log: engine.log,
     };
   }

@@ -53,7 +53,7 @@ export class OutboundCalls implements DialLegs {
    * @param telephony how calls are dialled; undefined when this server places none (SIP off, no dial)
    */
   constructor(
-    private readonly deps: Pick<Deps, 'db' | 'clock' | 'node' | 'secrets'> & Pick<SessionDeps, 'activeCalls' | 'wavs'>,
+    private readonly deps: Pick<Deps, 'db' | 'clock' | 'node' | 'secrets'> & Pick<SessionDeps, 'activeCalls' | 'wavs' | 'conferences'>,
     private readonly carrier: CarrierConfig,
     telephony: OutboundTelephony | undefined,
   ) {

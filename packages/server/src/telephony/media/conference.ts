@@ -4,6 +4,7 @@
  */
 import type { MediaSession } from '../backend.js';
 import { AudioMixer } from './audio-mixer.js';
+import { claimMedia } from './media-use.js';
 import { RtpSession } from './rtp-session.js';
 
 export interface Conference {
@@ -13,6 +14,11 @@ export interface Conference {
   leave(session: MediaSession): void;
   /** Ends the conference; every session leaves. */
   close(): void;
+  /**
+   * Called once when the mixer itself is gone (its media worker died): the participants left hear nothing
+   * more from it, so the caller must end the conference for them. Never called after close().
+   */
+  onLost(listener: () => void): void;
 }
 
 /** The error for a session that cannot be mixed here (the drachtio backend's, whose media is in rtpengine). */
@@ -26,17 +32,18 @@ export class MixNotSupportedError extends Error {
 /** A conference of sessions in this thread (PROLOPE_MEDIA_WORKERS=0), mixed on this thread's pacer. */
 export class InProcessConference implements Conference {
   readonly #mixer = new AudioMixer();
-  readonly #members = new Map<RtpSession, { key: number; off: () => void }>();
+  readonly #members = new Map<RtpSession, { key: number; off: () => void; release: () => void }>();
   #nextKey = 0;
 
   join(session: MediaSession): void {
     if (!(session instanceof RtpSession)) throw new MixNotSupportedError();
     if (this.#members.has(session)) return;
+    const release = claimMedia(session, 'conference');
     const key = ++this.#nextKey;
     this.#mixer.join(key, (pcm) => session.sendAudioFrame(pcm));
     // A copy: other listeners (a recording, the main thread's onAudio) may hold or transfer the same frame.
     const off = session.onAudio((pcm) => this.#mixer.push(key, pcm.slice()));
-    this.#members.set(session, { key, off });
+    this.#members.set(session, { key, off, release });
   }
 
   leave(session: MediaSession): void {
@@ -45,10 +52,15 @@ export class InProcessConference implements Conference {
     this.#members.delete(session as RtpSession);
     member.off();
     this.#mixer.leave(member.key);
+    member.release();
   }
 
   close(): void {
     for (const session of [...this.#members.keys()]) this.leave(session);
     this.#mixer.close();
+  }
+
+  onLost(): void {
+    // Mixed on this thread: the mixer lives as long as the process.
   }
 }

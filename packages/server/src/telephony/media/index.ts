@@ -9,6 +9,8 @@ export { ALAW_SILENCE, decodePcma, encodePcma, FRAME_MS, FRAME_SAMPLES, SAMPLE_R
 export { openRtpSession, RtpSession, type RtpLogger, type RtpSessionOptions, type RtpSessionStats } from './rtp-session.js';
 export { relayFrames } from './frame-relay.js';
 export { type Conference, MixNotSupportedError } from './conference.js';
+export { mix } from './worker/worker-conference.js';
+export { MediaBusyError } from './media-use.js';
 export type { RelayedPacket } from './rtp-relay.js';
 export { DEFAULT_PORT_RANGE, NoFreePortError, RtpPorts } from './udp-port.js';
 export { sharedPcm } from './shared-pcm.js';

@@ -8,6 +8,7 @@ import { randomInt } from 'node:crypto';
 import type { MediaSession } from '../backend.js';
 import { decodeDtmfPayload, digitToEvent, encodeDtmfPayload, eventToDigit } from './dtmf-event.js';
 import { relayFrames } from './frame-relay.js';
+import { claimBridge } from './media-use.js';
 import { ALAW_SILENCE, decodePcma, FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, toPcmaFrames } from './g711.js';
 import { pacer } from './pacer.js';
 import { MAX_LATENESS_MS, now, waitUntil } from './pacing.js';
@@ -285,12 +286,20 @@ export class RtpSession implements MediaSession {
    * as telephone-events; any other session gets decoded frames and re-sent digits (frame-relay.ts).
    */
   bridge(other: MediaSession): () => void {
-    if (!(other instanceof RtpSession) || other === this) return relayFrames(this, other);
+    const release = claimBridge(this, other);
+    if (!(other instanceof RtpSession) || other === this) {
+      const unrelay = relayFrames(this, other);
+      return () => {
+        unrelay();
+        release();
+      };
+    }
     this.relayTo((p) => other.relay(p));
     other.relayTo((p) => this.relay(p));
     return () => {
       this.relayTo(undefined);
       other.relayTo(undefined);
+      release();
     };
   }
 

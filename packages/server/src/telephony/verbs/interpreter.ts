@@ -123,6 +123,22 @@ async function runVerb(verb: Verb, host: VerbHost): Promise<Verb[] | 'end' | und
         dial_duration_seconds: result.durationSeconds,
       });
     }
+    case 'conference': {
+      if (!host.conference) {
+        host.log.warn({ callId: host.context().call_id }, 'conference: this call flow has no conference rooms; skipped');
+        return undefined;
+      }
+      const result = await host.conference(verb, host.signal);
+      // Keys pressed in the room were not meant for a later gather.
+      while (host.digits.pending) await host.digits.take(0, host.signal);
+      if (!verb.action_url || result.status === 'left') return undefined;
+      return nextInstructions({ url: verb.action_url, method: 'POST' }, host, {
+        conference_status: result.status,
+        ...(result.conferenceId ? { conference_id: result.conferenceId } : {}),
+        ...(result.error ? { conference_error: result.error } : {}),
+        conference_duration_seconds: result.durationSeconds,
+      });
+    }
     case 'redirect':
       return nextInstructions({ url: verb.url, method: verb.method ?? verbDefaults.redirect.method }, host);
     case 'reject':

@@ -2,7 +2,7 @@ import type { FetchLike } from '../../http/safe-fetch.js';
 import type { MediaSession } from '../backend.js';
 import type { DigitQueue } from './digit-queue.js';
 import type { WavCache } from './wav-cache.js';
-import type { CallContext, DialVerb } from './verb-types.js';
+import type { CallContext, ConferenceVerb, DialVerb } from './verb-types.js';
 
 /** Speech for `say`, injected so the interpreter never builds a TTS engine itself. */
 export type Speak = (text: string, opts: { language?: string; voice?: string; signal?: AbortSignal }) => Promise<Int16Array>;
@@ -26,6 +26,20 @@ export interface DialResult {
   /** The leg placed last; undefined when none could be placed (no route, caller ID not held). */
   callId: string | undefined;
   /** Seconds the two were bridged, rounded up. */
+  durationSeconds: number;
+}
+
+/**
+ * How a caller left a `conference` (the spec's VoiceRequest `conference_*` fields); `left` is the call's
+ * own end or replaced instructions, after which no action_url is requested.
+ */
+export interface ConferenceResult {
+  status: 'ended' | 'time_limit' | 'failed' | 'left';
+  /** With `failed`: why the caller could not stay (the spec's `conference_error`). */
+  error?: 'conference_unsupported' | 'media_busy' | 'mixer_lost';
+  /** The room; undefined when the caller never got a seat. */
+  conferenceId: string | undefined;
+  /** Seconds in the room, rounded up. */
   durationSeconds: number;
 }
 
@@ -56,5 +70,10 @@ export interface VerbHost {
    * Optional: without a way to place calls (SIP off) `dial` is skipped with a warning.
    */
   dial?(verb: DialVerb, signal: AbortSignal): Promise<DialResult>;
+  /**
+   * Seats the caller in the `conference` verb's room; resolves when the caller leaves it. Optional: a
+   * server without rooms (a call flow built without the runtime) skips `conference` with a warning.
+   */
+  conference?(verb: ConferenceVerb, signal: AbortSignal): Promise<ConferenceResult>;
   log: VerbLogger;
 }

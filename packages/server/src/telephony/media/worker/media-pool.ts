@@ -151,5 +151,8 @@ export class MediaWorkerPool {
     const sessions = [...w.sessions.values()];
     w.sessions.clear();
     for (const s of sessions) s.workerLost(!this.#terminating);
+    const lost = [...w.lostListeners];
+    w.lostListeners.clear();
+    for (const listener of lost) listener();
   }
 }

@@ -9,22 +9,32 @@
 import { MessageChannel } from 'node:worker_threads';
 import type { MediaSession } from '../../backend.js';
 import { type Conference, InProcessConference, MixNotSupportedError } from '../conference.js';
+import { claimMedia } from '../media-use.js';
 import { RtpSession } from '../rtp-session.js';
 import type { MediaWorker } from './worker-link.js';
 import { WorkerMediaSession } from './worker-session.js';
 
 export class WorkerConference implements Conference {
   #host: { worker: MediaWorker; conf: number } | undefined;
-  readonly #members = new Map<WorkerMediaSession, { worker: MediaWorker; id: number }>();
+  readonly #members = new Map<WorkerMediaSession, { worker: MediaWorker; id: number; release: () => void }>();
+  readonly #lostListeners: Array<() => void> = [];
   #closed = false;
+  /** The host worker died: its mixer is gone, and with it every participant's mix. */
+  readonly #hostLost = () => {
+    if (this.#closed) return;
+    this.close();
+    for (const listener of this.#lostListeners.splice(0)) listener();
+  };
 
   join(session: MediaSession): void {
     if (!(session instanceof WorkerMediaSession)) throw new MixNotSupportedError();
     const place = session.place;
     if (this.#closed || place.closed || this.#members.has(session)) return;
+    const release = claimMedia(session, 'conference');
     if (!this.#host) {
       this.#host = { worker: place.worker, conf: place.worker.nextReq() };
       place.worker.post({ op: 'mix-open', conf: this.#host.conf });
+      place.worker.lostListeners.add(this.#hostLost);
     }
     const { worker: host, conf } = this.#host;
     const key = host.nextReq();
@@ -35,7 +45,7 @@ export class WorkerConference implements Conference {
       host.post({ op: 'mix-port', conf, key, port: port1 }, [port1]);
       place.worker.post({ op: 'mix-remote', id: place.id, port: port2 }, [port2]);
     }
-    this.#members.set(session, { worker: place.worker, id: place.id });
+    this.#members.set(session, { worker: place.worker, id: place.id, release });
   }
 
   leave(session: MediaSession): void {
@@ -43,13 +53,20 @@ export class WorkerConference implements Conference {
     if (!member) return;
     this.#members.delete(session as WorkerMediaSession);
     member.worker.post({ op: 'unmix', id: member.id });
+    member.release();
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     for (const session of [...this.#members.keys()]) this.leave(session);
-    if (this.#host) this.#host.worker.post({ op: 'mix-close', conf: this.#host.conf });
+    if (!this.#host) return;
+    this.#host.worker.lostListeners.delete(this.#hostLost);
+    this.#host.worker.post({ op: 'mix-close', conf: this.#host.conf });
+  }
+
+  onLost(listener: () => void): void {
+    if (!this.#closed) this.#lostListeners.push(listener);
   }
 }
 

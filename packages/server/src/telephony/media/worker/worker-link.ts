@@ -23,6 +23,8 @@ export class MediaWorker {
   /** Bound ports not yet started, counted for the load balance. */
   reserved = 0;
   dead = false;
+  /** Called once when the worker dies (a conference hosted here ends: worker-conference.ts). */
+  readonly lostListeners = new Set<() => void>();
   /** Settles when the worker listens (or fails to start). */
   readonly ready: Promise<void>;
 

@@ -8,6 +8,7 @@ import { MessageChannel } from 'node:worker_threads';
 import type { MediaStart } from '../bound-port.js';
 import { digitToEvent } from '../dtmf-event.js';
 import { relayFrames } from '../frame-relay.js';
+import { claimBridge } from '../media-use.js';
 import { SHARED_STATS } from '../rtp-session.js';
 import type { RtpAddress } from '../sdp-types.js';
 import type { MediaWorker, WorkerSessionEvents } from './worker-link.js';
@@ -116,7 +117,14 @@ export class WorkerMediaSession implements MediaSession, WorkerSessionEvents {
    * already closed) is bridged frame by frame through this thread (frame-relay.ts).
    */
   bridge(other: MediaSession): () => void {
-    if (!(other instanceof WorkerMediaSession) || other === this || this.#closed || other.#closed) return relayFrames(this, other);
+    const release = claimBridge(this, other);
+    if (!(other instanceof WorkerMediaSession) || other === this || this.#closed || other.#closed) {
+      const unrelay = relayFrames(this, other);
+      return () => {
+        unrelay();
+        release();
+      };
+    }
     const ends: Array<[MediaWorker, number]> = [
       [this.#worker, this.#id],
       [other.#worker, other.#id],
@@ -133,6 +141,7 @@ export class WorkerMediaSession implements MediaSession, WorkerSessionEvents {
       if (!bridged) return;
       bridged = false;
       for (const [worker, id] of ends) worker.post({ op: 'unbridge', id });
+      release();
     };
   }
 
