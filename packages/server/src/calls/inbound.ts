@@ -25,7 +25,7 @@ function e164(user: string): string | undefined {
 }
 
 /** Why the account may not take calls (its standing, terms 7.2 and 13.3), or undefined when it may. */
-async function standingRefusal(deps: InboundDeps, accountId: string): Promise<string | undefined> {
+export async function standingRefusal(deps: InboundDeps, accountId: string): Promise<string | undefined> {
   // A parent's standing applies to its subaccounts (accounts are at most two levels deep).
   const account = await deps.db
     .selectFrom('accounts')
@@ -106,7 +106,8 @@ export function inboundHandler(deps: InboundDeps, engine: InboundTools) {
   };
 }
 
-async function runCall(
+/** Runs an inbound call to one of the account's numbers (its voice application, or the greeting); also a SIP user's internal call to it. */
+export async function runCall(
   deps: InboundDeps,
   engine: InboundTools,
   call: InboundCall,
