@@ -82,7 +82,7 @@ export function buildVoice({ config, db, handlersDb, clock, log, secrets, runtim
   };
   // INVITEs to an account's SIP domain are SIP users' calls (B2BUA); only a backend serving REGISTER knows their devices.
   const users = { sipDomain: config.sipDomain, algorithms: config.sipRegister.algorithms, dial: backend.serveRegistrations ? dial : undefined };
-  backend.onInvite(inviteHandler(inboundDeps, tools, users, inboundHandler(inboundDeps, tools)));
+  backend.onInvite(inviteHandler(inboundDeps, tools, users, inboundHandler(inboundDeps, tools, users.dial)));
   // REGISTER is served where the backend can (the embedded one); drachtio answers it as before.
   backend.serveRegistrations?.(sipUserDirectory({ db, clock, nodeId: node.id }), config.sipRegister);
   let sweep: NodeJS.Timeout | undefined;

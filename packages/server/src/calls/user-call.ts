@@ -1,15 +1,17 @@
 import { toE164 } from '../contacts/phone.js';
+import { schemaDefaults } from '../http/contract.js';
 import { assignedNumber } from '../numbers/service.js';
 import { callingUser, type CallingUser, userByExtension } from '../sip-users/call-targets.js';
-import type { AnsweringMedia, CallEnd, DialOptions, InboundCall, InboundOffer, OutboundCall } from '../telephony/backend.js';
+import type { DialOptions, InboundCall, InboundOffer, OutboundCall } from '../telephony/backend.js';
 import type { DialVerb } from '../telephony/verbs/verb-types.js';
-import { CallSession } from './call-session.js';
-import { type DialLegs, dialLeg } from './dial-leg.js';
+import { bridgeCaller } from './bridged-call.js';
+import type { DialLegs } from './dial-leg.js';
 import { type InboundDeps, type InboundTools, runCall, standingRefusal } from './inbound.js';
-import { endCall, markEarlyMedia, openInboundCall } from './lifecycle.js';
+import { endCall, openInboundCall } from './lifecycle.js';
 import { sipUriHostPort } from './outbound-route.js';
 import type { CallRow } from './store.js';
 import { placeUserLeg } from './user-leg.js';
+import { routeToUser } from './user-route.js';
 
 /** What calls from SIP users need beyond an inbound call's deps. */
 export interface UserCallOptions {
@@ -24,8 +26,8 @@ export interface UserCallOptions {
   dial: ((o: DialOptions) => OutboundCall) | undefined;
 }
 
-/** How long a called user's devices ring before the caller hears 480. */
-const USER_RING_SECONDS = 30;
+/** How long a called user's devices ring before the caller hears 480: as long as for a number routed to them. */
+const USER_RING_SECONDS = schemaDefaults.SipUserRoute.ring_timeout;
 
 /** The account SIP domain an INVITE is addressed to (its Request-URI host), or undefined when it is none. */
 export function userRealmOf(requestUri: string, sipDomain: string): string | undefined {
@@ -100,8 +102,9 @@ export async function onUserInvite(
       ownerUrl: deps.node?.url,
       nodeId: deps.node?.id,
     });
-    if (!(await refused(deps, call, offer, row))) await runCall(deps, engine, call, row, offer as Extract<InboundOffer, { ok: true }>, own);
-    return;
+    if ((await refused(deps, call, offer, row)) || !offer.ok) return;
+    if (own.route?.type === 'sip_user') return routeToUser(deps, engine, dial, call, offer, row, own.route);
+    return runCall(deps, engine, call, row, offer, own);
   }
   if (!user.callerId) {
     return call.reject(403, 'Forbidden', {
@@ -139,11 +142,7 @@ async function refused(deps: InboundDeps, call: InboundCall, offer: InboundOffer
   return false;
 }
 
-/**
- * The caller's side of a bridged user call: its row, early media (ringback) while the leg rings, the 200
- * once the leg answers, then the bridge until either hangs up. A leg that does not answer is the caller's
- * final failure: 486 when busy, else 480.
- */
+/** Opens the caller's row (no trunk, no number), refuses for standing or SDP, else bridges it to the leg. */
 async function bridged(
   deps: InboundDeps,
   engine: InboundTools,
@@ -152,62 +151,9 @@ async function bridged(
   user: CallingUser,
   plan: { from: string; to: string; legs: DialLegs; verb: DialVerb },
 ): Promise<void> {
-  const row = await openInboundCall(deps, {
-    accountId: user.accountId,
-    from: plan.from,
-    to: plan.to,
-    sipCallId: call.callId,
-    trunkId: null,
-    numberId: null,
-    ownerUrl: deps.node?.url,
-    nodeId: deps.node?.id,
-  });
+  const row = await openInboundCall(deps, { accountId: user.accountId, from: plan.from, to: plan.to, sipCallId: call.callId, trunkId: null, numberId: null, ownerUrl: deps.node?.url, nodeId: deps.node?.id });
   if ((await refused(deps, call, offer, row)) || !offer.ok) return;
-  let endedEarly: CallEnd | undefined;
-  call.onEnd((end) => {
-    endedEarly ??= end;
-  });
-  let answering: AnsweringMedia;
-  try {
-    answering = await offer.open();
-  } catch (err) {
-    engine.log.error({ err, callId: call.callId }, 'user call: media could not be opened');
-    if (endedEarly) return void (await endCall(deps, row, endedEarly));
-    await call.reject(500).catch(() => {});
-    await endCall(
-      deps,
-      row,
-      { by: 'system', cause: 'error', sipCode: 500 },
-      { code: 'media_unavailable', message: 'the call’s media could not be opened on this server' },
-    );
-    return;
-  }
-  const { media } = answering;
-  const session = new CallSession({ deps, engine, row, media, sip: call, us: 'callee', reportDigits: false });
-  try {
-    await answering.progress();
-    session.row = await markEarlyMedia(deps, session.row);
-    if (session.ended) return await session.ended;
-    const onAnswered = async () => {
-      await answering.answer();
-      await session.answered();
-    };
-    const result = await dialLeg(deps, plan.legs, { row: session.row, media, log: engine.log, signal: session.signal, onAnswered }, plan.verb);
-    if (session.ended) return await session.ended;
-    if (result.status === 'completed') {
-      // The callee hung up (or the time limit passed): BYE to the caller.
-      await session.hangup();
-      return;
-    }
-    const status = result.status === 'busy' ? 486 : 480;
-    await call.reject(status, status === 486 ? 'Busy Here' : 'Temporarily Unavailable');
-    await session.finish({ by: 'callee', cause: 'rejected', sipCode: status });
-  } catch (err) {
-    if (session.ended) return await session.ended;
-    engine.log.error({ err, callId: call.callId }, 'user call failed');
-    await call.hangup().catch(() => {});
-    await session.finish({ by: 'system', cause: 'error', sipCode: 500 });
-  }
+  await bridgeCaller(deps, engine, call, offer, row, { legs: plan.legs, verb: plan.verb });
 }
 
 /**

@@ -2,9 +2,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { eventually, explain, scenario } from '../test/call-fixtures.js';
-import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
+import { type CallSuite, callSuite } from '../test/call-suite.js';
+import { storeKinds, type TestServer } from '../test/harness.js';
 import { freeUdpPort, requireSipp, runSipp, SIPP, startSippUas, type SippRun } from '../test/sipp.js';
 
 /**
@@ -31,17 +32,18 @@ interface User {
 }
 
 describe.skipIf(!SIPP).each(storeKinds)('calls between SIP users, SIPp as the phones (%s)', (kind) => {
+  // A server with a carrier (a SIPp UAS on carrierPort) and a customer with a PBX trunk, for the calls
+  // that leave or enter through them.
+  const suite = callSuite(kind, { name: 'users', numberBase: 8_700_000, carrier: true });
   let t: TestServer;
-  let c: Awaited<ReturnType<TestServer['customer']>>;
+  let c: CallSuite['c'];
   let caller: User;
   let callee: User;
   beforeAll(async () => {
-    t = await startTestServer(kind);
-    c = await t.customer();
+    ({ t, c } = suite);
     caller = await newUser(c, '201');
     callee = await newUser(c, '202');
   });
-  afterAll(() => t?.close());
 
   async function newUser(customer: typeof c, ext: string): Promise<User> {
     const res = await customer.api.post('/v1/sip-users', { username: ext, extension: ext, max_registrations: 5 });
@@ -148,5 +150,60 @@ describe.skipIf(!SIPP).each(storeKinds)('calls between SIP users, SIPp as the ph
     expect(forged.code, explain(forged)).toBe(0);
     expect(await calls()).toHaveLength(before);
     expect(await calls(other)).toHaveLength(0);
+  });
+
+  it('a number routed to a user (route on the number): a PBX call to it rings the user\'s device and is bridged', async () => {
+    const number = suite.fresh();
+    await suite.buy(number);
+    const patched = await c.api.patch(`/v1/numbers/${number}`, { route: { type: 'sip_user', sip_user_id: callee.id } });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    expect(patched.body.route).toEqual({ type: 'sip_user', sip_user_id: callee.id, ring_timeout: 30 });
+    const port = await freeUdpPort();
+    await registerFrom(callee, port);
+    const phone = await startSippUas(scenario('user-phone-answer.xml'), ['-set', 'rtpport', String(await freeUdpPort())], port);
+    try {
+      const run = await runSipp(scenario('inbound-caller-bye.xml'), number, suite.sipPort, suite.auth(number, { rtpport: await freeUdpPort(), codec: '8' }));
+      expect(run.code, explain(run)).toBe(0);
+      const done = await phone.done;
+      expect(done.code, explain(done)).toBe(0);
+    } finally {
+      phone.stop();
+    }
+    const parent = await suite.callTo(number, (x) => x?.status === 'completed');
+    expect(parent).toMatchObject({ direction: 'inbound', from: suite.from, to: number, sip_code: 200, hangup_by: 'caller' });
+    const leg = await eventually(calls, (l) => l.some((x) => x.parent_call_id === parent!.id && x.status === 'completed'));
+    expect(leg.find((x) => x.parent_call_id === parent!.id)).toMatchObject({ direction: 'outbound', from: suite.from, to: '202', sip_code: 200 });
+  });
+
+  it('201 with a caller ID dials an E.164 number: it goes out through the carrier showing that caller ID', async () => {
+    const callerId = suite.fresh();
+    await suite.buy(callerId);
+    const withId = await newUser(c, '204');
+    expect((await c.api.patch(`/v1/sip-users/${withId.id}`, { caller_id: callerId })).status).toBe(200);
+    const to = '+35929876543';
+    const carrier = await startSippUas(scenario('outbound-uas.xml'), ['-set', 'rtpport', String(await freeUdpPort()), '-set', 'touser', to], suite.carrierPort);
+    try {
+      const run = await call(withId, to, scenario('user-call.xml'));
+      expect(run.code, explain(run)).toBe(0);
+      const done = await carrier.done;
+      expect(done.code, explain(done)).toBe(0);
+    } finally {
+      carrier.stop();
+    }
+    // Both legs end (the caller's BYE ends the parent, then the leg's BYE goes to the carrier).
+    const list = await eventually(calls, (l) => l.filter((x) => x.to === to && x.status === 'completed').length === 2);
+    const leg = list.find((x) => x.direction === 'outbound' && x.to === to)!;
+    expect(leg).toMatchObject({ from: callerId, sip_code: 200 });
+    expect(list.find((x) => x.id === leg.parent_call_id)).toMatchObject({ direction: 'inbound', from: callerId, to, status: 'completed' });
+  });
+
+  it("dialling one of the account's own numbers is an internal inbound call to it (its greeting answers)", async () => {
+    const number = suite.fresh();
+    await suite.buy(number);
+    const run = await call(caller, number, scenario('user-call.xml'));
+    expect(run.code, explain(run)).toBe(0);
+    const row = await suite.callTo(number, (x) => x?.status === 'completed');
+    expect(row).toMatchObject({ direction: 'inbound', from: '201', to: number, sip_trunk_id: null, parent_call_id: null, sip_code: 200 });
+    expect(row!.phone_number_id).toMatch(/^pn_/);
   });
 });

@@ -44,6 +44,13 @@ export async function userByExtension(db: Db, accountId: string, extension: stri
   return row && { id: row.id, extension, enabled: row.enabled === 1 };
 }
 
+/** The account's user `id` as a call target (a number's route names it), or undefined: never another account's. */
+export async function userById(db: Db, accountId: string, id: string): Promise<{ id: string; extension: string; enabled: boolean } | undefined> {
+  const row = await findSipUser(db, accountId, id);
+  // A user without an extension is shown on the leg by username.
+  return row && { id: row.id, extension: row.extension ?? row.username, enabled: row.enabled === 1 };
+}
+
 /** The user's registered devices that have not expired: each is rung when the user is called. */
 export async function reachableContacts(deps: { db: Db; clock: Clock }, userId: string): Promise<UserContact[]> {
   const rows = await liveRegistrations(deps.db, userId, iso(deps.clock.now()));
