@@ -109,6 +109,46 @@ describe.skipIf(!SIPP).each(storeKinds)('calls between SIP users, SIPp as the ph
     expect(events.map((e) => e.type)).toEqual(['call.initiated', 'call.ringing', 'call.answered', 'call.completed']);
   });
 
+  it('the caller hangs up while the devices ring: every device gets CANCEL, and both legs end canceled', async () => {
+    const u = await newUser(c, '205');
+    const ports = [await freeUdpPort(), await freeUdpPort()];
+    for (const p of ports) await registerFrom(u, p);
+    const phones = await Promise.all(ports.map((p) => startSippUas(scenario('user-phone-ring.xml'), [], p)));
+    try {
+      const run = await call(caller, '205', scenario('user-call-cancel.xml'));
+      expect(run.code, explain(run)).toBe(0);
+      for (const phone of phones) {
+        const done = await phone.done;
+        expect(done.code, explain(done)).toBe(0);
+      }
+    } finally {
+      for (const phone of phones) phone.stop();
+    }
+    const list = await eventually(calls, (l) => l.filter((x) => x.to === '205' && x.ended_at !== null).length === 2);
+    const leg = list.find((x) => x.to === '205' && x.direction === 'outbound')!;
+    expect(leg).toMatchObject({ status: 'canceled', hangup_reason: { code: 'canceled' } });
+    expect(list.find((x) => x.id === leg.parent_call_id)).toMatchObject({ status: 'canceled', hangup_by: 'caller' });
+  });
+
+  it('a busy device: the caller gets 486 and both legs end busy', async () => {
+    const u = await newUser(c, '206');
+    const port = await freeUdpPort();
+    await registerFrom(u, port);
+    const phone = await startSippUas(scenario('outbound-uas-busy.xml'), [], port);
+    try {
+      const run = await call(caller, '206', failsWith(486));
+      expect(run.code, explain(run)).toBe(0);
+      const done = await phone.done;
+      expect(done.code, explain(done)).toBe(0);
+    } finally {
+      phone.stop();
+    }
+    const list = await eventually(calls, (l) => l.filter((x) => x.to === '206' && x.ended_at !== null).length === 2);
+    const leg = list.find((x) => x.to === '206' && x.direction === 'outbound')!;
+    expect(leg).toMatchObject({ status: 'busy', sip_code: 486 });
+    expect(list.find((x) => x.id === leg.parent_call_id)).toMatchObject({ status: 'busy', sip_code: 486 });
+  });
+
   it('a user with no registered device: the caller gets 480 and both legs record no_answer', async () => {
     const nobody = await newUser(c, '203');
     const before = (await calls()).length;
