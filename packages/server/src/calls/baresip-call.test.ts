@@ -145,10 +145,16 @@ describe.each(BARESIP ? storeKinds.slice(0, 1) : [])('baresip 201 calls baresip 
       caller = await startPhone({ aor: `sip:201@${u201.domain}`, password: u201.password, sipPort: t.server.sipPort!, wav: writeWav8k(tone(440, 20_000, 0.5)), args: ['-e', '/dial 202'] });
       // Both legs answered, then some seconds of audio (each call row's answered_at set; the bridge runs).
       const listed = async () => (await c.api.get('/v1/calls')).body.data as Array<Record<string, any>>;
-      await eventually(listed, (l) => l.length === 2 && l.every((x) => x.status === 'in_progress'));
-      // Wait for the caller's recording to hold 2 s of the callee's tone, then hang up by quitting 201.
-      // (sndfile completes the WAV header only on close, so the file's growth is what shows meanwhile.)
-      await eventually(async () => recordedBytes(caller!), (n) => n >= 44 + 2 * 16_000, 400);
+      const live = await eventually(listed, (l) => l.length === 2 && l.every((x) => x.status === 'in_progress'));
+      // The media is anchored here, so the API can record the caller's call while it is bridged.
+      const parentId = live.find((x) => x.direction === 'inbound')!.id as string;
+      expect((await c.api.post(`/v1/calls/${parentId}/actions/record/start`)).status).toBe(200);
+      const recordingFrom = recordedBytes(caller);
+      // Wait for the caller's own recording to hold 2 s of the callee's tone (and 1 s more since the API's
+      // recording started), then hang up by quitting 201. sndfile completes the WAV header only on close,
+      // so the file's growth is what shows meanwhile.
+      await eventually(async () => recordedBytes(caller!), (n) => n >= 44 + 2 * 16_000 && n >= recordingFrom + 16_000, 400);
+      expect((await c.api.post(`/v1/calls/${parentId}/actions/record/stop`)).status).toBe(200);
       caller.stop();
       await caller.exited;
       const done = await eventually(listed, (l) => l.length === 2 && l.every((x) => x.status === 'completed'));
@@ -156,6 +162,13 @@ describe.each(BARESIP ? storeKinds.slice(0, 1) : [])('baresip 201 calls baresip 
       const leg = done.find((x) => x.direction === 'outbound')!;
       expect(parent).toMatchObject({ from: '201', to: '202', parent_call_id: null, sip_code: 200 });
       expect(leg).toMatchObject({ from: '201', to: '202', parent_call_id: parent.id, sip_code: 200 });
+
+      const [recording] = (await c.api.get(`/v1/recordings?call_id=${parent.id}`)).body.data as Array<{ id: string }>;
+      const wav = await fetch(`${t.url}/v1/recordings/${recording?.id}/media`, { headers: { authorization: `Bearer ${c.key}` } });
+      expect(wav.status).toBe(200);
+      const recorded = readWavAs8kPcm(Buffer.from(await wav.arrayBuffer()));
+      expect(recorded.length).toBeGreaterThan(4000);
+      expect(rms(recorded)).toBeGreaterThan(500);
 
       const atCaller = loudPart(heard(caller));
       const atCallee = loudPart(heard(callee));
