@@ -141,11 +141,13 @@ describe.each(BARESIP ? storeKinds.slice(0, 1) : [])('baresip 201 calls baresip 
       await eventually(
         async () => (await c.api.get(`/v1/sip-users/${u202.id}/registrations`)).body.data as unknown[],
         (d) => d.length === 1,
+        // baresip starts, loads its modules and answers a challenge: slow on a loaded machine.
+        600,
       );
       caller = await startPhone({ aor: `sip:201@${u201.domain}`, password: u201.password, sipPort: t.server.sipPort!, wav: writeWav8k(tone(440, 20_000, 0.5)), args: ['-e', '/dial 202'] });
       // Both legs answered, then some seconds of audio (each call row's answered_at set; the bridge runs).
       const listed = async () => (await c.api.get('/v1/calls')).body.data as Array<Record<string, any>>;
-      const live = await eventually(listed, (l) => l.length === 2 && l.every((x) => x.status === 'in_progress'));
+      const live = await eventually(listed, (l) => l.length === 2 && l.every((x) => x.status === 'in_progress'), 600);
       // The media is anchored here, so the API can record the caller's call while it is bridged.
       const parentId = live.find((x) => x.direction === 'inbound')!.id as string;
       expect((await c.api.post(`/v1/calls/${parentId}/actions/record/start`)).status).toBe(200);
@@ -153,11 +155,11 @@ describe.each(BARESIP ? storeKinds.slice(0, 1) : [])('baresip 201 calls baresip 
       // Wait for the caller's own recording to hold 2 s of the callee's tone (and 1 s more since the API's
       // recording started), then hang up by quitting 201. sndfile completes the WAV header only on close,
       // so the file's growth is what shows meanwhile.
-      await eventually(async () => recordedBytes(caller!), (n) => n >= 44 + 2 * 16_000 && n >= recordingFrom + 16_000, 400);
+      await eventually(async () => recordedBytes(caller!), (n) => n >= 44 + 2 * 16_000 && n >= recordingFrom + 16_000, 600);
       expect((await c.api.post(`/v1/calls/${parentId}/actions/record/stop`)).status).toBe(200);
       caller.stop();
       await caller.exited;
-      const done = await eventually(listed, (l) => l.length === 2 && l.every((x) => x.status === 'completed'));
+      const done = await eventually(listed, (l) => l.length === 2 && l.every((x) => x.status === 'completed'), 600);
       const parent = done.find((x) => x.direction === 'inbound')!;
       const leg = done.find((x) => x.direction === 'outbound')!;
       expect(parent).toMatchObject({ from: '201', to: '202', parent_call_id: null, sip_code: 200 });
@@ -186,5 +188,6 @@ describe.each(BARESIP ? storeKinds.slice(0, 1) : [])('baresip 201 calls baresip 
       if (caller) rmSync(caller.dir, { recursive: true, force: true });
       rmSync(callee.dir, { recursive: true, force: true });
     }
-  });
+    // Two softphones starting, registering and calling: far over the 30 s default on a loaded machine.
+  }, 90_000);
 });
