@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { inboundHandler } from './calls/inbound.js';
+import { inviteHandler } from './calls/user-call.js';
 import type { CallRuntime } from './calls/call-runtime.js';
 import { OutboundCalls } from './calls/outbound.js';
 import type { Clock } from './clock.js';
@@ -72,17 +73,16 @@ export function buildVoice({ config, db, handlersDb, clock, log, secrets, runtim
     config,
     dial && { dial, speak, log, recordings, fetch: customerFetch },
   );
-  backend.onInvite(
-    inboundHandler(
-      { db, clock, secrets, recordings, node, fetch: customerFetch, activeCalls: runtime.activeCalls, wavs: runtime.wavs, conferences: runtime.conferences },
-      {
-        speak,
-        log,
-        // `dial` places its legs like POST /v1/calls; without SIP out (no dial in the backend) it is skipped.
-        legs: dial ? outbound : undefined,
-      },
-    ),
-  );
+  const inboundDeps = { db, clock, secrets, recordings, node, fetch: customerFetch, activeCalls: runtime.activeCalls, wavs: runtime.wavs, conferences: runtime.conferences };
+  const tools = {
+    speak,
+    log,
+    // `dial` places its legs like POST /v1/calls; without SIP out (no dial in the backend) it is skipped.
+    legs: dial ? outbound : undefined,
+  };
+  // INVITEs to an account's SIP domain are SIP users' calls (B2BUA); only a backend serving REGISTER knows their devices.
+  const users = { sipDomain: config.sipDomain, algorithms: config.sipRegister.algorithms, dial: backend.serveRegistrations ? dial : undefined };
+  backend.onInvite(inviteHandler(inboundDeps, tools, users, inboundHandler(inboundDeps, tools, users.dial)));
   // REGISTER is served where the backend can (the embedded one); drachtio answers it as before.
   backend.serveRegistrations?.(sipUserDirectory({ db, clock, nodeId: node.id }), config.sipRegister);
   let sweep: NodeJS.Timeout | undefined;

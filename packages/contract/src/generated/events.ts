@@ -633,6 +633,13 @@ export interface components {
             /** @constant */
             type: "number.released";
         };
+        /**
+         * @description Where calls to the number go instead of its voice application. `sip_user`: every registered device of
+         *     that SIP user rings at once (the first to answer is bridged; the caller hears 480 when none is
+         *     registered or answers within `ring_timeout`, 486 when busy). Ring groups, voicemail boxes, IVR flows
+         *     and queues will be further `type`s. With `route` null, `voice` (or the built-in greeting) answers.
+         */
+        NumberRoute: components["schemas"]["SipUserRoute"];
         /** @enum {string} */
         NumberType: "local" | "mobile" | "toll_free" | "national";
         NumberUpdatedEvent: components["schemas"]["EventBase"] & {
@@ -670,6 +677,8 @@ export interface components {
             /** @constant */
             object: "phone_number";
             purchased_at: components["schemas"]["Timestamp"];
+            /** @description Where calls to the number go instead of `voice` (a SIP user); null for `voice`. */
+            route: components["schemas"]["NumberRoute"] | null;
             setup_price: components["schemas"]["Money"];
             /** @description Deliver calls to this number over this SIP trunk. */
             sip_trunk_id: string | null;
@@ -898,6 +907,17 @@ export interface components {
             };
             /** @constant */
             type: "sip_user.registered";
+        };
+        SipUserRoute: {
+            /**
+             * @description Seconds the user's devices ring before the caller hears 480.
+             * @default 30
+             */
+            ring_timeout?: number;
+            /** @description A SIP user of the same account. */
+            sip_user_id: string;
+            /** @constant */
+            type: "sip_user";
         };
         SipUserUnregisteredEvent: components["schemas"]["EventBase"] & {
             data: {

@@ -1249,6 +1249,39 @@ export const operations = {
             "required": [
               "targets"
             ]
+          },
+          "route": {
+            "description": "Route calls to a SIP user (`{\"type\":\"sip_user\",\"sip_user_id\":\"sipu_...\"}`); null goes back to `voice`.",
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "type": {
+                    "type": "string",
+                    "const": "sip_user"
+                  },
+                  "sip_user_id": {
+                    "type": "string",
+                    "description": "A SIP user of the same account.",
+                    "pattern": "^sipu_[0-9A-Za-z]+$"
+                  },
+                  "ring_timeout": {
+                    "type": "integer",
+                    "description": "Seconds the user's devices ring before the caller hears 480.",
+                    "default": 30,
+                    "minimum": 5,
+                    "maximum": 120
+                  }
+                },
+                "required": [
+                  "type",
+                  "sip_user_id"
+                ]
+              }
+            ],
+            "type": [
+              "null"
+            ]
           }
         },
         "required": []

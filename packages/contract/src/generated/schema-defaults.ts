@@ -48,6 +48,9 @@ export const schemaDefaults = {
   "Forwarding": {
     "mode": "sequential"
   },
+  "SipUserRoute": {
+    "ring_timeout": 30
+  },
   "VoiceApplicationInput": {
     "method": "POST",
     "fallback_method": "POST"

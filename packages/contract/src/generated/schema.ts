@@ -4327,6 +4327,13 @@ export interface components {
             /** @constant */
             type: "number.released";
         };
+        /**
+         * @description Where calls to the number go instead of its voice application. `sip_user`: every registered device of
+         *     that SIP user rings at once (the first to answer is bridged; the caller hears 480 when none is
+         *     registered or answers within `ring_timeout`, 486 when busy). Ring groups, voicemail boxes, IVR flows
+         *     and queues will be further `type`s. With `route` null, `voice` (or the built-in greeting) answers.
+         */
+        NumberRoute: components["schemas"]["SipUserRoute"];
         /** @enum {string} */
         NumberType: "local" | "mobile" | "toll_free" | "national";
         NumberUpdatedEvent: components["schemas"]["EventBase"] & {
@@ -4435,6 +4442,8 @@ export interface components {
             /** @constant */
             object: "phone_number";
             purchased_at: components["schemas"]["Timestamp"];
+            /** @description Where calls to the number go instead of `voice` (a SIP user); null for `voice`. */
+            route: components["schemas"]["NumberRoute"] | null;
             setup_price: components["schemas"]["Money"];
             /** @description Deliver calls to this number over this SIP trunk. */
             sip_trunk_id: string | null;
@@ -4450,6 +4459,8 @@ export interface components {
         PhoneNumberUpdate: {
             forwarding?: components["schemas"]["Forwarding"] | null;
             friendly_name?: string | null;
+            /** @description Route calls to a SIP user (`{"type":"sip_user","sip_user_id":"sipu_..."}`); null goes back to `voice`. */
+            route?: components["schemas"]["NumberRoute"] | null;
             sip_trunk_id?: string | null;
             voice?: components["schemas"]["VoiceApplicationInput"] | null;
         };
@@ -4962,6 +4973,17 @@ export interface components {
             };
             /** @constant */
             type: "sip_user.registered";
+        };
+        SipUserRoute: {
+            /**
+             * @description Seconds the user's devices ring before the caller hears 480.
+             * @default 30
+             */
+            ring_timeout?: number;
+            /** @description A SIP user of the same account. */
+            sip_user_id: string;
+            /** @constant */
+            type: "sip_user";
         };
         SipUserUnregisteredEvent: components["schemas"]["EventBase"] & {
             data: {

@@ -38,6 +38,12 @@ export interface DialParent {
   media: MediaSession;
   log: Pick<FastifyBaseLogger, 'warn'>;
   signal: AbortSignal;
+  /**
+   * Called when the leg answers, before the bridge: a caller who has only had early media so far (a SIP
+   * user's phone calling another, calls/user-call.ts) gets its 200 OK here, so it is answered only once
+   * the callee is. A throw (the caller's ACK never came) ends the leg.
+   */
+  onAnswered?(): Promise<void>;
 }
 
 // A verb's defaults come from the spec (generated): verbs sit in a oneOf, where validation fills in none.
@@ -102,6 +108,17 @@ async function tryLeg(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, legs: DialLe
       return { status: ended.status as DialResult['status'], callId: row.id, durationSeconds: 0 };
     }
     row = await markAnswered(deps, row);
+    if (parent.onAnswered) {
+      try {
+        await parent.onAnswered();
+      } catch (err) {
+        parent.log.warn({ err, callId: parent.row.id }, 'dial: the caller could not be answered; the leg is hung up');
+        await call.hangup().catch(() => {});
+        await outcome.media.close();
+        const ended = await endCall(deps, row, { by: 'caller', cause: 'error' });
+        return { status: 'failed', callId: row.id, durationSeconds: ended.duration_seconds ?? 0 };
+      }
+    }
     const end = await bridgeUntilEnd(parent, outcome.media, call, (verb.time_limit_seconds ?? DEFAULTS.time_limit_seconds) * 1000);
     await outcome.media.close();
     const ended = await endCall(deps, row, end);

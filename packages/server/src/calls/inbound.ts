@@ -2,12 +2,19 @@ import { toE164 } from '../contacts/phone.js';
 import { verbDefaults } from '../http/contract.js';
 import { assignedNumber, type PhoneNumber } from '../numbers/service.js';
 import { type TrunkAuth, trunksForSource } from '../sip-trunks/service.js';
-import type { AnsweringMedia, CallEnd, InboundCall, InboundOffer } from '../telephony/backend.js';
+import type { AnsweringMedia, CallEnd, DialOptions, InboundCall, InboundOffer, OutboundCall } from '../telephony/backend.js';
 import { firstInstructions, REJECT_STATUS } from '../telephony/verbs/interpreter.js';
 import { endCall, markEarlyMedia, openInboundCall } from './lifecycle.js';
 import type { CallRow } from './store.js';
 import { CallSession, type SessionDeps, type SessionTools } from './call-session.js';
+import { routeToUser } from './user-route.js';
 import { callContext, voiceAppOf } from './voice-app.js';
+
+/**
+ * Places an INVITE to a registered device of a SIP user (a number routed to a user rings its devices);
+ * undefined where the backend serves no REGISTER (drachtio so far).
+ */
+export type DeviceDial = ((o: DialOptions) => OutboundCall) | undefined;
 
 /** Speech, logs and (for `dial`) placing legs; the media comes with each call's InboundOffer. */
 export type InboundTools = SessionTools;
@@ -25,7 +32,7 @@ function e164(user: string): string | undefined {
 }
 
 /** Why the account may not take calls (its standing, terms 7.2 and 13.3), or undefined when it may. */
-async function standingRefusal(deps: InboundDeps, accountId: string): Promise<string | undefined> {
+export async function standingRefusal(deps: InboundDeps, accountId: string): Promise<string | undefined> {
   // A parent's standing applies to its subaccounts (accounts are at most two levels deep).
   const account = await deps.db
     .selectFrom('accounts')
@@ -53,7 +60,7 @@ export const DEFAULT_GREETING = 'Welcome to Prolope. This number has no voice ap
  * status the caller can act on: 403 for IP or caller ID, 401 to ask for credentials, 404 for an
  * unknown number, 488 for a codec other than PCMA at 20 ms.
  */
-export function inboundHandler(deps: InboundDeps, engine: InboundTools) {
+export function inboundHandler(deps: InboundDeps, engine: InboundTools, devices?: DeviceDial) {
   return async function onInvite(call: InboundCall, offer: InboundOffer): Promise<void> {
     const trunks = await trunksForSource(deps.db, call.source.address);
     if (trunks.length === 0) return call.reject(403, 'Source IP not authorized');
@@ -102,11 +109,14 @@ export function inboundHandler(deps: InboundDeps, engine: InboundTools) {
       );
       return;
     }
+    const route = number.route;
+    if (route?.type === 'sip_user') return routeToUser(deps, engine, devices, call, offer, row, route);
     await runCall(deps, engine, call, row, offer, number);
   };
 }
 
-async function runCall(
+/** Runs an inbound call to one of the account's numbers (its voice application, or the greeting); also a SIP user's internal call to it. */
+export async function runCall(
   deps: InboundDeps,
   engine: InboundTools,
   call: InboundCall,

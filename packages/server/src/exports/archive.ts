@@ -36,7 +36,7 @@ function without(row: Row, columns: readonly string[]): Row {
 
 /** A number's voice application carries the signing secret of its webhooks (sealed): never exported. */
 function phoneNumberOut(row: Row): Row {
-  const out = parseJson(row, ['capabilities', 'voice', 'forwarding']);
+  const out = parseJson(row, ['capabilities', 'voice', 'forwarding', 'route']);
   if (out.voice && typeof out.voice === 'object') {
     const { signing_secret: _secret, signing_secret_sealed: _sealed, ...voice } = out.voice as Record<string, unknown>;
     out.voice = voice;

@@ -92,6 +92,7 @@ export async function deleteAccountRows(tx: Tx, accountId: string, now: Date = n
         voice: null,
         sip_trunk_id: null,
         forwarding: null,
+        route: null,
         updated_at: iso(now),
       })
       .where('account_id', '=', accountId)

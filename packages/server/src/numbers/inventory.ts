@@ -30,6 +30,7 @@ function inventoryRow(input: InventoryNumberInput, number: string, country: stri
     voice: null,
     sip_trunk_id: null,
     forwarding: null,
+    route: null,
     purchased_at: null,
     created_at: iso(now),
     updated_at: iso(now),

@@ -25,6 +25,7 @@ const base: PhoneNumberRow = {
   voice: '{"url":"https://a","method":"POST","fallback_method":"POST"}',
   sip_trunk_id: null,
   forwarding: null,
+  route: null,
   purchased_at: '2026-02-01T00:00:00.000Z',
   created_at: '2026-01-01T00:00:00.000Z',
   updated_at: '2026-02-01T00:00:00.000Z',

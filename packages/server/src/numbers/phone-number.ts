@@ -16,6 +16,9 @@ export type ForwardingTarget = Schema<'ForwardingTarget'>;
 
 export type Forwarding = Schema<'Forwarding'>;
 
+/** Where the number's calls go instead of its voice application (a SIP user; more types later). */
+export type NumberRoute = Schema<'NumberRoute'>;
+
 export type AvailableNumber = Schema<'AvailableNumber'>;
 
 export type InventoryNumber = Schema<'InventoryNumber'>;
@@ -86,6 +89,7 @@ export function toPhoneNumber(row: PhoneNumberRow, secrets: SecretBox): PhoneNum
     voice: readVoice(secrets, row.id, row.voice),
     sip_trunk_id: row.sip_trunk_id,
     forwarding: jsonOrNull<Forwarding>(row.forwarding),
+    route: jsonOrNull<NumberRoute>(row.route),
     purchased_at: row.purchased_at,
     created_at: row.created_at,
     updated_at: row.updated_at,

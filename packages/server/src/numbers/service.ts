@@ -12,12 +12,12 @@ import { numberFacts } from './phone-facts.js';
 import { type PhoneNumber, type PhoneNumberRow, toPhoneNumber, withoutSecrets } from './phone-number.js';
 import { quarantineEnd, quarantineOver } from './quarantine.js';
 import { type NumberUpdateInput, settingsPatch } from './settings.js';
-import { claimForPort, claimNumber, findByNumber, findHeld, heldAmong, insertNewNumbers, isAssigned, trunkBelongsTo, updateHeld } from './store.js';
+import { claimForPort, claimNumber, findByNumber, findHeld, heldAmong, insertNewNumbers, isAssigned, sipUserBelongsTo, trunkBelongsTo, updateHeld } from './store.js';
 
 export { type PhoneNumber, toPhoneNumber } from './phone-number.js';
 
 /** The columns that describe how an account uses a number; they never outlive its holder. */
-const NO_SETTINGS = { friendly_name: null, voice: null, sip_trunk_id: null, forwarding: null } as const;
+const NO_SETTINGS = { friendly_name: null, voice: null, sip_trunk_id: null, forwarding: null, route: null } as const;
 
 /** One of the account's numbers by path reference (`pn_...` or E.164), or 404. */
 export async function heldNumber(db: Db | Tx, accountId: string, rawRef: string): Promise<PhoneNumberRow> {
@@ -85,6 +85,14 @@ export async function updateNumber(deps: Deps, accountId: string, rawRef: string
         'invalid_reference',
         `No SIP trunk ${patch.sip_trunk_id} on this account. Create it with POST /v1/sip-trunks, or use the id of one listed by GET /v1/sip-trunks.`,
         { param: '/body/sip_trunk_id' },
+      );
+    }
+    const routed = input.route?.type === 'sip_user' ? input.route.sip_user_id : undefined;
+    if (routed && !(await sipUserBelongsTo(tx, accountId, routed))) {
+      throw new ProblemError(
+        'invalid_reference',
+        `No SIP user ${routed} on this account. Create one with POST /v1/sip-users, or use the id of one listed by GET /v1/sip-users.`,
+        { param: '/body/route/sip_user_id' },
       );
     }
     const next = { ...patch, updated_at: iso(now) };

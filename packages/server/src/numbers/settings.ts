@@ -3,7 +3,7 @@ import { toE164 } from '../contacts/phone.js';
 import { ProblemError } from '../errors.js';
 import { schemaDefaults } from '../http/contract.js';
 import type { SecretBox } from '../secrets/secret-box.js';
-import type { Forwarding, HttpMethod, PhoneNumberRow, VoiceApplication } from './phone-number.js';
+import type { Forwarding, HttpMethod, NumberRoute, PhoneNumberRow, VoiceApplication } from './phone-number.js';
 import { readVoice, storeVoice } from './stored-voice.js';
 
 /** The PATCH body as the spec allows it: every field optional, `null` clears. */
@@ -15,6 +15,7 @@ export interface NumberUpdateInput {
     mode?: Forwarding['mode'];
     targets: { number: string; ring_timeout?: number }[];
   } | null;
+  route?: { type: 'sip_user'; sip_user_id: string; ring_timeout?: number } | null;
 }
 
 // Defaults are applied here, not left to the validator: Ajv does not fill defaults inside `oneOf`,
@@ -50,6 +51,11 @@ export function forwardingOf(input: NonNullable<NumberUpdateInput['forwarding']>
   return { mode: input.mode ?? schemaDefaults.Forwarding.mode, targets };
 }
 
+/** The stored route with the spec's defaults filled in (Ajv fills none inside `oneOf`). */
+export function routeOf(input: NonNullable<NumberUpdateInput['route']>): NumberRoute {
+  return { type: input.type, sip_user_id: input.sip_user_id, ring_timeout: input.ring_timeout ?? schemaDefaults.SipUserRoute.ring_timeout };
+}
+
 /**
  * The columns a PATCH changes; fields left out of the body are left alone. Throws before any write.
  * `current` is the row as stored, whose voice signing secret survives a new voice URL; `secrets`
@@ -64,6 +70,7 @@ export function settingsPatch(input: NumberUpdateInput, current: Pick<PhoneNumbe
     patch.voice = input.voice === null ? null : storeVoice(secrets, current.id, voiceOf(input.voice, kept));
   }
   if (input.sip_trunk_id !== undefined) patch.sip_trunk_id = input.sip_trunk_id;
+  if (input.route !== undefined) patch.route = input.route === null ? null : JSON.stringify(routeOf(input.route));
   if (input.forwarding !== undefined) patch.forwarding = input.forwarding === null ? null : JSON.stringify(forwardingOf(input.forwarding, ownNumber));
   return patch;
 }

@@ -146,6 +146,8 @@ export interface PhoneNumbersTable {
   voice: string | null;
   sip_trunk_id: string | null;
   forwarding: string | null;
+  /** JSON of the API's NumberRoute (a SIP user, ...); null: the voice application answers. */
+  route: string | null;
   purchased_at: string | null;
   created_at: string;
   updated_at: string;

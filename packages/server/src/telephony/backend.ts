@@ -94,15 +94,19 @@ export interface SipInboundCall {
   readonly credentials: DigestCredentials | undefined;
   /**
    * Checks the credentials against a stored HA1 (MD5 and SHA-256 forms) for this request: a nonce we
-   * issued to this source and not expired, and not a replay (the nonce count must grow).
+   * issued to this source and not expired, and not a replay (the nonce count must grow). `realm`: a SIP
+   * user's domain (their HA1 is computed for it); default the trunks' realm.
    */
-  verifyDigest(ha1: { md5: string; sha256: string }): boolean;
+  verifyDigest(ha1: { md5: string; sha256: string }, realm?: string): boolean;
   /** True when the credentials answer a challenge of ours that has expired: challenge again (stale=true), it is no failure. */
   readonly staleNonce: boolean;
   /** Counts a failed authentication against the source address (throttling: enough of them ban it, see SourceGuard). */
   authFailed(): void;
-  /** Answers 401 with a fresh digest challenge. */
-  challenge(): Promise<void>;
+  /**
+   * Answers 401 with a fresh digest challenge: in the trunks' realm, or in `asUser.realm` (a SIP user's
+   * domain) offering only `asUser.algorithms`, as REGISTER does.
+   */
+  challenge(asUser?: { realm: string; algorithms?: ReadonlyArray<'MD5' | 'SHA-256'> }): Promise<void>;
   /** Answers a final failure (403, 404, 480, 486, 488, ...). */
   reject(status: number, reason?: string, headers?: Record<string, string>): Promise<void>;
   /** Answers 183 Session Progress with our SDP answer (early media). */

@@ -1,3 +1,3 @@
 export { EndOnce } from './end-once.js';
 export { type HangupSteps, hangupInbound, awaitingFinal, checkRejectStatus, type InboundCallState } from './inbound-state.js';
-export { InviteAuth, type InviteAuthOptions } from './invite-auth.js';
+export { type DigestRealm, InviteAuth, type InviteAuthOptions } from './invite-auth.js';

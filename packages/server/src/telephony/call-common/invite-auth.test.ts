@@ -42,4 +42,19 @@ describe('InviteAuth', () => {
     a.failed();
     expect(failures).toEqual([pbx]);
   });
+
+  it("checks a SIP user's credentials in their account's domain, never in another realm, and challenges there with the registrar's algorithms", () => {
+    const domain = '01jd4x2k8t9w3m5q7r6v0z1b2c.sip.localhost';
+    const userHa1 = digestHa1('trunk1', domain, 's3cret');
+    const n = nonces.issue(pbx);
+    const a = auth([authorization(n, domain)]);
+    expect(a.verify(userHa1, domain)).toBe(true);
+    // The same password hashed for our trunks' realm, or the credentials checked in another domain: no.
+    expect(auth([authorization(nonces.issue(pbx), domain)]).verify(ha1, domain)).toBe(false);
+    expect(auth([authorization(nonces.issue(pbx), domain)]).verify(userHa1, 'other.sip.localhost')).toBe(false);
+    expect(auth([authorization(nonces.issue(pbx), domain)]).verify(userHa1)).toBe(false);
+    const values = auth([]).challenge({ realm: domain, algorithms: ['MD5'] });
+    expect(values).toHaveLength(1);
+    expect(values[0]).toMatch(new RegExp(`^Digest realm="${domain.replaceAll('.', '\\.')}", nonce="[^"]+", algorithm=MD5, qop="auth"$`));
+  });
 });

@@ -1,6 +1,6 @@
 import { SIP_REALM } from '../digest-ha1.js';
 import type { CallEnd, DigestCredentials, SipInboundCall } from '../backend.js';
-import { awaitingFinal, checkRejectStatus, EndOnce, hangupInbound, type InboundCallState, InviteAuth } from '../call-common/index.js';
+import { awaitingFinal, checkRejectStatus, EndOnce, hangupInbound, type DigestRealm, type InboundCallState, InviteAuth } from '../call-common/index.js';
 import type { NonceIssuer } from '../sip/digest-auth.js';
 import { uriUser } from '../sip/header-values.js';
 import { answerDialogRequests, relayDialogOffers } from './dialog-requests.js';
@@ -88,8 +88,8 @@ export class DrachtioInboundCall implements SipInboundCall {
     return this.#state;
   }
 
-  verifyDigest(ha1: { md5: string; sha256: string }): boolean {
-    return this.#auth.verify(ha1);
+  verifyDigest(ha1: { md5: string; sha256: string }, realm?: string): boolean {
+    return this.#auth.verify(ha1, realm);
   }
 
   get staleNonce(): boolean {
@@ -100,10 +100,10 @@ export class DrachtioInboundCall implements SipInboundCall {
     this.#auth.failed();
   }
 
-  async challenge(): Promise<void> {
+  async challenge(asUser?: DigestRealm): Promise<void> {
     if (this.#state === 'terminated') return;
     this.#assertNoFinal();
-    const values = this.#auth.challenge();
+    const values = this.#auth.challenge(asUser);
     // drachtio-srf joins repeated header values with commas, which is wrong for challenges (each is
     // its own header, RFC 3261 §20.44); it writes values verbatim, so a CRLF makes two header lines.
     await this.#final(401, undefined, { 'WWW-Authenticate': values.join('\r\nWWW-Authenticate: ') });

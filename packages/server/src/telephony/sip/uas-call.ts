@@ -1,6 +1,6 @@
 import { SIP_REALM } from '../digest-ha1.js';
 import type { CallEnd, DigestCredentials, SipInboundCall } from '../backend.js';
-import { awaitingFinal, checkRejectStatus, EndOnce, hangupInbound, type InboundCallState, InviteAuth } from '../call-common/index.js';
+import { awaitingFinal, checkRejectStatus, EndOnce, hangupInbound, type DigestRealm, type InboundCallState, InviteAuth } from '../call-common/index.js';
 import type { NonceIssuer } from './digest-auth.js';
 import { parseNameAddr, uriHostPort, uriUser } from './header-values.js';
 import { ALLOW, basisOf, buildResponse, type Endpoint, newBranch, type ResponseOptions, SERVER_NAME } from './responses.js';
@@ -107,8 +107,8 @@ export class UasCall implements SipInboundCall {
     });
   }
 
-  verifyDigest(ha1: { md5: string; sha256: string }): boolean {
-    const ok = this.#auth.verify(ha1);
+  verifyDigest(ha1: { md5: string; sha256: string }, realm?: string): boolean {
+    const ok = this.#auth.verify(ha1, realm);
     if (ok) this.#authenticated = true;
     return ok;
   }
@@ -121,10 +121,10 @@ export class UasCall implements SipInboundCall {
     this.#auth.failed();
   }
 
-  async challenge(): Promise<void> {
+  async challenge(asUser?: DigestRealm): Promise<void> {
     if (this.#state === 'terminated') return;
     this.#assertNoFinal();
-    this.#finalFailure(401, { headers: this.#auth.challenge().map((v) => ['WWW-Authenticate', v] as [string, string]) });
+    this.#finalFailure(401, { headers: this.#auth.challenge(asUser).map((v) => ['WWW-Authenticate', v] as [string, string]) });
   }
 
   async reject(status: number, reason?: string, headers?: Record<string, string>): Promise<void> {

@@ -1,0 +1,68 @@
+import type { AnsweringMedia, CallEnd, InboundCall, InboundOffer } from '../telephony/backend.js';
+import type { DialVerb } from '../telephony/verbs/verb-types.js';
+import { CallSession, type SessionDeps, type SessionTools } from './call-session.js';
+import { type DialLegs, dialLeg } from './dial-leg.js';
+import { endCall, markEarlyMedia } from './lifecycle.js';
+import type { CallRow } from './store.js';
+
+/**
+ * The caller's side of a call bridged to a leg that rings first (a SIP user's devices): early media
+ * (ringback) while the leg rings, the 200 once the leg answers, then the bridge until either hangs up; the
+ * caller's row is open already. A leg that does not answer is the caller's final failure: 486 when busy,
+ * else 480.
+ */
+export async function bridgeCaller(
+  deps: SessionDeps,
+  engine: SessionTools,
+  call: InboundCall,
+  offer: Extract<InboundOffer, { ok: true }>,
+  row: CallRow,
+  plan: { legs: DialLegs; verb: DialVerb },
+): Promise<void> {
+  let endedEarly: CallEnd | undefined;
+  call.onEnd((end) => {
+    endedEarly ??= end;
+  });
+  let answering: AnsweringMedia;
+  try {
+    answering = await offer.open();
+  } catch (err) {
+    engine.log.error({ err, callId: call.callId }, 'user call: media could not be opened');
+    if (endedEarly) return void (await endCall(deps, row, endedEarly));
+    await call.reject(500).catch(() => {});
+    await endCall(
+      deps,
+      row,
+      { by: 'system', cause: 'error', sipCode: 500 },
+      { code: 'media_unavailable', message: 'the call’s media could not be opened on this server' },
+    );
+    return;
+  }
+  const { media } = answering;
+  const session = new CallSession({ deps, engine, row, media, sip: call, us: 'callee', reportDigits: false });
+  try {
+    await answering.progress();
+    session.row = await markEarlyMedia(deps, session.row);
+    if (session.ended) return await session.ended;
+    const onAnswered = async () => {
+      await answering.answer();
+      await session.answered();
+    };
+    const result = await dialLeg(deps, plan.legs, { row: session.row, media, log: engine.log, signal: session.signal, onAnswered }, plan.verb);
+    if (session.ended) return await session.ended;
+    if (result.status === 'completed') {
+      // The callee hung up (or the time limit passed): BYE to the caller.
+      await session.hangup();
+      return;
+    }
+    const status = result.status === 'busy' ? 486 : 480;
+    await call.reject(status, status === 486 ? 'Busy Here' : 'Temporarily Unavailable');
+    await session.finish({ by: 'callee', cause: 'rejected', sipCode: status });
+  } catch (err) {
+    if (session.ended) return await session.ended;
+    engine.log.error({ err, callId: call.callId }, 'user call failed');
+    await call.hangup().catch(() => {});
+    await session.finish({ by: 'system', cause: 'error', sipCode: 500 });
+  }
+}
+
