@@ -2,11 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Deps } from '../deps.js';
 import { verbDefaults } from '../http/contract.js';
-import type { CallEnd, DialFailure, MediaSession, OutboundCall } from '../telephony/backend.js';
+import type { CallEnd, DialFailure, HoldSignal, MediaSession, OutboundCall } from '../telephony/backend.js';
 import { tone } from '../telephony/media/index.js';
 import type { DialResult } from '../telephony/verbs/verb-host.js';
 import type { DialVerb } from '../telephony/verbs/verb-types.js';
 import type { HangupReason } from './hangup-reason.js';
+import { holdMusicFor } from './hold-music.js';
 import { endCall, failureEnd, markAnswered, markRinging } from './lifecycle.js';
 import type { CallRow } from './store.js';
 
@@ -38,6 +39,8 @@ export interface DialParent {
   media: MediaSession;
   log: Pick<FastifyBaseLogger, 'warn'>;
   signal: AbortSignal;
+  /** The caller holding and resuming (re-INVITE): the leg hears hold music meanwhile. */
+  hold?: HoldSignal | undefined;
 }
 
 // A verb's defaults come from the spec (generated): verbs sit in a oneOf, where validation fills in none.
@@ -120,14 +123,32 @@ async function tryLeg(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, legs: DialLe
  */
 function bridgeUntilEnd(parent: DialParent, leg: MediaSession, call: OutboundCall, limitMs: number): Promise<CallEnd> {
   let bridged = true;
-  const unbridge = parent.media.bridge(leg);
+  // While the caller holds, the bridge is down and the leg hears hold music; the resume bridges again.
+  let unbridge: (() => void) | undefined;
+  let music: AbortController | undefined;
+  const follow = (held: boolean) => {
+    if (!bridged) return;
+    if (held) {
+      unbridge?.();
+      unbridge = undefined;
+      music ??= playHoldMusic(parent, leg);
+    } else {
+      music?.abort();
+      music = undefined;
+      unbridge ??= parent.media.bridge(leg);
+    }
+  };
+  follow(parent.hold?.held ?? false);
+  const stopFollowing = parent.hold?.onChange(follow);
   return new Promise<CallEnd>((resolve) => {
     const done = (end: CallEnd) => {
       if (!bridged) return;
       bridged = false;
       clearTimeout(limit);
       parent.signal.removeEventListener('abort', onParentEnd);
-      unbridge();
+      stopFollowing?.();
+      music?.abort();
+      unbridge?.();
       resolve(end);
     };
     const onParentEnd = () => done({ by: 'caller', cause: 'normal' });
@@ -137,6 +158,20 @@ function bridgeUntilEnd(parent: DialParent, leg: MediaSession, call: OutboundCal
     if (parent.signal.aborted) onParentEnd();
     else parent.signal.addEventListener('abort', onParentEnd, { once: true });
   });
+}
+
+/** Loops the account's hold music to the leg until the returned controller aborts (resume or the end). */
+function playHoldMusic(parent: DialParent, leg: MediaSession): AbortController {
+  const stop = new AbortController();
+  void (async () => {
+    try {
+      const samples = await holdMusicFor(parent.row.account_id);
+      while (!stop.signal.aborted) await leg.play(samples, { signal: stop.signal });
+    } catch (err) {
+      if (!stop.signal.aborted) parent.log.warn({ err, callId: parent.row.id }, 'dial: hold music stopped');
+    }
+  })();
+  return stop;
 }
 
 /** Ringback toward the caller until `signal` aborts (the leg answered or failed, or the caller left). */

@@ -137,7 +137,7 @@ async function runCall(
   }
   const { media } = answering;
   // Only calls run by a voice application report keys: nobody else acts on them.
-  const session = new CallSession({ deps, engine, row: opened, media, sip: call, us: 'callee', reportDigits: app !== undefined });
+  const session = new CallSession({ deps, engine, row: opened, media, sip: call, us: 'callee', reportDigits: app !== undefined, hold: answering.hold });
   try {
     await answering.progress();
     session.row = await markEarlyMedia(deps, session.row);
