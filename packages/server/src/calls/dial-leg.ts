@@ -105,7 +105,7 @@ async function tryLeg(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, legs: DialLe
       return { status: ended.status as DialResult['status'], callId: row.id, durationSeconds: 0 };
     }
     row = await markAnswered(deps, row);
-    const end = await bridgeUntilEnd(parent, outcome.media, call, (verb.time_limit_seconds ?? DEFAULTS.time_limit_seconds) * 1000);
+    const end = await bridgeUntilEnd(parent, { media: outcome.media, hold: outcome.hold }, call, (verb.time_limit_seconds ?? DEFAULTS.time_limit_seconds) * 1000);
     await outcome.media.close();
     const ended = await endCall(deps, row, end);
     return { status: 'completed', callId: row.id, durationSeconds: ended.duration_seconds ?? 0 };
@@ -121,33 +121,37 @@ async function tryLeg(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, legs: DialLe
  * it (MediaSession.bridge): on the embedded backend packets go from leg to leg without reaching this
  * thread's event loop; a recording of the parent still hears the caller as before.
  */
-function bridgeUntilEnd(parent: DialParent, leg: MediaSession, call: OutboundCall, limitMs: number): Promise<CallEnd> {
+function bridgeUntilEnd(parent: DialParent, legSide: { media: MediaSession; hold?: HoldSignal | undefined }, call: OutboundCall, limitMs: number): Promise<CallEnd> {
+  const leg = legSide.media;
   let bridged = true;
-  // While the caller holds, the bridge is down and the leg hears hold music; the resume bridges again.
+  // While either side holds, the bridge is down and the other side hears hold music; the resume
+  // (both sides off hold) bridges again.
   let unbridge: (() => void) | undefined;
-  let music: AbortController | undefined;
-  const follow = (held: boolean) => {
+  let musicToLeg: AbortController | undefined;
+  let musicToCaller: AbortController | undefined;
+  const follow = () => {
     if (!bridged) return;
-    if (held) {
+    const callerHeld = parent.hold?.held ?? false;
+    const legHeld = legSide.hold?.held ?? false;
+    if (callerHeld || legHeld) {
       unbridge?.();
       unbridge = undefined;
-      music ??= playHoldMusic(parent, leg);
-    } else {
-      music?.abort();
-      music = undefined;
-      unbridge ??= parent.media.bridge(leg);
     }
+    musicToLeg = music(musicToLeg, callerHeld, () => playHoldMusic(parent, leg));
+    musicToCaller = music(musicToCaller, legHeld, () => playHoldMusic(parent, parent.media));
+    if (!callerHeld && !legHeld) unbridge ??= parent.media.bridge(leg);
   };
-  follow(parent.hold?.held ?? false);
-  const stopFollowing = parent.hold?.onChange(follow);
+  follow();
+  const stopFollowing = [parent.hold?.onChange(follow), legSide.hold?.onChange(follow)];
   return new Promise<CallEnd>((resolve) => {
     const done = (end: CallEnd) => {
       if (!bridged) return;
       bridged = false;
       clearTimeout(limit);
       parent.signal.removeEventListener('abort', onParentEnd);
-      stopFollowing?.();
-      music?.abort();
+      for (const stop of stopFollowing) stop?.();
+      musicToLeg?.abort();
+      musicToCaller?.abort();
       unbridge?.();
       resolve(end);
     };
@@ -160,7 +164,14 @@ function bridgeUntilEnd(parent: DialParent, leg: MediaSession, call: OutboundCal
   });
 }
 
-/** Loops the account's hold music to the leg until the returned controller aborts (resume or the end). */
+/** Starts hold music when `on` and none plays, stops it when not `on`; answers what plays now. */
+function music(playing: AbortController | undefined, on: boolean, start: () => AbortController): AbortController | undefined {
+  if (on) return playing ?? start();
+  playing?.abort();
+  return undefined;
+}
+
+/** Loops the account's hold music to `leg` until the returned controller aborts (resume or the end). */
 function playHoldMusic(parent: DialParent, leg: MediaSession): AbortController {
   const stop = new AbortController();
   void (async () => {

@@ -76,6 +76,55 @@ describe.skipIf(!SIPP).each(storeKinds)('hold and mid-call SIP (%s)', (kind) => 
     }
   });
 
+  it('the dialled party holds (its re-INVITE answered recvonly): the caller hears hold music, not the callee, until the resume', async () => {
+    const number = await numberAnswering('leg-holds', [{ verb: 'dial', to: '+35929990302', action_url: `${app.base}/leg-held` }]);
+    app.routes.set('/leg-held', [{ verb: 'hangup' }]);
+    const a = await rtpPeer();
+    const b = await rtpPeer();
+    let talking = true;
+    try {
+      const uas = await startSippUas(scenario('outbound-uas-hold.xml'), ['-set', 'rtpport', String(b.port)], carrierPort);
+      const running = runSipp(scenario('live-control.xml'), number, sipPort, suite.auth(number, { rtpport: a.port, codec: '8' }));
+      const prolopeA = (await eventually(
+        async () => a.source(),
+        (s) => s !== undefined,
+      )) as { address: string; port: number };
+      // Both talk all along: the caller's frames cross the bridge and show the callee where to send.
+      const sentByA = framesOf(tone(1000, 20 * 50, 0.4));
+      const sentByB = framesOf(tone(600, 20 * 50, 0.4));
+      const talkA = (async () => {
+        while (talking) await a.sendFrames(prolopeA, sentByA);
+      })();
+      const prolopeB = (await eventually(
+        async () => b.source(),
+        (s) => s !== undefined,
+      )) as { address: string; port: number };
+      const talkB = (async () => {
+        while (talking) await b.sendFrames(prolopeB, sentByB);
+      })();
+      const legRun = await uas.done;
+      expect(legRun.code, explain(legRun)).toBe(0);
+      const run = await running;
+      expect(run.code, explain(run)).toBe(0);
+      talking = false;
+      await Promise.all([talkA, talkB]);
+
+      const fromB = new Set(sentByB.map(hex));
+      const music = new Set(framesOf(DEFAULT_HOLD_MUSIC).map(hex));
+      const atA = a.packets.filter((p) => p.pt === 8).map((p) => (fromB.has(hex(p.payload)) ? 'B' : music.has(hex(p.payload)) ? 'music' : 'other'));
+      const firstMusic = atA.indexOf('music');
+      const lastMusic = atA.lastIndexOf('music');
+      expect(atA.slice(0, firstMusic).filter((x) => x === 'B').length).toBeGreaterThan(10);
+      expect(atA.filter((x) => x === 'music').length).toBeGreaterThan(25);
+      expect(atA.slice(firstMusic, lastMusic + 1).filter((x) => x === 'B')).toEqual([]);
+      expect(atA.slice(lastMusic + 1).filter((x) => x === 'B').length).toBeGreaterThan(10);
+    } finally {
+      talking = false;
+      a.socket.close();
+      b.socket.close();
+    }
+  });
+
   it('refuses Require: 100rel with 420, a short Session-Expires with 422, accepts session timers, takes UPDATE holds and a new media port', async () => {
     const number = await numberAnswering('extensions', [{ verb: 'say', text: 'Please hold the line while we test.', loop: 30 }]);
     const first = await rtpSink();

@@ -215,6 +215,8 @@ export type DialFailureCause =
 export interface DialAnswered {
   ok: true;
   media: MediaSession;
+  /** The callee holding and resuming (its re-INVITEs), where the backend follows them (the embedded one). */
+  hold?: HoldSignal;
 }
 
 /** An outbound call in progress, as the calls domain drives it. */
