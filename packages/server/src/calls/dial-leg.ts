@@ -158,7 +158,11 @@ function bridgeUntilEnd(parent: DialParent, legSide: { media: MediaSession; hold
     const onParentEnd = () => done({ by: 'caller', cause: 'normal' });
     const limit = setTimeout(() => void call.hangup().finally(() => done({ by: 'caller', cause: 'normal' })), limitMs);
     call.onEnd(done);
-    leg.onTimeout(() => void call.hangup().finally(() => done({ by: 'system', cause: 'rtp_timeout' })));
+    leg.onTimeout(() => {
+      // A held leg may send nothing (a=inactive); its next packet re-arms the timer.
+      if (legSide.hold?.held) return;
+      void call.hangup().finally(() => done({ by: 'system', cause: 'rtp_timeout' }));
+    });
     if (parent.signal.aborted) onParentEnd();
     else parent.signal.addEventListener('abort', onParentEnd, { once: true });
   });
