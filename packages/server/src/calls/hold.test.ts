@@ -125,6 +125,19 @@ describe.skipIf(!SIPP).each(storeKinds)('hold and mid-call SIP (%s)', (kind) => 
     }
   });
 
+  it('follows a hold on a delayed-offer call (our offer in the 200, their answer in the ACK)', async () => {
+    const number = await numberAnswering('delayed-hold', [{ verb: 'say', text: 'Thank you for holding. We will be with you shortly.' }]);
+    const sink = await rtpSink();
+    try {
+      const run = await runSipp(scenario('inbound-delayed-offer-hold.xml'), number, sipPort, suite.auth(number, { rtpport: sink.port }));
+      expect(run.code, explain(run)).toBe(0);
+      const call = await callTo(number, (x) => x?.ended_at != null);
+      expect(call).toMatchObject({ status: 'completed', hangup_by: 'callee' });
+    } finally {
+      sink.socket.close();
+    }
+  });
+
   it('refuses Require: 100rel with 420, a short Session-Expires with 422, accepts session timers, takes UPDATE holds and a new media port', async () => {
     const number = await numberAnswering('extensions', [{ verb: 'say', text: 'Please hold the line while we test.', loop: 30 }]);
     const first = await rtpSink();
