@@ -19,6 +19,7 @@ import { recordingRoutes } from './recordings/routes.js';
 import { memoryRecordingStore, type ObjectStore, type RecordingStore } from './store/object-store.js';
 import { sipTrunkRoutes } from './sip-trunks/routes.js';
 import { sipUserRoutes } from './sip-users/routes.js';
+import { ttsRoutes } from './tts/routes.js';
 import { carrierRoutes } from './carriers/routes.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import type { SipEndpoint } from './sip-address.js';
@@ -110,6 +111,7 @@ export function allHandlers(deps: CallDeps): Handlers {
     ...numberRoutes(deps),
     ...sipTrunkRoutes(deps),
     ...sipUserRoutes(deps),
+    ...ttsRoutes(),
     ...carrierRoutes(deps),
     ...numberPortRoutes(deps),
     ...callRoutes(deps),

@@ -30,6 +30,7 @@ export const operationIds = [
   "sipTrunks.retrieve",
   "sipTrunks.update",
   "sipTrunks.capacity",
+  "ttsVoices.list",
   "sipUsers.list",
   "sipUsers.create",
   "sipUsers.retrieve",

@@ -1761,6 +1761,55 @@ export const operations = {
       "actionAliases": []
     }
   },
+  "ttsVoices.list": {
+    "resource": "ttsVoices",
+    "action": "list",
+    "method": "get",
+    "path": "/v1/tts/voices",
+    "summary": "List text-to-speech voices",
+    "description": "The voices `say` can speak with on this server, from every engine it has: the system's espeak-ng when\ninstalled (Bulgarian included) and the bundled mespeak (no Bulgarian). `active` marks the engine `say`\nuses now. Pass a voice's `name` as `say`'s `voice`, or its `language` as `say`'s `language`; a\nlanguage or voice the active engine lacks is spoken with its English voice and logged once (see\ndocs/voice.md). Needs no scope beyond a valid key.\n",
+    "auth": true,
+    "scopes": [],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "language",
+        "required": false,
+        "description": "Only voices of this language (its primary subtag is compared, so `bg-BG` finds `bg`).",
+        "schema": {
+          "type": "string",
+          "description": "A BCP 47 tag such as `en`, `en-GB` or `bg`.",
+          "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+        }
+      },
+      {
+        "name": "engine",
+        "required": false,
+        "description": "Only voices of this engine.",
+        "schema": {
+          "type": "string",
+          "enum": [
+            "espeak-ng",
+            "mespeak"
+          ],
+          "description": "`espeak-ng`: the system package (Debian `espeak-ng`), about a hundred languages. `mespeak`: eSpeak compiled to JavaScript, bundled with Prolope, about 30 voices and no Bulgarian."
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
   "sipUsers.list": {
     "resource": "sipUsers",
     "action": "list",
@@ -2871,12 +2920,12 @@ export const operations = {
                     },
                     "language": {
                       "type": "string",
-                      "description": "A BCP 47 tag such as `en` or `bg-BG`; the default voice is used when none matches.",
+                      "description": "A BCP 47 tag such as `en` or `bg-BG`; the engine's English voice is used (and a warning logged once) when none matches. `GET /v1/tts/voices` lists what the server speaks.",
                       "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
                     },
                     "voice": {
                       "type": "string",
-                      "description": "A voice name of the text-to-speech engine; the engine's default when absent or unknown."
+                      "description": "A voice `name` from `GET /v1/tts/voices` (wins over `language`); the engine's English voice when absent or unknown."
                     },
                     "loop": {
                       "type": "integer",
@@ -2980,12 +3029,12 @@ export const operations = {
                             },
                             "language": {
                               "type": "string",
-                              "description": "A BCP 47 tag such as `en` or `bg-BG`; the default voice is used when none matches.",
+                              "description": "A BCP 47 tag such as `en` or `bg-BG`; the engine's English voice is used (and a warning logged once) when none matches. `GET /v1/tts/voices` lists what the server speaks.",
                               "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
                             },
                             "voice": {
                               "type": "string",
-                              "description": "A voice name of the text-to-speech engine; the engine's default when absent or unknown."
+                              "description": "A voice `name` from `GET /v1/tts/voices` (wins over `language`); the engine's English voice when absent or unknown."
                             },
                             "loop": {
                               "type": "integer",
@@ -3405,8 +3454,13 @@ export const operations = {
           },
           "language": {
             "type": "string",
-            "description": "A BCP 47 tag such as `en` or `bg-BG`; the default voice is used when none matches.",
+            "description": "A BCP 47 tag such as `en` or `bg-BG`; the engine's English voice is used when none matches (see `GET /v1/tts/voices`).",
             "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+          },
+          "voice": {
+            "type": "string",
+            "description": "A voice `name` from `GET /v1/tts/voices`; wins over `language`.",
+            "pattern": "^[A-Za-z0-9][A-Za-z0-9_+/-]*$"
           }
         },
         "required": [
@@ -3648,12 +3702,12 @@ export const operations = {
                   },
                   "language": {
                     "type": "string",
-                    "description": "A BCP 47 tag such as `en` or `bg-BG`; the default voice is used when none matches.",
+                    "description": "A BCP 47 tag such as `en` or `bg-BG`; the engine's English voice is used (and a warning logged once) when none matches. `GET /v1/tts/voices` lists what the server speaks.",
                     "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
                   },
                   "voice": {
                     "type": "string",
-                    "description": "A voice name of the text-to-speech engine; the engine's default when absent or unknown."
+                    "description": "A voice `name` from `GET /v1/tts/voices` (wins over `language`); the engine's English voice when absent or unknown."
                   },
                   "loop": {
                     "type": "integer",

@@ -2083,6 +2083,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tts/voices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List text-to-speech voices
+         * @description The voices `say` can speak with on this server, from every engine it has: the system's espeak-ng when
+         *     installed (Bulgarian included) and the bundled mespeak (no Bulgarian). `active` marks the engine `say`
+         *     uses now. Pass a voice's `name` as `say`'s `voice`, or its `language` as `say`'s `language`; a
+         *     language or voice the active engine lacks is spoken with its English voice and logged once (see
+         *     docs/voice.md). Needs no scope beyond a valid key.
+         */
+        get: operations["ttsVoices.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/uptime": {
         parameters: {
             query?: never;
@@ -3345,9 +3369,11 @@ export interface components {
             type: "call.ringing";
         };
         CallSayAction: {
-            /** @description A BCP 47 tag such as `en` or `bg-BG`; the default voice is used when none matches. */
+            /** @description A BCP 47 tag such as `en` or `bg-BG`; the engine's English voice is used when none matches (see `GET /v1/tts/voices`). */
             language?: string;
             text: string;
+            /** @description A voice `name` from `GET /v1/tts/voices`; wins over `language`. */
+            voice?: string;
         };
         /** @enum {string} */
         CallStatus: "queued" | "ringing" | "early_media" | "in_progress" | "completed" | "busy" | "no_answer" | "failed" | "canceled";
@@ -4175,6 +4201,8 @@ export interface components {
             /** @constant */
             type: "invoice.paid";
         };
+        /** @description A BCP 47 tag such as `en`, `en-GB` or `bg`. */
+        LanguageTag: string;
         /** @description Who the customer is in law. */
         LegalEntity: {
             address?: string;
@@ -4709,13 +4737,13 @@ export interface components {
          *     }
          */
         SayVerb: {
-            /** @description A BCP 47 tag such as `en` or `bg-BG`; the default voice is used when none matches. */
+            /** @description A BCP 47 tag such as `en` or `bg-BG`; the engine's English voice is used (and a warning logged once) when none matches. `GET /v1/tts/voices` lists what the server speaks. */
             language?: string;
             loop?: components["schemas"]["VerbLoop"];
             text: string;
             /** @constant */
             verb: "say";
-            /** @description A voice name of the text-to-speech engine; the engine's default when absent or unknown. */
+            /** @description A voice `name` from `GET /v1/tts/voices` (wins over `language`); the engine's English voice when absent or unknown. */
             voice?: string;
         };
         /**
@@ -5143,6 +5171,42 @@ export interface components {
          * @example 2026-11-26T09:30:00.000Z
          */
         Timestamp: string;
+        /**
+         * @description `espeak-ng`: the system package (Debian `espeak-ng`), about a hundred languages. `mespeak`: eSpeak compiled to JavaScript, bundled with Prolope, about 30 voices and no Bulgarian.
+         * @enum {string}
+         */
+        TtsEngineName: "espeak-ng" | "mespeak";
+        /**
+         * @example {
+         *       "object": "tts_voice",
+         *       "name": "bg",
+         *       "language": "bg",
+         *       "engine": "espeak-ng",
+         *       "description": "Bulgarian",
+         *       "active": true
+         *     }
+         */
+        TtsVoice: {
+            /** @description True when `say` on this server speaks with this voice's engine. */
+            active: boolean;
+            /** @description The engine's own name for the voice (`Bulgarian`, `English_(America)`, `english-us`). */
+            description: string;
+            engine: components["schemas"]["TtsEngineName"];
+            /** @description The language the voice speaks, as its primary BCP 47 subtag (`bg`, `en`); what `say` takes as `language`. */
+            language: string;
+            /** @description What `say` takes as `voice` (`bg`, `en-us`, `en-gb-x-rp`). */
+            name: string;
+            /** @constant */
+            object: "tts_voice";
+        };
+        TtsVoiceList: {
+            data: components["schemas"]["TtsVoice"][];
+            /** @constant */
+            has_more: false;
+            next_cursor: null;
+            /** @constant */
+            object: "list";
+        };
         Uptime: {
             month: string;
             /** @constant */
@@ -9898,6 +9962,36 @@ export interface operations {
             414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "ttsVoices.list": {
+        parameters: {
+            query?: {
+                /** @description Only voices of this engine. */
+                engine?: components["schemas"]["TtsEngineName"];
+                /** @description Only voices of this language (its primary subtag is compared, so `bg-BG` finds `bg`). */
+                language?: components["schemas"]["LanguageTag"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The voices, active engine first, then by language and name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TtsVoiceList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
         };
     };

@@ -71,7 +71,7 @@ export function callActionRoutes(deps: CallDeps): Handlers {
     'calls.say': async (req) => {
       const { row, controller } = await activeCall(deps, req);
       const body = req.body;
-      controller.replaceVerbs([{ verb: 'say', text: body.text, ...(body.language ? { language: body.language } : {}) }]);
+      controller.replaceVerbs([{ verb: 'say', text: body.text, ...(body.language ? { language: body.language } : {}), ...(body.voice ? { voice: body.voice } : {}) }]);
       return current(deps, row);
     },
     'calls.play': async (req) => {

@@ -4,7 +4,7 @@ import type { FetchLike } from '../http/safe-fetch.js';
 import type { ThisNode } from '../this-node.js';
 import { saveRecording } from '../recordings/service.js';
 import type { RecordingStore } from '../store/object-store.js';
-import type { CallEnd, MediaSession } from '../telephony/backend.js';
+import type { CallEnd, HoldSignal, MediaSession } from '../telephony/backend.js';
 import type { VerbHost, Speak } from '../telephony/verbs/verb-host.js';
 import { DigitQueue } from '../telephony/verbs/digit-queue.js';
 import type { WavCache } from '../telephony/verbs/wav-cache.js';
@@ -58,6 +58,8 @@ export interface CallSessionOptions {
   us: 'caller' | 'callee';
   /** Report keys as `call.dtmf` and queue them for gathers (only when someone acts on them). */
   reportDigits: boolean;
+  /** The far end's hold and resume, where the backend follows them (embedded, inbound). */
+  hold?: HoldSignal | undefined;
 }
 
 /**
@@ -95,6 +97,8 @@ export class CallSession {
     });
     opts.sip.onEnd((end) => void this.finish(end));
     media.onTimeout(() => {
+      // A held call may send nothing (a=inactive): silence then is no dead peer. Its next packet re-arms the timer.
+      if (opts.hold?.held) return;
       void opts.sip.hangup().finally(() => this.finish({ by: 'system', cause: 'rtp_timeout' }));
     });
     // The media relay (rtpengine) lost the call: the caller hears nothing more, so BYE them and say why.
@@ -184,7 +188,7 @@ export class CallSession {
       signal: this.signal,
       gatherCompleted: (collected) => this.record('call.gather.completed', { digits: collected }),
       ...(this.#save ? { saveRecording: this.#save } : {}),
-      ...(legs ? { dial: (verb, signal) => dialLeg(this.#opts.deps, legs, { row: this.row, media, log: engine.log, signal }, verb) } : {}),
+      ...(legs ? { dial: (verb, signal) => dialLeg(this.#opts.deps, legs, { row: this.row, media, log: engine.log, signal, hold: this.#opts.hold }, verb) } : {}),
       ...(rooms
         ? {
             conference: (verb, signal) =>

@@ -2,11 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Deps } from '../deps.js';
 import { verbDefaults } from '../http/contract.js';
-import type { CallEnd, DialFailure, MediaSession, OutboundCall } from '../telephony/backend.js';
+import type { CallEnd, DialFailure, HoldSignal, MediaSession, OutboundCall } from '../telephony/backend.js';
 import { tone } from '../telephony/media/index.js';
 import type { DialResult } from '../telephony/verbs/verb-host.js';
 import type { DialVerb } from '../telephony/verbs/verb-types.js';
 import type { HangupReason } from './hangup-reason.js';
+import { holdMusicFor } from './hold-music.js';
 import { endCall, failureEnd, markAnswered, markRinging } from './lifecycle.js';
 import type { CallRow } from './store.js';
 
@@ -44,6 +45,8 @@ export interface DialParent {
    * the callee is. A throw (the caller's ACK never came) ends the leg.
    */
   onAnswered?(): Promise<void>;
+  /** The caller holding and resuming (re-INVITE): the leg hears hold music meanwhile. */
+  hold?: HoldSignal | undefined;
 }
 
 // A verb's defaults come from the spec (generated): verbs sit in a oneOf, where validation fills in none.
@@ -119,7 +122,7 @@ async function tryLeg(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, legs: DialLe
         return { status: 'failed', callId: row.id, durationSeconds: ended.duration_seconds ?? 0 };
       }
     }
-    const end = await bridgeUntilEnd(parent, outcome.media, call, (verb.time_limit_seconds ?? DEFAULTS.time_limit_seconds) * 1000);
+    const end = await bridgeUntilEnd(parent, { media: outcome.media, hold: outcome.hold }, call, (verb.time_limit_seconds ?? DEFAULTS.time_limit_seconds) * 1000);
     await outcome.media.close();
     const ended = await endCall(deps, row, end);
     return { status: 'completed', callId: row.id, durationSeconds: ended.duration_seconds ?? 0 };
@@ -135,25 +138,72 @@ async function tryLeg(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, legs: DialLe
  * it (MediaSession.bridge): on the embedded backend packets go from leg to leg without reaching this
  * thread's event loop; a recording of the parent still hears the caller as before.
  */
-function bridgeUntilEnd(parent: DialParent, leg: MediaSession, call: OutboundCall, limitMs: number): Promise<CallEnd> {
+function bridgeUntilEnd(parent: DialParent, legSide: { media: MediaSession; hold?: HoldSignal | undefined }, call: OutboundCall, limitMs: number): Promise<CallEnd> {
+  const leg = legSide.media;
   let bridged = true;
-  const unbridge = parent.media.bridge(leg);
+  // While either side holds, the bridge is down and the other side hears hold music; the resume
+  // (both sides off hold) bridges again.
+  let unbridge: (() => void) | undefined;
+  let musicToLeg: AbortController | undefined;
+  let musicToCaller: AbortController | undefined;
+  const follow = () => {
+    if (!bridged) return;
+    const callerHeld = parent.hold?.held ?? false;
+    const legHeld = legSide.hold?.held ?? false;
+    if (callerHeld || legHeld) {
+      unbridge?.();
+      unbridge = undefined;
+    }
+    musicToLeg = music(musicToLeg, callerHeld, () => playHoldMusic(parent, leg));
+    musicToCaller = music(musicToCaller, legHeld, () => playHoldMusic(parent, parent.media));
+    if (!callerHeld && !legHeld) unbridge ??= parent.media.bridge(leg);
+  };
+  follow();
+  const stopFollowing = [parent.hold?.onChange(follow), legSide.hold?.onChange(follow)];
   return new Promise<CallEnd>((resolve) => {
     const done = (end: CallEnd) => {
       if (!bridged) return;
       bridged = false;
       clearTimeout(limit);
       parent.signal.removeEventListener('abort', onParentEnd);
-      unbridge();
+      for (const stop of stopFollowing) stop?.();
+      musicToLeg?.abort();
+      musicToCaller?.abort();
+      unbridge?.();
       resolve(end);
     };
     const onParentEnd = () => done({ by: 'caller', cause: 'normal' });
     const limit = setTimeout(() => void call.hangup().finally(() => done({ by: 'caller', cause: 'normal' })), limitMs);
     call.onEnd(done);
-    leg.onTimeout(() => void call.hangup().finally(() => done({ by: 'system', cause: 'rtp_timeout' })));
+    leg.onTimeout(() => {
+      // A held leg may send nothing (a=inactive); its next packet re-arms the timer.
+      if (legSide.hold?.held) return;
+      void call.hangup().finally(() => done({ by: 'system', cause: 'rtp_timeout' }));
+    });
     if (parent.signal.aborted) onParentEnd();
     else parent.signal.addEventListener('abort', onParentEnd, { once: true });
   });
+}
+
+/** Starts hold music when `on` and none plays, stops it when not `on`; answers what plays now. */
+function music(playing: AbortController | undefined, on: boolean, start: () => AbortController): AbortController | undefined {
+  if (on) return playing ?? start();
+  playing?.abort();
+  return undefined;
+}
+
+/** Loops the account's hold music to `leg` until the returned controller aborts (resume or the end). */
+function playHoldMusic(parent: DialParent, leg: MediaSession): AbortController {
+  const stop = new AbortController();
+  void (async () => {
+    try {
+      const samples = await holdMusicFor(parent.row.account_id);
+      while (!stop.signal.aborted) await leg.play(samples, { signal: stop.signal });
+    } catch (err) {
+      if (!stop.signal.aborted) parent.log.warn({ err, callId: parent.row.id }, 'dial: hold music stopped');
+    }
+  })();
+  return stop;
 }
 
 /** Ringback toward the caller until `signal` aborts (the leg answered or failed, or the caller left). */

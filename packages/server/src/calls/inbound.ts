@@ -147,7 +147,7 @@ export async function runCall(
   }
   const { media } = answering;
   // Only calls run by a voice application report keys: nobody else acts on them.
-  const session = new CallSession({ deps, engine, row: opened, media, sip: call, us: 'callee', reportDigits: app !== undefined });
+  const session = new CallSession({ deps, engine, row: opened, media, sip: call, us: 'callee', reportDigits: app !== undefined, hold: answering.hold });
   try {
     // A delayed-offer call sends no 183: it stays `ringing` until the answer.
     if (await answering.progress()) session.row = await markEarlyMedia(deps, session.row);

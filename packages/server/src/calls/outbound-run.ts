@@ -39,7 +39,7 @@ export async function runOutboundCall(
     return;
   }
 
-  const session = new CallSession({ deps, engine, row, media: outcome.media, sip: call, us: 'caller', reportDigits: true });
+  const session = new CallSession({ deps, engine, row, media: outcome.media, sip: call, us: 'caller', reportDigits: true, hold: outcome.hold });
   try {
     await session.answered();
     const secret = 'verbs' in plan ? undefined : plan.secret;

@@ -123,6 +123,27 @@ export interface SipInboundCall {
   hangup(): Promise<void>;
   /** Called once when the call ends from the far side (BYE, CANCEL) or a timer. */
   onEnd(listener: (end: CallEnd) => void): void;
+  /**
+   * Takes the SDP offers of the established call's re-INVITEs and UPDATEs (hold, resume, a new address):
+   * the handler answers with our SDP or refuses (488, and the session stays as it was, RFC 3261 §14.2).
+   * Telephony's offer/answer (media/answer-offer.ts) sets it; without one a changed offer gets 488.
+   */
+  onReoffer?(handler: (offerSdp: string) => ReofferAnswer): void;
+}
+
+/** How a re-INVITE's or UPDATE's offer was taken: our answer, or the refusal's status and why. */
+export type ReofferAnswer = { ok: true; answerSdp: string } | { ok: false; status: number; reason: string };
+
+/**
+ * The far end holding the call (a re-INVITE or UPDATE with `a=sendonly`, `a=inactive` or `c=0.0.0.0`)
+ * and resuming it (`a=sendrecv`). While held it sends no audio worth relaying, so a bridge plays the
+ * other party hold music instead.
+ */
+export interface HoldSignal {
+  /** True while the far end holds the call. */
+  readonly held: boolean;
+  /** Called with true on hold and false on resume (only on a change); returns the unsubscribe. */
+  onChange(listener: (held: boolean) => void): () => void;
 }
 
 /**
@@ -130,7 +151,7 @@ export interface SipInboundCall {
  * its media comes with the InboundOffer handed over beside it. No SDP: the offer and our answer stay
  * in telephony.
  */
-export type InboundCall = Omit<SipInboundCall, 'sdp' | 'progress' | 'answer'>;
+export type InboundCall = Omit<SipInboundCall, 'sdp' | 'progress' | 'answer' | 'onReoffer'>;
 
 /**
  * The caller's SDP offer, checked by telephony: refused with the SIP status and why (488 for a codec
@@ -149,6 +170,8 @@ export interface AnsweringMedia {
   progress(): Promise<boolean>;
   /** 200 OK with our SDP answer; resolves when the ACK arrives (or rejects on timeout). */
   answer(): Promise<void>;
+  /** Hold and resume by the caller, where the backend follows re-INVITEs (the embedded one). */
+  readonly hold?: HoldSignal;
 }
 
 /** Where and how to place an outbound call (a UAC INVITE). */
@@ -199,6 +222,8 @@ export type DialFailureCause =
 export interface DialAnswered {
   ok: true;
   media: MediaSession;
+  /** The callee holding and resuming (its re-INVITEs), where the backend follows them (the embedded one). */
+  hold?: HoldSignal;
 }
 
 /** An outbound call in progress, as the calls domain drives it. */

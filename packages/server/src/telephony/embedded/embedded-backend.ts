@@ -5,6 +5,7 @@ import { answerOffer } from '../media/answer-offer.js';
 import { type BoundPort, bindInProcess } from '../media/bound-port.js';
 import { answerProblem, buildOffer, type RtpPorts, readAnswer } from '../media/index.js';
 import { MediaWorkerPool } from '../media/worker/media-pool.js';
+import { followReoffers, newOrigin } from '../media/reoffer.js';
 import { EmbeddedSip, type SipLogger } from '../sip/index.js';
 
 export interface EmbeddedBackendOptions {
@@ -108,7 +109,8 @@ function dialEmbedded(sip: EmbeddedSip, opts: EmbeddedBackendOptions, bindMedia:
       await closePort();
       return { ok: false, status: 487, reason: 'cancelled', local: true, cause: 'canceled' };
     }
-    const call = sip.dial({ ...o, sdp: buildOffer({ address: opts.host, port: bound.port }) });
+    const origin = newOrigin();
+    const call = sip.dial({ ...o, sdp: buildOffer({ address: opts.host, port: bound.port }, origin.sessionId, origin.version) });
     uac = call;
     call.onProgress((status) => {
       for (const l of progress) l(status);
@@ -133,7 +135,9 @@ function dialEmbedded(sip: EmbeddedSip, opts: EmbeddedBackendOptions, bindMedia:
       remote: answer.remote,
       ...(answer.dtmfPayloadType !== undefined ? { dtmfPayloadType: answer.dtmfPayloadType } : {}),
     });
-    return { ok: true, media };
+    // The callee's re-INVITEs (hold, resume, moved media) are answered from here on.
+    const hold = followReoffers(call, media, origin);
+    return { ok: true, media, ...(hold ? { hold } : {}) };
   })();
   return {
     callId: o.callId,

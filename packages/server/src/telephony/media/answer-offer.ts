@@ -2,6 +2,7 @@ import type { InboundOffer, MediaSession, SipInboundCall, TelephonyBackend } fro
 import { buildAnswer } from './sdp-answer.js';
 import { negotiate } from './sdp-negotiate.js';
 import { buildOffer, OFFER_DTMF_PAYLOAD_TYPE, readAnswer } from './sdp-offer.js';
+import { followReoffers, newOrigin } from './reoffer.js';
 
 /**
  * SDP offer/answer for an inbound call, the same for both backends: negotiate the INVITE's offer,
@@ -29,9 +30,12 @@ export function answerOffer(call: SipInboundCall, openMedia: TelephonyBackend['o
     ok: true,
     async open() {
       const media: MediaSession = await openMedia({ ...negotiation.remote, dtmfPayloadType: negotiation.dtmfPayloadType });
-      // Built once, on first use: 183 and 200 must carry the same answer (same session id).
+      // Built once, on first use: 183 and 200 must carry the same answer (same session id); re-answers
+      // to re-INVITEs keep the id and raise the version.
+      const origin = newOrigin();
       let answerSdp: string | undefined;
-      const sdp = () => (answerSdp ??= buildAnswer(media.local, negotiation));
+      const sdp = () => (answerSdp ??= buildAnswer(media.local, negotiation, origin.sessionId, origin.version));
+      const hold = followReoffers(call, media, origin);
       return {
         media,
         async progress() {
@@ -39,6 +43,7 @@ export function answerOffer(call: SipInboundCall, openMedia: TelephonyBackend['o
           return true;
         },
         answer: () => call.answer(sdp()),
+        ...(hold ? { hold } : {}),
       };
     },
   };
@@ -56,7 +61,11 @@ function delayedOffer(call: SipInboundCall, openDelayed: () => Promise<DelayedMe
     ok: true,
     async open() {
       const opened = await openDelayed();
+      // Re-INVITEs after the ACK are offers like any other; their answers keep our offer's o= session id.
+      const o = /^o=\S+ (\d+) (\d+) /m.exec(opened.offer);
+      const hold = followReoffers(call, opened.media, o ? { sessionId: Number(o[1]), version: Number(o[2]) } : newOrigin());
       return {
+        ...(hold ? { hold } : {}),
         media: opened.media,
         progress: async () => false,
         answer: async () => {

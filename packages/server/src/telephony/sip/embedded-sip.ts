@@ -9,6 +9,7 @@ import type { RegistrarDirectory, RegistrarPolicy } from '../backend.js';
 import { processRegister } from './registrar.js';
 import { uriHostPort } from './header-values.js';
 import { ALLOW, basisOf, buildResponse, type Endpoint, type ResponseOptions, randomToken } from './responses.js';
+import { MIN_SESSION_EXPIRES, sessionTimer, unsupportedRequired } from './session-options.js';
 import { ServerInviteTransaction, ServerNonInviteTransaction, type ServerTransaction, serverTransactionKey } from './server-transactions.js';
 import { type SipRequest, type SipResponse, serialize } from './sip-message.js';
 import { after, DEFAULT_TIMERS, type SipTimerConfig } from './sip-timers.js';
@@ -260,6 +261,16 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop'> {
         this.#reply(tx, 482);
         return;
       }
+    }
+    // §8.2.2.3: an extension we lack (100rel: we send no reliable provisionals) is refused, named.
+    const unsupported = unsupportedRequired(req);
+    if (unsupported.length > 0) {
+      this.#reply(tx, 420, { headers: [['Unsupported', unsupported.join(', ')]] });
+      return;
+    }
+    if (sessionTimer(req).kind === 'too-small') {
+      this.#reply(tx, 422, { headers: [['Min-SE', String(MIN_SESSION_EXPIRES)]] });
+      return;
     }
     // 100 Trying stops the caller's INVITE retransmissions while the handler thinks (§17.2.1), but only
     // if it has not answered within `trying`: a challenge or refusal then goes alone, one datagram for one.

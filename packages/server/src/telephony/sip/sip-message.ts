@@ -82,6 +82,7 @@ const CANONICAL: Record<string, string> = {
   'proxy-authenticate': 'Proxy-Authenticate',
   'mime-version': 'MIME-Version',
   'record-route': 'Record-Route',
+  'min-se': 'Min-SE',
 };
 
 /** The conventional spelling of a header name for the wire. */

@@ -1,4 +1,4 @@
-import type { CallEnd, DialFailure, DialFailureCause } from '../backend.js';
+import type { CallEnd, DialFailure, DialFailureCause, ReofferAnswer } from '../backend.js';
 import { EndOnce } from '../call-common/end-once.js';
 import type { InviteTransactionUser } from './client-invite-transaction.js';
 import { digestAuthorization, pickChallenge } from './digest-client.js';
@@ -70,6 +70,10 @@ export class UacCall {
   #timers: Cancel[] = [];
   #progress: Array<(status: number) => void> = [];
   readonly #end: EndOnce;
+  /** Takes the callee's re-INVITE and UPDATE offers (media/reoffer.ts); without it only refreshes pass. */
+  #reoffer: ((offerSdp: string) => ReofferAnswer) | undefined;
+  /** Our current SDP: the offer, then each answer to a re-offer. */
+  #localSdp: string;
 
   constructor(
     private readonly opts: UacOptions,
@@ -78,6 +82,7 @@ export class UacCall {
     this.callId = opts.callId;
     this.#end = new EndOnce((err) => host.warn({ err, callId: this.callId }, 'sip: onEnd listener threw'));
     this.#remoteTarget = opts.requestUri;
+    this.#localSdp = opts.sdp;
     this.outcome = new Promise((resolve) => {
       this.#resolve = resolve;
     });
@@ -99,6 +104,10 @@ export class UacCall {
 
   onEnd(listener: (end: CallEnd) => void): void {
     this.#end.listen(listener);
+  }
+
+  onReoffer(handler: (offerSdp: string) => ReofferAnswer): void {
+    this.#reoffer = handler;
   }
 
   /** CANCEL before the answer, BYE after it; resolves when that is done (or has timed out). */
@@ -134,12 +143,44 @@ export class UacCall {
         reply(200);
         return;
       case 'INVITE':
-        // The media layer does not renegotiate; refusing keeps the session as it is (§14.2).
-        reply(this.#state === 'confirmed' ? 488 : 491);
+      case 'UPDATE':
+        this.#onReoffer(req, tx);
         return;
       default:
         reply(501);
     }
+  }
+
+  /**
+   * The callee's re-INVITE or UPDATE (hold, resume, moved media): its offer goes to the media's handler
+   * and our 200 carries the answer; without an offer (a refresh, or a re-INVITE asking for our offer) the
+   * 200 carries our current SDP. No handler, or an offer it refuses: 488, the session stays (§14.2).
+   * The 200 goes out once (the caller's INVITE retransmissions get it again from the transaction);
+   * the ACK that follows needs nothing from us.
+   */
+  #onReoffer(req: SipRequest, tx: ServerInviteTransaction | ServerNonInviteTransaction): void {
+    const respond = (status: number, extra: { headers?: Array<[string, string]>; body?: string; reason?: string } = {}) =>
+      tx.respond(
+        status,
+        serialize(buildResponse(basisOf(req), tx.source, status, { ...extra, headers: [['Allow', UAC_ALLOW], ...(extra.headers ?? [])] })),
+      );
+    if (this.#state !== 'confirmed') {
+      respond(req.method === 'INVITE' ? 491 : 481);
+      return;
+    }
+    const ct = getHeader(req, 'content-type');
+    const offer = ct && /^application\/sdp\b/i.test(ct.trim()) && req.body.length > 0 ? req.body.toString('utf8') : undefined;
+    if (offer !== undefined) {
+      const answer = this.#reoffer?.(offer) ?? { ok: false as const, status: 488, reason: 'media changes are not followed on this call' };
+      if (!answer.ok) {
+        respond(answer.status, { reason: answer.reason.slice(0, 100).replace(/[\r\n]/g, ' ') });
+        return;
+      }
+      this.#localSdp = answer.answerSdp;
+    }
+    const contact: Array<[string, string]> = [['Contact', `<sip:${this.host.sentBy}>`]];
+    if (req.method === 'UPDATE' && offer === undefined) respond(200, { headers: contact });
+    else respond(200, { headers: contact, body: this.#localSdp });
   }
 
   /** Ends everything at once, one best-effort message (shutdown). */
@@ -335,3 +376,6 @@ export class UacCall {
     this.#end.fire(end);
   }
 }
+
+/** What an outbound dialog answers besides the core's methods: UPDATE (RFC 3311) for offers and refreshes. */
+const UAC_ALLOW = `${ALLOW}, UPDATE`;

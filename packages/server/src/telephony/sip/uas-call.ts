@@ -1,10 +1,11 @@
 import { SIP_REALM } from '../digest-ha1.js';
-import type { CallEnd, DigestCredentials, SipInboundCall } from '../backend.js';
+import type { CallEnd, DigestCredentials, ReofferAnswer, SipInboundCall } from '../backend.js';
 import { awaitingFinal, checkRejectStatus, EndOnce, hangupInbound, type DigestRealm, type InboundCallState, InviteAuth } from '../call-common/index.js';
 import type { NonceIssuer } from './digest-auth.js';
 import { parseNameAddr, uriHostPort, uriUser } from './header-values.js';
 import { ALLOW, basisOf, buildResponse, type Endpoint, newBranch, type ResponseOptions, SERVER_NAME } from './responses.js';
 import { sameMediaTarget } from './sdp-compare.js';
+import { MIN_SESSION_EXPIRES, SUPPORTED_OPTIONS, sessionTimer, unsupportedRequired } from './session-options.js';
 import type { ServerInviteTransaction, ServerNonInviteTransaction } from './server-transactions.js';
 import { getHeader, getHeaders, type SipRequest, type SipResponse, serialize } from './sip-message.js';
 import { after, type Cancel, retransmitUntil, type SipTimerConfig } from './sip-timers.js';
@@ -62,6 +63,8 @@ export class UasCall implements SipInboundCall {
   #cancelRingTimer: Cancel | undefined;
   /** Set once verifyDigest succeeded: until then a failure final is sent once, never retransmitted. */
   #authenticated = false;
+  /** Takes re-INVITE and UPDATE offers (media/reoffer.ts); without it only refreshes are answered. */
+  #reoffer: ((offerSdp: string) => ReofferAnswer) | undefined;
 
   constructor(
     readonly invite: SipRequest,
@@ -193,6 +196,10 @@ export class UasCall implements SipInboundCall {
     this.#end.listen(listener);
   }
 
+  onReoffer(handler: (offerSdp: string) => ReofferAnswer): void {
+    this.#reoffer = handler;
+  }
+
   /** CANCEL for our INVITE (§9.2): 487 if no final was sent yet. The 200 to the CANCEL is the core's. */
   onCancel(): void {
     if (!awaitingFinal(this.#state)) return;
@@ -228,6 +235,12 @@ export class UasCall implements SipInboundCall {
       return;
     }
     this.#remoteCseq = req.cseq.seq;
+    // §8.2.2.3 inside the dialog too: a re-INVITE requiring 100rel gets 420, the call goes on.
+    const unsupported = req.method === 'BYE' ? [] : unsupportedRequired(req);
+    if (unsupported.length > 0) {
+      reply(420, { headers: [['Unsupported', unsupported.join(', ')]] });
+      return;
+    }
     switch (req.method) {
       case 'BYE': {
         reply(200);
@@ -242,11 +255,14 @@ export class UasCall implements SipInboundCall {
       case 'INVITE':
         this.#onReinvite(req, reply);
         return;
+      case 'UPDATE':
+        this.#onUpdate(req, reply);
+        return;
       case 'OPTIONS':
-        reply(200, { headers: [['Allow', ALLOW]] });
+        reply(200, { headers: [['Allow', UAS_ALLOW]] });
         return;
       default:
-        reply(501, { headers: [['Allow', ALLOW]] });
+        reply(501, { headers: [['Allow', UAS_ALLOW]] });
     }
   }
 
@@ -278,18 +294,9 @@ export class UasCall implements SipInboundCall {
       reply(491); // §14.2: an offer while ours is still pending
       return;
     }
-    const ct = getHeader(req, 'content-type');
-    const offer = ct && /^application\/sdp\b/i.test(ct.trim()) && req.body.length > 0 ? req.body.toString('utf8') : undefined;
-    // Session refreshes and keep-alive re-INVITEs resend the same media target; we answer those with
-    // our unchanged SDP. A real change (new address, hold, codec switch) would need the media layer,
-    // which does not renegotiate, so we refuse it and the old session stays (§14.2).
-    // After a delayed offer the caller's SDP is the answer its ACK brought.
-    const theirs = this.sdp ?? this.#ackSdp;
-    if (offer !== undefined && (theirs === undefined || !sameMediaTarget(theirs, offer))) {
-      reply(488);
-      return;
-    }
-    const buf = reply(200, { headers: this.#dialogHeaders(), body: this.#answerSdp ?? '' });
+    const answered = this.#takeOffer(req, reply);
+    if (!answered) return;
+    const buf = reply(200, { headers: this.#dialogHeaders(req), body: this.#answerSdp ?? '' });
     this.#reinviteCseq = req.cseq.seq;
     this.#cancelReinvite2xx = retransmitUntil(
       this.host.timers,
@@ -299,6 +306,55 @@ export class UasCall implements SipInboundCall {
         this.#reinviteCseq = undefined;
       },
     );
+  }
+
+  /**
+   * The offer a re-INVITE or UPDATE carries, taken (RFC 3264 §8): hold, resume, a new address or a codec
+   * check go to the media's handler, whose answer becomes our SDP. Without a handler only a refresh (the
+   * same media target) is answered, with our unchanged SDP. After a delayed offer the caller's SDP is the
+   * answer its ACK brought. Refused offers get 488 and the old session stays (§14.2). False when a
+   * response was sent here.
+   */
+  #takeOffer(req: SipRequest, reply: (status: number, opts?: ResponseOptions) => Buffer): boolean {
+    if (sessionTimer(req).kind === 'too-small') {
+      reply(422, { headers: [['Min-SE', String(MIN_SESSION_EXPIRES)]] });
+      return false;
+    }
+    const ct = getHeader(req, 'content-type');
+    const offer = ct && /^application\/sdp\b/i.test(ct.trim()) && req.body.length > 0 ? req.body.toString('utf8') : undefined;
+    if (offer === undefined) return true;
+    if (this.#reoffer) {
+      const answer = this.#reoffer(offer);
+      if (!answer.ok) {
+        reply(answer.status, { reason: answer.reason.slice(0, 100).replace(/[\r\n]/g, ' ') });
+        return false;
+      }
+      this.#answerSdp = answer.answerSdp;
+      return true;
+    }
+    const theirs = this.sdp ?? this.#ackSdp;
+    if (theirs === undefined || !sameMediaTarget(theirs, offer)) {
+      reply(488);
+      return false;
+    }
+    return true;
+  }
+
+  /** RFC 3311 UPDATE on a confirmed dialog: an offer (hold, new address) or a session refresh; no ACK follows. */
+  #onUpdate(req: SipRequest, reply: (status: number, opts?: ResponseOptions) => Buffer): void {
+    if (this.#state !== 'confirmed') {
+      // Early-dialog UPDATEs would need PRACK-style offer tracking we do not do.
+      reply(this.#state === 'answering' ? 491 : 481);
+      return;
+    }
+    if (this.#reinviteCseq !== undefined) {
+      reply(491);
+      return;
+    }
+    if (!this.#takeOffer(req, reply)) return;
+    const ct = getHeader(req, 'content-type');
+    const hadOffer = ct && /^application\/sdp\b/i.test(ct.trim()) && req.body.length > 0;
+    reply(200, { headers: this.#dialogHeaders(req), ...(hadOffer ? { body: this.#answerSdp ?? '' } : {}) });
   }
 
   #confirm(): void {
@@ -313,13 +369,17 @@ export class UasCall implements SipInboundCall {
     if (pending.length > 0) void this.#sendBye().then(() => runAll(pending));
   }
 
-  #dialogHeaders(): Array<[string, string]> {
+  /** Headers of our 2xx to `req` (the INVITE, or a re-INVITE/UPDATE): Contact, Allow, the session timer. */
+  #dialogHeaders(req: SipRequest = this.invite): Array<[string, string]> {
     const h: Array<[string, string]> = [
       ['Contact', `<${this.host.contactUri(this.invite)}>`],
-      ['Allow', ALLOW],
+      ['Allow', UAS_ALLOW],
+      ['Supported', [...SUPPORTED_OPTIONS].join(', ')],
     ];
+    const timer = sessionTimer(req);
+    if (timer.kind === 'accept') h.push(...timer.headers);
     // §12.1.1: the UAS copies Record-Route into dialog-creating responses.
-    for (const rr of getHeaders(this.invite, 'record-route')) h.push(['Record-Route', rr]);
+    if (req === this.invite) for (const rr of getHeaders(this.invite, 'record-route')) h.push(['Record-Route', rr]);
     return h;
   }
 
@@ -388,6 +448,9 @@ export class UasCall implements SipInboundCall {
     this.#end.fire(end);
   }
 }
+
+/** What an inbound dialog answers besides the core's methods: UPDATE (RFC 3311) for offers and refreshes. */
+const UAS_ALLOW = `${ALLOW}, UPDATE`;
 
 function runAll(fns: Array<() => void>): void {
   for (const f of fns) f();

@@ -22,12 +22,21 @@ export interface DefaultTtsEngineOptions {
  * package still speaks. Decided once, here, by looking at PATH. Wrap it in `cachedTts` for prompts.
  */
 export function defaultTtsEngine(options: DefaultTtsEngineOptions = {}): TtsEngine {
-  const choice = options.engine ?? 'auto';
   const logger = options.logger ?? console;
+  const picked = pickTtsEngine(options);
+  return picked.engine === 'espeak-ng' ? espeakNgEngine({ command: picked.command, logger }) : mespeakEngine({ logger });
+}
+
+/** Which engine {@link defaultTtsEngine} builds for these options (and espeak-ng's path), without building it. */
+export type PickedTtsEngine = { engine: 'espeak-ng'; command: string } | { engine: 'mespeak' };
+
+/** The rule of {@link defaultTtsEngine}, shared with the voice list so both name the same engine. */
+export function pickTtsEngine(options: Pick<DefaultTtsEngineOptions, 'engine' | 'pathEnv'> = {}): PickedTtsEngine {
+  const choice = options.engine ?? 'auto';
   if (choice !== 'mespeak') {
     const command = findOnPath('espeak-ng', options.pathEnv ?? process.env.PATH);
-    if (command) return espeakNgEngine({ command, logger });
+    if (command) return { engine: 'espeak-ng', command };
     if (choice === 'espeak-ng') throw new Error('espeak-ng is not on PATH (Debian: apt-get install espeak-ng)');
   }
-  return mespeakEngine({ logger });
+  return { engine: 'mespeak' };
 }

@@ -58,8 +58,42 @@ describe.skipIf(!espeakNg)(`espeak-ng engine${espeakNg ? '' : ' (skipped: espeak
     expect(logger.messages.filter((m) => m.includes('"xx"'))).toHaveLength(1);
   });
 
-  it('reports a voice espeak-ng refuses', async () => {
-    await expect(engine.synthesize('Hello', { voice: 'qqq' })).rejects.toThrow(/espeak-ng.*failed/);
+  it('speaks Bulgarian unlike English: the same text gives other audio, and an unknown language gives the English audio', async () => {
+    const text = 'Добър ден';
+    const bg = await engine.synthesize(text, { language: 'bg' });
+    const en = await engine.synthesize(text, { language: 'en' });
+    const unknown = await engine.synthesize(text, { language: 'xq' });
+    expect(logger.messages.filter((m) => m.includes('no voice for "en"'))).toEqual([]);
+    expect(rms(bg)).toBeGreaterThan(500);
+    expect(Buffer.from(bg.buffer, bg.byteOffset, bg.byteLength).equals(Buffer.from(en.buffer, en.byteOffset, en.byteLength))).toBe(false);
+    // espeak-ng is deterministic, so the fallback is exactly English: Bulgarian above was no fallback.
+    expect(Buffer.from(unknown.buffer, unknown.byteOffset, unknown.byteLength).equals(Buffer.from(en.buffer, en.byteOffset, en.byteLength))).toBe(true);
+  });
+
+  it('takes a voice name from the list (`voice` wins over `language`) and a voice file by its path', async () => {
+    const byVoice = await engine.synthesize('Hello', { voice: 'bg', language: 'en' });
+    const byLanguage = await engine.synthesize('Hello', { language: 'bg' });
+    const byFile = await engine.synthesize('Hello', { voice: 'zls/bg' });
+    expect([...byVoice]).toEqual([...byLanguage]);
+    expect([...byFile]).toEqual([...byLanguage]);
+  });
+
+  it('speaks an unknown voice name with the language (else English) and logs it once, instead of failing', async () => {
+    const fallback = await engine.synthesize('Hello', { voice: 'qqq', language: 'bg' });
+    expect([...fallback]).toEqual([...(await engine.synthesize('Hello', { language: 'bg' }))]);
+    expect(rms(await engine.synthesize('Hello', { voice: 'qqq' }))).toBeGreaterThan(500);
+    await engine.synthesize('Hello', { voice: 'qqq' });
+    expect(logger.messages.filter((m) => m.includes('"qqq"'))).toHaveLength(1);
+  });
+
+  it('still reports a voice file espeak-ng refuses', async () => {
+    await expect(engine.synthesize('Hello', { voice: 'zls/qqq' })).rejects.toThrow(/espeak-ng.*failed/);
+  });
+
+  it('lists its voices with their names', async () => {
+    const table = await engine.voiceTable();
+    expect(table).toContainEqual({ name: 'bg', description: 'Bulgarian' });
+    expect(table.map((v) => v.name)).toEqual(expect.arrayContaining(['en-us', 'en-gb']));
   });
 
   it('refuses text over the cap and honours an abort', async () => {

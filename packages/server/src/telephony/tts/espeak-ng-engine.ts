@@ -18,6 +18,16 @@ export interface EspeakNgEngine extends TtsEngine {
   readonly name: 'espeak-ng';
   /** The languages espeak-ng reports (`espeak-ng --voices`), e.g. `bg`, `en-gb`, `en-us`. */
   voices(): Promise<string[]>;
+  /** The same voices with espeak-ng's own name for each (`Bulgarian`), for `GET /v1/tts/voices`. */
+  voiceTable(): Promise<EspeakNgVoice[]>;
+}
+
+/** One row of `espeak-ng --voices`. */
+export interface EspeakNgVoice {
+  /** The Language column, which `-v` takes: `bg`, `en-gb-x-rp`. */
+  name: string;
+  /** The VoiceName column: `Bulgarian`, `English_(Great_Britain)`. */
+  description: string;
 }
 
 /** The most stderr kept for an error message: enough for espeak-ng's one-line complaints. */
@@ -36,23 +46,25 @@ const VOICE_NAME = /^[a-z0-9][a-z0-9_+/-]*$/i;
 export function espeakNgEngine(options: EspeakNgEngineOptions = {}): EspeakNgEngine {
   const command = options.command ?? 'espeak-ng';
   const warnOnce = onceWarner(options.logger ?? console);
-  let voiceList: Promise<Set<string>> | undefined;
+  let voiceRows: Promise<EspeakNgVoice[]> | undefined;
 
-  const listVoices = (): Promise<Set<string>> => {
-    voiceList ??= run(command, ['--voices'], '', undefined).then(
-      (out) => parseVoiceList(out.toString('utf8')),
+  const listRows = (): Promise<EspeakNgVoice[]> => {
+    voiceRows ??= run(command, ['--voices'], '', undefined).then(
+      (out) => parseVoiceTable(out.toString('utf8')),
       (err: unknown) => {
-        voiceList = undefined; // try again next time
+        voiceRows = undefined; // try again next time
         throw err;
       },
     );
-    return voiceList;
+    return voiceRows;
   };
+  const listVoices = async (): Promise<Set<string>> => new Set((await listRows()).map((row) => row.name));
 
   const voiceFor = async (opts: TtsOptions): Promise<string> => {
     const choice = pickVoice(await listVoices(), opts);
-    // An explicit voice espeak-ng knows by another name (a file like `zls/bg`) is still worth a try.
-    if (choice.fallback && opts.voice && VOICE_NAME.test(opts.voice)) return opts.voice;
+    // An explicit voice file (`zls/bg`, `gmw/en-US`) is not in the Language column but espeak-ng takes
+    // it; any other unknown name would make espeak-ng fail, so it falls back like an unknown language.
+    if (choice.fallback && opts.voice?.includes('/') && VOICE_NAME.test(opts.voice)) return opts.voice;
     if (choice.fallback) warnOnce(choice.requested ?? '', `espeak-ng has no voice for "${choice.requested}"; speaking it with "${choice.voice}"`);
     if (!VOICE_NAME.test(choice.voice)) throw new Error(`Not a voice name: ${JSON.stringify(choice.voice)}`);
     return choice.voice;
@@ -61,6 +73,7 @@ export function espeakNgEngine(options: EspeakNgEngineOptions = {}): EspeakNgEng
   return {
     name: 'espeak-ng',
     voices: async () => [...(await listVoices())].sort(),
+    voiceTable: listRows,
     async synthesize(text: string, opts: TtsOptions = {}): Promise<Int16Array> {
       assertTextLength(text);
       if (opts.signal?.aborted) throw abortError(opts.signal);
@@ -74,12 +87,17 @@ export function espeakNgEngine(options: EspeakNgEngineOptions = {}): EspeakNgEng
 
 /** Reads the Language column of `espeak-ng --voices` (`Pty Language Age/Gender VoiceName File ...`). */
 export function parseVoiceList(output: string): Set<string> {
-  const languages = new Set<string>();
+  return new Set(parseVoiceTable(output).map((row) => row.name));
+}
+
+/** Reads the Language and VoiceName columns of `espeak-ng --voices`, one entry per language. */
+export function parseVoiceTable(output: string): EspeakNgVoice[] {
+  const rows = new Map<string, EspeakNgVoice>();
   for (const line of output.split('\n').slice(1)) {
-    const language = line.trim().split(/\s+/)[1];
-    if (language) languages.add(language.toLowerCase());
+    const [, language, , voiceName] = line.trim().split(/\s+/);
+    if (language && !rows.has(language.toLowerCase())) rows.set(language.toLowerCase(), { name: language.toLowerCase(), description: voiceName ?? language });
   }
-  return languages;
+  return [...rows.values()];
 }
 
 /** Runs espeak-ng with `input` on stdin; resolves with stdout, rejects on a non-zero exit or abort. */

@@ -29,7 +29,8 @@ export function pickVoice(available: ReadonlySet<string>, opts: { voice?: string
   }
   for (const candidate of candidates) {
     const base = candidate.split('+')[0]!;
-    if (available.has(base)) return { voice: candidate, fallback: false, requested: candidate };
+    // English is there even when only listed as `en-gb`/`en-us` (espeak-ng): asking for it is no fallback.
+    if (available.has(base) || base === FALLBACK_VOICE) return { voice: candidate, fallback: false, requested: candidate };
   }
   return { voice: FALLBACK_VOICE, fallback: candidates.length > 0, requested: candidates[0] };
 }
