@@ -39,7 +39,7 @@ export async function bridgeCaller(
     return;
   }
   const { media } = answering;
-  const session = new CallSession({ deps, engine, row, media, sip: call, us: 'callee', reportDigits: false });
+  const session = new CallSession({ deps, engine, row, media, sip: call, us: 'callee', reportDigits: false, hold: answering.hold });
   try {
     await answering.progress();
     session.row = await markEarlyMedia(deps, session.row);
@@ -48,7 +48,7 @@ export async function bridgeCaller(
       await answering.answer();
       await session.answered();
     };
-    const result = await dialLeg(deps, plan.legs, { row: session.row, media, log: engine.log, signal: session.signal, onAnswered }, plan.verb);
+    const result = await dialLeg(deps, plan.legs, { row: session.row, media, log: engine.log, signal: session.signal, onAnswered, hold: answering.hold }, plan.verb);
     if (session.ended) return await session.ended;
     if (result.status === 'completed') {
       // The callee hung up (or the time limit passed): BYE to the caller.
