@@ -8,6 +8,7 @@ import { randomInt } from 'node:crypto';
 import type { MediaSession } from '../backend.js';
 import { decodeDtmfPayload, digitToEvent, encodeDtmfPayload, eventToDigit } from './dtmf-event.js';
 import { relayFrames } from './frame-relay.js';
+import { endpointOf } from './media-endpoint.js';
 import { ALAW_SILENCE, decodePcma, FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, toPcmaFrames } from './g711.js';
 import { pacer } from './pacer.js';
 import { MAX_LATENESS_MS, now, waitUntil } from './pacing.js';
@@ -284,7 +285,8 @@ export class RtpSession implements MediaSession {
    * RtpSessions in one thread relay packets (see relay()): no decoding, no re-encoding, DTMF passed
    * as telephone-events; any other session gets decoded frames and re-sent digits (frame-relay.ts).
    */
-  bridge(other: MediaSession): () => void {
+  bridge(peer: MediaSession): () => void {
+    const other = endpointOf(peer);
     if (!(other instanceof RtpSession) || other === this) return relayFrames(this, other);
     this.relayTo((p) => other.relay(p));
     other.relayTo((p) => this.relay(p));
