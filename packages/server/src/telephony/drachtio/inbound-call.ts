@@ -127,10 +127,17 @@ export class DrachtioInboundCall implements SipInboundCall {
     if (this.#state === 'terminated') throw new Error('call already ended');
     this.#assertNoFinal();
     this.#state = 'answering';
-    // createUAS sends the 200 OK and resolves once drachtio-server took it (not at the ACK).
-    let dialog: SrfDialog;
+    // createUAS sends the 200 OK and calls back once drachtio-server took it (not at the ACK).
     try {
-      dialog = await this.#deps.srf.createUAS(this.#req, this.#res, { localSdp: answerSdp, headers: { 'Content-Type': 'application/sdp' } });
+      await new Promise<void>((resolve, reject) => {
+        this.#deps.srf.createUAS(this.#req, this.#res, { localSdp: answerSdp, headers: { 'Content-Type': 'application/sdp' } }, (err, dialog) => {
+          if (err) return reject(err);
+          // In the callback, not after a promise: the ACK, a re-INVITE or a BYE may come in the same read
+          // as drachtio-server's confirmation, and drachtio-srf hands them to the dialog in that same tick.
+          this.#attach(dialog, answerSdp);
+          resolve();
+        });
+      });
     } catch (err) {
       // A CANCEL that crossed our 200 (drachtio-srf rejects with a 487 SipError), or a lost connection.
       this.#state = 'terminated';
@@ -138,6 +145,22 @@ export class DrachtioInboundCall implements SipInboundCall {
       this.#fireEnd(canceled ? { by: 'caller', cause: 'canceled', sipCode: 487 } : { by: 'system', cause: 'error' });
       throw err;
     }
+    try {
+      await this.#ack;
+      if (this.#state === 'answering') this.#state = 'confirmed';
+    } catch (err) {
+      if ((this.#state as InboundCallState) !== 'terminated') {
+        // §13.3.1.4: no ACK in time — the dialog is ended with a BYE.
+        this.#state = 'confirmed';
+        this.#fireEnd({ by: 'system', cause: 'error' });
+        await this.#bye();
+      }
+      throw err;
+    }
+  }
+
+  /** The dialog's listeners: the far end's BYE, in-dialog requests, new offers, the ACK. */
+  #attach(dialog: SrfDialog, answerSdp: string): void {
     this.#dialog = dialog;
     dialog.on('destroy', () => {
       // A BYE from the caller (or drachtio-server's own, after an ACK timeout).
@@ -164,18 +187,6 @@ export class DrachtioInboundCall implements SipInboundCall {
         resolve();
       });
     });
-    try {
-      await this.#ack;
-      if (this.#state === 'answering') this.#state = 'confirmed';
-    } catch (err) {
-      if ((this.#state as InboundCallState) !== 'terminated') {
-        // §13.3.1.4: no ACK in time — the dialog is ended with a BYE.
-        this.#state = 'confirmed';
-        this.#fireEnd({ by: 'system', cause: 'error' });
-        await this.#bye();
-      }
-      throw err;
-    }
   }
 
   async answerWithOffer(offerSdp: string): Promise<string | undefined> {

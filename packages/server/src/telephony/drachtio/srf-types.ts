@@ -35,7 +35,17 @@ export interface SrfDialog {
 }
 
 export interface SrfLike {
-  createUAS(req: SrfRequest, res: SrfResponse, opts: { localSdp: string; headers?: Record<string, string> }): Promise<SrfDialog>;
+  /**
+   * The callback form: it is called in the same tick as drachtio-server's confirmation of the 200, so
+   * listeners added there are in place for an ACK or re-INVITE that came in the same read (the promise
+   * form resolves a microtask later, after drachtio-srf has handled them without us).
+   */
+  createUAS(
+    req: SrfRequest,
+    res: SrfResponse,
+    opts: { localSdp: string; headers?: Record<string, string> },
+    callback: (err: Error | null | undefined, dialog: SrfDialog) => void,
+  ): unknown;
 }
 
 /** The INVITE drachtio-srf sent for createUAC (lib/request.js); cancel() sends CANCEL in its transaction. */
