@@ -2,9 +2,8 @@ import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MediaSession } from '../backend.js';
 import { RtpPorts, tone } from '../media/index.js';
-import { type PacingReport, startPacingReceiver } from '../media/pacing-receiver.test-helper.js';
+import { machineBaseline, type PacingReport, startPacingReceiver } from '../media/pacing-receiver.test-helper.js';
 import { LOOPBACK } from '../media/test-helpers.js';
-import { MediaWorkerPool } from '../media/worker/media-pool.js';
 import { createDrachtioBackend, type DrachtioBackend } from './drachtio-backend.js';
 import { DrachtioServerDouble, inviteText } from './drachtio-server-double.test-helper.js';
 import { type RtpengineDaemon, rtpengineBinary, startRtpengine } from './rtpengine-daemon.test-helper.js';
@@ -52,19 +51,7 @@ describe.skipIf(!binary && !strict)('prompt pacing on the drachtio backend (rtpe
     const { port } = await new Promise<{ port: number }>((resolve) => receiver.once('message', resolve));
 
     // The machine, without rtpengine: as many worker sessions, straight to the receiver.
-    const pool = new MediaWorkerPool({ size: workers });
-    const ports = new RtpPorts();
-    let baseline: PacingReport;
-    try {
-      const direct: MediaSession[] = await Promise.all(
-        Array.from({ length: CALLS }, async () => (await pool.bind(ports, LOOPBACK, [43000, 43999])).start({ remote: { address: LOOPBACK, port } })),
-      );
-      await Promise.all(direct.map((s) => s.play(tone(440, 1000))));
-      baseline = await report();
-      await Promise.all(direct.map((s) => s.close()));
-    } finally {
-      await pool.terminate();
-    }
+    const baseline = await machineBaseline(receiver, port, { calls: CALLS, workers, range: [43000, 43999] });
     console.info(`${CALLS} calls straight from the media workers: p99 |interval - 20 ms| = ${baseline.p99.toFixed(2)} ms`);
 
     const double = new DrachtioServerDouble();

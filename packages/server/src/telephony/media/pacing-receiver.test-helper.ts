@@ -4,6 +4,11 @@
  * |interval - 20 ms| per stream (from each stream's sixth packet on) and packets per stream.
  */
 import { spawn } from 'node:child_process';
+import type { MediaSession } from '../backend.js';
+import { LOOPBACK } from './test-helpers.js';
+import { RtpPorts } from './udp-port.js';
+import { tone } from './wav.js';
+import { MediaWorkerPool } from './worker/media-pool.js';
 
 /** A UDP sink in a process of its own: arrival times per SSRC, reported over IPC. Plain JS, no build needed. */
 const RECEIVER = `
@@ -69,4 +74,32 @@ export interface PacingReport {
   intervals: number;
   p99: number;
   max: number;
+}
+
+/**
+ * What this machine allows right now: `calls` sessions of a fresh media-worker pool play `ms` of a tone
+ * straight to the receiver at `port`, and the receiver's report of it (then cleared). A timing test
+ * skips when even this misses its target: other processes hold the cores.
+ */
+export async function machineBaseline(
+  receiver: ReturnType<typeof startPacingReceiver>,
+  port: number,
+  o: { calls: number; workers: number; range: readonly [number, number]; ms?: number },
+): Promise<PacingReport> {
+  const pool = new MediaWorkerPool({ size: o.workers });
+  const ports = new RtpPorts();
+  try {
+    const sessions: MediaSession[] = await Promise.all(
+      Array.from({ length: o.calls }, async () => (await pool.bind(ports, LOOPBACK, o.range)).start({ remote: { address: LOOPBACK, port } })),
+    );
+    await Promise.all(sessions.map((s) => s.play(tone(440, o.ms ?? 1000))));
+    const report = await new Promise<PacingReport>((resolve) => {
+      receiver.once('message', resolve);
+      receiver.postMessage('reset');
+    });
+    await Promise.all(sessions.map((s) => s.close()));
+    return report;
+  } finally {
+    await pool.terminate();
+  }
 }
