@@ -15,10 +15,22 @@ import { rtpengineBinary } from './rtpengine-daemon.test-helper.js';
 export const bin = process.env.PROLOPE_DRACHTIO_BIN;
 export const running =
   process.env.DRACHTIO_HOST && process.env.DRACHTIO_PORT && process.env.DRACHTIO_SECRET
-    ? { host: process.env.DRACHTIO_HOST, port: Number(process.env.DRACHTIO_PORT), secret: process.env.DRACHTIO_SECRET, sipPort: Number(process.env.DRACHTIO_SIP_PORT ?? 5060) }
+    ? {
+        host: process.env.DRACHTIO_HOST,
+        port: Number(process.env.DRACHTIO_PORT),
+        secret: process.env.DRACHTIO_SECRET,
+        sipPort: Number(process.env.DRACHTIO_SIP_PORT ?? 5060),
+      }
     : undefined;
 export const rtpengine = rtpengineBinary();
-export const missing = !bin && !running ? 'neither PROLOPE_DRACHTIO_BIN nor DRACHTIO_HOST/DRACHTIO_PORT/DRACHTIO_SECRET is set' : !SIPP ? 'sipp is not installed' : !rtpengine ? 'rtpengine is not installed' : undefined;
+export const missing =
+  !bin && !running
+    ? 'neither PROLOPE_DRACHTIO_BIN nor DRACHTIO_HOST/DRACHTIO_PORT/DRACHTIO_SECRET is set'
+    : !SIPP
+      ? 'sipp is not installed'
+      : !rtpengine
+        ? 'rtpengine is not installed'
+        : undefined;
 
 async function freeTcpPort(): Promise<number> {
   const server = createServer();
@@ -33,7 +45,9 @@ async function freeTcpPort(): Promise<number> {
  * A drachtio-server of ours: admin (control) port and SIP on loopback. It always reads a config file
  * (`--noconfig` only changes logging, v0.9.10), so it gets a minimal one.
  */
-export async function startDrachtio(binary: string): Promise<{ host: string; port: number; secret: string; sipPort: number; output(): string; stop(): Promise<void> }> {
+export async function startDrachtio(
+  binary: string,
+): Promise<{ host: string; port: number; secret: string; sipPort: number; output(): string; stop(): Promise<void> }> {
   const port = await freeTcpPort();
   const sipPort = await freeUdpPort();
   const secret = `interop-${process.pid}`;

@@ -66,7 +66,15 @@ describe.skipIf(missing !== undefined)('prompt pacing on a real drachtio-server 
       console.info(`${CALLS} calls straight from the media workers: p99 |interval - 20 ms| = ${baseline.p99.toFixed(2)} ms`);
 
       const args = pbxCallArgs(to, { sipPort: target.sipPort, username, password, from, rtpport: port, codec: '8' });
-      const run = await runSipp(scenario('inbound-greeting.xml'), to, target.sipPort, [...args, '-m', String(CALLS), '-l', String(CALLS), '-r', String(Math.min(CALLS, 50))]);
+      const run = await runSipp(scenario('inbound-greeting.xml'), to, target.sipPort, [
+        ...args,
+        '-m',
+        String(CALLS),
+        '-l',
+        String(CALLS),
+        '-r',
+        String(Math.min(CALLS, 50)),
+      ]);
       expect(run.code, `${explain(run)}\n${drachtio?.output().slice(-3000) ?? ''}`).toBe(0);
       const measured = await new Promise<PacingReport>((resolve) => {
         receiver.once('message', resolve);
