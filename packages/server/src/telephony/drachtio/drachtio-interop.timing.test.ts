@@ -6,7 +6,7 @@ import { startTestServer, type TestServer } from '../../test/harness.js';
 import { buyNumbers } from '../../numbers/test-fixtures.js';
 import { pbxTrunk } from '../../test/pbx-fixtures.js';
 import { runSipp } from '../../test/sipp.js';
-import { machineBaseline, type PacingReport, startPacingReceiver } from '../media/pacing-receiver.test-helper.js';
+import { askReceiver, machineBaseline, startPacingReceiver } from '../media/pacing-receiver.test-helper.js';
 import { bin, missing, rtpengine, running, startDrachtio } from './drachtio-binary.test-helper.js';
 import { type RtpengineDaemon, startRtpengine } from './rtpengine-daemon.test-helper.js';
 
@@ -76,10 +76,7 @@ describe.skipIf(missing !== undefined)('prompt pacing on a real drachtio-server 
         String(Math.min(CALLS, 50)),
       ]);
       expect(run.code, `${explain(run)}\n${drachtio?.output().slice(-3000) ?? ''}`).toBe(0);
-      const measured = await new Promise<PacingReport>((resolve) => {
-        receiver.once('message', resolve);
-        receiver.postMessage('reset');
-      });
+      const measured = await askReceiver(receiver, 'reset');
       console.info(
         `${CALLS} SIPp calls through drachtio-server and rtpengine, greetings from our media plane: p99 |interval - 20 ms| = ${measured.p99.toFixed(2)} ms, max ${measured.max.toFixed(2)} ms over ${measured.intervals} intervals`,
       );

@@ -43,6 +43,7 @@ const measure = () => {
 };
 parentPort.on('message', (m) => {
   const report = measure();
+  if (m === 'peek') return parentPort.postMessage(report);
   arrivals.clear();
   if (m === 'reset') parentPort.postMessage(report);
   else socket.close(() => parentPort.postMessage(report));
@@ -51,8 +52,8 @@ parentPort.on('message', (m) => {
 
 /**
  * The receiver's process, with the little of a Worker's interface the tests use: its first message is
- * `{ port }`; post 'reset' for a PacingReport of what arrived so far (then cleared), 'report' for the
- * last one (the socket then closes).
+ * `{ port }`; post 'peek' for a PacingReport of what arrived so far, 'reset' for the same and then clear
+ * it, 'report' for the last one (the socket then closes).
  */
 export function startPacingReceiver() {
   const child = spawn(process.execPath, ['-e', RECEIVER], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -93,13 +94,33 @@ export async function machineBaseline(
       Array.from({ length: o.calls }, async () => (await pool.bind(ports, LOOPBACK, o.range)).start({ remote: { address: LOOPBACK, port } })),
     );
     await Promise.all(sessions.map((s) => s.play(tone(440, o.ms ?? 1000))));
-    const report = await new Promise<PacingReport>((resolve) => {
-      receiver.once('message', resolve);
-      receiver.postMessage('reset');
-    });
+    await receivedAll(receiver, o.calls * ((o.ms ?? 1000) / 20));
+    const report = await askReceiver(receiver, 'reset');
     await Promise.all(sessions.map((s) => s.close()));
     return report;
   } finally {
     await pool.terminate();
+  }
+}
+
+/** The receiver's report: 'peek' (kept), 'reset' (then cleared) or 'report' (the last). */
+export function askReceiver(receiver: ReturnType<typeof startPacingReceiver>, what: 'peek' | 'reset' | 'report'): Promise<PacingReport> {
+  return new Promise<PacingReport>((resolve) => {
+    receiver.once('message', resolve);
+    receiver.postMessage(what);
+  });
+}
+
+/**
+ * Waits until the receiver holds `packets` in all (those still in flight through a relay when the
+ * senders finished), so a reset that follows leaves none of them to the next measurement.
+ */
+export async function receivedAll(receiver: ReturnType<typeof startPacingReceiver>, packets: number, timeoutMs = 5000): Promise<PacingReport> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const report = await askReceiver(receiver, 'peek');
+    const total = report.counts.reduce((n, c) => n + c, 0);
+    if (total >= packets || Date.now() > deadline) return report;
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
