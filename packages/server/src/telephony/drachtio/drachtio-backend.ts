@@ -85,10 +85,11 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
   const ng = new RtpengineNg(opts.rtpengine);
   let handler: ((call: SipInboundCall, offer: InboundOffer) => Promise<void>) | undefined;
   let connected = false;
-  // The media workers, as the embedded backend's: created with the backend so legs can bind before start().
+  // The media workers, as the embedded backend's: started by start(), or by the first call's leg.
   const workers = opts.media?.workers ?? 0;
-  let pool = workers > 0 ? new MediaWorkerPool({ size: workers, logger: log }) : undefined;
-  const leg = (): RtpengineLeg => legOf(opts.media, opts.rtpPorts, pool);
+  let pool: MediaWorkerPool | undefined;
+  const mediaPool = () => (workers > 0 ? (pool ??= new MediaWorkerPool({ size: workers, logger: log })) : undefined);
+  const leg = (): RtpengineLeg => legOf(opts.media, opts.rtpPorts, mediaPool());
 
   // Srf is an EventEmitter: an 'error' nobody listens to would throw. Connection drops after start()
   // are retried by drachtio-srf itself; we only log them.
@@ -148,14 +149,13 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
   const backend: DrachtioBackend = {
     async start(): Promise<{ sipPort: number }> {
       // The media workers are up before calls come, so no call waits for them to load.
-      if (workers > 0) pool ??= new MediaWorkerPool({ size: workers, logger: log });
-      if (pool) {
+      const starting = mediaPool();
+      if (starting) {
         try {
-          await pool.ready();
+          await starting.ready();
         } catch (err) {
-          const failed = pool;
           pool = undefined;
-          await failed.terminate();
+          await starting.terminate();
           throw err;
         }
       }
