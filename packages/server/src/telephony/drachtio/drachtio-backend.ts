@@ -88,7 +88,10 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
   // The media workers, as the embedded backend's: started by start(), or by the first call's leg.
   const workers = opts.media?.workers ?? 0;
   let pool: MediaWorkerPool | undefined;
-  const mediaPool = () => (workers > 0 ? (pool ??= new MediaWorkerPool({ size: workers, logger: log })) : undefined);
+  const mediaPool = (): MediaWorkerPool | undefined => {
+    if (workers > 0 && !pool) pool = new MediaWorkerPool({ size: workers, logger: log });
+    return pool;
+  };
   const leg = (): RtpengineLeg => legOf(opts.media, opts.rtpPorts, mediaPool());
 
   // Srf is an EventEmitter: an 'error' nobody listens to would throw. Connection drops after start()
