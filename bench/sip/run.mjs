@@ -112,11 +112,19 @@ const scenario = fileURLToPath(new URL('./inbound.xml', import.meta.url));
 // this one, and every phase measures both in the same run, step by step (the peer and media phases: their
 // Prolope steps), to see what a change did. The same target.mjs starts it (it takes the same settings), only its entry differs.
 const compareDir = env.BENCH_SIP_COMPARE;
+// BENCH_SIP_DRACHTIO=<a drachtio-server binary>: instead of another build, this build on the drachtio
+// backend is the second side (drachtio-edge.mjs: drachtio-server and rtpengine in front, media paced by
+// Prolope behind rtpengine), measured beside the embedded backend in every phase of the same run.
+const drachtioBin = env.BENCH_SIP_DRACHTIO;
+if (drachtioBin && compareDir) throw new Error('BENCH_SIP_DRACHTIO and BENCH_SIP_COMPARE both name the second side: set one');
+if (drachtioBin && !existsSync(drachtioBin)) throw new Error(`BENCH_SIP_DRACHTIO: ${drachtioBin} does not exist (a drachtio-server binary)`);
 const compareEntry = compareDir ? join(compareDir, 'packages/server/dist/index.js') : undefined;
 if (compareEntry && !existsSync(compareEntry)) throw new Error(`BENCH_SIP_COMPARE: ${compareEntry} does not exist; build that checkout first`);
-const compareLabel = compareDir
-  ? spawnSync('git', ['-C', compareDir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout?.trim() || basename(compareDir)
-  : undefined;
+const compareLabel = drachtioBin
+  ? 'drachtio'
+  : compareDir
+    ? spawnSync('git', ['-C', compareDir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout?.trim() || basename(compareDir)
+    : undefined;
 
 const children = [];
 function start(file, extraEnv = {}) {
@@ -159,7 +167,11 @@ function fail(err) {
 }
 
 const target = start('./target.mjs');
-const comparedTarget = compareEntry ? start('./target.mjs', { BENCH_SERVER_ENTRY: pathToFileURL(compareEntry).href }) : undefined;
+const comparedTarget = compareEntry
+  ? start('./target.mjs', { BENCH_SERVER_ENTRY: pathToFileURL(compareEntry).href })
+  : drachtioBin
+    ? start('./target.mjs', { BENCH_SIP_BACKEND: 'drachtio', BENCH_SIP_DRACHTIO: drachtioBin })
+    : undefined;
 const sink = start('./sink.mjs');
 const [t, { port: sinkPort }, ct] = await Promise.all([request(target), request(sink), comparedTarget ? request(comparedTarget) : undefined]);
 // A side is one Prolope server under test: this build, and with BENCH_SIP_COMPARE the compared one.
@@ -706,7 +718,12 @@ try {
   console.log(`bench/sip: inbound calls with digest, 183/200, PCMA 20 ms to a timing sink, BYE from Prolope (${process.env.CI ? 'CI' : 'local'})`);
   console.log(`  priorities: ${prioritize ? 'Prolope and SIPp at nice -5, the sink at -10' : 'left alone (BENCH_SIP_PRIORITY=0)'}`);
   console.log(`  "media at 20 ms" = p99 |interval - 20 ms| <= ${maxP99Ms} ms, every timestamp step in a talkspurt 160, loss <= ${maxLoss * 100} %`);
-  if (sides.length > 1) console.log(`  compared build: ${compareLabel} (${compareDir}), measured beside this build, step by step (in the peer and media phases: Prolope's steps)`);
+  if (sides.length > 1)
+    console.log(
+      drachtioBin
+        ? `  compared: this build on the drachtio backend (drachtio-server ${drachtioBin} and rtpengine in front, media paced by Prolope behind rtpengine), measured beside the embedded backend, step by step`
+        : `  compared build: ${compareLabel} (${compareDir}), measured beside this build, step by step (in the peer and media phases: Prolope's steps)`,
+    );
   // One call first, so the greeting's speech synthesis and the JIT warm-up stay out of the first rate.
   for (const side of sides) await sipp(1, 1, 30, undefined, side);
   if (runs.has('peer')) {

@@ -8,8 +8,19 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 // BENCH_SERVER_ENTRY: another build's dist/index.js (run.mjs's BENCH_SIP_COMPARE), to measure a change.
 const { startServer } = await import(process.env.BENCH_SERVER_ENTRY ?? '@prolope/server');
 
+// BENCH_SIP_BACKEND=drachtio (run.mjs's BENCH_SIP_DRACHTIO): drachtio-server and rtpengine in front, as in production.
+const edge =
+  process.env.BENCH_SIP_BACKEND === 'drachtio' ? await (await import('./drachtio-edge.mjs')).startDrachtioEdge(process.env.BENCH_SIP_DRACHTIO) : undefined;
 const server = await startServer({
-  config: { port: 0, host: '127.0.0.1', dataDir: mkdtempSync(join(tmpdir(), 'prolope-bench-sip-')), rateLimitPerSecond: 0, sipPort: 0, sipHost: '127.0.0.1' },
+  config: {
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: mkdtempSync(join(tmpdir(), 'prolope-bench-sip-')),
+    rateLimitPerSecond: 0,
+    sipPort: 0,
+    sipHost: '127.0.0.1',
+    ...(edge?.config ?? {}),
+  },
   // BENCH_SIP_SERVER_LOG=file keeps Prolope's warnings and errors, to see why a call failed under load.
   logger: process.env.BENCH_SIP_SERVER_LOG ? { level: 'warn', file: process.env.BENCH_SIP_SERVER_LOG } : false,
 });
@@ -41,7 +52,7 @@ await api(key, 'POST', '/v1/sip-trunks', {
   allowed_caller_ids: [from],
   credentials: { username: 'bench-pbx', password },
 });
-process.send?.({ url: server.url, key, sipPort: server.sipPort, from, to, username: 'bench-pbx', password });
+process.send?.({ url: server.url, key, sipPort: edge?.sipPort ?? server.sipPort, from, to, username: 'bench-pbx', password });
 
 // This file runs in Prolope's own process, so it can watch the event loop that sends every call's
 // RTP: how busy it is (utilization, per whole run and busiest second) and how late its timers fire.
@@ -86,7 +97,11 @@ async function stats() {
 }
 
 process.on('message', async (m) => {
-  if (m === 'exit') server.close().then(() => process.exit(0));
+  if (m === 'exit')
+    server.close().then(() => {
+      edge?.stop();
+      process.exit(0);
+    });
   else if (m?.cmd === 'stats') process.send({ stats: await stats() });
   else if (m?.cmd === 'loop-reset') {
     delay.reset();
@@ -101,4 +116,7 @@ process.on('message', async (m) => {
   }
 });
 // Without run.mjs (Ctrl-C, a crash) nobody would stop this server.
-process.on('disconnect', () => process.exit(0));
+process.on('disconnect', () => {
+  edge?.stop();
+  process.exit(0);
+});

@@ -104,8 +104,8 @@ export interface Config {
   /**
    * Worker threads that carry the embedded backend's RTP (PROLOPE_MEDIA_WORKERS): sockets and 20 ms
    * pacing off the main event loop, so SIP, the API and the store cannot delay a call's audio. 0 runs
-   * media on the main loop (a fallback, and for comparison). Default: one per core. Not used with drachtio
-   * (media in rtpengine).
+   * media on the main loop (a fallback, and for comparison). Default: one per core. With drachtio the same
+   * workers carry our media behind rtpengine (prompts, DTMF, recording, bridges, conferences).
    */
   mediaWorkers: number;
   /** Turns the embedded SIP endpoint off (an API-only process). */

@@ -40,6 +40,7 @@ export function createBackend(
         media: {
           bindAddress: config.sipHost,
           portRange: config.rtpPortRange,
+          workers: config.mediaWorkers,
           ...(config.rtpengineRecordingDir ? { recordingDir: config.rtpengineRecordingDir } : {}),
         },
         logger: log,

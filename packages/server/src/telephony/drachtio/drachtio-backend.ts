@@ -7,12 +7,14 @@ import { NonceIssuer } from '../sip/digest-auth.js';
 import { awaitingFinal } from '../call-common/index.js';
 import { answerOffer, type DelayedMedia } from '../media/answer-offer.js';
 import type { RtpPorts } from '../media/udp-port.js';
+import { MediaWorkerPool } from '../media/worker/media-pool.js';
 import type { SourceGuard } from '../source-guard.js';
 import { DEFAULT_REALM, DrachtioInboundCall } from './inbound-call.js';
-import { DrachtioOutboundCall, type OutboundCallDeps } from './outbound-call.js';
+import { DrachtioOutboundCall } from './outbound-call.js';
 import { answerRequestsOutsideDialog, type SrfMethodRouter } from './requests-outside-dialog.js';
 import { openRtpengineDelayedOffer } from './rtpengine-delayed-offer.js';
 import { openRtpengineMedia, type RtpengineMedia } from './rtpengine-media.js';
+import type { RtpengineLeg } from './rtpengine-leg.js';
 import { RtpengineNg } from './rtpengine-ng.js';
 import type { SrfLike, SrfRequest, SrfResponse, SrfUacLike } from './srf-types.js';
 
@@ -29,14 +31,20 @@ export interface DrachtioBackendOptions {
   realm?: string;
   /** The server's RTP port set (its CallRuntime's): our legs toward rtpengine take their ports from it. */
   rtpPorts: RtpPorts;
-  /** Our RTP leg toward rtpengine (see rtpengine-media.ts); rtpengine must reach bindAddress/advertisedAddress. */
+  /**
+   * Our media plane behind rtpengine (see rtpengine-media.ts): each call's session answers rtpengine's
+   * rewritten offer, so rtpengine must reach bindAddress/advertisedAddress.
+   */
   media?: {
     bindAddress?: string;
     advertisedAddress?: string;
     portRange?: readonly [number, number];
     rtpTimeoutMs?: number;
-    /** Where prompt WAVs go for rtpengine's `play media`; rtpengine must read the same path. */
-    playDir?: string;
+    /**
+     * Worker threads for the calls' RTP (PROLOPE_MEDIA_WORKERS), as on the embedded backend: prompts are
+     * paced to 20 ms there whatever the main thread does. 0 or unset: media on the main event loop.
+     */
+    workers?: number;
     /**
      * rtpengine's `--recording-dir` (started with `--recording-method=pcap`): recordings are then made
      * by rtpengine and read back from its pcap files, so this process must see the same path. Unset,
@@ -77,6 +85,14 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
   const ng = new RtpengineNg(opts.rtpengine);
   let handler: ((call: SipInboundCall, offer: InboundOffer) => Promise<void>) | undefined;
   let connected = false;
+  // The media workers, as the embedded backend's: started by start(), or by the first call's leg.
+  const workers = opts.media?.workers ?? 0;
+  let pool: MediaWorkerPool | undefined;
+  const mediaPool = (): MediaWorkerPool | undefined => {
+    if (workers > 0 && !pool) pool = new MediaWorkerPool({ size: workers, logger: log });
+    return pool;
+  };
+  const leg = (): RtpengineLeg => legOf(opts.media, opts.rtpPorts, mediaPool());
 
   // Srf is an EventEmitter: an 'error' nobody listens to would throw. Connection drops after start()
   // are retried by drachtio-srf itself; we only log them.
@@ -134,7 +150,18 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
   answerRequestsOutsideDialog(srf as unknown as SrfMethodRouter, { isBanned: (address) => opts.guard?.isBanned(address) ?? false });
 
   const backend: DrachtioBackend = {
-    start(): Promise<{ sipPort: number }> {
+    async start(): Promise<{ sipPort: number }> {
+      // The media workers are up before calls come, so no call waits for them to load.
+      const starting = mediaPool();
+      if (starting) {
+        try {
+          await starting.ready();
+        } catch (err) {
+          pool = undefined;
+          await starting.terminate();
+          throw err;
+        }
+      }
       const recordingDir = opts.media?.recordingDir;
       // rtpengine creates pcaps/ in its --recording-dir at start-up; missing, every recording would come back empty.
       if (recordingDir) {
@@ -183,15 +210,17 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
         } catch {}
       }
       ng.close();
+      const ending = pool;
+      pool = undefined;
+      await ending?.terminate();
     },
 
     dial(o: DialOptions): OutboundCall {
       return new DrachtioOutboundCall(o, {
         srf: srf as unknown as SrfUacLike,
         ng,
-        leg: legOf(opts.media, opts.rtpPorts),
+        leg: leg(),
         ...(opts.rtpengine.offerFlags ? { offerFlags: opts.rtpengine.offerFlags } : {}),
-        ...(opts.media?.playDir ? { playDir: opts.media.playDir } : {}),
         ...(opts.media?.recordingDir ? { recordingDir: opts.media.recordingDir } : {}),
         checkIntervalMs: checkIntervalMs(opts.rtpengine),
         logger: log,
@@ -213,9 +242,8 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
       ng,
       callId: pending.callId,
       fromTag: pending.fromTag,
-      leg: legOf(media, opts.rtpPorts),
+      leg: leg(),
       ...(opts.rtpengine.offerFlags ? { offerFlags: opts.rtpengine.offerFlags } : {}),
-      ...(media.playDir ? { playDir: media.playDir } : {}),
       ...(media.recordingDir ? { recordingDir: media.recordingDir } : {}),
       checkIntervalMs: checkIntervalMs(opts.rtpengine),
       logger: log,
@@ -231,9 +259,8 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
       fromTag: pending.fromTag,
       offerSdp: pending.sdp,
       ...(remote.dtmfPayloadType !== undefined ? { dtmfPayloadType: remote.dtmfPayloadType } : {}),
-      leg: legOf(media, opts.rtpPorts),
+      leg: leg(),
       ...(opts.rtpengine.offerFlags ? { offerFlags: opts.rtpengine.offerFlags } : {}),
-      ...(media.playDir ? { playDir: media.playDir } : {}),
       ...(media.recordingDir ? { recordingDir: media.recordingDir } : {}),
       checkIntervalMs: checkIntervalMs(opts.rtpengine),
       logger: log,
@@ -248,10 +275,11 @@ function checkIntervalMs(rtpengine: DrachtioBackendOptions['rtpengine']): number
   return rtpengine.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS;
 }
 
-/** Our RTP leg toward rtpengine, the same for inbound and outbound calls. */
-function legOf(media: DrachtioBackendOptions['media'], ports: RtpPorts): OutboundCallDeps['leg'] {
+/** Our media plane's leg toward rtpengine, the same for inbound and outbound calls. */
+function legOf(media: DrachtioBackendOptions['media'], ports: RtpPorts, pool: MediaWorkerPool | undefined): RtpengineLeg {
   const m = media ?? {};
   return {
+    ...(pool ? { pool } : {}),
     bindAddress: m.bindAddress ?? '127.0.0.1',
     ports,
     ...(m.advertisedAddress ? { advertisedAddress: m.advertisedAddress } : {}),

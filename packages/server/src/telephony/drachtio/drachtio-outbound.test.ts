@@ -15,7 +15,7 @@ import { sdpAudioAddress } from './sdp-media-address.js';
 /**
  * Outbound calls on the drachtio backend: the real drachtio-srf sends INVITEs to the scripted
  * drachtio-server double, which plays the far end (the test scripts its responses), while a real
- * rtpengine anchors the media between our in-process RTP leg and a UDP socket playing the callee.
+ * rtpengine anchors the media between our media plane's session and a UDP socket playing the callee.
  */
 const binary = rtpengineBinary();
 const strict = process.env.PROLOPE_TEST_STRICT === '1';
@@ -180,7 +180,7 @@ describe.skipIf(!binary && !strict)('drachtio backend: outbound calls (scripted 
     // Our leg heard it all, so rtpengine captured it all before the stop.
     await expect.poll(() => media.stats().packetsReceived).toBe(20);
     expect(await rec.stop()).toEqual(said);
-    // Our prompt → rtpengine `play media` → the far end; our DTMF → rtpengine → the far end.
+    // Our prompt (played by our session) → rtpengine → the far end; our DTMF → rtpengine → the far end.
     await media.play(tone(300, 200));
     await media.sendDtmf('5', 100);
     await expect.poll(() => far.packets.filter((p) => p.payloadType === 101 && p.payload[0] === 5).length).toBeGreaterThan(0);

@@ -127,19 +127,14 @@ export class DrachtioInboundCall implements SipInboundCall {
     if (this.#state === 'terminated') throw new Error('call already ended');
     this.#assertNoFinal();
     this.#state = 'answering';
-    this.#localSdp = answerSdp;
-    // createUAS sends the 200 OK and calls back once drachtio-server took it (not at the ACK). The
-    // dialog's listeners go on inside that callback: drachtio-srf reads the ACK and a re-INVITE right
-    // behind it (one TCP read on a busy server) before a promise's continuation would run, and unheard
-    // they would be lost (the ACK timing out, the re-INVITE answered with our old SDP, never relayed).
+    // createUAS sends the 200 OK and calls back once drachtio-server took it (not at the ACK).
     try {
       await new Promise<void>((resolve, reject) => {
         this.#deps.srf.createUAS(this.#req, this.#res, { localSdp: answerSdp, headers: { 'Content-Type': 'application/sdp' } }, (err, dialog) => {
-          if (err || !dialog) {
-            reject(err ?? new Error('drachtio-srf gave no dialog'));
-            return;
-          }
-          this.#established(dialog);
+          if (err) return reject(err);
+          // In the callback, not after a promise: the ACK, a re-INVITE or a BYE may come in the same read
+          // as drachtio-server's confirmation, and drachtio-srf hands them to the dialog in that same tick.
+          this.#attach(dialog, answerSdp);
           resolve();
         });
       });
@@ -164,8 +159,8 @@ export class DrachtioInboundCall implements SipInboundCall {
     }
   }
 
-  /** The dialog our 200 made: listens to it at once (see answer()). */
-  #established(dialog: SrfDialog): void {
+  /** The dialog's listeners: the far end's BYE, in-dialog requests, new offers, the ACK. */
+  #attach(dialog: SrfDialog, answerSdp: string): void {
     this.#dialog = dialog;
     dialog.on('destroy', () => {
       // A BYE from the caller (or drachtio-server's own, after an ACK timeout).
@@ -173,6 +168,7 @@ export class DrachtioInboundCall implements SipInboundCall {
       this.#state = 'terminated';
       this.#fireEnd({ by: 'caller', cause: 'normal' });
     });
+    this.#localSdp = answerSdp;
     answerDialogRequests(dialog);
     relayDialogOffers(dialog, {
       relay: () => this.#relay,

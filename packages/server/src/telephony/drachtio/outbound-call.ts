@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { CallEnd, DialAnswered, DialFailure, DialOptions, OutboundCall } from '../backend.js';
 import { EndOnce } from '../call-common/end-once.js';
-import { answerProblem, buildOffer, DEFAULT_PORT_RANGE, type RtpLogger, type RtpPorts, RtpSession, readAnswer } from '../media/index.js';
+import { answerProblem, type BoundPort, buildOffer, type RtpLogger, readAnswer } from '../media/index.js';
 import { answerDialogRequests, relayDialogOffers } from './dialog-requests.js';
+import { bindRtpengineLeg, type RtpengineLeg, startRtpengineLeg } from './rtpengine-leg.js';
 import { RtpengineMedia } from './rtpengine-media.js';
 import type { RtpengineNg } from './rtpengine-ng.js';
 import { sdpAudioAddress } from './sdp-media-address.js';
@@ -11,10 +12,9 @@ import type { SrfSentRequest, SrfSipError, SrfUacDialog, SrfUacLike } from './sr
 export interface OutboundCallDeps {
   srf: SrfUacLike;
   ng: RtpengineNg;
-  /** Our RTP leg toward rtpengine, as for inbound media. */
-  leg: { bindAddress: string; ports: RtpPorts; advertisedAddress?: string; portRange?: readonly [number, number]; rtpTimeoutMs?: number };
+  /** Our media plane's leg toward rtpengine, as for inbound media. */
+  leg: RtpengineLeg;
   offerFlags?: Record<string, unknown>;
-  playDir?: string;
   recordingDir?: string;
   /** How often the answered call asks rtpengine whether it still has it; 0 or unset: never. */
   checkIntervalMs?: number;
@@ -91,9 +91,9 @@ export class DrachtioOutboundCall implements OutboundCall {
   async #run(): Promise<DialAnswered | DialFailure> {
     const { ng, leg, logger } = this.#deps;
     const o = this.#o;
-    let bound: Awaited<ReturnType<RtpPorts['bind']>>;
+    let bound: BoundPort;
     try {
-      bound = await leg.ports.bind(leg.bindAddress, leg.portRange ?? DEFAULT_PORT_RANGE);
+      bound = await bindRtpengineLeg(leg, logger);
     } catch (err) {
       logger.warn({ err, callId: o.callId }, 'drachtio: no free RTP port for an outbound call');
       return this.#fail({ ok: false, status: 503, reason: 'no free RTP port', local: true, cause: 'no_media_port' });
@@ -102,8 +102,7 @@ export class DrachtioOutboundCall implements OutboundCall {
     let media: RtpengineMedia | undefined;
     const release = async () => {
       if (media) return media.close();
-      await new Promise<void>((resolve) => bound.socket.close(() => resolve()));
-      leg.ports.release(leg.bindAddress, bound.port);
+      await bound.close();
       await ng.command('delete', rtpengineCall).catch(() => {});
     };
 
@@ -149,22 +148,13 @@ export class DrachtioOutboundCall implements OutboundCall {
         const res = await ng.command('answer', { ...rtpengineCall, 'to-tag': farTagOf(dialog), sdp: farSdp, replace: REPLACE, ICE: 'remove' });
         const towardUs = res.sdp ? sdpAudioAddress(res.sdp) : undefined;
         if (!towardUs) throw new Error('rtpengine answer returned no audio address');
-        const rtp = new RtpSession(bound.socket, bound.port, {
-          bindAddress: leg.bindAddress,
-          ports: leg.ports,
-          ...(leg.advertisedAddress ? { advertisedAddress: leg.advertisedAddress } : {}),
-          ...(leg.rtpTimeoutMs !== undefined ? { rtpTimeoutMs: leg.rtpTimeoutMs } : {}),
-          ...(answer.dtmfPayloadType !== undefined ? { dtmfPayloadType: answer.dtmfPayloadType } : {}),
-          remote: towardUs,
-          logger,
-        });
+        const rtp = startRtpengineLeg(leg, bound, towardUs, answer.dtmfPayloadType);
         media = new RtpengineMedia(
           {
             ng,
             callId: o.callId,
             offerTag: this.#tag,
             farTag: farTagOf(dialog),
-            ...(this.#deps.playDir ? { playDir: this.#deps.playDir } : {}),
             ...(this.#deps.recordingDir ? { recordingDir: this.#deps.recordingDir } : {}),
             ...(this.#deps.checkIntervalMs ? { checkIntervalMs: this.#deps.checkIntervalMs } : {}),
             reoffer: { ourTag: this.#tag, ...(answer.dtmfPayloadType !== undefined ? { dtmfPayloadType: answer.dtmfPayloadType } : {}) },

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DelayedMedia } from '../media/answer-offer.js';
-import { buildOffer, OFFER_DTMF_PAYLOAD_TYPE, type RtpSession } from '../media/index.js';
+import type { MediaSession } from '../backend.js';
+import { buildOffer, OFFER_DTMF_PAYLOAD_TYPE } from '../media/index.js';
 import { openRtpengineLeg } from './rtpengine-leg.js';
 import { RtpengineMedia, type RtpengineMediaOptions } from './rtpengine-media.js';
 import { sdpAudioAddress } from './sdp-media-address.js';
@@ -19,7 +20,7 @@ export async function openRtpengineDelayedOffer(opts: Omit<RtpengineMediaOptions
   const { ng, callId, fromTag: callerTag } = opts;
   const ourTag = `prolope-${randomBytes(6).toString('hex')}`;
   const base = { 'call-id': callId, 'from-tag': ourTag };
-  let rtp: RtpSession | undefined;
+  let rtp: MediaSession | undefined;
   try {
     // Discard port on loopback until rtpengine's answer says where its port toward us is.
     rtp = await openRtpengineLeg(opts.leg, { address: '127.0.0.1', port: 9 }, { dtmfPayloadType: OFFER_DTMF_PAYLOAD_TYPE, ...(opts.logger ? { logger: opts.logger } : {}) });
@@ -27,13 +28,14 @@ export async function openRtpengineDelayedOffer(opts: Omit<RtpengineMediaOptions
     const towardCaller = offer.sdp ? sdpAudioAddress(offer.sdp) : undefined;
     if (!offer.sdp || !towardCaller) throw new Error('rtpengine offer returned no audio address');
     const leg = rtp;
+    const setRemote = leg.setRemote?.bind(leg);
+    if (!setRemote) throw new Error('our media session cannot be pointed at rtpengine after the answer');
     const media = new RtpengineMedia(
       {
         ng,
         callId,
         offerTag: ourTag,
         farTag: callerTag,
-        ...(opts.playDir ? { playDir: opts.playDir } : {}),
         ...(opts.recordingDir ? { recordingDir: opts.recordingDir } : {}),
         ...(opts.checkIntervalMs ? { checkIntervalMs: opts.checkIntervalMs } : {}),
         ...(opts.logger ? { logger: opts.logger } : {}),
@@ -48,7 +50,7 @@ export async function openRtpengineDelayedOffer(opts: Omit<RtpengineMediaOptions
         const answer = await ng.command('answer', { ...base, 'to-tag': callerTag, sdp: answerSdp, replace: REPLACE, ICE: 'remove' });
         const towardUs = answer.sdp ? sdpAudioAddress(answer.sdp) : undefined;
         if (!towardUs) throw new Error('rtpengine answer returned no audio address');
-        leg.setRemote(towardUs);
+        setRemote(towardUs);
       },
     };
   } catch (err) {

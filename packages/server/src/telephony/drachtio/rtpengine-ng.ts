@@ -22,7 +22,8 @@ export class RtpengineError extends Error {
   }
 }
 
-type CommandName = 'ping' | 'offer' | 'answer' | 'delete' | 'query' | 'playMedia' | 'stopMedia' | 'playDTMF' | 'startRecording' | 'stopRecording';
+// No `play media`: prompts are played by our media plane behind rtpengine (rtpengine-media.ts).
+type CommandName = 'ping' | 'offer' | 'answer' | 'delete' | 'query' | 'startRecording' | 'stopRecording';
 
 export class RtpengineNg {
   readonly #client: Client;

@@ -36,14 +36,15 @@ export interface SrfDialog {
 
 export interface SrfLike {
   /**
-   * Sends the 200 and calls back once drachtio-server took it. The callback form: it runs inside
-   * drachtio-srf's handling of that response, before the next message of the same read (lib/srf.js).
+   * The callback form: it is called in the same tick as drachtio-server's confirmation of the 200, so
+   * listeners added there are in place for an ACK or re-INVITE that came in the same read (the promise
+   * form resolves a microtask later, after drachtio-srf has handled them without us).
    */
   createUAS(
     req: SrfRequest,
     res: SrfResponse,
     opts: { localSdp: string; headers?: Record<string, string> },
-    callback: (err: unknown, dialog?: SrfDialog) => void,
+    callback: (err: Error | null | undefined, dialog: SrfDialog) => void,
   ): unknown;
 }
 

@@ -12,6 +12,8 @@ import type { RtpPorts } from './udp-port.js';
 export interface MediaStart {
   remote: RtpAddress;
   dtmfPayloadType?: number;
+  /** No RTP for this long ends the call (onTimeout); default the session's 30 s. */
+  rtpTimeoutMs?: number;
 }
 
 export interface BoundPort {
@@ -22,8 +24,17 @@ export interface BoundPort {
   close(): Promise<void>;
 }
 
-/** Binds a port of `range` in this thread; the media then runs on the main event loop. */
-export async function bindInProcess(ports: RtpPorts, address: string, range: readonly [number, number], logger?: RtpLogger): Promise<BoundPort> {
+/**
+ * Binds a port of `range` in this thread; the media then runs on the main event loop. `advertisedAddress`
+ * is what `local` says (and so our SDP) when others reach us elsewhere than the bound address.
+ */
+export async function bindInProcess(
+  ports: RtpPorts,
+  address: string,
+  range: readonly [number, number],
+  logger?: RtpLogger,
+  advertisedAddress?: string,
+): Promise<BoundPort> {
   const { socket, port } = await ports.bind(address, range);
   return {
     port,
@@ -33,6 +44,8 @@ export async function bindInProcess(ports: RtpPorts, address: string, range: rea
         ports,
         remote: o.remote,
         ...(o.dtmfPayloadType !== undefined ? { dtmfPayloadType: o.dtmfPayloadType } : {}),
+        ...(o.rtpTimeoutMs !== undefined ? { rtpTimeoutMs: o.rtpTimeoutMs } : {}),
+        ...(advertisedAddress ? { advertisedAddress } : {}),
         ...(logger ? { logger } : {}),
       }),
     close: () => new Promise<void>((resolve) => socket.close(() => resolve())).finally(() => ports.release(address, port)),

@@ -5,6 +5,7 @@
 import type { MediaSession } from '../backend.js';
 import { AudioMixer } from './audio-mixer.js';
 import { claimMedia } from './media-use.js';
+import { endpointOf } from './media-endpoint.js';
 import { RtpSession } from './rtp-session.js';
 
 export interface Conference {
@@ -21,10 +22,10 @@ export interface Conference {
   onLost(listener: () => void): void;
 }
 
-/** The error for a session that cannot be mixed here (the drachtio backend's, whose media is in rtpengine). */
+/** The error for sessions that cannot be mixed together (a media worker's with one of this thread's). */
 export class MixNotSupportedError extends Error {
   constructor() {
-    super('mixing needs sessions of the embedded media plane; the drachtio backend (rtpengine) does not support conferences yet');
+    super('mixing needs sessions of one kind of our media plane: all in media workers, or all on the main thread (PROLOPE_MEDIA_WORKERS=0)');
     this.name = 'MixNotSupportedError';
   }
 }
@@ -35,7 +36,8 @@ export class InProcessConference implements Conference {
   readonly #members = new Map<RtpSession, { key: number; off: () => void; release: () => void }>();
   #nextKey = 0;
 
-  join(session: MediaSession): void {
+  join(member: MediaSession): void {
+    const session = endpointOf(member);
     if (!(session instanceof RtpSession)) throw new MixNotSupportedError();
     if (this.#members.has(session)) return;
     const release = claimMedia(session, 'conference');
@@ -46,7 +48,8 @@ export class InProcessConference implements Conference {
     this.#members.set(session, { key, off, release });
   }
 
-  leave(session: MediaSession): void {
+  leave(left: MediaSession): void {
+    const session = endpointOf(left);
     const member = this.#members.get(session as RtpSession);
     if (!member) return;
     this.#members.delete(session as RtpSession);

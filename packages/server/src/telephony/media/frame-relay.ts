@@ -1,8 +1,8 @@
 /**
  * The bridge of last resort: each side's decoded 20 ms frames are re-encoded toward the other, and each
  * digit is sent again as RFC 4733. It is how two sessions that cannot relay packets to each other are
- * bridged: the drachtio backend (its leg toward rtpengine is an RtpSession on the main thread, and
- * rtpengine does the transcoding), or two sessions of different kinds.
+ * bridged: two sessions of different kinds (a media worker's and one of this thread's). A drachtio call
+ * is bridged through our session behind rtpengine (media-endpoint.ts), so it relays packets too.
  */
 import type { MediaSession } from '../backend.js';
 

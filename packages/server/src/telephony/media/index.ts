@@ -8,6 +8,8 @@ export { decodeDtmfPayload, digitToEvent, encodeDtmfPayload, eventToDigit, type 
 export { ALAW_SILENCE, decodePcma, encodePcma, FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, toPcmaFrames } from './g711.js';
 export { openRtpSession, RtpSession, type RtpLogger, type RtpSessionOptions, type RtpSessionStats } from './rtp-session.js';
 export { relayFrames } from './frame-relay.js';
+export { endpointOf, type RelayedMediaSession } from './media-endpoint.js';
+export { type BoundPort, bindInProcess, type MediaStart } from './bound-port.js';
 export { type Conference, MixNotSupportedError } from './conference.js';
 export { mix } from './worker/worker-conference.js';
 export { MediaBusyError } from './media-use.js';

@@ -9,6 +9,7 @@ import type { MediaSession } from '../backend.js';
 import { decodeDtmfPayload, digitToEvent, encodeDtmfPayload, eventToDigit } from './dtmf-event.js';
 import { relayFrames } from './frame-relay.js';
 import { claimBridge } from './media-use.js';
+import { endpointOf } from './media-endpoint.js';
 import { ALAW_SILENCE, decodePcma, FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, toPcmaFrames } from './g711.js';
 import { pacer } from './pacer.js';
 import { MAX_LATENESS_MS, now, waitUntil } from './pacing.js';
@@ -285,7 +286,8 @@ export class RtpSession implements MediaSession {
    * RtpSessions in one thread relay packets (see relay()): no decoding, no re-encoding, DTMF passed
    * as telephone-events; any other session gets decoded frames and re-sent digits (frame-relay.ts).
    */
-  bridge(other: MediaSession): () => void {
+  bridge(peer: MediaSession): () => void {
+    const other = endpointOf(peer);
     const release = claimBridge(this, other);
     if (!(other instanceof RtpSession) || other === this) {
       const unrelay = relayFrames(this, other);

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MediaSession } from '../../backend.js';
+import { type PacingReport as Report, startPacingReceiver as startReceiver } from '../pacing-receiver.test-helper.js';
 import { LOOPBACK, waitForCount } from '../test-helpers.js';
 import { RtpPorts } from '../udp-port.js';
 import { tone } from '../wav.js';
@@ -17,68 +17,6 @@ import { MediaWorkerPool } from './media-pool.js';
 const CALLS = 100;
 const FRAMES = 100; // 2 s of audio per call
 const BLOCK_MS = 200;
-
-/** A UDP sink in a process of its own: arrival times per SSRC, reported over IPC. Plain JS, no build needed. */
-const RECEIVER = `
-const SKIP = 5;
-const parentPort = { postMessage: (m) => process.send(m), on: (e, f) => process.on(e, f) };
-const dgram = require('node:dgram');
-// The instrument, like the media workers, asks for precedence over the rest of the machine (see media-worker.ts).
-try { require('node:os').setPriority(0, require('node:os').constants.priority.PRIORITY_HIGH); } catch {}
-const socket = dgram.createSocket('udp4');
-const arrivals = new Map();
-socket.on('message', (msg) => {
-  const at = performance.now();
-  const ssrc = msg.readUInt32BE(8);
-  let list = arrivals.get(ssrc);
-  if (!list) arrivals.set(ssrc, (list = []));
-  list.push(at);
-});
-socket.bind(0, '127.0.0.1', () => parentPort.postMessage({ port: socket.address().port }));
-/** p99 and max of |interval - 20 ms| from each stream's sixth packet on, and packets per stream. */
-const measure = () => {
-  const deviations = [];
-  const counts = [];
-  for (const list of arrivals.values()) {
-    counts.push(list.length);
-    // The calls' start (100 plays posted in the same millisecond) is not what is measured.
-    for (let i = SKIP + 1; i < list.length; i++) deviations.push(Math.abs(list[i] - list[i - 1] - 20));
-  }
-  deviations.sort((a, b) => a - b);
-  const p99 = deviations[Math.min(deviations.length - 1, Math.floor(deviations.length * 0.99))];
-  const max = deviations[deviations.length - 1];
-  return { streams: arrivals.size, counts, intervals: deviations.length, p99, max };
-};
-parentPort.on('message', (m) => {
-  const report = measure();
-  arrivals.clear();
-  if (m === 'reset') parentPort.postMessage(report);
-  else socket.close(() => parentPort.postMessage(report));
-});
-`;
-
-/** The receiver's process, with the little of a Worker's interface the test uses. */
-function startReceiver() {
-  const child = spawn(process.execPath, ['-e', RECEIVER], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return {
-    once: <T>(event: 'message', listener: (message: T) => void) => child.once(event, listener),
-    postMessage: (message: string) => child.send(message),
-    terminate: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill();
-      }),
-  };
-}
-
-interface Report {
-  streams: number;
-  counts: number[];
-  intervals: number;
-  p99: number;
-  max: number;
-}
 
 describe('media workers with the main thread blocked', () => {
   const pool = new MediaWorkerPool({ size: availableParallelism() });

@@ -10,6 +10,7 @@ import { MessageChannel } from 'node:worker_threads';
 import type { MediaSession } from '../../backend.js';
 import { type Conference, InProcessConference, MixNotSupportedError } from '../conference.js';
 import { claimMedia } from '../media-use.js';
+import { endpointOf } from '../media-endpoint.js';
 import { RtpSession } from '../rtp-session.js';
 import type { MediaWorker } from './worker-link.js';
 import { WorkerMediaSession } from './worker-session.js';
@@ -26,7 +27,8 @@ export class WorkerConference implements Conference {
     for (const listener of this.#lostListeners.splice(0)) listener();
   };
 
-  join(session: MediaSession): void {
+  join(member: MediaSession): void {
+    const session = endpointOf(member);
     if (!(session instanceof WorkerMediaSession)) throw new MixNotSupportedError();
     const place = session.place;
     if (this.#closed || place.closed || this.#members.has(session)) return;
@@ -48,7 +50,8 @@ export class WorkerConference implements Conference {
     this.#members.set(session, { worker: place.worker, id: place.id, release });
   }
 
-  leave(session: MediaSession): void {
+  leave(left: MediaSession): void {
+    const session = endpointOf(left);
     const member = this.#members.get(session as WorkerMediaSession);
     if (!member) return;
     this.#members.delete(session as WorkerMediaSession);
@@ -72,11 +75,12 @@ export class WorkerConference implements Conference {
 
 /**
  * Mixes `sessions` (three or more, though any number works): each hears the others, not itself. Sessions
- * of media workers are mixed in a worker, sessions of this thread (PROLOPE_MEDIA_WORKERS=0) here; others
- * (the drachtio backend's) throw MixNotSupportedError.
+ * of media workers are mixed in a worker, sessions of this thread (PROLOPE_MEDIA_WORKERS=0) here. A
+ * drachtio call's session is mixed through our media plane's session behind rtpengine (media-endpoint.ts);
+ * sessions of the two kinds together throw MixNotSupportedError.
  */
 export function mix(sessions: readonly MediaSession[]): Conference {
-  const first = sessions[0];
+  const first = sessions[0] && endpointOf(sessions[0]);
   const conference = first instanceof RtpSession ? new InProcessConference() : new WorkerConference();
   try {
     for (const session of sessions) conference.join(session);

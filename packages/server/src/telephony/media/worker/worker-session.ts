@@ -9,6 +9,7 @@ import type { MediaStart } from '../bound-port.js';
 import { digitToEvent } from '../dtmf-event.js';
 import { relayFrames } from '../frame-relay.js';
 import { claimBridge } from '../media-use.js';
+import { endpointOf } from '../media-endpoint.js';
 import { SHARED_STATS } from '../rtp-session.js';
 import type { RtpAddress } from '../sdp-types.js';
 import type { MediaWorker, WorkerSessionEvents } from './worker-link.js';
@@ -33,7 +34,11 @@ export class WorkerMediaSession implements MediaSession, WorkerSessionEvents {
     this.local = local;
     this.#release = release;
     this.#dtmfPayloadType = start.dtmfPayloadType;
-    const options = { remote: { ...start.remote }, ...(start.dtmfPayloadType !== undefined ? { dtmfPayloadType: start.dtmfPayloadType } : {}) };
+    const options = {
+      remote: { ...start.remote },
+      ...(start.dtmfPayloadType !== undefined ? { dtmfPayloadType: start.dtmfPayloadType } : {}),
+      ...(start.rtpTimeoutMs !== undefined ? { rtpTimeoutMs: start.rtpTimeoutMs } : {}),
+    };
     worker.post({ op: 'start', id, options, stats: this.#stats.buffer as SharedArrayBuffer });
   }
 
@@ -114,9 +119,11 @@ export class WorkerMediaSession implements MediaSession, WorkerSessionEvents {
    * Bridges in the media plane: two sessions of one worker relay packets to each other there; sessions
    * of two workers get the two ends of a MessageChannel, transferred, so their packets go from worker to
    * worker and the main thread only says when the bridge starts and ends. Any other session (or one
-   * already closed) is bridged frame by frame through this thread (frame-relay.ts).
+   * already closed) is bridged frame by frame through this thread (frame-relay.ts). A session relayed by
+   * rtpengine (drachtio) is bridged through ours behind it (media-endpoint.ts).
    */
-  bridge(other: MediaSession): () => void {
+  bridge(peer: MediaSession): () => void {
+    const other = endpointOf(peer);
     const release = claimBridge(this, other);
     if (!(other instanceof WorkerMediaSession) || other === this || this.#closed || other.#closed) {
       const unrelay = relayFrames(this, other);
