@@ -3549,9 +3549,8 @@ export interface components {
          *     room ending, or `time_limit_seconds`; then, with `action_url`, Prolope POSTs the call with
          *     `conference_id`, `conference_status` and `conference_duration_seconds` there and its answer
          *     replaces the remaining instructions; without it the next verb runs. Rooms are mixed in the server
-         *     process carrying the calls (the embedded media plane): callers of one room must reach the same
-         *     Prolope process, and the drachtio backend cannot mix (the verb fails with `conference_error:
-         *     conference_unsupported` and the next verb runs).
+         *     process carrying the calls (its media plane, also behind rtpengine on the drachtio backend): callers
+         *     of one room must reach the same Prolope process.
          * @example {
          *       "verb": "conference",
          *       "name": "weekly-sales",

@@ -143,21 +143,27 @@ describe.skipIf(!binary && !strict).each(storeKinds)('the server on the drachtio
     expect(await calls()).toHaveLength(before);
   });
 
-  it('fails a conference verb with conference_unsupported (media in rtpengine cannot be mixed here) and runs the next instructions', async () => {
+  it('seats a caller in a conference room (our media plane behind rtpengine mixes) and runs the next instructions after the time limit', async () => {
     const room = fresh();
     await buyNumbers(t.operator, c.api, [room]);
-    app.routes.set('/voice/room', [{ verb: 'conference', name: 'standup', action_url: `${app.base}/voice/room-left` }]);
+    app.routes.set('/voice/room', [{ verb: 'conference', name: 'standup', time_limit_seconds: 2, action_url: `${app.base}/voice/room-left` }]);
     app.routes.set('/voice/room-left', [{ verb: 'hangup' }]);
     expect((await c.api.patch(`/v1/numbers/${room}`, { voice: { url: `${app.base}/voice/room` } })).status).toBe(200);
     const callId = `drachtio-conference-${kind}`;
     await authenticatedInvite(callId, sdpFor(40002), from, room);
     await double.waitFor((m) => m.status === 200 && m.header('call-id') === callId);
     double.deliver(requestText('ACK', callId, 2), PBX, double.dialogOf(callId));
+    const rooms = await eventually(
+      async () => (await c.api.get('/v1/conferences')).body.data as Array<{ name: string; participants: unknown[] }>,
+      (r) => r.length === 1,
+    );
+    expect(rooms[0]).toMatchObject({ name: 'standup' });
+    expect(rooms[0]?.participants).toHaveLength(1);
     const left = await eventually(
       async () => app.requests.filter((r) => r.path === '/voice/room-left'),
       (r) => r.length > 0,
     );
-    expect(left[0]?.body).toMatchObject({ conference_status: 'failed', conference_error: 'conference_unsupported' });
+    expect(left[0]?.body).toMatchObject({ conference_status: 'time_limit' });
     // The action_url's hangup ends the call normally: nothing crashed.
     const dialog = double.dialogOf(callId);
     await double.waitFor((m) => m.method === 'BYE' && m.dialogId === dialog, 20_000);
