@@ -17,6 +17,8 @@ import { recordingRoutes } from './recordings/routes.js';
 import { memoryRecordingStore, type ObjectStore, type RecordingStore } from './store/object-store.js';
 import { sipTrunkRoutes } from './sip-trunks/routes.js';
 import { sipUserRoutes } from './sip-users/routes.js';
+import { audioRoutes } from './audio/routes.js';
+import { PromptPlaybacks } from './telephony/verbs/prompt-playbacks.js';
 import { carrierRoutes } from './carriers/routes.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import type { SipEndpoint } from './sip-address.js';
@@ -68,6 +70,8 @@ export interface AppOptions {
   loggerInstance?: FastifyBaseLogger | undefined;
   /** This server's live calls (its CallRuntime's); a registry of the app's own when not given. */
   activeCalls?: ActiveCalls;
+  /** This server's playbacks of stored prompts (its CallRuntime's), which takedowns stop; the app's own when not given. */
+  promptPlaybacks?: PromptPlaybacks;
   /**
    * Outbound calls (`POST /v1/calls`), built with their telephony (voice.ts). Build it on
    * `idempotency.db` (and pass that `idempotency` too): its writes then confirm a request's
@@ -111,6 +115,7 @@ export function allHandlers(deps: CallDeps): Handlers {
     ...callRoutes(deps),
     ...callActionRoutes(deps),
     ...recordingRoutes(deps),
+    ...audioRoutes(deps),
     ...webhookEndpointRoutes(deps),
     ...eventRoutes(deps),
     ...planRoutes(deps),
@@ -186,6 +191,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     version: opts.version,
     auth,
     activeCalls: opts.activeCalls ?? new ActiveCalls(),
+    promptPlaybacks: opts.promptPlaybacks ?? new PromptPlaybacks(),
     outbound: opts.outbound,
     recordings: opts.recordings ?? memoryRecordingStore(),
     exportFiles: opts.exportFiles ?? memoryRecordingStore(),

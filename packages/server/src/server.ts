@@ -141,6 +141,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       http: config.http,
       loggerInstance: opts.logger === false ? undefined : log,
       activeCalls: runtime.activeCalls,
+      promptPlaybacks: runtime.promptPlaybacks,
       idempotency: idempotencyKeys,
       outbound,
       recordings,

@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.js';
+import type { PromptPlaybacks } from '../telephony/verbs/prompt-playbacks.js';
 import type { ActiveCalls } from './active-calls.js';
 import type { OutboundCalls } from './outbound.js';
 import type { RemoteControl } from './remote-control/remote-control.js';
@@ -10,6 +11,8 @@ import type { RemoteControl } from './remote-control/remote-control.js';
 export interface CallDeps extends Deps {
   /** This server's live calls (its CallRuntime's registry): live actions find their call here. */
   activeCalls: ActiveCalls;
+  /** This server's playbacks of stored prompts (its CallRuntime's): the operator's takedown stops them. */
+  promptPlaybacks: PromptPlaybacks;
   /** Places outbound calls once SIP is up; absent in an app built without telephony. */
   outbound?: OutboundCalls | undefined;
   /** With PostgreSQL: sends live actions to the process holding the call (calls/remote-control). */

@@ -1,4 +1,5 @@
 import { RtpPorts } from '../telephony/media/index.js';
+import { PromptPlaybacks } from '../telephony/verbs/prompt-playbacks.js';
 import { WavCache } from '../telephony/verbs/wav-cache.js';
 import { ActiveCalls } from './active-calls.js';
 
@@ -14,8 +15,10 @@ export interface CallRuntime {
   wavs: WavCache;
   /** The RTP ports this server's calls hold (embedded media, and our legs toward rtpengine). */
   rtpPorts: RtpPorts;
+  /** Stored prompts playing on this server's calls, which an operator's takedown stops (terms 10.3). */
+  promptPlaybacks: PromptPlaybacks;
 }
 
 export function createCallRuntime(): CallRuntime {
-  return { activeCalls: new ActiveCalls(), wavs: new WavCache(), rtpPorts: new RtpPorts() };
+  return { activeCalls: new ActiveCalls(), wavs: new WavCache(), rtpPorts: new RtpPorts(), promptPlaybacks: new PromptPlaybacks() };
 }
