@@ -4049,7 +4049,7 @@ export const operations = {
     "method": "get",
     "path": "/v1/audio/{id}/media",
     "summary": "Download an audio prompt",
-    "description": "The stored audio as a WAV file (8 kHz, mono, G.711 A-law), also after a takedown (it is the customer's content, terms 9.4).",
+    "description": "The stored audio as a WAV file (8 kHz, mono, G.711 A-law), also after a takedown (it is still the customer's content).",
     "auth": true,
     "scopes": [
       "pbx:read"

@@ -291,7 +291,7 @@ export interface paths {
         };
         /**
          * Download an audio prompt
-         * @description The stored audio as a WAV file (8 kHz, mono, G.711 A-law), also after a takedown (it is the customer's content, terms 9.4).
+         * @description The stored audio as a WAV file (8 kHz, mono, G.711 A-law), also after a takedown (it is still the customer's content).
          */
         get: operations["audio.media"];
         put?: never;
