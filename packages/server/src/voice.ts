@@ -4,6 +4,7 @@ import type { CallRuntime } from './calls/call-runtime.js';
 import { OutboundCalls } from './calls/outbound.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import { PromptAudioCache } from './audio/prompt-cache.js';
 import { audioPromptSource } from './audio/prompt-source.js';
 import { safeFetch } from './http/safe-fetch.js';
 import { urlPolicy } from './http/url-policy.js';
@@ -68,7 +69,8 @@ export function buildVoice({ config, db, handlersDb, clock, log, secrets, runtim
   };
   // Stored prompts (`play` by audio_id) from the same object store the API keeps them in, under this
   // server's playback registry, which the operator's takedown stops.
-  const prompts = (accountId: string) => audioPromptSource({ db, store, playbacks: runtime.promptPlaybacks }, accountId);
+  const promptAudio = new PromptAudioCache();
+  const prompts = (accountId: string) => audioPromptSource({ db, store, playbacks: runtime.promptPlaybacks, cache: promptAudio }, accountId);
   // Usable once the backend has started; OutboundCalls dials only between its start() and stop().
   const dial = backend.dial?.bind(backend);
   const outbound = new OutboundCalls(

@@ -3,6 +3,7 @@ import type { RecordingStore } from '../store/object-store.js';
 import type { PromptPlaybacks } from '../telephony/verbs/prompt-playbacks.js';
 import type { PromptSource } from '../telephony/verbs/verb-host.js';
 import { readAlawWav } from './alaw-wav.js';
+import type { PromptAudioCache } from './prompt-cache.js';
 import { findAudio } from './store.js';
 import { audioKey } from './view.js';
 
@@ -12,6 +13,8 @@ export interface PromptSourceDeps {
   store: RecordingStore;
   /** This server's live playbacks, which the takedown stops. */
   playbacks: PromptPlaybacks;
+  /** This server's decoded prompts, shared by its calls. */
+  cache: PromptAudioCache;
 }
 
 /**
@@ -29,12 +32,15 @@ export function audioPromptSource(deps: PromptSourceDeps, accountId: string): Pr
           playback.release();
           return undefined;
         }
-        const file = await deps.store.get(audioKey(accountId, audioId));
-        if (!file) {
+        const samples = await deps.cache.get(audioId, async () => {
+          const file = await deps.store.get(audioKey(accountId, audioId));
+          return file && readAlawWav(file);
+        });
+        if (!samples) {
           playback.release();
           return undefined;
         }
-        return { samples: readAlawWav(file), playback };
+        return { samples, playback };
       } catch (err) {
         playback.release();
         throw err;
