@@ -3419,16 +3419,42 @@ export const operations = {
       "required": true,
       "schema": {
         "type": "object",
+        "description": "A WAV file by `url`, or an audio prompt of the call's account by `audio_id`; exactly one of them.",
         "properties": {
           "url": {
             "type": "string",
             "format": "uri",
             "description": "A WAV file (at most 10 MiB; any rate, PCM, A-law or mu-law).",
             "pattern": "^https?://"
+          },
+          "audio_id": {
+            "type": "string",
+            "description": "An audio prompt of the call's account (`POST /v1/audio`); one taken down is skipped.",
+            "pattern": "^aud_[0-9A-Za-z]+$"
           }
         },
-        "required": [
-          "url"
+        "required": [],
+        "oneOf": [
+          {
+            "properties": {
+              "url": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "url"
+            ]
+          },
+          {
+            "properties": {
+              "audio_id": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "audio_id"
+            ]
+          }
         ]
       }
     },

@@ -3515,13 +3515,20 @@ export interface components {
         CallList: components["schemas"]["ListEnvelope"] & {
             data: components["schemas"]["Call"][];
         };
+        /** @description A WAV file by `url`, or an audio prompt of the call's account by `audio_id`; exactly one of them. */
         CallPlayAction: {
+            /** @description An audio prompt of the call's account (`POST /v1/audio`); one taken down is skipped. */
+            audio_id?: string;
             /**
              * Format: uri
              * @description A WAV file (at most 10 MiB; any rate, PCM, A-law or mu-law).
              */
+            url?: string;
+        } & ({
             url: string;
-        };
+        } | {
+            audio_id: string;
+        });
         CallRecordingCompletedEvent: components["schemas"]["EventBase"] & {
             data: {
                 object: components["schemas"]["Recording"];

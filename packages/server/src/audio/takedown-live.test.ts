@@ -79,6 +79,15 @@ describe.skipIf(!SIPP).each(storeKinds)('audio takedown on a live call (%s)', (k
       expect(heard().filter((x) => x === 'claimed')).toEqual([]);
       // Calls list newest first, so this is the second call.
       const call = await suite.callTo(number, (x) => x?.status === 'in_progress');
+      // Once the 3 s prompt has played whole, a live action plays it again by id; the taken-down one is refused.
+      // (The first play has at most 5 of its 150 packets left then, so 25 more are the action's.)
+      const count = async () => heard().filter((x) => x === 'next').length;
+      await eventually(count, (n) => n >= 145);
+      const played = await count();
+      expect((await c.api.post(`/v1/calls/${call?.id}/actions/play`, { audio_id: next.body.id })).status).toBe(200);
+      expect(await eventually(count, (n) => n >= played + 25)).toBeGreaterThanOrEqual(played + 25);
+      const both = await c.api.post(`/v1/calls/${call?.id}/actions/play`, { audio_id: next.body.id, url: 'https://example.com/a.wav' });
+      expect(both.status).toBe(400);
       expect((await c.api.post(`/v1/calls/${call?.id}/actions/hangup`)).status).toBe(200);
       const run = await running;
       expect(run.code, explain(run)).toBe(0);
