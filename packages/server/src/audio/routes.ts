@@ -8,6 +8,7 @@ import { defineHandlers } from '../http/typed-handlers.js';
 import { publicBaseUrl } from '../recordings/routes.js';
 import { getHoldMusic, setHoldMusic } from './hold-music.js';
 import { type AudioDeps, audioMedia, createAudio, deleteAudio, takeDownAudio } from './service.js';
+import { stopOnOtherNodes } from './stop-elsewhere.js';
 import { findAudio, listAudio } from './store.js';
 import { toAudio } from './view.js';
 
@@ -35,7 +36,11 @@ export function audioRoutes(deps: CallDeps): Handlers {
       const wav = await audioMedia(deps, authOf(req).accountId, id);
       return reply.type('audio/wav').header('content-disposition', `attachment; filename="${id}.wav"`).send(wav);
     },
-    'audio.takeDown': async (req) => await takeDownAudio(audioDeps, req.params.id, req.body.reason, publicBaseUrl(deps, req)),
+    'audio.takeDown': async (req) => {
+      const audio = await takeDownAudio(audioDeps, req.params.id, req.body.reason, publicBaseUrl(deps, req));
+      await stopOnOtherNodes(deps, req, req.log);
+      return audio;
+    },
     'holdMusic.retrieve': async (req) => await getHoldMusic(deps, authOf(req).accountId),
     'holdMusic.update': async (req) => await setHoldMusic(deps, authOf(req).accountId, req.body.audio_id),
   });
