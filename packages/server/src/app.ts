@@ -20,6 +20,8 @@ import { memoryRecordingStore, type ObjectStore, type RecordingStore } from './s
 import { sipTrunkRoutes } from './sip-trunks/routes.js';
 import { sipUserRoutes } from './sip-users/routes.js';
 import { ttsRoutes } from './tts/routes.js';
+import { audioRoutes } from './audio/routes.js';
+import { PromptPlaybacks } from './telephony/verbs/prompt-playbacks.js';
 import { carrierRoutes } from './carriers/routes.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import type { SipEndpoint } from './sip-address.js';
@@ -73,6 +75,8 @@ export interface AppOptions {
   activeCalls?: ActiveCalls;
   /** This server's conference rooms (its CallRuntime's); `GET /v1/conferences` lists none without them. */
   conferences?: ConferenceRooms | undefined;
+  /** This server's playbacks of stored prompts (its CallRuntime's), which takedowns stop; the app's own when not given. */
+  promptPlaybacks?: PromptPlaybacks;
   /**
    * Outbound calls (`POST /v1/calls`), built with their telephony (voice.ts). Build it on
    * `idempotency.db` (and pass that `idempotency` too): its writes then confirm a request's
@@ -118,6 +122,7 @@ export function allHandlers(deps: CallDeps): Handlers {
     ...callActionRoutes(deps),
     ...conferenceRoutes(deps),
     ...recordingRoutes(deps),
+    ...audioRoutes(deps),
     ...webhookEndpointRoutes(deps),
     ...eventRoutes(deps),
     ...planRoutes(deps),
@@ -194,6 +199,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     auth,
     activeCalls: opts.activeCalls ?? new ActiveCalls(),
     conferences: opts.conferences,
+    promptPlaybacks: opts.promptPlaybacks ?? new PromptPlaybacks(),
     outbound: opts.outbound,
     recordings: opts.recordings ?? memoryRecordingStore(),
     exportFiles: opts.exportFiles ?? memoryRecordingStore(),

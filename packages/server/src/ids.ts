@@ -13,6 +13,7 @@ export const idPrefixes = {
   sipTrunk: 'trk',
   sipUser: 'sipu',
   sipRegistration: 'sreg',
+  audio: 'aud',
   carrier: 'car',
   numberPort: 'port',
   portDocument: 'doc',

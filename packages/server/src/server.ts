@@ -142,6 +142,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       loggerInstance: opts.logger === false ? undefined : log,
       activeCalls: runtime.activeCalls,
       conferences: runtime.conferences,
+      promptPlaybacks: runtime.promptPlaybacks,
       idempotency: idempotencyKeys,
       outbound,
       recordings,

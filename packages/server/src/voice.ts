@@ -5,6 +5,8 @@ import type { CallRuntime } from './calls/call-runtime.js';
 import { OutboundCalls } from './calls/outbound.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import { PromptAudioCache } from './audio/prompt-cache.js';
+import { audioPromptSource } from './audio/prompt-source.js';
 import { safeFetch } from './http/safe-fetch.js';
 import { urlPolicy } from './http/url-policy.js';
 import type { ThisNode } from './this-node.js';
@@ -66,14 +68,18 @@ export function buildVoice({ config, db, handlersDb, clock, log, secrets, runtim
       return config.publicUrl ?? node.listenUrl ?? `http://${config.host}:${config.port}`;
     },
   };
+  // Stored prompts (`play` by audio_id) from the same object store the API keeps them in, under this
+  // server's playback registry, which the operator's takedown stops.
+  const promptAudio = new PromptAudioCache();
+  const prompts = (accountId: string) => audioPromptSource({ db, store, playbacks: runtime.promptPlaybacks, cache: promptAudio }, accountId);
   // Usable once the backend has started; OutboundCalls dials only between its start() and stop().
   const dial = backend.dial?.bind(backend);
   const outbound = new OutboundCalls(
     { db: handlersDb, clock, node, secrets, activeCalls: runtime.activeCalls, wavs: runtime.wavs, conferences: runtime.conferences },
     config,
-    dial && { dial, speak, log, recordings, fetch: customerFetch },
+    dial && { dial, speak, log, recordings, fetch: customerFetch, prompts },
   );
-  const inboundDeps = { db, clock, secrets, recordings, node, fetch: customerFetch, activeCalls: runtime.activeCalls, wavs: runtime.wavs, conferences: runtime.conferences };
+  const inboundDeps = { db, clock, secrets, recordings, node, fetch: customerFetch, prompts, activeCalls: runtime.activeCalls, wavs: runtime.wavs, conferences: runtime.conferences };
   const tools = {
     speak,
     log,

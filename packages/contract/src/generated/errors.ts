@@ -210,6 +210,30 @@ export const errorCodes = {
     "status": 422,
     "title": "The file is not of the content type it was sent as"
   },
+  "audio_unreadable": {
+    "status": 422,
+    "title": "The file is not a WAV or MP3 that can be decoded"
+  },
+  "audio_too_long": {
+    "status": 422,
+    "title": "The audio is longer than 10 minutes"
+  },
+  "audio_too_large": {
+    "status": 422,
+    "title": "The file at the URL is larger than 25 MiB"
+  },
+  "audio_fetch_failed": {
+    "status": 422,
+    "title": "The audio could not be fetched from the URL"
+  },
+  "audio_taken_down": {
+    "status": 409,
+    "title": "The audio prompt was taken down by the operator"
+  },
+  "audio_in_use": {
+    "status": 409,
+    "title": "The audio prompt is the account's hold music"
+  },
   "account_suspended": {
     "status": 403,
     "title": "The account is suspended for non-payment"

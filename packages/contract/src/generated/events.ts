@@ -110,6 +110,76 @@ export interface components {
             /** @constant */
             type: "api_key.revoked";
         };
+        AudioCreatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["AudioPrompt"];
+            };
+            /** @constant */
+            type: "audio.created";
+        };
+        AudioDeletedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["AudioPrompt"];
+            };
+            /** @constant */
+            type: "audio.deleted";
+        };
+        /**
+         * @description An audio prompt the customer uploaded (terms 10.1), kept as 8 kHz G.711 A-law (the codec of terms
+         *     5.2): usable in `play` by `audio_id` and as the account's hold music. A prompt the operator took
+         *     down (terms 10.3) stops playing at once and can no longer be played.
+         */
+        AudioPrompt: {
+            account_id: string;
+            created_at: components["schemas"]["Timestamp"];
+            /** @description Length of the stored audio (at most 10 minutes). */
+            duration_ms: number;
+            id: string;
+            /** @description Where to download the stored audio (8 kHz A-law WAV) with an API key. */
+            media_url: string;
+            name: string;
+            /** @constant */
+            object: "audio";
+            rights_declaration: components["schemas"]["AudioRightsDeclaration"];
+            /** @description Size of the stored A-law WAV. */
+            size_bytes: number;
+            /**
+             * @description The format that was uploaded.
+             * @enum {string}
+             */
+            source_format: "wav" | "mp3";
+            /**
+             * @description `taken_down`: the operator stopped it (terms 10.3); it no longer plays.
+             * @enum {string}
+             */
+            status: "active" | "taken_down";
+            takedown: components["schemas"]["AudioTakedown"] | null;
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        /** @description The declaration as it was accepted (terms 10.2), with who and when. */
+        AudioRightsDeclaration: {
+            accepted_at: components["schemas"]["Timestamp"];
+            /** @description The API key that uploaded the audio and made the declaration. */
+            api_key_id: string;
+            /** @description With a personal key, the person (contact) it belongs to; null for an account key. */
+            contact_id: string | null;
+            /** @description The declaration's wording, as accepted. */
+            text: string;
+            /** @description Which wording it was. */
+            version: string;
+        };
+        /** @description Terms 10.3 — the operator stopped the reproduction of this audio after a third-party claim or a regulator's notice. */
+        AudioTakedown: {
+            reason: string;
+            taken_down_at: components["schemas"]["Timestamp"];
+        };
+        AudioTakenDownEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["AudioPrompt"];
+            };
+            /** @constant */
+            type: "audio.taken_down";
+        };
         /**
          * @description The agreement's currency (terms 7).
          * @enum {string}
@@ -1146,7 +1216,7 @@ export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
 
 /** Every webhook event type Prolope sends. */
-export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","sip.source_banned","sip_user.created","sip_user.updated","sip_user.deleted","sip_user.registered","sip_user.unregistered","carrier.created","carrier.updated","carrier.deleted","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.conference.joined","call.conference.left","call.recording.completed","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
+export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","sip.source_banned","sip_user.created","sip_user.updated","sip_user.deleted","sip_user.registered","sip_user.unregistered","carrier.created","carrier.updated","carrier.deleted","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.conference.joined","call.conference.left","call.recording.completed","audio.created","audio.deleted","audio.taken_down","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
 
 /** The name of a webhook event type, e.g. `"api_key.created"`. */
 export type EventType = (typeof eventTypes)[number];
@@ -1180,6 +1250,9 @@ export interface EventMap {
   "call.conference.joined": components['schemas']["CallConferenceJoinedEvent"];
   "call.conference.left": components['schemas']["CallConferenceLeftEvent"];
   "call.recording.completed": components['schemas']["CallRecordingCompletedEvent"];
+  "audio.created": components['schemas']["AudioCreatedEvent"];
+  "audio.deleted": components['schemas']["AudioDeletedEvent"];
+  "audio.taken_down": components['schemas']["AudioTakenDownEvent"];
   "webhook_endpoint.disabled": components['schemas']["WebhookEndpointDisabledEvent"];
   "invoice.created": components['schemas']["InvoiceCreatedEvent"];
   "invoice.overdue": components['schemas']["InvoiceOverdueEvent"];

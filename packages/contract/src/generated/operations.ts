@@ -2942,7 +2942,7 @@ export const operations = {
                 },
                 {
                   "type": "object",
-                  "description": "Plays a WAV file fetched from `url` (at most 10 MiB; any rate, PCM, A-law or mu-law). A file that cannot be fetched or read is skipped and the next verb runs.",
+                  "description": "Plays a WAV file fetched from `url` (at most 10 MiB; any rate, PCM, A-law or mu-law), or an audio\nprompt of the account by `audio_id` (`POST /v1/audio`); exactly one of them. A file that cannot be\nfetched or read, or a prompt that does not exist or was taken down, is skipped and the next verb runs;\na prompt taken down while it plays stops at once (silence) and the next verb runs.\n",
                   "properties": {
                     "verb": {
                       "const": "play"
@@ -2953,6 +2953,11 @@ export const operations = {
                       "description": "An absolute http(s) URL; fetched under the same SSRF rules as webhook deliveries.",
                       "pattern": "^https?://"
                     },
+                    "audio_id": {
+                      "type": "string",
+                      "description": "An audio prompt of the call's account.",
+                      "pattern": "^aud_[0-9A-Za-z]+$"
+                    },
                     "loop": {
                       "type": "integer",
                       "description": "How many times to play it.",
@@ -2962,8 +2967,29 @@ export const operations = {
                     }
                   },
                   "required": [
-                    "verb",
-                    "url"
+                    "verb"
+                  ],
+                  "oneOf": [
+                    {
+                      "properties": {
+                        "url": {
+                          "type": "string"
+                        }
+                      },
+                      "required": [
+                        "url"
+                      ]
+                    },
+                    {
+                      "properties": {
+                        "audio_id": {
+                          "type": "string"
+                        }
+                      },
+                      "required": [
+                        "audio_id"
+                      ]
+                    }
                   ]
                 },
                 {
@@ -3051,7 +3077,7 @@ export const operations = {
                         },
                         {
                           "type": "object",
-                          "description": "Plays a WAV file fetched from `url` (at most 10 MiB; any rate, PCM, A-law or mu-law). A file that cannot be fetched or read is skipped and the next verb runs.",
+                          "description": "Plays a WAV file fetched from `url` (at most 10 MiB; any rate, PCM, A-law or mu-law), or an audio\nprompt of the account by `audio_id` (`POST /v1/audio`); exactly one of them. A file that cannot be\nfetched or read, or a prompt that does not exist or was taken down, is skipped and the next verb runs;\na prompt taken down while it plays stops at once (silence) and the next verb runs.\n",
                           "properties": {
                             "verb": {
                               "const": "play"
@@ -3062,6 +3088,11 @@ export const operations = {
                               "description": "An absolute http(s) URL; fetched under the same SSRF rules as webhook deliveries.",
                               "pattern": "^https?://"
                             },
+                            "audio_id": {
+                              "type": "string",
+                              "description": "An audio prompt of the call's account.",
+                              "pattern": "^aud_[0-9A-Za-z]+$"
+                            },
                             "loop": {
                               "type": "integer",
                               "description": "How many times to play it.",
@@ -3071,8 +3102,29 @@ export const operations = {
                             }
                           },
                           "required": [
-                            "verb",
-                            "url"
+                            "verb"
+                          ],
+                          "oneOf": [
+                            {
+                              "properties": {
+                                "url": {
+                                  "type": "string"
+                                }
+                              },
+                              "required": [
+                                "url"
+                              ]
+                            },
+                            {
+                              "properties": {
+                                "audio_id": {
+                                  "type": "string"
+                                }
+                              },
+                              "required": [
+                                "audio_id"
+                              ]
+                            }
                           ]
                         }
                       ]
@@ -3500,16 +3552,42 @@ export const operations = {
       "required": true,
       "schema": {
         "type": "object",
+        "description": "A WAV file by `url`, or an audio prompt of the call's account by `audio_id`; exactly one of them.",
         "properties": {
           "url": {
             "type": "string",
             "format": "uri",
             "description": "A WAV file (at most 10 MiB; any rate, PCM, A-law or mu-law).",
             "pattern": "^https?://"
+          },
+          "audio_id": {
+            "type": "string",
+            "description": "An audio prompt of the call's account (`POST /v1/audio`); one taken down is skipped.",
+            "pattern": "^aud_[0-9A-Za-z]+$"
           }
         },
-        "required": [
-          "url"
+        "required": [],
+        "oneOf": [
+          {
+            "properties": {
+              "url": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "url"
+            ]
+          },
+          {
+            "properties": {
+              "audio_id": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "audio_id"
+            ]
+          }
         ]
       }
     },
@@ -3724,7 +3802,7 @@ export const operations = {
               },
               {
                 "type": "object",
-                "description": "Plays a WAV file fetched from `url` (at most 10 MiB; any rate, PCM, A-law or mu-law). A file that cannot be fetched or read is skipped and the next verb runs.",
+                "description": "Plays a WAV file fetched from `url` (at most 10 MiB; any rate, PCM, A-law or mu-law), or an audio\nprompt of the account by `audio_id` (`POST /v1/audio`); exactly one of them. A file that cannot be\nfetched or read, or a prompt that does not exist or was taken down, is skipped and the next verb runs;\na prompt taken down while it plays stops at once (silence) and the next verb runs.\n",
                 "properties": {
                   "verb": {
                     "const": "play"
@@ -3735,6 +3813,11 @@ export const operations = {
                     "description": "An absolute http(s) URL; fetched under the same SSRF rules as webhook deliveries.",
                     "pattern": "^https?://"
                   },
+                  "audio_id": {
+                    "type": "string",
+                    "description": "An audio prompt of the call's account.",
+                    "pattern": "^aud_[0-9A-Za-z]+$"
+                  },
                   "loop": {
                     "type": "integer",
                     "description": "How many times to play it.",
@@ -3744,8 +3827,29 @@ export const operations = {
                   }
                 },
                 "required": [
-                  "verb",
-                  "url"
+                  "verb"
+                ],
+                "oneOf": [
+                  {
+                    "properties": {
+                      "url": {
+                        "type": "string"
+                      }
+                    },
+                    "required": [
+                      "url"
+                    ]
+                  },
+                  {
+                    "properties": {
+                      "audio_id": {
+                        "type": "string"
+                      }
+                    },
+                    "required": [
+                      "audio_id"
+                    ]
+                  }
                 ]
               }
             ]
@@ -3947,6 +4051,345 @@ export const operations = {
     "query": [],
     "idempotent": false,
     "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "audio.list": {
+    "resource": "audio",
+    "action": "list",
+    "method": "get",
+    "path": "/v1/audio",
+    "summary": "List audio prompts",
+    "description": "Newest first, taken-down ones included.",
+    "auth": true,
+    "scopes": [
+      "pbx:read"
+    ],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "audio.create": {
+    "resource": "audio",
+    "action": "create",
+    "method": "post",
+    "path": "/v1/audio",
+    "summary": "Upload an audio prompt",
+    "description": "Uploads a WAV or MP3 (at most 10 minutes) for `play` and hold music. Prolope decodes it, converts it\nto 8 kHz G.711 A-law (terms 5.2) and keeps that. The customer's declaration of rights (terms 10.2) is\nrequired and stored with the API key that made it and when.\n",
+    "auth": true,
+    "scopes": [
+      "pbx:write"
+    ],
+    "pathParams": [],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "description": "A WAV (PCM, float, A-law, µ-law or IMA ADPCM; any rate and channels) or MP3 (MPEG layer I/II/III),\nat most 10 minutes long. Send the file in `content_base64` (bodies are JSON only and at most 1 MiB, so\nabout 700 KiB of file) or give a `url` Prolope fetches (http/https, the same SSRF rules as webhooks, at\nmost 25 MiB); exactly one of them.\n",
+        "properties": {
+          "name": {
+            "type": "string",
+            "description": "A label for people (e.g. `Main menu`)."
+          },
+          "content_base64": {
+            "type": "string",
+            "description": "The file, standard base64 (no data URL prefix, no line breaks)."
+          },
+          "url": {
+            "type": "string",
+            "format": "uri",
+            "description": "An absolute http(s) URL; fetched under the same SSRF rules as webhook deliveries.",
+            "pattern": "^https?://"
+          },
+          "rights_declaration": {
+            "type": "object",
+            "description": "Terms 10.2: the customer declares that the audio violates no third-party copyright, intellectual\nproperty right or law, grants Prolope a non-exclusive right to use it only to deliver the service, and\ntakes full responsibility for its content. Who declared it is the API key (and, for a personal key,\nits person) that made the request; the body names no one.\n",
+            "properties": {
+              "accepted": {
+                "type": "boolean",
+                "const": true,
+                "description": "Must be true; an upload without the declaration is refused."
+              }
+            },
+            "required": [
+              "accepted"
+            ]
+          }
+        },
+        "required": [
+          "name",
+          "rights_declaration"
+        ],
+        "oneOf": [
+          {
+            "properties": {
+              "content_base64": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "content_base64"
+            ]
+          },
+          {
+            "properties": {
+              "url": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "url"
+            ]
+          }
+        ]
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "audio.retrieve": {
+    "resource": "audio",
+    "action": "retrieve",
+    "method": "get",
+    "path": "/v1/audio/{id}",
+    "summary": "Retrieve an audio prompt",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "pbx:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "audio.delete": {
+    "resource": "audio",
+    "action": "delete",
+    "method": "delete",
+    "path": "/v1/audio/{id}",
+    "summary": "Delete an audio prompt",
+    "description": "Its audio is removed; calls playing it stop playing it at once. A prompt that is the account's hold\nmusic cannot be deleted until another is chosen (`409 audio_in_use`). A taken-down prompt can be\ndeleted too.\n",
+    "auth": true,
+    "scopes": [
+      "pbx:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "audio.media": {
+    "resource": "audio",
+    "action": "media",
+    "method": "get",
+    "path": "/v1/audio/{id}/media",
+    "summary": "Download an audio prompt",
+    "description": "The stored audio as a WAV file (8 kHz, mono, G.711 A-law), also after a takedown (it is still the customer's content).",
+    "auth": true,
+    "scopes": [
+      "pbx:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "binary",
+    "responseContentType": "audio/wav",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "audio.takeDown": {
+    "resource": "audio",
+    "action": "takeDown",
+    "method": "post",
+    "path": "/v1/audio/{id}/take-down",
+    "summary": "Take an audio prompt down (operator)",
+    "description": "Terms 10.3: after a third party's claim or a regulator's notice, the operator stops the reproduction\nof a customer's audio. Every call playing it stops playing it at once (the caller hears silence and\nthe call goes on with its next verb), later plays skip it, it stops being hold music, and the account\ngets `audio.taken_down`. Taking down a prompt already taken down changes nothing and answers it as it is.\n",
+    "auth": true,
+    "scopes": [
+      "operator"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "reason": {
+            "type": "string",
+            "description": "Why (the claim or notice, terms 10.3); shown to the customer on the prompt and in the event."
+          }
+        },
+        "required": [
+          "reason"
+        ]
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "holdMusic.retrieve": {
+    "resource": "holdMusic",
+    "action": "retrieve",
+    "method": "get",
+    "path": "/v1/hold-music",
+    "summary": "Retrieve the account's hold music",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "pbx:read"
+    ],
+    "pathParams": [],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "holdMusic.update": {
+    "resource": "holdMusic",
+    "action": "update",
+    "method": "patch",
+    "path": "/v1/hold-music",
+    "summary": "Choose the account's hold music",
+    "description": "An active audio prompt of the account (`422 invalid_reference` for another, `409 audio_taken_down` for one taken down), or null for none.",
+    "auth": true,
+    "scopes": [
+      "pbx:write"
+    ],
+    "pathParams": [],
+    "query": [],
+    "idempotent": false,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "audio_id": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "An active prompt of the account, or null for none.",
+            "pattern": "^aud_[0-9A-Za-z]+$"
+          }
+        },
+        "required": [
+          "audio_id"
+        ]
+      }
+    },
     "paginated": false,
     "websocket": false,
     "responseType": "json",

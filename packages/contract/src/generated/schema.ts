@@ -227,6 +227,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List audio prompts
+         * @description Newest first, taken-down ones included.
+         */
+        get: operations["audio.list"];
+        put?: never;
+        /**
+         * Upload an audio prompt
+         * @description Uploads a WAV or MP3 (at most 10 minutes) for `play` and hold music. Prolope decodes it, converts it
+         *     to 8 kHz G.711 A-law (terms 5.2) and keeps that. The customer's declaration of rights (terms 10.2) is
+         *     required and stored with the API key that made it and when.
+         */
+        post: operations["audio.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audio/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** Retrieve an audio prompt */
+        get: operations["audio.retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an audio prompt
+         * @description Its audio is removed; calls playing it stop playing it at once. A prompt that is the account's hold
+         *     music cannot be deleted until another is chosen (`409 audio_in_use`). A taken-down prompt can be
+         *     deleted too.
+         */
+        delete: operations["audio.delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audio/{id}/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Download an audio prompt
+         * @description The stored audio as a WAV file (8 kHz, mono, G.711 A-law), also after a takedown (it is still the customer's content).
+         */
+        get: operations["audio.media"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audio/{id}/take-down": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take an audio prompt down (operator)
+         * @description Terms 10.3: after a third party's claim or a regulator's notice, the operator stops the reproduction
+         *     of a customer's audio. Every call playing it stops playing it at once (the caller hears silence and
+         *     the call goes on with its next verb), later plays skip it, it stops being hold music, and the account
+         *     gets `audio.taken_down`. Taking down a prompt already taken down changes nothing and answers it as it is.
+         */
+        post: operations["audio.takeDown"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/available-numbers": {
         parameters: {
             query?: never;
@@ -989,6 +1090,27 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/hold-music": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve the account's hold music */
+        get: operations["holdMusic.retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Choose the account's hold music
+         * @description An active audio prompt of the account (`422 invalid_reference` for another, `409 audio_taken_down` for one taken down), or null for none.
+         */
+        patch: operations["holdMusic.update"];
         trace?: never;
     };
     "/v1/incidents": {
@@ -2361,6 +2483,60 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "audio.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An audio prompt was uploaded (with the customer's rights declaration, terms 10.2) */
+        post: operations["events.audio.created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "audio.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An audio prompt was deleted */
+        post: operations["events.audio.deleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "audio.taken_down": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The operator took an audio prompt down (terms 10.3)
+         * @description Calls playing it stopped playing it when this was sent; it no longer plays, also as hold music. `data.object.takedown.reason` says why.
+         */
+        post: operations["events.audio.taken_down"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "call.answered": {
         parameters: {
             query?: never;
@@ -3132,6 +3308,128 @@ export interface components {
         ApiKeyWithSecret: components["schemas"]["ApiKey"] & {
             secret: string;
         };
+        /**
+         * @description A WAV (PCM, float, A-law, µ-law or IMA ADPCM; any rate and channels) or MP3 (MPEG layer I/II/III),
+         *     at most 10 minutes long. Send the file in `content_base64` (bodies are JSON only and at most 1 MiB, so
+         *     about 700 KiB of file) or give a `url` Prolope fetches (http/https, the same SSRF rules as webhooks, at
+         *     most 25 MiB); exactly one of them.
+         * @example {
+         *       "name": "Main menu",
+         *       "url": "https://example.com/prompts/main-menu.mp3",
+         *       "rights_declaration": {
+         *         "accepted": true
+         *       }
+         *     }
+         */
+        AudioCreate: {
+            /** @description The file, standard base64 (no data URL prefix, no line breaks). */
+            content_base64?: string;
+            /** @description A label for people (e.g. `Main menu`). */
+            name: string;
+            rights_declaration: components["schemas"]["AudioRightsDeclarationInput"];
+            url?: components["schemas"]["VerbUrl"];
+        } & ({
+            content_base64: string;
+        } | {
+            url: string;
+        });
+        AudioCreatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["AudioPrompt"];
+            };
+            /** @constant */
+            type: "audio.created";
+        };
+        AudioDeleted: {
+            /** @constant */
+            deleted: true;
+            id: string;
+            /** @constant */
+            object: "audio";
+        };
+        AudioDeletedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["AudioPrompt"];
+            };
+            /** @constant */
+            type: "audio.deleted";
+        };
+        AudioList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["AudioPrompt"][];
+        };
+        /**
+         * @description An audio prompt the customer uploaded (terms 10.1), kept as 8 kHz G.711 A-law (the codec of terms
+         *     5.2): usable in `play` by `audio_id` and as the account's hold music. A prompt the operator took
+         *     down (terms 10.3) stops playing at once and can no longer be played.
+         */
+        AudioPrompt: {
+            account_id: string;
+            created_at: components["schemas"]["Timestamp"];
+            /** @description Length of the stored audio (at most 10 minutes). */
+            duration_ms: number;
+            id: string;
+            /** @description Where to download the stored audio (8 kHz A-law WAV) with an API key. */
+            media_url: string;
+            name: string;
+            /** @constant */
+            object: "audio";
+            rights_declaration: components["schemas"]["AudioRightsDeclaration"];
+            /** @description Size of the stored A-law WAV. */
+            size_bytes: number;
+            /**
+             * @description The format that was uploaded.
+             * @enum {string}
+             */
+            source_format: "wav" | "mp3";
+            /**
+             * @description `taken_down`: the operator stopped it (terms 10.3); it no longer plays.
+             * @enum {string}
+             */
+            status: "active" | "taken_down";
+            takedown: components["schemas"]["AudioTakedown"] | null;
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        /** @description The declaration as it was accepted (terms 10.2), with who and when. */
+        AudioRightsDeclaration: {
+            accepted_at: components["schemas"]["Timestamp"];
+            /** @description The API key that uploaded the audio and made the declaration. */
+            api_key_id: string;
+            /** @description With a personal key, the person (contact) it belongs to; null for an account key. */
+            contact_id: string | null;
+            /** @description The declaration's wording, as accepted. */
+            text: string;
+            /** @description Which wording it was. */
+            version: string;
+        };
+        /**
+         * @description Terms 10.2: the customer declares that the audio violates no third-party copyright, intellectual
+         *     property right or law, grants Prolope a non-exclusive right to use it only to deliver the service, and
+         *     takes full responsibility for its content. Who declared it is the API key (and, for a personal key,
+         *     its person) that made the request; the body names no one.
+         */
+        AudioRightsDeclarationInput: {
+            /**
+             * @description Must be true; an upload without the declaration is refused.
+             * @constant
+             */
+            accepted: true;
+        };
+        /** @description Terms 10.3 — the operator stopped the reproduction of this audio after a third-party claim or a regulator's notice. */
+        AudioTakedown: {
+            reason: string;
+            taken_down_at: components["schemas"]["Timestamp"];
+        };
+        AudioTakedownCreate: {
+            /** @description Why (the claim or notice, terms 10.3); shown to the customer on the prompt and in the event. */
+            reason: string;
+        };
+        AudioTakenDownEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["AudioPrompt"];
+            };
+            /** @constant */
+            type: "audio.taken_down";
+        };
         AvailableNumber: {
             capabilities: components["schemas"]["Capability"][];
             /** @description ISO 3166-1 alpha-2, from the number itself. */
@@ -3347,13 +3645,20 @@ export interface components {
         CallList: components["schemas"]["ListEnvelope"] & {
             data: components["schemas"]["Call"][];
         };
+        /** @description A WAV file by `url`, or an audio prompt of the call's account by `audio_id`; exactly one of them. */
         CallPlayAction: {
+            /** @description An audio prompt of the call's account (`POST /v1/audio`); one taken down is skipped. */
+            audio_id?: string;
             /**
              * Format: uri
              * @description A WAV file (at most 10 MiB; any rate, PCM, A-law or mu-law).
              */
+            url?: string;
+        } & ({
             url: string;
-        };
+        } | {
+            audio_id: string;
+        });
         CallRecordingCompletedEvent: components["schemas"]["EventBase"] & {
             data: {
                 object: components["schemas"]["Recording"];
@@ -3920,6 +4225,17 @@ export interface components {
             store?: "sqlite" | "postgres";
             time: components["schemas"]["Timestamp"];
             version: string;
+        };
+        /** @description The account's hold music, played to a party put on hold; null plays Prolope's default (silence until the hold feature chooses otherwise). */
+        HoldMusic: {
+            audio_id: string | null;
+            /** @constant */
+            object: "hold_music";
+            updated_at: components["schemas"]["Timestamp"] | null;
+        };
+        HoldMusicUpdate: {
+            /** @description An active prompt of the account, or null for none. */
+            audio_id: string | null;
         };
         Incident: {
             account_id: string;
@@ -4530,19 +4846,32 @@ export interface components {
             name?: string;
         };
         /**
-         * @description Plays a WAV file fetched from `url` (at most 10 MiB; any rate, PCM, A-law or mu-law). A file that cannot be fetched or read is skipped and the next verb runs.
+         * @description Plays a WAV file fetched from `url` (at most 10 MiB; any rate, PCM, A-law or mu-law), or an audio
+         *     prompt of the account by `audio_id` (`POST /v1/audio`); exactly one of them. A file that cannot be
+         *     fetched or read, or a prompt that does not exist or was taken down, is skipped and the next verb runs;
+         *     a prompt taken down while it plays stops at once (silence) and the next verb runs.
          * @example {
          *       "verb": "play",
          *       "url": "https://example.com/audio/hold-music.wav",
          *       "loop": 2
          *     }
+         * @example {
+         *       "verb": "play",
+         *       "audio_id": "aud_01jd4x2k8t9w3m5q7r6v0z1b2c"
+         *     }
          */
         PlayVerb: {
+            /** @description An audio prompt of the call's account. */
+            audio_id?: string;
             loop?: components["schemas"]["VerbLoop"];
-            url: components["schemas"]["VerbUrl"];
+            url?: components["schemas"]["VerbUrl"];
             /** @constant */
             verb: "play";
-        };
+        } & ({
+            url: string;
+        } | {
+            audio_id: string;
+        });
         PortDocument: {
             content_type: string;
             created_at: components["schemas"]["Timestamp"];
@@ -4607,7 +4936,7 @@ export interface components {
              * @example validation_failed
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "unknown_field" | "body_not_allowed" | "json_too_deep" | "invalid_character" | "invalid_url" | "invalid_http" | "missing_api_key" | "invalid_api_key" | "missing_scope" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "idempotency_key_in_use" | "idempotency_key_reused" | "idempotency_key_answer_lost" | "request_timeout" | "body_too_large" | "uri_too_long" | "unsupported_media_type" | "signatory_confirmation_required" | "scope_not_grantable" | "invalid_phone_number" | "number_not_available" | "number_quarantined" | "number_already_held" | "sip_username_taken" | "sip_user_username_taken" | "sip_extension_taken" | "call_not_active" | "recording_not_active" | "webhook_endpoint_disabled" | "websocket_required" | "webhook_url_not_allowed" | "too_many_webhook_endpoints" | "recover_since_too_old" | "unknown_event_type" | "invalid_event_override" | "port_transition_not_allowed" | "invalid_reference" | "sip_trunk_credentials_required" | "invalid_cidr" | "cidr_too_broad" | "invalid_outbound_target" | "invalid_carrier_uri" | "caller_id_not_owned" | "no_route" | "declaration_required" | "port_document_required" | "document_content_mismatch" | "account_suspended" | "account_terminated" | "billing_not_allowed" | "test_clock_not_found" | "test_clock_advance_invalid" | "plan_not_available" | "price_change_notice_too_short" | "price_change_effective_before_notice" | "price_change_more_than_once_a_year" | "payment_exceeds_balance" | "payment_in_future" | "credit_exceeds_balance" | "invoice_not_open" | "subscription_not_active" | "account_data_deleted" | "invalid_calendar_overrides" | "contact_not_authorized" | "incident_transition_not_allowed" | "maintenance_notice_too_short" | "invalid_time_range" | "rate_limited" | "headers_too_large" | "store_unavailable" | "internal_error";
+            code: "validation_failed" | "invalid_json" | "unknown_field" | "body_not_allowed" | "json_too_deep" | "invalid_character" | "invalid_url" | "invalid_http" | "missing_api_key" | "invalid_api_key" | "missing_scope" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "idempotency_key_in_use" | "idempotency_key_reused" | "idempotency_key_answer_lost" | "request_timeout" | "body_too_large" | "uri_too_long" | "unsupported_media_type" | "signatory_confirmation_required" | "scope_not_grantable" | "invalid_phone_number" | "number_not_available" | "number_quarantined" | "number_already_held" | "sip_username_taken" | "sip_user_username_taken" | "sip_extension_taken" | "call_not_active" | "recording_not_active" | "webhook_endpoint_disabled" | "websocket_required" | "webhook_url_not_allowed" | "too_many_webhook_endpoints" | "recover_since_too_old" | "unknown_event_type" | "invalid_event_override" | "port_transition_not_allowed" | "invalid_reference" | "sip_trunk_credentials_required" | "invalid_cidr" | "cidr_too_broad" | "invalid_outbound_target" | "invalid_carrier_uri" | "caller_id_not_owned" | "no_route" | "declaration_required" | "port_document_required" | "document_content_mismatch" | "audio_unreadable" | "audio_too_long" | "audio_too_large" | "audio_fetch_failed" | "audio_taken_down" | "audio_in_use" | "account_suspended" | "account_terminated" | "billing_not_allowed" | "test_clock_not_found" | "test_clock_advance_invalid" | "plan_not_available" | "price_change_notice_too_short" | "price_change_effective_before_notice" | "price_change_more_than_once_a_year" | "payment_exceeds_balance" | "payment_in_future" | "credit_exceeds_balance" | "invoice_not_open" | "subscription_not_active" | "account_data_deleted" | "invalid_calendar_overrides" | "contact_not_authorized" | "incident_transition_not_allowed" | "maintenance_notice_too_short" | "invalid_time_range" | "rate_limited" | "headers_too_large" | "store_unavailable" | "internal_error";
             detail: string;
             /** @description Each validation failure, when there were several. */
             errors?: {
@@ -6017,6 +6346,209 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "audio.list": {
+        parameters: {
+            query?: {
+                /** @description How many objects a page holds (1 to 100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description A cursor from `next_cursor` of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of prompts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudioList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "audio.create": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AudioCreate"];
+            };
+        };
+        responses: {
+            /** @description The stored prompt. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudioPrompt"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "audio.retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The prompt. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudioPrompt"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "audio.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The prompt is gone. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudioDeleted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "audio.media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The WAV file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/wav": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "audio.takeDown": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AudioTakedownCreate"];
+            };
+        };
+        responses: {
+            /** @description The prompt, taken down. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudioPrompt"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -7514,6 +8046,65 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+        };
+    };
+    "holdMusic.retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account's hold music setting. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HoldMusic"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "holdMusic.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HoldMusicUpdate"];
+            };
+        };
+        responses: {
+            /** @description The new setting. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HoldMusic"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     "incidents.list": {
@@ -10416,6 +11007,72 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ApiKeyRevokedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.audio.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AudioCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.audio.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AudioDeletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.audio.taken_down": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AudioTakenDownEvent"];
             };
         };
         responses: {

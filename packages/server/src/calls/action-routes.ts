@@ -76,7 +76,8 @@ export function callActionRoutes(deps: CallDeps): Handlers {
     },
     'calls.play': async (req) => {
       const { row, controller } = await activeCall(deps, req);
-      controller.replaceVerbs([{ verb: 'play', url: req.body.url }]);
+      const { url, audio_id } = req.body;
+      controller.replaceVerbs([url !== undefined ? { verb: 'play', url } : { verb: 'play', audio_id: audio_id as string }]);
       return current(deps, row);
     },
     'calls.recordStart': async (req) => {

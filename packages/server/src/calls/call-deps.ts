@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.js';
+import type { PromptPlaybacks } from '../telephony/verbs/prompt-playbacks.js';
 import type { ActiveCalls } from './active-calls.js';
 import type { ConferenceRooms } from './conference-rooms.js';
 import type { OutboundCalls } from './outbound.js';
@@ -13,6 +14,8 @@ export interface CallDeps extends Deps {
   activeCalls: ActiveCalls;
   /** This server's conference rooms (its CallRuntime's); absent in an app built without telephony. */
   conferences?: ConferenceRooms | undefined;
+  /** This server's playbacks of stored prompts (its CallRuntime's): the operator's takedown stops them. */
+  promptPlaybacks: PromptPlaybacks;
   /** Places outbound calls once SIP is up; absent in an app built without telephony. */
   outbound?: OutboundCalls | undefined;
   /** With PostgreSQL: sends live actions to the process holding the call (calls/remote-control). */

@@ -1,4 +1,5 @@
 import { RtpPorts } from '../telephony/media/index.js';
+import { PromptPlaybacks } from '../telephony/verbs/prompt-playbacks.js';
 import { WavCache } from '../telephony/verbs/wav-cache.js';
 import { ActiveCalls } from './active-calls.js';
 import { ConferenceRooms } from './conference-rooms.js';
@@ -17,8 +18,10 @@ export interface CallRuntime {
   rtpPorts: RtpPorts;
   /** The `conference` verb's rooms: mixed in this process's media plane, so they live here. */
   conferences: ConferenceRooms;
+  /** Stored prompts playing on this server's calls, which an operator's takedown stops (terms 10.3). */
+  promptPlaybacks: PromptPlaybacks;
 }
 
 export function createCallRuntime(): CallRuntime {
-  return { activeCalls: new ActiveCalls(), wavs: new WavCache(), rtpPorts: new RtpPorts(), conferences: new ConferenceRooms() };
+  return { activeCalls: new ActiveCalls(), wavs: new WavCache(), rtpPorts: new RtpPorts(), conferences: new ConferenceRooms(), promptPlaybacks: new PromptPlaybacks() };
 }

@@ -5,7 +5,7 @@ import type { ThisNode } from '../this-node.js';
 import { saveRecording } from '../recordings/service.js';
 import type { RecordingStore } from '../store/object-store.js';
 import type { CallEnd, HoldSignal, MediaSession } from '../telephony/backend.js';
-import type { VerbHost, Speak } from '../telephony/verbs/verb-host.js';
+import type { PromptSource, VerbHost, Speak } from '../telephony/verbs/verb-host.js';
 import { DigitQueue } from '../telephony/verbs/digit-queue.js';
 import type { WavCache } from '../telephony/verbs/wav-cache.js';
 import { runVerbs, VerbInterrupts } from '../telephony/verbs/interpreter.js';
@@ -33,6 +33,8 @@ export interface SessionDeps extends Pick<Deps, 'db' | 'clock' | 'secrets'> {
   node?: ThisNode | undefined;
   /** How customer URLs are fetched (SSRF-guarded, http/safe-fetch.ts); default: the global fetch. */
   fetch?: FetchLike | undefined;
+  /** An account's stored prompts for `play` by `audio_id` (audio/prompt-source.ts); without it such plays are skipped. */
+  prompts?: ((accountId: string) => PromptSource) | undefined;
 }
 
 /** Speech, logs and (for `dial`) a way to place legs; the telephony side supplies them. */
@@ -185,6 +187,7 @@ export class CallSession {
       secret,
       wavs: this.#opts.deps.wavs,
       fetch: this.#opts.deps.fetch,
+      prompts: this.#opts.deps.prompts?.(this.row.account_id),
       signal: this.signal,
       gatherCompleted: (collected) => this.record('call.gather.completed', { digits: collected }),
       ...(this.#save ? { saveRecording: this.#save } : {}),

@@ -31,6 +31,8 @@ export interface OutboundTelephony extends SessionTools {
   recordings?: SessionDeps['recordings'];
   /** How customer URLs are fetched (SSRF-guarded); default: the global fetch. */
   fetch?: SessionDeps['fetch'];
+  /** Stored prompts for `play` by `audio_id`. */
+  prompts?: SessionDeps['prompts'];
 }
 
 /**
@@ -121,7 +123,7 @@ export class OutboundCalls implements DialLegs {
       parentCallId: null,
       statusCallback: input.status_callback_url ? { url: input.status_callback_url, events: input.status_callback_events } : undefined,
     });
-    const deps = { ...this.deps, recordings: engine.recordings, fetch: engine.fetch };
+    const deps = { ...this.deps, recordings: engine.recordings, fetch: engine.fetch, prompts: engine.prompts };
     const running = runOutboundCall(deps, { ...engine, legs: this }, call, row, plan, failureReason)
       .catch((err) => engine.log.error({ err, callId: row.id }, 'outbound call failed'))
       .finally(() => {

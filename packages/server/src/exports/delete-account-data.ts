@@ -3,10 +3,11 @@ import type { Deps } from '../deps.js';
 import { quarantineEnd } from '../numbers/quarantine.js';
 import { recordingKey } from '../store/object-store.js';
 import type { Tx } from '../store/db.js';
+import { audioKey } from '../audio/view.js';
 import { exportKey } from './store.js';
 
 /**
- * Removes the account's files (recordings' WAV, export archives); returns how many keys it removed.
+ * Removes the account's files (recordings' WAV, audio prompts, export archives); returns how many keys it removed.
  * Ids come from the recordings and exports tables, so call it before deleteAccountRows (or in the same
  * run, before its transaction commits). Removing a missing file is not an error: safe to repeat.
  */
@@ -15,6 +16,13 @@ export async function deleteAccountFiles(deps: Pick<Deps, 'db' | 'recordings' | 
   const recordings = await deps.db.selectFrom('recordings').select('id').where('account_id', '=', accountId).execute();
   for (const { id } of recordings) {
     const key = recordingKey(accountId, id);
+    if ((await deps.recordings.get(key)) === undefined) continue;
+    await deps.recordings.delete(key);
+    removed++;
+  }
+  const prompts = await deps.db.selectFrom('audio_prompts').select('id').where('account_id', '=', accountId).execute();
+  for (const { id } of prompts) {
+    const key = audioKey(accountId, id);
     if ((await deps.recordings.get(key)) === undefined) continue;
     await deps.recordings.delete(key);
     removed++;
@@ -101,6 +109,8 @@ export async function deleteAccountRows(tx: Tx, accountId: string, now: Date = n
   counts.sip_trunks = n(await tx.deleteFrom('sip_trunks').where('account_id', '=', accountId).executeTakeFirst());
   counts.sip_registrations = n(await tx.deleteFrom('sip_registrations').where('account_id', '=', accountId).executeTakeFirst());
   counts.sip_users = n(await tx.deleteFrom('sip_users').where('account_id', '=', accountId).executeTakeFirst());
+  counts.account_audio_settings = n(await tx.deleteFrom('account_audio_settings').where('account_id', '=', accountId).executeTakeFirst());
+  counts.audio_prompts = n(await tx.deleteFrom('audio_prompts').where('account_id', '=', accountId).executeTakeFirst());
 
   counts.contacts = n(await tx.deleteFrom('contacts').where('account_id', '=', accountId).executeTakeFirst());
   counts.api_keys = n(await tx.deleteFrom('api_keys').where('account_id', '=', accountId).executeTakeFirst());

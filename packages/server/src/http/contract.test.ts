@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { allHandlers, missingHandlers } from '../app.js';
 import { manualClock } from '../clock.js';
 import { ActiveCalls } from '../calls/active-calls.js';
+import { PromptPlaybacks } from '../telephony/verbs/prompt-playbacks.js';
 import type { CallDeps } from '../calls/call-deps.js';
 import { createEventBus } from '../store/event-bus.js';
 import { openapiDocument, operationIds, operationTable } from './operations.js';
@@ -21,6 +22,7 @@ describe('contract', () => {
     sip: { host: '127.0.0.1', port: 5060, domain: 'sip.localhost' },
     secrets: {} as never,
     activeCalls: new ActiveCalls(),
+    promptPlaybacks: new PromptPlaybacks(),
   } satisfies CallDeps;
 
   it('every operation in the spec has a handler', () => {

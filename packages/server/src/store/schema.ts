@@ -513,6 +513,8 @@ export interface Database {
   nodes: NodesTable;
   call_subscriptions: CallSubscriptionsTable;
   sip_users: SipUsersTable;
+  audio_prompts: AudioPromptsTable;
+  account_audio_settings: AccountAudioSettingsTable;
   sip_registrations: SipRegistrationsTable;
 }
 
@@ -545,6 +547,37 @@ export interface NodesTable {
 }
 
 /** A cloud PBX user (migration 0019): digest hashes only, realm = the account's SIP domain. */
+/** An uploaded audio prompt (terms 10): its A-law WAV is in the object store under `<account>/<id>`. */
+export interface AudioPromptsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  /** 'active' or 'taken_down' (terms 10.3). */
+  status: string;
+  /** 'wav' or 'mp3': what was uploaded. */
+  source_format: string;
+  duration_ms: number;
+  /** Bytes of the stored A-law WAV. */
+  size_bytes: number;
+  /** Terms 10.2 as accepted, and by which key (and personal key's contact) when. */
+  rights_text: string;
+  rights_version: string;
+  rights_accepted_at: string;
+  rights_api_key_id: string;
+  rights_contact_id: string | null;
+  taken_down_at: string | null;
+  takedown_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Per-account audio choices: the hold music. */
+export interface AccountAudioSettingsTable {
+  account_id: string;
+  hold_music_audio_id: string | null;
+  updated_at: string;
+}
+
 export interface SipUsersTable {
   id: string;
   account_id: string;

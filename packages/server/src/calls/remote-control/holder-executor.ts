@@ -3,8 +3,11 @@ import type { Clock } from '../../clock.js';
 import type { SecretBox } from '../../secrets/secret-box.js';
 import { openRequest, sealAnswer } from './envelope.js';
 
-/** Only live actions travel between nodes; anything else sealed with the key is refused all the same. */
-const ACTION_URL = /^\/v1\/calls\/[A-Za-z0-9_]+\/actions\/[a-z_/]+$/;
+/**
+ * Only live actions travel between nodes, and a prompt's takedown (which each node applies to the
+ * playbacks it holds, audio/stop-elsewhere.ts); anything else sealed with the key is refused all the same.
+ */
+const ACTION_URL = /^\/v1\/calls\/[A-Za-z0-9_]+\/actions\/[a-z_/]+$|^\/v1\/audio\/aud_[0-9A-Za-z]+\/take-down$/;
 
 export interface HolderDeps {
   app: FastifyInstance;

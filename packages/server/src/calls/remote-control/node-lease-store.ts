@@ -35,3 +35,8 @@ export async function removeNode(db: Db, node: Pick<NodesTable, 'id' | 'lease_un
 export async function releaseLease(db: Db, id: string): Promise<void> {
   await db.deleteFrom('nodes').where('id', '=', id).execute();
 }
+
+/** Nodes other than `self` whose lease holds at `now`: where a broadcast (a prompt's takedown) must reach. */
+export async function liveNodes(db: Db, self: string, now: Date): Promise<NodesTable[]> {
+  return db.selectFrom('nodes').selectAll().where('id', '!=', self).where('lease_until', '>', iso(now)).execute();
+}

@@ -1,6 +1,7 @@
 import type { FetchLike } from '../../http/safe-fetch.js';
 import type { MediaSession } from '../backend.js';
 import type { DigitQueue } from './digit-queue.js';
+import type { PromptPlayback } from './prompt-playbacks.js';
 import type { WavCache } from './wav-cache.js';
 import type { CallContext, ConferenceVerb, DialVerb } from './verb-types.js';
 
@@ -41,6 +42,20 @@ export interface ConferenceResult {
   conferenceId: string | undefined;
   /** Seconds in the room, rounded up. */
   durationSeconds: number;
+/** A stored prompt opened for playing: its audio, and the playback that a takedown stops. */
+export interface OpenPrompt {
+  /** 8 kHz 16-bit mono PCM. */
+  samples: Int16Array;
+  /** Aborts when the prompt is taken down or deleted while it plays; release() when the play ends. */
+  playback: PromptPlayback;
+}
+
+/**
+ * The call's account's stored prompts (`play` with `audio_id`), injected: telephony knows no domain.
+ * `open` answers undefined for a prompt the account does not have or that may not play (taken down).
+ */
+export interface PromptSource {
+  open(audioId: string, signal: AbortSignal): Promise<OpenPrompt | undefined>;
 }
 
 /** Everything the verbs act on for one answered call; the calls domain builds it. */
@@ -54,6 +69,8 @@ export interface VerbHost {
   secret: string | undefined;
   /** The server's decoded prompts, shared by its calls (`play` fetches each URL once). */
   wavs: WavCache;
+  /** Stored prompts for `play` by `audio_id`; without it such a play is skipped with a warning. */
+  prompts?: PromptSource | undefined;
   /** How requests to the voice application and prompt URLs are made (SSRF-guarded); default: the global fetch. */
   fetch?: FetchLike | undefined;
   /** Aborts when the call ends, from either side: every verb stops at once. */
