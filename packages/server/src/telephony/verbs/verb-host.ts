@@ -42,6 +42,8 @@ export interface ConferenceResult {
   conferenceId: string | undefined;
   /** Seconds in the room, rounded up. */
   durationSeconds: number;
+}
+
 /** A stored prompt opened for playing: its audio, and the playback that a takedown stops. */
 export interface OpenPrompt {
   /** 8 kHz 16-bit mono PCM. */
