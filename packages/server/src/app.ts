@@ -17,6 +17,7 @@ import { recordingRoutes } from './recordings/routes.js';
 import { memoryRecordingStore, type ObjectStore, type RecordingStore } from './store/object-store.js';
 import { sipTrunkRoutes } from './sip-trunks/routes.js';
 import { sipUserRoutes } from './sip-users/routes.js';
+import { voicemailRoutes } from './voicemail/routes.js';
 import { carrierRoutes } from './carriers/routes.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import type { SipEndpoint } from './sip-address.js';
@@ -106,6 +107,7 @@ export function allHandlers(deps: CallDeps): Handlers {
     ...numberRoutes(deps),
     ...sipTrunkRoutes(deps),
     ...sipUserRoutes(deps),
+    ...voicemailRoutes(deps),
     ...carrierRoutes(deps),
     ...numberPortRoutes(deps),
     ...callRoutes(deps),

@@ -13,6 +13,8 @@ export const idPrefixes = {
   sipTrunk: 'trk',
   sipUser: 'sipu',
   sipRegistration: 'sreg',
+  voicemailBox: 'vmb',
+  voicemailMessage: 'vmm',
   carrier: 'car',
   numberPort: 'port',
   portDocument: 'doc',

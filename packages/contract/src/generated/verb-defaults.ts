@@ -29,5 +29,8 @@ export const verbDefaults = {
   },
   "redirect": {
     "method": "POST"
+  },
+  "voicemail": {
+    "greeting": "unavailable"
   }
 } as const;

@@ -28,6 +28,7 @@ export function migrationList(opts: MigrateOptions = {}): Record<string, Migrati
     '0017-call-nodes': migrations.callNodes,
     '0018-call-status-subscriptions': migrations.callStatusSubscriptions,
     '0019-sip-users': migrations.sipUsers,
+    '0021-voicemail': migrations.voicemail,
   };
 }
 

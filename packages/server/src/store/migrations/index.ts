@@ -15,3 +15,4 @@ export { trunkUsernamesPerAccount } from './0016-trunk-usernames-per-account.js'
 export { callNodes } from './0017-call-nodes.js';
 export { callStatusSubscriptions } from './0018-call-status-subscriptions.js';
 export { sipUsers } from './0019-sip-users.js';
+export { voicemail } from './0021-voicemail.js';
