@@ -5,7 +5,7 @@ import type { ThisNode } from '../this-node.js';
 import { saveRecording } from '../recordings/service.js';
 import type { RecordingStore } from '../store/object-store.js';
 import type { CallEnd, MediaSession } from '../telephony/backend.js';
-import type { VerbHost, Speak } from '../telephony/verbs/verb-host.js';
+import type { VerbHost, Speak, VoicemailDesk } from '../telephony/verbs/verb-host.js';
 import { DigitQueue } from '../telephony/verbs/digit-queue.js';
 import type { WavCache } from '../telephony/verbs/wav-cache.js';
 import { runVerbs, VerbInterrupts } from '../telephony/verbs/interpreter.js';
@@ -17,6 +17,7 @@ import { type CallEventData, type CallEventType, endCall, markAnswered, recordCa
 import type { HangupReason } from './hangup-reason.js';
 import type { CallRow } from './store.js';
 import { callContext } from './voice-app.js';
+import { boxForCaller, saveMessage } from '../voicemail/service.js';
 
 /** What a call needs from the server around it; `recordings` stores recorded audio (else it is dropped). */
 export interface SessionDeps extends Pick<Deps, 'db' | 'clock' | 'secrets'> {
@@ -179,8 +180,20 @@ export class CallSession {
       signal: this.signal,
       gatherCompleted: (collected) => this.record('call.gather.completed', { digits: collected }),
       ...(this.#save ? { saveRecording: this.#save } : {}),
+      ...(this.#opts.deps.recordings ? { voicemail: this.#voicemail(this.#opts.deps.recordings) } : {}),
       ...(legs ? { dial: (verb, signal) => dialLeg(this.#opts.deps, legs, { row: this.row, media, log: engine.log, signal }, verb) } : {}),
       log: engine.log,
+    };
+  }
+
+  /** The account's voicemail boxes for the `voicemail` verb; messages are stored beside recordings. */
+  #voicemail(stored: { store: RecordingStore; publicUrl: string }): VoicemailDesk {
+    const { db, clock } = this.#opts.deps;
+    return {
+      box: (id) => boxForCaller({ db }, this.row.account_id, id),
+      save: async (boxId, pcm) => {
+        await saveMessage({ db, clock, recordings: stored.store, publicUrl: stored.publicUrl }, { accountId: this.row.account_id, boxId }, { id: this.row.id, from: this.row.from }, pcm);
+      },
     };
   }
 

@@ -29,6 +29,29 @@ export interface DialResult {
   durationSeconds: number;
 }
 
+/** A greeting as the `voicemail` verb plays it (TTS text for now; uploaded prompts come later). */
+export interface VoicemailGreeting {
+  type: 'tts';
+  text: string;
+  language?: string | undefined;
+}
+
+/** A voicemail box as a caller meets it. */
+export interface VoicemailBoxForCaller {
+  id: string;
+  name: string;
+  greetings: { unavailable: VoicemailGreeting | null; busy: VoicemailGreeting | null; name: VoicemailGreeting | null };
+  maxSeconds: number;
+}
+
+/** The voicemail boxes of the call's account, as the calls domain hands them to the `voicemail` verb. */
+export interface VoicemailDesk {
+  /** The account's box, or undefined (another account's, or none). */
+  box(id: string): Promise<VoicemailBoxForCaller | undefined>;
+  /** Stores a message (8 kHz PCM) from this call's caller; records `voicemail.message.created`. */
+  save(boxId: string, pcm: Int16Array): Promise<void>;
+}
+
 /** Everything the verbs act on for one answered call; the calls domain builds it. */
 export interface VerbHost {
   media: MediaSession;
@@ -56,5 +79,7 @@ export interface VerbHost {
    * Optional: without a way to place calls (SIP off) `dial` is skipped with a warning.
    */
   dial?(verb: DialVerb, signal: AbortSignal): Promise<DialResult>;
+  /** Voicemail boxes for the `voicemail` verb; without it the verb is skipped with a warning. */
+  voicemail?: VoicemailDesk | undefined;
   log: VerbLogger;
 }

@@ -11,6 +11,7 @@ export type RejectVerb = Schemas['RejectVerb'];
 export type RedirectVerb = Schemas['RedirectVerb'];
 export type RecordVerb = Schemas['RecordVerb'];
 export type DialVerb = Schemas['DialVerb'];
+export type VoicemailVerb = Schemas['VoicemailVerb'];
 
 /** The call as a voice application is told about it (the spec's VoiceRequest, without `digits`). */
 export interface CallContext {
