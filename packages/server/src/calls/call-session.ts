@@ -30,6 +30,8 @@ export interface SessionDeps extends Pick<Deps, 'db' | 'clock' | 'secrets'> {
   node?: ThisNode | undefined;
   /** How customer URLs are fetched (SSRF-guarded, http/safe-fetch.ts); default: the global fetch. */
   fetch?: FetchLike | undefined;
+  /** The store's event hints: a stored voicemail message tells the message waiting indicator. */
+  events?: Deps['events'] | undefined;
 }
 
 /** Speech, logs and (for `dial`) a way to place legs; the telephony side supplies them. */
@@ -188,11 +190,11 @@ export class CallSession {
 
   /** The account's voicemail boxes for the `voicemail` verb; messages are stored beside recordings. */
   #voicemail(stored: { store: RecordingStore; publicUrl: string }): VoicemailDesk {
-    const { db, clock } = this.#opts.deps;
+    const { db, clock, events } = this.#opts.deps;
     return {
       box: (id) => boxForCaller({ db }, this.row.account_id, id),
       save: async (boxId, pcm) => {
-        await saveMessage({ db, clock, recordings: stored.store, publicUrl: stored.publicUrl }, { accountId: this.row.account_id, boxId }, { id: this.row.id, from: this.row.from }, pcm);
+        await saveMessage({ db, clock, events, recordings: stored.store, publicUrl: stored.publicUrl }, { accountId: this.row.account_id, boxId }, { id: this.row.id, from: this.row.from }, pcm);
       },
     };
   }

@@ -16,6 +16,8 @@ import {
   findMessage,
   insertBox,
   insertMessage,
+  boxesOwnedBy,
+  messageCounts,
   setHeard,
   updateBoxRow,
   type VoicemailBoxRow,
@@ -26,7 +28,29 @@ import { type Greetings, toVoicemailBox, toVoicemailMessage, type VoicemailBox, 
 export type VoicemailBoxCreate = Schema<'VoicemailBoxCreate'>;
 export type VoicemailBoxPatch = Schema<'VoicemailBoxUpdate'>;
 /** What the box services need: the store, the clock and the audio storage (recordings'). */
-export type VoicemailDeps = Pick<Deps, 'db' | 'clock' | 'recordings'>;
+export type VoicemailDeps = Pick<Deps, 'db' | 'clock' | 'recordings'> & { events?: Deps['events'] | undefined };
+
+/**
+ * Tells the store's listeners that the account's counts may have changed, after the change committed
+ * (the hint recordEvent gives can arrive before the commit): voice.ts NOTIFYs subscribed phones (MWI).
+ */
+function countsChanged(deps: { events?: Deps['events'] | undefined }, accountId: string): void {
+  deps.events?.recorded(accountId);
+}
+
+/**
+ * The new and heard messages of every box a SIP user owns: what its phones' message waiting indicator
+ * shows (RFC 3842 `Voice-Message: new/old`).
+ */
+export async function mailboxSummary(deps: Pick<Deps, 'db'>, sipUserId: string): Promise<{ new: number; old: number }> {
+  const total = { new: 0, old: 0 };
+  for (const box of await boxesOwnedBy(deps.db, sipUserId)) {
+    const counts = await messageCounts(deps.db, box.id);
+    total.new += counts.new;
+    total.old += counts.old;
+  }
+  return total;
+}
 
 async function checkOwner(deps: Pick<Deps, 'db'>, accountId: string, sipUserId: string | null | undefined): Promise<void> {
   if (!sipUserId) return;
@@ -76,6 +100,7 @@ export async function updateBox(deps: VoicemailDeps, accountId: string, id: stri
   if (patch.max_message_seconds !== undefined) next.max_message_seconds = patch.max_message_seconds;
   if (patch.greetings !== undefined) next.greetings = JSON.stringify(mergeGreetings(JSON.parse(row.greetings) as Greetings, patch.greetings));
   await deps.db.transaction().execute((tx: Tx) => updateBoxRow(tx, accountId, id, next));
+  if (patch.sip_user_id !== undefined) countsChanged(deps, accountId);
   return toVoicemailBox({ ...row, ...next });
 }
 
@@ -84,6 +109,7 @@ export async function deleteBox(deps: VoicemailDeps, accountId: string, id: stri
   const row = await findBox(deps.db, accountId, id);
   if (!row) throw notFound('voicemail box', id);
   const messages = await deps.db.transaction().execute((tx: Tx) => deleteBoxRow(tx, accountId, id));
+  countsChanged(deps, accountId);
   for (const messageId of messages) await deps.recordings.delete(recordingKey(accountId, messageId));
   return { id, object: 'voicemail_box' as const, deleted: true as const };
 }
@@ -123,6 +149,7 @@ export interface MessageStorage {
   clock: Deps['clock'];
   recordings: RecordingStore;
   publicUrl: string;
+  events?: Deps['events'] | undefined;
 }
 
 /**
@@ -162,6 +189,7 @@ export async function saveMessage(
     await deps.recordings.delete(key).catch(() => {});
     throw err;
   }
+  countsChanged(deps, box.accountId);
   return message;
 }
 
@@ -171,15 +199,17 @@ export async function messageOf(deps: Pick<Deps, 'db'>, accountId: string, boxId
   return row;
 }
 
-export async function markHeard(deps: Pick<Deps, 'db'>, accountId: string, boxId: string, id: string, heard: boolean): Promise<VoicemailMessageRow> {
+export async function markHeard(deps: Pick<VoicemailDeps, 'db' | 'events'>, accountId: string, boxId: string, id: string, heard: boolean): Promise<VoicemailMessageRow> {
   const row = await messageOf(deps, accountId, boxId, id);
   await deps.db.transaction().execute((tx: Tx) => setHeard(tx, accountId, boxId, id, heard));
+  countsChanged(deps, accountId);
   return { ...row, heard: heard ? 1 : 0 };
 }
 
 export async function deleteMessage(deps: VoicemailDeps, accountId: string, boxId: string, id: string) {
   const deleted = await deps.db.transaction().execute((tx: Tx) => deleteMessageRow(tx, accountId, boxId, id));
   if (!deleted) throw notFound('voicemail message', id);
+  countsChanged(deps, accountId);
   await deps.recordings.delete(recordingKey(accountId, id));
   return { id, object: 'voicemail_message' as const, deleted: true as const };
 }
