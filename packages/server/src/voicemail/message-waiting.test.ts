@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,13 +50,44 @@ describe.skipIf(!SIPP).each(storeKinds)('message waiting indicator (%s)', (kind)
     expect(run.code, explain(run)).toBe(0);
   });
 
+  it('NOTIFYs Messages-Waiting: no when the only new message is marked heard through the API', async () => {
+    const c = await t.customer();
+    const user = (await c.api.post('/v1/sip-users', { username: '203' })).body;
+    const box = (await c.api.post('/v1/voicemail-boxes', { name: 'Bob', pin: '1357', sip_user_id: user.id })).body;
+    const pcm = new Int16Array(8000).fill(1000);
+    const message = await saveMessage(
+      { db: t.server.store.db, clock: systemClock, recordings: fileRecordingStore(dataDir), publicUrl: t.url },
+      { accountId: c.accountId, boxId: box.id },
+      { id: null, from: '+359888123456' },
+      pcm,
+    );
+    // The same exchange, with the counts the other way round: one new message first, then one heard.
+    const heardScenario = join(dataDir, 'subscribe-heard.xml');
+    writeFileSync(
+      heardScenario,
+      readFileSync(SCENARIO, 'utf8')
+        .replace('regexp="Messages-Waiting: no"', 'regexp="Messages-Waiting: yes"')
+        .replace('regexp="Messages-Waiting: yes" search_in="msg" check_it="true" assign_to="second"', 'regexp="Messages-Waiting: no" search_in="msg" check_it="true" assign_to="second"')
+        .replace('regexp="Voice-Message: 1/0"', 'regexp="Voice-Message: 0/1"'),
+    );
+    const before = t.server.sipStats()?.messageSummarySubscriptions ?? 0;
+    const phone = runSipp(heardScenario, '203', t.server.sipPort!, ['-au', '203', '-ap', user.password, '-auth_uri', `203@${user.domain}`, '-set', 'domain', user.domain]);
+    await eventually(
+      async () => t.server.sipStats()?.messageSummarySubscriptions ?? 0,
+      (n) => n === before + 1,
+    );
+    expect((await c.api.patch(`/v1/voicemail-boxes/${box.id}/messages/${message.id}`, { heard: true })).body.heard).toBe(true);
+    const run = await phone;
+    expect(run.code, explain(run)).toBe(0);
+  });
+
   it('refuses a wrong password with 403 and keeps no subscription for it', async () => {
     const c = await t.customer();
     const user = (await c.api.post('/v1/sip-users', { username: '202' })).body;
     const wrong = await runSipp(SCENARIO, '202', t.server.sipPort!, ['-au', '202', '-ap', 'not-the-password', '-auth_uri', `202@${user.domain}`, '-set', 'domain', user.domain]);
     expect(wrong.code).not.toBe(0);
     expect(wrong.errors + wrong.output).toContain('403');
-    // Only the first test's phone is subscribed.
-    expect(t.server.sipStats()?.messageSummarySubscriptions).toBe(1);
+    // Only the earlier tests' phones are subscribed.
+    expect(t.server.sipStats()?.messageSummarySubscriptions).toBe(2);
   });
 });
