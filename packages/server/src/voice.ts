@@ -14,6 +14,7 @@ import type { Db } from './store/db.js';
 import type { EventBus } from './store/event-bus.js';
 import { accountSipDomain } from './sip-users/sip-domain.js';
 import { mailboxSummary } from './voicemail/service.js';
+import { voicemailMailer } from './voicemail/email.js';
 import { createBackend } from './telephony/create-backend.js';
 import { sipUserDirectory, sweepExpiredRegistrations } from './sip-users/registrations.js';
 import type { EmbeddedSip, EmbeddedSipStats } from './telephony/sip/embedded-sip.js';
@@ -70,6 +71,8 @@ export function buildVoice({ config, db, handlersDb, clock, log, secrets, runtim
       return config.publicUrl ?? node.listenUrl ?? `http://${config.host}:${config.port}`;
     },
   };
+  // Voicemail messages mailed to their boxes' addresses, when an SMTP server is configured.
+  const mail = config.smtp.url ? voicemailMailer(config.smtp.url, config.smtp.from, log) : undefined;
   // Usable once the backend has started; OutboundCalls dials only between its start() and stop().
   const dial = backend.dial?.bind(backend);
   const outbound = new OutboundCalls(
@@ -79,7 +82,7 @@ export function buildVoice({ config, db, handlersDb, clock, log, secrets, runtim
   );
   backend.onInvite(
     inboundHandler(
-      { db, clock, secrets, recordings, node, fetch: customerFetch, activeCalls: runtime.activeCalls, wavs: runtime.wavs, events },
+      { db, clock, secrets, recordings, node, fetch: customerFetch, activeCalls: runtime.activeCalls, wavs: runtime.wavs, events, mail },
       {
         speak,
         log,

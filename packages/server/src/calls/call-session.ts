@@ -18,6 +18,7 @@ import type { HangupReason } from './hangup-reason.js';
 import type { CallRow } from './store.js';
 import { callContext } from './voice-app.js';
 import { boxForCaller, saveMessage } from '../voicemail/service.js';
+import type { VoicemailMail } from '../voicemail/email.js';
 
 /** What a call needs from the server around it; `recordings` stores recorded audio (else it is dropped). */
 export interface SessionDeps extends Pick<Deps, 'db' | 'clock' | 'secrets'> {
@@ -32,6 +33,8 @@ export interface SessionDeps extends Pick<Deps, 'db' | 'clock' | 'secrets'> {
   fetch?: FetchLike | undefined;
   /** The store's event hints: a stored voicemail message tells the message waiting indicator. */
   events?: Deps['events'] | undefined;
+  /** Mails voicemail messages to their boxes' addresses (SMTP configured). */
+  mail?: VoicemailMail | undefined;
 }
 
 /** Speech, logs and (for `dial`) a way to place legs; the telephony side supplies them. */
@@ -190,11 +193,11 @@ export class CallSession {
 
   /** The account's voicemail boxes for the `voicemail` verb; messages are stored beside recordings. */
   #voicemail(stored: { store: RecordingStore; publicUrl: string }): VoicemailDesk {
-    const { db, clock, events } = this.#opts.deps;
+    const { db, clock, events, mail } = this.#opts.deps;
     return {
       box: (id) => boxForCaller({ db }, this.row.account_id, id),
       save: async (boxId, pcm) => {
-        await saveMessage({ db, clock, events, recordings: stored.store, publicUrl: stored.publicUrl }, { accountId: this.row.account_id, boxId }, { id: this.row.id, from: this.row.from }, pcm);
+        await saveMessage({ db, clock, events, mail, recordings: stored.store, publicUrl: stored.publicUrl }, { accountId: this.row.account_id, boxId }, { id: this.row.id, from: this.row.from }, pcm);
       },
     };
   }

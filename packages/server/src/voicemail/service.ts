@@ -8,6 +8,7 @@ import { sipUserExists } from '../sip-users/service.js';
 import type { Tx } from '../store/db.js';
 import { type RecordingStore, recordingKey } from '../store/object-store.js';
 import { writeWav8k } from '../telephony/media/index.js';
+import type { VoicemailMail } from './email.js';
 import { hashPin, pinMatches } from './pin.js';
 import {
   deleteBoxRow,
@@ -150,6 +151,8 @@ export interface MessageStorage {
   recordings: RecordingStore;
   publicUrl: string;
   events?: Deps['events'] | undefined;
+  /** Mails the message to the box's `email` when there is one (voice.ts builds it with SMTP configured). */
+  mail?: VoicemailMail | undefined;
 }
 
 /**
@@ -190,6 +193,8 @@ export async function saveMessage(
     throw err;
   }
   countsChanged(deps, box.accountId);
+  const boxRow = deps.mail ? await findBox(deps.db, box.accountId, box.boxId) : undefined;
+  if (deps.mail && boxRow?.email) await deps.mail(boxRow.email, { name: boxRow.name }, message, wav);
   return message;
 }
 
