@@ -54,6 +54,7 @@ export type {
   PlayVerb,
   RecordVerb,
   RedirectVerb,
+  VoicemailVerb,
   RejectVerb,
   SayVerb,
   Verb,
