@@ -84,6 +84,10 @@ describe.each(storeKinds)('voicemail email (%s)', (kind) => {
     const warnings: object[] = [];
     const broken = { ...store(), mail: voicemailMailer('smtp://127.0.0.1:1', 'voicemail@prolope.test', { warn: (obj) => warnings.push(obj) }) };
     const message = await saveMessage(broken, { accountId: c.accountId, boxId: box.id }, { id: null, from: '+359888123456' }, pcm);
+    await eventually(
+      async () => warnings.length,
+      (n) => n === 1,
+    );
     expect(warnings).toHaveLength(1);
     expect((await c.api.get(`/v1/voicemail-boxes/${box.id}/messages`)).body.data.map((m: { id: string }) => m.id)).toEqual([message.id]);
   });

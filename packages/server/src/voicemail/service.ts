@@ -194,7 +194,8 @@ export async function saveMessage(
   }
   countsChanged(deps, box.accountId);
   const boxRow = deps.mail ? await findBox(deps.db, box.accountId, box.boxId) : undefined;
-  if (deps.mail && boxRow?.email) await deps.mail(boxRow.email, { name: boxRow.name }, message, wav);
+  // Not awaited: the caller's call goes on (and ends) without waiting for the mail server; the mailer logs failures.
+  if (deps.mail && boxRow?.email) void deps.mail(boxRow.email, { name: boxRow.name }, message, wav);
   return message;
 }
 
