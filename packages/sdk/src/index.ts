@@ -64,6 +64,7 @@ export type {
   PlayVerb,
   RecordVerb,
   RedirectVerb,
+  VoicemailVerb,
   RejectVerb,
   SayVerb,
   Verb,

@@ -22,6 +22,7 @@ import { sipUserRoutes } from './sip-users/routes.js';
 import { ttsRoutes } from './tts/routes.js';
 import { audioRoutes } from './audio/routes.js';
 import { PromptPlaybacks } from './telephony/verbs/prompt-playbacks.js';
+import { voicemailRoutes } from './voicemail/routes.js';
 import { carrierRoutes } from './carriers/routes.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import type { SipEndpoint } from './sip-address.js';
@@ -116,6 +117,7 @@ export function allHandlers(deps: CallDeps): Handlers {
     ...sipTrunkRoutes(deps),
     ...sipUserRoutes(deps),
     ...ttsRoutes(),
+    ...voicemailRoutes(deps),
     ...carrierRoutes(deps),
     ...numberPortRoutes(deps),
     ...callRoutes(deps),

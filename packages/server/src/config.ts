@@ -137,6 +137,12 @@ export interface Config {
   node: { id: string | undefined; leaseSeconds: number; natsUrl: string | undefined };
   /** The API's public address (PROLOPE_PUBLIC_URL) for absolute URLs such as a recording's `media_url`; default: the address it listens on. */
   publicUrl: string | undefined;
+  /**
+   * Where voicemail messages are mailed from (boxes with an `email`): an SMTP URL
+   * (PROLOPE_SMTP_URL, e.g. `smtp://user:pass@mail.example.com:587`; none: no email) and the sender
+   * (PROLOPE_SMTP_FROM, default `voicemail@localhost`).
+   */
+  smtp: { url: string | undefined; from: string };
   /** `embedded` (default: SIP/RTP in this process) or `drachtio` (drachtio-server + rtpengine). */
   telephony: 'embedded' | 'drachtio';
   drachtio: { host: string; port: number; secret: string };
@@ -307,6 +313,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     sipRegister: registerExpiry(env),
     publicUrl: env.PROLOPE_PUBLIC_URL?.replace(/\/+$/, '') || undefined,
+    smtp: { url: env.PROLOPE_SMTP_URL || undefined, from: env.PROLOPE_SMTP_FROM || 'voicemail@localhost' },
     nodeUrl: env.PROLOPE_NODE_URL?.replace(/\/+$/, '') || undefined,
     node: { id: nodeId(env.PROLOPE_NODE_ID), leaseSeconds: leaseSeconds(env.PROLOPE_NODE_LEASE_SECONDS), natsUrl: env.NATS_URL || undefined },
     telephony: telephonyKind(env.PROLOPE_TELEPHONY),

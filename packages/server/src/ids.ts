@@ -14,6 +14,8 @@ export const idPrefixes = {
   sipUser: 'sipu',
   sipRegistration: 'sreg',
   audio: 'aud',
+  voicemailBox: 'vmb',
+  voicemailMessage: 'vmm',
   carrier: 'car',
   numberPort: 'port',
   portDocument: 'doc',

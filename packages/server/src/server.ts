@@ -120,7 +120,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     const idempotencyKeys = idempotencyHooks(store.db, clock, secrets);
     // Built whole before the API, which places its calls; it listens only once started, after the API.
     const voice: Voice | undefined = config.sipEnabled
-      ? buildVoice({ config, db: store.db, handlersDb: idempotencyKeys.db, clock, log, secrets, runtime, node })
+      ? buildVoice({ config, db: store.db, handlersDb: idempotencyKeys.db, clock, log, secrets, runtime, node, events: store.events })
       : undefined;
     // Without SIP, calls are still routed (a missing carrier is said first) and then refused: no_route.
     const outbound =

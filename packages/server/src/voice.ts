@@ -14,6 +14,10 @@ import { fileRecordingStore } from './store/object-store.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import { recordSourceBan } from './sip-trunks/source-bans.js';
 import type { Db } from './store/db.js';
+import type { EventBus } from './store/event-bus.js';
+import { accountSipDomain } from './sip-users/sip-domain.js';
+import { mailboxSummary } from './voicemail/service.js';
+import { voicemailMailer } from './voicemail/email.js';
 import { createBackend } from './telephony/create-backend.js';
 import { sipUserDirectory, sweepExpiredRegistrations } from './sip-users/registrations.js';
 import type { EmbeddedSip, EmbeddedSipStats } from './telephony/sip/embedded-sip.js';
@@ -41,6 +45,8 @@ export interface VoiceDeps {
   secrets: SecretBox;
   runtime: CallRuntime;
   node: ThisNode;
+  /** The store's event hints: voicemail changes wake the message waiting indicator. */
+  events?: EventBus | undefined;
 }
 
 /**
@@ -48,7 +54,7 @@ export interface VoiceDeps {
  * flow and outbound dialling, all in one go; nothing is attached later. Part of the composition root
  * (beside server.ts), so telephony never imports calls. Nothing listens until start().
  */
-export function buildVoice({ config, db, handlersDb, clock, log, secrets, runtime, node }: VoiceDeps): Voice {
+export function buildVoice({ config, db, handlersDb, clock, log, secrets, runtime, node, events }: VoiceDeps): Voice {
   const backend = createBackend(config, clock, log, (ban) => {
     log.warn({ source: ban.address, failures: ban.failures, until: ban.expiresAt }, 'sip: source banned after failed authentications');
     recordSourceBan(db, ban, config.sipBan.windowSeconds).catch((err: unknown) => log.error({ err, source: ban.address }, 'sip: could not record the ban'));
@@ -72,6 +78,8 @@ export function buildVoice({ config, db, handlersDb, clock, log, secrets, runtim
   // server's playback registry, which the operator's takedown stops.
   const promptAudio = new PromptAudioCache();
   const prompts = (accountId: string) => audioPromptSource({ db, store, playbacks: runtime.promptPlaybacks, cache: promptAudio }, accountId);
+  // Voicemail messages mailed to their boxes' addresses, when an SMTP server is configured.
+  const mail = config.smtp.url ? voicemailMailer(config.smtp.url, config.smtp.from, log) : undefined;
   // Usable once the backend has started; OutboundCalls dials only between its start() and stop().
   const dial = backend.dial?.bind(backend);
   const outbound = new OutboundCalls(
@@ -79,7 +87,7 @@ export function buildVoice({ config, db, handlersDb, clock, log, secrets, runtim
     config,
     dial && { dial, speak, log, recordings, fetch: customerFetch, prompts },
   );
-  const inboundDeps = { db, clock, secrets, recordings, node, fetch: customerFetch, prompts, activeCalls: runtime.activeCalls, wavs: runtime.wavs, conferences: runtime.conferences };
+  const inboundDeps = { db, clock, secrets, recordings, node, fetch: customerFetch, prompts, activeCalls: runtime.activeCalls, wavs: runtime.wavs, conferences: runtime.conferences, events, mail };
   const tools = {
     speak,
     log,
@@ -90,7 +98,17 @@ export function buildVoice({ config, db, handlersDb, clock, log, secrets, runtim
   const users = { sipDomain: config.sipDomain, algorithms: config.sipRegister.algorithms, dial: backend.serveRegistrations ? dial : undefined };
   backend.onInvite(inviteHandler(inboundDeps, tools, users, inboundHandler(inboundDeps, tools, users.dial)));
   // REGISTER is served where the backend can (the embedded one); drachtio answers it as before.
-  backend.serveRegistrations?.(sipUserDirectory({ db, clock, nodeId: node.id }), config.sipRegister);
+  const directory = sipUserDirectory({ db, clock, nodeId: node.id });
+  backend.serveRegistrations?.(directory, config.sipRegister);
+  // Message waiting (RFC 3842): the users' phones subscribe with their registration credentials; any
+  // change an account's events hint at (a message stored, heard, deleted) re-counts its subscribers.
+  backend.serveMessageSummary?.(directory, config.sipRegister, { summary: (userId) => mailboxSummary({ db }, userId) });
+  const refresh = backend.refreshMessageSummaries?.bind(backend);
+  const unsubscribe = refresh
+    ? events?.subscribe((accountId) => {
+        refresh(accountSipDomain(accountId, config.sipDomain)).catch((err: unknown) => log.warn({ err }, 'sip: message waiting refresh failed'));
+      })
+    : undefined;
   let sweep: NodeJS.Timeout | undefined;
   return {
     outbound,
@@ -117,6 +135,7 @@ export function buildVoice({ config, db, handlersDb, clock, log, secrets, runtim
     sipStats: () => ('sip' in backend ? (backend.sip as EmbeddedSip).stats() : undefined),
     async stop() {
       if (sweep) clearInterval(sweep);
+      unsubscribe?.();
       const placed = outbound.stop();
       await backend.stop();
       await placed;

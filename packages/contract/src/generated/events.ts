@@ -1079,6 +1079,33 @@ export interface components {
             /** Format: uri */
             url: string;
         };
+        /** @description A message a caller left in a box, kept as an 8 kHz 16-bit mono WAV. */
+        VoicemailMessage: {
+            account_id: string;
+            box_id: string;
+            /** @description The call the message was left on. */
+            call_id: string | null;
+            created_at: components["schemas"]["Timestamp"];
+            /** @description Whole seconds, rounded up. */
+            duration_seconds: number;
+            /** @description The caller, as the call presented it. */
+            from: string;
+            /** @description Whether the message was listened to (or marked so). Unheard messages light the message waiting indicator. */
+            heard: boolean;
+            id: string;
+            /** @description The WAV (`GET`, with a key holding `pbx:read`). */
+            media_url: string;
+            /** @constant */
+            object: "voicemail_message";
+            size_bytes: number;
+        };
+        VoicemailMessageCreatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["VoicemailMessage"];
+            };
+            /** @constant */
+            type: "voicemail.message.created";
+        };
         /**
          * @description What Prolope sends to a voice application: to a number's `voice.url` (then `voice.fallback_url`) or
          *     a call's `url` when the call needs its first instructions, to a `redirect` verb's `url`, and to the
@@ -1216,7 +1243,7 @@ export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
 
 /** Every webhook event type Prolope sends. */
-export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","sip.source_banned","sip_user.created","sip_user.updated","sip_user.deleted","sip_user.registered","sip_user.unregistered","carrier.created","carrier.updated","carrier.deleted","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.conference.joined","call.conference.left","call.recording.completed","audio.created","audio.deleted","audio.taken_down","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
+export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","sip.source_banned","sip_user.created","sip_user.updated","sip_user.deleted","sip_user.registered","sip_user.unregistered","voicemail.message.created","carrier.created","carrier.updated","carrier.deleted","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.conference.joined","call.conference.left","call.recording.completed","audio.created","audio.deleted","audio.taken_down","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
 
 /** The name of a webhook event type, e.g. `"api_key.created"`. */
 export type EventType = (typeof eventTypes)[number];
@@ -1238,6 +1265,7 @@ export interface EventMap {
   "sip_user.deleted": components['schemas']["SipUserDeletedEvent"];
   "sip_user.registered": components['schemas']["SipUserRegisteredEvent"];
   "sip_user.unregistered": components['schemas']["SipUserUnregisteredEvent"];
+  "voicemail.message.created": components['schemas']["VoicemailMessageCreatedEvent"];
   "carrier.created": components['schemas']["CarrierCreatedEvent"];
   "carrier.updated": components['schemas']["CarrierUpdatedEvent"];
   "carrier.deleted": components['schemas']["CarrierDeletedEvent"];

@@ -2119,6 +2119,608 @@ export const operations = {
       "actionAliases": []
     }
   },
+  "voicemailBoxes.list": {
+    "resource": "voicemailBoxes",
+    "action": "list",
+    "method": "get",
+    "path": "/v1/voicemail-boxes",
+    "summary": "List voicemail boxes",
+    "description": "Newest first.\n",
+    "auth": true,
+    "scopes": [
+      "pbx:read"
+    ],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "voicemailBoxes.create": {
+    "resource": "voicemailBoxes",
+    "action": "create",
+    "method": "post",
+    "path": "/v1/voicemail-boxes",
+    "summary": "Create a voicemail box",
+    "description": "A mailbox callers leave messages in (the `voicemail` verb). The PIN is stored only as a salted hash.\nWith `sip_user_id`, that user's registered phones get the message waiting indicator.\n",
+    "auth": true,
+    "scopes": [
+      "pbx:write"
+    ],
+    "pathParams": [],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "pin": {
+            "type": "string",
+            "description": "The PIN a caller keys in to hear the box's messages (4 to 10 digits). Stored only as a salted hash; never returned.",
+            "pattern": "^[0-9]{4,10}$"
+          },
+          "sip_user_id": {
+            "type": "string",
+            "description": "A SIP user of this account (`422 invalid_reference` otherwise).",
+            "pattern": "^sipu_[0-9A-Za-z]+$"
+          },
+          "email": {
+            "type": "string",
+            "format": "email"
+          },
+          "max_message_seconds": {
+            "type": "integer",
+            "default": 120,
+            "minimum": 5,
+            "maximum": 600
+          },
+          "greetings": {
+            "type": "object",
+            "description": "What callers hear before the beep. Without `unavailable` (or `busy`) Prolope says a generic greeting naming the box.",
+            "properties": {
+              "unavailable": {
+                "description": "Played when the owner did not answer (the `voicemail` verb's `greeting: unavailable`).",
+                "oneOf": [
+                  {
+                    "type": "object",
+                    "properties": {
+                      "type": {
+                        "type": "string",
+                        "const": "tts"
+                      },
+                      "text": {
+                        "type": "string"
+                      },
+                      "language": {
+                        "type": "string",
+                        "description": "The language of the text (BCP 47), as `say` takes it. Default: the engine's.",
+                        "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+                      }
+                    },
+                    "required": [
+                      "type",
+                      "text"
+                    ]
+                  }
+                ],
+                "type": [
+                  "null"
+                ]
+              },
+              "busy": {
+                "description": "Played when the owner is on another call (`greeting: busy`).",
+                "oneOf": [
+                  {
+                    "type": "object",
+                    "properties": {
+                      "type": {
+                        "type": "string",
+                        "const": "tts"
+                      },
+                      "text": {
+                        "type": "string"
+                      },
+                      "language": {
+                        "type": "string",
+                        "description": "The language of the text (BCP 47), as `say` takes it. Default: the engine's.",
+                        "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+                      }
+                    },
+                    "required": [
+                      "type",
+                      "text"
+                    ]
+                  }
+                ],
+                "type": [
+                  "null"
+                ]
+              },
+              "name": {
+                "description": "The box owner's name, used in the generic greeting.",
+                "oneOf": [
+                  {
+                    "type": "object",
+                    "properties": {
+                      "type": {
+                        "type": "string",
+                        "const": "tts"
+                      },
+                      "text": {
+                        "type": "string"
+                      },
+                      "language": {
+                        "type": "string",
+                        "description": "The language of the text (BCP 47), as `say` takes it. Default: the engine's.",
+                        "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+                      }
+                    },
+                    "required": [
+                      "type",
+                      "text"
+                    ]
+                  }
+                ],
+                "type": [
+                  "null"
+                ]
+              }
+            },
+            "required": []
+          }
+        },
+        "required": [
+          "name",
+          "pin"
+        ]
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "voicemailBoxes.retrieve": {
+    "resource": "voicemailBoxes",
+    "action": "retrieve",
+    "method": "get",
+    "path": "/v1/voicemail-boxes/{id}",
+    "summary": "Retrieve a voicemail box",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "pbx:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "voicemailBoxes.update": {
+    "resource": "voicemailBoxes",
+    "action": "update",
+    "method": "patch",
+    "path": "/v1/voicemail-boxes/{id}",
+    "summary": "Update a voicemail box",
+    "description": "Greetings are replaced one by one: a greeting left out is kept, `null` removes it.\n",
+    "auth": true,
+    "scopes": [
+      "pbx:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "pin": {
+            "type": "string",
+            "description": "The PIN a caller keys in to hear the box's messages (4 to 10 digits). Stored only as a salted hash; never returned.",
+            "pattern": "^[0-9]{4,10}$"
+          },
+          "sip_user_id": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "pattern": "^sipu_[0-9A-Za-z]+$"
+          },
+          "email": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "email"
+          },
+          "max_message_seconds": {
+            "type": "integer",
+            "minimum": 5,
+            "maximum": 600
+          },
+          "greetings": {
+            "type": "object",
+            "description": "What callers hear before the beep. Without `unavailable` (or `busy`) Prolope says a generic greeting naming the box.",
+            "properties": {
+              "unavailable": {
+                "description": "Played when the owner did not answer (the `voicemail` verb's `greeting: unavailable`).",
+                "oneOf": [
+                  {
+                    "type": "object",
+                    "properties": {
+                      "type": {
+                        "type": "string",
+                        "const": "tts"
+                      },
+                      "text": {
+                        "type": "string"
+                      },
+                      "language": {
+                        "type": "string",
+                        "description": "The language of the text (BCP 47), as `say` takes it. Default: the engine's.",
+                        "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+                      }
+                    },
+                    "required": [
+                      "type",
+                      "text"
+                    ]
+                  }
+                ],
+                "type": [
+                  "null"
+                ]
+              },
+              "busy": {
+                "description": "Played when the owner is on another call (`greeting: busy`).",
+                "oneOf": [
+                  {
+                    "type": "object",
+                    "properties": {
+                      "type": {
+                        "type": "string",
+                        "const": "tts"
+                      },
+                      "text": {
+                        "type": "string"
+                      },
+                      "language": {
+                        "type": "string",
+                        "description": "The language of the text (BCP 47), as `say` takes it. Default: the engine's.",
+                        "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+                      }
+                    },
+                    "required": [
+                      "type",
+                      "text"
+                    ]
+                  }
+                ],
+                "type": [
+                  "null"
+                ]
+              },
+              "name": {
+                "description": "The box owner's name, used in the generic greeting.",
+                "oneOf": [
+                  {
+                    "type": "object",
+                    "properties": {
+                      "type": {
+                        "type": "string",
+                        "const": "tts"
+                      },
+                      "text": {
+                        "type": "string"
+                      },
+                      "language": {
+                        "type": "string",
+                        "description": "The language of the text (BCP 47), as `say` takes it. Default: the engine's.",
+                        "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+                      }
+                    },
+                    "required": [
+                      "type",
+                      "text"
+                    ]
+                  }
+                ],
+                "type": [
+                  "null"
+                ]
+              }
+            },
+            "required": []
+          }
+        },
+        "required": []
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "voicemailBoxes.delete": {
+    "resource": "voicemailBoxes",
+    "action": "delete",
+    "method": "delete",
+    "path": "/v1/voicemail-boxes/{id}",
+    "summary": "Delete a voicemail box",
+    "description": "Its messages and their audio go with it.\n",
+    "auth": true,
+    "scopes": [
+      "pbx:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "voicemailBoxes.messages": {
+    "resource": "voicemailBoxes",
+    "action": "messages",
+    "method": "get",
+    "path": "/v1/voicemail-boxes/{id}/messages",
+    "summary": "List a box's messages",
+    "description": "Newest first.\n",
+    "auth": true,
+    "scopes": [
+      "pbx:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "voicemailBoxes.retrieveMessage": {
+    "resource": "voicemailBoxes",
+    "action": "retrieveMessage",
+    "method": "get",
+    "path": "/v1/voicemail-boxes/{id}/messages/{message_id}",
+    "summary": "Retrieve a voicemail message",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "pbx:read"
+    ],
+    "pathParams": [
+      "id",
+      "message_id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "voicemailBoxes.updateMessage": {
+    "resource": "voicemailBoxes",
+    "action": "updateMessage",
+    "method": "patch",
+    "path": "/v1/voicemail-boxes/{id}/messages/{message_id}",
+    "summary": "Mark a voicemail message heard or unheard",
+    "description": "The owner's phones are told the new counts (message waiting indicator).\n",
+    "auth": true,
+    "scopes": [
+      "pbx:write"
+    ],
+    "pathParams": [
+      "id",
+      "message_id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "heard": {
+            "type": "boolean"
+          }
+        },
+        "required": [
+          "heard"
+        ]
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "voicemailBoxes.deleteMessage": {
+    "resource": "voicemailBoxes",
+    "action": "deleteMessage",
+    "method": "delete",
+    "path": "/v1/voicemail-boxes/{id}/messages/{message_id}",
+    "summary": "Delete a voicemail message",
+    "description": "Removes the message and its audio for good.\n",
+    "auth": true,
+    "scopes": [
+      "pbx:write"
+    ],
+    "pathParams": [
+      "id",
+      "message_id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "voicemailBoxes.messageMedia": {
+    "resource": "voicemailBoxes",
+    "action": "messageMedia",
+    "method": "get",
+    "path": "/v1/voicemail-boxes/{id}/messages/{message_id}/media",
+    "summary": "Download a voicemail message's audio",
+    "description": "The message as a WAV file (8 kHz, 16-bit, mono PCM).\n",
+    "auth": true,
+    "scopes": [
+      "pbx:read"
+    ],
+    "pathParams": [
+      "id",
+      "message_id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "binary",
+    "responseContentType": "audio/wav",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
   "carriers.list": {
     "resource": "carriers",
     "action": "list",
@@ -3330,6 +3932,31 @@ export const operations = {
                   "required": [
                     "verb",
                     "url"
+                  ]
+                },
+                {
+                  "type": "object",
+                  "description": "Takes a message for a voicemail box of this account (`POST /v1/voicemail-boxes`). Plays the box's greeting (`unavailable` or `busy`; a generic one when the box has none), a beep, then records until the box's `max_message_seconds`, `#`, five seconds of silence or the caller hanging up. The message is stored with the caller and the time, `voicemail.message.created` names it, and the owner's phones are told (message waiting indicator). A box that is not this account's is skipped with a warning; then the next verb runs.",
+                  "properties": {
+                    "verb": {
+                      "const": "voicemail"
+                    },
+                    "box_id": {
+                      "type": "string",
+                      "pattern": "^vmb_[0-9A-Za-z]+$"
+                    },
+                    "greeting": {
+                      "type": "string",
+                      "enum": [
+                        "unavailable",
+                        "busy"
+                      ],
+                      "default": "unavailable"
+                    }
+                  },
+                  "required": [
+                    "verb",
+                    "box_id"
                   ]
                 }
               ]

@@ -10,6 +10,9 @@ export const requestDefaults = {
     "enabled",
     "max_registrations"
   ],
+  "voicemailBoxes.create": [
+    "max_message_seconds"
+  ],
   "carriers.create": [
     "enabled",
     "priority"

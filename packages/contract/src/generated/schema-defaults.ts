@@ -55,6 +55,9 @@ export const schemaDefaults = {
     "method": "POST",
     "fallback_method": "POST"
   },
+  "VoicemailVerb": {
+    "greeting": "unavailable"
+  },
   "LinkDescription": {
     "type": "internet",
     "static_ip": true
@@ -62,6 +65,9 @@ export const schemaDefaults = {
   "SipUserCreate": {
     "max_registrations": 3,
     "enabled": true
+  },
+  "VoicemailBoxCreate": {
+    "max_message_seconds": 120
   },
   "CarrierCreate": {
     "priority": 10,

@@ -2249,6 +2249,137 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/voicemail-boxes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List voicemail boxes
+         * @description Newest first.
+         */
+        get: operations["voicemailBoxes.list"];
+        put?: never;
+        /**
+         * Create a voicemail box
+         * @description A mailbox callers leave messages in (the `voicemail` verb). The PIN is stored only as a salted hash.
+         *     With `sip_user_id`, that user's registered phones get the message waiting indicator.
+         */
+        post: operations["voicemailBoxes.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/voicemail-boxes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** Retrieve a voicemail box */
+        get: operations["voicemailBoxes.retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a voicemail box
+         * @description Its messages and their audio go with it.
+         */
+        delete: operations["voicemailBoxes.delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a voicemail box
+         * @description Greetings are replaced one by one: a greeting left out is kept, `null` removes it.
+         */
+        patch: operations["voicemailBoxes.update"];
+        trace?: never;
+    };
+    "/v1/voicemail-boxes/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a box's messages
+         * @description Newest first.
+         */
+        get: operations["voicemailBoxes.messages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/voicemail-boxes/{id}/messages/{message_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+                /** @description The message's id. */
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        /** Retrieve a voicemail message */
+        get: operations["voicemailBoxes.retrieveMessage"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a voicemail message
+         * @description Removes the message and its audio for good.
+         */
+        delete: operations["voicemailBoxes.deleteMessage"];
+        options?: never;
+        head?: never;
+        /**
+         * Mark a voicemail message heard or unheard
+         * @description The owner's phones are told the new counts (message waiting indicator).
+         */
+        patch: operations["voicemailBoxes.updateMessage"];
+        trace?: never;
+    };
+    "/v1/voicemail-boxes/{id}/messages/{message_id}/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+                /** @description The message's id. */
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Download a voicemail message's audio
+         * @description The message as a WAV file (8 kHz, 16-bit, mono PCM).
+         */
+        get: operations["voicemailBoxes.messageMedia"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhook-endpoints": {
         parameters: {
             query?: never;
@@ -3113,6 +3244,23 @@ export interface webhooks {
          * @description `data.price_change` holds the new fee and the day it takes effect, at least 30 days later.
          */
         post: operations["events.subscription.price_change_scheduled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "voicemail.message.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A caller left a voicemail message */
+        post: operations["events.voicemail.message.created"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5547,7 +5695,7 @@ export interface components {
          */
         url: string;
         /** @description One call-control step, told apart by `verb`. */
-        Verb: components["schemas"]["AnswerVerb"] | components["schemas"]["SayVerb"] | components["schemas"]["PlayVerb"] | components["schemas"]["PauseVerb"] | components["schemas"]["GatherVerb"] | components["schemas"]["RecordVerb"] | components["schemas"]["DialVerb"] | components["schemas"]["ConferenceVerb"] | components["schemas"]["HangupVerb"] | components["schemas"]["RejectVerb"] | components["schemas"]["RedirectVerb"];
+        Verb: components["schemas"]["AnswerVerb"] | components["schemas"]["SayVerb"] | components["schemas"]["PlayVerb"] | components["schemas"]["PauseVerb"] | components["schemas"]["GatherVerb"] | components["schemas"]["RecordVerb"] | components["schemas"]["DialVerb"] | components["schemas"]["ConferenceVerb"] | components["schemas"]["HangupVerb"] | components["schemas"]["RejectVerb"] | components["schemas"]["RedirectVerb"] | components["schemas"]["VoicemailVerb"];
         /** @description The verbs to run, in order (at most 100). */
         VerbList: components["schemas"]["Verb"][];
         /**
@@ -5600,6 +5748,140 @@ export interface components {
             method?: "POST" | "GET";
             /** Format: uri */
             url: string;
+        };
+        /** @description A voicemail box of the account's cloud PBX. Its PIN is never shown. */
+        VoicemailBox: {
+            account_id: string;
+            created_at: components["schemas"]["Timestamp"];
+            /** @description Where new messages are sent as WAV attachments (when the server has SMTP configured). */
+            email: string | null;
+            greetings: {
+                busy: components["schemas"]["VoicemailGreeting"] | null;
+                name: components["schemas"]["VoicemailGreeting"] | null;
+                unavailable: components["schemas"]["VoicemailGreeting"] | null;
+            };
+            id: string;
+            /** @description The longest message a caller may leave. */
+            max_message_seconds: number;
+            name: string;
+            /** @constant */
+            object: "voicemail_box";
+            /** @description The SIP user who owns the box; its registered phones get the message waiting indicator (RFC 3842). */
+            sip_user_id: string | null;
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        VoicemailBoxCreate: {
+            /** Format: email */
+            email?: string;
+            greetings?: components["schemas"]["VoicemailGreetings"];
+            /** @default 120 */
+            max_message_seconds?: number;
+            name: string;
+            pin: components["schemas"]["VoicemailPin"];
+            /** @description A SIP user of this account (`422 invalid_reference` otherwise). */
+            sip_user_id?: string;
+        };
+        VoicemailBoxDeleted: {
+            /** @constant */
+            deleted: true;
+            id: string;
+            /** @constant */
+            object: "voicemail_box";
+        };
+        VoicemailBoxList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["VoicemailBox"][];
+        };
+        VoicemailBoxUpdate: {
+            email?: string | null;
+            greetings?: components["schemas"]["VoicemailGreetings"];
+            max_message_seconds?: number;
+            name?: string;
+            pin?: components["schemas"]["VoicemailPin"];
+            sip_user_id?: string | null;
+        };
+        /** @description A greeting, told apart by `type`. Spoken by text-to-speech for now; uploaded audio prompts will be another `type`. */
+        VoicemailGreeting: components["schemas"]["VoicemailTtsGreeting"];
+        /** @description What callers hear before the beep. Without `unavailable` (or `busy`) Prolope says a generic greeting naming the box. */
+        VoicemailGreetings: {
+            /** @description Played when the owner is on another call (`greeting: busy`). */
+            busy?: components["schemas"]["VoicemailGreeting"] | null;
+            /** @description The box owner's name, used in the generic greeting. */
+            name?: components["schemas"]["VoicemailGreeting"] | null;
+            /** @description Played when the owner did not answer (the `voicemail` verb's `greeting: unavailable`). */
+            unavailable?: components["schemas"]["VoicemailGreeting"] | null;
+        };
+        /** @description A message a caller left in a box, kept as an 8 kHz 16-bit mono WAV. */
+        VoicemailMessage: {
+            account_id: string;
+            box_id: string;
+            /** @description The call the message was left on. */
+            call_id: string | null;
+            created_at: components["schemas"]["Timestamp"];
+            /** @description Whole seconds, rounded up. */
+            duration_seconds: number;
+            /** @description The caller, as the call presented it. */
+            from: string;
+            /** @description Whether the message was listened to (or marked so). Unheard messages light the message waiting indicator. */
+            heard: boolean;
+            id: string;
+            /** @description The WAV (`GET`, with a key holding `pbx:read`). */
+            media_url: string;
+            /** @constant */
+            object: "voicemail_message";
+            size_bytes: number;
+        };
+        VoicemailMessageCreatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["VoicemailMessage"];
+            };
+            /** @constant */
+            type: "voicemail.message.created";
+        };
+        VoicemailMessageDeleted: {
+            /** @constant */
+            deleted: true;
+            id: string;
+            /** @constant */
+            object: "voicemail_message";
+        };
+        VoicemailMessageList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["VoicemailMessage"][];
+        };
+        VoicemailMessageUpdate: {
+            heard: boolean;
+        };
+        /** @description The PIN a caller keys in to hear the box's messages (4 to 10 digits). Stored only as a salted hash; never returned. */
+        VoicemailPin: string;
+        /**
+         * @example {
+         *       "type": "tts",
+         *       "text": "Ivan is not available. Please leave a message after the tone."
+         *     }
+         */
+        VoicemailTtsGreeting: {
+            /** @description The language of the text (BCP 47), as `say` takes it. Default: the engine's. */
+            language?: string;
+            text: string;
+            /** @constant */
+            type: "tts";
+        };
+        /**
+         * @description Takes a message for a voicemail box of this account (`POST /v1/voicemail-boxes`). Plays the box's greeting (`unavailable` or `busy`; a generic one when the box has none), a beep, then records until the box's `max_message_seconds`, `#`, five seconds of silence or the caller hanging up. The message is stored with the caller and the time, `voicemail.message.created` names it, and the owner's phones are told (message waiting indicator). A box that is not this account's is skipped with a warning; then the next verb runs.
+         * @example {
+         *       "verb": "voicemail",
+         *       "box_id": "vmb_01jd4x2k8t9w3m5q7r6v0z1b2c",
+         *       "greeting": "busy"
+         *     }
+         */
+        VoicemailVerb: {
+            box_id: string;
+            /**
+             * @default unavailable
+             * @enum {string}
+             */
+            greeting?: "unavailable" | "busy";
+            /** @constant */
+            verb: "voicemail";
         };
         /**
          * @description What Prolope sends to a voice application: to a number's `voice.url` (then `voice.fallback_url`) or
@@ -10615,6 +10897,334 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    "voicemailBoxes.list": {
+        parameters: {
+            query?: {
+                /** @description How many objects a page holds (1 to 100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description A cursor from `next_cursor` of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of boxes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoicemailBoxList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "voicemailBoxes.create": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoicemailBoxCreate"];
+            };
+        };
+        responses: {
+            /** @description The box (its PIN is never shown). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoicemailBox"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "voicemailBoxes.retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The box. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoicemailBox"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "voicemailBoxes.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The box and its messages are gone. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoicemailBoxDeleted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "voicemailBoxes.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoicemailBoxUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated box. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoicemailBox"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "voicemailBoxes.messages": {
+        parameters: {
+            query?: {
+                /** @description How many objects a page holds (1 to 100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description A cursor from `next_cursor` of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
+            };
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of messages. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoicemailMessageList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "voicemailBoxes.retrieveMessage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+                /** @description The message's id. */
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The message; its audio is at `media_url`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoicemailMessage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "voicemailBoxes.deleteMessage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+                /** @description The message's id. */
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The message is gone. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoicemailMessageDeleted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "voicemailBoxes.updateMessage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+                /** @description The message's id. */
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoicemailMessageUpdate"];
+            };
+        };
+        responses: {
+            /** @description The message. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoicemailMessage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "voicemailBoxes.messageMedia": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+                /** @description The message's id. */
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The WAV file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/wav": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     "webhookEndpoints.list": {
         parameters: {
             query?: {
@@ -11777,6 +12387,28 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["SubscriptionPriceChangeScheduledEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.voicemail.message.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoicemailMessageCreatedEvent"];
             };
         };
         responses: {

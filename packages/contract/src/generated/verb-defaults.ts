@@ -35,5 +35,8 @@ export const verbDefaults = {
   },
   "redirect": {
     "method": "POST"
+  },
+  "voicemail": {
+    "greeting": "unavailable"
   }
 } as const;

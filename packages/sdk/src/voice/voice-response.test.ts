@@ -35,6 +35,8 @@ describe('VoiceResponse', () => {
     ['play, relative URL resolved', () => r().play('/audio/hold.wav', { loop: 3 }), [{ verb: 'play', url: `${base}/audio/hold.wav`, loop: 3 }]],
     ['play, a URL object', () => r().play(new URL('https://cdn.example/a.wav')), [{ verb: 'play', url: 'https://cdn.example/a.wav' }]],
     ['pause', () => r().pause(1.5), [{ verb: 'pause', seconds: 1.5 }]],
+    ['voicemail', () => r().voicemail('vmb_01abc'), [{ verb: 'voicemail', box_id: 'vmb_01abc' }]],
+    ['voicemail with the busy greeting', () => r().voicemail('vmb_01abc', 'busy'), [{ verb: 'voicemail', box_id: 'vmb_01abc', greeting: 'busy' }]],
     ['gather without a prompt', () => r().gather({ actionUrl: '/menu' }), [{ verb: 'gather', action_url: `${base}/menu` }]],
     [
       'gather with every option and a spoken prompt',
@@ -177,6 +179,8 @@ describe('VoiceResponse', () => {
     ['a dial without a number', () => r().dial(undefined as never), /to \(a number or a sip: URI\) must be a non-empty string/],
     ['a pause that is not a number', () => r().pause('2' as never), /seconds must be a number/],
     ['an unknown reject reason', () => r().reject('declined' as never), /busy, unavailable, rejected/],
+    ['a voicemail box id that is not one', () => r().voicemail('sipu_01abc'), /voicemail box id \(vmb_\.\.\.\)/],
+    ['an unknown voicemail greeting', () => r().voicemail('vmb_01abc', 'holiday' as never), /unavailable, busy/],
     ['options that are not an object', () => r().say('Hi', 'en' as never), /options must be an object/],
   ])('throws on %s, naming the fix', (_name, build, message) => {
     expect(build).toThrow(TypeError);
@@ -189,7 +193,7 @@ describe('the spec’s voice schemas', () => {
 
   it('has one schema per verb, and VoiceResponse a method for each', () => {
     const verbs = names.filter((n) => n.endsWith('Verb')).sort();
-    expect(verbs).toEqual(['Answer', 'Conference', 'Dial', 'Gather', 'Hangup', 'Pause', 'Play', 'Record', 'Redirect', 'Reject', 'Say'].map((v) => `${v}Verb`));
+    expect(verbs).toEqual(['Answer', 'Conference', 'Dial', 'Gather', 'Hangup', 'Pause', 'Play', 'Record', 'Redirect', 'Reject', 'Say', 'Voicemail'].map((v) => `${v}Verb`));
     const oneOf = (spec.components.schemas.Verb as { oneOf: Array<{ $ref: string }> }).oneOf.map((v) => v.$ref.split('/').pop());
     expect(oneOf.sort()).toEqual(verbs);
     for (const name of verbs) {

@@ -9,7 +9,7 @@ import type {
   SayOptions,
   VoiceResponseOptions,
 } from './voice-options.js';
-import type { GatherVerb, InstructionsDocument, PlayVerb, RejectVerb, SayVerb, Verb } from './voice-types.js';
+import type { GatherVerb, InstructionsDocument, PlayVerb, RejectVerb, SayVerb, Verb, VoicemailVerb } from './voice-types.js';
 
 const SAY = { language: 'language', voice: 'voice', loop: 'loop' };
 const PLAY = { loop: 'loop' };
@@ -32,6 +32,7 @@ const CONFERENCE = {
 };
 const REDIRECT = { method: 'method' };
 const REJECT_REASONS: ReadonlyArray<RejectVerb['reason']> = ['busy', 'unavailable', 'rejected'];
+const VOICEMAIL_GREETINGS: ReadonlyArray<VoicemailVerb['greeting']> = ['unavailable', 'busy'];
 
 /**
  * The one prompt a `gather` plays while it waits for the first key: a `say` or a `play`. Given to the
@@ -299,6 +300,23 @@ export class VoiceResponse {
   redirect(url: string | URL, options?: RedirectOptions): this {
     const target = absoluteUrl('redirect()', url, this.#base);
     return this.#add({ verb: 'redirect', url: target, ...fieldsOf('redirect()', options, REDIRECT) } as Verb);
+  }
+
+  /**
+   * Takes a message for one of your voicemail boxes (`POST /v1/voicemail-boxes`): its `unavailable`
+   * greeting (or `busy`), a beep, then the caller until the box's longest message, `#` or silence.
+   *
+   * @example
+   * ```ts
+   * new VoiceResponse().voicemail('vmb_01jd4x2k8t9w3m5q7r6v0z1b2c', 'busy');
+   * ```
+   */
+  voicemail(boxId: string, greeting?: VoicemailVerb['greeting']): this {
+    if (!/^vmb_[0-9A-Za-z]+$/.test(boxId)) throw new TypeError(`voicemail(): boxId must be a voicemail box id (vmb_...); got ${JSON.stringify(boxId)}.`);
+    if (greeting !== undefined && !VOICEMAIL_GREETINGS.includes(greeting)) {
+      throw new TypeError(`voicemail(): greeting must be one of ${VOICEMAIL_GREETINGS.join(', ')}; got ${JSON.stringify(greeting)}.`);
+    }
+    return this.#add(greeting === undefined ? { verb: 'voicemail', box_id: boxId } : { verb: 'voicemail', box_id: boxId, greeting });
   }
 
   /**

@@ -212,3 +212,15 @@ export type RejectVerb = Schemas['RejectVerb'];
  * ```
  */
 export type RedirectVerb = Schemas['RedirectVerb'];
+
+/**
+ * Takes a message for one of your voicemail boxes: its greeting, a beep, then the caller's message.
+ *
+ * @example
+ * ```ts
+ * import type { VoicemailVerb } from '@prolope/sdk';
+ *
+ * const verb: VoicemailVerb = { verb: 'voicemail', box_id: 'vmb_01jd4x2k8t9w3m5q7r6v0z1b2c', greeting: 'busy' };
+ * ```
+ */
+export type VoicemailVerb = Schemas['VoicemailVerb'];

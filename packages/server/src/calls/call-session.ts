@@ -5,7 +5,7 @@ import type { ThisNode } from '../this-node.js';
 import { saveRecording } from '../recordings/service.js';
 import type { RecordingStore } from '../store/object-store.js';
 import type { CallEnd, HoldSignal, MediaSession } from '../telephony/backend.js';
-import type { PromptSource, VerbHost, Speak } from '../telephony/verbs/verb-host.js';
+import type { PromptSource, VerbHost, Speak, VoicemailDesk } from '../telephony/verbs/verb-host.js';
 import { DigitQueue } from '../telephony/verbs/digit-queue.js';
 import type { WavCache } from '../telephony/verbs/wav-cache.js';
 import { runVerbs, VerbInterrupts } from '../telephony/verbs/interpreter.js';
@@ -19,6 +19,8 @@ import { type CallEventData, type CallEventType, endCall, markAnswered, recordCa
 import type { HangupReason } from './hangup-reason.js';
 import type { CallRow } from './store.js';
 import { callContext } from './voice-app.js';
+import { boxForCaller, saveMessage } from '../voicemail/service.js';
+import type { VoicemailMail } from '../voicemail/email.js';
 
 /** What a call needs from the server around it; `recordings` stores recorded audio (else it is dropped). */
 export interface SessionDeps extends Pick<Deps, 'db' | 'clock' | 'secrets'> {
@@ -35,6 +37,10 @@ export interface SessionDeps extends Pick<Deps, 'db' | 'clock' | 'secrets'> {
   fetch?: FetchLike | undefined;
   /** An account's stored prompts for `play` by `audio_id` (audio/prompt-source.ts); without it such plays are skipped. */
   prompts?: ((accountId: string) => PromptSource) | undefined;
+  /** The store's event hints: a stored voicemail message tells the message waiting indicator. */
+  events?: Deps['events'] | undefined;
+  /** Mails voicemail messages to their boxes' addresses (SMTP configured). */
+  mail?: VoicemailMail | undefined;
 }
 
 /** Speech, logs and (for `dial`) a way to place legs; the telephony side supplies them. */
@@ -191,6 +197,7 @@ export class CallSession {
       signal: this.signal,
       gatherCompleted: (collected) => this.record('call.gather.completed', { digits: collected }),
       ...(this.#save ? { saveRecording: this.#save } : {}),
+      ...(this.#opts.deps.recordings ? { voicemail: this.#voicemail(this.#opts.deps.recordings) } : {}),
       ...(legs ? { dial: (verb, signal) => dialLeg(this.#opts.deps, legs, { row: this.row, media, log: engine.log, signal, hold: this.#opts.hold }, verb) } : {}),
       ...(rooms
         ? {
@@ -199,6 +206,17 @@ export class CallSession {
           }
         : {}),
       log: engine.log,
+    };
+  }
+
+  /** The account's voicemail boxes for the `voicemail` verb; messages are stored beside recordings. */
+  #voicemail(stored: { store: RecordingStore; publicUrl: string }): VoicemailDesk {
+    const { db, clock, events, mail } = this.#opts.deps;
+    return {
+      box: (id) => boxForCaller({ db }, this.row.account_id, id),
+      save: async (boxId, pcm) => {
+        await saveMessage({ db, clock, events, mail, recordings: stored.store, publicUrl: stored.publicUrl }, { accountId: this.row.account_id, boxId }, { id: this.row.id, from: this.row.from }, pcm);
+      },
     };
   }
 

@@ -136,3 +136,8 @@ export async function deleteSipUser(deps: Deps, accountId: string, id: string) {
   });
   return { id, object: 'sip_user' as const, deleted: true as const };
 }
+
+/** Whether the account has this SIP user (other domains refer to users by id: voicemail box owners). */
+export async function sipUserExists(db: Deps['db'], accountId: string, id: string): Promise<boolean> {
+  return (await findSipUser(db, accountId, id)) !== undefined;
+}

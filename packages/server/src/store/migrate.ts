@@ -29,6 +29,7 @@ export function migrationList(opts: MigrateOptions = {}): Record<string, Migrati
     '0018-call-status-subscriptions': migrations.callStatusSubscriptions,
     '0019-sip-users': migrations.sipUsers,
     '0020-audio-prompts': migrations.audioPrompts,
+    '0021-voicemail': migrations.voicemail,
     '0022-number-routes': migrations.numberRoutes,
   };
 }

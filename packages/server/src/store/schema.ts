@@ -516,6 +516,8 @@ export interface Database {
   audio_prompts: AudioPromptsTable;
   account_audio_settings: AccountAudioSettingsTable;
   sip_registrations: SipRegistrationsTable;
+  voicemail_boxes: VoicemailBoxesTable;
+  voicemail_messages: VoicemailMessagesTable;
 }
 
 /**
@@ -616,4 +618,35 @@ export interface SipRegistrationsTable {
   expires_at: string;
   created_at: string;
   updated_at: string;
+}
+
+/** A voicemail box (migration 0021). */
+export interface VoicemailBoxesTable {
+  id: string;
+  account_id: string;
+  name: string;
+  /** `scrypt$<salt>$<hash>`; never the PIN. */
+  pin_hash: string;
+  /** The owner whose phones get the message waiting indicator; null: none. */
+  sip_user_id: string | null;
+  email: string | null;
+  max_message_seconds: number;
+  /** JSON of the spec's VoicemailBox.greetings. */
+  greetings: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A message left in a box; its WAV is in object storage under `<account id>/<message id>`. */
+export interface VoicemailMessagesTable {
+  id: string;
+  account_id: string;
+  box_id: string;
+  call_id: string | null;
+  from_number: string;
+  duration_seconds: number;
+  size_bytes: number;
+  /** 1 or 0. */
+  heard: number;
+  created_at: string;
 }

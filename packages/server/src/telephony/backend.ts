@@ -254,6 +254,24 @@ export interface TelephonyBackend {
    * accounts). Only the embedded backend has it so far; drachtio answers REGISTER as before.
    */
   serveRegistrations?(directory: RegistrarDirectory, policy: RegistrarPolicy): void;
+  /**
+   * Serves SUBSCRIBE `message-summary` (RFC 3842) for the same users, with the counts from `source`.
+   * Only the embedded backend has it so far.
+   */
+  serveMessageSummary?(directory: RegistrarDirectory, policy: RegistrarPolicy, source: MessageSummarySource): void;
+  /** The counts may have changed for users of `domain`: NOTIFY their subscribed phones where they did. */
+  refreshMessageSummaries?(domain: string): Promise<void>;
+}
+
+/** A mailbox's message counts as RFC 3842 carries them (`Voice-Message: new/old`). */
+export interface MessageSummary {
+  new: number;
+  old: number;
+}
+
+/** Where the counts come from: the composition root passes one built on the domain that keeps messages. */
+export interface MessageSummarySource {
+  summary(userId: string): Promise<MessageSummary>;
 }
 
 /** A user that may register, as the directory knows it (only hashes, never a password). */

@@ -16,4 +16,5 @@ export { callNodes } from './0017-call-nodes.js';
 export { callStatusSubscriptions } from './0018-call-status-subscriptions.js';
 export { sipUsers } from './0019-sip-users.js';
 export { audioPrompts } from './0020-audio-prompts.js';
+export { voicemail } from './0021-voicemail.js';
 export { numberRoutes } from './0022-number-routes.js';

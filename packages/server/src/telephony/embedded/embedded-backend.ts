@@ -83,6 +83,8 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): TelephonyBa
     openMedia,
     dial: (o) => dialEmbedded(sip, opts, bindMedia, o),
     serveRegistrations: (directory, policy) => sip.serveRegistrations(directory, policy),
+    serveMessageSummary: (directory, policy, source) => sip.serveMessageSummary(directory, policy, source),
+    refreshMessageSummaries: (domain) => sip.refreshMessageSummaries(domain),
   };
 }
 

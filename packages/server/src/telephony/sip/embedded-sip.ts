@@ -5,7 +5,8 @@ import type { SourceGuard } from '../source-guard.js';
 import { ClientInviteTransaction } from './client-invite-transaction.js';
 import { ClientNonInviteTransaction } from './client-transaction.js';
 import { NonceIssuer } from './digest-auth.js';
-import type { RegistrarDirectory, RegistrarPolicy } from '../backend.js';
+import type { MessageSummarySource, RegistrarDirectory, RegistrarPolicy } from '../backend.js';
+import { MessageSummaryServer } from './message-summary.js';
 import { processRegister } from './registrar.js';
 import { uriHostPort } from './header-values.js';
 import { ALLOW, basisOf, buildResponse, type Endpoint, type ResponseOptions, randomToken } from './responses.js';
@@ -50,6 +51,8 @@ export interface EmbeddedSipStats extends TransportStats {
   dialogs: number;
   /** Responses that matched no client transaction. */
   strayResponses: number;
+  /** Phones subscribed to `message-summary` (RFC 3842). */
+  messageSummarySubscriptions: number;
 }
 
 const KNOWN_METHODS = new Set(['REGISTER', 'SUBSCRIBE', 'NOTIFY', 'MESSAGE', 'INFO', 'UPDATE', 'PRACK', 'REFER', 'PUBLISH']);
@@ -83,6 +86,7 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop'> {
   readonly #callOwner: UasCallOwner;
   #handler: ((call: SipInboundCall) => Promise<void>) | undefined;
   #registrar: { directory: RegistrarDirectory; policy: RegistrarPolicy } | undefined;
+  #mwi: MessageSummaryServer | undefined;
   #bound: Endpoint | undefined;
   #strayResponses = 0;
 
@@ -123,6 +127,28 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop'> {
   /** Serves REGISTER (RFC 3261 §10) from a directory of users; without one REGISTER gets 405 as before. */
   serveRegistrations(directory: RegistrarDirectory, policy: RegistrarPolicy): void {
     this.#registrar = { directory, policy };
+  }
+
+  /** Serves SUBSCRIBE `message-summary` (RFC 3842); without it SUBSCRIBE gets 405 as before. */
+  serveMessageSummary(directory: RegistrarDirectory, policy: RegistrarPolicy, source: MessageSummarySource): void {
+    this.#mwi = new MessageSummaryServer(
+      {
+        nonces: this.#nonces,
+        clock: this.#opts.clock ?? systemClock,
+        sendRequest: (buf, to, key) => this.#sendRequest(buf, to, key),
+        sentBy: (req) => this.#advertised(req),
+        authFailed: (address) => void this.#opts.guard?.recordFailure(address),
+        warn: (obj, msg) => this.#opts.logger?.warn(obj, msg),
+      },
+      directory,
+      policy,
+      source,
+    );
+  }
+
+  /** NOTIFYs the subscribed phones of `domain`'s users whose counts changed. */
+  async refreshMessageSummaries(domain: string): Promise<void> {
+    await this.#mwi?.refresh(domain.toLowerCase());
   }
 
   /**
@@ -185,6 +211,7 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop'> {
     for (const tx of [...this.#serverTx.values()]) tx.dispose();
     this.#calls.clear();
     this.#uacCalls.clear();
+    this.#mwi?.clear();
     await this.#transport.close();
     this.#bound = undefined;
   }
@@ -196,6 +223,7 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop'> {
       serverTransactions: this.#serverTx.size,
       clientTransactions: this.#clientTx.size + this.#inviteTx.size,
       dialogs: this.#calls.size + this.#uacCalls.size,
+      messageSummarySubscriptions: this.#mwi?.size ?? 0,
       strayResponses: this.#strayResponses,
     };
   }
@@ -220,6 +248,11 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop'> {
       return;
     }
     const tx = this.#newServerTx(key, req, source);
+    // A subscription is its own dialog (RFC 6665), refreshed with its To tag: not a call's.
+    if (req.method === 'SUBSCRIBE' && this.#mwi) {
+      this.#onSubscribe(req, source, tx, this.#mwi);
+      return;
+    }
     if (req.to.params.tag !== undefined) {
       const call = this.#findDialog(req) ?? this.#uacCalls.get(uacKey(req.callId, req.to.params.tag));
       if (call) call.onRequest(req, tx);
@@ -306,6 +339,21 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop'> {
         this.#opts.logger?.warn({ err, callId: req.callId }, 'sip: REGISTER failed');
         this.#reply(tx, 500);
       });
+  }
+
+  #onSubscribe(req: SipRequest, source: Endpoint, tx: ServerTransaction, mwi: MessageSummaryServer): void {
+    mwi
+      .onSubscribe(req, source)
+      .then(
+        ({ answer, after }) => {
+          this.#reply(tx, answer.status, { reason: answer.reason, headers: answer.headers, toTag: answer.toTag });
+          after?.().catch((err: unknown) => this.#opts.logger?.warn({ err, callId: req.callId }, 'sip: NOTIFY message-summary failed'));
+        },
+        (err: unknown) => {
+          this.#opts.logger?.warn({ err, callId: req.callId }, 'sip: SUBSCRIBE failed');
+          this.#reply(tx, 500);
+        },
+      );
   }
 
   #onCancel(req: SipRequest, source: Endpoint, key: string): void {

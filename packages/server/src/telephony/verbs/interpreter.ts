@@ -5,6 +5,7 @@ import type { VerbHost, VerbLogger } from './verb-host.js';
 import { fetchInstructions, fetchWithFallback } from './fetch-instructions.js';
 import { collectDigits } from './gather.js';
 import { recordCaller } from './record.js';
+import { takeVoicemail } from './voicemail.js';
 import type { CallContext, InstructionSource, Verb } from './verb-types.js';
 
 /** What the caller hears when the voice application gives no usable instructions. */
@@ -139,6 +140,9 @@ async function runVerb(verb: Verb, host: VerbHost): Promise<Verb[] | 'end' | und
         conference_duration_seconds: result.durationSeconds,
       });
     }
+    case 'voicemail':
+      await takeVoicemail(verb, host);
+      return undefined;
     case 'redirect':
       return nextInstructions({ url: verb.url, method: verb.method ?? verbDefaults.redirect.method }, host);
     case 'reject':

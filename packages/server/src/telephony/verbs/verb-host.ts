@@ -60,6 +60,29 @@ export interface PromptSource {
   open(audioId: string, signal: AbortSignal): Promise<OpenPrompt | undefined>;
 }
 
+/** A greeting as the `voicemail` verb plays it (TTS text for now; uploaded prompts come later). */
+export interface VoicemailGreeting {
+  type: 'tts';
+  text: string;
+  language?: string | undefined;
+}
+
+/** A voicemail box as a caller meets it. */
+export interface VoicemailBoxForCaller {
+  id: string;
+  name: string;
+  greetings: { unavailable: VoicemailGreeting | null; busy: VoicemailGreeting | null; name: VoicemailGreeting | null };
+  maxSeconds: number;
+}
+
+/** The voicemail boxes of the call's account, as the calls domain hands them to the `voicemail` verb. */
+export interface VoicemailDesk {
+  /** The account's box, or undefined (another account's, or none). */
+  box(id: string): Promise<VoicemailBoxForCaller | undefined>;
+  /** Stores a message (8 kHz PCM) from this call's caller; records `voicemail.message.created`. */
+  save(boxId: string, pcm: Int16Array): Promise<void>;
+}
+
 /** Everything the verbs act on for one answered call; the calls domain builds it. */
 export interface VerbHost {
   media: MediaSession;
@@ -94,5 +117,7 @@ export interface VerbHost {
    * server without rooms (a call flow built without the runtime) skips `conference` with a warning.
    */
   conference?(verb: ConferenceVerb, signal: AbortSignal): Promise<ConferenceResult>;
+  /** Voicemail boxes for the `voicemail` verb; without it the verb is skipped with a warning. */
+  voicemail?: VoicemailDesk | undefined;
   log: VerbLogger;
 }

@@ -12,6 +12,7 @@ export type RedirectVerb = Schemas['RedirectVerb'];
 export type RecordVerb = Schemas['RecordVerb'];
 export type DialVerb = Schemas['DialVerb'];
 export type ConferenceVerb = Schemas['ConferenceVerb'];
+export type VoicemailVerb = Schemas['VoicemailVerb'];
 
 /** The call as a voice application is told about it (the spec's VoiceRequest, without `digits`). */
 export interface CallContext {
