@@ -48,7 +48,7 @@ export async function bridgeCaller(
       await answering.answer();
       await session.answered();
     };
-    const result = await dialLeg(deps, plan.legs, { row: session.row, media, log: engine.log, signal: session.signal, onAnswered, hold: answering.hold }, plan.verb);
+    const result = await dialLeg(deps, plan.legs, { row: session.row, media, log: engine.log, signal: session.signal, onAnswered, hold: answering.hold, prompts: deps.prompts?.(row.account_id) }, plan.verb);
     if (session.ended) return await session.ended;
     if (result.status === 'completed') {
       // The callee hung up (or the time limit passed): BYE to the caller.

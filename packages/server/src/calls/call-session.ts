@@ -185,6 +185,7 @@ export class CallSession {
     const { engine, media } = this.#opts;
     const legs = engine.legs;
     const rooms = this.#opts.deps.conferences;
+    const prompts = this.#opts.deps.prompts?.(this.row.account_id);
     return {
       media,
       digits: this.digits,
@@ -193,12 +194,12 @@ export class CallSession {
       secret,
       wavs: this.#opts.deps.wavs,
       fetch: this.#opts.deps.fetch,
-      prompts: this.#opts.deps.prompts?.(this.row.account_id),
+      prompts,
       signal: this.signal,
       gatherCompleted: (collected) => this.record('call.gather.completed', { digits: collected }),
       ...(this.#save ? { saveRecording: this.#save } : {}),
       ...(this.#opts.deps.recordings ? { voicemail: this.#voicemail(this.#opts.deps.recordings) } : {}),
-      ...(legs ? { dial: (verb, signal) => dialLeg(this.#opts.deps, legs, { row: this.row, media, log: engine.log, signal, hold: this.#opts.hold }, verb) } : {}),
+      ...(legs ? { dial: (verb, signal) => dialLeg(this.#opts.deps, legs, { row: this.row, media, log: engine.log, signal, hold: this.#opts.hold, prompts }, verb) } : {}),
       ...(rooms
         ? {
             conference: (verb, signal) =>

@@ -4,11 +4,12 @@ import type { Deps } from '../deps.js';
 import { verbDefaults } from '../http/contract.js';
 import type { CallEnd, DialFailure, HoldSignal, MediaSession, OutboundCall } from '../telephony/backend.js';
 import { tone } from '../telephony/media/index.js';
-import type { DialResult } from '../telephony/verbs/verb-host.js';
+import type { DialResult, PromptSource } from '../telephony/verbs/verb-host.js';
 import type { DialVerb } from '../telephony/verbs/verb-types.js';
 import type { HangupReason } from './hangup-reason.js';
 import { holdMusicFor } from './hold-music.js';
 import { endCall, failureEnd, markAnswered, markRinging } from './lifecycle.js';
+import type { Db } from '../store/db.js';
 import type { CallRow } from './store.js';
 
 /** A leg placed for a `dial`: its call row (written, `queued`) and the SIP side ringing. */
@@ -47,6 +48,8 @@ export interface DialParent {
   onAnswered?(): Promise<void>;
   /** The caller holding and resuming (re-INVITE): the leg hears hold music meanwhile. */
   hold?: HoldSignal | undefined;
+  /** The account's stored prompts: its hold music is one (else the built-in tune plays). */
+  prompts?: PromptSource | undefined;
 }
 
 // A verb's defaults come from the spec (generated): verbs sit in a oneOf, where validation fills in none.
@@ -122,7 +125,7 @@ async function tryLeg(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, legs: DialLe
         return { status: 'failed', callId: row.id, durationSeconds: ended.duration_seconds ?? 0 };
       }
     }
-    const end = await bridgeUntilEnd(parent, { media: outcome.media, hold: outcome.hold }, call, (verb.time_limit_seconds ?? DEFAULTS.time_limit_seconds) * 1000);
+    const end = await bridgeUntilEnd(deps.db, parent, { media: outcome.media, hold: outcome.hold }, call, (verb.time_limit_seconds ?? DEFAULTS.time_limit_seconds) * 1000);
     await outcome.media.close();
     const ended = await endCall(deps, row, end);
     return { status: 'completed', callId: row.id, durationSeconds: ended.duration_seconds ?? 0 };
@@ -138,7 +141,7 @@ async function tryLeg(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, legs: DialLe
  * it (MediaSession.bridge): on the embedded backend packets go from leg to leg without reaching this
  * thread's event loop; a recording of the parent still hears the caller as before.
  */
-function bridgeUntilEnd(parent: DialParent, legSide: { media: MediaSession; hold?: HoldSignal | undefined }, call: OutboundCall, limitMs: number): Promise<CallEnd> {
+function bridgeUntilEnd(db: Db, parent: DialParent, legSide: { media: MediaSession; hold?: HoldSignal | undefined }, call: OutboundCall, limitMs: number): Promise<CallEnd> {
   const leg = legSide.media;
   let bridged = true;
   // While either side holds, the bridge is down and the other side hears hold music; the resume
@@ -154,8 +157,8 @@ function bridgeUntilEnd(parent: DialParent, legSide: { media: MediaSession; hold
       unbridge?.();
       unbridge = undefined;
     }
-    musicToLeg = music(musicToLeg, callerHeld, () => playHoldMusic(parent, leg));
-    musicToCaller = music(musicToCaller, legHeld, () => playHoldMusic(parent, parent.media));
+    musicToLeg = music(musicToLeg, callerHeld, () => playHoldMusic(db, parent, leg));
+    musicToCaller = music(musicToCaller, legHeld, () => playHoldMusic(db, parent, parent.media));
     if (!callerHeld && !legHeld) unbridge ??= parent.media.bridge(leg);
   };
   follow();
@@ -193,12 +196,18 @@ function music(playing: AbortController | undefined, on: boolean, start: () => A
 }
 
 /** Loops the account's hold music to `leg` until the returned controller aborts (resume or the end). */
-function playHoldMusic(parent: DialParent, leg: MediaSession): AbortController {
+function playHoldMusic(db: Db, parent: DialParent, leg: MediaSession): AbortController {
   const stop = new AbortController();
   void (async () => {
     try {
-      const samples = await holdMusicFor(parent.row.account_id);
-      while (!stop.signal.aborted) await leg.play(samples, { signal: stop.signal });
+      const music = await holdMusicFor(db, parent.prompts, parent.row.account_id, stop.signal);
+      try {
+        // A takedown of the prompt (its own signal) ends the music: the held party hears silence.
+        const signal = music.signal ? AbortSignal.any([stop.signal, music.signal]) : stop.signal;
+        while (!signal.aborted) await leg.play(music.samples, { signal });
+      } finally {
+        music.release();
+      }
     } catch (err) {
       if (!stop.signal.aborted) parent.log.warn({ err, callId: parent.row.id }, 'dial: hold music stopped');
     }

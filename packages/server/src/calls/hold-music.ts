@@ -1,13 +1,26 @@
+import { holdMusicFor as accountHoldMusic } from '../audio/hold-music.js';
+import type { Db } from '../store/db.js';
 import { tone } from '../telephony/media/index.js';
+import type { PromptSource } from '../telephony/verbs/verb-host.js';
+
+/** Hold music to loop: its samples, and a signal that aborts when it may no longer play (taken down). */
+export interface HoldMusic {
+  samples: Int16Array;
+  signal?: AbortSignal | undefined;
+  release(): void;
+}
 
 /**
- * What the other party of a bridge hears while one side holds the call. The hook for per-account hold
- * music (issue 17 item 8: an uploaded prompt, `audio` branch): that replaces this function's body with a
- * lookup of the account's prompt, falling back to the default below. The calls domain asks for it once
- * per hold and plays it in a loop until the resume.
+ * What the other party of a bridge hears while one side holds the call: the account's hold music
+ * (`PATCH /v1/hold-music`, an uploaded prompt) opened through the call's prompt source, so the operator's
+ * takedown (terms 10.3) stops it like any other playback; else the built-in tune. The calls domain asks
+ * once per hold and plays it in a loop until the resume.
  */
-export async function holdMusicFor(_accountId: string): Promise<Int16Array> {
-  return DEFAULT_HOLD_MUSIC;
+export async function holdMusicFor(db: Db, prompts: PromptSource | undefined, accountId: string, signal: AbortSignal): Promise<HoldMusic> {
+  const id = prompts ? await accountHoldMusic(db, accountId) : undefined;
+  const opened = id && prompts ? await prompts.open(id, signal) : undefined;
+  if (!opened) return { samples: DEFAULT_HOLD_MUSIC, release: () => {} };
+  return { samples: opened.samples, signal: opened.playback.signal, release: () => opened.playback.release() };
 }
 
 /** Hold music built in: a soft rising C-major arpeggio, 2.4 s, then the loop starts again. */

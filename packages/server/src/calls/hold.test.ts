@@ -4,6 +4,7 @@ import { eventually, explain, rtpPeer, rtpSink, scenario } from '../test/call-fi
 import { storeKinds } from '../test/harness.js';
 import { type CallSuite, callSuite } from '../test/call-suite.js';
 import { requireSipp, runSipp, SIPP, startSippUas } from '../test/sipp.js';
+import { NEXT_HZ, toneIn, toneWav } from '../audio/live-prompt-fixtures.js';
 import { DEFAULT_HOLD_MUSIC } from './hold-music.js';
 
 /**
@@ -71,6 +72,31 @@ describe.skipIf(!SIPP).each(storeKinds)('hold and mid-call SIP (%s)', (kind) => 
       expect(parent).toMatchObject({ status: 'completed' });
     } finally {
       talking = false;
+      a.socket.close();
+      b.socket.close();
+    }
+  });
+
+  it("plays the account's own hold music (an uploaded prompt, PATCH /v1/hold-music) to the leg while the caller holds", async () => {
+    const uploaded = await c.api.post('/v1/audio', { name: `hold ${kind}`, content_base64: toneWav(NEXT_HZ, 2), rights_declaration: { accepted: true } });
+    expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(201);
+    expect((await c.api.patch('/v1/hold-music', { audio_id: uploaded.body.id })).status).toBe(200);
+    const number = await numberAnswering('hold-own-music', [{ verb: 'dial', to: '+35929990303', action_url: `${app.base}/hold-own-dialed` }]);
+    app.routes.set('/hold-own-dialed', [{ verb: 'hangup' }]);
+    const a = await rtpPeer();
+    const b = await rtpPeer();
+    try {
+      const uas = await startSippUas(scenario('outbound-uas-hangup.xml'), ['-set', 'rtpport', String(b.port), '-d', '9000'], carrierPort);
+      const run = await runSipp(scenario('inbound-hold-bridged.xml'), number, sipPort, suite.auth(number, { rtpport: a.port, codec: '8' }));
+      expect(run.code, explain(run)).toBe(0);
+      expect((await uas.done).code).toBe(0);
+      const atB = b.packets.filter((p) => p.pt === 8).map((p) => toneIn(p.payload));
+      // The uploaded 400 Hz prompt reached the leg during the 3 s hold, and the built-in tune did not.
+      expect(atB.filter((x) => x === 'next').length).toBeGreaterThan(25);
+      const builtIn = new Set(framesOf(DEFAULT_HOLD_MUSIC).map(hex));
+      expect(b.packets.filter((p) => p.pt === 8 && builtIn.has(hex(p.payload)))).toEqual([]);
+    } finally {
+      await c.api.patch('/v1/hold-music', { audio_id: null });
       a.socket.close();
       b.socket.close();
     }
