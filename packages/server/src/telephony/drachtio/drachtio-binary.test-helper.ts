@@ -10,7 +10,7 @@ import { rtpengineBinary } from './rtpengine-daemon.test-helper.js';
  * A real drachtio-server for the tests that need one (not the double): one the test starts
  * (`PROLOPE_DRACHTIO_BIN`, a drachtio binary built from its public source) or a running one
  * (`DRACHTIO_HOST`, `DRACHTIO_PORT`, `DRACHTIO_SECRET`; its SIP on `DRACHTIO_SIP_PORT`, default 5060).
- * `missing` says why such a test must skip. The same as drachtio-interop.test.ts's, for the timing test.
+ * `missing` says why such a test must skip (the interop suite and its timing test).
  */
 export const bin = process.env.PROLOPE_DRACHTIO_BIN;
 export const running =

@@ -1,19 +1,15 @@
 import { createSocket } from 'node:dgram';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, explain, rtpSink, scenario } from '../../test/call-fixtures.js';
 import { startTestServer, type TestServer } from '../../test/harness.js';
 import { buyNumbers } from '../../numbers/test-fixtures.js';
 import { pbxTrunk } from '../../test/pbx-fixtures.js';
-import { freeUdpPort, runSipp, SIPP, startSippUas } from '../../test/sipp.js';
-import { spawnCaptured } from '../../test/spawn-captured.js';
+import { freeUdpPort, runSipp, startSippUas } from '../../test/sipp.js';
 import { pbxCallArgs, type VoiceApplication, voiceApplication } from '../../test/call-suite.js';
-import { type RtpengineDaemon, rtpengineBinary, startRtpengine } from './rtpengine-daemon.test-helper.js';
+import { bin, missing, rtpengine, running, startDrachtio } from './drachtio-binary.test-helper.js';
+import { type RtpengineDaemon, startRtpengine } from './rtpengine-daemon.test-helper.js';
 
 /**
  * The same SIPp scenarios as the embedded endpoint's, against a REAL drachtio-server (not the double):
@@ -23,79 +19,10 @@ import { type RtpengineDaemon, rtpengineBinary, startRtpengine } from './rtpengi
  * does not build it, so without either the suite is skipped with a message, also under
  * PROLOPE_TEST_STRICT=1; with one set, it must pass.
  */
-const bin = process.env.PROLOPE_DRACHTIO_BIN;
-const running =
-  process.env.DRACHTIO_HOST && process.env.DRACHTIO_PORT && process.env.DRACHTIO_SECRET
-    ? {
-        host: process.env.DRACHTIO_HOST,
-        port: Number(process.env.DRACHTIO_PORT),
-        secret: process.env.DRACHTIO_SECRET,
-        sipPort: Number(process.env.DRACHTIO_SIP_PORT ?? 5060),
-      }
-    : undefined;
-const rtpengine = rtpengineBinary();
-const missing =
-  !bin && !running
-    ? 'neither PROLOPE_DRACHTIO_BIN nor DRACHTIO_HOST/DRACHTIO_PORT/DRACHTIO_SECRET is set'
-    : !SIPP
-      ? 'sipp is not installed'
-      : !rtpengine
-        ? 'rtpengine is not installed'
-        : undefined;
 if (missing) console.warn(`[drachtio interop] skipped: ${missing} (a real drachtio-server is needed; CI does not build one)`);
 
 // About as long as the default greeting (a few seconds of speech): the delayed-offer call's prompt.
 const GREETING = 'Hello from Prolope. This call came without an offer, so our offer went in the answer. Goodbye.';
-
-async function freeTcpPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('no address');
-  return address.port;
-}
-
-/**
- * A drachtio-server of ours: admin (control) port and SIP on loopback. It always reads a config file
- * (`--noconfig` only changes logging, v0.9.10), so it gets a minimal one.
- */
-async function startDrachtio(
-  binary: string,
-): Promise<{ host: string; port: number; secret: string; sipPort: number; output(): string; stop(): Promise<void> }> {
-  const port = await freeTcpPort();
-  const sipPort = await freeUdpPort();
-  const secret = `interop-${process.pid}`;
-  const dir = await mkdtemp(join(tmpdir(), 'prolope-drachtio-'));
-  const config = join(dir, 'drachtio.conf.xml');
-  await writeFile(
-    config,
-    `<drachtio><admin port="${port}" secret="${secret}">127.0.0.1</admin><sip><contacts><contact>sip:127.0.0.1:${sipPort};transport=udp</contact></contacts></sip><logging><console/><loglevel>info</loglevel></logging></drachtio>\n`,
-  );
-  const { child, output, exited } = spawnCaptured(binary, ['-f', config]);
-  // Ready once its SIP stack runs (it listens for apps before that).
-  for (let i = 0; !output().includes('Starting sofia event loop'); i++) {
-    if (child.exitCode !== null || i > 100) {
-      child.kill('SIGKILL');
-      throw new Error(`drachtio-server did not start (${binary}):\n${output()}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    host: '127.0.0.1',
-    port,
-    secret,
-    sipPort,
-    output,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(timer);
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 describe.skipIf(missing !== undefined)('the server on a real drachtio-server (SIPp as the PBX)', () => {
   let daemon: RtpengineDaemon;
