@@ -1,86 +1,46 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { type BaresipPhone, BARESIP, requireBaresip, startBaresip } from '../test/baresip.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { readWavAs8kPcm, tone, writeWav8k } from '../telephony/media/wav.js';
 import { eventually } from '../test/call-fixtures.js';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
-import { freeUdpPort } from '../test/sipp.js';
 
 /**
  * The PBX acceptance call with a real softphone on each side: two baresip instances register as users
  * 201 and 202, 201 dials 202 by extension, 202 answers by itself, each plays a tone from a WAV file
  * (aufile) and records what it hears (sndfile), and both recordings must hold the other side's tone.
  */
-const which = spawnSync('which', ['baresip'], { encoding: 'utf8' });
-const BARESIP: string | undefined = which.status === 0 ? which.stdout.trim() : undefined;
-const MODULES = '/usr/lib/baresip/modules';
+requireBaresip('baresip user-to-user call');
 
-if (!BARESIP) {
-  if (process.env.PROLOPE_TEST_STRICT === '1') {
-    describe('baresip user-to-user call', () => {
-      it('needs baresip (PROLOPE_TEST_STRICT=1)', () => {
-        throw new Error('baresip is not installed but PROLOPE_TEST_STRICT=1: install it (apt-get install baresip)');
-      });
-    });
-  } else {
-    console.warn('[baresip call] skipping: `baresip` not found on PATH (apt-get install baresip; set PROLOPE_TEST_STRICT=1 to make this fatal)');
-  }
-}
-
-interface Phone {
-  dir: string;
-  output: () => string;
-  exited: Promise<number | null>;
-  stop(): void;
-}
+type Phone = BaresipPhone;
 
 /**
  * baresip with one account, no sound card: the microphone is a WAV file (aufile), the speaker ALSA's null
  * device, and the sndfile filter writes what was decoded from the call to `dump-*-dec.wav` in its directory.
  */
-async function startPhone(o: { aor: string; password: string; sipPort: number; wav: Buffer; extra?: string; args?: string[] }): Promise<Phone> {
-  const dir = mkdtempSync(join(tmpdir(), 'prolope-baresip-call-'));
-  const port = await freeUdpPort();
-  writeFileSync(join(dir, 'mic.wav'), o.wav);
-  writeFileSync(
-    join(dir, 'config'),
-    [
-      `sip_listen 127.0.0.1:${port}`,
-      `module_path ${MODULES}`,
+function startPhone(o: { aor: string; password: string; sipPort: number; wav: Buffer; extra?: string; args?: string[] }): Promise<Phone> {
+  return startBaresip({
+    aor: o.aor,
+    password: o.password,
+    sipPort: o.sipPort,
+    files: { 'mic.wav': o.wav },
+    config: [
       'module g711.so',
       'module aufile.so',
       'module alsa.so',
       'module sndfile.so',
       'module menu.so',
       'module_app account.so',
-      `audio_source aufile,${join(dir, 'mic.wav')}`,
+      'audio_source aufile,$DIR/mic.wav',
       'audio_player alsa,null',
-      `snd_path ${dir}`,
+      'snd_path $DIR',
       'audio_srate 8000',
-      '',
-    ].join('\n'),
-  );
-  writeFileSync(join(dir, 'accounts'), `<${o.aor}>;auth_pass=${o.password};outbound="sip:127.0.0.1:${o.sipPort};transport=udp";regint=600${o.extra ?? ''}\n`);
-  const child: ChildProcess = spawn(BARESIP!, ['-f', dir, ...(o.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
+    ],
+    ...(o.extra ? { account: o.extra } : {}),
+    ...(o.args ? { args: o.args } : {}),
   });
-  child.stderr?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  return {
-    dir,
-    output: () => out,
-    exited,
-    stop() {
-      child.kill('SIGTERM');
-    },
-  };
 }
 
 /** What a phone heard: the decoded call audio sndfile wrote. */
@@ -135,7 +95,13 @@ describe.each(BARESIP ? storeKinds.slice(0, 1) : [])('baresip 201 calls baresip 
     const u201 = (await c.api.post('/v1/sip-users', { username: '201', extension: '201' })).body;
     const u202 = (await c.api.post('/v1/sip-users', { username: '202', extension: '202' })).body;
     // 20 s of steady tone each: 201 plays 440 Hz, 202 plays 1000 Hz.
-    const callee = await startPhone({ aor: `sip:202@${u202.domain}`, password: u202.password, sipPort: t.server.sipPort!, wav: writeWav8k(tone(1000, 20_000, 0.5)), extra: ';answermode=auto' });
+    const callee = await startPhone({
+      aor: `sip:202@${u202.domain}`,
+      password: u202.password,
+      sipPort: t.server.sipPort!,
+      wav: writeWav8k(tone(1000, 20_000, 0.5)),
+      extra: ';answermode=auto',
+    });
     let caller: Phone | undefined;
     try {
       await eventually(
@@ -144,7 +110,13 @@ describe.each(BARESIP ? storeKinds.slice(0, 1) : [])('baresip 201 calls baresip 
         // baresip starts, loads its modules and answers a challenge: slow on a loaded machine.
         600,
       );
-      caller = await startPhone({ aor: `sip:201@${u201.domain}`, password: u201.password, sipPort: t.server.sipPort!, wav: writeWav8k(tone(440, 20_000, 0.5)), args: ['-e', '/dial 202'] });
+      caller = await startPhone({
+        aor: `sip:201@${u201.domain}`,
+        password: u201.password,
+        sipPort: t.server.sipPort!,
+        wav: writeWav8k(tone(440, 20_000, 0.5)),
+        args: ['-e', '/dial 202'],
+      });
       // Both legs answered, then some seconds of audio (each call row's answered_at set; the bridge runs).
       const listed = async () => (await c.api.get('/v1/calls')).body.data as Array<Record<string, any>>;
       const live = await eventually(listed, (l) => l.length === 2 && l.every((x) => x.status === 'in_progress'), 600);
@@ -155,7 +127,11 @@ describe.each(BARESIP ? storeKinds.slice(0, 1) : [])('baresip 201 calls baresip 
       // Wait for the caller's own recording to hold 2 s of the callee's tone (and 1 s more since the API's
       // recording started), then hang up by quitting 201. sndfile completes the WAV header only on close,
       // so the file's growth is what shows meanwhile.
-      await eventually(async () => recordedBytes(caller!), (n) => n >= 44 + 2 * 16_000 && n >= recordingFrom + 16_000, 600);
+      await eventually(
+        async () => recordedBytes(caller!),
+        (n) => n >= 44 + 2 * 16_000 && n >= recordingFrom + 16_000,
+        600,
+      );
       expect((await c.api.post(`/v1/calls/${parentId}/actions/record/stop`)).status).toBe(200);
       caller.stop();
       await caller.exited;
@@ -185,8 +161,8 @@ describe.each(BARESIP ? storeKinds.slice(0, 1) : [])('baresip 201 calls baresip 
       caller?.stop();
       callee.stop();
       await callee.exited;
-      if (caller) rmSync(caller.dir, { recursive: true, force: true });
-      rmSync(callee.dir, { recursive: true, force: true });
+      caller?.remove();
+      callee.remove();
     }
     // Two softphones starting, registering and calling: far over the 30 s default on a loaded machine.
   }, 90_000);

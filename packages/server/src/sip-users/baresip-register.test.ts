@@ -1,59 +1,19 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { type BaresipPhone, BARESIP, requireBaresip, startBaresip } from '../test/baresip.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { eventually } from '../test/call-fixtures.js';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
-import { freeUdpPort } from '../test/sipp.js';
 
-/** baresip (Debian `baresip`): a real softphone nobody here wrote, run headless as the user's phone. */
-const which = spawnSync('which', ['baresip'], { encoding: 'utf8' });
-const BARESIP: string | undefined = which.status === 0 ? which.stdout.trim() : undefined;
-const MODULES = '/usr/lib/baresip/modules';
+requireBaresip('baresip registration');
 
-if (!BARESIP) {
-  if (process.env.PROLOPE_TEST_STRICT === '1') {
-    describe('baresip registration', () => {
-      it('needs baresip (PROLOPE_TEST_STRICT=1)', () => {
-        throw new Error('baresip is not installed but PROLOPE_TEST_STRICT=1: install it (apt-get install baresip)');
-      });
-    });
-  } else {
-    console.warn('[baresip registration] skipping: `baresip` not found on PATH (apt-get install baresip; set PROLOPE_TEST_STRICT=1 to make this fatal)');
-  }
-}
-
-interface Phone {
-  process: ChildProcess;
-  output: () => string;
-  stop(): void;
-}
-
-/** Starts baresip with one account registering to our SIP port (its own config directory, no audio device). */
-async function startPhone(o: { aor: string; password: string; sipPort: number; regint: number }): Promise<Phone> {
-  const dir = mkdtempSync(join(tmpdir(), 'prolope-baresip-'));
-  const port = await freeUdpPort();
-  writeFileSync(
-    join(dir, 'config'),
-    [`sip_listen 127.0.0.1:${port}`, `module_path ${MODULES}`, 'module g711.so', 'module_app account.so', 'audio_player aufile,/dev/null', 'audio_source aufile,/dev/null', ''].join('\n'),
-  );
-  writeFileSync(join(dir, 'accounts'), `<${o.aor}>;auth_pass=${o.password};outbound="sip:127.0.0.1:${o.sipPort};transport=udp";regint=${o.regint}\n`);
-  const child = spawn(BARESIP!, ['-f', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
+/** A phone that unregisters and leaves no directory behind when stopped. */
+async function startPhone(o: { aor: string; password: string; sipPort: number; regint: number }): Promise<BaresipPhone> {
+  const phone = await startBaresip(o);
   return {
-    process: child,
-    output: () => out,
+    ...phone,
     stop() {
-      child.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
+      phone.stop();
+      phone.remove();
     },
   };
 }
@@ -88,7 +48,10 @@ describe.each(BARESIP ? storeKinds.slice(0, 1) : [])('baresip registers as a SIP
     const wrong = await startPhone({ aor: `sip:201@${user.domain}`, password: 'wrong-password-123', sipPort: t.server.sipPort!, regint: 600 });
     try {
       // baresip reports the 403 it got; nothing is registered for that attempt.
-      const out = await eventually(async () => wrong.output(), (o) => /403/.test(o));
+      const out = await eventually(
+        async () => wrong.output(),
+        (o) => /403/.test(o),
+      );
       expect(out).toMatch(/403/);
     } finally {
       wrong.stop();

@@ -1,55 +1,35 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type BaresipPhone, BARESIP, requireBaresip, startBaresip } from '../test/baresip.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../clock.js';
 import { loadConfig } from '../config.js';
 import { fileRecordingStore } from '../store/object-store.js';
 import { eventually } from '../test/call-fixtures.js';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
-import { freeUdpPort } from '../test/sipp.js';
 import { saveMessage } from './service.js';
 
 /** baresip (Debian `baresip`) with its `mwi` module (and `menu`, which prints each NOTIFY): a real phone subscribing to its own mailbox. */
-const which = spawnSync('which', ['baresip'], { encoding: 'utf8' });
-const BARESIP: string | undefined = which.status === 0 ? which.stdout.trim() : undefined;
-const MODULES = '/usr/lib/baresip/modules';
+requireBaresip('baresip message waiting');
 
-if (!BARESIP) {
-  if (process.env.PROLOPE_TEST_STRICT === '1') {
-    describe('baresip message waiting', () => {
-      it('needs baresip (PROLOPE_TEST_STRICT=1)', () => {
-        throw new Error('baresip is not installed but PROLOPE_TEST_STRICT=1: install it (apt-get install baresip)');
-      });
-    });
-  } else {
-    console.warn('[baresip message waiting] skipping: `baresip` not found on PATH (apt-get install baresip; set PROLOPE_TEST_STRICT=1 to make this fatal)');
-  }
-}
-
-async function startPhone(o: { aor: string; password: string; sipPort: number }): Promise<{ process: ChildProcess; output: () => string; stop(): void }> {
-  const dir = mkdtempSync(join(tmpdir(), 'prolope-baresip-mwi-'));
-  const port = await freeUdpPort();
-  writeFileSync(
-    join(dir, 'config'),
-    [`sip_listen 127.0.0.1:${port}`, `module_path ${MODULES}`, 'module g711.so', 'module_app account.so', 'module_app mwi.so', 'module_app menu.so', 'audio_player aufile,/dev/null', 'audio_source aufile,/dev/null', ''].join('\n'),
-  );
-  writeFileSync(join(dir, 'accounts'), `<${o.aor}>;auth_pass=${o.password};outbound="sip:127.0.0.1:${o.sipPort};transport=udp";regint=600\n`);
-  const child = spawn(BARESIP!, ['-f', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    out += d.toString();
+async function startPhone(o: { aor: string; password: string; sipPort: number }): Promise<BaresipPhone> {
+  const phone = await startBaresip({
+    ...o,
+    config: [
+      'module g711.so',
+      'module_app account.so',
+      'module_app mwi.so',
+      'module_app menu.so',
+      'audio_player aufile,/dev/null',
+      'audio_source aufile,/dev/null',
+    ],
   });
   return {
-    process: child,
-    output: () => out,
+    ...phone,
     stop() {
-      child.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
+      phone.stop();
+      phone.remove();
     },
   };
 }
@@ -83,7 +63,10 @@ describe.each(BARESIP ? storeKinds.slice(0, 1) : [])('baresip message waiting in
         { id: null, from: '+359888123456' },
         new Int16Array(8000).fill(1000),
       );
-      const out = await eventually(async () => phone.output(), (o) => /Messages-Waiting: yes/i.test(o));
+      const out = await eventually(
+        async () => phone.output(),
+        (o) => /Messages-Waiting: yes/i.test(o),
+      );
       // The menu module prints each NOTIFY's body: nothing waiting at first, then the new message.
       expect(out).toMatch(/Messages-Waiting: no\r?\n[\s\S]*Voice-Message: 0\/0[\s\S]*Messages-Waiting: yes\r?\n[\s\S]*Voice-Message: 1\/0/);
     } finally {

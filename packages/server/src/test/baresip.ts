@@ -1,0 +1,85 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'vitest';
+import { freeUdpPort } from './sipp.js';
+
+/** baresip (Debian `baresip`): a real softphone nobody here wrote, run headless as a user's phone. */
+const which = spawnSync('which', ['baresip'], { encoding: 'utf8' });
+export const BARESIP: string | undefined = which.status === 0 ? which.stdout.trim() : undefined;
+const MODULES = '/usr/lib/baresip/modules';
+
+/** Without baresip: a failing test under PROLOPE_TEST_STRICT=1, else a warning (the suite skips). */
+export function requireBaresip(suite: string): void {
+  if (BARESIP) return;
+  if (process.env.PROLOPE_TEST_STRICT === '1') {
+    describe(suite, () => {
+      it('needs baresip (PROLOPE_TEST_STRICT=1)', () => {
+        throw new Error('baresip is not installed but PROLOPE_TEST_STRICT=1: install it (apt-get install baresip)');
+      });
+    });
+  } else {
+    console.warn(`[${suite}] skipping: \`baresip\` not found on PATH (apt-get install baresip; set PROLOPE_TEST_STRICT=1 to make this fatal)`);
+  }
+}
+
+export interface BaresipPhone {
+  /** Its configuration directory (recordings written by sndfile land here too). */
+  dir: string;
+  process: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+  /** Ends baresip; the directory stays until remove() (a test may read what it recorded). */
+  stop(): void;
+  remove(): void;
+}
+
+/**
+ * Starts baresip with one account that registers through our SIP port (its own configuration directory,
+ * listening on a free loopback port). `config` adds lines after the SIP and module path (modules, audio
+ * source and player: `audio_player aufile,/dev/null` and `audio_source aufile,/dev/null` by default);
+ * `account` adds parameters to the account line (`;answermode=auto`); `files` are written into the
+ * directory first (a microphone WAV).
+ */
+export async function startBaresip(o: {
+  aor: string;
+  password: string;
+  sipPort: number;
+  regint?: number;
+  config?: string[];
+  account?: string;
+  files?: Record<string, Buffer>;
+  args?: string[];
+}): Promise<BaresipPhone> {
+  const dir = mkdtempSync(join(tmpdir(), 'prolope-baresip-'));
+  const port = await freeUdpPort();
+  for (const [name, bytes] of Object.entries(o.files ?? {})) writeFileSync(join(dir, name), bytes);
+  const lines = o.config ?? ['module g711.so', 'module_app account.so', 'audio_player aufile,/dev/null', 'audio_source aufile,/dev/null'];
+  writeFileSync(join(dir, 'config'), [`sip_listen 127.0.0.1:${port}`, `module_path ${MODULES}`, ...lines.map((l) => l.replaceAll('$DIR', dir)), ''].join('\n'));
+  writeFileSync(
+    join(dir, 'accounts'),
+    `<${o.aor}>;auth_pass=${o.password};outbound="sip:127.0.0.1:${o.sipPort};transport=udp";regint=${o.regint ?? 600}${o.account ?? ''}\n`,
+  );
+  const child = spawn(BARESIP!, ['-f', dir, ...(o.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return {
+    dir,
+    process: child,
+    output: () => out,
+    exited,
+    stop() {
+      child.kill('SIGTERM');
+    },
+    remove() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
