@@ -1,9 +1,11 @@
 /**
  * The page's own styles: the Prolope bar and the server-rendered operation list shown until
  * Swagger UI has rendered (method colours match Swagger UI's, so the hand-over does not flash).
+ * `overflow-anchor:none`: from 150 tags and operations Swagger UI draws only those near the viewport,
+ * and the browser's scroll anchoring then fought its placement (a reader scrolling up was pushed back).
  */
 export const DOCS_CSS = `
-body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;background:#fff}
+body{margin:0;overflow-anchor:none;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;background:#fff}
 .bar{display:flex;align-items:center;gap:.75rem;padding:.6rem 1.25rem;background:#14142b;color:#fff}
 .bar a{color:inherit;text-decoration:none}
 .brand{display:flex;align-items:center;gap:.55rem;font-weight:600;font-size:1.05rem}
