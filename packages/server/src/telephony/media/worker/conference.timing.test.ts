@@ -158,6 +158,6 @@ describe.each<Placement>(['three media workers', 'one media worker', 'in-process
 describe('mixing a session that is not of the embedded media plane', () => {
   it('throws a clear error', () => {
     const foreign = { bridge: () => () => undefined } as unknown as MediaSession;
-    expect(() => mix([foreign])).toThrow(/drachtio backend/);
+    expect(() => mix([foreign])).toThrow(/one kind of our media plane/);
   });
 });
