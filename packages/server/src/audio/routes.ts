@@ -38,7 +38,7 @@ export function audioRoutes(deps: CallDeps): Handlers {
     },
     'audio.takeDown': async (req) => {
       const audio = await takeDownAudio(audioDeps, req.params.id, req.body.reason, publicBaseUrl(deps, req));
-      await stopOnOtherNodes(deps, req, req.log);
+      await stopOnOtherNodes(deps, req, req.params.id, req.log);
       return audio;
     },
     'holdMusic.retrieve': async (req) => await getHoldMusic(deps, authOf(req).accountId),

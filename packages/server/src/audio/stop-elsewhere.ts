@@ -10,7 +10,7 @@ import { liveNodes } from '../calls/remote-control/node-lease-store.js';
  * playbacks, and a forwarded request is never sent on again. A process that does not answer is logged:
  * its calls stop the prompt at their next play, which reads the status.
  */
-export async function stopOnOtherNodes(deps: CallDeps, req: FastifyRequest, log: { warn(obj: object, msg: string): void }): Promise<void> {
+export async function stopOnOtherNodes(deps: CallDeps, req: FastifyRequest, audioId: string, log: { warn(obj: object, msg: string): void }): Promise<void> {
   const remote = deps.remoteControl;
   if (!remote || remote.isForwarded(req)) return;
   const nodes = await liveNodes(deps.db, remote.nodeId, deps.clock.now());
@@ -18,7 +18,7 @@ export async function stopOnOtherNodes(deps: CallDeps, req: FastifyRequest, log:
   await Promise.all(
     nodes.map(async (node) => {
       try {
-        const answer = await remote.forward(node.id, (req.params as { id: string }).id, request);
+        const answer = await remote.forward(node.id, audioId, request);
         if (answer.status >= 300) log.warn({ node: node.id, status: answer.status }, 'audio: another process refused the takedown');
       } catch (err) {
         log.warn({ err, node: node.id }, 'audio: could not reach another process to stop its playbacks of a taken-down prompt');
