@@ -13,6 +13,11 @@ export default {
   mutate: [
     'packages/rules/src/**/*.ts',
     '!packages/rules/src/**/*.test.ts',
+    '!packages/rules/src/**/*.test-helper.ts',
+    // Not yet: the flow interpreter (issue 18) has 1,278 mutants, about ten more minutes on CI's two cores,
+    // which the 20-minute CI budget cannot take today. A partial run scored 94 % (347 of 368 detected).
+    // It joins once the mutation step keeps results between runs (Stryker's incremental mode).
+    '!packages/rules/src/flows/**',
     '!packages/rules/src/**/index.ts',
     // The webhook signature code: secrets, headers, signing, the signature and timestamp checks.
     'packages/webhooks/src/{headers,secret,sign,signature,unix-time,verify-signature}.ts',
