@@ -37,6 +37,8 @@ describe('the commands map', () => {
       [
         ...Object.values(requests).map((op) => `${kebab(op.resource)}:${kebab(op.action)}`),
         'billing:simulate',
+        'flows:lint',
+        'flows:test',
         'call:test',
         'dev',
         'listen',

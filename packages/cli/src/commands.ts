@@ -1,5 +1,7 @@
 import type { Command } from '@oclif/core';
 import { BillingSimulate } from './commands/billing-simulate.js';
+import { FlowsLint } from './commands/flows-lint.js';
+import { FlowsTest } from './commands/flows-test.js';
 import { CallTest } from './commands/call-test.js';
 import { Dev } from './commands/dev.js';
 import { Listen } from './commands/listen.js';
@@ -51,6 +53,8 @@ const handWritten: Record<string, Command.Class> = {
   trigger: Trigger,
   'logs:tail': LogsTail,
   'billing:simulate': BillingSimulate,
+  'flows:lint': FlowsLint,
+  'flows:test': FlowsTest,
   version: Version,
 };
 
@@ -90,4 +94,6 @@ export const topics: Record<string, { description: string }> = {
   logs: { description: "The account's API requests and events, live: tail" },
   // `billing` has no REST resource of its own (plans, invoices, … are topics), only `billing simulate`.
   billing: { description: 'Billing on a test clock: simulate' },
+  // Until /v1/flows exists, `flows` has only the offline commands.
+  flows: { description: 'IVR flows, offline: lint, test' },
 };

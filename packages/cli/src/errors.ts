@@ -52,6 +52,8 @@ export const errorCodes = {
   config_invalid: exitCodes.error,
   server_not_installed: exitCodes.error,
   field_not_found: exitCodes.error,
+  flow_invalid: exitCodes.error,
+  flow_test_failed: exitCodes.error,
   no_api_key: exitCodes.auth,
   authentication_failed: exitCodes.auth,
   permission_denied: exitCodes.auth,
