@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { fileRecordingStore } from '../store/object-store.js';
 import { decodePcma, digitToEvent, tone } from '../telephony/media/index.js';
 import { eventually, explain, rtpPeer } from '../test/call-fixtures.js';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
+import { phoneAwaitingHeard } from '../test/mwi-phone.js';
 import { requireSipp, runSipp, SIPP } from '../test/sipp.js';
 import { saveMessage } from './service.js';
 
@@ -20,7 +21,6 @@ import { saveMessage } from './service.js';
  */
 requireSipp('voicemail menu (*97)');
 const MENU = fileURLToPath(new URL('./test-scenarios/menu-call.xml', import.meta.url));
-const SUBSCRIBE = fileURLToPath(new URL('./test-scenarios/subscribe-message-summary.xml', import.meta.url));
 /** Waits long enough for TTS prompts on a loaded machine: each try is 50 ms. */
 const LONG = 2400;
 
@@ -100,20 +100,7 @@ describe.skipIf(!SIPP).each(storeKinds)('voicemail menu from a registered phone 
 
   it('*97: PIN, the message plays (non-silent), 2 saves it (heard) and the MWI says no new messages; the PIN is recorded nowhere', async () => {
     const { c, user, box, message } = await phoneWithMessage('201');
-    const heardScenario = join(dataDir, 'subscribe-heard.xml');
-    writeFileSync(
-      heardScenario,
-      readFileSync(SUBSCRIBE, 'utf8')
-        .replace('regexp="Messages-Waiting: no"', 'regexp="Messages-Waiting: yes"')
-        .replace('regexp="Messages-Waiting: yes" search_in="msg" check_it="true" assign_to="second"', 'regexp="Messages-Waiting: no" search_in="msg" check_it="true" assign_to="second"')
-        .replace('regexp="Voice-Message: 1/0"', 'regexp="Voice-Message: 0/1"'),
-    );
-    const before = t.server.sipStats()?.messageSummarySubscriptions ?? 0;
-    const mwi = runSipp(heardScenario, '201', t.server.sipPort!, ['-au', '201', '-ap', user.password, '-auth_uri', `201@${user.domain}`, '-set', 'domain', user.domain]);
-    await eventually(
-      async () => t.server.sipStats()?.messageSummarySubscriptions ?? 0,
-      (n) => n === before + 1,
-    );
+    const mwi = (await phoneAwaitingHeard(t, user, dataDir)).run;
 
     const phone = await dial(user, '*97');
     await phone.keys('2468#');
@@ -172,6 +159,19 @@ describe.skipIf(!SIPP).each(storeKinds)('voicemail menu from a registered phone 
     const run = await phone.run;
     expect(run.code, explain(run)).toBe(0);
     const after = (await c.api.get(`/v1/voicemail-boxes/${box.id}/messages/${message.id}`)).body;
+    expect(after.heard).toBe(false);
+  });
+
+  it('*98 is scoped to the caller’s account: another account’s extension and PIN open nothing', async () => {
+    const theirs = await phoneWithMessage('206');
+    const c = await t.customer();
+    const caller = (await c.api.post('/v1/sip-users', { username: '207', extension: '207' })).body;
+    const phone = await dial(caller, '*98');
+    await phone.keys('206#2468#206#2468#206#2468#');
+    const run = await phone.run;
+    expect(run.code, explain(run)).toBe(0);
+    expect(messagePlaybacks(phone.peer)).toBe(0);
+    const after = (await theirs.c.api.get(`/v1/voicemail-boxes/${theirs.box.id}/messages/${theirs.message.id}`)).body;
     expect(after.heard).toBe(false);
   });
 });
