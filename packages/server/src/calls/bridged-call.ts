@@ -6,6 +6,41 @@ import { endCall, markEarlyMedia } from './lifecycle.js';
 import type { CallRow } from './store.js';
 
 /**
+ * Opens the media of a caller's call whose row is open; when it cannot be opened the caller gets 500
+ * (or the CANCEL that came meanwhile ends it) and the row ends too: undefined then.
+ */
+export async function openCallerMedia(
+  deps: SessionDeps,
+  engine: SessionTools,
+  call: InboundCall,
+  offer: Extract<InboundOffer, { ok: true }>,
+  row: CallRow,
+  what: string,
+): Promise<AnsweringMedia | undefined> {
+  let endedEarly: CallEnd | undefined;
+  call.onEnd((end) => {
+    endedEarly ??= end;
+  });
+  try {
+    return await offer.open();
+  } catch (err) {
+    engine.log.error({ err, callId: call.callId }, `${what}: media could not be opened`);
+    if (endedEarly) {
+      await endCall(deps, row, endedEarly);
+      return undefined;
+    }
+    await call.reject(500).catch(() => {});
+    await endCall(
+      deps,
+      row,
+      { by: 'system', cause: 'error', sipCode: 500 },
+      { code: 'media_unavailable', message: 'the call’s media could not be opened on this server' },
+    );
+    return undefined;
+  }
+}
+
+/**
  * The caller's side of a call bridged to a leg that rings first (a SIP user's devices): early media
  * (ringback) while the leg rings, the 200 once the leg answers, then the bridge until either hangs up; the
  * caller's row is open already. A leg that does not answer is the caller's final failure: 486 when busy,
@@ -19,25 +54,8 @@ export async function bridgeCaller(
   row: CallRow,
   plan: { legs: DialLegs; verb: DialVerb },
 ): Promise<void> {
-  let endedEarly: CallEnd | undefined;
-  call.onEnd((end) => {
-    endedEarly ??= end;
-  });
-  let answering: AnsweringMedia;
-  try {
-    answering = await offer.open();
-  } catch (err) {
-    engine.log.error({ err, callId: call.callId }, 'user call: media could not be opened');
-    if (endedEarly) return void (await endCall(deps, row, endedEarly));
-    await call.reject(500).catch(() => {});
-    await endCall(
-      deps,
-      row,
-      { by: 'system', cause: 'error', sipCode: 500 },
-      { code: 'media_unavailable', message: 'the call’s media could not be opened on this server' },
-    );
-    return;
-  }
+  const answering = await openCallerMedia(deps, engine, call, offer, row, 'user call');
+  if (!answering) return;
   const { media } = answering;
   const session = new CallSession({ deps, engine, row, media, sip: call, us: 'callee', reportDigits: false, hold: answering.hold });
   try {

@@ -66,6 +66,11 @@ export interface CallSessionOptions {
   us: 'caller' | 'callee';
   /** Report keys as `call.dtmf` and queue them for gathers (only when someone acts on them). */
   reportDigits: boolean;
+  /**
+   * Queue keys for the flow without recording them anywhere: the `*97` voicemail menu, whose keys
+   * include a PIN that must not reach events or webhooks.
+   */
+  privateDigits?: boolean;
   /** The far end's hold and resume, where the backend follows them (embedded, inbound). */
   hold?: HoldSignal | undefined;
 }
@@ -124,7 +129,7 @@ export class CallSession {
         this.digits.push(digit);
         void this.record('call.dtmf', { digit });
       });
-    }
+    } else if (opts.privateDigits) media.onDtmf((digit) => this.digits.push(digit));
   }
 
   /** Aborts when the call ends, from either side. */
@@ -196,7 +201,8 @@ export class CallSession {
       fetch: this.#opts.deps.fetch,
       prompts,
       signal: this.signal,
-      gatherCompleted: (collected) => this.record('call.gather.completed', { digits: collected }),
+      // Private keys (a PIN) are not recorded as a gather's digits either.
+      gatherCompleted: (collected) => (this.#opts.privateDigits ? Promise.resolve() : this.record('call.gather.completed', { digits: collected })),
       ...(this.#save ? { saveRecording: this.#save } : {}),
       ...(this.#opts.deps.recordings ? { voicemail: this.#voicemail(this.#opts.deps.recordings) } : {}),
       ...(legs ? { dial: (verb, signal) => dialLeg(this.#opts.deps, legs, { row: this.row, media, log: engine.log, signal, hold: this.#opts.hold, prompts }, verb) } : {}),
@@ -226,9 +232,17 @@ export class CallSession {
    * `hangup` is reached. A far-end hangup meanwhile ends the call through onEnd; any other failure
    * ends it as a system error.
    */
-  async run(verbs: Verb[], secret: string | undefined): Promise<void> {
+  run(verbs: Verb[], secret: string | undefined): Promise<void> {
+    return this.runFlow((host) => runVerbs(verbs, host, this.interrupts), secret);
+  }
+
+  /**
+   * Runs a flow of our own on the call's verb host (the `*97` voicemail menu), ending the call like
+   * run() does: hangs up when the flow returns, a system error when it fails.
+   */
+  async runFlow(flow: (host: VerbHost) => Promise<void>, secret: string | undefined): Promise<void> {
     try {
-      await runVerbs(verbs, this.host(secret), this.interrupts);
+      await flow(this.host(secret));
       await this.#writes;
       if (this.#ended) return await this.#ended;
       await this.hangup();

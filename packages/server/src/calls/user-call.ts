@@ -12,6 +12,7 @@ import { sipUriHostPort } from './outbound-route.js';
 import type { CallRow } from './store.js';
 import { placeUserLeg } from './user-leg.js';
 import { routeToUser } from './user-route.js';
+import { runVoicemailMenu, VOICEMAIL_CODES } from './voicemail-menu-call.js';
 
 /** What calls from SIP users need beyond an inbound call's deps. */
 export interface UserCallOptions {
@@ -50,7 +51,7 @@ function e164(user: string): string | undefined {
  * account's domain (challenged like REGISTER; 403 on a wrong password), then by Request-URI user part:
  * an extension of the same account rings all of that user's devices (first answer wins), one of the
  * account's numbers runs as an inbound call to it, any other E.164 number goes out through the carrier
- * with the user's caller ID. Media is anchored here and bridged (recordings hear it), and both legs are
+ * with the user's caller ID; `*97` and `*98` reach the voicemail menu (voicemail-menu-call.ts). Media is anchored here and bridged (recordings hear it), and both legs are
  * calls with CDRs; the caller is answered only when the callee is (486/480 otherwise).
  */
 export async function onUserInvite(
@@ -86,6 +87,11 @@ export async function onUserInvite(
       legs,
       verb: { verb: 'dial', to: dialled, caller_id: from, timeout_seconds: USER_RING_SECONDS },
     });
+  }
+  if (dialled === VOICEMAIL_CODES.own || dialled === VOICEMAIL_CODES.any) {
+    const row = await openInboundCall(deps, { accountId: user.accountId, from, to: dialled, sipCallId: call.callId, trunkId: null, numberId: null, ownerUrl: deps.node?.url, nodeId: deps.node?.id });
+    if ((await refused(deps, call, offer, row)) || !offer.ok) return;
+    return runVoicemailMenu(deps, engine, call, offer, row, user, dialled);
   }
   const number = e164(dialled);
   if (!number) return call.reject(404, 'Not Found', { Warning: `399 prolope "${dialled} is neither an extension of this account nor a phone number"` });

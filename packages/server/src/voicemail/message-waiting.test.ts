@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { systemClock } from '../clock.js';
 import { fileRecordingStore } from '../store/object-store.js';
 import { eventually, explain } from '../test/call-fixtures.js';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
+import { phoneAwaitingHeard } from '../test/mwi-phone.js';
 import { requireSipp, runSipp, SIPP } from '../test/sipp.js';
 import { saveMessage } from './service.js';
 
@@ -62,20 +63,7 @@ describe.skipIf(!SIPP).each(storeKinds)('message waiting indicator (%s)', (kind)
       pcm,
     );
     // The same exchange, with the counts the other way round: one new message first, then one heard.
-    const heardScenario = join(dataDir, 'subscribe-heard.xml');
-    writeFileSync(
-      heardScenario,
-      readFileSync(SCENARIO, 'utf8')
-        .replace('regexp="Messages-Waiting: no"', 'regexp="Messages-Waiting: yes"')
-        .replace('regexp="Messages-Waiting: yes" search_in="msg" check_it="true" assign_to="second"', 'regexp="Messages-Waiting: no" search_in="msg" check_it="true" assign_to="second"')
-        .replace('regexp="Voice-Message: 1/0"', 'regexp="Voice-Message: 0/1"'),
-    );
-    const before = t.server.sipStats()?.messageSummarySubscriptions ?? 0;
-    const phone = runSipp(heardScenario, '203', t.server.sipPort!, ['-au', '203', '-ap', user.password, '-auth_uri', `203@${user.domain}`, '-set', 'domain', user.domain]);
-    await eventually(
-      async () => t.server.sipStats()?.messageSummarySubscriptions ?? 0,
-      (n) => n === before + 1,
-    );
+    const phone = (await phoneAwaitingHeard(t, user, dataDir)).run;
     expect((await c.api.patch(`/v1/voicemail-boxes/${box.id}/messages/${message.id}`, { heard: true })).body.heard).toBe(true);
     const run = await phone;
     expect(run.code, explain(run)).toBe(0);

@@ -53,6 +53,20 @@ export async function mailboxSummary(deps: Pick<Deps, 'db'>, sipUserId: string):
   return total;
 }
 
+/**
+ * The box a SIP user reaches with `*97`: the first (oldest) one of the account that they own, or
+ * undefined.
+ *
+ * @example
+ * ```ts
+ * const boxId = await ownBoxOf(deps, accountId, 'sipu_01…');
+ * ```
+ */
+export async function ownBoxOf(deps: Pick<Deps, 'db'>, accountId: string, sipUserId: string): Promise<string | undefined> {
+  const boxes = await boxesOwnedBy(deps.db, sipUserId);
+  return boxes.find((b) => b.account_id === accountId)?.id;
+}
+
 async function checkOwner(deps: Pick<Deps, 'db'>, accountId: string, sipUserId: string | null | undefined): Promise<void> {
   if (!sipUserId) return;
   if (!(await sipUserExists(deps.db, accountId, sipUserId))) {

@@ -71,6 +71,22 @@ export async function deleteMessageRow(tx: Tx, accountId: string, boxId: string,
   return Number(res.numDeletedRows) > 0;
 }
 
+/**
+ * A box's messages in the order the `*97` menu plays them: new ones first, then saved (heard) ones,
+ * oldest first within each; at most `limit`.
+ */
+export async function messagesToHear(db: Db | Tx, accountId: string, boxId: string, limit: number): Promise<VoicemailMessageRow[]> {
+  return db
+    .selectFrom('voicemail_messages')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('box_id', '=', boxId)
+    .orderBy('heard')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
 /** New and heard messages of a box, for the message waiting indicator. */
 export async function messageCounts(db: Db | Tx, boxId: string): Promise<{ new: number; old: number }> {
   const rows = await db
