@@ -70,3 +70,18 @@ export {
   percentHalfUp,
   UPTIME_TARGET,
 } from '@prolope/rules';
+// IVR flows, offline (issue 18): lint a flow and play scripted calls through the interpreter live calls use.
+export {
+  advanceFlow,
+  checkExpectations,
+  type FlowCoverage,
+  type FlowDocument,
+  type FlowExpectation,
+  type FlowProblem,
+  type FlowScript,
+  type FlowTranscript,
+  flowCoverage,
+  lintFlow,
+  runFlow,
+  startFlow,
+} from '@prolope/rules';

@@ -1,7 +1,12 @@
 import type { FlowDocument } from './flow-document.js';
 import { flowTransitions, transitionKey } from './transitions.js';
 
-/** Which of a flow's transitions a set of runs took. */
+/**
+ * Which of a flow's transitions a set of runs took.
+ *
+ * @example
+ * const c: FlowCoverage = { total: 10, covered: 9, percent: 90, missing: ['menu --default--> operator'] };
+ */
 export interface FlowCoverage {
   total: number;
   covered: number;

@@ -1,7 +1,12 @@
 import type { FlowOutcome } from './flow-run.js';
 import type { FlowTranscript } from './run-script.js';
 
-/** What a test case expects of a scripted call; each field left out is not checked. */
+/**
+ * What a test case expects of a scripted call; each field left out is not checked.
+ *
+ * @example
+ * const e: FlowExpectation = { path: ['hours', 'closed', 'voicemail'], outcome: { kind: 'voicemail' } };
+ */
 export interface FlowExpectation {
   /** The nodes entered, exactly. */
   path?: string[];

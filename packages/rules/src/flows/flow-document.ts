@@ -197,6 +197,12 @@ export type FlowNode =
 
 export type FlowNodeType = FlowNode['type'];
 
+/**
+ * A flow: where it starts, its variables and its named nodes.
+ *
+ * @example
+ * const flow: FlowDocument = { start: 'hi', nodes: { hi: { type: 'say', text: 'Hello {{call.from}}', next: 'bye' }, bye: { type: 'hangup' } } };
+ */
 export interface FlowDocument {
   start: NodeId;
   /** Variables and their starting values. */

@@ -19,6 +19,12 @@ export type FlowProblemCode =
   | 'flow_closed_branch_missing'
   | 'flow_needs_contact_center';
 
+/**
+ * One problem `lintFlow` found.
+ *
+ * @example
+ * const p: FlowProblem = { code: 'flow_unreachable_node', node: 'b', severity: 'error', message: 'No path from a reaches b.' };
+ */
 export interface FlowProblem {
   code: FlowProblemCode;
   /** The node it is about; null for the flow as a whole. */

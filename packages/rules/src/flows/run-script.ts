@@ -4,7 +4,12 @@ import { advanceFlow, type CallFacts, type EffectResult, type FlowEffect, type F
 /** What a scripted caller does at each moment the flow listens. */
 export type ScriptStep = { press: string } | { say: string } | { silence: true } | { hangup: true };
 
-/** A scripted call: the caller's actions and the answers of everything outside the flow. */
+/**
+ * A scripted call: the caller's actions and the answers of everything outside the flow.
+ *
+ * @example
+ * const script: FlowScript = { steps: [{ press: '2' }], schedules: { sch_main: false }, transfer: 'failed' };
+ */
 export interface FlowScript {
   call?: Partial<CallFacts>;
   steps?: ScriptStep[];
@@ -20,7 +25,12 @@ export interface FlowScript {
   enqueue?: 'accepted' | 'refused';
 }
 
-/** What happened on a scripted call. */
+/**
+ * What happened on a scripted call.
+ *
+ * @example
+ * const { path, heard, outcome } = runFlow(flow, { steps: [{ say: 'billing' }] });
+ */
 export interface FlowTranscript {
   /** The nodes entered, in order. */
   path: string[];
