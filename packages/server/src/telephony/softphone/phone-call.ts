@@ -2,7 +2,7 @@ import type { CallEnd } from '../backend.js';
 import { FRAME_SAMPLES } from '../media/g711.js';
 import type { SdpOrigin } from '../media/reoffer.js';
 import type { RtpSession } from '../media/rtp-session.js';
-import { negotiate } from '../media/sdp-negotiate.js';
+import { answerDirection, negotiate } from '../media/sdp-negotiate.js';
 import { buildOffer } from '../media/sdp-offer.js';
 import type { MediaDirection } from '../media/sdp-types.js';
 import { pause } from '../test-caller/answered-call.js';
@@ -135,7 +135,8 @@ export class PhoneCall {
     const result = await this.dialog.reinvite(offer);
     const answer = result.sdp !== undefined ? negotiate(result.sdp) : undefined;
     if (answer?.ok) this.media.setRemote(answer.remote, answer.dtmfPayloadType);
-    return { status: result.status, reason: result.reason, ...(answer?.ok ? { direction: answer.direction } : {}) };
+    // negotiate() gives the direction we would answer with, the mirror of the SDP's own: mirror it back.
+    return { status: result.status, reason: result.reason, ...(answer?.ok ? { direction: answerDirection(answer.direction) } : {}) };
   }
 
   /** Sends BYE (waiting for its answer, but not for ever) and closes the media; nothing when already ended. */
