@@ -43,6 +43,7 @@ describe('the commands map', () => {
         'login',
         'logout',
         'logs:tail',
+        'phone',
         'profiles',
         'trigger',
         'version',
