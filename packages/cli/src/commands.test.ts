@@ -45,6 +45,7 @@ describe('the commands map', () => {
         'login',
         'logout',
         'logs:tail',
+        'phone',
         'profiles',
         'trigger',
         'version',

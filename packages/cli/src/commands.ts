@@ -7,6 +7,7 @@ import { Dev } from './commands/dev.js';
 import { Listen } from './commands/listen.js';
 import { Login } from './commands/login.js';
 import { Logout } from './commands/logout.js';
+import { Phone } from './commands/phone.js';
 import { LogsTail } from './commands/logs-tail.js';
 import { Profiles } from './commands/profiles.js';
 import { Trigger } from './commands/trigger.js';
@@ -49,6 +50,7 @@ const handWritten: Record<string, Command.Class> = {
   profiles: Profiles,
   dev: Dev,
   'call:test': CallTest,
+  phone: Phone,
   listen: Listen,
   trigger: Trigger,
   'logs:tail': LogsTail,

@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import type { TestCallResult } from '@prolope/server';
 import { ApiCommand } from '../api-command.js';
 import { CliError, type CliErrorCode, toCliError } from '../errors.js';
+import { serverSipAddress, sipRefusalCode } from '../sip-server.js';
 import { writeJson, writeOut } from '../output.js';
 import { callLine, type Cdr, findCdr, noCdrLine, summaryLines } from './call-test-report.js';
 
@@ -92,24 +93,8 @@ export class CallTest extends ApiCommand {
     if (!result.answered) throw new CliError(refusalCode(result), `The call was not answered: ${result.end.text}`);
   }
 
-  /**
-   * Where the server takes SIP, from `GET /v1/health` (no key needed): its public SIP address, so a
-   * server on another port (PROLOPE_SIP_PORT) or behind NAT (PROLOPE_SIP_PUBLIC_*) is found without --sip.
-   */
-  private async serverSip(connection: ReturnType<ApiCommand['connect']>): Promise<{ host: string; port: number }> {
-    const fallback = { host: new URL(connection.credentials.baseUrl).hostname, port: 5060 };
-    try {
-      const health = await connection.client.health.retrieve();
-      if (health.sip) return { host: health.sip.host, port: health.sip.port };
-      this.note(
-        `The server at ${connection.credentials.baseUrl} has SIP off, so it shows no SIP address; trying ${fallback.host}:5060 (pass --sip host:port to choose).`,
-      );
-    } catch (err) {
-      this.note(
-        `Could not read the SIP address from ${connection.credentials.baseUrl} (${toCliError(err).message}); trying ${fallback.host}:5060 (pass --sip host:port to choose).`,
-      );
-    }
-    return fallback;
+  private serverSip(connection: ReturnType<ApiCommand['connect']>): Promise<{ host: string; port: number }> {
+    return serverSipAddress(connection, (text) => this.note(text));
   }
 
   /** Looks the call up by Call-ID and prints it; a missing key or a failed lookup is a note, never the command's failure. */
@@ -147,9 +132,5 @@ export function parseSipTarget(value: string): { host: string; port: number } {
 
 /** The documented exit code that fits a refusal: credentials 3, unknown number 4, silence 5, else 1. */
 function refusalCode(result: TestCallResult): CliErrorCode {
-  if (result.noResponse) return 'connection_failed';
-  if (result.status === 401 || result.status === 407) return 'authentication_failed';
-  if (result.status === 403) return 'permission_denied';
-  if (result.status === 404) return 'not_found';
-  return 'api_error';
+  return result.noResponse ? 'connection_failed' : sipRefusalCode(result.status);
 }

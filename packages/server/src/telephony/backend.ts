@@ -129,6 +129,11 @@ export interface SipInboundCall {
    * Telephony's offer/answer (media/answer-offer.ts) sets it; without one a changed offer gets 488.
    */
   onReoffer?(handler: (offerSdp: string) => ReofferAnswer): void;
+  /**
+   * Sends our re-INVITE with a new offer on the answered call (a phone's hold and resume); resolves with
+   * the final status and the SDP answer. Only the embedded backend has it.
+   */
+  reinvite?(offerSdp: string): Promise<{ status: number; reason: string; sdp: string | undefined }>;
 }
 
 /** How a re-INVITE's or UPDATE's offer was taken: our answer, or the refusal's status and why. */

@@ -31,8 +31,8 @@ function formatList(media: MediaDescription): number[] | undefined {
   return pts.every((pt) => pt >= 0 && pt <= 127) ? pts : undefined;
 }
 
-/** RFC 3264 §6.1: we answer with the mirror of the offered direction. */
-function answerDirection(offered: string | undefined): MediaDirection {
+/** RFC 3264 §6.1: we answer with the mirror of the offered direction (mirroring twice gives the SDP's own). */
+export function answerDirection(offered: string | undefined): MediaDirection {
   switch (offered) {
     case 'sendonly':
       return 'recvonly';

@@ -2,7 +2,7 @@ import { isIPv6 } from 'node:net';
 import { type Clock, systemClock } from '../../clock.js';
 import type { SipInboundCall, TelephonyBackend } from '../backend.js';
 import type { SourceGuard } from '../source-guard.js';
-import { ClientInviteTransaction } from './client-invite-transaction.js';
+import { ClientInviteTransaction, type InviteTransactionUser } from './client-invite-transaction.js';
 import { ClientNonInviteTransaction } from './client-transaction.js';
 import { NonceIssuer } from './digest-auth.js';
 import type { MessageSummarySource, RegistrarDirectory, RegistrarPolicy } from '../backend.js';
@@ -110,6 +110,7 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop'> {
       contactUri: (invite) => `sip:${this.#advertised(invite)}`,
       sentBy: (invite) => this.#advertised(invite),
       sendRequest: (buf, to, branch) => this.#sendRequest(buf, to, branch),
+      sendInvite: (buf, to, branch, user, ackFor) => this.#sendInvite(buf, to, branch, user, ackFor),
       forget: (call) => {
         const key = dialogKey(call.callId, call.localTag, call.remoteTag);
         if (this.#calls.get(key) === call) this.#calls.delete(key);
@@ -166,18 +167,7 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop'> {
       timers: this.#timers,
       sentBy,
       sendRaw: (buf, to) => this.#transport.send(buf, to),
-      sendInvite: (buf, to, branch, user, ackFor) => {
-        const tx = new ClientInviteTransaction(
-          branch,
-          buf,
-          to,
-          { timers: this.#timers, sendRaw: (b, dest) => this.#transport.send(b, dest), terminated: (k) => this.#inviteTx.delete(k) },
-          user,
-          ackFor,
-        );
-        this.#inviteTx.set(branch, tx);
-        tx.start();
-      },
+      sendInvite: (buf, to, branch, user, ackFor) => this.#sendInvite(buf, to, branch, user, ackFor),
       sendRequest: (buf, to, key) => this.#sendRequest(buf, to, key),
       forget: (call) => {
         const key = uacKey(call.callId, call.localTag);
@@ -190,6 +180,22 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop'> {
     this.#uacCalls.set(uacKey(call.callId, call.localTag), call);
     call.start();
     return call;
+  }
+
+  /**
+   * Sends a request outside any dialog (a phone's REGISTER, softphone/registration.ts) in a non-INVITE
+   * client transaction from our socket, so the registrar sees the address calls must reach; resolves
+   * with the final response, or undefined when none came (Timer F). Needs `start()` first.
+   *
+   * @example
+   * ```ts
+   * const res = await sip.request(serialize(register), { address: '127.0.0.1', port: 5060 }, branch, 'REGISTER');
+   * res?.status; // 401, then 200 with the credentials
+   * ```
+   */
+  request(buf: Buffer, to: Endpoint, branch: string, method: string): Promise<SipResponse | undefined> {
+    if (!this.#bound) return Promise.reject(new Error('the SIP endpoint is not started'));
+    return this.#sendRequest(buf, to, `${branch}|${method}`);
   }
 
   /** Binds the UDP socket; answers with the bound port. */
@@ -425,6 +431,20 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop'> {
     this.#clientTx.set(branch, tx);
     tx.start();
     return tx.done;
+  }
+
+  /** An INVITE (a first one, or a re-INVITE in a dialog) in a new client INVITE transaction keyed by its branch. */
+  #sendInvite(buf: Buffer, to: Endpoint, branch: string, user: InviteTransactionUser, ackFor: (res: SipResponse) => Buffer): void {
+    const tx = new ClientInviteTransaction(
+      branch,
+      buf,
+      to,
+      { timers: this.#timers, sendRaw: (b, dest) => this.#transport.send(b, dest), terminated: (k) => this.#inviteTx.delete(k) },
+      user,
+      ackFor,
+    );
+    this.#inviteTx.set(branch, tx);
+    tx.start();
   }
 
   /** `host:port` we advertise for a given request (Contact, our Via). */

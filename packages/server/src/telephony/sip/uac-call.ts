@@ -5,6 +5,7 @@ import { digestAuthorization, pickChallenge } from './digest-client.js';
 import { parseNameAddr, uriHostPort } from './header-values.js';
 import { ALLOW, basisOf, buildResponse, type Endpoint, newBranch, randomToken, SERVER_NAME } from './responses.js';
 import type { ServerInviteTransaction, ServerNonInviteTransaction } from './server-transactions.js';
+import { type ReinviteResult, sendReinvite } from './reinvite.js';
 import { getHeader, getHeaders, type SipRequest, type SipResponse, serialize } from './sip-message.js';
 import { after, type Cancel, type SipTimerConfig } from './sip-timers.js';
 
@@ -67,6 +68,8 @@ export class UacCall {
   #remoteTarget: string;
   #remoteTo: string | undefined;
   #ack: Buffer | undefined;
+  /** The CSeq of the INVITE that was answered (later requests raise #cseq). */
+  #answeredCseq: number | undefined;
   #timers: Cancel[] = [];
   #progress: Array<(status: number) => void> = [];
   readonly #end: EndOnce;
@@ -183,6 +186,24 @@ export class UacCall {
     else respond(200, { headers: contact, body: this.#localSdp });
   }
 
+  /**
+   * Sends a re-INVITE with `offerSdp` on the established call (a phone's hold with `a=sendonly`, its
+   * resume with `a=sendrecv`) and ACKs its 2xx; resolves with the final status and the SDP answer.
+   * 481 without sending anything when the call is not established.
+   */
+  async reinvite(offerSdp: string): Promise<ReinviteResult> {
+    if (this.#state !== 'confirmed') return { status: 481, reason: 'the call is not established', sdp: undefined };
+    const cseq = ++this.#cseq;
+    const result = await sendReinvite(
+      this.host,
+      this.#inDialogDestination(),
+      (method, branch, sdp) => this.#inDialog(method, `${cseq} ${method}`, branch, sdp),
+      offerSdp,
+    );
+    if (result.status >= 200 && result.status < 300) this.#localSdp = offerSdp;
+    return result;
+  }
+
   /** Ends everything at once, one best-effort message (shutdown). */
   shutdown(): void {
     if (this.#state === 'confirmed') void this.#sendBye();
@@ -193,7 +214,7 @@ export class UacCall {
   }
 
   #cseqOfInvite(): number {
-    return this.#cseq;
+    return this.#answeredCseq ?? this.#cseq;
   }
 
   #sendInvite(): void {
@@ -278,6 +299,7 @@ export class UacCall {
     const contact = parseNameAddr(getHeader(res, 'contact') ?? '');
     if (contact) this.#remoteTarget = contact.uri;
     this.#state = 'confirmed';
+    this.#answeredCseq = this.#cseq;
     this.#ack = this.#inDialog('ACK', `${this.#cseq} ACK`);
     this.host.sendRaw(this.#ack, this.#inDialogDestination());
     for (const c of this.#timers) c();
@@ -316,8 +338,8 @@ export class UacCall {
     void this.host.sendRequest(buf, this.opts.destination, `${this.#branch}|CANCEL`);
   }
 
-  /** An in-dialog request (ACK, BYE): to the remote target, through the route set. */
-  #inDialog(method: string, cseq: string, branch = newBranch()): Buffer {
+  /** An in-dialog request (ACK, BYE, a re-INVITE with its offer): to the remote target, through the route set. */
+  #inDialog(method: string, cseq: string, branch = newBranch(), sdp?: string): Buffer {
     const host = this.host.sentBy.replace(/:\d+$/, '');
     const headers: Array<[string, string]> = [
       ['Via', `SIP/2.0/UDP ${this.host.sentBy};branch=${branch};rport`],
@@ -329,7 +351,10 @@ export class UacCall {
     ];
     for (const r of this.#routeSet) headers.push(['Route', r]);
     headers.push(['User-Agent', SERVER_NAME]);
-    return serialize({ startLine: `${method} ${this.#remoteTarget} SIP/2.0`, headers });
+    if (method === 'INVITE') headers.push(['Contact', `<sip:${this.host.sentBy}>`], ['Allow', UAC_ALLOW]);
+    if (sdp === undefined) return serialize({ startLine: `${method} ${this.#remoteTarget} SIP/2.0`, headers });
+    headers.push(['Content-Type', 'application/sdp']);
+    return serialize({ startLine: `${method} ${this.#remoteTarget} SIP/2.0`, headers, body: sdp });
   }
 
   /**

@@ -1,7 +1,9 @@
 import { SIP_REALM } from '../digest-ha1.js';
 import type { CallEnd, DigestCredentials, ReofferAnswer, SipInboundCall } from '../backend.js';
 import { awaitingFinal, checkRejectStatus, EndOnce, hangupInbound, type DigestRealm, type InboundCallState, InviteAuth } from '../call-common/index.js';
+import type { InviteTransactionUser } from './client-invite-transaction.js';
 import type { NonceIssuer } from './digest-auth.js';
+import { type ReinviteResult, sendReinvite } from './reinvite.js';
 import { parseNameAddr, uriHostPort, uriUser } from './header-values.js';
 import { ALLOW, basisOf, buildResponse, type Endpoint, newBranch, type ResponseOptions, SERVER_NAME } from './responses.js';
 import { sameMediaTarget } from './sdp-compare.js';
@@ -21,6 +23,8 @@ export interface UasCallOwner {
   sentBy(invite: SipRequest): string;
   /** Sends a non-INVITE request in a client transaction; resolves with the final response or undefined on timeout. */
   sendRequest(buf: Buffer, to: Endpoint, branch: string): Promise<SipResponse | undefined>;
+  /** Sends an INVITE (our re-INVITE) in a client INVITE transaction keyed by its branch. */
+  sendInvite(buf: Buffer, to: Endpoint, branch: string, user: InviteTransactionUser, ackFor: (res: SipResponse) => Buffer): void;
   /** Removes the call from the dialog table. */
   forget(call: UasCall): void;
   /** Counts a failed authentication from this address (SourceGuard). */
@@ -405,6 +409,27 @@ export class UasCall implements SipInboundCall {
     if (this.#state !== 'confirmed') return;
     this.#terminate();
     const branch = newBranch();
+    const buf = this.#inDialog('BYE', `${this.#localCseq++} BYE`, branch);
+    const res = await this.host.sendRequest(buf, this.#byeDestination(getHeaders(this.invite, 'record-route')), branch);
+    if (!res) this.host.warn({ callId: this.callId }, 'sip: BYE got no response');
+  }
+
+  /**
+   * Sends a re-INVITE with `offerSdp` on the answered call (a phone's hold with `a=sendonly`, its resume
+   * with `a=sendrecv`) and ACKs its 2xx; resolves with the final status and the SDP answer. 481 without
+   * sending anything when the call is not established.
+   */
+  async reinvite(offerSdp: string): Promise<ReinviteResult> {
+    if (this.#state !== 'confirmed') return { status: 481, reason: 'the call is not established', sdp: undefined };
+    const cseq = this.#localCseq++;
+    const destination = this.#byeDestination(getHeaders(this.invite, 'record-route'));
+    const result = await sendReinvite(this.host, destination, (method, branch, sdp) => this.#inDialog(method, `${cseq} ${method}`, branch, sdp), offerSdp);
+    if (result.status >= 200 && result.status < 300) this.#answerSdp = offerSdp;
+    return result;
+  }
+
+  /** A request of ours in the dialog (BYE, a re-INVITE and its ACK): to the caller's Contact, through the route set. */
+  #inDialog(method: string, cseq: string, branch: string, sdp?: string): Buffer {
     const routes = getHeaders(this.invite, 'record-route');
     const contact = parseNameAddr(getHeader(this.invite, 'contact') ?? '');
     const target = contact?.uri ?? this.invite.from.uri;
@@ -414,13 +439,14 @@ export class UasCall implements SipInboundCall {
       ['From', `${getHeader(this.invite, 'to')!};tag=${this.localTag}`],
       ['To', getHeader(this.invite, 'from')!],
       ['Call-ID', this.callId],
-      ['CSeq', `${this.#localCseq++} BYE`],
+      ['CSeq', cseq],
     ];
     for (const r of routes) headers.push(['Route', r]);
     headers.push(['User-Agent', SERVER_NAME]);
-    const buf = serialize({ startLine: `BYE ${target} SIP/2.0`, headers });
-    const res = await this.host.sendRequest(buf, this.#byeDestination(routes), branch);
-    if (!res) this.host.warn({ callId: this.callId }, 'sip: BYE got no response');
+    if (method === 'INVITE') headers.push(['Contact', `<${this.host.contactUri(this.invite)}>`], ['Allow', UAS_ALLOW]);
+    if (sdp === undefined) return serialize({ startLine: `${method} ${target} SIP/2.0`, headers });
+    headers.push(['Content-Type', 'application/sdp']);
+    return serialize({ startLine: `${method} ${target} SIP/2.0`, headers, body: sdp });
   }
 
   /**
