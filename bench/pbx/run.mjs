@@ -63,6 +63,14 @@ const FLAT_GROWTH_PCT = 10;
 const scenario = fileURLToPath(new URL('./register.xml', import.meta.url));
 const json = (row) => env.BENCH_JSON === '1' && console.log(JSON.stringify(row));
 const f = (n, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+/** SIPp's error log, only its lines on aborted registrations (it also logs late answers to finished ones). */
+const aborted = (errors) =>
+  errors
+    .split('\n')
+    .filter((l) => l.includes('Aborting call'))
+    .slice(0, 3)
+    .map((l) => l.replace(/^\S+\s+\S+\s+\S+\s+/, ''))
+    .join(' | ');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // Prolope, SIPp and Kamailio ahead of other work on a shared machine (BENCH_PBX_PRIORITY=0: leave them).
@@ -137,12 +145,12 @@ function lastStats(file) {
 }
 
 /** Runs the SIPp REGISTER load: `calls` registrations at `rate`/s to 127.0.0.1:`port`, users from `csv`. */
-function sipp({ port, csv, domain, rate, calls, expires, label, limit = Math.max(1000, rate * 4) }) {
+function sipp({ port, csv, domain, rate, calls, expires, label, limit = Math.max(1000, rate * 4), budget = Math.ceil(calls / rate + 40) }) {
   const cwd = mkdtempSync(join(tmpdir(), 'prolope-bench-pbx-sipp-'));
   const args = ['-sf', scenario, '-inf', csv, '-set', 'expires', String(expires), '-auth_uri', domain];
   args.push('-r', String(rate), '-m', String(calls), '-l', String(limit));
-  // Past its retransmissions (500 ms doubling, SIPp's default 5 for UDP) a registration fails.
-  const budget = Math.ceil(calls / rate + 40);
+  // Past its retransmissions (500 ms doubling, SIPp's default 5 for UDP) a registration fails; past
+  // `budget` seconds SIPp stops.
   args.push('-timeout', `${budget}s`, '-trace_stat', '-stf', 'stats.csv', '-fd', '1', '-trace_err', '-error_file', 'errors.log');
   args.push('-nostdin', '-i', '127.0.0.1', '-p', '0', `127.0.0.1:${port}`);
   return new Promise((resolve, reject) => {
@@ -232,7 +240,7 @@ try {
         step.kept = !r.failed && step.perSecond >= KEEP_UP * rate;
         if (!step.kept) stopped.add(side);
         if (r.failed) {
-          console.log(`    first errors: ${r.errors.split('\n').filter(Boolean).slice(1, 3).join(' | ').slice(0, 400)}`);
+          console.log(`    first errors: ${aborted(r.errors)}`);
         }
       }
       if (stopped.size === sides.length) break;
@@ -275,12 +283,25 @@ try {
     // flight, so a slow registrar is not buried in retransmissions); then the hold: each user refreshes
     // every BENCH_PBX_REFRESH_SECONDS, in turn, for BENCH_PBX_HOLD_SECONDS.
     const fillStarted = performance.now();
-    const fill = await sipp({ port: t.sipPort, csv: t.csv, domain: t.domain, rate: 1000, calls: users, expires: 3600, label: 'fill', limit: FILL_IN_FLIGHT });
+    // The fill's time is what Prolope takes: SIPp may run for as long as 10 registrations a second would.
+    const fill = await sipp({
+      port: t.sipPort,
+      csv: t.csv,
+      domain: t.domain,
+      rate: 1000,
+      calls: users,
+      expires: 3600,
+      label: 'fill',
+      limit: FILL_IN_FLIGHT,
+      budget: users / 10 + 60,
+    });
     const fillSeconds = (performance.now() - fillStarted) / 1000;
     console.log(
-      `held: ${users} users registered in ${f(fillSeconds)} s (${f(fill.successful / fillSeconds)} REGISTER/s, at most ${FILL_IN_FLIGHT} in flight), ${fill.failed} failed, ${fill.retransmissions} retransmissions`,
+      `held: ${fill.successful} of ${users} users registered in ${f(fillSeconds)} s (${f(fill.successful / fillSeconds)} REGISTER/s, at most ${FILL_IN_FLIGHT} in flight), ${fill.failed} failed, ${fill.retransmissions} retransmissions`,
     );
-    if (fill.failed) throw new Error(`held: ${fill.failed} of ${users} users could not register\n${fill.errors.slice(-1500)}`);
+    // A failed registration is reported (and the row not met), not fatal: the hold's refresh round
+    // registers that user again, and memory with the users held is still worth measuring.
+    if (fill.failed) console.log(`  first errors: ${aborted(fill.errors)}`);
     const rate = users / refreshSeconds;
     const expires = Math.max(60, 2 * refreshSeconds);
     console.log(
@@ -317,7 +338,7 @@ try {
         `\n  RSS ${f(start.rssMiB, 1)} / ${f(middle.rssMiB, 1)} / ${f(end.rssMiB, 1)} MiB, heap ${f(start.heapUsedMiB, 1)} / ${f(middle.heapUsedMiB, 1)} / ${f(end.heapUsedMiB, 1)} MiB (start / middle / end);` +
         ` growth RSS ${f(growth('rssMiB'), 1)} %, heap ${f(growth('heapUsedMiB'), 1)} %: ${flat ? 'flat' : 'NOT flat'} (flat: <= ${FLAT_GROWTH_PCT} %)`,
     );
-    const met = flat && all && r.failed === 0;
+    const met = flat && all && r.failed === 0 && fill.failed === 0;
     json({ measure: `pbx ${users} users held: RSS growth %`, ours: growth('rssMiB'), peer: null, ratio: null, target: FLAT_GROWTH_PCT, better: 'lower', met });
     results.held = { flat, all };
   }

@@ -55,6 +55,8 @@ await Promise.all(
     while (next < apiUsers) {
       const i = next++;
       const u = await api(key, 'POST', '/v1/sip-users', { username: username(i), extension: String(10000 + i) });
+      // SIPp reads a password that starts with 0x as hex: a new one until it does not (1 in 4,096).
+      while (u.password.startsWith('0x')) u.password = (await api(key, 'POST', `/v1/sip-users/${u.id}/rotate-password`)).password;
       domain = u.domain;
       // SIPp expands a keyword found in a field: the third field is the whole [authentication] keyword.
       rows[i] = `${username(i)};${u.domain};[authentication username=${username(i)} password=${u.password}]`;
@@ -71,7 +73,8 @@ const idFor = () => `${template.id.slice(0, -16)}${Array.from(randomBytes(16), (
 for (let from = apiUsers; from < users; from += 500) {
   const batch = [];
   for (let i = from; i < Math.min(users, from + 500); i++) {
-    const password = randomBytes(12).toString('base64url');
+    // Never starting with 0x, which SIPp reads as hex.
+    const password = `p${randomBytes(12).toString('base64url')}`;
     const ha1 = `${username(i)}:${domain}:${password}`;
     batch.push({ ...template, id: idFor(), username: username(i), extension: String(10000 + i), ha1_md5: hash('md5', ha1), ha1_sha256: hash('sha256', ha1) });
     rows[i] = `${username(i)};${domain};[authentication username=${username(i)} password=${password}]`;
