@@ -24,6 +24,7 @@ import { loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { envNumber } from '../common/env-number.mjs';
 import { haveKamailio, startKamailio } from './kamailio.mjs';
 
 for (const [tool, pkg] of [
@@ -36,11 +37,7 @@ for (const [tool, pkg] of [
   }
 }
 const env = process.env;
-const num = (name, fallback) => {
-  const v = Number(env[name] ?? fallback);
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a positive number, got "${env[name]}"`);
-  return v;
-};
+const num = envNumber;
 const mode = env.BENCH_PBX_MODE ?? 'all';
 const modes = { register: ['register'], held: ['held'], all: ['register', 'held'] };
 if (!modes[mode]) throw new Error(`BENCH_PBX_MODE must be register, held or all, got "${mode}"`);

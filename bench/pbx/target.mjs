@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startServer } from '@prolope/server';
+import { apiCaller, createBenchAccount } from '../common/bench-account.mjs';
 
 const users = Number(process.env.BENCH_PBX_USERS ?? 10_000);
 const dir = mkdtempSync(join(tmpdir(), 'prolope-bench-pbx-'));
@@ -24,20 +25,8 @@ const server = await startServer({
   },
   logger: process.env.BENCH_PBX_SERVER_LOG ? { level: 'warn', file: process.env.BENCH_PBX_SERVER_LOG } : false,
 });
-const api = async (key, method, path, body) => {
-  const res = await fetch(server.url + path, {
-    method,
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-};
-const account = await api(server.createdOperatorKey, 'POST', '/v1/accounts', {
-  name: 'Bench PBX',
-  legal_entity: { type: 'company', legal_name: 'Bench OOD', country: 'BG' },
-  signatory: { name: 'B', email: 'b@example.com', confirms_age_18_or_over: true, confirms_authority: true },
-});
+const api = apiCaller(server.url);
+const account = await createBenchAccount(api, server.createdOperatorKey, 'Bench PBX');
 const key = account.initial_api_key.secret;
 
 // BENCH_PBX_API_USERS (default 200) through the API, a few requests at a time, as a customer would;
