@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eventually, explain, scenario } from '../test/call-fixtures.js';
 import { type CallSuite, callSuite } from '../test/call-suite.js';
 import { storeKinds, type TestServer } from '../test/harness.js';
+import { newSipUser, registerSipUser, type SipUser } from '../test/sip-user-fixtures.js';
 import { freeUdpPort, requireSipp, runSipp, SIPP, startSippUas } from '../test/sipp.js';
 
 /**
@@ -15,7 +15,6 @@ import { freeUdpPort, requireSipp, runSipp, SIPP, startSippUas } from '../test/s
  */
 requireSipp('call transfer');
 
-const REGISTER = fileURLToPath(new URL('../telephony/sip/test-scenarios/register-digest.xml', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'prolope-transfer-'));
 /** user-phone-refer-refused.xml expecting `status` for the REFER. */
 function referRefusedWith(status: number): string {
@@ -24,12 +23,7 @@ function referRefusedWith(status: number): string {
   return file;
 }
 
-interface User {
-  id: string;
-  username: string;
-  domain: string;
-  password: string;
-}
+type User = SipUser;
 
 describe.skipIf(!SIPP).each(storeKinds)('blind transfer (REFER) between SIP users, SIPp as the phones (%s)', (kind) => {
   const suite = callSuite(kind, { name: 'transfer', numberBase: 8_770_000 });
@@ -43,21 +37,8 @@ describe.skipIf(!SIPP).each(storeKinds)('blind transfer (REFER) between SIP user
     target = await newUser(c, '203');
   });
 
-  async function newUser(customer: typeof c, ext: string): Promise<User> {
-    const res = await customer.api.post('/v1/sip-users', { username: ext, extension: ext, max_registrations: 5 });
-    if (res.status !== 201) throw new Error(JSON.stringify(res.body));
-    return { id: res.body.id, username: ext, domain: res.body.domain, password: res.body.password };
-  }
-
-  /** Registers a device of `u` from 127.0.0.1:`port`, where it then answers; replaces its earlier devices. */
-  async function registerFrom(u: User, port: number): Promise<void> {
-    const run = await runSipp(REGISTER, u.username, t.server.sipPort!, [
-      ...['-au', u.username, '-ap', u.password, '-auth_uri', u.domain],
-      ...['-set', 'domain', u.domain, '-set', 'contact', `<sip:${u.username}@127.0.0.1:${port}>`, '-set', 'expires', '600'],
-      ...['-p', String(port)],
-    ]);
-    expect(run.code, explain(run)).toBe(0);
-  }
+  const newUser = (customer: typeof c, ext: string) => newSipUser(customer.api, ext);
+  const registerFrom = (u: User, port: number) => registerSipUser(t.server.sipPort!, u, port);
 
   /** 201 calls `to` and stays on until Prolope's BYE. */
   async function callUntilBye(to: string) {
@@ -133,13 +114,18 @@ describe.skipIf(!SIPP).each(storeKinds)('blind transfer (REFER) between SIP user
     expect(events.map((e) => e.type)).not.toContain('call.transferred');
   });
 
-  it('an unknown extension gets 404 to the REFER, attended transfer (Replaces) 501; no leg is placed and the call goes on', async () => {
+  it("an unknown extension or another account's gets 404 to the REFER, attended transfer (Replaces) 501; no leg is placed and the call goes on", async () => {
     const before = new Set((await calls()).map((x) => x.id));
     await transferCall('222', referRefusedWith(404), `sip:299@${target.domain}`);
     await transferCall('232', referRefusedWith(501), `sip:203@${target.domain}?Replaces=abc%40host%3Bto-tag%3D1%3Bfrom-tag%3D2`);
+    // Tenant isolation: another account's extension is not one of this account's, whatever domain the Refer-To names.
+    const other = await t.customer();
+    const stranger = await newUser(other, '205');
+    await transferCall('242', referRefusedWith(404), `sip:205@${stranger.domain}`);
     // Each call is the caller's and the one leg to the transferor, both ended by the transferor's BYE.
-    const fresh = await endedSince(before, 4);
-    expect(fresh.map((x) => x.to).sort()).toEqual(['222', '222', '232', '232']);
+    const fresh = await endedSince(before, 6);
+    expect(fresh.map((x) => x.to).sort()).toEqual(['222', '222', '232', '232', '242', '242']);
+    expect((await other.api.get('/v1/calls')).body.data).toHaveLength(0);
     expect(fresh.every((x) => x.status === 'completed')).toBe(true);
   });
 
