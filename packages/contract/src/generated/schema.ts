@@ -2824,6 +2824,28 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "call.transferred": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A party of a bridged call transferred the other party (SIP REFER) and the new leg answered
+         * @description Recorded on the transferred call (the one that stays): `transferred_by_call_id` is the leg whose phone
+         *     sent the REFER (it ends right after), `call_id` the new leg now bridged to it, `to` the target as the
+         *     Refer-To named it. A transfer that fails records nothing (the transferor is told in a NOTIFY).
+         */
+        post: operations["events.call.transferred"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "carrier.created": {
         parameters: {
             query?: never;
@@ -3839,6 +3861,24 @@ export interface components {
             time_limit_seconds?: components["schemas"]["DialTimeLimit"];
             timeout_seconds?: components["schemas"]["DialTimeout"];
             to: components["schemas"]["DialTarget"];
+        };
+        CallTransferredEvent: components["schemas"]["EventBase"] & {
+            data: {
+                /** @description The new leg, bridged to this call from now on. */
+                call_id: string;
+                /**
+                 * @description `blind`: a REFER naming a target (RFC 3515).
+                 * @enum {string}
+                 */
+                method: "blind";
+                object: components["schemas"]["Call"];
+                /** @description The target, as the Refer-To's user part named it (an extension or a number). */
+                to: string;
+                /** @description The leg whose party sent the REFER; it ends once the new leg answers. */
+                transferred_by_call_id: string;
+            };
+            /** @constant */
+            type: "call.transferred";
         };
         /** @enum {string} */
         Capability: "voice" | "sms" | "fax";
@@ -11881,6 +11921,28 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CallRingingEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.call.transferred": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallTransferredEvent"];
             };
         };
         responses: {

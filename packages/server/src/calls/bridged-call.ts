@@ -2,6 +2,7 @@ import type { AnsweringMedia, CallEnd, InboundCall, InboundOffer } from '../tele
 import type { DialVerb } from '../telephony/verbs/verb-types.js';
 import { CallSession, type SessionDeps, type SessionTools } from './call-session.js';
 import { type DialLegs, dialLeg } from './dial-leg.js';
+import type { TransferTargets } from './leg-transfer.js';
 import { endCall, markEarlyMedia } from './lifecycle.js';
 import type { CallRow } from './store.js';
 
@@ -52,7 +53,7 @@ export async function bridgeCaller(
   call: InboundCall,
   offer: Extract<InboundOffer, { ok: true }>,
   row: CallRow,
-  plan: { legs: DialLegs; verb: DialVerb },
+  plan: { legs: DialLegs; verb: DialVerb; transfer?: TransferTargets | undefined },
 ): Promise<void> {
   const answering = await openCallerMedia(deps, engine, call, offer, row, 'user call');
   if (!answering) return;
@@ -66,7 +67,7 @@ export async function bridgeCaller(
       await answering.answer();
       await session.answered();
     };
-    const result = await dialLeg(deps, plan.legs, { row: session.row, media, log: engine.log, signal: session.signal, onAnswered, hold: answering.hold, prompts: deps.prompts?.(row.account_id) }, plan.verb);
+    const result = await dialLeg(deps, plan.legs, { row: session.row, media, log: engine.log, signal: session.signal, onAnswered, hold: answering.hold, prompts: deps.prompts?.(row.account_id), transfer: plan.transfer }, plan.verb);
     if (session.ended) return await session.ended;
     if (result.status === 'completed') {
       // The callee hung up (or the time limit passed): BYE to the caller.

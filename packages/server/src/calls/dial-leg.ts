@@ -2,37 +2,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Deps } from '../deps.js';
 import { verbDefaults } from '../http/contract.js';
-import type { CallEnd, DialFailure, HoldSignal, MediaSession, OutboundCall } from '../telephony/backend.js';
+import type { CallEnd, HoldSignal, MediaSession, OutboundCall } from '../telephony/backend.js';
 import { tone } from '../telephony/media/index.js';
 import type { DialResult, PromptSource } from '../telephony/verbs/verb-host.js';
 import type { DialVerb } from '../telephony/verbs/verb-types.js';
-import type { HangupReason } from './hangup-reason.js';
 import { holdMusicFor } from './hold-music.js';
-import { endCall, failureEnd, markAnswered, markRinging } from './lifecycle.js';
+import { ringLeg } from './leg-ring.js';
+import type { DialLegs, PlacedLeg } from './leg-types.js';
+import { type MovedLeg, type TransferTargets, type TransferWatch, watchTransfers } from './leg-transfer.js';
+import { endCall, recordCallEvent } from './lifecycle.js';
 import type { Db } from '../store/db.js';
-import type { CallRow } from './store.js';
+import { type CallRow, findCall } from './store.js';
 
-/** A leg placed for a `dial`: its call row (written, `queued`) and the SIP side ringing. */
-export interface PlacedLeg {
-  row: CallRow;
-  call: OutboundCall;
-  /** Forgets the leg in the outbound registry once it is over. */
-  release(): void;
-  /** Words a failed INVITE for the leg's `hangup_reason`. */
-  failureReason(f: DialFailure): HangupReason;
-}
-
-/** Places legs like `POST /v1/calls` does (same caller ID rule, routes and Request-URI); calls/outbound.ts. */
-export interface DialLegs {
-  placeLeg(input: {
-    accountId: string;
-    from: string;
-    to: string;
-    sipTrunkId?: string | undefined;
-    ringTimeoutMs: number;
-    parentCallId: string;
-  }): Promise<PlacedLeg>;
-}
+export type { DialLegs, PlacedLeg } from './leg-types.js';
 
 /** The call running the `dial`: its row, its media, and the signal that ends the dial (hang-up or replacement). */
 export interface DialParent {
@@ -50,6 +32,8 @@ export interface DialParent {
   hold?: HoldSignal | undefined;
   /** The account's stored prompts: its hold music is one (else the built-in tune plays). */
   prompts?: PromptSource | undefined;
+  /** Where the leg's party may transfer the caller (REFER); without it a REFER gets 501. */
+  transfer?: TransferTargets | undefined;
 }
 
 // A verb's defaults come from the spec (generated): verbs sit in a oneOf, where validation fills in none.
@@ -75,6 +59,7 @@ export async function dialLeg(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, legs
 async function tryLeg(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, legs: DialLegs, parent: DialParent, verb: DialVerb, to: string): Promise<DialResult> {
   // The account's own number on this call, so the A-number rule of terms 5.3 holds without configuration.
   const from = verb.caller_id ?? (parent.row.direction === 'inbound' ? parent.row.to : parent.row.from);
+  const ringTimeoutMs = (verb.timeout_seconds ?? DEFAULTS.timeout_seconds) * 1000;
   let placed: PlacedLeg;
   try {
     placed = await legs.placeLeg({
@@ -82,7 +67,7 @@ async function tryLeg(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, legs: DialLe
       from,
       to,
       sipTrunkId: verb.sip_trunk_id,
-      ringTimeoutMs: (verb.timeout_seconds ?? DEFAULTS.timeout_seconds) * 1000,
+      ringTimeoutMs,
       parentCallId: parent.row.id,
     });
   } catch (err) {
@@ -90,49 +75,69 @@ async function tryLeg(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, legs: DialLe
     parent.log.warn({ err, callId: parent.row.id, to }, 'dial: the leg could not be placed');
     return { status: 'failed', callId: undefined, durationSeconds: 0 };
   }
-  const { call } = placed;
-  const hangupLeg = () => void call.hangup().catch((err) => parent.log.warn({ err, callId: placed.row.id }, 'dial: hanging up the leg failed'));
+  // The leg bridged now: the first, then each a transfer moved the caller to.
+  let current: { row: CallRow; call: OutboundCall } = placed;
+  const hangupLeg = () => void current.call.hangup().catch((err) => parent.log.warn({ err, callId: current.row.id }, 'dial: hanging up the leg failed'));
   parent.signal.addEventListener('abort', hangupLeg, { once: true });
+  const releases = [placed.release];
+  let watch = parent.transfer ? watchTransfers(deps, placed.call, parent, parent.transfer, ringTimeoutMs) : undefined;
   try {
-    let row = placed.row;
-    let writes = Promise.resolve();
-    call.onProgress((status) => {
-      if (row.status !== 'queued') return;
-      row = { ...row, status: 'ringing' };
-      writes = writes.then(async () => {
-        row = await markRinging(deps, placed.row, status);
-      });
-    });
-    const ringing = new AbortController();
-    const ringback = playRingback(parent.media, AbortSignal.any([ringing.signal, parent.signal]));
-    const outcome = await call.outcome;
-    ringing.abort();
-    await ringback;
-    await writes;
-    if (!outcome.ok) {
-      const ended = await endCall(deps, row, failureEnd(outcome), placed.failureReason(outcome));
-      return { status: ended.status as DialResult['status'], callId: row.id, durationSeconds: 0 };
-    }
-    row = await markAnswered(deps, row);
+    const rung = await ringLeg(deps, placed, (stop) => playRingback(parent.media, AbortSignal.any([stop, parent.signal])));
+    if (!rung.ok) return { status: rung.row.status as DialResult['status'], callId: rung.row.id, durationSeconds: 0 };
+    let leg = rung.leg;
     if (parent.onAnswered) {
       try {
         await parent.onAnswered();
       } catch (err) {
         parent.log.warn({ err, callId: parent.row.id }, 'dial: the caller could not be answered; the leg is hung up');
-        await call.hangup().catch(() => {});
-        await outcome.media.close();
-        const ended = await endCall(deps, row, { by: 'caller', cause: 'error' });
-        return { status: 'failed', callId: row.id, durationSeconds: ended.duration_seconds ?? 0 };
+        await leg.call.hangup().catch(() => {});
+        await leg.media.close();
+        const ended = await endCall(deps, leg.row, { by: 'caller', cause: 'error' });
+        return { status: 'failed', callId: leg.row.id, durationSeconds: ended.duration_seconds ?? 0 };
       }
     }
-    const end = await bridgeUntilEnd(deps.db, parent, { media: outcome.media, hold: outcome.hold }, call, (verb.time_limit_seconds ?? DEFAULTS.time_limit_seconds) * 1000);
-    await outcome.media.close();
-    const ended = await endCall(deps, row, end);
-    return { status: 'completed', callId: row.id, durationSeconds: ended.duration_seconds ?? 0 };
+    const limitMs = (verb.time_limit_seconds ?? DEFAULTS.time_limit_seconds) * 1000;
+    for (;;) {
+      current = leg;
+      const end = await bridgeUntilEnd(deps.db, parent, leg, leg.call, limitMs, watch);
+      let next = 'moved' in end ? end.moved : undefined;
+      const pending = watch?.pending;
+      if (!next && pending && 'by' in end && end.by === 'callee') {
+        // The transferor hung up right after its REFER (many phones do): the caller hears ringback until the new leg answers or fails.
+        const stop = new AbortController();
+        const ringback = playRingback(parent.media, AbortSignal.any([stop.signal, parent.signal]));
+        next = await pending;
+        stop.abort();
+        await ringback;
+      } else if (!next && pending) void pending.then((orphan) => orphan && dropLeg(deps, orphan));
+      await leg.media.close();
+      if (!next) {
+        const ended = await endCall(deps, leg.row, end as CallEnd);
+        return { status: 'completed', callId: leg.row.id, durationSeconds: ended.duration_seconds ?? 0 };
+      }
+      await endCall(deps, leg.row, { by: 'callee', cause: 'normal' }, { code: 'normal_clearing', message: `transferred the caller to ${next.to}` });
+      const parentRow = (await findCall(deps.db, parent.row.account_id, parent.row.id)) ?? parent.row;
+      await recordCallEvent(deps, parentRow, 'call.transferred', { method: 'blind', to: next.to, transferred_by_call_id: leg.row.id, call_id: next.leg.row.id });
+      releases.push(next.placed.release);
+      leg = next.leg;
+      watch = parent.transfer ? watchTransfers(deps, leg.call, parent, parent.transfer, ringTimeoutMs) : undefined;
+      if (parent.signal.aborted) {
+        // The caller left as the new leg answered: it is hung up like any leg of an ended dial.
+        await dropLeg(deps, next);
+        return { status: 'completed', callId: leg.row.id, durationSeconds: 0 };
+      }
+    }
   } finally {
     parent.signal.removeEventListener('abort', hangupLeg);
-    placed.release();
+    for (const release of releases) release();
   }
+}
+
+/** Hangs up an answered leg nobody will bridge (its caller is gone) and ends its row. */
+async function dropLeg(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, moved: MovedLeg): Promise<void> {
+  await moved.leg.call.hangup().catch(() => {});
+  await moved.leg.media.close();
+  await endCall(deps, moved.leg.row, { by: 'caller', cause: 'normal' });
 }
 
 /**
@@ -141,7 +146,14 @@ async function tryLeg(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, legs: DialLe
  * it (MediaSession.bridge): on the embedded backend packets go from leg to leg without reaching this
  * thread's event loop; a recording of the parent still hears the caller as before.
  */
-function bridgeUntilEnd(db: Db, parent: DialParent, legSide: { media: MediaSession; hold?: HoldSignal | undefined }, call: OutboundCall, limitMs: number): Promise<CallEnd> {
+function bridgeUntilEnd(
+  db: Db,
+  parent: DialParent,
+  legSide: { media: MediaSession; hold?: HoldSignal | undefined },
+  call: OutboundCall,
+  limitMs: number,
+  transfers: TransferWatch | undefined,
+): Promise<CallEnd | { moved: MovedLeg }> {
   const leg = legSide.media;
   let bridged = true;
   // While either side holds, the bridge is down and the other side hears hold music; the resume
@@ -163,8 +175,8 @@ function bridgeUntilEnd(db: Db, parent: DialParent, legSide: { media: MediaSessi
   };
   follow();
   const stopFollowing = [parent.hold?.onChange(follow), legSide.hold?.onChange(follow)];
-  return new Promise<CallEnd>((resolve) => {
-    const done = (end: CallEnd) => {
+  return new Promise<CallEnd | { moved: MovedLeg }>((resolve) => {
+    const done = (end: CallEnd | { moved: MovedLeg }) => {
       if (!bridged) return;
       bridged = false;
       clearTimeout(limit);
@@ -178,6 +190,8 @@ function bridgeUntilEnd(db: Db, parent: DialParent, legSide: { media: MediaSessi
     const onParentEnd = () => done({ by: 'caller', cause: 'normal' });
     const limit = setTimeout(() => void call.hangup().finally(() => done({ by: 'caller', cause: 'normal' })), limitMs);
     call.onEnd(done);
+    // A transfer's new leg answered: the caller leaves this leg for it (tryLeg bridges it next).
+    transfers?.onMove((moved) => done({ moved }));
     leg.onTimeout(() => {
       // A held leg may send nothing (a=inactive); its next packet re-arms the timer.
       if (legSide.hold?.held) return;

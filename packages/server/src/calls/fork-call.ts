@@ -1,4 +1,4 @@
-import type { CallEnd, DialAnswered, DialFailure, DialOptions, OutboundCall } from '../telephony/backend.js';
+import type { DialAnswered, DialFailure, DialOptions, OutboundCall } from '../telephony/backend.js';
 
 /**
  * One leg that rings several devices at once (a SIP user with a desk phone, a softphone and a mobile
@@ -11,16 +11,11 @@ import type { CallEnd, DialAnswered, DialFailure, DialOptions, OutboundCall } fr
 export function forkCall(dial: (o: DialOptions) => OutboundCall, branches: DialOptions[]): OutboundCall {
   const calls = branches.map((b) => dial(b));
   const progress: Array<(status: number) => void> = [];
-  const ends: Array<(end: CallEnd) => void> = [];
   let winner: OutboundCall | undefined;
   for (const c of calls) {
     c.onProgress((status) => {
       if (winner) return;
       for (const l of progress) l(status);
-    });
-    c.onEnd((end) => {
-      if (c !== winner) return;
-      for (const l of ends) l(end);
     });
   }
   const outcome = new Promise<DialAnswered | DialFailure>((resolve) => {
@@ -52,7 +47,14 @@ export function forkCall(dial: (o: DialOptions) => OutboundCall, branches: DialO
     callId: calls[0]?.callId ?? branches[0]?.callId ?? '',
     outcome,
     onProgress: (l) => void progress.push(l),
-    onEnd: (l) => void ends.push(l),
+    // Each branch tells late listeners of its end too, so a BYE right after the answer is never missed.
+    onEnd(l) {
+      for (const c of calls) c.onEnd((end) => c === winner && l(end));
+    },
+    // Only the answered branch has a dialog to send REFER in; the others never reach the handler.
+    onTransfer(handler) {
+      for (const c of calls) c.onTransfer?.(handler);
+    },
     async hangup() {
       await Promise.all((winner ? [winner] : calls).map((c) => c.hangup()));
     },

@@ -1,4 +1,3 @@
-import { toE164 } from '../contacts/phone.js';
 import { schemaDefaults } from '../http/contract.js';
 import { assignedNumber } from '../numbers/service.js';
 import { callingUser, type CallingUser, userByExtension } from '../sip-users/call-targets.js';
@@ -6,10 +5,12 @@ import type { DialOptions, InboundCall, InboundOffer, OutboundCall } from '../te
 import type { DialVerb } from '../telephony/verbs/verb-types.js';
 import { bridgeCaller } from './bridged-call.js';
 import type { DialLegs } from './dial-leg.js';
+import type { TransferTargets } from './leg-transfer.js';
 import { type InboundDeps, type InboundTools, runCall, standingRefusal } from './inbound.js';
 import { endCall, openInboundCall } from './lifecycle.js';
 import { sipUriHostPort } from './outbound-route.js';
 import type { CallRow } from './store.js';
+import { e164, userTransferTargets } from './transfer-targets.js';
 import { placeUserLeg } from './user-leg.js';
 import { routeToUser } from './user-route.js';
 import { runVoicemailMenu, VOICEMAIL_CODES } from './voicemail-menu-call.js';
@@ -35,15 +36,6 @@ export function userRealmOf(requestUri: string, sipDomain: string): string | und
   const host = sipUriHostPort(requestUri)?.host.toLowerCase();
   const parent = sipDomain.toLowerCase();
   return host?.endsWith(`.${parent}`) && host.length > parent.length + 1 ? host : undefined;
-}
-
-/** A number given as dialled, in E.164; undefined when it is not a number. */
-function e164(user: string): string | undefined {
-  try {
-    return toE164(user, '');
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -86,6 +78,8 @@ export async function onUserInvite(
       to: dialled,
       legs,
       verb: { verb: 'dial', to: dialled, caller_id: from, timeout_seconds: USER_RING_SECONDS },
+      // The called user may send the caller on (REFER): their leg shows the caller as before.
+      transfer: userTransferTargets(deps, dial, engine.legs, user.accountId, { transferee: from, callerId: user.callerId }),
     });
   }
   if (dialled === VOICEMAIL_CODES.own || dialled === VOICEMAIL_CODES.any) {
@@ -155,11 +149,11 @@ async function bridged(
   call: InboundCall,
   offer: InboundOffer,
   user: CallingUser,
-  plan: { from: string; to: string; legs: DialLegs; verb: DialVerb },
+  plan: { from: string; to: string; legs: DialLegs; verb: DialVerb; transfer?: TransferTargets },
 ): Promise<void> {
   const row = await openInboundCall(deps, { accountId: user.accountId, from: plan.from, to: plan.to, sipCallId: call.callId, trunkId: null, numberId: null, ownerUrl: deps.node?.url, nodeId: deps.node?.id });
   if ((await refused(deps, call, offer, row)) || !offer.ok) return;
-  await bridgeCaller(deps, engine, call, offer, row, { legs: plan.legs, verb: plan.verb });
+  await bridgeCaller(deps, engine, call, offer, row, { legs: plan.legs, verb: plan.verb, transfer: plan.transfer });
 }
 
 /**

@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eventually, explain, scenario } from '../test/call-fixtures.js';
 import { type CallSuite, callSuite } from '../test/call-suite.js';
 import { storeKinds, type TestServer } from '../test/harness.js';
+import { newSipUser, registerSipUser, type SipUser } from '../test/sip-user-fixtures.js';
 import { freeUdpPort, requireSipp, runSipp, SIPP, startSippUas, type SippRun } from '../test/sipp.js';
 
 /**
@@ -15,7 +15,6 @@ import { freeUdpPort, requireSipp, runSipp, SIPP, startSippUas, type SippRun } f
  */
 requireSipp('calls between SIP users');
 
-const REGISTER = fileURLToPath(new URL('../telephony/sip/test-scenarios/register-digest.xml', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'prolope-user-calls-'));
 /** user-call-fails.xml expecting `status` instead of 480. */
 function failsWith(status: number): string {
@@ -24,12 +23,7 @@ function failsWith(status: number): string {
   return file;
 }
 
-interface User {
-  id: string;
-  username: string;
-  domain: string;
-  password: string;
-}
+type User = SipUser;
 
 describe.skipIf(!SIPP).each(storeKinds)('calls between SIP users, SIPp as the phones (%s)', (kind) => {
   // A server with a carrier (a SIPp UAS on carrierPort) and a customer with a PBX trunk, for the calls
@@ -45,21 +39,9 @@ describe.skipIf(!SIPP).each(storeKinds)('calls between SIP users, SIPp as the ph
     callee = await newUser(c, '202');
   });
 
-  async function newUser(customer: typeof c, ext: string): Promise<User> {
-    const res = await customer.api.post('/v1/sip-users', { username: ext, extension: ext, max_registrations: 5 });
-    if (res.status !== 201) throw new Error(JSON.stringify(res.body));
-    return { id: res.body.id, username: ext, domain: res.body.domain, password: res.body.password };
-  }
-
+  const newUser = (customer: typeof c, ext: string) => newSipUser(customer.api, ext);
   /** Registers a device of `u` from 127.0.0.1:`port` (the port the device then answers on). */
-  async function registerFrom(u: User, port: number): Promise<void> {
-    const run = await runSipp(REGISTER, u.username, t.server.sipPort!, [
-      ...['-au', u.username, '-ap', u.password, '-auth_uri', u.domain],
-      ...['-set', 'domain', u.domain, '-set', 'contact', `<sip:${u.username}@127.0.0.1:${port}>`, '-set', 'expires', '600'],
-      ...['-p', String(port)],
-    ]);
-    expect(run.code, explain(run)).toBe(0);
-  }
+  const registerFrom = (u: User, port: number) => registerSipUser(t.server.sipPort!, u, port);
 
   /** `from` calls `to` (a Request-URI user part) in `domain` (default: the caller's), with `password` (default theirs). */
   async function call(from: User, to: string, file: string, o: { domain?: string; password?: string } = {}): Promise<SippRun> {

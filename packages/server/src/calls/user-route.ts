@@ -6,6 +6,7 @@ import type { SessionDeps, SessionTools } from './call-session.js';
 import type { DialLegs } from './dial-leg.js';
 import { endCall } from './lifecycle.js';
 import type { CallRow } from './store.js';
+import { userTransferTargets } from './transfer-targets.js';
 import { placeUserLeg } from './user-leg.js';
 
 /** A number's route to a SIP user (the API's SipUserRoute, defaults filled in when stored). */
@@ -43,5 +44,7 @@ export async function routeToUser(
   await bridgeCaller(deps, engine, call, offer, row, {
     legs,
     verb: { verb: 'dial', to: user.extension, caller_id: row.from, timeout_seconds: route.ring_timeout ?? schemaDefaults.SipUserRoute.ring_timeout },
+    // The user may send the caller on (REFER): another extension sees the caller's number, a number outside the one called.
+    transfer: userTransferTargets(deps, dial, engine.legs, row.account_id, { transferee: row.from, callerId: row.to }),
   });
 }

@@ -242,7 +242,31 @@ export interface OutboundCall {
   hangup(): Promise<void>;
   /** Called once when an answered call ends (far-end BYE, RTP timeout is the domain's); not for our own hangup. */
   onEnd(listener: (end: CallEnd) => void): void;
+  /**
+   * Takes the callee's REFER (blind transfer, RFC 3515) once answered; without a handler a REFER gets 501.
+   * Only the embedded backend has it so far (drachtio answers REFER 501).
+   */
+  onTransfer?(handler: TransferHandler): void;
 }
+
+/** A REFER received in an answered call: where the party asks its peer to be sent (RFC 3515). */
+export interface TransferRequest {
+  /** The Refer-To URI as sent (`sip:203@acme.sip.localhost`). */
+  referTo: string;
+  /** Its user part, percent-decoded: an extension or a number. */
+  target: string;
+  /** Refer-To carried `?Replaces=` (attended transfer, RFC 3891): not served yet, so refused before this. */
+  replaces: boolean;
+}
+
+/**
+ * Decides on a REFER: refused with a final status (404 unknown target, 403, 488...), or accepted (202)
+ * with the way to report progress to the transferor, as NOTIFY `message/sipfrag` (`SIP/2.0 100 Trying`
+ * was sent with the 202); the final report ends the subscription and the referrer's dialog.
+ */
+export type TransferHandler = (req: TransferRequest) => Promise<TransferDecision>;
+
+export type TransferDecision = { accept: false; status: number; reason: string } | { accept: true; outcome: Promise<{ status: number; reason: string }> };
 
 export interface TelephonyBackend {
   /** Starts listening; answers with the bound SIP port. */

@@ -5,7 +5,11 @@ import type { SrfDialog, SrfRequest, SrfResponse } from './srf-types.js';
  * Requests inside a call's dialog that drachtio-srf's Dialog would answer wrongly on its own. It answers
  * BYE (ending the dialog), INFO, UPDATE and OPTIONS 200 itself, and a re-INVITE 200 with our last SDP;
  * a REFER it would accept (200) though nothing transfers the call, leaving the PBX waiting for it. 501,
- * as the embedded endpoint answers it.
+ * as the embedded endpoint answers it where no transfer is served.
+ *
+ * TODO(issue 17): blind transfer on drachtio (202, NOTIFY sipfrag, a new leg), as the embedded backend's
+ * UacCall does for calls between SIP users (telephony/sip/uac-call.ts, calls/leg-transfer.ts); users do
+ * not register on drachtio yet, so no such call exists here.
  */
 export function answerDialogRequests(dialog: SrfDialog): void {
   dialog.on('refer', (_req, res) => res.send(501, undefined, { headers: { Allow: ALLOW } }, () => {}));

@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { SourceGuard } from '../source-guard.js';
-import type { CallEnd, DialAnswered, DialFailure, DialOptions, OutboundCall, TelephonyBackend } from '../backend.js';
+import type { CallEnd, DialAnswered, DialFailure, DialOptions, OutboundCall, TelephonyBackend, TransferHandler } from '../backend.js';
 import { answerOffer } from '../media/answer-offer.js';
 import { type BoundPort, bindInProcess } from '../media/bound-port.js';
 import { answerProblem, buildOffer, type RtpPorts, readAnswer } from '../media/index.js';
@@ -98,6 +98,7 @@ function dialEmbedded(sip: EmbeddedSip, opts: EmbeddedBackendOptions, bindMedia:
   const ends: Array<(end: CallEnd) => void> = [];
   let uac: ReturnType<EmbeddedSip['dial']> | undefined;
   let hangupWanted = false;
+  let transfer: TransferHandler | undefined;
   const outcome = (async (): Promise<DialAnswered | DialFailure> => {
     let bound: BoundPort;
     try {
@@ -114,12 +115,12 @@ function dialEmbedded(sip: EmbeddedSip, opts: EmbeddedBackendOptions, bindMedia:
     const origin = newOrigin();
     const call = sip.dial({ ...o, sdp: buildOffer({ address: opts.host, port: bound.port }, origin.sessionId, origin.version) });
     uac = call;
+    if (transfer) call.onTransfer(transfer);
     call.onProgress((status) => {
       for (const l of progress) l(status);
     });
-    call.onEnd((end) => {
-      for (const l of ends) l(end);
-    });
+    // The UAC's end is told to late listeners too: a BYE right after the answer reaches a bridge set up later.
+    for (const l of ends) call.onEnd(l);
     const result = await call.outcome;
     if (!result.ok) {
       await closePort();
@@ -145,7 +146,14 @@ function dialEmbedded(sip: EmbeddedSip, opts: EmbeddedBackendOptions, bindMedia:
     callId: o.callId,
     outcome,
     onProgress: (l) => void progress.push(l),
-    onEnd: (l) => void ends.push(l),
+    onEnd(l) {
+      if (uac) uac.onEnd(l);
+      else ends.push(l);
+    },
+    onTransfer(handler) {
+      transfer = handler;
+      uac?.onTransfer(handler);
+    },
     async hangup() {
       hangupWanted = true;
       if (uac) await uac.hangup();

@@ -280,6 +280,10 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop'> {
       case 'BYE':
         this.#reply(tx, 481);
         return;
+      case 'REFER':
+        // RFC 3515 allows a REFER outside a dialog; we transfer only the calls a party is in.
+        this.#reply(tx, 403, { headers: [['Warning', '399 prolope "REFER is accepted only inside a call (a transfer of that call)"']] });
+        return;
       case 'REGISTER':
         if (this.#registrar) {
           this.#onRegister(req, source, tx, this.#registrar);

@@ -1,9 +1,10 @@
-import type { CallEnd, DialFailure, DialFailureCause, ReofferAnswer } from '../backend.js';
+import type { CallEnd, DialFailure, DialFailureCause, ReofferAnswer, TransferDecision, TransferHandler } from '../backend.js';
 import { EndOnce } from '../call-common/end-once.js';
 import type { InviteTransactionUser } from './client-invite-transaction.js';
 import { digestAuthorization, pickChallenge } from './digest-client.js';
 import { parseNameAddr, uriHostPort } from './header-values.js';
 import { ALLOW, basisOf, buildResponse, type Endpoint, newBranch, randomToken, SERVER_NAME } from './responses.js';
+import { parseRefer, sipfrag } from './refer.js';
 import type { ServerInviteTransaction, ServerNonInviteTransaction } from './server-transactions.js';
 import { type ReinviteResult, sendReinvite } from './reinvite.js';
 import { getHeader, getHeaders, type SipRequest, type SipResponse, serialize } from './sip-message.js';
@@ -58,6 +59,8 @@ export class UacCall {
   #resolve!: (o: UacOutcome) => void;
   #settled = false;
   #cseq = 1;
+  /** The CSeq of our (last) INVITE: in-dialog NOTIFYs move #cseq on, a retransmitted 2xx still matches this. */
+  #inviteCseq = 1;
   #branch = '';
   #authHeader: [string, string] | undefined;
   #authTried = false;
@@ -68,8 +71,6 @@ export class UacCall {
   #remoteTarget: string;
   #remoteTo: string | undefined;
   #ack: Buffer | undefined;
-  /** The CSeq of the INVITE that was answered (later requests raise #cseq). */
-  #answeredCseq: number | undefined;
   #timers: Cancel[] = [];
   #progress: Array<(status: number) => void> = [];
   readonly #end: EndOnce;
@@ -77,6 +78,10 @@ export class UacCall {
   #reoffer: ((offerSdp: string) => ReofferAnswer) | undefined;
   /** Our current SDP: the offer, then each answer to a re-offer. */
   #localSdp: string;
+  /** Takes the callee's REFER (calls/transfer.ts); without it a REFER gets 501. */
+  #transfer: TransferHandler | undefined;
+  /** A REFER accepted and not yet finally reported: another one waits (491). */
+  #referring = false;
 
   constructor(
     private readonly opts: UacOptions,
@@ -111,6 +116,10 @@ export class UacCall {
 
   onReoffer(handler: (offerSdp: string) => ReofferAnswer): void {
     this.#reoffer = handler;
+  }
+
+  onTransfer(handler: TransferHandler): void {
+    this.#transfer = handler;
   }
 
   /** CANCEL before the answer, BYE after it; resolves when that is done (or has timed out). */
@@ -149,9 +158,64 @@ export class UacCall {
       case 'UPDATE':
         this.#onReoffer(req, tx);
         return;
+      case 'REFER':
+        void this.#onRefer(req, tx);
+        return;
       default:
         reply(501);
     }
+  }
+
+  /**
+   * The callee's REFER (RFC 3515): refused with the handler's status (or 501 without one, 403 before the
+   * answer, 491 while another runs), else 202 and NOTIFY `SIP/2.0 100 Trying`, then the final sipfrag
+   * once the new leg answers or fails. On success the transferor's dialog ends with our BYE after that
+   * NOTIFY; on failure it stays, so the parties can go on talking (§2.4.5 leaves it to them).
+   */
+  async #onRefer(req: SipRequest, tx: ServerInviteTransaction | ServerNonInviteTransaction): Promise<void> {
+    const respond = (status: number, reason?: string) =>
+      tx.respond(status, serialize(buildResponse(basisOf(req), tx.source, status, reason ? { reason: reason.slice(0, 100).replace(/[\r\n]/g, ' ') } : {})));
+    if (this.#state !== 'confirmed') return respond(this.#state === 'terminated' ? 481 : 403);
+    const handler = this.#transfer;
+    if (!handler) return respond(501);
+    const parsed = parseRefer(req);
+    if (!parsed.ok) return respond(parsed.status, parsed.reason);
+    if (this.#referring) return respond(491);
+    this.#referring = true;
+    try {
+      let decision: TransferDecision;
+      try {
+        decision = await handler(parsed.request);
+      } catch (err) {
+        this.host.warn({ err, callId: this.callId }, 'sip: the REFER handler threw');
+        return respond(500);
+      }
+      if (!decision.accept) return respond(decision.status, decision.reason);
+      respond(202);
+      await this.#notify(sipfrag(100, 'Trying'), 'active;expires=60');
+      const final = await decision.outcome.catch(() => ({ status: 500, reason: 'Server Internal Error' }));
+      await this.#notify(sipfrag(final.status, final.reason), 'terminated;reason=noresource');
+      if (final.status >= 200 && final.status < 300) await this.#sendBye();
+    } finally {
+      this.#referring = false;
+    }
+  }
+
+  /** NOTIFY in the dialog for the implicit refer subscription (RFC 3515 §2.4.4); resolves when answered. */
+  async #notify(body: string, subscriptionState: string): Promise<void> {
+    if (this.#state !== 'confirmed') return;
+    const branch = newBranch();
+    const buf = this.#inDialog('NOTIFY', `${++this.#cseq} NOTIFY`, branch, {
+      headers: [
+        ['Event', 'refer'],
+        ['Subscription-State', subscriptionState],
+        ['Contact', `<sip:${this.host.sentBy}>`],
+        ['Content-Type', 'message/sipfrag;version=2.0'],
+      ],
+      body,
+    });
+    const res = await this.host.sendRequest(buf, this.#inDialogDestination(), `${branch}|NOTIFY`);
+    if (!res) this.host.warn({ callId: this.callId }, 'sip: NOTIFY got no response');
   }
 
   /**
@@ -197,7 +261,7 @@ export class UacCall {
     const result = await sendReinvite(
       this.host,
       this.#inDialogDestination(),
-      (method, branch, sdp) => this.#inDialog(method, `${cseq} ${method}`, branch, sdp),
+      (method, branch, sdp) => this.#inDialog(method, `${cseq} ${method}`, branch, sdp === undefined ? {} : { sdp }),
       offerSdp,
     );
     if (result.status >= 200 && result.status < 300) this.#localSdp = offerSdp;
@@ -214,11 +278,12 @@ export class UacCall {
   }
 
   #cseqOfInvite(): number {
-    return this.#answeredCseq ?? this.#cseq;
+    return this.#inviteCseq;
   }
 
   #sendInvite(): void {
     this.#branch = newBranch();
+    this.#inviteCseq = this.#cseq;
     const headers = this.#baseHeaders(this.#branch, `${this.#cseq} INVITE`);
     headers.push(['Contact', `<sip:${this.host.sentBy}>`], ['Allow', ALLOW], ['User-Agent', SERVER_NAME]);
     if (this.#authHeader) headers.push(this.#authHeader);
@@ -299,7 +364,6 @@ export class UacCall {
     const contact = parseNameAddr(getHeader(res, 'contact') ?? '');
     if (contact) this.#remoteTarget = contact.uri;
     this.#state = 'confirmed';
-    this.#answeredCseq = this.#cseq;
     this.#ack = this.#inDialog('ACK', `${this.#cseq} ACK`);
     this.host.sendRaw(this.#ack, this.#inDialogDestination());
     for (const c of this.#timers) c();
@@ -338,8 +402,8 @@ export class UacCall {
     void this.host.sendRequest(buf, this.opts.destination, `${this.#branch}|CANCEL`);
   }
 
-  /** An in-dialog request (ACK, BYE, a re-INVITE with its offer): to the remote target, through the route set. */
-  #inDialog(method: string, cseq: string, branch = newBranch(), sdp?: string): Buffer {
+  /** An in-dialog request (ACK, BYE, NOTIFY, a re-INVITE with its offer): to the remote target, through the route set. */
+  #inDialog(method: string, cseq: string, branch = newBranch(), extra: { headers?: Array<[string, string]>; body?: string; sdp?: string } = {}): Buffer {
     const host = this.host.sentBy.replace(/:\d+$/, '');
     const headers: Array<[string, string]> = [
       ['Via', `SIP/2.0/UDP ${this.host.sentBy};branch=${branch};rport`],
@@ -350,11 +414,13 @@ export class UacCall {
       ['CSeq', cseq],
     ];
     for (const r of this.#routeSet) headers.push(['Route', r]);
-    headers.push(['User-Agent', SERVER_NAME]);
+    headers.push(['User-Agent', SERVER_NAME], ...(extra.headers ?? []));
     if (method === 'INVITE') headers.push(['Contact', `<sip:${this.host.sentBy}>`], ['Allow', UAC_ALLOW]);
-    if (sdp === undefined) return serialize({ startLine: `${method} ${this.#remoteTarget} SIP/2.0`, headers });
-    headers.push(['Content-Type', 'application/sdp']);
-    return serialize({ startLine: `${method} ${this.#remoteTarget} SIP/2.0`, headers, body: sdp });
+    if (extra.sdp !== undefined) {
+      headers.push(['Content-Type', 'application/sdp']);
+      return serialize({ startLine: `${method} ${this.#remoteTarget} SIP/2.0`, headers, body: extra.sdp });
+    }
+    return serialize({ startLine: `${method} ${this.#remoteTarget} SIP/2.0`, headers, ...(extra.body !== undefined ? { body: extra.body } : {}) });
   }
 
   /**
@@ -403,4 +469,4 @@ export class UacCall {
 }
 
 /** What an outbound dialog answers besides the core's methods: UPDATE (RFC 3311) for offers and refreshes. */
-const UAC_ALLOW = `${ALLOW}, UPDATE`;
+const UAC_ALLOW = `${ALLOW}, UPDATE, REFER`;
