@@ -52,12 +52,14 @@ describe.each(storeKinds)('delivery scan throttle (%s)', (kind) => {
       });
     await record('call.answered', PER_ENDPOINT);
     await record('call.completed', DELIVERIES);
-    // /held answers once /one has had everything (or after 10 s, so a broken worker fails the counts below).
+    // /held answers once /one has had everything, or after 45 s so that a broken worker fails the counts
+    // below rather than hangs (long, since a release before /one is done would allow more scans: on a
+    // loaded machine a run took over 10 s).
     let release: () => void = () => undefined;
     const oneDone = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const fallback = setTimeout(release, 10_000);
+    const fallback = setTimeout(release, 45_000);
     s.receiver.on('/held', async () => {
       await oneDone;
       return { status: 204 };
@@ -88,5 +90,5 @@ describe.each(storeKinds)('delivery scan throttle (%s)', (kind) => {
     // The first finds both endpoints; once all is sent, tick() reads once more, then once forced.
     expect(counter.scans).toBeGreaterThanOrEqual(2);
     expect(counter.scans).toBeLessThanOrEqual(3);
-  });
+  }, 90_000);
 });
