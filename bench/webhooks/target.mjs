@@ -4,8 +4,25 @@
 // what the first wrote.
 //   node target.mjs          -> the server as it runs in production: the delivery loop on
 //   node target.mjs noloop   -> no delivery loop: events pile up as a backlog for the next target
+// BENCH_WEBHOOKS_SERVER=<path to another build's dist/index.js> benches that build instead (placed
+// under packages/server, e.g. a copy of an older dist, so that it finds the same dependencies).
+import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
-import { startServer } from '@prolope/server';
+import { pathToFileURL } from 'node:url';
+
+// Counts the statements this process sends to PostgreSQL (every one goes through Client#query, the
+// pool's included), so the bench can print statements per delivery: on PostgreSQL each is a round
+// trip and a socket write, which the CPU profiles showed among the largest costs of a delivery.
+const pg = createRequire(new URL('../../packages/server/package.json', import.meta.url))('pg');
+let statements = 0;
+const query = pg.Client.prototype.query;
+pg.Client.prototype.query = function counted(...args) {
+  statements++;
+  return query.apply(this, args);
+};
+
+const build = process.env.BENCH_WEBHOOKS_SERVER;
+const { startServer } = await import(build ? pathToFileURL(build).href : '@prolope/server');
 
 const loop = process.argv[2] !== 'noloop';
 const server = await startServer({
@@ -35,7 +52,8 @@ process.on('message', (m) => {
     const used = performance.eventLoopUtilization(elu, wall);
     const spent = process.cpuUsage(cpu);
     cpu = process.cpuUsage();
-    process.send?.({ cpuMs: (spent.user + spent.system) / 1000, wallMs: used.idle + used.active, elu: used.utilization });
+    process.send?.({ cpuMs: (spent.user + spent.system) / 1000, wallMs: used.idle + used.active, elu: used.utilization, statements });
+    statements = 0;
   } else if (m === 'exit') {
     server.close().then(
       () => process.exit(0),

@@ -21,6 +21,7 @@ export function startDeliveryWorker(deps: DeliveryDeps, options: DeliveryOptions
     // PostgreSQL worker held go out again within seconds. (A restarted SQLite server frees them at once.)
     lockMs: options.lockMs ?? timeoutMs + 10_000,
     random: options.random ?? Math.random,
+    scanEveryMs: options.scanEveryMs ?? 50,
   };
   const sender = createSender({ policy: deps.webhookPolicy, timeoutMs });
   const core = deliveryCore(deps, limits, sender);

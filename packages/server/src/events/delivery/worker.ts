@@ -10,9 +10,6 @@ import type { DeliveryDeps, DeliveryLimits } from './types.js';
 
 const compare = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
 
-// How often, at most, a worker with sends in flight looks for endpoints it is not sending to yet.
-const SCAN_EVERY_MS = 50;
-
 // Bounds one batch's statements (13 parameters per attempt row: 832 for 64, under SQLite's old 999).
 const MAX_BATCH = 64;
 
@@ -208,10 +205,12 @@ export function deliveryCore(deps: DeliveryDeps, limits: DeliveryLimits, sender:
     // Endpoints already being sent to are claimed for directly. The scan for others walks the due rows
     // past those of skipped endpoints, which under a backlog of one endpoint is the whole backlog: run on
     // every answer it cost PostgreSQL more than the deliveries themselves (bench/webhooks). So while
-    // sends are in flight it runs at most every SCAN_EVERY_MS; with none in flight, always (tick() ends
-    // only after a scan has found nothing).
+    // sends are in flight it runs at most every limits.scanEveryMs (50 ms); with none in flight, always (tick() ends
+    // only after a scan has found nothing). That holds too when every endpoint being sent to is full:
+    // scanning then on each answer (as an earlier version did) walked a lone busy endpoint's backlog
+    // after nearly every delivery, the PostgreSQL backlog's largest cost (docs/bench.md, bench/webhooks).
     const serving = [...perEndpoint.keys()].filter((id) => !full.has(id));
-    const scanNow = forceScan || sends.size === 0 || serving.length === 0 || performance.now() - lastScan >= SCAN_EVERY_MS;
+    const scanNow = forceScan || sends.size === 0 || performance.now() - lastScan >= limits.scanEveryMs;
     if (scanNow) lastScan = performance.now();
     const scanned = scanNow ? await dueEndpoints(deps.db, now, limits.maxInFlight, full) : [];
     const endpoints = [...new Set([...serving, ...scanned])];
