@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AnsweringMedia } from '../backend.js';
+import type { AnsweringMedia, HoldSignal } from '../backend.js';
 import type { FastifyBaseLogger } from 'fastify';
 import { systemClock } from '../../clock.js';
 import { loadConfig } from '../../config.js';
@@ -164,10 +164,15 @@ describe.skipIf(!binary && !strict)('drachtio backend with a real rtpengine', ()
     let resumed!: () => void;
     const resume = new Promise<void>((resolve) => (resumed = resolve));
     let failure: unknown;
+    let holdSignal: HoldSignal | undefined;
+    const holdChanges: boolean[] = [];
     backend.onInvite(async (call, offer) => {
       try {
         if (!offer.ok) throw new Error(offer.reason);
         const answering = await offer.open();
+        // What the calls domain follows for hold music: rtpengine's answers to the caller's re-INVITEs.
+        holdSignal = answering.hold;
+        holdSignal?.onChange((h) => holdChanges.push(h));
         await answering.answer();
         // A prompt while the caller holds: rtpengine refuses to play to it, the prompt passes in silence.
         await onHold;
@@ -198,6 +203,7 @@ describe.skipIf(!binary && !strict)('drachtio backend with a real rtpengine', ()
       expect(hold.body).toMatch(/^a=recvonly\r?$/m);
       expect(hold.body).not.toMatch(/^a=sendrecv\r?$/m);
       expect(sdpAudioAddress(hold.body)).toEqual(anchored);
+      expect(holdSignal?.held).toBe(true);
       double.deliver(requestText('ACK', callId, 2), undefined, double.dialogOf(callId));
       held();
 
@@ -215,10 +221,13 @@ describe.skipIf(!binary && !strict)('drachtio backend with a real rtpengine', ()
       expect(back.status).toBe(200);
       expect(back.body).toMatch(/^a=sendrecv\r?$/m);
       expect(sdpAudioAddress(back.body)).toEqual(anchored);
+      expect(holdSignal?.held).toBe(false);
       double.deliver(requestText('ACK', callId, 4), undefined, double.dialogOf(callId));
       resumed();
       await double.waitFor((m) => m.method === 'BYE', 5000);
       expect(failure).toBeUndefined();
+      // Hold, still held (c=0.0.0.0), resumed: one change each way.
+      expect(holdChanges).toEqual([true, false]);
       expect(pcmaAfter.count).toBeGreaterThanOrEqual(8);
     } finally {
       held();
