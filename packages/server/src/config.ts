@@ -151,6 +151,13 @@ export interface Config {
   /** rtpengine's --recording-dir (pcap method), as this process sees it: recordings are made by rtpengine. Unset: in-process. */
   rtpengineRecordingDir: string | undefined;
   /**
+   * With drachtio, the address our media plane's RTP legs put in the SDP they give rtpengine
+   * (PROLOPE_MEDIA_ADVERTISED_ADDRESS, an IP address): needed when rtpengine reaches this process at
+   * another address than the one it binds (PROLOPE_SIP_HOST), e.g. a wildcard bind or a container
+   * network. Unset: the bound address.
+   */
+  mediaAdvertisedAddress: string | undefined;
+  /**
    * The bootstrap carrier (`sip:host[:port]`): outbound calls without a SIP trunk go there only while no
    * carrier is enabled through `/v1/carriers`, which take precedence; undefined: none.
    */
@@ -203,6 +210,15 @@ function publicHost(value: string | undefined): string | undefined {
     throw new Error(`PROLOPE_SIP_PUBLIC_HOST must be a host name or IP address (e.g. sip.example.com or 203.0.113.7), got "${value}"`);
   }
   return value.startsWith('[') ? value.slice(1, -1) : value;
+}
+
+/** rtpengine sends to it as given (an SDP c= line), so an address, never a name to resolve. */
+function mediaAddress(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (isIP(value) === 0 || value === '0.0.0.0' || value === '::') {
+    throw new Error(`PROLOPE_MEDIA_ADVERTISED_ADDRESS must be an IP address rtpengine can send to (e.g. 10.0.0.5), got "${value}"`);
+  }
+  return value;
 }
 
 function port(name: string, value: string | undefined): number | undefined {
@@ -324,6 +340,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       checkIntervalMs: int('RTPENGINE_CHECK_INTERVAL_MS', env.RTPENGINE_CHECK_INTERVAL_MS, 5000),
     },
     rtpengineRecordingDir: env.RTPENGINE_RECORDING_DIR || undefined,
+    mediaAdvertisedAddress: mediaAddress(env.PROLOPE_MEDIA_ADVERTISED_ADDRESS),
     carrierUri: carrierUri(env.PROLOPE_CARRIER_URI),
     carrierUsername: env.PROLOPE_CARRIER_USERNAME || undefined,
     carrierPassword: env.PROLOPE_CARRIER_PASSWORD || undefined,

@@ -175,7 +175,7 @@ export interface AnsweringMedia {
   progress(): Promise<boolean>;
   /** 200 OK with our SDP answer; resolves when the ACK arrives (or rejects on timeout). */
   answer(): Promise<void>;
-  /** Hold and resume by the caller, where the backend follows re-INVITEs (the embedded one). */
+  /** Hold and resume by the caller (the embedded backend follows its re-INVITEs; drachtio, rtpengine's answers to them). */
   readonly hold?: HoldSignal;
 }
 
@@ -227,7 +227,7 @@ export type DialFailureCause =
 export interface DialAnswered {
   ok: true;
   media: MediaSession;
-  /** The callee holding and resuming (its re-INVITEs), where the backend follows them (the embedded one). */
+  /** The callee holding and resuming (its re-INVITEs; on drachtio as rtpengine answered them). */
   hold?: HoldSignal;
 }
 

@@ -10,7 +10,7 @@ import { type SourceBan, SourceGuard } from './source-guard.js';
 /** The settings that choose and configure the backend. */
 export type BackendConfig = Pick<
   Config,
-  'telephony' | 'drachtio' | 'rtpengine' | 'rtpengineRecordingDir' | 'sipHost' | 'sipPort' | 'sipPublicHost' | 'sipPublicPort' | 'rtpPortRange' | 'sipBan' | 'mediaWorkers'
+  'telephony' | 'drachtio' | 'rtpengine' | 'rtpengineRecordingDir' | 'mediaAdvertisedAddress' | 'sipHost' | 'sipPort' | 'sipPublicHost' | 'sipPublicPort' | 'rtpPortRange' | 'sipBan' | 'mediaWorkers'
 >;
 
 /**
@@ -39,6 +39,8 @@ export function createBackend(
         rtpPorts,
         media: {
           bindAddress: config.sipHost,
+          // What rtpengine is told to send our legs' RTP to, when that is not the bound address.
+          ...(config.mediaAdvertisedAddress ? { advertisedAddress: config.mediaAdvertisedAddress } : {}),
           portRange: config.rtpPortRange,
           workers: config.mediaWorkers,
           ...(config.rtpengineRecordingDir ? { recordingDir: config.rtpengineRecordingDir } : {}),

@@ -16,6 +16,7 @@ import { openRtpengineDelayedOffer } from './rtpengine-delayed-offer.js';
 import { openRtpengineMedia, type RtpengineMedia } from './rtpengine-media.js';
 import type { RtpengineLeg } from './rtpengine-leg.js';
 import { RtpengineNg } from './rtpengine-ng.js';
+import { withRelayHold } from './relay-hold.js';
 import type { SrfLike, SrfRequest, SrfResponse, SrfUacLike } from './srf-types.js';
 
 /**
@@ -141,7 +142,7 @@ export function createDrachtioBackend(opts: DrachtioBackendOptions): DrachtioBac
     };
     // No SDP in the INVITE (delayed offer): rtpengine relays our offer, and the ACK's answer.
     const openDelayed = () => openDelayedInviteMedia({ callId: call.callId, fromTag: call.fromTag });
-    handler(call, answerOffer(call, open, openDelayed)).catch(async (err) => {
+    handler(call, withRelayHold(answerOffer(call, open, openDelayed))).catch(async (err) => {
       log.error({ err, callId: call.callId }, 'drachtio: INVITE handler failed');
       if (awaitingFinal(call.state)) await call.reject(500).catch(() => {});
     });

@@ -194,7 +194,7 @@ describe.skipIf(!binary && !strict)('drachtio backend: outbound calls (scripted 
     expect(ends).toEqual([]); // our own hangup is not reported as an end
   });
 
-  it('the callee’s hold re-INVITE (a=sendonly) goes to rtpengine: the 200 carries its answer (a=recvonly) on the same port', async () => {
+  it('the callee’s hold re-INVITE (a=sendonly) goes to rtpengine: the 200 carries its answer (a=recvonly) on the same port, and the call counts the callee held (hold music for the caller)', async () => {
     await connect();
     const far = await callee();
     const { call } = dial('out-hold');
@@ -203,6 +203,7 @@ describe.skipIf(!binary && !strict)('drachtio backend: outbound calls (scripted 
     double.respond(invite, 200, { sdp: far.answer() });
     const outcome = (await call.outcome) as DialAnswered;
     expect(outcome.ok).toBe(true);
+    expect(outcome.hold?.held).toBe(false);
     await double.waitFor((m) => m.method === 'ACK');
     const sdp = far.answer().replace('o=callee 7 7', 'o=callee 7 8').replace('a=sendrecv', 'a=sendonly');
     const reinvite = [
@@ -224,6 +225,7 @@ describe.skipIf(!binary && !strict)('drachtio backend: outbound calls (scripted 
     expect(ok.status).toBe(200);
     expect(ok.body).toMatch(/^a=recvonly\r?$/m);
     expect(sdpAudioAddress(ok.body)).toEqual(offered);
+    expect(outcome.hold?.held).toBe(true);
     await call.hangup();
     await outcome.media.close();
   });

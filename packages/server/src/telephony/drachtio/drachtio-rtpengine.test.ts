@@ -1,7 +1,11 @@
 import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AnsweringMedia } from '../backend.js';
-import { decodeRtp, RtpPorts, tone } from '../media/index.js';
+import type { AnsweringMedia, HoldSignal } from '../backend.js';
+import type { FastifyBaseLogger } from 'fastify';
+import { systemClock } from '../../clock.js';
+import { loadConfig } from '../../config.js';
+import { createBackend } from '../create-backend.js';
+import { decodeRtp, encodeRtp, RtpPorts, tone } from '../media/index.js';
 import { createDrachtioBackend, type DrachtioBackend } from './drachtio-backend.js';
 import { DrachtioServerDouble, inviteText, reinviteText, requestText } from './drachtio-server-double.test-helper.js';
 import { type RtpengineDaemon, rtpengineBinary, startRtpengine } from './rtpengine-daemon.test-helper.js';
@@ -160,10 +164,15 @@ describe.skipIf(!binary && !strict)('drachtio backend with a real rtpengine', ()
     let resumed!: () => void;
     const resume = new Promise<void>((resolve) => (resumed = resolve));
     let failure: unknown;
+    let holdSignal: HoldSignal | undefined;
+    const holdChanges: boolean[] = [];
     backend.onInvite(async (call, offer) => {
       try {
         if (!offer.ok) throw new Error(offer.reason);
         const answering = await offer.open();
+        // What the calls domain follows for hold music: rtpengine's answers to the caller's re-INVITEs.
+        holdSignal = answering.hold;
+        holdSignal?.onChange((h) => holdChanges.push(h));
         await answering.answer();
         // A prompt while the caller holds: rtpengine refuses to play to it, the prompt passes in silence.
         await onHold;
@@ -194,6 +203,7 @@ describe.skipIf(!binary && !strict)('drachtio backend with a real rtpengine', ()
       expect(hold.body).toMatch(/^a=recvonly\r?$/m);
       expect(hold.body).not.toMatch(/^a=sendrecv\r?$/m);
       expect(sdpAudioAddress(hold.body)).toEqual(anchored);
+      expect(holdSignal?.held).toBe(true);
       double.deliver(requestText('ACK', callId, 2), undefined, double.dialogOf(callId));
       held();
 
@@ -211,10 +221,13 @@ describe.skipIf(!binary && !strict)('drachtio backend with a real rtpengine', ()
       expect(back.status).toBe(200);
       expect(back.body).toMatch(/^a=sendrecv\r?$/m);
       expect(sdpAudioAddress(back.body)).toEqual(anchored);
+      expect(holdSignal?.held).toBe(false);
       double.deliver(requestText('ACK', callId, 4), undefined, double.dialogOf(callId));
       resumed();
       await double.waitFor((m) => m.method === 'BYE', 5000);
       expect(failure).toBeUndefined();
+      // Hold, still held (c=0.0.0.0), resumed: one change each way.
+      expect(holdChanges).toEqual([true, false]);
       expect(pcmaAfter.count).toBeGreaterThanOrEqual(8);
     } finally {
       held();
@@ -331,6 +344,66 @@ describe.skipIf(!binary && !strict)('drachtio backend with a real rtpengine', ()
     } finally {
       await backend.stop();
       await double.close();
+    }
+  });
+  it('tells rtpengine the configured media address (PROLOPE_MEDIA_ADVERTISED_ADDRESS) when our legs bind a wildcard: the caller’s audio reaches our session', async () => {
+    const caller = createSocket('udp4');
+    await new Promise<void>((resolve) => caller.bind(0, '127.0.0.1', resolve));
+    const double = new DrachtioServerDouble();
+    const port = await double.listen();
+    // A container's view: bound to every address, reached by rtpengine at one of them.
+    const config = loadConfig({
+      PROLOPE_TELEPHONY: 'drachtio',
+      DRACHTIO_PORT: String(port),
+      DRACHTIO_SECRET: double.secret,
+      RTPENGINE_PORT: String(daemon.ngPort),
+      RTPENGINE_CHECK_INTERVAL_MS: '0',
+      PROLOPE_SIP_HOST: '0.0.0.0',
+      PROLOPE_MEDIA_ADVERTISED_ADDRESS: '127.0.0.1',
+      PROLOPE_RTP_PORTS: '36900-36999',
+      PROLOPE_MEDIA_WORKERS: '0',
+    });
+    expect(config.mediaAdvertisedAddress).toBe('127.0.0.1');
+    const backend = createBackend(config, systemClock, logger as unknown as FastifyBaseLogger, () => {}, new RtpPorts());
+    let heard!: () => void;
+    const reachedUs = new Promise<void>((resolve) => (heard = resolve));
+    let failure: unknown;
+    backend.onInvite(async (call, offer) => {
+      try {
+        if (!offer.ok) throw new Error(offer.reason);
+        const { media, progress } = await offer.open();
+        media.onAudio(() => heard());
+        await progress();
+        await reachedUs;
+        await media.close();
+        await call.reject(486);
+      } catch (err) {
+        failure = err;
+        throw err;
+      }
+    });
+    try {
+      await backend.start();
+      double.deliver(inviteText({ callId: 'c-advertised', sdp: sdpAt(caller.address().port) }));
+      const early = await double.waitFor((m) => m.status === 183);
+      const relay = sdpAudioAddress(early.body)!;
+      // The caller talks until our session has heard it through rtpengine (never, with 0.0.0.0 advertised).
+      let seq = 0;
+      const talk = setInterval(() => {
+        const packet = encodeRtp({ payloadType: 8, sequenceNumber: seq, timestamp: seq * 160, ssrc: 0x1234, marker: seq === 0, payload: Buffer.alloc(160, 0xd5) });
+        seq++;
+        caller.send(packet, relay.port, relay.address);
+      }, 20);
+      try {
+        await double.waitFor((m) => m.status === 486, 10_000);
+      } finally {
+        clearInterval(talk);
+      }
+      expect(failure).toBeUndefined();
+    } finally {
+      await backend.stop();
+      await double.close();
+      caller.close();
     }
   });
 });

@@ -190,7 +190,8 @@ export class DrachtioOutboundCall implements OutboundCall {
       return failure;
     }
     if (this.#state === 'inviting') this.#state = 'answered';
-    return { ok: true, media: media! };
+    // The callee's hold and resume as rtpengine answered them: the caller hears hold music meanwhile.
+    return { ok: true, media: media!, hold: media!.hold };
   }
 
   /** Sends the INVITE; settles with the dialog or the final failure (ours for a ring timeout or hangup). */

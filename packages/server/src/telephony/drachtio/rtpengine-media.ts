@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { MediaSession, RecordingHandle } from '../backend.js';
+import type { HoldSignal, MediaSession, RecordingHandle } from '../backend.js';
+import { holdState } from '../media/hold-state.js';
 import { type RtpengineLeg, openRtpengineLeg } from './rtpengine-leg.js';
 import { buildAnswer, endpointOf, type RelayedMediaSession, type RtpLogger } from '../media/index.js';
 import type { RtpengineNg } from './rtpengine-ng.js';
@@ -117,6 +118,7 @@ export class RtpengineMedia implements RelayedMediaSession {
   readonly #leg: MediaSession;
   readonly #recorder: PcapRecorder | undefined;
   readonly #watch: RtpengineWatch | undefined;
+  readonly #hold = holdState();
   #closed: Promise<void> | undefined;
 
   constructor(call: AnchoredCall, leg: MediaSession, local: { address: string; port: number }) {
@@ -152,7 +154,19 @@ export class RtpengineMedia implements RelayedMediaSession {
     const ourSdp = buildAnswer(this.#leg.local, { dtmfPayloadType: re.dtmfPayloadType, direction: mirrorDirection(offered) });
     const answer = await this.#call.ng.command('answer', { ...base, sdp: ourSdp, ICE: 'remove' });
     if (!answer.sdp) throw new Error('rtpengine answer returned no SDP');
+    // Only now, with rtpengine's answer in hand: until then rtpengine still treats the call as before
+    // (on hold while a resume is on its way), and a refused offer changes nothing (RFC 3261 §14.2).
+    this.#hold.set(offered === 'sendonly' || offered === 'inactive');
     return answer.sdp;
+  }
+
+  /**
+   * The far end holding the call and resuming it, as rtpengine last answered: the calls domain plays the
+   * other party of a bridge hold music meanwhile and does not take the held party's silence for a dead
+   * peer, as on the embedded backend.
+   */
+  get hold(): HoldSignal {
+    return this.#hold;
   }
 
   /**

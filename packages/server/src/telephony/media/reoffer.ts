@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { HoldSignal, MediaSession, ReofferAnswer, SipInboundCall } from '../backend.js';
 import { buildAnswer } from './sdp-answer.js';
+import { holdState } from './hold-state.js';
 import { negotiate } from './sdp-negotiate.js';
 import type { MediaDirection } from './sdp-types.js';
 
@@ -28,8 +29,7 @@ export function followReoffers(
   origin: SdpOrigin,
 ): HoldSignal | undefined {
   if (!call.onReoffer) return undefined;
-  const listeners = new Set<(held: boolean) => void>();
-  let held = false;
+  const hold = holdState();
   call.onReoffer((offerSdp): ReofferAnswer => {
     const n = negotiate(offerSdp);
     if (!n.ok) return { ok: false, status: n.status, reason: n.reason };
@@ -41,25 +41,8 @@ export function followReoffers(
     if (!blackHole) media.setRemote?.(n.remote, n.dtmfPayloadType);
     origin.version++;
     const answerSdp = buildAnswer(media.local, { ...n, direction }, origin.sessionId, origin.version);
-    if (nowHeld !== held) {
-      held = nowHeld;
-      for (const listener of listeners) {
-        try {
-          listener(held);
-        } catch {
-          // A listener's failure must not fail the SIP answer.
-        }
-      }
-    }
+    hold.set(nowHeld);
     return { ok: true, answerSdp };
   });
-  return {
-    get held() {
-      return held;
-    },
-    onChange(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
+  return hold;
 }
