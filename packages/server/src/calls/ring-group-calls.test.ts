@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { eventually, explain, scenario } from '../test/call-fixtures.js';
 import { type CallSuite, callSuite } from '../test/call-suite.js';
 import { storeKinds, type TestServer } from '../test/harness.js';
+import { type PhoneUser, registerFrom } from '../test/pbx-fixtures.js';
 import { freeUdpPort, requireSipp, runSipp, SIPP, type SippRun, startSippUas } from '../test/sipp.js';
 
 /**
@@ -12,15 +13,9 @@ import { freeUdpPort, requireSipp, runSipp, SIPP, type SippRun, startSippUas } f
  */
 requireSipp('ring groups');
 
-const REGISTER = fileURLToPath(new URL('../telephony/sip/test-scenarios/register-digest.xml', import.meta.url));
 const SUBSCRIBE_MWI = fileURLToPath(new URL('../voicemail/test-scenarios/subscribe-message-summary.xml', import.meta.url));
 
-interface User {
-  id: string;
-  username: string;
-  domain: string;
-  password: string;
-}
+type User = PhoneUser;
 
 function rms(samples: Int16Array): number {
   let sum = 0;
@@ -42,20 +37,10 @@ describe.skipIf(!SIPP).each(storeKinds)('ring groups, SIPp as the phones (%s)', 
     return { id: res.body.id, username: ext, domain: res.body.domain, password: res.body.password };
   }
 
-  /** Registers a device of `u` from 127.0.0.1:`port`, where it then answers (or not) as a SIPp UAS. */
-  async function registerFrom(u: User, port: number): Promise<void> {
-    const run = await runSipp(REGISTER, u.username, t.server.sipPort!, [
-      ...['-au', u.username, '-ap', u.password, '-auth_uri', u.domain],
-      ...['-set', 'domain', u.domain, '-set', 'contact', `<sip:${u.username}@127.0.0.1:${port}>`, '-set', 'expires', '600'],
-      ...['-p', String(port)],
-    ]);
-    expect(run.code, explain(run)).toBe(0);
-  }
-
   /** A registered phone of `u` that rings until CANCELled, or answers and waits for BYE. */
   async function phone(u: User, behaviour: 'ring' | 'answer') {
     const port = await freeUdpPort();
-    await registerFrom(u, port);
+    await registerFrom(t.server.sipPort!, u, port);
     const file = scenario(behaviour === 'ring' ? 'user-phone-ring.xml' : 'user-phone-answer.xml');
     return startSippUas(file, behaviour === 'answer' ? ['-set', 'rtpport', String(await freeUdpPort())] : [], port);
   }
@@ -70,7 +55,9 @@ describe.skipIf(!SIPP).each(storeKinds)('ring groups, SIPp as the phones (%s)', 
 
   const calls = async () => (await c.api.get('/v1/calls?limit=100')).body.data as Array<Record<string, any>>;
   const legsOf = async (parentId: string) =>
-    (await calls()).filter((x) => x.parent_call_id === parentId).sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)) || String(a.id).localeCompare(String(b.id)));
+    (await calls())
+      .filter((x) => x.parent_call_id === parentId)
+      .sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)) || String(a.id).localeCompare(String(b.id)));
 
   async function ok(run: SippRun | Promise<SippRun>): Promise<void> {
     const done = await run;
@@ -80,7 +67,13 @@ describe.skipIf(!SIPP).each(storeKinds)('ring groups, SIPp as the phones (%s)', 
   it('sequential, nobody answers: each member rings for its timeout in order, then voicemail takes a message; MWI NOTIFY says yes; the WAV downloads', async () => {
     const [a, b, owner] = [await newUser('701'), await newUser('702'), await newUser('709')];
     const box = (
-      await c.api.post('/v1/voicemail-boxes', { name: 'Sales', pin: '2468', sip_user_id: owner.id, greetings: { unavailable: { type: 'tts', text: 'Hi.' } }, max_message_seconds: 5 })
+      await c.api.post('/v1/voicemail-boxes', {
+        name: 'Sales',
+        pin: '2468',
+        sip_user_id: owner.id,
+        greetings: { unavailable: { type: 'tts', text: 'Hi.' } },
+        max_message_seconds: 5,
+      })
     ).body;
     const group = (
       await c.api.post('/v1/ring-groups', {
@@ -97,7 +90,17 @@ describe.skipIf(!SIPP).each(storeKinds)('ring groups, SIPp as the phones (%s)', 
     const number = await routedNumber({ type: 'ring_group', ring_group_id: group.id });
     // The box owner's phone subscribes to message-summary: "no" now, "yes" once the message is left.
     const before = t.server.sipStats()?.messageSummarySubscriptions ?? 0;
-    const mwi = runSipp(SUBSCRIBE_MWI, owner.username, t.server.sipPort!, ['-au', owner.username, '-ap', owner.password, '-auth_uri', `${owner.username}@${owner.domain}`, '-set', 'domain', owner.domain]);
+    const mwi = runSipp(SUBSCRIBE_MWI, owner.username, t.server.sipPort!, [
+      '-au',
+      owner.username,
+      '-ap',
+      owner.password,
+      '-auth_uri',
+      `${owner.username}@${owner.domain}`,
+      '-set',
+      'domain',
+      owner.domain,
+    ]);
     await eventually(
       async () => t.server.sipStats()?.messageSummarySubscriptions ?? 0,
       (n) => n === before + 1,
@@ -217,7 +220,9 @@ describe.skipIf(!SIPP).each(storeKinds)('ring groups, SIPp as the phones (%s)', 
   });
 
   it('a number routed straight to a voicemail box: the caller is answered by the greeting and leaves a message', async () => {
-    const box = (await c.api.post('/v1/voicemail-boxes', { name: 'Night', pin: '1357', greetings: { unavailable: { type: 'tts', text: 'Hi.' } }, max_message_seconds: 5 })).body;
+    const box = (
+      await c.api.post('/v1/voicemail-boxes', { name: 'Night', pin: '1357', greetings: { unavailable: { type: 'tts', text: 'Hi.' } }, max_message_seconds: 5 })
+    ).body;
     const number = await routedNumber({ type: 'voicemail_box', voicemail_box_id: box.id });
     await ok(runSipp(scenario('voice-app-record.xml'), number, suite.sipPort, suite.auth(number)));
     const parent = await suite.callTo(number, (x) => x?.ended_at != null);

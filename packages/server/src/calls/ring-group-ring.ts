@@ -1,4 +1,5 @@
-import { type RingGroupTarget, ringGroupById, roundRobinStart } from '../ring-groups/call-targets.js';
+import { ringGroupById, roundRobinStart } from '../ring-groups/call-targets.js';
+import type { RingGroup } from '../ring-groups/views.js';
 import { userById } from '../sip-users/call-targets.js';
 import type { DialOptions, OutboundCall } from '../telephony/backend.js';
 import type { DialResult } from '../telephony/verbs/verb-host.js';
@@ -14,10 +15,10 @@ interface Ringable {
 }
 
 /** The group's members that can ring now, in the group's order (deleted or disabled users are skipped). */
-async function ringableMembers(deps: SessionDeps, group: RingGroupTarget): Promise<Ringable[]> {
+async function ringableMembers(deps: SessionDeps, group: RingGroup): Promise<Ringable[]> {
   const out: Ringable[] = [];
   for (const m of group.members) {
-    const user = await userById(deps.db, group.accountId, m.sip_user_id);
+    const user = await userById(deps.db, group.account_id, m.sip_user_id);
     if (user?.enabled) out.push({ id: user.id, extension: user.extension, timeoutSeconds: m.timeout_seconds });
   }
   return out;
@@ -42,27 +43,38 @@ export async function ringGroup(
   parent: DialParent,
   groupId: string,
   answered: (userId: string) => void,
-): Promise<{ status: DialResult['status']; group: RingGroupTarget | undefined }> {
+): Promise<{ status: DialResult['status']; group: RingGroup | undefined }> {
   const group = await ringGroupById(deps.db, parent.row.account_id, groupId);
   const members = group ? await ringableMembers(deps, group) : [];
   if (!group || !dial || members.length === 0) return { status: 'failed', group };
   const from = parent.row.from;
   if (group.strategy === 'simultaneous') {
     const label = group.extension ?? group.name;
-    const legs = userLegs(deps, dial, members.map((m) => m.id), label, answered);
-    const result = await dialLeg(deps, legs, parent, { verb: 'dial', to: label, caller_id: from, timeout_seconds: group.timeoutSeconds });
+    const legs = userLegs(
+      deps,
+      dial,
+      members.map((m) => m.id),
+      label,
+      answered,
+    );
+    const result = await dialLeg(deps, legs, parent, { verb: 'dial', to: label, caller_id: from, timeout_seconds: group.timeout_seconds });
     return { status: result.status, group };
   }
   const start = group.strategy === 'round_robin' ? await roundRobinStart(deps.db, group, members.length) : 0;
   const order = [...members.slice(start), ...members.slice(0, start)];
-  const deadline = deps.clock.now().getTime() + group.timeoutSeconds * 1000;
+  const deadline = deps.clock.now().getTime() + group.timeout_seconds * 1000;
   let status: DialResult['status'] = 'no_answer';
   let busy = false;
   for (const member of order) {
     const left = Math.ceil((deadline - deps.clock.now().getTime()) / 1000);
     if (left <= 0 || parent.signal.aborted) break;
     const legs = userLegs(deps, dial, [member.id], member.extension, answered);
-    const result = await dialLeg(deps, legs, parent, { verb: 'dial', to: member.extension, caller_id: from, timeout_seconds: Math.min(member.timeoutSeconds, left) });
+    const result = await dialLeg(deps, legs, parent, {
+      verb: 'dial',
+      to: member.extension,
+      caller_id: from,
+      timeout_seconds: Math.min(member.timeoutSeconds, left),
+    });
     status = result.status;
     if (status === 'completed' || status === 'canceled') return { status, group };
     busy ||= status === 'busy';

@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eventually, explain, scenario } from '../test/call-fixtures.js';
 import { type CallSuite, callSuite } from '../test/call-suite.js';
 import { storeKinds, type TestServer } from '../test/harness.js';
+import { type PhoneUser, registerFrom } from '../test/pbx-fixtures.js';
 import { freeUdpPort, requireSipp, runSipp, SIPP, startSippUas, type SippRun } from '../test/sipp.js';
 
 /**
@@ -15,7 +15,6 @@ import { freeUdpPort, requireSipp, runSipp, SIPP, startSippUas, type SippRun } f
  */
 requireSipp('calls between SIP users');
 
-const REGISTER = fileURLToPath(new URL('../telephony/sip/test-scenarios/register-digest.xml', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'prolope-user-calls-'));
 /** user-call-fails.xml expecting `status` instead of 480. */
 function failsWith(status: number): string {
@@ -24,12 +23,7 @@ function failsWith(status: number): string {
   return file;
 }
 
-interface User {
-  id: string;
-  username: string;
-  domain: string;
-  password: string;
-}
+type User = PhoneUser;
 
 describe.skipIf(!SIPP).each(storeKinds)('calls between SIP users, SIPp as the phones (%s)', (kind) => {
   // A server with a carrier (a SIPp UAS on carrierPort) and a customer with a PBX trunk, for the calls
@@ -51,16 +45,6 @@ describe.skipIf(!SIPP).each(storeKinds)('calls between SIP users, SIPp as the ph
     return { id: res.body.id, username: ext, domain: res.body.domain, password: res.body.password };
   }
 
-  /** Registers a device of `u` from 127.0.0.1:`port` (the port the device then answers on). */
-  async function registerFrom(u: User, port: number): Promise<void> {
-    const run = await runSipp(REGISTER, u.username, t.server.sipPort!, [
-      ...['-au', u.username, '-ap', u.password, '-auth_uri', u.domain],
-      ...['-set', 'domain', u.domain, '-set', 'contact', `<sip:${u.username}@127.0.0.1:${port}>`, '-set', 'expires', '600'],
-      ...['-p', String(port)],
-    ]);
-    expect(run.code, explain(run)).toBe(0);
-  }
-
   /** `from` calls `to` (a Request-URI user part) in `domain` (default: the caller's), with `password` (default theirs). */
   async function call(from: User, to: string, file: string, o: { domain?: string; password?: string } = {}): Promise<SippRun> {
     const domain = o.domain ?? from.domain;
@@ -74,7 +58,7 @@ describe.skipIf(!SIPP).each(storeKinds)('calls between SIP users, SIPp as the ph
 
   it('201 calls 202: all three registered devices ring at once, the first to answer is bridged, the other two get CANCEL; both legs have CDRs', async () => {
     const ports = [await freeUdpPort(), await freeUdpPort(), await freeUdpPort()];
-    for (const p of ports) await registerFrom(callee, p);
+    for (const p of ports) await registerFrom(t.server.sipPort!, callee, p);
     const phones = [
       await startSippUas(scenario('user-phone-ring.xml'), [], ports[0]),
       await startSippUas(scenario('user-phone-ring.xml'), [], ports[1]),
@@ -112,7 +96,7 @@ describe.skipIf(!SIPP).each(storeKinds)('calls between SIP users, SIPp as the ph
   it('the caller hangs up while the devices ring: every device gets CANCEL, and both legs end canceled', async () => {
     const u = await newUser(c, '205');
     const ports = [await freeUdpPort(), await freeUdpPort()];
-    for (const p of ports) await registerFrom(u, p);
+    for (const p of ports) await registerFrom(t.server.sipPort!, u, p);
     const phones = await Promise.all(ports.map((p) => startSippUas(scenario('user-phone-ring.xml'), [], p)));
     try {
       const run = await call(caller, '205', scenario('user-call-cancel.xml'));
@@ -133,7 +117,7 @@ describe.skipIf(!SIPP).each(storeKinds)('calls between SIP users, SIPp as the ph
   it('a busy device: the caller gets 486 and both legs end busy', async () => {
     const u = await newUser(c, '206');
     const port = await freeUdpPort();
-    await registerFrom(u, port);
+    await registerFrom(t.server.sipPort!, u, port);
     const phone = await startSippUas(scenario('outbound-uas-busy.xml'), [], port);
     try {
       const run = await call(caller, '206', failsWith(486));
@@ -180,7 +164,7 @@ describe.skipIf(!SIPP).each(storeKinds)('calls between SIP users, SIPp as the ph
     const other = await t.customer();
     const stranger = await newUser(other, '201');
     const port = await freeUdpPort();
-    await registerFrom(callee, port);
+    await registerFrom(t.server.sipPort!, callee, port);
     const before = (await calls()).length;
     // In their own domain 202 is nobody: 404, and nothing rings here.
     const own = await call(stranger, '202', failsWith(404));
@@ -199,7 +183,7 @@ describe.skipIf(!SIPP).each(storeKinds)('calls between SIP users, SIPp as the ph
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
     expect(patched.body.route).toEqual({ type: 'sip_user', sip_user_id: callee.id, ring_timeout: 30 });
     const port = await freeUdpPort();
-    await registerFrom(callee, port);
+    await registerFrom(t.server.sipPort!, callee, port);
     const phone = await startSippUas(scenario('user-phone-answer.xml'), ['-set', 'rtpport', String(await freeUdpPort())], port);
     try {
       const run = await runSipp(scenario('inbound-caller-bye.xml'), number, suite.sipPort, suite.auth(number, { rtpport: await freeUdpPort(), codec: '8' }));

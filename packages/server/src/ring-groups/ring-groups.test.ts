@@ -48,7 +48,11 @@ describe.each(storeKinds)('ring groups (%s)', (kind) => {
 
     expect((await c.api.get(`/v1/ring-groups/${group.id}`)).body).toEqual(group);
     expect((await c.api.get('/v1/ring-groups')).body.data.map((g: { id: string }) => g.id)).toEqual([plain.id, group.id]);
-    const updated = await c.api.patch(`/v1/ring-groups/${group.id}`, { strategy: 'round_robin', fallback: { type: 'number', number: '+359 888 000 111' }, extension: null });
+    const updated = await c.api.patch(`/v1/ring-groups/${group.id}`, {
+      strategy: 'round_robin',
+      fallback: { type: 'number', number: '+359 888 000 111' },
+      extension: null,
+    });
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject({ strategy: 'round_robin', fallback: { type: 'number', number: '+359888000111' }, extension: null });
     expect((await c.api.get(`/v1/ring-groups/${group.id}`)).body).toEqual(updated.body);

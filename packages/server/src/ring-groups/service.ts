@@ -40,7 +40,12 @@ async function checkedMembers(deps: Pick<Deps, 'db'>, accountId: string, members
  * The fallback as stored: its target exists on the account, a chain of groups never comes back to this
  * one, and a number is in E.164 (inputs may have spaces or a national form, as elsewhere).
  */
-async function checkedFallback(deps: Pick<Deps, 'db'>, accountId: string, self: string | undefined, fallback: RingGroupFallback | null): Promise<RingGroupFallback | null> {
+async function checkedFallback(
+  deps: Pick<Deps, 'db'>,
+  accountId: string,
+  self: string | undefined,
+  fallback: RingGroupFallback | null,
+): Promise<RingGroupFallback | null> {
   if (fallback?.type === 'number') return { type: 'number', number: toE164(fallback.number, '/body/fallback/number') };
   if (fallback?.type === 'voicemail_box' && !(await boxForCaller(deps, accountId, fallback.voicemail_box_id))) {
     throw invalidReference('voicemail box', fallback.voicemail_box_id, '/v1/voicemail-boxes', '/body/fallback/voicemail_box_id');
@@ -54,7 +59,13 @@ async function checkedFallback(deps: Pick<Deps, 'db'>, accountId: string, self: 
 
 // A SIP user or another group may take the extension between the check and the write; the unique
 // index settles it among groups, and the loser gets the same 409.
-async function writing<T>(deps: Pick<Deps, 'db'>, accountId: string, extension: string | null | undefined, self: string | undefined, work: () => Promise<T>): Promise<T> {
+async function writing<T>(
+  deps: Pick<Deps, 'db'>,
+  accountId: string,
+  extension: string | null | undefined,
+  self: string | undefined,
+  work: () => Promise<T>,
+): Promise<T> {
   try {
     return await work();
   } catch (err) {
