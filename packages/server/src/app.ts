@@ -23,6 +23,7 @@ import { ttsRoutes } from './tts/routes.js';
 import { audioRoutes } from './audio/routes.js';
 import { PromptPlaybacks } from './telephony/verbs/prompt-playbacks.js';
 import { voicemailRoutes } from './voicemail/routes.js';
+import { ringGroupRoutes } from './ring-groups/routes.js';
 import { carrierRoutes } from './carriers/routes.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import type { SipEndpoint } from './sip-address.js';
@@ -118,6 +119,7 @@ export function allHandlers(deps: CallDeps): Handlers {
     ...sipUserRoutes(deps),
     ...ttsRoutes(),
     ...voicemailRoutes(deps),
+    ...ringGroupRoutes(deps),
     ...carrierRoutes(deps),
     ...numberPortRoutes(deps),
     ...callRoutes(deps),

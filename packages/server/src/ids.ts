@@ -16,6 +16,7 @@ export const idPrefixes = {
   audio: 'aud',
   voicemailBox: 'vmb',
   voicemailMessage: 'vmm',
+  ringGroup: 'rgrp',
   carrier: 'car',
   numberPort: 'port',
   portDocument: 'doc',

@@ -124,7 +124,11 @@ export const errorCodes = {
   },
   "sip_extension_taken": {
     "status": 409,
-    "title": "Another SIP user of this account has this extension"
+    "title": "Another SIP user or ring group of this account has this extension"
+  },
+  "ring_group_in_use": {
+    "status": 409,
+    "title": "A number or another ring group still sends calls to this ring group"
   },
   "call_not_active": {
     "status": 409,
@@ -169,6 +173,14 @@ export const errorCodes = {
   "invalid_reference": {
     "status": 422,
     "title": "The body refers to an object that does not exist on this account"
+  },
+  "ring_group_fallback_loop": {
+    "status": 422,
+    "title": "The ring group's fallback chain comes back to itself"
+  },
+  "ring_group_duplicate_member": {
+    "status": 422,
+    "title": "A SIP user appears twice in the ring group's members"
   },
   "sip_trunk_credentials_required": {
     "status": 422,

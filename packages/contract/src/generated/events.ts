@@ -210,6 +210,8 @@ export interface components {
             parent_call_id: string | null;
             /** @description The account's number the call was for. */
             phone_number_id: string | null;
+            /** @description For a call to a ring group or a voicemail box, which member answered and which fallback was taken; null for other calls. */
+            routing: components["schemas"]["CallRouting"] | null;
             sip_call_id: string;
             /** @description The final SIP status of the call's INVITE (200 when answered). */
             sip_code: number | null;
@@ -302,26 +304,17 @@ export interface components {
             /** @constant */
             type: "call.ringing";
         };
+        /** @description How a call to a ring group or voicemail box went (the CDR's PBX part). */
+        CallRouting: {
+            /** @description The member who answered; null when nobody did. */
+            answered_by_sip_user_id: string | null;
+            /** @description The last fallback taken when no member answered (a voicemail box, another group, a number); null when none was. */
+            fallback: components["schemas"]["RingGroupFallback"] | null;
+            /** @description The ring group the call rang first (null for a number routed straight to a voicemail box). */
+            ring_group_id: string | null;
+        };
         /** @enum {string} */
         CallStatus: "queued" | "ringing" | "early_media" | "in_progress" | "completed" | "busy" | "no_answer" | "failed" | "canceled";
-        CallTransferredEvent: components["schemas"]["EventBase"] & {
-            data: {
-                /** @description The new leg, bridged to this call from now on. */
-                call_id: string;
-                /**
-                 * @description `blind`: a REFER naming a target (RFC 3515).
-                 * @enum {string}
-                 */
-                method: "blind";
-                object: components["schemas"]["Call"];
-                /** @description The target, as the Refer-To's user part named it (an extension or a number). */
-                to: string;
-                /** @description The leg whose party sent the REFER; it ends once the new leg answers. */
-                transferred_by_call_id: string;
-            };
-            /** @constant */
-            type: "call.transferred";
-        };
         /** @enum {string} */
         Capability: "voice" | "sms" | "fax";
         /**
@@ -724,10 +717,12 @@ export interface components {
         /**
          * @description Where calls to the number go instead of its voice application. `sip_user`: every registered device of
          *     that SIP user rings at once (the first to answer is bridged; the caller hears 480 when none is
-         *     registered or answers within `ring_timeout`, 486 when busy). Ring groups, voicemail boxes, IVR flows
-         *     and queues will be further `type`s. With `route` null, `voice` (or the built-in greeting) answers.
+         *     registered or answers within `ring_timeout`, 486 when busy). `ring_group`: the group's members ring by
+         *     its strategy, then its fallback. `voicemail_box`: the caller is answered by the box's greeting and may
+         *     leave a message. IVR flows and queues will be further `type`s. With `route` null, `voice` (or the
+         *     built-in greeting) answers.
          */
-        NumberRoute: components["schemas"]["SipUserRoute"];
+        NumberRoute: components["schemas"]["SipUserRoute"] | components["schemas"]["RingGroupRoute"] | components["schemas"]["VoicemailBoxRoute"];
         /** @enum {string} */
         NumberType: "local" | "mobile" | "toll_free" | "national";
         NumberUpdatedEvent: components["schemas"]["EventBase"] & {
@@ -823,6 +818,86 @@ export interface components {
             size_bytes: number;
             /** @enum {string} */
             status: "completed";
+        };
+        /** @description SIP users of the account's cloud PBX rung together or in turn, with a fallback when nobody answers. */
+        RingGroup: {
+            account_id: string;
+            created_at: components["schemas"]["Timestamp"];
+            /** @description What registered phones of the account dial to ring the group; unique in the account together with SIP users' extensions (`409 sip_extension_taken`). */
+            extension: components["schemas"]["Extension"] | null;
+            fallback: components["schemas"]["RingGroupFallback"] | null;
+            id: string;
+            members: {
+                sip_user_id: string;
+                timeout_seconds: number;
+            }[];
+            name: components["schemas"]["RingGroupName"];
+            /** @constant */
+            object: "ring_group";
+            strategy: components["schemas"]["RingGroupStrategy"];
+            timeout_seconds: components["schemas"]["RingGroupTimeout"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        RingGroupCreatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["RingGroup"];
+            };
+            /** @constant */
+            type: "ring_group.created";
+        };
+        RingGroupDeletedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["RingGroup"];
+            };
+            /** @constant */
+            type: "ring_group.deleted";
+        };
+        /**
+         * @description Where the call goes when no member answered within the group's `timeout_seconds` (or every member
+         *     was tried): a voicemail box of the account, another ring group, or an E.164 number called out through
+         *     the carrier (with the called number, or the calling user's caller ID, as caller ID). Null: the caller
+         *     hears 480 (486 when a member was busy).
+         */
+        RingGroupFallback: components["schemas"]["RingGroupVoicemailFallback"] | components["schemas"]["RingGroupGroupFallback"] | components["schemas"]["RingGroupNumberFallback"];
+        /** @description Another ring group of the account. A chain that comes back to this group is refused (`422 ring_group_fallback_loop`). */
+        RingGroupGroupFallback: {
+            ring_group_id: string;
+            /** @constant */
+            type: "ring_group";
+        };
+        RingGroupName: string;
+        RingGroupNumberFallback: {
+            number: components["schemas"]["E164"];
+            /** @constant */
+            type: "number";
+        };
+        RingGroupRoute: {
+            /** @description A ring group of the same account. */
+            ring_group_id: string;
+            /** @constant */
+            type: "ring_group";
+        };
+        /**
+         * @description `simultaneous`: every member's registered devices ring at once; the first to answer is bridged and the
+         *     others get CANCEL. `sequential`: members ring one at a time, in order, each for its `timeout_seconds`.
+         *     `round_robin`: like `sequential`, but each call starts with the member after the one the previous call
+         *     started with (remembered in the store, shared by every server process).
+         * @enum {string}
+         */
+        RingGroupStrategy: "simultaneous" | "sequential" | "round_robin";
+        /** @description Seconds the whole group rings before its fallback, whatever the strategy. */
+        RingGroupTimeout: number;
+        RingGroupUpdatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["RingGroup"];
+            };
+            /** @constant */
+            type: "ring_group.updated";
+        };
+        RingGroupVoicemailFallback: {
+            /** @constant */
+            type: "voicemail_box";
+            voicemail_box_id: string;
         };
         /**
          * @description What a key may do. `admin` includes every customer scope. `operator` is only held by the platform operator's key.
@@ -1097,6 +1172,12 @@ export interface components {
             /** Format: uri */
             url: string;
         };
+        VoicemailBoxRoute: {
+            /** @constant */
+            type: "voicemail_box";
+            /** @description A voicemail box of the same account. */
+            voicemail_box_id: string;
+        };
         /** @description A message a caller left in a box, kept as an 8 kHz 16-bit mono WAV. */
         VoicemailMessage: {
             account_id: string;
@@ -1261,7 +1342,7 @@ export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
 
 /** Every webhook event type Prolope sends. */
-export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","sip.source_banned","sip_user.created","sip_user.updated","sip_user.deleted","sip_user.registered","sip_user.unregistered","voicemail.message.created","carrier.created","carrier.updated","carrier.deleted","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.conference.joined","call.conference.left","call.transferred","call.recording.completed","audio.created","audio.deleted","audio.taken_down","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
+export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","sip.source_banned","sip_user.created","sip_user.updated","sip_user.deleted","sip_user.registered","sip_user.unregistered","ring_group.created","ring_group.updated","ring_group.deleted","voicemail.message.created","carrier.created","carrier.updated","carrier.deleted","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.conference.joined","call.conference.left","call.recording.completed","audio.created","audio.deleted","audio.taken_down","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
 
 /** The name of a webhook event type, e.g. `"api_key.created"`. */
 export type EventType = (typeof eventTypes)[number];
@@ -1283,6 +1364,9 @@ export interface EventMap {
   "sip_user.deleted": components['schemas']["SipUserDeletedEvent"];
   "sip_user.registered": components['schemas']["SipUserRegisteredEvent"];
   "sip_user.unregistered": components['schemas']["SipUserUnregisteredEvent"];
+  "ring_group.created": components['schemas']["RingGroupCreatedEvent"];
+  "ring_group.updated": components['schemas']["RingGroupUpdatedEvent"];
+  "ring_group.deleted": components['schemas']["RingGroupDeletedEvent"];
   "voicemail.message.created": components['schemas']["VoicemailMessageCreatedEvent"];
   "carrier.created": components['schemas']["CarrierCreatedEvent"];
   "carrier.updated": components['schemas']["CarrierUpdatedEvent"];
@@ -1295,7 +1379,6 @@ export interface EventMap {
   "call.gather.completed": components['schemas']["CallGatherCompletedEvent"];
   "call.conference.joined": components['schemas']["CallConferenceJoinedEvent"];
   "call.conference.left": components['schemas']["CallConferenceLeftEvent"];
-  "call.transferred": components['schemas']["CallTransferredEvent"];
   "call.recording.completed": components['schemas']["CallRecordingCompletedEvent"];
   "audio.created": components['schemas']["AudioCreatedEvent"];
   "audio.deleted": components['schemas']["AudioDeletedEvent"];

@@ -10,6 +10,10 @@ export const requestDefaults = {
     "enabled",
     "max_registrations"
   ],
+  "ringGroups.create": [
+    "strategy",
+    "timeout_seconds"
+  ],
   "voicemailBoxes.create": [
     "max_message_seconds"
   ],

@@ -1,7 +1,7 @@
 import type { AnsweringMedia, CallEnd, InboundCall, InboundOffer } from '../telephony/backend.js';
 import type { DialVerb } from '../telephony/verbs/verb-types.js';
 import { CallSession, type SessionDeps, type SessionTools } from './call-session.js';
-import { type DialLegs, dialLeg } from './dial-leg.js';
+import { type DialLegs, type DialParent, dialLeg } from './dial-leg.js';
 import type { TransferTargets } from './leg-transfer.js';
 import { endCall, markEarlyMedia } from './lifecycle.js';
 import type { CallRow } from './store.js';
@@ -42,6 +42,67 @@ export async function openCallerMedia(
 }
 
 /**
+ * The caller's side before anyone answers: media opened, early media (183) sent, the session ready to
+ * bridge or to run verbs. Undefined when the call ended meanwhile (the CDR is written then).
+ */
+export async function ringingCaller(
+  deps: SessionDeps,
+  engine: SessionTools,
+  call: InboundCall,
+  offer: Extract<InboundOffer, { ok: true }>,
+  row: CallRow,
+): Promise<{ session: CallSession; answering: AnsweringMedia } | undefined> {
+  const answering = await openCallerMedia(deps, engine, call, offer, row, 'user call');
+  if (!answering) return undefined;
+  const { media } = answering;
+  const session = new CallSession({ deps, engine, row, media, sip: call, us: 'callee', reportDigits: false, hold: answering.hold });
+  try {
+    await answering.progress();
+    session.row = await markEarlyMedia(deps, session.row);
+  } catch (err) {
+    if (!session.ended) {
+      engine.log.error({ err, callId: call.callId }, 'user call failed');
+      await call.hangup().catch(() => {});
+      await session.finish({ by: 'system', cause: 'error', sipCode: 500 });
+    }
+  }
+  if (session.ended) return void (await session.ended);
+  return { session, answering };
+}
+
+/** The ringing caller's parent side for a `dial` leg: answered (200) only once the leg answers. */
+export function dialParent(
+  deps: SessionDeps,
+  engine: SessionTools,
+  ringing: { session: CallSession; answering: AnsweringMedia },
+  afterAnswer?: () => void,
+  transfer?: TransferTargets,
+): DialParent {
+  const { session, answering } = ringing;
+  return {
+    row: session.row,
+    media: answering.media,
+    log: engine.log,
+    signal: session.signal,
+    onAnswered: async () => {
+      await answering.answer();
+      afterAnswer?.();
+      await session.answered();
+    },
+    hold: answering.hold,
+    prompts: deps.prompts?.(session.row.account_id),
+    transfer,
+  };
+}
+
+/** Ends a ringing caller nobody answered: 486 when the last leg was busy, else 480. */
+export async function refuseUnanswered(call: InboundCall, session: CallSession, busy: boolean): Promise<void> {
+  const status = busy ? 486 : 480;
+  await call.reject(status, busy ? 'Busy Here' : 'Temporarily Unavailable');
+  await session.finish({ by: 'callee', cause: 'rejected', sipCode: status });
+}
+
+/**
  * The caller's side of a call bridged to a leg that rings first (a SIP user's devices): early media
  * (ringback) while the leg rings, the 200 once the leg answers, then the bridge until either hangs up; the
  * caller's row is open already. A leg that does not answer is the caller's final failure: 486 when busy,
@@ -55,28 +116,18 @@ export async function bridgeCaller(
   row: CallRow,
   plan: { legs: DialLegs; verb: DialVerb; transfer?: TransferTargets | undefined },
 ): Promise<void> {
-  const answering = await openCallerMedia(deps, engine, call, offer, row, 'user call');
-  if (!answering) return;
-  const { media } = answering;
-  const session = new CallSession({ deps, engine, row, media, sip: call, us: 'callee', reportDigits: false, hold: answering.hold });
+  const ringing = await ringingCaller(deps, engine, call, offer, row);
+  if (!ringing) return;
+  const { session } = ringing;
   try {
-    await answering.progress();
-    session.row = await markEarlyMedia(deps, session.row);
-    if (session.ended) return await session.ended;
-    const onAnswered = async () => {
-      await answering.answer();
-      await session.answered();
-    };
-    const result = await dialLeg(deps, plan.legs, { row: session.row, media, log: engine.log, signal: session.signal, onAnswered, hold: answering.hold, prompts: deps.prompts?.(row.account_id), transfer: plan.transfer }, plan.verb);
+    const result = await dialLeg(deps, plan.legs, dialParent(deps, engine, ringing, undefined, plan.transfer), plan.verb);
     if (session.ended) return await session.ended;
     if (result.status === 'completed') {
       // The callee hung up (or the time limit passed): BYE to the caller.
       await session.hangup();
       return;
     }
-    const status = result.status === 'busy' ? 486 : 480;
-    await call.reject(status, status === 486 ? 'Busy Here' : 'Temporarily Unavailable');
-    await session.finish({ by: 'callee', cause: 'rejected', sipCode: status });
+    await refuseUnanswered(call, session, result.status === 'busy');
   } catch (err) {
     if (session.ended) return await session.ended;
     engine.log.error({ err, callId: call.callId }, 'user call failed');
@@ -84,4 +135,3 @@ export async function bridgeCaller(
     await session.finish({ by: 'system', cause: 'error', sipCode: 500 });
   }
 }
-

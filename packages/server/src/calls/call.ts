@@ -27,6 +27,7 @@ export function toCall(row: CallRow): Call {
     created_at: row.created_at,
     updated_at: row.updated_at,
     parent_call_id: row.parent_call_id,
+    routing: row.routing === null ? null : (JSON.parse(row.routing) as Call['routing']),
   };
 }
 

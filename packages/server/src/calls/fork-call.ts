@@ -7,8 +7,9 @@ import type { DialAnswered, DialFailure, DialOptions, OutboundCall } from '../te
  * The calls domain sees one OutboundCall, so the `dial` leg machinery (rows, ringback, bridge) serves it.
  *
  * With no branch at all the outcome is an immediate 480 (the user has no registered device).
+ * `onAnswer` learns which branch won (a ring group's CDR names the member whose device it was).
  */
-export function forkCall(dial: (o: DialOptions) => OutboundCall, branches: DialOptions[]): OutboundCall {
+export function forkCall(dial: (o: DialOptions) => OutboundCall, branches: DialOptions[], onAnswer?: (branch: number) => void): OutboundCall {
   const calls = branches.map((b) => dial(b));
   const progress: Array<(status: number) => void> = [];
   let winner: OutboundCall | undefined;
@@ -34,6 +35,7 @@ export function forkCall(dial: (o: DialOptions) => OutboundCall, branches: DialO
             return;
           }
           winner = c;
+          onAnswer?.(calls.indexOf(c));
           for (const other of calls) if (other !== c) void other.hangup();
           resolve(o);
           return;

@@ -7,7 +7,7 @@ import { firstInstructions, REJECT_STATUS } from '../telephony/verbs/interpreter
 import { endCall, markEarlyMedia, openInboundCall } from './lifecycle.js';
 import type { CallRow } from './store.js';
 import { CallSession, type SessionDeps, type SessionTools } from './call-session.js';
-import { routeToUser } from './user-route.js';
+import { routeNumberCall } from './number-route.js';
 import { callContext, voiceAppOf } from './voice-app.js';
 
 /**
@@ -109,8 +109,7 @@ export function inboundHandler(deps: InboundDeps, engine: InboundTools, devices?
       );
       return;
     }
-    const route = number.route;
-    if (route?.type === 'sip_user') return routeToUser(deps, engine, devices, call, offer, row, route);
+    if (number.route) return routeNumberCall(deps, engine, devices, call, offer, row, number.route);
     await runCall(deps, engine, call, row, offer, number);
   };
 }

@@ -50,5 +50,6 @@ export function newCallRow(input: NewCallRowInput, now: Date): CallRow {
     node_id: input.nodeId ?? null,
     hangup_reason_code: null,
     hangup_reason_message: null,
+    routing: null,
   };
 }

@@ -1,5 +1,6 @@
 import { schemaDefaults } from '../http/contract.js';
 import { assignedNumber } from '../numbers/service.js';
+import { ringGroupIdByExtension } from '../ring-groups/call-targets.js';
 import { callingUser, type CallingUser, userByExtension } from '../sip-users/call-targets.js';
 import type { DialOptions, InboundCall, InboundOffer, OutboundCall } from '../telephony/backend.js';
 import type { DialVerb } from '../telephony/verbs/verb-types.js';
@@ -12,8 +13,9 @@ import { sipUriHostPort } from './outbound-route.js';
 import type { CallRow } from './store.js';
 import { e164, userTransferTargets } from './transfer-targets.js';
 import { placeUserLeg } from './user-leg.js';
-import { routeToUser } from './user-route.js';
 import { runVoicemailMenu, VOICEMAIL_CODES } from './voicemail-menu-call.js';
+import { routeNumberCall } from './number-route.js';
+import { routeToPbx } from './pbx-route.js';
 
 /** What calls from SIP users need beyond an inbound call's deps. */
 export interface UserCallOptions {
@@ -87,6 +89,12 @@ export async function onUserInvite(
     if ((await refused(deps, call, offer, row)) || !offer.ok) return;
     return runVoicemailMenu(deps, engine, call, offer, row, user, dialled);
   }
+  const groupId = await ringGroupIdByExtension(deps.db, user.accountId, dialled);
+  if (groupId) {
+    const row = await openInboundCall(deps, { accountId: user.accountId, from, to: dialled, sipCallId: call.callId, trunkId: null, numberId: null, ownerUrl: deps.node?.url, nodeId: deps.node?.id });
+    if ((await refused(deps, call, offer, row)) || !offer.ok) return;
+    return routeToPbx(deps, engine, dial, call, offer, row, { type: 'ring_group', ring_group_id: groupId }, user.callerId);
+  }
   const number = e164(dialled);
   if (!number) return call.reject(404, 'Not Found', { Warning: `399 prolope "${dialled} is neither an extension of this account nor a phone number"` });
   const own = await assignedNumber(deps, number);
@@ -103,7 +111,7 @@ export async function onUserInvite(
       nodeId: deps.node?.id,
     });
     if ((await refused(deps, call, offer, row)) || !offer.ok) return;
-    if (own.route?.type === 'sip_user') return routeToUser(deps, engine, dial, call, offer, row, own.route);
+    if (own.route) return routeNumberCall(deps, engine, dial, call, offer, row, own.route, user.callerId);
     return runCall(deps, engine, call, row, offer, own);
   }
   if (!user.callerId) {

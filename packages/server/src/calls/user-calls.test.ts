@@ -41,7 +41,6 @@ describe.skipIf(!SIPP).each(storeKinds)('calls between SIP users, SIPp as the ph
 
   const newUser = (customer: typeof c, ext: string) => newSipUser(customer.api, ext);
   /** Registers a device of `u` from 127.0.0.1:`port` (the port the device then answers on). */
-  const registerFrom = (u: User, port: number) => registerSipUser(t.server.sipPort!, u, port);
 
   /** `from` calls `to` (a Request-URI user part) in `domain` (default: the caller's), with `password` (default theirs). */
   async function call(from: User, to: string, file: string, o: { domain?: string; password?: string } = {}): Promise<SippRun> {
@@ -56,7 +55,7 @@ describe.skipIf(!SIPP).each(storeKinds)('calls between SIP users, SIPp as the ph
 
   it('201 calls 202: all three registered devices ring at once, the first to answer is bridged, the other two get CANCEL; both legs have CDRs', async () => {
     const ports = [await freeUdpPort(), await freeUdpPort(), await freeUdpPort()];
-    for (const p of ports) await registerFrom(callee, p);
+    for (const p of ports) await registerSipUser(t.server.sipPort!, callee, p);
     const phones = [
       await startSippUas(scenario('user-phone-ring.xml'), [], ports[0]),
       await startSippUas(scenario('user-phone-ring.xml'), [], ports[1]),
@@ -94,7 +93,7 @@ describe.skipIf(!SIPP).each(storeKinds)('calls between SIP users, SIPp as the ph
   it('the caller hangs up while the devices ring: every device gets CANCEL, and both legs end canceled', async () => {
     const u = await newUser(c, '205');
     const ports = [await freeUdpPort(), await freeUdpPort()];
-    for (const p of ports) await registerFrom(u, p);
+    for (const p of ports) await registerSipUser(t.server.sipPort!, u, p);
     const phones = await Promise.all(ports.map((p) => startSippUas(scenario('user-phone-ring.xml'), [], p)));
     try {
       const run = await call(caller, '205', scenario('user-call-cancel.xml'));
@@ -115,7 +114,7 @@ describe.skipIf(!SIPP).each(storeKinds)('calls between SIP users, SIPp as the ph
   it('a busy device: the caller gets 486 and both legs end busy', async () => {
     const u = await newUser(c, '206');
     const port = await freeUdpPort();
-    await registerFrom(u, port);
+    await registerSipUser(t.server.sipPort!, u, port);
     const phone = await startSippUas(scenario('outbound-uas-busy.xml'), [], port);
     try {
       const run = await call(caller, '206', failsWith(486));
@@ -162,7 +161,7 @@ describe.skipIf(!SIPP).each(storeKinds)('calls between SIP users, SIPp as the ph
     const other = await t.customer();
     const stranger = await newUser(other, '201');
     const port = await freeUdpPort();
-    await registerFrom(callee, port);
+    await registerSipUser(t.server.sipPort!, callee, port);
     const before = (await calls()).length;
     // In their own domain 202 is nobody: 404, and nothing rings here.
     const own = await call(stranger, '202', failsWith(404));
@@ -181,7 +180,7 @@ describe.skipIf(!SIPP).each(storeKinds)('calls between SIP users, SIPp as the ph
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
     expect(patched.body.route).toEqual({ type: 'sip_user', sip_user_id: callee.id, ring_timeout: 30 });
     const port = await freeUdpPort();
-    await registerFrom(callee, port);
+    await registerSipUser(t.server.sipPort!, callee, port);
     const phone = await startSippUas(scenario('user-phone-answer.xml'), ['-set', 'rtpport', String(await freeUdpPort())], port);
     try {
       const run = await runSipp(scenario('inbound-caller-bye.xml'), number, suite.sipPort, suite.auth(number, { rtpport: await freeUdpPort(), codec: '8' }));

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps.js';
 import { recordEvent } from '../events/outbox.js';
-import { reachableContacts } from '../sip-users/call-targets.js';
+import { reachableContacts, type UserContact } from '../sip-users/call-targets.js';
 import type { DialOptions, OutboundCall } from '../telephony/backend.js';
 import { toCall } from './call.js';
 import type { PlacedLeg } from './dial-leg.js';
@@ -14,9 +14,11 @@ export interface UserLegInput {
   accountId: string;
   /** The calling user's extension (or username): the From user part the called phone shows. */
   from: string;
-  /** The called user and their extension (the leg's `to`). */
-  userId: string;
+  /** The called user and their extension (the leg's `to`); several users ring at once (a ring group). */
+  userId: string | string[];
   extension: string;
+  /** Told which user's device answered. */
+  onAnswer?: (userId: string) => void;
   ringTimeoutMs: number;
   parentCallId: string;
 }
@@ -27,7 +29,9 @@ export interface UserLegInput {
  * its REGISTER came from, so a phone behind NAT is reached through the mapping it opened (RFC 3581).
  */
 export async function placeUserLeg(deps: Pick<Deps, 'db' | 'clock' | 'node'>, dial: (o: DialOptions) => OutboundCall, input: UserLegInput): Promise<PlacedLeg> {
-  const contacts = await reachableContacts(deps, input.userId);
+  const userIds = Array.isArray(input.userId) ? input.userId : [input.userId];
+  const contacts: Array<UserContact & { userId: string }> = [];
+  for (const userId of userIds) for (const c of await reachableContacts(deps, userId)) contacts.push({ ...c, userId });
   const now = deps.clock.now();
   const sipCallId = `${randomBytes(12).toString('hex')}@prolope`;
   const row = newCallRow(
@@ -57,7 +61,8 @@ export async function placeUserLeg(deps: Pick<Deps, 'db' | 'clock' | 'node'>, di
     fromUser: input.from,
     ringTimeoutMs: input.ringTimeoutMs,
   }));
-  const call = forkCall(dial, branches);
+  const onAnswer = input.onAnswer;
+  const call = forkCall(dial, branches, onAnswer && ((i) => onAnswer((contacts[i] as (typeof contacts)[number]).userId)));
   const peer = `extension ${input.extension}`;
   return {
     row,

@@ -30,6 +30,7 @@ const accountTables: [keyof Database, string][] = [
   ['sip_trunks', 'account_id'],
   ['sip_users', 'account_id'],
   ['sip_registrations', 'account_id'],
+  ['ring_groups', 'account_id'],
   ['number_ports', 'account_id'],
   ['port_documents', 'account_id'],
   ['calls', 'account_id'],

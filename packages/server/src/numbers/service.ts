@@ -11,8 +11,9 @@ import { describeRef, type NumberRef, parseNumberRef } from './number-ref.js';
 import { numberFacts } from './phone-facts.js';
 import { type PhoneNumber, type PhoneNumberRow, toPhoneNumber, withoutSecrets } from './phone-number.js';
 import { quarantineEnd, quarantineOver } from './quarantine.js';
+import { checkRouteTarget } from './route-target.js';
 import { type NumberUpdateInput, settingsPatch } from './settings.js';
-import { claimForPort, claimNumber, findByNumber, findHeld, heldAmong, insertNewNumbers, isAssigned, sipUserBelongsTo, trunkBelongsTo, updateHeld } from './store.js';
+import { claimForPort, claimNumber, findByNumber, findHeld, heldAmong, insertNewNumbers, isAssigned, trunkBelongsTo, updateHeld } from './store.js';
 
 export { type PhoneNumber, toPhoneNumber } from './phone-number.js';
 
@@ -87,14 +88,7 @@ export async function updateNumber(deps: Deps, accountId: string, rawRef: string
         { param: '/body/sip_trunk_id' },
       );
     }
-    const routed = input.route?.type === 'sip_user' ? input.route.sip_user_id : undefined;
-    if (routed && !(await sipUserBelongsTo(tx, accountId, routed))) {
-      throw new ProblemError(
-        'invalid_reference',
-        `No SIP user ${routed} on this account. Create one with POST /v1/sip-users, or use the id of one listed by GET /v1/sip-users.`,
-        { param: '/body/route/sip_user_id' },
-      );
-    }
+    if (input.route) await checkRouteTarget(tx, accountId, input.route);
     const next = { ...patch, updated_at: iso(now) };
     // Conditional on still holding it: a release committed meanwhile makes this a 404, not a write.
     if ((await updateHeld(tx, accountId, row.id, next)) === 0) throw notFound('number', rawRef);

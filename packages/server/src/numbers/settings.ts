@@ -15,7 +15,7 @@ export interface NumberUpdateInput {
     mode?: Forwarding['mode'];
     targets: { number: string; ring_timeout?: number }[];
   } | null;
-  route?: { type: 'sip_user'; sip_user_id: string; ring_timeout?: number } | null;
+  route?: NumberRoute | null;
 }
 
 // Defaults are applied here, not left to the validator: Ajv does not fill defaults inside `oneOf`,
@@ -53,6 +53,7 @@ export function forwardingOf(input: NonNullable<NumberUpdateInput['forwarding']>
 
 /** The stored route with the spec's defaults filled in (Ajv fills none inside `oneOf`). */
 export function routeOf(input: NonNullable<NumberUpdateInput['route']>): NumberRoute {
+  if (input.type !== 'sip_user') return input;
   return { type: input.type, sip_user_id: input.sip_user_id, ring_timeout: input.ring_timeout ?? schemaDefaults.SipUserRoute.ring_timeout };
 }
 

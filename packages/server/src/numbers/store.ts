@@ -173,12 +173,6 @@ export async function trunkBelongsTo(db: Db | Tx, accountId: string, trunkId: st
   return row !== undefined;
 }
 
-/** Whether the SIP user is the account's (a number's route may only name its own account's users). */
-export async function sipUserBelongsTo(db: Db | Tx, accountId: string, sipUserId: string): Promise<boolean> {
-  const row = await db.selectFrom('sip_users').select('id').where('id', '=', sipUserId).where('account_id', '=', accountId).executeTakeFirst();
-  return row !== undefined;
-}
-
 /** Replaces the voice column only if it still holds `expected` (compare-and-set); returns rows changed. */
 export async function replaceVoiceIf(db: Db | Tx, id: string, expected: string, next: string): Promise<number> {
   const res = await db.updateTable('phone_numbers').set({ voice: next }).where('id', '=', id).where('voice', '=', expected).executeTakeFirst();

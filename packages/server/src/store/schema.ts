@@ -230,6 +230,8 @@ export interface CallsTable {
   /** Why the call ended: a stable code and the same in words (null while live). */
   hangup_reason_code: string | null;
   hangup_reason_message: string | null;
+  /** JSON of the API's CallRouting (ring group, member who answered, fallback taken); null for other calls. */
+  routing: string | null;
 }
 
 export interface RecordingsTable {
@@ -517,6 +519,7 @@ export interface Database {
   account_audio_settings: AccountAudioSettingsTable;
   sip_registrations: SipRegistrationsTable;
   voicemail_boxes: VoicemailBoxesTable;
+  ring_groups: RingGroupsTable;
   voicemail_messages: VoicemailMessagesTable;
 }
 
@@ -616,6 +619,24 @@ export interface SipRegistrationsTable {
   node_id: string | null;
   user_agent: string | null;
   expires_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A ring group (migration 0023). */
+export interface RingGroupsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  extension: string | null;
+  strategy: string;
+  /** JSON array of `{sip_user_id, timeout_seconds}`, in ringing order. */
+  members: string;
+  timeout_seconds: number;
+  /** JSON of the spec's RingGroupFallback; null: 480 to the caller. */
+  fallback: string | null;
+  /** The member index round-robin starts the next call with (taken modulo the member count). */
+  rr_next: number;
   created_at: string;
   updated_at: string;
 }

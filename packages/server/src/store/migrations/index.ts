@@ -18,4 +18,5 @@ export { sipUsers } from './0019-sip-users.js';
 export { audioPrompts } from './0020-audio-prompts.js';
 export { voicemail } from './0021-voicemail.js';
 export { numberRoutes } from './0022-number-routes.js';
+export { ringGroups } from './0023-ring-groups.js';
 export { sipUsersRealmIndex } from './0025-sip-users-realm-index.js';
