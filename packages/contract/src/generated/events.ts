@@ -315,6 +315,24 @@ export interface components {
         };
         /** @enum {string} */
         CallStatus: "queued" | "ringing" | "early_media" | "in_progress" | "completed" | "busy" | "no_answer" | "failed" | "canceled";
+        CallTransferredEvent: components["schemas"]["EventBase"] & {
+            data: {
+                /** @description The new leg, bridged to this call from now on. */
+                call_id: string;
+                /**
+                 * @description `blind`: a REFER naming a target (RFC 3515).
+                 * @enum {string}
+                 */
+                method: "blind";
+                object: components["schemas"]["Call"];
+                /** @description The target, as the Refer-To's user part named it (an extension or a number). */
+                to: string;
+                /** @description The leg whose party sent the REFER; it ends once the new leg answers. */
+                transferred_by_call_id: string;
+            };
+            /** @constant */
+            type: "call.transferred";
+        };
         /** @enum {string} */
         Capability: "voice" | "sms" | "fax";
         /**
@@ -1342,7 +1360,7 @@ export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
 
 /** Every webhook event type Prolope sends. */
-export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","sip.source_banned","sip_user.created","sip_user.updated","sip_user.deleted","sip_user.registered","sip_user.unregistered","ring_group.created","ring_group.updated","ring_group.deleted","voicemail.message.created","carrier.created","carrier.updated","carrier.deleted","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.conference.joined","call.conference.left","call.recording.completed","audio.created","audio.deleted","audio.taken_down","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
+export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","sip.source_banned","sip_user.created","sip_user.updated","sip_user.deleted","sip_user.registered","sip_user.unregistered","ring_group.created","ring_group.updated","ring_group.deleted","voicemail.message.created","carrier.created","carrier.updated","carrier.deleted","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.conference.joined","call.conference.left","call.transferred","call.recording.completed","audio.created","audio.deleted","audio.taken_down","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
 
 /** The name of a webhook event type, e.g. `"api_key.created"`. */
 export type EventType = (typeof eventTypes)[number];
@@ -1379,6 +1397,7 @@ export interface EventMap {
   "call.gather.completed": components['schemas']["CallGatherCompletedEvent"];
   "call.conference.joined": components['schemas']["CallConferenceJoinedEvent"];
   "call.conference.left": components['schemas']["CallConferenceLeftEvent"];
+  "call.transferred": components['schemas']["CallTransferredEvent"];
   "call.recording.completed": components['schemas']["CallRecordingCompletedEvent"];
   "audio.created": components['schemas']["AudioCreatedEvent"];
   "audio.deleted": components['schemas']["AudioDeletedEvent"];
