@@ -4,3 +4,4 @@ export * from './billing/index.js';
 export * from './calendar/index.js';
 export { capacity, type CapacityInput, type CapacityResult, type LinkDescription } from './capacity.js';
 export * from './sla/index.js';
+export * from './schedule/index.js';
