@@ -38,6 +38,8 @@ export const operationIds = [
   "sipUsers.delete",
   "sipUsers.rotatePassword",
   "sipUsers.registrations",
+  "sipUsers.callHandling",
+  "sipUsers.setCallHandling",
   "voicemailBoxes.list",
   "voicemailBoxes.create",
   "voicemailBoxes.retrieve",

@@ -2119,6 +2119,331 @@ export const operations = {
       "actionAliases": []
     }
   },
+  "sipUsers.callHandling": {
+    "resource": "sipUsers",
+    "action": "callHandling",
+    "method": "get",
+    "path": "/v1/sip-users/{id}/call-handling",
+    "summary": "Retrieve a SIP user's call handling",
+    "description": "Forwarding and do-not-disturb of the user (until set, the defaults apply with no forwarding and DND off).",
+    "auth": true,
+    "scopes": [
+      "pbx:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [
+        "users"
+      ],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "sipUsers.setCallHandling": {
+    "resource": "sipUsers",
+    "action": "setCallHandling",
+    "method": "put",
+    "path": "/v1/sip-users/{id}/call-handling",
+    "summary": "Set a SIP user's call handling",
+    "description": "Replaces the user's forwarding and do-not-disturb as a whole (a singleton of the user, so PUT: the\nbody is the complete setting, and sending it twice changes nothing). Targets must be of the same\naccount: another user (not this one), a voicemail box, or an E.164 number.\n",
+    "auth": true,
+    "scopes": [
+      "pbx:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "description": "Replaces the whole call handling; a field left out takes its default (off, no forward, 20 seconds).",
+        "properties": {
+          "do_not_disturb": {
+            "type": "boolean",
+            "default": false
+          },
+          "forward_always": {
+            "description": "Where a forwarded call goes: another SIP user of the account (their own call handling applies in\nturn, at most 5 forwards per call), a phone number out through the carrier (shown with the forwarding\nuser's `caller_id`, or the number that was called when a number of the account routed the call here),\nor a voicemail box of the account (the caller leaves a message).\n",
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "type": {
+                    "type": "string",
+                    "const": "sip_user"
+                  },
+                  "sip_user_id": {
+                    "type": "string",
+                    "description": "Another SIP user of the same account.",
+                    "pattern": "^sipu_[0-9A-Za-z]+$"
+                  }
+                },
+                "required": [
+                  "type",
+                  "sip_user_id"
+                ]
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "type": {
+                    "type": "string",
+                    "const": "number"
+                  },
+                  "number": {
+                    "type": "string",
+                    "description": "A phone number in E.164 (`+359888123456`). Inputs may use spaces or dashes; answers are always E.164."
+                  }
+                },
+                "required": [
+                  "type",
+                  "number"
+                ]
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "type": {
+                    "type": "string",
+                    "const": "voicemail_box"
+                  },
+                  "voicemail_box_id": {
+                    "type": "string",
+                    "description": "A voicemail box of the same account.",
+                    "pattern": "^vmb_[0-9A-Za-z]+$"
+                  }
+                },
+                "required": [
+                  "type",
+                  "voicemail_box_id"
+                ]
+              }
+            ],
+            "type": [
+              "null"
+            ]
+          },
+          "forward_busy": {
+            "description": "Where a forwarded call goes: another SIP user of the account (their own call handling applies in\nturn, at most 5 forwards per call), a phone number out through the carrier (shown with the forwarding\nuser's `caller_id`, or the number that was called when a number of the account routed the call here),\nor a voicemail box of the account (the caller leaves a message).\n",
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "type": {
+                    "type": "string",
+                    "const": "sip_user"
+                  },
+                  "sip_user_id": {
+                    "type": "string",
+                    "description": "Another SIP user of the same account.",
+                    "pattern": "^sipu_[0-9A-Za-z]+$"
+                  }
+                },
+                "required": [
+                  "type",
+                  "sip_user_id"
+                ]
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "type": {
+                    "type": "string",
+                    "const": "number"
+                  },
+                  "number": {
+                    "type": "string",
+                    "description": "A phone number in E.164 (`+359888123456`). Inputs may use spaces or dashes; answers are always E.164."
+                  }
+                },
+                "required": [
+                  "type",
+                  "number"
+                ]
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "type": {
+                    "type": "string",
+                    "const": "voicemail_box"
+                  },
+                  "voicemail_box_id": {
+                    "type": "string",
+                    "description": "A voicemail box of the same account.",
+                    "pattern": "^vmb_[0-9A-Za-z]+$"
+                  }
+                },
+                "required": [
+                  "type",
+                  "voicemail_box_id"
+                ]
+              }
+            ],
+            "type": [
+              "null"
+            ]
+          },
+          "forward_no_answer": {
+            "description": "Where a forwarded call goes: another SIP user of the account (their own call handling applies in\nturn, at most 5 forwards per call), a phone number out through the carrier (shown with the forwarding\nuser's `caller_id`, or the number that was called when a number of the account routed the call here),\nor a voicemail box of the account (the caller leaves a message).\n",
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "type": {
+                    "type": "string",
+                    "const": "sip_user"
+                  },
+                  "sip_user_id": {
+                    "type": "string",
+                    "description": "Another SIP user of the same account.",
+                    "pattern": "^sipu_[0-9A-Za-z]+$"
+                  }
+                },
+                "required": [
+                  "type",
+                  "sip_user_id"
+                ]
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "type": {
+                    "type": "string",
+                    "const": "number"
+                  },
+                  "number": {
+                    "type": "string",
+                    "description": "A phone number in E.164 (`+359888123456`). Inputs may use spaces or dashes; answers are always E.164."
+                  }
+                },
+                "required": [
+                  "type",
+                  "number"
+                ]
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "type": {
+                    "type": "string",
+                    "const": "voicemail_box"
+                  },
+                  "voicemail_box_id": {
+                    "type": "string",
+                    "description": "A voicemail box of the same account.",
+                    "pattern": "^vmb_[0-9A-Za-z]+$"
+                  }
+                },
+                "required": [
+                  "type",
+                  "voicemail_box_id"
+                ]
+              }
+            ],
+            "type": [
+              "null"
+            ]
+          },
+          "no_answer_seconds": {
+            "type": "integer",
+            "default": 20,
+            "minimum": 5,
+            "maximum": 120
+          },
+          "forward_not_registered": {
+            "description": "Where a forwarded call goes: another SIP user of the account (their own call handling applies in\nturn, at most 5 forwards per call), a phone number out through the carrier (shown with the forwarding\nuser's `caller_id`, or the number that was called when a number of the account routed the call here),\nor a voicemail box of the account (the caller leaves a message).\n",
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "type": {
+                    "type": "string",
+                    "const": "sip_user"
+                  },
+                  "sip_user_id": {
+                    "type": "string",
+                    "description": "Another SIP user of the same account.",
+                    "pattern": "^sipu_[0-9A-Za-z]+$"
+                  }
+                },
+                "required": [
+                  "type",
+                  "sip_user_id"
+                ]
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "type": {
+                    "type": "string",
+                    "const": "number"
+                  },
+                  "number": {
+                    "type": "string",
+                    "description": "A phone number in E.164 (`+359888123456`). Inputs may use spaces or dashes; answers are always E.164."
+                  }
+                },
+                "required": [
+                  "type",
+                  "number"
+                ]
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "type": {
+                    "type": "string",
+                    "const": "voicemail_box"
+                  },
+                  "voicemail_box_id": {
+                    "type": "string",
+                    "description": "A voicemail box of the same account.",
+                    "pattern": "^vmb_[0-9A-Za-z]+$"
+                  }
+                },
+                "required": [
+                  "type",
+                  "voicemail_box_id"
+                ]
+              }
+            ],
+            "type": [
+              "null"
+            ]
+          }
+        },
+        "required": []
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [
+        "users"
+      ],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
   "voicemailBoxes.list": {
     "resource": "voicemailBoxes",
     "action": "list",

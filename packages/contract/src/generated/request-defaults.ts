@@ -10,6 +10,10 @@ export const requestDefaults = {
     "enabled",
     "max_registrations"
   ],
+  "sipUsers.setCallHandling": [
+    "do_not_disturb",
+    "no_answer_seconds"
+  ],
   "voicemailBoxes.create": [
     "max_message_seconds"
   ],

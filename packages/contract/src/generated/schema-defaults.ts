@@ -66,6 +66,10 @@ export const schemaDefaults = {
     "max_registrations": 3,
     "enabled": true
   },
+  "CallHandlingUpdate": {
+    "do_not_disturb": false,
+    "no_answer_seconds": 20
+  },
   "VoicemailBoxCreate": {
     "max_message_seconds": 120
   },

@@ -1985,6 +1985,35 @@ export interface paths {
         patch: operations["sipUsers.update"];
         trace?: never;
     };
+    "/v1/sip-users/{id}/call-handling": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Retrieve a SIP user's call handling
+         * @description Forwarding and do-not-disturb of the user (until set, the defaults apply with no forwarding and DND off).
+         */
+        get: operations["sipUsers.callHandling"];
+        /**
+         * Set a SIP user's call handling
+         * @description Replaces the user's forwarding and do-not-disturb as a whole (a singleton of the user, so PUT: the
+         *     body is the complete setting, and sending it twice changes nothing). Targets must be of the same
+         *     account: another user (not this one), a voicemail box, or an E.164 number.
+         */
+        put: operations["sipUsers.setCallHandling"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sip-users/{id}/registrations": {
         parameters: {
             query?: never;
@@ -3783,6 +3812,41 @@ export interface components {
             /** @constant */
             type: "call.gather.completed";
         };
+        /**
+         * @description What happens to calls that reach a SIP user (from a number routed to them or an extension dialled by
+         *     another user), checked in this order:
+         *     1. `forward_always` set: the call goes there, the user's phones do not ring.
+         *     2. `do_not_disturb`: the call goes to `forward_busy`, or the caller hears 486 Busy Here.
+         *     3. No registered phone: the call goes to `forward_not_registered` when set.
+         *     4. Otherwise the phones ring for `no_answer_seconds` when `forward_no_answer` is set (else the ring
+         *        timeout of the route). Busy (every phone in a call, or a phone answering 486) goes to
+         *        `forward_busy`; no answer goes to `forward_no_answer`; without a target the caller hears 486 or 480.
+         */
+        CallHandling: {
+            do_not_disturb: boolean;
+            forward_always: components["schemas"]["NullableForwardTarget"];
+            forward_busy: components["schemas"]["NullableForwardTarget"];
+            forward_no_answer: components["schemas"]["NullableForwardTarget"];
+            forward_not_registered: components["schemas"]["NullableForwardTarget"];
+            /** @description How long the phones ring before `forward_no_answer` takes the call. */
+            no_answer_seconds: number;
+            /** @constant */
+            object: "call_handling";
+            sip_user_id: string;
+            /** @description When it was last set; null while the user has the defaults (no forwarding, no DND). */
+            updated_at: string | null;
+        };
+        /** @description Replaces the whole call handling; a field left out takes its default (off, no forward, 20 seconds). */
+        CallHandlingUpdate: {
+            /** @default false */
+            do_not_disturb?: boolean;
+            forward_always?: components["schemas"]["NullableForwardTarget"];
+            forward_busy?: components["schemas"]["NullableForwardTarget"];
+            forward_no_answer?: components["schemas"]["NullableForwardTarget"];
+            forward_not_registered?: components["schemas"]["NullableForwardTarget"];
+            /** @default 20 */
+            no_answer_seconds?: number;
+        };
         CallInitiatedEvent: components["schemas"]["EventBase"] & {
             data: {
                 object: components["schemas"]["Call"];
@@ -4308,6 +4372,30 @@ export interface components {
              */
             ring_timeout?: number;
         };
+        /**
+         * @description Where a forwarded call goes: another SIP user of the account (their own call handling applies in
+         *     turn, at most 5 forwards per call), a phone number out through the carrier (shown with the forwarding
+         *     user's `caller_id`, or the number that was called when a number of the account routed the call here),
+         *     or a voicemail box of the account (the caller leaves a message).
+         */
+        ForwardTarget: components["schemas"]["ForwardToSipUser"] | components["schemas"]["ForwardToNumber"] | components["schemas"]["ForwardToVoicemailBox"];
+        ForwardToNumber: {
+            number: components["schemas"]["E164"];
+            /** @constant */
+            type: "number";
+        };
+        ForwardToSipUser: {
+            /** @description Another SIP user of the same account. */
+            sip_user_id: string;
+            /** @constant */
+            type: "sip_user";
+        };
+        ForwardToVoicemailBox: {
+            /** @constant */
+            type: "voicemail_box";
+            /** @description A voicemail box of the same account. */
+            voicemail_box_id: string;
+        };
         /** @description Stop after this many digits; without it, only the finish key or the timeout end the input. */
         GatherDigits: number;
         /** @description Played while waiting for the first digit; a key pressed during it stops it (barge-in). */
@@ -4347,10 +4435,11 @@ export interface components {
              *     `authentication_failed` (the carrier refused our digest, or challenged without credentials set),
              *     `carrier_error` (5xx from every carrier tried), `carrier_unreachable` (the carrier's name does not
              *     resolve), `no_response` (nothing answered the INVITE), `media_unavailable` (no RTP port or media
-             *     relay), `account_not_in_good_standing` (suspended or terminated), `internal_error`.
+             *     relay), `account_not_in_good_standing` (suspended or terminated), `forward_loop` (a SIP user's
+             *     call forwarding led back to a user already tried, or past 5 forwards), `internal_error`.
              * @enum {string}
              */
-            code: "normal_clearing" | "busy" | "no_answer" | "canceled" | "rejected" | "invalid_number" | "media_incompatible" | "media_timeout" | "authentication_failed" | "carrier_error" | "carrier_unreachable" | "no_response" | "media_unavailable" | "account_not_in_good_standing" | "internal_error";
+            code: "normal_clearing" | "busy" | "no_answer" | "canceled" | "rejected" | "invalid_number" | "media_incompatible" | "media_timeout" | "authentication_failed" | "carrier_error" | "carrier_unreachable" | "no_response" | "media_unavailable" | "account_not_in_good_standing" | "forward_loop" | "internal_error";
             /** @description The reason in words, e.g. "the far end answered PCMU; Prolope requires PCMA at 20 ms (terms 5.2)". */
             message: string;
         };
@@ -4760,6 +4849,7 @@ export interface components {
         MinorAmount: number;
         /** @description A decimal amount as a string, exclusive of VAT (terms 7.1), e.g. `"12.50"`. */
         Money: string;
+        NullableForwardTarget: components["schemas"]["ForwardTarget"] | null;
         NumberBuy: {
             friendly_name?: string;
             number: components["schemas"]["E164"];
@@ -5084,7 +5174,7 @@ export interface components {
              * @example validation_failed
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "unknown_field" | "body_not_allowed" | "json_too_deep" | "invalid_character" | "invalid_url" | "invalid_http" | "missing_api_key" | "invalid_api_key" | "missing_scope" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "idempotency_key_in_use" | "idempotency_key_reused" | "idempotency_key_answer_lost" | "request_timeout" | "body_too_large" | "uri_too_long" | "unsupported_media_type" | "signatory_confirmation_required" | "scope_not_grantable" | "invalid_phone_number" | "number_not_available" | "number_quarantined" | "number_already_held" | "sip_username_taken" | "sip_user_username_taken" | "sip_extension_taken" | "call_not_active" | "recording_not_active" | "webhook_endpoint_disabled" | "websocket_required" | "webhook_url_not_allowed" | "too_many_webhook_endpoints" | "recover_since_too_old" | "unknown_event_type" | "invalid_event_override" | "port_transition_not_allowed" | "invalid_reference" | "sip_trunk_credentials_required" | "invalid_cidr" | "cidr_too_broad" | "invalid_outbound_target" | "invalid_carrier_uri" | "caller_id_not_owned" | "no_route" | "declaration_required" | "port_document_required" | "document_content_mismatch" | "audio_unreadable" | "audio_too_long" | "audio_too_large" | "audio_fetch_failed" | "audio_taken_down" | "audio_in_use" | "account_suspended" | "account_terminated" | "billing_not_allowed" | "test_clock_not_found" | "test_clock_advance_invalid" | "plan_not_available" | "price_change_notice_too_short" | "price_change_effective_before_notice" | "price_change_more_than_once_a_year" | "payment_exceeds_balance" | "payment_in_future" | "credit_exceeds_balance" | "invoice_not_open" | "subscription_not_active" | "account_data_deleted" | "invalid_calendar_overrides" | "contact_not_authorized" | "incident_transition_not_allowed" | "maintenance_notice_too_short" | "invalid_time_range" | "rate_limited" | "headers_too_large" | "store_unavailable" | "internal_error";
+            code: "validation_failed" | "invalid_json" | "unknown_field" | "body_not_allowed" | "json_too_deep" | "invalid_character" | "invalid_url" | "invalid_http" | "missing_api_key" | "invalid_api_key" | "missing_scope" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "idempotency_key_in_use" | "idempotency_key_reused" | "idempotency_key_answer_lost" | "request_timeout" | "body_too_large" | "uri_too_long" | "unsupported_media_type" | "signatory_confirmation_required" | "scope_not_grantable" | "invalid_phone_number" | "number_not_available" | "number_quarantined" | "number_already_held" | "sip_username_taken" | "sip_user_username_taken" | "sip_extension_taken" | "call_not_active" | "recording_not_active" | "webhook_endpoint_disabled" | "websocket_required" | "webhook_url_not_allowed" | "too_many_webhook_endpoints" | "recover_since_too_old" | "unknown_event_type" | "invalid_event_override" | "port_transition_not_allowed" | "invalid_reference" | "sip_trunk_credentials_required" | "invalid_cidr" | "cidr_too_broad" | "invalid_outbound_target" | "invalid_carrier_uri" | "caller_id_not_owned" | "forward_to_self" | "no_route" | "declaration_required" | "port_document_required" | "document_content_mismatch" | "audio_unreadable" | "audio_too_long" | "audio_too_large" | "audio_fetch_failed" | "audio_taken_down" | "audio_in_use" | "account_suspended" | "account_terminated" | "billing_not_allowed" | "test_clock_not_found" | "test_clock_advance_invalid" | "plan_not_available" | "price_change_notice_too_short" | "price_change_effective_before_notice" | "price_change_more_than_once_a_year" | "payment_exceeds_balance" | "payment_in_future" | "credit_exceeds_balance" | "invoice_not_open" | "subscription_not_active" | "account_data_deleted" | "invalid_calendar_overrides" | "contact_not_authorized" | "incident_transition_not_allowed" | "maintenance_notice_too_short" | "invalid_time_range" | "rate_limited" | "headers_too_large" | "store_unavailable" | "internal_error";
             detail: string;
             /** @description Each validation failure, when there were several. */
             errors?: {
@@ -10367,6 +10457,71 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "sipUsers.callHandling": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user's call handling. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallHandling"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "sipUsers.setCallHandling": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallHandlingUpdate"];
+            };
+        };
+        responses: {
+            /** @description The call handling now in force. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallHandling"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];

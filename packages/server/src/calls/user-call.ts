@@ -3,14 +3,13 @@ import { schemaDefaults } from '../http/contract.js';
 import { assignedNumber } from '../numbers/service.js';
 import { callingUser, type CallingUser, userByExtension } from '../sip-users/call-targets.js';
 import type { DialOptions, InboundCall, InboundOffer, OutboundCall } from '../telephony/backend.js';
-import type { DialVerb } from '../telephony/verbs/verb-types.js';
 import { bridgeCaller } from './bridged-call.js';
-import type { DialLegs } from './dial-leg.js';
 import { type InboundDeps, type InboundTools, runCall, standingRefusal } from './inbound.js';
 import { endCall, openInboundCall } from './lifecycle.js';
 import { sipUriHostPort } from './outbound-route.js';
 import type { CallRow } from './store.js';
-import { placeUserLeg } from './user-leg.js';
+import { reachUser } from './user-handling.js';
+import { type Reach, ringOnly } from './user-reach.js';
 import { routeToUser } from './user-route.js';
 
 /** What calls from SIP users need beyond an inbound call's deps. */
@@ -77,15 +76,9 @@ export async function onUserInvite(
   const target = await userByExtension(deps.db, user.accountId, dialled);
   if (target) {
     if (!target.enabled) return call.reject(480, 'Temporarily Unavailable', { Warning: `399 prolope "extension ${dialled} is disabled"` });
-    const legs: DialLegs = {
-      placeLeg: (input) => placeUserLeg(deps, dial, { ...input, from, userId: target.id, extension: target.extension }),
-    };
-    return bridged(deps, engine, call, offer, user, {
-      from,
-      to: dialled,
-      legs,
-      verb: { verb: 'dial', to: dialled, caller_id: from, timeout_seconds: USER_RING_SECONDS },
-    });
+    // The called user's forwarding and do-not-disturb apply (user-handling.ts); the caller is not forwarded back to.
+    const plan = await reachUser({ deps, engine, dial, accountId: user.accountId, from, ringSeconds: USER_RING_SECONDS }, target.id, [user.id]);
+    return bridged(deps, engine, call, offer, user, { from, to: dialled, plan });
   }
   const number = e164(dialled);
   if (!number) return call.reject(404, 'Not Found', { Warning: `399 prolope "${dialled} is neither an extension of this account nor a phone number"` });
@@ -116,8 +109,7 @@ export async function onUserInvite(
   return bridged(deps, engine, call, offer, user, {
     from: user.callerId,
     to: number,
-    legs,
-    verb: { verb: 'dial', to: number, caller_id: user.callerId, timeout_seconds: USER_RING_SECONDS },
+    plan: ringOnly(legs, { verb: 'dial', to: number, caller_id: user.callerId, timeout_seconds: USER_RING_SECONDS }),
   });
 }
 
@@ -149,11 +141,11 @@ async function bridged(
   call: InboundCall,
   offer: InboundOffer,
   user: CallingUser,
-  plan: { from: string; to: string; legs: DialLegs; verb: DialVerb },
+  plan: { from: string; to: string; plan: Reach },
 ): Promise<void> {
   const row = await openInboundCall(deps, { accountId: user.accountId, from: plan.from, to: plan.to, sipCallId: call.callId, trunkId: null, numberId: null, ownerUrl: deps.node?.url, nodeId: deps.node?.id });
   if ((await refused(deps, call, offer, row)) || !offer.ok) return;
-  await bridgeCaller(deps, engine, call, offer, row, { legs: plan.legs, verb: plan.verb });
+  await bridgeCaller(deps, engine, call, offer, row, plan.plan);
 }
 
 /**

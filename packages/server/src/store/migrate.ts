@@ -31,6 +31,7 @@ export function migrationList(opts: MigrateOptions = {}): Record<string, Migrati
     '0020-audio-prompts': migrations.audioPrompts,
     '0021-voicemail': migrations.voicemail,
     '0022-number-routes': migrations.numberRoutes,
+    '0024-call-handling': migrations.callHandling,
   };
 }
 

@@ -18,3 +18,4 @@ export { sipUsers } from './0019-sip-users.js';
 export { audioPrompts } from './0020-audio-prompts.js';
 export { voicemail } from './0021-voicemail.js';
 export { numberRoutes } from './0022-number-routes.js';
+export { callHandling } from './0024-call-handling.js';
