@@ -10,7 +10,8 @@ import { freeUdpPort, requireSipp, runSipp, SIPP, startSippUas, type SippRun } f
 
 /**
  * A SIP user's call handling (PUT /v1/sip-users/{id}/call-handling) on real calls: SIPp is every phone,
- * registering from a port and then answering on it, as in user-calls.test.ts. User 201 calls by extension.
+ * registering from a port and then answering on it, as in user-calls.test.ts. User 201 calls by extension;
+ * a PBX trunk calls a number routed to a user; a SIPp UAS is the carrier for forwards to numbers.
  */
 requireSipp('SIP user call forwarding');
 
@@ -30,7 +31,7 @@ interface User {
 }
 
 describe.skipIf(!SIPP).each(storeKinds)('SIP user call forwarding and do-not-disturb, SIPp as the phones (%s)', (kind) => {
-  const suite = callSuite(kind, { name: 'fwd', numberBase: 8_720_000 });
+  const suite = callSuite(kind, { name: 'fwd', numberBase: 8_720_000, carrier: true });
   let t: TestServer;
   let c: CallSuite['c'];
   let caller: User;
@@ -167,5 +168,27 @@ describe.skipIf(!SIPP).each(storeKinds)('SIP user call forwarding and do-not-dis
     const { parent } = await ended('251', 0);
     expect(parent).toMatchObject({ sip_code: 482, hangup_reason: { code: 'forward_loop' } });
     expect(parent.hangup_reason.message).toContain(`${a.id} -> ${b.id} -> ${a.id}`);
+  });
+
+  it('a number routed to a user who forwards always to a number: the PBX call goes out through the carrier showing the called number', async () => {
+    const a = await newUser('261');
+    const number = suite.fresh();
+    await suite.buy(number);
+    expect((await c.api.patch(`/v1/numbers/${number}`, { route: { type: 'sip_user', sip_user_id: a.id } })).status).toBe(200);
+    const to = '+35929876543';
+    await handling(a, { forward_always: { type: 'number', number: to } });
+    const carrier = await startSippUas(scenario('outbound-uas.xml'), ['-set', 'rtpport', String(await freeUdpPort()), '-set', 'touser', to], suite.carrierPort);
+    try {
+      const run = await runSipp(scenario('inbound-caller-bye.xml'), number, suite.sipPort, suite.auth(number, { rtpport: await freeUdpPort(), codec: '8' }));
+      expect(run.code, explain(run)).toBe(0);
+      const done = await carrier.done;
+      expect(done.code, explain(done)).toBe(0);
+    } finally {
+      carrier.stop();
+    }
+    const parent = await suite.callTo(number, (x) => x?.status === 'completed');
+    const list = await eventually(calls, (l) => l.some((x) => x.parent_call_id === parent!.id && x.status === 'completed'));
+    // The leg out shows the account's number that was called (user 261 has no caller_id of their own).
+    expect(list.find((x) => x.parent_call_id === parent!.id)).toMatchObject({ direction: 'outbound', from: number, to, sip_code: 200 });
   });
 });
