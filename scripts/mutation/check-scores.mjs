@@ -8,6 +8,7 @@ const MODULES = [
   ['rules: sla', /^packages\/rules\/src\/sla\//],
   ['rules: capacity', /^packages\/rules\/src\/capacity\.ts$/],
   ['rules: billing', /^packages\/rules\/src\/billing\//],
+  ['rules: schedule', /^packages\/rules\/src\/schedule\//],
   ['webhooks: signature', /^packages\/webhooks\/src\//],
 ];
 // Killed and timed-out mutants are detected; survivors and uncovered ones are not. Ignored mutants

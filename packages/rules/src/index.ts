@@ -5,3 +5,4 @@ export * from './calendar/index.js';
 export { capacity, type CapacityInput, type CapacityResult, type LinkDescription } from './capacity.js';
 export * from './sla/index.js';
 export * from './flows/index.js';
+export * from './schedule/index.js';

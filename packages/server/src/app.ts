@@ -19,6 +19,7 @@ import { recordingRoutes } from './recordings/routes.js';
 import { memoryRecordingStore, type ObjectStore, type RecordingStore } from './store/object-store.js';
 import { sipTrunkRoutes } from './sip-trunks/routes.js';
 import { sipUserRoutes } from './sip-users/routes.js';
+import { callHandlingRoutes } from './call-handling/routes.js';
 import { ttsRoutes } from './tts/routes.js';
 import { audioRoutes } from './audio/routes.js';
 import { PromptPlaybacks } from './telephony/verbs/prompt-playbacks.js';
@@ -117,6 +118,7 @@ export function allHandlers(deps: CallDeps): Handlers {
     ...numberRoutes(deps),
     ...sipTrunkRoutes(deps),
     ...sipUserRoutes(deps),
+    ...callHandlingRoutes(deps),
     ...ttsRoutes(),
     ...voicemailRoutes(deps),
     ...ringGroupRoutes(deps),

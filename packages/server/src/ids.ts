@@ -15,6 +15,7 @@ export const idPrefixes = {
   sipRegistration: 'sreg',
   audio: 'aud',
   voicemailBox: 'vmb',
+  schedule: 'sch',
   voicemailMessage: 'vmm',
   ringGroup: 'rgrp',
   carrier: 'car',

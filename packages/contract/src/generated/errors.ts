@@ -206,6 +206,10 @@ export const errorCodes = {
     "status": 422,
     "title": "The caller ID is not a number this account holds"
   },
+  "forward_to_self": {
+    "status": 422,
+    "title": "A SIP user's call forwarding names the user themself"
+  },
   "no_route": {
     "status": 422,
     "title": "There is no route for this call"

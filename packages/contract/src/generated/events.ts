@@ -455,10 +455,11 @@ export interface components {
              *     `authentication_failed` (the carrier refused our digest, or challenged without credentials set),
              *     `carrier_error` (5xx from every carrier tried), `carrier_unreachable` (the carrier's name does not
              *     resolve), `no_response` (nothing answered the INVITE), `media_unavailable` (no RTP port or media
-             *     relay), `account_not_in_good_standing` (suspended or terminated), `internal_error`.
+             *     relay), `account_not_in_good_standing` (suspended or terminated), `forward_loop` (a SIP user's
+             *     call forwarding led back to a user already tried, or past 5 forwards), `internal_error`.
              * @enum {string}
              */
-            code: "normal_clearing" | "busy" | "no_answer" | "canceled" | "rejected" | "invalid_number" | "media_incompatible" | "media_timeout" | "authentication_failed" | "carrier_error" | "carrier_unreachable" | "no_response" | "media_unavailable" | "account_not_in_good_standing" | "internal_error";
+            code: "normal_clearing" | "busy" | "no_answer" | "canceled" | "rejected" | "invalid_number" | "media_incompatible" | "media_timeout" | "authentication_failed" | "carrier_error" | "carrier_unreachable" | "no_response" | "media_unavailable" | "account_not_in_good_standing" | "forward_loop" | "internal_error";
             /** @description The reason in words, e.g. "the far end answered PCMU; Prolope requires PCMA at 20 ms (terms 5.2)". */
             message: string;
         };

@@ -1,10 +1,13 @@
 import type { AnsweringMedia, CallEnd, InboundCall, InboundOffer } from '../telephony/backend.js';
-import type { DialVerb } from '../telephony/verbs/verb-types.js';
+import type { DialResult } from '../telephony/verbs/verb-host.js';
 import { CallSession, type SessionDeps, type SessionTools } from './call-session.js';
-import { type DialLegs, type DialParent, dialLeg } from './dial-leg.js';
+import { type DialParent, dialLeg } from './dial-leg.js';
 import type { TransferTargets } from './leg-transfer.js';
 import { endCall, markEarlyMedia } from './lifecycle.js';
 import type { CallRow } from './store.js';
+import type { Reach } from './user-reach.js';
+
+const REASON_PHRASE = { 480: 'Temporarily Unavailable', 482: 'Loop Detected', 486: 'Busy Here' } as const;
 
 /**
  * Opens the media of a caller's call whose row is open; when it cannot be opened the caller gets 500
@@ -105,8 +108,9 @@ export async function refuseUnanswered(call: InboundCall, session: CallSession, 
 /**
  * The caller's side of a call bridged to a leg that rings first (a SIP user's devices): early media
  * (ringback) while the leg rings, the 200 once the leg answers, then the bridge until either hangs up; the
- * caller's row is open already. A leg that does not answer is the caller's final failure: 486 when busy,
- * else 480.
+ * caller's row is open already. A leg that does not answer goes on where the plan says (a forward: another
+ * leg rings while the caller still hears ringback, or a voicemail box answers), else it is the caller's
+ * final failure: 486 when busy, else 480. A plan that refuses from the start sends its status at once.
  */
 export async function bridgeCaller(
   deps: SessionDeps,
@@ -114,20 +118,42 @@ export async function bridgeCaller(
   call: InboundCall,
   offer: Extract<InboundOffer, { ok: true }>,
   row: CallRow,
-  plan: { legs: DialLegs; verb: DialVerb; transfer?: TransferTargets | undefined },
+  plan: Reach,
 ): Promise<void> {
+  if (plan.kind === 'refuse') {
+    await call.reject(plan.status, REASON_PHRASE[plan.status], { Warning: `399 prolope "${plan.reason.message}"` });
+    await endCall(deps, row, { by: 'callee', cause: 'rejected', sipCode: plan.status }, plan.reason);
+    return;
+  }
   const ringing = await ringingCaller(deps, engine, call, offer, row);
   if (!ringing) return;
-  const { session } = ringing;
+  const { session, answering } = ringing;
   try {
-    const result = await dialLeg(deps, plan.legs, dialParent(deps, engine, ringing, undefined, plan.transfer), plan.verb);
-    if (session.ended) return await session.ended;
-    if (result.status === 'completed') {
-      // The callee hung up (or the time limit passed): BYE to the caller.
-      await session.hangup();
+    let step: Reach | undefined = plan;
+    let last: DialResult | undefined;
+    while (step?.kind === 'ring') {
+      last = await dialLeg(deps, step.legs, dialParent(deps, engine, ringing, undefined, step.transfer), step.verb);
+      if (session.ended) return await session.ended;
+      if (last.status === 'completed') {
+        // The callee hung up (or the time limit passed): BYE to the caller.
+        await session.hangup();
+        return;
+      }
+      step = await step.next?.(last);
+      if (session.ended) return await session.ended;
+    }
+    if (step?.kind === 'voicemail') {
+      // A forward to a box: the caller is answered by it and leaves a message.
+      await answering.answer();
+      await session.answered();
+      if (session.ended) return await session.ended;
+      await session.run([{ verb: 'voicemail', box_id: step.boxId, greeting: step.greeting }], undefined);
       return;
     }
-    await refuseUnanswered(call, session, result.status === 'busy');
+    const refusal = step?.kind === 'refuse' ? step : undefined;
+    const status = refusal?.status ?? (last?.status === 'busy' ? 486 : 480);
+    await call.reject(status, REASON_PHRASE[status], refusal && { Warning: `399 prolope "${refusal.reason.message}"` });
+    await session.finish({ by: 'callee', cause: 'rejected', sipCode: status }, refusal?.reason);
   } catch (err) {
     if (session.ended) return await session.ended;
     engine.log.error({ err, callId: call.callId }, 'user call failed');

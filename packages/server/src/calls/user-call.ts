@@ -3,19 +3,17 @@ import { assignedNumber } from '../numbers/service.js';
 import { ringGroupIdByExtension } from '../ring-groups/call-targets.js';
 import { callingUser, type CallingUser, userByExtension } from '../sip-users/call-targets.js';
 import type { DialOptions, InboundCall, InboundOffer, OutboundCall } from '../telephony/backend.js';
-import type { DialVerb } from '../telephony/verbs/verb-types.js';
 import { bridgeCaller } from './bridged-call.js';
-import type { DialLegs } from './dial-leg.js';
-import type { TransferTargets } from './leg-transfer.js';
 import { type InboundDeps, type InboundTools, runCall, standingRefusal } from './inbound.js';
 import { endCall, openInboundCall } from './lifecycle.js';
 import { sipUriHostPort } from './outbound-route.js';
 import type { CallRow } from './store.js';
-import { e164, userTransferTargets } from './transfer-targets.js';
-import { placeUserLeg } from './user-leg.js';
-import { runVoicemailMenu, VOICEMAIL_CODES } from './voicemail-menu-call.js';
 import { routeNumberCall } from './number-route.js';
 import { routeToPbx } from './pbx-route.js';
+import { e164, userTransferTargets } from './transfer-targets.js';
+import { reachUser } from './user-handling.js';
+import { type Reach, ringOnly } from './user-reach.js';
+import { runVoicemailMenu, VOICEMAIL_CODES } from './voicemail-menu-call.js';
 
 /** What calls from SIP users need beyond an inbound call's deps. */
 export interface UserCallOptions {
@@ -72,17 +70,11 @@ export async function onUserInvite(
   const target = await userByExtension(deps.db, user.accountId, dialled);
   if (target) {
     if (!target.enabled) return call.reject(480, 'Temporarily Unavailable', { Warning: `399 prolope "extension ${dialled} is disabled"` });
-    const legs: DialLegs = {
-      placeLeg: (input) => placeUserLeg(deps, dial, { ...input, from, userId: target.id, extension: target.extension }),
-    };
-    return bridged(deps, engine, call, offer, user, {
-      from,
-      to: dialled,
-      legs,
-      verb: { verb: 'dial', to: dialled, caller_id: from, timeout_seconds: USER_RING_SECONDS },
-      // The called user may send the caller on (REFER): their leg shows the caller as before.
-      transfer: userTransferTargets(deps, dial, engine.legs, user.accountId, { transferee: from, callerId: user.callerId }),
-    });
+    // The called user's forwarding and do-not-disturb apply (user-handling.ts); the caller is not forwarded back to.
+    // The called user may send the caller on (REFER): their leg shows the caller as before.
+    const transfer = userTransferTargets(deps, dial, engine.legs, user.accountId, { transferee: from, callerId: user.callerId });
+    const plan = await reachUser({ deps, engine, dial, accountId: user.accountId, from, ringSeconds: USER_RING_SECONDS, transfer }, target.id, [user.id]);
+    return bridged(deps, engine, call, offer, user, { from, to: dialled, plan });
   }
   if (dialled === VOICEMAIL_CODES.own || dialled === VOICEMAIL_CODES.any) {
     const row = await openInboundCall(deps, { accountId: user.accountId, from, to: dialled, sipCallId: call.callId, trunkId: null, numberId: null, ownerUrl: deps.node?.url, nodeId: deps.node?.id });
@@ -124,8 +116,7 @@ export async function onUserInvite(
   return bridged(deps, engine, call, offer, user, {
     from: user.callerId,
     to: number,
-    legs,
-    verb: { verb: 'dial', to: number, caller_id: user.callerId, timeout_seconds: USER_RING_SECONDS },
+    plan: ringOnly(legs, { verb: 'dial', to: number, caller_id: user.callerId, timeout_seconds: USER_RING_SECONDS }),
   });
 }
 
@@ -157,11 +148,11 @@ async function bridged(
   call: InboundCall,
   offer: InboundOffer,
   user: CallingUser,
-  plan: { from: string; to: string; legs: DialLegs; verb: DialVerb; transfer?: TransferTargets },
+  plan: { from: string; to: string; plan: Reach },
 ): Promise<void> {
   const row = await openInboundCall(deps, { accountId: user.accountId, from: plan.from, to: plan.to, sipCallId: call.callId, trunkId: null, numberId: null, ownerUrl: deps.node?.url, nodeId: deps.node?.id });
   if ((await refused(deps, call, offer, row)) || !offer.ok) return;
-  await bridgeCaller(deps, engine, call, offer, row, { legs: plan.legs, verb: plan.verb, transfer: plan.transfer });
+  await bridgeCaller(deps, engine, call, offer, row, plan.plan);
 }
 
 /**

@@ -3,11 +3,10 @@ import { userById } from '../sip-users/call-targets.js';
 import type { DialOptions, InboundCall, InboundOffer, OutboundCall } from '../telephony/backend.js';
 import { bridgeCaller } from './bridged-call.js';
 import type { SessionDeps, SessionTools } from './call-session.js';
-import type { DialLegs } from './dial-leg.js';
 import { endCall } from './lifecycle.js';
 import type { CallRow } from './store.js';
 import { userTransferTargets } from './transfer-targets.js';
-import { placeUserLeg } from './user-leg.js';
+import { reachUser } from './user-handling.js';
 
 /** A number's route to a SIP user (the API's SipUserRoute, defaults filled in when stored). */
 export interface SipUserRoute {
@@ -19,7 +18,8 @@ export interface SipUserRoute {
 /**
  * An inbound call to a number routed to a SIP user (`route` on the number): every registered device of
  * the user rings, the caller hears ringback and is answered when one device answers, bridged in our media
- * plane. The leg shows the caller's number as From. Without `dial` (no registrar on this backend), or when
+ * plane. The leg shows the caller's number as From. The user's call handling (forwarding, do-not-disturb)
+ * applies (user-handling.ts). Without `dial` (no registrar on this backend), or when
  * the user is gone or disabled, the caller gets 480 and the CDR says why.
  */
 export async function routeToUser(
@@ -40,11 +40,9 @@ export async function routeToUser(
     await endCall(deps, row, { by: 'system', cause: 'rejected', sipCode: 480 }, { code: 'no_answer', message: why });
     return;
   }
-  const legs: DialLegs = { placeLeg: (input) => placeUserLeg(deps, dial, { ...input, userId: user.id, extension: user.extension }) };
-  await bridgeCaller(deps, engine, call, offer, row, {
-    legs,
-    verb: { verb: 'dial', to: user.extension, caller_id: row.from, timeout_seconds: route.ring_timeout ?? schemaDefaults.SipUserRoute.ring_timeout },
-    // The user may send the caller on (REFER): another extension sees the caller's number, a number outside the one called.
-    transfer: userTransferTargets(deps, dial, engine.legs, row.account_id, { transferee: row.from, callerId: row.to }),
-  });
+  const ringSeconds = route.ring_timeout ?? schemaDefaults.SipUserRoute.ring_timeout;
+  // The user may send the caller on (REFER): another extension sees the caller's number, a number outside the one called.
+  const transfer = userTransferTargets(deps, dial, engine.legs, row.account_id, { transferee: row.from, callerId: row.to });
+  const plan = await reachUser({ deps, engine, dial, accountId: row.account_id, from: row.from, calledNumber: row.to, ringSeconds, transfer }, user.id);
+  await bridgeCaller(deps, engine, call, offer, row, plan);
 }

@@ -45,10 +45,10 @@ export async function userByExtension(db: Db, accountId: string, extension: stri
 }
 
 /** The account's user `id` as a call target (a number's route names it), or undefined: never another account's. */
-export async function userById(db: Db, accountId: string, id: string): Promise<{ id: string; extension: string; enabled: boolean } | undefined> {
+export async function userById(db: Db, accountId: string, id: string): Promise<{ id: string; extension: string; enabled: boolean; callerId: string | null } | undefined> {
   const row = await findSipUser(db, accountId, id);
-  // A user without an extension is shown on the leg by username.
-  return row && { id: row.id, extension: row.extension ?? row.username, enabled: row.enabled === 1 };
+  // A user without an extension is shown on the leg by username. The caller ID shows on a forward out.
+  return row && { id: row.id, extension: row.extension ?? row.username, enabled: row.enabled === 1, callerId: row.caller_id };
 }
 
 /** The user's registered devices that have not expired: each is rung when the user is called. */

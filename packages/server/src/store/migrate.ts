@@ -32,6 +32,7 @@ export function migrationList(opts: MigrateOptions = {}): Record<string, Migrati
     '0021-voicemail': migrations.voicemail,
     '0022-number-routes': migrations.numberRoutes,
     '0023-ring-groups': migrations.ringGroups,
+    '0024-call-handling': migrations.callHandling,
     '0025-sip-users-realm-index': migrations.sipUsersRealmIndex,
   };
 }

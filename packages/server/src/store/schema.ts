@@ -521,6 +521,34 @@ export interface Database {
   voicemail_boxes: VoicemailBoxesTable;
   ring_groups: RingGroupsTable;
   voicemail_messages: VoicemailMessagesTable;
+  sip_user_call_handling: SipUserCallHandlingTable;
+  schedules: SchedulesTable;
+}
+
+/** A SIP user's forwarding and do-not-disturb (migration 0024); no row: the defaults. */
+export interface SipUserCallHandlingTable {
+  sip_user_id: string;
+  account_id: string;
+  /** JSON of the API's CallHandlingUpdate with its defaults filled in. */
+  settings: string;
+  updated_at: string;
+}
+
+/** An account's business-hours schedule (migration 0024). */
+export interface SchedulesTable {
+  id: string;
+  account_id: string;
+  name: string;
+  /** IANA zone name. */
+  time_zone: string;
+  /** JSON array of the API's OpeningHours. */
+  hours: string;
+  /** 1: closed on the Bulgarian calendar's holidays; 0: not. */
+  public_holidays: number;
+  /** JSON array of YYYY-MM-DD. */
+  closed_dates: string;
+  created_at: string;
+  updated_at: string;
 }
 
 /**

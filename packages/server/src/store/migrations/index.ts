@@ -19,4 +19,5 @@ export { audioPrompts } from './0020-audio-prompts.js';
 export { voicemail } from './0021-voicemail.js';
 export { numberRoutes } from './0022-number-routes.js';
 export { ringGroups } from './0023-ring-groups.js';
+export { callHandling } from './0024-call-handling.js';
 export { sipUsersRealmIndex } from './0025-sip-users-realm-index.js';

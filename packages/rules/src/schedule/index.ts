@@ -1,0 +1,3 @@
+// Business-hours schedules (issue 17): is a business open at an instant in its time zone.
+export { type BusinessSchedule, isOpenAt, minuteOfDay, type OpeningHours, type Weekday } from './open-at.js';
+export { isTimeZone, wallClock, type WallClock } from './wall-clock.js';
