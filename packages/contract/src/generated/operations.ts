@@ -1277,6 +1277,42 @@ export const operations = {
                   "type",
                   "sip_user_id"
                 ]
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "type": {
+                    "type": "string",
+                    "const": "ring_group"
+                  },
+                  "ring_group_id": {
+                    "type": "string",
+                    "description": "A ring group of the same account.",
+                    "pattern": "^rgrp_[0-9A-Za-z]+$"
+                  }
+                },
+                "required": [
+                  "type",
+                  "ring_group_id"
+                ]
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "type": {
+                    "type": "string",
+                    "const": "voicemail_box"
+                  },
+                  "voicemail_box_id": {
+                    "type": "string",
+                    "description": "A voicemail box of the same account.",
+                    "pattern": "^vmb_[0-9A-Za-z]+$"
+                  }
+                },
+                "required": [
+                  "type",
+                  "voicemail_box_id"
+                ]
               }
             ],
             "type": [
@@ -2113,6 +2149,399 @@ export const operations = {
       "aliases": [
         "users"
       ],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "ringGroups.list": {
+    "resource": "ringGroups",
+    "action": "list",
+    "method": "get",
+    "path": "/v1/ring-groups",
+    "summary": "List ring groups",
+    "description": "Newest first.\n",
+    "auth": true,
+    "scopes": [
+      "pbx:read"
+    ],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "ringGroups.create": {
+    "resource": "ringGroups",
+    "action": "create",
+    "method": "post",
+    "path": "/v1/ring-groups",
+    "summary": "Create a ring group",
+    "description": "SIP users of the account rung together (`simultaneous`), one after another (`sequential`), or one\nafter another starting where the last call left off (`round_robin`). When nobody answers within\n`timeout_seconds`, the call goes to `fallback`. Route a number to it (`route: {type: ring_group}`) or\ndial its `extension` from a registered phone.\n",
+    "auth": true,
+    "scopes": [
+      "pbx:write"
+    ],
+    "pathParams": [],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "extension": {
+            "type": "string",
+            "description": "The short number other users of the account dial (2 to 6 digits), unique within the account (`409 sip_extension_taken` otherwise).",
+            "pattern": "^[0-9]{2,6}$"
+          },
+          "strategy": {
+            "type": "object",
+            "properties": {},
+            "required": []
+          },
+          "members": {
+            "type": "array",
+            "description": "SIP users of the account, in the order `sequential` rings them. A user appears at most once.",
+            "items": {
+              "type": "object",
+              "properties": {
+                "sip_user_id": {
+                  "type": "string",
+                  "description": "A SIP user of the same account.",
+                  "pattern": "^sipu_[0-9A-Za-z]+$"
+                },
+                "timeout_seconds": {
+                  "type": "integer",
+                  "description": "Seconds this member rings before the next one (`sequential` and `round_robin`; ignored by `simultaneous`).",
+                  "default": 15,
+                  "minimum": 1,
+                  "maximum": 120
+                }
+              },
+              "required": [
+                "sip_user_id"
+              ]
+            }
+          },
+          "timeout_seconds": {
+            "type": "object",
+            "properties": {},
+            "required": []
+          },
+          "fallback": {
+            "description": "Where the call goes when no member answered within the group's `timeout_seconds` (or every member\nwas tried): a voicemail box of the account, another ring group, or an E.164 number called out through\nthe carrier (with the called number, or the calling user's caller ID, as caller ID). Null: the caller\nhears 480 (486 when a member was busy).\n",
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "type": {
+                    "type": "string",
+                    "const": "voicemail_box"
+                  },
+                  "voicemail_box_id": {
+                    "type": "string",
+                    "pattern": "^vmb_[0-9A-Za-z]+$"
+                  }
+                },
+                "required": [
+                  "type",
+                  "voicemail_box_id"
+                ]
+              },
+              {
+                "type": "object",
+                "description": "Another ring group of the account. A chain that comes back to this group is refused (`422 ring_group_fallback_loop`).",
+                "properties": {
+                  "type": {
+                    "type": "string",
+                    "const": "ring_group"
+                  },
+                  "ring_group_id": {
+                    "type": "string",
+                    "pattern": "^rgrp_[0-9A-Za-z]+$"
+                  }
+                },
+                "required": [
+                  "type",
+                  "ring_group_id"
+                ]
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "type": {
+                    "type": "string",
+                    "const": "number"
+                  },
+                  "number": {
+                    "type": "string",
+                    "description": "A phone number in E.164 (`+359888123456`). Inputs may use spaces or dashes; answers are always E.164."
+                  }
+                },
+                "required": [
+                  "type",
+                  "number"
+                ]
+              }
+            ],
+            "type": [
+              "null"
+            ]
+          }
+        },
+        "required": [
+          "name",
+          "members"
+        ]
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "ringGroups.retrieve": {
+    "resource": "ringGroups",
+    "action": "retrieve",
+    "method": "get",
+    "path": "/v1/ring-groups/{id}",
+    "summary": "Retrieve a ring group",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "pbx:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "ringGroups.update": {
+    "resource": "ringGroups",
+    "action": "update",
+    "method": "patch",
+    "path": "/v1/ring-groups/{id}",
+    "summary": "Update a ring group",
+    "description": "Changes apply to the next call; a call ringing the group now goes on as it began. Changing\n`members` restarts round-robin at the first member.\n",
+    "auth": true,
+    "scopes": [
+      "pbx:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "extension": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The short number other users of the account dial (2 to 6 digits), unique within the account (`409 sip_extension_taken` otherwise).",
+            "pattern": "^[0-9]{2,6}$"
+          },
+          "strategy": {
+            "type": "string",
+            "enum": [
+              "simultaneous",
+              "sequential",
+              "round_robin"
+            ],
+            "description": "`simultaneous`: every member's registered devices ring at once; the first to answer is bridged and the\nothers get CANCEL. `sequential`: members ring one at a time, in order, each for its `timeout_seconds`.\n`round_robin`: like `sequential`, but each call starts with the member after the one the previous call\nstarted with (remembered in the store, shared by every server process).\n"
+          },
+          "members": {
+            "type": "array",
+            "description": "SIP users of the account, in the order `sequential` rings them. A user appears at most once.",
+            "items": {
+              "type": "object",
+              "properties": {
+                "sip_user_id": {
+                  "type": "string",
+                  "description": "A SIP user of the same account.",
+                  "pattern": "^sipu_[0-9A-Za-z]+$"
+                },
+                "timeout_seconds": {
+                  "type": "integer",
+                  "description": "Seconds this member rings before the next one (`sequential` and `round_robin`; ignored by `simultaneous`).",
+                  "default": 15,
+                  "minimum": 1,
+                  "maximum": 120
+                }
+              },
+              "required": [
+                "sip_user_id"
+              ]
+            }
+          },
+          "timeout_seconds": {
+            "type": "integer",
+            "description": "Seconds the whole group rings before its fallback, whatever the strategy.",
+            "minimum": 1,
+            "maximum": 600
+          },
+          "fallback": {
+            "description": "Where the call goes when no member answered within the group's `timeout_seconds` (or every member\nwas tried): a voicemail box of the account, another ring group, or an E.164 number called out through\nthe carrier (with the called number, or the calling user's caller ID, as caller ID). Null: the caller\nhears 480 (486 when a member was busy).\n",
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "type": {
+                    "type": "string",
+                    "const": "voicemail_box"
+                  },
+                  "voicemail_box_id": {
+                    "type": "string",
+                    "pattern": "^vmb_[0-9A-Za-z]+$"
+                  }
+                },
+                "required": [
+                  "type",
+                  "voicemail_box_id"
+                ]
+              },
+              {
+                "type": "object",
+                "description": "Another ring group of the account. A chain that comes back to this group is refused (`422 ring_group_fallback_loop`).",
+                "properties": {
+                  "type": {
+                    "type": "string",
+                    "const": "ring_group"
+                  },
+                  "ring_group_id": {
+                    "type": "string",
+                    "pattern": "^rgrp_[0-9A-Za-z]+$"
+                  }
+                },
+                "required": [
+                  "type",
+                  "ring_group_id"
+                ]
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "type": {
+                    "type": "string",
+                    "const": "number"
+                  },
+                  "number": {
+                    "type": "string",
+                    "description": "A phone number in E.164 (`+359888123456`). Inputs may use spaces or dashes; answers are always E.164."
+                  }
+                },
+                "required": [
+                  "type",
+                  "number"
+                ]
+              }
+            ],
+            "type": [
+              "null"
+            ]
+          }
+        },
+        "required": []
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "ringGroups.delete": {
+    "resource": "ringGroups",
+    "action": "delete",
+    "method": "delete",
+    "path": "/v1/ring-groups/{id}",
+    "summary": "Delete a ring group",
+    "description": "Numbers routed to it and groups falling back to it must be changed first (`409 ring_group_in_use`).",
+    "auth": true,
+    "scopes": [
+      "pbx:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
       "args": [],
       "shortcuts": [],
       "offline": null,

@@ -10,6 +10,10 @@ export const requestDefaults = {
     "enabled",
     "max_registrations"
   ],
+  "ringGroups.create": [
+    "strategy",
+    "timeout_seconds"
+  ],
   "sipUsers.setCallHandling": [
     "do_not_disturb",
     "no_answer_seconds"

@@ -66,6 +66,13 @@ export const schemaDefaults = {
     "max_registrations": 3,
     "enabled": true
   },
+  "RingGroupMember": {
+    "timeout_seconds": 15
+  },
+  "RingGroupCreate": {
+    "strategy": "simultaneous",
+    "timeout_seconds": 30
+  },
   "CallHandlingUpdate": {
     "do_not_disturb": false,
     "no_answer_seconds": 20

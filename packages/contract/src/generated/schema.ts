@@ -1856,6 +1856,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ring-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List ring groups
+         * @description Newest first.
+         */
+        get: operations["ringGroups.list"];
+        put?: never;
+        /**
+         * Create a ring group
+         * @description SIP users of the account rung together (`simultaneous`), one after another (`sequential`), or one
+         *     after another starting where the last call left off (`round_robin`). When nobody answers within
+         *     `timeout_seconds`, the call goes to `fallback`. Route a number to it (`route: {type: ring_group}`) or
+         *     dial its `extension` from a registered phone.
+         */
+        post: operations["ringGroups.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ring-groups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** Retrieve a ring group */
+        get: operations["ringGroups.retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a ring group
+         * @description Numbers routed to it and groups falling back to it must be changed first (`409 ring_group_in_use`).
+         */
+        delete: operations["ringGroups.delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a ring group
+         * @description Changes apply to the next call; a call ringing the group now goes on as it began. Changing
+         *     `members` restarts round-robin at the first member.
+         */
+        patch: operations["ringGroups.update"];
+        trace?: never;
+    };
     "/v1/sip-trunks": {
         parameters: {
             query?: never;
@@ -2853,6 +2909,28 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "call.transferred": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A party of a bridged call transferred the other party (SIP REFER) and the new leg answered
+         * @description Recorded on the transferred call (the one that stays): `transferred_by_call_id` is the leg whose phone
+         *     sent the REFER (it ends right after), `call_id` the new leg now bridged to it, `to` the target as the
+         *     Refer-To named it. A transfer that fails records nothing (the transferor is told in a NOTIFY).
+         */
+        post: operations["events.call.transferred"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "carrier.created": {
         parameters: {
             query?: never;
@@ -3106,6 +3184,57 @@ export interface webhooks {
         put?: never;
         /** A number's configuration changed */
         post: operations["events.number.updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ring_group.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A ring group was created */
+        post: operations["events.ring_group.created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ring_group.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A ring group was deleted */
+        post: operations["events.ring_group.deleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ring_group.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A ring group was changed */
+        post: operations["events.ring_group.updated"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3675,6 +3804,8 @@ export interface components {
             parent_call_id: string | null;
             /** @description The account's number the call was for. */
             phone_number_id: string | null;
+            /** @description For a call to a ring group or a voicemail box, which member answered and which fallback was taken; null for other calls. */
+            routing: components["schemas"]["CallRouting"] | null;
             sip_call_id: string;
             /** @description The final SIP status of the call's INVITE (200 when answered). */
             sip_code: number | null;
@@ -3885,6 +4016,15 @@ export interface components {
             /** @constant */
             type: "call.ringing";
         };
+        /** @description How a call to a ring group or voicemail box went (the CDR's PBX part). */
+        CallRouting: {
+            /** @description The member who answered; null when nobody did. */
+            answered_by_sip_user_id: string | null;
+            /** @description The last fallback taken when no member answered (a voicemail box, another group, a number); null when none was. */
+            fallback: components["schemas"]["RingGroupFallback"] | null;
+            /** @description The ring group the call rang first (null for a number routed straight to a voicemail box). */
+            ring_group_id: string | null;
+        };
         CallSayAction: {
             /** @description A BCP 47 tag such as `en` or `bg-BG`; the engine's English voice is used when none matches (see `GET /v1/tts/voices`). */
             language?: string;
@@ -3903,6 +4043,24 @@ export interface components {
             time_limit_seconds?: components["schemas"]["DialTimeLimit"];
             timeout_seconds?: components["schemas"]["DialTimeout"];
             to: components["schemas"]["DialTarget"];
+        };
+        CallTransferredEvent: components["schemas"]["EventBase"] & {
+            data: {
+                /** @description The new leg, bridged to this call from now on. */
+                call_id: string;
+                /**
+                 * @description `blind`: a REFER naming a target (RFC 3515).
+                 * @enum {string}
+                 */
+                method: "blind";
+                object: components["schemas"]["Call"];
+                /** @description The target, as the Refer-To's user part named it (an extension or a number). */
+                to: string;
+                /** @description The leg whose party sent the REFER; it ends once the new leg answers. */
+                transferred_by_call_id: string;
+            };
+            /** @constant */
+            type: "call.transferred";
         };
         /** @enum {string} */
         Capability: "voice" | "sms" | "fax";
@@ -4911,10 +5069,12 @@ export interface components {
         /**
          * @description Where calls to the number go instead of its voice application. `sip_user`: every registered device of
          *     that SIP user rings at once (the first to answer is bridged; the caller hears 480 when none is
-         *     registered or answers within `ring_timeout`, 486 when busy). Ring groups, voicemail boxes, IVR flows
-         *     and queues will be further `type`s. With `route` null, `voice` (or the built-in greeting) answers.
+         *     registered or answers within `ring_timeout`, 486 when busy). `ring_group`: the group's members ring by
+         *     its strategy, then its fallback. `voicemail_box`: the caller is answered by the box's greeting and may
+         *     leave a message. IVR flows and queues will be further `type`s. With `route` null, `voice` (or the
+         *     built-in greeting) answers.
          */
-        NumberRoute: components["schemas"]["SipUserRoute"];
+        NumberRoute: components["schemas"]["SipUserRoute"] | components["schemas"]["RingGroupRoute"] | components["schemas"]["VoicemailBoxRoute"];
         /** @enum {string} */
         NumberType: "local" | "mobile" | "toll_free" | "national";
         NumberUpdatedEvent: components["schemas"]["EventBase"] & {
@@ -5174,7 +5334,7 @@ export interface components {
              * @example validation_failed
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "unknown_field" | "body_not_allowed" | "json_too_deep" | "invalid_character" | "invalid_url" | "invalid_http" | "missing_api_key" | "invalid_api_key" | "missing_scope" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "idempotency_key_in_use" | "idempotency_key_reused" | "idempotency_key_answer_lost" | "request_timeout" | "body_too_large" | "uri_too_long" | "unsupported_media_type" | "signatory_confirmation_required" | "scope_not_grantable" | "invalid_phone_number" | "number_not_available" | "number_quarantined" | "number_already_held" | "sip_username_taken" | "sip_user_username_taken" | "sip_extension_taken" | "call_not_active" | "recording_not_active" | "webhook_endpoint_disabled" | "websocket_required" | "webhook_url_not_allowed" | "too_many_webhook_endpoints" | "recover_since_too_old" | "unknown_event_type" | "invalid_event_override" | "port_transition_not_allowed" | "invalid_reference" | "sip_trunk_credentials_required" | "invalid_cidr" | "cidr_too_broad" | "invalid_outbound_target" | "invalid_carrier_uri" | "caller_id_not_owned" | "forward_to_self" | "no_route" | "declaration_required" | "port_document_required" | "document_content_mismatch" | "audio_unreadable" | "audio_too_long" | "audio_too_large" | "audio_fetch_failed" | "audio_taken_down" | "audio_in_use" | "account_suspended" | "account_terminated" | "billing_not_allowed" | "test_clock_not_found" | "test_clock_advance_invalid" | "plan_not_available" | "price_change_notice_too_short" | "price_change_effective_before_notice" | "price_change_more_than_once_a_year" | "payment_exceeds_balance" | "payment_in_future" | "credit_exceeds_balance" | "invoice_not_open" | "subscription_not_active" | "account_data_deleted" | "invalid_calendar_overrides" | "contact_not_authorized" | "incident_transition_not_allowed" | "maintenance_notice_too_short" | "invalid_time_range" | "rate_limited" | "headers_too_large" | "store_unavailable" | "internal_error";
+            code: "validation_failed" | "invalid_json" | "unknown_field" | "body_not_allowed" | "json_too_deep" | "invalid_character" | "invalid_url" | "invalid_http" | "missing_api_key" | "invalid_api_key" | "missing_scope" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "idempotency_key_in_use" | "idempotency_key_reused" | "idempotency_key_answer_lost" | "request_timeout" | "body_too_large" | "uri_too_long" | "unsupported_media_type" | "signatory_confirmation_required" | "scope_not_grantable" | "invalid_phone_number" | "number_not_available" | "number_quarantined" | "number_already_held" | "sip_username_taken" | "sip_user_username_taken" | "sip_extension_taken" | "ring_group_in_use" | "call_not_active" | "recording_not_active" | "webhook_endpoint_disabled" | "websocket_required" | "webhook_url_not_allowed" | "too_many_webhook_endpoints" | "recover_since_too_old" | "unknown_event_type" | "invalid_event_override" | "port_transition_not_allowed" | "invalid_reference" | "ring_group_fallback_loop" | "ring_group_duplicate_member" | "sip_trunk_credentials_required" | "invalid_cidr" | "cidr_too_broad" | "invalid_outbound_target" | "invalid_carrier_uri" | "caller_id_not_owned" | "forward_to_self" | "no_route" | "declaration_required" | "port_document_required" | "document_content_mismatch" | "audio_unreadable" | "audio_too_long" | "audio_too_large" | "audio_fetch_failed" | "audio_taken_down" | "audio_in_use" | "account_suspended" | "account_terminated" | "billing_not_allowed" | "test_clock_not_found" | "test_clock_advance_invalid" | "plan_not_available" | "price_change_notice_too_short" | "price_change_effective_before_notice" | "price_change_more_than_once_a_year" | "payment_exceeds_balance" | "payment_in_future" | "credit_exceeds_balance" | "invoice_not_open" | "subscription_not_active" | "account_data_deleted" | "invalid_calendar_overrides" | "contact_not_authorized" | "incident_transition_not_allowed" | "maintenance_notice_too_short" | "invalid_time_range" | "rate_limited" | "headers_too_large" | "store_unavailable" | "internal_error";
             detail: string;
             /** @description Each validation failure, when there were several. */
             errors?: {
@@ -5293,6 +5453,125 @@ export interface components {
             object: "request_log";
             path: string;
             status: number;
+        };
+        /** @description SIP users of the account's cloud PBX rung together or in turn, with a fallback when nobody answers. */
+        RingGroup: {
+            account_id: string;
+            created_at: components["schemas"]["Timestamp"];
+            /** @description What registered phones of the account dial to ring the group; unique in the account together with SIP users' extensions (`409 sip_extension_taken`). */
+            extension: components["schemas"]["Extension"] | null;
+            fallback: components["schemas"]["RingGroupFallback"] | null;
+            id: string;
+            members: {
+                sip_user_id: string;
+                timeout_seconds: number;
+            }[];
+            name: components["schemas"]["RingGroupName"];
+            /** @constant */
+            object: "ring_group";
+            strategy: components["schemas"]["RingGroupStrategy"];
+            timeout_seconds: components["schemas"]["RingGroupTimeout"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        RingGroupCreate: {
+            extension?: components["schemas"]["Extension"];
+            fallback?: components["schemas"]["RingGroupFallback"] | null;
+            members: components["schemas"]["RingGroupMembers"];
+            name: components["schemas"]["RingGroupName"];
+            /** @default simultaneous */
+            strategy?: components["schemas"]["RingGroupStrategy"];
+            /** @default 30 */
+            timeout_seconds?: components["schemas"]["RingGroupTimeout"];
+        };
+        RingGroupCreatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["RingGroup"];
+            };
+            /** @constant */
+            type: "ring_group.created";
+        };
+        RingGroupDeleted: {
+            /** @constant */
+            deleted: true;
+            id: string;
+            /** @constant */
+            object: "ring_group";
+        };
+        RingGroupDeletedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["RingGroup"];
+            };
+            /** @constant */
+            type: "ring_group.deleted";
+        };
+        /**
+         * @description Where the call goes when no member answered within the group's `timeout_seconds` (or every member
+         *     was tried): a voicemail box of the account, another ring group, or an E.164 number called out through
+         *     the carrier (with the called number, or the calling user's caller ID, as caller ID). Null: the caller
+         *     hears 480 (486 when a member was busy).
+         */
+        RingGroupFallback: components["schemas"]["RingGroupVoicemailFallback"] | components["schemas"]["RingGroupGroupFallback"] | components["schemas"]["RingGroupNumberFallback"];
+        /** @description Another ring group of the account. A chain that comes back to this group is refused (`422 ring_group_fallback_loop`). */
+        RingGroupGroupFallback: {
+            ring_group_id: string;
+            /** @constant */
+            type: "ring_group";
+        };
+        RingGroupList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["RingGroup"][];
+        };
+        RingGroupMember: {
+            /** @description A SIP user of the same account. */
+            sip_user_id: string;
+            /**
+             * @description Seconds this member rings before the next one (`sequential` and `round_robin`; ignored by `simultaneous`).
+             * @default 15
+             */
+            timeout_seconds?: number;
+        };
+        /** @description SIP users of the account, in the order `sequential` rings them. A user appears at most once. */
+        RingGroupMembers: components["schemas"]["RingGroupMember"][];
+        RingGroupName: string;
+        RingGroupNumberFallback: {
+            number: components["schemas"]["E164"];
+            /** @constant */
+            type: "number";
+        };
+        RingGroupRoute: {
+            /** @description A ring group of the same account. */
+            ring_group_id: string;
+            /** @constant */
+            type: "ring_group";
+        };
+        /**
+         * @description `simultaneous`: every member's registered devices ring at once; the first to answer is bridged and the
+         *     others get CANCEL. `sequential`: members ring one at a time, in order, each for its `timeout_seconds`.
+         *     `round_robin`: like `sequential`, but each call starts with the member after the one the previous call
+         *     started with (remembered in the store, shared by every server process).
+         * @enum {string}
+         */
+        RingGroupStrategy: "simultaneous" | "sequential" | "round_robin";
+        /** @description Seconds the whole group rings before its fallback, whatever the strategy. */
+        RingGroupTimeout: number;
+        RingGroupUpdate: {
+            extension?: components["schemas"]["Extension"] | null;
+            fallback?: components["schemas"]["RingGroupFallback"] | null;
+            members?: components["schemas"]["RingGroupMembers"];
+            name?: components["schemas"]["RingGroupName"];
+            strategy?: components["schemas"]["RingGroupStrategy"];
+            timeout_seconds?: components["schemas"]["RingGroupTimeout"];
+        };
+        RingGroupUpdatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["RingGroup"];
+            };
+            /** @constant */
+            type: "ring_group.updated";
+        };
+        RingGroupVoicemailFallback: {
+            /** @constant */
+            type: "voicemail_box";
+            voicemail_box_id: string;
         };
         /**
          * @description Speaks text with Prolope's text-to-speech.
@@ -5880,6 +6159,12 @@ export interface components {
         };
         VoicemailBoxList: components["schemas"]["ListEnvelope"] & {
             data: components["schemas"]["VoicemailBox"][];
+        };
+        VoicemailBoxRoute: {
+            /** @constant */
+            type: "voicemail_box";
+            /** @description A voicemail box of the same account. */
+            voicemail_box_id: string;
         };
         VoicemailBoxUpdate: {
             email?: string | null;
@@ -10122,6 +10407,173 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    "ringGroups.list": {
+        parameters: {
+            query?: {
+                /** @description How many objects a page holds (1 to 100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description A cursor from `next_cursor` of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of ring groups. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RingGroupList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "ringGroups.create": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RingGroupCreate"];
+            };
+        };
+        responses: {
+            /** @description The ring group. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RingGroup"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "ringGroups.retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ring group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RingGroup"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "ringGroups.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ring group is gone. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RingGroupDeleted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "ringGroups.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RingGroupUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated ring group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RingGroup"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     "sipTrunks.list": {
         parameters: {
             query?: {
@@ -12048,6 +12500,28 @@ export interface operations {
             };
         };
     };
+    "events.call.transferred": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallTransferredEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     "events.carrier.created": {
         parameters: {
             query?: never;
@@ -12344,6 +12818,72 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["NumberUpdatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.ring_group.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RingGroupCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.ring_group.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RingGroupDeletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.ring_group.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RingGroupUpdatedEvent"];
             };
         };
         responses: {
