@@ -78,7 +78,9 @@ describe.each(storeKinds)('delivery scan throttle (%s)', (kind) => {
       webhookPolicy: devPolicy,
       secrets: s.t.server.secrets,
     };
-    const worker = startDeliveryWorker(deps, { loop: false, random: () => 0.5, perEndpoint: PER_ENDPOINT, scanEveryMs: 3_600_000 });
+    // The held requests must not time out before their release (a timed-out send frees its slot and the
+    // worker scans again): CI's loaded run took over 15 s, the default answer time, and counted 7 scans.
+    const worker = startDeliveryWorker(deps, { loop: false, random: () => 0.5, perEndpoint: PER_ENDPOINT, scanEveryMs: 3_600_000, timeoutMs: 60_000 });
     try {
       expect(await worker.tick()).toBe(DELIVERIES + PER_ENDPOINT);
     } finally {
