@@ -98,11 +98,14 @@ export function dialParent(
   };
 }
 
-/** Ends a ringing caller nobody answered: 486 when the last leg was busy, else 480. */
-export async function refuseUnanswered(call: InboundCall, session: CallSession, busy: boolean): Promise<void> {
-  const status = busy ? 486 : 480;
-  await call.reject(status, busy ? 'Busy Here' : 'Temporarily Unavailable');
-  await session.finish({ by: 'callee', cause: 'rejected', sipCode: status });
+/**
+ * Ends a ringing caller nobody answered: with a plan's refusal (its status and reason) when there is one,
+ * else 486 when the last leg was busy, else 480.
+ */
+export async function refuseUnanswered(call: InboundCall, session: CallSession, busy: boolean, refusal?: Extract<Reach, { kind: 'refuse' }>): Promise<void> {
+  const status = refusal?.status ?? (busy ? 486 : 480);
+  await call.reject(status, REASON_PHRASE[status], refusal && { Warning: `399 prolope "${refusal.reason.message}"` });
+  await session.finish({ by: 'callee', cause: 'rejected', sipCode: status }, refusal?.reason);
 }
 
 /**
@@ -150,10 +153,7 @@ export async function bridgeCaller(
       await session.run([{ verb: 'voicemail', box_id: step.boxId, greeting: step.greeting }], undefined);
       return;
     }
-    const refusal = step?.kind === 'refuse' ? step : undefined;
-    const status = refusal?.status ?? (last?.status === 'busy' ? 486 : 480);
-    await call.reject(status, REASON_PHRASE[status], refusal && { Warning: `399 prolope "${refusal.reason.message}"` });
-    await session.finish({ by: 'callee', cause: 'rejected', sipCode: status }, refusal?.reason);
+    await refuseUnanswered(call, session, last?.status === 'busy', step?.kind === 'refuse' ? step : undefined);
   } catch (err) {
     if (session.ended) return await session.ended;
     engine.log.error({ err, callId: call.callId }, 'user call failed');
