@@ -38,8 +38,23 @@ export interface SippRun {
   errors: string;
 }
 
-/** Runs one SIPp scenario for one call against 127.0.0.1:serverPort; exit code 0 means it all matched. */
+/** SIPp's exit status when it could not bind a socket (EXIT_BIND_ERROR, -2): see runSipp. */
+const SIPP_BIND_FAILED = 254;
+
+/**
+ * Runs one SIPp scenario for one call against 127.0.0.1:serverPort; exit code 0 means it all matched.
+ * The ports it is given were free a moment before, but another process may take one (or the RTCP
+ * port beside the media port) first: SIPp then exits 254 as it opens its sockets, and the run is
+ * made again on other ports, up to three times (seen on CI's loaded runs: a REGISTER test failed so).
+ */
 export async function runSipp(scenarioFile: string, service: string, serverPort: number, extra: string[] = [], localIp = '127.0.0.1'): Promise<SippRun> {
+  for (let attempt = 1; ; attempt++) {
+    const run = await runSippOnce(scenarioFile, service, serverPort, extra, localIp);
+    if (run.code !== SIPP_BIND_FAILED || attempt === 3) return run;
+  }
+}
+
+async function runSippOnce(scenarioFile: string, service: string, serverPort: number, extra: string[], localIp: string): Promise<SippRun> {
   if (!SIPP) throw new Error('sipp is not installed');
   const cwd = mkdtempSync(join(tmpdir(), 'prolope-sipp-'));
   try {
@@ -50,8 +65,10 @@ export async function runSipp(scenarioFile: string, service: string, serverPort:
       '1',
       '-l',
       '1',
+      // Only a hung call reaches it: a generous bound, since on a loaded CI machine a call with
+      // ring timeouts, a greeting and a recording ran past the 20 s this once was (sipp exited 255).
       '-timeout',
-      '20s',
+      '60s',
       '-timeout_error',
       '-trace_err',
       '-nostdin',

@@ -23,13 +23,14 @@ describe.each(storeKinds)('delivery fairness (%s)', (kind) => {
     const c = await s.t.customer();
     await s.endpoint(c, '/slow', ['call.*']);
     await s.endpoint(c, '/fast', ['call.*']);
-    // The slow endpoint answers once the fast one has had every event, or after 2 s: if the worker
-    // waited on the slow one, the fast one would be behind and the order below would show it.
+    // The slow endpoint answers once the fast one has had every event, or after 20 s: if the worker
+    // waited on the slow one, the fast one would be behind and the order below would show it. (2 s
+    // was too short on a loaded CI machine: the fast endpoint was still being served when it ran out.)
     let release: () => void = () => undefined;
     const fastDone = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const fallback = setTimeout(release, 2000);
+    const fallback = setTimeout(release, 20_000);
     s.receiver.on('/fast', () => {
       if (s.receiver.at('/fast').length === EVENTS) release();
       return { status: 204 };
@@ -51,7 +52,7 @@ describe.each(storeKinds)('delivery fairness (%s)', (kind) => {
     // The slow endpoint had exactly its 8 slots while held; the fast one never more.
     expect(s.receiver.maxOpen.get('/slow')).toBe(PER_ENDPOINT);
     expect(s.receiver.maxOpen.get('/fast')).toBeLessThanOrEqual(PER_ENDPOINT);
-  });
+  }, 60_000);
 
   it('keeps to the global limit across endpoints', async () => {
     const c = await s.t.customer();

@@ -98,7 +98,14 @@ describe('SDK live streams', () => {
     r.down();
     const missed = [await trigger('call.answered'), await trigger('call.dtmf')];
     r.up();
+    // Once a CI run timed out here (30 s) with no word of where it stood; this says so instead.
+    const stuck = setTimeout(() => reopened(), 20_000);
     await back;
+    clearTimeout(stuck);
+    expect(
+      statuses.filter((s) => s.state === 'open' && s.reconnected),
+      `no reconnect within 20 s; statuses: ${JSON.stringify(statuses)}`,
+    ).not.toEqual([]);
     const after = await trigger('call.completed');
     const rest = [(await iterator.next()).value, (await iterator.next()).value, (await iterator.next()).value];
     expect(rest).toEqual([...missed, after]);
