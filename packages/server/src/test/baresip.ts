@@ -77,6 +77,11 @@ export async function startBaresip(o: {
     exited,
     stop() {
       child.kill('SIGTERM');
+      // A baresip caught in a loop (seen once: resubscribing to message-summary without end) ignored
+      // SIGTERM and spun for half an hour after its test failed, slowing every test after it.
+      const hard = setTimeout(() => child.kill('SIGKILL'), 3000);
+      hard.unref();
+      child.once('close', () => clearTimeout(hard));
     },
     remove() {
       rmSync(dir, { recursive: true, force: true });
