@@ -1,13 +1,21 @@
 import type { ExpressionBuilder } from 'kysely';
 import { iso } from '../../clock.js';
 import type { Db, StoreKind } from '../../store/db.js';
-import type { Database, EventDeliveriesTable } from '../../store/schema.js';
-import { isCallSubscription } from '../call-subscriptions.js';
+import type { Database, EventDeliveriesTable, WebhookEndpointsTable } from '../../store/schema.js';
 
 export type DeliveryRow = EventDeliveriesTable;
 
 /** A claimed delivery with its event's stored payload; null when the event is gone (account deletion). */
 export type ClaimedRow = DeliveryRow & { payload: string | null };
+
+/** What sending to an endpoint needs of it: where, whether it is still enabled, and how to sign. */
+export type ClaimedEndpoint = Pick<WebhookEndpointsTable, 'id' | 'url' | 'status' | 'secret_sealed' | 'previous_secret_sealed' | 'previous_secret_expires_at'>;
+
+/** One claim of an endpoint's deliveries: the rows, and the endpoint as the claim read it (undefined: deleted). */
+export interface Claim {
+  rows: ClaimedRow[];
+  endpoint: ClaimedEndpoint | undefined;
+}
 
 /**
  * The endpoints whose deliveries are due and free (unlocked), in the order their oldest waits, so
@@ -38,11 +46,18 @@ export async function dueEndpoints(db: Db, now: Date, scan: number, skip: Readon
  * other; a row another worker committed a claim on fails `locked_until < now` when rechecked. On
  * SQLite one process owns the file and the statement is atomic by itself. A worker that dies
  * holding rows lets them go when locked_until passes, and they are sent again (at least once).
+ *
+ * The same statement reads the endpoint (url, status, sealed secrets): a separate read after each
+ * claim was a PostgreSQL round trip per claim (bench/webhooks). The subqueries name the endpoint by
+ * its id, not by the row, so each runs once per statement (PostgreSQL: an InitPlan), not once per
+ * row. They read the endpoint as of the statement's start, so a disable committed before the claim
+ * is seen; one committed later is no different from one made just after a separate read.
  */
-export async function claimDeliveries(db: Db, kind: StoreKind, endpointId: string, n: number, now: Date, lockMs: number): Promise<ClaimedRow[]> {
+export async function claimDeliveries(db: Db, kind: StoreKind, endpointId: string, n: number, now: Date, lockMs: number): Promise<Claim> {
   const at = iso(now);
-  if (isCallSubscription(endpointId)) return claimHead(db, endpointId, now, lockMs);
-  return db
+  const endpointColumn = <C extends keyof ClaimedEndpoint & string>(eb: ExpressionBuilder<Database, 'event_deliveries'>, column: C) =>
+    eb.selectFrom('webhook_endpoints').select(column).where('webhook_endpoints.id', '=', endpointId).as(`endpoint_${column}`);
+  const claimed = await db
     .updateTable('event_deliveries')
     .set({ locked_until: iso(new Date(now.getTime() + lockMs)) })
     .where('id', 'in', (eb) =>
@@ -60,7 +75,38 @@ export async function claimDeliveries(db: Db, kind: StoreKind, endpointId: strin
     )
     .returningAll()
     .returning(payloadOf)
+    .returning((eb) => [
+      endpointColumn(eb, 'url'),
+      endpointColumn(eb, 'status'),
+      endpointColumn(eb, 'secret_sealed'),
+      endpointColumn(eb, 'previous_secret_sealed'),
+      endpointColumn(eb, 'previous_secret_expires_at'),
+    ])
     .execute();
+  const first = claimed[0];
+  // status is never null in a stored endpoint: null here means there is none (deleted).
+  const endpoint: ClaimedEndpoint | undefined =
+    first?.endpoint_status == null
+      ? undefined
+      : {
+          id: endpointId,
+          url: first.endpoint_url as string,
+          status: first.endpoint_status,
+          secret_sealed: first.endpoint_secret_sealed as string,
+          previous_secret_sealed: first.endpoint_previous_secret_sealed ?? null,
+          previous_secret_expires_at: first.endpoint_previous_secret_expires_at ?? null,
+        };
+  const rows = claimed.map(
+    ({
+      endpoint_url: _url,
+      endpoint_status: _status,
+      endpoint_secret_sealed: _secret,
+      endpoint_previous_secret_sealed: _previous,
+      endpoint_previous_secret_expires_at: _expires,
+      ...row
+    }) => row,
+  );
+  return { rows, endpoint };
 }
 
 /**
@@ -77,7 +123,7 @@ const payloadOf = (eb: ExpressionBuilder<Database, 'event_deliveries'>) =>
  * in flight or waiting for its retry. The inner select takes no lock (SKIP LOCKED would pass over a
  * head another worker holds and claim the next one): the update re-checks the head's lock instead.
  */
-async function claimHead(db: Db, subscriptionId: string, now: Date, lockMs: number): Promise<ClaimedRow[]> {
+export async function claimHead(db: Db, subscriptionId: string, now: Date, lockMs: number): Promise<ClaimedRow[]> {
   const at = iso(now);
   return db
     .updateTable('event_deliveries')

@@ -113,7 +113,7 @@ describe.each(storeKinds)('webhook delivery (%s)', (kind) => {
     const ep = await s.endpoint(c, '/orphan');
     const event = await s.trigger(c);
     // A worker claims it and dies before sending.
-    const claimed = await claimDeliveries(s.t.server.store.db, s.t.server.store.kind, ep.id, 8, s.clock.now(), 60_000);
+    const { rows: claimed } = await claimDeliveries(s.t.server.store.db, s.t.server.store.kind, ep.id, 8, s.clock.now(), 60_000);
     expect(claimed.map((d) => d.event_id)).toEqual([event.id]);
     expect(await s.worker.tick()).toBe(0);
     s.clock.advance(60_001);

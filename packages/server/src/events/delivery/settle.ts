@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import { iso } from '../../clock.js';
 import { newId } from '../../ids.js';
 import type { Db, StoreKind, Tx } from '../../store/db.js';
+import type { EventAttemptsTable } from '../../store/schema.js';
 import { toEndpoint } from '../../webhook-endpoints/endpoint.js';
 import { isCallSubscription } from '../call-subscriptions.js';
 import { recordEvent } from '../outbox.js';
@@ -138,8 +139,8 @@ export interface Success {
 }
 
 /**
- * Records successful tries in one transaction: what settleAttempt does for each, with a few
- * statements for the lot instead of several per try, since under load the round trips to the store,
+ * Records successful tries in one transaction: what settleAttempt does for each, with one statement
+ * for the lot on PostgreSQL (a few on SQLite) instead of several per try, since under load the round trips to the store,
  * not the CPU, bound how many deliveries go out. A success's outcome depends on its endpoint only
  * through failing_since (cleared if set), so the endpoints are read once for the whole batch.
  *
@@ -152,43 +153,32 @@ export interface Success {
  */
 export async function settleSuccesses(db: Db, kind: StoreKind, batch: readonly Success[]): Promise<void> {
   if (batch.length === 0) return;
-  // PostgreSQL: four statements per batch (BEGIN, lock, write, COMMIT), each a round trip and a socket
-  // write in this process; the bench/webhooks profile showed them among the largest costs per delivery.
-  const postgres = kind === 'postgres';
+  const endpointIds = [...new Set(batch.map((s) => s.delivery.endpoint_id))].sort();
+  const attempts = batch.map(({ delivery, result, now }) => ({
+    id: newId('attempt', now),
+    account_id: delivery.account_id,
+    event_id: delivery.event_id,
+    endpoint_id: delivery.endpoint_id,
+    delivery_id: delivery.id,
+    attempt: delivery.attempts + 1,
+    status: 'succeeded' as const,
+    response_status: result.responseStatus,
+    latency_ms: result.latencyMs,
+    response_snippet: result.snippet,
+    error: result.error,
+    next_attempt_at: null,
+    created_at: iso(now),
+  }));
+  if (kind === 'postgres') return settleSuccessesInOneStatement(db, endpointIds, batch, attempts);
+  // SQLite keeps a transaction of a few statements: it has no data-modifying CTE to fold them into, and
+  // its statements are calls into this process, not round trips, so one statement would save little.
   await db.transaction().execute(async (tx) => {
-    const endpointIds = [...new Set(batch.map((s) => s.delivery.endpoint_id))].sort();
-    const endpoints = await tx
-      .selectFrom('webhook_endpoints')
-      .select(['id', 'failing_since'])
-      // Not waiting for the WAL flush is safe here and only here: a PostgreSQL crash can lose the last
-      // few hundred ms of such commits, and a lost success record means the delivery goes out again,
-      // which at-least-once allows; nothing else is written in this transaction. (Measured: ~1,300 to
-      // ~1,480 deliveries/s on the PostgreSQL backlog of bench/webhooks.) set_config(..., true) is SET
-      // LOCAL, done by the locking read rather than in a statement of its own.
-      .$if(postgres, (q) => q.select(sql<string>`set_config('synchronous_commit', 'off', true)`.as('commit_mode')))
-      .where('id', 'in', endpointIds)
-      .orderBy('id')
-      .$if(postgres, (q) => q.forNoKeyUpdate())
-      .execute();
+    const endpoints = await tx.selectFrom('webhook_endpoints').select(['id', 'failing_since']).where('id', 'in', endpointIds).execute();
     const failing = endpoints.filter((e) => e.failing_since !== null).map((e) => e.id);
     if (failing.length > 0) {
       await tx.updateTable('webhook_endpoints').set({ failing_since: null }).where('id', 'in', failing).where('failing_since', 'is not', null).execute();
     }
-    const attempts = batch.map(({ delivery, result, now }) => ({
-      id: newId('attempt', now),
-      account_id: delivery.account_id,
-      event_id: delivery.event_id,
-      endpoint_id: delivery.endpoint_id,
-      delivery_id: delivery.id,
-      attempt: delivery.attempts + 1,
-      status: 'succeeded' as const,
-      response_status: result.responseStatus,
-      latency_ms: result.latencyMs,
-      response_snippet: result.snippet,
-      error: result.error,
-      next_attempt_at: null,
-      created_at: iso(now),
-    }));
+    await tx.insertInto('event_attempts').values(attempts).execute();
     // One update per distinct try count (nearly always one: first tries), since attempts is set, not
     // incremented, as settleAttempt does; next_attempt_at stays as it was.
     const byTries = new Map<number, Success[]>();
@@ -196,28 +186,74 @@ export async function settleSuccesses(db: Db, kind: StoreKind, batch: readonly S
       const tries = s.delivery.attempts + 1;
       byTries.set(tries, [...(byTries.get(tries) ?? []), s]);
     }
-    let insertPending = true;
     for (const [tries, group] of byTries) {
       const last = new Date(Math.max(...group.map((s) => s.now.getTime())));
-      const update = (q: Tx | ReturnType<Tx['with']>) =>
-        q
-          .updateTable('event_deliveries')
-          .set({ status: 'succeeded', attempts: tries, locked_until: null, updated_at: iso(last) })
-          .where(
-            'id',
-            'in',
-            group.map((s) => s.delivery.id),
-          );
-      if (insertPending && postgres) {
-        // The attempts' insert rides along as a data-modifying CTE, which PostgreSQL runs exactly once
-        // whether or not the update reads it. The batch's endpoint locks are already held, so the order
-        // in which this statement touches attempts and deliveries cannot deadlock with a disable.
-        await update(tx.with('attempts', (qc) => qc.insertInto('event_attempts').values(attempts))).execute();
-      } else {
-        if (insertPending) await tx.insertInto('event_attempts').values(attempts).execute();
-        await update(tx).execute();
-      }
-      insertPending = false;
+      await tx
+        .updateTable('event_deliveries')
+        .set({ status: 'succeeded', attempts: tries, locked_until: null, updated_at: iso(last) })
+        .where(
+          'id',
+          'in',
+          group.map((s) => s.delivery.id),
+        )
+        .execute();
     }
   });
+}
+
+/**
+ * PostgreSQL: the batch in ONE statement, with no BEGIN and COMMIT around it (a statement is a
+ * transaction of its own): each statement is a round trip and a socket write in this process, which
+ * the bench/webhooks profile showed among the largest costs per delivery. Four statements per batch
+ * before (BEGIN, the endpoint lock, the write, COMMIT), and one more when an endpoint was failing.
+ *
+ * - `locked` takes the endpoint locks in id order. Its set_config(..., true) is SET LOCAL for this
+ *   statement's own transaction, still in force when it commits: not waiting for the WAL flush is safe
+ *   here and only here (a PostgreSQL crash can lose the last few hundred ms of such commits, and a lost
+ *   success record means the delivery goes out again, which at-least-once allows).
+ * - `cleared` clears failing_since of the endpoints `locked` read as failing (rows this statement has
+ *   locked, so no one changes them in between).
+ * - `attempts` inserts the attempt rows; a data-modifying CTE runs exactly once, read or not.
+ * - the update sets each delivery's own try count and time, from arrays unnested into rows (three
+ *   parameters whatever the batch's size). Its `(select count(*) from locked) >= 0` is true whatever
+ *   the count: it makes the update's plan read all of `locked` (a one-time filter, run before any row
+ *   is fetched) before it touches a delivery, so the lock order stays endpoints first, then deliveries.
+ */
+async function settleSuccessesInOneStatement(
+  db: Db,
+  endpointIds: string[],
+  batch: readonly Success[],
+  attempts: Insertable<EventAttemptsTable>[],
+): Promise<void> {
+  const ids = batch.map((s) => s.delivery.id);
+  const tries = batch.map((s) => s.delivery.attempts + 1);
+  const times = batch.map((s) => iso(s.now));
+  await db
+    .with('locked', (qc) =>
+      qc
+        .selectFrom('webhook_endpoints')
+        .select(['id', 'failing_since', sql<string>`set_config('synchronous_commit', 'off', true)`.as('commit_mode')])
+        .where('id', 'in', endpointIds)
+        .orderBy('id')
+        .forNoKeyUpdate(),
+    )
+    .with('cleared', (qc) =>
+      qc
+        .updateTable('webhook_endpoints')
+        .set({ failing_since: null })
+        .from('locked')
+        .whereRef('webhook_endpoints.id', '=', 'locked.id')
+        .where('locked.failing_since', 'is not', null),
+    )
+    .with('attempts', (qc) => qc.insertInto('event_attempts').values(attempts))
+    .updateTable('event_deliveries')
+    .from(
+      sql<{ id: string; attempts: number; updated_at: string }>`unnest(${ids}::text[], ${tries}::int[], ${times}::text[])`.as<'done'>(
+        sql`done(id, attempts, updated_at)`,
+      ),
+    )
+    .set((eb) => ({ status: 'succeeded', attempts: eb.ref('done.attempts'), locked_until: null, updated_at: eb.ref('done.updated_at') }))
+    .whereRef('event_deliveries.id', '=', 'done.id')
+    .where(sql<number>`(select count(*) from locked)`, '>=', 0)
+    .execute();
 }

@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { iso } from '../../clock.js';
 import { signingSecrets } from '../../webhook-endpoints/endpoint.js';
 import { CALL_SUBSCRIPTION_USER_AGENT, findSubscription, isCallSubscription, subscriptionSecrets } from '../call-subscriptions.js';
-import { type ClaimedRow, claimDeliveries, type DeliveryRow, dueEndpoints } from './claim.js';
+import { type ClaimedRow, claimDeliveries, claimHead, type DeliveryRow, dueEndpoints } from './claim.js';
 import type { Sender } from './send.js';
 import { isSuccess } from './outcome.js';
 import { type Success, settleAttempt, settleSuccesses } from './settle.js';
@@ -125,11 +125,14 @@ export function deliveryCore(deps: DeliveryDeps, limits: DeliveryLimits, sender:
 
   /** Claims what one endpoint may take now and starts sending it. */
   async function serve(endpointId: string, room: number, now: Date): Promise<FillResult> {
-    const rows = await claimDeliveries(deps.db, deps.storeKind, endpointId, room, now, limits.lockMs);
+    if (isCallSubscription(endpointId)) {
+      const rows = await claimHead(deps.db, endpointId, now, limits.lockMs);
+      return rows.length === 0 ? { claimed: 0, started: 0 } : serveSubscription(endpointId, rows);
+    }
+    // The claim brought the payloads and the endpoint, read by the claim statement itself (claim.ts),
+    // so a disable committed before the claim is seen here.
+    const { rows, endpoint } = await claimDeliveries(deps.db, deps.storeKind, endpointId, room, now, limits.lockMs);
     if (rows.length === 0) return { claimed: 0, started: 0 };
-    if (isCallSubscription(endpointId)) return serveSubscription(endpointId, rows);
-    // The claim brought the payloads (claim.ts); the endpoint is read after it, so a disable is seen.
-    const endpoint = await deps.db.selectFrom('webhook_endpoints').selectAll().where('id', '=', endpointId).executeTakeFirst();
     const unsendable = endpoint?.status === 'enabled' ? rows.filter((r) => r.payload === null) : rows;
     if (unsendable.length > 0) {
       // Disabled since the delivery was written: kept as `dropped` so recover can send it later.
