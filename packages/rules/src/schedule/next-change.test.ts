@@ -3,7 +3,12 @@ import { nextChange } from './next-change.js';
 import type { BusinessSchedule } from './open-at.js';
 
 const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri'] as const;
-const office: BusinessSchedule = { timeZone: 'Europe/Sofia', hours: [{ days: weekdays, open: '09:00', close: '18:00' }], publicHolidays: true, closedDates: [] };
+const office: BusinessSchedule = {
+  timeZone: 'Europe/Sofia',
+  hours: [{ days: weekdays, open: '09:00', close: '18:00' }],
+  publicHolidays: true,
+  closedDates: [],
+};
 const split: BusinessSchedule = {
   timeZone: 'UTC',
   hours: [
@@ -49,7 +54,12 @@ describe('nextChange', () => {
 
   it('finds a change right at the horizon and not past it', () => {
     const closed13 = Array.from({ length: 13 }, (_, i) => `2027-01-${String(i + 4).padStart(2, '0')}`);
-    const sched: BusinessSchedule = { timeZone: 'UTC', hours: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], open: '10:00', close: '11:00' }], publicHolidays: false, closedDates: closed13 };
+    const sched: BusinessSchedule = {
+      timeZone: 'UTC',
+      hours: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], open: '10:00', close: '11:00' }],
+      publicHolidays: false,
+      closedDates: closed13,
+    };
     // From 2027-01-03 11:00 (closed): every day to the 16th is closed, the 17th opens at 10:00 (13 days 23 h on).
     expect(nextChange(sched, new Date('2027-01-03T11:00:00Z'))?.toISOString()).toBe('2027-01-17T10:00:00.000Z');
     // From 10:30 on the 3rd (open): closes at 11:00.
@@ -58,7 +68,9 @@ describe('nextChange', () => {
     expect(nextChange({ ...sched, closedDates: [...closed13, '2027-01-17'] }, new Date('2027-01-03T11:00:00Z'))).toBeNull();
     // Exactly 14 days on is still inside.
     expect(nextChange({ ...sched, closedDates: closed13.slice(0, 12) }, new Date('2027-01-02T10:00:00Z'))?.toISOString()).toBe('2027-01-02T11:00:00.000Z');
-    expect(nextChange({ ...sched, closedDates: [...closed13, '2027-01-03'] }, new Date('2027-01-02T10:00:00Z'))?.toISOString()).toBe('2027-01-02T11:00:00.000Z');
+    expect(nextChange({ ...sched, closedDates: [...closed13, '2027-01-03'] }, new Date('2027-01-02T10:00:00Z'))?.toISOString()).toBe(
+      '2027-01-02T11:00:00.000Z',
+    );
   });
 
   it('throws on a malformed time instead of guessing', () => {

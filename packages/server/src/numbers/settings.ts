@@ -54,7 +54,8 @@ export function forwardingOf(input: NonNullable<NumberUpdateInput['forwarding']>
 
 /** The stored route with the spec's defaults filled in (Ajv fills none inside `oneOf`). */
 export function routeOf(input: NonNullable<NumberUpdateInput['route']>): NumberRoute {
-  if (input.type === 'schedule') return { type: 'schedule', schedule_id: input.schedule_id, open: directRouteOf(input.open), closed: directRouteOf(input.closed) };
+  if (input.type === 'schedule')
+    return { type: 'schedule', schedule_id: input.schedule_id, open: directRouteOf(input.open), closed: directRouteOf(input.closed) };
   return directRouteOf(input);
 }
 

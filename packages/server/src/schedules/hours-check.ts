@@ -5,9 +5,13 @@ import type { OpeningHours } from './views.js';
 /** Refuses (422 invalid_time_zone) a zone the server's IANA database does not know. */
 export function checkTimeZone(zone: string): void {
   if (!isTimeZone(zone)) {
-    throw new ProblemError('invalid_time_zone', `${JSON.stringify(zone)} is not an IANA time zone name; use one like "Europe/Sofia", "America/New_York" or "UTC".`, {
-      param: '/body/time_zone',
-    });
+    throw new ProblemError(
+      'invalid_time_zone',
+      `${JSON.stringify(zone)} is not an IANA time zone name; use one like "Europe/Sofia", "America/New_York" or "UTC".`,
+      {
+        param: '/body/time_zone',
+      },
+    );
   }
 }
 

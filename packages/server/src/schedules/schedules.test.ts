@@ -47,7 +47,9 @@ describe.each(storeKinds)('schedules API (%s)', (kind) => {
     const s = res.body;
     expect(s).toMatchObject({ object: 'schedule', account_id: c.accountId, ...office, public_holidays: true, closed_dates: ['2026-12-30', '2026-12-31'] });
     expect(s.id).toMatch(/^sch_/);
-    const plain = (await c.api.post('/v1/schedules', { name: '24/7', time_zone: 'UTC', hours: [{ days: ['sun'], open: '00:00', close: '24:00' }], public_holidays: false })).body;
+    const plain = (
+      await c.api.post('/v1/schedules', { name: '24/7', time_zone: 'UTC', hours: [{ days: ['sun'], open: '00:00', close: '24:00' }], public_holidays: false })
+    ).body;
     expect(plain).toMatchObject({ public_holidays: false, closed_dates: [] });
     expect((await c.api.get(`/v1/schedules/${s.id}`)).body).toEqual(s);
     expect((await c.api.get('/v1/schedules')).body.data.map((x: { id: string }) => x.id)).toEqual([plain.id, s.id]);
@@ -67,7 +69,13 @@ describe.each(storeKinds)('schedules API (%s)', (kind) => {
     const c = await t.customer();
     const s = (await c.api.post('/v1/schedules', office)).body;
     const status = (at?: string) => c.api.get(`/v1/schedules/${s.id}/status${at ? `?at=${encodeURIComponent(at)}` : ''}`);
-    expect((await status()).body).toEqual({ object: 'schedule_status', schedule_id: s.id, at: '2026-12-23T08:00:00.000Z', open: true, next_change: '2026-12-23T10:30:00.000Z' });
+    expect((await status()).body).toEqual({
+      object: 'schedule_status',
+      schedule_id: s.id,
+      at: '2026-12-23T08:00:00.000Z',
+      open: true,
+      next_change: '2026-12-23T10:30:00.000Z',
+    });
     expect((await status('2026-12-23T12:45:00+02:00')).body).toMatchObject({ open: false, next_change: '2026-12-23T11:30:00.000Z' });
     // Wednesday evening: Christmas Eve, Christmas, the 26th in lieu on Monday 28th: open again on Tuesday 29th.
     expect((await status('2026-12-23T18:00:00+02:00')).body).toMatchObject({ open: false, next_change: '2026-12-29T07:00:00.000Z' });
@@ -88,7 +96,12 @@ describe.each(storeKinds)('schedules API (%s)', (kind) => {
     const user = (await c.api.post('/v1/sip-users', { username: 'desk', extension: '201' })).body.id;
     const box = (await c.api.post('/v1/voicemail-boxes', { name: 'After hours', pin: '1234' })).body.id;
     const s = (await c.api.post('/v1/schedules', office)).body;
-    const route = { type: 'schedule', schedule_id: s.id, open: { type: 'sip_user', sip_user_id: user }, closed: { type: 'voicemail_box', voicemail_box_id: box } };
+    const route = {
+      type: 'schedule',
+      schedule_id: s.id,
+      open: { type: 'sip_user', sip_user_id: user },
+      closed: { type: 'voicemail_box', voicemail_box_id: box },
+    };
     const routed = await c.api.patch(`/v1/numbers/${encodeURIComponent(number)}`, { route });
     expect(routed.status, JSON.stringify(routed.body)).toBe(200);
     expect(routed.body.route).toEqual({ ...route, open: { ...route.open, ring_timeout: 30 } });
@@ -131,9 +144,24 @@ describe.each(storeKinds)('schedules API (%s)', (kind) => {
     expect((await b.api.delete(`/v1/schedules/${s.id}`)).status).toBe(404);
     expect((await b.api.get('/v1/schedules')).body.data.map((x: { id: string }) => x.id)).toEqual([mine.id]);
     for (const route of [
-      { type: 'schedule', schedule_id: s.id, open: { type: 'voicemail_box', voicemail_box_id: boxB }, closed: { type: 'voicemail_box', voicemail_box_id: boxB } },
-      { type: 'schedule', schedule_id: mine.id, open: { type: 'voicemail_box', voicemail_box_id: boxA }, closed: { type: 'voicemail_box', voicemail_box_id: boxB } },
-      { type: 'schedule', schedule_id: mine.id, open: { type: 'voicemail_box', voicemail_box_id: boxB }, closed: { type: 'voicemail_box', voicemail_box_id: boxA } },
+      {
+        type: 'schedule',
+        schedule_id: s.id,
+        open: { type: 'voicemail_box', voicemail_box_id: boxB },
+        closed: { type: 'voicemail_box', voicemail_box_id: boxB },
+      },
+      {
+        type: 'schedule',
+        schedule_id: mine.id,
+        open: { type: 'voicemail_box', voicemail_box_id: boxA },
+        closed: { type: 'voicemail_box', voicemail_box_id: boxB },
+      },
+      {
+        type: 'schedule',
+        schedule_id: mine.id,
+        open: { type: 'voicemail_box', voicemail_box_id: boxB },
+        closed: { type: 'voicemail_box', voicemail_box_id: boxA },
+      },
     ]) {
       const res = await b.api.patch(`/v1/numbers/${encodeURIComponent(numberB)}`, { route });
       expect(res.status, JSON.stringify(route)).toBe(422);

@@ -92,7 +92,9 @@ export async function scheduleStatus(deps: Pick<Deps, 'db' | 'clock'>, accountId
   if (!row) throw notFound('schedule', id);
   const when = at === undefined ? deps.clock.now() : new Date(at);
   if (Number.isNaN(when.getTime())) {
-    throw new ProblemError('validation_failed', `at ${JSON.stringify(at)} is not an RFC 3339 time; use one like 2026-12-23T09:00:00+02:00.`, { param: '/query/at' });
+    throw new ProblemError('validation_failed', `at ${JSON.stringify(at)} is not an RFC 3339 time; use one like 2026-12-23T09:00:00+02:00.`, {
+      param: '/query/at',
+    });
   }
   const overrides = await loadOverrides(deps.db);
   const change = nextChange(toBusinessSchedule(row), when, overrides);
