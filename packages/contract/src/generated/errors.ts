@@ -130,6 +130,10 @@ export const errorCodes = {
     "status": 409,
     "title": "A number or another ring group still sends calls to this ring group"
   },
+  "schedule_in_use": {
+    "status": 409,
+    "title": "A number is still routed by this schedule"
+  },
   "call_not_active": {
     "status": 409,
     "title": "The call is not in progress"
@@ -181,6 +185,18 @@ export const errorCodes = {
   "ring_group_duplicate_member": {
     "status": 422,
     "title": "A SIP user appears twice in the ring group's members"
+  },
+  "invalid_time_zone": {
+    "status": 422,
+    "title": "Not an IANA time zone name"
+  },
+  "schedule_close_before_open": {
+    "status": 422,
+    "title": "Opening hours close at or before they open"
+  },
+  "schedule_hours_overlap": {
+    "status": 422,
+    "title": "Two opening hours overlap on the same weekday"
   },
   "sip_trunk_credentials_required": {
     "status": 422,

@@ -386,6 +386,8 @@ export interface components {
         CarrierUri: string;
         /** @description An IPv4 or IPv6 address or CIDR block (`203.0.113.5/32`). Blocks broader than /24 (IPv4) or /48 (IPv6) are refused, since the terms require a static IP (5.3). */
         Cidr: string;
+        /** @description Further days (`YYYY-MM-DD` in the schedule's zone) the business is closed, such as a stocktaking day. */
+        ClosedDates: components["schemas"]["LocalDate"][];
         /** @description Fixed by the terms; shown so a PBX admin can match it. */
         CodecProfile: {
             /** @constant */
@@ -402,6 +404,8 @@ export interface components {
         ConferenceName: string;
         /** @enum {string} */
         Currency: "EUR" | "BGN";
+        /** @description A route that sends the call somewhere itself (not through a schedule). */
+        DirectNumberRoute: components["schemas"]["SipUserRoute"] | components["schemas"]["RingGroupRoute"] | components["schemas"]["VoicemailBoxRoute"];
         /**
          * @description A phone number in E.164 (`+359888123456`). Inputs may use spaces or dashes; answers are always E.164.
          * @example +35929876543
@@ -738,10 +742,11 @@ export interface components {
          *     that SIP user rings at once (the first to answer is bridged; the caller hears 480 when none is
          *     registered or answers within `ring_timeout`, 486 when busy). `ring_group`: the group's members ring by
          *     its strategy, then its fallback. `voicemail_box`: the caller is answered by the box's greeting and may
-         *     leave a message. IVR flows and queues will be further `type`s. With `route` null, `voice` (or the
+         *     leave a message. `schedule`: the schedule at the call's time picks `open` or `closed`, each one of the
+         *     other routes. IVR flows and queues will be further `type`s. With `route` null, `voice` (or the
          *     built-in greeting) answers.
          */
-        NumberRoute: components["schemas"]["SipUserRoute"] | components["schemas"]["RingGroupRoute"] | components["schemas"]["VoicemailBoxRoute"];
+        NumberRoute: components["schemas"]["SipUserRoute"] | components["schemas"]["RingGroupRoute"] | components["schemas"]["VoicemailBoxRoute"] | components["schemas"]["ScheduleRoute"];
         /** @enum {string} */
         NumberType: "local" | "mobile" | "toll_free" | "national";
         NumberUpdatedEvent: components["schemas"]["EventBase"] & {
@@ -750,6 +755,15 @@ export interface components {
             };
             /** @constant */
             type: "number.updated";
+        };
+        /**
+         * @description Opening hours on some days of the week: open from `open` (inclusive) to `close` (exclusive), and
+         *     `open` must come before `close`. Hours on the same weekday may not overlap (`422 schedule_hours_overlap`).
+         */
+        OpeningHours: {
+            close: components["schemas"]["TimeOfDay"];
+            days: components["schemas"]["Weekday"][];
+            open: components["schemas"]["TimeOfDay"];
         };
         /**
          * @description The PBX's address for calls out through the trunk: `ip[:port]` (IPv6 as `[ip]:port`), port 5060 when
@@ -917,6 +931,54 @@ export interface components {
             /** @constant */
             type: "voicemail_box";
             voicemail_box_id: string;
+        };
+        /** @description Business hours of the account. A number's schedule route reads them at each call to pick its open or closed route. */
+        Schedule: {
+            account_id: string;
+            closed_dates: components["schemas"]["ClosedDates"];
+            created_at: components["schemas"]["Timestamp"];
+            hours: components["schemas"]["ScheduleHours"];
+            id: string;
+            name: components["schemas"]["ScheduleName"];
+            /** @constant */
+            object: "schedule";
+            /** @description Closed on the public holidays (and days in lieu) of the server's calendar, with the operator's overrides, the calendar billing and SLAs use. */
+            public_holidays: boolean;
+            time_zone: components["schemas"]["TimeZone"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        ScheduleCreatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Schedule"];
+            };
+            /** @constant */
+            type: "schedule.created";
+        };
+        ScheduleDeletedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Schedule"];
+            };
+            /** @constant */
+            type: "schedule.deleted";
+        };
+        /** @description The weekly opening hours; an empty list is closed all the time. */
+        ScheduleHours: components["schemas"]["OpeningHours"][];
+        ScheduleName: string;
+        /** @description Business hours pick the route at each call, by the schedule at the call's time (the server's clock). */
+        ScheduleRoute: {
+            closed: components["schemas"]["DirectNumberRoute"];
+            open: components["schemas"]["DirectNumberRoute"];
+            /** @description A schedule of the same account. */
+            schedule_id: string;
+            /** @constant */
+            type: "schedule";
+        };
+        ScheduleUpdatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Schedule"];
+            };
+            /** @constant */
+            type: "schedule.updated";
         };
         /**
          * @description What a key may do. `admin` includes every customer scope. `operator` is only held by the platform operator's key.
@@ -1164,12 +1226,16 @@ export interface components {
             /** @constant */
             type: "subscription.price_change_scheduled";
         };
+        /** @description `HH:MM` on a 24-hour clock, in the schedule's zone; `24:00` is the end of the day. */
+        TimeOfDay: string;
         /**
          * Format: date-time
          * @description RFC 3339 time in UTC.
          * @example 2026-11-26T09:30:00.000Z
          */
         Timestamp: string;
+        /** @description An IANA time zone name (`Europe/Sofia`, `America/New_York`, `UTC`); an unknown one is `422 invalid_time_zone`. */
+        TimeZone: string;
         /**
          * @description Where Prolope asks what to do with a call to this number: a request signed per Standard Webhooks with
          *     `signing_secret`, whose body is a `VoiceRequest` and whose answer is `Instructions`.
@@ -1350,6 +1416,8 @@ export interface components {
             /** @constant */
             type: "webhook_endpoint.disabled";
         };
+        /** @enum {string} */
+        Weekday: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
     };
     responses: never;
     parameters: never;
@@ -1361,7 +1429,7 @@ export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
 
 /** Every webhook event type Prolope sends. */
-export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","sip.source_banned","sip_user.created","sip_user.updated","sip_user.deleted","sip_user.registered","sip_user.unregistered","ring_group.created","ring_group.updated","ring_group.deleted","voicemail.message.created","carrier.created","carrier.updated","carrier.deleted","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.conference.joined","call.conference.left","call.transferred","call.recording.completed","audio.created","audio.deleted","audio.taken_down","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
+export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","sip.source_banned","sip_user.created","sip_user.updated","sip_user.deleted","sip_user.registered","sip_user.unregistered","ring_group.created","ring_group.updated","ring_group.deleted","schedule.created","schedule.updated","schedule.deleted","voicemail.message.created","carrier.created","carrier.updated","carrier.deleted","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.conference.joined","call.conference.left","call.transferred","call.recording.completed","audio.created","audio.deleted","audio.taken_down","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
 
 /** The name of a webhook event type, e.g. `"api_key.created"`. */
 export type EventType = (typeof eventTypes)[number];
@@ -1386,6 +1454,9 @@ export interface EventMap {
   "ring_group.created": components['schemas']["RingGroupCreatedEvent"];
   "ring_group.updated": components['schemas']["RingGroupUpdatedEvent"];
   "ring_group.deleted": components['schemas']["RingGroupDeletedEvent"];
+  "schedule.created": components['schemas']["ScheduleCreatedEvent"];
+  "schedule.updated": components['schemas']["ScheduleUpdatedEvent"];
+  "schedule.deleted": components['schemas']["ScheduleDeletedEvent"];
   "voicemail.message.created": components['schemas']["VoicemailMessageCreatedEvent"];
   "carrier.created": components['schemas']["CarrierCreatedEvent"];
   "carrier.updated": components['schemas']["CarrierUpdatedEvent"];

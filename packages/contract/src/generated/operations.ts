@@ -1313,6 +1313,159 @@ export const operations = {
                   "type",
                   "voicemail_box_id"
                 ]
+              },
+              {
+                "type": "object",
+                "description": "Business hours pick the route at each call, by the schedule at the call's time (the server's clock).",
+                "properties": {
+                  "type": {
+                    "type": "string",
+                    "const": "schedule"
+                  },
+                  "schedule_id": {
+                    "type": "string",
+                    "description": "A schedule of the same account.",
+                    "pattern": "^sch_[0-9A-Za-z]+$"
+                  },
+                  "open": {
+                    "description": "A route that sends the call somewhere itself (not through a schedule).",
+                    "oneOf": [
+                      {
+                        "type": "object",
+                        "properties": {
+                          "type": {
+                            "type": "string",
+                            "const": "sip_user"
+                          },
+                          "sip_user_id": {
+                            "type": "string",
+                            "description": "A SIP user of the same account.",
+                            "pattern": "^sipu_[0-9A-Za-z]+$"
+                          },
+                          "ring_timeout": {
+                            "type": "integer",
+                            "description": "Seconds the user's devices ring before the caller hears 480.",
+                            "default": 30,
+                            "minimum": 5,
+                            "maximum": 120
+                          }
+                        },
+                        "required": [
+                          "type",
+                          "sip_user_id"
+                        ]
+                      },
+                      {
+                        "type": "object",
+                        "properties": {
+                          "type": {
+                            "type": "string",
+                            "const": "ring_group"
+                          },
+                          "ring_group_id": {
+                            "type": "string",
+                            "description": "A ring group of the same account.",
+                            "pattern": "^rgrp_[0-9A-Za-z]+$"
+                          }
+                        },
+                        "required": [
+                          "type",
+                          "ring_group_id"
+                        ]
+                      },
+                      {
+                        "type": "object",
+                        "properties": {
+                          "type": {
+                            "type": "string",
+                            "const": "voicemail_box"
+                          },
+                          "voicemail_box_id": {
+                            "type": "string",
+                            "description": "A voicemail box of the same account.",
+                            "pattern": "^vmb_[0-9A-Za-z]+$"
+                          }
+                        },
+                        "required": [
+                          "type",
+                          "voicemail_box_id"
+                        ]
+                      }
+                    ]
+                  },
+                  "closed": {
+                    "description": "A route that sends the call somewhere itself (not through a schedule).",
+                    "oneOf": [
+                      {
+                        "type": "object",
+                        "properties": {
+                          "type": {
+                            "type": "string",
+                            "const": "sip_user"
+                          },
+                          "sip_user_id": {
+                            "type": "string",
+                            "description": "A SIP user of the same account.",
+                            "pattern": "^sipu_[0-9A-Za-z]+$"
+                          },
+                          "ring_timeout": {
+                            "type": "integer",
+                            "description": "Seconds the user's devices ring before the caller hears 480.",
+                            "default": 30,
+                            "minimum": 5,
+                            "maximum": 120
+                          }
+                        },
+                        "required": [
+                          "type",
+                          "sip_user_id"
+                        ]
+                      },
+                      {
+                        "type": "object",
+                        "properties": {
+                          "type": {
+                            "type": "string",
+                            "const": "ring_group"
+                          },
+                          "ring_group_id": {
+                            "type": "string",
+                            "description": "A ring group of the same account.",
+                            "pattern": "^rgrp_[0-9A-Za-z]+$"
+                          }
+                        },
+                        "required": [
+                          "type",
+                          "ring_group_id"
+                        ]
+                      },
+                      {
+                        "type": "object",
+                        "properties": {
+                          "type": {
+                            "type": "string",
+                            "const": "voicemail_box"
+                          },
+                          "voicemail_box_id": {
+                            "type": "string",
+                            "description": "A voicemail box of the same account.",
+                            "pattern": "^vmb_[0-9A-Za-z]+$"
+                          }
+                        },
+                        "required": [
+                          "type",
+                          "voicemail_box_id"
+                        ]
+                      }
+                    ]
+                  }
+                },
+                "required": [
+                  "type",
+                  "schedule_id",
+                  "open",
+                  "closed"
+                ]
               }
             ],
             "type": [
@@ -2534,6 +2687,343 @@ export const operations = {
       "id"
     ],
     "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "schedules.list": {
+    "resource": "schedules",
+    "action": "list",
+    "method": "get",
+    "path": "/v1/schedules",
+    "summary": "List schedules",
+    "description": "Newest first.\n",
+    "auth": true,
+    "scopes": [
+      "pbx:read"
+    ],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "schedules.create": {
+    "resource": "schedules",
+    "action": "create",
+    "method": "post",
+    "path": "/v1/schedules",
+    "summary": "Create a schedule",
+    "description": "Business hours in an IANA time zone: weekly opening hours, closed on the server calendar's public\nholidays (`public_holidays`) and on listed `closed_dates`. Route a number by it with\n`route: {type: schedule, schedule_id, open: <route>, closed: <route>}`: each call takes `open` or\n`closed` by the schedule at the call's time.\n",
+    "auth": true,
+    "scopes": [
+      "pbx:write"
+    ],
+    "pathParams": [],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "time_zone": {
+            "type": "string",
+            "description": "An IANA time zone name (`Europe/Sofia`, `America/New_York`, `UTC`); an unknown one is `422 invalid_time_zone`."
+          },
+          "hours": {
+            "type": "array",
+            "description": "The weekly opening hours; an empty list is closed all the time.",
+            "items": {
+              "type": "object",
+              "description": "Opening hours on some days of the week: open from `open` (inclusive) to `close` (exclusive), and\n`open` must come before `close`. Hours on the same weekday may not overlap (`422 schedule_hours_overlap`).\n",
+              "properties": {
+                "days": {
+                  "type": "array",
+                  "items": {
+                    "type": "string",
+                    "enum": [
+                      "mon",
+                      "tue",
+                      "wed",
+                      "thu",
+                      "fri",
+                      "sat",
+                      "sun"
+                    ]
+                  }
+                },
+                "open": {
+                  "type": "string",
+                  "description": "`HH:MM` on a 24-hour clock, in the schedule's zone; `24:00` is the end of the day.",
+                  "pattern": "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"
+                },
+                "close": {
+                  "type": "string",
+                  "description": "`HH:MM` on a 24-hour clock, in the schedule's zone; `24:00` is the end of the day.",
+                  "pattern": "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"
+                }
+              },
+              "required": [
+                "days",
+                "open",
+                "close"
+              ]
+            }
+          },
+          "public_holidays": {
+            "type": "boolean",
+            "default": true
+          },
+          "closed_dates": {
+            "type": "object",
+            "properties": {},
+            "required": []
+          }
+        },
+        "required": [
+          "name",
+          "time_zone",
+          "hours"
+        ]
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "schedules.retrieve": {
+    "resource": "schedules",
+    "action": "retrieve",
+    "method": "get",
+    "path": "/v1/schedules/{id}",
+    "summary": "Retrieve a schedule",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "pbx:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "schedules.update": {
+    "resource": "schedules",
+    "action": "update",
+    "method": "patch",
+    "path": "/v1/schedules/{id}",
+    "summary": "Update a schedule",
+    "description": "Changes apply to the next call; fields left out stay as they are.\n",
+    "auth": true,
+    "scopes": [
+      "pbx:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "time_zone": {
+            "type": "string",
+            "description": "An IANA time zone name (`Europe/Sofia`, `America/New_York`, `UTC`); an unknown one is `422 invalid_time_zone`."
+          },
+          "hours": {
+            "type": "array",
+            "description": "The weekly opening hours; an empty list is closed all the time.",
+            "items": {
+              "type": "object",
+              "description": "Opening hours on some days of the week: open from `open` (inclusive) to `close` (exclusive), and\n`open` must come before `close`. Hours on the same weekday may not overlap (`422 schedule_hours_overlap`).\n",
+              "properties": {
+                "days": {
+                  "type": "array",
+                  "items": {
+                    "type": "string",
+                    "enum": [
+                      "mon",
+                      "tue",
+                      "wed",
+                      "thu",
+                      "fri",
+                      "sat",
+                      "sun"
+                    ]
+                  }
+                },
+                "open": {
+                  "type": "string",
+                  "description": "`HH:MM` on a 24-hour clock, in the schedule's zone; `24:00` is the end of the day.",
+                  "pattern": "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"
+                },
+                "close": {
+                  "type": "string",
+                  "description": "`HH:MM` on a 24-hour clock, in the schedule's zone; `24:00` is the end of the day.",
+                  "pattern": "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"
+                }
+              },
+              "required": [
+                "days",
+                "open",
+                "close"
+              ]
+            }
+          },
+          "public_holidays": {
+            "type": "boolean"
+          },
+          "closed_dates": {
+            "type": "array",
+            "description": "Further days (`YYYY-MM-DD` in the schedule's zone) the business is closed, such as a stocktaking day.",
+            "items": {
+              "type": "string",
+              "format": "date",
+              "description": "A calendar date in Sofia (terms 7 counts days there), `YYYY-MM-DD`.",
+              "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+            }
+          }
+        },
+        "required": []
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "schedules.delete": {
+    "resource": "schedules",
+    "action": "delete",
+    "method": "delete",
+    "path": "/v1/schedules/{id}",
+    "summary": "Delete a schedule",
+    "description": "Numbers routed by it must be routed elsewhere first (`409 schedule_in_use`, naming them).",
+    "auth": true,
+    "scopes": [
+      "pbx:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "schedules.status": {
+    "resource": "schedules",
+    "action": "status",
+    "method": "get",
+    "path": "/v1/schedules/{id}/status",
+    "summary": "Whether a schedule is open",
+    "description": "Open or closed now (the server's clock), or at `at`, and the next time that changes.\n",
+    "auth": true,
+    "scopes": [
+      "pbx:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [
+      {
+        "name": "at",
+        "required": false,
+        "description": "An RFC 3339 time with an offset (`2026-12-23T09:00:00+02:00`); default now.",
+        "schema": {
+          "type": "string",
+          "format": "date-time"
+        }
+      }
+    ],
     "idempotent": false,
     "body": null,
     "paginated": false,

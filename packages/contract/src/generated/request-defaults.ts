@@ -14,6 +14,10 @@ export const requestDefaults = {
     "strategy",
     "timeout_seconds"
   ],
+  "schedules.create": [
+    "closed_dates",
+    "public_holidays"
+  ],
   "sipUsers.setCallHandling": [
     "do_not_disturb",
     "no_answer_seconds"

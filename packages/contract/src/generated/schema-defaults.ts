@@ -73,6 +73,10 @@ export const schemaDefaults = {
     "strategy": "simultaneous",
     "timeout_seconds": 30
   },
+  "ScheduleCreate": {
+    "public_holidays": true,
+    "closed_dates": []
+  },
   "CallHandlingUpdate": {
     "do_not_disturb": false,
     "no_answer_seconds": 20

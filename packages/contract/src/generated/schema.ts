@@ -1912,6 +1912,84 @@ export interface paths {
         patch: operations["ringGroups.update"];
         trace?: never;
     };
+    "/v1/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List schedules
+         * @description Newest first.
+         */
+        get: operations["schedules.list"];
+        put?: never;
+        /**
+         * Create a schedule
+         * @description Business hours in an IANA time zone: weekly opening hours, closed on the server calendar's public
+         *     holidays (`public_holidays`) and on listed `closed_dates`. Route a number by it with
+         *     `route: {type: schedule, schedule_id, open: <route>, closed: <route>}`: each call takes `open` or
+         *     `closed` by the schedule at the call's time.
+         */
+        post: operations["schedules.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/schedules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** Retrieve a schedule */
+        get: operations["schedules.retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a schedule
+         * @description Numbers routed by it must be routed elsewhere first (`409 schedule_in_use`, naming them).
+         */
+        delete: operations["schedules.delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a schedule
+         * @description Changes apply to the next call; fields left out stay as they are.
+         */
+        patch: operations["schedules.update"];
+        trace?: never;
+    };
+    "/v1/schedules/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Whether a schedule is open
+         * @description Open or closed now (the server's clock), or at `at`, and the next time that changes.
+         */
+        get: operations["schedules.status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sip-trunks": {
         parameters: {
             query?: never;
@@ -3241,6 +3319,57 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "schedule.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A schedule was created */
+        post: operations["events.schedule.created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "schedule.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A schedule was deleted */
+        post: operations["events.schedule.deleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "schedule.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A schedule was changed */
+        post: operations["events.schedule.updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "sip_trunk.created": {
         parameters: {
             query?: never;
@@ -4169,6 +4298,8 @@ export interface components {
         CarrierUri: string;
         /** @description An IPv4 or IPv6 address or CIDR block (`203.0.113.5/32`). Blocks broader than /24 (IPv4) or /48 (IPv6) are refused, since the terms require a static IP (5.3). */
         Cidr: string;
+        /** @description Further days (`YYYY-MM-DD` in the schedule's zone) the business is closed, such as a stocktaking day. */
+        ClosedDates: components["schemas"]["LocalDate"][];
         /** @description Fixed by the terms; shown so a PBX admin can match it. */
         CodecProfile: {
             /** @constant */
@@ -4385,6 +4516,8 @@ export interface components {
             /** @constant */
             verb: "dial";
         };
+        /** @description A route that sends the call somewhere itself (not through a schedule). */
+        DirectNumberRoute: components["schemas"]["SipUserRoute"] | components["schemas"]["RingGroupRoute"] | components["schemas"]["VoicemailBoxRoute"];
         /**
          * @description A phone number in E.164 (`+359888123456`). Inputs may use spaces or dashes; answers are always E.164.
          * @example +35929876543
@@ -5071,10 +5204,11 @@ export interface components {
          *     that SIP user rings at once (the first to answer is bridged; the caller hears 480 when none is
          *     registered or answers within `ring_timeout`, 486 when busy). `ring_group`: the group's members ring by
          *     its strategy, then its fallback. `voicemail_box`: the caller is answered by the box's greeting and may
-         *     leave a message. IVR flows and queues will be further `type`s. With `route` null, `voice` (or the
+         *     leave a message. `schedule`: the schedule at the call's time picks `open` or `closed`, each one of the
+         *     other routes. IVR flows and queues will be further `type`s. With `route` null, `voice` (or the
          *     built-in greeting) answers.
          */
-        NumberRoute: components["schemas"]["SipUserRoute"] | components["schemas"]["RingGroupRoute"] | components["schemas"]["VoicemailBoxRoute"];
+        NumberRoute: components["schemas"]["SipUserRoute"] | components["schemas"]["RingGroupRoute"] | components["schemas"]["VoicemailBoxRoute"] | components["schemas"]["ScheduleRoute"];
         /** @enum {string} */
         NumberType: "local" | "mobile" | "toll_free" | "national";
         NumberUpdatedEvent: components["schemas"]["EventBase"] & {
@@ -5083,6 +5217,15 @@ export interface components {
             };
             /** @constant */
             type: "number.updated";
+        };
+        /**
+         * @description Opening hours on some days of the week: open from `open` (inclusive) to `close` (exclusive), and
+         *     `open` must come before `close`. Hours on the same weekday may not overlap (`422 schedule_hours_overlap`).
+         */
+        OpeningHours: {
+            close: components["schemas"]["TimeOfDay"];
+            days: components["schemas"]["Weekday"][];
+            open: components["schemas"]["TimeOfDay"];
         };
         Outage: {
             created_at: components["schemas"]["Timestamp"];
@@ -5334,7 +5477,7 @@ export interface components {
              * @example validation_failed
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "unknown_field" | "body_not_allowed" | "json_too_deep" | "invalid_character" | "invalid_url" | "invalid_http" | "missing_api_key" | "invalid_api_key" | "missing_scope" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "idempotency_key_in_use" | "idempotency_key_reused" | "idempotency_key_answer_lost" | "request_timeout" | "body_too_large" | "uri_too_long" | "unsupported_media_type" | "signatory_confirmation_required" | "scope_not_grantable" | "invalid_phone_number" | "number_not_available" | "number_quarantined" | "number_already_held" | "sip_username_taken" | "sip_user_username_taken" | "sip_extension_taken" | "ring_group_in_use" | "call_not_active" | "recording_not_active" | "webhook_endpoint_disabled" | "websocket_required" | "webhook_url_not_allowed" | "too_many_webhook_endpoints" | "recover_since_too_old" | "unknown_event_type" | "invalid_event_override" | "port_transition_not_allowed" | "invalid_reference" | "ring_group_fallback_loop" | "ring_group_duplicate_member" | "sip_trunk_credentials_required" | "invalid_cidr" | "cidr_too_broad" | "invalid_outbound_target" | "invalid_carrier_uri" | "caller_id_not_owned" | "forward_to_self" | "no_route" | "declaration_required" | "port_document_required" | "document_content_mismatch" | "audio_unreadable" | "audio_too_long" | "audio_too_large" | "audio_fetch_failed" | "audio_taken_down" | "audio_in_use" | "account_suspended" | "account_terminated" | "billing_not_allowed" | "test_clock_not_found" | "test_clock_advance_invalid" | "plan_not_available" | "price_change_notice_too_short" | "price_change_effective_before_notice" | "price_change_more_than_once_a_year" | "payment_exceeds_balance" | "payment_in_future" | "credit_exceeds_balance" | "invoice_not_open" | "subscription_not_active" | "account_data_deleted" | "invalid_calendar_overrides" | "contact_not_authorized" | "incident_transition_not_allowed" | "maintenance_notice_too_short" | "invalid_time_range" | "rate_limited" | "headers_too_large" | "store_unavailable" | "internal_error";
+            code: "validation_failed" | "invalid_json" | "unknown_field" | "body_not_allowed" | "json_too_deep" | "invalid_character" | "invalid_url" | "invalid_http" | "missing_api_key" | "invalid_api_key" | "missing_scope" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "idempotency_key_in_use" | "idempotency_key_reused" | "idempotency_key_answer_lost" | "request_timeout" | "body_too_large" | "uri_too_long" | "unsupported_media_type" | "signatory_confirmation_required" | "scope_not_grantable" | "invalid_phone_number" | "number_not_available" | "number_quarantined" | "number_already_held" | "sip_username_taken" | "sip_user_username_taken" | "sip_extension_taken" | "ring_group_in_use" | "schedule_in_use" | "call_not_active" | "recording_not_active" | "webhook_endpoint_disabled" | "websocket_required" | "webhook_url_not_allowed" | "too_many_webhook_endpoints" | "recover_since_too_old" | "unknown_event_type" | "invalid_event_override" | "port_transition_not_allowed" | "invalid_reference" | "ring_group_fallback_loop" | "ring_group_duplicate_member" | "invalid_time_zone" | "schedule_close_before_open" | "schedule_hours_overlap" | "sip_trunk_credentials_required" | "invalid_cidr" | "cidr_too_broad" | "invalid_outbound_target" | "invalid_carrier_uri" | "caller_id_not_owned" | "forward_to_self" | "no_route" | "declaration_required" | "port_document_required" | "document_content_mismatch" | "audio_unreadable" | "audio_too_long" | "audio_too_large" | "audio_fetch_failed" | "audio_taken_down" | "audio_in_use" | "account_suspended" | "account_terminated" | "billing_not_allowed" | "test_clock_not_found" | "test_clock_advance_invalid" | "plan_not_available" | "price_change_notice_too_short" | "price_change_effective_before_notice" | "price_change_more_than_once_a_year" | "payment_exceeds_balance" | "payment_in_future" | "credit_exceeds_balance" | "invoice_not_open" | "subscription_not_active" | "account_data_deleted" | "invalid_calendar_overrides" | "contact_not_authorized" | "incident_transition_not_allowed" | "maintenance_notice_too_short" | "invalid_time_range" | "rate_limited" | "headers_too_large" | "store_unavailable" | "internal_error";
             detail: string;
             /** @description Each validation failure, when there were several. */
             errors?: {
@@ -5590,6 +5733,90 @@ export interface components {
             verb: "say";
             /** @description A voice `name` from `GET /v1/tts/voices` (wins over `language`); the engine's English voice when absent or unknown. */
             voice?: string;
+        };
+        /** @description Business hours of the account. A number's schedule route reads them at each call to pick its open or closed route. */
+        Schedule: {
+            account_id: string;
+            closed_dates: components["schemas"]["ClosedDates"];
+            created_at: components["schemas"]["Timestamp"];
+            hours: components["schemas"]["ScheduleHours"];
+            id: string;
+            name: components["schemas"]["ScheduleName"];
+            /** @constant */
+            object: "schedule";
+            /** @description Closed on the public holidays (and days in lieu) of the server's calendar, with the operator's overrides, the calendar billing and SLAs use. */
+            public_holidays: boolean;
+            time_zone: components["schemas"]["TimeZone"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        ScheduleCreate: {
+            /** @default [] */
+            closed_dates?: components["schemas"]["ClosedDates"];
+            hours: components["schemas"]["ScheduleHours"];
+            name: components["schemas"]["ScheduleName"];
+            /** @default true */
+            public_holidays?: boolean;
+            time_zone: components["schemas"]["TimeZone"];
+        };
+        ScheduleCreatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Schedule"];
+            };
+            /** @constant */
+            type: "schedule.created";
+        };
+        ScheduleDeleted: {
+            /** @constant */
+            deleted: true;
+            id: string;
+            /** @constant */
+            object: "schedule";
+        };
+        ScheduleDeletedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Schedule"];
+            };
+            /** @constant */
+            type: "schedule.deleted";
+        };
+        /** @description The weekly opening hours; an empty list is closed all the time. */
+        ScheduleHours: components["schemas"]["OpeningHours"][];
+        ScheduleList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["Schedule"][];
+        };
+        ScheduleName: string;
+        /** @description Business hours pick the route at each call, by the schedule at the call's time (the server's clock). */
+        ScheduleRoute: {
+            closed: components["schemas"]["DirectNumberRoute"];
+            open: components["schemas"]["DirectNumberRoute"];
+            /** @description A schedule of the same account. */
+            schedule_id: string;
+            /** @constant */
+            type: "schedule";
+        };
+        /** @description Whether the schedule is open at an instant, and when that next changes. */
+        ScheduleStatus: {
+            at: components["schemas"]["Timestamp"];
+            /** @description The first minute after `at` when `open` flips (open until / closed until); null when it does not within 14 days. */
+            next_change: components["schemas"]["Timestamp"] | null;
+            /** @constant */
+            object: "schedule_status";
+            open: boolean;
+            schedule_id: string;
+        };
+        ScheduleUpdate: {
+            closed_dates?: components["schemas"]["ClosedDates"];
+            hours?: components["schemas"]["ScheduleHours"];
+            name?: components["schemas"]["ScheduleName"];
+            public_holidays?: boolean;
+            time_zone?: components["schemas"]["TimeZone"];
+        };
+        ScheduleUpdatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Schedule"];
+            };
+            /** @constant */
+            type: "schedule.updated";
         };
         /**
          * @description What a key may do. `admin` includes every customer scope. `operator` is only held by the platform operator's key.
@@ -6010,12 +6237,16 @@ export interface components {
         TestClockList: components["schemas"]["ListEnvelope"] & {
             data: components["schemas"]["TestClock"][];
         };
+        /** @description `HH:MM` on a 24-hour clock, in the schedule's zone; `24:00` is the end of the day. */
+        TimeOfDay: string;
         /**
          * Format: date-time
          * @description RFC 3339 time in UTC.
          * @example 2026-11-26T09:30:00.000Z
          */
         Timestamp: string;
+        /** @description An IANA time zone name (`Europe/Sofia`, `America/New_York`, `UTC`); an unknown one is `422 invalid_time_zone`. */
+        TimeZone: string;
         /**
          * @description `espeak-ng`: the system package (Debian `espeak-ng`), about a hundred languages. `mespeak`: eSpeak compiled to JavaScript, bundled with Prolope, about 30 voices and no Bulgarian.
          * @enum {string}
@@ -6447,6 +6678,8 @@ export interface components {
             /** @description Verify deliveries with it (`@prolope/webhooks` or any Standard Webhooks library). Keep it secret. */
             secret: string;
         };
+        /** @enum {string} */
+        Weekday: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
     };
     responses: {
         /**
@@ -10574,6 +10807,205 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    "schedules.list": {
+        parameters: {
+            query?: {
+                /** @description How many objects a page holds (1 to 100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description A cursor from `next_cursor` of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of schedules. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "schedules.create": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleCreate"];
+            };
+        };
+        responses: {
+            /** @description The schedule. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "schedules.retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "schedules.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule is gone. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleDeleted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "schedules.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated schedule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "schedules.status": {
+        parameters: {
+            query?: {
+                /** @description An RFC 3339 time with an offset (`2026-12-23T09:00:00+02:00`); default now. */
+                at?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule's status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     "sipTrunks.list": {
         parameters: {
             query?: {
@@ -12884,6 +13316,72 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["RingGroupUpdatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.schedule.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.schedule.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleDeletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.schedule.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleUpdatedEvent"];
             };
         };
         responses: {

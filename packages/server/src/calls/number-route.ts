@@ -1,4 +1,6 @@
 import type { NumberRoute } from '../numbers/phone-number.js';
+import type { DirectRoute } from '../numbers/route-target.js';
+import { scheduleOpenNow } from '../schedules/service.js';
 import type { DialOptions, InboundCall, InboundOffer, OutboundCall } from '../telephony/backend.js';
 import type { SessionDeps, SessionTools } from './call-session.js';
 import { routeToPbx } from './pbx-route.js';
@@ -6,9 +8,10 @@ import type { CallRow } from './store.js';
 import { routeToUser } from './user-route.js';
 
 /**
- * An inbound call to a number with a `route`, by its type: a SIP user (user-route.ts), or a ring group
- * or voicemail box (pbx-route.ts). `callerId` is what a fallback to a number out through the carrier
- * shows (a calling SIP user's caller ID; else the called number).
+ * An inbound call to a number with a `route`, by its type: a SIP user (user-route.ts), a ring group or
+ * voicemail box (pbx-route.ts), or a schedule, whose `open` or `closed` route is taken by the schedule
+ * at this moment of the server's clock. `callerId` is what a fallback to a number out through the
+ * carrier shows (a calling SIP user's caller ID; else the called number).
  */
 export async function routeNumberCall(
   deps: SessionDeps,
@@ -20,6 +23,16 @@ export async function routeNumberCall(
   route: NumberRoute,
   callerId?: string | null,
 ): Promise<void> {
-  if (route.type === 'sip_user') return routeToUser(deps, engine, dial, call, offer, row, route);
-  return routeToPbx(deps, engine, dial, call, offer, row, route, callerId);
+  let direct: DirectRoute;
+  if (route.type === 'schedule') {
+    // A schedule cannot be deleted while a number's route names it, so a missing one is a race with
+    // that check; the caller then gets the closed route, as a business that has no hours.
+    const open = await scheduleOpenNow(deps, row.account_id, route.schedule_id);
+    direct = open ? route.open : route.closed;
+    engine.log.info({ callId: row.id, scheduleId: route.schedule_id, open: open ?? null }, 'number route: schedule picked a route');
+  } else {
+    direct = route;
+  }
+  if (direct.type === 'sip_user') return routeToUser(deps, engine, dial, call, offer, row, direct);
+  return routeToPbx(deps, engine, dial, call, offer, row, direct, callerId);
 }

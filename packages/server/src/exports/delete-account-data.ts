@@ -108,6 +108,7 @@ export async function deleteAccountRows(tx: Tx, accountId: string, now: Date = n
   );
   counts.sip_trunks = n(await tx.deleteFrom('sip_trunks').where('account_id', '=', accountId).executeTakeFirst());
   counts.ring_groups = n(await tx.deleteFrom('ring_groups').where('account_id', '=', accountId).executeTakeFirst());
+  counts.schedules = n(await tx.deleteFrom('schedules').where('account_id', '=', accountId).executeTakeFirst());
   counts.sip_registrations = n(await tx.deleteFrom('sip_registrations').where('account_id', '=', accountId).executeTakeFirst());
   counts.sip_users = n(await tx.deleteFrom('sip_users').where('account_id', '=', accountId).executeTakeFirst());
   counts.account_audio_settings = n(await tx.deleteFrom('account_audio_settings').where('account_id', '=', accountId).executeTakeFirst());

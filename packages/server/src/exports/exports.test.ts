@@ -31,6 +31,7 @@ const accountTables: [keyof Database, string][] = [
   ['sip_users', 'account_id'],
   ['sip_registrations', 'account_id'],
   ['ring_groups', 'account_id'],
+  ['schedules', 'account_id'],
   ['number_ports', 'account_id'],
   ['port_documents', 'account_id'],
   ['calls', 'account_id'],
@@ -105,6 +106,8 @@ describe.each(storeKinds)('account data exports and deletion (%s)', (kind) => {
     // A cloud PBX user: exported without its password or HA1s, deleted with the account.
     const sipUser = await c.api.post('/v1/sip-users', { username: 'front-desk', extension: '201' });
     expect(sipUser.status).toBe(201);
+    // Business hours: deleted with the account.
+    expect((await c.api.post('/v1/schedules', { name: 'Office', time_zone: 'Europe/Sofia', hours: [] })).status).toBe(201);
     const pdf = Buffer.from('%PDF-1.4\n%%EOF\n');
     const port = await c.api.post('/v1/number-ports', {
       numbers: [`+3592955${kind === 'sqlite' ? '1001' : '1002'}`],

@@ -2,14 +2,18 @@ import { ProblemError } from '../errors.js';
 import type { Db, Tx } from '../store/db.js';
 import type { NumberRoute } from './phone-number.js';
 
+/** A route that sends the call somewhere itself: what a schedule route's `open` and `closed` are. */
+export type DirectRoute = Exclude<NumberRoute, { type: 'schedule' }>;
+
 /** Each route type: the table its target lives in, the id field, and where to list the account's own. */
 const TARGETS = {
   sip_user: { table: 'sip_users', what: 'SIP user', list: '/v1/sip-users' },
   ring_group: { table: 'ring_groups', what: 'ring group', list: '/v1/ring-groups' },
   voicemail_box: { table: 'voicemail_boxes', what: 'voicemail box', list: '/v1/voicemail-boxes' },
+  schedule: { table: 'schedules', what: 'schedule', list: '/v1/schedules' },
 } as const;
 
-/** The id a route names, whatever its type. */
+/** The id a route names, whatever its type (a schedule route: the schedule's). */
 export function routeTargetId(route: NumberRoute): string {
   switch (route.type) {
     case 'sip_user':
@@ -18,20 +22,31 @@ export function routeTargetId(route: NumberRoute): string {
       return route.ring_group_id;
     case 'voicemail_box':
       return route.voicemail_box_id;
+    case 'schedule':
+      return route.schedule_id;
   }
 }
 
-/**
- * Refuses (422 invalid_reference) a route to a user, group or box that is not the account's: a number
- * may only send calls inside its own account, and another account's object answers like a missing one.
- */
-export async function checkRouteTarget(db: Db | Tx, accountId: string, route: NumberRoute): Promise<void> {
+async function checkOne(db: Db | Tx, accountId: string, route: NumberRoute, at: string): Promise<void> {
   const target = TARGETS[route.type];
   const id = routeTargetId(route);
   const row = await db.selectFrom(target.table).select('id').where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
   if (!row) {
     throw new ProblemError('invalid_reference', `No ${target.what} ${id} on this account. Use the id of one listed by GET ${target.list}.`, {
-      param: `/body/route/${route.type}_id`,
+      param: `${at}/${route.type}_id`,
     });
+  }
+}
+
+/**
+ * Refuses (422 invalid_reference) a route to a user, group, box or schedule that is not the account's
+ * (for a schedule route, also its `open` and `closed` targets): a number may only send calls inside its
+ * own account, and another account's object answers like a missing one.
+ */
+export async function checkRouteTarget(db: Db | Tx, accountId: string, route: NumberRoute): Promise<void> {
+  await checkOne(db, accountId, route, '/body/route');
+  if (route.type === 'schedule') {
+    await checkOne(db, accountId, route.open, '/body/route/open');
+    await checkOne(db, accountId, route.closed, '/body/route/closed');
   }
 }

@@ -4,6 +4,7 @@ import { ProblemError } from '../errors.js';
 import { schemaDefaults } from '../http/contract.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { Forwarding, HttpMethod, NumberRoute, PhoneNumberRow, VoiceApplication } from './phone-number.js';
+import type { DirectRoute } from './route-target.js';
 import { readVoice, storeVoice } from './stored-voice.js';
 
 /** The PATCH body as the spec allows it: every field optional, `null` clears. */
@@ -53,6 +54,12 @@ export function forwardingOf(input: NonNullable<NumberUpdateInput['forwarding']>
 
 /** The stored route with the spec's defaults filled in (Ajv fills none inside `oneOf`). */
 export function routeOf(input: NonNullable<NumberUpdateInput['route']>): NumberRoute {
+  if (input.type === 'schedule')
+    return { type: 'schedule', schedule_id: input.schedule_id, open: directRouteOf(input.open), closed: directRouteOf(input.closed) };
+  return directRouteOf(input);
+}
+
+function directRouteOf(input: DirectRoute): DirectRoute {
   if (input.type !== 'sip_user') return input;
   return { type: input.type, sip_user_id: input.sip_user_id, ring_timeout: input.ring_timeout ?? schemaDefaults.SipUserRoute.ring_timeout };
 }

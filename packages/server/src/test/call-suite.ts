@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { StoreKind } from '../store/db.js';
 import { eventually } from './call-fixtures.js';
+import type { Clock } from '../clock.js';
 import { startTestServer, type TestServer } from './harness.js';
 import { pbxTrunk } from './pbx-fixtures.js';
 import { freeUdpPort } from './sipp.js';
@@ -120,9 +121,9 @@ export interface CallSuite {
 /**
  * The setup every SIPp call suite repeated: a test server (with a carrier for outbound calls when
  * `carrier`), a customer with a PBX trunk and a caller id, a voice application. Call it inside the
- * `describe` of one store kind; `numberBase` keeps the suites' numbers apart.
+ * `describe` of one store kind; `numberBase` keeps the suites' numbers apart; `clock` is the server's (a manualClock for tests that move time).
  */
-export function callSuite(kind: StoreKind, o: { name: string; numberBase: number; carrier?: boolean }): CallSuite {
+export function callSuite(kind: StoreKind, o: { name: string; numberBase: number; carrier?: boolean; clock?: Clock }): CallSuite {
   let seq = 0;
   const s = {
     username: `${o.name}-${kind}-${process.pid}`,
@@ -150,7 +151,10 @@ export function callSuite(kind: StoreKind, o: { name: string; numberBase: number
 
   beforeAll(async () => {
     s.carrierPort = o.carrier ? await freeUdpPort() : 0;
-    s.t = await startTestServer(kind, o.carrier ? { config: { carrierUri: `sip:127.0.0.1:${s.carrierPort}` } } : {});
+    s.t = await startTestServer(kind, {
+      ...(o.carrier ? { config: { carrierUri: `sip:127.0.0.1:${s.carrierPort}` } } : {}),
+      ...(o.clock ? { clock: o.clock } : {}),
+    });
     s.sipPort = s.t.server.sipPort as number;
     s.c = await s.t.customer();
     s.app = await voiceApplication();
