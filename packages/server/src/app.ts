@@ -25,6 +25,7 @@ import { audioRoutes } from './audio/routes.js';
 import { PromptPlaybacks } from './telephony/verbs/prompt-playbacks.js';
 import { voicemailRoutes } from './voicemail/routes.js';
 import { ringGroupRoutes } from './ring-groups/routes.js';
+import { flowRoutes } from './flows/routes.js';
 import { carrierRoutes } from './carriers/routes.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import type { SipEndpoint } from './sip-address.js';
@@ -122,6 +123,7 @@ export function allHandlers(deps: CallDeps): Handlers {
     ...ttsRoutes(),
     ...voicemailRoutes(deps),
     ...ringGroupRoutes(deps),
+    ...flowRoutes(deps),
     ...carrierRoutes(deps),
     ...numberPortRoutes(deps),
     ...callRoutes(deps),

@@ -3,7 +3,7 @@ import type { Db } from './db.js';
 import type { Database } from './schema.js';
 
 /** Tables whose rows belong to one account and are listed newest first by id. */
-export type AccountTable = 'api_keys' | 'contacts' | 'sip_trunks' | 'sip_users' | 'audio_prompts' | 'voicemail_boxes' | 'ring_groups' | 'subscriptions' | 'payments' | 'credit_notes' | 'exports';
+export type AccountTable = 'api_keys' | 'contacts' | 'sip_trunks' | 'sip_users' | 'audio_prompts' | 'voicemail_boxes' | 'ring_groups' | 'flows' | 'subscriptions' | 'payments' | 'credit_notes' | 'exports';
 
 /**
  * One page of an account's rows, newest first, with one row more than asked so the caller can tell
