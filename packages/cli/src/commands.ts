@@ -90,12 +90,14 @@ export const commands: Record<string, Command.Class> = build();
  * topics.contacts.description; // 'Contacts: create, delete, list, retrieve, update'
  * ```
  */
+const generatedTopics = resourceTopics(operationTable);
+
 export const topics: Record<string, { description: string }> = {
-  ...resourceTopics(operationTable),
+  ...generatedTopics,
   // `logs` has no REST operations, only the hand-written `logs tail`.
   logs: { description: "The account's API requests and events, live: tail" },
   // `billing` has no REST resource of its own (plans, invoices, … are topics), only `billing simulate`.
   billing: { description: 'Billing on a test clock: simulate' },
-  // Until /v1/flows exists, `flows` has only the offline commands.
-  flows: { description: 'IVR flows, offline: lint, test' },
+  // `flows` has the API's commands and the hand-written offline ones.
+  flows: { description: `${generatedTopics.flows?.description ?? 'Flows'}; offline: lint, test` },
 };

@@ -70,10 +70,13 @@ export {
   percentHalfUp,
   UPTIME_TARGET,
 } from '@prolope/rules';
-// IVR flows, offline (issue 18): lint a flow and play scripted calls through the interpreter live calls use.
+// IVR flows, offline (issue 18): lint a flow, play scripted calls through the interpreter live calls use,
+// and compare two documents as GET /v1/flows/{id}/diff does.
 export {
   advanceFlow,
   checkExpectations,
+  diffFlows,
+  type FlowDocumentDiff,
   type FlowCoverage,
   type FlowDocument,
   type FlowExpectation,

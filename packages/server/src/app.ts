@@ -26,6 +26,7 @@ import { PromptPlaybacks } from './telephony/verbs/prompt-playbacks.js';
 import { voicemailRoutes } from './voicemail/routes.js';
 import { ringGroupRoutes } from './ring-groups/routes.js';
 import { scheduleRoutes } from './schedules/routes.js';
+import { flowRoutes } from './flows/routes.js';
 import { carrierRoutes } from './carriers/routes.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import type { SipEndpoint } from './sip-address.js';
@@ -124,6 +125,7 @@ export function allHandlers(deps: CallDeps): Handlers {
     ...voicemailRoutes(deps),
     ...ringGroupRoutes(deps),
     ...scheduleRoutes(deps),
+    ...flowRoutes(deps),
     ...carrierRoutes(deps),
     ...numberPortRoutes(deps),
     ...callRoutes(deps),

@@ -18,6 +18,7 @@ export const idPrefixes = {
   schedule: 'sch',
   voicemailMessage: 'vmm',
   ringGroup: 'rgrp',
+  flow: 'flw',
   carrier: 'car',
   numberPort: 'port',
   portDocument: 'doc',

@@ -134,6 +134,10 @@ export const errorCodes = {
     "status": 409,
     "title": "A number is still routed by this schedule"
   },
+  "flow_in_use": {
+    "status": 409,
+    "title": "A number or another flow still sends calls to this flow"
+  },
   "call_not_active": {
     "status": 409,
     "title": "The call is not in progress"
@@ -181,6 +185,10 @@ export const errorCodes = {
   "ring_group_fallback_loop": {
     "status": 422,
     "title": "The ring group's fallback chain comes back to itself"
+  },
+  "flow_invalid": {
+    "status": 422,
+    "title": "The flow has errors, so it cannot be published"
   },
   "ring_group_duplicate_member": {
     "status": 422,

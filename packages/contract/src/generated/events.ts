@@ -434,6 +434,278 @@ export interface components {
          * @example 201
          */
         Extension: string;
+        /** @description An IVR flow with its draft; publishing the draft makes an immutable revision. */
+        Flow: {
+            account_id: string;
+            created_at: components["schemas"]["Timestamp"];
+            /** @description The draft, edited with `PATCH`; calls never run it until it is published. */
+            definition: components["schemas"]["FlowDocument"];
+            id: components["schemas"]["FlowId"];
+            /** @description The number of the newest published revision; null until the first publish. */
+            latest_revision: number | null;
+            name: components["schemas"]["FlowName"];
+            /** @constant */
+            object: "flow";
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        FlowAttempts: number;
+        FlowBusinessHoursNode: {
+            closed?: components["schemas"]["FlowNodeId"];
+            open?: components["schemas"]["FlowNodeId"];
+            /** @description A schedule of the account (`sch_...`): weekly hours, time zone and holidays. */
+            schedule_id: components["schemas"]["FlowObjectRef"];
+            /** @constant */
+            type: "business_hours";
+        };
+        /** @description A typed comparison (no code strings); numbers compare as numbers, everything else as text. `in` takes a list on the right. */
+        FlowComparison: {
+            left: components["schemas"]["FlowOperand"];
+            /** @enum {string} */
+            op: "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "starts_with" | "ends_with" | "contains" | "in";
+            right: components["schemas"]["FlowOperand"] | components["schemas"]["FlowOperand"][];
+        };
+        /** @description One comparison, all of several, or any of several. */
+        FlowCondition: components["schemas"]["FlowComparison"] | {
+            all: components["schemas"]["FlowComparison"][];
+        } | {
+            any: components["schemas"]["FlowComparison"][];
+        };
+        FlowConditionNode: {
+            /** @description Tried in order; the first whose condition holds is taken. */
+            branches: {
+                next: components["schemas"]["FlowNodeId"];
+                when: components["schemas"]["FlowCondition"];
+            }[];
+            else?: components["schemas"]["FlowNodeId"];
+            /** @constant */
+            type: "condition";
+        };
+        FlowCreatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Flow"];
+            };
+            /** @constant */
+            type: "flow.created";
+        };
+        FlowDeletedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Flow"];
+            };
+            /** @constant */
+            type: "flow.deleted";
+        };
+        /**
+         * @description An IVR flow (docs/flows.md): where it starts, its variables and its named nodes, each with typed
+         *     transitions (`next`, `default`, `failure`, `open`, `closed`, a menu choice's or a branch's `next`). A
+         *     transition left out ends the call there. The same document `prolope flows lint` and `prolope flows test`
+         *     read offline.
+         * @example {
+         *       "start": "welcome",
+         *       "nodes": {
+         *         "welcome": {
+         *           "type": "say",
+         *           "text": "Thank you for calling.",
+         *           "next": "bye"
+         *         },
+         *         "bye": {
+         *           "type": "hangup"
+         *         }
+         *       }
+         *     }
+         */
+        FlowDocument: {
+            nodes: {
+                [key: string]: components["schemas"]["FlowNode"];
+            };
+            /** @description For a subflow, the parameters callers pass in (they become variables). */
+            parameters?: components["schemas"]["FlowVariableName"][];
+            start: components["schemas"]["FlowNodeId"];
+            /** @description Variables and their starting values. */
+            variables?: components["schemas"]["FlowStringMap"];
+        };
+        /** @description Needs the contact center (queues); until then validation reports `flow_needs_contact_center`. */
+        FlowEnqueueNode: {
+            failure?: components["schemas"]["FlowNodeId"];
+            queue_id: string;
+            /** @constant */
+            type: "enqueue";
+        };
+        FlowGatherNode: {
+            failure?: components["schemas"]["FlowNodeId"];
+            finish_on_key?: string;
+            input?: components["schemas"]["FlowInputKinds"];
+            into: components["schemas"]["FlowVariableName"];
+            invalid?: components["schemas"]["FlowPrompt"];
+            max_attempts?: components["schemas"]["FlowAttempts"];
+            max_length?: number;
+            min_length?: number;
+            next?: components["schemas"]["FlowNodeId"];
+            /** @description A regular expression the whole answer must match. */
+            pattern?: string;
+            prompt: components["schemas"]["FlowPrompt"];
+            timeout_seconds?: components["schemas"]["FlowTimeout"];
+            /** @constant */
+            type: "gather";
+        };
+        FlowHangupNode: {
+            /** @constant */
+            type: "hangup";
+        };
+        FlowHttpNode: {
+            body?: components["schemas"]["FlowStringMap"];
+            failure?: components["schemas"]["FlowNodeId"];
+            /** @enum {string} */
+            method?: "GET" | "POST";
+            next?: components["schemas"]["FlowNodeId"];
+            /** @description Variables set from the JSON answer, each by a JSON Pointer (`/customer/tier`). */
+            save?: components["schemas"]["FlowStringMap"];
+            timeout_seconds?: components["schemas"]["FlowTimeout"];
+            /** @constant */
+            type: "http";
+            url: string;
+        };
+        FlowId: string;
+        FlowInputKinds: ("dtmf" | "speech")[];
+        FlowMenuChoice: {
+            /** @description Keys pressed (0-9, *, #). */
+            digits?: string;
+            next: components["schemas"]["FlowNodeId"];
+            /** @description Spoken phrases that choose it, matched as whole words, case and punctuation ignored. */
+            phrases?: string[];
+        };
+        FlowMenuNode: {
+            choices: components["schemas"]["FlowMenuChoice"][];
+            default?: components["schemas"]["FlowNodeId"];
+            input?: components["schemas"]["FlowInputKinds"];
+            max_attempts?: components["schemas"]["FlowAttempts"];
+            no_input?: components["schemas"]["FlowPrompt"];
+            no_match?: components["schemas"]["FlowPrompt"];
+            prompt: components["schemas"]["FlowPrompt"];
+            timeout_seconds?: components["schemas"]["FlowTimeout"];
+            /** @constant */
+            type: "menu";
+        };
+        FlowName: string;
+        FlowNode: components["schemas"]["FlowSayNode"] | components["schemas"]["FlowPlayNode"] | components["schemas"]["FlowMenuNode"] | components["schemas"]["FlowGatherNode"] | components["schemas"]["FlowBusinessHoursNode"] | components["schemas"]["FlowConditionNode"] | components["schemas"]["FlowSetNode"] | components["schemas"]["FlowHttpNode"] | components["schemas"]["FlowTransferNode"] | components["schemas"]["FlowVoicemailNode"] | components["schemas"]["FlowEnqueueNode"] | components["schemas"]["FlowRecordNode"] | components["schemas"]["FlowSubflowNode"] | components["schemas"]["FlowReturnNode"] | components["schemas"]["FlowHangupNode"];
+        /** @description A node's name within its flow (letters, digits, `_` and `-`). */
+        FlowNodeId: string;
+        /**
+         * @description The id of an object of the account (`sipu_...`, `rgrp_...`, `vmb_...`, `sch_...`, `flw_...`). Whether it
+         *     exists is checked when the flow runs on calls, not when the document is saved, so a flow can be written
+         *     (and tested offline) before the objects it names.
+         */
+        FlowObjectRef: string;
+        /** @description A variable's current value, or a literal. */
+        FlowOperand: {
+            var: components["schemas"]["FlowVariableName"];
+        } | {
+            value: string | number | boolean;
+        };
+        FlowPlayNode: {
+            /** @description An audio prompt id (`aud_...`) or an https URL. */
+            audio: string;
+            next?: components["schemas"]["FlowNodeId"];
+            /** @constant */
+            type: "play";
+        };
+        /** @description What the caller hears: text spoken by TTS, or an audio prompt (`aud_...`) or an https URL played. */
+        FlowPrompt: {
+            language?: string;
+            say: string;
+            voice?: string;
+        } | {
+            play: string;
+        };
+        FlowPublishedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Flow"];
+                /** @description The revision just published (the flow's `latest_revision`). */
+                revision: number;
+            };
+            /** @constant */
+            type: "flow.published";
+        };
+        FlowRecordNode: {
+            beep?: boolean;
+            finish_on_key?: string;
+            into?: components["schemas"]["FlowVariableName"];
+            max_length_seconds?: number;
+            next?: components["schemas"]["FlowNodeId"];
+            /** @constant */
+            type: "record";
+        };
+        FlowReturnNode: {
+            /** @constant */
+            type: "return";
+            values?: components["schemas"]["FlowStringMap"];
+        };
+        FlowSayNode: {
+            language?: string;
+            next?: components["schemas"]["FlowNodeId"];
+            /** @description Spoken by TTS; may name variables as `{{name}}`. */
+            text: string;
+            /** @constant */
+            type: "say";
+            voice?: string;
+        };
+        FlowSetNode: {
+            next?: components["schemas"]["FlowNodeId"];
+            /** @constant */
+            type: "set";
+            values: components["schemas"]["FlowStringMap"];
+        };
+        FlowStringMap: {
+            [key: string]: string;
+        };
+        FlowSubflowNode: {
+            flow_id: components["schemas"]["FlowObjectRef"];
+            next?: components["schemas"]["FlowNodeId"];
+            parameters?: components["schemas"]["FlowStringMap"];
+            /** @description Variables of this flow set from the subflow's returned values: `{ ours: "theirs" }`. */
+            returns?: components["schemas"]["FlowStringMap"];
+            /** @description A published revision; absent: the latest. */
+            revision?: number;
+            /** @constant */
+            type: "subflow";
+        };
+        FlowTimeout: number;
+        FlowTransferNode: {
+            failure?: components["schemas"]["FlowNodeId"];
+            timeout_seconds?: number;
+            to: components["schemas"]["FlowTransferTarget"];
+            /** @constant */
+            type: "transfer";
+        };
+        FlowTransferTarget: {
+            sip_user_id: components["schemas"]["FlowObjectRef"];
+            /** @constant */
+            type: "sip_user";
+        } | {
+            ring_group_id: components["schemas"]["FlowObjectRef"];
+            /** @constant */
+            type: "ring_group";
+        } | {
+            number: string;
+            /** @constant */
+            type: "number";
+        } | {
+            /** @constant */
+            type: "sip_uri";
+            uri: string;
+        };
+        FlowUpdatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Flow"];
+            };
+            /** @constant */
+            type: "flow.updated";
+        };
+        FlowVariableName: string;
+        FlowVoicemailNode: {
+            /** @constant */
+            type: "voicemail";
+            voicemail_box_id: components["schemas"]["FlowObjectRef"];
+        };
         /** @description The customer's call forwarding list from this User Number to business numbers (terms 4.2). */
         Forwarding: {
             /**
@@ -984,7 +1256,7 @@ export interface components {
          * @description What a key may do. `admin` includes every customer scope. `operator` is only held by the platform operator's key.
          * @enum {string}
          */
-        Scope: "admin" | "operator" | "accounts:read" | "accounts:write" | "api_keys:read" | "api_keys:write" | "contacts:read" | "contacts:write" | "numbers:read" | "numbers:write" | "pbx:read" | "pbx:write" | "calls:read" | "calls:write" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "billing:read" | "billing:write" | "incidents:read" | "incidents:write";
+        Scope: "admin" | "operator" | "accounts:read" | "accounts:write" | "api_keys:read" | "api_keys:write" | "contacts:read" | "contacts:write" | "numbers:read" | "numbers:write" | "pbx:read" | "pbx:write" | "flows:read" | "flows:write" | "calls:read" | "calls:write" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "billing:read" | "billing:write" | "incidents:read" | "incidents:write";
         /**
          * @description A service of the SLA (terms 6): uptime and incidents are per service.
          * @enum {string}
@@ -1429,7 +1701,7 @@ export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
 
 /** Every webhook event type Prolope sends. */
-export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","sip.source_banned","sip_user.created","sip_user.updated","sip_user.deleted","sip_user.registered","sip_user.unregistered","ring_group.created","ring_group.updated","ring_group.deleted","schedule.created","schedule.updated","schedule.deleted","voicemail.message.created","carrier.created","carrier.updated","carrier.deleted","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.conference.joined","call.conference.left","call.transferred","call.recording.completed","audio.created","audio.deleted","audio.taken_down","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
+export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","sip.source_banned","sip_user.created","sip_user.updated","sip_user.deleted","sip_user.registered","sip_user.unregistered","ring_group.created","ring_group.updated","ring_group.deleted","schedule.created","schedule.updated","schedule.deleted","flow.created","flow.updated","flow.deleted","flow.published","voicemail.message.created","carrier.created","carrier.updated","carrier.deleted","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.conference.joined","call.conference.left","call.transferred","call.recording.completed","audio.created","audio.deleted","audio.taken_down","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
 
 /** The name of a webhook event type, e.g. `"api_key.created"`. */
 export type EventType = (typeof eventTypes)[number];
@@ -1457,6 +1729,10 @@ export interface EventMap {
   "schedule.created": components['schemas']["ScheduleCreatedEvent"];
   "schedule.updated": components['schemas']["ScheduleUpdatedEvent"];
   "schedule.deleted": components['schemas']["ScheduleDeletedEvent"];
+  "flow.created": components['schemas']["FlowCreatedEvent"];
+  "flow.updated": components['schemas']["FlowUpdatedEvent"];
+  "flow.deleted": components['schemas']["FlowDeletedEvent"];
+  "flow.published": components['schemas']["FlowPublishedEvent"];
   "voicemail.message.created": components['schemas']["VoicemailMessageCreatedEvent"];
   "carrier.created": components['schemas']["CarrierCreatedEvent"];
   "carrier.updated": components['schemas']["CarrierUpdatedEvent"];

@@ -419,6 +419,8 @@ export const operations = {
                 "numbers:write",
                 "pbx:read",
                 "pbx:write",
+                "flows:read",
+                "flows:write",
                 "calls:read",
                 "calls:write",
                 "events:read",
@@ -3021,6 +3023,525 @@ export const operations = {
         "schema": {
           "type": "string",
           "format": "date-time"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "flows.list": {
+    "resource": "flows",
+    "action": "list",
+    "method": "get",
+    "path": "/v1/flows",
+    "summary": "List flows",
+    "description": "Newest first.",
+    "auth": true,
+    "scopes": [
+      "flows:read"
+    ],
+    "pathParams": [],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A cursor from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-z]+_[0-9A-Za-z]+$"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "flows.create": {
+    "resource": "flows",
+    "action": "create",
+    "method": "post",
+    "path": "/v1/flows",
+    "summary": "Create a flow",
+    "description": "A flow starts as a draft: nothing runs it until it is published. The definition must match the flow\ndocument's schema (`400` otherwise); whether it makes sense as an IVR is what `validate` tells, so a\ndraft may still have problems.\n",
+    "auth": true,
+    "scopes": [
+      "flows:write"
+    ],
+    "pathParams": [],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "definition": {
+            "type": "object",
+            "description": "An IVR flow (docs/flows.md): where it starts, its variables and its named nodes, each with typed\ntransitions (`next`, `default`, `failure`, `open`, `closed`, a menu choice's or a branch's `next`). A\ntransition left out ends the call there. The same document `prolope flows lint` and `prolope flows test`\nread offline.\n",
+            "properties": {
+              "start": {
+                "type": "string",
+                "description": "A node's name within its flow (letters, digits, `_` and `-`).",
+                "pattern": "^[A-Za-z0-9_-]+$"
+              },
+              "variables": {
+                "type": "object",
+                "properties": {},
+                "required": []
+              },
+              "parameters": {
+                "type": "array",
+                "description": "For a subflow, the parameters callers pass in (they become variables).",
+                "items": {
+                  "type": "string",
+                  "pattern": "^[A-Za-z_][A-Za-z0-9_.]*$"
+                }
+              },
+              "nodes": {
+                "type": "object"
+              }
+            },
+            "required": [
+              "start",
+              "nodes"
+            ]
+          }
+        },
+        "required": [
+          "name",
+          "definition"
+        ]
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "flows.retrieve": {
+    "resource": "flows",
+    "action": "retrieve",
+    "method": "get",
+    "path": "/v1/flows/{id}",
+    "summary": "Retrieve a flow",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "flows:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "flows.update": {
+    "resource": "flows",
+    "action": "update",
+    "method": "patch",
+    "path": "/v1/flows/{id}",
+    "summary": "Update a flow's name or draft",
+    "description": "Published revisions never change; publish the draft to make a new one.",
+    "auth": true,
+    "scopes": [
+      "flows:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "definition": {
+            "type": "object",
+            "description": "An IVR flow (docs/flows.md): where it starts, its variables and its named nodes, each with typed\ntransitions (`next`, `default`, `failure`, `open`, `closed`, a menu choice's or a branch's `next`). A\ntransition left out ends the call there. The same document `prolope flows lint` and `prolope flows test`\nread offline.\n",
+            "properties": {
+              "start": {
+                "type": "string",
+                "description": "A node's name within its flow (letters, digits, `_` and `-`).",
+                "pattern": "^[A-Za-z0-9_-]+$"
+              },
+              "variables": {
+                "type": "object",
+                "properties": {},
+                "required": []
+              },
+              "parameters": {
+                "type": "array",
+                "description": "For a subflow, the parameters callers pass in (they become variables).",
+                "items": {
+                  "type": "string",
+                  "pattern": "^[A-Za-z_][A-Za-z0-9_.]*$"
+                }
+              },
+              "nodes": {
+                "type": "object"
+              }
+            },
+            "required": [
+              "start",
+              "nodes"
+            ]
+          }
+        },
+        "required": []
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "flows.delete": {
+    "resource": "flows",
+    "action": "delete",
+    "method": "delete",
+    "path": "/v1/flows/{id}",
+    "summary": "Delete a flow and its revisions",
+    "description": "Refused (`409 flow_in_use`) while a number routes to it or another flow's draft calls it as a subflow.",
+    "auth": true,
+    "scopes": [
+      "flows:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "flows.validate": {
+    "resource": "flows",
+    "action": "validate",
+    "method": "post",
+    "path": "/v1/flows/{id}/validate",
+    "summary": "Validate a flow",
+    "description": "Checks the draft (or the `definition` sent, without saving it) and answers every problem found, each\nwith its node and a stable code: unknown nodes and variables, unreachable nodes, dead ends, loops\nwithout an exit or a retry limit, a menu choice twice, a digit pattern that can never match, audio\nprompts the account does not have, a business-hours node with no closed branch. `valid` is false\nwhen one is an error; warnings do not stop a publish.\n",
+    "auth": true,
+    "scopes": [
+      "flows:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "definition": {
+            "type": "object",
+            "properties": {
+              "start": {
+                "type": "string",
+                "description": "A node's name within its flow (letters, digits, `_` and `-`).",
+                "pattern": "^[A-Za-z0-9_-]+$"
+              },
+              "variables": {
+                "type": "object",
+                "properties": {},
+                "required": []
+              },
+              "parameters": {
+                "type": "array",
+                "description": "For a subflow, the parameters callers pass in (they become variables).",
+                "items": {
+                  "type": "string",
+                  "pattern": "^[A-Za-z_][A-Za-z0-9_.]*$"
+                }
+              },
+              "nodes": {
+                "type": "object"
+              }
+            },
+            "required": [
+              "start",
+              "nodes"
+            ]
+          }
+        },
+        "required": []
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "flows.publish": {
+    "resource": "flows",
+    "action": "publish",
+    "method": "post",
+    "path": "/v1/flows/{id}/publish",
+    "summary": "Publish the draft as a new revision",
+    "description": "Makes the draft an immutable revision numbered one more than the latest (1, 2, 3, ...) and sends\n`flow.published`. Refused with `422 flow_invalid` when validation finds an error: `errors` lists each\nproblem (`param` is its node, the message starts with its code).\n",
+    "auth": true,
+    "scopes": [
+      "flows:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "flows.listRevisions": {
+    "resource": "flows",
+    "action": "listRevisions",
+    "method": "get",
+    "path": "/v1/flows/{id}/revisions",
+    "summary": "List a flow's revisions",
+    "description": "Newest first. `next_cursor` is a revision number, given back as `starting_after`.",
+    "auth": true,
+    "scopes": [
+      "flows:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [
+      {
+        "name": "limit",
+        "required": false,
+        "description": "How many objects a page holds (1 to 100).",
+        "schema": {
+          "type": "integer",
+          "default": 20,
+          "minimum": 1,
+          "maximum": 100
+        }
+      },
+      {
+        "name": "starting_after",
+        "required": false,
+        "description": "A revision number from `next_cursor` of the previous page.",
+        "schema": {
+          "type": "string",
+          "pattern": "^[1-9][0-9]{0,8}$"
+        }
+      }
+    ],
+    "idempotent": false,
+    "body": null,
+    "paginated": true,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "flows.retrieveRevision": {
+    "resource": "flows",
+    "action": "retrieveRevision",
+    "method": "get",
+    "path": "/v1/flows/{id}/revisions/{revision}",
+    "summary": "Retrieve a revision of a flow",
+    "description": "",
+    "auth": true,
+    "scopes": [
+      "flows:read"
+    ],
+    "pathParams": [
+      "id",
+      "revision"
+    ],
+    "query": [],
+    "idempotent": false,
+    "body": null,
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "flows.rollback": {
+    "resource": "flows",
+    "action": "rollback",
+    "method": "post",
+    "path": "/v1/flows/{id}/rollback",
+    "summary": "Publish an earlier revision again",
+    "description": "Publishes a new revision whose definition is the one of `revision` (as Twilio Studio does), so the\nhistory stays append-only; the draft becomes that definition too. Sends `flow.published`.\n",
+    "auth": true,
+    "scopes": [
+      "flows:write"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [],
+    "idempotent": true,
+    "body": {
+      "required": true,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "revision": {
+            "type": "integer",
+            "description": "The published revision whose definition becomes the new latest revision (and the draft).",
+            "minimum": 1
+          }
+        },
+        "required": [
+          "revision"
+        ]
+      }
+    },
+    "paginated": false,
+    "websocket": false,
+    "responseType": "json",
+    "responseContentType": "application/json",
+    "cli": {
+      "aliases": [],
+      "args": [],
+      "shortcuts": [],
+      "offline": null,
+      "actionAliases": []
+    }
+  },
+  "flows.diff": {
+    "resource": "flows",
+    "action": "diff",
+    "method": "get",
+    "path": "/v1/flows/{id}/diff",
+    "summary": "Compare two revisions",
+    "description": "A semantic diff: nodes added, removed and changed (with the fields that changed), and transitions\nrewired (node, event, old target, new target), plus a changed start node or variables.\n",
+    "auth": true,
+    "scopes": [
+      "flows:read"
+    ],
+    "pathParams": [
+      "id"
+    ],
+    "query": [
+      {
+        "name": "from",
+        "required": true,
+        "description": "The older revision's number.",
+        "schema": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 999999999
+        }
+      },
+      {
+        "name": "to",
+        "required": true,
+        "description": "The newer revision's number.",
+        "schema": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 999999999
         }
       }
     ],

@@ -1071,6 +1071,205 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/flows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List flows
+         * @description Newest first.
+         */
+        get: operations["flows.list"];
+        put?: never;
+        /**
+         * Create a flow
+         * @description A flow starts as a draft: nothing runs it until it is published. The definition must match the flow
+         *     document's schema (`400` otherwise); whether it makes sense as an IVR is what `validate` tells, so a
+         *     draft may still have problems.
+         */
+        post: operations["flows.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flows/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** Retrieve a flow */
+        get: operations["flows.retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a flow and its revisions
+         * @description Refused (`409 flow_in_use`) while a number routes to it or another flow's draft calls it as a subflow.
+         */
+        delete: operations["flows.delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a flow's name or draft
+         * @description Published revisions never change; publish the draft to make a new one.
+         */
+        patch: operations["flows.update"];
+        trace?: never;
+    };
+    "/v1/flows/{id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Compare two revisions
+         * @description A semantic diff: nodes added, removed and changed (with the fields that changed), and transitions
+         *     rewired (node, event, old target, new target), plus a changed start node or variables.
+         */
+        get: operations["flows.diff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flows/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish the draft as a new revision
+         * @description Makes the draft an immutable revision numbered one more than the latest (1, 2, 3, ...) and sends
+         *     `flow.published`. Refused with `422 flow_invalid` when validation finds an error: `errors` lists each
+         *     problem (`param` is its node, the message starts with its code).
+         */
+        post: operations["flows.publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flows/{id}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a flow's revisions
+         * @description Newest first. `next_cursor` is a revision number, given back as `starting_after`.
+         */
+        get: operations["flows.listRevisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flows/{id}/revisions/{revision}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+                /** @description The revision's number. */
+                revision: number;
+            };
+            cookie?: never;
+        };
+        /** Retrieve a revision of a flow */
+        get: operations["flows.retrieveRevision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flows/{id}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish an earlier revision again
+         * @description Publishes a new revision whose definition is the one of `revision` (as Twilio Studio does), so the
+         *     history stays append-only; the draft becomes that definition too. Sends `flow.published`.
+         */
+        post: operations["flows.rollback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flows/{id}/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validate a flow
+         * @description Checks the draft (or the `definition` sent, without saving it) and answers every problem found, each
+         *     with its node and a stable code: unknown nodes and variables, unreachable nodes, dead ends, loops
+         *     without an exit or a retry limit, a menu choice twice, a digit pattern that can never match, audio
+         *     prompts the account does not have, a business-hours node with no closed branch. `valid` is false
+         *     when one is an error; warnings do not stop a publish.
+         */
+        post: operations["flows.validate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/health": {
         parameters: {
             query?: never;
@@ -3069,6 +3268,74 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "flow.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A flow was created */
+        post: operations["events.flow.created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "flow.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A flow was deleted with its revisions */
+        post: operations["events.flow.deleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "flow.published": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A revision of a flow was published (a publish of the draft, or a rollback) */
+        post: operations["events.flow.published"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "flow.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A flow's name or draft was changed */
+        post: operations["events.flow.updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "incident.created": {
         parameters: {
             query?: never;
@@ -4646,6 +4913,374 @@ export interface components {
          * @default #
          */
         FinishOnKey: string;
+        /** @description An IVR flow with its draft; publishing the draft makes an immutable revision. */
+        Flow: {
+            account_id: string;
+            created_at: components["schemas"]["Timestamp"];
+            /** @description The draft, edited with `PATCH`; calls never run it until it is published. */
+            definition: components["schemas"]["FlowDocument"];
+            id: components["schemas"]["FlowId"];
+            /** @description The number of the newest published revision; null until the first publish. */
+            latest_revision: number | null;
+            name: components["schemas"]["FlowName"];
+            /** @constant */
+            object: "flow";
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        FlowAttempts: number;
+        FlowBusinessHoursNode: {
+            closed?: components["schemas"]["FlowNodeId"];
+            open?: components["schemas"]["FlowNodeId"];
+            /** @description A schedule of the account (`sch_...`): weekly hours, time zone and holidays. */
+            schedule_id: components["schemas"]["FlowObjectRef"];
+            /** @constant */
+            type: "business_hours";
+        };
+        /** @description A typed comparison (no code strings); numbers compare as numbers, everything else as text. `in` takes a list on the right. */
+        FlowComparison: {
+            left: components["schemas"]["FlowOperand"];
+            /** @enum {string} */
+            op: "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "starts_with" | "ends_with" | "contains" | "in";
+            right: components["schemas"]["FlowOperand"] | components["schemas"]["FlowOperand"][];
+        };
+        /** @description One comparison, all of several, or any of several. */
+        FlowCondition: components["schemas"]["FlowComparison"] | {
+            all: components["schemas"]["FlowComparison"][];
+        } | {
+            any: components["schemas"]["FlowComparison"][];
+        };
+        FlowConditionNode: {
+            /** @description Tried in order; the first whose condition holds is taken. */
+            branches: {
+                next: components["schemas"]["FlowNodeId"];
+                when: components["schemas"]["FlowCondition"];
+            }[];
+            else?: components["schemas"]["FlowNodeId"];
+            /** @constant */
+            type: "condition";
+        };
+        FlowCreate: {
+            definition: components["schemas"]["FlowDocument"];
+            name: components["schemas"]["FlowName"];
+        };
+        FlowCreatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Flow"];
+            };
+            /** @constant */
+            type: "flow.created";
+        };
+        FlowDeleted: {
+            /** @constant */
+            deleted: true;
+            id: string;
+            /** @constant */
+            object: "flow";
+        };
+        FlowDeletedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Flow"];
+            };
+            /** @constant */
+            type: "flow.deleted";
+        };
+        /** @description What changed from one revision to another, node by node (not a text diff). */
+        FlowDiff: {
+            flow_id: components["schemas"]["FlowId"];
+            from: number;
+            nodes_added: string[];
+            nodes_changed: components["schemas"]["FlowNodeChange"][];
+            nodes_removed: string[];
+            /** @constant */
+            object: "flow_diff";
+            /** @description The start node when it changed; null otherwise. */
+            start: null | {
+                new: string;
+                old: string;
+            };
+            to: number;
+            transitions_rewired: components["schemas"]["FlowRewiring"][];
+            /** @description Variables added, removed or given another starting value, sorted. */
+            variables_changed: string[];
+        };
+        /**
+         * @description An IVR flow (docs/flows.md): where it starts, its variables and its named nodes, each with typed
+         *     transitions (`next`, `default`, `failure`, `open`, `closed`, a menu choice's or a branch's `next`). A
+         *     transition left out ends the call there. The same document `prolope flows lint` and `prolope flows test`
+         *     read offline.
+         * @example {
+         *       "start": "welcome",
+         *       "nodes": {
+         *         "welcome": {
+         *           "type": "say",
+         *           "text": "Thank you for calling.",
+         *           "next": "bye"
+         *         },
+         *         "bye": {
+         *           "type": "hangup"
+         *         }
+         *       }
+         *     }
+         */
+        FlowDocument: {
+            nodes: {
+                [key: string]: components["schemas"]["FlowNode"];
+            };
+            /** @description For a subflow, the parameters callers pass in (they become variables). */
+            parameters?: components["schemas"]["FlowVariableName"][];
+            start: components["schemas"]["FlowNodeId"];
+            /** @description Variables and their starting values. */
+            variables?: components["schemas"]["FlowStringMap"];
+        };
+        /** @description Needs the contact center (queues); until then validation reports `flow_needs_contact_center`. */
+        FlowEnqueueNode: {
+            failure?: components["schemas"]["FlowNodeId"];
+            queue_id: string;
+            /** @constant */
+            type: "enqueue";
+        };
+        FlowGatherNode: {
+            failure?: components["schemas"]["FlowNodeId"];
+            finish_on_key?: string;
+            input?: components["schemas"]["FlowInputKinds"];
+            into: components["schemas"]["FlowVariableName"];
+            invalid?: components["schemas"]["FlowPrompt"];
+            max_attempts?: components["schemas"]["FlowAttempts"];
+            max_length?: number;
+            min_length?: number;
+            next?: components["schemas"]["FlowNodeId"];
+            /** @description A regular expression the whole answer must match. */
+            pattern?: string;
+            prompt: components["schemas"]["FlowPrompt"];
+            timeout_seconds?: components["schemas"]["FlowTimeout"];
+            /** @constant */
+            type: "gather";
+        };
+        FlowHangupNode: {
+            /** @constant */
+            type: "hangup";
+        };
+        FlowHttpNode: {
+            body?: components["schemas"]["FlowStringMap"];
+            failure?: components["schemas"]["FlowNodeId"];
+            /** @enum {string} */
+            method?: "GET" | "POST";
+            next?: components["schemas"]["FlowNodeId"];
+            /** @description Variables set from the JSON answer, each by a JSON Pointer (`/customer/tier`). */
+            save?: components["schemas"]["FlowStringMap"];
+            timeout_seconds?: components["schemas"]["FlowTimeout"];
+            /** @constant */
+            type: "http";
+            url: string;
+        };
+        FlowId: string;
+        FlowInputKinds: ("dtmf" | "speech")[];
+        FlowList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["Flow"][];
+        };
+        FlowMenuChoice: {
+            /** @description Keys pressed (0-9, *, #). */
+            digits?: string;
+            next: components["schemas"]["FlowNodeId"];
+            /** @description Spoken phrases that choose it, matched as whole words, case and punctuation ignored. */
+            phrases?: string[];
+        };
+        FlowMenuNode: {
+            choices: components["schemas"]["FlowMenuChoice"][];
+            default?: components["schemas"]["FlowNodeId"];
+            input?: components["schemas"]["FlowInputKinds"];
+            max_attempts?: components["schemas"]["FlowAttempts"];
+            no_input?: components["schemas"]["FlowPrompt"];
+            no_match?: components["schemas"]["FlowPrompt"];
+            prompt: components["schemas"]["FlowPrompt"];
+            timeout_seconds?: components["schemas"]["FlowTimeout"];
+            /** @constant */
+            type: "menu";
+        };
+        FlowName: string;
+        FlowNode: components["schemas"]["FlowSayNode"] | components["schemas"]["FlowPlayNode"] | components["schemas"]["FlowMenuNode"] | components["schemas"]["FlowGatherNode"] | components["schemas"]["FlowBusinessHoursNode"] | components["schemas"]["FlowConditionNode"] | components["schemas"]["FlowSetNode"] | components["schemas"]["FlowHttpNode"] | components["schemas"]["FlowTransferNode"] | components["schemas"]["FlowVoicemailNode"] | components["schemas"]["FlowEnqueueNode"] | components["schemas"]["FlowRecordNode"] | components["schemas"]["FlowSubflowNode"] | components["schemas"]["FlowReturnNode"] | components["schemas"]["FlowHangupNode"];
+        FlowNodeChange: {
+            /** @description The node's top-level fields that differ (`type`, `prompt`, `choices`, `next`, ...), sorted. */
+            fields: string[];
+            node: components["schemas"]["FlowNodeId"];
+        };
+        /** @description A node's name within its flow (letters, digits, `_` and `-`). */
+        FlowNodeId: string;
+        /**
+         * @description The id of an object of the account (`sipu_...`, `rgrp_...`, `vmb_...`, `sch_...`, `flw_...`). Whether it
+         *     exists is checked when the flow runs on calls, not when the document is saved, so a flow can be written
+         *     (and tested offline) before the objects it names.
+         */
+        FlowObjectRef: string;
+        /** @description A variable's current value, or a literal. */
+        FlowOperand: {
+            var: components["schemas"]["FlowVariableName"];
+        } | {
+            value: string | number | boolean;
+        };
+        FlowPlayNode: {
+            /** @description An audio prompt id (`aud_...`) or an https URL. */
+            audio: string;
+            next?: components["schemas"]["FlowNodeId"];
+            /** @constant */
+            type: "play";
+        };
+        FlowProblem: {
+            /**
+             * @description Stable; docs/flows.md says what each means.
+             * @enum {string}
+             */
+            code: "flow_start_unknown" | "flow_unknown_node" | "flow_unreachable_node" | "flow_unknown_variable" | "flow_dead_end" | "flow_loop_without_exit" | "flow_loop_without_limit" | "flow_duplicate_choice" | "flow_impossible_pattern" | "flow_unknown_prompt" | "flow_closed_branch_missing" | "flow_needs_contact_center";
+            message: string;
+            /** @description The node it is about; null for the flow as a whole. */
+            node: string | null;
+            /**
+             * @description Errors stop a publish; warnings do not.
+             * @enum {string}
+             */
+            severity: "error" | "warning";
+        };
+        /** @description What the caller hears: text spoken by TTS, or an audio prompt (`aud_...`) or an https URL played. */
+        FlowPrompt: {
+            language?: string;
+            say: string;
+            voice?: string;
+        } | {
+            play: string;
+        };
+        FlowPublishedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Flow"];
+                /** @description The revision just published (the flow's `latest_revision`). */
+                revision: number;
+            };
+            /** @constant */
+            type: "flow.published";
+        };
+        FlowRecordNode: {
+            beep?: boolean;
+            finish_on_key?: string;
+            into?: components["schemas"]["FlowVariableName"];
+            max_length_seconds?: number;
+            next?: components["schemas"]["FlowNodeId"];
+            /** @constant */
+            type: "record";
+        };
+        FlowReturnNode: {
+            /** @constant */
+            type: "return";
+            values?: components["schemas"]["FlowStringMap"];
+        };
+        /** @description A published, immutable revision of a flow. */
+        FlowRevision: {
+            definition: components["schemas"]["FlowDocument"];
+            flow_id: components["schemas"]["FlowId"];
+            name: components["schemas"]["FlowName"];
+            /** @constant */
+            object: "flow_revision";
+            published_at: components["schemas"]["Timestamp"];
+            /** @description 1 for the first publish, then 2, 3, ... */
+            revision: number;
+            /** @description The earlier revision whose definition a rollback published again; null for a publish of the draft. */
+            rolled_back_from: number | null;
+        };
+        FlowRevisionList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["FlowRevision"][];
+        };
+        /** @description A transition of a node present in both revisions whose target changed, appeared or disappeared. */
+        FlowRewiring: {
+            /** @description `next`, `choice:1` (a menu choice by index), `default`, `failure`, `open`, `closed`, `branch:0`, `else`. */
+            event: string;
+            from: components["schemas"]["FlowNodeId"];
+            new_target: string | null;
+            old_target: string | null;
+        };
+        FlowRollback: {
+            /** @description The published revision whose definition becomes the new latest revision (and the draft). */
+            revision: number;
+        };
+        FlowSayNode: {
+            language?: string;
+            next?: components["schemas"]["FlowNodeId"];
+            /** @description Spoken by TTS; may name variables as `{{name}}`. */
+            text: string;
+            /** @constant */
+            type: "say";
+            voice?: string;
+        };
+        FlowSetNode: {
+            next?: components["schemas"]["FlowNodeId"];
+            /** @constant */
+            type: "set";
+            values: components["schemas"]["FlowStringMap"];
+        };
+        FlowStringMap: {
+            [key: string]: string;
+        };
+        FlowSubflowNode: {
+            flow_id: components["schemas"]["FlowObjectRef"];
+            next?: components["schemas"]["FlowNodeId"];
+            parameters?: components["schemas"]["FlowStringMap"];
+            /** @description Variables of this flow set from the subflow's returned values: `{ ours: "theirs" }`. */
+            returns?: components["schemas"]["FlowStringMap"];
+            /** @description A published revision; absent: the latest. */
+            revision?: number;
+            /** @constant */
+            type: "subflow";
+        };
+        FlowTimeout: number;
+        FlowTransferNode: {
+            failure?: components["schemas"]["FlowNodeId"];
+            timeout_seconds?: number;
+            to: components["schemas"]["FlowTransferTarget"];
+            /** @constant */
+            type: "transfer";
+        };
+        FlowTransferTarget: {
+            sip_user_id: components["schemas"]["FlowObjectRef"];
+            /** @constant */
+            type: "sip_user";
+        } | {
+            ring_group_id: components["schemas"]["FlowObjectRef"];
+            /** @constant */
+            type: "ring_group";
+        } | {
+            number: string;
+            /** @constant */
+            type: "number";
+        } | {
+            /** @constant */
+            type: "sip_uri";
+            uri: string;
+        };
+        FlowUpdate: {
+            definition?: components["schemas"]["FlowDocument"];
+            name?: components["schemas"]["FlowName"];
+        };
+        FlowUpdatedEvent: components["schemas"]["EventBase"] & {
+            data: {
+                object: components["schemas"]["Flow"];
+            };
+            /** @constant */
+            type: "flow.updated";
+        };
+        FlowValidateRequest: {
+            /** @description A document to check instead of the flow's draft (nothing is saved). */
+            definition?: components["schemas"]["FlowDocument"];
+        };
+        FlowValidation: {
+            /** @constant */
+            object: "flow_validation";
+            problems: components["schemas"]["FlowProblem"][];
+            /** @description True when no problem is an error (warnings allow a publish). */
+            valid: boolean;
+        };
+        FlowVariableName: string;
+        FlowVoicemailNode: {
+            /** @constant */
+            type: "voicemail";
+            voicemail_box_id: components["schemas"]["FlowObjectRef"];
+        };
         /** @description The customer's call forwarding list from this User Number to business numbers (terms 4.2). */
         Forwarding: {
             /**
@@ -5477,7 +6112,7 @@ export interface components {
              * @example validation_failed
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "unknown_field" | "body_not_allowed" | "json_too_deep" | "invalid_character" | "invalid_url" | "invalid_http" | "missing_api_key" | "invalid_api_key" | "missing_scope" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "idempotency_key_in_use" | "idempotency_key_reused" | "idempotency_key_answer_lost" | "request_timeout" | "body_too_large" | "uri_too_long" | "unsupported_media_type" | "signatory_confirmation_required" | "scope_not_grantable" | "invalid_phone_number" | "number_not_available" | "number_quarantined" | "number_already_held" | "sip_username_taken" | "sip_user_username_taken" | "sip_extension_taken" | "ring_group_in_use" | "schedule_in_use" | "call_not_active" | "recording_not_active" | "webhook_endpoint_disabled" | "websocket_required" | "webhook_url_not_allowed" | "too_many_webhook_endpoints" | "recover_since_too_old" | "unknown_event_type" | "invalid_event_override" | "port_transition_not_allowed" | "invalid_reference" | "ring_group_fallback_loop" | "ring_group_duplicate_member" | "invalid_time_zone" | "schedule_close_before_open" | "schedule_hours_overlap" | "sip_trunk_credentials_required" | "invalid_cidr" | "cidr_too_broad" | "invalid_outbound_target" | "invalid_carrier_uri" | "caller_id_not_owned" | "forward_to_self" | "no_route" | "declaration_required" | "port_document_required" | "document_content_mismatch" | "audio_unreadable" | "audio_too_long" | "audio_too_large" | "audio_fetch_failed" | "audio_taken_down" | "audio_in_use" | "account_suspended" | "account_terminated" | "billing_not_allowed" | "test_clock_not_found" | "test_clock_advance_invalid" | "plan_not_available" | "price_change_notice_too_short" | "price_change_effective_before_notice" | "price_change_more_than_once_a_year" | "payment_exceeds_balance" | "payment_in_future" | "credit_exceeds_balance" | "invoice_not_open" | "subscription_not_active" | "account_data_deleted" | "invalid_calendar_overrides" | "contact_not_authorized" | "incident_transition_not_allowed" | "maintenance_notice_too_short" | "invalid_time_range" | "rate_limited" | "headers_too_large" | "store_unavailable" | "internal_error";
+            code: "validation_failed" | "invalid_json" | "unknown_field" | "body_not_allowed" | "json_too_deep" | "invalid_character" | "invalid_url" | "invalid_http" | "missing_api_key" | "invalid_api_key" | "missing_scope" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "idempotency_key_in_use" | "idempotency_key_reused" | "idempotency_key_answer_lost" | "request_timeout" | "body_too_large" | "uri_too_long" | "unsupported_media_type" | "signatory_confirmation_required" | "scope_not_grantable" | "invalid_phone_number" | "number_not_available" | "number_quarantined" | "number_already_held" | "sip_username_taken" | "sip_user_username_taken" | "sip_extension_taken" | "ring_group_in_use" | "schedule_in_use" | "flow_in_use" | "call_not_active" | "recording_not_active" | "webhook_endpoint_disabled" | "websocket_required" | "webhook_url_not_allowed" | "too_many_webhook_endpoints" | "recover_since_too_old" | "unknown_event_type" | "invalid_event_override" | "port_transition_not_allowed" | "invalid_reference" | "ring_group_fallback_loop" | "flow_invalid" | "ring_group_duplicate_member" | "invalid_time_zone" | "schedule_close_before_open" | "schedule_hours_overlap" | "sip_trunk_credentials_required" | "invalid_cidr" | "cidr_too_broad" | "invalid_outbound_target" | "invalid_carrier_uri" | "caller_id_not_owned" | "forward_to_self" | "no_route" | "declaration_required" | "port_document_required" | "document_content_mismatch" | "audio_unreadable" | "audio_too_long" | "audio_too_large" | "audio_fetch_failed" | "audio_taken_down" | "audio_in_use" | "account_suspended" | "account_terminated" | "billing_not_allowed" | "test_clock_not_found" | "test_clock_advance_invalid" | "plan_not_available" | "price_change_notice_too_short" | "price_change_effective_before_notice" | "price_change_more_than_once_a_year" | "payment_exceeds_balance" | "payment_in_future" | "credit_exceeds_balance" | "invoice_not_open" | "subscription_not_active" | "account_data_deleted" | "invalid_calendar_overrides" | "contact_not_authorized" | "incident_transition_not_allowed" | "maintenance_notice_too_short" | "invalid_time_range" | "rate_limited" | "headers_too_large" | "store_unavailable" | "internal_error";
             detail: string;
             /** @description Each validation failure, when there were several. */
             errors?: {
@@ -5822,7 +6457,7 @@ export interface components {
          * @description What a key may do. `admin` includes every customer scope. `operator` is only held by the platform operator's key.
          * @enum {string}
          */
-        Scope: "admin" | "operator" | "accounts:read" | "accounts:write" | "api_keys:read" | "api_keys:write" | "contacts:read" | "contacts:write" | "numbers:read" | "numbers:write" | "pbx:read" | "pbx:write" | "calls:read" | "calls:write" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "billing:read" | "billing:write" | "incidents:read" | "incidents:write";
+        Scope: "admin" | "operator" | "accounts:read" | "accounts:write" | "api_keys:read" | "api_keys:write" | "contacts:read" | "contacts:write" | "numbers:read" | "numbers:write" | "pbx:read" | "pbx:write" | "flows:read" | "flows:write" | "calls:read" | "calls:write" | "events:read" | "events:write" | "webhooks:read" | "webhooks:write" | "billing:read" | "billing:write" | "incidents:read" | "incidents:write";
         /**
          * @description A service of the SLA (terms 6): uptime and incidents are per service.
          * @enum {string}
@@ -8903,6 +9538,397 @@ export interface operations {
             404: components["responses"]["NotFound"];
             410: components["responses"]["Gone"];
             414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "flows.list": {
+        parameters: {
+            query?: {
+                /** @description How many objects a page holds (1 to 100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description A cursor from `next_cursor` of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of flows. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "flows.create": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlowCreate"];
+            };
+        };
+        responses: {
+            /** @description The flow, with its draft. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flow"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "flows.retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The flow, with its draft. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flow"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "flows.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The flow is gone. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowDeleted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "flows.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlowUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated flow. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flow"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "flows.diff": {
+        parameters: {
+            query: {
+                /** @description The older revision's number. */
+                from: number;
+                /** @description The newer revision's number. */
+                to: number;
+            };
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowDiff"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "flows.publish": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new revision. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowRevision"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            414: components["responses"]["UriTooLong"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "flows.listRevisions": {
+        parameters: {
+            query?: {
+                /** @description How many objects a page holds (1 to 100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description A revision number from `next_cursor` of the previous page. */
+                starting_after?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of revisions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowRevisionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "flows.retrieveRevision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+                /** @description The revision's number. */
+                revision: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The revision. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowRevision"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "flows.rollback": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlowRollback"];
+            };
+        };
+        responses: {
+            /** @description The new revision. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowRevision"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "flows.validate": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (up to 255 characters) that makes this POST safe to retry. The same key with the same body
+                 *     replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with another body is refused.
+                 *     Keys belong to the API key that sent them: the same Idempotency-Key sent with another API key is another request.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's prefixed id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlowValidateRequest"];
+            };
+        };
+        responses: {
+            /** @description What the checks found. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowValidation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -13008,6 +14034,94 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CarrierUpdatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.flow.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlowCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.flow.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlowDeletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.flow.published": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlowPublishedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.flow.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlowUpdatedEvent"];
             };
         };
         responses: {

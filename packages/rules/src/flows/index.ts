@@ -21,4 +21,5 @@ export { type FlowProblem, type FlowProblemCode, type LintOptions, lintFlow } fr
 export { type FlowScript, type FlowTranscript, runFlow, type ScriptStep } from './run-script.js';
 export { saidPhrase, words } from './speech-match.js';
 export { fillTemplate, templateVariables, type Variables } from './templates.js';
+export { diffFlows, type FlowDocumentDiff, type FlowNodeChange, type FlowRewiring } from './diff.js';
 export { flowTransitions, nodeTransitions, type Transition, transitionKey } from './transitions.js';

@@ -85,7 +85,22 @@ const tables: TableExport[] = [
   {
     file: 'sip_users.json',
     about: 'Cloud PBX users: username, SIP domain, extension, caller ID, limits (never the password or its HA1 hashes).',
-    rows: async (db, id) => (await db.selectFrom('sip_users').selectAll().where('account_id', '=', id).orderBy('id').execute()).map((r) => without(r, ['ha1_md5', 'ha1_sha256'])),
+    rows: async (db, id) =>
+      (await db.selectFrom('sip_users').selectAll().where('account_id', '=', id).orderBy('id').execute()).map((r) => without(r, ['ha1_md5', 'ha1_sha256'])),
+  },
+  {
+    file: 'flows.json',
+    about: 'IVR flows: name, the draft document, the latest published revision.',
+    rows: async (db, id) =>
+      (await db.selectFrom('flows').selectAll().where('account_id', '=', id).orderBy('id').execute()).map((r) => parseJson(r, ['definition'])),
+  },
+  {
+    file: 'flow_revisions.json',
+    about: 'Every published revision of each flow, with its document.',
+    rows: async (db, id) =>
+      (await db.selectFrom('flow_revisions').selectAll().where('account_id', '=', id).orderBy('flow_id').orderBy('revision').execute()).map((r) =>
+        parseJson(r, ['definition']),
+      ),
   },
   {
     file: 'sip_registrations.json',

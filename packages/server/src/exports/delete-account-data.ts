@@ -107,6 +107,9 @@ export async function deleteAccountRows(tx: Tx, accountId: string, now: Date = n
       .executeTakeFirst(),
   );
   counts.sip_trunks = n(await tx.deleteFrom('sip_trunks').where('account_id', '=', accountId).executeTakeFirst());
+  // Revisions before their flows (foreign key).
+  counts.flow_revisions = n(await tx.deleteFrom('flow_revisions').where('account_id', '=', accountId).executeTakeFirst());
+  counts.flows = n(await tx.deleteFrom('flows').where('account_id', '=', accountId).executeTakeFirst());
   counts.ring_groups = n(await tx.deleteFrom('ring_groups').where('account_id', '=', accountId).executeTakeFirst());
   counts.schedules = n(await tx.deleteFrom('schedules').where('account_id', '=', accountId).executeTakeFirst());
   counts.sip_registrations = n(await tx.deleteFrom('sip_registrations').where('account_id', '=', accountId).executeTakeFirst());

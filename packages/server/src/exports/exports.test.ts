@@ -32,6 +32,8 @@ const accountTables: [keyof Database, string][] = [
   ['sip_registrations', 'account_id'],
   ['ring_groups', 'account_id'],
   ['schedules', 'account_id'],
+  ['flows', 'account_id'],
+  ['flow_revisions', 'account_id'],
   ['number_ports', 'account_id'],
   ['port_documents', 'account_id'],
   ['calls', 'account_id'],
@@ -105,6 +107,9 @@ describe.each(storeKinds)('account data exports and deletion (%s)', (kind) => {
 
     // A cloud PBX user: exported without its password or HA1s, deleted with the account.
     const sipUser = await c.api.post('/v1/sip-users', { username: 'front-desk', extension: '201' });
+    const flowDoc = { start: 'bye', nodes: { bye: { type: 'hangup' } } };
+    const flow = (await c.api.post('/v1/flows', { name: 'Main line', definition: flowDoc })).body;
+    expect((await c.api.post(`/v1/flows/${flow.id}/publish`)).status).toBe(201);
     expect(sipUser.status).toBe(201);
     // Business hours: deleted with the account.
     expect((await c.api.post('/v1/schedules', { name: 'Office', time_zone: 'Europe/Sofia', hours: [] })).status).toBe(201);
@@ -233,6 +238,8 @@ describe.each(storeKinds)('account data exports and deletion (%s)', (kind) => {
     ]);
     expect(json('sip_users.json')).toEqual([expect.objectContaining({ id: sipUser.body.id, username: 'front-desk', extension: '201' })]);
     expect(JSON.stringify(json('sip_users.json'))).not.toContain(sipUser.body.password);
+    expect(json('flows.json')).toEqual([expect.objectContaining({ id: flow.id, definition: flowDoc, latest_revision: 1 })]);
+    expect(json('flow_revisions.json')).toEqual([expect.objectContaining({ flow_id: flow.id, revision: 1, definition: flowDoc })]);
     expect(json('port_documents.json')).toEqual([expect.objectContaining({ id: documentId, filename: 'loa.pdf', content_type: 'application/pdf' })]);
     expect(json('port_documents.json')[0]).not.toHaveProperty('content_base64');
     expect(Buffer.from(files[`port_documents/${documentId}-loa.pdf`] as Uint8Array).equals(pdf)).toBe(true);
@@ -256,7 +263,7 @@ describe.each(storeKinds)('account data exports and deletion (%s)', (kind) => {
       .transaction()
       .execute((tx) => deleteAccountRows(tx, c.accountId));
     expect(counts).toMatchObject({ contacts: 1, webhook_endpoints: 1, api_keys: 2, phone_numbers: 1, calls: 1, recordings: 1, exports: 1, accounts: 1 });
-    expect(counts).toMatchObject({ number_ports: 1, port_documents: 1 });
+    expect(counts).toMatchObject({ number_ports: 1, port_documents: 1, flows: 1, flow_revisions: 1 });
     expect(counts.events).toBeGreaterThan(0);
     // Deliveries were queued to the endpoint for the events after it: they go before events and endpoints.
     expect(counts.event_deliveries).toBeGreaterThan(0);

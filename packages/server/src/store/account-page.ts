@@ -12,6 +12,7 @@ export type AccountTable =
   | 'voicemail_boxes'
   | 'ring_groups'
   | 'schedules'
+  | 'flows'
   | 'subscriptions'
   | 'payments'
   | 'credit_notes'

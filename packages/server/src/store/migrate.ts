@@ -34,6 +34,7 @@ export function migrationList(opts: MigrateOptions = {}): Record<string, Migrati
     '0023-ring-groups': migrations.ringGroups,
     '0024-call-handling': migrations.callHandling,
     '0025-sip-users-realm-index': migrations.sipUsersRealmIndex,
+    '0027-flows': migrations.flows,
   };
 }
 

@@ -523,6 +523,33 @@ export interface Database {
   voicemail_messages: VoicemailMessagesTable;
   sip_user_call_handling: SipUserCallHandlingTable;
   schedules: SchedulesTable;
+  flows: FlowsTable;
+  flow_revisions: FlowRevisionsTable;
+}
+
+/** An IVR flow and its draft (migration 0027). */
+export interface FlowsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  /** JSON of the spec's FlowDocument: the draft. */
+  definition: string;
+  /** The newest published revision's number; null before the first publish. */
+  latest_revision: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A published, immutable revision of a flow (migration 0027); never updated, deleted only with its flow. */
+export interface FlowRevisionsTable {
+  flow_id: string;
+  revision: number;
+  account_id: string;
+  name: string;
+  definition: string;
+  /** The revision a rollback published again; null for a publish of the draft. */
+  rolled_back_from: number | null;
+  published_at: string;
 }
 
 /** A SIP user's forwarding and do-not-disturb (migration 0024); no row: the defaults. */

@@ -21,3 +21,4 @@ export { numberRoutes } from './0022-number-routes.js';
 export { ringGroups } from './0023-ring-groups.js';
 export { callHandling } from './0024-call-handling.js';
 export { sipUsersRealmIndex } from './0025-sip-users-realm-index.js';
+export { flows } from './0027-flows.js';
