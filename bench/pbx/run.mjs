@@ -199,7 +199,7 @@ try {
     const kam = await startKamailio({ csv, children, nice: raise });
     stops.push(() => kam.stop());
     const sides = [
-      { name: 'Prolope', port: t.sipPort, pids: () => [target.pid] },
+      { name: 'Prolope', port: t.sipPort, pids: () => [target.pid], statements: async () => (await ask({ cmd: 'statements' })).statements },
       { name: 'Kamailio', port: kam.port, pids: kam.pids },
     ];
     console.log(
@@ -212,14 +212,17 @@ try {
     }
     const steps = [];
     const stopped = new Set();
-    const cols = ['step', 'asked/s', 'REGISTER/s', 'failed', 'retrans', 'CPU ms/REGISTER', 'RSS MiB'];
+    const cols = ['step', 'asked/s', 'REGISTER/s', 'failed', 'retrans', 'CPU ms/REGISTER', 'RSS MiB', 'SQL/REGISTER'];
     console.log(`  ${cols.join('  ')}`);
     for (const [i, rate] of rates.entries()) {
       for (const side of i % 2 === 0 ? sides : [...sides].reverse()) {
         if (stopped.has(side)) continue;
+        const sql0 = await side.statements?.();
         const cpu0 = cpuSeconds(side.pids());
         const r = await sipp({ port: side.port, csv, domain: t.domain, rate, calls: Math.round(rate * seconds), expires: 3600, label: `${side.name} ${rate}` });
         const cpu = cpuSeconds(side.pids()) - cpu0;
+        // SQL statements per registration (both of its REGISTERs: the challenged one and the one with digest).
+        const sql = side.statements ? ((await side.statements()) - sql0) / Math.max(1, r.successful) : Number.NaN;
         const step = {
           side: side.name,
           rate,
@@ -227,10 +230,11 @@ try {
           perSecond: r.successful / r.wall,
           cpuMs: (cpu * 1000) / Math.max(1, r.successful),
           rss: rssMiB(side.pids()),
+          sql,
         };
         steps.push(step);
         console.log(
-          `  ${`${side.name} ${rate}`.padEnd(14)}  ${String(rate).padStart(7)}  ${f(step.perSecond).padStart(10)}  ${String(r.failed).padStart(6)}  ${String(r.retransmissions).padStart(7)}  ${f(step.cpuMs, 3).padStart(15)}  ${f(step.rss).padStart(7)}`,
+          `  ${`${side.name} ${rate}`.padEnd(14)}  ${String(rate).padStart(7)}  ${f(step.perSecond).padStart(10)}  ${String(r.failed).padStart(6)}  ${String(r.retransmissions).padStart(7)}  ${f(step.cpuMs, 3).padStart(15)}  ${f(step.rss).padStart(7)}  ${f(step.sql, 1).padStart(12)}`,
         );
         // A side is done at its first failed registration, or when it no longer keeps up with the rate
         // asked (then its retransmissions, not its answers, set the pace).
@@ -266,8 +270,12 @@ try {
       );
     };
     const [cpuOurs, cpuPeer] = [cpuOf('Prolope'), cpuOf('Kamailio')];
+    const sqlKept = steps.filter((s) => s.side === 'Prolope' && s.kept);
+    const sqlOurs = sqlKept.reduce((a, s) => a + s.sql * s.successful, 0) / Math.max(1, sqlKept.reduce((a, s) => a + s.successful, 0));
     console.log(
-      `  CPU per REGISTER (challenge and digest) in the steps kept up with: Prolope ${f(cpuOurs, 2)} ms, Kamailio ${f(cpuPeer, 2)} ms (all its processes); Kamailio / Prolope ${f(cpuPeer / cpuOurs, 2)}`,
+      `  CPU per REGISTER (challenge and digest) in the steps kept up with: Prolope ${f(cpuOurs, 2)} ms, Kamailio ${f(cpuPeer, 2)} ms (all its processes); Kamailio / Prolope ${f(cpuPeer / cpuOurs, 2)}; Prolope's SQL statements per registration ${f(sqlOurs, 1)} (load ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')})`,
     );
     json({ measure: 'pbx CPU ms per REGISTER vs Kamailio', ours: cpuOurs, peer: cpuPeer, ratio: cpuPeer / cpuOurs, target: null, met: null });
     json({ measure: 'pbx REGISTER/s with digest vs Kamailio', ours, peer, ratio, target: TARGET_REGISTER_RATIO, met: ratio >= TARGET_REGISTER_RATIO });

@@ -4,13 +4,34 @@
 // run.mjs's requests for memory figures and the count of live registrations over IPC.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { startServer } from '@prolope/server';
 import { apiCaller, createBenchAccount } from '../common/bench-account.mjs';
 
 const users = Number(process.env.BENCH_PBX_USERS ?? 10_000);
+
+// SQL statements run by the store, counted where every one of them passes: better-sqlite3's Statement
+// (Kysely's SQLite driver runs each query, BEGIN and COMMIT included, through `all`, `run` or
+// `iterate`). run.mjs asks for the count before and after a step: statements per REGISTER, a figure
+// that, unlike a rate, does not move with the machine's other load.
+let statements = 0;
+{
+  const Database = createRequire(fileURLToPath(import.meta.resolve('@prolope/server')))('better-sqlite3');
+  const probe = new Database(':memory:');
+  const proto = Object.getPrototypeOf(probe.prepare('SELECT 1'));
+  probe.close();
+  for (const method of ['all', 'get', 'run', 'iterate']) {
+    const original = proto[method];
+    proto[method] = function counted(...args) {
+      statements++;
+      return original.apply(this, args);
+    };
+  }
+}
 const dir = mkdtempSync(join(tmpdir(), 'prolope-bench-pbx-'));
 const server = await startServer({
   config: {
@@ -87,6 +108,7 @@ async function liveRegistrations() {
 
 process.on('message', async (m) => {
   if (m === 'exit') server.close().then(() => process.exit(0));
+  else if (m?.cmd === 'statements') process.send({ statements });
   else if (m?.cmd === 'stats') {
     // After a full collection (run.mjs forks this with --expose-gc), so heap figures are comparable.
     globalThis.gc?.();

@@ -122,6 +122,35 @@ describe.each(SIPP ? storeKinds : [])('SIP user registration over the embedded b
     expect(await eventTypes(u.c.accountId)).toEqual(['sip_user.registered', 'sip_user.registered', 'sip_user.unregistered', 'sip_user.unregistered']);
   });
 
+  it('refreshes a binding in place (same row, no event), refuses a refresh with 403 once max_registrations is below the bindings held, and binds anew past the expiry', async () => {
+    const u = await user({ max_registrations: 2 });
+    const list = async () => (await u.c.api.get(`/v1/sip-users/${u.id}/registrations`)).body.data as Array<{ id: string; contact: string; expires_at: string }>;
+    for (const host of ['192.0.2.31', '192.0.2.32']) expect((await register(u, { contact: `<sip:201@${host}:5060>` })).code).toBe(0);
+    const before = await list();
+    clock.advance(30_000);
+    const refresh = await register(u, { contact: '<sip:201@192.0.2.31:5060>', expires: 900 });
+    expect(refresh.code, passed(refresh)).toBe(0);
+    const refreshed = await list();
+    expect(refreshed.map((r) => r.id).sort()).toEqual(before.map((r) => r.id).sort());
+    expect(refreshed.find((r) => r.contact === 'sip:201@192.0.2.31:5060')?.expires_at).toBe(new Date(clock.now().getTime() + 900_000).toISOString());
+    expect(await eventTypes(u.c.accountId)).toEqual(['sip_user.registered', 'sip_user.registered']);
+
+    // Lowered below the two bindings held: a refresh of one of them is refused and changes nothing.
+    expect((await u.c.api.patch(`/v1/sip-users/${u.id}`, { max_registrations: 1 })).status).toBe(200);
+    const over = await register(u, { contact: '<sip:201@192.0.2.31:5060>', expires: 1200, scenario: expecting(403) });
+    expect(over.code, passed(over)).toBe(0);
+    expect(await list()).toEqual(refreshed);
+
+    // Both expired (the sweep has not run): the same contact binds anew, a new row with its event.
+    clock.advance(901_000);
+    const anew = await register(u, { contact: '<sip:201@192.0.2.31:5060>' });
+    expect(anew.code, passed(anew)).toBe(0);
+    const after = await list();
+    expect(after).toHaveLength(1);
+    expect(before.map((r) => r.id)).not.toContain(after[0]!.id);
+    expect(await eventTypes(u.c.accountId)).toEqual(['sip_user.registered', 'sip_user.registered', 'sip_user.registered']);
+  });
+
   it('drops a binding when its time runs out on the clock, with sip_user.unregistered', async () => {
     const u = await user();
     expect((await register(u, { expires: 120 })).code).toBe(0);

@@ -55,6 +55,41 @@ export async function updateRegistration(tx: Tx, id: string, patch: Partial<SipR
   await tx.updateTable('sip_registrations').set(patch).where('id', '=', id).execute();
 }
 
+/**
+ * Sets `patch` on the user's binding of `contact` when it is still live at `now`, no REGISTER of the
+ * same Call-ID with this CSeq or a later one set it (RFC 3261 §10.3 step 7), and the user holds at most
+ * `maxContacts` live bindings (lowered since, the full path answers 403 as it always did); whether a
+ * row changed. One statement, so the conditions and the write cannot be split by another REGISTER.
+ */
+export async function refreshRegistration(
+  db: Db | Tx,
+  userId: string,
+  contact: string,
+  now: string,
+  request: { callId: string; cseq: number; maxContacts: number },
+  patch: Partial<SipRegistrationRow>,
+): Promise<boolean> {
+  const res = await db
+    .updateTable('sip_registrations')
+    .set(patch)
+    .where('sip_user_id', '=', userId)
+    .where('contact', '=', contact)
+    .where('expires_at', '>', now)
+    .where((eb) => eb.or([eb('call_id', '!=', request.callId), eb('cseq', '<', request.cseq)]))
+    .where(
+      (eb) =>
+        eb
+          .selectFrom('sip_registrations as held')
+          .select((h) => h.fn.countAll().as('n'))
+          .where('held.sip_user_id', '=', userId)
+          .where('held.expires_at', '>', now),
+      '<=',
+      request.maxContacts,
+    )
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
+}
+
 /** Whether this call removed the row (another process's sweep may have got there first). */
 export async function deleteRegistration(tx: Tx, id: string): Promise<boolean> {
   const res = await tx.deleteFrom('sip_registrations').where('id', '=', id).executeTakeFirst();
