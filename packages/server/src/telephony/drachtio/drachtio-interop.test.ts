@@ -3,7 +3,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, explain, rtpSink, scenario } from '../../test/call-fixtures.js';
-import { startTestServer, type TestServer } from '../../test/harness.js';
+import { startTestServer, storeKinds, type TestServer } from '../../test/harness.js';
 import { buyNumbers } from '../../numbers/test-fixtures.js';
 import { pbxTrunk } from '../../test/pbx-fixtures.js';
 import { freeUdpPort, runSipp, startSippUas } from '../../test/sipp.js';
@@ -24,7 +24,8 @@ if (missing) console.warn(`[drachtio interop] skipped: ${missing} (a real dracht
 // About as long as the default greeting (a few seconds of speech): the delayed-offer call's prompt.
 const GREETING = 'Hello from Prolope. This call came without an offer, so our offer went in the answer. Goodbye.';
 
-describe.skipIf(missing !== undefined)('the server on a real drachtio-server (SIPp as the PBX)', () => {
+// On both stores: the CDRs written under load (100 calls at 50 calls/s) are the store's work too.
+describe.skipIf(missing !== undefined).each(storeKinds)('the server on a real drachtio-server (SIPp as the PBX, %s)', (kind) => {
   let daemon: RtpengineDaemon;
   let drachtio: Awaited<ReturnType<typeof startDrachtio>> | undefined;
   let target: { host: string; port: number; secret: string; sipPort: number };
@@ -51,7 +52,7 @@ describe.skipIf(missing !== undefined)('the server on a real drachtio-server (SI
     if (bin) drachtio = await startDrachtio(bin);
     target = running ?? (drachtio as NonNullable<typeof drachtio>);
     carrierPort = await freeUdpPort();
-    t = await startTestServer('sqlite', {
+    t = await startTestServer(kind, {
       config: {
         telephony: 'drachtio',
         drachtio: { host: target.host, port: target.port, secret: target.secret },
