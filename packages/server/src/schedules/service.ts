@@ -27,7 +27,7 @@ export async function createSchedule(deps: Deps, accountId: string, input: Sched
     time_zone: input.time_zone,
     hours: JSON.stringify(input.hours),
     public_holidays: (input.public_holidays ?? schemaDefaults.ScheduleCreate.public_holidays) ? 1 : 0,
-    closed_dates: JSON.stringify([...(input.closed_dates ?? [])].sort()),
+    closed_dates: JSON.stringify([...(input.closed_dates ?? schemaDefaults.ScheduleCreate.closed_dates)].sort()),
     created_at: iso(now),
     updated_at: iso(now),
   };
