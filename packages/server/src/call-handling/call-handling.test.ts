@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../test/api-client.js';
 import { dbSnapshot } from '../test/db-snapshot.js';
-import { fuzzCases, prng } from '../test/fuzz-cases.js';
+import { fuzzFailures } from '../test/fuzz-resource.js';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
-import { rawRequest } from '../test/raw-request.js';
 import { specOperations } from '../test/spec-operations.js';
-import { validateResponse } from '../test/spec-validator.js';
 
 /** PUT through the test client (it has helpers for the other methods only). */
 const put = (api: ApiClient, path: string, body: unknown) => api.request('PUT', path, { body });
@@ -130,27 +128,9 @@ describe.each(storeKinds)('SIP user call handling API (%s)', (kind) => {
   it('answers fuzzed requests to both operations with documented 2xx/4xx, never 5xx', async () => {
     const { c, alice } = await setup();
     const realIds = new Map([['/v1/sip-users', alice.id as string]]);
-    const rng = prng(20261207);
-    const failures: string[] = [];
     const ops = specOperations().filter((o) => o.id === 'sipUsers.callHandling' || o.id === 'sipUsers.setCallHandling');
     expect(ops).toHaveLength(2);
-    for (const op of ops) {
-      for (const fc of fuzzCases(op, rng, 60, realIds)) {
-        const key = fc.key === 'bogus' ? 'sk_test_0000000000000000000000000000' : fc.key === 'none' ? undefined : c.key;
-        const res = await rawRequest(t.url, fc.method, fc.path, {
-          ...(fc.body === undefined ? {} : { body: fc.body }),
-          headers: { ...(fc.body === undefined ? {} : { 'content-type': 'application/json' }), ...(key ? { authorization: `Bearer ${key}` } : {}) },
-        });
-        const type = String(res.headers['content-type'] ?? '');
-        const label = `${op.id} ${fc.method} ${fc.path} [${fc.mutation}] -> ${res.status}`;
-        if (res.status >= 500) failures.push(`${label}: ${res.text.slice(0, 200)}`);
-        else if (res.status >= 400 && !type.startsWith('application/problem+json')) failures.push(`${label}: not problem+json`);
-        else {
-          const problems = validateResponse(fc.method, fc.path, res.status, type, res.json);
-          if (problems.length > 0) failures.push(`${label}: ${problems.join('; ')}`);
-        }
-      }
-    }
+    const failures = await fuzzFailures(t.url, c.key, ops, { seed: 20261207, perOperation: 60, realIds });
     expect(failures).toEqual([]);
   }, 60_000);
 });

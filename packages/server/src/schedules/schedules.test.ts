@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../clock.js';
 import { dbSnapshot } from '../test/db-snapshot.js';
-import { fuzzCases, prng } from '../test/fuzz-cases.js';
+import { fuzzFailures } from '../test/fuzz-resource.js';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
-import { rawRequest } from '../test/raw-request.js';
 import { specOperations } from '../test/spec-operations.js';
-import { validateResponse } from '../test/spec-validator.js';
 
 const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri'];
 const office = {
@@ -244,27 +242,9 @@ describe.each(storeKinds)('schedules API (%s)', (kind) => {
     const c = await t.customer();
     const s = (await c.api.post('/v1/schedules', office)).body;
     const realIds = new Map([['/v1/schedules', s.id as string]]);
-    const rng = prng(20261223);
-    const failures: string[] = [];
     const ops = specOperations().filter((o) => o.id.startsWith('schedules.'));
     expect(ops).toHaveLength(6);
-    for (const op of ops) {
-      for (const fc of fuzzCases(op, rng, 40, realIds)) {
-        const key = fc.key === 'bogus' ? 'sk_test_0000000000000000000000000000' : fc.key === 'none' ? undefined : c.key;
-        const res = await rawRequest(t.url, fc.method, fc.path, {
-          ...(fc.body === undefined ? {} : { body: fc.body }),
-          headers: { ...(fc.body === undefined ? {} : { 'content-type': 'application/json' }), ...(key ? { authorization: `Bearer ${key}` } : {}) },
-        });
-        const type = String(res.headers['content-type'] ?? '');
-        const label = `${op.id} ${fc.method} ${fc.path} [${fc.mutation}] -> ${res.status}`;
-        if (res.status >= 500) failures.push(`${label}: ${res.text.slice(0, 200)}`);
-        else if (res.status >= 400 && !type.startsWith('application/problem+json')) failures.push(`${label}: not problem+json`);
-        else {
-          const problems = validateResponse(fc.method, fc.path, res.status, type, res.json);
-          if (problems.length > 0) failures.push(`${label}: ${problems.join('; ')}`);
-        }
-      }
-    }
+    const failures = await fuzzFailures(t.url, c.key, ops, { seed: 20261223, perOperation: 40, realIds });
     expect(failures).toEqual([]);
   }, 120_000);
 });
