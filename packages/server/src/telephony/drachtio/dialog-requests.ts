@@ -33,12 +33,22 @@ export interface OfferRelay {
  */
 export function relayDialogOffers(dialog: SrfDialog, offers: OfferRelay): void {
   dialog.on('modify', (req, res) => void modify(req, res, offers));
+  // An UPDATE may carry a new offer too (RFC 3311: hold or a new address, also before the answer).
+  // Left to drachtio-srf it is answered 200 with our old SDP and rtpengine never hears of it; one
+  // without SDP (a session refresh) gets a bare 200, as drachtio-srf gives it.
+  dialog.on('update', (req, res) => {
+    if (req.body) void modify(req, res, offers);
+    else
+      res.send(200, undefined, {}, (err) => {
+        if (err) offers.warn({ err }, 'drachtio: UPDATE answer failed');
+      });
+  });
 }
 
 async function modify(req: SrfRequest, res: SrfResponse, offers: OfferRelay): Promise<void> {
   const reply = (status: number, opts: { headers?: Record<string, string>; body?: string }) =>
     res.send(status, undefined, opts, (err) => {
-      if (err) offers.warn({ err }, 'drachtio: re-INVITE answer failed');
+      if (err) offers.warn({ err }, 'drachtio: the answer to a mid-call offer failed');
     });
   const relay = offers.relay();
   if (!req.body || !relay) {
@@ -51,7 +61,7 @@ async function modify(req: SrfRequest, res: SrfResponse, offers: OfferRelay): Pr
     reply(200, { headers: { 'Content-Type': 'application/sdp' }, body: sdp });
   } catch (err) {
     // The relay refused or did not answer: the old session stands (§14.2), so the call goes on.
-    offers.warn({ err }, 'drachtio: re-INVITE offer not taken by the media relay');
+    offers.warn({ err }, 'drachtio: a mid-call offer not taken by the media relay');
     reply(488, {});
   }
 }

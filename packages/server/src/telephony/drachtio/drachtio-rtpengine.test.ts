@@ -272,6 +272,57 @@ describe.skipIf(!binary && !strict)('drachtio backend with a real rtpengine', ()
     }
   });
 
+  it('relays an UPDATE’s offer to rtpengine (hold: recvonly in the 200, then resume), and answers one without SDP with a bare 200', async () => {
+    const caller = createSocket('udp4');
+    await new Promise<void>((resolve) => caller.bind(0, '127.0.0.1', resolve));
+    const double = new DrachtioServerDouble();
+    const backend = await started(double);
+    let done!: () => void;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    const holdChanges: boolean[] = [];
+    backend.onInvite(async (_call, offer) => {
+      if (!offer.ok) throw new Error(offer.reason);
+      const answering = await offer.open();
+      answering.hold?.onChange((h) => holdChanges.push(h));
+      await answering.answer();
+      await finished;
+      await answering.media.close();
+    });
+    const callId = 'c-update';
+    const updateAnswer = (cseq: number) => double.waitFor((m) => m.status !== undefined && m.header('cseq') === `${cseq} UPDATE`);
+    try {
+      await backend.start();
+      double.deliver(inviteText({ callId, sdp: sdpAt(caller.address().port) }));
+      const ok = await double.waitFor((m) => m.status === 200);
+      const anchored = sdpAudioAddress(ok.body)!;
+      double.deliver(requestText('ACK', callId), undefined, double.dialogOf(callId));
+
+      // drachtio-srf alone answered this 200 with our first SDP (a=sendrecv): the hold never reached rtpengine.
+      const hold = sdpAt(caller.address().port).replace('o=pbx 1 1', 'o=pbx 1 2').concat('a=sendonly\r\n');
+      double.deliver(reinviteText(callId, 2, hold, 'UPDATE'), undefined, double.dialogOf(callId));
+      const held = await updateAnswer(2);
+      expect(held.status).toBe(200);
+      expect(held.body).toMatch(/^a=recvonly\r?$/m);
+      expect(sdpAudioAddress(held.body)).toEqual(anchored);
+
+      double.deliver(reinviteText(callId, 3, '', 'UPDATE'), undefined, double.dialogOf(callId));
+      const refresh = await updateAnswer(3);
+      expect(refresh.status).toBe(200);
+      expect(refresh.body).toBe('');
+
+      double.deliver(reinviteText(callId, 4, sdpAt(caller.address().port).replace('o=pbx 1 1', 'o=pbx 1 3'), 'UPDATE'), undefined, double.dialogOf(callId));
+      const back = await updateAnswer(4);
+      expect(back.status).toBe(200);
+      expect(back.body).toMatch(/^a=sendrecv\r?$/m);
+      expect(holdChanges).toEqual([true, false]);
+    } finally {
+      done();
+      await backend.stop();
+      await double.close();
+      caller.close();
+    }
+  });
+
   it('answers an INVITE without SDP (delayed offer) with rtpengine’s offer in the 200 and takes the caller’s answer from the ACK', async () => {
     const caller = createSocket('udp4');
     await new Promise<void>((resolve) => caller.bind(0, '127.0.0.1', resolve));

@@ -395,15 +395,15 @@ export function requestText(method: 'ACK' | 'BYE' | 'CANCEL' | 'INFO' | 'REFER',
 }
 
 /** A re-INVITE in the dialog the double answered for `callId` (hold, resume: a new offer), or its ACK. */
-export function reinviteText(callId: string, cseq: number, sdp: string): string {
+export function reinviteText(callId: string, cseq: number, sdp: string, method: 'INVITE' | 'UPDATE' = 'INVITE'): string {
   return [
-    'INVITE sip:+4930123456@127.0.0.1:5060 SIP/2.0',
+    `${method} sip:+4930123456@127.0.0.1:5060 SIP/2.0`,
     `Via: SIP/2.0/UDP 203.0.113.7:5060;branch=z9hG4bK-re-${cseq}`,
     'Max-Forwards: 70',
     'From: <sip:+4930999@203.0.113.7>;tag=caller-tag',
     'To: <sip:+4930123456@127.0.0.1>;tag=double-tag',
     `Call-ID: ${callId}`,
-    `CSeq: ${cseq} INVITE`,
+    `CSeq: ${cseq} ${method}`,
     'Contact: <sip:pbx@203.0.113.7:5060>',
     ...(sdp ? ['Content-Type: application/sdp'] : []),
     `Content-Length: ${Buffer.byteLength(sdp)}`,

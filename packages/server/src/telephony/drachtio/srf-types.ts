@@ -29,6 +29,8 @@ export interface SrfDialog {
    * (without one it answers 200 with our last SDP and no media relay ever hears of the new offer).
    */
   on(event: 'modify', listener: (req: SrfRequest, res: SrfResponse) => void): void;
+  /** An UPDATE (RFC 3311); with no listener drachtio-srf answers 200 with our last SDP itself. */
+  on(event: 'update', listener: (req: SrfRequest, res: SrfResponse) => void): void;
   /** The ACK of our 2xx; its body is the answer when our 2xx carried the offer (lib/dialog.js). */
   once(event: 'ack', listener: (ack?: SrfRequest) => void): void;
   destroy(opts: Record<string, never>, callback: (err: unknown) => void): void;
