@@ -107,7 +107,20 @@ describe.skipIf(!CHROMIUM)('/docs in headless chromium', { timeout: 120_000 }, (
     await page.goto(`${t.url}/docs`);
     await page.locator('body.console-ready').waitFor({ state: 'attached' });
 
-    await page.locator('button.authorize').first().click();
+    // Once (CI, the page at 170 operations) the first click opened nothing and the field never came: the
+    // click can land while Swagger UI is still rendering. Click again until the dialog shows, a few times.
+    for (let attempt = 1; ; attempt++) {
+      await page.locator('button.authorize').first().click();
+      const shown = await page
+        .locator('#auth-bearer-value')
+        .waitFor({ state: 'visible', timeout: 15_000 })
+        .then(() => true)
+        .catch((err: unknown) => {
+          if (attempt === 5) throw err;
+          return false;
+        });
+      if (shown) break;
+    }
     await page.locator('#auth-bearer-value').fill(c.key);
     await page.locator('button[aria-label="Apply credentials"]').click();
     await page.locator('.modal-ux .btn-done').click();
