@@ -1,6 +1,7 @@
 import { accountPage } from '../store/account-page.js';
 import type { Db, Tx } from '../store/db.js';
 import type { FlowRevisionsTable, FlowsTable } from '../store/schema.js';
+import { numbersRoutedTo } from '../numbers/route-target.js';
 
 export type FlowRow = FlowsTable;
 export type FlowRevisionRow = FlowRevisionsTable;
@@ -69,14 +70,13 @@ export async function highestRevision(tx: Tx, flowId: string): Promise<number> {
  * refusal to delete it. Ids are unique strings, so a match inside the stored JSON is exact enough.
  */
 export async function flowReferrers(db: Db | Tx, accountId: string, id: string): Promise<string[]> {
-  const needle = `%"flow_id":"${id}"%`;
-  const numbers = await db.selectFrom('phone_numbers').select('id').where('account_id', '=', accountId).where('route', 'like', needle).execute();
+  const numbers = await numbersRoutedTo(db, accountId, 'flow_id', id);
   const flows = await db
     .selectFrom('flows')
     .select('id')
     .where('account_id', '=', accountId)
     .where('id', '!=', id)
-    .where('definition', 'like', needle)
+    .where('definition', 'like', `%"flow_id":"${id}"%`)
     .execute();
   return [...numbers.map((r) => r.id), ...flows.map((r) => r.id)];
 }

@@ -50,3 +50,23 @@ export async function checkRouteTarget(db: Db | Tx, accountId: string, route: Nu
     await checkOne(db, accountId, route.closed, '/body/route/closed');
   }
 }
+
+/**
+ * The account's numbers whose `route` names `id` under `field` (also inside a schedule route's `open`
+ * or `closed`): what refuses deleting a ring group, schedule or flow that calls still reach. The route
+ * is kept as the API's JSON, so this matches its text.
+ */
+export async function numbersRoutedTo(
+  db: Db | Tx,
+  accountId: string,
+  field: 'ring_group_id' | 'schedule_id' | 'flow_id',
+  id: string,
+): Promise<{ id: string; number: string }[]> {
+  return db
+    .selectFrom('phone_numbers')
+    .select(['id', 'number'])
+    .where('account_id', '=', accountId)
+    .where('route', 'like', `%"${field}":"${id}"%`)
+    .orderBy('number')
+    .execute();
+}

@@ -1,6 +1,7 @@
 import { accountPage } from '../store/account-page.js';
 import type { Db, Tx } from '../store/db.js';
 import type { RingGroupsTable } from '../store/schema.js';
+import { numbersRoutedTo } from '../numbers/route-target.js';
 
 export type RingGroupRow = RingGroupsTable;
 
@@ -50,8 +51,12 @@ export async function takeRoundRobinStart(db: Db, accountId: string, id: string)
  * the refusal to delete it. Ids are unique strings, so a match inside the stored JSON is exact enough.
  */
 export async function ringGroupReferrers(db: Db | Tx, accountId: string, id: string): Promise<string[]> {
-  const needle = `%"ring_group_id":"${id}"%`;
-  const numbers = await db.selectFrom('phone_numbers').select('id').where('account_id', '=', accountId).where('route', 'like', needle).execute();
-  const groups = await db.selectFrom('ring_groups').select('id').where('account_id', '=', accountId).where('fallback', 'like', needle).execute();
+  const numbers = await numbersRoutedTo(db, accountId, 'ring_group_id', id);
+  const groups = await db
+    .selectFrom('ring_groups')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('fallback', 'like', `%"ring_group_id":"${id}"%`)
+    .execute();
   return [...numbers.map((r) => r.id), ...groups.map((r) => r.id)];
 }

@@ -1,6 +1,7 @@
 import { accountPage } from '../store/account-page.js';
 import type { Db, Tx } from '../store/db.js';
 import type { SchedulesTable } from '../store/schema.js';
+import { numbersRoutedTo } from '../numbers/route-target.js';
 
 export type ScheduleRow = SchedulesTable;
 
@@ -29,12 +30,5 @@ export async function deleteScheduleRow(tx: Tx, accountId: string, id: string): 
  * unique strings, so a match inside the stored JSON is exact enough.
  */
 export async function scheduleReferrers(db: Db | Tx, accountId: string, id: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('phone_numbers')
-    .select('number')
-    .where('account_id', '=', accountId)
-    .where('route', 'like', `%"schedule_id":"${id}"%`)
-    .orderBy('number')
-    .execute();
-  return rows.map((r) => r.number);
+  return (await numbersRoutedTo(db, accountId, 'schedule_id', id)).map((r) => r.number);
 }
