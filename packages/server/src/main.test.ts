@@ -57,4 +57,35 @@ describe('the built server process', () => {
     expect(logLines.length).toBeGreaterThan(0);
     expect(logLines.filter((l) => l.level >= 40).map((l) => l.msg)).toEqual([]);
   });
+
+  // CI's first command presses Ctrl+C once /v1/health answers. The API listens before SIP and the
+  // rest have started, so the signal can come while startServer() is still running; it must still
+  // close cleanly (once, on CI, it met Node's default handler and the process died mid-start).
+  it('closes cleanly when SIGINT comes as soon as the API listens, before the start has finished', async () => {
+    requireBuild();
+    const dir = mkdtempSync(join(tmpdir(), 'prolope-main-'));
+    dirs.push(dir);
+    const port = await freePort();
+    const proc = spawn(process.execPath, [mainJs], {
+      env: { PATH: process.env.PATH ?? '', PROLOPE_PORT: String(port), PROLOPE_DATA_DIR: dir, PROLOPE_SIP_PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let signalled = false;
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (!signalled && out.includes('Server listening at')) {
+        signalled = true;
+        proc.kill('SIGINT');
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
+    const exited = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+      proc.on('close', (code, sig) => done({ code, signal: sig })),
+    );
+    expect(signalled).toBe(true);
+    expect(exited).toEqual({ code: 0, signal: null });
+    expect(out).toContain('Prolope stopped.');
+  });
 });

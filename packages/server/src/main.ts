@@ -2,10 +2,45 @@
 // Process entry: start from the environment, print the operator key once, stop cleanly on signals.
 import { startServer } from './server.js';
 
+// One Ctrl+C can arrive twice: the terminal sends SIGINT to the whole process group, and a runner in
+// that group (pnpm) forwards it to its child as well, a millisecond later. A repeat within this window
+// is that same press; a later one is someone pressing again to stop at once.
+const REPEAT_WINDOW_MS = 1_000;
+let stopRequestedAt: number | undefined;
+let requestStop = (): void => {};
+
+// The handlers are installed before the server starts: /v1/health answers as soon as the API listens,
+// while SIP and the node lease are still starting, and a Ctrl+C in that window used to meet Node's
+// default handler (killed mid-start, no "Prolope stopped."). A signal then waits for the start to end
+// and closes what it opened.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopRequestedAt !== undefined) {
+      if (performance.now() - stopRequestedAt < REPEAT_WINDOW_MS) return;
+      process.exit(1);
+    }
+    stopRequestedAt = performance.now();
+    requestStop();
+  });
+}
+
 const server = await startServer().catch((err: unknown) => {
   console.error(`prolope: cannot start: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });
+
+requestStop = () => {
+  server.close().then(
+    () => {
+      process.stdout.write('  Prolope stopped.\n');
+      process.exit(0);
+    },
+    (err: unknown) => {
+      console.error(`prolope: could not close cleanly: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    },
+  );
+};
 
 if (server.createdOperatorKey) {
   process.stdout.write(
@@ -25,27 +60,5 @@ if (server.sipPort !== undefined) {
   process.stdout.write(`  SIP on udp/${server.sipPort}  (PBXs send to ${host}:${port ?? server.sipPort})\n`);
 }
 
-// One Ctrl+C can arrive twice: the terminal sends SIGINT to the whole process group, and a runner in
-// that group (pnpm) forwards it to its child as well, a millisecond later. A repeat within this window
-// is that same press; a later one is someone pressing again to stop at once.
-const REPEAT_WINDOW_MS = 1_000;
-let closingSince: number | undefined;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (closingSince !== undefined) {
-      if (performance.now() - closingSince < REPEAT_WINDOW_MS) return;
-      process.exit(1);
-    }
-    closingSince = performance.now();
-    server.close().then(
-      () => {
-        process.stdout.write('  Prolope stopped.\n');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        console.error(`prolope: could not close cleanly: ${err instanceof Error ? err.message : String(err)}`);
-        process.exit(1);
-      },
-    );
-  });
-}
+// A signal that came while starting is acted on now that there is a server to close.
+if (stopRequestedAt !== undefined) requestStop();
