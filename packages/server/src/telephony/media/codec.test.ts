@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeDtmfPayload, digitToEvent, encodeDtmfPayload, eventToDigit } from './dtmf-event.js';
-import { ALAW_SILENCE, decodePcma, encodePcma, FRAME_SAMPLES, toPcmaFrames } from './g711.js';
+import alawmulaw from 'alawmulaw';
+import { ALAW_SILENCE, decodePcma, encodePcma, FRAME_SAMPLES, toPcmaFrame, toPcmaFrames } from './g711.js';
 import { RecordingBuffer } from './recording-buffer.js';
 import { decodeRtp, encodeRtp } from './rtp-packet.js';
 
@@ -72,6 +73,22 @@ describe('G.711 A-law', () => {
     let violations = 0;
     for (let i = 0; i < all.length; i++) if (Math.abs(back[i]! - all[i]!) > alawBound(all[i]!)) violations++;
     expect(violations).toBe(0);
+  });
+
+  // The tables are built from the library's per-sample functions; this holds them to its array ones.
+  it('encodes and decodes every value exactly as alawmulaw does', () => {
+    const all = Int16Array.from({ length: 65536 }, (_, i) => i - 32768);
+    expect(Buffer.from(encodePcma(all)).equals(Buffer.from(alawmulaw.alaw.encode(all)))).toBe(true);
+    const bytes = Uint8Array.from({ length: 256 }, (_, i) => i);
+    expect([...decodePcma(bytes)]).toEqual([...alawmulaw.alaw.decode(bytes)]);
+  });
+
+  it('encodes one frame, short or exact, into 160 bytes', () => {
+    expect([...toPcmaFrame(new Int16Array(160).fill(-1200))]).toEqual([...encodePcma(new Int16Array(160).fill(-1200))]);
+    const short = toPcmaFrame(new Int16Array(20).fill(3000));
+    expect(short.length).toBe(FRAME_SAMPLES);
+    expect(short[19]).toBe(encodePcma(Int16Array.of(3000))[0]);
+    expect(short[20]).toBe(ALAW_SILENCE);
   });
 
   it('frames into full 160-byte packets, padding the last with silence', () => {

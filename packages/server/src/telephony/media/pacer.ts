@@ -11,10 +11,17 @@ import { now } from './pacing.js';
 /** Packets due this close run in the same turn: a packet a millisecond early is within any jitter buffer. */
 const EARLY_MS = 1;
 
-interface Entry {
-  due: number;
-  run: () => void;
-  cancelled: boolean;
+/** A scheduled run; itself the handle that cancels it (one allocation per packet, not three). */
+class Entry {
+  cancelled = false;
+  constructor(
+    readonly due: number,
+    readonly run: () => void,
+  ) {}
+
+  cancel(): void {
+    this.cancelled = true;
+  }
 }
 
 export class Pacer {
@@ -24,14 +31,10 @@ export class Pacer {
 
   /** Runs `run` at `due` on the monotonic clock (or at once when it is past). */
   at(due: number, run: () => void): { cancel(): void } {
-    const entry: Entry = { due, run, cancelled: false };
+    const entry = new Entry(due, run);
     this.push(entry);
     if (due < this.timerDue) this.arm();
-    return {
-      cancel: () => {
-        entry.cancelled = true;
-      },
-    };
+    return entry;
   }
 
   /** Entries waiting (cancelled ones until their time comes). */

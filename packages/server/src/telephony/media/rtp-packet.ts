@@ -25,13 +25,22 @@ export interface RtpPacket {
 /** Encodes an RTP packet with version 2 and no CSRC, extension or padding. */
 export function encodeRtp(packet: Omit<RtpPacket, 'csrc'>): Buffer {
   const buf = Buffer.allocUnsafe(RTP_HEADER_SIZE + packet.payload.length);
-  buf[0] = 0x80; // V=2, P=0, X=0, CC=0
-  buf[1] = (packet.marker ? 0x80 : 0) | (packet.payloadType & 0x7f);
-  buf.writeUInt16BE(packet.sequenceNumber & 0xffff, 2);
-  buf.writeUInt32BE(packet.timestamp >>> 0, 4);
-  buf.writeUInt32BE(packet.ssrc >>> 0, 8);
+  writeRtpHeader(buf, packet.payloadType, packet.marker, packet.sequenceNumber, packet.timestamp, packet.ssrc);
   buf.set(packet.payload, RTP_HEADER_SIZE);
   return buf;
+}
+
+/**
+ * Writes the 12-byte header of {@link encodeRtp} at the start of `buf`, from plain arguments: a
+ * sender filling its packet in place (the media plane, 50 packets a second per call) allocates no
+ * header object and no separate payload.
+ */
+export function writeRtpHeader(buf: Buffer, payloadType: number, marker: boolean, sequenceNumber: number, timestamp: number, ssrc: number): void {
+  buf[0] = 0x80; // V=2, P=0, X=0, CC=0
+  buf[1] = (marker ? 0x80 : 0) | (payloadType & 0x7f);
+  buf.writeUInt16BE(sequenceNumber & 0xffff, 2);
+  buf.writeUInt32BE(timestamp >>> 0, 4);
+  buf.writeUInt32BE(ssrc >>> 0, 8);
 }
 
 /**
