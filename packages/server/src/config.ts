@@ -48,6 +48,8 @@ export interface Config {
   dataDir: string;
   /** PostgreSQL connection string; when set the server uses PostgreSQL instead of SQLite. */
   databaseUrl: string | undefined;
+  /** SQLite's `synchronous` setting (PROLOPE_SQLITE_SYNCHRONOUS): `normal` (default) or `full`; see store/db.ts. */
+  sqliteSynchronous: 'normal' | 'full';
   /** The platform operator's API key, when fixed by the environment. */
   operatorKey: string | undefined;
   /** Requests per second allowed per API key (PROLOPE_RATE_LIMIT); 0 turns every request limit off. */
@@ -236,6 +238,13 @@ function portRange(value: string | undefined): [number, number] {
   return [lo, hi];
 }
 
+function sqliteSynchronous(value: string | undefined): 'normal' | 'full' {
+  const v = value?.toLowerCase();
+  if (!v || v === 'normal') return 'normal';
+  if (v === 'full') return 'full';
+  throw new Error(`PROLOPE_SQLITE_SYNCHRONOUS must be normal or full, got "${value}"`);
+}
+
 function telephonyKind(value: string | undefined): 'embedded' | 'drachtio' {
   if (!value || value === 'embedded') return 'embedded';
   if (value === 'drachtio') return 'drachtio';
@@ -300,6 +309,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host: env.PROLOPE_HOST || '127.0.0.1',
     dataDir: resolve(env.PROLOPE_DATA_DIR || '.prolope'),
     databaseUrl: env.DATABASE_URL || undefined,
+    sqliteSynchronous: sqliteSynchronous(env.PROLOPE_SQLITE_SYNCHRONOUS),
     operatorKey: env.PROLOPE_OPERATOR_KEY || undefined,
     rateLimitPerSecond: int('PROLOPE_RATE_LIMIT', env.PROLOPE_RATE_LIMIT, 100),
     rateLimitPerIp: int('PROLOPE_RATE_LIMIT_IP', env.PROLOPE_RATE_LIMIT_IP, 20),
