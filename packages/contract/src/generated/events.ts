@@ -1104,10 +1104,15 @@ export interface components {
             old_fee: components["schemas"]["MinorAmount"];
             subscription_id: string;
         };
-        /** @description Audio recorded on a call (a `record` verb or `POST /v1/calls/{id}/actions/record/start`), kept as an 8 kHz 16-bit mono WAV. */
+        /** @description Audio recorded on a call (a `record` verb or `POST /v1/calls/{id}/actions/record/start`), kept as an 8 kHz 16-bit WAV, mono or, for `record/start` with `channels` `dual`, two channels (the caller left, the other party right). */
         Recording: {
             account_id: string;
             call_id: string;
+            /**
+             * @description 1 for mono; 2 for a dual-channel recording (left the caller, right the other party of a bridge).
+             * @enum {integer}
+             */
+            channels: 1 | 2;
             created_at: components["schemas"]["Timestamp"];
             /** @description The recording's length in whole seconds, rounded up. */
             duration_seconds: number;

@@ -6001,7 +6001,7 @@ export const operations = {
     "method": "post",
     "path": "/v1/calls/{id}/actions/record/start",
     "summary": "Start recording a call",
-    "description": "Starts recording what the caller sends. Recording a call already being recorded by this action answers the call unchanged.\nOnly a call that is in progress can be controlled; another call answers 409 `call_not_active`.\n",
+    "description": "Starts recording what the caller sends and, while the call is bridged (`dial`, a transfer, a PBX call), what the other party says to the caller. `mono` (the default) mixes both into one channel; `dual` keeps them apart in a two-channel WAV: the caller on the left, the other party on the right (silence there while nothing is bridged). The body may be left out.\nRecording a call already being recorded by this action answers the call unchanged.\nOnly a call that is in progress can be controlled; another call answers 409 `call_not_active`.\n",
     "auth": true,
     "scopes": [
       "calls:write"
@@ -6011,7 +6011,24 @@ export const operations = {
     ],
     "query": [],
     "idempotent": true,
-    "body": null,
+    "body": {
+      "required": false,
+      "schema": {
+        "type": "object",
+        "properties": {
+          "channels": {
+            "type": "string",
+            "enum": [
+              "mono",
+              "dual"
+            ],
+            "description": "`mono`: one channel, both sides mixed. `dual`: two channels, the caller left and the other party of a bridge right.",
+            "default": "mono"
+          }
+        },
+        "required": []
+      }
+    },
     "paginated": false,
     "websocket": false,
     "responseType": "json",

@@ -35,6 +35,9 @@ export const requestDefaults = {
     "status_callback_events",
     "timeout_seconds"
   ],
+  "calls.recordStart": [
+    "channels"
+  ],
   "calls.gather": [
     "finish_on_key",
     "timeout_seconds"

@@ -99,6 +99,9 @@ export const schemaDefaults = {
       "completed"
     ]
   },
+  "CallRecordStartAction": {
+    "channels": "mono"
+  },
   "CallGatherAction": {
     "timeout_seconds": 5,
     "finish_on_key": "#"

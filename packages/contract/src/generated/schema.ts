@@ -584,7 +584,8 @@ export interface paths {
         put?: never;
         /**
          * Start recording a call
-         * @description Starts recording what the caller sends. Recording a call already being recorded by this action answers the call unchanged.
+         * @description Starts recording what the caller sends and, while the call is bridged (`dial`, a transfer, a PBX call), what the other party says to the caller. `mono` (the default) mixes both into one channel; `dual` keeps them apart in a two-channel WAV: the caller on the left, the other party on the right (silence there while nothing is bridged). The body may be left out.
+         *     Recording a call already being recorded by this action answers the call unchanged.
          *     Only a call that is in progress can be controlled; another call answers 409 `call_not_active`.
          */
         post: operations["calls.recordStart"];
@@ -4405,6 +4406,19 @@ export interface components {
             /** @constant */
             type: "call.recording.completed";
         };
+        /**
+         * @example {
+         *       "channels": "dual"
+         *     }
+         */
+        CallRecordStartAction: {
+            /**
+             * @description `mono`: one channel, both sides mixed. `dual`: two channels, the caller left and the other party of a bridge right.
+             * @default mono
+             * @enum {string}
+             */
+            channels?: "mono" | "dual";
+        };
         CallRingingEvent: components["schemas"]["EventBase"] & {
             data: {
                 object: components["schemas"]["Call"];
@@ -6129,10 +6143,15 @@ export interface components {
             /** @description A URI naming the problem type (`https://docs.prolope.dev/errors#<code>`). */
             type: string;
         };
-        /** @description Audio recorded on a call (a `record` verb or `POST /v1/calls/{id}/actions/record/start`), kept as an 8 kHz 16-bit mono WAV. */
+        /** @description Audio recorded on a call (a `record` verb or `POST /v1/calls/{id}/actions/record/start`), kept as an 8 kHz 16-bit WAV, mono or, for `record/start` with `channels` `dual`, two channels (the caller left, the other party right). */
         Recording: {
             account_id: string;
             call_id: string;
+            /**
+             * @description 1 for mono; 2 for a dual-channel recording (left the caller, right the other party of a bridge).
+             * @enum {integer}
+             */
+            channels: 1 | 2;
             created_at: components["schemas"]["Timestamp"];
             /** @description The recording's length in whole seconds, rounded up. */
             duration_seconds: number;
@@ -8534,7 +8553,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CallRecordStartAction"];
+            };
+        };
         responses: {
             /** @description The call. */
             200: {

@@ -82,7 +82,7 @@ export function callActionRoutes(deps: CallDeps): Handlers {
     },
     'calls.recordStart': async (req) => {
       const { row, controller } = await activeCall(deps, req);
-      controller.startRecording();
+      controller.startRecording(req.body?.channels === 'dual' ? 2 : 1);
       return current(deps, row);
     },
     'calls.recordStop': async (req) => {

@@ -9,8 +9,11 @@ export interface CallController {
   hangup(): Promise<void>;
   /** Interrupts the current verb and runs `verbs` instead of the remaining instructions. */
   replaceVerbs(verbs: Verb[]): void;
-  /** Starts recording what the far end sends; does nothing when already recording. */
-  startRecording(): void;
+  /**
+   * Starts recording what the far end sends and what a bridge relays to it: mixed (1 channel, the
+   * default) or apart (2: the far end left, the other party right); does nothing when already recording.
+   */
+  startRecording(channels?: 1 | 2): void;
   /** Stops and stores the recording started with startRecording; does nothing when none runs. */
   stopRecording(): Promise<void>;
   /** Pauses or resumes that recording; false when none runs. */

@@ -10,7 +10,7 @@ export interface CallControlOptions {
   /** Sends BYE and records the end; resolves when the call is recorded as ended. */
   hangup(): Promise<void>;
   /** Stores recorded audio (see recordings/service.ts); undefined when the call flow has no storage. */
-  save: ((pcm: Int16Array) => Promise<unknown>) | undefined;
+  save: ((pcm: Int16Array, channels: 1 | 2) => Promise<unknown>) | undefined;
   log: VerbLogger;
   callId: string;
 }
@@ -21,29 +21,29 @@ export interface CallControlOptions {
  * stored (before the media closes).
  */
 export function callControl(opts: CallControlOptions): CallController & { finishRecording(): Promise<void> } {
-  let recording: RecordingHandle | undefined;
+  let recording: { handle: RecordingHandle; channels: 1 | 2 } | undefined;
   const stopAndSave = async () => {
     const running = recording;
     recording = undefined;
     if (!running) return;
-    const pcm = await running.stop();
+    const pcm = await running.handle.stop();
     if (!opts.save) {
       opts.log.warn({ callId: opts.callId }, 'recording: this call cannot store recordings; audio dropped');
       return;
     }
-    await opts.save(pcm);
+    await opts.save(pcm, running.channels);
   };
   return {
     hangup: () => opts.hangup(),
     replaceVerbs: (verbs) => opts.interrupts.replace(verbs),
-    startRecording() {
-      recording ??= opts.media.startRecording();
+    startRecording(channels = 1) {
+      recording ??= { handle: opts.media.startRecording({ channels }), channels };
     },
     stopRecording: stopAndSave,
     pauseRecording(paused) {
       if (!recording) return false;
-      if (paused) recording.pause();
-      else recording.resume();
+      if (paused) recording.handle.pause();
+      else recording.handle.resume();
       return true;
     },
     setMuted: (muted) => opts.media.setMuted(muted),

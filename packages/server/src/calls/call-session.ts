@@ -88,7 +88,7 @@ export class CallSession {
   readonly #opts: CallSessionOptions;
   readonly #abort = new AbortController();
   readonly #control: ReturnType<typeof callControl>;
-  readonly #save: ((pcm: Int16Array) => ReturnType<typeof saveRecording>) | undefined;
+  readonly #save: ((pcm: Int16Array, channels?: 1 | 2) => ReturnType<typeof saveRecording>) | undefined;
   #writes: Promise<void> = Promise.resolve();
   #ended: Promise<void> | undefined;
 
@@ -98,7 +98,8 @@ export class CallSession {
     const { deps, media } = opts;
     const stored = deps.recordings;
     this.#save = stored
-      ? (pcm) => saveRecording({ db: deps.db, clock: deps.clock, recordings: stored.store, publicUrl: stored.publicUrl }, this.row, pcm)
+      ? (pcm, channels) =>
+          saveRecording({ db: deps.db, clock: deps.clock, recordings: stored.store, publicUrl: stored.publicUrl }, this.row, pcm, channels)
       : undefined;
     this.#control = callControl({
       media,

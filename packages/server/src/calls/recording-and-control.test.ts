@@ -159,12 +159,20 @@ describe.skipIf(!SIPP).each(storeKinds)('recordings and live call control (%s)',
     const running = runSipp(scenario('voice-app-record.xml'), number, sipPort, auth(number));
     const call = await callTo(number, (x) => x?.status === 'in_progress');
     const id = call?.id as string;
+    // A channel layout other than mono or dual is refused before anything starts.
+    const bad = await c.api.post(`/v1/calls/${id}/actions/record/start`, { channels: 'stereo' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('validation_failed');
+    expect(bad.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect((await c.api.post(`/v1/calls/${id}/actions/record/stop`)).status).toBe(200);
+    expect((await c.api.get(`/v1/recordings?call_id=${id}`)).body.data).toHaveLength(0);
     expect((await c.api.post(`/v1/calls/${id}/actions/record/start`)).body).toMatchObject({ id, status: 'in_progress' });
     await new Promise((r) => setTimeout(r, 1500));
     expect((await c.api.post(`/v1/calls/${id}/actions/record/stop`)).status).toBe(200);
     const list = await c.api.get(`/v1/recordings?call_id=${id}`);
     expect(list.body.data).toHaveLength(1);
     const recording = list.body.data[0];
+    expect(recording.channels).toBe(1);
     expect(recording.duration_seconds).toBeGreaterThanOrEqual(1);
     expect(recording.duration_seconds).toBeLessThanOrEqual(2);
     expect(rms(wavSamples(Buffer.from(await (await media(recording.id)).arrayBuffer())))).toBeGreaterThan(200);

@@ -9,6 +9,7 @@ export function toRecording(row: RecordingRow, baseUrl: string): Recording {
     account_id: row.account_id,
     call_id: row.call_id,
     status: row.status as 'completed',
+    channels: row.channels === 2 ? 2 : 1,
     duration_seconds: Number(row.duration_seconds),
     size_bytes: Number(row.size_bytes),
     media_url: `${baseUrl.replace(/\/+$/, '')}/v1/recordings/${row.id}/media`,

@@ -15,14 +15,19 @@ export interface RecordingDeps extends Pick<Deps, 'db' | 'clock'> {
 }
 
 /**
- * Stores a call's recorded audio (8 kHz 16-bit PCM) as a WAV, then its row and the
- * `call.recording.completed` event in one transaction; the file is removed again when that fails,
- * so a recording exists exactly when its event does.
+ * Stores a call's recorded audio (8 kHz 16-bit PCM, interleaved when `channels` is 2) as a WAV, then
+ * its row and the `call.recording.completed` event in one transaction; the file is removed again when
+ * that fails, so a recording exists exactly when its event does.
  */
-export async function saveRecording(deps: RecordingDeps, call: { id: string; account_id: string }, pcm: Int16Array): Promise<Recording> {
+export async function saveRecording(
+  deps: RecordingDeps,
+  call: { id: string; account_id: string },
+  pcm: Int16Array,
+  channels: 1 | 2 = 1,
+): Promise<Recording> {
   const now = deps.clock.now();
   const id = newId('recording', now);
-  const wav = writeWav8k(pcm);
+  const wav = writeWav8k(pcm, channels);
   const key = recordingKey(call.account_id, id);
   await deps.recordings.put(key, wav);
   const row: RecordingRow = {
@@ -30,7 +35,8 @@ export async function saveRecording(deps: RecordingDeps, call: { id: string; acc
     account_id: call.account_id,
     call_id: call.id,
     status: 'completed',
-    duration_seconds: recordingSeconds(pcm.length),
+    channels,
+    duration_seconds: recordingSeconds(pcm.length / channels),
     size_bytes: wav.length,
     created_at: iso(now),
   };

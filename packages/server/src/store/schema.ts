@@ -239,6 +239,8 @@ export interface RecordingsTable {
   account_id: string;
   call_id: string;
   status: string;
+  /** 1 (mono) or 2 (dual: the caller left, the other party right). */
+  channels: number;
   duration_seconds: number;
   size_bytes: number;
   created_at: string;

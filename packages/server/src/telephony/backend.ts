@@ -33,7 +33,7 @@ export interface MediaSession {
    * media server writes the file may need to read it back, hence the promise). `pause()` leaves out
    * what arrives until `resume()`.
    */
-  startRecording(): RecordingHandle;
+  startRecording(opts?: RecordingOptions): RecordingHandle;
   /** Each 20 ms of audio the far end sends, decoded (silence while muted); returns the unsubscribe. */
   onAudio(listener: (pcm: Int16Array) => void): () => void;
   /** Sends one frame (up to 160 samples) now, for audio relayed live from another call (a bridge). */
@@ -60,8 +60,18 @@ export interface MediaSession {
   close(): Promise<void>;
 }
 
+/** How a recording keeps the two directions of a bridged call. */
+export interface RecordingOptions {
+  /**
+   * 1 (default): what the far end sends and what a bridge relays to it, mixed. 2: the same two kept
+   * apart, interleaved left (the far end) and right (the other party of the bridge).
+   */
+  channels?: 1 | 2;
+}
+
 /** A recording running on a call's media. */
 export interface RecordingHandle {
+  /** The audio: 8 kHz 16-bit samples, interleaved left and right when two channels were asked for. */
   stop(): Int16Array | Promise<Int16Array>;
   pause(): void;
   resume(): void;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { HoldSignal, MediaSession, RecordingHandle } from '../backend.js';
+import type { HoldSignal, MediaSession, RecordingHandle, RecordingOptions } from '../backend.js';
 import { holdState } from '../media/hold-state.js';
 import { type RtpengineLeg, openRtpengineLeg } from './rtpengine-leg.js';
 import { buildAnswer, endpointOf, type RelayedMediaSession, type RtpLogger } from '../media/index.js';
@@ -194,8 +194,10 @@ export class RtpengineMedia implements RelayedMediaSession {
     this.#leg.onDtmf(listener);
   }
 
-  startRecording(): RecordingHandle {
-    return this.#recorder ? this.#recorder.start() : this.#leg.startRecording();
+  startRecording(opts: RecordingOptions = {}): RecordingHandle {
+    // rtpengine's pcap recorder keeps one mixed stream; two channels come from our leg behind it,
+    // which sees both directions as the embedded backend's sessions do.
+    return this.#recorder && opts.channels !== 2 ? this.#recorder.start() : this.#leg.startRecording(opts);
   }
 
   onAudio(listener: (pcm: Int16Array) => void): () => void {

@@ -5,7 +5,7 @@
  */
 import type { RemoteInfo, Socket } from 'node:dgram';
 import { randomInt } from 'node:crypto';
-import type { MediaSession } from '../backend.js';
+import type { MediaSession, RecordingOptions } from '../backend.js';
 import { decodeDtmfPayload, digitToEvent, encodeDtmfPayload, eventToDigit } from './dtmf-event.js';
 import { relayFrames } from './frame-relay.js';
 import { claimBridge } from './media-use.js';
@@ -249,13 +249,13 @@ export class RtpSession implements MediaSession {
    * too (both directions, mixed: two-way-recording.ts). Several recordings may run at once. Audio is
    * placed by RTP timestamp, so losses and silences between talkspurts come back as silence of the right length.
    */
-  startRecording(): { stop(): Int16Array; pause(): void; resume(): void } {
+  startRecording(opts: RecordingOptions = {}): { stop(): Int16Array; pause(): void; resume(): void } {
     const buffer = new TwoWayRecording();
     this.recordings.add(buffer);
     return {
       stop: () => {
         this.recordings.delete(buffer);
-        return buffer.toPcm();
+        return buffer.toPcm(opts.channels ?? 1);
       },
       pause: () => buffer.pause(),
       resume: () => buffer.resume(),

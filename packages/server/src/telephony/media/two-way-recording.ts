@@ -45,9 +45,22 @@ export class TwoWayRecording {
     this.#relayed.resume();
   }
 
-  /** Both directions mixed (summed, clipped to 16 bits). */
-  toPcm(): Int16Array {
+  /**
+   * Both directions mixed (summed, clipped to 16 bits); with `channels` 2, kept apart instead and
+   * interleaved: received left, relayed right (silence there when nothing was relayed).
+   */
+  toPcm(channels: 1 | 2 = 1): Int16Array {
     const received = this.#received.toPcm();
+    if (channels === 2) {
+      const relayed = this.#relayedStarted ? this.#relayed.toPcm() : new Int16Array(0);
+      const frames = Math.max(received.length, relayed.length);
+      const out = new Int16Array(frames * 2);
+      for (let i = 0; i < frames; i++) {
+        out[2 * i] = received[i] ?? 0;
+        out[2 * i + 1] = relayed[i] ?? 0;
+      }
+      return out;
+    }
     if (!this.#relayedStarted) return received;
     const relayed = this.#relayed.toPcm();
     const out = new Int16Array(Math.max(received.length, relayed.length));

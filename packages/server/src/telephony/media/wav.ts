@@ -47,10 +47,10 @@ export function readWavAs8kPcm(buffer: Uint8Array): Int16Array {
   return resampleTo8k(mixToMono(channels), sampleRate);
 }
 
-/** Writes 8 kHz 16-bit mono PCM as a WAV file. */
-export function writeWav8k(samples: Int16Array): Buffer {
+/** Writes 8 kHz 16-bit PCM as a WAV file: mono, or two channels interleaved left, right. */
+export function writeWav8k(samples: Int16Array, channels: 1 | 2 = 1): Buffer {
   const wav = new wavefile.WaveFile();
-  wav.fromScratch(1, SAMPLE_RATE, '16', samples);
+  wav.fromScratch(channels, SAMPLE_RATE, '16', samples);
   return Buffer.from(wav.toBuffer());
 }
 

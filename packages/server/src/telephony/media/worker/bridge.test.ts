@@ -152,6 +152,7 @@ describe.each<Placement>(['two media workers', 'one media worker', 'in-process']
     if (placement === 'two media workers') expect(pool?.loads()).toEqual([1, 1]);
     const unbridge = a.bridge(b);
     const recording = a.startRecording();
+    const dual = a.startRecording({ channels: 2 });
 
     // X → A → B → Y: 50 packets (1 s) from a source whose timestamp wraps on the way, with a DTMF event.
     const fromX = audio(50, 1, 65530, 2 ** 32 - 160 * 10);
@@ -180,6 +181,7 @@ describe.each<Placement>(['two media workers', 'one media worker', 'in-process']
     await waitForCount(() => ends.received('x'), 20);
 
     const recorded = await recording.stop();
+    const recordedDual = await dual.stop();
     unbridge();
     // Unbridged, B plays again on its own stream, from where the relayed one ended.
     await b.play(tone(1000, 100));
@@ -222,6 +224,17 @@ describe.each<Placement>(['two media workers', 'one media worker', 'in-process']
     const heard = (packets: OutPacket[]) => packets.every((p) => values.has(decodePcma(Buffer.from(p.payload, 'hex'))[0]!));
     expect(heard(fromX)).toBe(true);
     expect(heard(fromY)).toBe(true);
+
+    // The dual recording keeps them apart: X (A's far end) left, Y (the other party) right, and not the
+    // other way round (X's payload bytes are 1-50, Y's 100-119: no value in common).
+    expect(recordedDual.length % 2).toBe(0);
+    const left = new Set(recordedDual.filter((_, i) => i % 2 === 0));
+    const right = new Set(recordedDual.filter((_, i) => i % 2 === 1));
+    const valueOf = (p: OutPacket) => decodePcma(Buffer.from(p.payload, 'hex'))[0]!;
+    expect(fromX.every((p) => left.has(valueOf(p)) && !right.has(valueOf(p)))).toBe(true);
+    expect(fromY.every((p) => right.has(valueOf(p)) && !left.has(valueOf(p)))).toBe(true);
+    // As long as the mono one, frame for frame.
+    expect(recordedDual.length / 2).toBe(recorded.length);
   });
 });
 

@@ -210,7 +210,7 @@ function serve(port: NonNullable<typeof parentPort>): void {
         );
         return;
       case 'record':
-        if (s) h.recordings.set(m.rec, s.startRecording());
+        if (s) h.recordings.set(m.rec, s.startRecording({ channels: m.channels }));
         return;
       case 'record-pause':
         h.recordings.get(m.rec)?.pause();

@@ -26,7 +26,7 @@ export type ToWorker =
   /** Stops one play (its signal aborted); the play's own reply still comes. */
   | { op: 'stop-play'; id: number; play: number }
   | { op: 'dtmf'; req: number; id: number; digit: string; durationMs: number | undefined }
-  | { op: 'record'; id: number; rec: number }
+  | { op: 'record'; id: number; rec: number; channels: 1 | 2 }
   | { op: 'record-pause' | 'record-resume'; id: number; rec: number }
   /** Ends a recording; the reply carries the audio, transferred. */
   | { op: 'record-stop'; req: number; id: number; rec: number }

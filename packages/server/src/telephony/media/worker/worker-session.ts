@@ -3,7 +3,7 @@
  * in-process RtpSession is, so verbs and calls do not know where their media runs. Counters are read
  * from memory the worker writes (SHARED_STATS), so stats() stays synchronous.
  */
-import type { MediaSession, RecordingHandle } from '../../backend.js';
+import type { MediaSession, RecordingHandle, RecordingOptions } from '../../backend.js';
 import { MessageChannel } from 'node:worker_threads';
 import type { MediaStart } from '../bound-port.js';
 import { digitToEvent } from '../dtmf-event.js';
@@ -80,9 +80,9 @@ export class WorkerMediaSession implements MediaSession, WorkerSessionEvents {
     this.#timeoutListeners.push(listener);
   }
 
-  startRecording(): RecordingHandle {
+  startRecording(opts: RecordingOptions = {}): RecordingHandle {
     const rec = ++this.#recordings;
-    this.#worker.post({ op: 'record', id: this.#id, rec });
+    this.#worker.post({ op: 'record', id: this.#id, rec, channels: opts.channels ?? 1 });
     let stopped: Promise<Int16Array> | undefined;
     return {
       stop: () => {
