@@ -230,9 +230,9 @@ describe.each<Placement>(['two media workers', 'one media worker', 'in-process']
     expect(recordedDual.length % 2).toBe(0);
     const left = new Set(recordedDual.filter((_, i) => i % 2 === 0));
     const right = new Set(recordedDual.filter((_, i) => i % 2 === 1));
-    const valueOf = (p: OutPacket) => decodePcma(Buffer.from(p.payload, 'hex'))[0]!;
-    expect(fromX.every((p) => left.has(valueOf(p)) && !right.has(valueOf(p)))).toBe(true);
-    expect(fromY.every((p) => right.has(valueOf(p)) && !left.has(valueOf(p)))).toBe(true);
+    const firstSample = (p: OutPacket) => decodePcma(Buffer.from(p.payload, 'hex'))[0]!;
+    expect(fromX.every((p) => left.has(firstSample(p)) && !right.has(firstSample(p)))).toBe(true);
+    expect(fromY.every((p) => right.has(firstSample(p)) && !left.has(firstSample(p)))).toBe(true);
     // As long as the mono one, frame for frame.
     expect(recordedDual.length / 2).toBe(recorded.length);
   });
