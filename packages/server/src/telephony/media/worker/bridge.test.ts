@@ -233,8 +233,9 @@ describe.each<Placement>(['two media workers', 'one media worker', 'in-process']
     const firstSample = (p: OutPacket) => decodePcma(Buffer.from(p.payload, 'hex'))[0]!;
     expect(fromX.every((p) => left.has(firstSample(p)) && !right.has(firstSample(p)))).toBe(true);
     expect(fromY.every((p) => right.has(firstSample(p)) && !left.has(firstSample(p)))).toBe(true);
-    // As long as the mono one, frame for frame.
-    expect(recordedDual.length / 2).toBe(recorded.length);
+    // As long as the mono one, within a millisecond: each recording lines the relayed side up by the
+    // time its first relayed packet came (rounded to a sample), measured once per recording.
+    expect(Math.abs(recordedDual.length / 2 - recorded.length)).toBeLessThanOrEqual(8);
   });
 });
 
