@@ -7,6 +7,13 @@
 // A phase may ask for echo: each packet then goes back to where it came from under another SSRC, so
 // Prolope also receives 50 packets/s per call like a real caller's, and its 30 s RTP timeout does not
 // end held calls.
+//
+// bench/pbx's bridged calls also use it as the phones' RTP source: `send` starts paced 20 ms PCMA
+// streams from this same socket (a B2BUA or rtpengine latches onto the address its RTP comes from,
+// so the answers must come back here). Their payloads are tagged (a magic word and the source's own
+// packet number), and a phase opened with `tagged` counts loss and pacing by that number: a relay
+// that renumbers RTP (Prolope gives each leg its own SSRC and sequence) would hide a dropped packet
+// from the RTP sequence, and packets the relay makes itself (no tag) are counted apart.
 import { createSocket } from 'node:dgram';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
@@ -15,9 +22,15 @@ const SLOT_MS = 100;
 const BIN_MS = 0.02;
 const BINS = 100_000;
 
-const newPhase = (name, echo = false) => ({
+/** The tag at the start of a generated payload ("PBXB"); the source's packet number follows it. */
+const TAG = 0x50425842;
+
+const newPhase = (name, echo = false, tagged = false) => ({
   name,
   echo,
+  tagged,
+  untagged: 0,
+  sent: 0,
   t0: performance.now(),
   streams: new Map(),
   packets: 0,
@@ -43,9 +56,19 @@ socket.on('message', (msg, rinfo) => {
     p.invalid++;
     return;
   }
+  let seq = msg.readUInt16BE(2);
+  if (p.tagged) {
+    // Payload offset: past the CSRCs and a header extension (RFC 3550 §5.1, §5.3.1).
+    let off = 12 + 4 * (msg[0] & 0x0f);
+    if (msg[0] & 0x10 && msg.length >= off + 4) off += 4 + 4 * msg.readUInt16BE(off + 2);
+    if (msg.length < off + 8 || msg.readUInt32BE(off) !== TAG) {
+      p.untagged++;
+      return;
+    }
+    seq = msg.readUInt32BE(off + 4) & 0xffff;
+  }
   p.packets++;
   const marker = (msg[1] & 0x80) !== 0;
-  const seq = msg.readUInt16BE(2);
   const ts = msg.readUInt32BE(4);
   const ssrc = msg.readUInt32BE(8);
   let s = p.streams.get(ssrc);
@@ -90,11 +113,41 @@ socket.on('message', (msg, rinfo) => {
     s.slot = slot;
     p.slots[slot] = (p.slots[slot] ?? 0) + 1;
   }
-  if (p.echo) {
-    msg.writeUInt32BE((ssrc ^ 0x5a5a5a5a) >>> 0, 8);
-    socket.send(msg, rinfo.port, rinfo.address);
-  }
+  if (p.echo) echo(msg, rinfo);
 });
+function echo(msg, rinfo) {
+  msg.writeUInt32BE((msg.readUInt32BE(8) ^ 0x5a5a5a5a) >>> 0, 8);
+  socket.send(msg, rinfo.port, rinfo.address);
+}
+
+// The paced sources (`send`): every stream a packet each 20 ms from its own start, spread over the
+// period so the streams do not all leave in one burst. A late timer sends what fell due (no packet is
+// skipped), so a stall here shows at the receiving side as it would from a real phone.
+const PTIME_MS = 20;
+let sources = [];
+let nextTag = 1;
+let pacer;
+function pace() {
+  const now = performance.now();
+  for (const s of sources) {
+    while (s.due <= now) {
+      const msg = Buffer.alloc(12 + 160, 0xd5);
+      msg[0] = 0x80;
+      msg[1] = (s.n === 0 ? 0x80 : 0) | 8;
+      msg.writeUInt16BE((s.seq + s.n) & 0xffff, 2);
+      msg.writeUInt32BE((s.ts + s.n * 160) >>> 0, 4);
+      msg.writeUInt32BE(s.ssrc, 8);
+      msg.writeUInt32BE(TAG, 12);
+      msg.writeUInt32BE(s.n, 16);
+      msg.writeUInt32BE(s.tag, 20);
+      socket.send(msg, s.port, s.host);
+      s.n++;
+      phase.sent++;
+      s.due += PTIME_MS;
+    }
+  }
+}
+const rand32 = () => Math.floor(Math.random() * 2 ** 32) >>> 0;
 socket.on('error', (err) => {
   console.error('bench/sip sink:', err);
   process.exit(1);
@@ -128,6 +181,8 @@ function report() {
   return {
     name: p.name,
     streams: streams.length,
+    sent: p.sent,
+    untagged: p.untagged,
     packets: p.packets,
     invalid: p.invalid,
     lost: p.lost,
@@ -161,8 +216,29 @@ process.on('message', (m) => {
   if (m === 'exit') {
     socket.close();
     process.exit(0);
+  } else if (m.cmd === 'send') {
+    const now = performance.now();
+    for (const to of m.streams) {
+      sources.push({
+        host: to.host ?? '127.0.0.1',
+        port: to.port,
+        tag: nextTag++,
+        ssrc: rand32(),
+        seq: rand32() & 0xffff,
+        ts: rand32(),
+        n: 0,
+        due: now + Math.random() * PTIME_MS,
+      });
+    }
+    pacer ??= setInterval(pace, 1);
+    process.send({ sources: sources.length });
+  } else if (m.cmd === 'stop-send') {
+    clearInterval(pacer);
+    pacer = undefined;
+    sources = [];
+    process.send({ ok: true });
   } else if (m.cmd === 'phase') {
-    phase = newPhase(m.name, m.echo === true);
+    phase = newPhase(m.name, m.echo === true, m.tagged === true);
     loopDelay.reset();
     process.send({ ok: true });
   } else if (m.cmd === 'report') {
