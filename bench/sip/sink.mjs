@@ -13,7 +13,9 @@
 // so the answers must come back here). Their payloads are tagged (a magic word and the source's own
 // packet number), and a phase opened with `tagged` counts loss and pacing by that number: a relay
 // that renumbers RTP (Prolope gives each leg its own SSRC and sequence) would hide a dropped packet
-// from the RTP sequence, and packets the relay makes itself (no tag) are counted apart.
+// from the RTP sequence, and packets the relay makes itself (no tag) are counted apart. The payload
+// also carries when the packet left, so the receiver can tell what the path added to the intervals
+// from the source's own lateness (a stall of this process on a busy machine).
 import { createSocket } from 'node:dgram';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
@@ -42,6 +44,10 @@ const newPhase = (name, echo = false, tagged = false) => ({
   tsOff: 0,
   hist: new Uint32Array(BINS + 1),
   maxDev: 0,
+  // Tagged only: |arrival interval - send interval|, what the path added to the source's own pacing.
+  pathHist: new Uint32Array(BINS + 1),
+  pathPairs: 0,
+  maxPathDev: 0,
   slots: [],
 });
 let phase = newPhase('idle');
@@ -57,6 +63,7 @@ socket.on('message', (msg, rinfo) => {
     return;
   }
   let seq = msg.readUInt16BE(2);
+  let sentAt = Number.NaN;
   if (p.tagged) {
     // Payload offset: past the CSRCs and a header extension (RFC 3550 §5.1, §5.3.1).
     let off = 12 + 4 * (msg[0] & 0x0f);
@@ -66,6 +73,7 @@ socket.on('message', (msg, rinfo) => {
       return;
     }
     seq = msg.readUInt32BE(off + 4) & 0xffff;
+    if (msg.length >= off + 20) sentAt = msg.readDoubleBE(off + 12);
   }
   p.packets++;
   const marker = (msg[1] & 0x80) !== 0;
@@ -73,7 +81,7 @@ socket.on('message', (msg, rinfo) => {
   const ssrc = msg.readUInt32BE(8);
   let s = p.streams.get(ssrc);
   if (!s) {
-    s = { first: t, last: t, seq, ts, arrival: t, slot: -1, packets: 0, jitter: 0, jitterSum: 0, jitterCount: 0, jitterMax: 0 };
+    s = { first: t, last: t, seq, ts, arrival: t, sentAt, slot: -1, packets: 0, jitter: 0, jitterSum: 0, jitterCount: 0, jitterMax: 0 };
     p.streams.set(ssrc, s);
   } else {
     const dSeq = (seq - s.seq) & 0xffff;
@@ -94,6 +102,12 @@ socket.on('message', (msg, rinfo) => {
         p.pairs++;
         p.hist[Math.min(BINS, Math.floor(dev / BIN_MS))]++;
         if (dev > p.maxDev) p.maxDev = dev;
+        if (!Number.isNaN(sentAt)) {
+          const pathDev = Math.abs(t - s.arrival - (sentAt - s.sentAt));
+          p.pathPairs++;
+          p.pathHist[Math.min(BINS, Math.floor(pathDev / BIN_MS))]++;
+          if (pathDev > p.maxPathDev) p.maxPathDev = pathDev;
+        }
       }
       // RFC 3550 §6.4.1 / A.8: D = (Rj − Ri) − (Sj − Si) in timestamp units, J += (|D| − J) / 16.
       const d = (t - s.arrival) * 8 - dTs;
@@ -105,6 +119,7 @@ socket.on('message', (msg, rinfo) => {
     s.seq = seq;
     s.ts = ts;
     s.arrival = t;
+    s.sentAt = sentAt;
     s.last = t;
   }
   s.packets++;
@@ -140,6 +155,8 @@ function pace() {
       msg.writeUInt32BE(TAG, 12);
       msg.writeUInt32BE(s.n, 16);
       msg.writeUInt32BE(s.tag, 20);
+      // When it really left (this process's clock): the receiver compares intervals, so clocks need not agree.
+      msg.writeDoubleBE(performance.now(), 24);
       socket.send(msg, s.port, s.host);
       s.n++;
       phase.sent++;
@@ -194,6 +211,8 @@ function report() {
     devP99: percentileOfHist(p.hist, p.pairs, 0.99),
     devP999: percentileOfHist(p.hist, p.pairs, 0.999),
     devMax: p.maxDev,
+    pathDevP99: p.pathPairs ? percentileOfHist(p.pathHist, p.pathPairs, 0.99) : Number.NaN,
+    pathDevMax: p.pathPairs ? p.maxPathDev : Number.NaN,
     jitterMeanMs: jitterMeans.length ? jitterMeans.reduce((a, b) => a + b, 0) / jitterMeans.length : 0,
     jitterP99StreamMs: percentile(jitterMeans, 0.99),
     jitterPeakMs: withJitter.reduce((m, s) => Math.max(m, s.jitterMax / 8), 0),
