@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// bench/pbx: Prolope as a PBX registrar, against Kamailio measured in the same run.
+// bench/pbx: Prolope as a PBX: its registrar against Kamailio, its bridged calls against rtpengine, in the same run.
 //
 // Phases (BENCH_PBX_MODE=register|held|all, default all; docs/bench.md has them):
 // - register: REGISTER/s with digest. The same SIPp load (register.xml: REGISTER, 401, REGISTER with
@@ -14,35 +14,52 @@
 //   every BENCH_PBX_REFRESH_SECONDS (300: 33 REGISTER/s) for BENCH_PBX_HOLD_SECONDS (300), with memory
 //   (RSS, heap after a full GC) and the live bindings sampled every BENCH_PBX_SAMPLE_SECONDS; start,
 //   middle and end of the hold, and whether memory stayed flat.
-// Bridged user-to-user calls with media against rtpengine are not measured yet (docs/bench.md).
+// - bridged: concurrent user-to-user calls with media through Prolope's B2BUA against the same count
+//   relayed by rtpengine, in steps BENCH_PBX_CALLS (50,100,200,300), the two sides in turns, each
+//   side stopping at its first step not held within p99 |interval - 20 ms| <= 5 ms each way and no
+//   loss (bridged.mjs has how). Uses the last 2 × the largest step of the users, which no other phase
+//   registered before it (in `all` it runs before held).
 //
-// Needs `pnpm build`, SIPp (Debian sip-tester) and Kamailio (Debian kamailio). Prints figures; asserts
-// nothing; exits non-zero when it could not measure.
+// Needs `pnpm build`, SIPp (Debian sip-tester), Kamailio (Debian kamailio) for register and rtpengine
+// (Debian rtpengine-daemon) for bridged. Prints figures; asserts nothing; exits non-zero when it
+// could not measure.
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { apiCaller } from '../common/bench-account.mjs';
 import { envNumber } from '../common/env-number.mjs';
+import { runBridged } from './bridged.mjs';
 import { haveKamailio, startKamailio } from './kamailio.mjs';
 
-for (const [tool, pkg] of [
+const env = process.env;
+const num = envNumber;
+const mode = env.BENCH_PBX_MODE ?? 'all';
+const modes = { register: ['register'], held: ['held'], bridged: ['bridged'], all: ['register', 'bridged', 'held'] };
+if (!modes[mode]) throw new Error(`BENCH_PBX_MODE must be register, held, bridged or all, got "${mode}"`);
+const runs = new Set(modes[mode]);
+// Only the tools the phases asked for: Kamailio for register, rtpengine for bridged.
+for (const [tool, pkg, phase] of [
   ['sipp', 'sip-tester'],
-  ['kamailio', 'kamailio'],
+  ['kamailio', 'kamailio', 'register'],
+  ['rtpengine', 'rtpengine-daemon', 'bridged'],
 ]) {
+  if (phase && !runs.has(phase)) continue;
   if (tool === 'kamailio' ? !haveKamailio() : spawnSync('which', [tool]).status !== 0) {
     console.error(`bench/pbx needs ${tool}: apt-get install ${pkg} (docs/bench.md lists what the benches need)`);
     process.exit(2);
   }
 }
-const env = process.env;
-const num = envNumber;
-const mode = env.BENCH_PBX_MODE ?? 'all';
-const modes = { register: ['register'], held: ['held'], all: ['register', 'held'] };
-if (!modes[mode]) throw new Error(`BENCH_PBX_MODE must be register, held or all, got "${mode}"`);
-const runs = new Set(modes[mode]);
-const users = Math.round(num('BENCH_PBX_USERS', 10_000));
+const callSteps = (env.BENCH_PBX_CALLS ?? '50,100,200,300').split(',').map(Number);
+if (!callSteps.every((n) => Number.isInteger(n) && n > 0)) throw new Error(`BENCH_PBX_CALLS must list whole numbers of calls, got "${env.BENCH_PBX_CALLS}"`);
+const callHoldSeconds = num('BENCH_PBX_CALL_HOLD_SECONDS', 10);
+const callRate = num('BENCH_PBX_CALL_RATE', 20);
+// BENCH_PBX_CALL_EVERY_STEP=1: run every step even past a side's first miss (a smoke run on a busy machine).
+const callEveryStep = env.BENCH_PBX_CALL_EVERY_STEP === '1';
+// Bridged alone needs only its callers and callees; the other phases 10,000 users.
+const users = Math.round(num('BENCH_PBX_USERS', runs.has('held') || runs.has('register') ? 10_000 : 2 * Math.max(...callSteps)));
 const registerUsers = Math.min(users, Math.round(num('BENCH_PBX_REGISTER_USERS', 1000)));
 const rates = (env.BENCH_PBX_RATES ?? '50,100,200,400,800,1600,3200').split(',').map(Number);
 if (!rates.every((r) => Number.isFinite(r) && r > 0)) throw new Error(`BENCH_PBX_RATES must list positive numbers, got "${env.BENCH_PBX_RATES}"`);
@@ -142,14 +159,14 @@ function lastStats(file) {
 }
 
 /** Runs the SIPp REGISTER load: `calls` registrations at `rate`/s to 127.0.0.1:`port`, users from `csv`. */
-function sipp({ port, csv, domain, rate, calls, expires, label, limit = Math.max(1000, rate * 4), budget = Math.ceil(calls / rate + 40) }) {
+function sipp({ port, csv, domain, rate, calls, expires, label, limit = Math.max(1000, rate * 4), budget = Math.ceil(calls / rate + 40), localPort = 0 }) {
   const cwd = mkdtempSync(join(tmpdir(), 'prolope-bench-pbx-sipp-'));
   const args = ['-sf', scenario, '-inf', csv, '-set', 'expires', String(expires), '-auth_uri', domain];
   args.push('-r', String(rate), '-m', String(calls), '-l', String(limit));
   // Past its retransmissions (500 ms doubling, SIPp's default 5 for UDP) a registration fails; past
   // `budget` seconds SIPp stops.
   args.push('-timeout', `${budget}s`, '-trace_stat', '-stf', 'stats.csv', '-fd', '1', '-trace_err', '-error_file', 'errors.log');
-  args.push('-nostdin', '-i', '127.0.0.1', '-p', '0', `127.0.0.1:${port}`);
+  args.push('-nostdin', '-i', '127.0.0.1', '-p', String(localPort), `127.0.0.1:${port}`);
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn('sipp', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -179,6 +196,7 @@ function sipp({ port, csv, domain, rate, calls, expires, label, limit = Math.max
 
 try {
   const t = await ask();
+  const api = apiCaller(t.url);
   console.log(
     `bench/pbx: ${users} SIP users: ${t.apiUsers} through the API (${f(t.apiUsers / t.apiSeconds)}/s), the rest straight into the store; ${f(t.createSeconds, 1)} s in all; load ${loadavg()
       .map((l) => l.toFixed(2))
@@ -271,7 +289,12 @@ try {
     };
     const [cpuOurs, cpuPeer] = [cpuOf('Prolope'), cpuOf('Kamailio')];
     const sqlKept = steps.filter((s) => s.side === 'Prolope' && s.kept);
-    const sqlOurs = sqlKept.reduce((a, s) => a + s.sql * s.successful, 0) / Math.max(1, sqlKept.reduce((a, s) => a + s.successful, 0));
+    const sqlOurs =
+      sqlKept.reduce((a, s) => a + s.sql * s.successful, 0) /
+      Math.max(
+        1,
+        sqlKept.reduce((a, s) => a + s.successful, 0),
+      );
     console.log(
       `  CPU per REGISTER (challenge and digest) in the steps kept up with: Prolope ${f(cpuOurs, 2)} ms, Kamailio ${f(cpuPeer, 2)} ms (all its processes); Kamailio / Prolope ${f(cpuPeer / cpuOurs, 2)}; Prolope's SQL statements per registration ${f(sqlOurs, 1)} (load ${loadavg()
         .map((l) => l.toFixed(2))
@@ -281,6 +304,27 @@ try {
     json({ measure: 'pbx REGISTER/s with digest vs Kamailio', ours, peer, ratio, target: TARGET_REGISTER_RATIO, met: ratio >= TARGET_REGISTER_RATIO });
     results.register = { ours, peer, ratio };
     rmSync(dir, { recursive: true, force: true });
+  }
+
+  if (runs.has('bridged')) {
+    const need = 2 * Math.max(...callSteps);
+    if (users - need < (runs.has('register') ? registerUsers : 0))
+      throw new Error(`bridged needs ${need} users that the register phase has not registered: raise BENCH_PBX_USERS or lower BENCH_PBX_CALLS`);
+    const rows = readFileSync(t.csv, 'utf8').trim().split('\n').slice(1).slice(-need);
+    const register = (o) => sipp({ port: t.sipPort, domain: t.domain, ...o });
+    results.bridged = await runBridged({
+      t,
+      rows,
+      steps: callSteps,
+      holdSeconds: callHoldSeconds,
+      rate: callRate,
+      everyStep: callEveryStep,
+      raise,
+      register,
+      api,
+      json,
+      stops,
+    });
   }
 
   if (runs.has('held')) {

@@ -94,7 +94,7 @@ for (let from = apiUsers; from < users; from += 500) {
 const createSeconds = (performance.now() - created) / 1000;
 const csv = join(dir, 'users.csv');
 writeFileSync(csv, `SEQUENTIAL\n${rows.join('\n')}\n`);
-process.send?.({ url: server.url, sipPort: server.sipPort, domain, csv, users, apiUsers, apiSeconds, createSeconds });
+process.send?.({ url: server.url, key, sipPort: server.sipPort, domain, csv, users, apiUsers, apiSeconds, createSeconds });
 
 /** Registrations not yet expired, straight from the store (the API lists them per user only). */
 async function liveRegistrations() {

@@ -12,9 +12,18 @@ import { freeUdpPort } from './free-port.mjs';
 const { Client } = createRequire(new URL('../../packages/server/package.json', import.meta.url))('rtpengine-client');
 
 const sdp = (port, origin) =>
-  ['v=0', `o=${origin} 1 1 IN IP4 127.0.0.1`, 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', `m=audio ${port} RTP/AVP 8`, 'a=rtpmap:8 PCMA/8000', 'a=ptime:20', 'a=sendrecv', ''].join(
-    '\r\n',
-  );
+  [
+    'v=0',
+    `o=${origin} 1 1 IN IP4 127.0.0.1`,
+    's=-',
+    'c=IN IP4 127.0.0.1',
+    't=0 0',
+    `m=audio ${port} RTP/AVP 8`,
+    'a=rtpmap:8 PCMA/8000',
+    'a=ptime:20',
+    'a=sendrecv',
+    '',
+  ].join('\r\n');
 
 /** Starts rtpengine with `ports` RTP ports (each call takes four: two legs, RTP and RTCP). */
 export async function startRtpengine({ ports, nice }) {
@@ -45,6 +54,7 @@ export async function startRtpengine({ ports, nice }) {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+  let stopped = false;
   return {
     pid: child.pid,
     /**
@@ -83,7 +93,24 @@ export async function startRtpengine({ ports, nice }) {
       await Promise.all(ids.map((id) => ng('delete', { 'call-id': id }).catch(() => {})));
       return { failed };
     },
+    /**
+     * bench/pbx's bridged call: rtpengine relays between a caller whose RTP comes from (and goes to)
+     * 127.0.0.1:`callerPort` and a callee at 127.0.0.1:`calleePort` (an offer and an answer, as a SIP
+     * proxy would send for the two legs); resolves with the ports rtpengine gave each side to send to.
+     */
+    async bridge(callId, { callerPort, calleePort }) {
+      const offer = await ng('offer', { 'call-id': callId, 'from-tag': 'caller', sdp: sdp(callerPort, 'caller'), replace: ['origin'] });
+      const answer = await ng('answer', { 'call-id': callId, 'from-tag': 'caller', 'to-tag': 'callee', sdp: sdp(calleePort, 'callee'), replace: ['origin'] });
+      const port = (body) => Number(/^m=audio (\d+)/m.exec(body)?.[1]);
+      return { callerSendsTo: port(answer.sdp), calleeSendsTo: port(offer.sdp) };
+    },
+    /** Ends a call made by {@link bridge} or {@link hold}. */
+    end(callId) {
+      return ng('delete', { 'call-id': callId }).catch(() => {});
+    },
     stop() {
+      if (stopped) return;
+      stopped = true;
       client.close();
       child.kill('SIGKILL');
     },

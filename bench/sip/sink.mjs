@@ -7,6 +7,15 @@
 // A phase may ask for echo: each packet then goes back to where it came from under another SSRC, so
 // Prolope also receives 50 packets/s per call like a real caller's, and its 30 s RTP timeout does not
 // end held calls.
+//
+// bench/pbx's bridged calls also use it as the phones' RTP source: `send` starts paced 20 ms PCMA
+// streams from this same socket (a B2BUA or rtpengine latches onto the address its RTP comes from,
+// so the answers must come back here). Their payloads are tagged (a magic word and the source's own
+// packet number), and a phase opened with `tagged` counts loss and pacing by that number: a relay
+// that renumbers RTP (Prolope gives each leg its own SSRC and sequence) would hide a dropped packet
+// from the RTP sequence, and packets the relay makes itself (no tag) are counted apart. The payload
+// also carries when the packet left, so the receiver can tell what the path added to the intervals
+// from the source's own lateness (a stall of this process on a busy machine).
 import { createSocket } from 'node:dgram';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
@@ -15,9 +24,15 @@ const SLOT_MS = 100;
 const BIN_MS = 0.02;
 const BINS = 100_000;
 
-const newPhase = (name, echo = false) => ({
+/** The tag at the start of a generated payload ("PBXB"); the source's packet number follows it. */
+const TAG = 0x50425842;
+
+const newPhase = (name, echo = false, tagged = false) => ({
   name,
   echo,
+  tagged,
+  untagged: 0,
+  sent: 0,
   t0: performance.now(),
   streams: new Map(),
   packets: 0,
@@ -29,6 +44,10 @@ const newPhase = (name, echo = false) => ({
   tsOff: 0,
   hist: new Uint32Array(BINS + 1),
   maxDev: 0,
+  // Tagged only: |arrival interval - send interval|, what the path added to the source's own pacing.
+  pathHist: new Uint32Array(BINS + 1),
+  pathPairs: 0,
+  maxPathDev: 0,
   slots: [],
 });
 let phase = newPhase('idle');
@@ -43,14 +62,26 @@ socket.on('message', (msg, rinfo) => {
     p.invalid++;
     return;
   }
+  let seq = msg.readUInt16BE(2);
+  let sentAt = Number.NaN;
+  if (p.tagged) {
+    // Payload offset: past the CSRCs and a header extension (RFC 3550 §5.1, §5.3.1).
+    let off = 12 + 4 * (msg[0] & 0x0f);
+    if (msg[0] & 0x10 && msg.length >= off + 4) off += 4 + 4 * msg.readUInt16BE(off + 2);
+    if (msg.length < off + 8 || msg.readUInt32BE(off) !== TAG) {
+      p.untagged++;
+      return;
+    }
+    seq = msg.readUInt32BE(off + 4) & 0xffff;
+    if (msg.length >= off + 20) sentAt = msg.readDoubleBE(off + 12);
+  }
   p.packets++;
   const marker = (msg[1] & 0x80) !== 0;
-  const seq = msg.readUInt16BE(2);
   const ts = msg.readUInt32BE(4);
   const ssrc = msg.readUInt32BE(8);
   let s = p.streams.get(ssrc);
   if (!s) {
-    s = { first: t, last: t, seq, ts, arrival: t, slot: -1, packets: 0, jitter: 0, jitterSum: 0, jitterCount: 0, jitterMax: 0 };
+    s = { first: t, last: t, seq, ts, arrival: t, sentAt, slot: -1, packets: 0, jitter: 0, jitterSum: 0, jitterCount: 0, jitterMax: 0 };
     p.streams.set(ssrc, s);
   } else {
     const dSeq = (seq - s.seq) & 0xffff;
@@ -71,6 +102,12 @@ socket.on('message', (msg, rinfo) => {
         p.pairs++;
         p.hist[Math.min(BINS, Math.floor(dev / BIN_MS))]++;
         if (dev > p.maxDev) p.maxDev = dev;
+        if (!Number.isNaN(sentAt)) {
+          const pathDev = Math.abs(t - s.arrival - (sentAt - s.sentAt));
+          p.pathPairs++;
+          p.pathHist[Math.min(BINS, Math.floor(pathDev / BIN_MS))]++;
+          if (pathDev > p.maxPathDev) p.maxPathDev = pathDev;
+        }
       }
       // RFC 3550 §6.4.1 / A.8: D = (Rj − Ri) − (Sj − Si) in timestamp units, J += (|D| − J) / 16.
       const d = (t - s.arrival) * 8 - dTs;
@@ -82,6 +119,7 @@ socket.on('message', (msg, rinfo) => {
     s.seq = seq;
     s.ts = ts;
     s.arrival = t;
+    s.sentAt = sentAt;
     s.last = t;
   }
   s.packets++;
@@ -90,11 +128,43 @@ socket.on('message', (msg, rinfo) => {
     s.slot = slot;
     p.slots[slot] = (p.slots[slot] ?? 0) + 1;
   }
-  if (p.echo) {
-    msg.writeUInt32BE((ssrc ^ 0x5a5a5a5a) >>> 0, 8);
-    socket.send(msg, rinfo.port, rinfo.address);
-  }
+  if (p.echo) echo(msg, rinfo);
 });
+function echo(msg, rinfo) {
+  msg.writeUInt32BE((msg.readUInt32BE(8) ^ 0x5a5a5a5a) >>> 0, 8);
+  socket.send(msg, rinfo.port, rinfo.address);
+}
+
+// The paced sources (`send`): every stream a packet each 20 ms from its own start, spread over the
+// period so the streams do not all leave in one burst. A late timer sends what fell due (no packet is
+// skipped), so a stall here shows at the receiving side as it would from a real phone.
+const PTIME_MS = 20;
+let sources = [];
+let nextTag = 1;
+let pacer;
+function pace() {
+  const now = performance.now();
+  for (const s of sources) {
+    while (s.due <= now) {
+      const msg = Buffer.alloc(12 + 160, 0xd5);
+      msg[0] = 0x80;
+      msg[1] = (s.n === 0 ? 0x80 : 0) | 8;
+      msg.writeUInt16BE((s.seq + s.n) & 0xffff, 2);
+      msg.writeUInt32BE((s.ts + s.n * 160) >>> 0, 4);
+      msg.writeUInt32BE(s.ssrc, 8);
+      msg.writeUInt32BE(TAG, 12);
+      msg.writeUInt32BE(s.n, 16);
+      msg.writeUInt32BE(s.tag, 20);
+      // When it really left (this process's clock): the receiver compares intervals, so clocks need not agree.
+      msg.writeDoubleBE(performance.now(), 24);
+      socket.send(msg, s.port, s.host);
+      s.n++;
+      phase.sent++;
+      s.due += PTIME_MS;
+    }
+  }
+}
+const rand32 = () => Math.floor(Math.random() * 2 ** 32) >>> 0;
 socket.on('error', (err) => {
   console.error('bench/sip sink:', err);
   process.exit(1);
@@ -128,6 +198,8 @@ function report() {
   return {
     name: p.name,
     streams: streams.length,
+    sent: p.sent,
+    untagged: p.untagged,
     packets: p.packets,
     invalid: p.invalid,
     lost: p.lost,
@@ -139,6 +211,8 @@ function report() {
     devP99: percentileOfHist(p.hist, p.pairs, 0.99),
     devP999: percentileOfHist(p.hist, p.pairs, 0.999),
     devMax: p.maxDev,
+    pathDevP99: p.pathPairs ? percentileOfHist(p.pathHist, p.pathPairs, 0.99) : Number.NaN,
+    pathDevMax: p.pathPairs ? p.maxPathDev : Number.NaN,
     jitterMeanMs: jitterMeans.length ? jitterMeans.reduce((a, b) => a + b, 0) / jitterMeans.length : 0,
     jitterP99StreamMs: percentile(jitterMeans, 0.99),
     jitterPeakMs: withJitter.reduce((m, s) => Math.max(m, s.jitterMax / 8), 0),
@@ -161,8 +235,29 @@ process.on('message', (m) => {
   if (m === 'exit') {
     socket.close();
     process.exit(0);
+  } else if (m.cmd === 'send') {
+    const now = performance.now();
+    for (const to of m.streams) {
+      sources.push({
+        host: to.host ?? '127.0.0.1',
+        port: to.port,
+        tag: nextTag++,
+        ssrc: rand32(),
+        seq: rand32() & 0xffff,
+        ts: rand32(),
+        n: 0,
+        due: now + Math.random() * PTIME_MS,
+      });
+    }
+    pacer ??= setInterval(pace, 1);
+    process.send({ sources: sources.length });
+  } else if (m.cmd === 'stop-send') {
+    clearInterval(pacer);
+    pacer = undefined;
+    sources = [];
+    process.send({ ok: true });
   } else if (m.cmd === 'phase') {
-    phase = newPhase(m.name, m.echo === true);
+    phase = newPhase(m.name, m.echo === true, m.tagged === true);
     loopDelay.reset();
     process.send({ ok: true });
   } else if (m.cmd === 'report') {
