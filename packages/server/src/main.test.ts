@@ -13,7 +13,8 @@ describe('the built server process', () => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  it.each(['SIGINT', 'SIGTERM'] as const)('starts without warnings and exits 0 on %s', async (signal) => {
+  /** The built server in a process of its own, on a free port and a fresh data folder. */
+  const startMain = async () => {
     requireBuild();
     const dir = mkdtempSync(join(tmpdir(), 'prolope-main-'));
     dirs.push(dir);
@@ -22,6 +23,11 @@ describe('the built server process', () => {
       env: { PATH: process.env.PATH ?? '', PROLOPE_PORT: String(port), PROLOPE_DATA_DIR: dir, PROLOPE_SIP_PORT: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    return { port, proc };
+  };
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('starts without warnings and exits 0 on %s', async (signal) => {
+    const { port, proc } = await startMain();
     let out = '';
     proc.stdout.on('data', (d: Buffer) => {
       out += d.toString();
@@ -62,14 +68,7 @@ describe('the built server process', () => {
   // rest have started, so the signal can come while startServer() is still running; it must still
   // close cleanly (once, on CI, it met Node's default handler and the process died mid-start).
   it('closes cleanly when SIGINT comes as soon as the API listens, before the start has finished', async () => {
-    requireBuild();
-    const dir = mkdtempSync(join(tmpdir(), 'prolope-main-'));
-    dirs.push(dir);
-    const port = await freePort();
-    const proc = spawn(process.execPath, [mainJs], {
-      env: { PATH: process.env.PATH ?? '', PROLOPE_PORT: String(port), PROLOPE_DATA_DIR: dir, PROLOPE_SIP_PORT: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const { proc } = await startMain();
     let out = '';
     let signalled = false;
     const onData = (d: Buffer) => {
