@@ -195,6 +195,8 @@ export interface components {
             /** @description From answer to end, whole seconds rounded up; null until the call ends, 0 when never answered. */
             duration_seconds: number | null;
             ended_at: components["schemas"]["Timestamp"] | null;
+            /** @description For a call answered by an IVR flow (a number's `flow` route), the revision it ran and the nodes it entered; null for other calls. */
+            flow: components["schemas"]["CallFlow"] | null;
             /** @description The calling number (A-number), E.164 when it is one. */
             from: string;
             /** @enum {string|null} */
@@ -273,6 +275,14 @@ export interface components {
             };
             /** @constant */
             type: "call.dtmf";
+        };
+        /** @description The IVR flow a call ran and the way it took, kept up to date while the call runs. */
+        CallFlow: {
+            flow_id: string;
+            /** @description The nodes entered, in order; a subflow's as `<flow_id>/<node>`. The last one is where the call left the flow (or where the caller hung up). */
+            path: string[];
+            /** @description The published revision the call ran (fixed when the call arrived). */
+            revision: number;
         };
         CallGatherCompletedEvent: components["schemas"]["EventBase"] & {
             data: {
@@ -405,7 +415,7 @@ export interface components {
         /** @enum {string} */
         Currency: "EUR" | "BGN";
         /** @description A route that sends the call somewhere itself (not through a schedule). */
-        DirectNumberRoute: components["schemas"]["SipUserRoute"] | components["schemas"]["RingGroupRoute"] | components["schemas"]["VoicemailBoxRoute"];
+        DirectNumberRoute: components["schemas"]["SipUserRoute"] | components["schemas"]["RingGroupRoute"] | components["schemas"]["VoicemailBoxRoute"] | components["schemas"]["FlowRoute"];
         /**
          * @description A phone number in E.164 (`+359888123456`). Inputs may use spaces or dashes; answers are always E.164.
          * @example +35929876543
@@ -638,6 +648,20 @@ export interface components {
             /** @constant */
             type: "return";
             values?: components["schemas"]["FlowStringMap"];
+        };
+        /**
+         * @description Prolope answers the call and runs the flow. With `revision` the call runs that published revision
+         *     even after newer ones are published; without it, each call runs the latest published revision at
+         *     the moment it arrives. The flow must be the account's and published (422 `flow_not_published`);
+         *     a `revision` must exist (422 `flow_revision_not_found`).
+         */
+        FlowRoute: {
+            /** @description A flow of the same account with at least one published revision. */
+            flow_id: string;
+            /** @description The published revision to run; absent follows the latest published revision. */
+            revision?: number;
+            /** @constant */
+            type: "flow";
         };
         FlowSayNode: {
             language?: string;
@@ -1015,10 +1039,11 @@ export interface components {
          *     registered or answers within `ring_timeout`, 486 when busy). `ring_group`: the group's members ring by
          *     its strategy, then its fallback. `voicemail_box`: the caller is answered by the box's greeting and may
          *     leave a message. `schedule`: the schedule at the call's time picks `open` or `closed`, each one of the
-         *     other routes. IVR flows and queues will be further `type`s. With `route` null, `voice` (or the
-         *     built-in greeting) answers.
+         *     other routes. `flow`: Prolope answers and runs a published IVR flow (`/v1/flows`), pinned to one
+         *     revision or following the latest published one. Queues will be a further `type`. With `route` null,
+         *     `voice` (or the built-in greeting) answers.
          */
-        NumberRoute: components["schemas"]["SipUserRoute"] | components["schemas"]["RingGroupRoute"] | components["schemas"]["VoicemailBoxRoute"] | components["schemas"]["ScheduleRoute"];
+        NumberRoute: components["schemas"]["SipUserRoute"] | components["schemas"]["RingGroupRoute"] | components["schemas"]["VoicemailBoxRoute"] | components["schemas"]["ScheduleRoute"] | components["schemas"]["FlowRoute"];
         /** @enum {string} */
         NumberType: "local" | "mobile" | "toll_free" | "national";
         NumberUpdatedEvent: components["schemas"]["EventBase"] & {

@@ -1392,6 +1392,30 @@ export const operations = {
                           "type",
                           "voicemail_box_id"
                         ]
+                      },
+                      {
+                        "type": "object",
+                        "description": "Prolope answers the call and runs the flow. With `revision` the call runs that published revision\neven after newer ones are published; without it, each call runs the latest published revision at\nthe moment it arrives. The flow must be the account's and published (422 `flow_not_published`);\na `revision` must exist (422 `flow_revision_not_found`).\n",
+                        "properties": {
+                          "type": {
+                            "type": "string",
+                            "const": "flow"
+                          },
+                          "flow_id": {
+                            "type": "string",
+                            "description": "A flow of the same account with at least one published revision.",
+                            "pattern": "^flw_[0-9A-Za-z]+$"
+                          },
+                          "revision": {
+                            "type": "integer",
+                            "description": "The published revision to run; absent follows the latest published revision.",
+                            "minimum": 1
+                          }
+                        },
+                        "required": [
+                          "type",
+                          "flow_id"
+                        ]
                       }
                     ]
                   },
@@ -1458,6 +1482,30 @@ export const operations = {
                           "type",
                           "voicemail_box_id"
                         ]
+                      },
+                      {
+                        "type": "object",
+                        "description": "Prolope answers the call and runs the flow. With `revision` the call runs that published revision\neven after newer ones are published; without it, each call runs the latest published revision at\nthe moment it arrives. The flow must be the account's and published (422 `flow_not_published`);\na `revision` must exist (422 `flow_revision_not_found`).\n",
+                        "properties": {
+                          "type": {
+                            "type": "string",
+                            "const": "flow"
+                          },
+                          "flow_id": {
+                            "type": "string",
+                            "description": "A flow of the same account with at least one published revision.",
+                            "pattern": "^flw_[0-9A-Za-z]+$"
+                          },
+                          "revision": {
+                            "type": "integer",
+                            "description": "The published revision to run; absent follows the latest published revision.",
+                            "minimum": 1
+                          }
+                        },
+                        "required": [
+                          "type",
+                          "flow_id"
+                        ]
                       }
                     ]
                   }
@@ -1467,6 +1515,30 @@ export const operations = {
                   "schedule_id",
                   "open",
                   "closed"
+                ]
+              },
+              {
+                "type": "object",
+                "description": "Prolope answers the call and runs the flow. With `revision` the call runs that published revision\neven after newer ones are published; without it, each call runs the latest published revision at\nthe moment it arrives. The flow must be the account's and published (422 `flow_not_published`);\na `revision` must exist (422 `flow_revision_not_found`).\n",
+                "properties": {
+                  "type": {
+                    "type": "string",
+                    "const": "flow"
+                  },
+                  "flow_id": {
+                    "type": "string",
+                    "description": "A flow of the same account with at least one published revision.",
+                    "pattern": "^flw_[0-9A-Za-z]+$"
+                  },
+                  "revision": {
+                    "type": "integer",
+                    "description": "The published revision to run; absent follows the latest published revision.",
+                    "minimum": 1
+                  }
+                },
+                "required": [
+                  "type",
+                  "flow_id"
                 ]
               }
             ],
