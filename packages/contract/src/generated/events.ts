@@ -524,6 +524,11 @@ export interface components {
          *     }
          */
         FlowDocument: {
+            /**
+             * @description Off unless true. Send a `flow.node.entered` event for every node a live call enters while it runs this revision
+             *     (opt-in: a busy line makes many). The path is stored on the call (`flow.path`) either way.
+             */
+            node_events?: boolean;
             nodes: {
                 [key: string]: components["schemas"]["FlowNode"];
             };
@@ -597,6 +602,18 @@ export interface components {
         };
         FlowName: string;
         FlowNode: components["schemas"]["FlowSayNode"] | components["schemas"]["FlowPlayNode"] | components["schemas"]["FlowMenuNode"] | components["schemas"]["FlowGatherNode"] | components["schemas"]["FlowBusinessHoursNode"] | components["schemas"]["FlowConditionNode"] | components["schemas"]["FlowSetNode"] | components["schemas"]["FlowHttpNode"] | components["schemas"]["FlowTransferNode"] | components["schemas"]["FlowVoicemailNode"] | components["schemas"]["FlowEnqueueNode"] | components["schemas"]["FlowRecordNode"] | components["schemas"]["FlowSubflowNode"] | components["schemas"]["FlowReturnNode"] | components["schemas"]["FlowHangupNode"];
+        FlowNodeEnteredEvent: components["schemas"]["EventBase"] & {
+            data: {
+                flow_id: string;
+                /** @description The node the call entered (a subflow's as `<flow_id>/<node>`). */
+                node: string;
+                object: components["schemas"]["Call"];
+                /** @description The published revision the call runs. */
+                revision: number;
+            };
+            /** @constant */
+            type: "flow.node.entered";
+        };
         /** @description A node's name within its flow (letters, digits, `_` and `-`). */
         FlowNodeId: string;
         /**
@@ -1726,7 +1743,7 @@ export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
 
 /** Every webhook event type Prolope sends. */
-export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","sip.source_banned","sip_user.created","sip_user.updated","sip_user.deleted","sip_user.registered","sip_user.unregistered","ring_group.created","ring_group.updated","ring_group.deleted","schedule.created","schedule.updated","schedule.deleted","flow.created","flow.updated","flow.deleted","flow.published","voicemail.message.created","carrier.created","carrier.updated","carrier.deleted","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.conference.joined","call.conference.left","call.transferred","call.recording.completed","audio.created","audio.deleted","audio.taken_down","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
+export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","sip.source_banned","sip_user.created","sip_user.updated","sip_user.deleted","sip_user.registered","sip_user.unregistered","ring_group.created","ring_group.updated","ring_group.deleted","schedule.created","schedule.updated","schedule.deleted","flow.created","flow.updated","flow.deleted","flow.published","voicemail.message.created","carrier.created","carrier.updated","carrier.deleted","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","flow.node.entered","call.conference.joined","call.conference.left","call.transferred","call.recording.completed","audio.created","audio.deleted","audio.taken_down","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
 
 /** The name of a webhook event type, e.g. `"api_key.created"`. */
 export type EventType = (typeof eventTypes)[number];
@@ -1768,6 +1785,7 @@ export interface EventMap {
   "call.completed": components['schemas']["CallCompletedEvent"];
   "call.dtmf": components['schemas']["CallDtmfEvent"];
   "call.gather.completed": components['schemas']["CallGatherCompletedEvent"];
+  "flow.node.entered": components['schemas']["FlowNodeEnteredEvent"];
   "call.conference.joined": components['schemas']["CallConferenceJoinedEvent"];
   "call.conference.left": components['schemas']["CallConferenceLeftEvent"];
   "call.transferred": components['schemas']["CallTransferredEvent"];

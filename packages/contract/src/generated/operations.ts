@@ -3204,6 +3204,10 @@ export const operations = {
                   "pattern": "^[A-Za-z_][A-Za-z0-9_.]*$"
                 }
               },
+              "node_events": {
+                "type": "boolean",
+                "description": "Off unless true. Send a `flow.node.entered` event for every node a live call enters while it runs this revision\n(opt-in: a busy line makes many). The path is stored on the call (`flow.path`) either way.\n"
+              },
               "nodes": {
                 "type": "object"
               }
@@ -3307,6 +3311,10 @@ export const operations = {
                   "pattern": "^[A-Za-z_][A-Za-z0-9_.]*$"
                 }
               },
+              "node_events": {
+                "type": "boolean",
+                "description": "Off unless true. Send a `flow.node.entered` event for every node a live call enters while it runs this revision\n(opt-in: a busy line makes many). The path is stored on the call (`flow.path`) either way.\n"
+              },
               "nodes": {
                 "type": "object"
               }
@@ -3402,6 +3410,10 @@ export const operations = {
                   "type": "string",
                   "pattern": "^[A-Za-z_][A-Za-z0-9_.]*$"
                 }
+              },
+              "node_events": {
+                "type": "boolean",
+                "description": "Off unless true. Send a `flow.node.entered` event for every node a live call enters while it runs this revision\n(opt-in: a busy line makes many). The path is stored on the call (`flow.path`) either way.\n"
               },
               "nodes": {
                 "type": "object"

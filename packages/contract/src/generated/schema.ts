@@ -3302,6 +3302,28 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "flow.node.entered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A call running an IVR flow entered a node (only for flows with `node_events` on)
+         * @description Opt-in per flow: sent only while the revision the call runs has `node_events: true` in its
+         *     document, one event per node entered, in order. The call's `flow.path` (`GET /v1/calls/{id}`) has
+         *     the same nodes without this event.
+         */
+        post: operations["events.flow.node.entered"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "flow.published": {
         parameters: {
             query?: never;
@@ -5033,6 +5055,11 @@ export interface components {
          *     }
          */
         FlowDocument: {
+            /**
+             * @description Off unless true. Send a `flow.node.entered` event for every node a live call enters while it runs this revision
+             *     (opt-in: a busy line makes many). The path is stored on the call (`flow.path`) either way.
+             */
+            node_events?: boolean;
             nodes: {
                 [key: string]: components["schemas"]["FlowNode"];
             };
@@ -5113,6 +5140,18 @@ export interface components {
             /** @description The node's top-level fields that differ (`type`, `prompt`, `choices`, `next`, ...), sorted. */
             fields: string[];
             node: components["schemas"]["FlowNodeId"];
+        };
+        FlowNodeEnteredEvent: components["schemas"]["EventBase"] & {
+            data: {
+                flow_id: string;
+                /** @description The node the call entered (a subflow's as `<flow_id>/<node>`). */
+                node: string;
+                object: components["schemas"]["Call"];
+                /** @description The published revision the call runs. */
+                revision: number;
+            };
+            /** @constant */
+            type: "flow.node.entered";
         };
         /** @description A node's name within its flow (letters, digits, `_` and `-`). */
         FlowNodeId: string;
@@ -14103,6 +14142,28 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["FlowDeletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.flow.node.entered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlowNodeEnteredEvent"];
             };
         };
         responses: {

@@ -97,7 +97,7 @@ export async function endCall(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, row:
 }
 
 /** Records an event about the call as it stands (`call.dtmf`, `call.gather.completed`), with its extra data fields. */
-export type CallEventType = 'call.dtmf' | 'call.gather.completed' | 'call.conference.joined' | 'call.conference.left' | 'call.transferred';
+export type CallEventType = 'call.dtmf' | 'call.gather.completed' | 'call.conference.joined' | 'call.conference.left' | 'call.transferred' | 'flow.node.entered';
 export type CallEventData<T extends CallEventType> = Omit<EventMap[T]['data'], 'object'>;
 
 export async function recordCallEvent<T extends CallEventType>(deps: Pick<Deps, 'db' | 'clock'>, row: CallRow, type: T, data: CallEventData<T>): Promise<void> {

@@ -146,12 +146,22 @@ describe.skipIf(!SIPP).each(storeKinds)('a number routed to a flow, SIPp as call
     const second = await suite.c.api.post(`/v1/flows/${flowId}/publish`, undefined);
     expect(second.status).toBe(201);
     // The draft published as revision 2 is still revision 1's document; change it and publish 3.
-    expect((await suite.c.api.patch(`/v1/flows/${flowId}`, { definition: revision(3) })).status).toBe(200);
+    // Revision 3 also opts in to flow.node.entered events.
+    expect((await suite.c.api.patch(`/v1/flows/${flowId}`, { definition: { ...revision(3), node_events: true } })).status).toBe(200);
     expect((await suite.c.api.post(`/v1/flows/${flowId}/publish`)).body).toMatchObject({ revision: 3 });
     for (const number of [pinned, latest]) await ok(runSipp(scenario('flow-press-2.xml'), number, suite.sipPort, suite.auth(number)));
     const pinnedCall = await suite.callTo(pinned, (x) => x?.ended_at != null);
     const latestCall = await suite.callTo(latest, (x) => x?.ended_at != null);
     expect(pinnedCall?.flow).toEqual({ flow_id: flowId, revision: 1, path: ['r1', 'bye'] });
     expect(latestCall?.flow).toEqual({ flow_id: flowId, revision: 3, path: ['r3', 'bye'] });
+    const nodeEvents = async (callId: string) => (await eventsOf(callId)).filter((e) => e.type === 'flow.node.entered').map((e) => e.data);
+    expect(await nodeEvents(pinnedCall?.id)).toEqual([]);
+    const entered = await nodeEvents(latestCall?.id);
+    expect(entered.map(({ flow_id, revision, node }) => ({ flow_id, revision, node }))).toEqual([
+      { flow_id: flowId, revision: 3, node: 'r3' },
+      { flow_id: flowId, revision: 3, node: 'bye' },
+    ]);
+    // Each event's call already shows the path up to its node.
+    expect(entered.map((e) => e.object.flow.path)).toEqual([['r3'], ['r3', 'bye']]);
   });
 });

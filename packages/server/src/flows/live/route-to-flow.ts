@@ -42,11 +42,18 @@ export async function routeToFlow(
   const answering = await openCallerMedia(deps, engine, call, offer, row, 'flow');
   if (!answering) return;
   const session = new CallSession({ deps, engine, row, media: answering.media, sip: call, us: 'callee', reportDigits: true, hold: answering.hold });
+  let reported = 0;
   const onPath = async (taken: CallFlow) => {
+    if (taken.path.length === reported) return;
     const json = JSON.stringify(taken);
     // On the session's row, so the CDR written at the end carries it; in the store now, so a live call shows it.
     session.row = { ...session.row, flow: json };
     await deps.db.transaction().execute((tx) => updateCallRow(tx, row.id, { flow: json }));
+    // Opt-in per revision (`node_events`): one event per node, written before the next effect, so its call shows the path to it.
+    if (flow.document.node_events) {
+      for (const node of taken.path.slice(reported)) await session.record('flow.node.entered', { flow_id: taken.flow_id, revision: taken.revision, node });
+    }
+    reported = taken.path.length;
   };
   try {
     await answering.answer();
