@@ -3,7 +3,7 @@ import { manualClock } from '../../clock.js';
 import { eventually, explain, rtpSink, scenario } from '../../test/call-fixtures.js';
 import { callSuite } from '../../test/call-suite.js';
 import { storeKinds } from '../../test/harness.js';
-import { requireSipp, runSipp, SIPP, type SippRun, startSippUas } from '../../test/sipp.js';
+import { freeUdpPort, requireSipp, runSipp, SIPP, type SippRun, startSippUas } from '../../test/sipp.js';
 
 /**
  * Published flows answering real SIP calls on the embedded backend (issue 18 items 2 and 6), SIPp as
@@ -163,5 +163,26 @@ describe.skipIf(!SIPP).each(storeKinds)('a number routed to a flow, SIPp as call
     ]);
     // Each event's call already shows the path up to its node.
     expect(entered.map((e) => e.object.flow.path)).toEqual([['r3'], ['r3', 'bye']]);
+  });
+
+  it('the caller hanging up during the menu ends the run: the path stops at the menu, nothing is transferred', async () => {
+    const flowId = await publishedFlow({
+      start: 'main',
+      nodes: {
+        main: {
+          type: 'menu',
+          prompt: { say: 'Welcome to the main line. For sales press 1. For support press 2. To hear this again, stay on the line.' },
+          choices: [{ digits: '2', next: 'support' }],
+          default: 'bye',
+        },
+        support: { type: 'transfer', to: { type: 'number', number: support } },
+        bye: { type: 'hangup' },
+      },
+    });
+    const number = await routedNumber({ type: 'flow', flow_id: flowId });
+    await ok(runSipp(scenario('flow-caller-bye.xml'), number, suite.sipPort, suite.auth(number, { rtpport: await freeUdpPort(), codec: '8' })));
+    const call = await suite.callTo(number, (x) => x?.ended_at != null);
+    expect(call).toMatchObject({ status: 'completed', hangup_by: 'caller', flow: { flow_id: flowId, revision: 1, path: ['main'] } });
+    expect((await suite.c.api.get(`/v1/calls?parent_call_id=${call?.id}`)).body.data).toEqual([]);
   });
 });
