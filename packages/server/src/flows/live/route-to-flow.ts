@@ -1,8 +1,8 @@
 import { openCallerMedia } from '../../calls/bridged-call.js';
 import { CallSession, type SessionDeps, type SessionTools } from '../../calls/call-session.js';
-import { endCall } from '../../calls/lifecycle.js';
-import { type CallRow, updateCallRow } from '../../calls/store.js';
-import { readVoice } from '../../numbers/stored-voice.js';
+import { endCall, saveCallFlow } from '../../calls/lifecycle.js';
+import { assignedNumber } from '../../numbers/service.js';
+import type { CallsTable as CallRow } from '../../store/schema.js';
 import type { DialOptions, InboundCall, InboundOffer, OutboundCall } from '../../telephony/backend.js';
 import { loadRunnableFlow } from './flow-source.js';
 import { type CallFlow, runLiveFlow } from './run-live-flow.js';
@@ -48,7 +48,7 @@ export async function routeToFlow(
     const json = JSON.stringify(taken);
     // On the session's row, so the CDR written at the end carries it; in the store now, so a live call shows it.
     session.row = { ...session.row, flow: json };
-    await deps.db.transaction().execute((tx) => updateCallRow(tx, row.id, { flow: json }));
+    await saveCallFlow(deps, row.id, json);
     // Opt-in per revision (`node_events`): one event per node, written before the next effect, so its call shows the path to it.
     if (flow.document.node_events) {
       for (const node of taken.path.slice(reported)) await session.record('flow.node.entered', { flow_id: taken.flow_id, revision: taken.revision, node });
@@ -98,7 +98,6 @@ export async function routeToFlow(
 
 /** The number's voice signing secret, which signs the flow's `http` requests (none: they go unsigned). */
 async function signingSecret(deps: SessionDeps, row: CallRow): Promise<string | undefined> {
-  if (!row.phone_number_id) return undefined;
-  const number = await deps.db.selectFrom('phone_numbers').select(['id', 'voice']).where('id', '=', row.phone_number_id).executeTakeFirst();
-  return number ? (readVoice(deps.secrets, number.id, number.voice)?.signing_secret ?? undefined) : undefined;
+  const number = await assignedNumber(deps, row.to);
+  return number?.account_id === row.account_id ? (number.voice?.signing_secret ?? undefined) : undefined;
 }
