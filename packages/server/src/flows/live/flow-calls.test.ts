@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { manualClock } from '../../clock.js';
 import { eventually, explain, rtpSink, scenario } from '../../test/call-fixtures.js';
-import { callSuite } from '../../test/call-suite.js';
+import { verify } from '@prolope/webhooks';
+import { callSuite, reply } from '../../test/call-suite.js';
 import { storeKinds } from '../../test/harness.js';
 import { freeUdpPort, requireSipp, runSipp, SIPP, type SippRun, startSippUas } from '../../test/sipp.js';
 
@@ -184,5 +185,53 @@ describe.skipIf(!SIPP).each(storeKinds)('a number routed to a flow, SIPp as call
     const call = await suite.callTo(number, (x) => x?.ended_at != null);
     expect(call).toMatchObject({ status: 'completed', hangup_by: 'caller', flow: { flow_id: flowId, revision: 1, path: ['main'] } });
     expect((await suite.c.api.get(`/v1/calls?parent_call_id=${call?.id}`)).body.data).toEqual([]);
+  });
+
+  it('a speech-only menu is no input until a recognizer is wired; http nodes ask the customer signed, save the answer, and a 500 takes failure', async () => {
+    const { app } = suite;
+    app.routes.set('/flow/lookup', { customer: { tier: 'gold' } });
+    app.routes.set('/flow/broken', reply(500, { error: 'down for maintenance' }));
+    const flowId = await publishedFlow({
+      start: 'ask',
+      nodes: {
+        ask: {
+          type: 'menu',
+          prompt: { say: 'Say billing or sales.' },
+          input: ['speech'],
+          choices: [{ phrases: ['billing'], next: 'billing' }],
+          timeout_seconds: 1,
+          max_attempts: 1,
+          default: 'lookup',
+        },
+        billing: { type: 'say', text: 'Billing.', next: 'bye' },
+        lookup: {
+          type: 'http',
+          url: `${app.base}/flow/lookup`,
+          body: { caller: '{{call.from}}' },
+          save: { tier: '/customer/tier' },
+          next: 'tier',
+          failure: 'down',
+        },
+        tier: { type: 'say', text: 'Your tier is {{tier}}.', next: 'second' },
+        second: { type: 'http', url: `${app.base}/flow/broken`, body: { tier: '{{tier}}' }, next: 'bye', failure: 'down' },
+        down: { type: 'say', text: 'Our systems are down.', next: 'bye' },
+        bye: { type: 'hangup' },
+      },
+    });
+    const number = await routedNumber({ type: 'flow', flow_id: flowId });
+    // A voice application on the number gives it the signing secret the flow's requests are signed with.
+    expect((await suite.c.api.patch(`/v1/numbers/${number}`, { voice: { url: `${app.base}/voice/unused` } })).status).toBe(200);
+    const secret = (await suite.c.api.get(`/v1/numbers/${number}`)).body.voice.signing_secret as string;
+    await ok(runSipp(scenario('flow-press-2.xml'), number, suite.sipPort, suite.auth(number)));
+    const call = await suite.callTo(number, (x) => x?.ended_at != null);
+    expect(call?.flow).toEqual({ flow_id: flowId, revision: 1, path: ['ask', 'lookup', 'tier', 'second', 'down', 'bye'] });
+    const lookup = app.requests.find((r) => r.path === '/flow/lookup');
+    expect(lookup).toMatchObject({ method: 'POST', body: { caller: suite.from } });
+    const headers = Object.fromEntries(['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((h) => [h, String(lookup?.headers[h] ?? '')]));
+    expect(() => verify(lookup?.raw ?? '', headers, secret)).not.toThrow();
+    // The answer's field was saved: the next request carries it.
+    expect(app.requests.filter((r) => r.path === '/flow/broken').map((r) => r.body)).toEqual([{ tier: 'gold' }]);
+    // The number's voice application itself was never asked: the route answered the call.
+    expect(app.requests.filter((r) => r.path === '/voice/unused')).toEqual([]);
   });
 });
