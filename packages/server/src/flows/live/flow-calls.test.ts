@@ -4,6 +4,7 @@ import { eventually, explain, rtpSink, scenario } from '../../test/call-fixtures
 import { verify } from '@prolope/webhooks';
 import { callSuite, reply } from '../../test/call-suite.js';
 import { storeKinds } from '../../test/harness.js';
+import { newSipUser, registerSipUser } from '../../test/sip-user-fixtures.js';
 import { freeUdpPort, requireSipp, runSipp, SIPP, type SippRun, startSippUas } from '../../test/sipp.js';
 
 /**
@@ -233,5 +234,33 @@ describe.skipIf(!SIPP).each(storeKinds)('a number routed to a flow, SIPp as call
     expect(app.requests.filter((r) => r.path === '/flow/broken').map((r) => r.body)).toEqual([{ tier: 'gold' }]);
     // The number's voice application itself was never asked: the route answered the call.
     expect(app.requests.filter((r) => r.path === '/voice/unused')).toEqual([]);
+  });
+
+  it('the caller presses 2 and is transferred to a SIP user: their registered phone (SIPp) rings, answers and hangs up', async () => {
+    const { c, t } = suite;
+    const agent = await newSipUser(c.api, '752');
+    const flowId = await publishedFlow({
+      start: 'main',
+      nodes: {
+        main: { type: 'menu', prompt: { say: 'For an agent press 2.' }, choices: [{ digits: '2', next: 'agent' }], default: 'bye' },
+        agent: { type: 'transfer', to: { type: 'sip_user', sip_user_id: agent.id }, timeout_seconds: 10, failure: 'bye' },
+        bye: { type: 'hangup' },
+      },
+    });
+    const number = await routedNumber({ type: 'flow', flow_id: flowId });
+    const port = await freeUdpPort();
+    await registerSipUser(t.server.sipPort as number, agent, port);
+    const phone = await startSippUas(scenario('user-phone-answer-hangup.xml'), ['-set', 'rtpport', String(await freeUdpPort())], port);
+    try {
+      await ok(runSipp(scenario('flow-press-2.xml'), number, suite.sipPort, suite.auth(number)));
+      await ok(phone.done);
+    } finally {
+      phone.stop();
+    }
+    const call = await suite.callTo(number, (x) => x?.ended_at != null);
+    expect(call).toMatchObject({ status: 'completed', flow: { flow_id: flowId, revision: 1, path: ['main', 'agent'] } });
+    const legs = (await c.api.get(`/v1/calls?parent_call_id=${call?.id}`)).body.data as Array<Record<string, any>>;
+    expect(legs).toHaveLength(1);
+    expect(legs[0]).toMatchObject({ to: '752', status: 'completed', sip_code: 200 });
   });
 });
