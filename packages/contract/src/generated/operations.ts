@@ -1253,7 +1253,7 @@ export const operations = {
             ]
           },
           "route": {
-            "description": "Route calls to a SIP user (`{\"type\":\"sip_user\",\"sip_user_id\":\"sipu_...\"}`); null goes back to `voice`.",
+            "description": "Route calls to a SIP user (`{\"type\":\"sip_user\",\"sip_user_id\":\"sipu_...\"}`), a ring group, a voicemail box, a schedule or a published IVR flow (`{\"type\":\"flow\",\"flow_id\":\"flw_...\",\"revision\":3}`); null goes back to `voice`.",
             "oneOf": [
               {
                 "type": "object",

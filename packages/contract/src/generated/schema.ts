@@ -6042,7 +6042,7 @@ export interface components {
         PhoneNumberUpdate: {
             forwarding?: components["schemas"]["Forwarding"] | null;
             friendly_name?: string | null;
-            /** @description Route calls to a SIP user (`{"type":"sip_user","sip_user_id":"sipu_..."}`); null goes back to `voice`. */
+            /** @description Route calls to a SIP user (`{"type":"sip_user","sip_user_id":"sipu_..."}`), a ring group, a voicemail box, a schedule or a published IVR flow (`{"type":"flow","flow_id":"flw_...","revision":3}`); null goes back to `voice`. */
             route?: components["schemas"]["NumberRoute"] | null;
             sip_trunk_id?: string | null;
             voice?: components["schemas"]["VoiceApplicationInput"] | null;
