@@ -190,6 +190,14 @@ export const errorCodes = {
     "status": 422,
     "title": "The flow has errors, so it cannot be published"
   },
+  "flow_not_published": {
+    "status": 422,
+    "title": "The route names a flow that has no published revision"
+  },
+  "flow_revision_not_found": {
+    "status": 422,
+    "title": "The route pins a revision the flow does not have"
+  },
   "ring_group_duplicate_member": {
     "status": 422,
     "title": "A SIP user appears twice in the ring group's members"

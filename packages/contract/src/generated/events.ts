@@ -195,6 +195,8 @@ export interface components {
             /** @description From answer to end, whole seconds rounded up; null until the call ends, 0 when never answered. */
             duration_seconds: number | null;
             ended_at: components["schemas"]["Timestamp"] | null;
+            /** @description For a call answered by an IVR flow (a number's `flow` route), the revision it ran and the nodes it entered; null for other calls. */
+            flow: components["schemas"]["CallFlow"] | null;
             /** @description The calling number (A-number), E.164 when it is one. */
             from: string;
             /** @enum {string|null} */
@@ -273,6 +275,14 @@ export interface components {
             };
             /** @constant */
             type: "call.dtmf";
+        };
+        /** @description The IVR flow a call ran and the way it took, kept up to date while the call runs. */
+        CallFlow: {
+            flow_id: string;
+            /** @description The nodes entered, in order; a subflow's as `<flow_id>/<node>`. The last one is where the call left the flow (or where the caller hung up). */
+            path: string[];
+            /** @description The published revision the call ran (fixed when the call arrived). */
+            revision: number;
         };
         CallGatherCompletedEvent: components["schemas"]["EventBase"] & {
             data: {
@@ -405,7 +415,7 @@ export interface components {
         /** @enum {string} */
         Currency: "EUR" | "BGN";
         /** @description A route that sends the call somewhere itself (not through a schedule). */
-        DirectNumberRoute: components["schemas"]["SipUserRoute"] | components["schemas"]["RingGroupRoute"] | components["schemas"]["VoicemailBoxRoute"];
+        DirectNumberRoute: components["schemas"]["SipUserRoute"] | components["schemas"]["RingGroupRoute"] | components["schemas"]["VoicemailBoxRoute"] | components["schemas"]["FlowRoute"];
         /**
          * @description A phone number in E.164 (`+359888123456`). Inputs may use spaces or dashes; answers are always E.164.
          * @example +35929876543
@@ -514,6 +524,11 @@ export interface components {
          *     }
          */
         FlowDocument: {
+            /**
+             * @description Off unless true. Send a `flow.node.entered` event for every node a live call enters while it runs this revision
+             *     (opt-in: a busy line makes many). The path is stored on the call (`flow.path`) either way.
+             */
+            node_events?: boolean;
             nodes: {
                 [key: string]: components["schemas"]["FlowNode"];
             };
@@ -587,6 +602,18 @@ export interface components {
         };
         FlowName: string;
         FlowNode: components["schemas"]["FlowSayNode"] | components["schemas"]["FlowPlayNode"] | components["schemas"]["FlowMenuNode"] | components["schemas"]["FlowGatherNode"] | components["schemas"]["FlowBusinessHoursNode"] | components["schemas"]["FlowConditionNode"] | components["schemas"]["FlowSetNode"] | components["schemas"]["FlowHttpNode"] | components["schemas"]["FlowTransferNode"] | components["schemas"]["FlowVoicemailNode"] | components["schemas"]["FlowEnqueueNode"] | components["schemas"]["FlowRecordNode"] | components["schemas"]["FlowSubflowNode"] | components["schemas"]["FlowReturnNode"] | components["schemas"]["FlowHangupNode"];
+        FlowNodeEnteredEvent: components["schemas"]["EventBase"] & {
+            data: {
+                flow_id: string;
+                /** @description The node the call entered (a subflow's as `<flow_id>/<node>`). */
+                node: string;
+                object: components["schemas"]["Call"];
+                /** @description The published revision the call runs. */
+                revision: number;
+            };
+            /** @constant */
+            type: "flow.node.entered";
+        };
         /** @description A node's name within its flow (letters, digits, `_` and `-`). */
         FlowNodeId: string;
         /**
@@ -638,6 +665,20 @@ export interface components {
             /** @constant */
             type: "return";
             values?: components["schemas"]["FlowStringMap"];
+        };
+        /**
+         * @description Prolope answers the call and runs the flow. With `revision` the call runs that published revision
+         *     even after newer ones are published; without it, each call runs the latest published revision at
+         *     the moment it arrives. The flow must be the account's and published (422 `flow_not_published`);
+         *     a `revision` must exist (422 `flow_revision_not_found`).
+         */
+        FlowRoute: {
+            /** @description A flow of the same account with at least one published revision. */
+            flow_id: string;
+            /** @description The published revision to run; absent follows the latest published revision. */
+            revision?: number;
+            /** @constant */
+            type: "flow";
         };
         FlowSayNode: {
             language?: string;
@@ -1015,10 +1056,11 @@ export interface components {
          *     registered or answers within `ring_timeout`, 486 when busy). `ring_group`: the group's members ring by
          *     its strategy, then its fallback. `voicemail_box`: the caller is answered by the box's greeting and may
          *     leave a message. `schedule`: the schedule at the call's time picks `open` or `closed`, each one of the
-         *     other routes. IVR flows and queues will be further `type`s. With `route` null, `voice` (or the
-         *     built-in greeting) answers.
+         *     other routes. `flow`: Prolope answers and runs a published IVR flow (`/v1/flows`), pinned to one
+         *     revision or following the latest published one. Queues will be a further `type`. With `route` null,
+         *     `voice` (or the built-in greeting) answers.
          */
-        NumberRoute: components["schemas"]["SipUserRoute"] | components["schemas"]["RingGroupRoute"] | components["schemas"]["VoicemailBoxRoute"] | components["schemas"]["ScheduleRoute"];
+        NumberRoute: components["schemas"]["SipUserRoute"] | components["schemas"]["RingGroupRoute"] | components["schemas"]["VoicemailBoxRoute"] | components["schemas"]["ScheduleRoute"] | components["schemas"]["FlowRoute"];
         /** @enum {string} */
         NumberType: "local" | "mobile" | "toll_free" | "national";
         NumberUpdatedEvent: components["schemas"]["EventBase"] & {
@@ -1706,7 +1748,7 @@ export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
 
 /** Every webhook event type Prolope sends. */
-export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","sip.source_banned","sip_user.created","sip_user.updated","sip_user.deleted","sip_user.registered","sip_user.unregistered","ring_group.created","ring_group.updated","ring_group.deleted","schedule.created","schedule.updated","schedule.deleted","flow.created","flow.updated","flow.deleted","flow.published","voicemail.message.created","carrier.created","carrier.updated","carrier.deleted","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","call.conference.joined","call.conference.left","call.transferred","call.recording.completed","audio.created","audio.deleted","audio.taken_down","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
+export const eventTypes = ["account.created","api_key.created","api_key.revoked","number.purchased","number.released","number.updated","number_port.updated","sip_trunk.created","sip_trunk.updated","sip.source_banned","sip_user.created","sip_user.updated","sip_user.deleted","sip_user.registered","sip_user.unregistered","ring_group.created","ring_group.updated","ring_group.deleted","schedule.created","schedule.updated","schedule.deleted","flow.created","flow.updated","flow.deleted","flow.published","voicemail.message.created","carrier.created","carrier.updated","carrier.deleted","call.initiated","call.ringing","call.answered","call.completed","call.dtmf","call.gather.completed","flow.node.entered","call.conference.joined","call.conference.left","call.transferred","call.recording.completed","audio.created","audio.deleted","audio.taken_down","webhook_endpoint.disabled","invoice.created","invoice.overdue","invoice.paid","subscription.price_change_scheduled","account.suspended","account.reinstated","account.terminated","account.data_deleted","incident.created","incident.updated","incident.sla_breached","maintenance.scheduled"] as const;
 
 /** The name of a webhook event type, e.g. `"api_key.created"`. */
 export type EventType = (typeof eventTypes)[number];
@@ -1748,6 +1790,7 @@ export interface EventMap {
   "call.completed": components['schemas']["CallCompletedEvent"];
   "call.dtmf": components['schemas']["CallDtmfEvent"];
   "call.gather.completed": components['schemas']["CallGatherCompletedEvent"];
+  "flow.node.entered": components['schemas']["FlowNodeEnteredEvent"];
   "call.conference.joined": components['schemas']["CallConferenceJoinedEvent"];
   "call.conference.left": components['schemas']["CallConferenceLeftEvent"];
   "call.transferred": components['schemas']["CallTransferredEvent"];

@@ -1253,7 +1253,7 @@ export const operations = {
             ]
           },
           "route": {
-            "description": "Route calls to a SIP user (`{\"type\":\"sip_user\",\"sip_user_id\":\"sipu_...\"}`); null goes back to `voice`.",
+            "description": "Route calls to a SIP user (`{\"type\":\"sip_user\",\"sip_user_id\":\"sipu_...\"}`), a ring group, a voicemail box, a schedule or a published IVR flow (`{\"type\":\"flow\",\"flow_id\":\"flw_...\",\"revision\":3}`); null goes back to `voice`.",
             "oneOf": [
               {
                 "type": "object",
@@ -1392,6 +1392,30 @@ export const operations = {
                           "type",
                           "voicemail_box_id"
                         ]
+                      },
+                      {
+                        "type": "object",
+                        "description": "Prolope answers the call and runs the flow. With `revision` the call runs that published revision\neven after newer ones are published; without it, each call runs the latest published revision at\nthe moment it arrives. The flow must be the account's and published (422 `flow_not_published`);\na `revision` must exist (422 `flow_revision_not_found`).\n",
+                        "properties": {
+                          "type": {
+                            "type": "string",
+                            "const": "flow"
+                          },
+                          "flow_id": {
+                            "type": "string",
+                            "description": "A flow of the same account with at least one published revision.",
+                            "pattern": "^flw_[0-9A-Za-z]+$"
+                          },
+                          "revision": {
+                            "type": "integer",
+                            "description": "The published revision to run; absent follows the latest published revision.",
+                            "minimum": 1
+                          }
+                        },
+                        "required": [
+                          "type",
+                          "flow_id"
+                        ]
                       }
                     ]
                   },
@@ -1458,6 +1482,30 @@ export const operations = {
                           "type",
                           "voicemail_box_id"
                         ]
+                      },
+                      {
+                        "type": "object",
+                        "description": "Prolope answers the call and runs the flow. With `revision` the call runs that published revision\neven after newer ones are published; without it, each call runs the latest published revision at\nthe moment it arrives. The flow must be the account's and published (422 `flow_not_published`);\na `revision` must exist (422 `flow_revision_not_found`).\n",
+                        "properties": {
+                          "type": {
+                            "type": "string",
+                            "const": "flow"
+                          },
+                          "flow_id": {
+                            "type": "string",
+                            "description": "A flow of the same account with at least one published revision.",
+                            "pattern": "^flw_[0-9A-Za-z]+$"
+                          },
+                          "revision": {
+                            "type": "integer",
+                            "description": "The published revision to run; absent follows the latest published revision.",
+                            "minimum": 1
+                          }
+                        },
+                        "required": [
+                          "type",
+                          "flow_id"
+                        ]
                       }
                     ]
                   }
@@ -1467,6 +1515,30 @@ export const operations = {
                   "schedule_id",
                   "open",
                   "closed"
+                ]
+              },
+              {
+                "type": "object",
+                "description": "Prolope answers the call and runs the flow. With `revision` the call runs that published revision\neven after newer ones are published; without it, each call runs the latest published revision at\nthe moment it arrives. The flow must be the account's and published (422 `flow_not_published`);\na `revision` must exist (422 `flow_revision_not_found`).\n",
+                "properties": {
+                  "type": {
+                    "type": "string",
+                    "const": "flow"
+                  },
+                  "flow_id": {
+                    "type": "string",
+                    "description": "A flow of the same account with at least one published revision.",
+                    "pattern": "^flw_[0-9A-Za-z]+$"
+                  },
+                  "revision": {
+                    "type": "integer",
+                    "description": "The published revision to run; absent follows the latest published revision.",
+                    "minimum": 1
+                  }
+                },
+                "required": [
+                  "type",
+                  "flow_id"
                 ]
               }
             ],
@@ -3132,6 +3204,10 @@ export const operations = {
                   "pattern": "^[A-Za-z_][A-Za-z0-9_.]*$"
                 }
               },
+              "node_events": {
+                "type": "boolean",
+                "description": "Off unless true. Send a `flow.node.entered` event for every node a live call enters while it runs this revision\n(opt-in: a busy line makes many). The path is stored on the call (`flow.path`) either way.\n"
+              },
               "nodes": {
                 "type": "object"
               }
@@ -3235,6 +3311,10 @@ export const operations = {
                   "pattern": "^[A-Za-z_][A-Za-z0-9_.]*$"
                 }
               },
+              "node_events": {
+                "type": "boolean",
+                "description": "Off unless true. Send a `flow.node.entered` event for every node a live call enters while it runs this revision\n(opt-in: a busy line makes many). The path is stored on the call (`flow.path`) either way.\n"
+              },
               "nodes": {
                 "type": "object"
               }
@@ -3330,6 +3410,10 @@ export const operations = {
                   "type": "string",
                   "pattern": "^[A-Za-z_][A-Za-z0-9_.]*$"
                 }
+              },
+              "node_events": {
+                "type": "boolean",
+                "description": "Off unless true. Send a `flow.node.entered` event for every node a live call enters while it runs this revision\n(opt-in: a busy line makes many). The path is stored on the call (`flow.path`) either way.\n"
               },
               "nodes": {
                 "type": "object"

@@ -3303,6 +3303,28 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "flow.node.entered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A call running an IVR flow entered a node (only for flows with `node_events` on)
+         * @description Opt-in per flow: sent only while the revision the call runs has `node_events: true` in its
+         *     document, one event per node entered, in order. The call's `flow.path` (`GET /v1/calls/{id}`) has
+         *     the same nodes without this event.
+         */
+        post: operations["events.flow.node.entered"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "flow.published": {
         parameters: {
             query?: never;
@@ -4186,6 +4208,8 @@ export interface components {
             /** @description From answer to end, whole seconds rounded up; null until the call ends, 0 when never answered. */
             duration_seconds: number | null;
             ended_at: components["schemas"]["Timestamp"] | null;
+            /** @description For a call answered by an IVR flow (a number's `flow` route), the revision it ran and the nodes it entered; null for other calls. */
+            flow: components["schemas"]["CallFlow"] | null;
             /** @description The calling number (A-number), E.164 when it is one. */
             from: string;
             /** @enum {string|null} */
@@ -4322,6 +4346,14 @@ export interface components {
             };
             /** @constant */
             type: "call.dtmf";
+        };
+        /** @description The IVR flow a call ran and the way it took, kept up to date while the call runs. */
+        CallFlow: {
+            flow_id: string;
+            /** @description The nodes entered, in order; a subflow's as `<flow_id>/<node>`. The last one is where the call left the flow (or where the caller hung up). */
+            path: string[];
+            /** @description The published revision the call ran (fixed when the call arrived). */
+            revision: number;
         };
         /** @description A `gather` verb's settings, without `verb`. */
         CallGatherAction: {
@@ -4798,7 +4830,7 @@ export interface components {
             verb: "dial";
         };
         /** @description A route that sends the call somewhere itself (not through a schedule). */
-        DirectNumberRoute: components["schemas"]["SipUserRoute"] | components["schemas"]["RingGroupRoute"] | components["schemas"]["VoicemailBoxRoute"];
+        DirectNumberRoute: components["schemas"]["SipUserRoute"] | components["schemas"]["RingGroupRoute"] | components["schemas"]["VoicemailBoxRoute"] | components["schemas"]["FlowRoute"];
         /**
          * @description A phone number in E.164 (`+359888123456`). Inputs may use spaces or dashes; answers are always E.164.
          * @example +35929876543
@@ -5037,6 +5069,11 @@ export interface components {
          *     }
          */
         FlowDocument: {
+            /**
+             * @description Off unless true. Send a `flow.node.entered` event for every node a live call enters while it runs this revision
+             *     (opt-in: a busy line makes many). The path is stored on the call (`flow.path`) either way.
+             */
+            node_events?: boolean;
             nodes: {
                 [key: string]: components["schemas"]["FlowNode"];
             };
@@ -5117,6 +5154,18 @@ export interface components {
             /** @description The node's top-level fields that differ (`type`, `prompt`, `choices`, `next`, ...), sorted. */
             fields: string[];
             node: components["schemas"]["FlowNodeId"];
+        };
+        FlowNodeEnteredEvent: components["schemas"]["EventBase"] & {
+            data: {
+                flow_id: string;
+                /** @description The node the call entered (a subflow's as `<flow_id>/<node>`). */
+                node: string;
+                object: components["schemas"]["Call"];
+                /** @description The published revision the call runs. */
+                revision: number;
+            };
+            /** @constant */
+            type: "flow.node.entered";
         };
         /** @description A node's name within its flow (letters, digits, `_` and `-`). */
         FlowNodeId: string;
@@ -5212,6 +5261,20 @@ export interface components {
         FlowRollback: {
             /** @description The published revision whose definition becomes the new latest revision (and the draft). */
             revision: number;
+        };
+        /**
+         * @description Prolope answers the call and runs the flow. With `revision` the call runs that published revision
+         *     even after newer ones are published; without it, each call runs the latest published revision at
+         *     the moment it arrives. The flow must be the account's and published (422 `flow_not_published`);
+         *     a `revision` must exist (422 `flow_revision_not_found`).
+         */
+        FlowRoute: {
+            /** @description A flow of the same account with at least one published revision. */
+            flow_id: string;
+            /** @description The published revision to run; absent follows the latest published revision. */
+            revision?: number;
+            /** @constant */
+            type: "flow";
         };
         FlowSayNode: {
             language?: string;
@@ -5854,10 +5917,11 @@ export interface components {
          *     registered or answers within `ring_timeout`, 486 when busy). `ring_group`: the group's members ring by
          *     its strategy, then its fallback. `voicemail_box`: the caller is answered by the box's greeting and may
          *     leave a message. `schedule`: the schedule at the call's time picks `open` or `closed`, each one of the
-         *     other routes. IVR flows and queues will be further `type`s. With `route` null, `voice` (or the
-         *     built-in greeting) answers.
+         *     other routes. `flow`: Prolope answers and runs a published IVR flow (`/v1/flows`), pinned to one
+         *     revision or following the latest published one. Queues will be a further `type`. With `route` null,
+         *     `voice` (or the built-in greeting) answers.
          */
-        NumberRoute: components["schemas"]["SipUserRoute"] | components["schemas"]["RingGroupRoute"] | components["schemas"]["VoicemailBoxRoute"] | components["schemas"]["ScheduleRoute"];
+        NumberRoute: components["schemas"]["SipUserRoute"] | components["schemas"]["RingGroupRoute"] | components["schemas"]["VoicemailBoxRoute"] | components["schemas"]["ScheduleRoute"] | components["schemas"]["FlowRoute"];
         /** @enum {string} */
         NumberType: "local" | "mobile" | "toll_free" | "national";
         NumberUpdatedEvent: components["schemas"]["EventBase"] & {
@@ -5992,7 +6056,7 @@ export interface components {
         PhoneNumberUpdate: {
             forwarding?: components["schemas"]["Forwarding"] | null;
             friendly_name?: string | null;
-            /** @description Route calls to a SIP user (`{"type":"sip_user","sip_user_id":"sipu_..."}`); null goes back to `voice`. */
+            /** @description Route calls to a SIP user (`{"type":"sip_user","sip_user_id":"sipu_..."}`), a ring group, a voicemail box, a schedule or a published IVR flow (`{"type":"flow","flow_id":"flw_...","revision":3}`); null goes back to `voice`. */
             route?: components["schemas"]["NumberRoute"] | null;
             sip_trunk_id?: string | null;
             voice?: components["schemas"]["VoiceApplicationInput"] | null;
@@ -6126,7 +6190,7 @@ export interface components {
              * @example validation_failed
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "unknown_field" | "body_not_allowed" | "json_too_deep" | "invalid_character" | "invalid_url" | "invalid_http" | "missing_api_key" | "invalid_api_key" | "missing_scope" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "idempotency_key_in_use" | "idempotency_key_reused" | "idempotency_key_answer_lost" | "request_timeout" | "body_too_large" | "uri_too_long" | "unsupported_media_type" | "signatory_confirmation_required" | "scope_not_grantable" | "invalid_phone_number" | "number_not_available" | "number_quarantined" | "number_already_held" | "sip_username_taken" | "sip_user_username_taken" | "sip_extension_taken" | "ring_group_in_use" | "schedule_in_use" | "flow_in_use" | "call_not_active" | "recording_not_active" | "webhook_endpoint_disabled" | "websocket_required" | "webhook_url_not_allowed" | "too_many_webhook_endpoints" | "recover_since_too_old" | "unknown_event_type" | "invalid_event_override" | "port_transition_not_allowed" | "invalid_reference" | "ring_group_fallback_loop" | "flow_invalid" | "ring_group_duplicate_member" | "invalid_time_zone" | "schedule_close_before_open" | "schedule_hours_overlap" | "sip_trunk_credentials_required" | "invalid_cidr" | "cidr_too_broad" | "invalid_outbound_target" | "invalid_carrier_uri" | "caller_id_not_owned" | "forward_to_self" | "no_route" | "declaration_required" | "port_document_required" | "document_content_mismatch" | "audio_unreadable" | "audio_too_long" | "audio_too_large" | "audio_fetch_failed" | "audio_taken_down" | "audio_in_use" | "account_suspended" | "account_terminated" | "billing_not_allowed" | "test_clock_not_found" | "test_clock_advance_invalid" | "plan_not_available" | "price_change_notice_too_short" | "price_change_effective_before_notice" | "price_change_more_than_once_a_year" | "payment_exceeds_balance" | "payment_in_future" | "credit_exceeds_balance" | "invoice_not_open" | "subscription_not_active" | "account_data_deleted" | "invalid_calendar_overrides" | "contact_not_authorized" | "incident_transition_not_allowed" | "maintenance_notice_too_short" | "invalid_time_range" | "rate_limited" | "headers_too_large" | "store_unavailable" | "internal_error";
+            code: "validation_failed" | "invalid_json" | "unknown_field" | "body_not_allowed" | "json_too_deep" | "invalid_character" | "invalid_url" | "invalid_http" | "missing_api_key" | "invalid_api_key" | "missing_scope" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "idempotency_key_in_use" | "idempotency_key_reused" | "idempotency_key_answer_lost" | "request_timeout" | "body_too_large" | "uri_too_long" | "unsupported_media_type" | "signatory_confirmation_required" | "scope_not_grantable" | "invalid_phone_number" | "number_not_available" | "number_quarantined" | "number_already_held" | "sip_username_taken" | "sip_user_username_taken" | "sip_extension_taken" | "ring_group_in_use" | "schedule_in_use" | "flow_in_use" | "call_not_active" | "recording_not_active" | "webhook_endpoint_disabled" | "websocket_required" | "webhook_url_not_allowed" | "too_many_webhook_endpoints" | "recover_since_too_old" | "unknown_event_type" | "invalid_event_override" | "port_transition_not_allowed" | "invalid_reference" | "ring_group_fallback_loop" | "flow_invalid" | "flow_not_published" | "flow_revision_not_found" | "ring_group_duplicate_member" | "invalid_time_zone" | "schedule_close_before_open" | "schedule_hours_overlap" | "sip_trunk_credentials_required" | "invalid_cidr" | "cidr_too_broad" | "invalid_outbound_target" | "invalid_carrier_uri" | "caller_id_not_owned" | "forward_to_self" | "no_route" | "declaration_required" | "port_document_required" | "document_content_mismatch" | "audio_unreadable" | "audio_too_long" | "audio_too_large" | "audio_fetch_failed" | "audio_taken_down" | "audio_in_use" | "account_suspended" | "account_terminated" | "billing_not_allowed" | "test_clock_not_found" | "test_clock_advance_invalid" | "plan_not_available" | "price_change_notice_too_short" | "price_change_effective_before_notice" | "price_change_more_than_once_a_year" | "payment_exceeds_balance" | "payment_in_future" | "credit_exceeds_balance" | "invoice_not_open" | "subscription_not_active" | "account_data_deleted" | "invalid_calendar_overrides" | "contact_not_authorized" | "incident_transition_not_allowed" | "maintenance_notice_too_short" | "invalid_time_range" | "rate_limited" | "headers_too_large" | "store_unavailable" | "internal_error";
             detail: string;
             /** @description Each validation failure, when there were several. */
             errors?: {
@@ -14101,6 +14165,28 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["FlowDeletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "events.flow.node.entered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlowNodeEnteredEvent"];
             };
         };
         responses: {

@@ -209,6 +209,8 @@ export interface FlowDocument {
   variables?: Record<string, string>;
   /** For a subflow: the parameters callers pass in (they become variables). */
   parameters?: string[];
+  /** Live calls send `flow.node.entered` for each node entered (the server's concern; the interpreter ignores it). */
+  node_events?: boolean;
   nodes: Record<NodeId, FlowNode>;
 }
 

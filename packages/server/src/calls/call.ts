@@ -28,6 +28,7 @@ export function toCall(row: CallRow): Call {
     updated_at: row.updated_at,
     parent_call_id: row.parent_call_id,
     routing: row.routing === null ? null : (JSON.parse(row.routing) as Call['routing']),
+    flow: row.flow === null || row.flow === undefined ? null : (JSON.parse(row.flow) as Call['flow']),
   };
 }
 

@@ -96,8 +96,19 @@ export async function endCall(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, row:
   return next;
 }
 
+/** Stores the IVR flow a live call runs and its path so far (the API's CallFlow as JSON), so `GET /v1/calls/{id}` shows it before the CDR. */
+export async function saveCallFlow(deps: Pick<Deps, 'db'>, callId: string, flow: string): Promise<void> {
+  await deps.db.transaction().execute((tx) => updateCallRow(tx, callId, { flow }));
+}
+
 /** Records an event about the call as it stands (`call.dtmf`, `call.gather.completed`), with its extra data fields. */
-export type CallEventType = 'call.dtmf' | 'call.gather.completed' | 'call.conference.joined' | 'call.conference.left' | 'call.transferred';
+export type CallEventType =
+  | 'call.dtmf'
+  | 'call.gather.completed'
+  | 'call.conference.joined'
+  | 'call.conference.left'
+  | 'call.transferred'
+  | 'flow.node.entered';
 export type CallEventData<T extends CallEventType> = Omit<EventMap[T]['data'], 'object'>;
 
 export async function recordCallEvent<T extends CallEventType>(deps: Pick<Deps, 'db' | 'clock'>, row: CallRow, type: T, data: CallEventData<T>): Promise<void> {

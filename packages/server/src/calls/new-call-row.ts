@@ -51,5 +51,6 @@ export function newCallRow(input: NewCallRowInput, now: Date): CallRow {
     hangup_reason_code: null,
     hangup_reason_message: null,
     routing: null,
+    flow: null,
   };
 }

@@ -1,3 +1,4 @@
+import { routeToFlow } from '../flows/live/index.js';
 import type { NumberRoute } from '../numbers/phone-number.js';
 import type { DirectRoute } from '../numbers/route-target.js';
 import { scheduleOpenNow } from '../schedules/service.js';
@@ -9,7 +10,7 @@ import { routeToUser } from './user-route.js';
 
 /**
  * An inbound call to a number with a `route`, by its type: a SIP user (user-route.ts), a ring group or
- * voicemail box (pbx-route.ts), or a schedule, whose `open` or `closed` route is taken by the schedule
+ * voicemail box (pbx-route.ts), an IVR flow (flows/live/), or a schedule, whose `open` or `closed` route is taken by the schedule
  * at this moment of the server's clock. `callerId` is what a fallback to a number out through the
  * carrier shows (a calling SIP user's caller ID; else the called number).
  */
@@ -34,5 +35,6 @@ export async function routeNumberCall(
     direct = route;
   }
   if (direct.type === 'sip_user') return routeToUser(deps, engine, dial, call, offer, row, direct);
+  if (direct.type === 'flow') return routeToFlow(deps, engine, dial, call, offer, row, direct);
   return routeToPbx(deps, engine, dial, call, offer, row, direct, callerId);
 }

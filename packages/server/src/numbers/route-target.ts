@@ -11,6 +11,7 @@ const TARGETS = {
   ring_group: { table: 'ring_groups', what: 'ring group', list: '/v1/ring-groups' },
   voicemail_box: { table: 'voicemail_boxes', what: 'voicemail box', list: '/v1/voicemail-boxes' },
   schedule: { table: 'schedules', what: 'schedule', list: '/v1/schedules' },
+  flow: { table: 'flows', what: 'flow', list: '/v1/flows' },
 } as const;
 
 /** The id a route names, whatever its type (a schedule route: the schedule's). */
@@ -24,6 +25,8 @@ export function routeTargetId(route: NumberRoute): string {
       return route.voicemail_box_id;
     case 'schedule':
       return route.schedule_id;
+    case 'flow':
+      return route.flow_id;
   }
 }
 
@@ -35,6 +38,28 @@ async function checkOne(db: Db | Tx, accountId: string, route: NumberRoute, at: 
     throw new ProblemError('invalid_reference', `No ${target.what} ${id} on this account. Use the id of one listed by GET ${target.list}.`, {
       param: `${at}/${route.type}_id`,
     });
+  }
+  if (route.type === 'flow') await checkFlowPublished(db, accountId, route, at);
+}
+
+/** Calls run published revisions only: a flow with just a draft, or a pinned revision it lacks, is refused. */
+async function checkFlowPublished(db: Db | Tx, accountId: string, route: Extract<NumberRoute, { type: 'flow' }>, at: string): Promise<void> {
+  const flow = await db.selectFrom('flows').select('latest_revision').where('id', '=', route.flow_id).where('account_id', '=', accountId).executeTakeFirst();
+  if (flow?.latest_revision === null || flow?.latest_revision === undefined) {
+    throw new ProblemError(
+      'flow_not_published',
+      `Flow ${route.flow_id} has no published revision, and calls never run a draft. Publish it (POST /v1/flows/${route.flow_id}/publish) first.`,
+      {
+        param: `${at}/flow_id`,
+      },
+    );
+  }
+  if (route.revision !== undefined && route.revision > Number(flow.latest_revision)) {
+    throw new ProblemError(
+      'flow_revision_not_found',
+      `Flow ${route.flow_id} has revisions 1 to ${flow.latest_revision}, not ${route.revision}. Pin one of those, or leave revision out to follow the latest.`,
+      { param: `${at}/revision` },
+    );
   }
 }
 

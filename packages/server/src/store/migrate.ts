@@ -35,6 +35,7 @@ export function migrationList(opts: MigrateOptions = {}): Record<string, Migrati
     '0024-call-handling': migrations.callHandling,
     '0025-sip-users-realm-index': migrations.sipUsersRealmIndex,
     '0027-flows': migrations.flows,
+    '0028-call-flow-path': migrations.callFlowPath,
     '0029-recording-channels': migrations.recordingChannels,
   };
 }

@@ -232,6 +232,8 @@ export interface CallsTable {
   hangup_reason_message: string | null;
   /** JSON of the API's CallRouting (ring group, member who answered, fallback taken); null for other calls. */
   routing: string | null;
+  /** JSON of the API's CallFlow (the flow, its revision, the nodes entered); null for calls that ran no flow. */
+  flow: string | null;
 }
 
 export interface RecordingsTable {

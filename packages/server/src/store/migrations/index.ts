@@ -22,4 +22,5 @@ export { ringGroups } from './0023-ring-groups.js';
 export { callHandling } from './0024-call-handling.js';
 export { sipUsersRealmIndex } from './0025-sip-users-realm-index.js';
 export { flows } from './0027-flows.js';
+export { callFlowPath } from './0028-call-flow-path.js';
 export { recordingChannels } from './0029-recording-channels.js';

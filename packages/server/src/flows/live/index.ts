@@ -1,0 +1,2 @@
+export { type FlowRoute, routeToFlow } from './route-to-flow.js';
+export type { SpeechRecognizer } from './speech.js';
