@@ -59,7 +59,7 @@ beforeAll(async () => {
     .execute();
   await db
     .insertInto('recordings')
-    .values({ id: recordingId, account_id: account.id, call_id: callId, status: 'completed', duration_seconds: 1, size_bytes: audio.length, created_at: now })
+    .values({ id: recordingId, account_id: account.id, call_id: callId, status: 'completed', channels: 1, duration_seconds: 1, size_bytes: audio.length, created_at: now })
     .execute();
   const folder = join(t.dir, 'data', 'recordings', account.id);
   mkdirSync(folder, { recursive: true });
