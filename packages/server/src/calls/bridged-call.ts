@@ -73,16 +73,23 @@ export async function ringingCaller(
   return { session, answering };
 }
 
-/** The ringing caller's parent side for a `dial` leg: answered (200) only once the leg answers. */
+/**
+ * The ringing caller's parent side for a `dial` leg: answered (200) only once the leg answers. With the
+ * caller's SIP side given, its bridge may be named by a Replaces (attended transfer, RFC 3891).
+ */
 export function dialParent(
   deps: SessionDeps,
   engine: SessionTools,
   ringing: { session: CallSession; answering: AnsweringMedia },
   afterAnswer?: () => void,
   transfer?: TransferTargets,
+  call?: InboundCall,
 ): DialParent {
   const { session, answering } = ringing;
+  const dialog = call?.localTag !== undefined && call.remoteTag !== undefined ? { callId: call.callId, localTag: call.localTag, remoteTag: call.remoteTag } : undefined;
   return {
+    bridges: deps.bridges,
+    dialog,
     row: session.row,
     media: answering.media,
     log: engine.log,
@@ -135,7 +142,7 @@ export async function bridgeCaller(
     let step: Reach | undefined = plan;
     let last: DialResult | undefined;
     while (step?.kind === 'ring') {
-      last = await dialLeg(deps, step.legs, dialParent(deps, engine, ringing, undefined, step.transfer), step.verb);
+      last = await dialLeg(deps, step.legs, dialParent(deps, engine, ringing, undefined, step.transfer, call), step.verb);
       if (session.ended) return await session.ended;
       if (last.status === 'completed') {
         // The callee hung up (or the time limit passed): BYE to the caller.

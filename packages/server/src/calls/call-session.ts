@@ -17,6 +17,7 @@ import { conferenceVerb } from './conference-verb.js';
 import { type DialLegs, dialLeg } from './dial-leg.js';
 import { type CallEventData, type CallEventType, endCall, markAnswered, recordCallEvent } from './lifecycle.js';
 import type { HangupReason } from './hangup-reason.js';
+import type { ReplaceableBridges } from './replaceable-bridges.js';
 import type { CallRow } from './store.js';
 import { callContext } from './voice-app.js';
 import { boxForCaller, saveMessage } from '../voicemail/service.js';
@@ -30,6 +31,8 @@ export interface SessionDeps extends Pick<Deps, 'db' | 'clock' | 'secrets'> {
   wavs: WavCache;
   /** This server's conference rooms; without them `conference` is skipped. */
   conferences?: ConferenceRooms | undefined;
+  /** This server's bridges a Replaces may name (attended transfer); without them none is found. */
+  bridges?: ReplaceableBridges | undefined;
   recordings?: { store: RecordingStore; publicUrl: string } | undefined;
   /** This process, recorded as the owner of the calls it carries. */
   node?: ThisNode | undefined;

@@ -42,7 +42,7 @@ export async function routeToPbx(
     session.row = { ...session.row, routing: JSON.stringify(routing) };
   };
   note({});
-  const parent = dialParent(deps, engine, ringing);
+  const parent = dialParent(deps, engine, ringing, undefined, undefined, call);
   try {
     let target: RingGroupFallback | null = route;
     let busy = false;
