@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +28,13 @@ const framesOf = (pcm: Int16Array) => {
   const bytes = encodePcma(pcm);
   return Array.from({ length: Math.floor(bytes.length / 160) }, (_, i) => bytes.subarray(i * 160, (i + 1) * 160));
 };
+
+/** user-phone-refer-fails.xml expecting exactly `status` in the final NOTIFY. */
+function referFailsWith(status: number): string {
+  const file = join(dir, `refer-fails-${status}.xml`);
+  writeFileSync(file, readFileSync(scenario('user-phone-refer-fails.xml'), 'utf8').replace('SIP/2.0 [45][0-9][0-9] ', `SIP/2.0 ${status} `));
+  return file;
+}
 
 describe.skipIf(!SIPP).each(storeKinds)('attended transfer (REFER with Replaces), SIPp as the phones (%s)', (kind) => {
   const suite = callSuite(kind, { name: 'attended', numberBase: 8_780_000 });
@@ -151,6 +158,111 @@ describe.skipIf(!SIPP).each(storeKinds)('attended transfer (REFER with Replaces)
       target.stop();
       bPeer.socket.close();
       cPeer.socket.close();
+    }
+  });
+  /** Hangs up (API) the live inbound call to `to` that `client` sees; answers it. */
+  async function hangUpCallTo(client: CallSuite['c'], to: string, before: Set<string>) {
+    const live = await eventually(
+      async () => (await calls(client)).find((x) => !before.has(x.id) && x.direction === 'inbound' && x.to === to && x.ended_at === null),
+      (x) => x !== undefined,
+    );
+    expect((await client.api.post(`/v1/calls/${live!.id}/actions/hangup`)).status).toBe(200);
+    return live!;
+  }
+
+  /** Registers `ext`'s device and starts the target phone on it (answers, stays until BYE). */
+  async function targetPhone(client: CallSuite['c'], ext: string, rtpPort?: number) {
+    const u = await newSipUser(client.api, ext);
+    const port = await freeUdpPort();
+    await registerSipUser(t.server.sipPort!, u, port);
+    return startSippUas(scenario('attended-target.xml'), ['-set', 'rtpport', String(rtpPort ?? (await freeUdpPort()))], port);
+  }
+
+  it("a Replaces naming no call of this account (an unknown dialog, another account's consultation call) gets NOTIFY 481; the two stay bridged", async () => {
+    const other = await t.customer();
+    const otherA = await newSipUser(other.api, '202');
+    const otherTarget = await targetPhone(other, '203');
+    const a = await newSipUser(c.api, '212');
+    const aPort = await freeUdpPort();
+    await registerSipUser(t.server.sipPort!, a, aPort);
+    try {
+      const before = new Set((await calls()).map((x) => x.id));
+      const otherBefore = new Set<string>();
+      const theirs = await consult(otherA, '203');
+      for (const replaces of ['unknown@host;to-tag=1;from-tag=2', theirs.replaces]) {
+        const referTo = `sip:203@${a.domain}?Replaces=${encodeURIComponent(replaces)}`;
+        const transferor = await startSippUas(referFailsWith(481), ['-set', 'rtpport', String(await freeUdpPort()), '-set', 'referto', referTo], aPort);
+        try {
+          const run = await runSipp(scenario('user-call-until-bye.xml'), b.username, t.server.sipPort!, [...auth(b, '212'), '-set', 'rtpport', String(await freeUdpPort())]);
+          const done = await transferor.done;
+          expect(done.code, explain(done)).toBe(0);
+          expect(run.code, explain(run)).toBe(0);
+        } finally {
+          transferor.stop();
+        }
+      }
+      // The other account's consultation call went on untouched: its own hang-up ends it.
+      const consultCall = await hangUpCallTo(other, '203', otherBefore);
+      const theirRun = await theirs.run;
+      expect(theirRun.code, explain(theirRun)).toBe(0);
+      const targetRun = await otherTarget.done;
+      expect(targetRun.code, explain(targetRun)).toBe(0);
+      expect(consultCall).toMatchObject({ from: '202', to: '203' });
+      // Each of ours: the caller's call and its leg to 212, both ended by 212's own BYE; no transfer recorded.
+      const ours = (await eventually(calls, (l) => l.filter((x) => !before.has(x.id) && x.ended_at !== null).length === 4)).filter((x) => !before.has(x.id));
+      expect(ours.map((x) => x.to).sort()).toEqual(['212', '212', '212', '212']);
+      const events = await t.server.store.db
+        .selectFrom('events')
+        .select('type')
+        .where(
+          'object_id',
+          'in',
+          ours.map((x) => x.id),
+        )
+        .execute();
+      expect(events.map((e) => e.type)).not.toContain('call.transferred');
+    } finally {
+      otherTarget.stop();
+    }
+  });
+
+  it('an INVITE with Replaces from a user phone takes the consultation call: 200, the replaced phone gets BYE, the leg stays up; one naming nothing gets 481 and writes nothing', async () => {
+    const a = await newSipUser(c.api, '222');
+    const target = await targetPhone(c, '223');
+    try {
+      const before = new Set((await calls()).map((x) => x.id));
+      const refused = await runSipp(scenario('user-call-replaces-fails.xml'), b.username, t.server.sipPort!, [
+        ...auth(b, '223'),
+        ...['-set', 'rtpport', String(await freeUdpPort()), '-set', 'replaces', 'unknown@host;to-tag=1;from-tag=2'],
+      ]);
+      expect(refused.code, explain(refused)).toBe(0);
+      expect((await calls()).filter((x) => !before.has(x.id))).toEqual([]);
+
+      const consultation = await consult(a, '223');
+      const replacing = runSipp(scenario('user-call-replaces.xml'), b.username, t.server.sipPort!, [
+        ...auth(b, '223'),
+        ...['-set', 'rtpport', String(await freeUdpPort()), '-set', 'replaces', consultation.replaces],
+      ]);
+      // The replaced phone hears BYE once the new one is answered.
+      const replaced = await consultation.run;
+      expect(replaced.code, explain(replaced)).toBe(0);
+      // The new call owns the leg to 223 now: hanging it up ends that leg (its phone gets BYE).
+      const list = await eventually(calls, (l) => l.some((x) => !before.has(x.id) && x.from === '201' && x.to === '223' && x.answered_at !== null));
+      const replacer = list.find((x) => !before.has(x.id) && x.from === '201' && x.to === '223')!;
+      expect((await c.api.post(`/v1/calls/${replacer.id}/actions/hangup`)).status).toBe(200);
+      const run = await replacing;
+      expect(run.code, explain(run)).toBe(0);
+      const targetRun = await target.done;
+      expect(targetRun.code, explain(targetRun)).toBe(0);
+      const ended = (await eventually(calls, (l) => l.filter((x) => !before.has(x.id) && x.ended_at !== null).length === 3)).filter((x) => !before.has(x.id));
+      const consultCall = ended.find((x) => x.direction === 'inbound' && x.from === '222')!;
+      const leg = ended.find((x) => x.parent_call_id === consultCall.id)!;
+      expect(consultCall).toMatchObject({ to: '223', status: 'completed' });
+      expect(leg).toMatchObject({ to: '223', status: 'completed', hangup_by: 'caller' });
+      expect(ended.find((x) => x.id === replacer.id)).toMatchObject({ from: '201', status: 'completed' });
+      expect(t.server.runtime.bridges.size).toBe(0);
+    } finally {
+      target.stop();
     }
   });
 });
