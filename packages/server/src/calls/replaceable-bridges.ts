@@ -1,5 +1,6 @@
 import type { ReplacesDialog } from '../telephony/backend.js';
-import type { MovedLeg } from './leg-transfer.js';
+import type { LiveLeg } from './leg-ring.js';
+import type { PlacedLeg } from './leg-types.js';
 
 /** A caller's SIP dialog as a Replaces names it: its Call-ID and the two tags (ours and the caller's). */
 export interface DialogTags {
@@ -8,13 +9,20 @@ export interface DialogTags {
   remoteTag: string;
 }
 
+/** An answered leg handed over by its bridge, with the target as its row names it. */
+export interface TakenLeg {
+  leg: LiveLeg;
+  placed: PlacedLeg;
+  to: string;
+}
+
 /** A bridge that can give its answered leg away: the caller's side is then hung up by the bridge's owner. */
 export interface ReplaceableBridge {
   accountId: string;
   /** The caller's call (the row of the side that goes away when its leg is taken). */
   callerCallId: string;
   /** Hands the leg over (the bridge stops at once without hanging it up); undefined when it no longer can. */
-  take(): MovedLeg | undefined;
+  take(): TakenLeg | undefined;
 }
 
 /**
