@@ -3200,6 +3200,8 @@ export interface webhooks {
          * @description Recorded on the transferred call (the one that stays): `transferred_by_call_id` is the leg whose phone
          *     sent the REFER (it ends right after), `call_id` the new leg now bridged to it, `to` the target as the
          *     Refer-To named it. A transfer that fails records nothing (the transferor is told in a NOTIFY).
+         *     An attended transfer (`method: attended`, Refer-To with `?Replaces=`) names the transferor's other
+         *     call as `replaced_call_id`: its leg is `call_id`, bridged to this call without a new INVITE.
          */
         post: operations["events.call.transferred"];
         delete?: never;

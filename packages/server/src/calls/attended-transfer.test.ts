@@ -139,7 +139,8 @@ describe.skipIf(!SIPP).each(storeKinds)('attended transfer (REFER with Replaces)
       // C's leg stays the consultation call's child (its CDR names who placed it); it ended when B hung up.
       expect(toC).toMatchObject({ to: '203', status: 'completed' });
       expect(toC.answered_at).not.toBeNull();
-      expect(consultCall).toMatchObject({ from: '202', status: 'completed' });
+      expect(consultCall).toMatchObject({ from: '202', status: 'completed', hangup_by: 'callee', hangup_reason: { code: 'normal_clearing' } });
+      expect(consultCall.hangup_reason.message).toMatch(/attended transfer/);
       const events = await t.server.store.db.selectFrom('events').select(['type', 'payload']).where('object_id', '=', parent.id).orderBy('id').execute();
       const transferred = events.filter((e) => e.type === 'call.transferred');
       expect(transferred).toHaveLength(1);
@@ -257,7 +258,8 @@ describe.skipIf(!SIPP).each(storeKinds)('attended transfer (REFER with Replaces)
       const ended = (await eventually(calls, (l) => l.filter((x) => !before.has(x.id) && x.ended_at !== null).length === 3)).filter((x) => !before.has(x.id));
       const consultCall = ended.find((x) => x.direction === 'inbound' && x.from === '222')!;
       const leg = ended.find((x) => x.parent_call_id === consultCall.id)!;
-      expect(consultCall).toMatchObject({ to: '223', status: 'completed' });
+      expect(consultCall).toMatchObject({ to: '223', status: 'completed', hangup_reason: { code: 'normal_clearing' } });
+      expect(consultCall.hangup_reason.message).toMatch(/replaced/);
       expect(leg).toMatchObject({ to: '223', status: 'completed', hangup_by: 'caller' });
       expect(ended.find((x) => x.id === replacer.id)).toMatchObject({ from: '201', status: 'completed' });
       expect(t.server.runtime.bridges.size).toBe(0);

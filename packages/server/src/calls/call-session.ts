@@ -182,10 +182,10 @@ export class CallSession {
    * Our BYE and the end at once: the call ends (and stops being billed) when we send the BYE, not when
    * its transaction completes, which a lost 200 OK can stretch to 32 s. A failed BYE is logged.
    */
-  hangup(): Promise<void> {
+  hangup(reason?: HangupReason): Promise<void> {
     if (this.#ended) return this.#ended;
     const bye = this.#opts.sip.hangup().catch((err) => this.#opts.engine.log.warn({ err, callId: this.row.id }, 'BYE failed'));
-    return Promise.all([bye, this.finish({ by: this.#opts.us, cause: 'normal' })]).then(() => undefined);
+    return Promise.all([bye, this.finish({ by: this.#opts.us, cause: 'normal' }, reason)]).then(() => undefined);
   }
 
   /** The interpreter's view of this call. */

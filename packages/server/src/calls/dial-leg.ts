@@ -39,6 +39,8 @@ export interface DialParent {
   bridges?: ReplaceableBridges | undefined;
   /** The caller's SIP dialog (the embedded backend's): how a Replaces names this bridge. */
   dialog?: DialogTags | undefined;
+  /** Told when a Replaces took the leg (the dial then ends `completed`, and the caller is to be hung up). */
+  onLegTaken?(): void;
 }
 
 // A verb's defaults come from the spec (generated): verbs sit in a oneOf, where validation fills in none.
@@ -155,6 +157,7 @@ export async function keepBridged(
       if ('given' in end) {
         // Another bridge has the leg now (attended transfer): it is neither hung up nor ended here.
         given = true;
+        parent.onLegTaken?.();
         const orphan = watch?.pending;
         if (orphan) void orphan.then((o) => o && dropLeg(deps, o));
         return { status: 'completed', callId: leg.row.id, durationSeconds: 0 };

@@ -1,7 +1,7 @@
 import { verbDefaults } from '../http/contract.js';
 import type { CallingUser } from '../sip-users/call-targets.js';
 import type { InboundCall, InboundOffer, ReplacesDialog } from '../telephony/backend.js';
-import { dialParent, ringingCaller } from './bridged-call.js';
+import { dialParent, LEG_TAKEN, ringingCaller } from './bridged-call.js';
 import { keepBridged } from './dial-leg.js';
 import type { InboundDeps, InboundTools } from './inbound.js';
 import { endCall, openInboundCall } from './lifecycle.js';
@@ -73,5 +73,5 @@ export async function replaceCall(
   const parent = dialParent(deps, engine, ringing, undefined, undefined, call);
   const result = await keepBridged(deps, parent, { leg: taken.leg, placed: taken.placed }, { ringTimeoutMs: 0, limitMs: LIMIT_MS });
   if (session.ended) return await session.ended;
-  if (result.status === 'completed') await session.hangup();
+  if (result.status === 'completed') await session.hangup(parent.legTaken() ? LEG_TAKEN : undefined);
 }
