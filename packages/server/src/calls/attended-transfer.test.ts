@@ -267,4 +267,38 @@ describe.skipIf(!SIPP).each(storeKinds)('attended transfer (REFER with Replaces)
       target.stop();
     }
   });
+  it('an INVITE with Replaces naming an early dialog (a consultation call still ringing) gets 481; nothing is written and the ringing goes on', async () => {
+    const a = await newSipUser(c.api, '232');
+    const ringer = await newSipUser(c.api, '233');
+    const ringerPort = await freeUdpPort();
+    await registerSipUser(t.server.sipPort!, ringer, ringerPort);
+    const phone = await startSippUas(scenario('user-phone-ring.xml'), [], ringerPort);
+    const file = join(dir, 'dialog-early');
+    // Stopped by the test once done (it never answers): started as a "UAS" so it can be stopped, with the remote host last.
+    const early = await startSippUas(scenario('attended-consult-early.xml'), [
+      ...['-s', a.username, ...auth(a, '233'), '-set', 'rtpport', String(await freeUdpPort()), '-set', 'dialogfile', file],
+      `127.0.0.1:${t.server.sipPort!}`,
+    ]);
+    try {
+      const line = await eventually(
+        async () => (existsSync(file) ? readFileSync(file, 'utf8').trim() : ''),
+        (x) => x !== '',
+      );
+      const [callId, toTag, fromTag] = line.split(' ');
+      expect(callId && toTag && fromTag, `the ringing call wrote no dialog: ${line}`).toBeTruthy();
+      const before = new Set((await calls()).map((x) => x.id));
+      const refused = await runSipp(scenario('user-call-replaces-fails.xml'), b.username, t.server.sipPort!, [
+        ...auth(b, '233'),
+        ...['-set', 'rtpport', String(await freeUdpPort()), '-set', 'replaces', `${callId};to-tag=${toTag};from-tag=${fromTag}`],
+      ]);
+      expect(refused.code, explain(refused)).toBe(0);
+      const after = await calls();
+      expect(after.filter((x) => !before.has(x.id))).toEqual([]);
+      // The consultation call still rings: not answered, not ended.
+      expect(after.find((x) => x.direction === 'inbound' && x.from === '232' && x.to === '233')).toMatchObject({ answered_at: null, ended_at: null });
+    } finally {
+      early.stop();
+      phone.stop();
+    }
+  });
 });
