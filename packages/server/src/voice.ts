@@ -87,7 +87,7 @@ export function buildVoice({ config, db, handlersDb, clock, log, secrets, runtim
     config,
     dial && { dial, speak, log, recordings, fetch: customerFetch, prompts },
   );
-  const inboundDeps = { db, clock, secrets, recordings, node, fetch: customerFetch, prompts, activeCalls: runtime.activeCalls, wavs: runtime.wavs, conferences: runtime.conferences, events, mail };
+  const inboundDeps = { db, clock, secrets, recordings, node, fetch: customerFetch, prompts, activeCalls: runtime.activeCalls, wavs: runtime.wavs, conferences: runtime.conferences, bridges: runtime.bridges, events, mail };
   const tools = {
     speak,
     log,

@@ -327,14 +327,18 @@ export interface components {
         CallStatus: "queued" | "ringing" | "early_media" | "in_progress" | "completed" | "busy" | "no_answer" | "failed" | "canceled";
         CallTransferredEvent: components["schemas"]["EventBase"] & {
             data: {
-                /** @description The new leg, bridged to this call from now on. */
+                /** @description The new leg, bridged to this call from now on (for `attended`, the leg taken from the replaced call). */
                 call_id: string;
                 /**
-                 * @description `blind`: a REFER naming a target (RFC 3515).
+                 * @description `blind`: a REFER naming a target (RFC 3515). `attended`: a REFER whose Refer-To carries
+                 *     `?Replaces=` the transferor's other call through Prolope (RFC 3891): that call's answered
+                 *     leg is bridged to this call as it is, and the transferor's two calls end.
                  * @enum {string}
                  */
-                method: "blind";
+                method: "blind" | "attended";
                 object: components["schemas"]["Call"];
+                /** @description `attended` only: the transferor's other call (its consultation call), whose leg `call_id` was; Prolope hangs it up. */
+                replaced_call_id?: string;
                 /** @description The target, as the Refer-To's user part named it (an extension or a number). */
                 to: string;
                 /** @description The leg whose party sent the REFER; it ends once the new leg answers. */

@@ -4,10 +4,17 @@ import { CallSession, type SessionDeps, type SessionTools } from './call-session
 import { type DialParent, dialLeg } from './dial-leg.js';
 import type { TransferTargets } from './leg-transfer.js';
 import { endCall, markEarlyMedia } from './lifecycle.js';
+import type { HangupReason } from './hangup-reason.js';
 import type { CallRow } from './store.js';
 import type { Reach } from './user-reach.js';
 
 const REASON_PHRASE = { 480: 'Temporarily Unavailable', 482: 'Loop Detected', 486: 'Busy Here' } as const;
+
+/** The CDR of a caller whose leg a Replaces took (attended transfer): Prolope's BYE, and why. */
+export const LEG_TAKEN: HangupReason = {
+  code: 'normal_clearing',
+  message: 'the other party was joined with another call (attended transfer, Replaces): this call was replaced',
+};
 
 /**
  * Opens the media of a caller's call whose row is open; when it cannot be opened the caller gets 500
@@ -73,16 +80,28 @@ export async function ringingCaller(
   return { session, answering };
 }
 
-/** The ringing caller's parent side for a `dial` leg: answered (200) only once the leg answers. */
+/**
+ * The ringing caller's parent side for a `dial` leg: answered (200) only once the leg answers. With the
+ * caller's SIP side given, its bridge may be named by a Replaces (attended transfer, RFC 3891).
+ */
 export function dialParent(
   deps: SessionDeps,
   engine: SessionTools,
   ringing: { session: CallSession; answering: AnsweringMedia },
   afterAnswer?: () => void,
   transfer?: TransferTargets,
-): DialParent {
+  call?: InboundCall,
+): DialParent & { legTaken(): boolean } {
   const { session, answering } = ringing;
+  const dialog = call?.localTag !== undefined && call.remoteTag !== undefined ? { callId: call.callId, localTag: call.localTag, remoteTag: call.remoteTag } : undefined;
+  let taken = false;
   return {
+    onLegTaken: () => {
+      taken = true;
+    },
+    legTaken: () => taken,
+    bridges: deps.bridges,
+    dialog,
     row: session.row,
     media: answering.media,
     log: engine.log,
@@ -135,11 +154,12 @@ export async function bridgeCaller(
     let step: Reach | undefined = plan;
     let last: DialResult | undefined;
     while (step?.kind === 'ring') {
-      last = await dialLeg(deps, step.legs, dialParent(deps, engine, ringing, undefined, step.transfer), step.verb);
+      const parent = dialParent(deps, engine, ringing, undefined, step.transfer, call);
+      last = await dialLeg(deps, step.legs, parent, step.verb);
       if (session.ended) return await session.ended;
       if (last.status === 'completed') {
-        // The callee hung up (or the time limit passed): BYE to the caller.
-        await session.hangup();
+        // The callee hung up (or the time limit passed, or a Replaces took the leg): BYE to the caller.
+        await session.hangup(parent.legTaken() ? LEG_TAKEN : undefined);
         return;
       }
       step = await step.next?.(last);

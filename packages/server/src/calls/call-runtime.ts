@@ -3,6 +3,7 @@ import { PromptPlaybacks } from '../telephony/verbs/prompt-playbacks.js';
 import { WavCache } from '../telephony/verbs/wav-cache.js';
 import { ActiveCalls } from './active-calls.js';
 import { ConferenceRooms } from './conference-rooms.js';
+import { ReplaceableBridges } from './replaceable-bridges.js';
 
 /**
  * The state one server instance keeps about its calls, built once by the composition root
@@ -20,8 +21,10 @@ export interface CallRuntime {
   conferences: ConferenceRooms;
   /** Stored prompts playing on this server's calls, which an operator's takedown stops (terms 10.3). */
   promptPlaybacks: PromptPlaybacks;
+  /** Answered bridges a Replaces may name (attended transfer, RFC 3891). */
+  bridges: ReplaceableBridges;
 }
 
 export function createCallRuntime(): CallRuntime {
-  return { activeCalls: new ActiveCalls(), wavs: new WavCache(), rtpPorts: new RtpPorts(), conferences: new ConferenceRooms(), promptPlaybacks: new PromptPlaybacks() };
+  return { activeCalls: new ActiveCalls(), wavs: new WavCache(), rtpPorts: new RtpPorts(), conferences: new ConferenceRooms(), promptPlaybacks: new PromptPlaybacks(), bridges: new ReplaceableBridges() };
 }

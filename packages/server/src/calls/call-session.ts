@@ -17,6 +17,7 @@ import { conferenceVerb } from './conference-verb.js';
 import { type DialLegs, dialLeg } from './dial-leg.js';
 import { type CallEventData, type CallEventType, endCall, markAnswered, recordCallEvent } from './lifecycle.js';
 import type { HangupReason } from './hangup-reason.js';
+import type { ReplaceableBridges } from './replaceable-bridges.js';
 import type { CallRow } from './store.js';
 import { callContext } from './voice-app.js';
 import { boxForCaller, saveMessage } from '../voicemail/service.js';
@@ -30,6 +31,8 @@ export interface SessionDeps extends Pick<Deps, 'db' | 'clock' | 'secrets'> {
   wavs: WavCache;
   /** This server's conference rooms; without them `conference` is skipped. */
   conferences?: ConferenceRooms | undefined;
+  /** This server's bridges a Replaces may name (attended transfer); without them none is found. */
+  bridges?: ReplaceableBridges | undefined;
   recordings?: { store: RecordingStore; publicUrl: string } | undefined;
   /** This process, recorded as the owner of the calls it carries. */
   node?: ThisNode | undefined;
@@ -180,10 +183,10 @@ export class CallSession {
    * Our BYE and the end at once: the call ends (and stops being billed) when we send the BYE, not when
    * its transaction completes, which a lost 200 OK can stretch to 32 s. A failed BYE is logged.
    */
-  hangup(): Promise<void> {
+  hangup(reason?: HangupReason): Promise<void> {
     if (this.#ended) return this.#ended;
     const bye = this.#opts.sip.hangup().catch((err) => this.#opts.engine.log.warn({ err, callId: this.row.id }, 'BYE failed'));
-    return Promise.all([bye, this.finish({ by: this.#opts.us, cause: 'normal' })]).then(() => undefined);
+    return Promise.all([bye, this.finish({ by: this.#opts.us, cause: 'normal' }, reason)]).then(() => undefined);
   }
 
   /** The interpreter's view of this call. */

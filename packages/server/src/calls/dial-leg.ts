@@ -7,11 +7,12 @@ import { tone } from '../telephony/media/index.js';
 import type { DialResult, PromptSource } from '../telephony/verbs/verb-host.js';
 import type { DialVerb } from '../telephony/verbs/verb-types.js';
 import { holdMusicFor } from './hold-music.js';
-import { ringLeg } from './leg-ring.js';
+import { type LiveLeg, ringLeg } from './leg-ring.js';
 import type { DialLegs, PlacedLeg } from './leg-types.js';
 import { type MovedLeg, type TransferTargets, type TransferWatch, watchTransfers } from './leg-transfer.js';
 import { endCall, recordCallEvent } from './lifecycle.js';
 import type { Db } from '../store/db.js';
+import type { DialogTags, ReplaceableBridges } from './replaceable-bridges.js';
 import { type CallRow, findCall } from './store.js';
 
 export type { DialLegs, PlacedLeg } from './leg-types.js';
@@ -34,6 +35,12 @@ export interface DialParent {
   prompts?: PromptSource | undefined;
   /** Where the leg's party may transfer the caller (REFER); without it a REFER gets 501. */
   transfer?: TransferTargets | undefined;
+  /** The server's bridges a Replaces may name (attended transfer); this one is offered there under `dialog`. */
+  bridges?: ReplaceableBridges | undefined;
+  /** The caller's SIP dialog (the embedded backend's): how a Replaces names this bridge. */
+  dialog?: DialogTags | undefined;
+  /** Told when a Replaces took the leg (the dial then ends `completed`, and the caller is to be hung up). */
+  onLegTaken?(): void;
 }
 
 // A verb's defaults come from the spec (generated): verbs sit in a oneOf, where validation fills in none.
@@ -75,16 +82,14 @@ async function tryLeg(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, legs: DialLe
     parent.log.warn({ err, callId: parent.row.id, to }, 'dial: the leg could not be placed');
     return { status: 'failed', callId: undefined, durationSeconds: 0 };
   }
-  // The leg bridged now: the first, then each a transfer moved the caller to.
-  let current: { row: CallRow; call: OutboundCall } = placed;
-  const hangupLeg = () => void current.call.hangup().catch((err) => parent.log.warn({ err, callId: current.row.id }, 'dial: hanging up the leg failed'));
-  parent.signal.addEventListener('abort', hangupLeg, { once: true });
-  const releases = [placed.release];
-  let watch = parent.transfer ? watchTransfers(deps, placed.call, parent, parent.transfer, ringTimeoutMs) : undefined;
+  const hangupPlaced = () => void placed.call.hangup().catch((err) => parent.log.warn({ err, callId: placed.row.id }, 'dial: hanging up the leg failed'));
+  parent.signal.addEventListener('abort', hangupPlaced, { once: true });
+  let answered = false;
+  const watch = parent.transfer ? watchTransfers(deps, placed.call, parent, parent.transfer, ringTimeoutMs) : undefined;
   try {
     const rung = await ringLeg(deps, placed, (stop) => playRingback(parent.media, AbortSignal.any([stop, parent.signal])));
     if (!rung.ok) return { status: rung.row.status as DialResult['status'], callId: rung.row.id, durationSeconds: 0 };
-    let leg = rung.leg;
+    const leg = rung.leg;
     if (parent.onAnswered) {
       try {
         await parent.onAnswered();
@@ -96,10 +101,67 @@ async function tryLeg(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, legs: DialLe
         return { status: 'failed', callId: leg.row.id, durationSeconds: ended.duration_seconds ?? 0 };
       }
     }
+    answered = true;
+    parent.signal.removeEventListener('abort', hangupPlaced);
     const limitMs = (verb.time_limit_seconds ?? DEFAULTS.time_limit_seconds) * 1000;
+    return await keepBridged(deps, parent, { leg, placed }, { ringTimeoutMs, limitMs, watch });
+  } finally {
+    parent.signal.removeEventListener('abort', hangupPlaced);
+    if (!answered) placed.release();
+  }
+}
+
+/**
+ * Keeps the caller bridged to an answered leg until one side ends, following transfers: a blind one
+ * moves the caller to the new leg when it answers, an attended one (another bridge's leg taken by a
+ * REFER with Replaces) at once. While it runs the bridge is offered under the caller's dialog, so the
+ * caller's own REFER elsewhere (or an INVITE with Replaces) may take the leg: it then stops at once,
+ * leaving the leg up (its new bridge ends it) and the caller for the owner to hang up.
+ */
+export async function keepBridged(
+  deps: Pick<Deps, 'db' | 'clock' | 'secrets'>,
+  parent: DialParent,
+  first: { leg: LiveLeg; placed: PlacedLeg },
+  opts: { ringTimeoutMs: number; limitMs: number; watch?: TransferWatch | undefined },
+): Promise<DialResult> {
+  // The leg bridged now: the first, then each a transfer moved the caller to.
+  let current = first;
+  const hangupLeg = () => void current.leg.call.hangup().catch((err) => parent.log.warn({ err, callId: current.leg.row.id }, 'dial: hanging up the leg failed'));
+  parent.signal.addEventListener('abort', hangupLeg, { once: true });
+  // Every leg that was bridged here is forgotten in the outbound registry at the end, but one given away.
+  const owned: PlacedLeg[] = [first.placed];
+  let given = false;
+  let giveAway: ((moved: MovedLeg) => void) | undefined;
+  const withdraw =
+    parent.bridges && parent.dialog
+      ? parent.bridges.offer(parent.dialog, {
+          accountId: parent.row.account_id,
+          callerCallId: parent.row.id,
+          take: () => {
+            const give = giveAway;
+            if (!give) return undefined;
+            giveAway = undefined;
+            const moved: MovedLeg = { leg: current.leg, placed: current.placed, to: current.leg.row.to };
+            give(moved);
+            return moved;
+          },
+        })
+      : undefined;
+  let watch = opts.watch;
+  try {
     for (;;) {
-      current = leg;
-      const end = await bridgeUntilEnd(deps.db, parent, leg, leg.call, limitMs, watch);
+      const leg = current.leg;
+      const end = await bridgeUntilEnd(deps.db, parent, leg, leg.call, opts.limitMs, watch, (give) => {
+        giveAway = give;
+      });
+      if ('given' in end) {
+        // Another bridge has the leg now (attended transfer): it is neither hung up nor ended here.
+        given = true;
+        parent.onLegTaken?.();
+        const orphan = watch?.pending;
+        if (orphan) void orphan.then((o) => o && dropLeg(deps, o));
+        return { status: 'completed', callId: leg.row.id, durationSeconds: 0 };
+      }
       let next = 'moved' in end ? end.moved : undefined;
       const pending = watch?.pending;
       if (!next && pending && 'by' in end && end.by === 'callee') {
@@ -117,19 +179,27 @@ async function tryLeg(deps: Pick<Deps, 'db' | 'clock' | 'secrets'>, legs: DialLe
       }
       await endCall(deps, leg.row, { by: 'callee', cause: 'normal' }, { code: 'normal_clearing', message: `transferred the caller to ${next.to}` });
       const parentRow = (await findCall(deps.db, parent.row.account_id, parent.row.id)) ?? parent.row;
-      await recordCallEvent(deps, parentRow, 'call.transferred', { method: 'blind', to: next.to, transferred_by_call_id: leg.row.id, call_id: next.leg.row.id });
-      releases.push(next.placed.release);
-      leg = next.leg;
-      watch = parent.transfer ? watchTransfers(deps, leg.call, parent, parent.transfer, ringTimeoutMs) : undefined;
+      await recordCallEvent(
+        deps,
+        parentRow,
+        'call.transferred',
+        next.replacedCallId
+          ? { method: 'attended', to: next.to, transferred_by_call_id: leg.row.id, call_id: next.leg.row.id, replaced_call_id: next.replacedCallId }
+          : { method: 'blind', to: next.to, transferred_by_call_id: leg.row.id, call_id: next.leg.row.id },
+      );
+      current = { leg: next.leg, placed: next.placed };
+      owned.push(next.placed);
+      watch = parent.transfer ? watchTransfers(deps, next.leg.call, parent, parent.transfer, opts.ringTimeoutMs) : undefined;
       if (parent.signal.aborted) {
         // The caller left as the new leg answered: it is hung up like any leg of an ended dial.
         await dropLeg(deps, next);
-        return { status: 'completed', callId: leg.row.id, durationSeconds: 0 };
+        return { status: 'completed', callId: next.leg.row.id, durationSeconds: 0 };
       }
     }
   } finally {
+    withdraw?.();
     parent.signal.removeEventListener('abort', hangupLeg);
-    for (const release of releases) release();
+    for (const p of owned) if (!(given && p === current.placed)) p.release();
   }
 }
 
@@ -153,7 +223,8 @@ function bridgeUntilEnd(
   call: OutboundCall,
   limitMs: number,
   transfers: TransferWatch | undefined,
-): Promise<CallEnd | { moved: MovedLeg }> {
+  offerGive?: (give: ((moved: MovedLeg) => void) | undefined) => void,
+): Promise<CallEnd | { moved: MovedLeg } | { given: MovedLeg }> {
   const leg = legSide.media;
   let bridged = true;
   // While either side holds, the bridge is down and the other side hears hold music; the resume
@@ -175,10 +246,11 @@ function bridgeUntilEnd(
   };
   follow();
   const stopFollowing = [parent.hold?.onChange(follow), legSide.hold?.onChange(follow)];
-  return new Promise<CallEnd | { moved: MovedLeg }>((resolve) => {
-    const done = (end: CallEnd | { moved: MovedLeg }) => {
+  return new Promise<CallEnd | { moved: MovedLeg } | { given: MovedLeg }>((resolve) => {
+    const done = (end: CallEnd | { moved: MovedLeg } | { given: MovedLeg }) => {
       if (!bridged) return;
       bridged = false;
+      offerGive?.(undefined);
       clearTimeout(limit);
       parent.signal.removeEventListener('abort', onParentEnd);
       for (const stop of stopFollowing) stop?.();
@@ -192,7 +264,11 @@ function bridgeUntilEnd(
     call.onEnd(done);
     // A transfer's new leg answered: the caller leaves this leg for it (tryLeg bridges it next).
     transfers?.onMove((moved) => done({ moved }));
+    // The caller's dialog was named by a Replaces elsewhere: the leg goes to that bridge as it is.
+    offerGive?.((moved) => done({ given: moved }));
     leg.onTimeout(() => {
+      // Listeners stay on the media: a leg given to another bridge is that bridge's to time out.
+      if (!bridged) return;
       // A held leg may send nothing (a=inactive); its next packet re-arms the timer.
       if (legSide.hold?.held) return;
       void call.hangup().finally(() => done({ by: 'system', cause: 'rtp_timeout' }));

@@ -2,7 +2,7 @@ import type { Schema } from '../http/contract.js';
 import { MAX_FALLBACK_HOPS } from '../ring-groups/fallback-chain.js';
 import type { RingGroupFallback } from '../ring-groups/views.js';
 import type { AnsweringMedia, DialOptions, InboundCall, InboundOffer, OutboundCall } from '../telephony/backend.js';
-import { dialParent, refuseUnanswered, ringingCaller } from './bridged-call.js';
+import { dialParent, LEG_TAKEN, refuseUnanswered, ringingCaller } from './bridged-call.js';
 import type { CallSession, SessionDeps, SessionTools } from './call-session.js';
 import { dialLeg } from './dial-leg.js';
 import { ringGroup } from './ring-group-ring.js';
@@ -42,7 +42,7 @@ export async function routeToPbx(
     session.row = { ...session.row, routing: JSON.stringify(routing) };
   };
   note({});
-  const parent = dialParent(deps, engine, ringing);
+  const parent = dialParent(deps, engine, ringing, undefined, undefined, call);
   try {
     let target: RingGroupFallback | null = route;
     let busy = false;
@@ -52,7 +52,7 @@ export async function routeToPbx(
         const legs = engine.legs;
         const result = legs ? await dialLeg(deps, legs, parent, { verb: 'dial', to: target.number, ...(callerId ? { caller_id: callerId } : {}) }) : undefined;
         if (session.ended) return await session.ended;
-        if (result?.status === 'completed') return await session.hangup();
+        if (result?.status === 'completed') return await session.hangup(parent.legTaken() ? LEG_TAKEN : undefined);
         busy = result?.status === 'busy';
         break;
       }
@@ -62,7 +62,7 @@ export async function routeToPbx(
       }
       const rang = await ringGroup(deps, dial, parent, target.ring_group_id, (userId) => note({ answered_by_sip_user_id: userId }));
       if (session.ended) return await session.ended;
-      if (rang.status === 'completed') return await session.hangup();
+      if (rang.status === 'completed') return await session.hangup(parent.legTaken() ? LEG_TAKEN : undefined);
       busy = rang.status === 'busy';
       target = rang.group?.fallback ?? null;
       if (target) note({ fallback: target });

@@ -114,10 +114,11 @@ describe.skipIf(!SIPP).each(storeKinds)('blind transfer (REFER) between SIP user
     expect(events.map((e) => e.type)).not.toContain('call.transferred');
   });
 
-  it("an unknown extension or another account's gets 404 to the REFER, attended transfer (Replaces) 501; no leg is placed and the call goes on", async () => {
+  it("an unknown extension or another account's gets 404 to the REFER, a Replaces that names no dialog 400; no leg is placed and the call goes on", async () => {
     const before = new Set((await calls()).map((x) => x.id));
     await transferCall('222', referRefusedWith(404), `sip:299@${target.domain}`);
-    await transferCall('232', referRefusedWith(501), `sip:203@${target.domain}?Replaces=abc%40host%3Bto-tag%3D1%3Bfrom-tag%3D2`);
+    // Attended transfer (attended-transfer.test.ts) needs the Call-ID and both tags: without from-tag it names nothing.
+    await transferCall('232', referRefusedWith(400), `sip:203@${target.domain}?Replaces=abc%40host%3Bto-tag%3D1`);
     // Tenant isolation: another account's extension is not one of this account's, whatever domain the Refer-To names.
     const other = await t.customer();
     const stranger = await newUser(other, '205');

@@ -10,6 +10,7 @@ import { sipUriHostPort } from './outbound-route.js';
 import type { CallRow } from './store.js';
 import { routeNumberCall } from './number-route.js';
 import { routeToPbx } from './pbx-route.js';
+import { replaceCall } from './replace-call.js';
 import { e164, userTransferTargets } from './transfer-targets.js';
 import { reachUser } from './user-handling.js';
 import { type Reach, ringOnly } from './user-reach.js';
@@ -65,6 +66,8 @@ export async function onUserInvite(
     call.authFailed();
     return call.reject(403, 'Wrong credentials');
   }
+  // RFC 3891: this phone takes the place of a dialog Prolope holds (an attended transfer done by phones).
+  if (call.replaces) return replaceCall(deps, engine, call, offer, user, call.replaces, (row) => refused(deps, call, offer, row));
   const from = user.extension ?? user.username;
   const dialled = call.requestUser;
   const target = await userByExtension(deps.db, user.accountId, dialled);
@@ -168,6 +171,9 @@ export function inviteHandler(
   return async function onInvite(call: InboundCall, offer: InboundOffer): Promise<void> {
     const realm = userRealmOf(call.requestUri, users.sipDomain);
     if (realm) return onUserInvite(deps, engine, users, realm, call, offer);
+    // Replaces is served for SIP users' phones (their account is known once they authenticate); a trunk's
+    // INVITE naming a dialog is not taken for a new call to a number.
+    if (call.replaces) return call.reject(481, 'Call/Transaction Does Not Exist', { Warning: '399 prolope "Replaces is served only for calls from SIP users\' phones"' });
     return trunkCalls(call, offer);
   };
 }

@@ -100,6 +100,11 @@ export interface SipInboundCall {
   readonly fromUser: string;
   /** The raw SDP offer, if the INVITE had one. */
   readonly sdp: string | undefined;
+  /** Our tag and the caller's in this dialog (the embedded backend): how a Replaces names it (RFC 3891). */
+  readonly localTag?: string;
+  readonly remoteTag?: string;
+  /** The INVITE's Replaces header (RFC 3891), parsed; undefined without one. */
+  readonly replaces?: ReplacesDialog | undefined;
   /** Parsed digest credentials, if the INVITE carried an Authorization header. */
   readonly credentials: DigestCredentials | undefined;
   /**
@@ -265,8 +270,23 @@ export interface TransferRequest {
   referTo: string;
   /** Its user part, percent-decoded: an extension or a number. */
   target: string;
-  /** Refer-To carried `?Replaces=` (attended transfer, RFC 3891): not served yet, so refused before this. */
-  replaces: boolean;
+  /**
+   * Refer-To carried `?Replaces=` (attended transfer, RFC 3891): the transferor's other dialog, whose
+   * far party the transferee is to be joined with instead of a new leg.
+   */
+  replaces: ReplacesDialog | undefined;
+}
+
+/**
+ * A dialog named by a Replaces header (RFC 3891 §6.1): its Call-ID and tags as the sender saw them. Who
+ * receives it matches the tags either way round (its own tag may be either, by who sent the INVITE).
+ */
+export interface ReplacesDialog {
+  callId: string;
+  toTag: string;
+  fromTag: string;
+  /** `early-only` was present: only a dialog not yet confirmed may be replaced. */
+  earlyOnly: boolean;
 }
 
 /**

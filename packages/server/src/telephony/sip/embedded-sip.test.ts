@@ -242,6 +242,22 @@ describe('EmbeddedSip over real UDP', () => {
     expect(seen[0]?.requestUri).toBe(`sip:+35929876543@127.0.0.1:${client.serverPort}`);
   });
 
+  it('INVITE with Replaces (RFC 3891): parsed for the handler, `Require: replaces` accepted; one naming no dialog gets 400 and no call', async () => {
+    const seen: SipInboundCall[] = [];
+    const { client } = await setup(async (call) => {
+      seen.push(call);
+      await call.reject(481);
+    });
+    const withHeaders = (msg: string, ...headers: string[]) => msg.replace('Max-Forwards: 70', ['Max-Forwards: 70', ...headers].join('\n'));
+    client.send(withHeaders(request(client, { branch: 'z9hG4bK-bad', callId: 'bad' }), 'Replaces: abc@host;to-tag=1'));
+    const [bad] = await client.waitFor(isResponse(400));
+    expect(bad?.kind === 'response' && bad.reason).toBe('Bad Replaces');
+    client.send(withHeaders(request(client, { branch: 'z9hG4bK-good', callId: 'good' }), 'Replaces: abc@host;to-tag=1;from-tag=2', 'Require: replaces'));
+    await client.waitFor(isResponse(481));
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.replaces).toEqual({ callId: 'abc@host', toTag: '1', fromTag: '2', earlyOnly: false });
+  });
+
   it('bans a source after failed authentications: its datagrams are then dropped unread, other sources still served', async () => {
     const bans: string[] = [];
     const guard = new SourceGuard({ maxFailures: 3, windowMs: 60_000, banMs: 600_000, onBan: (b) => bans.push(b.address) });

@@ -12,7 +12,8 @@ import { uriHostPort } from './header-values.js';
 import { ALLOW, basisOf, buildResponse, type Endpoint, type ResponseOptions, randomToken } from './responses.js';
 import { MIN_SESSION_EXPIRES, sessionTimer, unsupportedRequired } from './session-options.js';
 import { ServerInviteTransaction, ServerNonInviteTransaction, type ServerTransaction, serverTransactionKey } from './server-transactions.js';
-import { type SipRequest, type SipResponse, serialize } from './sip-message.js';
+import { parseReplaces } from './replaces.js';
+import { getHeader, type SipRequest, type SipResponse, serialize } from './sip-message.js';
 import { after, DEFAULT_TIMERS, type SipTimerConfig } from './sip-timers.js';
 import { UacCall, type UacHost, type UacOptions } from './uac-call.js';
 import { type UasCallOwner, UasCall } from './uas-call.js';
@@ -309,6 +310,12 @@ export class EmbeddedSip implements Pick<TelephonyBackend, 'start' | 'stop'> {
     const unsupported = unsupportedRequired(req);
     if (unsupported.length > 0) {
       this.#reply(tx, 420, { headers: [['Unsupported', unsupported.join(', ')]] });
+      return;
+    }
+    // RFC 3891 §6.1: a Replaces naming no dialog (no Call-ID or a tag missing) is a malformed request.
+    const replaces = getHeader(req, 'replaces');
+    if (replaces !== undefined && !parseReplaces(replaces)) {
+      this.#reply(tx, 400, { reason: 'Bad Replaces' });
       return;
     }
     if (sessionTimer(req).kind === 'too-small') {

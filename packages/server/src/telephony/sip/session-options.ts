@@ -5,8 +5,8 @@ import { getHeaders, type SipRequest } from './sip-message.js';
  * (RFC 4028) we answer.
  */
 
-/** Option tags we support: session timers (refreshed by the caller). Not `100rel`: no PRACK. */
-export const SUPPORTED_OPTIONS: ReadonlySet<string> = new Set(['timer']);
+/** Option tags we support: session timers (refreshed by the caller) and Replaces (RFC 3891). Not `100rel`: no PRACK. */
+export const SUPPORTED_OPTIONS: ReadonlySet<string> = new Set(['timer', 'replaces']);
 
 /** Our Min-SE (RFC 4028 §5): the shortest session interval we accept, the RFC's own floor. */
 export const MIN_SESSION_EXPIRES = 90;

@@ -1,11 +1,12 @@
 import { SIP_REALM } from '../digest-ha1.js';
-import type { CallEnd, DigestCredentials, ReofferAnswer, SipInboundCall } from '../backend.js';
+import type { CallEnd, DigestCredentials, ReofferAnswer, ReplacesDialog, SipInboundCall } from '../backend.js';
 import { awaitingFinal, checkRejectStatus, EndOnce, hangupInbound, type DigestRealm, type InboundCallState, InviteAuth } from '../call-common/index.js';
 import type { InviteTransactionUser } from './client-invite-transaction.js';
 import type { NonceIssuer } from './digest-auth.js';
 import { type ReinviteResult, sendReinvite } from './reinvite.js';
 import { parseNameAddr, uriHostPort, uriUser } from './header-values.js';
 import { ALLOW, basisOf, buildResponse, type Endpoint, newBranch, type ResponseOptions, SERVER_NAME } from './responses.js';
+import { parseReplaces } from './replaces.js';
 import { sameMediaTarget } from './sdp-compare.js';
 import { MIN_SESSION_EXPIRES, SUPPORTED_OPTIONS, sessionTimer, unsupportedRequired } from './session-options.js';
 import type { ServerInviteTransaction, ServerNonInviteTransaction } from './server-transactions.js';
@@ -50,6 +51,8 @@ export class UasCall implements SipInboundCall {
   readonly localTag: string;
   /** The caller's From tag. */
   readonly remoteTag: string;
+  /** The INVITE's Replaces (RFC 3891); the SIP core refuses an unreadable one (400) before this exists. */
+  readonly replaces: ReplacesDialog | undefined;
 
   readonly #auth: InviteAuth;
   readonly #end: EndOnce;
@@ -84,6 +87,8 @@ export class UasCall implements SipInboundCall {
     this.fromUser = uriUser(invite.from.uri);
     this.localTag = localTag;
     this.remoteTag = invite.from.params.tag ?? '';
+    const replaces = getHeader(invite, 'replaces');
+    this.replaces = replaces === undefined ? undefined : parseReplaces(replaces);
     this.#remoteCseq = invite.cseq.seq;
     const ct = getHeader(invite, 'content-type');
     this.sdp = ct && /^application\/sdp\b/i.test(ct.trim()) && invite.body.length > 0 ? invite.body.toString('utf8') : undefined;
