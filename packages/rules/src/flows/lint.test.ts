@@ -56,6 +56,11 @@ describe('lintFlow: one fixture per defect', () => {
         'flow_unknown_variable@r',
       ],
     ],
+    [
+      'an unknown variable in a single comparison',
+      flow({ a: { type: 'condition', branches: [{ when: { left: { var: 'zz' }, op: 'eq', right: { value: 1 } }, next: 'b' }], else: 'b' }, b: bye }),
+      ['flow_unknown_variable@a'],
+    ],
     ['declared variables are known', flow({ a: { type: 'say', text: '{{v}}' } }, { variables: { v: '' } }), []],
     [
       'a loop with no way out',
@@ -211,6 +216,62 @@ describe('lintFlow: one fixture per defect', () => {
       [],
       { known: { audio_prompt: new Set() } },
     ],
+    ['a node that just stops (no next) ends the call there', flow({ a: { type: 'say', text: 'x' } }), []],
+    [
+      'a gather looping on both next and failure never ends',
+      flow({ a: { type: 'gather', prompt: { say: 'p' }, into: 'v', next: 'b', failure: 'b' }, b: { type: 'say', text: 'x', next: 'a' } }),
+      ['flow_loop_without_exit@a'],
+    ],
+    [
+      'a gather or http with no failure may end',
+      flow({ a: { type: 'gather', prompt: { say: 'p' }, into: 'v', next: 'b' }, b: { type: 'http', url: 'https://x', next: 'a' } }),
+      [],
+    ],
+    ['an http with no next may end', flow({ a: { type: 'http', url: 'https://x', failure: 'a' } }), []],
+    [
+      'an http looping on both next and failure never ends',
+      flow({ a: { type: 'http', url: 'https://x', next: 'a', failure: 'a' } }),
+      ['flow_loop_without_exit@a'],
+    ],
+    [
+      'business hours looping on both branches never end',
+      flow({ a: { type: 'business_hours', schedule_id: 's', open: 'b', closed: 'b' }, b: { type: 'say', text: 'x', next: 'a' } }),
+      ['flow_loop_without_exit@a'],
+    ],
+    [
+      'business hours with no open branch may end',
+      flow({ a: { type: 'business_hours', schedule_id: 's', closed: 'b' }, b: { type: 'say', text: 'x', next: 'a' } }),
+      [],
+    ],
+    [
+      'a loop one member of which may end is fine, even with a silent node in it',
+      flow({ a: { type: 'menu', prompt: { say: 'p' }, choices: [{ digits: '1', next: 'b' }] }, b: { type: 'set', values: {}, next: 'a' } }),
+      [],
+    ],
+    [
+      'a node that reaches an earlier, finished loop is not part of it',
+      flow({
+        a: { type: 'condition', branches: [{ when: { all: [] }, next: 'b' }], else: 'c' },
+        b: { type: 'menu', prompt: { say: 'p' }, choices: [{ digits: '1', next: 'b' }] },
+        c: { type: 'condition', branches: [{ when: { all: [] }, next: 'b' }] },
+      }),
+      [],
+    ],
+    [
+      'a node going to a missing node and into a closed loop may still end (at the missing one)',
+      flow({
+        a: { type: 'gather', prompt: { say: 'p' }, into: 'v', next: 'ghost', failure: 'l' },
+        l: { type: 'say', text: 'x', next: 'm' },
+        m: { type: 'say', text: 'y', next: 'l' },
+      }),
+      ['flow_unknown_node@a', 'flow_loop_without_exit@l'],
+    ],
+    [
+      'phrases that differ only in spacing are different phrases',
+      flow({ a: { type: 'menu', prompt: { say: 'p' }, choices: [{ phrases: ['ice cream'], next: 'b' }, { phrases: ['icecream'], next: 'b' }] }, b: bye }),
+      [],
+    ],
+    ['gather: a pattern valid only without the unicode flag', flow({ a: { type: 'gather', prompt: { say: 'p' }, into: 'v', pattern: '\\a' } }), ['flow_impossible_pattern@a']],
     [
       'objects of the account that do not exist, each kind with its code',
       flow({
@@ -275,6 +336,49 @@ describe('lintFlow: one fixture per defect', () => {
 });
 
 describe('lintFlow: problem details', () => {
+  it('each message names the node and the likely mistake', () => {
+    const f = flow({
+      a: { type: 'say', text: 'Hi {{who}}', next: 'ghost' },
+      m: {
+        type: 'menu',
+        prompt: { say: 'p' },
+        choices: [{ next: 'x' }, { digits: '1a', next: 'x' }, { digits: '2', next: 'x' }, { digits: '2', phrases: ['?', 'Sales', 'sales'], next: 'x' }],
+      },
+      g: { type: 'gather', prompt: { say: 'p' }, into: 'v', min_length: 5, max_length: 4, finish_on_key: '##', pattern: '(' },
+      h: { type: 'business_hours', schedule_id: 's', open: 'x' },
+      q: { type: 'enqueue', queue_id: 'q1' },
+      l: { type: 'say', text: 'x', next: 'l2' },
+      l2: { type: 'say', text: 'y', next: 'l' },
+      d: { type: 'say', text: 'z', next: 'l' },
+      x: bye,
+    });
+    expect(lintFlow(f, { known: { audio_prompt: new Set() } }).map((p) => `${p.code}@${p.node}: ${p.message}`)).toEqual([
+      'flow_unknown_node@a: a goes to ghost on next, and there is no node ghost.',
+      'flow_unreachable_node@m: No path from a reaches m.',
+      'flow_unreachable_node@g: No path from a reaches g.',
+      'flow_unreachable_node@h: No path from a reaches h.',
+      'flow_unreachable_node@q: No path from a reaches q.',
+      'flow_unreachable_node@l: No path from a reaches l.',
+      'flow_unreachable_node@l2: No path from a reaches l2.',
+      'flow_unreachable_node@d: No path from a reaches d.',
+      'flow_unreachable_node@x: No path from a reaches x.',
+      'flow_loop_without_exit@l: l -> l2 loop with no way out: add a hangup, a menu default or an attempt limit.',
+      'flow_dead_end@d: From d the call can never end: every path runs into a loop with no way out.',
+      'flow_unknown_variable@a: a reads {{who}}, which no node sets and the flow does not declare.',
+      'flow_impossible_pattern@m: Choice 0 of m has neither digits nor phrases, so no caller can pick it.',
+      'flow_impossible_pattern@m: Choice 1 of m wants "1a"; a phone sends only 0-9, * and #.',
+      'flow_duplicate_choice@m: m offers 2 twice; only the first can be taken.',
+      'flow_impossible_pattern@m: Choice 3 of m has a phrase with no words.',
+      'flow_duplicate_choice@m: m offers the phrase "sales" twice; only the first can be taken.',
+      'flow_impossible_pattern@g: g wants at least 5 and at most 4 characters.',
+      'flow_impossible_pattern@g: g finishes on "##"; a phone sends only 0-9, * and #.',
+      'flow_impossible_pattern@g: The pattern of g is not a valid regular expression: (',
+      'flow_closed_branch_missing@h: h says where open calls go but not closed ones.',
+      'flow_needs_contact_center@q: q puts the call in a queue, which needs the contact center (queues).',
+    ]);
+    expect(lintFlow(flow({ b: bye }, { start: 'nowhere' }))[0]?.message).toBe('The flow starts at nowhere, and there is no node nowhere.');
+  });
+
   it('says which object is missing, where, and the likely mistake', () => {
     const f = flow({
       a: { type: 'business_hours', schedule_id: 'sch_x', open: 'b', closed: 'b' },

@@ -33,7 +33,7 @@ describe('flowReferences: the account objects each node names', () => {
   });
 
   it('a subflow pinned to a revision carries it; one following the latest has none', () => {
-    expect(flowReferences(flow({ a: { type: 'subflow', flow_id: 'flw_1', revision: 2 }, b: { type: 'subflow', flow_id: 'flw_2' } }))).toEqual([
+    expect(flowReferences(flow({ a: { type: 'subflow', flow_id: 'flw_1', revision: 2 }, b: { type: 'subflow', flow_id: 'flw_2' } }))).toStrictEqual([
       { node: 'a', field: 'flow_id', kind: 'flow', id: 'flw_1', revision: 2 },
       { node: 'b', field: 'flow_id', kind: 'flow', id: 'flw_2' },
     ]);
