@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openapiDocument } from '../http/operations.js';
 import { ownNumber } from '../numbers/test-fixtures.js';
 import { dbSnapshot } from '../test/db-snapshot.js';
 import { fuzzFailures } from '../test/fuzz-resource.js';
@@ -33,6 +34,16 @@ const brokenFlow = {
   start: 'a',
   nodes: { a: { type: 'say', text: 'Hi', next: 'ghost' }, lost: { type: 'hangup' } },
 };
+
+describe('flow problem codes', () => {
+  it('docs/flows.md documents every code the spec lists, and no other', () => {
+    const codes: string[] = (openapiDocument as any).components.schemas.FlowProblem.properties.code.enum;
+    const doc = readFileSync(new URL('../../../../docs/flows.md', import.meta.url), 'utf8');
+    const documented = [...doc.matchAll(/^\| `(flow_[a-z_]+)` \| (?:error|warning) \|/gm)].map((m) => m[1]);
+    expect(codes).toContain('flow_unknown_schedule');
+    expect(documented.sort()).toEqual([...codes].sort());
+  });
+});
 
 describe.each(storeKinds)('flows API (%s)', (kind) => {
   let t: TestServer;
