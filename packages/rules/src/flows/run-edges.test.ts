@@ -110,6 +110,12 @@ describe('runFlow: transitions taken and outcomes', () => {
       { taken: [], outcome: { kind: 'caller_hangup', node: 'a' } },
     ],
     [
+      'the caller hangs up at a menu',
+      flow({ a: { type: 'menu', prompt: { say: 'p' }, choices: [{ digits: '1', next: 'h' }], default: 'h' }, h: bye }),
+      { steps: [{ hangup: true }, { press: '1' }] },
+      { taken: [], outcome: { kind: 'caller_hangup', node: 'a' } },
+    ],
+    [
       'a subflow gets the call facts and its own variables; a value it does not return is empty',
       flow({ a: { type: 'subflow', flow_id: 'sub', parameters: { p: 'P' }, returns: { got: 'out', none: 'missing' }, next: 's' }, s: { type: 'say', text: '{{got}}/{{none}}', next: 'h' }, h: bye }),
       {
