@@ -2,14 +2,14 @@
 // `pnpm bench:all`: runs every bench in turn (each measures Prolope against a real peer in the same
 // run) and prints one table: measure, ours, peer, ratio, target, met. Each bench's own output is
 // shown as it runs; the table comes from the JSON line each prints with BENCH_JSON=1. Asserts
-// nothing; exits non-zero when a bench could not measure. BENCH_ALL=api,webhooks,cli,sip,pbx picks them.
+// nothing; exits non-zero when a bench could not measure. BENCH_ALL=api,webhooks,cli,sip,pbx,flows picks them.
 import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-const benches = (process.env.BENCH_ALL ?? 'api,webhooks,cli,sip,pbx').split(',').map((s) => s.trim());
-const known = new Set(['api', 'webhooks', 'cli', 'sip', 'pbx']);
-for (const b of benches) if (!known.has(b)) throw new Error(`BENCH_ALL lists api, webhooks, cli, sip and pbx; got "${b}"`);
+const benches = (process.env.BENCH_ALL ?? 'api,webhooks,cli,sip,pbx,flows').split(',').map((s) => s.trim());
+const known = new Set(['api', 'webhooks', 'cli', 'sip', 'pbx', 'flows']);
+for (const b of benches) if (!known.has(b)) throw new Error(`BENCH_ALL lists api, webhooks, cli, sip, pbx and flows; got "${b}"`);
 
 function run(name) {
   return new Promise((resolve) => {

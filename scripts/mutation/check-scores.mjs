@@ -9,6 +9,7 @@ const MODULES = [
   ['rules: capacity', /^packages\/rules\/src\/capacity\.ts$/],
   ['rules: billing', /^packages\/rules\/src\/billing\//],
   ['rules: schedule', /^packages\/rules\/src\/schedule\//],
+  ['rules: flows', /^packages\/rules\/src\/flows\//],
   ['webhooks: signature', /^packages\/webhooks\/src\//],
 ];
 // Killed and timed-out mutants are detected; survivors and uncovered ones are not. Ignored mutants

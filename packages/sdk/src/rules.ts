@@ -83,8 +83,13 @@ export {
   type FlowProblem,
   type FlowScript,
   type FlowTranscript,
+  type FlowReference,
   flowCoverage,
+  flowReferences,
+  type KnownObjects,
+  type LintOptions,
   lintFlow,
+  referencedIds,
   runFlow,
   startFlow,
 } from '@prolope/rules';

@@ -5199,7 +5199,7 @@ export interface components {
              * @description Stable; docs/flows.md says what each means.
              * @enum {string}
              */
-            code: "flow_start_unknown" | "flow_unknown_node" | "flow_unreachable_node" | "flow_unknown_variable" | "flow_dead_end" | "flow_loop_without_exit" | "flow_loop_without_limit" | "flow_duplicate_choice" | "flow_impossible_pattern" | "flow_unknown_prompt" | "flow_closed_branch_missing" | "flow_needs_contact_center";
+            code: "flow_start_unknown" | "flow_unknown_node" | "flow_unreachable_node" | "flow_unknown_variable" | "flow_dead_end" | "flow_loop_without_exit" | "flow_loop_without_limit" | "flow_duplicate_choice" | "flow_impossible_pattern" | "flow_unknown_prompt" | "flow_unknown_schedule" | "flow_unknown_voicemail_box" | "flow_unknown_ring_group" | "flow_unknown_sip_user" | "flow_unknown_subflow" | "flow_closed_branch_missing" | "flow_needs_contact_center";
             message: string;
             /** @description The node it is about; null for the flow as a whole. */
             node: string | null;

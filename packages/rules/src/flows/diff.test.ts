@@ -69,6 +69,33 @@ describe('diffFlows', () => {
       { start: { old: 'main', new: 'sales' }, variables_changed: ['lang', 'tier'] },
     ],
     ['variables removed', base, { start: base.start, nodes: base.nodes }, { variables_changed: ['tier'] }],
+    [
+      'nested keys in another order, and a key present as undefined, are no change',
+      withNodes({ ...base.nodes, support: { type: 'transfer', to: { type: 'number', number: '+35929000001' }, failure: undefined } }),
+      withNodes({ ...base.nodes, support: { type: 'transfer', to: { number: '+35929000001', type: 'number' } } }),
+      {},
+    ],
+    [
+      'several fields changed are listed sorted',
+      base,
+      withNodes({ ...base.nodes, sales: { type: 'say', text: 'Sales team', next: 'main', voice: 'x' } }),
+      {
+        nodes_changed: [{ node: 'sales', fields: ['next', 'text', 'voice'] }],
+        transitions_rewired: [{ from: 'sales', event: 'next', old_target: 'bye', new_target: 'main' }],
+      },
+    ],
+    [
+      'variables changed are listed sorted',
+      { ...base, variables: { b: '1', a: '1', c: '1' } },
+      { ...base, variables: { c: '2', b: '2', a: '2' } },
+      { variables_changed: ['a', 'b', 'c'] },
+    ],
+    [
+      'lists compare item by item, and a list is not an object with the same keys',
+      withNodes({ ...base.nodes, support: { type: 'hangup', x: [1, 23], y: ['a'], z: null } as unknown as FlowNode }),
+      withNodes({ ...base.nodes, support: { type: 'hangup', x: [12, 3], y: { 0: 'a' }, z: null } as unknown as FlowNode }),
+      { nodes_changed: [{ node: 'support', fields: ['x', 'y'] }] },
+    ],
   ];
   it.each(cases)('%s', (_name, from, to, expected) => {
     expect(diffFlows(from, to)).toEqual({ ...none, ...expected });

@@ -19,6 +19,7 @@ export {
 } from './flow-run.js';
 export { type FlowProblem, type FlowProblemCode, type LintOptions, lintFlow } from './lint.js';
 export { type FlowScript, type FlowTranscript, runFlow, type ScriptStep } from './run-script.js';
+export { type FlowObjectKind, type FlowReference, flowReferences, type KnownObjects, referencedIds } from './references.js';
 export { saidPhrase, words } from './speech-match.js';
 export { fillTemplate, templateVariables, type Variables } from './templates.js';
 export { diffFlows, type FlowDocumentDiff, type FlowNodeChange, type FlowRewiring } from './diff.js';

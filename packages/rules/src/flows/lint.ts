@@ -1,5 +1,6 @@
 import { comparisonsOf } from './conditions.js';
 import { BUILTIN_VARIABLES, type FlowDocument, type FlowNode, type NodeId, type Prompt } from './flow-document.js';
+import { type FlowObjectKind, type FlowReference, flowReferences, type KnownObjects } from './references.js';
 import { words } from './speech-match.js';
 import { templateVariables } from './templates.js';
 import { nodeTransitions } from './transitions.js';
@@ -16,6 +17,11 @@ export type FlowProblemCode =
   | 'flow_duplicate_choice'
   | 'flow_impossible_pattern'
   | 'flow_unknown_prompt'
+  | 'flow_unknown_schedule'
+  | 'flow_unknown_voicemail_box'
+  | 'flow_unknown_ring_group'
+  | 'flow_unknown_sip_user'
+  | 'flow_unknown_subflow'
   | 'flow_closed_branch_missing'
   | 'flow_needs_contact_center';
 
@@ -35,8 +41,11 @@ export interface FlowProblem {
 }
 
 export interface LintOptions {
-  /** The account's audio prompt ids; when given, a `play` of another `aud_...` id is reported. */
-  audioIds?: ReadonlySet<string>;
+  /**
+   * The account objects the flow names that exist (a kind left out is not checked): a host looks up the
+   * ids `referencedIds` lists, and any other id of a looked-up kind is reported as missing.
+   */
+  known?: KnownObjects;
   /** Whether the account has the contact center (queues); until then `enqueue` is reported. */
   contactCenter?: boolean;
 }
@@ -263,11 +272,6 @@ export function lintFlow(flow: FlowDocument, options: LintOptions = {}): FlowPro
         }
         break;
       }
-      case 'play':
-        if (options.audioIds && node.audio.startsWith('aud_') && !options.audioIds.has(node.audio)) {
-          error('flow_unknown_prompt', id, `${id} plays ${node.audio}, which is not one of the account's audio prompts.`);
-        }
-        break;
       case 'business_hours':
         if (node.closed === undefined) error('flow_closed_branch_missing', id, `${id} says where open calls go but not closed ones.`);
         break;
@@ -277,16 +281,37 @@ export function lintFlow(flow: FlowDocument, options: LintOptions = {}): FlowPro
       default:
         break;
     }
-    for (const p of [
-      node.type === 'menu' || node.type === 'gather' ? node.prompt : undefined,
-      node.type === 'menu' ? node.no_input : undefined,
-      node.type === 'menu' ? node.no_match : undefined,
-      node.type === 'gather' ? node.invalid : undefined,
-    ]) {
-      if (p && 'play' in p && options.audioIds && p.play.startsWith('aud_') && !options.audioIds.has(p.play)) {
-        error('flow_unknown_prompt', id, `${id} plays ${p.play}, which is not one of the account's audio prompts.`);
-      }
-    }
+  }
+  const known = options.known ?? {};
+  for (const r of flowReferences(flow)) {
+    const problem = missingObject(r, known);
+    if (problem) error(problem[0], r.node, problem[1]);
   }
   return problems;
+}
+
+const MISSING: Record<FlowObjectKind, [FlowProblemCode, string]> = {
+  audio_prompt: ['flow_unknown_prompt', 'audio prompt'],
+  schedule: ['flow_unknown_schedule', 'schedule'],
+  voicemail_box: ['flow_unknown_voicemail_box', 'voicemail box'],
+  ring_group: ['flow_unknown_ring_group', 'ring group'],
+  sip_user: ['flow_unknown_sip_user', 'SIP user'],
+  flow: ['flow_unknown_subflow', 'flow'],
+};
+
+/** The code and message when a named object is missing from the account (or a subflow cannot run yet). */
+function missingObject(r: FlowReference, known: KnownObjects): [FlowProblemCode, string] | undefined {
+  const [code, name] = MISSING[r.kind];
+  const where = `${r.node} names ${r.id} in ${r.field}`;
+  if (r.kind === 'flow') {
+    if (!known.flow) return undefined;
+    const latest = known.flow.get(r.id);
+    if (latest === undefined) return [code, `${where}, and the account has no flow ${r.id}: a typo, or a flow of another account?`];
+    if (latest === null) return [code, `${where}, which has no published revision yet: publish ${r.id} first.`];
+    if (r.revision !== undefined && r.revision > latest) return [code, `${where}, pinned to revision ${r.revision}, and its revisions are 1 to ${latest}.`];
+    return undefined;
+  }
+  const ids = known[r.kind];
+  if (!ids || ids.has(r.id)) return undefined;
+  return [code, `${where}, and the account has no ${name} ${r.id}: a typo, or one of another account?`];
 }

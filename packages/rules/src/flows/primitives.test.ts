@@ -89,6 +89,10 @@ describe('conditions', () => {
     ['any none', { any: [{ left: { var: 'n' }, op: 'eq', right: { value: 1 } }] }, false],
     ['all of none holds', { all: [] }, true],
     ['any of none does not', { any: [] }, false],
+    ['blank text is not the number 0', { left: { value: ' ' }, op: 'eq', right: { value: 0 } }, false],
+    ['text against a number compares as text', { left: { value: 'abc' }, op: 'gt', right: { value: 5 } }, true],
+    ['ge when equal', { left: { var: 'n' }, op: 'ge', right: { value: 10 } }, true],
+    ['ge when less', { left: { var: 'n' }, op: 'ge', right: { value: 11 } }, false],
   ];
   it.each(cases)('%s', (_, condition, expected) => {
     expect(holds(condition, vars)).toBe(expected);
@@ -107,6 +111,7 @@ describe('speech phrases', () => {
     ['', 'sales', false],
     ['счетоводство моля', 'Счетоводство', true],
     ['press 2', '2', true],
+    ['billing now', 'billing please', false],
   ])('"%s" says "%s": %s', (utterance, phrase, expected) => {
     expect(saidPhrase(utterance, phrase)).toBe(expected);
   });

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openapiDocument } from '../http/operations.js';
 import { ownNumber } from '../numbers/test-fixtures.js';
 import { dbSnapshot } from '../test/db-snapshot.js';
 import { fuzzFailures } from '../test/fuzz-resource.js';
 import { startTestServer, storeKinds, type TestServer } from '../test/harness.js';
 import { specOperations } from '../test/spec-operations.js';
+import { withAccountObjects } from './flow-objects.test-helper.js';
 
 /** A clean flow: a menu whose prompt is `prompt`, choice 1 to sales, 2 to `two`, then hang up. */
 const menuFlow = (prompt: string, two = 'support') => ({
@@ -32,6 +34,16 @@ const brokenFlow = {
   start: 'a',
   nodes: { a: { type: 'say', text: 'Hi', next: 'ghost' }, lost: { type: 'hangup' } },
 };
+
+describe('flow problem codes', () => {
+  it('docs/flows.md documents every code the spec lists, and no other', () => {
+    const codes: string[] = (openapiDocument as any).components.schemas.FlowProblem.properties.code.enum;
+    const doc = readFileSync(new URL('../../../../docs/flows.md', import.meta.url), 'utf8');
+    const documented = [...doc.matchAll(/^\| `(flow_[a-z_]+)` \| (?:error|warning) \|/gm)].map((m) => m[1]);
+    expect(codes).toContain('flow_unknown_schedule');
+    expect(documented.sort()).toEqual([...codes].sort());
+  });
+});
 
 describe.each(storeKinds)('flows API (%s)', (kind) => {
   let t: TestServer;
@@ -152,14 +164,90 @@ describe.each(storeKinds)('flows API (%s)', (kind) => {
     expect((await c.api.get(`/v1/flows/${flow.id}`)).body.definition).toEqual(brokenFlow);
   });
 
-  it('takes the example flow of docs/flows.md as it is: it validates and publishes', async () => {
+  it('takes the example flow of docs/flows.md: its only problems are the objects the account lacks, and with them it validates and publishes', async () => {
     const c = await t.customer();
     const example = JSON.parse(readFileSync(new URL('../../../../examples/flows/flow.json', import.meta.url), 'utf8'));
-    const flow = await createFlow(c, example);
+    const bare = await c.api.post(`/v1/flows/${(await createFlow(c, example)).id}/validate`, {});
+    expect(bare.body.problems.map((p: { code: string; node: string }) => `${p.code}@${p.node}`)).toEqual([
+      'flow_unknown_schedule@hours',
+      'flow_unknown_sip_user@sales',
+      'flow_unknown_ring_group@operator',
+      'flow_unknown_voicemail_box@voicemail',
+    ]);
+    const ready = await withAccountObjects(c.api, example);
+    const flow = await createFlow(c, ready);
     expect((await c.api.post(`/v1/flows/${flow.id}/validate`, {})).body).toEqual({ object: 'flow_validation', valid: true, problems: [] });
     const published = await c.api.post(`/v1/flows/${flow.id}/publish`);
     expect(published.status).toBe(201);
-    expect(published.body.definition).toEqual(example);
+    expect(published.body.definition).toEqual(ready);
+  });
+
+  it('validates the 60-node real-world fixture with no problems once the account has what it names', async () => {
+    const c = await t.customer();
+    const fixture = JSON.parse(readFileSync(new URL('../../../rules/fixtures/sixty-node-flow.json', import.meta.url), 'utf8'));
+    expect(Object.keys(fixture.nodes)).toHaveLength(60);
+    const flow = await createFlow(c, await withAccountObjects(c.api, fixture));
+    expect((await c.api.post(`/v1/flows/${flow.id}/validate`, {})).body).toEqual({ object: 'flow_validation', valid: true, problems: [] });
+    expect((await c.api.post(`/v1/flows/${flow.id}/publish`)).status).toBe(201);
+  });
+
+  it('reports each object a flow names that the account lacks, with its node and code; another account\'s objects count as missing', async () => {
+    const a = await t.customer();
+    const b = await t.customer();
+    // Every kind, named by a's real ids: clean for a, every one missing for b.
+    const names = {
+      start: 'p',
+      nodes: {
+        p: { type: 'play', audio: 'aud_hello', next: 'm' },
+        m: { type: 'menu', prompt: { play: 'aud_menu' }, choices: [{ digits: '1', next: 'h' }], default: 'g' },
+        h: { type: 'business_hours', schedule_id: 'sch_office', open: 'u', closed: 'v' },
+        u: { type: 'transfer', to: { type: 'sip_user', sip_user_id: 'usr_anna' }, failure: 'g' },
+        g: { type: 'transfer', to: { type: 'ring_group', ring_group_id: 'rg_sales' }, failure: 's' },
+        s: { type: 'subflow', flow_id: 'flw_pay', next: 'v' },
+        v: { type: 'voicemail', voicemail_box_id: 'vmb_office' },
+      },
+    };
+    const mine = await withAccountObjects(a.api, names);
+    const flowA = await createFlow(a, mine);
+    expect((await a.api.post(`/v1/flows/${flowA.id}/validate`, {})).body).toEqual({ object: 'flow_validation', valid: true, problems: [] });
+
+    const flowB = await createFlow(b, mine);
+    const before = await dbSnapshot(db());
+    const res = await b.api.post(`/v1/flows/${flowB.id}/validate`, {});
+    expect(res.body.valid).toBe(false);
+    expect(res.body.problems.map((p: { code: string; node: string }) => `${p.code}@${p.node}`)).toEqual([
+      'flow_unknown_prompt@p',
+      'flow_unknown_prompt@m',
+      'flow_unknown_schedule@h',
+      'flow_unknown_sip_user@u',
+      'flow_unknown_ring_group@g',
+      'flow_unknown_subflow@s',
+      'flow_unknown_voicemail_box@v',
+    ]);
+    const schedule = res.body.problems.find((p: { code: string }) => p.code === 'flow_unknown_schedule');
+    expect(schedule.message).toContain(mine.nodes.h.schedule_id);
+    const published = await b.api.post(`/v1/flows/${flowB.id}/publish`);
+    expect(published.status).toBe(422);
+    expect(published.body.code).toBe('flow_invalid');
+    expect(published.body.errors).toContainEqual({ param: '/definition/nodes/h', message: expect.stringMatching(/^flow_unknown_schedule: /) });
+    expect(await dbSnapshot(db())).toEqual(before);
+  });
+
+  it('reports a subflow that has no published revision, or is pinned past its latest', async () => {
+    const c = await t.customer();
+    const sub = await createFlow(c, { start: 'r', nodes: { r: { type: 'return' } } });
+    const calling = (revision?: number) => ({
+      start: 's',
+      nodes: { s: { type: 'subflow', flow_id: sub.id, ...(revision === undefined ? {} : { revision }), next: 'h' }, h: { type: 'hangup' } },
+    });
+    const caller = await createFlow(c, calling());
+    const problems = async (definition: unknown) =>
+      (await c.api.post(`/v1/flows/${caller.id}/validate`, { definition })).body.problems.map((p: { code: string; message: string }) => `${p.code}: ${p.message}`);
+    expect(await problems(calling())).toEqual([`flow_unknown_subflow: s names ${sub.id} in flow_id, which has no published revision yet: publish ${sub.id} first.`]);
+    expect((await c.api.post(`/v1/flows/${sub.id}/publish`)).status).toBe(201);
+    expect(await problems(calling())).toEqual([]);
+    expect(await problems(calling(1))).toEqual([]);
+    expect(await problems(calling(2))).toEqual([`flow_unknown_subflow: s names ${sub.id} in flow_id, pinned to revision 2, and its revisions are 1 to 1.`]);
   });
 
   it('refuses to publish a draft with errors (422 flow_invalid, each problem listed) and writes nothing', async () => {

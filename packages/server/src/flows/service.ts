@@ -6,8 +6,8 @@ import { recordEvent } from '../events/outbox.js';
 import type { Schema } from '../http/contract.js';
 import { newId } from '../ids.js';
 import { isUniqueViolation, type Tx } from '../store/db.js';
+import { knownObjects } from './known-objects.js';
 import {
-  audioPromptIds,
   deleteFlowRows,
   findFlow,
   findRevision,
@@ -91,9 +91,10 @@ export async function deleteFlow(deps: Deps, accountId: string, id: string) {
   return { id, object: 'flow' as const, deleted: true as const };
 }
 
-/** Every problem the static analysis finds, with the account's audio prompts as the known ones. */
+/** Every problem the static analysis finds, with the objects the flow names looked up in the account. */
 async function problemsOf(deps: Pick<Deps, 'db'>, accountId: string, doc: FlowDocument): Promise<FlowProblem[]> {
-  return lintFlow(forEngine(doc), { audioIds: await audioPromptIds(deps.db, accountId), contactCenter: false });
+  const flow = forEngine(doc);
+  return lintFlow(flow, { known: await knownObjects(deps.db, accountId, flow), contactCenter: false });
 }
 
 export async function validateFlow(deps: Deps, accountId: string, id: string, body: Schema<'FlowValidateRequest'>): Promise<FlowValidation> {

@@ -80,9 +80,3 @@ export async function flowReferrers(db: Db | Tx, accountId: string, id: string):
     .execute();
   return [...numbers.map((r) => r.id), ...flows.map((r) => r.id)];
 }
-
-/** The account's audio prompt ids, for the check that every `play` of an `aud_...` id names one of them. */
-export async function audioPromptIds(db: Db, accountId: string): Promise<Set<string>> {
-  const rows = await db.selectFrom('audio_prompts').select('id').where('account_id', '=', accountId).execute();
-  return new Set(rows.map((r) => r.id));
-}
