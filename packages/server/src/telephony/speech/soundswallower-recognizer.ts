@@ -54,6 +54,8 @@ export interface SoundswallowerRecognizer extends SpeechRecognizer {
   readonly name: 'soundswallower';
   /** The words of `phrases` the dictionary lacks (normalized); empty when every phrase can be heard. */
   unknownWords(phrases: readonly string[]): Promise<string[]>;
+  /** Frees the idle decoders; a later recognition makes new ones. */
+  close(): Promise<void>;
 }
 
 interface PooledDecoder {

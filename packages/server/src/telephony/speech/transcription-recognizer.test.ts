@@ -31,7 +31,11 @@ beforeAll(async () => {
   server = createServer(async (req, res) => {
     const body = await readBody(req);
     // The platform's own multipart parser reads the form the client sent.
-    const form = await new Request('http://x/', { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body }).formData();
+    const form = await new Request('http://x/', {
+      method: 'POST',
+      headers: { 'content-type': req.headers['content-type'] ?? '' },
+      body: new Uint8Array(body),
+    }).formData();
     const fields: Record<string, string> = {};
     let file: Seen['file'];
     for (const [key, value] of form.entries()) {
