@@ -48,7 +48,15 @@ export function soundswallowerModule(): Promise<SsModule> {
     const entry = import.meta.resolve('soundswallower');
     const modelBase = fileURLToPath(new URL('./model/', entry));
     const { default: createModule } = (await import('soundswallower')) as unknown as { default: CreateModule };
-    return createModule({ modelBase, defaultModel: 'en-us' });
+    // Emscripten's Node glue adds a process 'uncaughtException' listener that rethrows, which would
+    // take the process down before the server's own handler (or a test runner's) could act. It
+    // guards nothing we use (no exit() from C), so it is removed again.
+    const before = new Set(process.listeners('uncaughtException'));
+    try {
+      return await createModule({ modelBase, defaultModel: 'en-us' });
+    } finally {
+      for (const listener of process.listeners('uncaughtException')) if (!before.has(listener)) process.off('uncaughtException', listener);
+    }
   })().catch((err: unknown) => {
     loading = undefined; // let a later call try again
     throw err;

@@ -20,6 +20,15 @@ describe.runIf(!espeakNg && strict)('soundswallower recognizer (PROLOPE_TEST_STR
 const recognizer = soundswallowerRecognizer();
 afterAll(() => recognizer.close());
 
+// First in the file, so it is the test that loads the module (unless another file in this worker did).
+describe('loading soundswallower', () => {
+  it("leaves no process-wide 'uncaughtException' listener behind (emscripten adds one)", async () => {
+    const before = process.listenerCount('uncaughtException');
+    expect(await recognizer.unknownWords(['billing'])).toEqual([]);
+    expect(process.listenerCount('uncaughtException')).toBe(before);
+  });
+});
+
 describe.runIf(espeakNg)('soundswallower recognizer on the phone-line set', () => {
   // A handful of the menu, one voice, at 20 dB SNR after the phone band and A-law; the bench measures the whole set.
   const heard = ['billing', 'sales', 'support', 'account balance', 'speak to an agent', 'yes', 'operator', 'three'];
