@@ -45,6 +45,13 @@ describe.runIf(espeakNg)('soundswallower recognizer on the phone-line set', () =
     }
   });
 
+  it('answers the same for the same audio, whatever it heard before', async () => {
+    const [a, b] = await buildLabelledSet({ phrases: ['billing', 'nine'], voices: ['en-gb'], rates: [140], snrs: [10] });
+    const first = await recognizer.recognize({ alaw: a!.alaw }, MENU_PHRASES);
+    await recognizer.recognize({ alaw: b!.alaw }, MENU_PHRASES);
+    expect(await recognizer.recognize({ alaw: a!.alaw }, MENU_PHRASES)).toEqual(first);
+  });
+
   it("answers with the menu's own spelling of the phrase", async () => {
     const [clip] = await buildLabelledSet({ phrases: ['account balance'], voices: ['en-us'], rates: [175], snrs: [30] });
     const menu = ['Billing', 'Account Balance!', 'Sales'];
