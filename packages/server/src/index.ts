@@ -15,7 +15,25 @@ export { openStore, type Store } from './store/db.js';
 export { migrateToLatest } from './store/migrate.js';
 export { errorCodes, ProblemError, type ErrorCode } from './errors.js';
 export { openapiDocument } from './http/operations.js';
-export { type IncomingCall, type PhoneCall, type PlaceCallOutcome, type RegisterOutcome, Softphone, type SoftphoneOptions } from './telephony/softphone/index.js';
+export {
+  type IncomingCall,
+  type PhoneCall,
+  type PlaceCallOutcome,
+  type RegisterOutcome,
+  Softphone,
+  type SoftphoneOptions,
+} from './telephony/softphone/index.js';
 export { readWavAs8kPcm, writeWav8k } from './telephony/media/wav.js';
 export { defaultTtsEngine } from './telephony/tts/index.js';
 export { formatEntry, parseDigits, placeTestCall, type TestCallOptions, type TestCallResult, type TimelineEntry } from './telephony/test-caller/index.js';
+export {
+  buildLabelledSet,
+  type LabelledClip,
+  MENU_PHRASES,
+  type Recognition,
+  recognizerFromEnv,
+  type SpeechAudio,
+  type SpeechRecognizer,
+  soundswallowerRecognizer,
+  transcriptionRecognizer,
+} from './telephony/speech/index.js';
