@@ -50,12 +50,20 @@ describe.each(BARESIP ? storeKinds.slice(0, 1) : [])('baresip message waiting in
     const c = await t.customer();
     const user = (await c.api.post('/v1/sip-users', { username: '201', extension: '201' })).body;
     const box = (await c.api.post('/v1/voicemail-boxes', { name: 'Alice', pin: '2468', sip_user_id: user.id })).body;
-    const phone = await startPhone({ aor: `sip:201@${user.domain}`, password: user.password, sipPort: t.server.sipPort! });
+    const phoneOptions = { aor: `sip:201@${user.domain}`, password: user.password, sipPort: t.server.sipPort! };
+    const subscribed = async () => (await eventually(async () => t.server.sipStats()?.messageSummarySubscriptions ?? 0, (n) => n === 1)) === 1;
+    let phone = await startPhone(phoneOptions);
     try {
-      await eventually(
-        async () => t.server.sipStats()?.messageSummarySubscriptions ?? 0,
-        (n) => n === 1,
-      );
+      // Under CI's load, Debian's baresip 1.0.0 has sometimes (about one run in three on a busy
+      // machine, never alone) printed "mwi: subscribing" dozens of times without a SUBSCRIBE ever
+      // reaching Prolope (no subscription, no "closed" line). Not understood yet; a second phone is
+      // started once, and the first one's output kept in the log, so the test still judges Prolope.
+      if (!(await subscribed())) {
+        console.info(`baresip-mwi: the first phone never subscribed; its output:\n${phone.output().slice(0, 2000)}`);
+        phone.stop();
+        phone = await startPhone(phoneOptions);
+        await subscribed();
+      }
       expect(t.server.sipStats()?.messageSummarySubscriptions, phone.output()).toBe(1);
       await saveMessage(
         { db: t.server.store.db, clock: systemClock, recordings: fileRecordingStore(dataDir), publicUrl: t.url, events: t.server.store.events },
