@@ -15,10 +15,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { apiCaller, createBenchAccount } from '../common/bench-account.mjs';
 import { envNumber } from '../common/env-number.mjs';
+import { pgAdmin as pgAdminAt } from '../common/pg-admin.mjs';
+import { toneWav } from '../common/tone-wav.mjs';
 
 const TARGET_MS = 50;
 const runs = envNumber('BENCH_FLOWS_RUNS', 500);
@@ -27,17 +28,7 @@ const env = process.env;
 const stores = (env.BENCH_FLOWS_STORES ?? 'sqlite,postgres').split(',').map((s) => s.trim());
 for (const s of stores) if (s !== 'sqlite' && s !== 'postgres') throw new Error(`BENCH_FLOWS_STORES lists sqlite and postgres; got "${s}"`);
 const pgAdminUrl = env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-// PostgreSQL's client comes from the server package, so the bench needs no dependency of its own for it.
-const pg = createRequire(new URL('../../packages/server/package.json', import.meta.url))('pg');
-async function pgAdmin(sql) {
-  const client = new pg.Client({ connectionString: pgAdminUrl, connectionTimeoutMillis: 3000 });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const pgAdmin = (sql) => pgAdminAt(pgAdminUrl, sql);
 
 const { lintFlow, referencedIds } = await import(new URL('../../packages/rules/dist/index.js', import.meta.url).href);
 const { startServer } = await import('@prolope/server');
@@ -51,24 +42,6 @@ function summary(times) {
 }
 
 /** A 0.2 s 440 Hz tone as a base64 WAV (8 kHz, 16-bit mono), for the audio prompts the flow plays. */
-function toneWav() {
-  const samples = 1600;
-  const buf = Buffer.alloc(44 + samples * 2);
-  buf.write('RIFF', 0);
-  buf.writeUInt32LE(36 + samples * 2, 4);
-  buf.write('WAVEfmt ', 8);
-  buf.writeUInt32LE(16, 16);
-  buf.writeUInt16LE(1, 20);
-  buf.writeUInt16LE(1, 22);
-  buf.writeUInt32LE(8000, 24);
-  buf.writeUInt32LE(16000, 28);
-  buf.writeUInt16LE(2, 32);
-  buf.writeUInt16LE(16, 34);
-  buf.write('data', 36);
-  buf.writeUInt32LE(samples * 2, 40);
-  for (let i = 0; i < samples; i++) buf.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 8000)), 44 + i * 2);
-  return buf.toString('base64');
-}
 
 /** Creates one object of the account for each id the flow names and answers the flow with the real ids. */
 async function withAccountObjects(api, key, flow) {
@@ -76,7 +49,7 @@ async function withAccountObjects(api, key, flow) {
   const real = new Map();
   const sipUser = async (name) => (await api(key, 'POST', '/v1/sip-users', { username: name.replace(/[^a-z0-9]/gi, '').toLowerCase() })).id;
   for (const id of wanted.audio_prompt ?? []) {
-    real.set(id, (await api(key, 'POST', '/v1/audio', { name: id, content_base64: toneWav(), rights_declaration: { accepted: true } })).id);
+    real.set(id, (await api(key, 'POST', '/v1/audio', { name: id, content_base64: toneWav({ seconds: 0.2, hz: 440, amplitude: 8000 }).toString('base64'), rights_declaration: { accepted: true } })).id);
   }
   for (const id of wanted.schedule ?? []) {
     real.set(id, (await api(key, 'POST', '/v1/schedules', { name: id, time_zone: 'Europe/Sofia', hours: [{ days: ['mon'], open: '09:00', close: '17:00' }] })).id);

@@ -30,6 +30,7 @@ import { setPriority, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { toneWav } from '../common/tone-wav.mjs';
 import { freeUdpPort } from './free-port.mjs';
 import { pcmToMka } from './mka.mjs';
 import { startRtpengine } from './rtpengine-peer.mjs';
@@ -542,23 +543,8 @@ function printPhase({ label, rate, calls, echo, failed, failures, run, m, cdrs, 
 }
 
 function wav(secondsLong) {
-  // A quiet 425 Hz tone at 8 kHz, 16-bit mono: Prolope only resends it as PCMA, content is irrelevant.
-  const samples = Math.round(secondsLong * 8000);
-  const buf = Buffer.alloc(44 + samples * 2);
-  buf.write('RIFF', 0);
-  buf.writeUInt32LE(36 + samples * 2, 4);
-  buf.write('WAVEfmt ', 8);
-  buf.writeUInt32LE(16, 16);
-  buf.writeUInt16LE(1, 20);
-  buf.writeUInt16LE(1, 22);
-  buf.writeUInt32LE(8000, 24);
-  buf.writeUInt32LE(16000, 28);
-  buf.writeUInt16LE(2, 32);
-  buf.writeUInt16LE(16, 34);
-  buf.write('data', 36);
-  buf.writeUInt32LE(samples * 2, 40);
-  for (let i = 0; i < samples; i++) buf.writeInt16LE(Math.round(3000 * Math.sin((2 * Math.PI * 425 * i) / 8000)), 44 + i * 2);
-  return buf;
+  // A quiet 425 Hz tone: Prolope only resends it as PCMA, content is irrelevant.
+  return toneWav({ seconds: secondsLong, hz: 425, amplitude: 3000 });
 }
 
 async function serveHoldApp() {

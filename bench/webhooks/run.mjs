@@ -18,10 +18,10 @@
 // exits non-zero only when the bench itself breaks.
 import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pgAdmin as pgAdminAt } from '../common/pg-admin.mjs';
 
 const env = process.env;
 const num = (name, fallback) => {
@@ -77,17 +77,7 @@ function exited(child) {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve));
 }
 
-// PostgreSQL's client comes from the server package, so the bench needs no dependency of its own for it.
-const pg = createRequire(new URL('../../packages/server/package.json', import.meta.url))('pg');
-async function pgAdmin(sql) {
-  const client = new pg.Client({ connectionString: pgAdminUrl, connectionTimeoutMillis: 3000 });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const pgAdmin = (sql) => pgAdminAt(pgAdminUrl, sql);
 
 /** Machine-wide busy share of all cores since the last call (Linux), to see what else ran. */
 function machineCpu() {

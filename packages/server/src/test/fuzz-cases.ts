@@ -1,18 +1,10 @@
 import { patternSample } from '../events/pattern-sample.js';
 import { sampleOf } from '../events/sample.js';
+import { seededRandom } from '../telephony/speech/phone-channel.js';
 import type { SpecOperation } from './spec-operations.js';
 
-/** mulberry32: a tiny seeded PRNG, so a failing fuzz run is replayed exactly from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32: a tiny seeded PRNG, so a failing fuzz run is replayed exactly from its seed (the one speech's labelled set uses). */
+export const prng: (seed: number) => () => number = seededRandom;
 
 export interface FuzzCase {
   op: SpecOperation;
