@@ -133,7 +133,7 @@ describe.each(BARESIP ? storeKinds.slice(0, 1) : [])('baresip 201 calls baresip 
         600,
       );
       expect((await c.api.post(`/v1/calls/${parentId}/actions/record/stop`)).status).toBe(200);
-      caller.stop();
+      await caller.stop();
       await caller.exited;
       const done = await eventually(listed, (l) => l.length === 2 && l.every((x) => x.status === 'completed'), 600);
       const parent = done.find((x) => x.direction === 'inbound')!;
@@ -158,8 +158,8 @@ describe.each(BARESIP ? storeKinds.slice(0, 1) : [])('baresip 201 calls baresip 
       expect(Math.abs(frequency(atCaller) - 1000), 'caller heard').toBeLessThan(150);
       expect(Math.abs(frequency(atCallee) - 440), 'callee heard').toBeLessThan(66);
     } finally {
-      caller?.stop();
-      callee.stop();
+      await caller?.stop();
+      await callee.stop();
       await callee.exited;
       caller?.remove();
       callee.remove();

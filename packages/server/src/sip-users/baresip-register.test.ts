@@ -11,8 +11,8 @@ async function startPhone(o: { aor: string; password: string; sipPort: number; r
   const phone = await startBaresip(o);
   return {
     ...phone,
-    stop() {
-      phone.stop();
+    async stop() {
+      await phone.stop();
       phone.remove();
     },
   };
@@ -42,7 +42,7 @@ describe.each(BARESIP ? storeKinds.slice(0, 1) : [])('baresip registers as a SIP
       // baresip puts a per-instance tag in the contact user part (201-0x...).
       expect(String(regs[0]!.contact)).toMatch(/^sip:201[^@]*@127\.0\.0\.1:\d+/);
     } finally {
-      phone.stop();
+      await phone.stop();
     }
 
     const wrong = await startPhone({ aor: `sip:201@${user.domain}`, password: 'wrong-password-123', sipPort: t.server.sipPort!, regint: 600 });
@@ -54,7 +54,7 @@ describe.each(BARESIP ? storeKinds.slice(0, 1) : [])('baresip registers as a SIP
       );
       expect(out).toMatch(/403/);
     } finally {
-      wrong.stop();
+      await wrong.stop();
     }
   });
 });

@@ -30,10 +30,19 @@ export interface BaresipPhone {
   process: ChildProcess;
   output(): string;
   exited: Promise<number | null>;
-  /** Ends baresip; the directory stays until remove() (a test may read what it recorded). */
-  stop(): void;
+  /**
+   * Ends baresip: SIGTERM (it unregisters), SIGKILL 3 s later if it is still running; resolves once it
+   * has ended. The directory stays until remove() (a test may read what it recorded).
+   */
+  stop(): Promise<void>;
   remove(): void;
 }
+
+/** Every baresip this process started and has not seen end: killed when the process exits. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
 
 /**
  * Starts baresip with one account that registers through our SIP port (its own configuration directory,
@@ -69,6 +78,8 @@ export async function startBaresip(o: {
   child.stderr?.on('data', (d: Buffer) => {
     out += d.toString();
   });
+  running.add(child);
+  child.once('close', () => running.delete(child));
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   return {
     dir,
@@ -76,12 +87,14 @@ export async function startBaresip(o: {
     output: () => out,
     exited,
     stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
       child.kill('SIGTERM');
-      // A baresip caught in a loop (seen once: resubscribing to message-summary without end) ignored
-      // SIGTERM and spun for half an hour after its test failed, slowing every test after it.
+      // A baresip caught in a loop (resubscribing to message-summary without end) ignores SIGTERM.
+      // One such, left by a failed test that did not wait for it, spun for half an hour at 75 % of a
+      // core and grew to 17 GB. So the test waits here until it has ended, SIGKILL after 3 s, and the
+      // process's exit kills whatever is still running (above).
       const hard = setTimeout(() => child.kill('SIGKILL'), 3000);
-      hard.unref();
-      child.once('close', () => clearTimeout(hard));
+      return exited.then(() => clearTimeout(hard));
     },
     remove() {
       rmSync(dir, { recursive: true, force: true });
