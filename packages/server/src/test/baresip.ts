@@ -51,7 +51,25 @@ process.once('exit', () => {
  * `account` adds parameters to the account line (`;answermode=auto`); `files` are written into the
  * directory first (a microphone WAV).
  */
-export async function startBaresip(o: {
+export async function startBaresip(o: BaresipOptions): Promise<BaresipPhone> {
+  // baresip listens on TCP as well as UDP on its SIP port; a port free for UDP may be a TCP connection's
+  // local port (seen on CI: "tcp: sock_bind: Address already in use", and baresip quit). Then it starts
+  // again on another port, up to three times.
+  for (let attempt = 1; ; attempt++) {
+    const phone = await startBaresipOnce(o);
+    const ended = await Promise.race([phone.exited.then(() => true), untilReady(phone)]);
+    if (!(ended && /Address already in use/.test(phone.output())) || attempt === 3) return phone;
+    phone.remove();
+  }
+}
+
+/** Resolves false once baresip says it is ready, or after 5 s (an older baresip may not say so). */
+async function untilReady(phone: BaresipPhone): Promise<false> {
+  for (let waited = 0; waited < 5000 && !/baresip is ready/.test(phone.output()); waited += 50) await new Promise((r) => setTimeout(r, 50));
+  return false;
+}
+
+interface BaresipOptions {
   aor: string;
   password: string;
   sipPort: number;
@@ -60,7 +78,9 @@ export async function startBaresip(o: {
   account?: string;
   files?: Record<string, Buffer>;
   args?: string[];
-}): Promise<BaresipPhone> {
+}
+
+async function startBaresipOnce(o: BaresipOptions): Promise<BaresipPhone> {
   const dir = mkdtempSync(join(tmpdir(), 'prolope-baresip-'));
   const port = await freeUdpPort();
   for (const [name, bytes] of Object.entries(o.files ?? {})) writeFileSync(join(dir, name), bytes);

@@ -115,6 +115,20 @@ export interface SippUas {
  * `builtin:uas` (`sipp -sn uas`, which answers with PCMU).
  */
 export async function startSippUas(scenarioFile: string, extra: string[] = [], listenPort?: number, localIp = '127.0.0.1'): Promise<SippUas> {
+  // As runSipp does: a media port taken meanwhile (SIPp binds mp+2 too) makes it exit 254 at once;
+  // it starts again on other ports, up to three times (seen on CI's loaded runs: a carrier test failed so).
+  for (let attempt = 1; ; attempt++) {
+    const { uas, exitedEarly } = await startSippUasOnce(scenarioFile, extra, listenPort, localIp);
+    if (exitedEarly !== SIPP_BIND_FAILED || attempt === 3) return uas;
+  }
+}
+
+async function startSippUasOnce(
+  scenarioFile: string,
+  extra: string[],
+  listenPort: number | undefined,
+  localIp: string,
+): Promise<{ uas: SippUas; exitedEarly: number | null | undefined }> {
   if (!SIPP) throw new Error('sipp is not installed');
   const cwd = mkdtempSync(join(tmpdir(), 'prolope-sipp-uas-'));
   const port = listenPort ?? (await freeUdpPort());
@@ -145,6 +159,10 @@ export async function startSippUas(scenarioFile: string, extra: string[] = [], l
   child.stderr.on('data', (d: Buffer) => {
     output += d.toString();
   });
+  let exitedEarly: number | null | undefined;
+  child.once('exit', (code) => {
+    exitedEarly = code;
+  });
   const done = new Promise<number | null>((resolve) => child.on('close', resolve)).then((code) => {
     const errors = readdirSync(cwd)
       .filter((f) => f.endsWith('.log'))
@@ -155,5 +173,5 @@ export async function startSippUas(scenarioFile: string, extra: string[] = [], l
   });
   // Give sipp a moment to bind; our INVITE retransmissions (Timer A) cover a slow start anyway.
   await new Promise((r) => setTimeout(r, 300));
-  return { port, done, stop: () => child.kill('SIGTERM') };
+  return { uas: { port, done, stop: () => child.kill('SIGTERM') }, exitedEarly };
 }
