@@ -1,4 +1,5 @@
 import type { ReplacesDialog } from '../backend.js';
+import { parseParams } from './header-values.js';
 
 /**
  * Reads a Replaces value (RFC 3891 §6.1): `call-id;to-tag=x;from-tag=y[;early-only]`, as a header or
@@ -6,21 +7,13 @@ import type { ReplacesDialog } from '../backend.js';
  * such a value names no dialog, and guessing one would join the wrong call.
  */
 export function parseReplaces(value: string): ReplacesDialog | undefined {
-  const [callId, ...params] = value.split(';').map((p) => p.trim());
-  if (!callId) return undefined;
-  let toTag: string | undefined;
-  let fromTag: string | undefined;
-  let earlyOnly = false;
-  for (const p of params) {
-    const eq = p.indexOf('=');
-    const name = (eq < 0 ? p : p.slice(0, eq)).trim().toLowerCase();
-    const v = eq < 0 ? '' : p.slice(eq + 1).trim();
-    if (name === 'to-tag') toTag = v;
-    else if (name === 'from-tag') fromTag = v;
-    else if (name === 'early-only') earlyOnly = true;
-  }
+  const semi = value.indexOf(';');
+  const callId = (semi < 0 ? value : value.slice(0, semi)).trim();
+  const params = semi < 0 ? {} : parseParams(value.slice(semi));
+  if (!callId || !params) return undefined;
+  const { 'to-tag': toTag, 'from-tag': fromTag } = params;
   if (!toTag || !fromTag) return undefined;
-  return { callId, toTag, fromTag, earlyOnly };
+  return { callId, toTag, fromTag, earlyOnly: 'early-only' in params };
 }
 
 /** The `Replaces=` of a Refer-To URI's headers part (after `?`), percent-decoded; undefined without one. */
